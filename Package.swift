@@ -1,0 +1,47 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Jifen",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "jifen", targets: ["jifen"]),
+        .library(name: "JifenCore", targets: ["JifenCore"]),
+        .library(name: "JifenSQLite", targets: ["JifenSQLite"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Domain types, rules and the ledger's semantics. Knows no SQL, no terminal.
+        .target(
+            name: "JifenCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // The embedded store: GRDB on the system libsqlite3.
+        .target(
+            name: "JifenSQLite",
+            dependencies: [
+                "JifenCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        // Commands and rendering; a library so tests can reach the renderers.
+        .target(
+            name: "JifenCLI",
+            dependencies: [
+                "JifenCore", "JifenSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "jifen", dependencies: ["JifenCLI"]),
+        .executableTarget(name: "jifen-bench", dependencies: ["JifenCore", "JifenSQLite"]),
+        .testTarget(name: "JifenCoreTests", dependencies: ["JifenCore", "JifenCLI"]),
+        .testTarget(name: "JifenLedgerTests", dependencies: ["JifenCore", "JifenSQLite"]),
+        .testTarget(name: "JifenEndToEndTests", dependencies: ["jifen", "JifenCore", "JifenSQLite"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import JifenCore
+import JifenSQLite
+
+extension Jifen {
+    struct Balance: JifenCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A volunteer's (or merchant's) points: balance, held, available, and when they expire.",
+            discussion: "Example: jifen balance V0001")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Volunteer or merchant id.") var account: String
+
+        func execute(_ context: Context) throws {
+            let view = try context.openDatabase().balance(account, nowMillis: context.now().millis)
+            if context.options.json {
+                struct LotJSON: Encodable { var expires_on: String; var points: Int64 }
+                struct BalanceJSON: Encodable { var account: String; var balance: Int64; var held: Int64; var available: Int64; var lots: [LotJSON] }
+                return context.printJSON(BalanceJSON(account: view.account, balance: view.balance, held: view.held, available: view.available,
+                                                     lots: view.lots.map { LotJSON(expires_on: $0.expiresOn, points: $0.remaining) }))
+            }
+            var rows = [[context.t("积分余额", "balance"), String(view.balance)],
+                        [context.t("冻结中", "held"), String(view.held)],
+                        [context.t("可用积分", "available"), String(view.available)]]
+            for lot in view.lots.prefix(5) {
+                rows.append([context.t("\(lot.expiresOn) 起失效", "lapses on \(lot.expiresOn)"), String(lot.remaining)])
+            }
+            context.print(view.account)
+            context.printTable([context.t("项目", "item"), context.t("积分", "points")], rows, right: [1])
+        }
+    }
+
+    struct Statement: JifenCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Every movement of an account's points, with the balance after each.",
+            discussion: "Example: jifen statement V0001 --from 2026-11-01 --to 2026-11-30")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Volunteer or merchant id.") var account: String
+        @Option(help: "First day (inclusive), e.g. 2026-11-01.") var from: String?
+        @Option(help: "Last day (inclusive), e.g. 2026-11-30.") var to: String?
+
+        func execute(_ context: Context) throws {
+            let zone = context.timeZone
+            let fromMillis = try from.map { try DayFormat.parse($0, in: zone, field: "--from").millis }
+            let toMillis = try to.map { day -> Int64 in
+                let start = try DayFormat.parse(day, in: zone, field: "--to")
+                // A bare day means through the end of that day.
+                return day.count <= 10 ? start.millis + 86_400_000 : start.millis
+            }
+            if let fromMillis, let toMillis, toMillis <= fromMillis {
+                throw JifenError.usage("bad-range", zh: "--to 早于 --from，请检查日期。", en: "--to is before --from; check the dates.")
+            }
+            let (opening, lines) = try context.openDatabase().statement(account, fromMillis: fromMillis, toMillis: toMillis)
+            if context.options.json {
+                struct Line: Encodable { var transfer: TransferJSON; var change: Int64; var balance_after: Int64; var counterparty: String }
+                struct Out: Encodable { var account: String; var opening_balance: Int64; var lines: [Line] }
+                return context.printJSON(Out(account: account, opening_balance: opening, lines: lines.map {
+                    Line(transfer: TransferJSON($0.transfer), change: $0.change, balance_after: $0.balanceAfter, counterparty: $0.counterparty)
+                }))
+            }
+            context.print(context.t("\(account) 期初余额 \(opening)", "\(account) opening balance \(opening)"))
+            context.printTable([context.t("编号", "no."), context.t("时间", "time"), context.t("类型", "kind"), context.t("对方", "counterparty"),
+                                context.t("变动", "change"), context.t("余额", "balance"), context.t("备注", "memo")],
+                               lines.map { ["#\($0.transfer.id)", context.time($0.transfer.atMillis), kindLabel($0.transfer.kind, context),
+                                            $0.counterparty, $0.change > 0 ? "+\($0.change)" : "\($0.change)", String($0.balanceAfter), $0.transfer.memo] },
+                               right: [4, 5])
+        }
+    }
+}
+
+func kindLabel(_ kind: TransferKind, _ context: Context) -> String {
+    let zh: [TransferKind: String] = [.earn: "服务获得", .redeem: "兑换", .refund: "退还", .reverse: "冲正", .expire: "过期",
+                                      .settle: "结算", .grant: "发放", .adjust: "调整", .transfer: "转赠"]
+    return context.language == .zh ? zh[kind] ?? kind.rawValue : kind.rawValue
+}

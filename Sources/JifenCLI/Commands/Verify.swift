@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import JifenCore
+import JifenSQLite
+
+extension Jifen {
+    struct Expire: JifenCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move lapsed points to the expiry account, and release holds past their timeout.",
+            discussion: "Example: jifen expire --as-of 2026-11-30   (run it daily from cron)")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Expire lots lapsed on or before this day (default today; never later).") var asOf: String?
+
+        func execute(_ context: Context) throws {
+            let report = try context.ledger(try context.openDatabase()).expire(asOf: asOf, actor: context.actor)
+            if context.options.json {
+                struct Out: Encodable { var as_of: String; var points: Int64; var transfers: [TransferJSON]; var lapsed_holds: [Int64] }
+                return context.printJSON(Out(as_of: report.asOf, points: report.points, transfers: report.transfers.map { TransferJSON($0) },
+                                             lapsed_holds: report.lapsedHolds.map(\.id)))
+            }
+            context.print(context.t("截至 \(report.asOf)：\(report.transfers.count) 位志愿者共 \(report.points) 积分过期；\(report.lapsedHolds.count) 笔冻结超时退回。",
+                                    "As of \(report.asOf): \(report.points) points expired from \(report.transfers.count) volunteers; \(report.lapsedHolds.count) holds lapsed."))
+        }
+    }
+
+    struct Verify: JifenCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Prove the ledger: hash chain, every balance from its transfers, zero sum, every lot, holds.",
+            discussion: "Example: jifen verify    (exit 0 when all holds, 1 with each fault named)")
+        @OptionGroup var global: GlobalOptions
+
+        func execute(_ context: Context) throws {
+            let report = try Verifier.verify(try context.openDatabase(), nowMillis: context.now().millis)
+            if context.options.json {
+                struct Out: Encodable { var ok: Bool; var transfers: Int; var accounts: Int; var lots: Int; var faults: [VerifyFault] }
+                context.printJSON(Out(ok: report.ok, transfers: report.transfers, accounts: report.accounts, lots: report.lots, faults: report.faults))
+            } else if report.ok {
+                context.print(context.t("账本无误：\(report.transfers) 笔转账、\(report.accounts) 个账户、\(report.lots) 个积分批次全部核对一致，余额总和为零。",
+                                        "Ledger verified: \(report.transfers) transfers, \(report.accounts) accounts, \(report.lots) lots all agree; balances sum to zero."))
+            } else {
+                context.print(context.t("发现 \(report.faults.count) 处问题：", "Found \(report.faults.count) faults:"))
+                for fault in report.faults { context.print("  - " + fault.message(context.language)) }
+            }
+            if !report.ok { throw ExitCode(ExitStatus.verifyFailed) }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import JifenCore
+import JifenSQLite
+
+/// Exit statuses, documented in the README: scripts can tell a typo from a refusal from a fault.
+public enum ExitStatus {
+    public static let ok: Int32 = 0
+    /// `verify` found the ledger inconsistent.
+    public static let verifyFailed: Int32 = 1
+    /// Malformed input: arguments, amounts, dates, names. Nothing was changed.
+    public static let usage: Int32 = 64
+    /// Well-formed but refused by the rules: insufficient points, unknown id, reused key, not allowed.
+    public static let refused: Int32 = 65
+    /// The database is missing, not Jifen's, unreadable, read-only or damaged.
+    public static let fault: Int32 = 74
+    /// Another process held the write lock past the busy timeout; try again.
+    public static let busy: Int32 = 75
+
+    static func code(for category: JifenError.Category) -> Int32 {
+        switch category {
+        case .usage: usage
+        case .refused: refused
+        case .fault: fault
+        case .busy: busy
+        }
+    }
+}
+
+/// What a command needs besides its arguments: the language, the clock, the actor, the output.
+struct Context {
+    let options: GlobalOptions
+    let language: Language
+    let environment: [String: String]
+
+    init(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.options = options
+        self.environment = environment
+        language = options.lang ?? Language.fromEnvironment(environment)
+    }
+
+    var dbPath: String { options.db ?? environment["JIFEN_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "jifen.sqlite" }
+    var actor: String { options.actor ?? environment["JIFEN_ACTOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "admin" }
+    var busyTimeout: TimeInterval { options.busyTimeout ?? environment["JIFEN_BUSY_TIMEOUT"].flatMap(Double.init) ?? 5 }
+
+    /// The user's time zone: JIFEN_TZ, else TZ, else Asia/Shanghai.
+    var timeZone: TimeZone {
+        for key in ["JIFEN_TZ", "TZ"] {
+            if let name = environment[key], let zone = TimeZone(identifier: name) { return zone }
+        }
+        return TimeZone(identifier: "Asia/Shanghai")!
+    }
+
+    /// The clock. `JIFEN_NOW` fixes it (for the demo's month and for tests of expiry and holds).
+    var now: @Sendable () -> Date {
+        if let fixed = environment["JIFEN_NOW"], !fixed.isEmpty, let date = try? DayFormat.parse(fixed, in: timeZone) {
+            return { date }
+        }
+        return { Date() }
+    }
+
+    func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
+
+    func openDatabase() throws -> JifenDatabase {
+        try JifenDatabase.open(path: dbPath, busyTimeout: busyTimeout)
+    }
+
+    func ledger(_ db: JifenDatabase) -> Ledger { Ledger(store: db, now: now) }
+
+    func print(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    func printJSON<T: Encodable>(_ value: T) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(value)) ?? Data("null".utf8)
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    func printTable(_ headers: [String], _ rows: [[String]], right: Set<Int> = []) {
+        print(TextTable(headers: headers, rows: rows, rightAligned: right).render())
+    }
+
+    func time(_ millis: Int64) -> String { DayFormat.minute(Date(millis: millis), in: timeZone) }
+
+    /// Runs a command body, turning a `JifenError` into a message on stderr and its exit status.
+    static func run(_ options: GlobalOptions, _ body: (Context) throws -> Void) throws {
+        let context = Context(options)
+        do {
+            try body(context)
+        } catch let error as JifenError {
+            context.report(error)
+            throw ExitCode(ExitStatus.code(for: error.category))
+        }
+    }
+
+    func report(_ error: JifenError) {
+        let text: String
+        if options.json {
+            struct ErrorBody: Encodable { var error: String; var code: String; var message: String; var exit: Int32 }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let body = ErrorBody(error: "\(error.category)", code: error.code, message: error.message.text(language),
+                                 exit: ExitStatus.code(for: error.category))
+            text = String(decoding: (try? encoder.encode(body)) ?? Data(), as: UTF8.self)
+        } else {
+            text = t("错误：", "Error: ") + error.message.text(language)
+        }
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
+
+/// Commands that run with the global options.
+protocol JifenCommand: ParsableCommand {
+    var global: GlobalOptions { get }
+    func execute(_ context: Context) throws
+}
+
+extension JifenCommand {
+    func run() throws { try Context.run(global) { try execute($0) } }
+}
+
+/// Parses an amount argument with the core's rules, as a usage error when bad.
+func parsePoints(_ text: String) throws -> Int64 { try Points.parse(text) }
+
+/// A fresh idempotency key for a write given none: every such command is then its own operation.
+func freshKey(_ prefix: String) -> String { "\(prefix):\(UUID().uuidString.lowercased())" }

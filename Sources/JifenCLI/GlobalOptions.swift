@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import JifenCore
+
+extension Language: ExpressibleByArgument {}
+
+/// Options every command takes.
+public struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "The database file (env JIFEN_DB; default ./jifen.sqlite).")
+    var db: String?
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    @Option(name: [.customLong("as")], help: "Who is acting, recorded on every write (env JIFEN_ACTOR; default admin).")
+    var actor: String?
+
+    @Option(name: .long, help: "Language of messages: zh or en (default: from the locale).")
+    var lang: Language?
+
+    @Option(name: .long, help: "Seconds to wait for another process's write lock (env JIFEN_BUSY_TIMEOUT; default 5).")
+    var busyTimeout: Double?
+
+    public init() {}
+}

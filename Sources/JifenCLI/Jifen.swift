@@ -1,0 +1,59 @@
+import ArgumentParser
+
+/// `jifen`: the volunteer points ledger from the command line.
+public struct Jifen: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "jifen",
+        abstract: "积分 Jifen — volunteer service hours become points; points buy services at partner merchants.",
+        discussion: """
+            以服务换积分，以积分换服务。Example:
+              jifen init --community 玫瑰园社区
+              jifen volunteer add --name 张桂兰 --phone 13800001234
+              jifen grant V0001 100 --reason "纸质台账结转"
+              jifen balance V0001
+            Exit status: 0 ok, 1 verify found faults, 64 usage, 65 refused, 74 database fault, 75 busy.
+            """,
+        subcommands: [
+            Init.self, Config.self, TeamCommand.self, VolunteerCommand.self, MerchantCommand.self,
+            Grant.self, TransferCommand.self, Reverse.self, Balance.self, Statement.self, Expire.self, Verify.self,
+        ])
+
+    public init() {}
+}
+
+extension Jifen {
+    /// Global options may come before the subcommand (`jifen --as V0001 balance V0001`), as
+    /// people expect; ArgumentParser reads options only on the command that declares them, so
+    /// leading global options are moved to the end, where the subcommand's `GlobalOptions` reads them.
+    public static func reorderGlobalOptions(_ arguments: [String]) -> [String] {
+        let takesValue: Set<String> = ["--db", "--as", "--lang", "--busy-timeout"]
+        let flags: Set<String> = ["--json"]
+        var leading: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            if flags.contains(argument) {
+                leading.append(argument)
+                index += 1
+            } else if takesValue.contains(name) {
+                if argument.contains("=") {
+                    leading.append(argument)
+                    index += 1
+                } else {
+                    leading.append(contentsOf: arguments[index..<min(index + 2, arguments.count)])
+                    index += 2
+                }
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty, index < arguments.count else { return arguments }
+        return Array(arguments[index...]) + leading
+    }
+
+    /// The executable's entry point.
+    public static func runFromCommandLine() {
+        main(reorderGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// What an expiry run did.
+public struct ExpiryReport: Sendable, Equatable {
+    public var asOf: String
+    public var transfers: [Transfer] = []
+    public var lapsedHolds: [Hold] = []
+    public var points: Int64 { transfers.reduce(0) { $0 + $1.amount } }
+}
+
+extension Ledger {
+    /// Moves what is left of lots lapsed on or before `asOf` to the community's expiry sink, one
+    /// transfer per volunteer, each in its own short transaction; first lapses overdue holds.
+    ///
+    /// Points reserved by a pending hold are not expired under it: the hold keeps them until it
+    /// is resolved, and the next run takes what is still lapsed.
+    /// - Parameter asOf: `yyyy-MM-dd`; not later than today, so points never lapse early.
+    public func expire(asOf: String?, actor: String) throws -> ExpiryReport {
+        let rules = try store.read { try Rules(settings: $0.settings()) }
+        let today = DayFormat.string(now(), in: rules.timeZone)
+        let day = try asOf.map { try DayFormat.day($0, in: rules.timeZone, field: "--as-of") } ?? today
+        guard day <= today else {
+            throw JifenError.usage("future-date", zh: "--as-of \(day) 在今天（\(today)）之后，积分不能提前过期。",
+                                   en: "--as-of \(day) is after today (\(today)); points cannot lapse early.")
+        }
+        var report = ExpiryReport(asOf: day)
+        report.lapsedHolds = try lapseHolds(actor: actor)
+        let accounts = try store.read { try $0.accountsWithLapsedLots(onOrBefore: day) }
+        for account in accounts {
+            let at = now().millis
+            let posted: Posted? = try store.write { tx in
+                guard let volunteer = try tx.account(account) else { return nil }
+                let lapsed = try tx.openLots(account: account, limit: 10_000)
+                    .filter { $0.expiresOn <= day }.reduce(0) { $0 + $1.remaining }
+                let available = volunteer.balance - (try tx.heldAmount(account: account, nowMillis: at))
+                let amount = min(lapsed, available)
+                guard amount > 0 else { return nil }
+                let last = try tx.lastTransfer()?.id ?? 0
+                let request = TransferRequest(kind: .expire, debit: account, credit: Account.expiry(volunteer.community),
+                                              amount: amount, key: "expire:\(account):\(day):\(last)",
+                                              memo: "lapsed on or before \(day)")
+                return try Self.post(request, actor: actor, atMillis: at, in: tx)
+            }
+            if let posted { report.transfers.append(posted.transfer) }
+        }
+        return report
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// What the ledger reads inside a transaction. A store (SQLite, PostgreSQL) answers these with
+/// plain queries; every rule about what they mean lives in `Ledger`, written once.
+public protocol LedgerReading {
+    func account(_ id: String) throws -> Account?
+    /// Points reserved by pending holds on an account that have not lapsed at `nowMillis`.
+    func heldAmount(account: String, nowMillis: Int64) throws -> Int64
+    func transfer(id: Int64) throws -> Transfer?
+    func transfer(key: String) throws -> Transfer?
+    /// The reversals of a transfer (at most one by the ledger's rules).
+    func reversals(of id: Int64) throws -> [Transfer]
+    /// Id and hash of the last transfer, or nil when there is none.
+    func lastTransfer() throws -> (id: Int64, hash: String)?
+    /// Open lots of an account, oldest expiry first, then oldest lot.
+    func openLots(account: String, limit: Int) throws -> [Lot]
+    func lot(account: String, expiresOn: String) throws -> Lot?
+    func lot(id: Int64) throws -> Lot?
+    func lotEntries(transfer: Int64) throws -> [LotEntry]
+    func hold(id: Int64) throws -> Hold?
+    func hold(key: String) throws -> Hold?
+    /// Accounts that hold lots expiring on or before `day`, with something left.
+    func accountsWithLapsedLots(onOrBefore day: String) throws -> [String]
+    /// Pending holds whose timeout has passed.
+    func lapsedHolds(nowMillis: Int64) throws -> [Hold]
+    func settings() throws -> [String: String]
+    /// True when the actor holds the admin role.
+    func isAdmin(_ actor: String) throws -> Bool
+}
+
+/// What the ledger writes inside a transaction.
+public protocol LedgerWriting: LedgerReading {
+    func createAccount(_ account: Account) throws
+    /// Stores a transfer and returns its id.
+    func insert(transfer: Transfer) throws -> Int64
+    func addToBalance(account: String, delta: Int64) throws
+    func insert(lot: Lot) throws -> Int64
+    func addToLot(id: Int64, delta: Int64) throws
+    func insert(lotEntry: LotEntry) throws
+    func insert(hold: Hold) throws -> Int64
+    /// Moves a hold out of `pending`; returns false when it was no longer pending.
+    func resolve(hold id: Int64, to status: HoldStatus, transfer: Int64?) throws -> Bool
+    func insert(event: OutboxEvent) throws
+}
+
+/// Everything `verify` needs to read, in bulk.
+public protocol LedgerAuditing {
+    /// Calls `body` for every transfer in id order; stops early when it returns false.
+    func forEachTransfer(_ body: (Transfer) throws -> Bool) throws
+    func allAccounts() throws -> [Account]
+    func allLots() throws -> [Lot]
+    /// Sum of entries per lot id.
+    func lotEntrySums() throws -> [Int64: Int64]
+    /// Pending holds not past their timeout at `nowMillis`.
+    func pendingHolds(nowMillis: Int64) throws -> [Hold]
+}
+
+/// A store runs ledger work in transactions. Writes are serialised by the store
+/// (SQLite: BEGIN IMMEDIATE; PostgreSQL: row locks in a fixed order), so the rules checked in
+/// a write transaction hold when it commits.
+public protocol LedgerStore: Sendable {
+    func write<T>(_ body: (any LedgerWriting) throws -> T) throws -> T
+    func read<T>(_ body: (any LedgerReading & LedgerAuditing) throws -> T) throws -> T
+}

@@ -1,0 +1,22 @@
+/// Masks personal numbers in every listing: the national rules forbid disclosing personal data
+/// without consent, and a printed list travels further than anyone plans.
+public enum Masking {
+    /// `13812341234` → `138****1234`. Short numbers keep only their last two digits.
+    public static func phone(_ phone: String?) -> String {
+        guard let phone, !phone.isEmpty else { return "" }
+        let chars = Array(phone)
+        if chars.count >= 11 {
+            return String(chars.prefix(3)) + "****" + String(chars.suffix(4))
+        }
+        if chars.count <= 2 { return String(repeating: "*", count: chars.count) }
+        return String(repeating: "*", count: chars.count - 2) + String(chars.suffix(2))
+    }
+
+    /// `110101199003071234` → `110***********1234` (first 3 and last 4 shown).
+    public static func idNumber(_ id: String?) -> String {
+        guard let id, !id.isEmpty else { return "" }
+        let chars = Array(id)
+        guard chars.count > 7 else { return String(repeating: "*", count: chars.count) }
+        return String(chars.prefix(3)) + String(repeating: "*", count: chars.count - 7) + String(chars.suffix(4))
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import GRDB
+import JifenCore
+
+/// The ledger's reads and writes as SQL on one connection inside one transaction.
+/// Plain queries only: what they mean is decided in `JifenCore.Ledger`.
+struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
+    let db: Database
+
+    private func one(_ sql: String, _ arguments: StatementArguments = []) throws -> Row? {
+        try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    private func all(_ sql: String, _ arguments: StatementArguments = []) throws -> [Row] {
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    private func run(_ sql: String, _ arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    // MARK: Reading
+
+    func account(_ id: String) throws -> Account? {
+        try one("SELECT id, kind, community, balance FROM account WHERE id = ?", [id]).map(Self.account)
+    }
+
+    func heldAmount(account: String, nowMillis: Int64) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: """
+            SELECT COALESCE(SUM(amount), 0) FROM hold WHERE debit = ? AND status = 'pending' AND expires_at > ?
+            """), arguments: [account, nowMillis]) ?? 0
+    }
+
+    static let transferColumns = "id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prev_hash, hash"
+
+    func transfer(id: Int64) throws -> Transfer? {
+        try one("SELECT \(Self.transferColumns) FROM transfer WHERE id = ?", [id]).map(Self.transfer)
+    }
+
+    func transfer(key: String) throws -> Transfer? {
+        try one("SELECT \(Self.transferColumns) FROM transfer WHERE key = ?", [key]).map(Self.transfer)
+    }
+
+    func reversals(of id: Int64) throws -> [Transfer] {
+        try all("SELECT \(Self.transferColumns) FROM transfer WHERE reverses = ? ORDER BY id", [id]).map(Self.transfer)
+    }
+
+    func lastTransfer() throws -> (id: Int64, hash: String)? {
+        try one("SELECT id, hash FROM transfer ORDER BY id DESC LIMIT 1").map { ($0["id"], $0["hash"]) }
+    }
+
+    func openLots(account: String, limit: Int) throws -> [Lot] {
+        try all("""
+            SELECT id, account, expires_on, remaining FROM lot
+            WHERE account = ? AND remaining > 0 ORDER BY expires_on, id LIMIT ?
+            """, [account, limit]).map(Self.lot)
+    }
+
+    func lot(account: String, expiresOn: String) throws -> Lot? {
+        try one("SELECT id, account, expires_on, remaining FROM lot WHERE account = ? AND expires_on = ?", [account, expiresOn]).map(Self.lot)
+    }
+
+    func lot(id: Int64) throws -> Lot? {
+        try one("SELECT id, account, expires_on, remaining FROM lot WHERE id = ?", [id]).map(Self.lot)
+    }
+
+    func lotEntries(transfer: Int64) throws -> [LotEntry] {
+        try all("SELECT lot, account, transfer, delta, expires_on FROM lot_entry WHERE transfer = ? ORDER BY id", [transfer]).map {
+            LotEntry(lot: $0["lot"], account: $0["account"], transfer: $0["transfer"], delta: $0["delta"], expiresOn: $0["expires_on"])
+        }
+    }
+
+    static let holdColumns = "id, kind, debit, credit, amount, key, reference, actor, memo, status, created_at, expires_at, transfer"
+
+    func hold(id: Int64) throws -> Hold? {
+        try one("SELECT \(Self.holdColumns) FROM hold WHERE id = ?", [id]).map(Self.hold)
+    }
+
+    func hold(key: String) throws -> Hold? {
+        try one("SELECT \(Self.holdColumns) FROM hold WHERE key = ?", [key]).map(Self.hold)
+    }
+
+    func accountsWithLapsedLots(onOrBefore day: String) throws -> [String] {
+        try String.fetchAll(db.cachedStatement(sql: """
+            SELECT DISTINCT account FROM lot WHERE remaining > 0 AND expires_on <= ? ORDER BY account
+            """), arguments: [day])
+    }
+
+    func lapsedHolds(nowMillis: Int64) throws -> [Hold] {
+        try all("SELECT \(Self.holdColumns) FROM hold WHERE status = 'pending' AND expires_at <= ? ORDER BY id", [nowMillis]).map(Self.hold)
+    }
+
+    func settings() throws -> [String: String] {
+        var result: [String: String] = [:]
+        for row in try all("SELECT key, value FROM setting") { result[row["key"]] = row["value"] }
+        return result
+    }
+
+    func isAdmin(_ actor: String) throws -> Bool {
+        try one("SELECT 1 FROM actor_role WHERE actor = ? AND role = 'admin'", [actor]) != nil
+    }
+
+    // MARK: Writing
+
+    func createAccount(_ account: Account) throws {
+        try run("INSERT INTO account (id, kind, community, balance) VALUES (?, ?, ?, ?)",
+                [account.id, account.kind.rawValue, account.community, account.balance])
+    }
+
+    func insert(transfer t: Transfer) throws -> Int64 {
+        try run("""
+            INSERT INTO transfer (\(Self.transferColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [t.id, t.kind.rawValue, t.debit, t.credit, t.amount, t.key, t.reference, t.actor, t.memo, t.reverses,
+                  t.hold, t.atMillis, t.prevHash, t.hash])
+        return t.id
+    }
+
+    func addToBalance(account: String, delta: Int64) throws {
+        try run("UPDATE account SET balance = balance + ? WHERE id = ?", [delta, account])
+    }
+
+    func insert(lot: Lot) throws -> Int64 {
+        try run("INSERT INTO lot (account, expires_on, remaining) VALUES (?, ?, ?)", [lot.account, lot.expiresOn, lot.remaining])
+        return db.lastInsertedRowID
+    }
+
+    func addToLot(id: Int64, delta: Int64) throws {
+        try run("UPDATE lot SET remaining = remaining + ? WHERE id = ?", [delta, id])
+    }
+
+    func insert(lotEntry e: LotEntry) throws {
+        try run("INSERT INTO lot_entry (lot, account, transfer, delta, expires_on) VALUES (?, ?, ?, ?, ?)",
+                [e.lot, e.account, e.transfer, e.delta, e.expiresOn])
+    }
+
+    func insert(hold h: Hold) throws -> Int64 {
+        try run("""
+            INSERT INTO hold (kind, debit, credit, amount, key, reference, actor, memo, status, created_at, expires_at, transfer)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [h.kind.rawValue, h.debit, h.credit, h.amount, h.key, h.reference, h.actor, h.memo, h.status.rawValue,
+                  h.createdAtMillis, h.expiresAtMillis, h.transfer])
+        return db.lastInsertedRowID
+    }
+
+    func resolve(hold id: Int64, to status: HoldStatus, transfer: Int64?) throws -> Bool {
+        try run("UPDATE hold SET status = ?, transfer = ? WHERE id = ? AND status = 'pending'", [status.rawValue, transfer, id])
+        return db.changesCount == 1
+    }
+
+    func insert(event: OutboxEvent) throws {
+        try run("INSERT INTO event (type, payload, created_at) VALUES (?, ?, ?)", [event.type, event.payload, event.atMillis])
+    }
+
+    // MARK: Auditing
+
+    func forEachTransfer(_ body: (Transfer) throws -> Bool) throws {
+        let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.transferColumns) FROM transfer ORDER BY id")
+        while let row = try cursor.next() {
+            if try !body(Self.transfer(row)) { break }
+        }
+    }
+
+    func allAccounts() throws -> [Account] {
+        try all("SELECT id, kind, community, balance FROM account ORDER BY id").map(Self.account)
+    }
+
+    func allLots() throws -> [Lot] {
+        try all("SELECT id, account, expires_on, remaining FROM lot ORDER BY id").map(Self.lot)
+    }
+
+    func lotEntrySums() throws -> [Int64: Int64] {
+        var sums: [Int64: Int64] = [:]
+        for row in try all("SELECT lot, SUM(delta) AS total FROM lot_entry GROUP BY lot") { sums[row["lot"]] = row["total"] }
+        return sums
+    }
+
+    func pendingHolds(nowMillis: Int64) throws -> [Hold] {
+        try all("SELECT \(Self.holdColumns) FROM hold WHERE status = 'pending' AND expires_at > ? ORDER BY id", [nowMillis]).map(Self.hold)
+    }
+
+    // MARK: Rows
+
+    static func account(_ row: Row) -> Account {
+        Account(id: row["id"], kind: AccountKind(rawValue: row["kind"]) ?? .volunteer, community: row["community"], balance: row["balance"])
+    }
+
+    static func transfer(_ row: Row) -> Transfer {
+        Transfer(id: row["id"], kind: TransferKind(rawValue: row["kind"]) ?? .adjust, debit: row["debit"], credit: row["credit"],
+                 amount: row["amount"], key: row["key"], reference: row["reference"], actor: row["actor"], memo: row["memo"],
+                 reverses: row["reverses"], hold: row["hold"], atMillis: row["at"], prevHash: row["prev_hash"], hash: row["hash"])
+    }
+
+    static func lot(_ row: Row) -> Lot {
+        Lot(id: row["id"], account: row["account"], expiresOn: row["expires_on"], remaining: row["remaining"])
+    }
+
+    static func hold(_ row: Row) -> Hold {
+        Hold(id: row["id"], kind: TransferKind(rawValue: row["kind"]) ?? .redeem, debit: row["debit"], credit: row["credit"],
+             amount: row["amount"], key: row["key"], reference: row["reference"], actor: row["actor"], memo: row["memo"],
+             status: HoldStatus(rawValue: row["status"]) ?? .pending, createdAtMillis: row["created_at"],
+             expiresAtMillis: row["expires_at"], transfer: row["transfer"])
+    }
+}
+
+extension JifenDatabase: LedgerStore {
+    public func write<T>(_ body: (any LedgerWriting) throws -> T) throws -> T {
+        try writeTransaction { db in try body(SQLiteLedgerTransaction(db: db)) }
+    }
+
+    public func read<T>(_ body: (any LedgerReading & LedgerAuditing) throws -> T) throws -> T {
+        try readTransaction { db in try body(SQLiteLedgerTransaction(db: db)) }
+    }
+}

@@ -1,0 +1,164 @@
+import GRDB
+
+/// Migrations are append-only: once a migration has landed it is never edited; a change to the
+/// schema is a new migration with a new name. Table and column names are written literally.
+enum Schema {
+    /// `PRAGMA application_id` of a Jifen database: "JIFN". Lets `open` tell our file from any other.
+    static let applicationID: Int32 = 0x4A49_464E
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-ledger") { db in
+            try db.execute(sql: """
+                PRAGMA application_id = \(applicationID);
+
+                CREATE TABLE community (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE team (
+                    id TEXT PRIMARY KEY,
+                    community TEXT NOT NULL REFERENCES community(id),
+                    name TEXT NOT NULL,
+                    leader TEXT NOT NULL DEFAULT '',
+                    created_at INTEGER NOT NULL,
+                    created_by TEXT NOT NULL,
+                    UNIQUE (community, name)
+                );
+                CREATE TABLE volunteer (
+                    id TEXT PRIMARY KEY,
+                    community TEXT NOT NULL REFERENCES community(id),
+                    team TEXT REFERENCES team(id),
+                    name TEXT NOT NULL,
+                    gender TEXT NOT NULL,
+                    birth_date TEXT,
+                    id_number TEXT,
+                    phone TEXT NOT NULL,
+                    area TEXT NOT NULL DEFAULT '',
+                    skills TEXT NOT NULL DEFAULT '',
+                    categories TEXT NOT NULL DEFAULT '',
+                    consent INTEGER NOT NULL DEFAULT 0,
+                    created_at INTEGER NOT NULL,
+                    created_by TEXT NOT NULL
+                );
+                CREATE INDEX volunteer_phone ON volunteer(phone);
+                CREATE TABLE merchant (
+                    id TEXT PRIMARY KEY,
+                    community TEXT NOT NULL REFERENCES community(id),
+                    name TEXT NOT NULL,
+                    contact TEXT NOT NULL DEFAULT '',
+                    phone TEXT NOT NULL DEFAULT '',
+                    address TEXT NOT NULL DEFAULT '',
+                    created_at INTEGER NOT NULL,
+                    created_by TEXT NOT NULL
+                );
+                CREATE TABLE actor_role (
+                    actor TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    team TEXT NOT NULL DEFAULT '',
+                    granted_at INTEGER NOT NULL,
+                    granted_by TEXT NOT NULL,
+                    PRIMARY KEY (actor, role, team)
+                );
+
+                CREATE TABLE account (
+                    id TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    community TEXT NOT NULL REFERENCES community(id),
+                    balance INTEGER NOT NULL DEFAULT 0,
+                    CHECK (kind = 'issuance' OR balance >= 0)
+                );
+                CREATE TABLE transfer (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    debit TEXT NOT NULL REFERENCES account(id),
+                    credit TEXT NOT NULL REFERENCES account(id),
+                    amount INTEGER NOT NULL CHECK (amount > 0),
+                    key TEXT NOT NULL UNIQUE,
+                    reference TEXT NOT NULL DEFAULT '',
+                    actor TEXT NOT NULL,
+                    memo TEXT NOT NULL DEFAULT '',
+                    reverses INTEGER REFERENCES transfer(id),
+                    hold INTEGER,
+                    at INTEGER NOT NULL,
+                    prev_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL,
+                    CHECK (debit <> credit)
+                );
+                CREATE INDEX transfer_debit ON transfer(debit, id);
+                CREATE INDEX transfer_credit ON transfer(credit, id);
+                CREATE INDEX transfer_reverses ON transfer(reverses) WHERE reverses IS NOT NULL;
+                CREATE TRIGGER transfer_immutable_update BEFORE UPDATE ON transfer
+                    BEGIN SELECT RAISE(ABORT, 'transfers are immutable: correct with jifen reverse'); END;
+                CREATE TRIGGER transfer_immutable_delete BEFORE DELETE ON transfer
+                    BEGIN SELECT RAISE(ABORT, 'transfers are immutable: correct with jifen reverse'); END;
+
+                CREATE TABLE lot (
+                    id INTEGER PRIMARY KEY,
+                    account TEXT NOT NULL REFERENCES account(id),
+                    expires_on TEXT NOT NULL,
+                    remaining INTEGER NOT NULL CHECK (remaining >= 0),
+                    UNIQUE (account, expires_on)
+                );
+                CREATE INDEX lot_open ON lot(account, expires_on, id) WHERE remaining > 0;
+                CREATE INDEX lot_lapsing ON lot(expires_on) WHERE remaining > 0;
+                CREATE TABLE lot_entry (
+                    id INTEGER PRIMARY KEY,
+                    lot INTEGER NOT NULL REFERENCES lot(id),
+                    account TEXT NOT NULL,
+                    transfer INTEGER NOT NULL REFERENCES transfer(id),
+                    delta INTEGER NOT NULL,
+                    expires_on TEXT NOT NULL
+                );
+                CREATE INDEX lot_entry_transfer ON lot_entry(transfer);
+                CREATE TRIGGER lot_entry_immutable_update BEFORE UPDATE ON lot_entry
+                    BEGIN SELECT RAISE(ABORT, 'lot entries are immutable'); END;
+                CREATE TRIGGER lot_entry_immutable_delete BEFORE DELETE ON lot_entry
+                    BEGIN SELECT RAISE(ABORT, 'lot entries are immutable'); END;
+
+                CREATE TABLE hold (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    debit TEXT NOT NULL REFERENCES account(id),
+                    credit TEXT NOT NULL REFERENCES account(id),
+                    amount INTEGER NOT NULL CHECK (amount > 0),
+                    key TEXT NOT NULL UNIQUE,
+                    reference TEXT NOT NULL DEFAULT '',
+                    actor TEXT NOT NULL,
+                    memo TEXT NOT NULL DEFAULT '',
+                    status TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    transfer INTEGER REFERENCES transfer(id)
+                );
+                CREATE INDEX hold_pending ON hold(debit, expires_at) WHERE status = 'pending';
+
+                CREATE TABLE event (
+                    id INTEGER PRIMARY KEY,
+                    type TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+
+                CREATE TABLE setting (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    updated_by TEXT NOT NULL
+                );
+                CREATE TABLE setting_change (
+                    id INTEGER PRIMARY KEY,
+                    key TEXT NOT NULL,
+                    old_value TEXT,
+                    new_value TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                CREATE TRIGGER setting_change_immutable BEFORE UPDATE ON setting_change
+                    BEGIN SELECT RAISE(ABORT, 'the settings history is immutable'); END;
+                """)
+        }
+        return migrator
+    }
+}

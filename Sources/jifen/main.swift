@@ -1,0 +1,3 @@
+import JifenCLI
+
+Jifen.runFromCommandLine()
