@@ -40,7 +40,7 @@ let package = Package(
         .executableTarget(name: "jifen", dependencies: ["JifenCLI"]),
         .executableTarget(name: "jifen-bench", dependencies: ["JifenCore", "JifenSQLite"]),
         .testTarget(name: "JifenCoreTests", dependencies: ["JifenCore", "JifenCLI"]),
-        .testTarget(name: "JifenLedgerTests", dependencies: ["JifenCore", "JifenSQLite"]),
+        .testTarget(name: "JifenLedgerTests", dependencies: ["JifenCore", "JifenSQLite", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "JifenEndToEndTests", dependencies: ["jifen", "JifenCore", "JifenSQLite"]),
     ],
     swiftLanguageModes: [.v6]
