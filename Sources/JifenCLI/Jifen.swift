@@ -49,7 +49,11 @@ extension Jifen {
             }
         }
         guard !leading.isEmpty, index < arguments.count else { return arguments }
-        return Array(arguments[index...]) + leading
+        var rest = Array(arguments[index...])
+        // Options must stay before a `--` that ends them (as in `grant V0001 -- -5`).
+        let end = rest.firstIndex(of: "--") ?? rest.endIndex
+        rest.insert(contentsOf: leading, at: end)
+        return rest
     }
 
     /// The executable's entry point.

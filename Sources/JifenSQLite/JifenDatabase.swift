@@ -49,6 +49,13 @@ public struct JifenDatabase: Sendable {
             throw JifenError.fault("unreadable", zh: "无法读取 \(path)，请检查文件权限。",
                                    en: "\(path) cannot be read; check the file's permissions.")
         }
+        let folder = (path as NSString).deletingLastPathComponent
+        guard FileManager.default.isWritableFile(atPath: path),
+              FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder) else {
+            // WAL needs the -wal and -shm files beside the database, even to read it safely.
+            throw JifenError.fault("read-only", zh: "数据库 \(path)（或其所在目录）是只读的。积分需要写入该文件并在旁边创建 -wal 和 -shm 文件。请检查权限，或把文件复制到可写的位置再查看。",
+                                   en: "The database \(path) (or its folder) is read-only. Jifen needs to write it and to create its -wal and -shm files beside it. Check the permissions, or copy the file somewhere writable to inspect it.")
+        }
         guard (try? header(path))?.isJifen == true else {
             throw JifenError.fault("not-jifen", zh: "\(path) 不是积分数据库（可能是别的文件）。请检查 --db 的路径。",
                                    en: "\(path) is not a Jifen database (it may be some other file). Check the --db path.")

@@ -22,5 +22,6 @@ import Testing
         #expect(Jifen.reorderGlobalOptions(["--as", "V0001", "--json", "balance", "V0001"]) == ["balance", "V0001", "--as", "V0001", "--json"])
         #expect(Jifen.reorderGlobalOptions(["--db=x.sqlite", "verify"]) == ["verify", "--db=x.sqlite"])
         #expect(Jifen.reorderGlobalOptions(["balance", "--as", "V1"]) == ["balance", "--as", "V1"])
+        #expect(Jifen.reorderGlobalOptions(["--db", "x", "grant", "V1", "--", "-5"]) == ["grant", "V1", "--db", "x", "--", "-5"])
     }
 }

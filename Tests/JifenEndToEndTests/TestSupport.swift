@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+/// What one run of the real `jifen` binary did.
+struct Run: CustomStringConvertible {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    var description: String { "exit \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
+
+    /// The stdout parsed as a JSON object.
+    var object: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:]
+    }
+}
+
+/// The built `jifen` executable beside this test bundle (or `JIFEN_BIN`).
+let jifenBinary: URL = {
+    if let path = ProcessInfo.processInfo.environment["JIFEN_BIN"] { return URL(fileURLWithPath: path) }
+    let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    var dir = exe.deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = dir.appendingPathComponent("jifen")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        dir = dir.deletingLastPathComponent()
+    }
+    return exe.deletingLastPathComponent().appendingPathComponent("jifen")
+}()
+
+/// A scratch folder with a database path, and a way to run `jifen` against it.
+struct Sandbox {
+    let directory: URL
+    let db: String
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("jifen-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        db = directory.appendingPathComponent("jifen.sqlite").path
+    }
+
+    /// Runs `jifen` with `--db` and `--lang en` unless given, and a clean environment.
+    @discardableResult
+    func jifen(_ arguments: [String], env: [String: String] = [:], prefix: [String] = []) throws -> Run {
+        var args = arguments
+        if !args.contains(where: { $0.hasPrefix("--lang") }) { args = ["--lang", "en"] + args }
+        if !args.contains(where: { $0.hasPrefix("--db") }) { args = ["--db", db] + args }
+        return try run(prefix.isEmpty ? jifenBinary.path : prefix[0], Array(prefix.dropFirst()) + (prefix.isEmpty ? [] : [jifenBinary.path]) + args, env: env)
+    }
+
+    func run(_ executable: String, _ arguments: [String], env: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var environment = ["PATH": "/usr/bin:/bin", "HOME": directory.path, "TZ": "Asia/Shanghai"]
+        environment.merge(env) { $1 }
+        process.environment = environment
+        process.currentDirectoryURL = directory
+        let out = directory.appendingPathComponent("out-\(UUID().uuidString)")
+        let err = directory.appendingPathComponent("err-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        let outHandle = try FileHandle(forWritingTo: out)
+        let errHandle = try FileHandle(forWritingTo: err)
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try outHandle.close()
+        try errHandle.close()
+        defer {
+            try? FileManager.default.removeItem(at: out)
+            try? FileManager.default.removeItem(at: err)
+        }
+        return Run(status: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
+                   stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+    }
+
+    /// A database with a community, two volunteers (V0001 with 50 points) and a merchant.
+    func seeded() throws -> Sandbox {
+        try expectOK(jifen(["init", "--community", "玫瑰园社区"]))
+        try expectOK(jifen(["volunteer", "add", "--name", "张桂兰", "--phone", "13800001234", "--gender", "女"]))
+        try expectOK(jifen(["volunteer", "add", "--name", "李志强", "--phone", "13800005678"]))
+        try expectOK(jifen(["merchant", "add", "--name", "老街理发店"]))
+        try expectOK(jifen(["grant", "V0001", "50", "--reason", "纸质台账结转", "--key", "seed"]))
+        return self
+    }
+
+    func bytes() throws -> Data { try Data(contentsOf: URL(fileURLWithPath: db)) }
+}
+
+func expectOK(_ run: Run, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(run.status == 0, "\(run)", sourceLocation: sourceLocation)
+}
+
+/// Exit statuses the README documents.
+enum Exit {
+    static let verifyFailed: Int32 = 1
+    static let usage: Int32 = 64
+    static let refused: Int32 = 65
+    static let fault: Int32 = 74
+    static let busy: Int32 = 75
+}
