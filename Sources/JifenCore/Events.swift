@@ -17,25 +17,21 @@ public enum Events {
         }
     }
 
-    struct TransferPayload: Encodable {
-        var transfer_id: Int64
-        var kind: String
-        var from: String
-        var to: String
-        var points: Int64
-        var reference: String
-        var memo: String
-        var reverses: Int64?
-        var hold_id: Int64?
-        var actor: String
-        var at: String
-    }
-
+    /// `{actor, at, from, hold_id?, kind, memo, points, reference, reverses?, to, transfer_id}`, keys sorted.
     static func transfer(_ t: Transfer) -> OutboxEvent {
-        let payload = TransferPayload(transfer_id: t.id, kind: t.kind.rawValue, from: t.debit, to: t.credit, points: t.amount,
-                                      reference: t.reference, memo: t.memo, reverses: t.reverses, hold_id: t.hold,
-                                      actor: t.actor, at: DayFormat.iso(t.at))
-        return OutboxEvent(type: type(for: t.kind), payload: json(payload), atMillis: t.atMillis)
+        var json = JSONText()
+        json.add("actor", t.actor)
+        json.add("at", DayFormat.iso(millis: t.atMillis))
+        json.add("from", t.debit)
+        json.add("hold_id", t.hold)
+        json.add("kind", t.kind.rawValue)
+        json.add("memo", t.memo)
+        json.add("points", t.amount)
+        json.add("reference", t.reference)
+        json.add("reverses", t.reverses)
+        json.add("to", t.credit)
+        json.add("transfer_id", t.id)
+        return OutboxEvent(type: type(for: t.kind), payload: json.string, atMillis: t.atMillis)
     }
 
     struct HoldPayload: Encodable {

@@ -89,9 +89,6 @@ public struct Ledger: Sendable {
                 throw JifenError.forbidden(actor: actor, action: Bilingual(zh: "从 \(from) 转出积分", en: "move points out of \(from)"))
             }
             let kind: TransferKind = admin && actor != from ? .adjust : .transfer
-            if kind == .transfer, let source = try tx.account(from), source.kind != .volunteer {
-                throw JifenError.refused("bad-accounts", zh: "只有志愿者之间可以互赠积分。", en: "Only volunteers may give points to each other.")
-            }
             let request = TransferRequest(kind: kind, debit: from, credit: to, amount: amount, key: key, memo: memo)
             return try Self.post(request, actor: actor, atMillis: at, in: tx)
         }
@@ -164,6 +161,9 @@ public struct Ledger: Sendable {
             throw JifenError.refused("cross-community",
                                      zh: "\(debit.id) 与 \(credit.id) 属于不同社区，积分不能跨社区流转。",
                                      en: "\(debit.id) and \(credit.id) belong to different communities; points do not cross communities.")
+        }
+        if request.kind == .transfer, debit.kind != .volunteer || credit.kind != .volunteer {
+            throw JifenError.refused("bad-accounts", zh: "只有志愿者之间可以互赠积分。", en: "Only volunteers may give points to each other.")
         }
         if !debit.kind.mayGoNegative {
             var held = try tx.heldAmount(account: debit.id, nowMillis: atMillis)

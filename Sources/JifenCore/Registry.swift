@@ -94,6 +94,8 @@ public enum Registry {
     /// Rejects empty, overlong and control-character text. Quotes and SQL-looking text are fine:
     /// every value is bound, never spliced into SQL, and stored verbatim.
     public static func checkText(_ text: String, field: Bilingual, max: Int, allowEmpty: Bool = false) throws {
+        // Fast path for short printable ASCII (keys, ids): nothing to reject but emptiness.
+        if !text.isEmpty, text.utf8.count <= max, text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) { return }
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             if allowEmpty && text.isEmpty { return }
             throw JifenError.usage("empty-text", zh: "\(field.zh)不能为空。", en: "The \(field.en) must not be empty.")

@@ -15,8 +15,22 @@ public enum TransferHash {
             t.reference, t.actor, t.memo, t.reverses.map(String.init) ?? "", t.hold.map(String.init) ?? "",
             String(t.atMillis), t.prevHash,
         ]
-        return fields.map { $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\u{1F}", with: "\\u001F") }
-            .joined(separator: "\u{1F}")
+        var text = ""
+        for (index, field) in fields.enumerated() {
+            if index > 0 { text.unicodeScalars.append("\u{1F}") }
+            if field.utf8.contains(where: { $0 == 0x5C || $0 == 0x1F }) {
+                for scalar in field.unicodeScalars {
+                    switch scalar {
+                    case "\\": text += "\\\\"
+                    case "\u{1F}": text += "\\u001F"
+                    default: text.unicodeScalars.append(scalar)
+                    }
+                }
+            } else {
+                text += field
+            }
+        }
+        return text
     }
 
     /// Lowercase hex SHA-256 of the canonical text.
