@@ -91,7 +91,9 @@ extension Jifen {
             }
             let db = try context.openDatabase()
             let posted = try context.ledger(db).reverse(id, reason: reason, actor: context.actor)
-            try report(posted, context, balanceOf: posted.transfer.credit, db: db)
+            // Show the person's side of the correction, not the community's system account.
+            let side = posted.transfer.debit.contains(".") ? posted.transfer.credit : posted.transfer.debit
+            try report(posted, context, balanceOf: side, db: db)
         }
     }
 }
