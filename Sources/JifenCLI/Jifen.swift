@@ -15,6 +15,7 @@ public struct Jifen: ParsableCommand {
             """,
         subcommands: [
             Init.self, Config.self, TeamCommand.self, VolunteerCommand.self, MerchantCommand.self,
+            ActivityCommand.self, Checkin.self, Checkout.self, Hours.self, Records.self, CertificateCommand.self,
             Grant.self, TransferCommand.self, Reverse.self, Balance.self, Statement.self, Expire.self, Verify.self,
         ])
 

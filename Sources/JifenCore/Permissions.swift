@@ -7,3 +7,15 @@ public enum Permissions {
         guard try tx.isAdmin(actor) else { throw JifenError.forbidden(actor: actor, action: action) }
     }
 }
+
+extension Permissions {
+    /// Which volunteer's records a listing may show: a volunteer sees only their own.
+    /// - Returns: the volunteer filter to apply (nil: everyone's).
+    public static func recordFilter(actor: String, actorIsVolunteer: Bool, requested: String?) throws -> String? {
+        guard actorIsVolunteer else { return requested }
+        if let requested, requested != actor {
+            throw JifenError.forbidden(actor: actor, action: Bilingual(zh: "查看 \(requested) 的服务记录", en: "see the service records of \(requested)"))
+        }
+        return actor
+    }
+}

@@ -31,6 +31,9 @@ public struct JifenDatabase: Sendable {
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
             }
             try Schema.migrator.migrate(database.queue)
+            // Moves the schema (and application id) from the WAL into the file, so other
+            // processes opening it by path recognise it at once.
+            try database.queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         }
         // Owner-only: the file holds phone numbers, ID numbers and (later) webhook secrets.
         chmod(path, 0o600)

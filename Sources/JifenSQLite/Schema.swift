@@ -159,6 +159,89 @@ enum Schema {
                     BEGIN SELECT RAISE(ABORT, 'the settings history is immutable'); END;
                 """)
         }
+        migrator.registerMigration("v2-activities") { db in
+            try db.execute(sql: """
+                CREATE TABLE activity (
+                    id TEXT PRIMARY KEY,
+                    community TEXT NOT NULL REFERENCES community(id),
+                    team TEXT NOT NULL REFERENCES team(id),
+                    title TEXT NOT NULL,
+                    place TEXT NOT NULL DEFAULT '',
+                    content TEXT NOT NULL DEFAULT '',
+                    category TEXT NOT NULL DEFAULT '',
+                    start_at INTEGER NOT NULL,
+                    end_at INTEGER NOT NULL,
+                    capacity INTEGER,
+                    rate INTEGER,
+                    status TEXT NOT NULL,
+                    checkin_code TEXT NOT NULL,
+                    status_reason TEXT NOT NULL DEFAULT '',
+                    created_at INTEGER NOT NULL,
+                    created_by TEXT NOT NULL,
+                    status_at INTEGER,
+                    status_by TEXT,
+                    CHECK (end_at > start_at)
+                );
+                CREATE INDEX activity_start ON activity(start_at);
+                CREATE TABLE participation (
+                    activity TEXT NOT NULL REFERENCES activity(id),
+                    volunteer TEXT NOT NULL REFERENCES volunteer(id),
+                    joined_at INTEGER NOT NULL,
+                    left INTEGER NOT NULL DEFAULT 0,
+                    checkin_at INTEGER,
+                    checkout_at INTEGER,
+                    PRIMARY KEY (activity, volunteer)
+                );
+                CREATE TABLE service_record (
+                    id TEXT PRIMARY KEY,
+                    activity TEXT NOT NULL REFERENCES activity(id),
+                    volunteer TEXT NOT NULL REFERENCES volunteer(id),
+                    minutes INTEGER NOT NULL CHECK (minutes > 0),
+                    service_day TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    reason TEXT NOT NULL DEFAULT '',
+                    note TEXT NOT NULL DEFAULT '',
+                    recorder TEXT NOT NULL,
+                    entered_at INTEGER NOT NULL,
+                    late INTEGER NOT NULL DEFAULT 0,
+                    points INTEGER NOT NULL DEFAULT 0,
+                    transfer INTEGER REFERENCES transfer(id),
+                    disputed INTEGER NOT NULL DEFAULT 0,
+                    version INTEGER NOT NULL DEFAULT 1,
+                    import_key TEXT UNIQUE
+                );
+                CREATE INDEX service_record_activity ON service_record(activity);
+                CREATE INDEX service_record_volunteer_day ON service_record(volunteer, service_day);
+                CREATE TABLE service_record_version (
+                    id INTEGER PRIMARY KEY,
+                    record TEXT NOT NULL REFERENCES service_record(id),
+                    version INTEGER NOT NULL,
+                    minutes INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    points INTEGER NOT NULL,
+                    action TEXT NOT NULL,
+                    reason TEXT NOT NULL DEFAULT '',
+                    actor TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                CREATE INDEX service_record_version_record ON service_record_version(record);
+                CREATE TRIGGER service_record_version_immutable BEFORE UPDATE ON service_record_version
+                    BEGIN SELECT RAISE(ABORT, 'record history is immutable'); END;
+                CREATE TABLE certificate (
+                    number TEXT PRIMARY KEY,
+                    volunteer TEXT NOT NULL REFERENCES volunteer(id),
+                    from_day TEXT NOT NULL,
+                    to_day TEXT NOT NULL,
+                    minutes INTEGER NOT NULL,
+                    records INTEGER NOT NULL,
+                    digest TEXT NOT NULL,
+                    code TEXT NOT NULL UNIQUE,
+                    issued_at INTEGER NOT NULL,
+                    issued_by TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -12,16 +12,34 @@ extension Jifen {
         @Argument(help: "Volunteer or merchant id.") var account: String
 
         func execute(_ context: Context) throws {
-            let view = try context.openDatabase().balance(account, nowMillis: context.now().millis)
+            let db = try context.openDatabase()
+            let view = try db.balance(account, nowMillis: context.now().millis)
+            let isVolunteer = try db.isVolunteer(account)
+            let totals = isVolunteer ? try db.serviceTotals(volunteer: account) : ServiceTotals(minutes: 0, records: 0)
+            let star = try db.rules().star(forMinutes: totals.minutes)
             if context.options.json {
                 struct LotJSON: Encodable { var expires_on: String; var points: Int64 }
-                struct BalanceJSON: Encodable { var account: String; var balance: Int64; var held: Int64; var available: Int64; var lots: [LotJSON] }
+                struct BalanceJSON: Encodable {
+                    var account: String; var balance: Int64; var held: Int64; var available: Int64; var lots: [LotJSON]
+                    var service_minutes: Int64?; var service_hours: String?; var star: Int?; var hours_to_next_star: Double?
+                }
                 return context.printJSON(BalanceJSON(account: view.account, balance: view.balance, held: view.held, available: view.available,
-                                                     lots: view.lots.map { LotJSON(expires_on: $0.expiresOn, points: $0.remaining) }))
+                                                     lots: view.lots.map { LotJSON(expires_on: $0.expiresOn, points: $0.remaining) },
+                                                     service_minutes: isVolunteer ? totals.minutes : nil,
+                                                     service_hours: isVolunteer ? hoursText(totals.minutes) : nil,
+                                                     star: isVolunteer ? star.level : nil, hours_to_next_star: isVolunteer ? star.hoursToNext : nil))
             }
             var rows = [[context.t("积分余额", "balance"), String(view.balance)],
                         [context.t("冻结中", "held"), String(view.held)],
                         [context.t("可用积分", "available"), String(view.available)]]
+            if isVolunteer {
+                rows.append([context.t("累计服务小时", "hours served"), hoursText(totals.minutes)])
+                let stars = star.level == 0 ? "—" : String(repeating: "★", count: star.level)
+                rows.append([context.t("星级", "star level"), stars])
+                if let next = star.hoursToNext {
+                    rows.append([context.t("距下一星还需小时", "hours to next star"), String(format: "%.2f", next)])
+                }
+            }
             for lot in view.lots.prefix(5) {
                 rows.append([context.t("\(lot.expiresOn) 起失效", "lapses on \(lot.expiresOn)"), String(lot.remaining)])
             }

@@ -6,7 +6,7 @@ import JifenSQLite
 extension Jifen {
     struct TeamCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "team", abstract: "Volunteer teams 志愿服务队.", subcommands: [Add.self, List.self])
+            commandName: "team", abstract: "Volunteer teams 志愿服务队.", subcommands: [Add.self, List.self, AddOrganizer.self])
 
         struct Add: JifenCommand {
             static let configuration = CommandConfiguration(
@@ -15,12 +15,29 @@ extension Jifen {
             @Option(help: "The team's name.") var name: String
             @Option(help: "The person in charge.") var leader: String = ""
             @Option(help: "Community id, when there are several.") var community: String?
+            @Option(help: "Someone who organizes the team (may post and approve), e.g. the leader.") var organizer: String?
 
             func execute(_ context: Context) throws {
-                let team = try context.openDatabase().addTeam(name: name, leader: leader, community: community,
-                                                              actor: context.actor, nowMillis: context.now().millis)
+                let db = try context.openDatabase()
+                let team = try db.addTeam(name: name, leader: leader, community: community, actor: context.actor, nowMillis: context.now().millis)
+                if let organizer { try db.addOrganizer(organizer, team: team.id, actor: context.actor, nowMillis: context.now().millis) }
                 if context.options.json { return context.printJSON(team) }
                 context.print(context.t("已添加服务队 \(team.id) \(team.name)", "Added team \(team.id) \(team.name)"))
+            }
+        }
+
+        struct AddOrganizer: JifenCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "add-organizer", abstract: "Let someone organize a team: post, approve, import (admin).",
+                discussion: "Example: jifen team add-organizer T03 杨建军   (then: jifen --as 杨建军 activity post …)")
+            @OptionGroup var global: GlobalOptions
+            @Argument(help: "Team id.") var team: String
+            @Argument(help: "The organizer's name, as they will give it to --as.") var organizer: String
+
+            func execute(_ context: Context) throws {
+                try context.openDatabase().addOrganizer(organizer, team: team, actor: context.actor, nowMillis: context.now().millis)
+                if context.options.json { return context.printJSON(["team": team, "organizer": organizer]) }
+                context.print(context.t("\(organizer) 现为 \(team) 的组织者", "\(organizer) now organizes \(team)"))
             }
         }
 

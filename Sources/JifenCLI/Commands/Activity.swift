@@ -1,0 +1,152 @@
+import ArgumentParser
+import Foundation
+import JifenCore
+import JifenSQLite
+
+struct ActivityJSON: Encodable {
+    var id: String, team: String, title: String, place: String, content: String, category: String
+    var start: String, end: String, capacity: Int?, rate: Int64?, status: String, checkin_code: String?
+
+    init(_ a: Activity, showCode: Bool) {
+        id = a.id; team = a.team; title = a.title; place = a.place; content = a.content; category = a.category
+        start = DayFormat.iso(millis: a.startMillis); end = DayFormat.iso(millis: a.endMillis); capacity = a.capacity
+        rate = a.rate; status = a.status.rawValue; checkin_code = showCode ? a.checkinCode : nil
+    }
+}
+
+extension Context {
+    func service(_ db: JifenDatabase) -> Service { Service(store: db, now: now) }
+    func date(_ text: String, _ field: String) throws -> Date { try DayFormat.parse(text, in: timeZone, field: field) }
+    func statusLabel(_ status: String) -> String {
+        let zh = ["open": "进行中", "cancelled": "已取消", "closed": "已关闭", "pending": "待审核", "review": "需复核",
+                  "approved": "已通过", "rejected": "已驳回"]
+        return language == .zh ? zh[status] ?? status : status
+    }
+}
+
+extension Jifen {
+    struct ActivityCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "activity", abstract: "Activities 活动: post, list, show, cancel, close, join, leave.",
+            subcommands: [Post.self, List.self, Show.self, Cancel.self, Close.self, Join.self, Leave.self])
+
+        struct Post: JifenCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Post an activity (an organizer of the team). Prints its id and check-in code.",
+                discussion: "Example: jifen --as 杨建军 activity post --team T03 --title 夜间巡逻 --start \"2026-11-22 19:00\" --end \"2026-11-22 21:00\" --place 小区东门 --category patrol --capacity 8")
+            @OptionGroup var global: GlobalOptions
+            @Option(help: "Team id, e.g. T01.") var team: String
+            @Option(help: "Title.") var title: String
+            @Option(help: "Start, e.g. \"2026-11-22 09:00\".") var start: String
+            @Option(help: "End, e.g. \"2026-11-22 11:00\".") var end: String
+            @Option(help: "Place.") var place: String = ""
+            @Option(help: "What the service is.") var content: String = ""
+            @Option(help: "Service category, e.g. elder_care.") var category: String = ""
+            @Option(help: "Places (leave out for no limit).") var capacity: Int?
+            @Option(help: "Points per hour for this activity (default: the rules).") var rate: Int64?
+
+            func execute(_ context: Context) throws {
+                let request = ActivityRequest(team: team, title: title, start: try context.date(start, "--start"), end: try context.date(end, "--end"),
+                                              place: place, content: content, category: category, capacity: capacity, rate: rate)
+                let a = try context.service(try context.openDatabase()).post(request, actor: context.actor)
+                if context.options.json { return context.printJSON(ActivityJSON(a, showCode: true)) }
+                context.print(context.t("已发布活动 \(a.id)「\(a.title)」，签到码 \(a.checkinCode)", "Posted activity \(a.id) \"\(a.title)\"; check-in code \(a.checkinCode)"))
+            }
+        }
+
+        struct List: JifenCommand {
+            static let configuration = CommandConfiguration(abstract: "List activities.", discussion: "Example: jifen activity list --upcoming --team T01")
+            @OptionGroup var global: GlobalOptions
+            @Flag(help: "Only those not yet ended.") var upcoming = false
+            @Flag(help: "Only those already ended.") var past = false
+            @Option(help: "Only this team.") var team: String?
+
+            func execute(_ context: Context) throws {
+                let now = context.now().millis
+                let list = try context.openDatabase().activities(team: team, startingAfter: upcoming ? now : nil, endingBefore: past ? now : nil)
+                if context.options.json { return context.printJSON(list.map { ActivityJSON($0, showCode: false) }) }
+                context.printTable([context.t("编号", "id"), context.t("开始", "start"), context.t("结束", "end"), context.t("活动", "title"),
+                                    context.t("服务队", "team"), context.t("地点", "place"), context.t("名额", "places"), context.t("状态", "status")],
+                                   list.map { [$0.id, context.time($0.startMillis), context.time($0.endMillis), $0.title, $0.team, $0.place,
+                                               $0.capacity.map(String.init) ?? "-", context.statusLabel($0.status.rawValue)] })
+            }
+        }
+
+        struct Show: JifenCommand {
+            static let configuration = CommandConfiguration(abstract: "Show an activity with who signed up and who checked in.", discussion: "Example: jifen activity show A0001")
+            @OptionGroup var global: GlobalOptions
+            @Argument(help: "Activity id, e.g. A0001.") var id: String
+
+            func execute(_ context: Context) throws {
+                let db = try context.openDatabase()
+                let (a, people) = try db.activity(id)
+                let organizer = try db.isAdmin(context.actor) || !(try db.isVolunteer(context.actor))
+                if context.options.json {
+                    struct P: Encodable { var volunteer: String; var joined: Bool; var checkin: String?; var checkout: String? }
+                    struct Out: Encodable { var activity: ActivityJSON; var participants: [P] }
+                    return context.printJSON(Out(activity: ActivityJSON(a, showCode: organizer), participants: people.map {
+                        P(volunteer: $0.volunteer, joined: !$0.left, checkin: $0.checkinMillis.map { DayFormat.iso(millis: $0) },
+                          checkout: $0.checkoutMillis.map { DayFormat.iso(millis: $0) })
+                    }))
+                }
+                context.print("\(a.id) \(a.title)  [\(context.statusLabel(a.status.rawValue))]")
+                context.print("\(context.time(a.startMillis)) – \(context.time(a.endMillis))  \(a.place)  \(a.team)")
+                if organizer { context.print(context.t("签到码：", "check-in code: ") + a.checkinCode) }
+                context.printTable([context.t("志愿者", "volunteer"), context.t("报名", "signed up"), context.t("签到", "in"), context.t("签退", "out")],
+                                   people.map { [$0.volunteer, $0.left ? context.t("已退出", "left") : "✓", $0.checkinMillis.map(context.time) ?? "",
+                                                 $0.checkoutMillis.map(context.time) ?? ""] })
+            }
+        }
+
+        struct Cancel: JifenCommand {
+            static let configuration = CommandConfiguration(abstract: "Cancel an activity that has no records yet.", discussion: "Example: jifen activity cancel A0002 --reason 下雨")
+            @OptionGroup var global: GlobalOptions
+            @Argument var id: String
+            @Option(help: "Why (announced).") var reason: String
+
+            func execute(_ context: Context) throws {
+                let a = try context.service(try context.openDatabase()).cancel(id, reason: reason, actor: context.actor)
+                if context.options.json { return context.printJSON(ActivityJSON(a, showCode: false)) }
+                context.print(context.t("已取消活动 \(a.id)", "Cancelled activity \(a.id)"))
+            }
+        }
+
+        struct Close: JifenCommand {
+            static let configuration = CommandConfiguration(abstract: "Close an activity: no more check-ins.", discussion: "Example: jifen activity close A0001")
+            @OptionGroup var global: GlobalOptions
+            @Argument var id: String
+
+            func execute(_ context: Context) throws {
+                let a = try context.service(try context.openDatabase()).close(id, actor: context.actor)
+                if context.options.json { return context.printJSON(ActivityJSON(a, showCode: false)) }
+                context.print(context.t("已关闭活动 \(a.id)", "Closed activity \(a.id)"))
+            }
+        }
+
+        struct Join: JifenCommand {
+            static let configuration = CommandConfiguration(abstract: "Sign a volunteer up (themself, or by an organizer).", discussion: "Example: jifen --as V0001 activity join A0001 V0001")
+            @OptionGroup var global: GlobalOptions
+            @Argument var activity: String
+            @Argument var volunteer: String
+
+            func execute(_ context: Context) throws {
+                _ = try context.service(try context.openDatabase()).join(activity, volunteer: volunteer, actor: context.actor)
+                if context.options.json { return context.printJSON(["activity": activity, "volunteer": volunteer, "status": "joined"]) }
+                context.print(context.t("\(volunteer) 已报名 \(activity)", "\(volunteer) signed up for \(activity)"))
+            }
+        }
+
+        struct Leave: JifenCommand {
+            static let configuration = CommandConfiguration(abstract: "Withdraw a sign-up.", discussion: "Example: jifen --as V0001 activity leave A0001 V0001")
+            @OptionGroup var global: GlobalOptions
+            @Argument var activity: String
+            @Argument var volunteer: String
+
+            func execute(_ context: Context) throws {
+                try context.service(try context.openDatabase()).leave(activity, volunteer: volunteer, actor: context.actor)
+                if context.options.json { return context.printJSON(["activity": activity, "volunteer": volunteer, "status": "left"]) }
+                context.print(context.t("\(volunteer) 已取消报名 \(activity)", "\(volunteer) withdrew from \(activity)"))
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import JifenCore
+import JifenSQLite
+
+extension Jifen.Hours {
+    struct Import: JifenCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import an hour sheet (CSV from Excel/WPS, UTF-8 or GBK): all rows or none, each row once.",
+            discussion: """
+                Header names in Chinese or English: 姓名/name, 手机/phone, 志愿者编号/volunteer, 活动编号/activity,
+                日期/date, 时长(分钟)/minutes or 时长/hours, 备注/note. A person is found by id, else phone (and name), else name.
+                Example: jifen --as 马秀兰 hours import 11月工时.csv --activity A0003
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The CSV file.") var file: String
+        @Option(help: "The activity of every row (else an activity column).") var activity: String?
+        @Option(help: "utf-8 or gbk (default: detected).") var encoding: String?
+        @Flag(help: "Write the good rows and list the bad ones, instead of writing nothing.") var skipBad = false
+
+        func execute(_ context: Context) throws {
+            let forced = try encoding.map(HourSheet.Encoding.parse)
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw JifenError.usage("no-file", zh: "读不到文件 \(file)，请检查路径。", en: "Cannot read the file \(file); check the path.")
+            }
+            let service = context.service(try context.openDatabase())
+            let terminal = isatty(STDERR_FILENO) == 1
+            do {
+                let result = try service.importSheet(data, activity: activity, encoding: forced, skipBad: skipBad, actor: context.actor) { done, total in
+                    guard terminal, total > 0 else { return }
+                    let width = 30
+                    let filled = width * done / total
+                    let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+                    FileHandle.standardError.write(Data("\r\(bar) \(done)/\(total)\(done == total ? "\n" : "")".utf8))
+                }
+                report(result, context)
+            } catch let refusal as ImportRefusal {
+                report(refusal.result, context, refused: true)
+                throw JifenError.usage("bad-rows", zh: "有 \(refusal.result.problems.count) 行有问题，整份文件未导入。请改正后重试，或加 --skip-bad 只导入无误的行。",
+                                       en: "\(refusal.result.problems.count) rows have problems, so nothing was imported. Fix them and retry, or add --skip-bad to import the good rows only.")
+            }
+        }
+
+        func report(_ result: ImportResult, _ context: Context, refused: Bool = false) {
+            if context.options.json {
+                struct Out: Encodable { var encoding: String; var rows: Int; var written: Int; var already_imported: Int; var problems: [ImportProblem]; var imported: Bool }
+                let out = Out(encoding: result.encoding.rawValue, rows: result.rows, written: refused ? 0 : result.written.count,
+                              already_imported: result.alreadyImported, problems: result.problems, imported: !refused)
+                if refused {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                    FileHandle.standardError.write((try? encoder.encode(out)) ?? Data())
+                    FileHandle.standardError.write(Data("\n".utf8))
+                } else {
+                    context.printJSON(out)
+                }
+                return
+            }
+            var lines: [String] = []
+            for p in result.problems.prefix(200) {
+                lines.append(context.t("  第 \(p.line) 行：\(p.reasonZh)", "  line \(p.line): \(p.reason)"))
+            }
+            if result.problems.count > 200 { lines.append(context.t("  ……另有 \(result.problems.count - 200) 行", "  … and \(result.problems.count - 200) more")) }
+            if !lines.isEmpty { FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8)) }
+            if !refused {
+                context.print(context.t("读取 \(result.rows) 行（\(result.encoding.rawValue)）：新导入 \(result.written.count) 条待审核，\(result.alreadyImported) 条此前已导入，\(result.problems.count) 行跳过。",
+                                        "Read \(result.rows) rows (\(result.encoding.rawValue)): \(result.written.count) imported pending approval, \(result.alreadyImported) already imported, \(result.problems.count) skipped."))
+            }
+        }
+    }
+}

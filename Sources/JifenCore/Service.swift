@@ -1,0 +1,62 @@
+import Foundation
+
+/// Organizers and volunteers: activities, taking part, service records, approvals that earn
+/// points. Who may do what is checked here, so every front end gets the same rules.
+public struct Service: Sendable {
+    public let store: any ServiceStore
+    public let now: @Sendable () -> Date
+
+    public init(store: any ServiceStore, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.now = now
+    }
+
+    func write<T>(_ body: (any ServiceWriting, Rules, Int64) throws -> T) throws -> T {
+        let at = now().millis
+        return try store.serviceWrite { tx in try body(tx, try Rules(settings: tx.settings()), at) }
+    }
+
+    // MARK: Who may
+
+    static func requireOrganizer(_ actor: String, team: String, action: Bilingual, in tx: any ServiceWriting) throws {
+        if try tx.isAdmin(actor) || tx.isOrganizer(actor, team: team) { return }
+        throw JifenError.refused("not-allowed",
+                                 zh: "\(actor) 不是服务队 \(team) 的组织者，无权\(action.zh)。请由该队组织者或管理员（--as）操作。",
+                                 en: "\(actor) is not an organizer of team \(team) and may not \(action.en). Act as one of its organizers or an admin (--as).")
+    }
+
+    /// The volunteer themself, or an organizer of the team, or an admin.
+    static func requireSelfOrOrganizer(_ actor: String, volunteer: String, team: String, action: Bilingual,
+                                       in tx: any ServiceWriting) throws {
+        if actor == volunteer { return }
+        if try tx.isAdmin(actor) || tx.isOrganizer(actor, team: team) { return }
+        throw JifenError.refused("not-allowed",
+                                 zh: "\(actor) 只能为自己\(action.zh)，不能替 \(volunteer) 操作。",
+                                 en: "\(actor) may \(action.en) only for themself, not for \(volunteer).")
+    }
+
+    static func activity(_ id: String, in tx: any ServiceWriting) throws -> Activity {
+        guard let activity = try tx.activity(id) else { throw JifenError.unknown(Bilingual(zh: "活动", en: "activity"), id) }
+        return activity
+    }
+
+    static func volunteer(_ id: String, in tx: any ServiceWriting) throws -> Volunteer {
+        guard let volunteer = try tx.volunteer(id) else { throw JifenError.unknown(Bilingual(zh: "志愿者", en: "volunteer"), id) }
+        return volunteer
+    }
+
+    static func requireOpen(_ activity: Activity) throws {
+        switch activity.status {
+        case .open: return
+        case .cancelled:
+            throw JifenError.refused("activity-cancelled", zh: "活动 \(activity.id) 已取消。", en: "Activity \(activity.id) was cancelled.")
+        case .closed:
+            throw JifenError.refused("activity-closed", zh: "活动 \(activity.id) 已结束关闭。", en: "Activity \(activity.id) is closed.")
+        }
+    }
+}
+
+/// A store that can run service work in a write transaction.
+public protocol ServiceStore: LedgerStore {
+    func serviceWrite<T>(_ body: (any ServiceWriting) throws -> T) throws -> T
+}

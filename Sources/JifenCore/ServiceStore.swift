@@ -1,0 +1,25 @@
+import Foundation
+
+/// The rows behind activities and service records, read and written inside one transaction.
+/// As with the ledger, stores only answer these; the rules are in `Service`.
+public protocol ServiceWriting: LedgerWriting {
+    func team(_ id: String) throws -> Team?
+    func volunteer(_ id: String) throws -> Volunteer?
+    func isOrganizer(_ actor: String, team: String) throws -> Bool
+    func activity(_ id: String) throws -> Activity?
+    func nextActivityID() throws -> String
+    func insert(activity: Activity, nowMillis: Int64) throws
+    func setActivityStatus(_ id: String, _ status: ActivityStatus, reason: String, actor: String, nowMillis: Int64) throws
+    func participation(activity: String, volunteer: String) throws -> Participation?
+    func participants(activity: String) throws -> [Participation]
+    func save(participation: Participation) throws
+    func record(_ id: String) throws -> ServiceRecord?
+    func records(activity: String) throws -> [ServiceRecord]
+    func record(importKey: String) throws -> ServiceRecord?
+    /// Minutes of the volunteer's records on a day that are not rejected, except `excluding`.
+    func minutesOnDay(volunteer: String, day: String, excluding: String?) throws -> Int64
+    func nextRecordID() throws -> String
+    func insert(record: ServiceRecord) throws
+    func update(record: ServiceRecord) throws
+    func insert(version: RecordVersion) throws
+}
