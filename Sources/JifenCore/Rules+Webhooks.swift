@@ -48,7 +48,7 @@ public struct WebhookSettings: Sendable, Equatable {
     /// Parses `5s,5m,30m,2h` (units ms, s, m, h, d) into milliseconds.
     /// - Throws: `JifenError` (usage) naming the bad part.
     public static func parseSchedule(_ text: String) throws -> [Int64] {
-        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         var delays: [Int64] = []
         for part in parts {
             let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]

@@ -34,7 +34,8 @@ public final class URLSessionTransport: HTTPTransport {
         var urlRequest = URLRequest(url: request.url)
         urlRequest.httpMethod = request.method
         urlRequest.httpBody = request.body
-        urlRequest.timeoutInterval = request.timeout
+        // A second more than the hard deadline below, which is the one that ends the attempt.
+        urlRequest.timeoutInterval = request.timeout + 1
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         let task = session.dataTask(with: urlRequest)
         let table = tasks
@@ -111,6 +112,9 @@ private final class TaskTable: NSObject, URLSessionDataDelegate, Sendable {
             }
             state.continuation.resume(returning: HTTPResponse(status: response.statusCode, headers: headers, body: state.body))
         } else {
+            if let urlError = error as? URLError, urlError.code == .timedOut {
+                return state.continuation.resume(throwing: TransportFailure.timeout(seconds: task.originalRequest?.timeoutInterval ?? 0))
+            }
             let reason = (error as? URLError).map { "\($0.code.rawValue) \($0.localizedDescription)" } ?? "\(error.map { "\($0)" } ?? "no response")"
             state.continuation.resume(throwing: TransportFailure.connection(reason))
         }
