@@ -57,8 +57,16 @@ func parseWebhookID(_ text: String) throws -> Int64 {
 
 extension Context {
     /// One line about a subscription after a change.
+    func statusText(_ status: WebhookEndpointStatus) -> String {
+        switch status {
+        case .active: t("启用", "active")
+        case .paused: t("已暂停", "paused")
+        case .disabled: t("已停用", "disabled")
+        }
+    }
+
     func describe(_ e: WebhookEndpoint) -> String {
-        let status = [WebhookEndpointStatus.active: t("启用", "active"), .paused: t("已暂停", "paused"), .disabled: t("已停用", "disabled")][e.status] ?? ""
+        let status = statusText(e.status)
         return "#\(e.id) \(e.format.rawValue) \(WebhookURLPolicy.redacted(e.url)) [\(e.events.joined(separator: ","))] \(status)"
     }
 }

@@ -22,7 +22,7 @@ struct WebhookList: JifenCommand {
              context.t("签名", "signed"), context.t("状态", "status")],
             endpoints.map { e in
                 let signed = e.secret.isEmpty ? "-" : (e.signingSecrets(nowMillis: now).count > 1 ? context.t("轮换中", "rotating") : context.t("是", "yes"))
-                let status = WebhookJSON(e, nowMillis: now).status + (e.statusReason.isEmpty ? "" : " (\(e.statusReason))")
+                let status = context.statusText(e.status) + (e.statusReason.isEmpty ? "" : " (\(e.statusReason))")
                 return ["\(e.id)", e.format.rawValue, WebhookURLPolicy.redacted(e.url), e.events.joined(separator: ","),
                         e.ratePerMinute == 0 ? "-" : "\(e.ratePerMinute)", signed, status]
             }, right: [0, 4])

@@ -38,6 +38,7 @@ struct WebhookTest: JifenCommand {
             throw JifenError.refused("test-failed", zh: "接收端回应 410 Gone：该地址已不存在。请检查地址，或删除此 Webhook。",
                                      en: "The receiver answered 410 Gone: this address no longer exists. Check the URL, or remove the webhook.")
         case .failure(_, let reason, _):
+            let status = reason.hasPrefix("HTTP") ? nil : status  // the reason already names the status
             throw JifenError.refused("test-failed", zh: "测试消息未送达（\(status.map { "HTTP \($0)，" } ?? "")\(reason)）。请检查地址、密钥和接收端日志。",
                                      en: "The test message was not delivered (\(status.map { "HTTP \($0), " } ?? "")\(reason)). Check the URL, the secret and the receiver's log.")
         }
