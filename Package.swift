@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "jifen", targets: ["jifen"]),
         .library(name: "JifenCore", targets: ["JifenCore"]),
         .library(name: "JifenSQLite", targets: ["JifenSQLite"]),
+        .library(name: "JifenNotify", targets: ["JifenNotify"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -30,18 +31,35 @@ let package = Package(
                 "JifenCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
+        // Outbox delivery: webhook formats, signing, retry policy, HTTP transport (URLSession).
+        .target(
+            name: "JifenNotify",
+            dependencies: [
+                "JifenCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // A loopback HTTP receiver for the notifier's tests and benchmark; not shipped.
+        .target(name: "JifenLoopback"),
         // Commands and rendering; a library so tests can reach the renderers.
         .target(
             name: "JifenCLI",
             dependencies: [
-                "JifenCore", "JifenSQLite",
+                "JifenCore", "JifenSQLite", "JifenNotify",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "jifen", dependencies: ["JifenCLI"]),
         .executableTarget(name: "jifen-bench", dependencies: ["JifenCore", "JifenSQLite"]),
+        .executableTarget(
+            name: "jifen-notify-bench",
+            dependencies: ["JifenCore", "JifenSQLite", "JifenNotify", "JifenLoopback", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "JifenCoreTests", dependencies: ["JifenCore", "JifenCLI"]),
         .testTarget(name: "JifenLedgerTests", dependencies: ["JifenCore", "JifenSQLite", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "JifenEndToEndTests", dependencies: ["jifen", "JifenCore", "JifenSQLite"]),
+        .testTarget(
+            name: "JifenNotifyTests",
+            dependencies: ["jifen", "JifenCore", "JifenSQLite", "JifenNotify", "JifenLoopback", .product(name: "Logging", package: "swift-log")]),
     ],
     swiftLanguageModes: [.v6]
 )

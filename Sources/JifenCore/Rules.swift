@@ -145,7 +145,7 @@ extension Rules {
             }
             rules.durability = value
         },
-    ]
+    ] + webhookDefinitions
 
     /// Builds the rules from stored settings, defaults for what is not stored.
     /// - Throws: `JifenError` (usage) for an unknown key or a value out of range.

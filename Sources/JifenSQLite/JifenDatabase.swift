@@ -132,9 +132,7 @@ public struct JifenDatabase: Sendable {
     func mapErrors<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as JifenError {
-            throw error
-        } catch {
+        } catch let error as DatabaseError {
             throw Self.translate(error, path: path, busyTimeout: busyTimeout)
         }
     }

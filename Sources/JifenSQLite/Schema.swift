@@ -242,6 +242,70 @@ enum Schema {
                 );
                 """)
         }
+        // Webhook subscriptions and their deliveries (issue 5). The `event` table is not changed:
+        // a trigger turns each new event into one delivery row per matching endpoint, in the same
+        // transaction as the change, so a rolled-back change queues nothing.
+        migrator.registerMigration("v3-webhooks") { db in
+            try db.execute(sql: """
+                CREATE TABLE webhook_endpoint (
+                    id INTEGER PRIMARY KEY,
+                    url TEXT NOT NULL,
+                    format TEXT NOT NULL,
+                    events TEXT NOT NULL,
+                    secret TEXT NOT NULL DEFAULT '',
+                    previous_secret TEXT,
+                    previous_secret_until INTEGER,
+                    rate_per_minute INTEGER NOT NULL DEFAULT 0 CHECK (rate_per_minute >= 0),
+                    next_send_at INTEGER NOT NULL DEFAULT 0,
+                    allow_private INTEGER NOT NULL DEFAULT 0,
+                    status TEXT NOT NULL DEFAULT 'active',
+                    status_reason TEXT NOT NULL DEFAULT '',
+                    created_at INTEGER NOT NULL,
+                    created_by TEXT NOT NULL
+                );
+                CREATE TABLE webhook_filter (
+                    endpoint INTEGER NOT NULL REFERENCES webhook_endpoint(id) ON DELETE CASCADE,
+                    pattern TEXT NOT NULL,
+                    PRIMARY KEY (endpoint, pattern)
+                );
+                CREATE TABLE webhook_delivery (
+                    id INTEGER PRIMARY KEY,
+                    event INTEGER NOT NULL REFERENCES event(id),
+                    endpoint INTEGER NOT NULL REFERENCES webhook_endpoint(id) ON DELETE CASCADE,
+                    webhook_id TEXT NOT NULL UNIQUE,
+                    status TEXT NOT NULL DEFAULT 'pending',
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER NOT NULL,
+                    lease_owner TEXT,
+                    lease_until INTEGER,
+                    last_status_code INTEGER,
+                    last_error TEXT NOT NULL DEFAULT '',
+                    last_attempt_at INTEGER,
+                    delivered_at INTEGER,
+                    UNIQUE (event, endpoint)
+                );
+                CREATE INDEX webhook_delivery_due ON webhook_delivery(next_attempt_at, id) WHERE status = 'pending';
+                CREATE INDEX webhook_delivery_endpoint ON webhook_delivery(endpoint, status);
+                CREATE TABLE webhook_attempt (
+                    id INTEGER PRIMARY KEY,
+                    delivery INTEGER NOT NULL REFERENCES webhook_delivery(id) ON DELETE CASCADE,
+                    attempt INTEGER NOT NULL,
+                    at INTEGER NOT NULL,
+                    duration_ms INTEGER NOT NULL,
+                    status_code INTEGER,
+                    error TEXT NOT NULL DEFAULT '',
+                    outcome TEXT NOT NULL
+                );
+                CREATE INDEX webhook_attempt_delivery ON webhook_attempt(delivery, id);
+                CREATE TRIGGER webhook_fanout AFTER INSERT ON event BEGIN
+                    INSERT INTO webhook_delivery (event, endpoint, webhook_id, next_attempt_at)
+                    SELECT NEW.id, e.id, 'msg_' || lower(hex(randomblob(16))), NEW.created_at
+                    FROM webhook_endpoint e
+                    WHERE e.status <> 'disabled'
+                      AND EXISTS (SELECT 1 FROM webhook_filter f WHERE f.endpoint = e.id AND NEW.type GLOB f.pattern);
+                END;
+                """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,19 @@
+import ArgumentParser
+import Foundation
+import JifenCore
+import JifenSQLite
+
+struct WebhookPause: JifenCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pause", abstract: "Stop sending to a subscription; events keep queueing (admin). 暂停推送。",
+        discussion: "Example: jifen webhook pause 3")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Webhook id, from jifen webhook list.") var id: String
+
+    func execute(_ context: Context) throws {
+        let endpoint = try context.openDatabase().setWebhookStatus(try parseWebhookID(id), to: .paused, actor: context.actor)
+        if context.options.json { return context.printJSON(WebhookJSON(endpoint, nowMillis: context.now().millis)) }
+        context.print(context.t("已暂停：", "Paused: ") + context.describe(endpoint)
+                      + context.t("。新事件照常排队，jifen webhook resume 后发送。", ". New events still queue and go out after jifen webhook resume."))
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import JifenCore
+import JifenSQLite
+
+struct WebhookReplay: JifenCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay", abstract: "Queue an event again, or every dead delivery (admin). 重新投递。",
+        discussion: """
+            A replay keeps the delivery's webhook-id, so a receiver that already processed it ignores it.
+            Example: jifen webhook replay 1042
+                     jifen webhook replay --dead --endpoint 3
+            """)
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Event id, from jifen webhook deliveries.") var event: String?
+    @Flag(help: "Replay every dead delivery instead.") var dead = false
+    @Option(help: "With --dead: only this webhook's.") var endpoint: String?
+
+    func execute(_ context: Context) throws {
+        let now = context.now().millis
+        let count: Int
+        switch (event, dead) {
+        case (let event?, false):
+            guard endpoint == nil else {
+                throw JifenError.usage("bad-replay", zh: "--endpoint 只能和 --dead 一起用。", en: "--endpoint goes only with --dead.")
+            }
+            guard let id = Int64(event.trimmingCharacters(in: CharacterSet(charactersIn: "# "))), id > 0 else {
+                throw JifenError.usage("bad-event-id", zh: "事件编号「\(event)」无效，应为正整数。", en: "Event id \"\(event)\" is not valid; give a whole number.")
+            }
+            count = try context.openDatabase().replay(event: id, actor: context.actor, nowMillis: now)
+        case (nil, true):
+            let endpointID = try endpoint.map(parseWebhookID)
+            count = try context.openDatabase().replayDead(endpoint: endpointID, actor: context.actor, nowMillis: now)
+        default:
+            throw JifenError.usage("bad-replay", zh: "请给出一个事件编号，或用 --dead 重发全部死信（二者选一）。",
+                                   en: "Give one event id, or --dead to replay every dead delivery (one or the other).")
+        }
+        if context.options.json { return context.printJSON(["queued": count]) }
+        context.print(context.t("已重新排队 \(count) 个投递；jifen notify 会发送。", "Queued \(count) deliveries again; jifen notify will send them."))
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import Foundation
+import JifenCore
+import JifenSQLite
+
+struct WebhookResume: JifenCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume", abstract: "Send again to a paused subscription, or one disabled by a 410 answer (admin). 恢复推送。",
+        discussion: "Example: jifen webhook resume 3")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Webhook id, from jifen webhook list.") var id: String
+
+    func execute(_ context: Context) throws {
+        let endpoint = try context.openDatabase().setWebhookStatus(try parseWebhookID(id), to: .active, actor: context.actor)
+        if context.options.json { return context.printJSON(WebhookJSON(endpoint, nowMillis: context.now().millis)) }
+        context.print(context.t("已恢复：", "Resumed: ") + context.describe(endpoint))
+    }
+}

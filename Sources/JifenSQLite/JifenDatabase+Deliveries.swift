@@ -1,0 +1,163 @@
+import Foundation
+import GRDB
+import JifenCore
+
+/// A delivery as `webhook deliveries` lists it.
+public struct DeliveryView: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var webhookID: String
+    public var event: Int64
+    public var eventType: String
+    public var endpoint: Int64
+    public var status: DeliveryStatus
+    public var attempts: Int
+    public var lastStatusCode: Int?
+    public var lastError: String
+    public var lastAttemptAtMillis: Int64?
+    public var nextAttemptAtMillis: Int64
+    public var deliveredAtMillis: Int64?
+}
+
+/// The delivery queue: filled by the `webhook_fanout` trigger, drained by `jifen notify`.
+extension JifenDatabase: WebhookDeliveryStore {
+    /// Condition of a delivery that may be claimed now (parameters: now, now, now).
+    static let claimable = """
+        d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until <= ?)
+        AND e.status = 'active' AND e.next_send_at <= ?
+        """
+
+    public func recordAndClaim(_ records: [AttemptRecord], owner: String, nowMillis: Int64, limit: Int,
+                               leaseMillis: Int64) throws -> [ClaimedDelivery] {
+        if records.isEmpty {
+            // An idle notifier polls: look without taking the write lock, which CLI writers need.
+            let due = try readTransaction { db in
+                try Bool.fetchOne(db, sql: """
+                    SELECT EXISTS (SELECT 1 FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint WHERE \(Self.claimable))
+                    """, arguments: [nowMillis, nowMillis, nowMillis]) ?? false
+            }
+            if !due || limit <= 0 { return [] }
+        }
+        return try writeTransaction { db in
+            for record in records { try Self.record(record, owner: owner, db) }
+            guard limit > 0 else { return [] }
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT d.id, d.webhook_id, d.attempts, d.endpoint, ev.id AS event_id, ev.type, ev.payload, ev.created_at
+                FROM webhook_delivery d JOIN webhook_endpoint e ON e.id = d.endpoint JOIN event ev ON ev.id = d.event
+                WHERE \(Self.claimable) ORDER BY d.next_attempt_at, d.id LIMIT ?
+                """), arguments: [nowMillis, nowMillis, nowMillis, limit])
+            var endpoints: [Int64: WebhookEndpoint] = [:]
+            var limited: Set<Int64> = []
+            var claimed: [ClaimedDelivery] = []
+            for row in rows {
+                let endpointID: Int64 = row["endpoint"]
+                if endpoints[endpointID] == nil { endpoints[endpointID] = try Self.endpoint(db, endpointID) }
+                guard let endpoint = endpoints[endpointID] else { continue }
+                if endpoint.ratePerMinute > 0 {
+                    // One message per slot of 60/rate seconds: never more than `rate` in any minute,
+                    // whichever notifier process sends it, because the slot is taken in this transaction.
+                    if limited.contains(endpointID) { continue }
+                    limited.insert(endpointID)
+                    let spacing = (60_000 + Int64(endpoint.ratePerMinute) - 1) / Int64(endpoint.ratePerMinute)
+                    try db.execute(sql: "UPDATE webhook_endpoint SET next_send_at = ? WHERE id = ?", arguments: [nowMillis + spacing, endpointID])
+                }
+                let id: Int64 = row["id"]
+                try db.cachedStatement(sql: "UPDATE webhook_delivery SET lease_owner = ?, lease_until = ? WHERE id = ?")
+                    .execute(arguments: [owner, nowMillis + leaseMillis, id])
+                let event = StoredEvent(id: row["event_id"], type: row["type"], payload: row["payload"], createdAtMillis: row["created_at"])
+                claimed.append(ClaimedDelivery(id: id, webhookID: row["webhook_id"], attempt: (row["attempts"] as Int) + 1,
+                                               event: event, endpoint: endpoint))
+            }
+            return claimed
+        }
+    }
+
+    /// Records one attempt. The delivery's state changes only under the lease it was sent with:
+    /// a notifier whose lease was taken over after it expired cannot overwrite the newer claim.
+    static func record(_ r: AttemptRecord, owner: String, _ db: Database) throws {
+        let outcome: String
+        var status = DeliveryStatus.pending
+        var next: Int64? = nil
+        switch r.decision {
+        case .delivered: outcome = "delivered"; status = .delivered
+        case .retry(let at): outcome = "retry"; next = at
+        case .dead: outcome = "dead"; status = .dead
+        case .disableEndpoint(let at): outcome = "endpoint-disabled"; next = at
+        }
+        try db.cachedStatement(sql: """
+            INSERT INTO webhook_attempt (delivery, attempt, at, duration_ms, status_code, error, outcome)
+            SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM webhook_delivery WHERE id = ?)
+            """).execute(arguments: [r.deliveryID, r.attempt, r.atMillis, r.durationMillis, r.statusCode, r.error, outcome, r.deliveryID])
+        try db.cachedStatement(sql: """
+            UPDATE webhook_delivery SET status = ?, attempts = ?, next_attempt_at = COALESCE(?, next_attempt_at),
+                last_status_code = ?, last_error = ?, last_attempt_at = ?, delivered_at = ?, lease_owner = NULL, lease_until = NULL
+            WHERE id = ? AND lease_owner = ?
+            """).execute(arguments: [status.rawValue, r.attempt, next, r.statusCode, r.error, r.atMillis,
+                                     status == .delivered ? r.atMillis : nil, r.deliveryID, owner])
+        if case .disableEndpoint = r.decision {
+            try db.execute(sql: "UPDATE webhook_endpoint SET status = 'disabled', status_reason = ? WHERE id = ? AND status = 'active'",
+                           arguments: ["410 Gone (delivery \(r.deliveryID))", r.endpointID])
+        }
+    }
+
+    /// Deliveries, newest first.
+    /// - Parameters:
+    ///   - endpoint: only this subscription's, when given.
+    ///   - deadOnly: only those that ran out of attempts.
+    public func deliveries(endpoint: Int64? = nil, deadOnly: Bool = false, limit: Int = 100) throws -> [DeliveryView] {
+        try readTransaction { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let endpoint { conditions.append("d.endpoint = ?"); arguments += [endpoint] }
+            if deadOnly { conditions.append("d.status = 'dead'") }
+            arguments += [limit]
+            let sql = """
+                SELECT d.*, ev.type FROM webhook_delivery d JOIN event ev ON ev.id = d.event
+                \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) ORDER BY d.id DESC LIMIT ?
+                """
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                DeliveryView(id: row["id"], webhookID: row["webhook_id"], event: row["event"], eventType: row["type"],
+                             endpoint: row["endpoint"], status: DeliveryStatus(rawValue: row["status"]) ?? .pending,
+                             attempts: row["attempts"], lastStatusCode: row["last_status_code"], lastError: row["last_error"],
+                             lastAttemptAtMillis: row["last_attempt_at"], nextAttemptAtMillis: row["next_attempt_at"],
+                             deliveredAtMillis: row["delivered_at"])
+            }
+        }
+    }
+
+    /// Queues an event again for every subscription that selects it, with the same `webhook-id`
+    /// where it was queued before (a receiver that already has it ignores it).
+    /// - Returns: the number of deliveries queued.
+    public func replay(event: Int64, actor: String, nowMillis: Int64) throws -> Int {
+        try writeTransaction { db in
+            try Self.requireAdmin(db, actor, Bilingual(zh: "重发事件", en: "replay an event"))
+            guard let type = try String.fetchOne(db, sql: "SELECT type FROM event WHERE id = ?", arguments: [event]) else {
+                throw JifenError.refused("unknown-id", zh: "找不到编号为 \(event) 的事件。用 jifen webhook deliveries 查看事件编号。",
+                                         en: "There is no event with id \(event). See event ids with jifen webhook deliveries.")
+            }
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO webhook_delivery (event, endpoint, webhook_id, next_attempt_at)
+                SELECT ?, e.id, 'msg_' || lower(hex(randomblob(16))), ? FROM webhook_endpoint e
+                WHERE e.status <> 'disabled' AND EXISTS (SELECT 1 FROM webhook_filter f WHERE f.endpoint = e.id AND ? GLOB f.pattern)
+                """, arguments: [event, nowMillis, type])
+            try db.execute(sql: """
+                UPDATE webhook_delivery SET status = 'pending', attempts = 0, next_attempt_at = ?, delivered_at = NULL
+                WHERE event = ?
+                """, arguments: [nowMillis, event])
+            return db.changesCount
+        }
+    }
+
+    /// Queues every dead delivery (of one subscription, when given) again, attempts counted afresh.
+    /// - Returns: the number of deliveries queued.
+    public func replayDead(endpoint: Int64? = nil, actor: String, nowMillis: Int64) throws -> Int {
+        try writeTransaction { db in
+            try Self.requireAdmin(db, actor, Bilingual(zh: "重发死信", en: "replay dead deliveries"))
+            if let endpoint { _ = try Self.endpoint(db, endpoint) }
+            try db.execute(sql: """
+                UPDATE webhook_delivery SET status = 'pending', attempts = 0, next_attempt_at = ?
+                WHERE status = 'dead' AND (? IS NULL OR endpoint = ?)
+                """, arguments: [nowMillis, endpoint, endpoint])
+            return db.changesCount
+        }
+    }
+}
