@@ -23,6 +23,10 @@ public protocol SheetLookup {
     func allVolunteers() throws -> [Volunteer]
     /// The highest service record number so far.
     func lastRecordNumber() throws -> Int
+    /// Whether any record was ever imported (if not, no row needs looking up by key).
+    func hasImportKeys() throws -> Bool
+    /// Minutes of records not rejected per volunteer and day, keyed `volunteer + "\u{1F}" + day`.
+    func minutesByVolunteerDay(from: String, to: String) throws -> [String: Int64]
 }
 
 extension Service {
@@ -48,8 +52,9 @@ extension Service {
                 byName[v.name, default: []].append(v)
             }
             var activities: [String: Activity] = [:]
-            var dayMinutes: [String: Int64] = [:]
-            var occurrences: [String: Int] = [:]
+            var activityDays: [String: String] = [:]
+            var parsedDays: [String: String] = [:]
+            var candidates: [Candidate] = []
             var good: [ServiceRecord] = []
             let today = DayFormat.string(Date(millis: at), in: rules.timeZone)
             var columns: [HourSheet.Column: Int] = [:]
@@ -71,7 +76,7 @@ extension Service {
                 if let trouble = line.problem { return problem(line.number, trouble.zh, trouble.en) }
                 func field(_ c: HourSheet.Column) -> String? {
                     guard let i = columns[c], i < line.fields.count else { return nil }
-                    let value = line.fields[i].trimmingCharacters(in: .whitespaces)
+                    let value = Self.trimmed(line.fields[i])
                     return value.isEmpty ? nil : value
                 }
                 // Activity
@@ -79,6 +84,11 @@ extension Service {
                     return problem(line.number, "没有活动编号（加 --activity 或“活动编号”列）", "no activity (give --activity or an activity column)")
                 }
                 guard let activity = try activityFor(activityID, line: line.number) else { return }
+                let activityDay = activityDays[activity.id] ?? {
+                    let day = DayFormat.string(Date(millis: activity.startMillis), in: rules.timeZone)
+                    activityDays[activity.id] = day
+                    return day
+                }()
                 // Volunteer
                 var volunteer: Volunteer?
                 if let id = field(.volunteer) {
@@ -116,35 +126,18 @@ extension Service {
                     return problem(line.number, "没有时长", "no service time")
                 }
                 // Day
-                var day = DayFormat.string(Date(millis: activity.startMillis), in: rules.timeZone)
+                var day = activityDay
                 if let text = field(.date) {
-                    guard let parsed = try? DayFormat.day(text, in: rules.timeZone) else {
+                    guard let parsed = parsedDays[text] ?? (try? DayFormat.day(text, in: rules.timeZone)) else {
                         return problem(line.number, "日期「\(text)」无效，应写成 2026-11-22", "date \"\(text)\" is not valid; write it as 2026-11-22")
                     }
                     guard parsed <= today else { return problem(line.number, "日期 \(parsed) 还没到", "date \(parsed) is in the future") }
+                    parsedDays[text] = parsed
                     day = parsed
                 }
                 let note = field(.note) ?? ""
                 guard note.count <= 500 else { return problem(line.number, "备注超过 500 字", "note longer than 500 characters") }
-                // Same content as an earlier row or import: the nth occurrence has its own key.
-                let content = "\(activity.id)\u{1F}\(volunteer.id)\u{1F}\(day)\u{1F}\(minutes)\u{1F}\(note)"
-                let occurrence = occurrences[content, default: 0] + 1
-                occurrences[content] = occurrence
-                let key = Self.importKey(content, occurrence)
-                if try tx.record(importKey: key) != nil {
-                    result.alreadyImported += 1
-                    return
-                }
-                let capKey = volunteer.id + "\u{1F}" + day
-                let before = try dayMinutes[capKey] ?? tx.minutesOnDay(volunteer: volunteer.id, day: day, excluding: nil)
-                guard before + minutes <= Int64(rules.dailyCapHours) * 60 else {
-                    return problem(line.number, "\(volunteer.id) 在 \(day) 共 \(before + minutes) 分钟，超过每日上限 \(rules.dailyCapHours) 小时",
-                                   "\(volunteer.id) would have \(before + minutes) min on \(day), over the daily cap of \(rules.dailyCapHours) h")
-                }
-                dayMinutes[capKey] = before + minutes
-                good.append(ServiceRecord(activity: activity.id, volunteer: volunteer.id, minutes: minutes, serviceDay: day, source: .import,
-                                          status: .pending, note: note, recorder: actor, enteredAtMillis: at,
-                                          late: WorkingDays.isLate(activityDay: day, enteredDay: today), importKey: key))
+                candidates.append(Candidate(line: line.number, activity: activity.id, volunteer: volunteer.id, minutes: minutes, day: day, note: note))
             } headerSeen: { header in
                 for (index, name) in header.enumerated() {
                     if let column = HourSheet.Column.match(name), columns[column] == nil { columns[column] = index }
@@ -161,6 +154,36 @@ extension Service {
                 }
             }
             _ = header
+            // Second pass: each row's key (the nth row of the same content has its own key), rows
+            // imported before, and the daily cap against what the database already holds.
+            let checkKeys = try lookup.hasImportKeys()
+            let days = candidates.map(\.day)
+            var dayMinutes = try days.min().map { try lookup.minutesByVolunteerDay(from: $0, to: days.max()!) } ?? [:]
+            var occurrences: [ContentHash: Int] = [:]
+            var lateByDay: [String: Bool] = [:]
+            for c in candidates {
+                let content = ContentHash("\(c.activity)\u{1F}\(c.volunteer)\u{1F}\(c.day)\u{1F}\(c.minutes)\u{1F}\(c.note)")
+                let occurrence = occurrences[content, default: 0] + 1
+                occurrences[content] = occurrence
+                let key = occurrence == 1 ? content.hex : content.hex + "#\(occurrence)"
+                if checkKeys, try tx.record(importKey: key) != nil {
+                    result.alreadyImported += 1
+                    continue
+                }
+                let capKey = c.volunteer + "\u{1F}" + c.day
+                let before = dayMinutes[capKey] ?? 0
+                guard before + c.minutes <= Int64(rules.dailyCapHours) * 60 else {
+                    problem(c.line, "\(c.volunteer) 在 \(c.day) 共 \(before + c.minutes) 分钟，超过每日上限 \(rules.dailyCapHours) 小时",
+                            "\(c.volunteer) would have \(before + c.minutes) min on \(c.day), over the daily cap of \(rules.dailyCapHours) h")
+                    continue
+                }
+                dayMinutes[capKey] = before + c.minutes
+                let late = lateByDay[c.day] ?? WorkingDays.isLate(activityDay: c.day, enteredDay: today)
+                lateByDay[c.day] = late
+                good.append(ServiceRecord(activity: c.activity, volunteer: c.volunteer, minutes: c.minutes, serviceDay: c.day, source: .import,
+                                          status: .pending, note: c.note, recorder: actor, enteredAtMillis: at, late: late, importKey: key))
+            }
+            result.problems.sort { $0.line < $1.line }
             if !result.problems.isEmpty && !skipBad {
                 throw ImportRefusal(result: result)
             }
@@ -184,9 +207,38 @@ extension Service {
 
     static func digits(_ phone: String) -> String { phone.filter { $0.isASCII && $0.isNumber } }
 
-    static func importKey(_ content: String, _ occurrence: Int) -> String {
-        let digest = SHA256.hash(data: Data((content + "\u{1F}\(occurrence)").utf8))
-        return TransferHash.hex(digest.prefix(16))
+    /// Spaces and tabs trimmed without Foundation: this runs for every field of a million-row sheet.
+    static func trimmed(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard let first = utf8.first, let last = utf8.last, first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 else { return text }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// A row after the first pass: resolved, not yet checked against the database.
+    struct Candidate {
+        var line: Int
+        var activity: String
+        var volunteer: String
+        var minutes: Int64
+        var day: String
+        var note: String
+    }
+
+    /// The first 128 bits of SHA-256 of a row's content: its import key, and a cheap dictionary key.
+    struct ContentHash: Hashable {
+        var high: UInt64
+        var low: UInt64
+
+        init(_ content: String) {
+            let digest = Array(SHA256.hash(data: Data(content.utf8)))
+            high = digest[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
+            low = digest[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
+        }
+
+        var hex: String {
+            let h = String(high, radix: 16), l = String(low, radix: 16)
+            return String(repeating: "0", count: 16 - h.count) + h + String(repeating: "0", count: 16 - l.count) + l
+        }
     }
 }
 

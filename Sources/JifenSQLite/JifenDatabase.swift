@@ -81,6 +81,9 @@ public struct JifenDatabase: Sendable {
             // The durability setting lowers FULL to NORMAL only when an admin chose it.
             let level = (try? String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'durability'")) ?? nil
             try db.execute(sql: level == "normal" ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL")
+            // Up to 256 MiB of page cache (allocated only as used): a large import's transaction
+            // then stays in memory instead of spilling pages to the WAL and reading them back.
+            try db.execute(sql: "PRAGMA cache_size = -262144")
         }
         self.path = path
         self.busyTimeout = busyTimeout

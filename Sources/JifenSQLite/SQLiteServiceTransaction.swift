@@ -112,6 +112,23 @@ extension SQLiteLedgerTransaction: ServiceWriting, SheetLookup {
         return last.flatMap { Int($0.dropFirst()) } ?? 0
     }
 
+    func hasImportKeys() throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM service_record WHERE import_key IS NOT NULL)") ?? false
+    }
+
+    func minutesByVolunteerDay(from: String, to: String) throws -> [String: Int64] {
+        var result: [String: Int64] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT volunteer, service_day, SUM(minutes) FROM service_record
+            WHERE service_day BETWEEN ? AND ? AND status <> 'rejected' GROUP BY volunteer, service_day
+            """, arguments: [from, to])
+        while let row = try rows.next() {
+            let volunteer: String = row[0], day: String = row[1]
+            result[volunteer + "\u{1F}" + day] = row[2]
+        }
+        return result
+    }
+
     func allVolunteers() throws -> [Volunteer] {
         try Row.fetchAll(db, sql: "SELECT * FROM volunteer ORDER BY id").map(JifenDatabase.volunteer)
     }

@@ -43,6 +43,25 @@ func pair() -> (String, String) {
     return (volunteers[a], volunteers[b])
 }
 
+if arguments[1] == "import-setup" {
+    // 1,000 volunteers (made above) and `count` activities of one team, one a day going back:
+    // the database `jifen hours import` loads a million-row sheet into.
+    let team = try db.addTeam(name: "bench", leader: "", community: "C01", actor: "admin", nowMillis: Date().millis)
+    try db.addOrganizer("admin", team: team.id, actor: "admin", nowMillis: Date().millis)
+    let day: Int64 = 86_400_000
+    let start = Date().millis - Int64(count + 2) * day
+    try db.serviceWrite { tx in
+        for i in 0..<count {
+            let a = Activity(id: Registry.id(prefix: "A", number: i + 1), community: "C01", team: team.id, title: "bench \(i)",
+                             startMillis: start + Int64(i) * day, endMillis: start + Int64(i) * day + 3_600_000, checkinCode: "000000",
+                             createdBy: "admin")
+            try tx.insert(activity: a, nowMillis: Date().millis)
+        }
+    }
+    print("volunteers=\(accountCount) activities=\(count)")
+    exit(0)
+}
+
 // A fresh process opens the file as the CLI does.
 let reopened = try JifenDatabase.open(path: path, busyTimeout: 30)
 let ledger = Ledger(store: reopened)
