@@ -26,7 +26,9 @@ extension Jifen {
                 }
                 let db = try context.openDatabase()
                 let zone = context.timeZone
-                let fromDay = try from.map { try DayFormat.day($0, in: zone, field: "--from") } ?? "2000-01-01"
+                // Without --from: from the first approved record, so the certificate states a real period.
+                let first = try db.records(volunteer: volunteer).first { $0.record.status == .approved }?.record.serviceDay
+                let fromDay = try from.map { try DayFormat.day($0, in: zone, field: "--from") } ?? first ?? DayFormat.string(context.now(), in: zone)
                 let toDay = try to.map { try DayFormat.day($0, in: zone, field: "--to") } ?? DayFormat.string(context.now(), in: zone)
                 guard fromDay <= toDay else { throw JifenError.usage("bad-range", zh: "--to 早于 --from。", en: "--to is before --from.") }
                 let person = try db.volunteer(volunteer)
