@@ -202,7 +202,7 @@ extension Service {
 
     public static func recordID(_ number: Int) -> String {
         let digits = String(number)
-        return "R" + String(repeating: "0", count: max(0, 7 - digits.count)) + digits
+        return "H" + String(repeating: "0", count: max(0, 7 - digits.count)) + digits
     }
 
     static func digits(_ phone: String) -> String { phone.filter { $0.isASCII && $0.isNumber } }

@@ -106,7 +106,7 @@ extension SQLiteLedgerTransaction: ServiceWriting, SheetLookup {
 
     func nextRecordID() throws -> String { Service.recordID(try lastRecordNumber() + 1) }
 
-    /// Record ids are R + 7 digits, so the last in text order is the highest (up to 9,999,999).
+    /// Record ids are H + 7 digits (H for hours), so the last in text order is the highest (up to 9,999,999).
     func lastRecordNumber() throws -> Int {
         let last = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM service_record ORDER BY id DESC LIMIT 1"))
         return last.flatMap { Int($0.dropFirst()) } ?? 0

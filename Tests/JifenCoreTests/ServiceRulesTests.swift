@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func certificateDigestChangesWithCorrections() {
-        var record = ServiceRecord(id: "R0000001", activity: "A0001", volunteer: "V0001", minutes: 60, serviceDay: "2026-11-20",
+        var record = ServiceRecord(id: "H0000001", activity: "A0001", volunteer: "V0001", minutes: 60, serviceDay: "2026-11-20",
                                    source: .manual, status: .approved, recorder: "x", enteredAtMillis: 0)
         let before = Certificate.digest([record])
         record.minutes = 61

@@ -93,7 +93,7 @@ import Testing
         ("minutes beyond the cap", ["--as", "杨建军", "hours", "add", "A0001", "V0001", "--minutes", "600"], Exit.refused, "daily cap"),
         ("zero minutes", ["--as", "杨建军", "hours", "add", "A0001", "V0001", "--minutes", "0"], Exit.usage, "above 0"),
         ("adding hours for another team", ["--as", "王德福", "hours", "add", "A0001", "V0001", "--minutes", "30"], Exit.refused, "not an organizer"),
-        ("approving an unknown record", ["--as", "杨建军", "hours", "approve", "R9999999"], Exit.refused, "R9999999"),
+        ("approving an unknown record", ["--as", "杨建军", "hours", "approve", "H9999999"], Exit.refused, "H9999999"),
         ("wrong check-in code", ["--as", "V0001", "checkin", "A0001", "V0001", "--code", "x"], Exit.refused, "code does not match"),
         ("check-in in the future", ["--as", "杨建军", "checkin", "A0001", "V0001", "--at", "2026-12-01 09:00"], Exit.usage, "future"),
     ]
