@@ -15,13 +15,20 @@ extension Jifen {
             let view = try context.openDatabase().balance(account, nowMillis: context.now().millis)
             if context.options.json {
                 struct LotJSON: Encodable { var expires_on: String; var points: Int64 }
-                struct BalanceJSON: Encodable { var account: String; var balance: Int64; var held: Int64; var available: Int64; var lots: [LotJSON] }
+                struct BalanceJSON: Encodable {
+                    var account: String; var balance: Int64; var held: Int64; var available: Int64; var lots: [LotJSON]
+                    var expiring_soon: Int64; var expiring_by: String?
+                }
                 return context.printJSON(BalanceJSON(account: view.account, balance: view.balance, held: view.held, available: view.available,
-                                                     lots: view.lots.map { LotJSON(expires_on: $0.expiresOn, points: $0.remaining) }))
+                                                     lots: view.lots.map { LotJSON(expires_on: $0.expiresOn, points: $0.remaining) },
+                                                     expiring_soon: view.expiringSoon, expiring_by: view.expiringBy.isEmpty ? nil : view.expiringBy))
             }
             var rows = [[context.t("积分余额", "balance"), String(view.balance)],
                         [context.t("冻结中", "held"), String(view.held)],
                         [context.t("可用积分", "available"), String(view.available)]]
+            if view.expiringSoon > 0 {
+                rows.append([context.t("即将过期（\(view.expiringBy) 前）", "expiring soon (by \(view.expiringBy))"), String(view.expiringSoon)])
+            }
             for lot in view.lots.prefix(5) {
                 rows.append([context.t("\(lot.expiresOn) 起失效", "lapses on \(lot.expiresOn)"), String(lot.remaining)])
             }
