@@ -16,7 +16,7 @@ public struct Jifen: ParsableCommand {
         subcommands: [
             Init.self, Config.self, TeamCommand.self, VolunteerCommand.self, MerchantCommand.self,
             Grant.self, TransferCommand.self, Reverse.self, Balance.self, Statement.self, Expire.self, Verify.self,
-            OfferCommand.self, Code.self, Redeem.self, Pickup.self, Release.self, Refund.self, Settle.self, Report.self, Export.self,
+            OfferCommand.self, Code.self, Redeem.self, Pickup.self, Release.self, Refund.self, Settle.self, Report.self, Export.self, Seed.self,
         ])
 
     public init() {}
