@@ -5,6 +5,8 @@ public struct ExpiryReport: Sendable, Equatable {
     public var asOf: String
     public var transfers: [Transfer] = []
     public var lapsedHolds: [Hold] = []
+    /// Lots announced by a `points.expiring` event in this run (each lot is announced once).
+    public var expiringNotices: [Lot] = []
     public var points: Int64 { transfers.reduce(0) { $0 + $1.amount } }
 }
 
@@ -43,6 +45,23 @@ extension Ledger {
             }
             if let posted { report.transfers.append(posted.transfer) }
         }
+        report.expiringNotices = try announceExpiring(asOf: day, rules: rules)
         return report
+    }
+
+    /// Writes one `points.expiring` event for each lot with points lapsing after `asOf` and within
+    /// `points.expiring_notice_days`, and remembers the lot so it is never announced twice.
+    func announceExpiring(asOf day: String, rules: Rules) throws -> [Lot] {
+        guard rules.expiringNoticeDays > 0 else { return [] }
+        let horizon = try DayFormat.adding(days: rules.expiringNoticeDays, to: day, in: rules.timeZone)
+        let at = now().millis
+        return try store.write { tx in
+            let lots = try tx.lotsNeedingNotice(afterDay: day, throughDay: horizon)
+            for lot in lots {
+                try tx.insert(event: Events.expiring(lot, asOf: day, atMillis: at))
+                try tx.recordExpiryNotice(lot: lot, atMillis: at)
+            }
+            return lots
+        }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// What the ledger reads inside a transaction. A store (SQLite, PostgreSQL) answers these with
 /// plain queries; every rule about what they mean lives in `Ledger`, written once.
-public protocol LedgerReading {
+public protocol LedgerReading: MerchantReading {
     func account(_ id: String) throws -> Account?
     /// Points reserved by pending holds on an account that have not lapsed at `nowMillis`.
     func heldAmount(account: String, nowMillis: Int64) throws -> Int64
@@ -29,7 +29,7 @@ public protocol LedgerReading {
 }
 
 /// What the ledger writes inside a transaction.
-public protocol LedgerWriting: LedgerReading {
+public protocol LedgerWriting: LedgerReading, MerchantWriting {
     func createAccount(_ account: Account) throws
     /// Stores a transfer and returns its id.
     func insert(transfer: Transfer) throws -> Int64

@@ -28,6 +28,14 @@ public struct Rules: Sendable, Equatable {
     public var timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!
     /// SQLite's synchronous level: FULL keeps a reported transfer through a power cut.
     public var durability: String = "full"
+    /// Minutes a redemption code stays valid.
+    public var codeTTLMinutes: Int = 5
+    /// Wrong codes a merchant may type in a row before it is locked out of code redemption.
+    public var codeMaxWrongTries: Int = 5
+    /// Minutes a merchant stays locked out after too many wrong codes.
+    public var codeLockoutMinutes: Int = 15
+    /// Days ahead `expire` announces points about to lapse (`points.expiring`), and `balance` shows them.
+    public var expiringNoticeDays: Int = 30
 
     public init() {}
 
@@ -144,6 +152,22 @@ extension Rules {
                 throw badValue("durability", value, expected: Bilingual(zh: "full 或 normal", en: "full or normal"))
             }
             rules.durability = value
+        },
+        SettingDefinition(key: "codes.ttl_minutes", defaultValue: "5",
+                          meaning: Bilingual(zh: "兑换码有效分钟数", en: "minutes a redemption code stays valid")) { rules, value in
+            rules.codeTTLMinutes = Int(try int(value, key: "codes.ttl_minutes", in: 1...1440))
+        },
+        SettingDefinition(key: "codes.max_wrong_tries", defaultValue: "5",
+                          meaning: Bilingual(zh: "商户连续输错兑换码多少次后被锁定", en: "wrong codes in a row before a merchant is locked out")) { rules, value in
+            rules.codeMaxWrongTries = Int(try int(value, key: "codes.max_wrong_tries", in: 1...100))
+        },
+        SettingDefinition(key: "codes.lockout_minutes", defaultValue: "15",
+                          meaning: Bilingual(zh: "商户被锁定后多少分钟内不能用兑换码兑换", en: "minutes a locked-out merchant cannot redeem codes")) { rules, value in
+            rules.codeLockoutMinutes = Int(try int(value, key: "codes.lockout_minutes", in: 1...10_080))
+        },
+        SettingDefinition(key: "points.expiring_notice_days", defaultValue: "30",
+                          meaning: Bilingual(zh: "积分到期前多少天发出即将过期提醒", en: "days ahead of lapsing that points are announced as expiring")) { rules, value in
+            rules.expiringNoticeDays = Int(try int(value, key: "points.expiring_notice_days", in: 0...3650))
         },
     ] + webhookDefinitions
 

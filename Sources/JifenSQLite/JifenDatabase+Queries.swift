@@ -19,6 +19,9 @@ public struct BalanceView: Sendable, Codable, Equatable {
     public var available: Int64
     /// Lots still holding points, soonest expiry first.
     public var lots: [Lot]
+    /// Points lapsing within `points.expiring_notice_days` of today (day lapsing on or before `expiringBy`).
+    public var expiringSoon: Int64 = 0
+    public var expiringBy: String = ""
 }
 
 extension JifenDatabase {
@@ -35,7 +38,14 @@ extension JifenDatabase {
             guard let account = try tx.account(id) else { throw JifenError.unknown(Bilingual(zh: "账户", en: "account"), id) }
             let held = try tx.heldAmount(account: id, nowMillis: nowMillis)
             let lots = account.kind.keepsLots ? try tx.openLots(account: id, limit: 100) : []
-            return BalanceView(account: id, balance: account.balance, held: held, available: account.balance - held, lots: lots)
+            var view = BalanceView(account: id, balance: account.balance, held: held, available: account.balance - held, lots: lots)
+            if account.kind.keepsLots {
+                let rules = try Rules(settings: tx.settings())
+                let today = DayFormat.string(Date(millis: nowMillis), in: rules.timeZone)
+                view.expiringBy = try DayFormat.adding(days: rules.expiringNoticeDays, to: today, in: rules.timeZone)
+                view.expiringSoon = lots.filter { $0.expiresOn <= view.expiringBy }.reduce(0) { $0 + $1.remaining }
+            }
+            return view
         }
     }
 

@@ -7,15 +7,15 @@ import JifenCore
 struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
     let db: Database
 
-    private func one(_ sql: String, _ arguments: StatementArguments = []) throws -> Row? {
+    func one(_ sql: String, _ arguments: StatementArguments = []) throws -> Row? {
         try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
     }
 
-    private func all(_ sql: String, _ arguments: StatementArguments = []) throws -> [Row] {
+    func all(_ sql: String, _ arguments: StatementArguments = []) throws -> [Row] {
         try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
     }
 
-    private func run(_ sql: String, _ arguments: StatementArguments) throws {
+    func run(_ sql: String, _ arguments: StatementArguments) throws {
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 

@@ -306,6 +306,79 @@ enum Schema {
                 END;
                 """)
         }
+        migrator.registerMigration("v4-merchants") { db in
+            try db.execute(sql: """
+                CREATE TABLE offer (
+                    id TEXT PRIMARY KEY,
+                    merchant TEXT NOT NULL REFERENCES merchant(id),
+                    title TEXT NOT NULL,
+                    points INTEGER NOT NULL CHECK (points > 0),
+                    stock INTEGER CHECK (stock IS NULL OR stock >= 0),
+                    valid_from TEXT,
+                    valid_to TEXT,
+                    retired_at INTEGER,
+                    created_at INTEGER NOT NULL,
+                    created_by TEXT NOT NULL
+                );
+                CREATE INDEX offer_merchant ON offer(merchant);
+
+                CREATE TABLE redemption_code (
+                    id INTEGER PRIMARY KEY,
+                    volunteer TEXT NOT NULL REFERENCES account(id),
+                    hash TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    used_at INTEGER,
+                    redemption INTEGER
+                );
+                CREATE INDEX redemption_code_hash ON redemption_code(hash, id);
+
+                CREATE TABLE code_guard (
+                    merchant TEXT PRIMARY KEY REFERENCES account(id),
+                    failures INTEGER NOT NULL,
+                    locked_until INTEGER
+                );
+
+                CREATE TABLE redemption (
+                    id INTEGER PRIMARY KEY,
+                    merchant TEXT NOT NULL REFERENCES account(id),
+                    volunteer TEXT NOT NULL REFERENCES account(id),
+                    offer TEXT REFERENCES offer(id),
+                    points INTEGER NOT NULL CHECK (points > 0),
+                    key TEXT NOT NULL UNIQUE,
+                    code_hash TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    transfer INTEGER REFERENCES transfer(id),
+                    hold INTEGER REFERENCES hold(id),
+                    settlement INTEGER,
+                    actor TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE INDEX redemption_unsettled ON redemption(merchant, id) WHERE settlement IS NULL;
+                CREATE INDEX redemption_hold ON redemption(hold) WHERE hold IS NOT NULL;
+
+                CREATE TABLE settlement (
+                    id INTEGER PRIMARY KEY,
+                    merchant TEXT NOT NULL REFERENCES account(id),
+                    through_day TEXT NOT NULL,
+                    points INTEGER NOT NULL CHECK (points > 0),
+                    transfer INTEGER REFERENCES transfer(id),
+                    actor TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+
+                CREATE TABLE expiry_notice (
+                    lot INTEGER PRIMARY KEY REFERENCES lot(id),
+                    account TEXT NOT NULL,
+                    expires_on TEXT NOT NULL,
+                    points INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+
+                -- Reports read transfers by time.
+                CREATE INDEX transfer_at ON transfer(at);
+                """)
+        }
         return migrator
     }
 }

@@ -7,10 +7,12 @@ import JifenSQLite
 //
 //   jifen-bench ledger DB TRANSFERS [full|normal]   one transfer per transaction, like `jifen transfer`
 //   jifen-bench balance DB TRANSFERS                builds a ledger of TRANSFERS, then times `balance`
+//   jifen-bench report DB TRANSFERS                 builds a year of TRANSFERS (earn, redeem, refund, gifts)
+//                                                   at 59 merchants, for scripts/bench-report.sh to time
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 4, let count = Int(arguments[3]) else {
-    FileHandle.standardError.write(Data("usage: jifen-bench ledger|balance DB TRANSFERS [full|normal]\n".utf8))
+    FileHandle.standardError.write(Data("usage: jifen-bench ledger|balance|report DB TRANSFERS [full|normal]\n".utf8))
     exit(64)
 }
 let path = arguments[2]
@@ -102,6 +104,9 @@ case "balance":
     let micros = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(reads)
     print(String(format: "ledger of %d transfers: %.2f µs per balance read (checksum %lld)", count, micros, total))
     print(String(format: "balance_read_us=%.2f", micros))
+case "report":
+    try buildYear(reopened, transfers: count, volunteers: volunteers, now: now)
+    print("ledger_built=\(count)")
 default:
     FileHandle.standardError.write(Data("unknown benchmark \(arguments[1])\n".utf8))
     exit(64)

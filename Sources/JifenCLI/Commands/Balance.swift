@@ -22,16 +22,21 @@ extension Jifen {
                 struct BalanceJSON: Encodable {
                     var account: String; var balance: Int64; var held: Int64; var available: Int64; var lots: [LotJSON]
                     var service_minutes: Int64?; var service_hours: String?; var star: Int?; var hours_to_next_star: Double?
+                    var expiring_soon: Int64; var expiring_by: String?
                 }
                 return context.printJSON(BalanceJSON(account: view.account, balance: view.balance, held: view.held, available: view.available,
                                                      lots: view.lots.map { LotJSON(expires_on: $0.expiresOn, points: $0.remaining) },
                                                      service_minutes: isVolunteer ? totals.minutes : nil,
                                                      service_hours: isVolunteer ? hoursText(totals.minutes) : nil,
-                                                     star: isVolunteer ? star.level : nil, hours_to_next_star: isVolunteer ? star.hoursToNext : nil))
+                                                     star: isVolunteer ? star.level : nil, hours_to_next_star: isVolunteer ? star.hoursToNext : nil,
+                                                     expiring_soon: view.expiringSoon, expiring_by: view.expiringBy.isEmpty ? nil : view.expiringBy))
             }
             var rows = [[context.t("积分余额", "balance"), String(view.balance)],
                         [context.t("冻结中", "held"), String(view.held)],
                         [context.t("可用积分", "available"), String(view.available)]]
+            if view.expiringSoon > 0 {
+                rows.append([context.t("即将过期（\(view.expiringBy) 前）", "expiring soon (by \(view.expiringBy))"), String(view.expiringSoon)])
+            }
             if isVolunteer {
                 rows.append([context.t("累计服务小时", "hours served"), hoursText(totals.minutes)])
                 let stars = star.level == 0 ? "—" : String(repeating: "★", count: star.level)

@@ -14,12 +14,19 @@ extension Jifen {
         func execute(_ context: Context) throws {
             let report = try context.ledger(try context.openDatabase()).expire(asOf: asOf, actor: context.actor)
             if context.options.json {
-                struct Out: Encodable { var as_of: String; var points: Int64; var transfers: [TransferJSON]; var lapsed_holds: [Int64] }
+                struct Notice: Encodable { var account: String; var expires_on: String; var points: Int64 }
+                struct Out: Encodable { var as_of: String; var points: Int64; var transfers: [TransferJSON]; var lapsed_holds: [Int64]; var expiring_notices: [Notice] }
                 return context.printJSON(Out(as_of: report.asOf, points: report.points, transfers: report.transfers.map { TransferJSON($0) },
-                                             lapsed_holds: report.lapsedHolds.map(\.id)))
+                                             lapsed_holds: report.lapsedHolds.map(\.id),
+                                             expiring_notices: report.expiringNotices.map { Notice(account: $0.account, expires_on: $0.expiresOn, points: $0.remaining) }))
             }
             context.print(context.t("截至 \(report.asOf)：\(report.transfers.count) 位志愿者共 \(report.points) 积分过期；\(report.lapsedHolds.count) 笔冻结超时退回。",
                                     "As of \(report.asOf): \(report.points) points expired from \(report.transfers.count) volunteers; \(report.lapsedHolds.count) holds lapsed."))
+            if !report.expiringNotices.isEmpty {
+                let points = report.expiringNotices.reduce(0) { $0 + $1.remaining }
+                context.print(context.t("已提醒 \(Set(report.expiringNotices.map(\.account)).count) 位志愿者：\(points) 积分即将过期。",
+                                        "Announced \(points) points expiring soon for \(Set(report.expiringNotices.map(\.account)).count) volunteers."))
+            }
         }
     }
 

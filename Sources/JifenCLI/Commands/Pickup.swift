@@ -1,0 +1,19 @@
+import ArgumentParser
+import Foundation
+import JifenCore
+import JifenSQLite
+
+extension Jifen {
+    struct Pickup: JifenCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Hand over a held redemption: its reserved points go to the merchant (at most once).",
+            discussion: "Example: jifen --as M001 pickup R002")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Redemption id, e.g. R002.") var redemption: String
+
+        func execute(_ context: Context) throws {
+            let id = try Redemption.parseID(redemption)
+            printReceipt(try context.ledger(try context.openDatabase()).pickup(id, actor: context.actor), context)
+        }
+    }
+}

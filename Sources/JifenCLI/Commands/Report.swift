@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import JifenCore
+import JifenSQLite
+
+extension ReportGrouping: ExpressibleByArgument {}
+
+extension Jifen {
+    struct Report: JifenCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The month's public notice (积分公示): points earned, redeemed, refunded, expired, settled, outstanding.",
+            discussion: """
+                Names of volunteers appear only with their consent (volunteer add --consent); otherwise their id.
+                Example: jifen report --month 2026-11 --by team
+                         jifen report --month 2026-11 --by merchant --csv > 2026-11-merchants.csv
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Month as YYYY-MM (default: this month).") var month: String?
+        @Option(help: "Rows by team, volunteer, merchant or category.") var by: ReportGrouping?
+        @Flag(help: "Print CSV (the rows, or the totals without --by).") var csv = false
+
+        func execute(_ context: Context) throws {
+            let db = try context.openDatabase()
+            let zone = try db.rules().timeZone
+            let chosen = month ?? String(DayFormat.string(context.now(), in: zone).prefix(7))
+            let report = try db.monthReport(month: chosen, grouping: by, service: SQLiteServiceFigures(db), nowMillis: context.now().millis)
+            let header = ["key", "name", "earned", "granted", "redeemed", "refunded", "expired", "settled"]
+            func cells(_ key: String, _ label: String, _ f: ReportFigures) -> [String] {
+                [key, label, String(f.earned), String(f.granted), String(f.redeemed), String(f.refunded), String(f.expired), String(f.settled)]
+            }
+            let rows = report.rows.map { cells($0.key, rowLabel($0, context), $0.figures) }
+            if csv {
+                let body = by == nil ? [cells("total", chosen, report.totals)] : rows
+                return context.print(([header] + body).map(CSV.line).joined(separator: "\n"))
+            }
+            if context.options.json { return context.printJSON(ReportJSON(report)) }
+            let t = report.totals
+            context.print(context.t("积分公示 \(chosen)（\(report.transfers) 笔转账）", "Public notice \(chosen) (\(report.transfers) transfers)"))
+            if report.transfers == 0 {
+                context.print(context.t("该月没有积分变动。", "No points moved in that month."))
+            }
+            let hours = report.service.hoursServedMinutes.map { String(format: "%.1f", Double($0) / 60) } ?? context.t("未记录", "not recorded")
+            context.printTable([context.t("项目", "item"), context.t("数值", "value")], [
+                [context.t("服务时长（小时）", "hours served"), hours],
+                [context.t("服务获得积分", "points earned"), String(t.earned)],
+                [context.t("发放积分", "points granted"), String(t.granted)],
+                [context.t("兑换积分", "points redeemed"), String(t.redeemed)],
+                [context.t("退还积分", "points refunded"), String(t.refunded)],
+                [context.t("过期积分", "points expired"), String(t.expired)],
+                [context.t("结算积分", "points settled"), String(t.settled)],
+                [context.t("志愿者持有（月末）", "outstanding with volunteers (month end)"), String(report.outstanding)],
+                [context.t("商户待结算（月末）", "unsettled at merchants (month end)"), String(report.merchantsUnsettled)],
+            ], right: [1])
+            if !rows.isEmpty {
+                context.print("")
+                context.printTable([context.t("编号", "id"), context.t("名称", "name"), context.t("服务获得", "earned"), context.t("发放", "granted"),
+                                    context.t("兑换", "redeemed"), context.t("退还", "refunded"), context.t("过期", "expired"), context.t("结算", "settled")],
+                                   rows, right: [2, 3, 4, 5, 6, 7])
+            }
+            if !report.topVolunteers.isEmpty {
+                context.print("")
+                context.printTable([context.t("排名", "rank"), context.t("志愿者", "volunteer"), context.t("服务获得积分", "earned")],
+                                   report.topVolunteers.enumerated().map { [String($0.offset + 1), $0.element.name.isEmpty ? $0.element.id : "\($0.element.id) \($0.element.name)", String($0.element.earned)] },
+                                   right: [2])
+            }
+        }
+
+        private func rowLabel(_ row: ReportRow, _ context: Context) -> String {
+            if !row.label.isEmpty { return row.label }
+            switch by {
+            case .team where row.key.isEmpty: return context.t("（未加入服务队）", "(no team)")
+            case .category: return context.t("（未分类）", "(uncategorised)")
+            case .volunteer: return context.t("（未同意公示姓名）", "(name not public)")
+            default: return ""
+            }
+        }
+    }
+}
+
+struct ReportJSON: Encodable {
+    struct Row: Encodable { var key: String; var name: String; var figures: ReportFigures }
+    struct Service: Encodable { var hours_served: Double?; var star_roster: [StarEntry]; var late_records: [LateRecord] }
+    var month: String
+    var transfers: Int
+    var totals: ReportFigures
+    var outstanding: Int64
+    var merchants_unsettled: Int64
+    var by: String?
+    var rows: [Row]
+    var top_volunteers: [TopVolunteer]
+    var service: Service
+
+    init(_ r: MonthReport) {
+        month = r.month; transfers = r.transfers; totals = r.totals; outstanding = r.outstanding; merchants_unsettled = r.merchantsUnsettled
+        by = r.grouping?.rawValue; rows = r.rows.map { Row(key: $0.key, name: $0.label, figures: $0.figures) }; top_volunteers = r.topVolunteers
+        service = Service(hours_served: r.service.hoursServedMinutes.map { Double($0) / 60 }, star_roster: r.service.starRoster, late_records: r.service.lateRecords)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// One redemption covered by a settlement.
+public struct SettledLine: Sendable, Equatable {
+    public var redemption: Redemption
+    public var atMillis: Int64
+    public var redeemed: Int64
+    public var refunded: Int64
+    public var net: Int64 { redeemed - refunded }
+}
+
+public struct SettlementResult: Sendable, Equatable {
+    public var settlement: Settlement
+    public var posted: Posted
+    public var lines: [SettledLine]
+}
+
+extension Ledger {
+    /// Moves what a merchant took in through a day (redemptions less their refunds, not yet
+    /// settled) to the community's settlement account, and marks those redemptions settled, in one
+    /// transaction. Settling the same period again finds nothing and is refused.
+    /// - Parameter throughDay: last day covered (inclusive), `yyyy-MM-dd`; default today, never later.
+    /// - Throws: refused `nothing-to-settle`, refused for non-admins, usage for a bad or future day.
+    public func settle(merchant: String, throughDay: String?, actor: String) throws -> SettlementResult {
+        let at = now().millis
+        return try store.write { tx in
+            try Permissions.requireAdmin(actor, action: Bilingual(zh: "为商户结算", en: "settle a merchant"), in: tx)
+            guard let account = try tx.account(merchant), account.kind == .merchant else {
+                throw JifenError.unknown(Bilingual(zh: "商户", en: "merchant"), merchant)
+            }
+            let rules = try Rules(settings: tx.settings())
+            let today = DayFormat.string(Date(millis: at), in: rules.timeZone)
+            let day = try throughDay.map { try DayFormat.day($0, in: rules.timeZone, field: "--through") } ?? today
+            guard day <= today else {
+                throw JifenError.usage("future-date", zh: "--through \(day) 在今天（\(today)）之后，不能结算未来。",
+                                       en: "--through \(day) is after today (\(today)); the future cannot be settled.")
+            }
+            let end = try DayFormat.startMillis(of: DayFormat.adding(days: 1, to: day, in: rules.timeZone), in: rules.timeZone)
+            var lines: [SettledLine] = []
+            for r in try tx.unsettledRedemptions(merchant: merchant, beforeMillis: end) {
+                guard let id = r.transfer, let t = try tx.transfer(id: id) else { continue }
+                let refunded = try tx.reversals(of: id).reduce(0) { $0 + $1.amount }
+                if t.amount > refunded { lines.append(SettledLine(redemption: r, atMillis: t.atMillis, redeemed: t.amount, refunded: refunded)) }
+            }
+            let total = lines.reduce(0) { $0 + $1.net }
+            guard total > 0 else {
+                throw JifenError.refused("nothing-to-settle", zh: "\(merchant) 截至 \(day) 没有待结算的兑换（可能已结算过）。",
+                                         en: "\(merchant) has no unsettled redemptions through \(day) (they may have been settled already).")
+            }
+            var settlement = Settlement(merchant: merchant, throughDay: day, points: total, actor: actor, atMillis: at)
+            settlement.id = try tx.insert(settlement: settlement)
+            let request = TransferRequest(kind: .settle, debit: merchant, credit: Account.settlement(account.community), amount: total,
+                                          key: "settle:\(merchant):\(settlement.id)", reference: settlement.label,
+                                          memo: "\(lines.count) redemptions through \(day)")
+            let posted = try Self.post(request, actor: actor, atMillis: at, in: tx)
+            settlement.transfer = posted.transfer.id
+            try tx.setSettlementTransfer(id: settlement.id, transfer: posted.transfer.id)
+            try tx.markSettled(redemptions: lines.map(\.redemption.id), settlement: settlement.id)
+            return SettlementResult(settlement: settlement, posted: posted, lines: lines)
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+
+/// How `report --by` groups its rows.
+public enum ReportGrouping: String, Sendable, CaseIterable, Codable {
+    case team, volunteer, merchant, category
+}
+
+/// Points moved in a period, by what moved them.
+public struct ReportFigures: Sendable, Equatable, Codable {
+    /// Transfers of kind `earn`: points for approved service hours.
+    public var earned: Int64 = 0
+    public var granted: Int64 = 0
+    public var redeemed: Int64 = 0
+    public var refunded: Int64 = 0
+    public var expired: Int64 = 0
+    public var settled: Int64 = 0
+
+    public init() {}
+
+    /// Adds `amount` moved by a transfer of `kind`; kinds that only shift points between people
+    /// (transfer, adjust, reverse) are not part of a public notice's figures.
+    public mutating func add(_ kind: TransferKind, _ amount: Int64) {
+        switch kind {
+        case .earn: earned += amount
+        case .grant: granted += amount
+        case .redeem: redeemed += amount
+        case .refund: refunded += amount
+        case .expire: expired += amount
+        case .settle: settled += amount
+        case .reverse, .adjust, .transfer: break
+        }
+    }
+
+    public var isZero: Bool { self == ReportFigures() }
+}
+
+public struct ReportRow: Sendable, Equatable, Codable {
+    public var key: String
+    public var label: String
+    public var figures: ReportFigures
+
+    public init(key: String, label: String, figures: ReportFigures) { self.key = key; self.label = label; self.figures = figures }
+}
+
+public struct TopVolunteer: Sendable, Equatable, Codable {
+    public var id: String
+    /// The name only when the volunteer consented to public notice; else empty.
+    public var name: String
+    public var earned: Int64
+
+    public init(id: String, name: String, earned: Int64) { self.id = id; self.name = name; self.earned = earned }
+}
+
+// MARK: Extension point for issue 3 (service records)
+
+/// One volunteer on the star roster (星级名单).
+public struct StarEntry: Sendable, Equatable, Codable {
+    public var volunteer: String
+    public var name: String
+    public var stars: Int
+    public var hours: Double
+
+    public init(volunteer: String, name: String, stars: Int, hours: Double) {
+        self.volunteer = volunteer; self.name = name; self.stars = stars; self.hours = hours
+    }
+}
+
+/// A service record entered later than the 10 working days the 2020 rules allow.
+public struct LateRecord: Sendable, Equatable, Codable {
+    public var record: String
+    public var volunteer: String
+    public var activity: String
+    public var servedOn: String
+    public var recordedOn: String
+
+    public init(record: String, volunteer: String, activity: String, servedOn: String, recordedOn: String) {
+        self.record = record; self.volunteer = volunteer; self.activity = activity; self.servedOn = servedOn; self.recordedOn = recordedOn
+    }
+}
+
+/// What a month's report says about service itself: hours, stars, late records.
+///
+/// EXTENSION POINT (issue 3): filled from service records by a `ServiceFiguresSource`. Until
+/// service records exist, `hoursServedMinutes` is nil (shown as "not recorded"), the lists empty
+/// and `earnedByCategory` empty (earnings then show under "uncategorised").
+public struct ServiceFigures: Sendable, Equatable, Codable {
+    public var hoursServedMinutes: Int64?
+    public var starRoster: [StarEntry] = []
+    public var lateRecords: [LateRecord] = []
+    /// Earned points of the period by service category (for `--by category`).
+    public var earnedByCategory: [String: Int64] = [:]
+
+    public init(hoursServedMinutes: Int64? = nil) { self.hoursServedMinutes = hoursServedMinutes }
+}
+
+/// Where a report gets its service figures. EXTENSION POINT (issue 3): service records implement it.
+public protocol ServiceFiguresSource: Sendable {
+    func serviceFigures(community: String, startMillis: Int64, endMillis: Int64) throws -> ServiceFigures
+}
+
+/// The source used until service records exist: no service figures.
+public struct NoServiceRecords: ServiceFiguresSource {
+    public init() {}
+    public func serviceFigures(community: String, startMillis: Int64, endMillis: Int64) throws -> ServiceFigures { ServiceFigures() }
+}
+
+/// A month's public notice (积分公示).
+public struct MonthReport: Sendable, Equatable {
+    public var month: String
+    public var startMillis: Int64
+    public var endMillis: Int64
+    public var transfers: Int
+    public var totals: ReportFigures
+    /// Points volunteers held at the end of the month (or now, for the current month).
+    public var outstanding: Int64
+    /// Points merchants had taken in and not yet settled at the end of the month.
+    public var merchantsUnsettled: Int64
+    public var grouping: ReportGrouping?
+    public var rows: [ReportRow]
+    public var topVolunteers: [TopVolunteer]
+    public var service: ServiceFigures
+
+    public init(month: String, startMillis: Int64, endMillis: Int64, transfers: Int, totals: ReportFigures, outstanding: Int64,
+                merchantsUnsettled: Int64, grouping: ReportGrouping?, rows: [ReportRow], topVolunteers: [TopVolunteer], service: ServiceFigures) {
+        self.month = month; self.startMillis = startMillis; self.endMillis = endMillis; self.transfers = transfers; self.totals = totals
+        self.outstanding = outstanding; self.merchantsUnsettled = merchantsUnsettled; self.grouping = grouping; self.rows = rows
+        self.topVolunteers = topVolunteers; self.service = service
+    }
+}

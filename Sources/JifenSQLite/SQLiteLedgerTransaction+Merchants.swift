@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+import JifenCore
+
+/// The merchant half of the store seam (`JifenCore/MerchantStore.swift`): plain SQL.
+extension SQLiteLedgerTransaction {
+    static let offerColumns = "id, merchant, title, points, stock, valid_from, valid_to, retired_at, created_at"
+    static let redemptionColumns = "id, merchant, volunteer, offer, points, key, code_hash, status, transfer, hold, settlement, actor, created_at"
+
+    func offer(id: String) throws -> Offer? {
+        try one("SELECT \(Self.offerColumns) FROM offer WHERE id = ?", [id]).map(Self.offer)
+    }
+
+    func merchantExists(_ id: String) throws -> Bool {
+        try one("SELECT 1 FROM merchant WHERE id = ?", [id]) != nil
+    }
+
+    func codes(hash: String) throws -> [RedemptionCode] {
+        try all("""
+            SELECT id, volunteer, hash, created_at, expires_at, used_at, redemption FROM redemption_code WHERE hash = ? ORDER BY id DESC
+            """, [hash]).map {
+            RedemptionCode(id: $0[0], volunteer: $0[1], hash: $0[2], createdAtMillis: $0[3], expiresAtMillis: $0[4],
+                           usedAtMillis: $0[5], redemption: $0[6])
+        }
+    }
+
+    func codeGuard(merchant: String) throws -> CodeGuard {
+        try one("SELECT failures, locked_until FROM code_guard WHERE merchant = ?", [merchant])
+            .map { CodeGuard(failures: $0[0], lockedUntilMillis: $0[1]) } ?? CodeGuard()
+    }
+
+    func redemption(id: Int64) throws -> Redemption? {
+        try one("SELECT \(Self.redemptionColumns) FROM redemption WHERE id = ?", [id]).map(Self.redemption)
+    }
+
+    func redemption(key: String) throws -> Redemption? {
+        try one("SELECT \(Self.redemptionColumns) FROM redemption WHERE key = ?", [key]).map(Self.redemption)
+    }
+
+    func redemption(hold: Int64) throws -> Redemption? {
+        try one("SELECT \(Self.redemptionColumns) FROM redemption WHERE hold = ?", [hold]).map(Self.redemption)
+    }
+
+    func unsettledRedemptions(merchant: String, beforeMillis: Int64) throws -> [Redemption] {
+        try all("""
+            SELECT \(Self.redemptionColumns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+            FROM redemption r JOIN transfer t ON t.id = r.transfer
+            WHERE r.merchant = ? AND r.settlement IS NULL AND r.status IN ('redeemed', 'picked_up') AND t.at < ?
+            ORDER BY r.id
+            """, [merchant, beforeMillis]).map(Self.redemption)
+    }
+
+    func lotsNeedingNotice(afterDay: String, throughDay: String) throws -> [Lot] {
+        try all("""
+            SELECT l.id, l.account, l.expires_on, l.remaining FROM lot l
+            WHERE l.remaining > 0 AND l.expires_on > ? AND l.expires_on <= ?
+              AND NOT EXISTS (SELECT 1 FROM expiry_notice n WHERE n.lot = l.id)
+            ORDER BY l.expires_on, l.id
+            """, [afterDay, throughDay]).map(Self.lot)
+    }
+
+    // MARK: Writing
+
+    func insert(code c: RedemptionCode) throws -> Int64 {
+        try run("INSERT INTO redemption_code (volunteer, hash, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                [c.volunteer, c.hash, c.createdAtMillis, c.expiresAtMillis])
+        return db.lastInsertedRowID
+    }
+
+    func useCode(id: Int64, atMillis: Int64, redemption: Int64) throws -> Bool {
+        try run("UPDATE redemption_code SET used_at = ?, redemption = ? WHERE id = ? AND used_at IS NULL", [atMillis, redemption, id])
+        return db.changesCount == 1
+    }
+
+    func setCodeGuard(merchant: String, _ state: CodeGuard) throws {
+        try run("""
+            INSERT INTO code_guard (merchant, failures, locked_until) VALUES (?, ?, ?)
+            ON CONFLICT(merchant) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until
+            """, [merchant, state.failures, state.lockedUntilMillis])
+    }
+
+    func insert(redemption r: Redemption) throws -> Int64 {
+        try run("""
+            INSERT INTO redemption (merchant, volunteer, offer, points, key, code_hash, status, transfer, hold, settlement, actor, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [r.merchant, r.volunteer, r.offer, r.points, r.key, r.codeHash, r.status.rawValue, r.transfer, r.hold, r.settlement,
+                  r.actor, r.createdAtMillis])
+        return db.lastInsertedRowID
+    }
+
+    func update(redemption id: Int64, status: RedemptionStatus, transfer: Int64?, hold: Int64?) throws {
+        try run("UPDATE redemption SET status = ?, transfer = ?, hold = ? WHERE id = ?", [status.rawValue, transfer, hold, id])
+    }
+
+    func takeStock(offer: String) throws -> Bool {
+        try run("UPDATE offer SET stock = stock - 1 WHERE id = ? AND (stock IS NULL OR stock > 0)", [offer])
+        return db.changesCount == 1
+    }
+
+    func returnStock(offer: String) throws {
+        try run("UPDATE offer SET stock = stock + 1 WHERE id = ? AND stock IS NOT NULL", [offer])
+    }
+
+    func insert(settlement s: Settlement) throws -> Int64 {
+        try run("INSERT INTO settlement (merchant, through_day, points, actor, created_at) VALUES (?, ?, ?, ?, ?)",
+                [s.merchant, s.throughDay, s.points, s.actor, s.atMillis])
+        return db.lastInsertedRowID
+    }
+
+    func setSettlementTransfer(id: Int64, transfer: Int64) throws {
+        try run("UPDATE settlement SET transfer = ? WHERE id = ?", [transfer, id])
+    }
+
+    func markSettled(redemptions: [Int64], settlement: Int64) throws {
+        for id in redemptions { try run("UPDATE redemption SET settlement = ? WHERE id = ?", [settlement, id]) }
+    }
+
+    func recordExpiryNotice(lot: Lot, atMillis: Int64) throws {
+        try run("INSERT INTO expiry_notice (lot, account, expires_on, points, created_at) VALUES (?, ?, ?, ?, ?)",
+                [lot.id, lot.account, lot.expiresOn, lot.remaining, atMillis])
+    }
+
+    // MARK: Rows
+
+    static func offer(_ row: Row) -> Offer {
+        Offer(id: row[0], merchant: row[1], title: row[2], points: row[3], stock: row[4], validFrom: row[5], validTo: row[6],
+              retiredAtMillis: row[7], createdAtMillis: row[8])
+    }
+
+    static func redemption(_ row: Row) -> Redemption {
+        Redemption(id: row[0], merchant: row[1], volunteer: row[2], offer: row[3], points: row[4], key: row[5], codeHash: row[6],
+                   status: RedemptionStatus(rawValue: row[7]) ?? .redeemed, transfer: row[8], hold: row[9], settlement: row[10],
+                   actor: row[11], createdAtMillis: row[12])
+    }
+}

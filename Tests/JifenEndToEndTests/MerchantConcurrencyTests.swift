@@ -1,0 +1,99 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// Eight real `jifen` processes redeeming from the same volunteers with fresh codes and retried
+/// keys, then refunding the same redemptions at once: no overdraft, no double spend, no double
+/// refund, and the zero sum exact.
+@Suite(.serialized) struct MerchantConcurrencyTests {
+    struct Done: Hashable {
+        var key: String
+        var redemption: String
+        var volunteer: String
+        var merchant: String
+        var points: Int
+    }
+
+    @Test func eightProcessesRedeemAndRefund() throws {
+        let box = try Sandbox().seeded()
+        let volunteers = ["V0001", "V0002", "V0003"]
+        let merchants = ["M001", "M002"]
+        expectOK(try box.jifen(["volunteer", "add", "--name", "王秀英", "--phone", "13800009999"]))
+        expectOK(try box.jifen(["merchant", "add", "--name", "二号店"]))
+        for v in volunteers { expectOK(try box.jifen(["grant", v, "60", "--reason", "start", "--key", "start-\(v)"])) }
+        let start = ["V0001": 110, "V0002": 60, "V0003": 60]
+        let done = Mutex<[Done]>([])
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            var rng = SystemRandomNumberGenerator()
+            for step in 0..<8 {
+                let volunteer = volunteers.randomElement(using: &rng)!
+                let merchant = merchants.randomElement(using: &rng)!
+                let points = Int.random(in: 5...30, using: &rng)
+                let key = "w\(worker)-\(step)"
+                guard let code = (try? box.jifen(["code", volunteer, "--json", "--busy-timeout", "30"]))?.object["code"] as? String else {
+                    failures.withLock { $0.append("\(key): no code") }
+                    continue
+                }
+                // Every other redemption is retried with the same key and code: it must not take points twice.
+                for attempt in 0..<(step % 2 == 0 ? 2 : 1) {
+                    guard let run = try? box.jifen(["--as", merchant, "redeem", merchant, "--code", code, "--points", String(points),
+                                                    "--key", key, "--json", "--busy-timeout", "30"]) else { continue }
+                    switch run.status {
+                    case 0:
+                        let replayed = run.object["replayed"] as? Bool ?? true
+                        if replayed != (attempt == 1) { failures.withLock { $0.append("\(key): replayed \(replayed) on attempt \(attempt)") } }
+                        if !replayed, let id = run.object["redemption"] as? String {
+                            done.withLock { $0.append(Done(key: key, redemption: id, volunteer: volunteer, merchant: merchant, points: points)) }
+                        }
+                    case Exit.refused where run.stderr.contains("points available"):
+                        break
+                    default:
+                        failures.withLock { $0.append("\(key): \(run)") }
+                    }
+                }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        let redeemed = done.withLock { $0 }
+        #expect(redeemed.count >= 8, "too few redemptions went through: \(redeemed.count)")
+        #expect(Set(redeemed.map(\.redemption)).count == redeemed.count, "a redemption id was reported twice")
+
+        // Each redemption is refunded in full by four processes at once, each with its own key.
+        let refunds = Mutex<[String: [Int]]>([:])
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            for (index, r) in redeemed.enumerated().shuffled() where index % 2 == worker % 2 {
+                guard let run = try? box.jifen(["refund", r.redemption, "--reason", "并发退款", "--key", "rf\(worker)", "--json", "--busy-timeout", "30"]) else { continue }
+                if run.status == 0 {
+                    refunds.withLock { $0[r.redemption, default: []].append(run.object["refunded"] as? Int ?? -1) }
+                } else if !(run.status == Exit.refused && run.stderr.contains("already refunded")) {
+                    failures.withLock { $0.append("refund \(r.redemption): \(run)") }
+                }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        let refunded = refunds.withLock { $0 }
+        for r in redeemed {
+            #expect(refunded[r.redemption] == [r.points], "\(r.redemption): refunds \(refunded[r.redemption] ?? [])")
+        }
+        // Everything came back: each volunteer has the opening balance, each merchant nothing.
+        for v in volunteers {
+            #expect(try box.jifen(["balance", v, "--json"]).object["balance"] as? Int == start[v], "\(v)")
+        }
+        for m in merchants {
+            #expect(try box.jifen(["balance", m, "--json"]).object["balance"] as? Int == 0, "\(m)")
+        }
+        // Each reported redemption is in the ledger exactly once.
+        var keys: [String: Int] = [:]
+        for m in merchants {
+            let lines = try box.jifen(["statement", m, "--json"]).object["lines"] as? [[String: Any]] ?? []
+            for line in lines {
+                if let key = (line["transfer"] as? [String: Any])?["key"] as? String, key.hasPrefix("redemption:") { keys[key, default: 0] += 1 }
+            }
+        }
+        #expect(Set(keys.keys) == Set(redeemed.map { "redemption:\($0.key)" }))
+        #expect(keys.values.allSatisfy { $0 == 1 })
+        let verify = try box.jifen(["verify", "--json"])
+        #expect(verify.object["ok"] as? Bool == true, "\(verify)")
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import GRDB
+import JifenCore
+import JifenSQLite
+import Testing
+
+/// Merchants on the store seam: codes, redemptions, holds, refunds, settlement, expiry notices.
+@Suite struct MerchantConformanceTests {
+    func code(_ f: Fixture, _ volunteer: String) throws -> String { try f.ledger.issueCode(volunteer: volunteer, actor: volunteer).code }
+
+    func events(_ f: Fixture, _ type: String) throws -> [String] {
+        try f.database.readTransaction { try String.fetchAll($0, sql: "SELECT payload FROM event WHERE type = ? ORDER BY id", arguments: [type]) }
+    }
+
+    func offer(_ f: Fixture, points: Int64 = 30, stock: Int64? = nil, from: String? = nil) throws -> Offer {
+        try f.database.addOffer(merchant: f.merchant, title: "理发", points: points, stock: stock, validFrom: from, validTo: nil,
+                                actor: "admin", nowMillis: f.clock.now.millis)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aCodeRedeemsOnceAndTheKeyReplays(kind: StoreKind) throws {
+        let f = try Fixture.make(kind)
+        let v = f.volunteers[0]
+        _ = try f.grant(v, 100)
+        let c = try code(f, v)
+        #expect(c.count == 6 && c.allSatisfy(\.isNumber))
+        let request = RedeemRequest(merchant: f.merchant, code: c, points: 40, key: "till-1")
+        let receipt = try f.ledger.redeem(request, actor: f.merchant)
+        #expect(receipt.balanceLeft == 60 && !receipt.replayed)
+        #expect(receipt.transfer?.kind == .redeem && receipt.transfer?.reference == "R001")
+        #expect(try f.ledger.redeem(request, actor: f.merchant).replayed)
+        #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: c, points: 40, key: "till-2"), actor: f.merchant) }?.code == "code-used")
+        #expect(try f.balance(v) == 60)
+        #expect(try f.balance(f.merchant) == 40)
+        #expect(try events(f, "points.redeemed").count == 1)
+        // The code itself is never stored.
+        let stored = try f.database.readTransaction { try String.fetchAll($0, sql: "SELECT hash FROM redemption_code") }
+        #expect(!stored.contains(c) && stored == [Codes.hash(c)])
+        #expect(try f.verify().ok)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func badCodesAreRefusedAndLockTheMerchantOut(kind: StoreKind) throws {
+        let f = try Fixture.make(kind)
+        let v = f.volunteers[0]
+        _ = try f.grant(v, 100)
+        let expiring = try code(f, v)
+        f.clock.advance(minutes: 6)
+        #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: expiring, points: 1, key: "a"), actor: f.merchant) }?.code == "code-expired")
+        #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: "12ab56", points: 1, key: "b"), actor: f.merchant) }?.category == .usage)
+        #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: "123456", points: 1, key: "c"), actor: f.volunteers[1]) }?.code == "not-allowed")
+        let good = try code(f, v)
+        let wrong = good == "000000" ? "000001" : "000000"
+        for i in 0..<4 {
+            #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: wrong, points: 1, key: "w\(i)"), actor: f.merchant) }?.code == "code-wrong")
+        }
+        #expect(try events(f, "merchant.code_locked").count == 1)
+        // Locked: even the right code is refused, and it stays usable for later.
+        #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: good, points: 1, key: "g"), actor: f.merchant) }?.code == "merchant-locked")
+        #expect(try f.balance(v) == 100)
+        // The expired code counted as the first wrong try: locked for 15 minutes from the fifth.
+        f.clock.advance(minutes: 16)
+        #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: good, points: 1, key: "g"), actor: f.merchant) }?.code == "code-expired")
+        _ = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try code(f, v), points: 1, key: "g2"), actor: f.merchant)
+        #expect(try f.balance(v) == 99)
+        #expect(try f.verify().ok)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func refusedRedemptionsChangeNothing(kind: StoreKind) throws {
+        let f = try Fixture.make(kind)
+        let v = f.volunteers[0]
+        _ = try f.grant(v, 50)
+        let soldOut = try offer(f, stock: 0)
+        let retired = try offer(f)
+        _ = try f.database.retireOffer(retired.id, actor: "admin", nowMillis: f.clock.now.millis)
+        let later = try offer(f, from: "2099-01-01")
+        let c = try code(f, v)
+        let before = try f.snapshot()
+        for (request, expected) in [
+            (RedeemRequest(merchant: f.merchant, code: c, points: 51, key: "a"), "insufficient-points"),
+            (RedeemRequest(merchant: f.merchant, code: c, offer: soldOut.id, key: "b"), "out-of-stock"),
+            (RedeemRequest(merchant: f.merchant, code: c, offer: retired.id, key: "c"), "offer-retired"),
+            (RedeemRequest(merchant: f.merchant, code: c, offer: later.id, key: "d"), "offer-not-yet"),
+            (RedeemRequest(merchant: f.merchant, code: c, offer: "O999", key: "e"), "unknown-id"),
+        ] {
+            #expect(refusal { try f.ledger.redeem(request, actor: f.merchant) }?.code == expected)
+        }
+        #expect(try f.snapshot() == before)
+        // The code was not spent by the refusals.
+        #expect(try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: c, points: 50, key: "f"), actor: f.merchant).balanceLeft == 0)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func holdsReserveStockAndResolveOnce(kind: StoreKind) throws {
+        let f = try Fixture.make(kind)
+        let v = f.volunteers[0]
+        _ = try f.grant(v, 100)
+        let o = try offer(f, points: 30, stock: 2)
+        let held = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try code(f, v), offer: o.id, key: "h1", hold: true), actor: f.merchant)
+        #expect(held.redemption.status == .held && held.balanceLeft == 70)
+        #expect(try f.database.offers(nowMillis: f.clock.now.millis).first?.stock == 1)
+        let picked = try f.ledger.pickup(held.redemption.id, actor: f.merchant)
+        #expect(picked.redemption.status == .pickedUp && picked.transfer?.amount == 30)
+        #expect(try f.ledger.pickup(held.redemption.id, actor: f.merchant).replayed)
+        #expect(refusal { try f.ledger.release(held.redemption.id, actor: f.merchant) }?.code == "hold-resolved")
+        let released = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try code(f, v), offer: o.id, key: "h2", hold: true), actor: f.merchant)
+        #expect(try f.database.offers(nowMillis: f.clock.now.millis).first?.stock == 0)
+        _ = try f.ledger.release(released.redemption.id, actor: v)
+        #expect(try f.ledger.release(released.redemption.id, actor: v).replayed)
+        #expect(refusal { try f.ledger.pickup(released.redemption.id, actor: f.merchant) }?.code == "hold-resolved")
+        #expect(try f.database.offers(nowMillis: f.clock.now.millis).first?.stock == 1)
+        let lapsing = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try code(f, v), offer: o.id, key: "h3", hold: true), actor: f.merchant)
+        f.clock.advance(days: 4)
+        #expect(refusal { try f.ledger.pickup(lapsing.redemption.id, actor: f.merchant) }?.code == "hold-resolved")
+        let report = try f.ledger.expire(asOf: nil, actor: "admin")
+        #expect(report.lapsedHolds.count == 1)
+        #expect(try f.database.offers(nowMillis: f.clock.now.millis).first?.stock == 1)
+        #expect(try f.balance(v) == 70 && f.balance(f.merchant) == 30)
+        #expect(try events(f, "points.held").count == 3 && events(f, "points.released").count == 2)
+        #expect(try f.verify().ok)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func refundsAreLinkedPartialAndNeverExceedTheRedemption(kind: StoreKind) throws {
+        let f = try Fixture.make(kind)
+        let v = f.volunteers[0]
+        _ = try f.grant(v, 100)
+        let other = try f.database.addMerchant(Merchant(community: "C01", name: "另一家"), actor: "admin", nowMillis: f.clock.now.millis).id
+        let r = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try code(f, v), points: 50, key: "r"), actor: f.merchant).redemption
+        #expect(refusal { try f.ledger.refund(r.id, points: 10, reason: "x", key: "o", actor: other) }?.code == "not-your-redemption")
+        let first = try f.ledger.refund(r.id, points: 20, reason: "少做一次", key: "k1", actor: f.merchant)
+        #expect(first.posted.transfer.kind == .refund && first.posted.transfer.reverses == r.transfer && first.left == 30)
+        #expect(try f.ledger.refund(r.id, points: 20, reason: "少做一次", key: "k1", actor: f.merchant).posted.replayed)
+        let before = try f.snapshot()
+        #expect(refusal { try f.ledger.refund(r.id, points: 31, reason: "x", key: "k2", actor: f.merchant) }?.code == "refund-too-much")
+        #expect(try f.snapshot() == before)
+        let rest = try f.ledger.refund(r.id, points: nil, reason: "全退", key: "k3", actor: "admin")
+        #expect(rest.posted.transfer.amount == 30 && rest.left == 0)
+        #expect(refusal { try f.ledger.refund(r.id, points: 1, reason: "x", key: "k4", actor: f.merchant) }?.code == "fully-refunded")
+        #expect(try f.balance(v) == 100 && f.balance(f.merchant) == 0)
+        // The points went back to the day they came from: one lot only.
+        #expect(try f.store.read { try $0.openLots(account: v, limit: 10) }.count == 1)
+        #expect(try events(f, "points.refunded").count == 2)
+        #expect(try f.verify().ok)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func settlingCoversEachRedemptionOnce(kind: StoreKind) throws {
+        let f = try Fixture.make(kind)
+        let v = f.volunteers[0]
+        _ = try f.grant(v, 100)
+        #expect(refusal { try f.ledger.settle(merchant: f.merchant, throughDay: nil, actor: "admin") }?.code == "nothing-to-settle")
+        let a = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try code(f, v), points: 30, key: "a"), actor: f.merchant).redemption
+        _ = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try code(f, v), points: 20, key: "b"), actor: f.merchant)
+        _ = try f.ledger.refund(a.id, points: 10, reason: "x", key: "r", actor: f.merchant)
+        #expect(refusal { try f.ledger.settle(merchant: f.merchant, throughDay: nil, actor: f.merchant) }?.code == "not-allowed")
+        let settled = try f.ledger.settle(merchant: f.merchant, throughDay: nil, actor: "admin")
+        #expect(settled.settlement.points == 40 && settled.lines.count == 2)
+        #expect(settled.posted.transfer.kind == .settle && settled.posted.transfer.credit == Account.settlement(f.community))
+        #expect(refusal { try f.ledger.settle(merchant: f.merchant, throughDay: nil, actor: "admin") }?.code == "nothing-to-settle")
+        #expect(try f.balance(f.merchant) == 0 && f.balance(Account.settlement(f.community)) == 40)
+        #expect(try events(f, "merchant.settled").count == 1)
+        #expect(try f.verify().ok)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func expiryAnnouncesLotsOnceBeforeTheyLapse(kind: StoreKind) throws {
+        let f = try Fixture.make(kind)
+        _ = try f.database.setSetting(key: "points.validity_months", value: "1", actor: "admin", nowMillis: f.clock.now.millis)
+        _ = try f.grant(f.volunteers[0], 40)
+        _ = try f.grant(f.volunteers[1], 10)
+        f.clock.advance(days: 3)
+        #expect(try f.ledger.expire(asOf: nil, actor: "admin").expiringNotices.count == 2)
+        #expect(try f.ledger.expire(asOf: nil, actor: "admin").expiringNotices.isEmpty)
+        #expect(try events(f, "points.expiring").count == 2)
+        let view = try f.database.balance(f.volunteers[0], nowMillis: f.clock.now.millis)
+        #expect(view.expiringSoon == 40)
+        f.clock.advance(days: 40)
+        #expect(try f.ledger.expire(asOf: nil, actor: "admin").points == 50)
+        #expect(try events(f, "points.expired").count == 2)
+        #expect(try f.verify().ok)
+    }
+}
