@@ -63,6 +63,23 @@ extension Jifen {
                                    report.topVolunteers.enumerated().map { [String($0.offset + 1), $0.element.name.isEmpty ? $0.element.id : "\($0.element.id) \($0.element.name)", String($0.element.earned)] },
                                    right: [2])
             }
+            if !report.service.starRoster.isEmpty {
+                context.print("")
+                context.print(context.t("星级志愿者（截至月末）", "Star roster (as of the month's end)"))
+                context.printTable([context.t("志愿者", "volunteer"), context.t("星级", "stars"), context.t("累计小时", "hours")],
+                                   report.service.starRoster.map { [$0.name.isEmpty ? $0.volunteer : "\($0.volunteer) \($0.name)",
+                                                                    String(repeating: "★", count: $0.stars), String(format: "%.1f", $0.hours)] },
+                                   right: [2])
+            }
+            if !report.service.lateRecords.isEmpty {
+                let late = report.service.lateRecords
+                context.print("")
+                context.print(context.t("逾期录入的服务记录（活动后超过 10 个工作日）：\(late.count) 条", "Records entered late (over 10 working days after service): \(late.count)"))
+                context.printTable([context.t("记录", "record"), context.t("志愿者", "volunteer"), context.t("活动", "activity"),
+                                    context.t("服务日期", "served"), context.t("录入日期", "recorded")],
+                                   late.prefix(10).map { [$0.record, $0.volunteer, $0.activity, $0.servedOn, $0.recordedOn] })
+                if late.count > 10 { context.print(context.t("……其余见 --json 或 --csv", "… the rest in --json or --csv")) }
+            }
         }
 
         private func rowLabel(_ row: ReportRow, _ context: Context) -> String {
