@@ -8,9 +8,16 @@ extension DayFormat {
 
     /// The day `days` after `day` (negative goes back), by the calendar of `zone`.
     public static func adding(days: Int, to day: String, in zone: TimeZone) throws -> String {
+        // Days are calendar days: the zone does not matter once the day is known.
+        guard let number = WorkingDays.day(day), self.day(number: number) == day else {
+            return try self.day(parse(day, in: zone), days: days, zone: zone)
+        }
+        return self.day(number: number + days)
+    }
+
+    private static func day(_ start: Date, days: Int, zone: TimeZone) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
-        let start = try parse(day, in: zone)
         return string(calendar.date(byAdding: .day, value: days, to: start) ?? start, in: zone)
     }
 

@@ -3,12 +3,17 @@ import Foundation
 /// Dates and times as people type and read them, in a given time zone; stored in UTC.
 public enum DayFormat {
     /// `yyyy-MM-dd` of an instant in a zone.
+    ///
+    /// Computed from the zone's offset at that instant and the civil-date arithmetic of
+    /// `iso(millis:)`: this runs on every balance read and every imported row, and a `Calendar`
+    /// costs more than the rest of a balance read.
     public static func string(_ date: Date, in zone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+        let millis = date.millis + Int64(zone.secondsFromGMT(for: date)) * 1000
+        return String(iso(millis: millis).prefix(10))
     }
+
+    /// `yyyy-MM-dd` of a day number (days since 1970-01-01).
+    static func day(number: Int) -> String { String(iso(millis: Int64(number) * 86_400_000).prefix(10)) }
 
     /// `yyyy-MM-dd HH:mm` of an instant in a zone.
     public static func minute(_ date: Date, in zone: TimeZone) -> String {

@@ -37,3 +37,27 @@ import Testing
         #expect(TransferHash.canonical(a).contains("back\\\\slash"))
     }
 }
+
+@Suite struct DayArithmeticTests {
+    @Test func dayStringsMatchTheCalendar() {
+        var calendar = Calendar(identifier: .gregorian)
+        var rng = SystemRandomNumberGenerator()
+        for zoneName in ["Asia/Shanghai", "UTC", "America/New_York", "Asia/Kolkata"] {
+            let zone = TimeZone(identifier: zoneName)!
+            calendar.timeZone = zone
+            for _ in 0..<300 {
+                let date = Date(millis: Int64.random(in: 0...4_000_000_000_000, using: &rng))
+                let c = calendar.dateComponents([.year, .month, .day], from: date)
+                let expected = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+                #expect(DayFormat.string(date, in: zone) == expected, "\(date) in \(zoneName)")
+            }
+        }
+    }
+
+    @Test func addingDays() throws {
+        let zone = TimeZone(identifier: "Asia/Shanghai")!
+        #expect(try DayFormat.adding(days: 30, to: "2026-11-20", in: zone) == "2026-12-20")
+        #expect(try DayFormat.adding(days: 1, to: "2028-02-28", in: zone) == "2028-02-29")
+        #expect(try DayFormat.adding(days: -1, to: "2027-01-01", in: zone) == "2026-12-31")
+    }
+}
