@@ -130,17 +130,26 @@ extension PostgresStore {
         }
     }
 
+    static let merchantColumns = "id, community, name, contact, phone, address, created_at"
+
     public func merchants(community: String? = nil) throws -> [Merchant] {
         try transaction(readOnly: true) { session in
-            try session.rows("""
-                SELECT id, community, name, contact, phone, address, created_at FROM merchant
-                WHERE ($1::TEXT IS NULL OR community = $1) ORDER BY id
-                """, [community]).map { row in
-                let (id, community, name, contact, phone, address, created) =
-                    try row.decode((String, String, String, String, String, String, Int64).self)
-                return Merchant(id: id, community: community, name: name, contact: contact, phone: phone, address: address,
-                                createdAtMillis: created)
-            }
+            try session.rows("SELECT \(Self.merchantColumns) FROM merchant WHERE ($1::TEXT IS NULL OR community = $1) ORDER BY id",
+                             [community]).map(Self.merchant)
         }
+    }
+
+    public func merchant(_ id: String) throws -> Merchant {
+        try transaction(readOnly: true) { session in
+            guard let row = try session.rows("SELECT \(Self.merchantColumns) FROM merchant WHERE id = $1", [id]).first else {
+                throw JifenError.unknown(Bilingual(zh: "商户", en: "merchant"), id)
+            }
+            return try Self.merchant(row)
+        }
+    }
+
+    static func merchant(_ row: PostgresRow) throws -> Merchant {
+        let (id, community, name, contact, phone, address, created) = try row.decode((String, String, String, String, String, String, Int64).self)
+        return Merchant(id: id, community: community, name: name, contact: contact, phone: phone, address: address, createdAtMillis: created)
     }
 }
