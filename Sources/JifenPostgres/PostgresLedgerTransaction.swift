@@ -116,17 +116,17 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing {
     func lock(accounts ids: [String]) throws {
         // Rows are locked in the order the sort emits them: every transaction takes them in the
         // same order, so two transfers between the same accounts cannot deadlock.
-        try session.execute("SELECT id FROM account WHERE id = ANY($1) ORDER BY id COLLATE \"C\" FOR UPDATE", [ids])
+        session.send("SELECT id FROM account WHERE id = ANY($1) ORDER BY id COLLATE \"C\" FOR UPDATE", [ids])
     }
 
     func createAccount(_ account: Account) throws {
-        try session.execute("INSERT INTO account (id, kind, community, balance) VALUES ($1, $2, $3, $4)",
+        session.send("INSERT INTO account (id, kind, community, balance) VALUES ($1, $2, $3, $4)",
                             [account.id, account.kind.rawValue, account.community, account.balance])
     }
 
     func insert(transfer t: Transfer) throws -> Int64 {
-        // One round trip: the transfer and the chain head move together.
-        try session.execute("""
+        // One statement: the transfer and the chain head move together.
+        session.send("""
             WITH t AS (
                 INSERT INTO transfer (\(Self.transferColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
                 RETURNING id, hash)
@@ -137,7 +137,7 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing {
     }
 
     func addToBalance(account: String, delta: Int64) throws {
-        try session.execute("UPDATE account SET balance = balance + $1 WHERE id = $2", [delta, account])
+        session.send("UPDATE account SET balance = balance + $1 WHERE id = $2", [delta, account])
     }
 
     func insert(lot: Lot) throws -> Int64 {
@@ -146,11 +146,11 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing {
     }
 
     func addToLot(id: Int64, delta: Int64) throws {
-        try session.execute("UPDATE lot SET remaining = remaining + $1 WHERE id = $2", [delta, id])
+        session.send("UPDATE lot SET remaining = remaining + $1 WHERE id = $2", [delta, id])
     }
 
     func insert(lotEntry e: LotEntry) throws {
-        try session.execute("INSERT INTO lot_entry (lot, account, transfer, delta, expires_on) VALUES ($1, $2, $3, $4, $5)",
+        session.send("INSERT INTO lot_entry (lot, account, transfer, delta, expires_on) VALUES ($1, $2, $3, $4, $5)",
                             [e.lot, e.account, e.transfer, e.delta, e.expiresOn])
     }
 
@@ -168,7 +168,7 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing {
     }
 
     func insert(event: OutboxEvent) throws {
-        try session.execute("INSERT INTO event (type, payload, created_at) VALUES ($1, $2, $3)", [event.type, event.payload, event.atMillis])
+        session.send("INSERT INTO event (type, payload, created_at) VALUES ($1, $2, $3)", [event.type, event.payload, event.atMillis])
     }
 
     // MARK: Auditing

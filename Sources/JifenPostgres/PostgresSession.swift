@@ -47,6 +47,8 @@ extension Optional: PostgresBindable where Wrapped: PostgresBindable {
 final class PostgresSession: @unchecked Sendable {
     let connection: PostgresConnection
     let logger: Logger
+    /// Statements sent but not yet waited for (see `send`).
+    private var pending: [EventLoopFuture<PostgresQueryResult>] = []
 
     init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -81,10 +83,41 @@ final class PostgresSession: @unchecked Sendable {
         return try cell.decode(T.self)
     }
 
+    /// Sends a statement whose answer nobody reads, without waiting for it. The connection runs
+    /// statements in the order sent; the next `rows`, `execute` or `scalar` first waits for every
+    /// statement sent before it and throws the first one's error, so a failed write still aborts
+    /// the transaction before anything reads past it. This saves the calling thread a wake-up per
+    /// write while the transaction holds the chain head.
+    func send(_ sql: String, _ values: [any PostgresBindable] = []) {
+        pending.append(connection.query(query(sql, values), logger: logger))
+    }
+
+    /// Waits for every statement sent; throws the first error.
+    func drain() throws {
+        guard !pending.isEmpty else { return }
+        let sent = pending
+        pending.removeAll(keepingCapacity: true)
+        var first: (any Error)?
+        for future in sent {
+            do { _ = try future.wait() } catch { if first == nil { first = error } }
+        }
+        if let first { throw first }
+    }
+
+    /// Waits for every statement sent, ignoring their errors: before a rollback.
+    func settle() {
+        _ = try? drain()
+    }
+
     private func result(_ sql: String, _ values: [any PostgresBindable]) throws -> PostgresQueryResult {
+        try drain()
+        return try connection.query(query(sql, values), logger: logger).wait()
+    }
+
+    private func query(_ sql: String, _ values: [any PostgresBindable]) -> PostgresQuery {
         var bindings = PostgresBindings(capacity: values.count)
         for value in values { value.bind(to: &bindings) }
-        return try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
+        return PostgresQuery(unsafeSQL: sql, binds: bindings)
     }
 
     var isClosed: Bool { connection.isClosed }

@@ -110,6 +110,7 @@ public struct PostgresStore: LedgerStore {
                         try session.execute("COMMIT")
                         return result
                     } catch {
+                        session.settle()
                         _ = try? session.execute("ROLLBACK")
                         throw error
                     }
