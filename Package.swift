@@ -63,6 +63,7 @@ let package = Package(
             ]),
         .executableTarget(name: "jifen", dependencies: ["JifenCLI"]),
         .executableTarget(name: "jifen-bench", dependencies: ["JifenCore", "JifenSQLite"]),
+        .executableTarget(name: "jifen-pg-bench", dependencies: ["JifenCore", "JifenPostgres"]),
         .executableTarget(
             name: "jifen-notify-bench",
             dependencies: ["JifenCore", "JifenSQLite", "JifenNotify", "JifenLoopback", .product(name: "Logging", package: "swift-log")]),
