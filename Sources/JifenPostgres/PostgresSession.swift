@@ -58,7 +58,7 @@ final class PostgresSession: @unchecked Sendable {
     /// Opens a connection and points its `search_path` at `schema` when one is given.
     static func connect(_ target: PostgresTarget, id: Int, logger: Logger) throws -> PostgresSession {
         let loop = PostgresConnection.defaultEventLoopGroup.next()
-        let connection = try PostgresConnection.connect(on: loop, configuration: target.configuration, id: id, logger: logger).wait()
+        let connection = try PostgresConnection.connect(on: loop, configuration: try target.configuration(), id: id, logger: logger).wait()
         let session = PostgresSession(connection: connection, logger: logger)
         if let schema = target.schema {
             try session.execute("SET search_path TO \(PostgresTarget.quoted(schema))")

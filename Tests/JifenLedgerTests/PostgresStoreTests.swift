@@ -110,3 +110,43 @@ import Testing
         #expect(refusal { try PostgresTarget(url: url) }?.category == .usage)
     }
 }
+
+/// TLS to the test server, which scripts/test starts with a self-signed certificate for localhost.
+@Suite struct PostgresTLSTests {
+    /// Fails unless the statement runs on an encrypted connection.
+    static let requireEncrypted = """
+        DO $$ BEGIN
+            IF NOT (SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()) THEN RAISE EXCEPTION 'not encrypted'; END IF;
+        END $$
+        """
+
+    func url(_ query: String) throws -> String {
+        let base = try testPostgresURL()
+        return base + (base.contains("?") ? "&" : "?") + query
+    }
+
+    func certificate() throws -> String {
+        guard let path = ProcessInfo.processInfo.environment["JIFEN_TEST_POSTGRES_CA"], !path.isEmpty else {
+            throw JifenError.fault("no-test-postgres", zh: "没有设置 JIFEN_TEST_POSTGRES_CA。请用 scripts/test 运行测试。",
+                                   en: "JIFEN_TEST_POSTGRES_CA is not set. Run the tests with scripts/test.")
+        }
+        return path
+    }
+
+    @Test func requireEncryptsAndVerifyFullChecksTheCertificate() throws {
+        let schema = "tls_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let encrypted = try PostgresStore.create(url: try url("schema=\(schema)&sslmode=require"))
+        try encrypted.execute(unsafeSQL: Self.requireEncrypted)
+        let plain = try PostgresStore.open(url: try url("schema=\(schema)"))
+        #expect(throws: JifenError.self) { try plain.execute(unsafeSQL: Self.requireEncrypted) }
+        let localhost = try url("schema=\(schema)&sslmode=verify-full&sslrootcert=\(try certificate())")
+            .replacingOccurrences(of: "@127.0.0.1:", with: "@localhost:")
+        let verified = try PostgresStore.open(url: localhost)
+        try verified.execute(unsafeSQL: Self.requireEncrypted)
+        // Not signed by a root the system trusts: refused.
+        let untrusted = try url("schema=\(schema)&sslmode=verify-full").replacingOccurrences(of: "@127.0.0.1:", with: "@localhost:")
+        #expect(refusal { try PostgresStore.open(url: untrusted) }?.category == .fault)
+        #expect(refusal { try PostgresTarget(url: "postgres://u@x/db?host=/tmp&sslmode=require") }?.code == "bad-postgres-url")
+        #expect(refusal { try PostgresTarget(url: "postgres://u@x/db?sslmode=sometimes") }?.code == "bad-postgres-url")
+    }
+}

@@ -1,6 +1,7 @@
 # A throwaway PostgreSQL for tests and benchmarks: source this file, then
 #   pg_throwaway_start   initdb in a temp dir, start on a private port and socket dir (127.0.0.1
-#                        only), create database jifen_test, export JIFEN_TEST_POSTGRES and PG_* vars;
+#                        only, TLS with a throwaway self-signed certificate for localhost), create database
+#                        jifen_test, export JIFEN_TEST_POSTGRES, JIFEN_TEST_POSTGRES_CA and PG_* vars;
 #   pg_throwaway_stop    stop the server and remove its directory (safe to call twice).
 # The server runs as the `postgres` user when we are root (PostgreSQL refuses to run as root).
 # A server that cannot start ends the calling script with status 1 and its log on stderr.
@@ -24,13 +25,20 @@ pg_throwaway_start() {
   if ! "${PG_AS[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust --encoding=UTF8 --locale=C >"$PG_DIR/initdb.log" 2>&1; then
     echo "postgres: initdb failed:" >&2; cat "$PG_DIR/initdb.log" >&2; exit 1
   fi
+  if ! openssl req -new -x509 -days 2 -nodes -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost" \
+       -keyout "$PG_DIR/server.key" -out "$PG_DIR/server.crt" >"$PG_DIR/openssl.log" 2>&1; then
+    echo "postgres: openssl could not make a test certificate:" >&2; cat "$PG_DIR/openssl.log" >&2; exit 1
+  fi
+  chmod 600 "$PG_DIR/server.key"
+  [ "$(id -u)" -eq 0 ] && chown postgres "$PG_DIR/server.key" "$PG_DIR/server.crt"
   if ! "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-       -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 ${JIFEN_PG_OPTIONS:-}" start >/dev/null; then
+       -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c ssl=on -c ssl_cert_file=$PG_DIR/server.crt -c ssl_key_file=$PG_DIR/server.key ${JIFEN_PG_OPTIONS:-}" start >/dev/null; then
     echo "postgres: the server did not start on port $PG_PORT; its log:" >&2; cat "$PG_DIR/server.log" >&2; exit 1
   fi
   "${PG_AS[@]}" "$PG_BIN/createdb" -h "$PG_DIR" -p "$PG_PORT" -U postgres jifen_test \
     || { echo "postgres: createdb failed" >&2; pg_throwaway_stop; exit 1; }
   export JIFEN_TEST_POSTGRES="postgres://postgres@127.0.0.1:$PG_PORT/jifen_test"
+  export JIFEN_TEST_POSTGRES_CA="$PG_DIR/server.crt"
   echo "postgres: throwaway server on 127.0.0.1:$PG_PORT ($PG_DIR)" >&2
 }
 
