@@ -9,12 +9,16 @@ let package = Package(
         .library(name: "JifenCore", targets: ["JifenCore"]),
         .library(name: "JifenSQLite", targets: ["JifenSQLite"]),
         .library(name: "JifenNotify", targets: ["JifenNotify"]),
+        .library(name: "JifenPostgres", targets: ["JifenPostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
     ],
     targets: [
         // Domain types, rules and the ledger's semantics. Knows no SQL, no terminal.
@@ -31,6 +35,16 @@ let package = Package(
                 "JifenCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
+        // The server store: PostgreSQL through PostgresNIO, the same ledger operations as SQLite.
+        .target(
+            name: "JifenPostgres",
+            dependencies: [
+                "JifenCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // Outbox delivery: webhook formats, signing, retry policy, HTTP transport (URLSession).
         .target(
             name: "JifenNotify",
@@ -45,17 +59,18 @@ let package = Package(
         .target(
             name: "JifenCLI",
             dependencies: [
-                "JifenCore", "JifenSQLite", "JifenNotify",
+                "JifenCore", "JifenSQLite", "JifenNotify", "JifenPostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "jifen", dependencies: ["JifenCLI"]),
         .executableTarget(name: "jifen-bench", dependencies: ["JifenCore", "JifenSQLite"]),
+        .executableTarget(name: "jifen-pg-bench", dependencies: ["JifenCore", "JifenPostgres"]),
         .executableTarget(
             name: "jifen-notify-bench",
             dependencies: ["JifenCore", "JifenSQLite", "JifenNotify", "JifenLoopback", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "JifenCoreTests", dependencies: ["JifenCore", "JifenCLI"]),
-        .testTarget(name: "JifenLedgerTests", dependencies: ["JifenCore", "JifenSQLite", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "JifenLedgerTests", dependencies: ["JifenCore", "JifenSQLite", "JifenPostgres", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "JifenEndToEndTests", dependencies: ["jifen", "JifenCore", "JifenSQLite"]),
         .testTarget(
             name: "JifenNotifyTests",

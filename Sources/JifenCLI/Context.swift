@@ -62,10 +62,11 @@ struct Context {
     func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
 
     func openDatabase() throws -> JifenDatabase {
-        try JifenDatabase.open(path: dbPath, busyTimeout: busyTimeout)
+        if usesPostgres { throw sqliteOnly() }
+        return try JifenDatabase.open(path: dbPath, busyTimeout: busyTimeout)
     }
 
-    func ledger(_ db: JifenDatabase) -> Ledger { Ledger(store: db, now: now) }
+    func ledger(_ db: any LedgerStore) -> Ledger { Ledger(store: db, now: now) }
 
     func print(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))

@@ -6,7 +6,7 @@ extension Language: ExpressibleByArgument {}
 
 /// Options every command takes.
 public struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "The database file (env JIFEN_DB; default ./jifen.sqlite).")
+    @Option(name: .long, help: "The database: a SQLite file, or postgres://user@host:port/db (env JIFEN_DB; default ./jifen.sqlite).")
     var db: String?
 
     @Flag(name: .long, help: "Print JSON instead of a table.")

@@ -31,6 +31,8 @@ extension Ledger {
         for account in accounts {
             let at = now().millis
             let posted: Posted? = try store.write { tx in
+                guard let community = try tx.account(account)?.community else { return nil }
+                try tx.lock(accounts: [account, Account.expiry(community)].sorted())
                 guard let volunteer = try tx.account(account) else { return nil }
                 let lapsed = try tx.openLots(account: account, limit: 10_000)
                     .filter { $0.expiresOn <= day }.reduce(0) { $0 + $1.remaining }

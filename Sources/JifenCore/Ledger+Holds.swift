@@ -23,6 +23,7 @@ extension Ledger {
             }
             return (existing, true)
         }
+        try tx.lock(accounts: [request.debit, request.credit].sorted())
         guard let debit = try tx.account(request.debit) else { throw JifenError.unknown(Bilingual(zh: "账户", en: "account"), request.debit) }
         guard let credit = try tx.account(request.credit) else { throw JifenError.unknown(Bilingual(zh: "账户", en: "account"), request.credit) }
         guard debit.community == credit.community else {

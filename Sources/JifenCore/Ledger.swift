@@ -151,6 +151,7 @@ public struct Ledger: Sendable {
             }
             return Posted(transfer: existing, replayed: true)
         }
+        try tx.lock(accounts: [request.debit, request.credit].sorted())
         guard let debit = try tx.account(request.debit) else {
             throw JifenError.unknown(Bilingual(zh: "账户", en: "account"), request.debit)
         }

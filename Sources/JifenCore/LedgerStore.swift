@@ -30,6 +30,10 @@ public protocol LedgerReading: MerchantReading {
 
 /// What the ledger writes inside a transaction.
 public protocol LedgerWriting: LedgerReading, MerchantWriting {
+    /// Locks the accounts an operation is about to read and change, until the transaction ends.
+    /// The ledger passes them sorted, so every store that locks rows takes them in one order.
+    /// A store that serialises whole write transactions (SQLite) has nothing to do here.
+    func lock(accounts: [String]) throws
     func createAccount(_ account: Account) throws
     /// Stores a transfer and returns its id.
     func insert(transfer: Transfer) throws -> Int64

@@ -47,7 +47,12 @@ public struct VerifyReport: Sendable, Equatable {
 /// transfers, the zero sum, every lot from its entries, lots against balances, holds against balances.
 public enum Verifier {
     public static func verify(_ store: any LedgerStore, nowMillis: Int64 = Date().millis) throws -> VerifyReport {
-        try store.read { reader in
+        try store.read { try verify(reader: $0, nowMillis: nowMillis) }
+    }
+
+    /// Verifies what `reader` sees inside a transaction the caller holds (e.g. a copy before it commits).
+    public static func verify(reader: any LedgerReading & LedgerAuditing, nowMillis: Int64) throws -> VerifyReport {
+        do {
             var report = VerifyReport()
             var computed: [String: Int64] = [:]
             var previous = TransferHash.genesis

@@ -15,13 +15,6 @@ public struct RecordView: Sendable, Codable, Equatable {
     public var personInCharge: String
 }
 
-/// Totals of a volunteer's approved service.
-public struct ServiceTotals: Sendable, Codable, Equatable {
-    public var minutes: Int64
-    public var records: Int
-    public init(minutes: Int64, records: Int) { self.minutes = minutes; self.records = records }
-}
-
 extension JifenDatabase {
     /// Gives an actor the organizer role of a team (admin only).
     public func addOrganizer(_ organizer: String, team: String, actor: String, nowMillis: Int64) throws {

@@ -90,14 +90,7 @@ extension JifenDatabase {
     // MARK: Volunteers
 
     public func addVolunteer(_ input: Volunteer, actor: String, nowMillis: Int64) throws -> Volunteer {
-        var v = input
-        try Registry.checkText(v.name, field: Bilingual(zh: "姓名", en: "name"), max: 50)
-        v.phone = try Registry.checkPhone(v.phone)
-        if let id = v.idNumber, !id.isEmpty { v.idNumber = try Registry.checkIDNumber(id) } else { v.idNumber = nil }
-        for (text, field) in [(v.area, Bilingual(zh: "地区", en: "area")), (v.skills, Bilingual(zh: "技能", en: "skills")),
-                              (v.categories, Bilingual(zh: "服务类别", en: "service categories"))] {
-            try Registry.checkText(text, field: field, max: 200, allowEmpty: true)
-        }
+        var v = try input.checked()
         v.community = try resolveCommunity(v.community.isEmpty ? nil : v.community).id
         v.createdAtMillis = nowMillis
         return try writeTransaction { db in
@@ -146,11 +139,7 @@ extension JifenDatabase {
     // MARK: Merchants
 
     public func addMerchant(_ input: Merchant, actor: String, nowMillis: Int64) throws -> Merchant {
-        var m = input
-        try Registry.checkText(m.name, field: Bilingual(zh: "商户名称", en: "merchant name"), max: 100)
-        try Registry.checkText(m.contact, field: Bilingual(zh: "联系人", en: "contact"), max: 50, allowEmpty: true)
-        try Registry.checkText(m.address, field: Bilingual(zh: "地址", en: "address"), max: 200, allowEmpty: true)
-        if !m.phone.isEmpty { m.phone = try Registry.checkPhone(m.phone) }
+        var m = try input.checked()
         m.community = try resolveCommunity(m.community.isEmpty ? nil : m.community).id
         m.createdAtMillis = nowMillis
         return try writeTransaction { db in

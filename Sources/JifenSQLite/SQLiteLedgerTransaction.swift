@@ -102,6 +102,9 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
 
     // MARK: Writing
 
+    /// Nothing to lock: every write transaction is `BEGIN IMMEDIATE`, so it runs alone.
+    func lock(accounts: [String]) throws {}
+
     func createAccount(_ account: Account) throws {
         try run("INSERT INTO account (id, kind, community, balance) VALUES (?, ?, ?, ?)",
                 [account.id, account.kind.rawValue, account.community, account.balance])

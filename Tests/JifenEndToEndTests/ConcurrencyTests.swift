@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 
-/// Several real `jifen` processes on one file: no balance negative, the zero sum exact, every
+/// Several real `jifen` processes on one SQLite file or one PostgreSQL database: no balance negative, the zero sum exact, every
 /// operation that reported success present exactly once, nothing else.
 @Suite(.serialized) struct ConcurrencyTests {
     struct Reported: Hashable {
@@ -12,8 +12,9 @@ import Testing
         var points: Int
     }
 
-    @Test func eightProcessesSpendingFromTheSameAccounts() throws {
-        let box = try Sandbox().seeded()
+    @Test(arguments: E2EStore.allCases)
+    func eightProcessesSpendingFromTheSameAccounts(store: E2EStore) throws {
+        let box = try Sandbox(store).seeded()
         let accounts = ["V0001", "V0002", "V0003"]
         expectOK(try box.jifen(["volunteer", "add", "--name", "王秀英", "--phone", "13800009999"]))
         for account in accounts { expectOK(try box.jifen(["grant", account, "40", "--reason", "start", "--key", "start-\(account)"])) }

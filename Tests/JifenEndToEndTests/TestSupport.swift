@@ -1,4 +1,5 @@
 import Foundation
+import JifenCore
 import Testing
 
 /// What one run of the real `jifen` binary did.
@@ -27,15 +28,33 @@ let jifenBinary: URL = {
     return exe.deletingLastPathComponent().appendingPathComponent("jifen")
 }()
 
-/// A scratch folder with a database path, and a way to run `jifen` against it.
+/// The stores an end-to-end test may run against.
+enum E2EStore: String, CaseIterable, CustomTestStringConvertible {
+    case sqlite
+    /// A fresh schema on the server named by `JIFEN_TEST_POSTGRES` (scripts/test starts one).
+    case postgres
+    var testDescription: String { rawValue }
+}
+
+/// A scratch folder with a database (a SQLite path or a PostgreSQL URL), and a way to run `jifen` against it.
 struct Sandbox {
     let directory: URL
     let db: String
 
-    init() throws {
+    init(_ store: E2EStore = .sqlite) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("jifen-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        db = directory.appendingPathComponent("jifen.sqlite").path
+        switch store {
+        case .sqlite:
+            db = directory.appendingPathComponent("jifen.sqlite").path
+        case .postgres:
+            guard let url = ProcessInfo.processInfo.environment["JIFEN_TEST_POSTGRES"], !url.isEmpty else {
+                throw JifenError.fault("no-test-postgres", zh: "没有设置 JIFEN_TEST_POSTGRES。请用 scripts/test 运行测试，它会启动一个临时 PostgreSQL。",
+                                       en: "JIFEN_TEST_POSTGRES is not set. Run the tests with scripts/test, which starts a throwaway PostgreSQL.")
+            }
+            let schema = "e_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            db = url + (url.contains("?") ? "&" : "?") + "schema=\(schema)"
+        }
     }
 
     /// Runs `jifen` with `--db` and `--lang en` unless given, and a clean environment.

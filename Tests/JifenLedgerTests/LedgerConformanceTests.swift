@@ -235,9 +235,6 @@ import Testing
         let f = try Fixture.make(kind)
         _ = try f.grant(f.volunteers[0], 9)
         _ = refusal { try f.grant(f.volunteers[0], 0) }
-        let events = try f.database.readTransaction { db in
-            try String.fetchAll(db, sql: "SELECT type FROM event ORDER BY id")
-        }
-        #expect(events == ["points.granted"])
+        #expect(try f.eventTypes() == ["points.granted"])
     }
 }

@@ -5,9 +5,9 @@ import Testing
 /// Random sequences of operations; after every one the ledger's invariants hold, and an
 /// operation that was refused changed nothing.
 @Suite struct PropertyTests {
-    @Test(arguments: [1, 2, 3, 4, 5, 6] as [UInt64])
-    func invariantsHoldAfterEveryOperation(seed: UInt64) throws {
-        let f = try Fixture.make(.sqlite)
+    @Test(arguments: StoreKind.allCases, [1, 2, 3, 4, 5, 6] as [UInt64])
+    func invariantsHoldAfterEveryOperation(kind: StoreKind, seed: UInt64) throws {
+        let f = try Fixture.make(kind)
         var rng = SplitMix64(state: seed)
         let accounts = f.volunteers + [f.merchant]
         var transfers: [Int64] = []
@@ -54,7 +54,7 @@ import Testing
                 #expect(try f.snapshot() == before, "step \(step): a refused operation changed the ledger")
             }
             let report = try f.verify()
-            #expect(report.ok, "seed \(seed) step \(step): \(report.faults.map { $0.message(.en) })")
+            #expect(report.ok, "\(kind) seed \(seed) step \(step): \(report.faults.map { $0.message(.en) })")
             if !report.ok { return }
         }
         // The sequence must exercise the ledger, not only its refusals.

@@ -1,5 +1,7 @@
 import Foundation
+import GRDB
 import JifenCore
+import JifenPostgres
 import JifenSQLite
 import Synchronization
 import Testing
@@ -13,17 +15,37 @@ final class TestClock: Sendable {
     func advance(days: Double) { advance(minutes: days * 24 * 60) }
 }
 
-/// The stores the conformance suite runs against. A PostgreSQL store joins this list and must
-/// pass every test unchanged.
+/// The stores the conformance suite runs against; each must pass every test unchanged.
 enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
     case sqlite
+    /// A real server named by `JIFEN_TEST_POSTGRES`; each fixture gets a schema of its own.
+    case postgres
     var testDescription: String { rawValue }
+}
+
+/// The PostgreSQL server the `.postgres` cases use. Missing, they fail: they never skip.
+func testPostgresURL() throws -> String {
+    guard let url = ProcessInfo.processInfo.environment["JIFEN_TEST_POSTGRES"], !url.isEmpty else {
+        throw JifenError.fault("no-test-postgres",
+                               zh: "没有设置 JIFEN_TEST_POSTGRES，PostgreSQL 的测试无法运行。请用 scripts/test 运行测试（它会启动一个临时 PostgreSQL），或设为 postgres://用户@127.0.0.1:端口/数据库。",
+                               en: "JIFEN_TEST_POSTGRES is not set, so the PostgreSQL cases cannot run. Run the tests with scripts/test (it starts a throwaway PostgreSQL), or set it to postgres://user@127.0.0.1:port/database.")
+    }
+    return url
+}
+
+/// A fresh, empty schema on the test server.
+func freshPostgresStore() throws -> PostgresStore {
+    let url = try testPostgresURL()
+    let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    return try PostgresStore.create(url: url + (url.contains("?") ? "&" : "?") + "schema=\(schema)")
 }
 
 /// A fresh ledger with one community, an admin, three volunteers and a merchant.
 struct Fixture {
+    let kind: StoreKind
     let store: any LedgerStore
-    let database: JifenDatabase
+    /// The SQLite facade, for the tests that only SQLite can run.
+    let sqlite: JifenDatabase?
     let clock: TestClock
     let ledger: Ledger
     let directory: URL
@@ -45,8 +67,37 @@ struct Fixture {
                                                       actor: "admin", nowMillis: clock.now.millis).id)
             }
             let merchant = try db.addMerchant(Merchant(community: "C01", name: "测试商户"), actor: "admin", nowMillis: clock.now.millis).id
-            return Fixture(store: db, database: db, clock: clock, ledger: Ledger(store: db, now: { clock.now }),
+            return Fixture(kind: kind, store: db, sqlite: db, clock: clock, ledger: Ledger(store: db, now: { clock.now }),
                            directory: directory, volunteers: volunteers, merchant: merchant)
+        case .postgres:
+            let db = try freshPostgresStore()
+            _ = try db.initialise(communityName: "测试社区", admin: "admin", nowMillis: clock.now.millis)
+            var volunteers: [String] = []
+            for name in ["甲", "乙", "丙"] {
+                volunteers.append(try db.addVolunteer(Volunteer(community: "C01", name: "志愿者\(name)", phone: "13800000000"),
+                                                      actor: "admin", nowMillis: clock.now.millis).id)
+            }
+            let merchant = try db.addMerchant(Merchant(community: "C01", name: "测试商户"), actor: "admin", nowMillis: clock.now.millis).id
+            return Fixture(kind: kind, store: db, sqlite: nil, clock: clock, ledger: Ledger(store: db, now: { clock.now }),
+                           directory: directory, volunteers: volunteers, merchant: merchant)
+        }
+    }
+
+    /// The SQLite facade of a `.sqlite` fixture.
+    var database: JifenDatabase {
+        guard let sqlite else { preconditionFailure("only a .sqlite fixture has a SQLite database") }
+        return sqlite
+    }
+
+    /// The types of the outbox events, oldest first.
+    func eventTypes() throws -> [String] {
+        switch store {
+        case let db as JifenDatabase:
+            try db.readTransaction { db in try String.fetchAll(db, sql: "SELECT type FROM event ORDER BY id") }
+        case let db as PostgresStore:
+            try db.outboxEvents().map(\.event.type)
+        default:
+            []
         }
     }
 

@@ -12,7 +12,7 @@ extension Jifen {
         @Argument(help: "Volunteer or merchant id.") var account: String
 
         func execute(_ context: Context) throws {
-            let db = try context.openDatabase()
+            let db = try context.openLedgerDatabase()
             let view = try db.balance(account, nowMillis: context.now().millis)
             let isVolunteer = try db.isVolunteer(account)
             let totals = isVolunteer ? try db.serviceTotals(volunteer: account) : ServiceTotals(minutes: 0, records: 0)
@@ -73,7 +73,7 @@ extension Jifen {
             if let fromMillis, let toMillis, toMillis <= fromMillis {
                 throw JifenError.usage("bad-range", zh: "--to 早于 --from，请检查日期。", en: "--to is before --from; check the dates.")
             }
-            let (opening, lines) = try context.openDatabase().statement(account, fromMillis: fromMillis, toMillis: toMillis)
+            let (opening, lines) = try context.openLedgerDatabase().statement(account, fromMillis: fromMillis, toMillis: toMillis, limit: 10_000)
             if context.options.json {
                 struct Line: Encodable { var transfer: TransferJSON; var change: Int64; var balance_after: Int64; var counterparty: String }
                 struct Out: Encodable { var account: String; var opening_balance: Int64; var lines: [Line] }

@@ -27,7 +27,7 @@ struct TransferJSON: Encodable {
 }
 
 /// Prints the result of a write: the transfer, and whether it was already there.
-func report(_ posted: Posted, _ context: Context, balanceOf account: String, db: JifenDatabase) throws {
+func report(_ posted: Posted, _ context: Context, balanceOf account: String, db: any LedgerDatabase) throws {
     if context.options.json { return context.printJSON(TransferJSON(posted.transfer, replayed: posted.replayed)) }
     let t = posted.transfer
     let balance = try db.balance(account, nowMillis: context.now().millis)
@@ -49,7 +49,7 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             let amount = try parsePoints(points)
-            let db = try context.openDatabase()
+            let db = try context.openLedgerDatabase()
             let posted = try context.ledger(db).grant(to: account, amount: amount, reason: reason, key: key ?? freshKey("grant"), actor: context.actor)
             try report(posted, context, balanceOf: account, db: db)
         }
@@ -69,7 +69,7 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             let amount = try parsePoints(points)
-            let db = try context.openDatabase()
+            let db = try context.openLedgerDatabase()
             let posted = try context.ledger(db).transfer(from: from, to: to, amount: amount, memo: memo,
                                                          key: key ?? freshKey("transfer"), actor: context.actor)
             try report(posted, context, balanceOf: from, db: db)
@@ -89,7 +89,7 @@ extension Jifen {
                 throw JifenError.usage("bad-transfer-id", zh: "转账编号「\(transfer)」无效，应为正整数，如 17。",
                                        en: "Transfer number \"\(transfer)\" is not valid; give a whole number such as 17.")
             }
-            let db = try context.openDatabase()
+            let db = try context.openLedgerDatabase()
             let posted = try context.ledger(db).reverse(id, reason: reason, actor: context.actor)
             // Show the person's side of the correction, not the community's system account.
             let side = posted.transfer.debit.contains(".") ? posted.transfer.credit : posted.transfer.debit

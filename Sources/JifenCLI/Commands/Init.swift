@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JifenCore
+import JifenPostgres
 import JifenSQLite
 
 extension Jifen {
@@ -14,8 +15,14 @@ extension Jifen {
         @Option(help: "Name of the first admin (use it with --as).") var admin: String = "admin"
 
         func execute(_ context: Context) throws {
-            let db = try JifenDatabase.create(path: context.dbPath, busyTimeout: context.busyTimeout)
-            let created = try db.initialise(communityName: community, admin: admin, nowMillis: context.now().millis)
+            let created: Community
+            if context.usesPostgres {
+                let db = try PostgresStore.create(url: context.dbPath)
+                created = try db.initialise(communityName: community, admin: admin, nowMillis: context.now().millis)
+            } else {
+                let db = try JifenDatabase.create(path: context.dbPath, busyTimeout: context.busyTimeout)
+                created = try db.initialise(communityName: community, admin: admin, nowMillis: context.now().millis)
+            }
             if context.options.json {
                 context.printJSON(["database": context.dbPath, "community": created.id, "community_name": created.name, "admin": admin])
             } else {

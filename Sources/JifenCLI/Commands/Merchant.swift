@@ -33,7 +33,7 @@ extension Jifen {
             @Option(help: "Community id, when there are several.") var community: String?
 
             func execute(_ context: Context) throws {
-                let m = try context.openDatabase().addMerchant(
+                let m = try context.openLedgerDatabase().addMerchant(
                     Merchant(community: community ?? "", name: name, contact: contact, phone: phone, address: address),
                     actor: context.actor, nowMillis: context.now().millis)
                 if context.options.json { return context.printJSON(MerchantListing(m)) }
@@ -46,7 +46,7 @@ extension Jifen {
             @OptionGroup var global: GlobalOptions
 
             func execute(_ context: Context) throws {
-                let list = try context.openDatabase().merchants().map(MerchantListing.init)
+                let list = try context.openLedgerDatabase().merchants(community: nil).map(MerchantListing.init)
                 if context.options.json { return context.printJSON(list) }
                 context.printTable([context.t("编号", "id"), context.t("名称", "name"), context.t("联系人", "contact"),
                                     context.t("电话", "phone"), context.t("地址", "address")],
@@ -60,7 +60,7 @@ extension Jifen {
             @Argument(help: "Merchant id, e.g. M001.") var id: String
 
             func execute(_ context: Context) throws {
-                let db = try context.openDatabase()
+                let db = try context.openLedgerDatabase()
                 let listing = MerchantListing(try db.merchant(id))
                 let account = try db.account(id)
                 if context.options.json {

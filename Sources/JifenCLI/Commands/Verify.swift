@@ -12,7 +12,7 @@ extension Jifen {
         @Option(help: "Expire lots lapsed on or before this day (default today; never later).") var asOf: String?
 
         func execute(_ context: Context) throws {
-            let report = try context.ledger(try context.openDatabase()).expire(asOf: asOf, actor: context.actor)
+            let report = try context.ledger(try context.openLedgerDatabase()).expire(asOf: asOf, actor: context.actor)
             if context.options.json {
                 struct Notice: Encodable { var account: String; var expires_on: String; var points: Int64 }
                 struct Out: Encodable { var as_of: String; var points: Int64; var transfers: [TransferJSON]; var lapsed_holds: [Int64]; var expiring_notices: [Notice] }
@@ -37,7 +37,7 @@ extension Jifen {
         @OptionGroup var global: GlobalOptions
 
         func execute(_ context: Context) throws {
-            let report = try Verifier.verify(try context.openDatabase(), nowMillis: context.now().millis)
+            let report = try Verifier.verify(try context.openLedgerDatabase(), nowMillis: context.now().millis)
             if context.options.json {
                 struct Out: Encodable { var ok: Bool; var transfers: Int; var accounts: Int; var lots: Int; var faults: [VerifyFault] }
                 context.printJSON(Out(ok: report.ok, transfers: report.transfers, accounts: report.accounts, lots: report.lots, faults: report.faults))

@@ -48,7 +48,7 @@ extension Jifen {
             @Flag(help: "The volunteer consents to their name in public notices.") var consent = false
 
             func execute(_ context: Context) throws {
-                let db = try context.openDatabase()
+                let db = try context.openLedgerDatabase()
                 let birth = try birthDate.map { try DayFormat.day($0, in: context.timeZone, field: context.t("出生日期", "birth date")) }
                 let input = Volunteer(community: community ?? "", team: team, name: name, gender: try Gender.parse(gender),
                                       birthDate: birth, idNumber: idNumber, phone: phone, area: area, skills: skills,
@@ -66,7 +66,7 @@ extension Jifen {
             @Option(help: "Only this community.") var community: String?
 
             func execute(_ context: Context) throws {
-                let list = try context.openDatabase().volunteers(community: community, team: team).map(VolunteerListing.init)
+                let list = try context.openLedgerDatabase().volunteers(community: community, team: team).map(VolunteerListing.init)
                 if context.options.json { return context.printJSON(list) }
                 context.printTable([context.t("编号", "id"), context.t("姓名", "name"), context.t("性别", "gender"), context.t("电话", "phone"),
                                     context.t("服务队", "team"), context.t("地区", "area")],
@@ -80,7 +80,7 @@ extension Jifen {
             @Argument(help: "Volunteer id, e.g. V0001.") var id: String
 
             func execute(_ context: Context) throws {
-                let db = try context.openDatabase()
+                let db = try context.openLedgerDatabase()
                 let listing = VolunteerListing(try db.volunteer(id))
                 let balance = try db.balance(id, nowMillis: context.now().millis)
                 if context.options.json {

@@ -1,0 +1,41 @@
+import Foundation
+import JifenCore
+import JifenPostgres
+import JifenSQLite
+
+/// What the ledger commands (init aside) need from a database. Both stores' facades provide
+/// it with the same meaning, so these commands run unchanged on SQLite and on PostgreSQL; the
+/// ledger's rules themselves come from `Ledger`, through `LedgerStore`.
+protocol LedgerDatabase: LedgerStore {
+    func balance(_ id: String, nowMillis: Int64) throws -> BalanceView
+    func statement(_ id: String, fromMillis: Int64?, toMillis: Int64?, limit: Int) throws -> (opening: Int64, lines: [StatementLine])
+    func addVolunteer(_ input: Volunteer, actor: String, nowMillis: Int64) throws -> Volunteer
+    func volunteers(community: String?, team: String?) throws -> [Volunteer]
+    func volunteer(_ id: String) throws -> Volunteer
+    func addMerchant(_ input: Merchant, actor: String, nowMillis: Int64) throws -> Merchant
+    func merchants(community: String?) throws -> [Merchant]
+    func merchant(_ id: String) throws -> Merchant
+    func account(_ id: String) throws -> Account
+    func isVolunteer(_ id: String) throws -> Bool
+    func serviceTotals(volunteer: String) throws -> ServiceTotals
+    func rules() throws -> Rules
+}
+
+extension JifenDatabase: LedgerDatabase {}
+extension PostgresStore: LedgerDatabase {}
+
+extension Context {
+    /// True when `--db` (or JIFEN_DB) names a PostgreSQL server rather than a SQLite file.
+    var usesPostgres: Bool { PostgresTarget.isURL(dbPath) }
+
+    /// The database of a ledger command, SQLite or PostgreSQL as `--db` says.
+    func openLedgerDatabase() throws -> any LedgerDatabase {
+        usesPostgres ? try PostgresStore.open(url: dbPath) : try openDatabase()
+    }
+
+    /// The refusal of a command that has no PostgreSQL side yet.
+    func sqliteOnly() -> JifenError {
+        .usage("sqlite-only", zh: "这个命令目前只支持 SQLite 数据库；PostgreSQL 上可用：init、grant、transfer、reverse、balance、statement、expire、verify、volunteer、merchant。",
+               en: "This command works only on a SQLite database for now; on PostgreSQL use init, grant, transfer, reverse, balance, statement, expire, verify, volunteer, merchant.")
+    }
+}

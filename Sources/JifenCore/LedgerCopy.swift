@@ -1,0 +1,21 @@
+import Foundation
+
+/// One stored value as it travels between stores (`jifen migrate`): the stores' tables hold
+/// only whole numbers, text and NULL.
+public enum CellValue: Sendable, Equatable {
+    case null
+    case integer(Int64)
+    case text(String)
+}
+
+/// The tables a whole ledger consists of, parents before children, as both stores name them.
+/// Webhook endpoints and deliveries are not among them: they hold secrets and per-process
+/// leases, and are set up again on the new store.
+public enum LedgerTables {
+    public static let ordered = [
+        "community", "team", "volunteer", "merchant", "actor_role", "account",
+        "transfer", "lot", "lot_entry", "hold", "event", "setting", "setting_change",
+        "activity", "participation", "service_record", "service_record_version", "certificate",
+        "offer", "redemption_code", "code_guard", "redemption", "settlement", "expiry_notice",
+    ]
+}

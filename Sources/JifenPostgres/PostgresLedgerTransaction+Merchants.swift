@@ -1,0 +1,148 @@
+import Foundation
+import JifenCore
+import PostgresNIO
+
+/// The merchant half of the store seam (`JifenCore/MerchantStore.swift`) on PostgreSQL: the same
+/// plain rows as the SQLite store; the rules are in the core.
+extension PostgresLedgerTransaction {
+    static let offerColumns = "id, merchant, title, points, stock, valid_from, valid_to, retired_at, created_at"
+    static let redemptionColumns = "id, merchant, volunteer, offer, points, key, code_hash, status, transfer, hold, settlement, actor, created_at"
+
+    func offer(id: String) throws -> Offer? {
+        // Locked in a write: taking and returning stock are read-then-write.
+        try session.rows("SELECT \(Self.offerColumns) FROM offer WHERE id = $1\(writing ? " FOR UPDATE" : "")", [id]).first.map(Self.offer)
+    }
+
+    func merchantExists(_ id: String) throws -> Bool {
+        try !session.rows("SELECT 1 FROM merchant WHERE id = $1", [id]).isEmpty
+    }
+
+    func codes(hash: String) throws -> [RedemptionCode] {
+        try session.rows("""
+            SELECT id, volunteer, hash, created_at, expires_at, used_at, redemption FROM redemption_code WHERE hash = $1 ORDER BY id DESC
+            """, [hash]).map { row in
+            let (id, volunteer, hash, created, expires, used, redemption) =
+                try row.decode((Int64, String, String, Int64, Int64, Int64?, Int64?).self)
+            return RedemptionCode(id: id, volunteer: volunteer, hash: hash, createdAtMillis: created, expiresAtMillis: expires,
+                                  usedAtMillis: used, redemption: redemption)
+        }
+    }
+
+    func codeGuard(merchant: String) throws -> CodeGuard {
+        if writing {
+            // Wrong tries of one merchant are counted one transaction at a time.
+            try session.execute("INSERT INTO code_guard (merchant, failures) VALUES ($1, 0) ON CONFLICT (merchant) DO NOTHING", [merchant])
+        }
+        return try session.rows("SELECT failures, locked_until FROM code_guard WHERE merchant = $1\(writing ? " FOR UPDATE" : "")", [merchant])
+            .first.map { row in
+                let (failures, locked) = try row.decode((Int64, Int64?).self)
+                return CodeGuard(failures: Int(failures), lockedUntilMillis: locked)
+            } ?? CodeGuard()
+    }
+
+    func redemption(id: Int64) throws -> Redemption? {
+        try session.rows("SELECT \(Self.redemptionColumns) FROM redemption WHERE id = $1\(writing ? " FOR UPDATE" : "")", [id])
+            .first.map(Self.redemption)
+    }
+
+    func redemption(key: String) throws -> Redemption? {
+        try session.rows("SELECT \(Self.redemptionColumns) FROM redemption WHERE key = $1", [key]).first.map(Self.redemption)
+    }
+
+    func redemption(hold: Int64) throws -> Redemption? {
+        try session.rows("SELECT \(Self.redemptionColumns) FROM redemption WHERE hold = $1\(writing ? " FOR UPDATE" : "")", [hold])
+            .first.map(Self.redemption)
+    }
+
+    func unsettledRedemptions(merchant: String, beforeMillis: Int64) throws -> [Redemption] {
+        let columns = Self.redemptionColumns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+        return try session.rows("""
+            SELECT \(columns) FROM redemption r JOIN transfer t ON t.id = r.transfer
+            WHERE r.merchant = $1 AND r.settlement IS NULL AND r.status IN ('redeemed', 'picked_up') AND t.at < $2
+            ORDER BY r.id\(writing ? " FOR UPDATE OF r" : "")
+            """, [merchant, beforeMillis]).map(Self.redemption)
+    }
+
+    func lotsNeedingNotice(afterDay: String, throughDay: String) throws -> [Lot] {
+        try session.rows("""
+            SELECT l.id, l.account, l.expires_on, l.remaining FROM lot l
+            WHERE l.remaining > 0 AND l.expires_on > $1 AND l.expires_on <= $2
+              AND NOT EXISTS (SELECT 1 FROM expiry_notice n WHERE n.lot = l.id)
+            ORDER BY l.expires_on, l.id
+            """, [afterDay, throughDay]).map(Self.lot)
+    }
+
+    // MARK: Writing
+
+    func insert(code c: RedemptionCode) throws -> Int64 {
+        try session.scalar(Int64.self, "INSERT INTO redemption_code (volunteer, hash, created_at, expires_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                           [c.volunteer, c.hash, c.createdAtMillis, c.expiresAtMillis]) ?? 0
+    }
+
+    func useCode(id: Int64, atMillis: Int64, redemption: Int64) throws -> Bool {
+        try session.execute("UPDATE redemption_code SET used_at = $1, redemption = $2 WHERE id = $3 AND used_at IS NULL",
+                            [atMillis, redemption, id]) == 1
+    }
+
+    func setCodeGuard(merchant: String, _ state: CodeGuard) throws {
+        try session.execute("""
+            INSERT INTO code_guard (merchant, failures, locked_until) VALUES ($1, $2, $3)
+            ON CONFLICT (merchant) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until
+            """, [merchant, Int64(state.failures), state.lockedUntilMillis])
+    }
+
+    func insert(redemption r: Redemption) throws -> Int64 {
+        try session.scalar(Int64.self, """
+            INSERT INTO redemption (merchant, volunteer, offer, points, key, code_hash, status, transfer, hold, settlement, actor, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id
+            """, [r.merchant, r.volunteer, r.offer, r.points, r.key, r.codeHash, r.status.rawValue, r.transfer, r.hold, r.settlement,
+                  r.actor, r.createdAtMillis]) ?? 0
+    }
+
+    func update(redemption id: Int64, status: RedemptionStatus, transfer: Int64?, hold: Int64?) throws {
+        try session.execute("UPDATE redemption SET status = $1, transfer = $2, hold = $3 WHERE id = $4", [status.rawValue, transfer, hold, id])
+    }
+
+    func takeStock(offer: String) throws -> Bool {
+        try session.execute("UPDATE offer SET stock = stock - 1 WHERE id = $1 AND (stock IS NULL OR stock > 0)", [offer]) == 1
+    }
+
+    func returnStock(offer: String) throws {
+        try session.execute("UPDATE offer SET stock = stock + 1 WHERE id = $1 AND stock IS NOT NULL", [offer])
+    }
+
+    func insert(settlement s: Settlement) throws -> Int64 {
+        try session.scalar(Int64.self, "INSERT INTO settlement (merchant, through_day, points, actor, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                           [s.merchant, s.throughDay, s.points, s.actor, s.atMillis]) ?? 0
+    }
+
+    func setSettlementTransfer(id: Int64, transfer: Int64) throws {
+        try session.execute("UPDATE settlement SET transfer = $1 WHERE id = $2", [transfer, id])
+    }
+
+    func markSettled(redemptions: [Int64], settlement: Int64) throws {
+        for id in redemptions { try session.execute("UPDATE redemption SET settlement = $1 WHERE id = $2", [settlement, id]) }
+    }
+
+    func recordExpiryNotice(lot: Lot, atMillis: Int64) throws {
+        try session.execute("INSERT INTO expiry_notice (lot, account, expires_on, points, created_at) VALUES ($1, $2, $3, $4, $5)",
+                            [lot.id, lot.account, lot.expiresOn, lot.remaining, atMillis])
+    }
+
+    // MARK: Rows
+
+    static func offer(_ row: PostgresRow) throws -> Offer {
+        let (id, merchant, title, points, stock, from, to, retired, created) =
+            try row.decode((String, String, String, Int64, Int64?, String?, String?, Int64?, Int64).self)
+        return Offer(id: id, merchant: merchant, title: title, points: points, stock: stock, validFrom: from, validTo: to,
+                     retiredAtMillis: retired, createdAtMillis: created)
+    }
+
+    static func redemption(_ row: PostgresRow) throws -> Redemption {
+        let (id, merchant, volunteer, offer, points, key, codeHash, status, transfer, hold, settlement, actor, created) =
+            try row.decode((Int64, String, String, String?, Int64, String, String, String, Int64?, Int64?, Int64?, String, Int64).self)
+        return Redemption(id: id, merchant: merchant, volunteer: volunteer, offer: offer, points: points, key: key, codeHash: codeHash,
+                          status: RedemptionStatus(rawValue: status) ?? .redeemed, transfer: transfer, hold: hold, settlement: settlement,
+                          actor: actor, createdAtMillis: created)
+    }
+}

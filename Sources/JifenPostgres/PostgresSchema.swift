@@ -1,0 +1,367 @@
+import Foundation
+
+/// The PostgreSQL schema. Migrations are append-only: once one has landed it is never edited;
+/// a change is a new migration with a new name, applied in order and recorded in
+/// `jifen_migration`. Table and column names match the SQLite store, so `migrate` copies rows
+/// column for column.
+enum PostgresSchema {
+    struct Migration {
+        var name: String
+        var statements: [String]
+    }
+
+    /// A key for `pg_advisory_xact_lock`: two processes opening a new database migrate it once.
+    static let migrationLock: Int64 = 0x4A49_464E
+
+    static let migrations: [Migration] = [
+        Migration(name: "v1-ledger", statements: [
+            """
+            CREATE TABLE community (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE team (
+                id TEXT PRIMARY KEY,
+                community TEXT NOT NULL REFERENCES community(id),
+                name TEXT NOT NULL,
+                leader TEXT NOT NULL DEFAULT '',
+                created_at BIGINT NOT NULL,
+                created_by TEXT NOT NULL,
+                UNIQUE (community, name)
+            )
+            """,
+            """
+            CREATE TABLE volunteer (
+                id TEXT PRIMARY KEY,
+                community TEXT NOT NULL REFERENCES community(id),
+                team TEXT REFERENCES team(id),
+                name TEXT NOT NULL,
+                gender TEXT NOT NULL,
+                birth_date TEXT,
+                id_number TEXT,
+                phone TEXT NOT NULL,
+                area TEXT NOT NULL DEFAULT '',
+                skills TEXT NOT NULL DEFAULT '',
+                categories TEXT NOT NULL DEFAULT '',
+                consent BIGINT NOT NULL DEFAULT 0,
+                created_at BIGINT NOT NULL,
+                created_by TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX volunteer_phone ON volunteer(phone)",
+            """
+            CREATE TABLE merchant (
+                id TEXT PRIMARY KEY,
+                community TEXT NOT NULL REFERENCES community(id),
+                name TEXT NOT NULL,
+                contact TEXT NOT NULL DEFAULT '',
+                phone TEXT NOT NULL DEFAULT '',
+                address TEXT NOT NULL DEFAULT '',
+                created_at BIGINT NOT NULL,
+                created_by TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE actor_role (
+                actor TEXT NOT NULL,
+                role TEXT NOT NULL,
+                team TEXT NOT NULL DEFAULT '',
+                granted_at BIGINT NOT NULL,
+                granted_by TEXT NOT NULL,
+                PRIMARY KEY (actor, role, team)
+            )
+            """,
+            """
+            CREATE TABLE account (
+                id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                community TEXT NOT NULL REFERENCES community(id),
+                balance BIGINT NOT NULL DEFAULT 0,
+                CHECK (kind = 'issuance' OR balance >= 0)
+            )
+            """,
+            """
+            CREATE TABLE transfer (
+                id BIGINT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                debit TEXT NOT NULL REFERENCES account(id),
+                credit TEXT NOT NULL REFERENCES account(id),
+                amount BIGINT NOT NULL CHECK (amount > 0),
+                key TEXT NOT NULL UNIQUE,
+                reference TEXT NOT NULL DEFAULT '',
+                actor TEXT NOT NULL,
+                memo TEXT NOT NULL DEFAULT '',
+                reverses BIGINT REFERENCES transfer(id),
+                hold BIGINT,
+                at BIGINT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL,
+                CHECK (debit <> credit)
+            )
+            """,
+            "CREATE INDEX transfer_debit ON transfer(debit, id)",
+            "CREATE INDEX transfer_credit ON transfer(credit, id)",
+            "CREATE INDEX transfer_reverses ON transfer(reverses) WHERE reverses IS NOT NULL",
+            // The last transfer's id and hash, one row. A write locks it (FOR UPDATE) just before
+            // inserting its transfer, which orders the hash chain without locking the whole table.
+            """
+            CREATE TABLE chain_head (
+                one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
+                last_id BIGINT NOT NULL,
+                last_hash TEXT NOT NULL
+            )
+            """,
+            "INSERT INTO chain_head (one, last_id, last_hash) VALUES (TRUE, 0, '')",
+            """
+            CREATE FUNCTION jifen_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION '% rows are immutable: correct with jifen reverse', TG_TABLE_NAME;
+            END $$
+            """,
+            "CREATE TRIGGER transfer_immutable BEFORE UPDATE OR DELETE ON transfer FOR EACH ROW EXECUTE FUNCTION jifen_immutable()",
+            """
+            CREATE TABLE lot (
+                id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                account TEXT NOT NULL REFERENCES account(id),
+                expires_on TEXT NOT NULL,
+                remaining BIGINT NOT NULL CHECK (remaining >= 0),
+                UNIQUE (account, expires_on)
+            )
+            """,
+            "CREATE INDEX lot_open ON lot(account, expires_on, id) WHERE remaining > 0",
+            "CREATE INDEX lot_lapsing ON lot(expires_on) WHERE remaining > 0",
+            """
+            CREATE TABLE lot_entry (
+                id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                lot BIGINT NOT NULL REFERENCES lot(id),
+                account TEXT NOT NULL,
+                transfer BIGINT NOT NULL REFERENCES transfer(id),
+                delta BIGINT NOT NULL,
+                expires_on TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX lot_entry_transfer ON lot_entry(transfer)",
+            "CREATE TRIGGER lot_entry_immutable BEFORE UPDATE OR DELETE ON lot_entry FOR EACH ROW EXECUTE FUNCTION jifen_immutable()",
+            """
+            CREATE TABLE hold (
+                id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                kind TEXT NOT NULL,
+                debit TEXT NOT NULL REFERENCES account(id),
+                credit TEXT NOT NULL REFERENCES account(id),
+                amount BIGINT NOT NULL CHECK (amount > 0),
+                key TEXT NOT NULL UNIQUE,
+                reference TEXT NOT NULL DEFAULT '',
+                actor TEXT NOT NULL,
+                memo TEXT NOT NULL DEFAULT '',
+                status TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                transfer BIGINT REFERENCES transfer(id)
+            )
+            """,
+            "CREATE INDEX hold_pending ON hold(debit, expires_at) WHERE status = 'pending'",
+            """
+            CREATE TABLE event (
+                id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                type TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE setting (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                updated_by TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE setting_change (
+                id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                key TEXT NOT NULL,
+                old_value TEXT,
+                new_value TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                at BIGINT NOT NULL
+            )
+            """,
+            "CREATE TRIGGER setting_change_immutable BEFORE UPDATE ON setting_change FOR EACH ROW EXECUTE FUNCTION jifen_immutable()",
+        ]),
+        // Activities, participations, service records and certificates: the rows `migrate` carries
+        // over from SQLite and `balance` reads hours from. Commands that write them run on SQLite
+        // until the service seam has its PostgreSQL side.
+        Migration(name: "v2-activities", statements: [
+            """
+            CREATE TABLE activity (
+                id TEXT PRIMARY KEY,
+                community TEXT NOT NULL REFERENCES community(id),
+                team TEXT NOT NULL REFERENCES team(id),
+                title TEXT NOT NULL,
+                place TEXT NOT NULL DEFAULT '',
+                content TEXT NOT NULL DEFAULT '',
+                category TEXT NOT NULL DEFAULT '',
+                start_at BIGINT NOT NULL,
+                end_at BIGINT NOT NULL,
+                capacity BIGINT,
+                rate BIGINT,
+                status TEXT NOT NULL,
+                checkin_code TEXT NOT NULL,
+                status_reason TEXT NOT NULL DEFAULT '',
+                created_at BIGINT NOT NULL,
+                created_by TEXT NOT NULL,
+                status_at BIGINT,
+                status_by TEXT,
+                CHECK (end_at > start_at)
+            )
+            """,
+            "CREATE INDEX activity_start ON activity(start_at)",
+            """
+            CREATE TABLE participation (
+                activity TEXT NOT NULL REFERENCES activity(id),
+                volunteer TEXT NOT NULL REFERENCES volunteer(id),
+                joined_at BIGINT NOT NULL,
+                "left" BIGINT NOT NULL DEFAULT 0,
+                checkin_at BIGINT,
+                checkout_at BIGINT,
+                PRIMARY KEY (activity, volunteer)
+            )
+            """,
+            """
+            CREATE TABLE service_record (
+                id TEXT PRIMARY KEY,
+                activity TEXT NOT NULL REFERENCES activity(id),
+                volunteer TEXT NOT NULL REFERENCES volunteer(id),
+                minutes BIGINT NOT NULL CHECK (minutes > 0),
+                service_day TEXT NOT NULL,
+                source TEXT NOT NULL,
+                status TEXT NOT NULL,
+                reason TEXT NOT NULL DEFAULT '',
+                note TEXT NOT NULL DEFAULT '',
+                recorder TEXT NOT NULL,
+                entered_at BIGINT NOT NULL,
+                late BIGINT NOT NULL DEFAULT 0,
+                points BIGINT NOT NULL DEFAULT 0,
+                transfer BIGINT REFERENCES transfer(id),
+                disputed BIGINT NOT NULL DEFAULT 0,
+                version BIGINT NOT NULL DEFAULT 1,
+                import_key TEXT UNIQUE
+            )
+            """,
+            "CREATE INDEX service_record_activity ON service_record(activity)",
+            "CREATE INDEX service_record_volunteer_day ON service_record(volunteer, service_day)",
+            """
+            CREATE TABLE service_record_version (
+                id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                record TEXT NOT NULL REFERENCES service_record(id),
+                version BIGINT NOT NULL,
+                minutes BIGINT NOT NULL,
+                status TEXT NOT NULL,
+                points BIGINT NOT NULL,
+                action TEXT NOT NULL,
+                reason TEXT NOT NULL DEFAULT '',
+                actor TEXT NOT NULL,
+                at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX service_record_version_record ON service_record_version(record)",
+            """
+            CREATE TRIGGER service_record_version_immutable BEFORE UPDATE ON service_record_version
+                FOR EACH ROW EXECUTE FUNCTION jifen_immutable()
+            """,
+            """
+            CREATE TABLE certificate (
+                number TEXT PRIMARY KEY,
+                volunteer TEXT NOT NULL REFERENCES volunteer(id),
+                from_day TEXT NOT NULL,
+                to_day TEXT NOT NULL,
+                minutes BIGINT NOT NULL,
+                records BIGINT NOT NULL,
+                digest TEXT NOT NULL,
+                code TEXT NOT NULL UNIQUE,
+                issued_at BIGINT NOT NULL,
+                issued_by TEXT NOT NULL
+            )
+            """,
+        ]),
+        Migration(name: "v3-merchants", statements: [
+            """
+            CREATE TABLE offer (
+                id TEXT PRIMARY KEY,
+                merchant TEXT NOT NULL REFERENCES merchant(id),
+                title TEXT NOT NULL,
+                points BIGINT NOT NULL CHECK (points > 0),
+                stock BIGINT CHECK (stock IS NULL OR stock >= 0),
+                valid_from TEXT,
+                valid_to TEXT,
+                retired_at BIGINT,
+                created_at BIGINT NOT NULL,
+                created_by TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX offer_merchant ON offer(merchant)",
+            """
+            CREATE TABLE redemption_code (
+                id BIGSERIAL PRIMARY KEY,
+                volunteer TEXT NOT NULL REFERENCES account(id),
+                hash TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                used_at BIGINT,
+                redemption BIGINT
+            )
+            """,
+            "CREATE INDEX redemption_code_hash ON redemption_code(hash, id)",
+            """
+            CREATE TABLE code_guard (
+                merchant TEXT PRIMARY KEY REFERENCES account(id),
+                failures BIGINT NOT NULL,
+                locked_until BIGINT
+            )
+            """,
+            """
+            CREATE TABLE redemption (
+                id BIGSERIAL PRIMARY KEY,
+                merchant TEXT NOT NULL REFERENCES account(id),
+                volunteer TEXT NOT NULL REFERENCES account(id),
+                offer TEXT REFERENCES offer(id),
+                points BIGINT NOT NULL CHECK (points > 0),
+                key TEXT NOT NULL UNIQUE,
+                code_hash TEXT NOT NULL,
+                status TEXT NOT NULL,
+                transfer BIGINT REFERENCES transfer(id),
+                hold BIGINT REFERENCES hold(id),
+                settlement BIGINT,
+                actor TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX redemption_unsettled ON redemption(merchant, id) WHERE settlement IS NULL",
+            "CREATE INDEX redemption_hold ON redemption(hold) WHERE hold IS NOT NULL",
+            """
+            CREATE TABLE settlement (
+                id BIGSERIAL PRIMARY KEY,
+                merchant TEXT NOT NULL REFERENCES account(id),
+                through_day TEXT NOT NULL,
+                points BIGINT NOT NULL CHECK (points > 0),
+                transfer BIGINT REFERENCES transfer(id),
+                actor TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE expiry_notice (
+                lot BIGINT PRIMARY KEY REFERENCES lot(id),
+                account TEXT NOT NULL,
+                expires_on TEXT NOT NULL,
+                points BIGINT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX transfer_at ON transfer(at)",
+        ]),
+    ]
+}

@@ -1,0 +1,175 @@
+import Foundation
+import JifenCore
+import PostgresNIO
+
+/// Activities, participations and service records as SQL, for `JifenCore.Service`.
+///
+/// In a write transaction the activity and record rows the core reads are locked (`FOR UPDATE`):
+/// its checks on them (capacity, status, a record approved once) then hold until commit, as they
+/// do under SQLite's single writer.
+extension PostgresLedgerTransaction: ServiceWriting, SheetLookup {
+    private var lockClause: String { writing ? " FOR UPDATE" : "" }
+
+    func team(_ id: String) throws -> Team? {
+        try session.rows("SELECT id, community, name, leader FROM team WHERE id = $1", [id]).first.map {
+            let (id, community, name, leader) = try $0.decode((String, String, String, String).self)
+            return Team(id: id, community: community, name: name, leader: leader)
+        }
+    }
+
+    func volunteer(_ id: String) throws -> Volunteer? {
+        try session.rows("SELECT \(PostgresStore.volunteerColumns) FROM volunteer WHERE id = $1", [id]).first.map(PostgresStore.volunteer)
+    }
+
+    func isOrganizer(_ actor: String, team: String) throws -> Bool {
+        try !session.rows("SELECT 1 FROM actor_role WHERE actor = $1 AND role = 'organizer' AND team = $2", [actor, team]).isEmpty
+    }
+
+    static let activityColumns = "id, community, team, title, place, content, category, start_at, end_at, capacity, rate, status, checkin_code, created_by"
+
+    static func activity(_ row: PostgresRow) throws -> Activity {
+        let (id, community, team, title, place, content, category, start, end, capacity, rate, status, code, by) =
+            try row.decode((String, String, String, String, String, String, String, Int64, Int64, Int64?, Int64?, String, String, String).self)
+        return Activity(id: id, community: community, team: team, title: title, place: place, content: content, category: category,
+                        startMillis: start, endMillis: end, capacity: capacity.map { Int($0) }, rate: rate,
+                        status: ActivityStatus(rawValue: status) ?? .open, checkinCode: code, createdBy: by)
+    }
+
+    func activity(_ id: String) throws -> Activity? {
+        try session.rows("SELECT \(Self.activityColumns) FROM activity WHERE id = $1\(lockClause)", [id]).first.map(Self.activity)
+    }
+
+    func nextActivityID() throws -> String { try PostgresStore.nextID(session, table: "activity", prefix: "A") }
+
+    func insert(activity a: Activity, nowMillis: Int64) throws {
+        session.send("""
+            INSERT INTO activity (id, community, team, title, place, content, category, start_at, end_at, capacity, rate, status,
+                                  checkin_code, created_at, created_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            """, [a.id, a.community, a.team, a.title, a.place, a.content, a.category, a.startMillis, a.endMillis,
+                  a.capacity, a.rate, a.status.rawValue, a.checkinCode, nowMillis, a.createdBy])
+    }
+
+    func setActivityStatus(_ id: String, _ status: ActivityStatus, reason: String, actor: String, nowMillis: Int64) throws {
+        session.send("UPDATE activity SET status = $1, status_reason = $2, status_at = $3, status_by = $4 WHERE id = $5",
+                     [status.rawValue, reason, nowMillis, actor, id])
+    }
+
+    static func participation(_ row: PostgresRow) throws -> Participation {
+        let (activity, volunteer, joined, left, checkin, checkout) = try row.decode((String, String, Int64, Int64, Int64?, Int64?).self)
+        return Participation(activity: activity, volunteer: volunteer, joinedAtMillis: joined, left: left != 0,
+                             checkinMillis: checkin, checkoutMillis: checkout)
+    }
+
+    func participation(activity: String, volunteer: String) throws -> Participation? {
+        try session.rows("""
+            SELECT activity, volunteer, joined_at, "left", checkin_at, checkout_at FROM participation WHERE activity = $1 AND volunteer = $2
+            """, [activity, volunteer]).first.map(Self.participation)
+    }
+
+    func participants(activity: String) throws -> [Participation] {
+        try session.rows("""
+            SELECT activity, volunteer, joined_at, "left", checkin_at, checkout_at FROM participation WHERE activity = $1
+            ORDER BY joined_at, volunteer COLLATE "C"
+            """, [activity]).map(Self.participation)
+    }
+
+    func save(participation p: Participation) throws {
+        session.send("""
+            INSERT INTO participation (activity, volunteer, joined_at, "left", checkin_at, checkout_at) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (activity, volunteer) DO UPDATE SET joined_at = excluded.joined_at, "left" = excluded."left",
+                checkin_at = excluded.checkin_at, checkout_at = excluded.checkout_at
+            """, [p.activity, p.volunteer, p.joinedAtMillis, p.left ? 1 : 0, p.checkinMillis, p.checkoutMillis])
+    }
+
+    static let recordColumns = """
+        id, activity, volunteer, minutes, service_day, source, status, reason, note, recorder, entered_at, late, points, transfer, \
+        disputed, version, import_key
+        """
+
+    static func record(_ row: PostgresRow) throws -> ServiceRecord {
+        let (id, activity, volunteer, minutes, day, source, status, reason, note, recorder, entered, late, points, transfer,
+             disputed, version, importKey) =
+            try row.decode((String, String, String, Int64, String, String, String, String, String, String, Int64, Int64, Int64, Int64?,
+                            Int64, Int64, String?).self)
+        return ServiceRecord(id: id, activity: activity, volunteer: volunteer, minutes: minutes, serviceDay: day,
+                             source: RecordSource(rawValue: source) ?? .manual, status: RecordStatus(rawValue: status) ?? .pending,
+                             reason: reason, note: note, recorder: recorder, enteredAtMillis: entered, late: late != 0, points: points,
+                             transfer: transfer, disputed: disputed != 0, version: Int(version), importKey: importKey)
+    }
+
+    func record(_ id: String) throws -> ServiceRecord? {
+        try session.rows("SELECT \(Self.recordColumns) FROM service_record WHERE id = $1\(lockClause)", [id]).first.map(Self.record)
+    }
+
+    func records(activity: String) throws -> [ServiceRecord] {
+        try session.rows("SELECT \(Self.recordColumns) FROM service_record WHERE activity = $1 ORDER BY id\(lockClause)", [activity])
+            .map(Self.record)
+    }
+
+    func record(importKey: String) throws -> ServiceRecord? {
+        try session.rows("SELECT \(Self.recordColumns) FROM service_record WHERE import_key = $1", [importKey]).first.map(Self.record)
+    }
+
+    func minutesOnDay(volunteer: String, day: String, excluding: String?) throws -> Int64 {
+        try session.scalar(Int64.self, """
+            SELECT COALESCE(SUM(minutes), 0)::BIGINT FROM service_record
+            WHERE volunteer = $1 AND service_day = $2 AND status <> 'rejected' AND id IS DISTINCT FROM $3::TEXT
+            """, [volunteer, day, excluding]) ?? 0
+    }
+
+    func nextRecordID() throws -> String { Service.recordID(try lastRecordNumber() + 1) }
+
+    /// Record ids are R + 7 digits, so the last in text order is the highest (up to 9,999,999).
+    func lastRecordNumber() throws -> Int {
+        let last = try session.scalar(String.self, "SELECT id FROM service_record ORDER BY id COLLATE \"C\" DESC LIMIT 1")
+        return last.flatMap { Int($0.dropFirst()) } ?? 0
+    }
+
+    func hasImportKeys() throws -> Bool {
+        try session.scalar(Bool.self, "SELECT EXISTS (SELECT 1 FROM service_record WHERE import_key IS NOT NULL)") ?? false
+    }
+
+    func minutesByVolunteerDay(from: String, to: String) throws -> [String: Int64] {
+        var result: [String: Int64] = [:]
+        for row in try session.rows("""
+            SELECT volunteer, service_day, SUM(minutes)::BIGINT FROM service_record
+            WHERE service_day BETWEEN $1 AND $2 AND status <> 'rejected' GROUP BY volunteer, service_day
+            """, [from, to]) {
+            let (volunteer, day, minutes) = try row.decode((String, String, Int64).self)
+            result[volunteer + "\u{1F}" + day] = minutes
+        }
+        return result
+    }
+
+    func allVolunteers() throws -> [Volunteer] {
+        try session.rows("SELECT \(PostgresStore.volunteerColumns) FROM volunteer ORDER BY id").map(PostgresStore.volunteer)
+    }
+
+    func insert(record r: ServiceRecord) throws {
+        session.send("""
+            INSERT INTO service_record (\(Self.recordColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+            """, [r.id, r.activity, r.volunteer, r.minutes, r.serviceDay, r.source.rawValue, r.status.rawValue, r.reason, r.note,
+                  r.recorder, r.enteredAtMillis, r.late ? 1 : 0, r.points, r.transfer, r.disputed ? 1 : 0, r.version, r.importKey])
+    }
+
+    func update(record r: ServiceRecord) throws {
+        session.send("""
+            UPDATE service_record SET minutes = $1, status = $2, reason = $3, points = $4, transfer = $5, disputed = $6, version = $7
+            WHERE id = $8
+            """, [r.minutes, r.status.rawValue, r.reason, r.points, r.transfer, r.disputed ? 1 : 0, r.version, r.id])
+    }
+
+    func insert(version v: RecordVersion) throws {
+        session.send("""
+            INSERT INTO service_record_version (record, version, minutes, status, points, action, reason, actor, at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """, [v.record, v.version, v.minutes, v.status.rawValue, v.points, v.action, v.reason, v.actor, v.atMillis])
+    }
+}
+
+extension PostgresStore: ServiceStore {
+    public func serviceWrite<T>(_ body: (any ServiceWriting) throws -> T) throws -> T {
+        try transaction(readOnly: false) { try body(PostgresLedgerTransaction(session: $0, writing: true)) }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// A value bound to a `$n` placeholder. Integers travel as `int8`, text as `text`; a nil is an
+/// untyped NULL, so a query that only compares it (`$1 IS NULL`) casts the placeholder.
+protocol PostgresBindable: Sendable {
+    func bind(to bindings: inout PostgresBindings)
+}
+
+extension String: PostgresBindable {
+    func bind(to bindings: inout PostgresBindings) { bindings.append(self) }
+}
+
+extension Int64: PostgresBindable {
+    func bind(to bindings: inout PostgresBindings) { bindings.append(self) }
+}
+
+extension Int: PostgresBindable {
+    func bind(to bindings: inout PostgresBindings) { bindings.append(Int64(self)) }
+}
+
+extension Bool: PostgresBindable {
+    func bind(to bindings: inout PostgresBindings) { bindings.append(self) }
+}
+
+extension Array: PostgresBindable where Element == String {
+    func bind(to bindings: inout PostgresBindings) { bindings.append(self) }
+}
+
+extension Optional: PostgresBindable where Wrapped: PostgresBindable {
+    func bind(to bindings: inout PostgresBindings) {
+        switch self {
+        case .some(let value): value.bind(to: &bindings)
+        case .none: bindings.appendNull()
+        }
+    }
+}
+
+/// One PostgreSQL connection used from one thread at a time, synchronously.
+///
+/// The ledger's seam is synchronous (a CLI does one thing at a time), so each query is sent on
+/// the connection's event loop and the calling thread waits for its answer. The calling thread is
+/// never an event loop thread: the store is used from the CLI's main thread, test threads and
+/// benchmark threads.
+final class PostgresSession: @unchecked Sendable {
+    let connection: PostgresConnection
+    let logger: Logger
+    /// Statements sent but not yet waited for (see `send`).
+    private var pending: [EventLoopFuture<PostgresQueryResult>] = []
+
+    init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Opens a connection and points its `search_path` at `schema` when one is given.
+    static func connect(_ target: PostgresTarget, id: Int, logger: Logger) throws -> PostgresSession {
+        let loop = PostgresConnection.defaultEventLoopGroup.next()
+        let connection = try PostgresConnection.connect(on: loop, configuration: try target.configuration(), id: id, logger: logger).wait()
+        let session = PostgresSession(connection: connection, logger: logger)
+        if let schema = target.schema {
+            try session.execute("SET search_path TO \(PostgresTarget.quoted(schema))")
+        }
+        return session
+    }
+
+    /// Runs a statement and returns its rows.
+    func rows(_ sql: String, _ values: [any PostgresBindable] = []) throws -> [PostgresRow] {
+        try result(sql, values).rows
+    }
+
+    /// Runs a statement and returns the number of rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ values: [any PostgresBindable] = []) throws -> Int {
+        try result(sql, values).metadata.rows ?? 0
+    }
+
+    /// The first column of the first row, or nil when there is no row or it is NULL.
+    func scalar<T: PostgresDecodable>(_ type: T.Type, _ sql: String, _ values: [any PostgresBindable] = []) throws -> T? {
+        guard let cell = try rows(sql, values).first?.makeRandomAccess()[0], cell.bytes != nil else { return nil }
+        return try cell.decode(T.self)
+    }
+
+    /// Sends a statement whose answer nobody reads, without waiting for it. The connection runs
+    /// statements in the order sent; the next `rows`, `execute` or `scalar` first waits for every
+    /// statement sent before it and throws the first one's error, so a failed write still aborts
+    /// the transaction before anything reads past it. This saves the calling thread a wake-up per
+    /// write while the transaction holds the chain head.
+    func send(_ sql: String, _ values: [any PostgresBindable] = []) {
+        pending.append(connection.query(query(sql, values), logger: logger))
+    }
+
+    /// Waits for every statement sent; throws the first error.
+    func drain() throws {
+        guard !pending.isEmpty else { return }
+        let sent = pending
+        pending.removeAll(keepingCapacity: true)
+        var first: (any Error)?
+        for future in sent {
+            do { _ = try future.wait() } catch { if first == nil { first = error } }
+        }
+        if let first { throw first }
+    }
+
+    /// Waits for every statement sent, ignoring their errors: before a rollback.
+    func settle() {
+        _ = try? drain()
+    }
+
+    private func result(_ sql: String, _ values: [any PostgresBindable]) throws -> PostgresQueryResult {
+        try drain()
+        return try connection.query(query(sql, values), logger: logger).wait()
+    }
+
+    private func query(_ sql: String, _ values: [any PostgresBindable]) -> PostgresQuery {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values { value.bind(to: &bindings) }
+        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
+
+    var isClosed: Bool { connection.isClosed }
+
+    /// Closes the connection without waiting; the connection stays alive until it has closed
+    /// (PostgresNIO requires a connection to be closed before it is released).
+    func close() {
+        let connection = connection
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+    }
+}

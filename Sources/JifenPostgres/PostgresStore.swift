@@ -1,0 +1,184 @@
+import Foundation
+import JifenCore
+import Logging
+import PostgresNIO
+
+/// The server store: one PostgreSQL database (or schema) shared by several `jifen` processes on
+/// several machines. It carries out the very same ledger operations as the SQLite store, through
+/// `JifenCore.Ledger`; only the SQL and the way writers are kept apart differ.
+///
+/// A write transaction runs at READ COMMITTED and takes row locks (accounts in sorted order,
+/// then the chain head). A transaction that PostgreSQL aborts for a deadlock, a serialisation
+/// failure or a lost race on a unique key (two writers with the same idempotency key) is rolled
+/// back and run again from the start, up to `maxAttempts` times: the rerun reads the winner's rows
+/// and answers as the rules say (a replay, or a refusal).
+public struct PostgresStore: LedgerStore {
+    let pool: PostgresPool
+    public let target: PostgresTarget
+    public var maxAttempts = 20
+
+    init(target: PostgresTarget, logger: Logger) {
+        self.target = target
+        pool = PostgresPool(target: target, logger: logger)
+    }
+
+    /// A logger that drops everything: the CLI reports errors itself.
+    public static func quietLogger() -> Logger { Logger(label: "jifen.postgres", factory: { _ in SwiftLogNoOpLogHandler() }) }
+
+    /// Creates the Jifen tables in an empty database (or schema, created when missing).
+    /// - Throws: `JifenError` (refused) when it already holds Jifen or other tables.
+    public static func create(url: String, logger: Logger = quietLogger()) throws -> PostgresStore {
+        let store = PostgresStore(target: try PostgresTarget(url: url), logger: logger)
+        try store.session { session in
+            if let schema = store.target.schema {
+                try session.execute("CREATE SCHEMA IF NOT EXISTS \(PostgresTarget.quoted(schema))")
+            }
+            if try session.scalar(Bool.self, "SELECT to_regclass('jifen_migration') IS NOT NULL") == true {
+                throw JifenError.refused("already-initialised", zh: "\(store.target.display) 已经是积分数据库，无需再次初始化。",
+                                         en: "\(store.target.display) is already a Jifen database; there is nothing to initialise.")
+            }
+            let tables = try session.scalar(Int64.self, """
+                SELECT count(*)::BIGINT FROM information_schema.tables WHERE table_schema = current_schema()
+                """) ?? 0
+            guard tables == 0 else {
+                throw JifenError.refused("not-empty", zh: "\(store.target.display) 里已有 \(tables) 张别的表。请换一个空数据库（createdb）或 ?schema=，不会改动它。",
+                                         en: "\(store.target.display) already holds \(tables) other tables. Use an empty database (createdb) or a ?schema=; Jifen will not touch it.")
+            }
+        }
+        try store.migrate()
+        return store
+    }
+
+    /// Opens an existing Jifen database, applying migrations a newer Jifen added.
+    /// - Throws: `JifenError` (fault) when it cannot be reached or holds no Jifen ledger.
+    public static func open(url: String, logger: Logger = quietLogger()) throws -> PostgresStore {
+        let store = PostgresStore(target: try PostgresTarget(url: url), logger: logger)
+        let ready = try store.session { try $0.scalar(Bool.self, "SELECT to_regclass('jifen_migration') IS NOT NULL") == true }
+        guard ready else {
+            throw JifenError.fault("no-database", zh: "\(store.target.display) 里还没有积分账本。请先运行 jifen init --db \(store.target.display)。",
+                                   en: "There is no Jifen ledger in \(store.target.display). Run `jifen init --db \(store.target.display)` first.")
+        }
+        try store.migrate()
+        return store
+    }
+
+    /// Applies the migrations not yet recorded, in order, in one transaction under an advisory
+    /// lock, so processes starting together migrate once.
+    func migrate() throws {
+        try transaction(readOnly: false) { session in
+            try session.execute("SELECT pg_advisory_xact_lock($1)", [PostgresSchema.migrationLock])
+            try session.execute("CREATE TABLE IF NOT EXISTS jifen_migration (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+            let done = Set(try session.rows("SELECT name FROM jifen_migration").map { try $0.decode(String.self) })
+            for migration in PostgresSchema.migrations where !done.contains(migration.name) {
+                for statement in migration.statements { try session.execute(statement) }
+                try session.execute("INSERT INTO jifen_migration (name, applied_at) VALUES ($1, $2)", [migration.name, Date().millis])
+            }
+        }
+    }
+
+    /// Runs one statement in its own transaction, outside the ledger's rules: for maintenance,
+    /// and for tests that show what the database itself refuses.
+    /// - Throws: `JifenError` (fault) with PostgreSQL's message when it refuses the statement.
+    public func execute(unsafeSQL sql: String) throws {
+        _ = try transaction(readOnly: false) { try $0.execute(sql) }
+    }
+
+    // MARK: LedgerStore
+
+    public func write<T>(_ body: (any LedgerWriting) throws -> T) throws -> T {
+        try transaction(readOnly: false) { try body(PostgresLedgerTransaction(session: $0, writing: true)) }
+    }
+
+    public func read<T>(_ body: (any LedgerReading & LedgerAuditing) throws -> T) throws -> T {
+        try transaction(readOnly: true) { try body(PostgresLedgerTransaction(session: $0, writing: false)) }
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in one transaction, retried from the start when PostgreSQL aborted it for a
+    /// reason a rerun can resolve. Reads run at REPEATABLE READ, so `verify` sees one snapshot.
+    /// - Throws: the body's `JifenError` unchanged; database errors translated to `JifenError`.
+    func transaction<T>(readOnly: Bool, _ body: (PostgresSession) throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try session { session in
+                    try session.execute(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
+                    do {
+                        let result = try body(session)
+                        try session.execute("COMMIT")
+                        return result
+                    } catch {
+                        session.settle()
+                        _ = try? session.execute("ROLLBACK")
+                        throw error
+                    }
+                }
+            } catch let error as PSQLError where PostgresFailure.isRetryable(error) && attempt < maxAttempts {
+                // Back off a little, more each time, with jitter, so the rerun meets fewer rivals.
+                usleep(UInt32.random(in: 100...(500 * UInt32(min(attempt, 20)))))
+            } catch {
+                throw PostgresFailure.translate(error, target: target)
+            }
+        }
+    }
+
+    /// Runs `body` on a pooled connection; a connection that failed is closed, not reused.
+    func session<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        let session: PostgresSession
+        do {
+            session = try pool.take()
+        } catch {
+            throw PostgresFailure.translate(error, target: target)
+        }
+        do {
+            let result = try body(session)
+            pool.give(session)
+            return result
+        } catch let error as JifenError {
+            pool.give(session)
+            throw error
+        } catch let error as PSQLError where error.code == .server {
+            pool.give(session)
+            throw error
+        } catch {
+            session.close()
+            throw error
+        }
+    }
+}
+
+/// Open connections kept for reuse within one process; new ones are opened on demand.
+final class PostgresPool: @unchecked Sendable {
+    let target: PostgresTarget
+    let logger: Logger
+    private let lock = NSLock()
+    private var idle: [PostgresSession] = []
+    private var opened = 0
+
+    init(target: PostgresTarget, logger: Logger) {
+        self.target = target
+        self.logger = logger
+    }
+
+    func take() throws -> PostgresSession {
+        let (reused, id): (PostgresSession?, Int) = lock.withLock {
+            while let session = idle.popLast() {
+                if !session.isClosed { return (session, 0) }
+            }
+            opened += 1
+            return (nil, opened)
+        }
+        if let reused { return reused }
+        return try PostgresSession.connect(target, id: id, logger: logger)
+    }
+
+    func give(_ session: PostgresSession) {
+        lock.withLock { idle.append(session) }
+    }
+
+    deinit {
+        for session in idle { session.close() }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import JifenCore
+import JifenPostgres
+import Synchronization
+
+// Jifen transfers on PostgreSQL for `scripts/bench-postgres.sh`: CLIENTS threads, each with its own
+// connection, post one transfer per transaction through `Ledger.transfer`, the code path of
+// `jifen transfer`, for SECONDS; prints transfers_per_second=….
+//
+//   jifen-pg-bench URL ACCOUNTS CLIENTS SECONDS
+//
+// URL names an empty database or a new ?schema=; ACCOUNTS volunteers are opened with a grant each
+// (set-up, not measured). 10 accounts make the hot case: most transfers then wait on row locks.
+
+let arguments = CommandLine.arguments
+guard arguments.count == 5, let accountCount = Int(arguments[2]), accountCount >= 2,
+      let clients = Int(arguments[3]), clients >= 1, let seconds = Double(arguments[4]) else {
+    FileHandle.standardError.write(Data("usage: jifen-pg-bench URL ACCOUNTS CLIENTS SECONDS\n".utf8))
+    exit(64)
+}
+
+let store = try PostgresStore.create(url: arguments[1])
+_ = try store.initialise(communityName: "bench", admin: "admin", nowMillis: Date().millis)
+let volunteers: [String] = (1...accountCount).map { Registry.id(prefix: "V", number: $0) }
+let opened = Date().millis
+try store.write { tx in
+    for id in volunteers {
+        try tx.createAccount(Account(id: id, kind: .volunteer, community: "C01"))
+        _ = try Ledger.post(TransferRequest(kind: .grant, debit: Account.issuance("C01"), credit: id, amount: 100_000_000, key: "open-\(id)"),
+                            actor: "admin", atMillis: opened, in: tx)
+    }
+}
+
+let ledger = Ledger(store: store)
+let done = Atomic<Int>(0)
+let failures = Mutex<[String]>([])
+let deadline = Date().addingTimeInterval(seconds)
+let start = Date()
+let group = DispatchGroup()
+for client in 0..<clients {
+    group.enter()
+    Thread {
+        var rng = SystemRandomNumberGenerator()
+        var step = 0
+        while Date() < deadline {
+            let from = volunteers.randomElement(using: &rng)!
+            var to = from
+            while to == from { to = volunteers.randomElement(using: &rng)! }
+            do {
+                _ = try ledger.transfer(from: from, to: to, amount: 1, memo: "", key: "b\(client)-\(step)", actor: from)
+                done.add(1, ordering: .relaxed)
+            } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+            step += 1
+        }
+        group.leave()
+    }.start()
+}
+group.wait()
+let elapsed = Date().timeIntervalSince(start)
+let errors = failures.withLock { $0 }
+if !errors.isEmpty {
+    FileHandle.standardError.write(Data("\(errors.count) transfers failed, e.g. \(errors[0])\n".utf8))
+    exit(1)
+}
+let report = try Verifier.verify(store)
+guard report.ok else {
+    FileHandle.standardError.write(Data("verify failed: \(report.faults.prefix(3).map { $0.message(.en) })\n".utf8))
+    exit(1)
+}
+let count = done.load(ordering: .relaxed)
+print("transfers=\(count) seconds=\(String(format: "%.1f", elapsed)) verified=\(report.transfers)")
+print("transfers_per_second=\(String(format: "%.0f", Double(count) / elapsed))")

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// `jifen migrate` through the real binary: a SQLite community with activities and service
+/// records moves to PostgreSQL whole, and the ledger goes on there.
+@Suite(.serialized) struct MigrateTests {
+    /// A community with settings, a gift, a reversal, an activity, approved hours and a dispute.
+    func community() throws -> Sandbox {
+        let box = try Sandbox().seeded()
+        expectOK(try box.jifen(["config", "set", "points.per_hour.patrol", "12"]))
+        expectOK(try box.jifen(["team", "add", "--name", "平安使者巡逻队", "--leader", "杨建军", "--organizer", "杨建军"]))
+        expectOK(try box.jifen(["--as", "V0001", "transfer", "V0001", "V0002", "20", "--memo", "给老伴"]))
+        expectOK(try box.jifen(["grant", "V0002", "9", "--reason", "误录", "--key", "oops"]))
+        expectOK(try box.jifen(["reverse", "3", "--reason", "重复录入"]))
+        let env = ["JIFEN_NOW": "2026-11-20 20:00"]
+        expectOK(try box.jifen(["--as", "杨建军", "activity", "post", "--team", "T01", "--title", "夜间巡逻", "--start", "2026-11-20 08:00",
+                                "--end", "2026-11-20 11:00", "--category", "patrol"], env: env))
+        expectOK(try box.jifen(["--as", "V0001", "activity", "join", "A0001", "V0001"], env: env))
+        expectOK(try box.jifen(["--as", "杨建军", "checkin", "A0001", "V0001", "--at", "2026-11-20 08:00"], env: env))
+        expectOK(try box.jifen(["--as", "杨建军", "checkout", "A0001", "V0001", "--at", "2026-11-20 11:00"], env: env))
+        expectOK(try box.jifen(["--as", "杨建军", "hours", "approve", "--activity", "A0001"], env: env))
+        return box
+    }
+
+    func json(_ box: Sandbox, _ arguments: [String], db: String) throws -> String {
+        let run = try box.jifen(["--db", db] + arguments + ["--json"])
+        expectOK(run)
+        return run.stdout
+    }
+
+    @Test func aCommunityMovesWholeAndGoesOnOnPostgres() throws {
+        let box = try community()
+        let target = try Sandbox(.postgres).db
+        let run = try box.jifen(["migrate", "--from", box.db, "--to", target, "--json"])
+        expectOK(run)
+        #expect(run.object["transfers"] as? Int == 5, "\(run)")
+        let rows = run.object["rows"] as? [String: Int] ?? [:]
+        #expect(rows["service_record"] == 1 && rows["activity"] == 1 && rows["setting"] == 1 && rows["lot_entry"] ?? 0 > 0, "\(rows)")
+        for account in ["V0001", "V0002", "M001", "C01.issuance"] {
+            #expect(try json(box, ["balance", account], db: target) == json(box, ["balance", account], db: box.db), "\(account)")
+            #expect(try json(box, ["statement", account], db: target) == json(box, ["statement", account], db: box.db), "\(account)")
+        }
+        #expect(try json(box, ["volunteer", "list"], db: target) == json(box, ["volunteer", "list"], db: box.db))
+        #expect(try box.jifen(["--db", target, "verify", "--json"]).object["ok"] as? Bool == true)
+        // A second copy into the same database is refused and changes nothing.
+        let again = try box.jifen(["migrate", "--from", box.db, "--to", target])
+        #expect(again.status == Exit.refused, "\(again)")
+        #expect(again.stderr.contains("already holds a ledger"), "\(again)")
+        // The ledger goes on: the chain continues from the copied head, ids from the copied ones.
+        let next = try box.jifen(["--db", target, "grant", "V0002", "5", "--reason", "after", "--json"])
+        expectOK(next)
+        #expect(next.object["id"] as? Int == 6, "\(next)")
+        expectOK(try box.jifen(["--db", target, "--as", "V0002", "transfer", "V0002", "V0001", "3"]))
+        let verify = try box.jifen(["--db", target, "verify", "--json"])
+        #expect(verify.object["ok"] as? Bool == true, "\(verify)")
+        #expect(verify.object["transfers"] as? Int == 7, "\(verify)")
+    }
+
+    @Test func aTargetThatIsNotPostgresOrASourceThatIsMissingIsRefused() throws {
+        let box = try Sandbox()
+        #expect(try box.jifen(["migrate", "--from", box.db, "--to", "other.sqlite"]).status == Exit.usage)
+        let missing = try box.jifen(["migrate", "--from", box.db, "--to", try Sandbox(.postgres).db])
+        #expect(missing.status == Exit.fault, "\(missing)")
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import JifenCore
+import JifenPostgres
+import Synchronization
+import Testing
+
+/// What only the PostgreSQL store needs shown: many writers at once on separate connections,
+/// the database's own guards, and its migrations.
+@Suite struct PostgresStoreTests {
+    /// Runs `body(i)` for i in 0..<count on that many threads at once and waits for all.
+    func inParallel(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        let group = DispatchGroup()
+        for i in 0..<count {
+            group.enter()
+            let thread = Thread {
+                body(i)
+                group.leave()
+            }
+            thread.start()
+        }
+        group.wait()
+    }
+
+    @Test func concurrentTransfersNeverOverdrawAndKeepTheChain() throws {
+        let f = try Fixture.make(.postgres)
+        for v in f.volunteers { _ = try f.grant(v, 100) }
+        let outcomes = Mutex<(done: Int, refused: Int, other: [String])>((0, 0, []))
+        let ledger = f.ledger, volunteers = f.volunteers
+        inParallel(8) { worker in
+            var rng = SplitMix64(state: UInt64(worker + 1))
+            for step in 0..<30 {
+                let from = volunteers.randomElement(using: &rng)!
+                let to = volunteers.filter { $0 != from }.randomElement(using: &rng)!
+                let amount = Int64.random(in: 1...60, using: &rng)
+                do {
+                    // Holds count against what is available, which no database constraint checks:
+                    // only the account locks keep a hold and a spend from both taking the same points.
+                    if Bool.random(using: &rng) {
+                        _ = try ledger.hold(TransferRequest(kind: .redeem, debit: from, credit: to, amount: amount, key: "h\(worker)-\(step)"),
+                                            actor: "admin", timeoutMinutes: 600)
+                    } else {
+                        _ = try ledger.transfer(from: from, to: to, amount: amount, memo: "", key: "w\(worker)-\(step)", actor: "admin")
+                    }
+                    outcomes.withLock { $0.done += 1 }
+                } catch let error as JifenError where error.code == "insufficient-points" {
+                    outcomes.withLock { $0.refused += 1 }
+                } catch {
+                    outcomes.withLock { $0.other.append("\(error)") }
+                }
+            }
+        }
+        let result = outcomes.withLock { $0 }
+        #expect(result.other.isEmpty, "\(result.other)")
+        #expect(result.done + result.refused == 240)
+        #expect(result.done > 20)
+        let views = try f.volunteers.map { v in try f.store.read { try BalanceView.read(v, nowMillis: f.clock.now.millis, in: $0) } }
+        #expect(views.allSatisfy { $0.available >= 0 }, "\(views)")
+        #expect(views.reduce(0) { $0 + $1.balance } == 300)
+        let report = try f.verify()
+        #expect(report.ok, "\(report.faults.map { $0.message(.en) })")
+        var count = 0
+        try f.store.read { try $0.forEachTransfer { _ in count += 1; return true } }
+        #expect(count > 3 && count <= 3 + result.done)
+    }
+
+    @Test func oneKeyRacedByEightWritersPostsOnce() throws {
+        let f = try Fixture.make(.postgres)
+        let results = Mutex<[Result<Posted, JifenError>]>([])
+        let ledger = f.ledger, target = f.volunteers[0]
+        inParallel(8) { _ in
+            do {
+                let posted = try ledger.grant(to: target, amount: 25, reason: "结转", key: "same-key", actor: "admin")
+                results.withLock { $0.append(.success(posted)) }
+            } catch {
+                results.withLock { $0.append(.failure(error as? JifenError ?? JifenError.fault("x", zh: "\(error)", en: "\(error)"))) }
+            }
+        }
+        let all = results.withLock { $0 }
+        let posted = all.compactMap { try? $0.get() }
+        #expect(posted.count == 8, "\(all)")
+        #expect(posted.filter { !$0.replayed }.count == 1)
+        #expect(Set(posted.map(\.transfer.id)).count == 1)
+        #expect(try f.balance(target) == 25)
+        #expect(try f.verify().ok)
+    }
+
+    @Test func theDatabaseRefusesChangedTransfersAndNegativeBalances() throws {
+        let f = try Fixture.make(.postgres)
+        _ = try f.grant(f.volunteers[0], 5)
+        let store = try #require(f.store as? PostgresStore)
+        #expect(throws: JifenError.self) { try store.execute(unsafeSQL: "UPDATE transfer SET amount = 6") }
+        #expect(throws: JifenError.self) { try store.execute(unsafeSQL: "DELETE FROM transfer") }
+        #expect(throws: JifenError.self) { try store.execute(unsafeSQL: "UPDATE account SET balance = -1 WHERE kind = 'volunteer'") }
+        #expect(try f.balance(f.volunteers[0]) == 5)
+        #expect(try f.verify().ok)
+    }
+
+    @Test func createRefusesAnInitialisedDatabaseAndOpenFindsIt() throws {
+        let f = try Fixture.make(.postgres)
+        let store = try #require(f.store as? PostgresStore)
+        #expect(refusal { try PostgresStore.create(url: store.target.display) }?.code == "already-initialised")
+        let again = try PostgresStore.open(url: store.target.display)
+        #expect(try again.communities().map(\.id) == ["C01"])
+        let empty = store.target.display.replacingOccurrences(of: "schema=", with: "schema=e")
+        #expect(refusal { try PostgresStore.open(url: empty) }?.code == "no-database")
+    }
+
+    @Test(arguments: ["mysql://x@h/db", "postgres://u@h:0/db", "postgres://u@h/", "postgres://u@h/db?schema=Bad-Name"])
+    func badURLsAreUsageErrors(url: String) {
+        #expect(refusal { try PostgresTarget(url: url) }?.category == .usage)
+    }
+}
+
+/// TLS to the test server, which scripts/test starts with a self-signed certificate for localhost.
+@Suite struct PostgresTLSTests {
+    /// Fails unless the statement runs on an encrypted connection.
+    static let requireEncrypted = """
+        DO $$ BEGIN
+            IF NOT (SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()) THEN RAISE EXCEPTION 'not encrypted'; END IF;
+        END $$
+        """
+
+    func url(_ query: String) throws -> String {
+        let base = try testPostgresURL()
+        return base + (base.contains("?") ? "&" : "?") + query
+    }
+
+    func certificate() throws -> String {
+        guard let path = ProcessInfo.processInfo.environment["JIFEN_TEST_POSTGRES_CA"], !path.isEmpty else {
+            throw JifenError.fault("no-test-postgres", zh: "没有设置 JIFEN_TEST_POSTGRES_CA。请用 scripts/test 运行测试。",
+                                   en: "JIFEN_TEST_POSTGRES_CA is not set. Run the tests with scripts/test.")
+        }
+        return path
+    }
+
+    @Test func requireEncryptsAndVerifyFullChecksTheCertificate() throws {
+        let schema = "tls_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let encrypted = try PostgresStore.create(url: try url("schema=\(schema)&sslmode=require"))
+        try encrypted.execute(unsafeSQL: Self.requireEncrypted)
+        let plain = try PostgresStore.open(url: try url("schema=\(schema)"))
+        #expect(throws: JifenError.self) { try plain.execute(unsafeSQL: Self.requireEncrypted) }
+        let localhost = try url("schema=\(schema)&sslmode=verify-full&sslrootcert=\(try certificate())")
+            .replacingOccurrences(of: "@127.0.0.1:", with: "@localhost:")
+        let verified = try PostgresStore.open(url: localhost)
+        try verified.execute(unsafeSQL: Self.requireEncrypted)
+        // Not signed by a root the system trusts: refused.
+        let untrusted = try url("schema=\(schema)&sslmode=verify-full").replacingOccurrences(of: "@127.0.0.1:", with: "@localhost:")
+        #expect(refusal { try PostgresStore.open(url: untrusted) }?.category == .fault)
+        #expect(refusal { try PostgresTarget(url: "postgres://u@x/db?host=/tmp&sslmode=require") }?.code == "bad-postgres-url")
+        #expect(refusal { try PostgresTarget(url: "postgres://u@x/db?sslmode=sometimes") }?.code == "bad-postgres-url")
+    }
+}

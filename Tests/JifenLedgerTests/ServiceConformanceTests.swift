@@ -1,0 +1,70 @@
+import Foundation
+import JifenCore
+import JifenPostgres
+import JifenSQLite
+import Testing
+
+/// Activities and service records through `Service`, the same expectations on every store.
+@Suite struct ServiceConformanceTests {
+    /// A team with an organizer, registered as each store's facade does it.
+    func team(_ f: Fixture) throws -> String {
+        let at = f.clock.now.millis
+        switch f.store {
+        case let db as JifenDatabase:
+            let team = try db.addTeam(name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at)
+            try db.addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)
+            return team.id
+        case let db as PostgresStore:
+            let team = try db.addTeam(name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at)
+            #expect(refusal { try db.addTeam(name: "平安使者巡逻队", leader: "", community: nil, actor: "admin", nowMillis: at) }?
+                .code == "duplicate-name")
+            try db.addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)
+            return team.id
+        default:
+            throw JifenError.fault("no-service-store", zh: "此存储不支持服务记录。", en: "This store has no service records.")
+        }
+    }
+
+    func service(_ f: Fixture) throws -> Service {
+        let store = try #require(f.store as? any ServiceStore)
+        return Service(store: store, now: { f.clock.now })
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func serviceEarnsPointsOnce(kind: StoreKind) throws {
+        let f = try Fixture.make(kind)
+        let team = try team(f)
+        let service = try service(f)
+        let (v0, v1, v2) = (f.volunteers[0], f.volunteers[1], f.volunteers[2])
+        let start = f.clock.now.addingTimeInterval(-5 * 3600)
+        let end = start.addingTimeInterval(3 * 3600)
+        let activity = try service.post(ActivityRequest(team: team, title: "夜间巡逻", start: start, end: end, category: "patrol",
+                                                        capacity: 2), actor: "杨建军")
+        #expect(activity.id == "A0001")
+        _ = try service.join(activity.id, volunteer: v0, actor: v0)
+        _ = try service.join(activity.id, volunteer: v1, actor: v1)
+        let before = try f.snapshot()
+        #expect(refusal { try service.join(activity.id, volunteer: v2, actor: v2) }?.category == .refused)
+        #expect(try f.snapshot() == before)
+        // The full span earns at checkout; a span under the threshold waits for the organizer.
+        _ = try service.checkin(activity.id, volunteer: v0, code: nil, at: start, actor: "杨建军")
+        let full = try service.checkout(activity.id, volunteer: v0, at: end, actor: "杨建军")
+        #expect(full.minutes == 180)
+        #expect(full.status == .approved)
+        #expect(full.points > 0)
+        #expect(try f.balance(v0) == full.points)
+        #expect(refusal { try service.approve([full.id], actor: "杨建军") }?.code == "already-approved")
+        #expect(try f.balance(v0) == full.points)
+        _ = try service.checkin(activity.id, volunteer: v1, code: nil, at: start, actor: "杨建军")
+        let early = try service.checkout(activity.id, volunteer: v1, at: start.addingTimeInterval(3600), actor: "杨建军")
+        #expect(early.status != .approved)
+        #expect(try f.balance(v1) == 0)
+        #expect(refusal { try service.approve([early.id], actor: v1) }?.code == "not-allowed")
+        let approved = try service.approve([early.id], actor: "杨建军")
+        #expect(approved.first?.status == .approved)
+        #expect(try f.balance(v1) == approved.first?.points)
+        #expect((approved.first?.points ?? 0) > 0)
+        #expect(try f.eventTypes().contains("activity.published"))
+        #expect(try f.verify().ok)
+    }
+}
