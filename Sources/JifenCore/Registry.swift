@@ -5,6 +5,20 @@ public struct Community: Codable, Sendable, Equatable {
     public var id: String
     public var name: String
     public init(id: String, name: String) { self.id = id; self.name = name }
+
+    /// The community a command means: the one given, or the only one there is.
+    /// - Throws: `JifenError` — refused for an unknown id, usage when several exist and none is named.
+    public static func resolve(_ id: String?, among all: [Community]) throws -> Community {
+        if let id {
+            guard let found = all.first(where: { $0.id == id }) else { throw JifenError.unknown(Bilingual(zh: "社区", en: "community"), id) }
+            return found
+        }
+        guard all.count == 1, let only = all.first else {
+            throw JifenError.usage("community-required", zh: "有多个社区，请用 --community 指定。",
+                                   en: "There are several communities; name one with --community.")
+        }
+        return only
+    }
 }
 
 public struct Team: Codable, Sendable, Equatable {

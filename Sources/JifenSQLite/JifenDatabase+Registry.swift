@@ -43,16 +43,7 @@ extension JifenDatabase {
 
     /// The community a command means: the one given, or the only one there is.
     public func resolveCommunity(_ id: String?) throws -> Community {
-        let all = try communities()
-        if let id {
-            guard let found = all.first(where: { $0.id == id }) else { throw JifenError.unknown(Bilingual(zh: "社区", en: "community"), id) }
-            return found
-        }
-        guard all.count == 1, let only = all.first else {
-            throw JifenError.usage("community-required", zh: "有多个社区，请用 --community 指定。",
-                                   en: "There are several communities; name one with --community.")
-        }
-        return only
+        try Community.resolve(id, among: communities())
     }
 
     public func communities() throws -> [Community] {
