@@ -19,9 +19,13 @@ protocol LedgerDatabase: LedgerStore {
     func isVolunteer(_ id: String) throws -> Bool
     func serviceTotals(volunteer: String) throws -> ServiceTotals
     func rules() throws -> Rules
+    /// Seals transfers committed but not yet chained (PostgreSQL; SQLite chains as it posts).
+    func sealPending() throws -> Int
 }
 
-extension JifenDatabase: LedgerDatabase {}
+extension JifenDatabase: LedgerDatabase {
+    func sealPending() throws -> Int { 0 }
+}
 extension PostgresStore: LedgerDatabase {}
 
 extension Context {

@@ -25,7 +25,7 @@ enum LedgerMigration {
                                      en: "The source \(source.path) fails verify (\(before.faults.count) faults); nothing was migrated. Run jifen verify to see why.")
         }
         let sourceAccounts = try source.read { try $0.allAccounts() }
-        let sourceLast = try source.read { try $0.lastTransfer() }
+        let sourceLast = try source.read { try $0.chainHead() }
         let target: PostgresStore
         do {
             target = try PostgresStore.create(url: url)
@@ -38,8 +38,8 @@ enum LedgerMigration {
         }, check: { copy in
             let report = try Verifier.verify(reader: copy, nowMillis: nowMillis)
             let copied = try copy.allAccounts()
-            let last = try copy.lastTransfer()
-            guard report.ok, copied == sourceAccounts, last?.id == sourceLast?.id, last?.hash == sourceLast?.hash else {
+            let last = try copy.chainHead()
+            guard report.ok, report.unsealed == 0, copied == sourceAccounts, last == sourceLast else {
                 let detail = report.faults.first?.message(.en) ?? "accounts or balances differ"
                 throw JifenError.fault("migrate-mismatch",
                                        zh: "迁移后的副本与源数据不符（\(detail)），已全部回滚，目标未做任何更改。",

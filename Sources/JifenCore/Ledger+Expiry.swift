@@ -39,7 +39,7 @@ extension Ledger {
                 let available = volunteer.balance - (try tx.heldAmount(account: account, nowMillis: at))
                 let amount = min(lapsed, available)
                 guard amount > 0 else { return nil }
-                let last = try tx.lastTransfer()?.id ?? 0
+                let last = try tx.chainHead()?.seq ?? 0
                 let request = TransferRequest(kind: .expire, debit: account, credit: Account.expiry(volunteer.community),
                                               amount: amount, key: "expire:\(account):\(day):\(last)",
                                               memo: "lapsed on or before \(day)")

@@ -10,8 +10,8 @@ public protocol LedgerReading: MerchantReading {
     func transfer(key: String) throws -> Transfer?
     /// The reversals of a transfer (at most one by the ledger's rules).
     func reversals(of id: Int64) throws -> [Transfer]
-    /// Id and hash of the last transfer, or nil when there is none.
-    func lastTransfer() throws -> (id: Int64, hash: String)?
+    /// Place and hash of the last sealed transfer (the end of the hash chain), or nil when there is none.
+    func chainHead() throws -> ChainLink?
     /// Open lots of an account, oldest expiry first, then oldest lot.
     func openLots(account: String, limit: Int) throws -> [Lot]
     func lot(account: String, expiresOn: String) throws -> Lot?
@@ -33,7 +33,13 @@ public protocol LedgerWriting: LedgerReading, MerchantWriting {
     /// Locks the accounts an operation is about to read and change, until the transaction ends.
     /// The ledger passes them sorted, so every store that locks rows takes them in one order.
     /// A store that serialises whole write transactions (SQLite) has nothing to do here.
-    func lock(accounts: [String]) throws
+    /// - Parameter posting: true when a transfer is about to be posted (unless refused), so a
+    ///   store may reserve its id with the same round trip (`newTransferID` then returns it).
+    func lock(accounts: [String], posting: Bool) throws
+    /// How this store orders the hash chain (see `Chain`).
+    var chaining: Chaining { get }
+    /// A new transfer id, for a store that chains after commit (its ids need not follow the chain).
+    func newTransferID() throws -> Int64
     func createAccount(_ account: Account) throws
     /// Stores a transfer and returns its id.
     func insert(transfer: Transfer) throws -> Int64
@@ -47,9 +53,42 @@ public protocol LedgerWriting: LedgerReading, MerchantWriting {
     func insert(event: OutboxEvent) throws
 }
 
+extension LedgerWriting {
+    /// Locks accounts for an operation that posts no transfer of its own.
+    public func lock(accounts: [String]) throws { try lock(accounts: accounts, posting: false) }
+}
+
+/// The end of the hash chain.
+public struct ChainLink: Sendable, Equatable {
+    public var seq: Int64
+    public var hash: String
+    public init(seq: Int64, hash: String) { self.seq = seq; self.hash = hash }
+}
+
+/// When a transfer gets its place in the hash chain.
+public enum Chaining: Sendable {
+    /// In the transaction that posts it: right for a store whose writers are serialised anyway
+    /// (SQLite), where it costs nothing. Ids and places are then the same numbers.
+    case inline
+    /// Right after its transaction commits, by `Chain.seal`, in commit order: for a store whose
+    /// writers run at once (PostgreSQL), so transfers between different accounts never wait on
+    /// one another, and only the short sealing step is serialised, for many transfers at a time.
+    case afterCommit
+}
+
+/// What sealing reads and writes, inside a transaction that the store has made the only sealer.
+public protocol ChainSealing {
+    func chainHead() throws -> ChainLink?
+    /// Committed transfers that have no place in the chain yet, lowest id first.
+    func unsealedTransfers(limit: Int) throws -> [Transfer]
+    /// Records a transfer's place, previous hash and hash, and moves the chain's head to it.
+    func seal(_ transfer: Transfer) throws
+}
+
 /// Everything `verify` needs to read, in bulk.
 public protocol LedgerAuditing {
-    /// Calls `body` for every transfer in id order; stops early when it returns false.
+    /// Calls `body` for every sealed transfer in chain order, then every unsealed one in id order;
+    /// stops early when it returns false.
     func forEachTransfer(_ body: (Transfer) throws -> Bool) throws
     func allAccounts() throws -> [Account]
     func allLots() throws -> [Lot]

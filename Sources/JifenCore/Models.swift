@@ -68,10 +68,16 @@ public struct Transfer: Codable, Sendable, Equatable {
     public var atMillis: Int64
     public var prevHash: String
     public var hash: String
+    /// The transfer's place in the hash chain, from 1 without gaps; 0 while it awaits its seal
+    /// (see `Chain`). On SQLite it always equals the id.
+    public var seq: Int64
+
+    /// True once the transfer has its place in the hash chain.
+    public var isSealed: Bool { seq > 0 }
 
     public init(id: Int64 = 0, kind: TransferKind, debit: String, credit: String, amount: Int64, key: String,
                 reference: String = "", actor: String, memo: String = "", reverses: Int64? = nil, hold: Int64? = nil,
-                atMillis: Int64, prevHash: String = "", hash: String = "") {
+                atMillis: Int64, prevHash: String = "", hash: String = "", seq: Int64 = 0) {
         self.id = id
         self.kind = kind
         self.debit = debit
@@ -86,6 +92,7 @@ public struct Transfer: Codable, Sendable, Equatable {
         self.atMillis = atMillis
         self.prevHash = prevHash
         self.hash = hash
+        self.seq = seq
     }
 
     public var at: Date { Date(timeIntervalSince1970: Double(atMillis) / 1000) }

@@ -6,27 +6,29 @@ import PostgresNIO
 /// Plain queries only: what they mean is decided in `JifenCore.Ledger`, as for SQLite.
 ///
 /// Concurrency, the PostgreSQL way (READ COMMITTED): `lock(accounts:)` takes the row locks of
-/// the accounts an operation touches, sorted, before the core reads their balances; in a write
-/// transaction `lastTransfer()` locks the single `chain_head` row, last, just before the
-/// transfer is inserted, so the hash chain is serialised while the lock is held only to commit.
-/// Each statement reads the latest committed rows, so what is read after a lock is current.
-struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing {
+/// the accounts an operation touches, sorted, before the core reads their balances. Each
+/// statement reads the latest committed rows, so what is read after a lock is current.
+/// Transfers are chained after commit (`Chaining.afterCommit`): nothing global is locked while
+/// a transfer is written, and `PostgresStore` seals them right after the commit.
+struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
     let session: PostgresSession
     let writing: Bool
 
     // MARK: Reading
 
     func account(_ id: String) throws -> Account? {
-        try session.rows("SELECT id, kind, community, balance FROM account WHERE id = $1", [id]).first.map(Self.account)
+        if let locked = session.locked.accounts[id] { return locked }
+        return try session.rows("SELECT id, kind, community, balance FROM account WHERE id = $1", [id]).first.map(Self.account)
     }
 
     func heldAmount(account: String, nowMillis: Int64) throws -> Int64 {
-        try session.scalar(Int64.self, """
+        if let held = session.locked.held(account, nowMillis: nowMillis) { return held }
+        return try session.scalar(Int64.self, """
             SELECT COALESCE(SUM(amount), 0)::BIGINT FROM hold WHERE debit = $1 AND status = 'pending' AND expires_at > $2
             """, [account, nowMillis]) ?? 0
     }
 
-    static let transferColumns = "id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prev_hash, hash"
+    static let transferColumns = "id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prev_hash, hash, seq"
 
     func transfer(id: Int64) throws -> Transfer? {
         try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE id = $1", [id]).first.map(Self.transfer)
@@ -45,29 +47,43 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing {
         return try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE reverses = $1 ORDER BY id", [id]).map(Self.transfer)
     }
 
-    func lastTransfer() throws -> (id: Int64, hash: String)? {
-        if writing {
-            let row = try session.rows("SELECT last_id, last_hash FROM chain_head FOR UPDATE").first
-            guard let (id, hash) = try row?.decode((Int64, String).self), id > 0 else { return nil }
-            return (id, hash)
-        }
-        return try session.rows("SELECT id, hash FROM transfer ORDER BY id DESC LIMIT 1").first?.decode((Int64, String).self)
+    func chainHead() throws -> ChainLink? {
+        let row = try session.rows("SELECT last_seq, last_hash FROM chain_head").first
+        guard let (seq, hash) = try row?.decode((Int64, String).self), seq > 0 else { return nil }
+        return ChainLink(seq: seq, hash: hash)
+    }
+
+    func unsealedTransfers(limit: Int) throws -> [Transfer] {
+        try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE seq IS NULL ORDER BY id LIMIT $1", [limit]).map(Self.transfer)
+    }
+
+    func seal(_ t: Transfer) throws {
+        session.batch("UPDATE transfer SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4 AND seq IS NULL",
+                      [t.seq, t.prevHash, t.hash, t.id], row: "transfer:\(t.id)")
+        session.batch("UPDATE chain_head SET last_seq = $1, last_hash = $2", [t.seq, t.hash], replaces: "chain_head")
     }
 
     func openLots(account: String, limit: Int) throws -> [Lot] {
-        try session.rows("""
+        if let lots = session.locked.openLots(account, limit: limit) { return lots }
+        return try session.rows("""
             SELECT id, account, expires_on, remaining FROM lot
             WHERE account = $1 AND remaining > 0 ORDER BY expires_on, id LIMIT $2
             """, [account, limit]).map(Self.lot)
     }
 
     func lot(account: String, expiresOn: String) throws -> Lot? {
-        try session.rows("SELECT id, account, expires_on, remaining FROM lot WHERE account = $1 AND expires_on = $2",
-                         [account, expiresOn]).first.map(Self.lot)
+        if let lot = session.locked.lot(account, expiresOn: expiresOn) { return lot }
+        let lot = try session.rows("SELECT id, account, expires_on, remaining FROM lot WHERE account = $1 AND expires_on = $2",
+                                   [account, expiresOn]).first.map(Self.lot)
+        if let lot { session.locked.remember(lot) }
+        return lot
     }
 
     func lot(id: Int64) throws -> Lot? {
-        try session.rows("SELECT id, account, expires_on, remaining FROM lot WHERE id = $1", [id]).first.map(Self.lot)
+        if let lot = session.locked.lot(id: id) { return lot }
+        let lot = try session.rows("SELECT id, account, expires_on, remaining FROM lot WHERE id = $1", [id]).first.map(Self.lot)
+        if let lot { session.locked.remember(lot) }
+        return lot
     }
 
     func lotEntries(transfer: Int64) throws -> [LotEntry] {
@@ -113,10 +129,44 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing {
 
     // MARK: Writing
 
-    func lock(accounts ids: [String]) throws {
+    func lock(accounts ids: [String], posting: Bool) throws {
         // Rows are locked in the order the sort emits them: every transaction takes them in the
-        // same order, so two transfers between the same accounts cannot deadlock.
-        session.send("SELECT id FROM account WHERE id = ANY($1) ORDER BY id COLLATE \"C\" FOR UPDATE", [ids])
+        // same order, so two transfers between the same accounts cannot deadlock. A locked row
+        // cannot change under us, so it is kept and answers `account(_:)` without another query.
+        // The rows, their pending holds and open lots are read by a second statement, whose
+        // snapshot is taken once the locks are held (the first statement's snapshot predates any
+        // wait for them); the two are sent together and answered in one wake-up.
+        session.send("SELECT 1 FROM account WHERE id = ANY($1) ORDER BY id COLLATE \"C\" FOR UPDATE", [ids])
+        let rows = try session.rows("""
+            SELECT a.id, a.kind, a.community, a.balance,
+                ARRAY(SELECT h.id FROM hold h WHERE h.debit = a.id AND h.status = 'pending' ORDER BY h.id),
+                ARRAY(SELECT h.amount FROM hold h WHERE h.debit = a.id AND h.status = 'pending' ORDER BY h.id),
+                ARRAY(SELECT h.expires_at FROM hold h WHERE h.debit = a.id AND h.status = 'pending' ORDER BY h.id),
+                ARRAY(SELECT l.id FROM lot l WHERE l.account = a.id AND l.remaining > 0 ORDER BY l.expires_on, l.id),
+                ARRAY(SELECT l.expires_on FROM lot l WHERE l.account = a.id AND l.remaining > 0 ORDER BY l.expires_on, l.id),
+                ARRAY(SELECT l.remaining FROM lot l WHERE l.account = a.id AND l.remaining > 0 ORDER BY l.expires_on, l.id),
+                CASE WHEN $2 AND a.id = $1[1] THEN nextval('transfer_id_seq') END
+            FROM account a WHERE a.id = ANY($1)
+            """, [ids, posting])
+        for row in rows {
+            let (id, kind, community, balance, holdIDs, holdAmounts, holdExpiries, lotIDs, lotDays, lotRemaining, reserved) =
+                try row.decode((String, String, String, Int64, [Int64], [Int64], [Int64], [Int64], [String], [Int64], Int64?).self)
+            if let reserved { session.reservedTransferID = reserved }
+            let account = Account(id: id, kind: AccountKind(rawValue: kind) ?? .volunteer, community: community, balance: balance)
+            let holds = holdIDs.indices.map { LockedRows.PendingHold(id: holdIDs[$0], amount: holdAmounts[$0], expiresAt: holdExpiries[$0]) }
+            let lots = lotIDs.indices.map { Lot(id: lotIDs[$0], account: id, expiresOn: lotDays[$0], remaining: lotRemaining[$0]) }
+            session.locked.locked(account, holds: holds, openLots: lots)
+        }
+    }
+
+    var chaining: Chaining { .afterCommit }
+
+    func newTransferID() throws -> Int64 {
+        if let id = session.reservedTransferID {
+            session.reservedTransferID = nil
+            return id
+        }
+        return try session.scalar(Int64.self, "SELECT nextval('transfer_id_seq')") ?? 0
     }
 
     func createAccount(_ account: Account) throws {
@@ -125,59 +175,79 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing {
     }
 
     func insert(transfer t: Transfer) throws -> Int64 {
-        // One statement: the transfer and the chain head move together.
-        session.send("""
-            WITH t AS (
-                INSERT INTO transfer (\(Self.transferColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-                RETURNING id, hash)
-            UPDATE chain_head SET last_id = t.id, last_hash = t.hash FROM t
+        session.batch("""
+            INSERT INTO transfer (\(Self.transferColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
             """, [t.id, t.kind.rawValue, t.debit, t.credit, t.amount, t.key, t.reference, t.actor, t.memo, t.reverses,
-                  t.hold, t.atMillis, t.prevHash, t.hash])
+                  t.hold, t.atMillis, t.prevHash, t.hash, t.isSealed ? t.seq : nil])
+        session.postedTransfer = max(session.postedTransfer ?? 0, t.id)
         return t.id
     }
 
     func addToBalance(account: String, delta: Int64) throws {
-        session.send("UPDATE account SET balance = balance + $1 WHERE id = $2", [delta, account])
+        session.batch("UPDATE account SET balance = balance + $1 WHERE id = $2", [delta, account], row: "account:\(account)")
+        session.locked.addToBalance(account, delta)
     }
 
     func insert(lot: Lot) throws -> Int64 {
-        try session.scalar(Int64.self, "INSERT INTO lot (account, expires_on, remaining) VALUES ($1, $2, $3) RETURNING id",
-                           [lot.account, lot.expiresOn, lot.remaining]) ?? 0
+        let id = try session.scalar(Int64.self, "INSERT INTO lot (account, expires_on, remaining) VALUES ($1, $2, $3) RETURNING id",
+                                    [lot.account, lot.expiresOn, lot.remaining]) ?? 0
+        var stored = lot
+        stored.id = id
+        session.locked.remember(stored)
+        return id
     }
 
     func addToLot(id: Int64, delta: Int64) throws {
-        session.send("UPDATE lot SET remaining = remaining + $1 WHERE id = $2", [delta, id])
+        session.batch("UPDATE lot SET remaining = remaining + $1 WHERE id = $2", [delta, id], row: "lot:\(id)")
+        session.locked.addToLot(id: id, delta)
     }
 
     func insert(lotEntry e: LotEntry) throws {
-        session.send("INSERT INTO lot_entry (lot, account, transfer, delta, expires_on) VALUES ($1, $2, $3, $4, $5)",
+        session.batch("INSERT INTO lot_entry (lot, account, transfer, delta, expires_on) VALUES ($1, $2, $3, $4, $5)",
                             [e.lot, e.account, e.transfer, e.delta, e.expiresOn])
     }
 
     func insert(hold h: Hold) throws -> Int64 {
-        try session.scalar(Int64.self, """
+        let id = try session.scalar(Int64.self, """
             INSERT INTO hold (kind, debit, credit, amount, key, reference, actor, memo, status, created_at, expires_at, transfer)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id
             """, [h.kind.rawValue, h.debit, h.credit, h.amount, h.key, h.reference, h.actor, h.memo, h.status.rawValue,
                   h.createdAtMillis, h.expiresAtMillis, h.transfer]) ?? 0
+        var stored = h
+        stored.id = id
+        session.locked.holdAdded(stored)
+        return id
     }
 
     func resolve(hold id: Int64, to status: HoldStatus, transfer: Int64?) throws -> Bool {
-        try session.execute("UPDATE hold SET status = $1, transfer = $2 WHERE id = $3 AND status = 'pending'",
-                            [status.rawValue, transfer, id]) == 1
+        let changed = try session.execute("UPDATE hold SET status = $1, transfer = $2 WHERE id = $3 AND status = 'pending'",
+                                          [status.rawValue, transfer, id]) == 1
+        if changed { session.locked.holdResolved(id) }
+        return changed
     }
 
     func insert(event: OutboxEvent) throws {
-        session.send("INSERT INTO event (type, payload, created_at) VALUES ($1, $2, $3)", [event.type, event.payload, event.atMillis])
+        session.batch("INSERT INTO event (type, payload, created_at) VALUES ($1, $2, $3)", [event.type, event.payload, event.atMillis])
     }
 
     // MARK: Auditing
 
     func forEachTransfer(_ body: (Transfer) throws -> Bool) throws {
-        // Pages by id, so verify's memory does not grow with the ledger.
+        // Pages, so verify's memory does not grow with the ledger: the chain by place, then the
+        // transfers still awaiting their seal by id.
         var after: Int64 = 0
         while true {
-            let page = try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE id > $1 ORDER BY id LIMIT 5000", [after])
+            let page = try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE seq > $1 ORDER BY seq LIMIT 5000", [after])
+            for row in page {
+                let transfer = try Self.transfer(row)
+                if try !body(transfer) { return }
+                after = transfer.seq
+            }
+            if page.count < 5000 { break }
+        }
+        after = 0
+        while true {
+            let page = try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE seq IS NULL AND id > $1 ORDER BY id LIMIT 5000", [after])
             for row in page {
                 let transfer = try Self.transfer(row)
                 if try !body(transfer) { return }
@@ -217,11 +287,11 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing {
     }
 
     static func transfer(_ row: PostgresRow) throws -> Transfer {
-        let (id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prevHash, hash) =
-            try row.decode((Int64, String, String, String, Int64, String, String, String, String, Int64?, Int64?, Int64, String, String).self)
+        let (id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prevHash, hash, seq) =
+            try row.decode((Int64, String, String, String, Int64, String, String, String, String, Int64?, Int64?, Int64, String, String, Int64?).self)
         return Transfer(id: id, kind: TransferKind(rawValue: kind) ?? .adjust, debit: debit, credit: credit, amount: amount, key: key,
                         reference: reference, actor: actor, memo: memo, reverses: reverses, hold: hold, atMillis: at,
-                        prevHash: prevHash, hash: hash)
+                        prevHash: prevHash, hash: hash, seq: seq ?? 0)
     }
 
     static func lot(_ row: PostgresRow) throws -> Lot {

@@ -363,5 +363,35 @@ enum PostgresSchema {
             """,
             "CREATE INDEX transfer_at ON transfer(at)",
         ]),
+        // The hash chain moves out of the write transaction (see JifenCore.Chain): a transfer is
+        // committed with a new id from a sequence and no place in the chain; right after, one
+        // sealer at a time (advisory lock) gives every committed transfer its place `seq`, its
+        // previous hash and its hash. Writers of different accounts then never wait on one row.
+        // Existing transfers were chained in id order, so their place is their id.
+        Migration(name: "v4-chain-after-commit", statements: [
+            "ALTER TABLE transfer ADD COLUMN seq BIGINT",
+            "DROP TRIGGER transfer_immutable ON transfer",
+            "UPDATE transfer SET seq = id",
+            "CREATE UNIQUE INDEX transfer_seq ON transfer(seq)",
+            "CREATE INDEX transfer_unsealed ON transfer(id) WHERE seq IS NULL",
+            "CREATE SEQUENCE transfer_id_seq",
+            "SELECT setval('transfer_id_seq', COALESCE((SELECT max(id) FROM transfer), 0) + 1, false)",
+            "ALTER TABLE chain_head RENAME COLUMN last_id TO last_seq",
+            // A transfer may change once: from unsealed to sealed, its content untouched.
+            """
+            CREATE FUNCTION jifen_transfer_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'UPDATE' AND OLD.seq IS NULL AND NEW.seq IS NOT NULL
+                   AND (to_jsonb(NEW) - 'seq' - 'prev_hash' - 'hash') = (to_jsonb(OLD) - 'seq' - 'prev_hash' - 'hash') THEN
+                    RETURN NEW;
+                END IF;
+                RAISE EXCEPTION 'transfer rows are immutable once sealed: correct with jifen reverse';
+            END $$
+            """,
+            "CREATE TRIGGER transfer_immutable BEFORE UPDATE OR DELETE ON transfer FOR EACH ROW EXECUTE FUNCTION jifen_transfer_guard()",
+        ]),
     ]
+
+    /// The advisory lock key that makes one transaction at a time the chain's sealer.
+    static let sealLock: Int64 = 0x4A49_4645_4E53_4C00
 }

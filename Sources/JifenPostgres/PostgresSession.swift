@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import JifenCore
 import PostgresNIO
 
 /// A value bound to a `$n` placeholder. Integers travel as `int8`, text as `text`; a nil is an
@@ -49,6 +50,12 @@ final class PostgresSession: @unchecked Sendable {
     let logger: Logger
     /// Statements sent but not yet waited for (see `send`).
     private var pending: [EventLoopFuture<PostgresQueryResult>] = []
+    /// Set when the transaction in progress inserted a transfer, which is sealed after commit.
+    var postedTransfer: Int64?
+    /// A transfer id taken with the account locks of a posting (`lock(accounts:posting:)`).
+    var reservedTransferID: Int64?
+    /// Rows the write transaction in progress holds locked, as it has changed them.
+    let locked = LockedRows()
 
     init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -89,11 +96,92 @@ final class PostgresSession: @unchecked Sendable {
     /// the transaction before anything reads past it. This saves the calling thread a wake-up per
     /// write while the transaction holds the chain head.
     func send(_ sql: String, _ values: [any PostgresBindable] = []) {
+        sendBatch()
+        sendNow(sql, values)
+    }
+
+    private func sendNow(_ sql: String, _ values: [any PostgresBindable]) {
         pending.append(connection.query(query(sql, values), logger: logger))
+    }
+
+    /// Writes held back to go to the server as one statement (see `batch`).
+    private var batched: [(sql: String, values: [any PostgresBindable], key: String?)] = []
+    private var batchedRows: Set<String> = []
+
+    /// Holds back a write whose answer nobody reads, to send it with the writes after it as one
+    /// statement of data-modifying WITH clauses: a transfer's dozen small writes then cost the
+    /// server and this process one statement. They are sent before the next read or COMMIT.
+    /// Statements in one WITH cannot see each other's changes, so:
+    /// - Parameters:
+    ///   - row: the row an increment changes (e.g. `account:V0001`); a second write to the
+    ///     same row first sends the writes held so far.
+    ///   - replaces: a key for a write that sets absolute values: a later write with the same key
+    ///     takes its place.
+    func batch(_ sql: String, _ values: [any PostgresBindable], row: String? = nil, replaces key: String? = nil) {
+        if let key, let index = batched.firstIndex(where: { $0.key == key }) {
+            batched[index] = (sql, values, key)
+            return
+        }
+        if let row {
+            if batchedRows.contains(row) { sendBatch() }
+            batchedRows.insert(row)
+        }
+        batched.append((sql, values, key))
+    }
+
+    /// Sends the writes held back, as one statement.
+    func sendBatch() {
+        guard !batched.isEmpty else { return }
+        defer {
+            batched.removeAll(keepingCapacity: true)
+            batchedRows.removeAll(keepingCapacity: true)
+        }
+        if batched.count == 1 { return sendNow(batched[0].sql, batched[0].values) }
+        var parts: [String] = []
+        var values: [any PostgresBindable] = []
+        for (sql, binds, _) in batched {
+            parts.append(Self.renumbered(sql, by: values.count))
+            values += binds
+        }
+        let last = parts.removeLast()
+        let with = parts.enumerated().map { "w\($0.offset) AS (\($0.element))" }.joined(separator: ", ")
+        sendNow("WITH \(with) \(last)", values)
+    }
+
+    /// `sql` with each placeholder `$n` moved to `$(n + offset)`.
+    static func renumbered(_ sql: String, by offset: Int) -> String {
+        guard offset > 0 else { return sql }
+        var out = ""
+        var digits = ""
+        var inPlaceholder = false
+        func close() {
+            if inPlaceholder { out += "$\(Int(digits)! + offset)" }
+            inPlaceholder = false
+            digits = ""
+        }
+        for character in sql {
+            if inPlaceholder, character.isASCII, character.isNumber {
+                digits.append(character)
+                continue
+            }
+            if inPlaceholder, digits.isEmpty { out += "$"; inPlaceholder = false }
+            close()
+            if character == "$" { inPlaceholder = true } else { out.append(character) }
+        }
+        if inPlaceholder, digits.isEmpty { out += "$"; inPlaceholder = false }
+        close()
+        return out
+    }
+
+    /// Drops writes held back: before a rollback.
+    func discardBatch() {
+        batched.removeAll(keepingCapacity: true)
+        batchedRows.removeAll(keepingCapacity: true)
     }
 
     /// Waits for every statement sent; throws the first error.
     func drain() throws {
+        sendBatch()
         guard !pending.isEmpty else { return }
         let sent = pending
         pending.removeAll(keepingCapacity: true)
@@ -106,6 +194,7 @@ final class PostgresSession: @unchecked Sendable {
 
     /// Waits for every statement sent, ignoring their errors: before a rollback.
     func settle() {
+        discardBatch()
         _ = try? drain()
     }
 

@@ -86,7 +86,64 @@ public struct PostgresStore: LedgerStore {
     // MARK: LedgerStore
 
     public func write<T>(_ body: (any LedgerWriting) throws -> T) throws -> T {
-        try transaction(readOnly: false) { try body(PostgresLedgerTransaction(session: $0, writing: true)) }
+        var posted: Int64?
+        let result = try transaction(readOnly: false) { session in
+            session.postedTransfer = nil
+            let result = try body(PostgresLedgerTransaction(session: session, writing: true))
+            posted = session.postedTransfer
+            return result
+        }
+        if let posted {
+            // The transfer is committed: a failure to seal it now must not report the write as
+            // failed. It then waits for the next write's seal, or `jifen verify`'s.
+            _ = try? seal(through: posted)
+        }
+        return result
+    }
+
+    /// Returns once transfer `id` (committed) is sealed: by this caller when no one else is
+    /// sealing, else by the sealer at work, whose next turn finds it. Writers thus never queue
+    /// behind one another for the chain; one of them seals for all.
+    func seal(through id: Int64) throws {
+        var pause: UInt32 = 200
+        while true {
+            let done: Bool = try session { session in
+                // One query outside a transaction: sealed already, or this caller may seal.
+                let row = try session.rows("""
+                    SELECT seq IS NOT NULL, seq IS NULL AND pg_try_advisory_lock($2) FROM transfer WHERE id = $1
+                    """, [id, PostgresSchema.sealLock]).first
+                guard let (sealed, sealer) = try row?.decode((Bool, Bool).self) else { return true }
+                if sealed { return true }
+                guard sealer else { return false }
+                defer { _ = try? session.execute("SELECT pg_advisory_unlock($1)", [PostgresSchema.sealLock]) }
+                session.send("BEGIN")
+                do {
+                    try Chain.seal(in: PostgresLedgerTransaction(session: session, writing: true))
+                    try session.execute("COMMIT")
+                } catch {
+                    session.settle()
+                    _ = try? session.execute("ROLLBACK")
+                    throw error
+                }
+                return true
+            }
+            if done { return }
+            usleep(pause)
+            pause = min(pause * 2, 20_000)
+        }
+    }
+
+    /// Gives every committed transfer that awaits it a place in the hash chain (`JifenCore.Chain`),
+    /// as the only sealer: an advisory lock makes concurrent sealers take turns, and a turn finds
+    /// and seals everything committed before it, so under load one turn seals many transfers.
+    /// - Returns: how many transfers were sealed.
+    @discardableResult
+    public func sealPending() throws -> Int {
+        try transaction(readOnly: false) { session in
+            // Waits for a sealer at work (session lock, see `seal(through:)`), then is the sealer.
+            session.send("SELECT pg_advisory_xact_lock($1)", [PostgresSchema.sealLock])
+            return try Chain.seal(in: PostgresLedgerTransaction(session: session, writing: true))
+        }
     }
 
     public func read<T>(_ body: (any LedgerReading & LedgerAuditing) throws -> T) throws -> T {
@@ -104,7 +161,10 @@ public struct PostgresStore: LedgerStore {
             attempt += 1
             do {
                 return try session { session in
-                    try session.execute(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
+                    // Sent without waiting: the body's first query carries its error, if any.
+                    session.locked.reset()
+                    session.reservedTransferID = nil
+                    session.send(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
                     do {
                         let result = try body(session)
                         try session.execute("COMMIT")

@@ -45,8 +45,8 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
         try all("SELECT \(Self.transferColumns) FROM transfer WHERE reverses = ? ORDER BY id", [id]).map(Self.transfer)
     }
 
-    func lastTransfer() throws -> (id: Int64, hash: String)? {
-        try one("SELECT id, hash FROM transfer ORDER BY id DESC LIMIT 1").map { ($0[0], $0[1]) }
+    func chainHead() throws -> ChainLink? {
+        try one("SELECT id, hash FROM transfer ORDER BY id DESC LIMIT 1").map { ChainLink(seq: $0[0], hash: $0[1]) }
     }
 
     func openLots(account: String, limit: Int) throws -> [Lot] {
@@ -103,7 +103,12 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
     // MARK: Writing
 
     /// Nothing to lock: every write transaction is `BEGIN IMMEDIATE`, so it runs alone.
-    func lock(accounts: [String]) throws {}
+    func lock(accounts: [String], posting: Bool) throws {}
+
+    /// SQLite serialises writers, so each transfer is chained as it is posted: id and place are one number.
+    var chaining: Chaining { .inline }
+
+    func newTransferID() throws -> Int64 { (try chainHead()?.seq ?? 0) + 1 }
 
     func createAccount(_ account: Account) throws {
         try run("INSERT INTO account (id, kind, community, balance) VALUES (?, ?, ?, ?)",
@@ -193,7 +198,7 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
     static func transfer(_ row: Row) -> Transfer {
         Transfer(id: row[0], kind: TransferKind(rawValue: row[1]) ?? .adjust, debit: row[2], credit: row[3],
                  amount: row[4], key: row[5], reference: row[6], actor: row[7], memo: row[8],
-                 reverses: row[9], hold: row[10], atMillis: row[11], prevHash: row[12], hash: row[13])
+                 reverses: row[9], hold: row[10], atMillis: row[11], prevHash: row[12], hash: row[13], seq: row[0])
     }
 
     static func lot(_ row: Row) -> Lot {

@@ -31,7 +31,15 @@ try store.write { tx in
     }
 }
 
+/// CPU seconds this process has used (user + system), to show the client's share of the work.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 let ledger = Ledger(store: store)
+let cpuBefore = cpuSeconds()
 let done = Atomic<Int>(0)
 let failures = Mutex<[String]>([])
 let deadline = Date().addingTimeInterval(seconds)
@@ -59,6 +67,7 @@ for client in 0..<clients {
 }
 group.wait()
 let elapsed = Date().timeIntervalSince(start)
+let cpu = cpuSeconds() - cpuBefore
 let errors = failures.withLock { $0 }
 if !errors.isEmpty {
     FileHandle.standardError.write(Data("\(errors.count) transfers failed, e.g. \(errors[0])\n".utf8))
@@ -71,4 +80,5 @@ guard report.ok else {
 }
 let count = done.load(ordering: .relaxed)
 print("transfers=\(count) seconds=\(String(format: "%.1f", elapsed)) verified=\(report.transfers)")
+print("client_cpu_ms_per_transfer=\(String(format: "%.2f", cpu * 1000 / Double(max(count, 1))))")
 print("transfers_per_second=\(String(format: "%.0f", Double(count) / elapsed))")

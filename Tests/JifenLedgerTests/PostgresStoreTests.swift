@@ -150,3 +150,53 @@ import Testing
         #expect(refusal { try PostgresTarget(url: "postgres://u@x/db?sslmode=sometimes") }?.code == "bad-postgres-url")
     }
 }
+
+/// The hash chain on PostgreSQL is given after commit (`Chaining.afterCommit`): what that
+/// changes, and what it must not.
+@Suite struct PostgresChainTests {
+    @Test func aTransferLeftUnsealedIsCountedThenSealedInCommitOrder() throws {
+        let f = try Fixture.make(.postgres)
+        _ = try f.grant(f.volunteers[0], 10)
+        // A crash between commit and seal leaves transfers unsealed: make two the same way.
+        let store = try #require(f.store as? PostgresStore)
+        try store.execute(unsafeSQL: "INSERT INTO transfer (id, kind, debit, credit, amount, key, actor, at, prev_hash, hash) SELECT nextval('transfer_id_seq'), 'grant', 'C01.issuance', 'V0002', 5, 'crashed-1', 'admin', 1, '', ''")
+        try store.execute(unsafeSQL: "UPDATE account SET balance = balance + 5 WHERE id = 'V0002'")
+        try store.execute(unsafeSQL: "UPDATE account SET balance = balance - 5 WHERE id = 'C01.issuance'")
+        var report = try f.verify()
+        #expect(report.unsealed == 1)
+        // Balances are still proven from every transfer, sealed or not (lots aside: the raw insert made none).
+        #expect(!report.faults.contains { $0.check == "balance" || $0.check == "zero-sum" }, "\(report.faults.map { $0.message(.en) })")
+        #expect(try store.sealPending() == 1)
+        report = try f.verify()
+        #expect(report.unsealed == 0)
+        let sealed = try #require(try f.store.read { try $0.transfer(key: "crashed-1") })
+        #expect(sealed.seq == 2 && sealed.hash == TransferHash.compute(sealed))
+        #expect(!report.faults.contains { ["chain-link", "content-hash", "sequence"].contains($0.check) })
+        // Nothing is left to seal a second time.
+        #expect(try store.sealPending() == 0)
+    }
+
+    @Test func aSealedTransferCannotBeChangedOrSealedAgain() throws {
+        let f = try Fixture.make(.postgres)
+        _ = try f.grant(f.volunteers[0], 10)
+        let store = try #require(f.store as? PostgresStore)
+        #expect(throws: JifenError.self) { try store.execute(unsafeSQL: "UPDATE transfer SET amount = 11 WHERE seq = 1") }
+        #expect(throws: JifenError.self) { try store.execute(unsafeSQL: "UPDATE transfer SET seq = 7, hash = 'x' WHERE seq = 1") }
+        #expect(throws: JifenError.self) { try store.execute(unsafeSQL: "DELETE FROM transfer WHERE seq = 1") }
+        // Unsealed, only the seal may be written: not the content.
+        try store.execute(unsafeSQL: "INSERT INTO transfer (id, kind, debit, credit, amount, key, actor, at, prev_hash, hash) SELECT nextval('transfer_id_seq'), 'grant', 'C01.issuance', 'V0002', 5, 'raw', 'admin', 1, '', ''")
+        #expect(throws: JifenError.self) { try store.execute(unsafeSQL: "UPDATE transfer SET amount = 6, seq = 2 WHERE key = 'raw'") }
+        #expect(try f.verify().faults.allSatisfy { $0.check != "chain-link" })
+    }
+
+    @Test func tamperingWithASealedTransferIsFound() throws {
+        let f = try Fixture.make(.postgres)
+        for v in f.volunteers { _ = try f.grant(v, 10) }
+        let store = try #require(f.store as? PostgresStore)
+        // An operator who disables the guard and edits a row is caught by verify.
+        try store.execute(unsafeSQL: "ALTER TABLE transfer DISABLE TRIGGER transfer_immutable")
+        try store.execute(unsafeSQL: "UPDATE transfer SET memo = 'edited' WHERE seq = 2")
+        let report = try f.verify()
+        #expect(report.faults.contains { $0.check == "content-hash" })
+    }
+}

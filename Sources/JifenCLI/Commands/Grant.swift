@@ -28,8 +28,11 @@ struct TransferJSON: Encodable {
 
 /// Prints the result of a write: the transfer, and whether it was already there.
 func report(_ posted: Posted, _ context: Context, balanceOf account: String, db: any LedgerDatabase) throws {
-    if context.options.json { return context.printJSON(TransferJSON(posted.transfer, replayed: posted.replayed)) }
-    let t = posted.transfer
+    var t = posted.transfer
+    if !t.isSealed, let sealed = try db.read({ try $0.transfer(id: t.id) }) {
+        t = sealed  // PostgreSQL seals right after the commit: show the transfer with its hash.
+    }
+    if context.options.json { return context.printJSON(TransferJSON(t, replayed: posted.replayed)) }
     let balance = try db.balance(account, nowMillis: context.now().millis)
     let again = posted.replayed ? context.t("（此前已完成，本次未重复记账）", " (already done earlier; nothing new was written)") : ""
     context.print(context.t("完成：转账 #\(t.id) \(t.debit) → \(t.credit) \(t.amount) 积分。\(account) 余额 \(balance.balance)。\(again)",

@@ -37,16 +37,25 @@ extension Jifen {
         @OptionGroup var global: GlobalOptions
 
         func execute(_ context: Context) throws {
-            let report = try Verifier.verify(try context.openLedgerDatabase(), nowMillis: context.now().millis)
+            let db = try context.openLedgerDatabase()
+            // On PostgreSQL a transfer is chained right after its commit; seal any that a crash
+            // left waiting, so verify checks the whole chain.
+            _ = try db.sealPending()
+            let report = try Verifier.verify(db, nowMillis: context.now().millis)
             if context.options.json {
-                struct Out: Encodable { var ok: Bool; var transfers: Int; var accounts: Int; var lots: Int; var faults: [VerifyFault] }
-                context.printJSON(Out(ok: report.ok, transfers: report.transfers, accounts: report.accounts, lots: report.lots, faults: report.faults))
+                struct Out: Encodable { var ok: Bool; var transfers: Int; var accounts: Int; var lots: Int; var unsealed: Int; var faults: [VerifyFault] }
+                context.printJSON(Out(ok: report.ok, transfers: report.transfers, accounts: report.accounts, lots: report.lots,
+                                      unsealed: report.unsealed, faults: report.faults))
             } else if report.ok {
                 context.print(context.t("账本无误：\(report.transfers) 笔转账、\(report.accounts) 个账户、\(report.lots) 个积分批次全部核对一致，余额总和为零。",
                                         "Ledger verified: \(report.transfers) transfers, \(report.accounts) accounts, \(report.lots) lots all agree; balances sum to zero."))
             } else {
                 context.print(context.t("发现 \(report.faults.count) 处问题：", "Found \(report.faults.count) faults:"))
                 for fault in report.faults { context.print("  - " + fault.message(context.language)) }
+            }
+            if report.unsealed > 0 {
+                context.print(context.t("另有 \(report.unsealed) 笔刚提交的转账正在封入哈希链，已计入余额核对。",
+                                        "\(report.unsealed) transfers committed a moment ago are still being sealed into the hash chain; their balances were checked."))
             }
             if !report.ok { throw ExitCode(ExitStatus.verifyFailed) }
         }
