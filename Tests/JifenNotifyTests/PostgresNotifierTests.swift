@@ -178,6 +178,8 @@ import Testing
         #expect(received.withLock { $0.count } == 3)
         #expect(received.withLock { $0.last?.bodyText.contains(#""points":5"#) } == true)
 
+        #expect(try jifen(["webhook", "test", "1"]).contains("answered HTTP 204"))
+        #expect(received.withLock { $0.count } == 4 && received.withLock { $0.last?.bodyText.contains("ping") } == true)
         #expect(try jifen(["webhook", "rotate-secret", "1", "--overlap-hours", "2"]).contains("whsec_"))
         #expect(try jifen(["webhook", "replay", "--dead"]).contains("Queued 0"))
         #expect(try jifen(["webhook", "remove", "1"]).contains("Removed webhook #1"))
