@@ -74,7 +74,10 @@ let package = Package(
         .testTarget(name: "JifenEndToEndTests", dependencies: ["jifen", "JifenCore", "JifenSQLite"]),
         .testTarget(
             name: "JifenNotifyTests",
-            dependencies: ["jifen", "JifenCore", "JifenSQLite", "JifenNotify", "JifenLoopback", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "jifen", "JifenCore", "JifenSQLite", "JifenPostgres", "JifenNotify", "JifenLoopback",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

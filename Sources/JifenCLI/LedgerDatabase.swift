@@ -37,9 +37,14 @@ extension Context {
         usesPostgres ? try PostgresStore.open(url: dbPath) : try openDatabase()
     }
 
+    /// The database of `webhook …` and `notify`, SQLite or PostgreSQL as `--db` says.
+    func openWebhookDatabase() throws -> any WebhookDatabase {
+        usesPostgres ? try PostgresStore.open(url: dbPath) : try openDatabase()
+    }
+
     /// The refusal of a command that has no PostgreSQL side yet.
     func sqliteOnly() -> JifenError {
-        .usage("sqlite-only", zh: "这个命令目前只支持 SQLite 数据库；PostgreSQL 上可用：init、grant、transfer、reverse、balance、statement、expire、verify、volunteer、merchant。",
-               en: "This command works only on a SQLite database for now; on PostgreSQL use init, grant, transfer, reverse, balance, statement, expire, verify, volunteer, merchant.")
+        .usage("sqlite-only", zh: "这个命令目前只支持 SQLite 数据库；PostgreSQL 上可用：init、grant、transfer、reverse、balance、statement、expire、verify、volunteer、merchant、webhook、notify。",
+               en: "This command works only on a SQLite database for now; on PostgreSQL use init, grant, transfer, reverse, balance, statement, expire, verify, volunteer, merchant, webhook, notify.")
     }
 }

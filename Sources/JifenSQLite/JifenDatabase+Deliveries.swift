@@ -2,24 +2,8 @@ import Foundation
 import GRDB
 import JifenCore
 
-/// A delivery as `webhook deliveries` lists it.
-public struct DeliveryView: Sendable, Codable, Equatable {
-    public var id: Int64
-    public var webhookID: String
-    public var event: Int64
-    public var eventType: String
-    public var endpoint: Int64
-    public var status: DeliveryStatus
-    public var attempts: Int
-    public var lastStatusCode: Int?
-    public var lastError: String
-    public var lastAttemptAtMillis: Int64?
-    public var nextAttemptAtMillis: Int64
-    public var deliveredAtMillis: Int64?
-}
-
 /// The delivery queue: filled by the `webhook_fanout` trigger, drained by `jifen notify`.
-extension JifenDatabase: WebhookDeliveryStore {
+extension JifenDatabase: WebhookDatabase {
     /// Condition of a delivery that may be claimed now (parameters: now, now, now).
     static let claimable = """
         d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until <= ?)
@@ -46,21 +30,25 @@ extension JifenDatabase: WebhookDeliveryStore {
                 WHERE \(Self.claimable) ORDER BY d.next_attempt_at, d.id LIMIT ?
                 """), arguments: [nowMillis, nowMillis, nowMillis, limit])
             var endpoints: [Int64: WebhookEndpoint] = [:]
-            var limited: Set<Int64> = []
-            var claimed: [ClaimedDelivery] = []
+            var due: [(delivery: Int64, endpoint: WebhookEndpoint)] = []
+            var byID: [Int64: Row] = [:]
             for row in rows {
                 let endpointID: Int64 = row["endpoint"]
                 if endpoints[endpointID] == nil { endpoints[endpointID] = try Self.endpoint(db, endpointID) }
                 guard let endpoint = endpoints[endpointID] else { continue }
-                if endpoint.ratePerMinute > 0 {
-                    // One message per slot of 60/rate seconds: never more than `rate` in any minute,
-                    // whichever notifier process sends it, because the slot is taken in this transaction.
-                    if limited.contains(endpointID) { continue }
-                    limited.insert(endpointID)
-                    let spacing = (60_000 + Int64(endpoint.ratePerMinute) - 1) / Int64(endpoint.ratePerMinute)
-                    try db.execute(sql: "UPDATE webhook_endpoint SET next_send_at = ? WHERE id = ?", arguments: [nowMillis + spacing, endpointID])
-                }
                 let id: Int64 = row["id"]
+                due.append((id, endpoint))
+                byID[id] = row
+            }
+            // The write transaction holds SQLite's only write lock: every free slot is this claim's,
+            // whichever notifier process makes it, and the slot moves in this transaction.
+            let admitted = WebhookRules.admit(due, slotFree: { _ in true }, nowMillis: nowMillis)
+            for (endpointID, next) in admitted.nextSlots {
+                try db.execute(sql: "UPDATE webhook_endpoint SET next_send_at = ? WHERE id = ?", arguments: [next, endpointID])
+            }
+            var claimed: [ClaimedDelivery] = []
+            for id in admitted.deliveries {
+                guard let row = byID[id], let endpoint = endpoints[row["endpoint"] as Int64] else { continue }
                 try db.cachedStatement(sql: "UPDATE webhook_delivery SET lease_owner = ?, lease_until = ? WHERE id = ?")
                     .execute(arguments: [owner, nowMillis + leaseMillis, id])
                 let event = StoredEvent(id: row["event_id"], type: row["type"], payload: row["payload"], createdAtMillis: row["created_at"])
@@ -74,15 +62,7 @@ extension JifenDatabase: WebhookDeliveryStore {
     /// Records one attempt. The delivery's state changes only under the lease it was sent with:
     /// a notifier whose lease was taken over after it expired cannot overwrite the newer claim.
     static func record(_ r: AttemptRecord, owner: String, _ db: Database) throws {
-        let outcome: String
-        var status = DeliveryStatus.pending
-        var next: Int64? = nil
-        switch r.decision {
-        case .delivered: outcome = "delivered"; status = .delivered
-        case .retry(let at): outcome = "retry"; next = at
-        case .dead: outcome = "dead"; status = .dead
-        case .disableEndpoint(let at): outcome = "endpoint-disabled"; next = at
-        }
+        let (status, next, outcome) = r.effect
         try db.cachedStatement(sql: """
             INSERT INTO webhook_attempt (delivery, attempt, at, duration_ms, status_code, error, outcome)
             SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM webhook_delivery WHERE id = ?)
@@ -93,9 +73,9 @@ extension JifenDatabase: WebhookDeliveryStore {
             WHERE id = ? AND lease_owner = ?
             """).execute(arguments: [status.rawValue, r.attempt, next, r.statusCode, r.error, r.atMillis,
                                      status == .delivered ? r.atMillis : nil, r.deliveryID, owner])
-        if case .disableEndpoint = r.decision {
+        if r.disablesEndpoint {
             try db.execute(sql: "UPDATE webhook_endpoint SET status = 'disabled', status_reason = ? WHERE id = ? AND status = 'active'",
-                           arguments: ["410 Gone (delivery \(r.deliveryID))", r.endpointID])
+                           arguments: [WebhookRules.goneReason(delivery: r.deliveryID), r.endpointID])
         }
     }
 
@@ -103,7 +83,7 @@ extension JifenDatabase: WebhookDeliveryStore {
     /// - Parameters:
     ///   - endpoint: only this subscription's, when given.
     ///   - deadOnly: only those that ran out of attempts.
-    public func deliveries(endpoint: Int64? = nil, deadOnly: Bool = false, limit: Int = 100) throws -> [DeliveryView] {
+    public func deliveries(endpoint: Int64?, deadOnly: Bool, limit: Int) throws -> [DeliveryView] {
         try readTransaction { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
@@ -129,10 +109,9 @@ extension JifenDatabase: WebhookDeliveryStore {
     /// - Returns: the number of deliveries queued.
     public func replay(event: Int64, actor: String, nowMillis: Int64) throws -> Int {
         try writeTransaction { db in
-            try Self.requireAdmin(db, actor, Bilingual(zh: "重发事件", en: "replay an event"))
+            try Self.requireAdmin(db, actor, WebhookRules.replayAction)
             guard let type = try String.fetchOne(db, sql: "SELECT type FROM event WHERE id = ?", arguments: [event]) else {
-                throw JifenError.refused("unknown-id", zh: "找不到编号为 \(event) 的事件。用 jifen webhook deliveries 查看事件编号。",
-                                         en: "There is no event with id \(event). See event ids with jifen webhook deliveries.")
+                throw WebhookRules.unknownEvent(event)
             }
             try db.execute(sql: """
                 INSERT OR IGNORE INTO webhook_delivery (event, endpoint, webhook_id, next_attempt_at)
@@ -149,9 +128,9 @@ extension JifenDatabase: WebhookDeliveryStore {
 
     /// Queues every dead delivery (of one subscription, when given) again, attempts counted afresh.
     /// - Returns: the number of deliveries queued.
-    public func replayDead(endpoint: Int64? = nil, actor: String, nowMillis: Int64) throws -> Int {
+    public func replayDead(endpoint: Int64?, actor: String, nowMillis: Int64) throws -> Int {
         try writeTransaction { db in
-            try Self.requireAdmin(db, actor, Bilingual(zh: "重发死信", en: "replay dead deliveries"))
+            try Self.requireAdmin(db, actor, WebhookRules.replayDeadAction)
             if let endpoint { _ = try Self.endpoint(db, endpoint) }
             try db.execute(sql: """
                 UPDATE webhook_delivery SET status = 'pending', attempts = 0, next_attempt_at = ?

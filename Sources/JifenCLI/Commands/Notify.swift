@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import JifenCore
 import JifenNotify
-import JifenSQLite
 import Logging
 
 extension Jifen {
@@ -20,7 +19,7 @@ extension Jifen {
         @Flag(help: "Log every delivery, not only failures.") var verbose = false
 
         func execute(_ context: Context) throws {
-            let db = try context.openDatabase()
+            let db = try context.openWebhookDatabase()
             try db.requireAdmin(context.actor, action: Bilingual(zh: "运行推送服务", en: "run the notifier"))
             let settings = try db.webhookSettings()
             var logger = Logger(label: "jifen.notify")

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import JifenCore
 import JifenNotify
-import JifenSQLite
 
 extension Jifen {
     struct WebhookCommand: ParsableCommand {

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import JifenCore
 import JifenNotify
-import JifenSQLite
 
 struct WebhookAdd: JifenCommand {
     static let configuration = CommandConfiguration(
@@ -29,7 +28,7 @@ struct WebhookAdd: JifenCommand {
         let patterns = try WebhookEventFilter.parse(events)
         let secret = try WebhookSigning.secret(secret, for: format)
         let givenRate = try rate.map(Self.parseRate)
-        let db = try context.openDatabase()
+        let db = try context.openWebhookDatabase()
         let ratePerMinute = try givenRate ?? (format.isRobot ? db.webhookSettings().robotRatePerMinute : 0)
         let endpoint = try db.addWebhook(NewWebhook(url: checked.absoluteString, format: format, events: patterns, secret: secret,
                                                     ratePerMinute: ratePerMinute, allowPrivate: allowPrivate),

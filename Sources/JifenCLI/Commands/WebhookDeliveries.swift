@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenSQLite
 
 struct WebhookDeliveries: JifenCommand {
     static let configuration = CommandConfiguration(
@@ -17,7 +16,7 @@ struct WebhookDeliveries: JifenCommand {
         guard limit > 0 else {
             throw JifenError.usage("bad-limit", zh: "--limit 应为正整数。", en: "--limit must be a positive whole number.")
         }
-        let rows = try context.openDatabase().deliveries(endpoint: endpointID, deadOnly: dead, limit: limit)
+        let rows = try context.openWebhookDatabase().deliveries(endpoint: endpointID, deadOnly: dead, limit: limit)
         if context.options.json { return context.printJSON(rows) }
         if rows.isEmpty { return context.print(context.t("没有投递记录。", "No deliveries.")) }
         let status = ["pending": context.t("待发", "pending"), "delivered": context.t("已送达", "delivered"), "dead": context.t("死信", "dead")]

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import JifenCore
 import JifenNotify
-import JifenSQLite
 
 struct WebhookList: JifenCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +11,7 @@ struct WebhookList: JifenCommand {
 
     func execute(_ context: Context) throws {
         let now = context.now().millis
-        let endpoints = try context.openDatabase().webhooks()
+        let endpoints = try context.openWebhookDatabase().webhooks()
         if context.options.json { return context.printJSON(endpoints.map { WebhookJSON($0, nowMillis: now) }) }
         if endpoints.isEmpty {
             return context.print(context.t("还没有 Webhook。用 jifen webhook add URL 添加。", "No webhooks yet. Add one with jifen webhook add URL."))

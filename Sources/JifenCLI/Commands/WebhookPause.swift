@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenSQLite
 
 struct WebhookPause: JifenCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +10,7 @@ struct WebhookPause: JifenCommand {
     @Argument(help: "Webhook id, from jifen webhook list.") var id: String
 
     func execute(_ context: Context) throws {
-        let endpoint = try context.openDatabase().setWebhookStatus(try parseWebhookID(id), to: .paused, actor: context.actor)
+        let endpoint = try context.openWebhookDatabase().setWebhookStatus(try parseWebhookID(id), to: .paused, actor: context.actor)
         if context.options.json { return context.printJSON(WebhookJSON(endpoint, nowMillis: context.now().millis)) }
         context.print(context.t("已暂停：", "Paused: ") + context.describe(endpoint)
                       + context.t("。新事件照常排队，jifen webhook resume 后发送。", ". New events still queue and go out after jifen webhook resume."))

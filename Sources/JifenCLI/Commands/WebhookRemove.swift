@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenSQLite
 
 struct WebhookRemove: JifenCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +11,7 @@ struct WebhookRemove: JifenCommand {
 
     func execute(_ context: Context) throws {
         let id = try parseWebhookID(id)
-        let removed = try context.openDatabase().removeWebhook(id, actor: context.actor)
+        let removed = try context.openWebhookDatabase().removeWebhook(id, actor: context.actor)
         if context.options.json { return context.printJSON(["removed": removed.id]) }
         context.print(context.t("已删除 Webhook ", "Removed webhook ") + context.describe(removed))
     }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenSQLite
 
 struct WebhookReplay: JifenCommand {
     static let configuration = CommandConfiguration(
@@ -27,10 +26,10 @@ struct WebhookReplay: JifenCommand {
             guard let id = Int64(event.trimmingCharacters(in: CharacterSet(charactersIn: "# "))), id > 0 else {
                 throw JifenError.usage("bad-event-id", zh: "事件编号「\(event)」无效，应为正整数。", en: "Event id \"\(event)\" is not valid; give a whole number.")
             }
-            count = try context.openDatabase().replay(event: id, actor: context.actor, nowMillis: now)
+            count = try context.openWebhookDatabase().replay(event: id, actor: context.actor, nowMillis: now)
         case (nil, true):
             let endpointID = try endpoint.map(parseWebhookID)
-            count = try context.openDatabase().replayDead(endpoint: endpointID, actor: context.actor, nowMillis: now)
+            count = try context.openWebhookDatabase().replayDead(endpoint: endpointID, actor: context.actor, nowMillis: now)
         default:
             throw JifenError.usage("bad-replay", zh: "请给出一个事件编号，或用 --dead 重发全部死信（二者选一）。",
                                    en: "Give one event id, or --dead to replay every dead delivery (one or the other).")

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenSQLite
 
 struct WebhookResume: JifenCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +10,7 @@ struct WebhookResume: JifenCommand {
     @Argument(help: "Webhook id, from jifen webhook list.") var id: String
 
     func execute(_ context: Context) throws {
-        let endpoint = try context.openDatabase().setWebhookStatus(try parseWebhookID(id), to: .active, actor: context.actor)
+        let endpoint = try context.openWebhookDatabase().setWebhookStatus(try parseWebhookID(id), to: .active, actor: context.actor)
         if context.options.json { return context.printJSON(WebhookJSON(endpoint, nowMillis: context.now().millis)) }
         context.print(context.t("已恢复：", "Resumed: ") + context.describe(endpoint))
     }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import JifenCore
 import JifenNotify
-import JifenSQLite
 
 struct WebhookRotateSecret: JifenCommand {
     static let configuration = CommandConfiguration(
@@ -22,7 +21,7 @@ struct WebhookRotateSecret: JifenCommand {
         guard (0...168).contains(overlapHours) else {
             throw JifenError.usage("bad-overlap", zh: "--overlap-hours 应在 0 到 168 之间。", en: "--overlap-hours must be from 0 to 168.")
         }
-        let db = try context.openDatabase()
+        let db = try context.openWebhookDatabase()
         let format = try db.webhook(id).format
         if format.isRobot && (secret ?? "").isEmpty {
             throw JifenError.usage("secret-required", zh: "机器人的密钥由钉钉/飞书生成：请在机器人设置里重置后用 --secret 给出新密钥。",

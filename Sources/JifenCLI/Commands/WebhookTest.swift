@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import JifenCore
 import JifenNotify
-import JifenSQLite
 import Logging
 
 struct WebhookTest: JifenCommand {
@@ -14,7 +13,7 @@ struct WebhookTest: JifenCommand {
 
     func execute(_ context: Context) throws {
         let id = try parseWebhookID(id)
-        let db = try context.openDatabase()
+        let db = try context.openWebhookDatabase()
         try db.requireAdmin(context.actor, action: Bilingual(zh: "发送测试消息", en: "send a test message"))
         let endpoint = try db.webhook(id)
         let settings = try db.webhookSettings()
