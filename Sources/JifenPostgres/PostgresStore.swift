@@ -104,9 +104,12 @@ public struct PostgresStore: LedgerStore {
     /// Returns once transfer `id` (committed) is sealed: by this caller when no one else is
     /// sealing, else by the sealer at work, whose next turn finds it. Writers thus never queue
     /// behind one another for the chain; one of them seals for all.
-    func seal(through id: Int64) throws {
+    /// Gives up after `patience` seconds (a sealer stuck on a huge backlog): the transfer is
+    /// committed all the same and is sealed by that sealer's next turn.
+    func seal(through id: Int64, patience: TimeInterval = 5) throws {
         var pause: UInt32 = 200
-        while true {
+        let deadline = Date().addingTimeInterval(patience)
+        while Date() < deadline {
             let done: Bool = try session { session in
                 // One query outside a transaction: sealed already, or this caller may seal.
                 let row = try session.rows("""
