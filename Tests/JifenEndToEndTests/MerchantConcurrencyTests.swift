@@ -4,7 +4,7 @@ import Testing
 
 /// Eight real `jifen` processes redeeming from the same volunteers with fresh codes and retried
 /// keys, then refunding the same redemptions at once: no overdraft, no double spend, no double
-/// refund, and the zero sum exact.
+/// refund, and the zero sum exact. On one SQLite file and on one PostgreSQL server.
 @Suite(.serialized) struct MerchantConcurrencyTests {
     struct Done: Hashable {
         var key: String
@@ -14,8 +14,9 @@ import Testing
         var points: Int
     }
 
-    @Test func eightProcessesRedeemAndRefund() throws {
-        let box = try Sandbox().seeded()
+    @Test(arguments: E2EStore.allCases)
+    func eightProcessesRedeemAndRefund(store: E2EStore) throws {
+        let box = try Sandbox(store).seeded()
         let volunteers = ["V0001", "V0002", "V0003"]
         let merchants = ["M001", "M002"]
         expectOK(try box.jifen(["volunteer", "add", "--name", "王秀英", "--phone", "13800009999"]))
