@@ -25,8 +25,9 @@ extension PostgresStore: LedgerDatabase {}
 
 /// What every command that runs on both stores needs: the ledger, and the facades of
 /// `JifenCore/StoreFacades.swift` (offers, rules, teams, activities and records, certificates)
-/// and the month's sums (`MonthReporting`).
+/// the month's sums (`MonthReporting`) and the seed loader (`SeedLoading`).
 typealias StoreDatabase = LedgerDatabase & OfferCatalog & RuleBook & TeamRoster & ServiceQueries & CertificateBook & MonthReporting
+    & SeedLoading
 
 extension Context {
     /// True when `--db` (or JIFEN_DB) names a PostgreSQL server rather than a SQLite file.
@@ -39,7 +40,7 @@ extension Context {
 
     /// The refusal of a command that has no PostgreSQL side yet.
     func sqliteOnly() -> JifenError {
-        .usage("sqlite-only", zh: "这个命令目前只支持 SQLite 数据库；PostgreSQL 上不可用的只有：seed、webhook、notify。",
-               en: "This command works only on a SQLite database for now; on PostgreSQL every command runs except seed, webhook and notify.")
+        .usage("sqlite-only", zh: "这个命令目前只支持 SQLite 数据库；PostgreSQL 上不可用的只有：webhook、notify。",
+               en: "This command works only on a SQLite database for now; on PostgreSQL every command runs except webhook and notify.")
     }
 }

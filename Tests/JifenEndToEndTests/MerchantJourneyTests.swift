@@ -48,7 +48,7 @@ import Testing
         expectOK(try box.jifen(["verify"]))
         if store == .postgres {
             // What is still SQLite-only says so and changes nothing.
-            let refused = try box.jifen(["seed", "load", box.directory.path, "--json"])
+            let refused = try box.jifen(["webhook", "list", "--json"])
             #expect(refused.status == Exit.usage && refused.stderr.contains("sqlite-only") && refused.stdout.isEmpty, "\(refused)")
             #expect(try box.state() == before)
         }
