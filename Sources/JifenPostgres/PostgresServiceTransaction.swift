@@ -170,6 +170,22 @@ extension PostgresLedgerTransaction: ServiceWriting, SheetLookup {
 
 extension PostgresStore: ServiceStore {
     public func serviceWrite<T>(_ body: (any ServiceWriting) throws -> T) throws -> T {
-        try transaction(readOnly: false) { try body(PostgresLedgerTransaction(session: $0, writing: true)) }
+        // An hour sheet refused for its bad rows (`ImportRefusal`) carries the rows' report to the
+        // caller, as on SQLite: the transaction is rolled back and the refusal passes through
+        // unchanged, instead of being taken for a failure to reach the server.
+        var refusal: ImportRefusal?
+        do {
+            return try transaction(readOnly: false) { session in
+                do {
+                    return try body(PostgresLedgerTransaction(session: session, writing: true))
+                } catch let error as ImportRefusal {
+                    refusal = error
+                    throw JifenError.usage("bad-rows", zh: "导入的文件有问题，未写入任何记录。", en: "The sheet has bad rows; nothing was written.")
+                }
+            }
+        } catch {
+            if let refusal { throw refusal }
+            throw error
+        }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import JifenCore
 
 /// Teams and their organizers on PostgreSQL, checked as on SQLite.
-extension PostgresStore {
+extension PostgresStore: TeamRoster {
     public func addTeam(name: String, leader: String, community: String?, actor: String, nowMillis: Int64) throws -> Team {
         try Registry.checkText(name, field: Bilingual(zh: "服务队名称", en: "team name"), max: 100)
         try Registry.checkText(leader, field: Bilingual(zh: "负责人", en: "leader"), max: 100, allowEmpty: true)
@@ -31,6 +31,15 @@ extension PostgresStore {
                 INSERT INTO actor_role (actor, role, team, granted_at, granted_by) VALUES ($1, 'organizer', $2, $3, $4)
                 ON CONFLICT DO NOTHING
                 """, [organizer, team, nowMillis, actor])
+        }
+    }
+
+    public func teams() throws -> [Team] {
+        try transaction(readOnly: true) { session in
+            try session.rows("SELECT id, community, name, leader FROM team ORDER BY id COLLATE \"C\"").map {
+                let (id, community, name, leader) = try $0.decode((String, String, String, String).self)
+                return Team(id: id, community: community, name: name, leader: leader)
+            }
         }
     }
 }

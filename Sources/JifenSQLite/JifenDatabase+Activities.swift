@@ -2,19 +2,6 @@ import Foundation
 import GRDB
 import JifenCore
 
-/// A service record with the fields of the 2020 national rules filled from its activity and team.
-public struct RecordView: Sendable, Codable, Equatable {
-    public var record: ServiceRecord
-    public var volunteerName: String
-    public var activityTitle: String
-    public var place: String
-    public var content: String
-    public var team: String
-    public var teamName: String
-    /// The person in charge: the team's leader.
-    public var personInCharge: String
-}
-
 extension JifenDatabase {
     /// Gives an actor the organizer role of a team (admin only).
     public func addOrganizer(_ organizer: String, team: String, actor: String, nowMillis: Int64) throws {
@@ -70,16 +57,12 @@ extension JifenDatabase {
             guard let record = try SQLiteLedgerTransaction(db: db).record(id) else {
                 throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), id)
             }
-            // An imported record's first version is the row itself (imports write no history row, for speed).
-            let first = record.source == .import
-                ? [RecordVersion(record: id, version: 1, minutes: record.minutes, status: .pending, points: 0, actor: record.recorder,
-                                 atMillis: record.enteredAtMillis, action: "import", reason: record.note)] : []
-            return try first + Row.fetchAll(db, sql: """
+            return RecordVersion.history(of: record, stored: try Row.fetchAll(db, sql: """
                 SELECT record, version, minutes, status, points, actor, at, action, reason FROM service_record_version WHERE record = ? ORDER BY id
                 """, arguments: [id]).map {
                 RecordVersion(record: $0[0], version: $0[1], minutes: $0[2], status: RecordStatus(rawValue: $0[3]) ?? .pending,
                               points: $0[4], actor: $0[5], atMillis: $0[6], action: $0[7], reason: $0[8])
-            }
+            })
         }
     }
 

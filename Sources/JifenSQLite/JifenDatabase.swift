@@ -172,3 +172,6 @@ public struct JifenDatabase: Sendable {
         }
     }
 }
+
+// The facade level front ends use besides the ledger, with the rules in the core (`StoreFacades.swift`).
+extension JifenDatabase: OfferCatalog, RuleBook, TeamRoster, ServiceQueries, CertificateBook {}

@@ -3,7 +3,7 @@ import Testing
 
 /// Bad input at the merchant's counter: a clear message, a distinct exit status, nothing changed.
 /// Wrong, used and expired codes are the one refusal that writes: the merchant's count of wrong
-/// tries (`code_guard`); the ledger itself stays as it was.
+/// tries (`code_guard`); the ledger itself stays as it was. On both stores.
 @Suite struct MerchantBadInputTests {
     static let cases: [(String, [String], Int32, String)] = [
         ("malformed code", ["--as", "M001", "redeem", "M001", "--code", "12ab", "--points", "1"], Exit.usage, "malformed"),
@@ -35,8 +35,8 @@ import Testing
 
     /// V0001 with 30 points left after R001 (20 points at M001, settled), offers O001 (no stock),
     /// O002 (retired), O003 (M001's), a second merchant M002, and codes of each kind.
-    static func counter() throws -> (Sandbox, [String: String]) {
-        let box = try Sandbox().seeded()
+    static func counter(_ store: E2EStore = .sqlite) throws -> (Sandbox, [String: String]) {
+        let box = try Sandbox(store).seeded()
         expectOK(try box.jifen(["merchant", "add", "--name", "二号店"]))
         expectOK(try box.jifen(["offer", "add", "M001", "--title", "理发", "--points", "10", "--stock", "0"]))
         expectOK(try box.jifen(["offer", "add", "M001", "--title", "洗头", "--points", "5"]))
@@ -51,10 +51,10 @@ import Testing
         return (box, codes)
     }
 
-    @Test(arguments: cases.indices)
-    func refusedAndUnchanged(index: Int) throws {
+    @Test(arguments: E2EStore.allCases, cases.indices)
+    func refusedAndUnchanged(store: E2EStore, index: Int) throws {
         let (name, template, status, fragment) = Self.cases[index]
-        let (box, codes) = try Self.counter()
+        let (box, codes) = try Self.counter(store)
         let arguments = template.map { arg in codes.reduce(arg) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) } }
         let before = try box.ledgerState()
         let run = try box.jifen(arguments)
@@ -64,8 +64,9 @@ import Testing
         #expect(try box.ledgerState() == before, "\(name): the ledger changed")
     }
 
-    @Test func fiveWrongCodesLockTheMerchantOutAndSayUntilWhen() throws {
-        let (box, codes) = try Self.counter()
+    @Test(arguments: E2EStore.allCases)
+    func fiveWrongCodesLockTheMerchantOutAndSayUntilWhen(store: E2EStore) throws {
+        let (box, codes) = try Self.counter(store)
         for _ in 0..<4 {
             #expect(try box.jifen(["--as", "M001", "redeem", "M001", "--code", codes["wrong"]!, "--points", "1"]).status == Exit.refused)
         }
@@ -73,8 +74,7 @@ import Testing
         #expect(fifth.stderr.contains("锁定到"), "\(fifth)")
         let locked = try box.jifen(["--as", "M001", "redeem", "M001", "--code", codes["live"]!, "--points", "1", "--json"])
         #expect(locked.status == Exit.refused && locked.stderr.contains("merchant-locked"), "\(locked)")
-        let events = try box.run("/usr/bin/sqlite3", [box.db, "SELECT COUNT(*) FROM event WHERE type = 'merchant.code_locked'"])
-        #expect(events.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+        #expect(try box.query("SELECT COUNT(*) FROM event WHERE type = 'merchant.code_locked'") == ["1"])
         // Another merchant is not locked out.
         expectOK(try box.jifen(["--as", "M002", "redeem", "M002", "--code", codes["live"]!, "--points", "1"]))
     }

@@ -4,7 +4,7 @@ import Testing
 
 /// Eight real `jifen` processes redeeming from the same volunteers with fresh codes and retried
 /// keys, then refunding the same redemptions at once: no overdraft, no double spend, no double
-/// refund, and the zero sum exact.
+/// refund, and the zero sum exact. On one SQLite file and on one PostgreSQL server.
 @Suite(.serialized) struct MerchantConcurrencyTests {
     struct Done: Hashable {
         var key: String
@@ -14,8 +14,9 @@ import Testing
         var points: Int
     }
 
-    @Test func eightProcessesRedeemAndRefund() throws {
-        let box = try Sandbox().seeded()
+    @Test(arguments: E2EStore.allCases)
+    func eightProcessesRedeemAndRefund(store: E2EStore) throws {
+        let box = try Sandbox(store).seeded()
         let volunteers = ["V0001", "V0002", "V0003"]
         let merchants = ["M001", "M002"]
         expectOK(try box.jifen(["volunteer", "add", "--name", "王秀英", "--phone", "13800009999"]))
@@ -95,5 +96,38 @@ import Testing
         #expect(keys.values.allSatisfy { $0 == 1 })
         let verify = try box.jifen(["verify", "--json"])
         #expect(verify.object["ok"] as? Bool == true, "\(verify)")
+    }
+
+    /// Processes listing offers, adding teams and issuing certificates at once take the same next
+    /// id: the loser's transaction is rerun (PostgreSQL) or waits (SQLite), and every one gets its own.
+    @Test(arguments: E2EStore.allCases)
+    func concurrentRegistryWritesEachGetTheirOwnId(store: E2EStore) throws {
+        let box = try Sandbox(store).seeded()
+        let results = Mutex<[String]>([])
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 6) { worker in
+            for (kind, arguments) in [("offer", ["offer", "add", "M001", "--title", "项目\(worker)", "--points", "5"]),
+                                      ("team", ["team", "add", "--name", "服务队\(worker)"]),
+                                      ("config", ["config", "set", "points.per_hour", String(10 + worker)])] {
+                guard let run = try? box.jifen(arguments + ["--json", "--busy-timeout", "30"]) else { continue }
+                if run.status == 0 {
+                    results.withLock { $0.append("\(kind):\(run.object["id"] as? String ?? run.object["newValue"] as? String ?? "?")") }
+                } else {
+                    failures.withLock { $0.append("\(kind) \(worker): \(run)") }
+                }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        let done = results.withLock { $0 }
+        #expect(Set(done.filter { $0.hasPrefix("offer:") }) == Set((1...6).map { "offer:O00\($0)" }), "\(done)")
+        #expect(Set(done.filter { $0.hasPrefix("team:") }) == Set((1...6).map { "team:T0\($0)" }), "\(done)")
+        // Six changes of one rule: each history row's old value is the value the one before it set.
+        let history = try box.jifen(["config", "history", "--json"])
+        let changes = (try? JSONSerialization.jsonObject(with: Data(history.stdout.utf8))) as? [[String: Any]] ?? []
+        #expect(changes.count == 6, "\(history)")
+        for (earlier, later) in zip(changes, changes.dropFirst()) {
+            #expect(later["oldValue"] as? String == earlier["newValue"] as? String, "\(history)")
+        }
+        #expect(try box.jifen(["offer", "list", "--json"]).stdout.components(separatedBy: "\"id\"").count == 7)
     }
 }

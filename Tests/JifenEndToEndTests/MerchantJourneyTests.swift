@@ -2,10 +2,12 @@ import Foundation
 import Testing
 
 /// A merchant's day through the built binary: code, redeem, hold, pickup, release, refund, settle,
-/// then the month's report and the journal that hledger and ledger-cli balance.
+/// then the month's report and the journal that hledger and ledger-cli balance. The counter's
+/// commands run on both stores with the same expectations.
 @Suite struct MerchantJourneyTests {
-    @Test func codeRedeemHoldPickupRefundSettle() throws {
-        let box = try Sandbox().seeded()
+    @Test(arguments: E2EStore.allCases)
+    func codeRedeemHoldPickupRefundSettle(store: E2EStore) throws {
+        let box = try Sandbox(store).seeded()
         expectOK(try box.jifen(["grant", "V0002", "80", "--reason", "结转"]))
         let offer = try box.jifen(["--as", "M001", "offer", "add", "M001", "--title", "理发一次", "--points", "20", "--stock", "2", "--json"])
         #expect(offer.object["id"] as? String == "O001", "\(offer)")
@@ -37,8 +39,19 @@ import Testing
         #expect(settle.object["points"] as? Int == 30, "\(settle)")
         let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\r\n")
         #expect(rows.count == 3 && rows[1].hasPrefix("R001,") && rows[1].hasSuffix(",20,5,15") && rows[2].hasSuffix(",15,0,15"), "\(rows)")
+        let before = try box.state()
         let again = try box.jifen(["settle", "M001"])
         #expect(again.status == Exit.refused && again.stderr.contains("no unsettled"), "\(again)")
+        #expect(try box.state() == before)
+        let balances = try ["V0001", "V0002", "M001", "C01.settled"].map { try box.jifen(["balance", $0, "--json"]).object["balance"] as? Int }
+        #expect(balances == [35, 65, 0, 30], "\(balances)")
+        expectOK(try box.jifen(["verify"]))
+        if store == .postgres {
+            // The webhook commands run on PostgreSQL too: listing none changes nothing.
+            let listed = try box.jifen(["webhook", "list", "--json"])
+            #expect(listed.status == 0 && listed.stdout.contains("[") && listed.stderr.isEmpty, "\(listed)")
+            #expect(try box.state() == before)
+        }
 
         let report = try box.jifen(["report", "--by", "merchant", "--json"])
         let totals = report.object["totals"] as? [String: Any] ?? [:]
@@ -49,8 +62,9 @@ import Testing
         expectOK(try box.jifen(["verify"]))
     }
 
-    @Test func exportedJournalBalancesInHledgerAndLedger() throws {
-        let box = try Sandbox().seeded()
+    @Test(arguments: E2EStore.allCases)
+    func exportedJournalBalancesInHledgerAndLedger(store: E2EStore) throws {
+        let box = try Sandbox(store).seeded()
         let r = try box.jifen(["--as", "M001", "redeem", "M001", "--code", try box.code("V0001"), "--points", "20", "--json"])
         expectOK(r)
         expectOK(try box.jifen(["refund", "R001", "--points", "7", "--reason", "memo; with  spaces\nand a line"]))
@@ -79,8 +93,9 @@ import Testing
         #expect(ledger.stdout.contains("volunteers:V0001 34") && ledger.stdout.contains("C01:issuance -50"), "\(ledger)")
     }
 
-    @Test func expiringPointsAreShownAndAnnounced() throws {
-        let box = try Sandbox().seeded()
+    @Test(arguments: E2EStore.allCases)
+    func expiringPointsAreShownAndAnnounced(store: E2EStore) throws {
+        let box = try Sandbox(store).seeded()
         expectOK(try box.jifen(["config", "set", "points.validity_months", "1"]))
         expectOK(try box.jifen(["grant", "V0002", "10", "--reason", "x"]))
         let run = try box.jifen(["expire", "--json"])
@@ -89,6 +104,16 @@ import Testing
         #expect(balance.object["expiring_soon"] as? Int == 10, "\(balance)")
         #expect(try box.jifen(["balance", "V0002"]).stdout.contains("expiring soon"))
         #expect((try box.jifen(["expire", "--json"]).object["expiring_notices"] as? [Any])?.isEmpty == true)
+        let history = try box.jifen(["config", "history", "--json"])
+        #expect(history.stdout.contains("points.validity_months") && history.stdout.contains("\"newValue\" : \"1\""), "\(history)")
+        let shown = try box.jifen(["config", "show", "--json"])
+        #expect(shown.stdout.contains("\"value\" : \"1\""), "\(shown)")
+        // A bad value is refused and changes nothing.
+        let before = try box.state()
+        let bad = try box.jifen(["config", "set", "points.validity_months", "abc"])
+        #expect(bad.status == Exit.usage, "\(bad)")
+        #expect(try box.jifen(["--as", "V0001", "config", "set", "points.per_hour", "12"]).status == Exit.refused)
+        #expect(try box.state() == before)
     }
 
     @Test func aMonthWithNoDataReportsZeros() throws {

@@ -1,14 +1,14 @@
 import Foundation
 import Testing
 
-/// Organizers and volunteers, end to end through the built binary.
+/// Organizers and volunteers, end to end through the built binary, on both stores.
 @Suite struct OrganizerJourneyTests {
     static let now = ["JIFEN_NOW": "2026-11-20 12:00"]
 
     /// A community with a patrol team organised by 杨建军, three volunteers, and an activity A0001
     /// from 08:00 to 11:00 on 2026-11-20 with room for three.
-    func prepared() throws -> (Sandbox, code: String) {
-        let box = try Sandbox()
+    func prepared(_ store: E2EStore = .sqlite) throws -> (Sandbox, code: String) {
+        let box = try Sandbox(store)
         expectOK(try box.jifen(["init", "--community", "玫瑰园社区"], env: Self.now))
         expectOK(try box.jifen(["team", "add", "--name", "平安使者巡逻队", "--leader", "杨建军", "--organizer", "杨建军"], env: Self.now))
         expectOK(try box.jifen(["team", "add", "--name", "老王说和室", "--organizer", "王德福"], env: Self.now))
@@ -21,8 +21,9 @@ import Testing
         return (box, post.object["checkin_code"] as? String ?? "")
     }
 
-    @Test func postJoinCheckInOutApproveDisputeCorrect() throws {
-        let (box, code) = try prepared()
+    @Test(arguments: E2EStore.allCases)
+    func postJoinCheckInOutApproveDisputeCorrect(store: E2EStore) throws {
+        let (box, code) = try prepared(store)
         let env = Self.now
         for v in ["V0001", "V0002", "V0003"] { expectOK(try box.jifen(["--as", v, "activity", "join", "A0001", v], env: env)) }
         expectOK(try box.jifen(["--as", "V0001", "activity", "join", "A0001", "V0001"], env: env)) // twice: harmless
@@ -44,10 +45,10 @@ import Testing
         let (r2, r3) = (recordOf(out2), recordOf(out3))
         // The organizer approves the reviewed record; approving it again is refused and changes nothing.
         expectOK(try box.jifen(["--as", "杨建军", "hours", "approve", r2], env: env))
-        let before = try box.bytes()
+        let before = try box.state()
         let twice = try box.jifen(["--as", "杨建军", "hours", "approve", r2], env: env)
         #expect(twice.status == Exit.refused && twice.stderr.contains("already approved"), "\(twice)")
-        #expect(try box.bytes() == before)
+        #expect(try box.state() == before)
         // V0003 disputes; the organizer corrects: the earning is reversed and earned again.
         expectOK(try box.jifen(["--as", "V0003", "hours", "dispute", r3, "--reason", "我服务到11点半"], env: env))
         let corrected = try box.jifen(["--as", "杨建军", "hours", "correct", r3, "--minutes", "205", "--reason", "核实签到表", "--json"], env: env)
@@ -98,19 +99,20 @@ import Testing
         ("check-in in the future", ["--as", "杨建军", "checkin", "A0001", "V0001", "--at", "2026-12-01 09:00"], Exit.usage, "future"),
     ]
 
-    @Test(arguments: badCases.indices)
-    func refusedAndUnchanged(index: Int) throws {
+    @Test(arguments: E2EStore.allCases, badCases.indices)
+    func refusedAndUnchanged(store: E2EStore, index: Int) throws {
         let (name, arguments, status, fragment) = Self.badCases[index]
-        let (box, _) = try prepared()
-        let before = try box.bytes()
+        let (box, _) = try prepared(store)
+        let before = try box.state()
         let run = try box.jifen(arguments, env: Self.now)
         #expect(run.status == status, "\(name): \(run)")
         #expect(run.stderr.contains(fragment), "\(name): \(run.stderr)")
-        #expect(try box.bytes() == before, "\(name): the database changed")
+        #expect(try box.state() == before, "\(name): the database changed")
     }
 
-    @Test func cancelledAndFullActivities() throws {
-        let (box, _) = try prepared()
+    @Test(arguments: E2EStore.allCases)
+    func cancelledAndFullActivities(store: E2EStore) throws {
+        let (box, _) = try prepared(store)
         let env = Self.now
         expectOK(try box.jifen(["--as", "杨建军", "activity", "post", "--team", "T01", "--title", "小班", "--start", "2026-11-21 09:00",
                                 "--end", "2026-11-21 10:00", "--capacity", "1"], env: env))
@@ -120,7 +122,11 @@ import Testing
         expectOK(try box.jifen(["--as", "杨建军", "activity", "cancel", "A0002", "--reason", "下雨"], env: env))
         let cancelled = try box.jifen(["--as", "V0002", "activity", "join", "A0002", "V0002"], env: env)
         #expect(cancelled.status == Exit.refused && cancelled.stderr.contains("cancelled"), "\(cancelled)")
-        let events = try box.run("/usr/bin/sqlite3", [box.db, "SELECT type FROM event WHERE type LIKE 'activity.%' ORDER BY id"])
-        #expect(events.stdout.split(separator: "\n") == ["activity.published", "activity.published", "activity.cancelled"])
+        let events = try box.query("SELECT type FROM event WHERE type LIKE 'activity.%' ORDER BY id")
+        #expect(events == ["activity.published", "activity.published", "activity.cancelled"])
+        let listed = try box.jifen(["activity", "list", "--json"], env: env)
+        #expect(listed.stdout.contains("A0001") && listed.stdout.contains("\"status\" : \"cancelled\""), "\(listed)")
+        let shown = try box.jifen(["--as", "杨建军", "activity", "show", "A0002"], env: env)
+        #expect(shown.status == 0 && shown.stdout.contains("V0001"), "\(shown)")
     }
 }

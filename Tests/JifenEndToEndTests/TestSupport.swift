@@ -106,6 +106,42 @@ struct Sandbox {
     }
 
     func bytes() throws -> Data { try Data(contentsOf: URL(fileURLWithPath: db)) }
+
+    var isPostgres: Bool { db.hasPrefix("postgres://") || db.hasPrefix("postgresql://") }
+
+    /// The server URL without `?schema=`, and the schema, of a PostgreSQL sandbox.
+    var postgresParts: (url: String, schema: String) {
+        let parts = db.split(separator: "?", maxSplits: 1).map(String.init)
+        let schema = parts.count > 1 ? parts[1].split(separator: "&").first { $0.hasPrefix("schema=") }.map { String($0.dropFirst(7)) } ?? "public" : "public"
+        return (parts[0], schema)
+    }
+
+    /// Rows of one query, one line each (fields separated by `|`), from either store:
+    /// sqlite3 on the file, or psql in the sandbox's schema.
+    func query(_ sql: String) throws -> [String] {
+        let out: Run
+        if isPostgres {
+            let (url, schema) = postgresParts
+            out = try run("/usr/bin/psql", [url, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", "SET search_path TO \(schema)", "-c", sql])
+        } else {
+            out = try run("/usr/bin/sqlite3", [db, sql])
+        }
+        #expect(out.status == 0, "\(out)")
+        return out.stdout.split(separator: "\n").map(String.init)
+    }
+
+    /// Everything the database holds, to show that a refused command changed nothing: the
+    /// SQLite file's bytes, or every row of every table of the PostgreSQL schema.
+    func state() throws -> Data {
+        guard isPostgres else { return try bytes() }
+        let tables = try query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1")
+        #expect(tables.count > 10, "\(tables)")
+        var dump = ""
+        for table in tables {
+            dump += "## \(table)\n" + (try query("SELECT t::text FROM \"\(table)\" t ORDER BY 1").joined(separator: "\n")) + "\n"
+        }
+        return Data(dump.utf8)
+    }
 }
 
 func expectOK(_ run: Run, sourceLocation: SourceLocation = #_sourceLocation) {

@@ -1,23 +1,39 @@
 import Foundation
 import GRDB
 import JifenCore
+@testable import JifenPostgres
 import JifenSQLite
 import Testing
 
 /// Merchants on the store seam: codes, redemptions, holds, refunds, settlement, expiry notices.
 @Suite struct MerchantConformanceTests {
-    /// SQLite only for now: these tests set up offers and settings through the SQLite facade, which
-    /// the PostgreSQL store does not have yet (its merchant rows are written by the same core code).
-    static let stores: [StoreKind] = [.sqlite]
+    /// Both stores: offers and settings are set up through the facade both have (`OfferCatalog`, `RuleBook`).
+    static let stores = StoreKind.allCases
 
     func code(_ f: Fixture, _ volunteer: String) throws -> String { try f.ledger.issueCode(volunteer: volunteer, actor: volunteer).code }
 
     func events(_ f: Fixture, _ type: String) throws -> [String] {
-        try f.database.readTransaction { try String.fetchAll($0, sql: "SELECT payload FROM event WHERE type = ? ORDER BY id", arguments: [type]) }
+        try f.eventPayloads(type)
+    }
+
+    /// The code hashes stored, oldest first.
+    func storedCodes(_ f: Fixture) throws -> [String] {
+        switch f.store {
+        case let db as JifenDatabase:
+            try db.readTransaction { try String.fetchAll($0, sql: "SELECT hash FROM redemption_code ORDER BY id") }
+        case let db as PostgresStore:
+            try db.transaction(readOnly: true) { try $0.rows("SELECT hash FROM redemption_code ORDER BY id").map { try $0.decode(String.self) } }
+        default:
+            []
+        }
+    }
+
+    func stock(_ f: Fixture) throws -> Int64? {
+        try f.facade.offers(merchant: nil, affordableBy: nil, includeRetired: true, nowMillis: f.clock.now.millis).first?.stock
     }
 
     func offer(_ f: Fixture, points: Int64 = 30, stock: Int64? = nil, from: String? = nil) throws -> Offer {
-        try f.database.addOffer(merchant: f.merchant, title: "理发", points: points, stock: stock, validFrom: from, validTo: nil,
+        try f.facade.addOffer(merchant: f.merchant, title: "理发", points: points, stock: stock, validFrom: from, validTo: nil,
                                 actor: "admin", nowMillis: f.clock.now.millis)
     }
 
@@ -38,7 +54,7 @@ import Testing
         #expect(try f.balance(f.merchant) == 40)
         #expect(try events(f, "points.redeemed").count == 1)
         // The code itself is never stored.
-        let stored = try f.database.readTransaction { try String.fetchAll($0, sql: "SELECT hash FROM redemption_code") }
+        let stored = try storedCodes(f)
         #expect(!stored.contains(c) && stored == [Codes.hash(c)])
         #expect(try f.verify().ok)
     }
@@ -77,7 +93,7 @@ import Testing
         _ = try f.grant(v, 50)
         let soldOut = try offer(f, stock: 0)
         let retired = try offer(f)
-        _ = try f.database.retireOffer(retired.id, actor: "admin", nowMillis: f.clock.now.millis)
+        _ = try f.facade.retireOffer(retired.id, actor: "admin", nowMillis: f.clock.now.millis)
         let later = try offer(f, from: "2099-01-01")
         let c = try code(f, v)
         let before = try f.snapshot()
@@ -103,23 +119,23 @@ import Testing
         let o = try offer(f, points: 30, stock: 2)
         let held = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try code(f, v), offer: o.id, key: "h1", hold: true), actor: f.merchant)
         #expect(held.redemption.status == .held && held.balanceLeft == 70)
-        #expect(try f.database.offers(nowMillis: f.clock.now.millis).first?.stock == 1)
+        #expect(try stock(f) == 1)
         let picked = try f.ledger.pickup(held.redemption.id, actor: f.merchant)
         #expect(picked.redemption.status == .pickedUp && picked.transfer?.amount == 30)
         #expect(try f.ledger.pickup(held.redemption.id, actor: f.merchant).replayed)
         #expect(refusal { try f.ledger.release(held.redemption.id, actor: f.merchant) }?.code == "hold-resolved")
         let released = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try code(f, v), offer: o.id, key: "h2", hold: true), actor: f.merchant)
-        #expect(try f.database.offers(nowMillis: f.clock.now.millis).first?.stock == 0)
+        #expect(try stock(f) == 0)
         _ = try f.ledger.release(released.redemption.id, actor: v)
         #expect(try f.ledger.release(released.redemption.id, actor: v).replayed)
         #expect(refusal { try f.ledger.pickup(released.redemption.id, actor: f.merchant) }?.code == "hold-resolved")
-        #expect(try f.database.offers(nowMillis: f.clock.now.millis).first?.stock == 1)
+        #expect(try stock(f) == 1)
         let lapsing = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try code(f, v), offer: o.id, key: "h3", hold: true), actor: f.merchant)
         f.clock.advance(days: 4)
         #expect(refusal { try f.ledger.pickup(lapsing.redemption.id, actor: f.merchant) }?.code == "hold-resolved")
         let report = try f.ledger.expire(asOf: nil, actor: "admin")
         #expect(report.lapsedHolds.count == 1)
-        #expect(try f.database.offers(nowMillis: f.clock.now.millis).first?.stock == 1)
+        #expect(try stock(f) == 1)
         #expect(try f.balance(v) == 70 && f.balance(f.merchant) == 30)
         #expect(try events(f, "points.held").count == 3 && events(f, "points.released").count == 2)
         #expect(try f.verify().ok)
@@ -130,7 +146,7 @@ import Testing
         let f = try Fixture.make(kind)
         let v = f.volunteers[0]
         _ = try f.grant(v, 100)
-        let other = try f.database.addMerchant(Merchant(community: "C01", name: "另一家"), actor: "admin", nowMillis: f.clock.now.millis).id
+        let other = try f.addMerchant("另一家")
         let r = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try code(f, v), points: 50, key: "r"), actor: f.merchant).redemption
         #expect(refusal { try f.ledger.refund(r.id, points: 10, reason: "x", key: "o", actor: other) }?.code == "not-your-redemption")
         let first = try f.ledger.refund(r.id, points: 20, reason: "少做一次", key: "k1", actor: f.merchant)
@@ -171,14 +187,14 @@ import Testing
     @Test(arguments: MerchantConformanceTests.stores)
     func expiryAnnouncesLotsOnceBeforeTheyLapse(kind: StoreKind) throws {
         let f = try Fixture.make(kind)
-        _ = try f.database.setSetting(key: "points.validity_months", value: "1", actor: "admin", nowMillis: f.clock.now.millis)
+        _ = try f.facade.setSetting(key: "points.validity_months", value: "1", actor: "admin", nowMillis: f.clock.now.millis)
         _ = try f.grant(f.volunteers[0], 40)
         _ = try f.grant(f.volunteers[1], 10)
         f.clock.advance(days: 3)
         #expect(try f.ledger.expire(asOf: nil, actor: "admin").expiringNotices.count == 2)
         #expect(try f.ledger.expire(asOf: nil, actor: "admin").expiringNotices.isEmpty)
         #expect(try events(f, "points.expiring").count == 2)
-        let view = try f.database.balance(f.volunteers[0], nowMillis: f.clock.now.millis)
+        let view = try f.store.read { try BalanceView.read(f.volunteers[0], nowMillis: f.clock.now.millis, in: $0) }
         #expect(view.expiringSoon == 40)
         f.clock.advance(days: 40)
         #expect(try f.ledger.expire(asOf: nil, actor: "admin").points == 50)

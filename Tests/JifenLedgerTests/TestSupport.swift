@@ -46,6 +46,8 @@ struct Fixture {
     let store: any LedgerStore
     /// The SQLite facade, for the tests that only SQLite can run.
     let sqlite: JifenDatabase?
+    /// The facade level both stores have: offers, rules, teams, activities and records.
+    let facade: any OfferCatalog & RuleBook & TeamRoster & ServiceQueries
     let clock: TestClock
     let ledger: Ledger
     let directory: URL
@@ -67,7 +69,7 @@ struct Fixture {
                                                       actor: "admin", nowMillis: clock.now.millis).id)
             }
             let merchant = try db.addMerchant(Merchant(community: "C01", name: "测试商户"), actor: "admin", nowMillis: clock.now.millis).id
-            return Fixture(kind: kind, store: db, sqlite: db, clock: clock, ledger: Ledger(store: db, now: { clock.now }),
+            return Fixture(kind: kind, store: db, sqlite: db, facade: db, clock: clock, ledger: Ledger(store: db, now: { clock.now }),
                            directory: directory, volunteers: volunteers, merchant: merchant)
         case .postgres:
             let db = try freshPostgresStore()
@@ -78,7 +80,7 @@ struct Fixture {
                                                       actor: "admin", nowMillis: clock.now.millis).id)
             }
             let merchant = try db.addMerchant(Merchant(community: "C01", name: "测试商户"), actor: "admin", nowMillis: clock.now.millis).id
-            return Fixture(kind: kind, store: db, sqlite: nil, clock: clock, ledger: Ledger(store: db, now: { clock.now }),
+            return Fixture(kind: kind, store: db, sqlite: nil, facade: db, clock: clock, ledger: Ledger(store: db, now: { clock.now }),
                            directory: directory, volunteers: volunteers, merchant: merchant)
         }
     }
@@ -98,6 +100,28 @@ struct Fixture {
             try db.outboxEvents().map(\.event.type)
         default:
             []
+        }
+    }
+
+    /// The payloads of the outbox events of one type, oldest first.
+    func eventPayloads(_ type: String) throws -> [String] {
+        switch store {
+        case let db as JifenDatabase:
+            try db.readTransaction { try String.fetchAll($0, sql: "SELECT payload FROM event WHERE type = ? ORDER BY id", arguments: [type]) }
+        case let db as PostgresStore:
+            try db.outboxEvents().map(\.event).filter { $0.type == type }.map(\.payload)
+        default:
+            []
+        }
+    }
+
+    /// Registers another merchant through the store's own registry.
+    func addMerchant(_ name: String) throws -> String {
+        let input = Merchant(community: community, name: name)
+        switch store {
+        case let db as JifenDatabase: return try db.addMerchant(input, actor: "admin", nowMillis: clock.now.millis).id
+        case let db as PostgresStore: return try db.addMerchant(input, actor: "admin", nowMillis: clock.now.millis).id
+        default: preconditionFailure("unknown store")
         }
     }
 

@@ -15,7 +15,7 @@ struct ActivityJSON: Encodable {
 }
 
 extension Context {
-    func service(_ db: JifenDatabase) -> Service { Service(store: db, now: now) }
+    func service(_ db: any ServiceStore) -> Service { Service(store: db, now: now) }
     func date(_ text: String, _ field: String) throws -> Date { try DayFormat.parse(text, in: timeZone, field: field) }
     func statusLabel(_ status: String) -> String {
         let zh = ["open": "进行中", "cancelled": "已取消", "closed": "已关闭", "pending": "待审核", "review": "需复核",
@@ -48,7 +48,7 @@ extension Jifen {
             func execute(_ context: Context) throws {
                 let request = ActivityRequest(team: team, title: title, start: try context.date(start, "--start"), end: try context.date(end, "--end"),
                                               place: place, content: content, category: category, capacity: capacity, rate: rate)
-                let a = try context.service(try context.openDatabase()).post(request, actor: context.actor)
+                let a = try context.service(try context.openLedgerDatabase()).post(request, actor: context.actor)
                 if context.options.json { return context.printJSON(ActivityJSON(a, showCode: true)) }
                 context.print(context.t("已发布活动 \(a.id)「\(a.title)」，签到码 \(a.checkinCode)", "Posted activity \(a.id) \"\(a.title)\"; check-in code \(a.checkinCode)"))
             }
@@ -63,7 +63,7 @@ extension Jifen {
 
             func execute(_ context: Context) throws {
                 let now = context.now().millis
-                let list = try context.openDatabase().activities(team: team, startingAfter: upcoming ? now : nil, endingBefore: past ? now : nil)
+                let list = try context.openLedgerDatabase().activities(team: team, startingAfter: upcoming ? now : nil, endingBefore: past ? now : nil)
                 if context.options.json { return context.printJSON(list.map { ActivityJSON($0, showCode: false) }) }
                 context.printTable([context.t("编号", "id"), context.t("开始", "start"), context.t("结束", "end"), context.t("活动", "title"),
                                     context.t("服务队", "team"), context.t("地点", "place"), context.t("名额", "places"), context.t("状态", "status")],
@@ -78,7 +78,7 @@ extension Jifen {
             @Argument(help: "Activity id, e.g. A0001.") var id: String
 
             func execute(_ context: Context) throws {
-                let db = try context.openDatabase()
+                let db = try context.openLedgerDatabase()
                 let (a, people) = try db.activity(id)
                 let organizer = try db.isAdmin(context.actor) || !(try db.isVolunteer(context.actor))
                 if context.options.json {
@@ -105,7 +105,7 @@ extension Jifen {
             @Option(help: "Why (announced).") var reason: String
 
             func execute(_ context: Context) throws {
-                let a = try context.service(try context.openDatabase()).cancel(id, reason: reason, actor: context.actor)
+                let a = try context.service(try context.openLedgerDatabase()).cancel(id, reason: reason, actor: context.actor)
                 if context.options.json { return context.printJSON(ActivityJSON(a, showCode: false)) }
                 context.print(context.t("已取消活动 \(a.id)", "Cancelled activity \(a.id)"))
             }
@@ -117,7 +117,7 @@ extension Jifen {
             @Argument var id: String
 
             func execute(_ context: Context) throws {
-                let a = try context.service(try context.openDatabase()).close(id, actor: context.actor)
+                let a = try context.service(try context.openLedgerDatabase()).close(id, actor: context.actor)
                 if context.options.json { return context.printJSON(ActivityJSON(a, showCode: false)) }
                 context.print(context.t("已关闭活动 \(a.id)", "Closed activity \(a.id)"))
             }
@@ -130,7 +130,7 @@ extension Jifen {
             @Argument var volunteer: String
 
             func execute(_ context: Context) throws {
-                _ = try context.service(try context.openDatabase()).join(activity, volunteer: volunteer, actor: context.actor)
+                _ = try context.service(try context.openLedgerDatabase()).join(activity, volunteer: volunteer, actor: context.actor)
                 if context.options.json { return context.printJSON(["activity": activity, "volunteer": volunteer, "status": "joined"]) }
                 context.print(context.t("\(volunteer) 已报名 \(activity)", "\(volunteer) signed up for \(activity)"))
             }
@@ -143,7 +143,7 @@ extension Jifen {
             @Argument var volunteer: String
 
             func execute(_ context: Context) throws {
-                try context.service(try context.openDatabase()).leave(activity, volunteer: volunteer, actor: context.actor)
+                try context.service(try context.openLedgerDatabase()).leave(activity, volunteer: volunteer, actor: context.actor)
                 if context.options.json { return context.printJSON(["activity": activity, "volunteer": volunteer, "status": "left"]) }
                 context.print(context.t("\(volunteer) 已取消报名 \(activity)", "\(volunteer) withdrew from \(activity)"))
             }

@@ -24,10 +24,10 @@ extension Jifen {
                 guard format == "md" || format == "html" else {
                     throw JifenError.usage("bad-format", zh: "格式应为 md 或 html。", en: "The format is md or html.")
                 }
-                let db = try context.openDatabase()
+                let db = try context.openLedgerDatabase()
                 let zone = context.timeZone
                 // Without --from: from the first approved record, so the certificate states a real period.
-                let first = try db.records(volunteer: volunteer).first { $0.record.status == .approved }?.record.serviceDay
+                let first = try db.records(activity: nil, volunteer: volunteer, pendingOnly: false, from: nil, to: nil).first { $0.record.status == .approved }?.record.serviceDay
                 let fromDay = try from.map { try DayFormat.day($0, in: zone, field: "--from") } ?? first ?? DayFormat.string(context.now(), in: zone)
                 let toDay = try to.map { try DayFormat.day($0, in: zone, field: "--to") } ?? DayFormat.string(context.now(), in: zone)
                 guard fromDay <= toDay else { throw JifenError.usage("bad-range", zh: "--to 早于 --from。", en: "--to is before --from.") }
@@ -60,7 +60,7 @@ extension Jifen {
             @Argument var code: String
 
             func execute(_ context: Context) throws {
-                let (c, matches) = try context.openDatabase().verifyCertificate(code: code)
+                let (c, matches) = try context.openLedgerDatabase().verifyCertificate(code: code)
                 if context.options.json {
                     struct Out: Encodable { var valid: Bool; var number: String; var volunteer: String; var from: String; var to: String; var hours: String }
                     context.printJSON(Out(valid: matches, number: c.number, volunteer: c.volunteer, from: c.fromDay, to: c.toDay, hours: hoursText(c.minutes)))

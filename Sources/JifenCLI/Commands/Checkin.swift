@@ -46,7 +46,7 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             let time = try at.map { try context.date($0, "--at") }
-            let p = try context.service(try context.openDatabase()).checkin(activity, volunteer: volunteer, code: code, at: time, actor: context.actor)
+            let p = try context.service(try context.openLedgerDatabase()).checkin(activity, volunteer: volunteer, code: code, at: time, actor: context.actor)
             if context.options.json { return context.printJSON(["activity": activity, "volunteer": volunteer, "checkin": DayFormat.iso(millis: p.checkinMillis ?? 0)]) }
             context.print(context.t("\(volunteer) 已签到 \(activity)（\(context.time(p.checkinMillis ?? 0))）",
                                     "\(volunteer) checked in to \(activity) at \(context.time(p.checkinMillis ?? 0))"))
@@ -64,7 +64,7 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             let time = try at.map { try context.date($0, "--at") }
-            let record = try context.service(try context.openDatabase()).checkout(activity, volunteer: volunteer, at: time, actor: context.actor)
+            let record = try context.service(try context.openLedgerDatabase()).checkout(activity, volunteer: volunteer, at: time, actor: context.actor)
             printRecord(record, context)
         }
     }

@@ -20,7 +20,7 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             try checkWritable(file)
-            let count = try context.openDatabase().exportJournal(to: file)
+            let count = try JournalExport.write(try context.openLedgerDatabase(), to: file)
             if context.options.json {
                 struct Out: Encodable { var file: String; var format: String; var transfers: Int }
                 return context.printJSON(Out(file: file, format: format.rawValue, transfers: count))

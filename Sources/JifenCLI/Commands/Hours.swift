@@ -21,7 +21,7 @@ extension Jifen {
 
             func execute(_ context: Context) throws {
                 let day = try date.map { try DayFormat.day($0, in: context.timeZone, field: "--date") }
-                let r = try context.service(try context.openDatabase()).addHours(activity, volunteer: volunteer, minutes: minutes, day: day,
+                let r = try context.service(try context.openLedgerDatabase()).addHours(activity, volunteer: volunteer, minutes: minutes, day: day,
                                                                                  note: note, actor: context.actor)
                 printRecord(r, context)
             }
@@ -36,9 +36,9 @@ extension Jifen {
             @Option(help: "Only this volunteer.") var volunteer: String?
 
             func execute(_ context: Context) throws {
-                let db = try context.openDatabase()
+                let db = try context.openLedgerDatabase()
                 let who = try Permissions.recordFilter(actor: context.actor, actorIsVolunteer: try db.isVolunteer(context.actor), requested: volunteer)
-                try renderRecords(try db.records(activity: activity, volunteer: who, pendingOnly: pending), context)
+                try renderRecords(try db.records(activity: activity, volunteer: who, pendingOnly: pending, from: nil, to: nil), context)
             }
         }
 
@@ -54,7 +54,7 @@ extension Jifen {
             }
 
             func execute(_ context: Context) throws {
-                let service = context.service(try context.openDatabase())
+                let service = context.service(try context.openLedgerDatabase())
                 let done = try activity.map { try service.approve(activity: $0, actor: context.actor) } ?? service.approve(records, actor: context.actor)
                 if context.options.json { return context.printJSON(done.map { RecordJSON($0) }) }
                 context.print(context.t("已审核通过 \(done.count) 条记录，共 \(done.reduce(0) { $0 + $1.points }) 积分。",
@@ -68,7 +68,7 @@ extension Jifen {
             @Argument var record: String
             @Option var reason: String
             func execute(_ context: Context) throws {
-                printRecord(try context.service(try context.openDatabase()).reject(record, reason: reason, actor: context.actor), context)
+                printRecord(try context.service(try context.openLedgerDatabase()).reject(record, reason: reason, actor: context.actor), context)
             }
         }
 
@@ -79,7 +79,7 @@ extension Jifen {
             @Argument var record: String
             @Option var reason: String
             func execute(_ context: Context) throws {
-                printRecord(try context.service(try context.openDatabase()).dispute(record, reason: reason, actor: context.actor), context)
+                printRecord(try context.service(try context.openLedgerDatabase()).dispute(record, reason: reason, actor: context.actor), context)
             }
         }
 
@@ -91,7 +91,7 @@ extension Jifen {
             @Option var minutes: Int64
             @Option var reason: String
             func execute(_ context: Context) throws {
-                printRecord(try context.service(try context.openDatabase()).correct(record, minutes: minutes, reason: reason, actor: context.actor), context)
+                printRecord(try context.service(try context.openLedgerDatabase()).correct(record, minutes: minutes, reason: reason, actor: context.actor), context)
             }
         }
 
@@ -100,7 +100,7 @@ extension Jifen {
             @OptionGroup var global: GlobalOptions
             @Argument var record: String
             func execute(_ context: Context) throws {
-                let versions = try context.openDatabase().recordHistory(record)
+                let versions = try context.openLedgerDatabase().recordHistory(record)
                 if versions.isEmpty { throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), record) }
                 if context.options.json { return context.printJSON(versions) }
                 context.printTable([context.t("版本", "version"), context.t("时间", "time"), context.t("操作", "action"), context.t("分钟", "minutes"),
@@ -116,10 +116,10 @@ extension Jifen {
         @OptionGroup var global: GlobalOptions
         @Argument var volunteer: String
         func execute(_ context: Context) throws {
-            let db = try context.openDatabase()
+            let db = try context.openLedgerDatabase()
             let who = try Permissions.recordFilter(actor: context.actor, actorIsVolunteer: try db.isVolunteer(context.actor), requested: volunteer)
             _ = try db.volunteer(volunteer)
-            try renderRecords(try db.records(volunteer: who), context)
+            try renderRecords(try db.records(activity: nil, volunteer: who, pendingOnly: false, from: nil, to: nil), context)
         }
     }
 }

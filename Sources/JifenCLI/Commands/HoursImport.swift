@@ -23,7 +23,7 @@ extension Jifen.Hours {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw JifenError.usage("no-file", zh: "读不到文件 \(file)，请检查路径。", en: "Cannot read the file \(file); check the path.")
             }
-            let service = context.service(try context.openDatabase())
+            let service = context.service(try context.openLedgerDatabase())
             let terminal = isatty(STDERR_FILENO) == 1
             do {
                 let result = try service.importSheet(data, activity: activity, encoding: forced, skipBad: skipBad, actor: context.actor) { done, total in

@@ -63,7 +63,7 @@ extension Jifen {
         func execute(_ context: Context) throws {
             let amount = try points.map(parsePoints)
             let request = RedeemRequest(merchant: merchant, code: code, offer: offer, points: amount, key: key ?? freshKey("redeem"), hold: hold)
-            let receipt = try context.ledger(try context.openDatabase()).redeem(request, actor: context.actor)
+            let receipt = try context.ledger(try context.openLedgerDatabase()).redeem(request, actor: context.actor)
             printReceipt(receipt, context)
         }
     }

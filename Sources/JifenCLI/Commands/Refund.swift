@@ -17,7 +17,7 @@ extension Jifen {
         func execute(_ context: Context) throws {
             let id = try Redemption.parseID(redemption)
             let amount = try points.map(parsePoints)
-            let db = try context.openDatabase()
+            let db = try context.openLedgerDatabase()
             let result = try context.ledger(db).refund(id, points: amount, reason: reason, key: key ?? freshKey("refund"), actor: context.actor)
             if context.options.json {
                 struct Out: Encodable { var redemption: String; var refunded: Int64; var refunded_total: Int64; var refundable_left: Int64; var transfer: TransferJSON }

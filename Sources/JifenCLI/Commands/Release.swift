@@ -13,7 +13,7 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             let id = try Redemption.parseID(redemption)
-            printReceipt(try context.ledger(try context.openDatabase()).release(id, actor: context.actor), context)
+            printReceipt(try context.ledger(try context.openLedgerDatabase()).release(id, actor: context.actor), context)
         }
     }
 }

@@ -20,10 +20,10 @@ extension Jifen {
         @Flag(help: "Print CSV (the rows, or the totals without --by).") var csv = false
 
         func execute(_ context: Context) throws {
-            let db = try context.openDatabase()
+            let db = try context.openLedgerDatabase()
             let zone = try db.rules().timeZone
             let chosen = month ?? String(DayFormat.string(context.now(), in: zone).prefix(7))
-            let report = try db.monthReport(month: chosen, grouping: by, service: SQLiteServiceFigures(db), nowMillis: context.now().millis)
+            let report = try MonthReport.make(month: chosen, grouping: by, nowMillis: context.now().millis, from: db)
             let header = ["key", "name", "earned", "granted", "redeemed", "refunded", "expired", "settled"]
             func cells(_ key: String, _ label: String, _ f: ReportFigures) -> [String] {
                 [key, label, String(f.earned), String(f.granted), String(f.redeemed), String(f.refunded), String(f.expired), String(f.settled)]

@@ -17,7 +17,7 @@ extension Jifen {
             @Option(help: "Community id, when there are several.") var community: String?
 
             func execute(_ context: Context) throws {
-                let counts = try context.openDatabase().loadSeed(directory: directory, community: community, actor: context.actor,
+                let counts = try context.openLedgerDatabase().loadSeed(directory: directory, community: community, actor: context.actor,
                                                                  nowMillis: context.now().millis)
                 if context.options.json { return context.printJSON(counts) }
                 context.print(context.t("已导入 \(counts.teams) 支服务队、\(counts.volunteers) 名志愿者、\(counts.merchants) 家商户、\(counts.offers) 个兑换项目。",

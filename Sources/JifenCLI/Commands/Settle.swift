@@ -19,7 +19,7 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             if let csv { try checkWritable(csv) }
-            let result = try context.ledger(try context.openDatabase()).settle(merchant: merchant, throughDay: through, actor: context.actor)
+            let result = try context.ledger(try context.openLedgerDatabase()).settle(merchant: merchant, throughDay: through, actor: context.actor)
             let rows = result.lines.map { line in
                 [line.redemption.label, context.time(line.atMillis), line.redemption.volunteer, line.redemption.offer ?? "",
                  String(line.redeemed), String(line.refunded), String(line.net)]

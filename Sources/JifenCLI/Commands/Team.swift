@@ -18,7 +18,7 @@ extension Jifen {
             @Option(help: "Someone who organizes the team (may post and approve), e.g. the leader.") var organizer: String?
 
             func execute(_ context: Context) throws {
-                let db = try context.openDatabase()
+                let db = try context.openLedgerDatabase()
                 let team = try db.addTeam(name: name, leader: leader, community: community, actor: context.actor, nowMillis: context.now().millis)
                 if let organizer { try db.addOrganizer(organizer, team: team.id, actor: context.actor, nowMillis: context.now().millis) }
                 if context.options.json { return context.printJSON(team) }
@@ -35,7 +35,7 @@ extension Jifen {
             @Argument(help: "The organizer's name, as they will give it to --as.") var organizer: String
 
             func execute(_ context: Context) throws {
-                try context.openDatabase().addOrganizer(organizer, team: team, actor: context.actor, nowMillis: context.now().millis)
+                try context.openLedgerDatabase().addOrganizer(organizer, team: team, actor: context.actor, nowMillis: context.now().millis)
                 if context.options.json { return context.printJSON(["team": team, "organizer": organizer]) }
                 context.print(context.t("\(organizer) 现为 \(team) 的组织者", "\(organizer) now organizes \(team)"))
             }
@@ -46,7 +46,7 @@ extension Jifen {
             @OptionGroup var global: GlobalOptions
 
             func execute(_ context: Context) throws {
-                let teams = try context.openDatabase().teams()
+                let teams = try context.openLedgerDatabase().teams()
                 if context.options.json { return context.printJSON(teams) }
                 context.printTable([context.t("编号", "id"), context.t("名称", "name"), context.t("负责人", "leader"), context.t("社区", "community")],
                                    teams.map { [$0.id, $0.name, $0.leader, $0.community] })

@@ -1,6 +1,4 @@
 import Foundation
-import GRDB
-import JifenCore
 
 /// The whole ledger as a plain-text journal that hledger and ledger-cli read and balance, so
 /// auditors can check Jifen with tools they trust.
@@ -10,7 +8,8 @@ import JifenCore
 /// balance (credits − debits) and each transaction sums to zero. Accounts are named
 /// `volunteers:V0001`, `merchants:M001` and `C01:issuance` / `C01:expired` / `C01:settled`;
 /// the commodity is `PTS`. Key, actor, hash and the reversed transfer are kept as comments.
-extension JifenDatabase {
+/// It reads only what `verify` reads (`LedgerAuditing`), so every store exports the same journal.
+public enum JournalExport {
     /// The journal account name of a Jifen account.
     public static func journalAccount(_ account: Account) -> String {
         switch account.kind {
@@ -20,11 +19,11 @@ extension JifenDatabase {
         }
     }
 
-    /// Writes the journal to `path` (atomically: a temporary file renamed at the end).
+    /// Writes the journal of `store` to `path` (atomically: a temporary file renamed at the end).
     /// - Returns: the number of transfers written.
     @discardableResult
-    public func exportJournal(to path: String) throws -> Int {
-        let zone = try rules().timeZone
+    public static func write(_ store: any LedgerStore, to path: String) throws -> Int {
+        let zone = try store.read { try Rules(settings: $0.settings()) }.timeZone
         let temporary = path + ".partial-\(getpid())"
         guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
             throw JifenError.fault("cannot-write", zh: "无法写入 \(path)，请检查路径和权限。", en: "Cannot write \(path); check the path and permissions.")
@@ -32,18 +31,18 @@ extension JifenDatabase {
         var count = 0
         do {
             defer { try? handle.close() }
-            try read { reader in
+            try store.read { reader in
                 var names: [String: String] = [:]
-                for account in try reader.allAccounts() { names[account.id] = Self.journalAccount(account) }
+                for account in try reader.allAccounts() { names[account.id] = journalAccount(account) }
                 var buffer = "; Jifen ledger export — each account's balance here equals its balance in Jifen.\n; commodity PTS = points 积分\n\n"
                 var day = DayCache(zone: zone)
                 try reader.forEachTransfer { t in
                     count += 1
                     buffer += day.string(t.atMillis)
                     buffer += " * #\(t.id) \(t.kind.rawValue)"
-                    if !t.reference.isEmpty { buffer += " " + Self.clean(t.reference) }
-                    if !t.memo.isEmpty { buffer += " | " + Self.clean(t.memo) }
-                    buffer += "\n    ; key: \(Self.clean(t.key)), actor: \(Self.clean(t.actor))"
+                    if !t.reference.isEmpty { buffer += " " + clean(t.reference) }
+                    if !t.memo.isEmpty { buffer += " | " + clean(t.memo) }
+                    buffer += "\n    ; key: \(clean(t.key)), actor: \(clean(t.actor))"
                     if let reverses = t.reverses { buffer += ", reverses: #\(reverses)" }
                     buffer += ", hash: \(t.hash)\n"
                     buffer += "    \(names[t.credit] ?? t.credit)  \(t.amount) PTS\n"

@@ -1,0 +1,73 @@
+import Foundation
+import JifenCore
+import PostgresNIO
+
+/// What organizers' and volunteers' listings read on PostgreSQL: activities, records with the
+/// fields of the 2020 rules, a record's versions. The writes are `JifenCore.Service`'s, through
+/// `PostgresServiceTransaction.swift`. Text is ordered with `COLLATE "C"`, as SQLite orders it.
+extension PostgresStore: ServiceQueries {
+    public func activities(team: String?, startingAfter: Int64?, endingBefore: Int64?) throws -> [Activity] {
+        try transaction(readOnly: true) { session in
+            try session.rows("""
+                SELECT \(PostgresLedgerTransaction.activityColumns) FROM activity
+                WHERE ($1::TEXT IS NULL OR team = $1) AND ($2::BIGINT IS NULL OR end_at > $2) AND ($3::BIGINT IS NULL OR end_at <= $3)
+                ORDER BY start_at, id COLLATE "C"
+                """, [team, startingAfter, endingBefore]).map(PostgresLedgerTransaction.activity)
+        }
+    }
+
+    public func activity(_ id: String) throws -> (Activity, [Participation]) {
+        try transaction(readOnly: true) { session in
+            let tx = PostgresLedgerTransaction(session: session, writing: false)
+            guard let activity = try tx.activity(id) else { throw JifenError.unknown(Bilingual(zh: "活动", en: "activity"), id) }
+            return (activity, try tx.participants(activity: id))
+        }
+    }
+
+    public func records(activity: String?, volunteer: String?, pendingOnly: Bool, from: String?, to: String?) throws -> [RecordView] {
+        try transaction(readOnly: true) { session in
+            try Self.recordViews(session, activity: activity, volunteer: volunteer, pendingOnly: pendingOnly, from: from, to: to)
+        }
+    }
+
+    static func recordViews(_ session: PostgresSession, activity: String?, volunteer: String?, pendingOnly: Bool,
+                            from: String?, to: String?) throws -> [RecordView] {
+        let columns = PostgresLedgerTransaction.recordColumns.split(separator: ",")
+            .map { "r." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
+        return try session.rows("""
+            SELECT \(columns), v.name, a.title, a.place, a.content, t.id, t.name, t.leader
+            FROM service_record r JOIN activity a ON a.id = r.activity JOIN team t ON t.id = a.team JOIN volunteer v ON v.id = r.volunteer
+            WHERE ($1::TEXT IS NULL OR r.activity = $1) AND ($2::TEXT IS NULL OR r.volunteer = $2)
+              AND (NOT $3::BOOLEAN OR r.status IN ('pending', 'review'))
+              AND ($4::TEXT IS NULL OR r.service_day >= $4) AND ($5::TEXT IS NULL OR r.service_day <= $5)
+            ORDER BY r.service_day COLLATE "C", r.id COLLATE "C"
+            """, [activity, volunteer, pendingOnly, from, to]).map { row in
+            // The record's 17 columns, then the seven fields of its activity, team and volunteer.
+            let record = try PostgresLedgerTransaction.record(row)
+            let cells = row.makeRandomAccess()
+            func text(_ i: Int) throws -> String { try cells[i].decode(String.self) }
+            return RecordView(record: record, volunteerName: try text(17), activityTitle: try text(18), place: try text(19),
+                              content: try text(20), team: try text(21), teamName: try text(22), personInCharge: try text(23))
+        }
+    }
+
+    public func recordHistory(_ id: String) throws -> [RecordVersion] {
+        try transaction(readOnly: true) { session in
+            let tx = PostgresLedgerTransaction(session: session, writing: false)
+            guard let record = try tx.record(id) else { throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), id) }
+            return RecordVersion.history(of: record, stored: try session.rows("""
+                SELECT record, version, minutes, status, points, actor, at, action, reason FROM service_record_version
+                WHERE record = $1 ORDER BY id
+                """, [id]).map { row in
+                let (record, version, minutes, status, points, actor, at, action, reason) =
+                    try row.decode((String, Int64, Int64, String, Int64, String, Int64, String, String).self)
+                return RecordVersion(record: record, version: Int(version), minutes: minutes, status: RecordStatus(rawValue: status) ?? .pending,
+                                     points: points, actor: actor, atMillis: at, action: action, reason: reason)
+            })
+        }
+    }
+
+    public func isAdmin(_ actor: String) throws -> Bool {
+        try read { try $0.isAdmin(actor) }
+    }
+}
