@@ -86,19 +86,7 @@ public struct PostgresStore: LedgerStore {
     // MARK: LedgerStore
 
     public func write<T>(_ body: (any LedgerWriting) throws -> T) throws -> T {
-        var posted: Int64?
-        let result = try transaction(readOnly: false) { session in
-            session.postedTransfer = nil
-            let result = try body(PostgresLedgerTransaction(session: session, writing: true))
-            posted = session.postedTransfer
-            return result
-        }
-        if let posted {
-            // The transfer is committed: a failure to seal it now must not report the write as
-            // failed. It then waits for the next write's seal, or `jifen verify`'s.
-            _ = try? seal(through: posted)
-        }
-        return result
+        try transaction(readOnly: false) { try body(PostgresLedgerTransaction(session: $0, writing: true)) }
     }
 
     /// Returns once transfer `id` (committed) is sealed: by this caller when no one else is
@@ -158,7 +146,26 @@ public struct PostgresStore: LedgerStore {
     /// Runs `body` in one transaction, retried from the start when PostgreSQL aborted it for a
     /// reason a rerun can resolve. Reads run at REPEATABLE READ, so `verify` sees one snapshot.
     /// - Throws: the body's `JifenError` unchanged; database errors translated to `JifenError`.
+    ///
+    /// A transaction that posted transfers (a ledger write, an approval, an import…) has them
+    /// sealed into the hash chain right after its commit (`seal(through:)`).
     func transaction<T>(readOnly: Bool, _ body: (PostgresSession) throws -> T) throws -> T {
+        var posted: Int64?
+        let result = try attempts(readOnly: readOnly) { session in
+            session.postedTransfer = nil
+            let result = try body(session)
+            posted = session.postedTransfer
+            return result
+        }
+        if let posted {
+            // The transfer is committed: a failure to seal it now must not report the write as
+            // failed. It then waits for the next write's seal, or `jifen verify`'s.
+            try? seal(through: posted)
+        }
+        return result
+    }
+
+    private func attempts<T>(readOnly: Bool, _ body: (PostgresSession) throws -> T) throws -> T {
         var attempt = 0
         while true {
             attempt += 1
