@@ -192,6 +192,23 @@ final class PostgresSession: @unchecked Sendable {
         if let first { throw first }
     }
 
+    /// Commits, with `follow` sent right behind the COMMIT (outside the transaction) so that both
+    /// are answered in one wake-up of the calling thread.
+    /// - Returns: the rows of `follow`, or nil when there is none or it failed.
+    /// - Throws: the first error of the transaction's statements or of the COMMIT.
+    func commit(then follow: (sql: String, values: [any PostgresBindable])? = nil) throws -> [PostgresRow]? {
+        sendBatch()
+        sendNow("COMMIT", [])
+        let after = follow.map { connection.query(query($0.sql, $0.values), logger: logger) }
+        do {
+            try drain()
+        } catch {
+            _ = try? after?.wait()
+            throw error
+        }
+        return try? after?.wait().rows
+    }
+
     /// Waits for every statement sent, ignoring their errors: before a rollback.
     func settle() {
         discardBatch()

@@ -99,29 +99,37 @@ public struct PostgresStore: LedgerStore {
         let deadline = Date().addingTimeInterval(patience)
         while Date() < deadline {
             let done: Bool = try session { session in
-                // One query outside a transaction: sealed already, or this caller may seal.
-                let row = try session.rows("""
-                    SELECT seq IS NOT NULL, seq IS NULL AND pg_try_advisory_lock($2) FROM transfer WHERE id = $1
-                    """, [id, PostgresSchema.sealLock]).first
-                guard let (sealed, sealer) = try row?.decode((Bool, Bool).self) else { return true }
-                if sealed { return true }
-                guard sealer else { return false }
-                defer { _ = try? session.execute("SELECT pg_advisory_unlock($1)", [PostgresSchema.sealLock]) }
-                session.send("BEGIN")
-                do {
-                    try Chain.seal(in: PostgresLedgerTransaction(session: session, writing: true))
-                    try session.execute("COMMIT")
-                } catch {
-                    session.settle()
-                    _ = try? session.execute("ROLLBACK")
-                    throw error
-                }
-                return true
+                try sealTurn(session, look: try session.rows(Self.sealLook(id).sql, Self.sealLook(id).values))
             }
             if done { return }
             usleep(pause)
             pause = min(pause * 2, 20_000)
         }
+    }
+
+    /// One query outside any transaction: is transfer `id` sealed already, and if not, may this
+    /// connection seal (a session advisory lock, taken only when no one else holds it)?
+    static func sealLook(_ id: Int64) -> (sql: String, values: [any PostgresBindable]) {
+        ("SELECT seq IS NOT NULL, seq IS NULL AND pg_try_advisory_lock($2) FROM transfer WHERE id = $1", [id, PostgresSchema.sealLock])
+    }
+
+    /// Acts on a `sealLook` answer: true when the transfer is sealed (already, or now by this
+    /// connection, which then held the lock and releases it), false when another is sealing.
+    func sealTurn(_ session: PostgresSession, look rows: [PostgresRow]) throws -> Bool {
+        guard let (sealed, sealer) = try rows.first?.decode((Bool, Bool).self) else { return true }
+        if sealed { return true }
+        guard sealer else { return false }
+        defer { _ = try? session.execute("SELECT pg_advisory_unlock($1)", [PostgresSchema.sealLock]) }
+        session.send("BEGIN")
+        do {
+            try Chain.seal(in: PostgresLedgerTransaction(session: session, writing: true))
+            _ = try session.commit()
+        } catch {
+            session.settle()
+            _ = try? session.execute("ROLLBACK")
+            throw error
+        }
+        return true
     }
 
     /// Gives every committed transfer that awaits it a place in the hash chain (`JifenCore.Chain`),
@@ -151,13 +159,17 @@ public struct PostgresStore: LedgerStore {
     /// sealed into the hash chain right after its commit (`seal(through:)`).
     func transaction<T>(readOnly: Bool, _ body: (PostgresSession) throws -> T) throws -> T {
         var posted: Int64?
+        var sealed = false
         let result = try attempts(readOnly: readOnly) { session in
             session.postedTransfer = nil
             let result = try body(session)
             posted = session.postedTransfer
             return result
+        } sealing: { session, look in
+            // Right after the COMMIT, on the same connection (the look came with the COMMIT).
+            sealed = (try? sealTurn(session, look: look)) ?? false
         }
-        if let posted {
+        if let posted, !sealed {
             // The transfer is committed: a failure to seal it now must not report the write as
             // failed. It then waits for the next write's seal, or `jifen verify`'s.
             try? seal(through: posted)
@@ -165,7 +177,8 @@ public struct PostgresStore: LedgerStore {
         return result
     }
 
-    private func attempts<T>(readOnly: Bool, _ body: (PostgresSession) throws -> T) throws -> T {
+    private func attempts<T>(readOnly: Bool, _ body: (PostgresSession) throws -> T,
+                             sealing: (PostgresSession, [PostgresRow]) -> Void) throws -> T {
         var attempt = 0
         while true {
             attempt += 1
@@ -177,7 +190,12 @@ public struct PostgresStore: LedgerStore {
                     session.send(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
                     do {
                         let result = try body(session)
-                        try session.execute("COMMIT")
+                        if let posted = session.postedTransfer {
+                            let look = try session.commit(then: Self.sealLook(posted))
+                            if let look { sealing(session, look) }
+                        } else {
+                            _ = try session.commit()
+                        }
                         return result
                     } catch {
                         session.settle()
