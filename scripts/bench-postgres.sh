@@ -28,8 +28,10 @@ printf 'pgbench TPC-B-like, scale 10, 8 clients, 2 threads, %ss: %.0f tps\n' "$s
 
 # Jifen reaches the server over its unix socket, as pgbench does.
 url="postgres://postgres@localhost:$PG_PORT/jifen_test?host=$PG_DIR"
-uniform=$("$bin" "$url&schema=uniform" 10000 8 "$seconds" | sed -n 's/^transfers_per_second=//p')
-echo "jifen transfers, 10,000 accounts, 8 clients, ${seconds}s: ${uniform} transfers/s"
-hot=$("$bin" "$url&schema=hot" 10 8 "$seconds" | sed -n 's/^transfers_per_second=//p')
-echo "jifen transfers, 10 hot accounts, 8 clients, ${seconds}s: ${hot} transfers/s"
+run=$("$bin" "$url&schema=uniform" 10000 8 "$seconds")
+uniform=$(sed -n 's/^transfers_per_second=//p' <<<"$run")
+echo "jifen transfers, 10,000 accounts, 8 clients, ${seconds}s: ${uniform} transfers/s ($(sed -n 's/^client_cpu_ms_per_transfer=//p' <<<"$run") ms of jifen's CPU each)"
+run=$("$bin" "$url&schema=hot" 10 8 "$seconds")
+hot=$(sed -n 's/^transfers_per_second=//p' <<<"$run")
+echo "jifen transfers, 10 hot accounts, 8 clients, ${seconds}s: ${hot} transfers/s ($(sed -n 's/^client_cpu_ms_per_transfer=//p' <<<"$run") ms of jifen's CPU each)"
 python3 -c "import sys; print('ratio=%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$uniform" "$pgb"
