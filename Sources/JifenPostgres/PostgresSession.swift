@@ -226,11 +226,15 @@ final class PostgresSession: @unchecked Sendable {
         return PostgresQuery(unsafeSQL: sql, binds: bindings)
     }
 
-    var isClosed: Bool { connection.isClosed }
+    /// Set by `close()`, so a pool never hands out a connection that is on its way out.
+    private var closing = false
+
+    var isClosed: Bool { closing || connection.isClosed }
 
     /// Closes the connection without waiting; the connection stays alive until it has closed
     /// (PostgresNIO requires a connection to be closed before it is released).
     func close() {
+        closing = true
         let connection = connection
         connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }

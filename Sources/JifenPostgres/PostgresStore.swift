@@ -119,7 +119,11 @@ public struct PostgresStore: LedgerStore {
         guard let (sealed, sealer) = try rows.first?.decode((Bool, Bool).self) else { return true }
         if sealed { return true }
         guard sealer else { return false }
-        defer { _ = try? session.execute("SELECT pg_advisory_unlock($1)", [PostgresSchema.sealLock]) }
+        defer {
+            // A connection that cannot give the lock back is closed, which gives it back: a
+            // pooled connection must never keep every other writer from sealing.
+            if (try? session.scalar(Bool.self, "SELECT pg_advisory_unlock($1)", [PostgresSchema.sealLock])) != true { session.close() }
+        }
         session.send("BEGIN")
         do {
             try Chain.seal(in: PostgresLedgerTransaction(session: session, writing: true))
