@@ -139,14 +139,19 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
         session.send("SELECT 1 FROM account WHERE id = ANY($1) ORDER BY id COLLATE \"C\" FOR UPDATE", [ids])
         let rows = try session.rows("""
             SELECT a.id, a.kind, a.community, a.balance,
-                ARRAY(SELECT h.id FROM hold h WHERE h.debit = a.id AND h.status = 'pending' ORDER BY h.id),
-                ARRAY(SELECT h.amount FROM hold h WHERE h.debit = a.id AND h.status = 'pending' ORDER BY h.id),
-                ARRAY(SELECT h.expires_at FROM hold h WHERE h.debit = a.id AND h.status = 'pending' ORDER BY h.id),
-                ARRAY(SELECT l.id FROM lot l WHERE l.account = a.id AND l.remaining > 0 ORDER BY l.expires_on, l.id),
-                ARRAY(SELECT l.expires_on FROM lot l WHERE l.account = a.id AND l.remaining > 0 ORDER BY l.expires_on, l.id),
-                ARRAY(SELECT l.remaining FROM lot l WHERE l.account = a.id AND l.remaining > 0 ORDER BY l.expires_on, l.id),
+                COALESCE(h.ids, '{}'), COALESCE(h.amounts, '{}'), COALESCE(h.expiries, '{}'),
+                COALESCE(l.ids, '{}'), COALESCE(l.days, '{}'), COALESCE(l.remaining, '{}'),
                 CASE WHEN $2 AND a.id = $1[1] THEN nextval('transfer_id_seq') END
-            FROM account a WHERE a.id = ANY($1)
+            FROM account a
+            CROSS JOIN LATERAL (
+                SELECT array_agg(id ORDER BY id) AS ids, array_agg(amount ORDER BY id) AS amounts,
+                       array_agg(expires_at ORDER BY id) AS expiries
+                FROM hold WHERE debit = a.id AND status = 'pending') h
+            CROSS JOIN LATERAL (
+                SELECT array_agg(id ORDER BY expires_on, id) AS ids, array_agg(expires_on ORDER BY expires_on, id) AS days,
+                       array_agg(remaining ORDER BY expires_on, id) AS remaining
+                FROM lot WHERE account = a.id AND remaining > 0) l
+            WHERE a.id = ANY($1)
             """, [ids, posting])
         for row in rows {
             let (id, kind, community, balance, holdIDs, holdAmounts, holdExpiries, lotIDs, lotDays, lotRemaining, reserved) =

@@ -33,7 +33,7 @@ func freshPostgresURL() throws -> String {
 }
 
 /// A fresh ledger with a community and the admin `admin`, on either store.
-struct QueueFixture {
+struct QueueFixture: WebhookFixture {
     let kind: StoreKind
     let db: any QueueStore
     /// The SQLite file's path or the PostgreSQL URL (with its schema): what `--db` takes.
@@ -63,23 +63,7 @@ struct QueueFixture {
 
     func remove() { sqlite?.remove() }
 
-    @discardableResult
-    func addWebhook(_ url: String, format: WebhookFormat = .standard, events: String = "*", secret: String? = nil,
-                    rate: Int = 0) throws -> WebhookEndpoint {
-        try db.addWebhook(NewWebhook(url: url, format: format, events: WebhookEventFilter.parse(events),
-                                     secret: WebhookSigning.secret(secret, for: format), ratePerMinute: rate, allowPrivate: true),
-                          actor: "admin", nowMillis: Date().millis)
-    }
-
-    /// Writes events the way the ledger does: into the outbox, in one write transaction.
-    func insertEvents(_ count: Int, type: String = "points.granted", atMillis: Int64 = Date().millis) throws {
-        try db.write { tx in
-            for index in 0..<count {
-                let payload = Events.json(["to": "V\(1000 + index)", "points": "\(index + 1)", "memo": "测试 \(index)", "actor": "admin"])
-                try tx.insert(event: OutboxEvent(type: type, payload: payload, atMillis: atMillis))
-            }
-        }
-    }
+    var queueStore: any QueueStore { db }
 
     /// Registers a volunteer through the store's own registry.
     func addVolunteer(_ name: String) throws -> Volunteer {

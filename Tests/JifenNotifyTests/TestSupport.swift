@@ -5,12 +5,39 @@ import JifenSQLite
 import Logging
 import Synchronization
 
+/// A store to put subscriptions and events in: both fixtures of the notifier's tests.
+protocol WebhookFixture {
+    var queueStore: any WebhookDatabase & LedgerStore { get }
+}
+
+extension WebhookFixture {
+    @discardableResult
+    func addWebhook(_ url: String, format: WebhookFormat = .standard, events: String = "*", secret: String? = nil,
+                    rate: Int = 0) throws -> WebhookEndpoint {
+        try queueStore.addWebhook(NewWebhook(url: url, format: format, events: WebhookEventFilter.parse(events),
+                                     secret: WebhookSigning.secret(secret, for: format), ratePerMinute: rate, allowPrivate: true),
+                          actor: "admin", nowMillis: Date().millis)
+    }
+
+    /// Writes events the way the ledger does: into the outbox, in one write transaction.
+    func insertEvents(_ count: Int, type: String = "points.granted", atMillis: Int64 = Date().millis) throws {
+        try queueStore.write { tx in
+            for index in 0..<count {
+                let payload = Events.json(["to": "V\(1000 + index)", "points": "\(index + 1)", "memo": "测试 \(index)", "actor": "admin"])
+                try tx.insert(event: OutboxEvent(type: type, payload: payload, atMillis: atMillis))
+            }
+        }
+    }
+}
+
 /// A fresh database file in its own folder, with a community and the admin `admin`.
-struct TestDatabase {
+struct TestDatabase: WebhookFixture {
     let folder: URL
     let path: String
     let db: JifenDatabase
     let community: String
+
+    var queueStore: any WebhookDatabase & LedgerStore { db }
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("jifen-notify-\(UUID().uuidString)")
@@ -29,24 +56,6 @@ struct TestDatabase {
     func reopen() throws -> JifenDatabase { try JifenDatabase.open(path: path) }
 
     func remove() { try? FileManager.default.removeItem(at: folder) }
-
-    @discardableResult
-    func addWebhook(_ url: String, format: WebhookFormat = .standard, events: String = "*", secret: String? = nil,
-                    rate: Int = 0) throws -> WebhookEndpoint {
-        try db.addWebhook(NewWebhook(url: url, format: format, events: WebhookEventFilter.parse(events),
-                                     secret: WebhookSigning.secret(secret, for: format), ratePerMinute: rate, allowPrivate: true),
-                          actor: "admin", nowMillis: Date().millis)
-    }
-
-    /// Writes events the way the ledger does: into the outbox, in one write transaction.
-    func insertEvents(_ count: Int, type: String = "points.granted", atMillis: Int64 = Date().millis) throws {
-        try db.write { tx in
-            for index in 0..<count {
-                let payload = Events.json(["to": "V\(1000 + index)", "points": "\(index + 1)", "memo": "测试 \(index)", "actor": "admin"])
-                try tx.insert(event: OutboxEvent(type: type, payload: payload, atMillis: atMillis))
-            }
-        }
-    }
 }
 
 /// A clock the test moves by hand.
