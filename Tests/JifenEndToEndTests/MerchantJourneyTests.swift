@@ -95,15 +95,19 @@ import Testing
 
     @Test(arguments: E2EStore.allCases)
     func expiringPointsAreShownAndAnnounced(store: E2EStore) throws {
+        // A fixed clock in a month of 31 days: a month's validity from 2026-12-01 is 31 days,
+        // beyond the 30-day notice, so the points are granted a day later than they are read.
         let box = try Sandbox(store).seeded()
         expectOK(try box.jifen(["config", "set", "points.validity_months", "1"]))
-        expectOK(try box.jifen(["grant", "V0002", "10", "--reason", "x"]))
-        let run = try box.jifen(["expire", "--json"])
+        expectOK(try box.jifen(["grant", "V0002", "10", "--reason", "x"], env: ["JIFEN_NOW": "2026-12-01 10:00"]))
+        #expect(try box.jifen(["balance", "V0002", "--json"], env: ["JIFEN_NOW": "2026-12-01 10:00"]).object["expiring_soon"] as? Int == 0)
+        let later = ["JIFEN_NOW": "2026-12-02 10:00"]
+        let run = try box.jifen(["expire", "--json"], env: later)
         #expect((run.object["expiring_notices"] as? [Any])?.count == 1, "\(run)")
-        let balance = try box.jifen(["balance", "V0002", "--json"])
+        let balance = try box.jifen(["balance", "V0002", "--json"], env: later)
         #expect(balance.object["expiring_soon"] as? Int == 10, "\(balance)")
-        #expect(try box.jifen(["balance", "V0002"]).stdout.contains("expiring soon"))
-        #expect((try box.jifen(["expire", "--json"]).object["expiring_notices"] as? [Any])?.isEmpty == true)
+        #expect(try box.jifen(["balance", "V0002"], env: later).stdout.contains("expiring soon"))
+        #expect((try box.jifen(["expire", "--json"], env: later).object["expiring_notices"] as? [Any])?.isEmpty == true)
         let history = try box.jifen(["config", "history", "--json"])
         #expect(history.stdout.contains("points.validity_months") && history.stdout.contains("\"newValue\" : \"1\""), "\(history)")
         let shown = try box.jifen(["config", "show", "--json"])

@@ -38,6 +38,8 @@ enum E2EStore: String, CaseIterable, CustomTestStringConvertible {
 
 /// A scratch folder with a database (a SQLite path or a PostgreSQL URL), and a way to run `jifen` against it.
 struct Sandbox {
+    /// The clock of every run that does not set `JIFEN_NOW`: a day in a month of 31 days.
+    static let defaultNow = "2026-12-01 10:00"
     let directory: URL
     let db: String
 
@@ -70,7 +72,9 @@ struct Sandbox {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        var environment = ["PATH": "/usr/bin:/bin", "HOME": directory.path, "TZ": "Asia/Shanghai"]
+        // Every run has a fixed clock unless the test gives its own: no rule in a test may depend
+        // on today's date (a month of 31 days once broke the suite).
+        var environment = ["PATH": "/usr/bin:/bin", "HOME": directory.path, "TZ": "Asia/Shanghai", "JIFEN_NOW": Sandbox.defaultNow]
         environment.merge(env) { $1 }
         process.environment = environment
         process.currentDirectoryURL = directory
