@@ -68,15 +68,24 @@ struct Context {
 
     func ledger(_ db: any LedgerStore) -> Ledger { Ledger(store: db, now: now) }
 
+    /// Prints text for a person: control and bidirectional characters that came from stored
+    /// names show as escapes (`DisplayText`), so they cannot split or reverse lines.
     func print(_ text: String) {
+        FileHandle.standardOutput.write(Data((DisplayText.escaped(text, keepNewlines: true) + "\n").utf8))
+    }
+
+    /// Prints data for a program (CSV) exactly as it is.
+    func printRaw(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
     func printJSON<T: Encodable>(_ value: T) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // One convention for every command's JSON: snake_case keys (README "JSON").
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         let data = (try? encoder.encode(value)) ?? Data("null".utf8)
-        print(String(decoding: data, as: UTF8.self))
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
     }
 
     func printTable(_ headers: [String], _ rows: [[String]], right: Set<Int> = []) {
@@ -106,7 +115,7 @@ struct Context {
                                  exit: ExitStatus.code(for: error.category))
             text = String(decoding: (try? encoder.encode(body)) ?? Data(), as: UTF8.self)
         } else {
-            text = t("错误：", "Error: ") + error.message.text(language)
+            text = t("错误：", "Error: ") + DisplayText.escaped(error.message.text(language), keepNewlines: true)
         }
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }

@@ -1,3 +1,5 @@
+import JifenCore
+
 /// Tables that line up with Chinese text: columns are padded by display width (a Han
 /// character takes two terminal cells), not by character count.
 public struct TextTable {
@@ -13,6 +15,9 @@ public struct TextTable {
     }
 
     public func render() -> String {
+        // One line per row, whatever a stored name holds (newlines, tabs, bidi overrides).
+        let headers = self.headers.map { DisplayText.escaped($0) }
+        let rows = self.rows.map { $0.map { DisplayText.escaped($0) } }
         let all = [headers] + rows
         var widths = Array(repeating: 0, count: headers.count)
         for row in all {

@@ -79,7 +79,7 @@ public struct JifenError: Error, Sendable, CustomStringConvertible {
 
     public static func insufficientPoints(account: String, available: Int64, requested: Int64) -> JifenError {
         .refused("insufficient-points",
-                 zh: "\(account) 的可用积分为 \(available)，不足 \(requested)。请减少积分或先充值。",
+                 zh: "\(account) 的可用积分为 \(available)，不足 \(requested)。请少用一些积分，或先参加服务赚取积分。",
                  en: "\(account) has \(available) points available, fewer than the \(requested) requested. Ask for fewer points.")
     }
 

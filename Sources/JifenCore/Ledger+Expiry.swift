@@ -34,15 +34,16 @@ extension Ledger {
                 guard let community = try tx.account(account)?.community else { return nil }
                 try tx.lock(accounts: [account, Account.expiry(community)].sorted())
                 guard let volunteer = try tx.account(account) else { return nil }
-                let lapsed = try tx.openLots(account: account, limit: 10_000)
-                    .filter { $0.expiresOn <= day }.reduce(0) { $0 + $1.remaining }
-                let available = volunteer.balance - (try tx.heldAmount(account: account, nowMillis: at))
-                let amount = min(lapsed, available)
+                // What lapsed on or before the day, less what pending holds reserved of it:
+                // a hold keeps its points until it is posted, voided or lapses.
+                let standing = try Lots.standing(account: account, nowMillis: at, in: tx)
+                let lapsed = standing.lots.filter { $0.expiresOn <= day }.reduce(0) { $0 + standing.free($1) }
+                let amount = min(lapsed, volunteer.balance - standing.held)
                 guard amount > 0 else { return nil }
                 let last = try tx.chainHead()?.seq ?? 0
                 let request = TransferRequest(kind: .expire, debit: account, credit: Account.expiry(volunteer.community),
                                               amount: amount, key: "expire:\(account):\(day):\(last)",
-                                              memo: "lapsed on or before \(day)")
+                                              reference: day)
                 return try Self.post(request, actor: actor, atMillis: at, in: tx)
             }
             if let posted { report.transfers.append(posted.transfer) }

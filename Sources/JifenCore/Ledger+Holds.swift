@@ -30,7 +30,7 @@ extension Ledger {
             throw JifenError.refused("cross-community", zh: "积分不能跨社区流转。", en: "Points do not cross communities.")
         }
         if !debit.kind.mayGoNegative {
-            let available = debit.balance - (try tx.heldAmount(account: debit.id, nowMillis: at))
+            let available = try Lots.available(debit, nowMillis: at, in: tx)
             guard request.amount <= available else {
                 throw JifenError.insufficientPoints(account: debit.id, available: max(0, available), requested: request.amount)
             }

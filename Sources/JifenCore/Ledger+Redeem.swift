@@ -127,9 +127,8 @@ extension Ledger {
     }
 
     static func receipt(_ r: Redemption, replayed: Bool, atMillis: Int64, in tx: any LedgerReading) throws -> Receipt {
-        let balance = try tx.account(r.volunteer)?.balance ?? 0
-        let held = try tx.heldAmount(account: r.volunteer, nowMillis: atMillis)
+        let left = try tx.account(r.volunteer).map { try Lots.available($0, nowMillis: atMillis, in: tx) } ?? 0
         return Receipt(redemption: r, transfer: try r.transfer.flatMap { try tx.transfer(id: $0) },
-                       hold: try r.hold.flatMap { try tx.hold(id: $0) }, balanceLeft: balance - held, replayed: replayed)
+                       hold: try r.hold.flatMap { try tx.hold(id: $0) }, balanceLeft: left, replayed: replayed)
     }
 }

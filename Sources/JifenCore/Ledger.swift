@@ -167,10 +167,22 @@ public struct Ledger: Sendable {
         if request.kind == .transfer, debit.kind != .volunteer || credit.kind != .volunteer {
             throw JifenError.refused("bad-accounts", zh: "只有志愿者之间可以互赠积分。", en: "Only volunteers may give points to each other.")
         }
+        var standing: LotStanding?
         if !debit.kind.mayGoNegative {
-            var held = try tx.heldAmount(account: debit.id, nowMillis: atMillis)
-            if let hold, hold.debit == debit.id { held -= hold.amount }
-            let available = debit.balance - held
+            var available: Int64
+            if debit.kind.keepsLots {
+                // A volunteer: pending holds keep their own lots, and lapsed points are not
+                // spendable even before `expire` runs (only expiry and a reversal take them).
+                let lots = try Lots.standing(account: debit.id, nowMillis: atMillis, in: tx)
+                standing = lots
+                available = request.kind == .expire || request.kind == .reverse
+                    ? debit.balance - lots.held : lots.available(balance: debit.balance)
+                if let hold, hold.debit == debit.id { available += lots.reservedBy(hold: hold.id) }
+            } else {
+                var held = try tx.heldAmount(account: debit.id, nowMillis: atMillis)
+                if let hold, hold.debit == debit.id { held -= hold.amount }
+                available = debit.balance - held
+            }
             guard request.amount <= available else {
                 throw JifenError.insufficientPoints(account: debit.id, available: max(0, available), requested: request.amount)
             }
@@ -191,7 +203,7 @@ public struct Ledger: Sendable {
         _ = try tx.insert(transfer: transfer)
         try tx.addToBalance(account: debit.id, delta: -request.amount)
         try tx.addToBalance(account: credit.id, delta: request.amount)
-        try Lots.move(transfer, from: debit, to: credit, in: tx)
+        try Lots.move(transfer, from: debit, to: credit, standing: standing, in: tx)
         try tx.insert(event: Events.transfer(transfer))
         return Posted(transfer: transfer, replayed: false)
     }

@@ -6,6 +6,8 @@ public protocol LedgerReading: MerchantReading {
     func account(_ id: String) throws -> Account?
     /// Points reserved by pending holds on an account that have not lapsed at `nowMillis`.
     func heldAmount(account: String, nowMillis: Int64) throws -> Int64
+    /// Pending holds on an account (as debit) that have not lapsed at `nowMillis`, oldest first.
+    func pendingHolds(account: String, nowMillis: Int64) throws -> [PendingHold]
     func transfer(id: Int64) throws -> Transfer?
     func transfer(key: String) throws -> Transfer?
     /// The reversals of a transfer (at most one by the ledger's rules).

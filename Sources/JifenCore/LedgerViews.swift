@@ -34,11 +34,13 @@ public struct BalanceView: Sendable, Codable, Equatable {
     public var balance: Int64
     public var held: Int64
     public var available: Int64
-    /// Lots still holding points, soonest expiry first.
+    /// Lots still holding usable points, soonest expiry first (lapsed ones are counted in `lapsed`).
     public var lots: [Lot]
     /// Points lapsing within `points.expiring_notice_days` of today (day lapsing on or before `expiringBy`).
     public var expiringSoon: Int64 = 0
     public var expiringBy: String = ""
+    /// Points whose day has come that `expire` has not moved yet: no longer spendable.
+    public var lapsed: Int64 = 0
 
     public init(account: String, balance: Int64, held: Int64, available: Int64, lots: [Lot]) {
         self.account = account
@@ -49,18 +51,24 @@ public struct BalanceView: Sendable, Codable, Equatable {
     }
 
     /// Balance, holds and open lots: one indexed lookup each, whatever the size of the ledger.
+    /// Lapsed points (their day has come, `expire` has not moved them yet) are not available and
+    /// are shown apart; expiring-soon counts only points still usable today.
     /// - Throws: `JifenError` (refused) for an unknown account.
     public static func read(_ id: String, nowMillis: Int64, in tx: any LedgerReading) throws -> BalanceView {
         guard let account = try tx.account(id) else { throw JifenError.unknown(Bilingual(zh: "账户", en: "account"), id) }
-        let held = try tx.heldAmount(account: id, nowMillis: nowMillis)
-        let lots = account.kind.keepsLots ? try tx.openLots(account: id, limit: 100) : []
-        var view = BalanceView(account: id, balance: account.balance, held: held, available: account.balance - held, lots: lots)
-        if account.kind.keepsLots {
-            let rules = try Rules(settings: tx.settings())
-            let today = DayFormat.string(Date(millis: nowMillis), in: rules.timeZone)
-            view.expiringBy = try DayFormat.adding(days: rules.expiringNoticeDays, to: today, in: rules.timeZone)
-            view.expiringSoon = lots.filter { $0.expiresOn <= view.expiringBy }.reduce(0) { $0 + $1.remaining }
+        guard account.kind.keepsLots else {
+            let held = try tx.heldAmount(account: id, nowMillis: nowMillis)
+            return BalanceView(account: id, balance: account.balance, held: held, available: account.balance - held, lots: [])
         }
+        let standing = try Lots.standing(account: id, nowMillis: nowMillis, in: tx)
+        var view = BalanceView(account: id, balance: account.balance, held: standing.held,
+                               available: standing.available(balance: account.balance),
+                               lots: standing.lots.filter { !standing.isLapsed($0) })
+        view.lapsed = standing.lapsed
+        let rules = try Rules(settings: tx.settings())
+        view.expiringBy = try DayFormat.adding(days: rules.expiringNoticeDays, to: standing.today, in: rules.timeZone)
+        view.expiringSoon = view.lots.filter { $0.expiresOn <= view.expiringBy }
+            .reduce(0) { $0 + $1.remaining }
         return view
     }
 }

@@ -3,15 +3,12 @@ import Foundation
 /// Lots: which points of a volunteer expire when. Spending takes the oldest lots first; points
 /// that come back (a refund, a reversal) return to the days they came from; a gift keeps its days.
 enum Lots {
-    static func move(_ t: Transfer, from debit: Account, to credit: Account, in tx: any LedgerWriting) throws {
+    static func move(_ t: Transfer, from debit: Account, to credit: Account, standing: LotStanding? = nil,
+                     in tx: any LedgerWriting) throws {
         var consumed: [(day: String, amount: Int64)] = []
         if debit.kind.keepsLots {
-            var preferred: [Int64] = []
-            // Reversing an earning takes back the very points it created before any others.
-            if let original = try t.reverses.flatMap({ try tx.transfer(id: $0) }), original.credit == debit.id {
-                preferred = try tx.lotEntries(transfer: original.id).filter { $0.account == debit.id && $0.delta > 0 }.map(\.lot)
-            }
-            consumed = try consume(t, account: debit.id, preferring: preferred, in: tx)
+            let standing = try standing ?? Self.standing(account: debit.id, nowMillis: t.atMillis, in: tx)
+            consumed = try consume(t, account: debit.id, standing: standing, in: tx)
         }
         guard credit.kind.keepsLots else { return }
         var portions: [(day: String, amount: Int64)]
@@ -25,37 +22,52 @@ enum Lots {
         let placed = portions.reduce(0) { $0 + $1.amount }
         if placed < t.amount {
             let rules = try Rules(settings: tx.settings())
-            portions.append((rules.expiryDay(forEarningAt: t.at), t.amount - placed))
+            portions.append((rules.expiryDay(forEarningAt: Date(millis: t.atMillis)), t.amount - placed))
         }
         for portion in portions where portion.amount > 0 {
             try add(portion.amount, to: credit.id, expiresOn: portion.day, transfer: t.id, in: tx)
         }
     }
 
-    /// Takes `t.amount` from an account's lots, preferred lots first, then oldest first.
-    private static func consume(_ t: Transfer, account: String, preferring preferred: [Int64],
+    /// Takes `t.amount` from an account's lots, never a point that another pending hold reserved:
+    /// - posting a hold takes the lots that hold reserved (they may have lapsed since: the hold keeps them);
+    /// - an expiry takes lapsed points, oldest first;
+    /// - a reversal takes back the very points the reversed transfer created first, then the oldest;
+    /// - anything else spends valid lots only, oldest first.
+    private static func consume(_ t: Transfer, account: String, standing: LotStanding,
                                 in tx: any LedgerWriting) throws -> [(day: String, amount: Int64)] {
         var left = t.amount
         var taken: [(day: String, amount: Int64)] = []
-        func take(_ lot: Lot) throws {
-            let amount = min(left, lot.remaining)
+        var free: [Int64: Int64] = [:]
+        for lot in standing.lots { free[lot.id] = standing.free(lot) }
+        func take(_ lotID: Int64, upTo cap: Int64) throws {
+            guard left > 0, let lot = try tx.lot(id: lotID) else { return }
+            let amount = min(left, cap, lot.remaining)
             guard amount > 0 else { return }
             try tx.addToLot(id: lot.id, delta: -amount)
             try tx.insert(lotEntry: LotEntry(lot: lot.id, account: account, transfer: t.id, delta: -amount, expiresOn: lot.expiresOn))
             taken.append((lot.expiresOn, amount))
+            free[lot.id] = max(0, (free[lot.id] ?? 0) - amount)
             left -= amount
         }
-        for id in preferred where left > 0 {
-            if let lot = try tx.lot(id: id) { try take(lot) }
+        if let hold = t.hold {
+            for portion in standing.byHold[hold] ?? [] { try take(portion.lot, upTo: portion.amount) }
         }
-        while left > 0 {
-            let lots = try tx.openLots(account: account, limit: 16)
-            guard !lots.isEmpty else {
-                throw JifenError.fault("lots-out-of-step",
-                                       zh: "\(account) 的积分批次与余额不一致（少 \(left)）。请运行 jifen verify 并联系管理员。",
-                                       en: "The lots of \(account) do not add up to its balance (short by \(left)). Run jifen verify and call the admin.")
+        var anyDay = t.kind == .expire || t.kind == .reverse
+        if t.kind == .reverse, let original = try t.reverses.flatMap({ try tx.transfer(id: $0) }), original.credit == account {
+            // Reversing an earning takes back the very points it created before any others.
+            for entry in try tx.lotEntries(transfer: original.id) where entry.account == account && entry.delta > 0 {
+                try take(entry.lot, upTo: free[entry.lot] ?? 0)
             }
-            for lot in lots where left > 0 { try take(lot) }
+        }
+        if t.hold != nil { anyDay = false }
+        for lot in standing.lots where left > 0 && (anyDay || !standing.isLapsed(lot)) {
+            try take(lot.id, upTo: free[lot.id] ?? 0)
+        }
+        guard left == 0 else {
+            throw JifenError.fault("lots-out-of-step",
+                                   zh: "\(account) 的积分批次与余额不一致（少 \(left)）。请运行 jifen verify 并联系管理员。",
+                                   en: "The lots of \(account) do not add up to its balance (short by \(left)). Run jifen verify and call the admin.")
         }
         return taken
     }

@@ -113,6 +113,11 @@ public struct Lot: Codable, Sendable, Equatable {
         self.expiresOn = expiresOn
         self.remaining = remaining
     }
+
+    /// The last day these points can be used: the day before `expiresOn` (the one date shown to people).
+    public var usableThrough: String {
+        (try? DayFormat.adding(days: -1, to: expiresOn, in: TimeZone(identifier: "UTC") ?? .current)) ?? expiresOn
+    }
 }
 
 /// One change to a lot, made by one transfer.

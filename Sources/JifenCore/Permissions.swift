@@ -8,14 +8,77 @@ public enum Permissions {
     }
 }
 
-extension Permissions {
-    /// Which volunteer's records a listing may show: a volunteer sees only their own.
-    /// - Returns: the volunteer filter to apply (nil: everyone's).
-    public static func recordFilter(actor: String, actorIsVolunteer: Bool, requested: String?) throws -> String? {
-        guard actorIsVolunteer else { return requested }
-        if let requested, requested != actor {
-            throw JifenError.forbidden(actor: actor, action: Bilingual(zh: "查看 \(requested) 的服务记录", en: "see the service records of \(requested)"))
+/// Who an actor is, for what they may read: an allow-list. An actor who is not a known person
+/// (an unregistered name, a volunteer id in the wrong case, a merchant) reads nothing of others.
+public enum Reader: Sendable, Equatable {
+    case admin
+    /// An organizer of these teams.
+    case organizer(teams: [String])
+    case volunteer(String)
+    case nobody
+
+    /// May see everyone's service records (an admin or any team's organizer: the records' checkers).
+    public var readsAllRecords: Bool {
+        switch self {
+        case .admin, .organizer: return true
+        case .volunteer, .nobody: return false
         }
-        return actor
+    }
+
+    /// May see an activity's check-in code: an admin, or an organizer of the activity's team.
+    public func seesCheckinCode(team: String) -> Bool {
+        switch self {
+        case .admin: return true
+        case .organizer(let teams): return teams.contains(team)
+        case .volunteer, .nobody: return false
+        }
+    }
+}
+
+/// What `Permissions.reader` needs to know of an actor.
+public protocol ReaderDirectory: Sendable {
+    func isAdmin(_ actor: String) throws -> Bool
+    func isVolunteer(_ id: String) throws -> Bool
+    /// Teams the actor organizes (exact id match), none when not an organizer.
+    func organizedTeams(_ actor: String) throws -> [String]
+    /// The volunteer a service record belongs to, nil when there is no such record.
+    func recordVolunteer(_ id: String) throws -> String?
+}
+
+extension Permissions {
+    /// Who `actor` is, checked against the roles the database holds (exact ids, case and all).
+    public static func reader(_ actor: String, in directory: any ReaderDirectory) throws -> Reader {
+        if try directory.isAdmin(actor) { return .admin }
+        let teams = try directory.organizedTeams(actor)
+        if !teams.isEmpty { return .organizer(teams: teams) }
+        if try directory.isVolunteer(actor) { return .volunteer(actor) }
+        return .nobody
+    }
+
+    /// Which volunteer's records a listing may show: an admin or organizer sees what it asks for,
+    /// a volunteer only their own, anyone else nothing.
+    /// - Returns: the volunteer filter to apply (nil: everyone's).
+    /// - Throws: forbidden for anyone else, or for a volunteer asking for another's records.
+    public static func recordFilter(actor: String, requested: String?, in directory: any ReaderDirectory) throws -> String? {
+        switch try reader(actor, in: directory) {
+        case .admin, .organizer: return requested
+        case .volunteer(let own):
+            if let requested, requested != own { throw forbiddenRecords(actor, of: requested) }
+            return own
+        case .nobody:
+            throw forbiddenRecords(actor, of: requested ?? Bilingual(zh: "任何人", en: "anyone").en)
+        }
+    }
+
+    /// Checks that `actor` may read one record (its history): its volunteer, an admin or an organizer.
+    public static func requireRecordReader(actor: String, record: String, in directory: any ReaderDirectory) throws {
+        guard let owner = try directory.recordVolunteer(record) else {
+            throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), record)
+        }
+        _ = try recordFilter(actor: actor, requested: owner, in: directory)
+    }
+
+    static func forbiddenRecords(_ actor: String, of volunteer: String) -> JifenError {
+        .forbidden(actor: actor, action: Bilingual(zh: "查看 \(volunteer) 的服务记录", en: "see the service records of \(volunteer)"))
     }
 }

@@ -17,7 +17,11 @@ public struct ReportSums: Sendable {
         public var account: String
         public var kind: String
         public var points: Int64
-        public init(account: String, kind: String, points: Int64) { self.account = account; self.kind = kind; self.points = points }
+        /// True when the account received the points (the transfers' credit side).
+        public var credited: Bool
+        public init(account: String, kind: String, points: Int64, credited: Bool = true) {
+            self.account = account; self.kind = kind; self.points = points; self.credited = credited
+        }
     }
 
     public struct VolunteerInfo: Sendable, Equatable {
@@ -43,6 +47,9 @@ public struct ReportSums: Sendable {
     public var movedSince: [String: Int64] = [:]
     /// The month's transfers per account, credit and debit side both, by kind.
     public var byAccount: [AccountSum] = []
+    /// The month's reversals per account that gave the points back (the reversal's debit), by the
+    /// kind of the transfer reversed: an earning reversed is not an earning.
+    public var reversedByKind: [AccountSum] = []
     public var volunteers: [String: VolunteerInfo] = [:]
     public var merchantNames: [String: String] = [:]
     public var teamNames: [String: String] = [:]
@@ -109,16 +116,33 @@ extension MonthReport {
             totals.add(TransferKind(rawValue: sum.kind) ?? .adjust, sum.points)
             count += sum.count
         }
+        func kind(_ id: String) -> AccountKind? { sums.accounts[id]?.kind }
         // Balances at the end of the month: today's, less what moved since.
         var balances = sums.accounts.mapValues(\.balance)
         for (account, moved) in sums.movedSince { balances[account, default: 0] -= moved }
-        func kind(_ id: String) -> AccountKind? { sums.accounts[id]?.kind }
         let outstanding = balances.filter { kind($0.key) == .volunteer }.reduce(0) { $0 + $1.value }
         let unsettled = balances.filter { kind($0.key) == .merchant }.reduce(0) { $0 + $1.value }
 
         var byAccount: [String: ReportFigures] = [:]
+        var volunteersMoved: Int64 = 0
         for sum in sums.byAccount {
-            byAccount[sum.account, default: ReportFigures()].add(TransferKind(rawValue: sum.kind) ?? .adjust, sum.points)
+            let transferKind = TransferKind(rawValue: sum.kind) ?? .adjust
+            byAccount[sum.account, default: ReportFigures()].add(transferKind, sum.points, credited: sum.credited)
+            if kind(sum.account) == .volunteer { volunteersMoved += sum.credited ? sum.points : -sum.points }
+        }
+        // Reversals and adjustments as volunteers see them, net; an earning reversed leaves the
+        // earnings (and the roll of honour) instead of showing as a reversal.
+        totals.reversed = 0
+        totals.adjusted = 0
+        for (id, f) in byAccount where kind(id) == .volunteer {
+            totals.reversed += f.reversed
+            totals.adjusted += f.adjusted
+        }
+        for sum in sums.reversedByKind where TransferKind(rawValue: sum.kind) == .earn {
+            totals.earned -= sum.points
+            byAccount[sum.account, default: ReportFigures()].earned -= sum.points
+            byAccount[sum.account, default: ReportFigures()].reversed += sum.points
+            if kind(sum.account) == .volunteer { totals.reversed += sum.points }
         }
         let volunteerFigures = byAccount.filter { kind($0.key) == .volunteer }
         var rows: [ReportRow] = []
@@ -132,10 +156,7 @@ extension MonthReport {
             var byTeam: [String: ReportFigures] = [:]
             for (id, f) in volunteerFigures {
                 let team = sums.volunteers[id]?.team ?? ""
-                var sum = byTeam[team, default: ReportFigures()]
-                sum.earned += f.earned; sum.granted += f.granted; sum.redeemed += f.redeemed
-                sum.refunded += f.refunded; sum.expired += f.expired; sum.settled += f.settled
-                byTeam[team] = sum
+                byTeam[team, default: ReportFigures()].add(f)
             }
             rows = byTeam.map { ReportRow(key: $0.key, label: sums.teamNames[$0.key] ?? "", figures: $0.value) }
         case .category:
@@ -156,7 +177,9 @@ extension MonthReport {
         let topVolunteers = volunteerFigures.filter { $0.value.earned > 0 }
             .sorted { ($0.value.earned, $1.key) > ($1.value.earned, $0.key) }
             .prefix(top).map { TopVolunteer(id: $0.key, name: publicName($0.key), earned: $0.value.earned) }
-        return MonthReport(month: month, startMillis: start, endMillis: end, transfers: count, totals: totals, outstanding: outstanding,
-                           merchantsUnsettled: unsettled, grouping: grouping, rows: rows, topVolunteers: Array(topVolunteers), service: figures)
+        var report = MonthReport(month: month, startMillis: start, endMillis: end, transfers: count, totals: totals, outstanding: outstanding,
+                                 merchantsUnsettled: unsettled, grouping: grouping, rows: rows, topVolunteers: Array(topVolunteers), service: figures)
+        report.openingOutstanding = outstanding - volunteersMoved
+        return report
     }
 }

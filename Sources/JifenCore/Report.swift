@@ -7,19 +7,25 @@ public enum ReportGrouping: String, Sendable, CaseIterable, Codable {
 
 /// Points moved in a period, by what moved them.
 public struct ReportFigures: Sendable, Equatable, Codable {
-    /// Transfers of kind `earn`: points for approved service hours.
+    /// Points for approved service hours (`earn`), net of earnings reversed in the period
+    /// (a duplicate reversed, an earning replaced by a correction).
     public var earned: Int64 = 0
     public var granted: Int64 = 0
     public var redeemed: Int64 = 0
     public var refunded: Int64 = 0
     public var expired: Int64 = 0
     public var settled: Int64 = 0
+    /// Net points other reversals gave to (positive) or took from (negative) these accounts.
+    public var reversed: Int64 = 0
+    /// Net points an admin's adjustments gave to or took from these accounts.
+    public var adjusted: Int64 = 0
 
     public init() {}
 
-    /// Adds `amount` moved by a transfer of `kind`; kinds that only shift points between people
-    /// (transfer, adjust, reverse) are not part of a public notice's figures.
-    public mutating func add(_ kind: TransferKind, _ amount: Int64) {
+    /// Adds `amount` moved by a transfer of `kind`. Kinds that only shift points (transfer) are
+    /// not part of a public notice's figures; reversals and adjustments count by direction:
+    /// `credited` says whether the points came into the account (or accounts) counted.
+    public mutating func add(_ kind: TransferKind, _ amount: Int64, credited: Bool = true) {
         switch kind {
         case .earn: earned += amount
         case .grant: granted += amount
@@ -27,9 +33,20 @@ public struct ReportFigures: Sendable, Equatable, Codable {
         case .refund: refunded += amount
         case .expire: expired += amount
         case .settle: settled += amount
-        case .reverse, .adjust, .transfer: break
+        case .reverse: reversed += credited ? amount : -amount
+        case .adjust: adjusted += credited ? amount : -amount
+        case .transfer: break
         }
     }
+
+    /// Adds another set of figures (a team's volunteers).
+    public mutating func add(_ f: ReportFigures) {
+        earned += f.earned; granted += f.granted; redeemed += f.redeemed; refunded += f.refunded
+        expired += f.expired; settled += f.settled; reversed += f.reversed; adjusted += f.adjusted
+    }
+
+    /// What these figures change volunteers' holdings by: the notice's arithmetic.
+    public var volunteersChange: Int64 { earned + granted - redeemed + refunded - expired + reversed + adjusted }
 
     public var isZero: Bool { self == ReportFigures() }
 }
@@ -113,6 +130,11 @@ public struct MonthReport: Sendable, Equatable {
     public var totals: ReportFigures
     /// Points volunteers held at the end of the month (or now, for the current month).
     public var outstanding: Int64
+    /// Points volunteers held when the month began: `opening + totals.volunteersChange == outstanding`.
+    public var openingOutstanding: Int64 = 0
+    /// Whether the notice adds up: opening + earned + granted − redeemed + refunded − expired
+    /// + reversed + adjusted = closing (false only if some points moved by a kind the notice does not show).
+    public var reconciles: Bool { openingOutstanding + totals.volunteersChange == outstanding }
     /// Points merchants had taken in and not yet settled at the end of the month.
     public var merchantsUnsettled: Int64
     public var grouping: ReportGrouping?

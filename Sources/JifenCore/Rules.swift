@@ -25,6 +25,9 @@ public struct Rules: Sendable, Equatable {
     public var starThresholds: [Int] = [100, 300, 600, 1000, 1500]
     /// A check-in/out span shorter than this share (percent) of the planned duration needs review.
     public var checkinMinSharePercent: Int = 60
+    /// Minutes before an activity's start that a check-in is accepted, and after its end that a
+    /// check-out still earns without review: service outside the plan needs an organizer's review.
+    public var checkinGraceMinutes: Int = 30
     public var timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!
     /// SQLite's synchronous level: FULL keeps a reported transfer through a power cut.
     public var durability: String = "full"
@@ -137,6 +140,11 @@ extension Rules {
         SettingDefinition(key: "checkin.min_share_percent", defaultValue: "60",
                           meaning: Bilingual(zh: "签到签退时长低于计划时长的该百分比时需审核", en: "a check-in span below this percent of the plan needs review")) { rules, value in
             rules.checkinMinSharePercent = Int(try int(value, key: "checkin.min_share_percent", in: 0...100))
+        },
+        SettingDefinition(key: "checkin.grace_minutes", defaultValue: "30",
+                          meaning: Bilingual(zh: "活动开始前多少分钟起可以签到；签退晚于结束超过该分钟数需审核",
+                                             en: "minutes before the start a check-in is accepted; a check-out later than this after the end needs review")) { rules, value in
+            rules.checkinGraceMinutes = Int(try int(value, key: "checkin.grace_minutes", in: 0...720))
         },
         SettingDefinition(key: "time_zone", defaultValue: "Asia/Shanghai",
                           meaning: Bilingual(zh: "社区所在时区（日期与过期日按此计算）", en: "the community's time zone (dates and expiry days)")) { rules, value in

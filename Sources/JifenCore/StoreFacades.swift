@@ -42,7 +42,7 @@ public protocol TeamRoster: Sendable {
 }
 
 /// What organizers' and volunteers' listings read; the writes go through `Service`.
-public protocol ServiceQueries: ServiceStore, VolunteerDirectory {
+public protocol ServiceQueries: ServiceStore, VolunteerDirectory, ReaderDirectory {
     /// Activities ordered by start, then id; `startingAfter`: ending after it; `endingBefore`: ended by it.
     func activities(team: String?, startingAfter: Int64?, endingBefore: Int64?) throws -> [Activity]
     func activity(_ id: String) throws -> (Activity, [Participation])
@@ -152,7 +152,7 @@ extension Offer {
         guard let account = try tx.account(volunteer), account.kind == .volunteer else {
             throw JifenError.unknown(Bilingual(zh: "志愿者", en: "volunteer"), volunteer)
         }
-        return account.balance - (try tx.heldAmount(account: volunteer, nowMillis: nowMillis))
+        return try Lots.available(account, nowMillis: nowMillis, in: tx)
     }
 
     /// Whether a listing shows the offer. With `available` (a volunteer's available points), only

@@ -8,12 +8,6 @@ import JifenCore
 /// what the database holds until the transaction ends, and the ledger's reads of these rows need
 /// no round trip to the server. Rows of accounts not locked are always read from the database.
 final class LockedRows {
-    struct PendingHold {
-        var id: Int64
-        var amount: Int64
-        var expiresAt: Int64
-    }
-
     private(set) var accounts: [String: Account] = [:]
     private var holds: [String: [PendingHold]] = [:]
     /// Lots of locked accounts known to this transaction, in the ledger's spending order
@@ -39,12 +33,18 @@ final class LockedRows {
 
     /// Points reserved by pending holds not lapsed at `nowMillis`, or nil when not locked here.
     func held(_ account: String, nowMillis: Int64) -> Int64? {
-        holds[account].map { $0.reduce(0) { $1.expiresAt > nowMillis ? $0 + $1.amount : $0 } }
+        holds[account].map { $0.reduce(0) { $1.expiresAtMillis > nowMillis ? $0 + $1.amount : $0 } }
+    }
+
+    /// Pending holds not lapsed at `nowMillis`, oldest first, or nil when not locked here.
+    func pendingHolds(_ account: String, nowMillis: Int64) -> [PendingHold]? {
+        holds[account].map { $0.filter { $0.expiresAtMillis > nowMillis }.sorted { $0.id < $1.id } }
     }
 
     func holdAdded(_ hold: Hold) {
         guard hold.status == .pending else { return }
-        holds[hold.debit]?.append(PendingHold(id: hold.id, amount: hold.amount, expiresAt: hold.expiresAtMillis))
+        holds[hold.debit]?.append(PendingHold(id: hold.id, amount: hold.amount, createdAtMillis: hold.createdAtMillis,
+                                               expiresAtMillis: hold.expiresAtMillis))
     }
 
     func holdResolved(_ id: Int64) {

@@ -28,6 +28,16 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
             """, [account, nowMillis]) ?? 0
     }
 
+    func pendingHolds(account: String, nowMillis: Int64) throws -> [PendingHold] {
+        if let holds = session.locked.pendingHolds(account, nowMillis: nowMillis) { return holds }
+        return try session.rows("""
+            SELECT id, amount, created_at, expires_at FROM hold WHERE debit = $1 AND status = 'pending' AND expires_at > $2 ORDER BY id
+            """, [account, nowMillis]).map { row in
+                let (id, amount, created, expires) = try row.decode((Int64, Int64, Int64, Int64).self)
+                return PendingHold(id: id, amount: amount, createdAtMillis: created, expiresAtMillis: expires)
+            }
+    }
+
     static let transferColumns = "id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prev_hash, hash, seq"
 
     func transfer(id: Int64) throws -> Transfer? {
@@ -139,13 +149,13 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
         session.send("SELECT 1 FROM account WHERE id = ANY($1) ORDER BY id COLLATE \"C\" FOR UPDATE", [ids])
         let rows = try session.rows("""
             SELECT a.id, a.kind, a.community, a.balance,
-                COALESCE(h.ids, '{}'), COALESCE(h.amounts, '{}'), COALESCE(h.expiries, '{}'),
+                COALESCE(h.ids, '{}'), COALESCE(h.amounts, '{}'), COALESCE(h.expiries, '{}'), COALESCE(h.created, '{}'),
                 COALESCE(l.ids, '{}'), COALESCE(l.days, '{}'), COALESCE(l.remaining, '{}'),
                 CASE WHEN $2 AND a.id = $1[1] THEN nextval('transfer_id_seq') END
             FROM account a
             CROSS JOIN LATERAL (
                 SELECT array_agg(id ORDER BY id) AS ids, array_agg(amount ORDER BY id) AS amounts,
-                       array_agg(expires_at ORDER BY id) AS expiries
+                       array_agg(expires_at ORDER BY id) AS expiries, array_agg(created_at ORDER BY id) AS created
                 FROM hold WHERE debit = a.id AND status = 'pending') h
             CROSS JOIN LATERAL (
                 SELECT array_agg(id ORDER BY expires_on, id) AS ids, array_agg(expires_on ORDER BY expires_on, id) AS days,
@@ -154,11 +164,11 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
             WHERE a.id = ANY($1)
             """, [ids, posting])
         for row in rows {
-            let (id, kind, community, balance, holdIDs, holdAmounts, holdExpiries, lotIDs, lotDays, lotRemaining, reserved) =
-                try row.decode((String, String, String, Int64, [Int64], [Int64], [Int64], [Int64], [String], [Int64], Int64?).self)
+            let (id, kind, community, balance, holdIDs, holdAmounts, holdExpiries, holdCreated, lotIDs, lotDays, lotRemaining, reserved) =
+                try row.decode((String, String, String, Int64, [Int64], [Int64], [Int64], [Int64], [Int64], [String], [Int64], Int64?).self)
             if let reserved { session.reservedTransferID = reserved }
             let account = Account(id: id, kind: AccountKind(rawValue: kind) ?? .volunteer, community: community, balance: balance)
-            let holds = holdIDs.indices.map { LockedRows.PendingHold(id: holdIDs[$0], amount: holdAmounts[$0], expiresAt: holdExpiries[$0]) }
+            let holds = holdIDs.indices.map { PendingHold(id: holdIDs[$0], amount: holdAmounts[$0], createdAtMillis: holdCreated[$0], expiresAtMillis: holdExpiries[$0]) }
             let lots = lotIDs.indices.map { Lot(id: lotIDs[$0], account: id, expiresOn: lotDays[$0], remaining: lotRemaining[$0]) }
             session.locked.locked(account, holds: holds, openLots: lots)
         }

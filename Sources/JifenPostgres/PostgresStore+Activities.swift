@@ -67,6 +67,19 @@ extension PostgresStore: ServiceQueries {
         }
     }
 
+    public func organizedTeams(_ actor: String) throws -> [String] {
+        try transaction(readOnly: true) { session in
+            try session.rows("SELECT team FROM actor_role WHERE actor = $1 AND role = 'organizer' AND team <> '' ORDER BY team", [actor])
+                .map { try $0.decode(String.self) }
+        }
+    }
+
+    public func recordVolunteer(_ id: String) throws -> String? {
+        try transaction(readOnly: true) { session in
+            try session.rows("SELECT volunteer FROM service_record WHERE id = $1", [id]).first.map { try $0.decode(String.self) }
+        }
+    }
+
     public func isAdmin(_ actor: String) throws -> Bool {
         try read { try $0.isAdmin(actor) }
     }

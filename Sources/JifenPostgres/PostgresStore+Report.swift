@@ -32,8 +32,15 @@ extension PostgresStore: MonthReporting {
                     SELECT \(side), kind, SUM(amount)::BIGINT FROM transfer WHERE at >= $1 AND at < $2 GROUP BY \(side), kind
                     """, [start, end]) {
                     let (account, kind, points) = try row.decode((String, String, Int64).self)
-                    sums.byAccount.append(ReportSums.AccountSum(account: account, kind: kind, points: points))
+                    sums.byAccount.append(ReportSums.AccountSum(account: account, kind: kind, points: points, credited: side == "credit"))
                 }
+            }
+            for row in try session.rows("""
+                SELECT t.debit, o.kind, SUM(t.amount)::BIGINT FROM transfer t JOIN transfer o ON o.id = t.reverses
+                WHERE t.at >= $1 AND t.at < $2 AND t.kind = 'reverse' GROUP BY t.debit, o.kind
+                """, [start, end]) {
+                let (account, kind, points) = try row.decode((String, String, Int64).self)
+                sums.reversedByKind.append(ReportSums.AccountSum(account: account, kind: kind, points: points, credited: false))
             }
             for row in try session.rows("SELECT id, name, team, consent FROM volunteer") {
                 let (id, name, team, consent) = try row.decode((String, String, String?, Int64).self)

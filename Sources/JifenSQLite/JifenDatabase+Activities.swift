@@ -81,6 +81,17 @@ extension JifenDatabase {
         try readTransaction { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM volunteer WHERE id = ?", arguments: [actor]) ?? false }
     }
 
+    public func organizedTeams(_ actor: String) throws -> [String] {
+        try readTransaction { db in
+            try String.fetchAll(db, sql: "SELECT team FROM actor_role WHERE actor = ? AND role = 'organizer' AND team <> '' ORDER BY team",
+                                arguments: [actor])
+        }
+    }
+
+    public func recordVolunteer(_ id: String) throws -> String? {
+        try readTransaction { db in try String.fetchOne(db, sql: "SELECT volunteer FROM service_record WHERE id = ?", arguments: [id]) }
+    }
+
     public func isAdmin(_ actor: String) throws -> Bool {
         try readTransaction { db in try SQLiteLedgerTransaction(db: db).isAdmin(actor) }
     }

@@ -31,8 +31,14 @@ extension JifenDatabase: MonthReporting {
                 for row in try Row.fetchAll(db, sql: """
                     SELECT \(side), kind, SUM(amount) FROM transfer INDEXED BY transfer_at WHERE at >= ? AND at < ? GROUP BY \(side), kind
                     """, arguments: [start, end]) {
-                    sums.byAccount.append(ReportSums.AccountSum(account: row[0], kind: row[1], points: row[2]))
+                    sums.byAccount.append(ReportSums.AccountSum(account: row[0], kind: row[1], points: row[2], credited: side == "credit"))
                 }
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT t.debit, o.kind, SUM(t.amount) FROM transfer t INDEXED BY transfer_at JOIN transfer o ON o.id = t.reverses
+                WHERE t.at >= ? AND t.at < ? AND t.kind = 'reverse' GROUP BY t.debit, o.kind
+                """, arguments: [start, end]) {
+                sums.reversedByKind.append(ReportSums.AccountSum(account: row[0], kind: row[1], points: row[2], credited: false))
             }
             for row in try Row.fetchAll(db, sql: "SELECT id, name, team, consent FROM volunteer") {
                 sums.volunteers[row[0]] = ReportSums.VolunteerInfo(name: row[1], team: row[2], consent: row[3])

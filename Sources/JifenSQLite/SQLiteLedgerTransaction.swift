@@ -31,6 +31,11 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
             """), arguments: [account, nowMillis]) ?? 0
     }
 
+    func pendingHolds(account: String, nowMillis: Int64) throws -> [PendingHold] {
+        try all("SELECT id, amount, created_at, expires_at FROM hold WHERE debit = ? AND status = 'pending' AND expires_at > ? ORDER BY id",
+                [account, nowMillis]).map { PendingHold(id: $0[0], amount: $0[1], createdAtMillis: $0[2], expiresAtMillis: $0[3]) }
+    }
+
     static let transferColumns = "id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prev_hash, hash"
 
     func transfer(id: Int64) throws -> Transfer? {

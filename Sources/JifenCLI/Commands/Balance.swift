@@ -18,24 +18,30 @@ extension Jifen {
             let totals = isVolunteer ? try db.serviceTotals(volunteer: account) : ServiceTotals(minutes: 0, records: 0)
             let star = try db.rules().star(forMinutes: totals.minutes)
             if context.options.json {
-                struct LotJSON: Encodable { var expires_on: String; var points: Int64 }
+                struct LotJSON: Encodable { var expires_on: String; var usable_through: String; var points: Int64 }
                 struct BalanceJSON: Encodable {
-                    var account: String; var balance: Int64; var held: Int64; var available: Int64; var lots: [LotJSON]
-                    var service_minutes: Int64?; var service_hours: String?; var star: Int?; var hours_to_next_star: Double?
+                    var account: String; var balance: Int64; var held: Int64; var available: Int64; var lapsed: Int64; var lots: [LotJSON]
+                    var service_minutes: Int64?; var service_hours: String?; var star: Int?; var hours_to_next_star: String?
                     var expiring_soon: Int64; var expiring_by: String?
                 }
                 return context.printJSON(BalanceJSON(account: view.account, balance: view.balance, held: view.held, available: view.available,
-                                                     lots: view.lots.map { LotJSON(expires_on: $0.expiresOn, points: $0.remaining) },
+                                                     lapsed: view.lapsed,
+                                                     lots: view.lots.map { LotJSON(expires_on: $0.expiresOn, usable_through: $0.usableThrough, points: $0.remaining) },
                                                      service_minutes: isVolunteer ? totals.minutes : nil,
                                                      service_hours: isVolunteer ? hoursText(totals.minutes) : nil,
-                                                     star: isVolunteer ? star.level : nil, hours_to_next_star: isVolunteer ? star.hoursToNext : nil,
+                                                     star: isVolunteer ? star.level : nil, hours_to_next_star: isVolunteer ? star.hoursToNext.map { String(format: "%.2f", $0) } : nil,
                                                      expiring_soon: view.expiringSoon, expiring_by: view.expiringBy.isEmpty ? nil : view.expiringBy))
             }
             var rows = [[context.t("积分余额", "balance"), String(view.balance)],
                         [context.t("冻结中", "held"), String(view.held)],
                         [context.t("可用积分", "available"), String(view.available)]]
-            if view.expiringSoon > 0 {
-                rows.append([context.t("即将过期（\(view.expiringBy) 前）", "expiring soon (by \(view.expiringBy))"), String(view.expiringSoon)])
+            if view.lapsed > 0 {
+                rows.append([context.t("已过期（不能再用）", "lapsed (no longer usable)"), String(view.lapsed)])
+            }
+            if view.expiringSoon > 0, let soonest = view.lots.first {
+                // One date for the same points: the last day the soonest of them can be used.
+                rows.append([context.t("即将过期（\(soonest.usableThrough) 后不能再用）", "expiring soon (unusable after \(soonest.usableThrough))"),
+                             String(view.expiringSoon)])
             }
             if isVolunteer {
                 rows.append([context.t("累计服务小时", "hours served"), hoursText(totals.minutes)])
@@ -46,7 +52,7 @@ extension Jifen {
                 }
             }
             for lot in view.lots.prefix(5) {
-                rows.append([context.t("\(lot.expiresOn) 起失效", "lapses on \(lot.expiresOn)"), String(lot.remaining)])
+                rows.append([context.t("可用至 \(lot.usableThrough)", "usable through \(lot.usableThrough)"), String(lot.remaining)])
             }
             context.print(view.account)
             context.printTable([context.t("项目", "item"), context.t("积分", "points")], rows, right: [1])
@@ -85,7 +91,8 @@ extension Jifen {
             context.printTable([context.t("编号", "no."), context.t("时间", "time"), context.t("类型", "kind"), context.t("对方", "counterparty"),
                                 context.t("变动", "change"), context.t("余额", "balance"), context.t("备注", "memo")],
                                lines.map { ["#\($0.transfer.id)", context.time($0.transfer.atMillis), kindLabel($0.transfer.kind, context),
-                                            $0.counterparty, $0.change > 0 ? "+\($0.change)" : "\($0.change)", String($0.balanceAfter), $0.transfer.memo] },
+                                            $0.counterparty, $0.change > 0 ? "+\($0.change)" : "\($0.change)", String($0.balanceAfter),
+                                            TransferMemo.render($0.transfer).text(context.language)] },
                                right: [4, 5])
         }
     }

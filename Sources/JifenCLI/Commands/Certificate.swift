@@ -32,7 +32,7 @@ extension Jifen {
                 let toDay = try to.map { try DayFormat.day($0, in: zone, field: "--to") } ?? DayFormat.string(context.now(), in: zone)
                 guard fromDay <= toDay else { throw JifenError.usage("bad-range", zh: "--to 早于 --from。", en: "--to is before --from.") }
                 let person = try db.volunteer(volunteer)
-                _ = try Permissions.recordFilter(actor: context.actor, actorIsVolunteer: try db.isVolunteer(context.actor), requested: volunteer)
+                _ = try Permissions.recordFilter(actor: context.actor, requested: volunteer, in: db)
                 let community = try db.resolveCommunity(person.community)
                 let (certificate, views) = try db.issueCertificate(volunteer: volunteer, fromDay: fromDay, toDay: toDay, actor: context.actor,
                                                                     nowMillis: context.now().millis, zone: zone)

@@ -37,7 +37,7 @@ extension Jifen {
 
             func execute(_ context: Context) throws {
                 let db = try context.openLedgerDatabase()
-                let who = try Permissions.recordFilter(actor: context.actor, actorIsVolunteer: try db.isVolunteer(context.actor), requested: volunteer)
+                let who = try Permissions.recordFilter(actor: context.actor, requested: volunteer, in: db)
                 try renderRecords(try db.records(activity: activity, volunteer: who, pendingOnly: pending, from: nil, to: nil), context)
             }
         }
@@ -100,13 +100,16 @@ extension Jifen {
             @OptionGroup var global: GlobalOptions
             @Argument var record: String
             func execute(_ context: Context) throws {
-                let versions = try context.openLedgerDatabase().recordHistory(record)
+                let db = try context.openLedgerDatabase()
+                try Permissions.requireRecordReader(actor: context.actor, record: record, in: db)
+                let versions = try db.recordHistory(record)
                 if versions.isEmpty { throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), record) }
                 if context.options.json { return context.printJSON(versions) }
                 context.printTable([context.t("版本", "version"), context.t("时间", "time"), context.t("操作", "action"), context.t("分钟", "minutes"),
                                     context.t("状态", "status"), context.t("积分", "points"), context.t("操作人", "actor"), context.t("原因", "reason")],
                                    versions.map { ["v\($0.version)", context.time($0.atMillis), $0.action, String($0.minutes),
-                                                   context.statusLabel($0.status.rawValue), String($0.points), $0.actor, $0.reason] })
+                                                   context.statusLabel($0.status.rawValue), String($0.points), $0.actor,
+                                                   ReviewReason.render($0.reason).text(context.language)] })
             }
         }
     }
@@ -117,7 +120,7 @@ extension Jifen {
         @Argument var volunteer: String
         func execute(_ context: Context) throws {
             let db = try context.openLedgerDatabase()
-            let who = try Permissions.recordFilter(actor: context.actor, actorIsVolunteer: try db.isVolunteer(context.actor), requested: volunteer)
+            let who = try Permissions.recordFilter(actor: context.actor, requested: volunteer, in: db)
             _ = try db.volunteer(volunteer)
             try renderRecords(try db.records(activity: nil, volunteer: who, pendingOnly: false, from: nil, to: nil), context)
         }
@@ -133,7 +136,7 @@ func renderRecords(_ views: [RecordView], _ context: Context) throws {
                            var notes: [String] = []
                            if r.late { notes.append(context.t("逾期录入", "late")) }
                            if r.disputed { notes.append(context.t("有异议", "disputed")) }
-                           if !r.reason.isEmpty { notes.append(r.reason) }
+                           if !r.reason.isEmpty { notes.append(ReviewReason.render(r.reason).text(context.language)) }
                            return [r.id, r.serviceDay, v.activityTitle, "\(r.volunteer) \(v.volunteerName)", hoursText(r.minutes), String(r.points),
                                    context.statusLabel(r.status.rawValue), notes.joined(separator: "; ")]
                        }, right: [4, 5])

@@ -35,9 +35,26 @@ extension Jifen.Hours {
                 }
                 report(result, context)
             } catch let refusal as ImportRefusal {
-                report(refusal.result, context, refused: true)
-                throw JifenError.usage("bad-rows", zh: "有 \(refusal.result.problems.count) 行有问题，整份文件未导入。请改正后重试，或加 --skip-bad 只导入无误的行。",
-                                       en: "\(refusal.result.problems.count) rows have problems, so nothing was imported. Fix them and retry, or add --skip-bad to import the good rows only.")
+                let error = JifenError.usage("bad-rows", zh: "有 \(refusal.result.problems.count) 行有问题，整份文件未导入。请改正后重试，或加 --skip-bad 只导入无误的行。",
+                                             en: "\(refusal.result.problems.count) rows have problems, so nothing was imported. Fix them and retry, or add --skip-bad to import the good rows only.")
+                guard context.options.json else {
+                    report(refusal.result, context, refused: true)
+                    throw error
+                }
+                // One JSON object: the documented error, with the rows' problems in it.
+                let r = refusal.result
+                struct Refused: Encodable {
+                    var error: String; var code: String; var message: String; var exit: Int32
+                    var encoding: String; var rows: Int; var problems: [ImportProblem]; var imported: Bool
+                }
+                let exit = ExitStatus.code(for: error.category)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                encoder.keyEncodingStrategy = .convertToSnakeCase
+                let body = Refused(error: "\(error.category)", code: error.code, message: error.message.text(context.language), exit: exit,
+                                   encoding: r.encoding.rawValue, rows: r.rows, problems: r.problems, imported: false)
+                FileHandle.standardError.write(((try? encoder.encode(body)) ?? Data()) + Data("\n".utf8))
+                throw ExitCode(exit)
             }
         }
 
@@ -46,14 +63,7 @@ extension Jifen.Hours {
                 struct Out: Encodable { var encoding: String; var rows: Int; var written: Int; var already_imported: Int; var problems: [ImportProblem]; var imported: Bool }
                 let out = Out(encoding: result.encoding.rawValue, rows: result.rows, written: refused ? 0 : result.written.count,
                               already_imported: result.alreadyImported, problems: result.problems, imported: !refused)
-                if refused {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                    FileHandle.standardError.write((try? encoder.encode(out)) ?? Data())
-                    FileHandle.standardError.write(Data("\n".utf8))
-                } else {
-                    context.printJSON(out)
-                }
+                context.printJSON(out)
                 return
             }
             var lines: [String] = []

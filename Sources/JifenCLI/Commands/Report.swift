@@ -24,14 +24,15 @@ extension Jifen {
             let zone = try db.rules().timeZone
             let chosen = month ?? String(DayFormat.string(context.now(), in: zone).prefix(7))
             let report = try MonthReport.make(month: chosen, grouping: by, nowMillis: context.now().millis, from: db)
-            let header = ["key", "name", "earned", "granted", "redeemed", "refunded", "expired", "settled"]
+            let header = ["key", "name", "earned", "granted", "redeemed", "refunded", "expired", "settled", "reversed", "adjusted"]
             func cells(_ key: String, _ label: String, _ f: ReportFigures) -> [String] {
-                [key, label, String(f.earned), String(f.granted), String(f.redeemed), String(f.refunded), String(f.expired), String(f.settled)]
+                [key, label, String(f.earned), String(f.granted), String(f.redeemed), String(f.refunded), String(f.expired), String(f.settled),
+                 String(f.reversed), String(f.adjusted)]
             }
             let rows = report.rows.map { cells($0.key, rowLabel($0, context), $0.figures) }
             if csv {
                 let body = by == nil ? [cells("total", chosen, report.totals)] : rows
-                return context.print(([header] + body).map(CSV.line).joined(separator: "\n"))
+                return context.printRaw(([header] + body).map(CSV.line).joined(separator: "\n"))
             }
             if context.options.json { return context.printJSON(ReportJSON(report)) }
             let t = report.totals
@@ -42,11 +43,14 @@ extension Jifen {
             let hours = report.service.hoursServedMinutes.map { String(format: "%.1f", Double($0) / 60) } ?? context.t("未记录", "not recorded")
             context.printTable([context.t("项目", "item"), context.t("数值", "value")], [
                 [context.t("服务时长（小时）", "hours served"), hours],
-                [context.t("服务获得积分", "points earned"), String(t.earned)],
+                [context.t("志愿者持有（月初）", "outstanding with volunteers (month start)"), String(report.openingOutstanding)],
+                [context.t("服务获得积分（扣除冲正）", "points earned (net of reversals)"), String(t.earned)],
                 [context.t("发放积分", "points granted"), String(t.granted)],
                 [context.t("兑换积分", "points redeemed"), String(t.redeemed)],
                 [context.t("退还积分", "points refunded"), String(t.refunded)],
                 [context.t("过期积分", "points expired"), String(t.expired)],
+                [context.t("冲正（净额）", "reversed (net)"), String(t.reversed)],
+                [context.t("调整（净额）", "adjusted (net)"), String(t.adjusted)],
                 [context.t("结算积分", "points settled"), String(t.settled)],
                 [context.t("志愿者持有（月末）", "outstanding with volunteers (month end)"), String(report.outstanding)],
                 [context.t("商户待结算（月末）", "unsettled at merchants (month end)"), String(report.merchantsUnsettled)],
@@ -54,8 +58,9 @@ extension Jifen {
             if !rows.isEmpty {
                 context.print("")
                 context.printTable([context.t("编号", "id"), context.t("名称", "name"), context.t("服务获得", "earned"), context.t("发放", "granted"),
-                                    context.t("兑换", "redeemed"), context.t("退还", "refunded"), context.t("过期", "expired"), context.t("结算", "settled")],
-                                   rows, right: [2, 3, 4, 5, 6, 7])
+                                    context.t("兑换", "redeemed"), context.t("退还", "refunded"), context.t("过期", "expired"), context.t("结算", "settled"),
+                                    context.t("冲正", "reversed"), context.t("调整", "adjusted")],
+                                   rows, right: [2, 3, 4, 5, 6, 7, 8, 9])
             }
             if !report.topVolunteers.isEmpty {
                 context.print("")
@@ -96,11 +101,14 @@ extension Jifen {
 
 struct ReportJSON: Encodable {
     struct Row: Encodable { var key: String; var name: String; var figures: ReportFigures }
-    struct Service: Encodable { var hours_served: Double?; var star_roster: [StarEntry]; var late_records: [LateRecord] }
+    struct Star: Encodable { var volunteer: String; var name: String; var stars: Int; var hours: String }
+    struct Service: Encodable { var hours_served: String?; var star_roster: [Star]; var late_records: [LateRecord] }
     var month: String
     var transfers: Int
     var totals: ReportFigures
     var outstanding: Int64
+    var opening_outstanding: Int64
+    var reconciles: Bool
     var merchants_unsettled: Int64
     var by: String?
     var rows: [Row]
@@ -108,8 +116,11 @@ struct ReportJSON: Encodable {
     var service: Service
 
     init(_ r: MonthReport) {
-        month = r.month; transfers = r.transfers; totals = r.totals; outstanding = r.outstanding; merchants_unsettled = r.merchantsUnsettled
+        month = r.month; transfers = r.transfers; totals = r.totals; outstanding = r.outstanding; opening_outstanding = r.openingOutstanding
+        reconciles = r.reconciles; merchants_unsettled = r.merchantsUnsettled
         by = r.grouping?.rawValue; rows = r.rows.map { Row(key: $0.key, name: $0.label, figures: $0.figures) }; top_volunteers = r.topVolunteers
-        service = Service(hours_served: r.service.hoursServedMinutes.map { Double($0) / 60 }, star_roster: r.service.starRoster, late_records: r.service.lateRecords)
+        service = Service(hours_served: r.service.hoursServedMinutes.map(hoursText),
+                          star_roster: r.service.starRoster.map { Star(volunteer: $0.volunteer, name: $0.name, stars: $0.stars, hours: String(format: "%.2f", $0.hours)) },
+                          late_records: r.service.lateRecords)
     }
 }

@@ -48,12 +48,8 @@ extension Jifen {
 
 /// Plain RFC 4180 CSV: fields with commas, quotes or line breaks are quoted.
 enum CSV {
-    static func line(_ fields: [String]) -> String {
-        fields.map { field in
-            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-        }.joined(separator: ",")
-    }
+    /// One line, with formula-looking fields neutralised (`CSVText`).
+    static func line(_ fields: [String]) -> String { CSVText.line(fields) }
 
     static func write(_ rows: [[String]], to path: String) throws {
         let text = rows.map(line).joined(separator: "\r\n") + "\r\n"
