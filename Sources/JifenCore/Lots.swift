@@ -40,18 +40,18 @@ enum Lots {
         var taken: [(day: String, amount: Int64)] = []
         var free: [Int64: Int64] = [:]
         for lot in standing.lots { free[lot.id] = standing.free(lot) }
-        func take(_ lotID: Int64, upTo cap: Int64) throws {
+        func take(_ lotID: Int64, upTo cap: Int64, ownReservation: Bool = false) throws {
             guard left > 0, let lot = try tx.lot(id: lotID) else { return }
             let amount = min(left, cap, lot.remaining)
             guard amount > 0 else { return }
             try tx.addToLot(id: lot.id, delta: -amount)
             try tx.insert(lotEntry: LotEntry(lot: lot.id, account: account, transfer: t.id, delta: -amount, expiresOn: lot.expiresOn))
             taken.append((lot.expiresOn, amount))
-            free[lot.id] = max(0, (free[lot.id] ?? 0) - amount)
+            if !ownReservation { free[lot.id] = max(0, (free[lot.id] ?? 0) - amount) }
             left -= amount
         }
         if let hold = t.hold {
-            for portion in standing.byHold[hold] ?? [] { try take(portion.lot, upTo: portion.amount) }
+            for portion in standing.byHold[hold] ?? [] { try take(portion.lot, upTo: portion.amount, ownReservation: true) }
         }
         var anyDay = t.kind == .expire || t.kind == .reverse
         if t.kind == .reverse, let original = try t.reverses.flatMap({ try tx.transfer(id: $0) }), original.credit == account {

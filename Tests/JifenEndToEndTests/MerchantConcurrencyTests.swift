@@ -111,7 +111,7 @@ import Testing
                                       ("config", ["config", "set", "points.per_hour", String(10 + worker)])] {
                 guard let run = try? box.jifen(arguments + ["--json", "--busy-timeout", "30"]) else { continue }
                 if run.status == 0 {
-                    results.withLock { $0.append("\(kind):\(run.object["id"] as? String ?? run.object["newValue"] as? String ?? "?")") }
+                    results.withLock { $0.append("\(kind):\(run.object["id"] as? String ?? run.object["new_value"] as? String ?? "?")") }
                 } else {
                     failures.withLock { $0.append("\(kind) \(worker): \(run)") }
                 }
@@ -126,7 +126,7 @@ import Testing
         let changes = (try? JSONSerialization.jsonObject(with: Data(history.stdout.utf8))) as? [[String: Any]] ?? []
         #expect(changes.count == 6, "\(history)")
         for (earlier, later) in zip(changes, changes.dropFirst()) {
-            #expect(later["oldValue"] as? String == earlier["newValue"] as? String, "\(history)")
+            #expect(later["old_value"] as? String == earlier["new_value"] as? String, "\(history)")
         }
         #expect(try box.jifen(["offer", "list", "--json"]).stdout.components(separatedBy: "\"id\"").count == 7)
     }

@@ -109,7 +109,7 @@ import Testing
         #expect(try box.jifen(["balance", "V0002"], env: later).stdout.contains("expiring soon"))
         #expect((try box.jifen(["expire", "--json"], env: later).object["expiring_notices"] as? [Any])?.isEmpty == true)
         let history = try box.jifen(["config", "history", "--json"])
-        #expect(history.stdout.contains("points.validity_months") && history.stdout.contains("\"newValue\" : \"1\""), "\(history)")
+        #expect(history.stdout.contains("points.validity_months") && history.stdout.contains("\"new_value\" : \"1\""), "\(history)")
         let shown = try box.jifen(["config", "show", "--json"])
         #expect(shown.stdout.contains("\"value\" : \"1\""), "\(shown)")
         // A bad value is refused and changes nothing.

@@ -110,7 +110,10 @@ import Testing
             let data = pipe.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             #expect(process.terminationReason == .exit && process.terminationStatus == 0)
-            summaries.append(try JSONDecoder().decode(NotifierSummary.self, from: data))
+            // `jifen --json` writes snake_case keys, like every command.
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            summaries.append(try decoder.decode(NotifierSummary.self, from: data))
         }
         #expect(done)
         let received = seen.withLock { $0 }
@@ -160,7 +163,7 @@ import Testing
                                               signatures: first.headers["webhook-signature"] ?? "", body: first.body))
         let deliveries = try #require(try json(jifen(["webhook", "deliveries", "--json"])) as? [[String: Any]])
         #expect(deliveries.count == 1 && deliveries.first?["status"] as? String == "delivered", "\(deliveries)")
-        #expect(deliveries.first?["webhookID"] as? String == webhookID)
+        #expect(deliveries.first?["webhook_id"] as? String == webhookID)
 
         // A replay sends the same webhook-id again.
         let eventID = try #require(try PostgresStore.open(url: db).deliveries().first?.event)
