@@ -33,4 +33,26 @@ import Testing
             expectOK(try box.jifen(["balance", "V0001"], env: ["JIFEN_NOW": good]))
         }
     }
+
+    // MARK: 11. A certificate whose output cannot be written
+
+    @Test(arguments: E2EStore.allCases)
+    func certificateToAnUnwritablePlaceChangesNothing(store: E2EStore) throws {
+        let box = try Sandbox(store).seeded()
+        let before = try box.state()
+        let missing = box.directory.appendingPathComponent("no-such-folder/证明.md").path
+        let run = try box.jifen(["certificate", "V0001", "--output", missing], env: Self.now)
+        #expect(run.status == Exit.fault, "\(run)")
+        #expect(run.stderr.contains("nothing was changed"), "\(run)")
+        let folder = try box.jifen(["certificate", "V0001", "--output", box.directory.path], env: Self.now)
+        #expect(folder.status == Exit.fault, "\(folder)")
+        #expect(try box.state() == before, "a certificate that was not written used up a number")
+        // The first certificate written is still the day's first number, and no scratch file is left.
+        let path = box.directory.appendingPathComponent("证明.md").path
+        let issued = try box.jifen(["certificate", "V0001", "--output", path, "--json"], env: Self.now)
+        #expect(issued.object["number"] as? String == "ZM20261120-0001", "\(issued)")
+        #expect(FileManager.default.fileExists(atPath: path))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: box.directory.path).filter { $0.hasPrefix(".jifen-") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
+    }
 }
