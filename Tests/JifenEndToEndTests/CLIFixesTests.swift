@@ -55,4 +55,45 @@ import Testing
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: box.directory.path).filter { $0.hasPrefix(".jifen-") }
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
+
+    // MARK: 12. A birth date in the future
+
+    @Test(arguments: E2EStore.allCases)
+    func birthDateInTheFutureIsRefused(store: E2EStore) throws {
+        let box = try Sandbox(store).seeded()
+        let before = try box.state()
+        for day in ["2099-01-01", "2026-11-21"] {
+            let run = try box.jifen(["volunteer", "add", "--name", "王小明", "--phone", "13800009999", "--birth-date", day], env: Self.now)
+            #expect(run.status == Exit.usage, "\(day): \(run)")
+            #expect(run.stderr.contains("birth date \(day) is after today (2026-11-20)"), "\(run)")
+        }
+        let zh = try box.jifen(["--lang", "zh", "volunteer", "add", "--name", "王小明", "--phone", "13800009999", "--birth-date", "2099-01-01"],
+                               env: Self.now)
+        #expect(zh.status == Exit.usage && zh.stderr.contains("晚于今天"), "\(zh)")
+        #expect(try box.state() == before, "a refused volunteer changed the database")
+        let born = try box.jifen(["volunteer", "add", "--name", "王小明", "--phone", "13800009999", "--birth-date", "2026-11-20", "--json"],
+                                 env: Self.now)
+        #expect(born.object["id"] as? String == "V0003", "\(born)")
+    }
+
+    // MARK: 16. The same person registered twice
+
+    @Test(arguments: E2EStore.allCases)
+    func samePersonTwiceIsRefusedUnlessAllowed(store: E2EStore) throws {
+        let box = try Sandbox(store).seeded()  // V0001 张桂兰 13800001234
+        let before = try box.state()
+        for phone in ["13800001234", "138-0000-1234", "138 0000 1234"] {
+            let run = try box.jifen(["volunteer", "add", "--name", "张桂兰", "--phone", phone], env: Self.now)
+            #expect(run.status == Exit.refused, "\(phone): \(run)")
+            #expect(run.stderr.contains("already registered as V0001") && run.stderr.contains("--allow-duplicate"), "\(run)")
+        }
+        let zh = try box.jifen(["--lang", "zh", "volunteer", "add", "--name", "张桂兰", "--phone", "13800001234"], env: Self.now)
+        #expect(zh.status == Exit.refused && zh.stderr.contains("已登记为 V0001"), "\(zh)")
+        #expect(try box.state() == before, "a refused duplicate changed the database")
+        // Another phone is another person; --allow-duplicate registers a namesake sharing a phone.
+        let other = try box.jifen(["volunteer", "add", "--name", "张桂兰", "--phone", "13900001234", "--json"], env: Self.now)
+        #expect(other.object["id"] as? String == "V0003", "\(other)")
+        let allowed = try box.jifen(["volunteer", "add", "--name", "张桂兰", "--phone", "13800001234", "--allow-duplicate", "--json"], env: Self.now)
+        #expect(allowed.object["id"] as? String == "V0004", "\(allowed)")
+    }
 }
