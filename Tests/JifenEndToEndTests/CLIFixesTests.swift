@@ -96,4 +96,29 @@ import Testing
         let allowed = try box.jifen(["volunteer", "add", "--name", "张桂兰", "--phone", "13800001234", "--allow-duplicate", "--json"], env: Self.now)
         #expect(allowed.object["id"] as? String == "V0004", "\(allowed)")
     }
+
+    // MARK: 25. Settings checked against their documented ranges
+
+    @Test(arguments: E2EStore.allCases)
+    func settingsOutsideTheirRangesAreRefused(store: E2EStore) throws {
+        let box = try Sandbox(store).seeded()
+        let before = try box.state()
+        let lease = try box.jifen(["config", "set", "webhook.lease_seconds", "1"], env: Self.now)
+        #expect(lease.status == Exit.usage, "\(lease)")
+        #expect(lease.stderr.contains("at least twice webhook.timeout_seconds (10 s)"), "\(lease)")
+        let zh = try box.jifen(["--lang", "zh", "config", "set", "webhook.lease_seconds", "19"], env: Self.now)
+        #expect(zh.status == Exit.usage && zh.stderr.contains("两倍"), "\(zh)")
+        for (key, value) in [("hours.daily_cap", "25"), ("points.per_hour", "-1"), ("webhook.timeout_seconds", "0")] {
+            let run = try box.jifen(["config", "set", key, "--", value], env: Self.now)
+            #expect(run.status == Exit.usage, "\(key) \(value): \(run)")
+        }
+        #expect(try box.state() == before, "a refused setting changed the database")
+        // At the bound it is taken; then a timeout that would leave the lease short is refused.
+        expectOK(try box.jifen(["config", "set", "webhook.lease_seconds", "20"], env: Self.now))
+        let after = try box.state()
+        let timeout = try box.jifen(["config", "set", "webhook.timeout_seconds", "11"], env: Self.now)
+        #expect(timeout.status == Exit.usage && timeout.stderr.contains("webhook.lease_seconds (20 s)"), "\(timeout)")
+        #expect(try box.state() == after)
+        expectOK(try box.jifen(["config", "set", "webhook.timeout_seconds", "10"], env: Self.now))
+    }
 }
