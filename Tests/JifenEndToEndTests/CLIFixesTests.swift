@@ -121,4 +121,23 @@ import Testing
         #expect(try box.state() == after)
         expectOK(try box.jifen(["config", "set", "webhook.timeout_seconds", "10"], env: Self.now))
     }
+
+    // MARK: 23. The sealed hash in refund and settle JSON
+
+    @Test(arguments: E2EStore.allCases)
+    func refundAndSettleJSONShowTheSealedHash(store: E2EStore) throws {
+        let box = try Sandbox(store).seeded()
+        let redeemed = try box.jifen(["--as", "M001", "redeem", "M001", "--code", try box.code("V0001"), "--points", "20", "--json"])
+        #expect(redeemed.object["redemption"] as? String == "R001", "\(redeemed)")
+        let refund = try box.jifen(["--as", "M001", "refund", "R001", "--points", "5", "--reason", "少剪一次", "--json"])
+        let settle = try box.jifen(["settle", "M001", "--json"])
+        for (name, run) in [("refund", refund), ("settle", settle)] {
+            let transfer = run.object["transfer"] as? [String: Any]
+            let hash = transfer?["hash"] as? String ?? ""
+            #expect(hash.count == 64 && hash.allSatisfy(\.isHexDigit), "\(name): \(run)")
+            let id = transfer?["id"] as? Int ?? 0
+            #expect(try box.query("SELECT hash FROM transfer WHERE id = \(id)") == [hash], "\(name): not the stored hash")
+        }
+        expectOK(try box.jifen(["verify"]))
+    }
 }
