@@ -111,9 +111,13 @@ struct Context {
         }
     }
 
-    func report(_ error: JifenError) {
+    func report(_ error: JifenError) { Self.report(error, language: language, json: options.json) }
+
+    /// Writes an error to stderr: `错误：…`/`Error: …` in `language`, or under `--json` the one
+    /// documented object `{"code", "error", "exit", "message"}`.
+    static func report(_ error: JifenError, language: Language, json: Bool) {
         let text: String
-        if options.json {
+        if json {
             struct ErrorBody: Encodable { var error: String; var code: String; var message: String; var exit: Int32 }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -121,7 +125,7 @@ struct Context {
                                  exit: ExitStatus.code(for: error.category))
             text = String(decoding: (try? encoder.encode(body)) ?? Data(), as: UTF8.self)
         } else {
-            text = t("错误：", "Error: ") + error.message.text(language)
+            text = (language == .zh ? "错误：" : "Error: ") + error.message.text(language)
         }
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }

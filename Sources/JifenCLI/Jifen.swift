@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `jifen`: the volunteer points ledger from the command line.
 public struct Jifen: ParsableCommand {
@@ -61,6 +62,30 @@ extension Jifen {
 
     /// The executable's entry point.
     public static func runFromCommandLine() {
-        main(reorderGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot(reorderGlobalOptions(arguments))
+        } catch {
+            // Help and version requests are not errors: the parser prints them and exits 0.
+            if exitCode(for: error) == .success { exit(withError: error) }
+            let (language, json) = ArgumentErrors.preferences(arguments)
+            let explained = ArgumentErrors.explain(error, arguments: arguments)
+            Context.report(explained, language: language, json: json)
+            if !json, explained.code != "unknown-command" {
+                // The usage lines and the `--help` pointer after the parser's own first line.
+                let rest = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
+                    .joined(separator: "\n").trimmingCharacters(in: .newlines)
+                if !rest.isEmpty { FileHandle.standardError.write(Data((rest + "\n").utf8)) }
+            }
+            exit(withError: ExitCode(ExitStatus.usage))
+        }
+        do {
+            var command = command
+            try command.run()
+            exit()
+        } catch {
+            exit(withError: error)
+        }
     }
 }

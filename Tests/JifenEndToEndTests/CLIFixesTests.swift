@@ -140,4 +140,84 @@ import Testing
         }
         expectOK(try box.jifen(["verify"]))
     }
+
+    // MARK: 7. Negative numbers
+
+    @Test func negativeNumbersAreSaidToBeNegative() throws {
+        let box = try Sandbox().seeded()
+        let before = try box.state()
+        for arguments in [["grant", "V0001", "-5", "--reason", "x"], ["transfer", "V0001", "V0002", "-20"], ["grant", "V0001", "-0.5", "--reason", "x"]] {
+            let run = try box.jifen(arguments)
+            #expect(run.status == Exit.usage, "\(arguments): \(run)")
+            #expect(run.stderr.contains("is negative") && run.stderr.contains("must be positive"), "\(arguments): \(run)")
+            #expect(!run.stderr.contains("Missing expected argument"), "\(run)")
+        }
+        let zh = try box.jifen(["--lang", "zh", "grant", "V0001", "-5", "--reason", "x"])
+        #expect(zh.status == Exit.usage && zh.stderr.contains("必须为正数"), "\(zh)")
+        let json = try box.jifen(["grant", "V0001", "-5", "--reason", "x", "--json"])
+        #expect(Self.jsonError(json)?["code"] as? String == "negative-number", "\(json)")
+        #expect(try box.state() == before)
+    }
+
+    // MARK: 8. The parser's errors in the chosen language and form
+
+    static let parserErrors: [(String, [String], String, String)] = [
+        ("unknown option", ["balance", "V0001", "--bogus"], "Unknown option '--bogus'", "未知选项 --bogus"),
+        ("missing argument", ["grant", "V0001", "--reason", "x"], "Missing expected argument '<points>'", "缺少参数 <points>"),
+        ("missing value", ["grant", "V0001", "5", "--reason"], "Missing value for '--reason <reason>'", "选项 --reason <reason> 缺少取值"),
+        ("bad enum value", ["report", "--by", "colour"], "The value 'colour' is invalid for '--by <by>'", "「colour」不是 --by <by> 的有效取值"),
+        ("unexpected argument", ["balance", "V0001", "V0002"], "Unexpected argument 'V0002'", "多余的参数「V0002」"),
+    ]
+
+    @Test(arguments: parserErrors.indices)
+    func parserErrorsFollowLangAndJSON(index: Int) throws {
+        let (name, arguments, english, chinese) = Self.parserErrors[index]
+        let box = try Sandbox().seeded()
+        let before = try box.state()
+        let en = try box.jifen(arguments)
+        #expect(en.status == Exit.usage && en.stderr.contains(english), "\(name): \(en)")
+        let zh = try box.jifen(["--lang", "zh"] + arguments)
+        #expect(zh.status == Exit.usage && zh.stderr.contains("错误：") && zh.stderr.contains(chinese), "\(name): \(zh)")
+        #expect(!zh.stderr.contains(english), "\(name): still English: \(zh)")
+        let json = try box.jifen(arguments + ["--json"])
+        #expect(json.status == Exit.usage, "\(name): \(json)")
+        let object = Self.jsonError(json)
+        #expect(object?["error"] as? String == "usage" && object?["exit"] as? Int == 64 && object?["code"] as? String == "bad-arguments",
+                "\(name): not the JSON error object: \(json)")
+        #expect((object?["message"] as? String)?.contains(english) == true, "\(name): \(json)")
+        let zhJSON = try box.jifen(["--lang", "zh", "--json"] + arguments)
+        #expect((Self.jsonError(zhJSON)?["message"] as? String)?.contains(chinese) == true, "\(name): \(zhJSON)")
+        #expect(en.stdout.isEmpty && json.stdout.isEmpty)
+        #expect(try box.state() == before)
+    }
+
+    @Test func badLanguageValueIsSaidInTheLocalesLanguage() throws {
+        let box = try Sandbox().seeded()
+        let run = try box.jifen(["--lang", "fr", "balance", "V0001"], env: ["LANG": "zh_CN.UTF-8"])
+        #expect(run.status == Exit.usage && run.stderr.contains("「fr」不是 --lang <lang> 的有效取值") && run.stderr.contains("'zh'、'en'"), "\(run)")
+    }
+
+    // MARK: 9. Unknown commands
+
+    @Test func unknownCommandSaysSoAndSuggestsTheNearest() throws {
+        let box = try Sandbox().seeded()
+        let before = try box.state()
+        let zh = try box.jifen(["--lang", "zh", "blance"])
+        #expect(zh.status == Exit.usage, "\(zh)")
+        #expect(zh.stderr.contains("没有「blance」这个命令") && zh.stderr.contains("jifen balance"), "\(zh)")
+        #expect(!zh.stderr.contains("--lang"), "\(zh)")
+        let en = try box.jifen(["blance", "V0001"])
+        #expect(en.stderr.contains("There is no command \"blance\". Did you mean jifen balance?"), "\(en)")
+        let nested = try box.jifen(["hours", "aprove", "H0000001"])
+        #expect(nested.status == Exit.usage && nested.stderr.contains("Did you mean jifen hours approve?"), "\(nested)")
+        let defaulted = try box.jifen(["config", "sett", "points.per_hour", "12"])
+        #expect(defaulted.status == Exit.usage && defaulted.stderr.contains("Did you mean jifen config set?"), "\(defaulted)")
+        let json = try box.jifen(["--json", "blance"])
+        #expect(Self.jsonError(json)?["code"] as? String == "unknown-command", "\(json)")
+        let far = try box.jifen(["xyzzyplugh"])
+        #expect(far.status == Exit.usage && far.stderr.contains("There is no command \"xyzzyplugh\"") && !far.stderr.contains("Did you mean"), "\(far)")
+        #expect(try box.state() == before)
+        // Words that are a default command's arguments are not taken for commands.
+        expectOK(try box.jifen(["certificate", "V0001", "--output", box.directory.appendingPathComponent("c.md").path], env: Self.now))
+    }
 }
