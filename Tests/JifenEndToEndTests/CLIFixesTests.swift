@@ -220,4 +220,74 @@ import Testing
         // Words that are a default command's arguments are not taken for commands.
         expectOK(try box.jifen(["certificate", "V0001", "--output", box.directory.appendingPathComponent("c.md").path], env: Self.now))
     }
+
+    // MARK: 24. Backups
+
+    @Test func backupWhileAnotherProcessWritesHoldsEveryCommittedTransfer() throws {
+        let box = try Sandbox().seeded()
+        // Another jifen process grants 60 times, one transfer per process run.
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", """
+            i=0; while [ $i -lt 60 ]; do i=$((i+1)); "$JIFEN" --db "$DB" grant V0002 1 --reason 备份测试 --key bk-$i >/dev/null || exit 1; done
+            """]
+        writer.environment = ["JIFEN": jifenBinary.path, "DB": box.db, "PATH": "/usr/bin:/bin", "HOME": box.directory.path]
+        try writer.run()
+        var copies: [(path: String, committedBefore: Int)] = []
+        for n in 1...3 {
+            Thread.sleep(forTimeInterval: 0.3)
+            let committed = Int(try box.query("SELECT COUNT(*) FROM transfer").first ?? "") ?? -1
+            let path = box.directory.appendingPathComponent("backup-\(n).sqlite").path
+            let run = try box.jifen(["backup", path, "--json"])
+            #expect(run.status == 0, "\(run)")
+            #expect(run.object["ok"] as? Bool == true, "\(run)")
+            #expect((run.object["transfers"] as? Int ?? 0) >= committed, "\(run)")
+            #expect((run.object["chain_head"] as? [String: Any])?["hash"] as? String != nil, "\(run)")
+            copies.append((path, committed))
+        }
+        writer.waitUntilExit()
+        #expect(writer.terminationStatus == 0)
+        #expect(copies.contains { $0.committedBefore > 1 && $0.committedBefore < 61 }, "no backup ran while the writer wrote: \(copies)")
+        let source = try box.query("SELECT id, hash FROM transfer ORDER BY id")
+        #expect(source.count == 61)
+        for copy in copies {
+            // The copy is the source's ledger up to a moment: every transfer committed before the
+            // backup began, identical, and it verifies on its own.
+            let rows = try box.run("/usr/bin/sqlite3", [copy.path, "SELECT id, hash FROM transfer ORDER BY id"]).stdout
+                .split(separator: "\n").map(String.init)
+            #expect(rows.count >= copy.committedBefore && rows == Array(source.prefix(rows.count)), "\(copy.path): \(rows.count) rows")
+            expectOK(try box.jifen(["--db", copy.path, "verify"]))
+            #expect(!FileManager.default.fileExists(atPath: copy.path + "-wal") || (try? Data(contentsOf: URL(fileURLWithPath: copy.path + "-wal")))?.isEmpty == true)
+        }
+        // The last copy, restored by copying it into place, is a working database.
+        let restored = box.directory.appendingPathComponent("restored.sqlite").path
+        try FileManager.default.copyItem(atPath: copies[2].path, toPath: restored)
+        expectOK(try box.jifen(["--db", restored, "grant", "V0002", "1", "--reason", "恢复后"]))
+        expectOK(try box.jifen(["--db", restored, "verify"]))
+    }
+
+    @Test func backupNeverOverwritesAndSaysWhatItHolds() throws {
+        let box = try Sandbox().seeded()
+        let path = box.directory.appendingPathComponent("keep.sqlite").path
+        try Data("precious".utf8).write(to: URL(fileURLWithPath: path))
+        let refused = try box.jifen(["backup", path])
+        #expect(refused.status == Exit.refused && refused.stderr.contains("never overwrites"), "\(refused)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data("precious".utf8))
+        let unwritable = try box.jifen(["backup", box.directory.appendingPathComponent("no-such-folder/b.sqlite").path])
+        #expect(unwritable.status == Exit.fault, "\(unwritable)")
+        let fresh = box.directory.appendingPathComponent("b.sqlite").path
+        let run = try box.jifen(["backup", fresh])
+        expectOK(run)
+        #expect(run.stdout.contains("1 transfers") && run.stdout.contains("chain head #1 ") && run.stdout.contains("The copy verifies."), "\(run)")
+        let zh = try box.jifen(["--lang", "zh", "backup", box.directory.appendingPathComponent("c.sqlite").path])
+        #expect(zh.stdout.contains("已备份到") && zh.stdout.contains("备份已核对无误"), "\(zh)")
+    }
+
+    @Test func backupOnPostgresPointsToPgDump() throws {
+        let box = try Sandbox(.postgres).seeded()
+        let before = try box.state()
+        let run = try box.jifen(["backup", box.directory.appendingPathComponent("b.sqlite").path])
+        #expect(run.status == Exit.usage && run.stderr.contains("pg_dump") && run.stderr.contains("pg_restore"), "\(run)")
+        #expect(try box.state() == before)
+    }
 }
