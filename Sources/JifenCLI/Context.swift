@@ -51,7 +51,21 @@ struct Context {
         return TimeZone(identifier: "Asia/Shanghai")!
     }
 
-    /// The clock. `JIFEN_NOW` fixes it (for the demo's month and for tests of expiry and holds).
+    /// `JIFEN_NOW` when it is set and unreadable: a clock silently replaced by the real one would
+    /// write the wrong days (expiry, late entry) without a word, so every command refuses it.
+    func checkFixedClock() throws {
+        guard let fixed = environment["JIFEN_NOW"], !fixed.isEmpty else { return }
+        do {
+            _ = try DayFormat.parse(fixed, in: timeZone, field: "JIFEN_NOW")
+        } catch {
+            throw JifenError.usage("bad-jifen-now",
+                                   zh: "环境变量 JIFEN_NOW「\(fixed)」不是可读的时间。请写成 2026-11-20、2026-11-20 10:00、2026-11-20T10:00:00 或带时区的 ISO 8601（2026-11-20T02:00:00Z），或删除它以使用系统时钟。",
+                                   en: "JIFEN_NOW \"\(fixed)\" is not a readable time. Write it as 2026-11-20, 2026-11-20 10:00, 2026-11-20T10:00:00 or ISO 8601 with a zone (2026-11-20T02:00:00Z), or unset it to use the system clock.")
+        }
+    }
+
+    /// The clock. `JIFEN_NOW` fixes it (for the demo's month and for tests of expiry and holds);
+    /// `run` has already refused an unreadable one.
     var now: @Sendable () -> Date {
         if let fixed = environment["JIFEN_NOW"], !fixed.isEmpty, let date = try? DayFormat.parse(fixed, in: timeZone) {
             return { date }
@@ -98,6 +112,7 @@ struct Context {
     static func run(_ options: GlobalOptions, _ body: (Context) throws -> Void) throws {
         let context = Context(options)
         do {
+            try context.checkFixedClock()
             try body(context)
         } catch let error as JifenError {
             context.report(error)
@@ -105,9 +120,13 @@ struct Context {
         }
     }
 
-    func report(_ error: JifenError) {
+    func report(_ error: JifenError) { Self.report(error, language: language, json: options.json) }
+
+    /// Writes an error to stderr: `错误：…`/`Error: …` in `language`, or under `--json` the one
+    /// documented object `{"code", "error", "exit", "message"}`.
+    static func report(_ error: JifenError, language: Language, json: Bool) {
         let text: String
-        if options.json {
+        if json {
             struct ErrorBody: Encodable { var error: String; var code: String; var message: String; var exit: Int32 }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -115,7 +134,7 @@ struct Context {
                                  exit: ExitStatus.code(for: error.category))
             text = String(decoding: (try? encoder.encode(body)) ?? Data(), as: UTF8.self)
         } else {
-            text = t("错误：", "Error: ") + DisplayText.escaped(error.message.text(language), keepNewlines: true)
+            text = (language == .zh ? "错误：" : "Error: ") + DisplayText.escaped(error.message.text(language), keepNewlines: true)
         }
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }

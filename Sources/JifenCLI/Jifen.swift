@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `jifen`: the volunteer points ledger from the command line.
 public struct Jifen: ParsableCommand {
@@ -17,7 +18,7 @@ public struct Jifen: ParsableCommand {
             Init.self, Config.self, TeamCommand.self, VolunteerCommand.self, MerchantCommand.self,
             ActivityCommand.self, Checkin.self, Checkout.self, Hours.self, Records.self, CertificateCommand.self,
             Grant.self, TransferCommand.self, Reverse.self, Balance.self, Statement.self, Expire.self, Verify.self,
-            WebhookCommand.self, Notify.self, Migrate.self,
+            WebhookCommand.self, Notify.self, Migrate.self, Backup.self,
             OfferCommand.self, Code.self, Redeem.self, Pickup.self, Release.self, Refund.self, Settle.self, Report.self, Export.self, Seed.self,
         ])
 
@@ -61,6 +62,30 @@ extension Jifen {
 
     /// The executable's entry point.
     public static func runFromCommandLine() {
-        main(reorderGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot(reorderGlobalOptions(arguments))
+        } catch {
+            // Help and version requests are not errors: the parser prints them and exits 0.
+            if exitCode(for: error) == .success { exit(withError: error) }
+            let (language, json) = ArgumentErrors.preferences(arguments)
+            let explained = ArgumentErrors.explain(error, arguments: arguments)
+            Context.report(explained, language: language, json: json)
+            if !json, explained.code != "unknown-command" {
+                // The usage lines and the `--help` pointer after the parser's own first line.
+                let rest = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
+                    .joined(separator: "\n").trimmingCharacters(in: .newlines)
+                if !rest.isEmpty { FileHandle.standardError.write(Data((rest + "\n").utf8)) }
+            }
+            exit(withError: ExitCode(ExitStatus.usage))
+        }
+        do {
+            var command = command
+            try command.run()
+            exit()
+        } catch {
+            exit(withError: error)
+        }
     }
 }

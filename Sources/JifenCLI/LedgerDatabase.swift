@@ -9,7 +9,7 @@ import JifenSQLite
 protocol LedgerDatabase: LedgerStore, RulesSource, VolunteerDirectory {
     func balance(_ id: String, nowMillis: Int64) throws -> BalanceView
     func statement(_ id: String, fromMillis: Int64?, toMillis: Int64?, limit: Int) throws -> (opening: Int64, lines: [StatementLine])
-    func addVolunteer(_ input: Volunteer, actor: String, nowMillis: Int64) throws -> Volunteer
+    func addVolunteer(_ input: Volunteer, actor: String, nowMillis: Int64, allowDuplicate: Bool) throws -> Volunteer
     func volunteers(community: String?, team: String?) throws -> [Volunteer]
     func volunteer(_ id: String) throws -> Volunteer
     func addMerchant(_ input: Merchant, actor: String, nowMillis: Int64) throws -> Merchant

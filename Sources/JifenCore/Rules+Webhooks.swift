@@ -30,6 +30,19 @@ public struct WebhookSettings: Sendable, Equatable {
 
     public var leaseMillis: Int64 { Int64(max(leaseSeconds, 2 * timeoutSeconds)) * 1000 }
 
+    /// The rules between settings, checked by `config set` on the settings as they would be after
+    /// the change: a lease that is set must be at least twice the timeout (as `config show` says),
+    /// or a slow attempt would outlive its claim and another notifier would send it again at once.
+    /// An unset lease follows the timeout (`leaseMillis`), so raising the timeout alone is fine.
+    /// - Throws: `JifenError` (usage, `bad-setting`) saying which value to change.
+    public static func checkTogether(_ settings: [String: String]) throws {
+        let webhook = try WebhookSettings(settings: settings)
+        guard settings["webhook.lease_seconds"] != nil, webhook.leaseSeconds < 2 * webhook.timeoutSeconds else { return }
+        throw JifenError.usage("bad-setting",
+                               zh: "webhook.lease_seconds（\(webhook.leaseSeconds) 秒）至少应为 webhook.timeout_seconds（\(webhook.timeoutSeconds) 秒）的两倍，即不少于 \(2 * webhook.timeoutSeconds)。请调大租期或调小超时。",
+                               en: "webhook.lease_seconds (\(webhook.leaseSeconds) s) must be at least twice webhook.timeout_seconds (\(webhook.timeoutSeconds) s), that is at least \(2 * webhook.timeoutSeconds). Raise the lease or lower the timeout.")
+    }
+
     static func apply(key: String, value: String, to settings: inout WebhookSettings) throws {
         let value = value.trimmingCharacters(in: .whitespaces)
         switch key {

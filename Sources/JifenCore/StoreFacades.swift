@@ -181,6 +181,7 @@ extension Rules {
         var rules = try Rules(settings: tx.settings())
         let value = value.trimmingCharacters(in: .whitespaces)
         try apply(key: key, value: value, to: &rules)
+        try WebhookSettings.checkTogether(try tx.settings().merging([key: value]) { $1 })
         return value
     }
 }

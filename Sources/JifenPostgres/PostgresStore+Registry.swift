@@ -53,13 +53,22 @@ extension PostgresStore {
 
     static let volunteerColumns = "id, community, team, name, gender, birth_date, id_number, phone, area, skills, categories, consent, created_at"
 
-    public func addVolunteer(_ input: Volunteer, actor: String, nowMillis: Int64) throws -> Volunteer {
+    /// - Parameter allowDuplicate: register even when a volunteer of the same name and phone exists
+    ///   (`Registry.refuseDuplicate`).
+    public func addVolunteer(_ input: Volunteer, actor: String, nowMillis: Int64, allowDuplicate: Bool = false) throws -> Volunteer {
         var v = try input.checked()
+        try v.checkBirthDate(nowMillis: nowMillis, zone: try rules().timeZone)
         v.community = try resolveCommunity(v.community.isEmpty ? nil : v.community).id
         v.createdAtMillis = nowMillis
         return try transaction(readOnly: false) { session in
             let tx = PostgresLedgerTransaction(session: session, writing: true)
             try Permissions.requireAdmin(actor, action: Bilingual(zh: "登记志愿者", en: "register a volunteer"), in: tx)
+            // Two processes registering the same person at once: the second waits here for the first's commit.
+            _ = try session.rows("SELECT pg_advisory_xact_lock(hashtext('jifen.volunteer.add'))")
+            let namesakes = try session.rows("""
+                SELECT \(Self.volunteerColumns) FROM volunteer WHERE community = $1 AND TRIM(name) = $2 ORDER BY id
+                """, [v.community, v.name.trimmingCharacters(in: .whitespaces)]).map(Self.volunteer)
+            try Registry.refuseDuplicate(v, namesakes: namesakes, allowDuplicate: allowDuplicate)
             if let team = v.team {
                 guard try !session.rows("SELECT 1 FROM team WHERE id = $1 AND community = $2", [team, v.community]).isEmpty else {
                     throw JifenError.unknown(Bilingual(zh: "服务队", en: "team"), team)

@@ -80,12 +80,18 @@ extension JifenDatabase {
 
     // MARK: Volunteers
 
-    public func addVolunteer(_ input: Volunteer, actor: String, nowMillis: Int64) throws -> Volunteer {
+    /// - Parameter allowDuplicate: register even when a volunteer of the same name and phone exists
+    ///   (`Registry.refuseDuplicate`).
+    public func addVolunteer(_ input: Volunteer, actor: String, nowMillis: Int64, allowDuplicate: Bool = false) throws -> Volunteer {
         var v = try input.checked()
+        try v.checkBirthDate(nowMillis: nowMillis, zone: try rules().timeZone)
         v.community = try resolveCommunity(v.community.isEmpty ? nil : v.community).id
         v.createdAtMillis = nowMillis
         return try writeTransaction { db in
             try Permissions.requireAdmin(actor, action: Bilingual(zh: "登记志愿者", en: "register a volunteer"), in: SQLiteLedgerTransaction(db: db))
+            let namesakes = try Row.fetchAll(db, sql: "SELECT * FROM volunteer WHERE community = ? AND TRIM(name) = ? ORDER BY id",
+                                             arguments: [v.community, v.name.trimmingCharacters(in: .whitespaces)]).map(Self.volunteer)
+            try Registry.refuseDuplicate(v, namesakes: namesakes, allowDuplicate: allowDuplicate)
             if let team = v.team {
                 guard try Bool.fetchOne(db, sql: "SELECT 1 FROM team WHERE id = ? AND community = ?", arguments: [team, v.community]) == true else {
                     throw JifenError.unknown(Bilingual(zh: "服务队", en: "team"), team)

@@ -34,14 +34,18 @@ extension Jifen {
                 let person = try db.volunteer(volunteer)
                 _ = try Permissions.recordFilter(actor: context.actor, requested: volunteer, in: db)
                 let community = try db.resolveCommunity(person.community)
+                // The file is made before the number is issued: an output that cannot be written is
+                // refused while nothing has changed, not after a certificate number was used up.
+                let pending = try PendingOutput(output ?? "志愿服务证明-\(volunteer).\(format)")
+                var written = false
+                defer { if !written { pending.discard() } }
                 let (certificate, views) = try db.issueCertificate(volunteer: volunteer, fromDay: fromDay, toDay: toDay, actor: context.actor,
                                                                     nowMillis: context.now().millis, zone: zone)
                 let text = CertificateText(certificate: certificate, volunteer: person, community: community, records: views,
                                            issued: DayFormat.string(context.now(), in: zone)).render(format)
                 let path = output ?? "志愿服务证明-\(volunteer)-\(certificate.number).\(format)"
-                guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
-                    throw JifenError.fault("cannot-write", zh: "无法写入 \(path)。", en: "Cannot write \(path).")
-                }
+                try pending.commit(Data(text.utf8), to: path)
+                written = true
                 if context.options.json {
                     struct Out: Encodable { var number: String; var code: String; var file: String; var minutes: Int64; var hours: String; var records: Int }
                     return context.printJSON(Out(number: certificate.number, code: certificate.code, file: path, minutes: certificate.minutes,
@@ -74,6 +78,44 @@ extension Jifen {
                 if !matches { throw ExitCode(ExitStatus.verifyFailed) }
             }
         }
+    }
+}
+
+/// A file about to be written: a scratch file is created in the destination's folder first, so a
+/// folder that does not exist or cannot be written is found before anything is changed; the
+/// finished text then replaces it under its final name with one rename (never a half-written file).
+struct PendingOutput {
+    let scratch: String
+
+    init(_ destination: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: destination, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw Self.cannotWrite(destination, zh: "这是一个文件夹", en: "it is a folder")
+        }
+        let folder = (destination as NSString).deletingLastPathComponent
+        let name = ".jifen-\(UUID().uuidString.lowercased()).tmp"
+        scratch = folder.isEmpty ? name : (folder as NSString).appendingPathComponent(name)
+        guard FileManager.default.createFile(atPath: scratch, contents: nil) else {
+            throw Self.cannotWrite(destination, zh: "文件夹不存在或不可写", en: "its folder does not exist or cannot be written")
+        }
+    }
+
+    func commit(_ data: Data, to path: String) throws {
+        do {
+            try data.write(to: URL(fileURLWithPath: scratch))
+        } catch {
+            throw Self.cannotWrite(path, zh: "写入失败", en: "writing failed", unchanged: false)
+        }
+        guard rename(scratch, path) == 0 else {
+            throw Self.cannotWrite(path, zh: "无法改名为该文件名", en: "it cannot be renamed to that name", unchanged: false)
+        }
+    }
+
+    func discard() { try? FileManager.default.removeItem(atPath: scratch) }
+
+    static func cannotWrite(_ path: String, zh: String, en: String, unchanged: Bool = true) -> JifenError {
+        .fault("cannot-write", zh: "无法写入 \(path)（\(zh)）。请换一个可写的 --output 路径" + (unchanged ? "；什么也没有改变。" : "。"),
+               en: "Cannot write \(path) (\(en)). Choose a writable --output path" + (unchanged ? "; nothing was changed." : "."))
     }
 }
 

@@ -26,12 +26,20 @@ struct TransferJSON: Encodable {
     }
 }
 
+/// The transfer as the chain holds it, with its place and hash. SQLite chains as it posts;
+/// PostgreSQL chains right after the commit (docs/DEPLOYMENT.md), so a transfer just posted there
+/// is read back, and when another process's sealer has not reached it yet, sealed here (waiting
+/// for that sealer): `--json` never prints an empty `hash`.
+func sealed(_ transfer: Transfer, db: any LedgerDatabase) throws -> Transfer {
+    guard !transfer.isSealed else { return transfer }
+    if let stored = try db.read({ try $0.transfer(id: transfer.id) }), stored.isSealed { return stored }
+    _ = try db.sealPending()
+    return try db.read({ try $0.transfer(id: transfer.id) }) ?? transfer
+}
+
 /// Prints the result of a write: the transfer, and whether it was already there.
 func report(_ posted: Posted, _ context: Context, balanceOf account: String, db: any LedgerDatabase) throws {
-    var t = posted.transfer
-    if !t.isSealed, let sealed = try db.read({ try $0.transfer(id: t.id) }) {
-        t = sealed  // PostgreSQL seals right after the commit: show the transfer with its hash.
-    }
+    let t = try sealed(posted.transfer, db: db)
     if context.options.json { return context.printJSON(TransferJSON(t, replayed: posted.replayed)) }
     let balance = try db.balance(account, nowMillis: context.now().millis)
     let again = posted.replayed ? context.t("（此前已完成，本次未重复记账）", " (already done earlier; nothing new was written)") : ""

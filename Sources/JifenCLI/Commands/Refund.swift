@@ -22,7 +22,7 @@ extension Jifen {
             if context.options.json {
                 struct Out: Encodable { var redemption: String; var refunded: Int64; var refunded_total: Int64; var refundable_left: Int64; var transfer: TransferJSON }
                 return context.printJSON(Out(redemption: result.redemption.label, refunded: result.posted.transfer.amount, refunded_total: result.refundedTotal,
-                                             refundable_left: result.left, transfer: TransferJSON(result.posted.transfer, replayed: result.posted.replayed)))
+                                             refundable_left: result.left, transfer: TransferJSON(try sealed(result.posted.transfer, db: db), replayed: result.posted.replayed)))
             }
             let t = result.posted.transfer
             let balance = try db.balance(result.redemption.volunteer, nowMillis: context.now().millis)

@@ -19,7 +19,8 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             if let csv { try checkWritable(csv) }
-            let result = try context.ledger(try context.openLedgerDatabase()).settle(merchant: merchant, throughDay: through, actor: context.actor)
+            let db = try context.openLedgerDatabase()
+            let result = try context.ledger(db).settle(merchant: merchant, throughDay: through, actor: context.actor)
             let rows = result.lines.map { line in
                 [line.redemption.label, context.time(line.atMillis), line.redemption.volunteer, line.redemption.offer ?? "",
                  String(line.redeemed), String(line.refunded), String(line.net)]
@@ -33,7 +34,7 @@ extension Jifen {
                 struct Line: Encodable { var redemption: String; var at: String; var volunteer: String; var offer: String?; var redeemed: Int64; var refunded: Int64; var settled: Int64 }
                 struct Out: Encodable { var settlement: String; var merchant: String; var through: String; var points: Int64; var transfer: TransferJSON; var redemptions: [Line] }
                 return context.printJSON(Out(settlement: s.label, merchant: s.merchant, through: s.throughDay, points: s.points,
-                                             transfer: TransferJSON(result.posted.transfer), redemptions: result.lines.map {
+                                             transfer: TransferJSON(try sealed(result.posted.transfer, db: db)), redemptions: result.lines.map {
                                                  Line(redemption: $0.redemption.label, at: DayFormat.iso(millis: $0.atMillis), volunteer: $0.redemption.volunteer,
                                                       offer: $0.redemption.offer, redeemed: $0.redeemed, refunded: $0.refunded, settled: $0.net)
                                              }))

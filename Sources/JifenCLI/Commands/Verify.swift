@@ -12,11 +12,13 @@ extension Jifen {
         @Option(help: "Expire lots lapsed on or before this day (default today; never later).") var asOf: String?
 
         func execute(_ context: Context) throws {
-            let report = try context.ledger(try context.openLedgerDatabase()).expire(asOf: asOf, actor: context.actor)
+            let db = try context.openLedgerDatabase()
+            let report = try context.ledger(db).expire(asOf: asOf, actor: context.actor)
             if context.options.json {
+                let transfers = try report.transfers.map { try sealed($0, db: db) }
                 struct Notice: Encodable { var account: String; var expires_on: String; var points: Int64 }
                 struct Out: Encodable { var as_of: String; var points: Int64; var transfers: [TransferJSON]; var lapsed_holds: [Int64]; var expiring_notices: [Notice] }
-                return context.printJSON(Out(as_of: report.asOf, points: report.points, transfers: report.transfers.map { TransferJSON($0) },
+                return context.printJSON(Out(as_of: report.asOf, points: report.points, transfers: transfers.map { TransferJSON($0) },
                                              lapsed_holds: report.lapsedHolds.map(\.id),
                                              expiring_notices: report.expiringNotices.map { Notice(account: $0.account, expires_on: $0.expiresOn, points: $0.remaining) }))
             }

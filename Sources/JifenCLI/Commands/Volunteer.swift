@@ -46,6 +46,7 @@ extension Jifen {
             @Option(help: "Team id, e.g. T01.") var team: String?
             @Option(help: "Community id, when there are several.") var community: String?
             @Flag(help: "The volunteer consents to their name in public notices.") var consent = false
+            @Flag(help: "Register even if a volunteer with the same name and phone exists (another person).") var allowDuplicate = false
 
             func execute(_ context: Context) throws {
                 let db = try context.openLedgerDatabase()
@@ -53,7 +54,7 @@ extension Jifen {
                 let input = Volunteer(community: community ?? "", team: team, name: name, gender: try Gender.parse(gender),
                                       birthDate: birth, idNumber: idNumber, phone: phone, area: area, skills: skills,
                                       categories: categories, consent: consent)
-                let v = try db.addVolunteer(input, actor: context.actor, nowMillis: context.now().millis)
+                let v = try db.addVolunteer(input, actor: context.actor, nowMillis: context.now().millis, allowDuplicate: allowDuplicate)
                 if context.options.json { return context.printJSON(VolunteerListing(v)) }
                 context.print(context.t("已登记志愿者 \(v.id) \(v.name)", "Registered volunteer \(v.id) \(v.name)"))
             }
