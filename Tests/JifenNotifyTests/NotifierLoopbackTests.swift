@@ -103,7 +103,7 @@ import Testing
         try test.addWebhook(server.url("/feishu/hook"), format: .feishu, events: "activity.*", secret: "fsecret", rate: 20)
         try test.db.write { tx in
             try tx.insert(event: OutboxEvent(type: "activity.published", payload: Events.json([
-                "title": "社区义诊", "place": "玫瑰园社区卫生室", "starts_at": "2026-11-28T01:00:00Z", "points_per_hour": "12", "places_left": "4",
+                "title": "社区义诊", "place": "玫瑰园社区卫生室", "start": "2026-11-28T01:00:00Z", "rate": "12", "places_left": "4",
             ]), atMillis: Date().millis))
         }
         let summary = try await makeNotifier(test.db, settings: fastSettings()).run(until: StopFlag())

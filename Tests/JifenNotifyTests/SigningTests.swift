@@ -77,8 +77,8 @@ import Testing
         let wecom = try WebhookMessage.request(for: delivery(.wecom, secret: ""), nowMillis: 1_760_000_000_123, timeout: 5, timeZone: zone)
         let content = try #require(((try JSONSerialization.jsonObject(with: wecom.body) as? [String: Any])?["markdown"] as? [String: Any])?["content"] as? String)
         #expect(content.contains("**新活动：重阳节敬老院陪伴**"))
-        #expect(content.contains("时间：2026-10-11 09:00 – 2026-10-11 11:30"))
-        #expect(content.contains("地点：玫瑰园社区养老服务站") && content.contains("每小时积分：10") && content.contains("剩余名额：6 / 12"))
+        #expect(content.contains("时间：2026年10月11日 09:00–11:30"))
+        #expect(content.contains("地点：玫瑰园社区养老服务站") && content.contains("每小时积分：10") && content.contains("剩余名额：6（共 12 个）"))
 
         let ding = try WebhookMessage.request(for: delivery(.dingtalk, secret: "SECx"), nowMillis: 1_760_000_000_123, timeout: 5, timeZone: zone)
         let query = URLComponents(url: ding.url, resolvingAgainstBaseURL: false)?.queryItems ?? []
@@ -100,7 +100,7 @@ import Testing
                                 createdAtMillis: 0)
         let message = EventText.render(event, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
         #expect(message.title == "积分发放")
-        #expect(message.lines == ["V0001 获得 120 积分", "原因：纸质台账结转", "操作人：李主任", "时间：2026-11-22 10:30"])
+        #expect(message.lines == ["V0001 获得 120 积分", "原因：纸质台账结转", "操作人：李主任", "时间：2026年11月22日 10:30"])
     }
 }
 
