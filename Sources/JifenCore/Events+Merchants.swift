@@ -3,6 +3,7 @@ import Foundation
 extension Events {
     struct CodeLockedPayload: Encodable {
         var merchant: String
+        var merchant_name: String?
         var wrong_tries: Int
         var locked_until: String
         var actor: String
@@ -10,14 +11,15 @@ extension Events {
     }
 
     /// `merchant.code_locked`: a merchant typed too many wrong codes in a row.
-    static func codeLocked(merchant: String, tries: Int, untilMillis: Int64, actor: String, atMillis: Int64) -> OutboxEvent {
-        let payload = CodeLockedPayload(merchant: merchant, wrong_tries: tries, locked_until: DayFormat.iso(millis: untilMillis),
+    static func codeLocked(merchant: String, merchantName: String? = nil, tries: Int, untilMillis: Int64, actor: String, atMillis: Int64) -> OutboxEvent {
+        let payload = CodeLockedPayload(merchant: merchant, merchant_name: merchantName, wrong_tries: tries, locked_until: DayFormat.iso(millis: untilMillis),
                                         actor: actor, at: DayFormat.iso(millis: atMillis))
         return OutboxEvent(type: "merchant.code_locked", payload: json(payload), atMillis: atMillis)
     }
 
     struct ExpiringPayload: Encodable {
         var account: String
+        var account_name: String?
         var lot_id: Int64
         var expires_on: String
         var points: Int64
@@ -26,8 +28,8 @@ extension Events {
     }
 
     /// `points.expiring`: a lot's points will lapse within `points.expiring_notice_days`; once per lot.
-    static func expiring(_ lot: Lot, asOf: String, atMillis: Int64) -> OutboxEvent {
-        let payload = ExpiringPayload(account: lot.account, lot_id: lot.id, expires_on: lot.expiresOn, points: lot.remaining,
+    static func expiring(_ lot: Lot, accountName: String? = nil, asOf: String, atMillis: Int64) -> OutboxEvent {
+        let payload = ExpiringPayload(account: lot.account, account_name: accountName, lot_id: lot.id, expires_on: lot.expiresOn, points: lot.remaining,
                                       as_of: asOf, at: DayFormat.iso(millis: atMillis))
         return OutboxEvent(type: "points.expiring", payload: json(payload), atMillis: atMillis)
     }

@@ -15,6 +15,11 @@ struct JSONText {
         text += String(value)
     }
 
+    mutating func add(_ key: String, _ value: String?) {
+        guard let value else { return }
+        add(key, value)
+    }
+
     mutating func add(_ key: String, _ value: Int64?) {
         guard let value else { return }
         add(key, value)

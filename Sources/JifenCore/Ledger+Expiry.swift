@@ -61,7 +61,7 @@ extension Ledger {
         return try store.write { tx in
             let lots = try tx.lotsNeedingNotice(afterDay: day, throughDay: horizon)
             for lot in lots {
-                try tx.insert(event: Events.expiring(lot, asOf: day, atMillis: at))
+                try tx.insert(event: Events.expiring(lot, accountName: try tx.accountName(lot.account), asOf: day, atMillis: at))
                 try tx.recordExpiryNotice(lot: lot, atMillis: at)
             }
             return lots

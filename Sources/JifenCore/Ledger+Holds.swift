@@ -40,7 +40,7 @@ extension Ledger {
                         reference: request.reference, actor: actor, memo: request.memo, createdAtMillis: at,
                         expiresAtMillis: at + Int64(minutes) * 60_000)
         hold.id = try tx.insert(hold: hold)
-        try tx.insert(event: Events.hold(hold, type: "points.held", actor: actor, atMillis: at))
+        try tx.insert(event: Events.hold(hold, type: "points.held", actor: actor, atMillis: at, details: request.details, in: tx))
         return (hold, false)
     }
 
@@ -66,8 +66,9 @@ extension Ledger {
                 throw resolved(hold, lapsedNow: true)
             }
         }
+        let details = try Events.offerDetails(hold: hold.id, in: tx)
         let request = TransferRequest(kind: hold.kind, debit: hold.debit, credit: hold.credit, amount: hold.amount,
-                                      key: "hold:\(hold.id)", reference: hold.reference, memo: hold.memo)
+                                      key: "hold:\(hold.id)", reference: hold.reference, memo: hold.memo, details: details)
         let posted = try post(request, actor: actor, atMillis: at, excludingHold: hold, in: tx)
         guard try tx.resolve(hold: hold.id, to: .posted, transfer: posted.transfer.id) else {
             throw JifenError.refused("hold-resolved", zh: "冻结 #\(id) 已处理。", en: "Hold #\(id) was already resolved.")
@@ -93,7 +94,7 @@ extension Ledger {
             throw JifenError.refused("hold-resolved", zh: "冻结 #\(id) 已处理。", en: "Hold #\(id) was already resolved.")
         }
         hold.status = .voided
-        try tx.insert(event: Events.hold(hold, type: "points.released", actor: actor, atMillis: at))
+        try tx.insert(event: Events.hold(hold, type: "points.released", actor: actor, atMillis: at, in: tx))
         return (hold, false)
     }
 
@@ -105,7 +106,7 @@ extension Ledger {
             var lapsed: [Hold] = []
             for var hold in try tx.lapsedHolds(nowMillis: at) where try tx.resolve(hold: hold.id, to: .lapsed, transfer: nil) {
                 hold.status = .lapsed
-                try tx.insert(event: Events.hold(hold, type: "points.released", actor: actor, atMillis: at))
+                try tx.insert(event: Events.hold(hold, type: "points.released", actor: actor, atMillis: at, in: tx))
                 try Self.holdEnded(holdID: hold.id, status: .lapsed, in: tx)
                 lapsed.append(hold)
             }

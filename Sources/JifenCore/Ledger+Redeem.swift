@@ -64,7 +64,7 @@ extension Ledger {
             if guardState.failures >= rules.codeMaxWrongTries {
                 let until = at + Int64(rules.codeLockoutMinutes) * 60_000
                 guardState = CodeGuard(failures: 0, lockedUntilMillis: until)
-                try tx.insert(event: Events.codeLocked(merchant: merchant.id, tries: rules.codeMaxWrongTries, untilMillis: until, actor: actor, atMillis: at))
+                try tx.insert(event: Events.codeLocked(merchant: merchant.id, merchantName: try tx.accountName(merchant.id), tries: rules.codeMaxWrongTries, untilMillis: until, actor: actor, atMillis: at))
                 let time = DayFormat.minute(Date(millis: until), in: rules.timeZone)
                 error.message.zh += "\(merchant.id) 已连续输错 \(rules.codeMaxWrongTries) 次，锁定到 \(time)。"
                 error.message.en += " \(merchant.id) has now typed \(rules.codeMaxWrongTries) wrong codes in a row and is locked out until \(time)."
@@ -91,8 +91,9 @@ extension Ledger {
         guard try tx.useCode(id: live.id, atMillis: at, redemption: redemption.id) else {
             throw JifenError.refused("code-used", zh: "兑换码 \(code) 已经用过。", en: "The code \(code) was already used.")
         }
+        let details = request.offer.map { TransferDetails(offerID: $0, offerTitle: memo) } ?? TransferDetails()
         let transferRequest = TransferRequest(kind: .redeem, debit: volunteer.id, credit: merchant.id, amount: points,
-                                              key: "redemption:\(request.key)", reference: redemption.label, memo: memo)
+                                              key: "redemption:\(request.key)", reference: redemption.label, memo: memo, details: details)
         if request.hold {
             redemption.hold = try hold(transferRequest, actor: actor, atMillis: at, in: tx).hold.id
         } else {

@@ -49,8 +49,10 @@ extension Ledger {
                                              en: "\(label) redeemed \(original.amount) points and \(refunded) were refunded already: at most \(left) can be refunded, not \(amount).")
                 }
             }
+            let offerTitle = try r.offer.flatMap { try tx.offer(id: $0)?.title }
             let request = TransferRequest(kind: .refund, debit: r.merchant, credit: r.volunteer, amount: amount, key: transferKey,
-                                          reference: r.label, memo: reason, reverses: original.id)
+                                          reference: r.label, memo: reason, reverses: original.id,
+                                          details: TransferDetails(offerID: r.offer, offerTitle: offerTitle))
             let posted = try Self.post(request, actor: actor, atMillis: at, in: tx)
             let total = try tx.reversals(of: original.id).reduce(0) { $0 + $1.amount }
             return RefundResult(posted: posted, redemption: r, refundedTotal: total, left: original.amount - total)

@@ -11,9 +11,12 @@ public struct TransferRequest: Sendable, Equatable {
     public var reference: String
     public var memo: String
     public var reverses: Int64?
+    /// What the transfer's event says besides (activity, offer); not part of its content.
+    public var details = TransferDetails()
 
     public init(kind: TransferKind, debit: String, credit: String, amount: Int64, key: String,
-                reference: String = "", memo: String = "", reverses: Int64? = nil) {
+                reference: String = "", memo: String = "", reverses: Int64? = nil, details: TransferDetails = TransferDetails()) {
+        self.details = details
         self.kind = kind
         self.debit = debit
         self.credit = credit
@@ -204,7 +207,9 @@ public struct Ledger: Sendable {
         try tx.addToBalance(account: debit.id, delta: -request.amount)
         try tx.addToBalance(account: credit.id, delta: request.amount)
         try Lots.move(transfer, from: debit, to: credit, standing: standing, in: tx)
-        try tx.insert(event: Events.transfer(transfer))
+        let fromName = try Events.name(debit, in: tx)
+        let toName = try Events.name(credit, in: tx)
+        try tx.insert(event: Events.transfer(transfer, fromName: fromName, toName: toName, details: request.details))
         return Posted(transfer: transfer, replayed: false)
     }
 

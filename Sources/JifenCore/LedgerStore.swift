@@ -4,6 +4,9 @@ import Foundation
 /// plain queries; every rule about what they mean lives in `Ledger`, written once.
 public protocol LedgerReading: MerchantReading {
     func account(_ id: String) throws -> Account?
+    /// The name of the volunteer or merchant an account belongs to (for the outbox's events,
+    /// which group chats read); nil for a community's system accounts.
+    func accountName(_ id: String) throws -> String?
     /// Points reserved by pending holds on an account that have not lapsed at `nowMillis`.
     func heldAmount(account: String, nowMillis: Int64) throws -> Int64
     /// Pending holds on an account (as debit) that have not lapsed at `nowMillis`, oldest first.

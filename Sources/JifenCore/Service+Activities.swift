@@ -50,28 +50,9 @@ extension Service {
                                     rate: request.rate, checkinCode: String(format: "%06d", Int.random(in: 0..<1_000_000, using: &rng)),
                                     createdBy: actor)
             try tx.insert(activity: activity, nowMillis: at)
-            var json = Self.activityJSON(activity, team: team, rules: rules)
-            json.add("places_left", activity.capacity.map(Int64.init))
-            try tx.insert(event: OutboxEvent(type: "activity.published", payload: json.string, atMillis: at))
+            try tx.insert(event: Events.activityPublished(activity, team: team, rules: rules, atMillis: at))
             return activity
         }
-    }
-
-    /// `{activity_id, category, content, end, place, rate, start, team, team_name, title}` and what the caller adds.
-    static func activityJSON(_ a: Activity, team: Team, rules: Rules) -> JSONText {
-        var json = JSONText()
-        json.add("activity_id", a.id)
-        json.add("capacity", a.capacity.map(Int64.init))
-        json.add("category", a.category)
-        json.add("content", a.content)
-        json.add("end", DayFormat.iso(millis: a.endMillis))
-        json.add("place", a.place)
-        json.add("rate", a.rate ?? rules.pointsPerHourByCategory[a.category] ?? rules.pointsPerHour)
-        json.add("start", DayFormat.iso(millis: a.startMillis))
-        json.add("team", team.id)
-        json.add("team_name", team.name)
-        json.add("title", a.title)
-        return json
     }
 
     /// Cancels an open activity that has no service records yet.
@@ -87,12 +68,7 @@ extension Service {
             }
             try tx.setActivityStatus(id, .cancelled, reason: reason, actor: actor, nowMillis: at)
             activity.status = .cancelled
-            var json = JSONText()
-            json.add("activity_id", id)
-            json.add("reason", reason)
-            json.add("start", DayFormat.iso(millis: activity.startMillis))
-            json.add("title", activity.title)
-            try tx.insert(event: OutboxEvent(type: "activity.cancelled", payload: json.string, atMillis: at))
+            try tx.insert(event: Events.activityCancelled(activity, teamName: try tx.team(activity.team)?.name, reason: reason, atMillis: at))
             return activity
         }
     }
@@ -112,12 +88,8 @@ extension Service {
             try tx.setActivityStatus(id, .closed, reason: "", actor: actor, nowMillis: at)
             activity.status = .closed
             let records = try tx.records(activity: id).filter { $0.status != .rejected }
-            var json = JSONText()
-            json.add("activity_id", id)
-            json.add("minutes", records.reduce(0) { $0 + $1.minutes })
-            json.add("records", Int64(records.count))
-            json.add("title", activity.title)
-            try tx.insert(event: OutboxEvent(type: "activity.closed", payload: json.string, atMillis: at))
+            try tx.insert(event: Events.activityClosed(activity, teamName: try tx.team(activity.team)?.name, records: Int64(records.count),
+                                                         minutes: records.reduce(0) { $0 + $1.minutes }, atMillis: at))
             return activity
         }
     }

@@ -89,7 +89,8 @@ extension Service {
         if record.points > 0 {
             let request = TransferRequest(kind: .earn, debit: Account.issuance(activity.community), credit: record.volunteer,
                                           amount: record.points, key: "earn:\(record.id):v\(record.version)", reference: record.id,
-                                          memo: activity.title)
+                                          memo: activity.title,
+                                          details: TransferDetails(activityID: activity.id, activityTitle: activity.title, minutes: record.minutes))
             record.transfer = try Ledger.post(request, actor: actor, atMillis: at, in: tx).transfer.id
         }
         return record
@@ -146,7 +147,8 @@ extension Service {
                 let original = try tx.transfer(id: earned)
                 let request = TransferRequest(kind: .reverse, debit: record.volunteer, credit: Account.issuance(activity.community),
                                               amount: original?.amount ?? record.points, key: "reverse:\(earned)", reference: record.id,
-                                              memo: reason, reverses: earned)
+                                              memo: reason, reverses: earned,
+                                              details: TransferDetails(activityID: activity.id, activityTitle: activity.title))
                 _ = try Ledger.post(request, actor: actor, atMillis: at, in: tx)
             }
             record.minutes = minutes

@@ -17,6 +17,12 @@ public final class LoopbackServer: Sendable {
         /// Header names in lower case.
         public var headers: [String: String]
         public var body: Data
+        /// How many requests this connection carried before this one: 0 on a new connection,
+        /// 1 or more on a kept-alive one (so a handler can reset reused connections).
+        public var connectionIndex: Int = 0
+        /// True when the body is exactly as long as `Content-Length` said (the server waits for
+        /// the whole body, so a request reaching the handler always has it; this makes it explicit).
+        public var bodyComplete: Bool { body.count == (Int(headers["content-length"] ?? "0") ?? 0) }
 
         public var bodyText: String { String(decoding: body, as: UTF8.self) }
         public var query: [String: String] {
@@ -40,6 +46,11 @@ public final class LoopbackServer: Sendable {
     private let received = Mutex<[Request]>([])
     private let connections = Mutex<Set<Int32>>([])
     private let stopped = Atomic<Bool>(false)
+    private let incomplete = Atomic<Int>(0)
+
+    /// Requests whose headers arrived but whose body (per `Content-Length`) never did before the
+    /// connection ended.
+    public var incompleteRequests: Int { incomplete.load(ordering: .relaxed) }
 
     /// Starts listening on 127.0.0.1 at a free port.
     public init(handler: @escaping @Sendable (Request) -> Reply) throws {
@@ -104,6 +115,7 @@ public final class LoopbackServer: Sendable {
         var closeFD = true
         defer { if closeFD { close(fd) } }
         let separator: [UInt8] = [13, 10, 13, 10]
+        var served = 0
         while !stopped.load(ordering: .acquiring) {
             var headerEnd: Int? = nil
             while headerEnd == nil {
@@ -121,12 +133,17 @@ public final class LoopbackServer: Sendable {
             let length = Int(headers["content-length"] ?? "0") ?? 0
             if headers["expect"]?.lowercased() == "100-continue" { write(fd, "HTTP/1.1 100 Continue\r\n\r\n") }
             while buffer.count < end + 4 + length {
-                if !read(fd, into: &buffer) { return }
+                if !read(fd, into: &buffer) {
+                    // Headers came, the body never did: a malformed request the handler never sees.
+                    incomplete.wrappingAdd(1, ordering: .relaxed)
+                    return
+                }
             }
             let body = Data(buffer[(end + 4)..<(end + 4 + length)])
             buffer.removeFirst(end + 4 + length)
             let request = Request(method: parts.first.map(String.init) ?? "", target: parts.count > 1 ? String(parts[1]) : "/",
-                                  headers: headers, body: body)
+                                  headers: headers, body: body, connectionIndex: served)
+            served += 1
             received.withLock { $0.append(request) }
             switch handler(request) {
             case .respond(let status, let extra, let text):

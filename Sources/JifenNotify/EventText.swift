@@ -1,8 +1,11 @@
 import Foundation
 import JifenCore
 
-/// Renders an event in Chinese for a group chat: a title and a few lines, e.g.
-/// "新活动：重阳节敬老院陪伴 / 时间：10月11日 09:00–11:30 / 地点：… / 每小时积分：10 / 剩余名额：6".
+/// Renders an event in plain Chinese for a group chat (WeCom, DingTalk, Feishu): a title and a
+/// few lines, with people's and merchants' names, activities' and offers' titles, and times in
+/// the community's time zone, e.g. "新活动：重阳节敬老院陪伴 / 时间：2026年10月11日 09:00–11:30 /
+/// 地点：… / 每小时积分：10 / 剩余名额：6（共 12 个）". Elders read these: no ids where a name is
+/// known, no English keys, no UTC. Every type in `Events.allTypes` has its own text (tested).
 public enum EventText {
     public struct Message: Sendable, Equatable {
         public var title: String
@@ -14,51 +17,106 @@ public enum EventText {
         public var text: String { ([title] + lines).joined(separator: "\n") }
     }
 
+    /// The title of an event type that has no text of its own (none of the core's; see `Events.allTypes`).
+    public static let genericTitle = "积分系统通知"
+
     public static func render(_ event: StoredEvent, timeZone: TimeZone) -> Message {
         let fields = (try? JSONSerialization.jsonObject(with: Data(event.payload.utf8))) as? [String: Any] ?? [:]
         let f = Fields(fields: fields, timeZone: timeZone)
-        let points = f["points"]
+        let points = "\(f["points"]) 积分"
         switch event.type {
         case "activity.published":
             var lines: [String] = []
-            if let time = f.time(["starts_at", "start", "start_at"]) {
-                lines.append("时间：" + time + (f.time(["ends_at", "end", "end_at"]).map { " – " + $0 } ?? ""))
-            }
+            if let time = f.span(start: ["start", "starts_at", "start_at"], end: ["end", "ends_at", "end_at"]) { lines.append("时间：" + time) }
             if let place = f.first(["place", "location", "address"]) { lines.append("地点：" + place) }
-            if let rate = f.first(["points_per_hour"]) { lines.append("每小时积分：" + rate) }
+            if let content = f.first(["content"]) { lines.append("服务内容：" + content) }
+            if let rate = f.first(["rate", "points_per_hour"]) { lines.append("每小时积分：" + rate) }
             if let left = f.first(["places_left", "slots_left", "remaining"]) {
-                lines.append("剩余名额：" + left + (f.first(["capacity", "places"]).map { " / " + $0 } ?? ""))
+                lines.append("剩余名额：" + left + (f.first(["capacity", "places"]).map { "（共 \($0) 个）" } ?? ""))
             }
-            if let team = f.first(["team_name", "team", "organizer"]) { lines.append("组织：" + team) }
+            if let team = f.first(["team_name"]) { lines.append("组织：" + team) }
             return Message(title: "新活动：" + (f.first(["title", "name"]) ?? "（未命名）"), lines: lines)
+        case "activity.cancelled":
+            return Message(title: "活动取消：" + (f.first(["title"]) ?? "（未命名）"), lines: [
+                f.span(start: ["start"], end: ["end"]).map { "原定时间：" + $0 },
+                f.line("地点", "place"),
+                f.line("取消原因", "reason"),
+                f.line("组织", "team_name"),
+                "已报名的志愿者不必前往。",
+            ].compactMap { $0 })
+        case "activity.closed":
+            let records = Int(f["records"]) ?? 0
+            return Message(title: "活动结束：" + (f.first(["title"]) ?? "（未命名）"), lines: [
+                f.span(start: ["start"], end: ["end"]).map { "时间：" + $0 },
+                records > 0 ? "共 \(records) 条服务记录，服务时长合计 \(duration(f["minutes"]))" : "没有服务记录",
+                f.line("组织", "team_name"),
+                "感谢各位志愿者的付出！",
+            ].compactMap { $0 })
         case "points.granted":
-            return Message(title: "积分发放", lines: ["\(f["to"]) 获得 \(points) 积分", f.line("原因", "memo"), f.line("操作人", "actor"), f.timeLine()].compactMap { $0 })
+            return Message(title: "积分发放", lines: ["\(f.who("to")) 获得 \(points)", f.line("原因", "memo"), f.line("操作人", "actor"), f.timeLine()].compactMap { $0 })
         case "points.earned":
-            return Message(title: "服务积分", lines: ["\(f["to"]) 获得 \(points) 积分", f.line("活动", "reference"), f.timeLine()].compactMap { $0 })
+            let served = f.first(["minutes"]).map { "服务 " + duration($0) + "，" } ?? ""
+            let line = f.first(["activity_title"]).map { "\(f.who("to")) 参加「\($0)」\(served)获得 \(points)" }
+                ?? "\(f.who("to")) 参加志愿服务\(served)获得 \(points)"
+            return Message(title: "服务积分", lines: [line, f.timeLine()].compactMap { $0 })
         case "points.transferred":
-            return Message(title: "积分转赠", lines: ["\(f["from"]) → \(f["to"])：\(points) 积分", f.line("留言", "memo"), f.timeLine()].compactMap { $0 })
+            return Message(title: "积分转赠", lines: ["\(f.who("from")) 赠给 \(f.who("to")) \(points)", f.line("留言", "memo"), f.timeLine()].compactMap { $0 })
         case "points.redeemed":
-            return Message(title: "积分兑换", lines: ["\(f["from"]) 在 \(f["to"]) 使用 \(points) 积分", f.line("兑换项目", "reference"), f.timeLine()].compactMap { $0 })
+            let line = f.first(["offer_title"]).map { "\(f.who("from")) 在 \(f.who("to")) 用 \(points)兑换「\($0)」" }
+                ?? "\(f.who("from")) 在 \(f.who("to")) 使用 \(points)"
+            return Message(title: "积分兑换", lines: [line, f.timeLine()].compactMap { $0 })
         case "points.refunded":
-            return Message(title: "积分退还", lines: ["\(f["from"]) 退还 \(f["to"]) \(points) 积分", f.line("说明", "memo"), f.timeLine()].compactMap { $0 })
+            return Message(title: "积分退还", lines: [
+                "\(f.who("from")) 退还 \(f.who("to")) \(points)" + (f.first(["offer_title"]).map { "（兑换「\($0)」）" } ?? ""),
+                f.line("原因", "memo"), f.timeLine(),
+            ].compactMap { $0 })
         case "points.reversed":
-            return Message(title: "积分冲正", lines: ["冲正转账 #\(f["reverses"])：\(f["from"]) → \(f["to"]) \(points) 积分", f.line("原因", "memo"), f.timeLine()].compactMap { $0 })
+            return Message(title: "积分更正", lines: [
+                "\(f.who("from")) 的 \(points)退回\(f.who("to"))，更正此前的一笔记录" + (f.first(["activity_title"]).map { "（活动「\($0)」）" } ?? ""),
+                f.line("原因", "memo"), f.timeLine(),
+            ].compactMap { $0 })
         case "points.expired":
-            return Message(title: "积分过期", lines: ["\(f["from"]) 有 \(points) 积分到期失效", f.timeLine()].compactMap { $0 })
+            return Message(title: "积分过期", lines: ["\(f.who("from")) 有 \(points)已过有效期，自动失效", f.timeLine()].compactMap { $0 })
         case "points.adjusted":
-            return Message(title: "积分调整", lines: ["\(f["from"]) → \(f["to"])：\(points) 积分", f.line("原因", "memo"), f.timeLine()].compactMap { $0 })
+            return Message(title: "积分调整", lines: ["从 \(f.who("from")) 调给 \(f.who("to")) \(points)", f.line("原因", "memo"), f.timeLine()].compactMap { $0 })
         case "merchant.settled":
-            return Message(title: "商户结算", lines: ["\(f["from"]) 结算 \(points) 积分", f.line("说明", "memo"), f.timeLine()].compactMap { $0 })
+            return Message(title: "商户结算", lines: ["爱心商户 \(f.who("from")) 已结算 \(points)", f.timeLine()].compactMap { $0 })
         case "points.held":
-            return Message(title: "积分冻结", lines: ["\(f["from"]) 冻结 \(points) 积分（给 \(f["to"])）", f.line("有效至", "expires_at")].compactMap { $0 })
+            let line = f.first(["offer_title"]).map { "\(f.who("from")) 在 \(f.who("to")) 预留 \(points)兑换「\($0)」" }
+                ?? "\(f.who("from")) 在 \(f.who("to")) 预留 \(points)"
+            return Message(title: "积分预留", lines: [line, f.first(["expires_at"]).map { "请在 \(f.time(raw: $0)) 前领取，过期自动退回" }].compactMap { $0 })
         case "points.released":
-            return Message(title: "冻结解除", lines: ["\(f["from"]) 的 \(points) 积分冻结已解除（\(f["status"])）"])
+            let how = ["voided": "已撤销", "lapsed": "超时未领取", "posted": "已领取"][f["status"]] ?? "已解除"
+            let offer = f.first(["offer_title"]).map { "兑换「\($0)」" } ?? ""
+            return Message(title: "预留解除", lines: ["\(f.who("from")) 在 \(f.who("to")) 预留\(offer)的 \(points)\(how)，积分已退回"])
+        case "points.expiring":
+            let day = f.first(["expires_on"]).map(Self.day) ?? "近日"
+            return Message(title: "积分即将过期", lines: ["\(f.who("account")) 有 \(points)将于 \(day) 起失效，请尽快使用"])
+        case "merchant.code_locked":
+            return Message(title: "兑换暂停", lines: [
+                "爱心商户 \(f.who("merchant")) 连续 \(f["wrong_tries"]) 次输错兑换码，暂停兑换" + (f.first(["locked_until"]).map { "到 \(f.time(raw: $0))" } ?? ""),
+                "如非本店操作，请联系社区。",
+            ])
         case "ping":
             return Message(title: "积分系统测试消息", lines: ["这是一条由 jifen webhook test 发出的测试消息，收到即表示配置正确。"])
         default:
-            let lines = fields.keys.sorted().map { "\($0)：\(f[$0])" }
-            return Message(title: "事件 \(event.type)", lines: lines)
+            // No raw keys or UTC times: an event type this version does not know gets a plain note.
+            return Message(title: genericTitle, lines: ["积分系统有一条新的通知（\(event.type)），详情请在系统中查看。", f.timeLine()].compactMap { $0 })
         }
+    }
+
+    /// Minutes as an elder says them: `2小时`, `1小时30分钟`, `45分钟`.
+    static func duration(_ text: String) -> String {
+        guard let minutes = Int(text) else { return text }
+        let (h, m) = (minutes / 60, minutes % 60)
+        return h == 0 ? "\(m)分钟" : m == 0 ? "\(h)小时" : "\(h)小时\(m)分钟"
+    }
+
+    /// `2026-12-20` as `2026年12月20日`.
+    static func day(_ text: String) -> String {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return text }
+        return "\(parts[0])年\(parts[1])月\(parts[2])日"
     }
 
     struct Fields {
@@ -75,20 +133,42 @@ public enum EventText {
             first([key]).map { "\(label)：" + (key.hasSuffix("_at") ? time(raw: $0) : $0) }
         }
 
+        /// Who an account is: the name of the person or merchant (`<key>_name`), else a plain
+        /// word for a community's system account, else the id.
+        func who(_ key: String) -> String {
+            if let name = first([key + "_name"]) { return name }
+            let id = self[key]
+            if id.hasSuffix(".issuance") { return "社区" }
+            if id.hasSuffix(".expired") { return "社区过期积分" }
+            if id.hasSuffix(".settled") { return "社区结算账户" }
+            return id.isEmpty ? "（未知）" : id
+        }
+
         func timeLine() -> String? { first(["at"]).map { "时间：" + time(raw: $0) } }
 
-        func time(_ keys: [String]) -> String? { first(keys).map { time(raw: $0) } }
+        /// `2026年10月11日 09:00–11:30`, or both dates when the span crosses a day.
+        func span(start: [String], end: [String]) -> String? {
+            guard let from = first(start).flatMap(date) else { return first(start) }
+            guard let to = first(end).flatMap(date) else { return show(from) }
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = timeZone
+            return show(from) + "–" + (calendar.isDate(from, inSameDayAs: to) ? show(to, format: "HH:mm") : show(to))
+        }
 
-        /// ISO 8601 shown as `yyyy-MM-dd HH:mm` in the community's time zone; anything else as it is.
-        func time(raw: String) -> String {
+        /// ISO 8601 shown as `2026年10月11日 09:00` in the community's time zone; anything else as it is.
+        func time(raw: String) -> String { date(raw).map { show($0) } ?? raw }
+
+        func date(_ raw: String) -> Date? {
             let parser = ISO8601DateFormatter()
             parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            let plain = ISO8601DateFormatter()
-            guard let date = parser.date(from: raw) ?? plain.date(from: raw) else { return raw }
+            return parser.date(from: raw) ?? ISO8601DateFormatter().date(from: raw)
+        }
+
+        func show(_ date: Date, format: String = "yyyy年M月d日 HH:mm") -> String {
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.timeZone = timeZone
-            formatter.dateFormat = "yyyy-MM-dd HH:mm"
+            formatter.dateFormat = format
             return formatter.string(from: date)
         }
 

@@ -161,9 +161,16 @@ public struct Notifier: Sendable {
     public func send(_ delivery: ClaimedDelivery, nowMillis: Int64) async -> (AttemptResult, Int?) {
         do {
             let request = try WebhookMessage.request(for: delivery, nowMillis: nowMillis, timeout: options.timeout, timeZone: options.timeZone)
-            if !delivery.endpoint.allowPrivate, let host = request.url.host,
-               let address = addresses.forbidden(host: host, nowMillis: nowMillis) {
-                return (ResponseClassifier.classify(TransportFailure.forbiddenAddress(address)), nil)
+            if !delivery.endpoint.allowPrivate {
+                // Checked at every attempt, on the host as the connection spells it: a name that now
+                // resolves to a private address, or to nothing, is not sent to (fail closed).
+                switch addresses.verdict(url: request.url) {
+                case .allowed: break
+                case .forbidden(let address):
+                    return (ResponseClassifier.classify(TransportFailure.forbiddenAddress(address)), nil)
+                case .unresolved:
+                    return (ResponseClassifier.classify(TransportFailure.connection("host name does not resolve; not sent (fail closed)")), nil)
+                }
             }
             let response = try await transport.send(request)
             return (ResponseClassifier.classify(response, format: delivery.endpoint.format, nowMillis: self.nowMillis()), response.status)
@@ -175,17 +182,16 @@ public struct Notifier: Sendable {
     }
 }
 
-/// Resolves hosts for the private-address check, remembering answers for a minute.
+/// Resolves hosts for the private-address check. Nothing is cached: each attempt resolves
+/// again and judges every address, so a name whose answers change (DNS rebinding, a moved
+/// record) is judged on what it answers now.
 final class AddressCheck: Sendable {
     private let resolve: @Sendable (String) -> [String]
-    private let cache = Mutex<[String: (address: String?, until: Int64)]>([:])
 
     init(resolve: @escaping @Sendable (String) -> [String]) { self.resolve = resolve }
 
-    func forbidden(host: String, nowMillis: Int64) -> String? {
-        if let hit = cache.withLock({ $0[host] }), hit.until > nowMillis { return hit.address }
-        let address = WebhookURLPolicy.forbiddenAddress(host: host, resolve: resolve)
-        cache.withLock { $0[host] = (address, nowMillis + 60_000) }
-        return address
+    func verdict(url: URL) -> WebhookURLPolicy.Verdict {
+        guard let host = WebhookURLPolicy.host(of: url), !host.isEmpty else { return .unresolved }
+        return WebhookURLPolicy.verdict(host: host, resolve: resolve)
     }
 }

@@ -4,31 +4,41 @@ import Synchronization
 import FoundationNetworking
 #endif
 
-/// `HTTPTransport` on URLSession (libcurl underneath on Linux): many requests at once over
-/// reused connections, redirects refused, a hard deadline per attempt, bodies read up to a limit.
+/// `HTTPTransport` on URLSession (libcurl underneath on Linux): many requests at once, redirects
+/// refused, a hard deadline per attempt, bodies read up to a limit.
+///
+/// **Every attempt has a connection of its own** (a fresh ephemeral session, so a fresh libcurl
+/// connection pool, and `Connection: close`), never one kept alive from an earlier attempt. Why:
+/// when a receiver resets a kept-alive connection, libcurl quietly reconnects within the same
+/// request, but URLSession on Linux streams the body through a read callback that cannot be
+/// rewound, so the second connection got the signed headers (`Content-Length: 225`) and no body,
+/// and the attempt then sat until the deadline and was recorded as a timeout. libcurl only does
+/// that retry on a *reused* connection; on a new one a reset is an error at once, recorded as a
+/// failed attempt (`connection failed`) and retried by the policy, with the same `webhook-id`
+/// and the whole body. The cost is a TCP (and TLS) handshake per attempt: nothing for the robots
+/// (20 messages a minute) and small on loopback (see the benchmark in docs/WEBHOOKS.md).
+/// Making the body an upload task would depend on libcurl's rewind through Foundation's stream,
+/// which is the very path that failed; a new connection does not depend on it.
 public final class URLSessionTransport: HTTPTransport {
-    private let session: URLSession
-    private let tasks: TaskTable
     public let bodyLimit: Int
 
     /// - Parameters:
-    ///   - maxConnectionsPerHost: parallel connections to one receiver (URLSession's default is 6).
+    ///   - maxConnectionsPerHost: kept for callers; each attempt uses one connection of its own.
     ///   - bodyLimit: bytes of a response body kept; a longer answer is cut off there.
     public init(maxConnectionsPerHost: Int = 64, bodyLimit: Int = 64 * 1024) {
+        self.bodyLimit = bodyLimit
+    }
+
+    /// An ephemeral configuration: no cookies, no cache, and (new per attempt) no pooled connection.
+    static func configuration() -> URLSessionConfiguration {
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = maxConnectionsPerHost
+        configuration.httpMaximumConnectionsPerHost = 1
         configuration.httpShouldSetCookies = false
         configuration.httpCookieAcceptPolicy = .never
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        tasks = TaskTable(bodyLimit: bodyLimit)
-        self.bodyLimit = bodyLimit
-        let queue = OperationQueue()
-        queue.maxConcurrentOperationCount = 1
-        session = URLSession(configuration: configuration, delegate: tasks, delegateQueue: queue)
+        return configuration
     }
-
-    deinit { session.invalidateAndCancel() }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         var urlRequest = URLRequest(url: request.url)
@@ -37,8 +47,13 @@ public final class URLSessionTransport: HTTPTransport {
         // A second more than the hard deadline below, which is the one that ends the attempt.
         urlRequest.timeoutInterval = request.timeout + 1
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
+        // Tell the receiver too that this connection ends with the answer (see the type's comment).
+        urlRequest.setValue("close", forHTTPHeaderField: "Connection")
+        let table = TaskTable(bodyLimit: bodyLimit)
+        // A session per attempt: its connection pool holds this attempt's connection only.
+        let session = URLSession(configuration: Self.configuration(), delegate: table, delegateQueue: nil)
+        defer { session.finishTasksAndInvalidate() }
         let task = session.dataTask(with: urlRequest)
-        let table = tasks
         let id = task.taskIdentifier
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in

@@ -9,6 +9,8 @@ import JifenCore
 /// no round trip to the server. Rows of accounts not locked are always read from the database.
 final class LockedRows {
     private(set) var accounts: [String: Account] = [:]
+    /// The volunteer's or merchant's name of each locked account ("" for system accounts).
+    private(set) var names: [String: String] = [:]
     private var holds: [String: [PendingHold]] = [:]
     /// Lots of locked accounts known to this transaction, in the ledger's spending order
     /// (expiry day, then id); it includes lots spent to zero while the transaction ran.
@@ -16,13 +18,15 @@ final class LockedRows {
 
     func reset() {
         accounts.removeAll(keepingCapacity: true)
+        names.removeAll(keepingCapacity: true)
         holds.removeAll(keepingCapacity: true)
         lots.removeAll(keepingCapacity: true)
     }
 
     /// Records an account just locked, with its pending holds and open lots as read after the lock.
-    func locked(_ account: Account, holds: [PendingHold], openLots: [Lot]) {
+    func locked(_ account: Account, holds: [PendingHold], openLots: [Lot], name: String = "") {
         accounts[account.id] = account
+        names[account.id] = name
         self.holds[account.id] = holds
         lots[account.id] = openLots
     }

@@ -21,6 +21,14 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
         return try session.rows("SELECT id, kind, community, balance FROM account WHERE id = $1", [id]).first.map(Self.account)
     }
 
+    func accountName(_ id: String) throws -> String? {
+        // A locked account's name came with its lock (no round trip); any other is read.
+        if let name = session.locked.names[id] { return name.isEmpty ? nil : name }
+        return try session.rows("""
+            SELECT name FROM volunteer WHERE id = $1 UNION ALL SELECT name FROM merchant WHERE id = $1 LIMIT 1
+            """, [id]).first.map { try $0.decode(String.self) }
+    }
+
     func heldAmount(account: String, nowMillis: Int64) throws -> Int64 {
         if let held = session.locked.held(account, nowMillis: nowMillis) { return held }
         return try session.scalar(Int64.self, """
@@ -151,7 +159,8 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
             SELECT a.id, a.kind, a.community, a.balance,
                 COALESCE(h.ids, '{}'), COALESCE(h.amounts, '{}'), COALESCE(h.expiries, '{}'), COALESCE(h.created, '{}'),
                 COALESCE(l.ids, '{}'), COALESCE(l.days, '{}'), COALESCE(l.remaining, '{}'),
-                CASE WHEN $2 AND a.id = $1[1] THEN nextval('transfer_id_seq') END
+                CASE WHEN $2 AND a.id = $1[1] THEN nextval('transfer_id_seq') END,
+                COALESCE((SELECT name FROM volunteer WHERE id = a.id), (SELECT name FROM merchant WHERE id = a.id), '')
             FROM account a
             CROSS JOIN LATERAL (
                 SELECT array_agg(id ORDER BY id) AS ids, array_agg(amount ORDER BY id) AS amounts,
@@ -164,13 +173,13 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
             WHERE a.id = ANY($1)
             """, [ids, posting])
         for row in rows {
-            let (id, kind, community, balance, holdIDs, holdAmounts, holdExpiries, holdCreated, lotIDs, lotDays, lotRemaining, reserved) =
-                try row.decode((String, String, String, Int64, [Int64], [Int64], [Int64], [Int64], [Int64], [String], [Int64], Int64?).self)
+            let (id, kind, community, balance, holdIDs, holdAmounts, holdExpiries, holdCreated, lotIDs, lotDays, lotRemaining, reserved, name) =
+                try row.decode((String, String, String, Int64, [Int64], [Int64], [Int64], [Int64], [Int64], [String], [Int64], Int64?, String).self)
             if let reserved { session.reservedTransferID = reserved }
             let account = Account(id: id, kind: AccountKind(rawValue: kind) ?? .volunteer, community: community, balance: balance)
             let holds = holdIDs.indices.map { PendingHold(id: holdIDs[$0], amount: holdAmounts[$0], createdAtMillis: holdCreated[$0], expiresAtMillis: holdExpiries[$0]) }
             let lots = lotIDs.indices.map { Lot(id: lotIDs[$0], account: id, expiresOn: lotDays[$0], remaining: lotRemaining[$0]) }
-            session.locked.locked(account, holds: holds, openLots: lots)
+            session.locked.locked(account, holds: holds, openLots: lots, name: name)
         }
     }
 

@@ -25,6 +25,12 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
         try one("SELECT id, kind, community, balance FROM account WHERE id = ?", [id]).map(Self.account)
     }
 
+    func accountName(_ id: String) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: """
+            SELECT name FROM volunteer WHERE id = ? UNION ALL SELECT name FROM merchant WHERE id = ? LIMIT 1
+            """), arguments: [id, id])
+    }
+
     func heldAmount(account: String, nowMillis: Int64) throws -> Int64 {
         try Int64.fetchOne(db.cachedStatement(sql: """
             SELECT COALESCE(SUM(amount), 0) FROM hold WHERE debit = ? AND status = 'pending' AND expires_at > ?

@@ -3,6 +3,7 @@ import JifenCore
 import JifenLoopback
 import JifenNotify
 import JifenSQLite
+import Logging
 import Synchronization
 import Testing
 
@@ -102,7 +103,7 @@ import Testing
         try test.addWebhook(server.url("/feishu/hook"), format: .feishu, events: "activity.*", secret: "fsecret", rate: 20)
         try test.db.write { tx in
             try tx.insert(event: OutboxEvent(type: "activity.published", payload: Events.json([
-                "title": "社区义诊", "place": "玫瑰园社区卫生室", "starts_at": "2026-11-28T01:00:00Z", "points_per_hour": "12", "places_left": "4",
+                "title": "社区义诊", "place": "玫瑰园社区卫生室", "start": "2026-11-28T01:00:00Z", "rate": "12", "places_left": "4",
             ]), atMillis: Date().millis))
         }
         let summary = try await makeNotifier(test.db, settings: fastSettings()).run(until: StopFlag())
@@ -124,6 +125,83 @@ import Testing
         #expect(((feishu["content"] as? [String: Any])?["text"] as? String)?.contains("每小时积分：12") == true)
     }
 
+    /// Issue 10, item 21: a receiver that resets every kept-alive connection. Before the fix,
+    /// libcurl reconnected inside the attempt and sent the signed headers without the body, and
+    /// the attempt ran into its timeout. Now every request that reaches the receiver has its whole
+    /// body, and a reset is a failed attempt at once (a connection failure, never a timeout).
+    @Test func aReceiverThatResetsReusedConnectionsGetsWholeBodiesAndResetsFailFast() async throws {
+        let test = try TestDatabase()
+        defer { test.remove() }
+        let firsts = Mutex<[String: Int]>([:])
+        let server = try LoopbackServer { request in
+            if request.connectionIndex > 0 { return .reset }  // a reused connection: reset it
+            // Every other event's first attempt is reset too, on a new connection.
+            let order = firsts.withLock { seen -> Int? in
+                let id = request.headers["webhook-id"] ?? ""
+                guard seen[id] == nil else { return nil }
+                seen[id] = seen.count
+                return seen[id]
+            }
+            if let order, order % 2 == 0 { return .reset }
+            return .respond(status: 200)
+        }
+        defer { server.stop() }
+        try test.addWebhook(server.url(), events: "points.*")
+        try test.insertEvents(24)
+        let transport = RecordingTransport()
+        var settings = fastSettings(timeout: 6)
+        settings.concurrency = 4
+        var logger = Logger(label: "jifen.notify.test")
+        logger.logLevel = .critical
+        let notifier = Notifier(store: test.db, transport: transport, policy: RetryPolicy(settings),
+                                options: NotifierOptions(owner: "t", settings: settings, once: false, pollMillis: 20, flushMillis: 10),
+                                logger: logger)
+        let stop = StopFlag()
+        async let run = notifier.run(until: stop)
+        let done = try await eventually(40) { try test.db.deliveries(limit: 100).allSatisfy { $0.status == .delivered } }
+        stop.set()
+        _ = try await run
+        #expect(done)
+        #expect(server.incompleteRequests == 0)  // never headers without their body
+        #expect(server.requests.allSatisfy { $0.bodyComplete && !$0.body.isEmpty })
+        #expect(server.requests.allSatisfy { $0.connectionIndex == 0 })  // no connection carried two attempts
+        let outcomes = transport.outcomes
+        #expect(outcomes.filter { $0.error.contains("timeout") }.isEmpty)
+        let resets = outcomes.filter { $0.error.contains("connection") }
+        #expect(resets.count >= 12)  // each reset was seen, and seen as a reset
+        #expect(resets.allSatisfy { $0.seconds < 2 })  // at once, not after the 6 s timeout
+        #expect(Set(server.requests.compactMap { $0.headers["webhook-id"] }).count == 24)
+    }
+
+    /// Issue 10, item 22: the address is checked again before every attempt, on the host as the
+    /// connection spells it, and a name that does not resolve (now) is not sent to.
+    @Test(arguments: ["localhost.", "LocalHost", "[::ffff:127.0.0.1]", "2130706433", "rebound.example", "gone.example"])
+    func theAddressIsCheckedAgainAtEveryAttempt(_ host: String) async throws {
+        let server = try LoopbackServer { _ in .respond(status: 200) }
+        defer { server.stop() }
+        let test = try TestDatabase()
+        defer { test.remove() }
+        // Stored as a subscription without --allow-private that passed when it was added.
+        try test.db.addWebhook(NewWebhook(url: "http://\(host):\(server.port)/hook", format: .standard, events: WebhookEventFilter.parse("*"),
+                                          secret: WebhookSigning.secret(nil, for: .standard), ratePerMinute: 0, allowPrivate: false),
+                               actor: "admin", nowMillis: Date().millis)
+        try test.insertEvents(1)
+        let settings = fastSettings(schedule: [60_000], timeout: 2)
+        var logger = Logger(label: "jifen.notify.test")
+        logger.logLevel = .critical
+        // What the name answers now: rebound.example has moved to loopback, gone.example is gone.
+        let resolve: @Sendable (String) -> [String] = { $0 == "rebound.example" ? ["127.0.0.1"] : [] }
+        let notifier = Notifier(store: test.db, transport: URLSessionTransport(), policy: RetryPolicy(settings),
+                                options: NotifierOptions(owner: "t", settings: settings, once: true, pollMillis: 20, flushMillis: 10),
+                                resolve: resolve, logger: logger)
+        let summary = try await notifier.run(until: StopFlag())
+        #expect(summary.attempts == 1 && summary.delivered == 0)
+        #expect(server.requests.isEmpty)
+        let delivery = try #require(try test.db.deliveries().first)
+        #expect(delivery.status == .pending)
+        #expect(delivery.lastError.contains(host == "gone.example" ? "does not resolve" : "private"))
+    }
+
     @Test func aSlowReceiverHoldsUpNoOther() async throws {
         let test = try TestDatabase()
         defer { test.remove() }
@@ -141,6 +219,30 @@ import Testing
         slow.stop()
         stop.set()
         _ = try await run
+    }
+}
+
+/// The real transport, with what each attempt ended in and how long it took.
+final class RecordingTransport: HTTPTransport {
+    struct Outcome: Sendable {
+        var seconds: Double
+        var status: Int?
+        var error: String
+    }
+    private let inner = URLSessionTransport()
+    private let log = Mutex<[Outcome]>([])
+    var outcomes: [Outcome] { log.withLock { $0 } }
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let started = Date()
+        do {
+            let response = try await inner.send(request)
+            log.withLock { $0.append(Outcome(seconds: Date().timeIntervalSince(started), status: response.status, error: "")) }
+            return response
+        } catch {
+            log.withLock { $0.append(Outcome(seconds: Date().timeIntervalSince(started), status: nil, error: "\(error)")) }
+            throw error
+        }
     }
 }
 

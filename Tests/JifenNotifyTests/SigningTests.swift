@@ -77,8 +77,8 @@ import Testing
         let wecom = try WebhookMessage.request(for: delivery(.wecom, secret: ""), nowMillis: 1_760_000_000_123, timeout: 5, timeZone: zone)
         let content = try #require(((try JSONSerialization.jsonObject(with: wecom.body) as? [String: Any])?["markdown"] as? [String: Any])?["content"] as? String)
         #expect(content.contains("**新活动：重阳节敬老院陪伴**"))
-        #expect(content.contains("时间：2026-10-11 09:00 – 2026-10-11 11:30"))
-        #expect(content.contains("地点：玫瑰园社区养老服务站") && content.contains("每小时积分：10") && content.contains("剩余名额：6 / 12"))
+        #expect(content.contains("时间：2026年10月11日 09:00–11:30"))
+        #expect(content.contains("地点：玫瑰园社区养老服务站") && content.contains("每小时积分：10") && content.contains("剩余名额：6（共 12 个）"))
 
         let ding = try WebhookMessage.request(for: delivery(.dingtalk, secret: "SECx"), nowMillis: 1_760_000_000_123, timeout: 5, timeZone: zone)
         let query = URLComponents(url: ding.url, resolvingAgainstBaseURL: false)?.queryItems ?? []
@@ -100,7 +100,7 @@ import Testing
                                 createdAtMillis: 0)
         let message = EventText.render(event, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
         #expect(message.title == "积分发放")
-        #expect(message.lines == ["V0001 获得 120 积分", "原因：纸质台账结转", "操作人：李主任", "时间：2026-11-22 10:30"])
+        #expect(message.lines == ["V0001 获得 120 积分", "原因：纸质台账结转", "操作人：李主任", "时间：2026年11月22日 10:30"])
     }
 }
 
@@ -134,10 +134,97 @@ import Testing
         Case(url: "http://internal.example/hook", allowPrivate: false, ok: false),  // resolves to a private address below
     ])
     func urlsAreCheckedForSchemeAndAddress(_ c: Case) {
-        let resolve: (String) -> [String] = { $0 == "internal.example" ? ["10.0.0.8"] : [] }
+        let resolve: (String) -> [String] = {
+            switch $0 {
+            case "internal.example": ["10.0.0.8"]
+            case "hooks.example.org": ["93.184.216.34"]
+            default: []
+            }
+        }
         let result = Result { try WebhookURLPolicy.check(c.url, allowPrivate: c.allowPrivate, resolve: resolve) }
         let accepted = (try? result.get()) != nil
         #expect(accepted == c.ok)
+    }
+
+    /// Issue 10, item 22: every spelling of a loopback, private or link-local address is refused
+    /// without --allow-private, whatever resolves; with it each is accepted.
+    @Test(arguments: [
+        "http://localhost./",
+        "http://LOCALHOST../hook",
+        "http://api.localhost./",
+        "http://[::1%25lo]/",
+        "http://[::1%25lo]:8080/hook",
+        "http://[fe80::1%25eth0]/",
+        "http://[64:ff9b::7f00:1]/",
+        "http://[64:ff9b::a00:1]/",
+        "http://[64:ff9b:1::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://[::ffff:7f00:1]/",
+        "http://[::127.0.0.1]/",
+        "http://[2002:7f00:1::1]/",
+        "http://2130706433/",
+        "http://0x7f.1/",
+        "http://0x7f000001/",
+        "http://0177.0.0.1/",
+        "http://127.1/",
+        "http://0.0.0.0/",
+        "http://0/",
+        "http://[::]/",
+        "http://169.254.169.254/latest/meta-data",
+        "http://0xa9.0xfe.0xa9.0xfe/",
+        "http://[fc00::1]/",
+        "http://[fdff:ffff::1]/",
+        "http://[fe80::1]/",
+        "http://[febf::1]/",
+        "http://198.18.0.1/",
+        "http://internal.example./hook",
+    ])
+    func everySpellingOfAPrivateAddressIsRefused(_ url: String) throws {
+        // The stub resolver knows no name but internal.example (private): names are judged by
+        // spelling first, literals by their address, and an unknown name fails closed.
+        let resolve: (String) -> [String] = { $0 == "internal.example" ? ["10.0.0.8"] : [] }
+        #expect(throws: JifenError.self) { try WebhookURLPolicy.check(url, allowPrivate: false, resolve: resolve) }
+        #expect(try WebhookURLPolicy.check(url, allowPrivate: true, resolve: resolve).absoluteString.isEmpty == false)
+    }
+
+    @Test func theCanonicalHostIsWhatAConnectionUses() {
+        #expect(WebhookURLPolicy.canonicalHost("localhost.") == "localhost")
+        #expect(WebhookURLPolicy.canonicalHost("[::1%25lo]") == "::1")
+        #expect(WebhookURLPolicy.canonicalHost("Example.ORG..") == "example.org")
+        #expect(WebhookURLPolicy.numericIPv4("2130706433") == "127.0.0.1")
+        #expect(WebhookURLPolicy.numericIPv4("0x7f.1") == "127.0.0.1")
+        #expect(WebhookURLPolicy.numericIPv4("0177.0.0.1") == "127.0.0.1")
+        #expect(WebhookURLPolicy.numericIPv4("127.1") == "127.0.0.1")
+        #expect(WebhookURLPolicy.numericIPv4("10.258") == "10.0.1.2")
+        #expect(WebhookURLPolicy.numericIPv4("256.0.0.1") == nil)
+        #expect(WebhookURLPolicy.numericIPv4("example.org") == nil)
+        #expect(WebhookURLPolicy.numericIPv4("1.2.3.4.5") == nil)
+        #expect(WebhookURLPolicy.isPrivate("64:ff9b::7f00:1"))
+        #expect(!WebhookURLPolicy.isPrivate("64:ff9b::5db8:d822"))  // NAT64 of 93.184.216.34: public
+        #expect(!WebhookURLPolicy.isPrivate("2606:2800:220:1:248:1893:25c8:1946"))
+    }
+
+    /// A public name, a public literal and public NAT64 are still accepted.
+    @Test(arguments: ["https://hooks.example.org/jifen", "http://93.184.216.34/", "http://[64:ff9b::5db8:d822]/", "https://hooks.example.org./x"])
+    func publicAddressesAreAccepted(_ url: String) throws {
+        let resolve: (String) -> [String] = { $0 == "hooks.example.org" ? ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"] : [] }
+        _ = try WebhookURLPolicy.check(url, allowPrivate: false, resolve: resolve)
+    }
+
+    /// A name with one private address among public ones is refused: every address is checked.
+    @Test func everyAddressOfANameIsChecked() {
+        let resolve: (String) -> [String] = { _ in ["93.184.216.34", "127.0.0.1"] }
+        #expect(WebhookURLPolicy.verdict(host: "mixed.example", resolve: resolve) == .forbidden("127.0.0.1"))
+    }
+
+    /// A name that does not resolve when it is added is refused (fail closed), in both languages.
+    @Test func aNameThatDoesNotResolveIsRefused() throws {
+        let error = try #require(throws: JifenError.self) {
+            try WebhookURLPolicy.check("https://nowhere.invalid/hook", allowPrivate: false, resolve: { _ in [] })
+        }
+        #expect(error.code == "unresolved-host")
+        #expect(error.message.zh.contains("查不到地址") && error.message.en.contains("does not resolve"))
+        _ = try WebhookURLPolicy.check("https://nowhere.invalid/hook", allowPrivate: true, resolve: { _ in [] })
     }
 
     @Test func queryValuesAreHiddenWhenShown() {
