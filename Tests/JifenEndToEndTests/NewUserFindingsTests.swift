@@ -4,6 +4,24 @@ import Testing
 /// What a new user found that did not hold (issue 10), each through the built binary on a fixed
 /// clock, on both stores where the store matters.
 @Suite struct NewUserFindingsTests {
+    static let now = ["JIFEN_NOW": "2026-11-20 12:00"]
+
+    /// A community on 2026-11-20 12:00: team T01 organised by 杨建军, `volunteers` volunteers
+    /// (V0001…), and T01's activity A0001 that day from `start` to `end`; returns its check-in code.
+    func patrol(_ store: E2EStore = .sqlite, volunteers: Int = 1, start: String = "08:00", end: String = "11:00") throws -> (Sandbox, code: String) {
+        let box = try Sandbox(store)
+        let now = Self.now
+        expectOK(try box.jifen(["init", "--community", "玫瑰园社区"], env: now))
+        expectOK(try box.jifen(["team", "add", "--name", "巡逻队", "--organizer", "杨建军"], env: now))
+        for (index, name) in ["张桂兰", "李志强", "王秀英"].prefix(volunteers).enumerated() {
+            expectOK(try box.jifen(["volunteer", "add", "--name", name, "--phone", "1380000000\(index + 1)"], env: now))
+        }
+        let post = try box.jifen(["--as", "杨建军", "activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-11-20 \(start)",
+                                  "--end", "2026-11-20 \(end)", "--json"], env: now)
+        #expect(post.object["id"] as? String == "A0001", "\(post)")
+        return (box, post.object["checkin_code"] as? String ?? "")
+    }
+
     /// A community whose V0001 got 80 points on 2023-11-20 (they lapse on 2026-11-20) and 68 on
     /// 2026-11-10, and a merchant M001.
     func lapsingLot(_ store: E2EStore) throws -> Sandbox {
@@ -95,16 +113,8 @@ import Testing
     // 3. Check-in long before the start is refused; time outside the plan needs review.
     @Test(arguments: E2EStore.allCases)
     func checkInBeforeTheStartIsRefusedAndOvertimeIsReviewed(store: E2EStore) throws {
-        let box = try Sandbox(store)
-        let now = ["JIFEN_NOW": "2026-11-20 12:00"]
-        expectOK(try box.jifen(["init", "--community", "玫瑰园社区"], env: now))
-        expectOK(try box.jifen(["team", "add", "--name", "平安使者巡逻队", "--leader", "杨建军", "--organizer", "杨建军"], env: now))
-        expectOK(try box.jifen(["volunteer", "add", "--name", "张桂兰", "--phone", "13800000001"], env: now))
-        expectOK(try box.jifen(["volunteer", "add", "--name", "李志强", "--phone", "13800000002"], env: now))
-        expectOK(try box.jifen(["volunteer", "add", "--name", "王秀英", "--phone", "13800000003"], env: now))
-        let post = try box.jifen(["--as", "杨建军", "activity", "post", "--team", "T01", "--title", "敬老", "--start", "2026-11-20 09:00",
-                                  "--end", "2026-11-20 11:00", "--json"], env: now)
-        let code = post.object["checkin_code"] as? String ?? ""
+        let (box, code) = try patrol(store, volunteers: 3, start: "09:00")
+        let now = Self.now
         let before = try box.state()
         let early = try box.jifen(["--as", "V0001", "checkin", "A0001", "V0001", "--code", code, "--at", "2026-11-20 03:00"], env: now)
         #expect(early.status == Exit.refused && early.stderr.contains("08:30"), "\(early)")
@@ -127,13 +137,8 @@ import Testing
 
     // 14. Times in messages are in the user's zone, not UTC ISO.
     @Test func messagesShowLocalTimes() throws {
-        let box = try Sandbox()
-        let now = ["JIFEN_NOW": "2026-11-20 12:00"]
-        expectOK(try box.jifen(["init", "--community", "玫瑰园社区"], env: now))
-        expectOK(try box.jifen(["team", "add", "--name", "巡逻队", "--organizer", "杨建军"], env: now))
-        expectOK(try box.jifen(["volunteer", "add", "--name", "张桂兰", "--phone", "13800000001"], env: now))
-        expectOK(try box.jifen(["--as", "杨建军", "activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-11-20 09:00",
-                                "--end", "2026-11-20 11:00"], env: now))
+        let (box, _) = try patrol(start: "09:00")
+        let now = Self.now
         expectOK(try box.jifen(["--as", "杨建军", "checkin", "A0001", "V0001", "--at", "2026-11-20 09:00"], env: now))
         let twice = try box.jifen(["--as", "杨建军", "checkin", "A0001", "V0001", "--at", "2026-11-20 09:05"], env: now)
         #expect(twice.stderr.contains("2026-11-20 09:00") && !twice.stderr.contains("T01:00:00"), "\(twice)")
@@ -208,16 +213,9 @@ import Testing
     // 5, 6. Reading others' records is an allow-list: unknown actors and other volunteers get nothing.
     @Test(arguments: E2EStore.allCases)
     func onlyKnownPeopleReadRecords(store: E2EStore) throws {
-        let box = try Sandbox(store)
-        let now = ["JIFEN_NOW": "2026-11-20 12:00"]
-        expectOK(try box.jifen(["init", "--community", "玫瑰园社区"], env: now))
-        expectOK(try box.jifen(["team", "add", "--name", "巡逻队", "--organizer", "杨建军"], env: now))
-        for (name, phone) in [("张桂兰", "13800000001"), ("李志强", "13800000002"), ("王秀英", "13800000003")] {
-            expectOK(try box.jifen(["volunteer", "add", "--name", name, "--phone", phone], env: now))
-        }
+        let (box, _) = try patrol(store, volunteers: 3)
+        let now = Self.now
         expectOK(try box.jifen(["merchant", "add", "--name", "老街理发店"], env: now))
-        expectOK(try box.jifen(["--as", "杨建军", "activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-11-20 08:00",
-                                "--end", "2026-11-20 11:00"], env: now))
         expectOK(try box.jifen(["--as", "杨建军", "hours", "add", "A0001", "V0003", "--minutes", "90"], env: now))
         let record = "H0000001"
         // Another volunteer cannot read V0003's record's history.
@@ -262,16 +260,11 @@ import Testing
 
     // 18. Texts Jifen writes are stored as codes and shown in the reader's language.
     @Test func storedTextsAreShownInTheReadersLanguage() throws {
-        let box = try Sandbox()
-        let now = ["JIFEN_NOW": "2026-11-20 12:00"]
-        expectOK(try box.jifen(["init", "--community", "玫瑰园社区"], env: now))
-        expectOK(try box.jifen(["team", "add", "--name", "巡逻队", "--organizer", "杨建军"], env: now))
-        expectOK(try box.jifen(["volunteer", "add", "--name", "张桂兰", "--phone", "13800000001"], env: now))
-        expectOK(try box.jifen(["--as", "杨建军", "activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-11-20 08:00",
-                                "--end", "2026-11-20 11:00"], env: now))
+        let (box, _) = try patrol()
+        let now = Self.now
         expectOK(try box.jifen(["--as", "杨建军", "checkin", "A0001", "V0001", "--at", "2026-11-20 08:00"], env: now))
-        let out = try box.jifen(["--as", "杨建军", "checkout", "A0001", "V0001", "--at", "2026-11-20 08:30", "--json"], env: now)
-        #expect(out.object["status"] as? String == "review", "\(out)")
+        let out = try box.jifen(["--lang", "zh", "--as", "杨建军", "checkout", "A0001", "V0001", "--at", "2026-11-20 08:30"], env: now)
+        #expect(out.stdout.contains("不足计划 180 分钟的 60%") && !out.stdout.contains("review:"), "\(out)")
         let zh = try box.jifen(["--lang", "zh", "--as", "杨建军", "hours", "list"], env: now)
         #expect(zh.stdout.contains("不足计划 180 分钟的 60%") && !zh.stdout.contains("below"), "\(zh)")
         let en = try box.jifen(["--as", "杨建军", "hours", "list"], env: now)
@@ -288,5 +281,35 @@ import Testing
         expectOK(try box.jifen(["merchant", "add", "--name", "老街理发店"], env: later))
         let refused = try box.jifen(["--lang", "zh", "--as", "M001", "redeem", "M001", "--code", code, "--points", "5"], env: later)
         #expect(refused.status == Exit.refused && !refused.stderr.contains("充值") && refused.stderr.contains("可用积分为 3"), "\(refused)")
+    }
+
+    // 15. One JSON convention: snake_case keys everywhere, hours as two-decimal strings, one object per run.
+    @Test func jsonHasOneConvention() throws {
+        let (box, _) = try patrol()
+        let now = Self.now
+        expectOK(try box.jifen(["--as", "杨建军", "hours", "add", "A0001", "V0001", "--minutes", "100"], env: now))
+        expectOK(try box.jifen(["--as", "杨建军", "hours", "approve", "H0000001"], env: now))
+        expectOK(try box.jifen(["config", "set", "points.per_hour", "12"], env: now))
+        let camel = try NSRegularExpression(pattern: "\"[a-z]+[A-Z][A-Za-z]*\" :")
+        for args in [["config", "show"], ["config", "history"], ["hours", "history", "H0000001"], ["balance", "V0001"],
+                     ["report", "--month", "2026-11", "--by", "team"], ["records", "V0001"]] {
+            let run = try box.jifen(args + ["--json"], env: now)
+            expectOK(run)
+            let range = NSRange(run.stdout.startIndex..., in: run.stdout)
+            #expect(camel.firstMatch(in: run.stdout, range: range) == nil, "\(args): \(run.stdout)")
+        }
+        let balance = try box.jifen(["balance", "V0001", "--json"], env: now)
+        // 100 h for 1★: 98.33 hours to go, as a string like every other hours figure.
+        #expect(balance.object["hours_to_next_star"] as? String == "98.33" && balance.object["service_hours"] as? String == "1.67", "\(balance)")
+        let shown = try box.jifen(["config", "show", "--json"], env: now)
+        #expect(shown.stdout.contains("\"is_default\"") && shown.stdout.contains("\"updated_at_millis\""), "\(shown)")
+        // A refused import under --json: one JSON object (on stderr), with the problems in it.
+        let sheet = box.directory.appendingPathComponent("bad.csv")
+        try Data("姓名,时长(分钟)\n赵六,60\n".utf8).write(to: sheet)
+        let refused = try box.jifen(["--as", "杨建军", "hours", "import", sheet.path, "--activity", "A0001", "--json"], env: now)
+        #expect(refused.status == Exit.usage && refused.stdout.isEmpty, "\(refused)")
+        let lines = refused.stderr.split(separator: "\n")
+        let object = (try? JSONSerialization.jsonObject(with: Data(refused.stderr.utf8))) as? [String: Any]
+        #expect(lines.count == 1 && object?["code"] as? String == "bad-rows" && (object?["problems"] as? [Any])?.count == 1, "\(refused)")
     }
 }

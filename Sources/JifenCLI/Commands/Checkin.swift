@@ -28,7 +28,8 @@ func hoursText(_ minutes: Int64) -> String {
 func printRecord(_ r: ServiceRecord, _ context: Context) {
     if context.options.json { return context.printJSON(RecordJSON(r)) }
     let earned = r.status == .approved ? context.t("，得 \(r.points) 积分", ", \(r.points) points earned") : ""
-    let why = r.reason.isEmpty ? "" : context.t("（\(r.reason)）", " (\(r.reason))")
+    let reason = ReviewReason.render(r.reason).text(context.language)
+    let why = r.reason.isEmpty ? "" : context.t("（\(reason)）", " (\(reason))")
     context.print(context.t("服务记录 \(r.id)：\(r.volunteer) \(hoursText(r.minutes)) 小时，\(context.statusLabel(r.status.rawValue))\(earned)\(why)",
                             "Service record \(r.id): \(r.volunteer) \(hoursText(r.minutes)) h, \(r.status.rawValue)\(earned)\(why)"))
 }
