@@ -11,8 +11,8 @@ public struct Jifen: ParsableCommand {
             Example: jifen --as 李主任 volunteer add --name 张桂兰 --phone 13800001234
             Example: jifen --as 李主任 grant V0001 100 --reason 纸质台账结转
             Example: jifen balance V0001
-            Every example in `jifen <command> --help` runs as written on the database the README's commands make
-            (init with --admin 李主任, then export JIFEN_ACTOR=李主任).
+            The examples of `jifen <command> --help` run as written on the database
+            the README's commands make (init --admin 李主任, export JIFEN_ACTOR=李主任).
             Exit status: 0 ok, 1 verify found faults, 64 usage, 65 refused, 74 database fault, 75 busy.
             """,
         subcommands: [
