@@ -146,7 +146,6 @@ import Testing
     static let notRun: [String: String] = [
         "jifen notify          # a service": "runs until SIGTERM; `jifen notify --once` is run instead",
         "jifen migrate --from rose.sqlite --to postgres://jifen@db.example:5432/rose": "needs a PostgreSQL server at db.example (MigrateTests covers migrate)",
-        "jifen webhook test 3": "sends a request now and needs a receiver that answers (the notifier's tests cover it with a loopback receiver)",
     ]
 
     /// The order the examples run in, on the database the README leaves, each step at its moment
@@ -178,10 +177,42 @@ import Testing
         ]
     }()
 
+    /// A local receiver for the loopback webhook (`http://127.0.0.1:8080/hook`) so `webhook test 3`
+    /// and `notify --once` have someone to answer: python3 (which scripts/setup installs) on a free port,
+    /// answering 200 to every POST. Returns the process and its port.
+    static func startReceiver() throws -> (Process, String) {
+        let script = """
+            import http.server
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_POST(self):
+                    self.rfile.read(int(self.headers.get('Content-Length', 0)))
+                    self.send_response(200); self.send_header('Content-Length', '0'); self.end_headers()
+                def log_message(self, *args): pass
+            server = http.server.HTTPServer(('127.0.0.1', 0), H)
+            print(server.server_address[1], flush=True)
+            server.serve_forever()
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", script]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        while !text.contains("\n") {
+            let data = out.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        return (process, text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     /// Values no example can know in advance, put in as a reader would from what they were shown:
-    /// the activity's check-in code, the one-time code a volunteer reads out, a certificate's code.
-    static func substitute(_ example: String, in box: Sandbox, env: [String: String]) throws -> String {
-        var text = example
+    /// the activity's check-in code, the one-time code a volunteer reads out, a certificate's code,
+    /// and the port of the test's own receiver instead of 8080.
+    static func substitute(_ example: String, in box: Sandbox, env: [String: String], receiverPort: String) throws -> String {
+        var text = example.replacingOccurrences(of: "http://127.0.0.1:8080/", with: "http://127.0.0.1:\(receiverPort)/")
         func value(_ arguments: [String], _ key: String, nested: String? = nil) throws -> String {
             let run = try box.jifen(["--json"] + arguments, env: env)
             #expect(run.status == 0, "preparing \(example): \(run)")
@@ -224,12 +255,16 @@ import Testing
         let texts = Set(examples.map(\.text))
         #expect(Set(Self.notRun.keys).subtracting(texts).isEmpty, "notRun lists examples that no longer exist: \(Set(Self.notRun.keys).subtracting(texts))")
 
+        let (receiver, port) = try Self.startReceiver()
+        // SIGKILL: the test process may pass SIGTERM on blocked, and python3 then never stops.
+        defer { kill(receiver.processIdentifier, SIGKILL); receiver.waitUntilExit() }
+        #expect(Int(port) != nil, "the loopback receiver did not start: \(port)")
         var ran = 0
         for step in Self.plan {
             let env = Self.environment(box, now: step.now, extra: ["JIFEN_ACTOR": "李主任"])
             for example in examples where example.command == step.command {
                 if Self.notRun[example.text] != nil { continue }
-                let text = try Self.substitute(example.text, in: box, env: env)
+                let text = try Self.substitute(example.text, in: box, env: env, receiverPort: port)
                 let run = try box.run("/bin/bash", ["-c", "set -eo pipefail; " + text], env: env)
                 #expect(run.status == 0, "example failed: \(example)\nran: \(text)\n\(run)")
                 ran += 1
