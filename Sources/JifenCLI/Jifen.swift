@@ -7,11 +7,13 @@ public struct Jifen: ParsableCommand {
         commandName: "jifen",
         abstract: "积分 Jifen — volunteer service hours become points; points buy services at partner merchants.",
         discussion: """
-            以服务换积分，以积分换服务。Example:
-              jifen init --community 玫瑰园社区
-              jifen volunteer add --name 张桂兰 --phone 13800001234
-              jifen grant V0001 100 --reason "纸质台账结转"
-              jifen balance V0001
+            以服务换积分，以积分换服务。A first run, in an empty folder:
+            Example: jifen init --community 玫瑰园社区 --admin 李主任
+            Example: jifen --as 李主任 volunteer add --name 张桂兰 --phone 13800001234
+            Example: jifen --as 李主任 grant V0001 100 --reason 纸质台账结转
+            Example: jifen balance V0001
+            The examples of `jifen <command> --help` run as written on the database
+            the README's commands make (init --admin 李主任, export JIFEN_ACTOR=李主任).
             Exit status: 0 ok, 1 verify found faults, 64 usage, 65 refused, 74 database fault, 75 busy.
             """,
         subcommands: [

@@ -33,7 +33,10 @@ extension Jifen {
         struct Post: JifenCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Post an activity (an organizer of the team). Prints its id and check-in code.",
-                discussion: "Example: jifen --as 杨建军 activity post --team T03 --title 夜间巡逻 --start \"2026-11-22 19:00\" --end \"2026-11-22 21:00\" --place 小区东门 --category patrol --capacity 8")
+                discussion: """
+                    Example: jifen --as 杨建军 activity post --team T03 --title 夜间巡逻 --start "2026-11-22 19:00" --end "2026-11-22 21:00" --place 小区东门 --category patrol --capacity 8
+                    Example: jifen --as 杨建军 activity post --team T03 --title 邻里调解日 --start "2026-11-29 09:00" --end "2026-11-29 11:00" --rate 12
+                    """)
             @OptionGroup var global: GlobalOptions
             @Option(help: "Team id, e.g. T01.") var team: String
             @Option(help: "Title.") var title: String
@@ -55,7 +58,7 @@ extension Jifen {
         }
 
         struct List: JifenCommand {
-            static let configuration = CommandConfiguration(abstract: "List activities.", discussion: "Example: jifen activity list --upcoming --team T01")
+            static let configuration = CommandConfiguration(abstract: "List activities.", discussion: "Example: jifen activity list --upcoming --team T03\nExample: jifen activity list --past")
             @OptionGroup var global: GlobalOptions
             @Flag(help: "Only those not yet ended.") var upcoming = false
             @Flag(help: "Only those already ended.") var past = false
@@ -99,7 +102,7 @@ extension Jifen {
         }
 
         struct Cancel: JifenCommand {
-            static let configuration = CommandConfiguration(abstract: "Cancel an activity that has no records yet.", discussion: "Example: jifen activity cancel A0002 --reason 下雨")
+            static let configuration = CommandConfiguration(abstract: "Cancel an activity that has no records yet.", discussion: "Example: jifen --as 杨建军 activity cancel A0005 --reason 下雨")
             @OptionGroup var global: GlobalOptions
             @Argument var id: String
             @Option(help: "Why (announced).") var reason: String
@@ -112,7 +115,7 @@ extension Jifen {
         }
 
         struct Close: JifenCommand {
-            static let configuration = CommandConfiguration(abstract: "Close an activity: no more check-ins.", discussion: "Example: jifen activity close A0001")
+            static let configuration = CommandConfiguration(abstract: "Close an activity: no more check-ins.", discussion: "Example: jifen --as 杨建军 activity close A0004")
             @OptionGroup var global: GlobalOptions
             @Argument var id: String
 
@@ -124,7 +127,7 @@ extension Jifen {
         }
 
         struct Join: JifenCommand {
-            static let configuration = CommandConfiguration(abstract: "Sign a volunteer up (themself, or by an organizer).", discussion: "Example: jifen --as V0001 activity join A0001 V0001")
+            static let configuration = CommandConfiguration(abstract: "Sign a volunteer up (themself, or by an organizer).", discussion: "Example: jifen --as V0001 activity join A0004 V0001")
             @OptionGroup var global: GlobalOptions
             @Argument var activity: String
             @Argument var volunteer: String
@@ -137,7 +140,7 @@ extension Jifen {
         }
 
         struct Leave: JifenCommand {
-            static let configuration = CommandConfiguration(abstract: "Withdraw a sign-up.", discussion: "Example: jifen --as V0001 activity leave A0001 V0001")
+            static let configuration = CommandConfiguration(abstract: "Withdraw a sign-up.", discussion: "Example: jifen --as V0001 activity leave A0004 V0001")
             @OptionGroup var global: GlobalOptions
             @Argument var activity: String
             @Argument var volunteer: String

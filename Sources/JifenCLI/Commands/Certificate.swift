@@ -59,7 +59,7 @@ extension Jifen {
         struct Check: JifenCommand {
             static let configuration = CommandConfiguration(
                 commandName: "verify", abstract: "Check a certificate's code against the ledger.",
-                discussion: "Example: jifen certificate verify 3F2A-91BC-0D47")
+                discussion: "Example: jifen certificate verify 3F2A-91BC-0D47   # the verification code printed on the certificate")
             @OptionGroup var global: GlobalOptions
             @Argument var code: String
 

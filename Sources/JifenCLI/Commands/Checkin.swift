@@ -38,7 +38,7 @@ extension Jifen {
     struct Checkin: JifenCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a volunteer in (themself with the code, or by an organizer).",
-            discussion: "Example: jifen --as V0001 checkin A0001 V0001 --code 482913")
+            discussion: "Example: jifen --as V0001 checkin A0004 V0001 --code 482913   # the code the organizer shows on site")
         @OptionGroup var global: GlobalOptions
         @Argument var activity: String
         @Argument var volunteer: String
@@ -57,7 +57,7 @@ extension Jifen {
     struct Checkout: JifenCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a volunteer out; the span becomes a service record (earned, or marked for review).",
-            discussion: "Example: jifen --as 杨建军 checkout A0001 V0003 --at \"2026-11-22 21:00\"   (closing a forgotten check-out)")
+            discussion: "Example: jifen --as 杨建军 checkout A0004 V0001 --at \"2026-11-22 21:00\"   # closing a forgotten check-out")
         @OptionGroup var global: GlobalOptions
         @Argument var activity: String
         @Argument var volunteer: String

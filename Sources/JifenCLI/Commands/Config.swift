@@ -32,7 +32,7 @@ extension Jifen {
         struct Set: JifenCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Change one rule (admin); the change is recorded with actor and time.",
-                discussion: "Example: jifen --as admin config set points.per_hour 12\n         jifen config set points.per_hour.elder_care 15")
+                discussion: "Example: jifen config set points.per_hour 12\nExample: jifen config set points.per_hour.elder_care 15")
             @OptionGroup var global: GlobalOptions
             @Argument(help: "The setting, e.g. points.per_hour.") var key: String
             @Argument(help: "Its new value.") var value: String

@@ -51,7 +51,7 @@ extension Jifen {
     struct Grant: JifenCommand {
         static let configuration = CommandConfiguration(
             abstract: "Credit points from the community's issuance account (admin), e.g. balances carried over from paper.",
-            discussion: "Example: jifen --as admin grant V0001 120 --reason \"纸质台账结转\" --key carry-V0001")
+            discussion: "Example: jifen grant V0002 120 --reason 纸质台账结转 --key carry-V0002   # the same key again writes nothing")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Account to credit, e.g. V0001.") var account: String
         @Argument(help: "Whole points, at least 1.") var points: String
@@ -70,7 +70,7 @@ extension Jifen {
         static let configuration = CommandConfiguration(
             commandName: "transfer",
             abstract: "Move points: a volunteer gives to family (as themselves), or an admin moves between accounts.",
-            discussion: "Example: jifen --as V0001 transfer V0001 V0002 30 --memo \"给老伴\" --key gift-2026-11-22")
+            discussion: "Example: jifen --as V0001 transfer V0001 V0002 30 --memo 给女儿 --key gift-2026-12-01")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Paying account.") var from: String
         @Argument(help: "Receiving account.") var to: String
@@ -90,7 +90,7 @@ extension Jifen {
     struct Reverse: JifenCommand {
         static let configuration = CommandConfiguration(
             abstract: "Correct a transfer by a linked transfer in the other direction (admin).",
-            discussion: "Example: jifen --as admin reverse 17 --reason \"重复录入\"")
+            discussion: "Example: jifen reverse 20 --reason 重复录入   # transfer #20; see jifen statement")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Transfer number, e.g. 17.") var transfer: String
         @Option(help: "Why (kept for auditors).") var reason: String

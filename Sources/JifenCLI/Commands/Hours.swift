@@ -11,7 +11,7 @@ extension Jifen {
 
         struct Add: JifenCommand {
             static let configuration = CommandConfiguration(abstract: "Enter service time by hand (pending approval).",
-                                                            discussion: "Example: jifen hours add A0001 V0002 --minutes 90 --note 补录")
+                                                            discussion: "Example: jifen hours add A0004 V0002 --minutes 90 --note 补录\nExample: jifen hours add A0004 V0003 --minutes 120 --date 2026-11-22")
             @OptionGroup var global: GlobalOptions
             @Argument var activity: String
             @Argument var volunteer: String
@@ -29,7 +29,7 @@ extension Jifen {
 
         struct List: JifenCommand {
             static let configuration = CommandConfiguration(abstract: "List service records (a volunteer sees only their own).",
-                                                            discussion: "Example: jifen hours list --pending --activity A0001")
+                                                            discussion: "Example: jifen hours list --pending --activity A0004")
             @OptionGroup var global: GlobalOptions
             @Flag(help: "Only records waiting for approval or review.") var pending = false
             @Option(help: "Only this activity.") var activity: String?
@@ -44,7 +44,7 @@ extension Jifen {
 
         struct Approve: JifenCommand {
             static let configuration = CommandConfiguration(abstract: "Approve records: each earns its points once.",
-                                                            discussion: "Example: jifen hours approve R000001 R000002\n         jifen hours approve --activity A0001")
+                                                            discussion: "Example: jifen hours approve H0000004\nExample: jifen hours approve --activity A0004   # every pending record of the activity; review records only by id")
             @OptionGroup var global: GlobalOptions
             @Argument(help: "Record ids.") var records: [String] = []
             @Option(help: "Approve every pending record of this activity.") var activity: String?
@@ -63,7 +63,7 @@ extension Jifen {
         }
 
         struct Reject: JifenCommand {
-            static let configuration = CommandConfiguration(abstract: "Reject a pending record.", discussion: "Example: jifen hours reject R000003 --reason 未到场")
+            static let configuration = CommandConfiguration(abstract: "Reject a pending record.", discussion: "Example: jifen hours reject H0000008 --reason 未到场")
             @OptionGroup var global: GlobalOptions
             @Argument var record: String
             @Option var reason: String
@@ -74,7 +74,7 @@ extension Jifen {
 
         struct Dispute: JifenCommand {
             static let configuration = CommandConfiguration(abstract: "Ask for a correction of your own record.",
-                                                            discussion: "Example: jifen --as V0002 hours dispute R000002 --reason 实际服务了2小时")
+                                                            discussion: "Example: jifen --as V0002 hours dispute H0000007 --reason 实际服务了2小时")
             @OptionGroup var global: GlobalOptions
             @Argument var record: String
             @Option var reason: String
@@ -85,7 +85,7 @@ extension Jifen {
 
         struct Correct: JifenCommand {
             static let configuration = CommandConfiguration(abstract: "Correct a record's minutes; earned points are reversed and earned again.",
-                                                            discussion: "Example: jifen hours correct R000002 --minutes 120 --reason 核实签到表")
+                                                            discussion: "Example: jifen hours correct H0000007 --minutes 120 --reason 核实签到表")
             @OptionGroup var global: GlobalOptions
             @Argument var record: String
             @Option var minutes: Int64
@@ -96,7 +96,7 @@ extension Jifen {
         }
 
         struct History: JifenCommand {
-            static let configuration = CommandConfiguration(abstract: "Every version of a record.", discussion: "Example: jifen hours history R000002")
+            static let configuration = CommandConfiguration(abstract: "Every version of a record.", discussion: "Example: jifen hours history H0000007")
             @OptionGroup var global: GlobalOptions
             @Argument var record: String
             func execute(_ context: Context) throws {

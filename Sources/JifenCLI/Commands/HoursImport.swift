@@ -10,7 +10,7 @@ extension Jifen.Hours {
             discussion: """
                 Header names in Chinese or English: 姓名/name, 手机/phone, 志愿者编号/volunteer, 活动编号/activity,
                 日期/date, 时长(分钟)/minutes or 时长/hours, 备注/note. A person is found by id, else phone (and name), else name.
-                Example: jifen --as 马秀兰 hours import 11月工时.csv --activity A0003
+                Example: jifen --as 马秀兰 hours import 11月工时.csv --activity A0002   # the README's sheet again: writes nothing
                 """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The CSV file.") var file: String

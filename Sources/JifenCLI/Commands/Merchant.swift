@@ -24,7 +24,7 @@ extension Jifen {
         struct Add: JifenCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Register a partner merchant (admin). Prints the new id, e.g. M001.",
-                discussion: "Example: jifen merchant add --name 老街理发店 --contact 刘师傅 --phone 13900002222 --address 玫瑰园3号门")
+                discussion: "Example: jifen merchant add --name 玫瑰园便民超市 --contact 刘师傅 --phone 13900002222 --address 玫瑰园3号门")
             @OptionGroup var global: GlobalOptions
             @Option(help: "Shop name.") var name: String
             @Option(help: "Contact person.") var contact: String = ""

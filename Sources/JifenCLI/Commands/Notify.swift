@@ -11,8 +11,8 @@ extension Jifen {
             discussion: """
                 On SIGTERM or SIGINT it stops claiming, finishes the deliveries in flight, and exits 0.
                 Several notify processes may share one database: each delivery is leased to one at a time.
-                Example: jifen notify            (a service)
-                         jifen notify --once     (from cron: deliver what is due, then exit)
+                Example: jifen notify          # a service
+                Example: jifen notify --once   # from cron: deliver what is due, then exit
                 """)
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Deliver what is due now, then exit.") var once = false

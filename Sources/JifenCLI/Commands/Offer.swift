@@ -56,7 +56,7 @@ extension Jifen {
         struct List: JifenCommand {
             static let configuration = CommandConfiguration(
                 abstract: "List offers, or those a volunteer can afford today.",
-                discussion: "Example: jifen offer list --merchant M001\n         jifen offer list --affordable-by V0001")
+                discussion: "Example: jifen offer list --merchant M001\nExample: jifen offer list --affordable-by V0001")
             @OptionGroup var global: GlobalOptions
             @Option(help: "Only this merchant's offers.") var merchant: String?
             @Option(help: "Only offers this volunteer can redeem now with the points available.") var affordableBy: String?

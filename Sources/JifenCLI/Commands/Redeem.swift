@@ -51,6 +51,9 @@ extension Jifen {
                 Prints a receipt: redemption id, points, the volunteer's balance left. With --hold the points
                 (and the offer's stock) are reserved until `jifen pickup` or `jifen release`, or they lapse.
                 Example: jifen --as M001 redeem M001 --code 493021 --offer O001 --key till-0042
+                Example: jifen --as M001 redeem M001 --code 493021 --offer O001 --hold
+                Example: jifen --as M001 redeem M001 --code 493021 --points 30 --hold
+                493021: the code the volunteer reads out from `jifen code`; each works once.
                 """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Merchant id, e.g. M001.") var merchant: String

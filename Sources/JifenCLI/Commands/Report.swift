@@ -12,7 +12,7 @@ extension Jifen {
             discussion: """
                 Names of volunteers appear only with their consent (volunteer add --consent); otherwise their id.
                 Example: jifen report --month 2026-11 --by team
-                         jifen report --month 2026-11 --by merchant --csv > 2026-11-merchants.csv
+                Example: jifen report --month 2026-11 --by merchant --csv > 2026-11-merchants.csv
                 """)
         @OptionGroup var global: GlobalOptions
         @Option(help: "Month as YYYY-MM (default: this month).") var month: String?

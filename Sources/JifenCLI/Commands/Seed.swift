@@ -11,7 +11,7 @@ extension Jifen {
         struct Load: JifenCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Load teams.csv, volunteers.csv, merchants.csv and offers.csv from a folder (admin), one transaction per file.",
-                discussion: "Example: scripts/gen-seed && jifen seed load seed")
+                discussion: "Example: jifen --db rose.sqlite seed load seed   # seed/ as scripts/gen-seed writes it, into a database made by jifen --db rose.sqlite init")
             @OptionGroup var global: GlobalOptions
             @Argument(help: "Folder with the CSV files (as scripts/gen-seed writes them).") var directory: String
             @Option(help: "Community id, when there are several.") var community: String?

@@ -10,7 +10,7 @@ extension Jifen {
 
         struct Add: JifenCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Add a team (admin).", discussion: "Example: jifen team add --name 平安使者巡逻队 --leader 王建国")
+                abstract: "Add a team (admin).", discussion: "Example: jifen team add --name 老王说和室 --leader 王德顺 --organizer 王德顺")
             @OptionGroup var global: GlobalOptions
             @Option(help: "The team's name.") var name: String
             @Option(help: "The person in charge.") var leader: String = ""
@@ -29,7 +29,7 @@ extension Jifen {
         struct AddOrganizer: JifenCommand {
             static let configuration = CommandConfiguration(
                 commandName: "add-organizer", abstract: "Let someone organize a team: post, approve, import (admin).",
-                discussion: "Example: jifen team add-organizer T03 杨建军   (then: jifen --as 杨建军 activity post …)")
+                discussion: "Example: jifen team add-organizer T03 杨建军   # then jifen --as 杨建军 may post activities for T03")
             @OptionGroup var global: GlobalOptions
             @Argument(help: "Team id.") var team: String
             @Argument(help: "The organizer's name, as they will give it to --as.") var organizer: String

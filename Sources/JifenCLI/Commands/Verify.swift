@@ -7,7 +7,7 @@ extension Jifen {
     struct Expire: JifenCommand {
         static let configuration = CommandConfiguration(
             abstract: "Move lapsed points to the expiry account, and release holds past their timeout.",
-            discussion: "Example: jifen expire --as-of 2026-11-30   (run it daily from cron)")
+            discussion: "Example: jifen expire --as-of 2026-11-30   # run it daily from cron, without --as-of")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Expire lots lapsed on or before this day (default today; never later).") var asOf: String?
 
@@ -35,7 +35,7 @@ extension Jifen {
     struct Verify: JifenCommand {
         static let configuration = CommandConfiguration(
             abstract: "Prove the ledger: hash chain, every balance from its transfers, zero sum, every lot, holds.",
-            discussion: "Example: jifen verify    (exit 0 when all holds, 1 with each fault named)")
+            discussion: "Example: jifen verify   # exit 0 when all holds, 1 with each fault named")
         @OptionGroup var global: GlobalOptions
 
         func execute(_ context: Context) throws {

@@ -33,7 +33,7 @@ extension Jifen {
         struct Add: JifenCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Register a volunteer (admin). Prints the new id, e.g. V0001.",
-                discussion: "Example: jifen volunteer add --name 张桂兰 --phone 13800001234 --gender 女 --birth-date 1952-03-08 --consent")
+                discussion: "Example: jifen volunteer add --name 赵淑芬 --phone 13800004321 --gender 女 --birth-date 1952-03-08 --team T03 --consent")
             @OptionGroup var global: GlobalOptions
             @Option(help: "Full name.") var name: String
             @Option(help: "Mobile or landline number (shown masked).") var phone: String

@@ -9,8 +9,8 @@ struct WebhookAdd: JifenCommand {
         abstract: "Subscribe a URL to events (admin). The secret is shown once. 添加推送地址。",
         discussion: """
             Example: jifen webhook add https://example.org/hooks/jifen --events 'points.*,activity.published'
-                     jifen webhook add 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…' --format wecom --events activity.published
-                     jifen webhook add http://127.0.0.1:8080/hook --allow-private
+            Example: jifen webhook add 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx' --format wecom --events activity.published
+            Example: jifen webhook add http://127.0.0.1:8080/hook --allow-private
             """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The receiver's URL (http or https).") var url: String

@@ -7,8 +7,8 @@ struct WebhookReplay: JifenCommand {
         commandName: "replay", abstract: "Queue an event again, or every dead delivery (admin). 重新投递。",
         discussion: """
             A replay keeps the delivery's webhook-id, so a receiver that already processed it ignores it.
-            Example: jifen webhook replay 1042
-                     jifen webhook replay --dead --endpoint 3
+            Example: jifen webhook replay 12
+            Example: jifen webhook replay --dead --endpoint 3
             """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Event id, from jifen webhook deliveries.") var event: String?
