@@ -13,7 +13,7 @@ extension Jifen {
                 `jifen verify` and what it holds is reported. An existing file is never overwritten.
                 Restore: stop the jifen processes, then copy the backup over the database (and delete its -wal and -shm files).
                 On PostgreSQL use pg_dump and pg_restore (README, docs/DEPLOYMENT.md).
-                Example: jifen backup jifen-2026-11-30.sqlite
+                Example: jifen backup jifen-backup.sqlite
                 """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The new file to write, e.g. jifen-2026-11-30.sqlite.") var file: String
