@@ -128,7 +128,9 @@ struct Sandbox {
             let (url, schema) = postgresParts
             out = try run("/usr/bin/psql", [url, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", "SET search_path TO \(schema)", "-c", sql])
         } else {
-            out = try run("/usr/bin/sqlite3", [db, sql])
+            // A busy timeout as jifen has: a reader can meet a lock while another process
+            // opens the file or checkpoints its WAL.
+            out = try run("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", db, sql])
         }
         #expect(out.status == 0, "\(out)")
         return out.stdout.split(separator: "\n").map(String.init)
