@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "JifenSQLite", targets: ["JifenSQLite"]),
         .library(name: "JifenNotify", targets: ["JifenNotify"]),
         .library(name: "JifenPostgres", targets: ["JifenPostgres"]),
+        .library(name: "JifenApp", targets: ["JifenApp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -55,11 +56,15 @@ let package = Package(
             ]),
         // A loopback HTTP receiver for the notifier's tests and benchmark; not shipped.
         .target(name: "JifenLoopback"),
-        // Commands and rendering; a library so tests can reach the renderers.
+        // The application layer: every use case as one operation over the store; opens stores.
+        .target(
+            name: "JifenApp",
+            dependencies: ["JifenCore", "JifenSQLite", "JifenPostgres", "JifenNotify"]),
+        // Commands and rendering over JifenApp; a library so tests can reach the renderers.
         .target(
             name: "JifenCLI",
             dependencies: [
-                "JifenCore", "JifenSQLite", "JifenNotify", "JifenPostgres",
+                "JifenApp", "JifenCore", "JifenSQLite", "JifenNotify", "JifenPostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),

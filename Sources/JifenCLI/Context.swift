@@ -75,12 +75,7 @@ struct Context {
 
     func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
 
-    func openDatabase() throws -> JifenDatabase {
-        if usesPostgres { throw sqliteOnly() }
-        return try JifenDatabase.open(path: dbPath, busyTimeout: busyTimeout)
-    }
-
-    func ledger(_ db: any LedgerStore) -> Ledger { Ledger(store: db, now: now) }
+    func ledger(_ db: any Store) -> Ledger { Ledger(store: db, now: now) }
 
     /// Prints text for a person: control and bidirectional characters that came from stored
     /// names show as escapes (`DisplayText`), so they cannot split or reverse lines.

@@ -22,7 +22,7 @@ public enum JournalExport {
     /// Writes the journal of `store` to `path` (atomically: a temporary file renamed at the end).
     /// - Returns: the number of transfers written.
     @discardableResult
-    public static func write(_ store: any LedgerStore, to path: String) throws -> Int {
+    public static func write(_ store: any Store, to path: String) throws -> Int {
         let zone = try store.read { try Rules(settings: $0.settings()) }.timeZone
         let temporary = path + ".partial-\(getpid())"
         guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {

@@ -50,10 +50,10 @@ public struct Posted: Sendable, Equatable {
 /// - a volunteer's lots add up to their balance; spending takes the oldest lots first;
 /// - each transfer's hash covers its content and the previous hash.
 public struct Ledger: Sendable {
-    public let store: any LedgerStore
+    public let store: any Store
     public let now: @Sendable () -> Date
 
-    public init(store: any LedgerStore, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any Store, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.now = now
     }

@@ -2,7 +2,20 @@ import Foundation
 
 /// What the ledger reads inside a transaction. A store (SQLite, PostgreSQL) answers these with
 /// plain queries; every rule about what they mean lives in `Ledger`, written once.
-public protocol LedgerReading: MerchantReading {
+public protocol LedgerReading {
+    func offer(id: String) throws -> Offer?
+    func merchantExists(_ id: String) throws -> Bool
+    /// Codes with this hash, newest first.
+    func codes(hash: String) throws -> [RedemptionCode]
+    func codeGuard(merchant: String) throws -> CodeGuard
+    func redemption(id: Int64) throws -> Redemption?
+    func redemption(key: String) throws -> Redemption?
+    func redemption(hold: Int64) throws -> Redemption?
+    /// Posted redemptions of a merchant at or before `beforeMillis` not yet settled, oldest first.
+    func unsettledRedemptions(merchant: String, beforeMillis: Int64) throws -> [Redemption]
+    /// Lots with points left expiring after `afterDay` and on or before `throughDay` that have had no notice yet.
+    func lotsNeedingNotice(afterDay: String, throughDay: String) throws -> [Lot]
+
     func account(_ id: String) throws -> Account?
     /// The name of the volunteer or merchant an account belongs to (for the outbox's events,
     /// which group chats read); nil for a community's system accounts.
@@ -34,7 +47,21 @@ public protocol LedgerReading: MerchantReading {
 }
 
 /// What the ledger writes inside a transaction.
-public protocol LedgerWriting: LedgerReading, MerchantWriting {
+public protocol LedgerWriting: LedgerReading {
+    func insert(code: RedemptionCode) throws -> Int64
+    /// Marks a live code used; false when it was already used.
+    func useCode(id: Int64, atMillis: Int64, redemption: Int64) throws -> Bool
+    func setCodeGuard(merchant: String, _ guard: CodeGuard) throws
+    func insert(redemption: Redemption) throws -> Int64
+    func update(redemption id: Int64, status: RedemptionStatus, transfer: Int64?, hold: Int64?) throws
+    /// Takes one unit of an offer's stock (no-op for unlimited offers); false when none is left.
+    func takeStock(offer: String) throws -> Bool
+    func returnStock(offer: String) throws
+    func insert(settlement: Settlement) throws -> Int64
+    func setSettlementTransfer(id: Int64, transfer: Int64) throws
+    func markSettled(redemptions: [Int64], settlement: Int64) throws
+    func recordExpiryNotice(lot: Lot, atMillis: Int64) throws
+
     /// Locks the accounts an operation is about to read and change, until the transaction ends.
     /// The ledger passes them sorted, so every store that locks rows takes them in one order.
     /// A store that serialises whole write transactions (SQLite) has nothing to do here.
@@ -64,7 +91,7 @@ extension LedgerWriting {
 }
 
 /// The end of the hash chain.
-public struct ChainLink: Sendable, Equatable {
+public struct ChainLink: Sendable, Equatable, Codable {
     public var seq: Int64
     public var hash: String
     public init(seq: Int64, hash: String) { self.seq = seq; self.hash = hash }
@@ -101,12 +128,4 @@ public protocol LedgerAuditing {
     func lotEntrySums() throws -> [Int64: Int64]
     /// Pending holds not past their timeout at `nowMillis`.
     func pendingHolds(nowMillis: Int64) throws -> [Hold]
-}
-
-/// A store runs ledger work in transactions. Writes are serialised by the store
-/// (SQLite: BEGIN IMMEDIATE; PostgreSQL: row locks in a fixed order), so the rules checked in
-/// a write transaction hold when it commits.
-public protocol LedgerStore: Sendable {
-    func write<T>(_ body: (any LedgerWriting) throws -> T) throws -> T
-    func read<T>(_ body: (any LedgerReading & LedgerAuditing) throws -> T) throws -> T
 }

@@ -35,19 +35,9 @@ public enum Reader: Sendable, Equatable {
     }
 }
 
-/// What `Permissions.reader` needs to know of an actor.
-public protocol ReaderDirectory: Sendable {
-    func isAdmin(_ actor: String) throws -> Bool
-    func isVolunteer(_ id: String) throws -> Bool
-    /// Teams the actor organizes (exact id match), none when not an organizer.
-    func organizedTeams(_ actor: String) throws -> [String]
-    /// The volunteer a service record belongs to, nil when there is no such record.
-    func recordVolunteer(_ id: String) throws -> String?
-}
-
 extension Permissions {
     /// Who `actor` is, checked against the roles the database holds (exact ids, case and all).
-    public static func reader(_ actor: String, in directory: any ReaderDirectory) throws -> Reader {
+    public static func reader(_ actor: String, in directory: any Store) throws -> Reader {
         if try directory.isAdmin(actor) { return .admin }
         let teams = try directory.organizedTeams(actor)
         if !teams.isEmpty { return .organizer(teams: teams) }
@@ -59,7 +49,7 @@ extension Permissions {
     /// a volunteer only their own, anyone else nothing.
     /// - Returns: the volunteer filter to apply (nil: everyone's).
     /// - Throws: forbidden for anyone else, or for a volunteer asking for another's records.
-    public static func recordFilter(actor: String, requested: String?, in directory: any ReaderDirectory) throws -> String? {
+    public static func recordFilter(actor: String, requested: String?, in directory: any Store) throws -> String? {
         switch try reader(actor, in: directory) {
         case .admin, .organizer: return requested
         case .volunteer(let own):
@@ -71,7 +61,7 @@ extension Permissions {
     }
 
     /// Checks that `actor` may read one record (its history): its volunteer, an admin or an organizer.
-    public static func requireRecordReader(actor: String, record: String, in directory: any ReaderDirectory) throws {
+    public static func requireRecordReader(actor: String, record: String, in directory: any Store) throws {
         guard let owner = try directory.recordVolunteer(record) else {
             throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), record)
         }

@@ -67,22 +67,13 @@ public struct ReportSums: Sendable {
     public init() {}
 }
 
-/// A store that can read a month's sums (`jifen report`).
-public protocol MonthReporting: RulesSource {
-    /// - Parameters:
-    ///   - startMillis, endMillis: the month, `[start, end)`.
-    ///   - firstDay, lastDay: the month's days in the community's zone (for service records).
-    ///   - sinceMillis: the month's end when it has passed: read `movedSince` from it; else nil.
-    func reportSums(startMillis: Int64, endMillis: Int64, firstDay: String, lastDay: String, sinceMillis: Int64?) throws -> ReportSums
-}
-
 extension MonthReport {
     /// Builds a month's report from a store's sums.
     /// - Parameters:
     ///   - month: `yyyy-MM` in the community's time zone.
     ///   - grouping: rows by team, volunteer, merchant or service category; nil for totals only.
     public static func make(month: String, grouping: ReportGrouping?, top: Int = 10, nowMillis: Int64,
-                            from store: any MonthReporting) throws -> MonthReport {
+                            from store: any Store) throws -> MonthReport {
         let rules = try store.rules()
         let zone = rules.timeZone
         let (start, end) = try DayFormat.monthRange(month, in: zone)

@@ -110,17 +110,6 @@ public struct ServiceFigures: Sendable, Equatable, Codable {
     public init(hoursServedMinutes: Int64? = nil) { self.hoursServedMinutes = hoursServedMinutes }
 }
 
-/// Where a report gets its service figures. EXTENSION POINT (issue 3): service records implement it.
-public protocol ServiceFiguresSource: Sendable {
-    func serviceFigures(community: String, startMillis: Int64, endMillis: Int64) throws -> ServiceFigures
-}
-
-/// The source used until service records exist: no service figures.
-public struct NoServiceRecords: ServiceFiguresSource {
-    public init() {}
-    public func serviceFigures(community: String, startMillis: Int64, endMillis: Int64) throws -> ServiceFigures { ServiceFigures() }
-}
-
 /// A month's public notice (积分公示).
 public struct MonthReport: Sendable, Equatable {
     public var month: String

@@ -10,16 +10,6 @@ public struct SeedCounts: Sendable, Codable, Equatable {
     public init() {}
 }
 
-/// A store that bulk-loads a community's people and places (`seed/` written by `scripts/gen-seed`):
-/// one transaction per file, rows checked by `SeedFiles` as `team add`, `volunteer add`,
-/// `merchant add` and `offer add` check them.
-public protocol SeedLoading: Sendable {
-    /// Loads `teams.csv`, `volunteers.csv`, `merchants.csv` and `offers.csv` from a folder (admin).
-    /// - Throws: usage naming the file and line of a bad row (nothing of that file is loaded),
-    ///   refused for a non-admin or names already present.
-    func loadSeed(directory: String, community: String?, actor: String, nowMillis: Int64) throws -> SeedCounts
-}
-
 /// The seed folder's files, read and checked row by row; the stores only insert what this returns.
 public enum SeedFiles {
     public struct TeamRow: Sendable, Equatable {

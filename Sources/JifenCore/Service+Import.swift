@@ -17,18 +17,6 @@ public struct ImportResult: Sendable, Equatable {
     public var problems: [ImportProblem] = []
 }
 
-/// Extra lookups the importer needs.
-public protocol SheetLookup {
-    /// Every volunteer of the database: the importer matches rows by id, phone, or name.
-    func allVolunteers() throws -> [Volunteer]
-    /// The highest service record number so far.
-    func lastRecordNumber() throws -> Int
-    /// Whether any record was ever imported (if not, no row needs looking up by key).
-    func hasImportKeys() throws -> Bool
-    /// Minutes of records not rejected per volunteer and day, keyed `volunteer + "\u{1F}" + day`.
-    func minutesByVolunteerDay(from: String, to: String) throws -> [String: Int64]
-}
-
 extension Service {
     /// Imports an hour sheet: validates every row first, and writes nothing unless every row is
     /// good (or `skipBad` writes the good ones). Rows imported before are recognised and skipped,
@@ -42,7 +30,7 @@ extension Service {
         let (bytes, used) = try HourSheet.utf8Bytes(data, encoding: encoding)
         var result = ImportResult(encoding: used)
         return try write { tx, rules, at in
-            guard let lookup = tx as? any SheetLookup else { throw JifenError.fault("store", zh: "存储不支持导入。", en: "The store cannot import.") }
+            let lookup = tx
             var byID: [String: Volunteer] = [:]
             var byPhone: [String: [Volunteer]] = [:]
             var byName: [String: [Volunteer]] = [:]

@@ -3,17 +3,17 @@ import Foundation
 /// Organizers and volunteers: activities, taking part, service records, approvals that earn
 /// points. Who may do what is checked here, so every front end gets the same rules.
 public struct Service: Sendable {
-    public let store: any ServiceStore
+    public let store: any Store
     public let now: @Sendable () -> Date
 
-    public init(store: any ServiceStore, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any Store, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.now = now
     }
 
     func write<T>(_ body: (any ServiceWriting, Rules, Int64) throws -> T) throws -> T {
         let at = now().millis
-        return try store.serviceWrite { tx in try body(tx, try Rules(settings: tx.settings()), at) }
+        return try store.write { tx in try body(tx, try Rules(settings: tx.settings()), at) }
     }
 
     // MARK: Who may
@@ -54,9 +54,4 @@ public struct Service: Sendable {
             throw JifenError.refused("activity-closed", zh: "活动 \(activity.id) 已结束关闭。", en: "Activity \(activity.id) is closed.")
         }
     }
-}
-
-/// A store that can run service work in a write transaction.
-public protocol ServiceStore: LedgerStore {
-    func serviceWrite<T>(_ body: (any ServiceWriting) throws -> T) throws -> T
 }

@@ -3,6 +3,14 @@ import Foundation
 /// The rows behind activities and service records, read and written inside one transaction.
 /// As with the ledger, stores only answer these; the rules are in `Service`.
 public protocol ServiceWriting: LedgerWriting {
+    /// Every volunteer of the database: the importer matches rows by id, phone, or name.
+    func allVolunteers() throws -> [Volunteer]
+    /// The highest service record number so far.
+    func lastRecordNumber() throws -> Int
+    /// Whether any record was ever imported (if not, no row needs looking up by key).
+    func hasImportKeys() throws -> Bool
+    /// Minutes of records not rejected per volunteer and day, keyed `volunteer + "\u{1F}" + day`.
+    func minutesByVolunteerDay(from: String, to: String) throws -> [String: Int64]
     func team(_ id: String) throws -> Team?
     func volunteer(_ id: String) throws -> Volunteer?
     func isOrganizer(_ actor: String, team: String) throws -> Bool

@@ -1,65 +1,9 @@
 import Foundation
 
 // The facade level a front end uses besides the ledger: offers, rules, teams, activities and
-// records. Each store (JifenSQLite's `JifenDatabase`, JifenPostgres's `PostgresStore`) conforms
+// records. Each store (JifenSQLite's `SQLiteStore`, JifenPostgres's `PostgresStore`) conforms
 // with its own SQL; every rule those methods apply (what is valid, who may, what a listing shows)
 // is written once, below or elsewhere in the core, and called by both.
-
-/// The rules in force, from the stored settings and the core's defaults.
-public protocol RulesSource: Sendable {
-    func rules() throws -> Rules
-}
-
-/// Who is a registered volunteer (a volunteer sees only their own records).
-public protocol VolunteerDirectory: Sendable {
-    func isVolunteer(_ id: String) throws -> Bool
-}
-
-/// Offers 兑换项目: listing, retiring, and the list a volunteer can afford.
-public protocol OfferCatalog: Sendable {
-    /// Adds an offer, checked by `Offer.checked` and `Permissions.requireMerchantOrAdmin`.
-    func addOffer(merchant: String, title: String, points: Int64, stock: Int64?, validFrom: String?, validTo: String?,
-                  actor: String, nowMillis: Int64) throws -> Offer
-    /// Offers, by merchant then id, filtered by `Offer.listed`.
-    func offers(merchant: String?, affordableBy volunteer: String?, includeRetired: Bool, nowMillis: Int64) throws -> [Offer]
-    /// Takes an offer off the list; retiring twice is harmless.
-    func retireOffer(_ id: String, actor: String, nowMillis: Int64) throws -> Offer
-}
-
-/// The rules in force (`jifen config`): changed by an admin, every change kept.
-public protocol RuleBook: RulesSource {
-    func setSetting(key: String, value: String, actor: String, nowMillis: Int64) throws -> SettingChange
-    /// Every setting in force, as `SettingView.inForce` lays them out.
-    func settingViews() throws -> [SettingView]
-    func settingChanges() throws -> [SettingChange]
-}
-
-/// Teams 志愿服务队 and who organizes them.
-public protocol TeamRoster: Sendable {
-    func addTeam(name: String, leader: String, community: String?, actor: String, nowMillis: Int64) throws -> Team
-    func teams() throws -> [Team]
-    func addOrganizer(_ organizer: String, team: String, actor: String, nowMillis: Int64) throws
-}
-
-/// What organizers' and volunteers' listings read; the writes go through `Service`.
-public protocol ServiceQueries: ServiceStore, VolunteerDirectory, ReaderDirectory {
-    /// Activities ordered by start, then id; `startingAfter`: ending after it; `endingBefore`: ended by it.
-    func activities(team: String?, startingAfter: Int64?, endingBefore: Int64?) throws -> [Activity]
-    func activity(_ id: String) throws -> (Activity, [Participation])
-    /// Records with their activity's and team's fields, by service day then id.
-    func records(activity: String?, volunteer: String?, pendingOnly: Bool, from: String?, to: String?) throws -> [RecordView]
-    /// Every version of a record, as `RecordVersion.history` lays them out.
-    func recordHistory(_ id: String) throws -> [RecordVersion]
-    func isAdmin(_ actor: String) throws -> Bool
-}
-
-/// Service certificates 志愿服务证明: issued over approved records, verified by code.
-public protocol CertificateBook: Sendable {
-    func issueCertificate(volunteer id: String, fromDay: String, toDay: String, actor: String,
-                          nowMillis: Int64, zone: TimeZone) throws -> (Certificate, [RecordView])
-    /// The certificate with this code and whether its records are still exactly as certified.
-    func verifyCertificate(code: String) throws -> (Certificate, stillMatches: Bool)
-}
 
 // MARK: Views
 

@@ -35,7 +35,7 @@ public struct VerifyFault: Sendable, Equatable, Codable {
     ]
 }
 
-public struct VerifyReport: Sendable, Equatable {
+public struct VerifyReport: Sendable, Equatable, Codable {
     public var transfers = 0
     public var accounts = 0
     public var lots = 0
@@ -49,7 +49,7 @@ public struct VerifyReport: Sendable, Equatable {
 /// Recomputes everything the ledger stores and compares: the hash chain, every balance from its
 /// transfers, the zero sum, every lot from its entries, lots against balances, holds against balances.
 public enum Verifier {
-    public static func verify(_ store: any LedgerStore, nowMillis: Int64 = Date().millis) throws -> VerifyReport {
+    public static func verify(_ store: any Store, nowMillis: Int64 = Date().millis) throws -> VerifyReport {
         try store.read { try verify(reader: $0, nowMillis: nowMillis) }
     }
 

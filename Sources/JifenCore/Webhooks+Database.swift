@@ -52,36 +52,7 @@ public struct DeliveryView: Sendable, Codable, Equatable {
     }
 }
 
-/// Everything `jifen webhook …` and `jifen notify` need from a database. SQLite and PostgreSQL
-/// both provide it with the same meaning; the rules below (`WebhookRules`) are shared, so each
-/// store only runs its SQL. Every change is an admin's act, checked inside its write transaction.
-public protocol WebhookDatabase: WebhookDeliveryStore {
-    /// Stores a subscription; events written from now on are queued for it.
-    func addWebhook(_ new: NewWebhook, actor: String, nowMillis: Int64) throws -> WebhookEndpoint
-    /// Every subscription, oldest first. Secrets are in the values: render them nowhere.
-    func webhooks() throws -> [WebhookEndpoint]
-    /// - Throws: `JifenError` refused (`unknown-id`) when there is none.
-    func webhook(_ id: Int64) throws -> WebhookEndpoint
-    /// Deletes a subscription with its queue and history; its secret is gone with it.
-    func removeWebhook(_ id: Int64, actor: String) throws -> WebhookEndpoint
-    /// Pauses (`.paused`) or resumes (`.active`) a subscription; resuming re-enables one disabled by 410.
-    func setWebhookStatus(_ id: Int64, to status: WebhookEndpointStatus, actor: String) throws -> WebhookEndpoint
-    /// Makes `newSecret` the signing secret; the old one keeps signing alongside it for `graceMillis`.
-    func rotateWebhookSecret(_ id: Int64, newSecret: String, graceMillis: Int64, actor: String, nowMillis: Int64) throws -> WebhookEndpoint
-    /// The notifier's settings (`webhook.*` keys of the settings table).
-    func webhookSettings() throws -> WebhookSettings
-    /// Refuses anyone but an admin, without writing (for `webhook test` and `notify`).
-    func requireAdmin(_ actor: String, action: Bilingual) throws
-    /// Deliveries, newest first; of one subscription, or only the dead ones, when asked.
-    func deliveries(endpoint: Int64?, deadOnly: Bool, limit: Int) throws -> [DeliveryView]
-    /// Queues an event again for every subscription that selects it, with the same `webhook-id`
-    /// where it was queued before. - Returns: the number of deliveries queued.
-    func replay(event: Int64, actor: String, nowMillis: Int64) throws -> Int
-    /// Queues every dead delivery (of one subscription, when given) again, attempts counted afresh.
-    func replayDead(endpoint: Int64?, actor: String, nowMillis: Int64) throws -> Int
-}
-
-extension WebhookDatabase {
+extension Store {
     public func deliveries(endpoint: Int64? = nil, deadOnly: Bool = false) throws -> [DeliveryView] {
         try deliveries(endpoint: endpoint, deadOnly: deadOnly, limit: 100)
     }

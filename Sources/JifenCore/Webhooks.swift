@@ -148,18 +148,6 @@ public struct AttemptRecord: Sendable, Equatable {
     }
 }
 
-/// Where the notifier takes its work from. A store records attempts and hands out leases inside
-/// one write transaction, so several notifier processes never hold the same delivery at once.
-public protocol WebhookDeliveryStore: Sendable {
-    /// Records finished attempts, then leases up to `limit` due deliveries to `owner`.
-    /// - Parameters:
-    ///   - records: attempts finished since the last call; recorded only under the owner's lease.
-    ///   - leaseMillis: how long the claim holds; past it another notifier may take the delivery.
-    /// - Returns: the deliveries now leased to `owner`, oldest due first.
-    func recordAndClaim(_ records: [AttemptRecord], owner: String, nowMillis: Int64, limit: Int,
-                        leaseMillis: Int64) throws -> [ClaimedDelivery]
-}
-
 /// Event filters of a subscription: `points.*`, `activity.published`, `*`.
 public enum WebhookEventFilter {
     /// Splits and checks a comma-separated list of patterns.

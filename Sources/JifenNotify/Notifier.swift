@@ -53,7 +53,7 @@ public struct NotifierSummary: Sendable, Equatable, Codable {
 /// The delivery loop: claims due deliveries, sends them concurrently, records each attempt with
 /// the retry policy's decision. Claims and records share one write transaction per batch.
 public struct Notifier: Sendable {
-    let store: any WebhookDeliveryStore
+    let store: any Store
     let transport: any HTTPTransport
     let policy: RetryPolicy
     let options: NotifierOptions
@@ -67,7 +67,7 @@ public struct Notifier: Sendable {
     ///   - random: numbers in 0..<1 for jitter.
     ///   - resolve: host name → addresses, to refuse private ones before each attempt.
     ///   - logger: passed in; the notifier logs delivery ids, endpoint ids and outcomes, never secrets.
-    public init(store: any WebhookDeliveryStore, transport: any HTTPTransport, policy: RetryPolicy, options: NotifierOptions,
+    public init(store: any Store, transport: any HTTPTransport, policy: RetryPolicy, options: NotifierOptions,
                 nowMillis: @escaping @Sendable () -> Int64 = { Date().millis },
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
                 resolve: @escaping @Sendable (String) -> [String] = WebhookURLPolicy.resolve, logger: Logger) {

@@ -7,7 +7,7 @@ import PostgresNIO
 /// In a write transaction the activity and record rows the core reads are locked (`FOR UPDATE`):
 /// its checks on them (capacity, status, a record approved once) then hold until commit, as they
 /// do under SQLite's single writer.
-extension PostgresLedgerTransaction: ServiceWriting, SheetLookup {
+extension PostgresLedgerTransaction: ServiceWriting {
     private var lockClause: String { writing ? " FOR UPDATE" : "" }
 
     func team(_ id: String) throws -> Team? {
@@ -168,8 +168,8 @@ extension PostgresLedgerTransaction: ServiceWriting, SheetLookup {
     }
 }
 
-extension PostgresStore: ServiceStore {
-    public func serviceWrite<T>(_ body: (any ServiceWriting) throws -> T) throws -> T {
+extension PostgresStore {
+    public func write<T>(_ body: (any ServiceWriting) throws -> T) throws -> T {
         // An hour sheet refused for its bad rows (`ImportRefusal`) carries the rows' report to the
         // caller, as on SQLite: the transaction is rolled back and the refusal passes through
         // unchanged, instead of being taken for a failure to reach the server.

@@ -5,7 +5,7 @@ import PostgresNIO
 /// What organizers' and volunteers' listings read on PostgreSQL: activities, records with the
 /// fields of the 2020 rules, a record's versions. The writes are `JifenCore.Service`'s, through
 /// `PostgresServiceTransaction.swift`. Text is ordered with `COLLATE "C"`, as SQLite orders it.
-extension PostgresStore: ServiceQueries {
+extension PostgresStore {
     public func activities(team: String?, startingAfter: Int64?, endingBefore: Int64?) throws -> [Activity] {
         try transaction(readOnly: true) { session in
             try session.rows("""

@@ -3,7 +3,7 @@ import JifenCore
 import PostgresNIO
 
 /// Service certificates on PostgreSQL: numbered, digested and coded by `Certificate` in the core.
-extension PostgresStore: CertificateBook {
+extension PostgresStore {
     public func issueCertificate(volunteer id: String, fromDay: String, toDay: String, actor: String,
                                  nowMillis: Int64, zone: TimeZone) throws -> (Certificate, [RecordView]) {
         _ = try volunteer(id)

@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// Offers 兑换项目 on PostgreSQL: the same checks as on SQLite (`Offer.checked`, `Offer.listed`,
 /// `Permissions.requireMerchantOrAdmin`), in plain SQL.
-extension PostgresStore: OfferCatalog {
+extension PostgresStore {
     public func addOffer(merchant: String, title: String, points: Int64, stock: Int64?, validFrom: String?, validTo: String?,
                          actor: String, nowMillis: Int64) throws -> Offer {
         var offer = try Offer.checked(merchant: merchant, title: title, points: points, stock: stock, validFrom: validFrom,

@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// The month's public notice on PostgreSQL: the same sums as on SQLite, read in one
 /// REPEATABLE READ snapshot; `MonthReport.make` (core) builds the notice from them.
-extension PostgresStore: MonthReporting {
+extension PostgresStore {
     public func reportSums(startMillis start: Int64, endMillis end: Int64, firstDay: String, lastDay: String,
                            sinceMillis: Int64?) throws -> ReportSums {
         try transaction(readOnly: true) { session in

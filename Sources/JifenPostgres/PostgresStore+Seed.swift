@@ -5,7 +5,7 @@ import PostgresNIO
 /// The seed folder on PostgreSQL: one transaction per file, the rows read and checked by
 /// `SeedFiles` (core) as on SQLite. Ids are taken from the highest so far; a process loading at
 /// the same time collides on a primary key and its transaction is rerun.
-extension PostgresStore: SeedLoading {
+extension PostgresStore {
     public func loadSeed(directory: String, community: String?, actor: String, nowMillis: Int64) throws -> SeedCounts {
         let community = try resolveCommunity(community).id
         try read { try Permissions.requireAdmin(actor, action: Bilingual(zh: "导入示例数据", en: "load seed data"), in: $0) }

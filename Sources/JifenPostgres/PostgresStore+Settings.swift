@@ -3,7 +3,7 @@ import JifenCore
 import PostgresNIO
 
 /// The rules in force on PostgreSQL (`jifen config`), checked by `Rules.checkedChange` as on SQLite.
-extension PostgresStore: RuleBook {
+extension PostgresStore {
     public func setSetting(key: String, value: String, actor: String, nowMillis: Int64) throws -> SettingChange {
         try transaction(readOnly: false) { session in
             // One change of the rules at a time, so each history row's old value is the one it replaced.

@@ -2,7 +2,7 @@ import Foundation
 import JifenCore
 
 /// Teams and their organizers on PostgreSQL, checked as on SQLite.
-extension PostgresStore: TeamRoster {
+extension PostgresStore {
     public func addTeam(name: String, leader: String, community: String?, actor: String, nowMillis: Int64) throws -> Team {
         try Registry.checkText(name, field: Bilingual(zh: "服务队名称", en: "team name"), max: 100)
         try Registry.checkText(leader, field: Bilingual(zh: "负责人", en: "leader"), max: 100, allowEmpty: true)

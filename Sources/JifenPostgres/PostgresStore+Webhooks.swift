@@ -11,7 +11,7 @@ import PostgresNIO
 /// back when the lease runs out. A rate-limited endpoint's slot is taken under a row lock on the
 /// endpoint (`FOR NO KEY UPDATE SKIP LOCKED`), so two notifiers never both use the same slot.
 /// The rules (what an attempt's decision does, how slots are spaced) come from `WebhookRules`.
-extension PostgresStore: WebhookDatabase {
+extension PostgresStore {
     static let endpointColumns = """
         id, url, format, events, secret, previous_secret, previous_secret_until, rate_per_minute, allow_private, \
         status, status_reason, created_at, created_by

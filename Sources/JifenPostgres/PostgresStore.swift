@@ -12,7 +12,7 @@ import PostgresNIO
 /// failure or a lost race on a unique key (two writers with the same idempotency key) is rolled
 /// back and run again from the start, up to `maxAttempts` times: the rerun reads the winner's rows
 /// and answers as the rules say (a replay, or a refusal).
-public struct PostgresStore: LedgerStore {
+public struct PostgresStore: Store {
     let pool: PostgresPool
     public let target: PostgresTarget
     public var maxAttempts = 20
@@ -83,11 +83,8 @@ public struct PostgresStore: LedgerStore {
         _ = try transaction(readOnly: false) { try $0.execute(sql) }
     }
 
-    // MARK: LedgerStore
+    // MARK: Store
 
-    public func write<T>(_ body: (any LedgerWriting) throws -> T) throws -> T {
-        try transaction(readOnly: false) { try body(PostgresLedgerTransaction(session: $0, writing: true)) }
-    }
 
     /// Returns once transfer `id` (committed) is sealed: by this caller when no one else is
     /// sealing, else by the sealer at work, whose next turn finds it. Writers thus never queue

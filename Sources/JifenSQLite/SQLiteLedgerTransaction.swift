@@ -224,8 +224,8 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
     }
 }
 
-extension JifenDatabase: LedgerStore {
-    public func write<T>(_ body: (any LedgerWriting) throws -> T) throws -> T {
+extension SQLiteStore {
+    public func write<T>(_ body: (any ServiceWriting) throws -> T) throws -> T {
         try writeTransaction { db in try body(SQLiteLedgerTransaction(db: db)) }
     }
 

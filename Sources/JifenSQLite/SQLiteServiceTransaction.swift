@@ -3,7 +3,7 @@ import GRDB
 import JifenCore
 
 /// Activities, participations and service records as SQL.
-extension SQLiteLedgerTransaction: ServiceWriting, SheetLookup {
+extension SQLiteLedgerTransaction: ServiceWriting {
     func team(_ id: String) throws -> Team? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT id, community, name, leader FROM team WHERE id = ?"), arguments: [id]).map {
             Team(id: $0[0], community: $0[1], name: $0[2], leader: $0[3])
@@ -11,7 +11,7 @@ extension SQLiteLedgerTransaction: ServiceWriting, SheetLookup {
     }
 
     func volunteer(_ id: String) throws -> Volunteer? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM volunteer WHERE id = ?"), arguments: [id]).map(JifenDatabase.volunteer)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM volunteer WHERE id = ?"), arguments: [id]).map(SQLiteStore.volunteer)
     }
 
     func isOrganizer(_ actor: String, team: String) throws -> Bool {
@@ -31,7 +31,7 @@ extension SQLiteLedgerTransaction: ServiceWriting, SheetLookup {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.activityColumns) FROM activity WHERE id = ?"), arguments: [id]).map(Self.activity)
     }
 
-    func nextActivityID() throws -> String { try JifenDatabase.nextID(db, table: "activity", prefix: "A") }
+    func nextActivityID() throws -> String { try SQLiteStore.nextID(db, table: "activity", prefix: "A") }
 
     func insert(activity a: Activity, nowMillis: Int64) throws {
         try db.execute(sql: """
@@ -130,7 +130,7 @@ extension SQLiteLedgerTransaction: ServiceWriting, SheetLookup {
     }
 
     func allVolunteers() throws -> [Volunteer] {
-        try Row.fetchAll(db, sql: "SELECT * FROM volunteer ORDER BY id").map(JifenDatabase.volunteer)
+        try Row.fetchAll(db, sql: "SELECT * FROM volunteer ORDER BY id").map(SQLiteStore.volunteer)
     }
 
     func insert(record r: ServiceRecord) throws {
@@ -155,8 +155,3 @@ extension SQLiteLedgerTransaction: ServiceWriting, SheetLookup {
     }
 }
 
-extension JifenDatabase: ServiceStore {
-    public func serviceWrite<T>(_ body: (any ServiceWriting) throws -> T) throws -> T {
-        try writeTransaction { db in try body(SQLiteLedgerTransaction(db: db)) }
-    }
-}

@@ -5,7 +5,7 @@ import JifenSQLite
 /// A year of a busy community for the report benchmark: `transfers` spread evenly over the 365
 /// days before `now`, through the same `Ledger.post` every CLI write uses, 5,000 per transaction.
 /// Half are earnings, a third redemptions at 59 merchants, the rest refunds and gifts.
-func buildYear(_ db: JifenDatabase, transfers count: Int, volunteers: [String], now: Int64) throws {
+func buildYear(_ db: SQLiteStore, transfers count: Int, volunteers: [String], now: Int64) throws {
     var merchants: [String] = []
     for i in 1...59 {
         merchants.append(try db.addMerchant(Merchant(community: "C01", name: "bench shop \(i)"), actor: "admin", nowMillis: now).id)

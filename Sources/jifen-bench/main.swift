@@ -19,7 +19,7 @@ let path = arguments[2]
 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
 
 let accountCount = 1000
-let db = try JifenDatabase.create(path: path, busyTimeout: 30)
+let db = try SQLiteStore.create(path: path, busyTimeout: 30)
 _ = try db.initialise(communityName: "bench", admin: "admin", nowMillis: Date().millis)
 if arguments.count >= 5, arguments[4].lowercased() == "normal" {
     _ = try db.setSetting(key: "durability", value: "normal", actor: "admin", nowMillis: Date().millis)
@@ -52,7 +52,7 @@ if arguments[1] == "import-setup" {
     try db.addOrganizer("admin", team: team.id, actor: "admin", nowMillis: Date().millis)
     let day: Int64 = 86_400_000
     let start = Date().millis - Int64(count + 2) * day
-    try db.serviceWrite { tx in
+    try db.write { tx in
         for i in 0..<count {
             let a = Activity(id: Registry.id(prefix: "A", number: i + 1), community: "C01", team: team.id, title: "bench \(i)",
                              startMillis: start + Int64(i) * day, endMillis: start + Int64(i) * day + 3_600_000, checkinCode: "000000",
@@ -65,7 +65,7 @@ if arguments[1] == "import-setup" {
 }
 
 // A fresh process opens the file as the CLI does.
-let reopened = try JifenDatabase.open(path: path, busyTimeout: 30)
+let reopened = try SQLiteStore.open(path: path, busyTimeout: 30)
 let ledger = Ledger(store: reopened)
 let run = UUID().uuidString.prefix(8)
 

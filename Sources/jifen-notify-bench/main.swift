@@ -23,10 +23,10 @@ try FileManager.default.createDirectory(at: folder, withIntermediateDirectories:
 defer { try? FileManager.default.removeItem(at: folder) }
 let path = folder.appendingPathComponent("bench.sqlite").path
 do {
-    let created = try JifenDatabase.create(path: path)
+    let created = try SQLiteStore.create(path: path)
     _ = try created.initialise(communityName: "玫瑰园社区", admin: "admin", nowMillis: Date().millis)
 }
-let db = try JifenDatabase.open(path: path)
+let db = try SQLiteStore.open(path: path)
 _ = try db.setSetting(key: "webhook.retry_schedule", value: "200ms,500ms,1s,2s", actor: "admin", nowMillis: Date().millis)
 
 /// Fails `failPercent` of first attempts (chosen by webhook-id), answers 200 otherwise.

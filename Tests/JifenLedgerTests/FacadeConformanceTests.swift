@@ -119,7 +119,7 @@ import Testing
         #expect(try f.facade.isAdmin("admin") && !f.facade.isAdmin("杨建军"))
         #expect(try f.facade.isVolunteer(v0) && !f.facade.isVolunteer("杨建军"))
 
-        let book = try #require(f.store as? any CertificateBook)
+        let book = try #require(f.store as? any Store)
         let zone = try f.facade.rules().timeZone
         let (certificate, covered) = try book.issueCertificate(volunteer: v0, fromDay: day, toDay: day, actor: "admin", nowMillis: at, zone: zone)
         #expect(certificate.number == Certificate.number(issuedOn: DayFormat.string(f.clock.now, in: zone), issuedBefore: 0))
@@ -135,7 +135,7 @@ import Testing
     }
 
     /// The same month played on a store: grants, service approved, a redemption refunded in part, a settlement.
-    func playMonth(_ f: Fixture) throws -> (any MonthReporting, month: String) {
+    func playMonth(_ f: Fixture) throws -> (any Store, month: String) {
         let at = f.clock.now.millis
         let team = try f.facade.addTeam(name: "巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at)
         try f.facade.addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)
@@ -150,7 +150,7 @@ import Testing
         let r = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: code, points: 40, key: "r1"), actor: f.merchant).redemption
         _ = try f.ledger.refund(r.id, points: 10, reason: "x", key: "f1", actor: f.merchant)
         _ = try f.ledger.settle(merchant: f.merchant, throughDay: nil, actor: "admin")
-        let reporting = try #require(f.store as? any MonthReporting)
+        let reporting = try #require(f.store as? any Store)
         return (reporting, String(DayFormat.string(f.clock.now, in: try f.facade.rules().timeZone).prefix(7)))
     }
 

@@ -19,7 +19,7 @@ import Testing
     /// The code hashes stored, oldest first.
     func storedCodes(_ f: Fixture) throws -> [String] {
         switch f.store {
-        case let db as JifenDatabase:
+        case let db as SQLiteStore:
             try db.readTransaction { try String.fetchAll($0, sql: "SELECT hash FROM redemption_code ORDER BY id") }
         case let db as PostgresStore:
             try db.transaction(readOnly: true) { try $0.rows("SELECT hash FROM redemption_code ORDER BY id").map { try $0.decode(String.self) } }

@@ -10,7 +10,7 @@ import Testing
     func team(_ f: Fixture) throws -> String {
         let at = f.clock.now.millis
         switch f.store {
-        case let db as JifenDatabase:
+        case let db as SQLiteStore:
             let team = try db.addTeam(name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at)
             try db.addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)
             return team.id
@@ -26,7 +26,7 @@ import Testing
     }
 
     func service(_ f: Fixture) throws -> Service {
-        let store = try #require(f.store as? any ServiceStore)
+        let store = try #require(f.store as? any Store)
         return Service(store: store, now: { f.clock.now })
     }
 

@@ -43,11 +43,11 @@ func freshPostgresStore() throws -> PostgresStore {
 /// A fresh ledger with one community, an admin, three volunteers and a merchant.
 struct Fixture {
     let kind: StoreKind
-    let store: any LedgerStore
+    let store: any Store
     /// The SQLite facade, for the tests that only SQLite can run.
-    let sqlite: JifenDatabase?
+    let sqlite: SQLiteStore?
     /// The facade level both stores have: offers, rules, teams, activities and records.
-    let facade: any OfferCatalog & RuleBook & TeamRoster & ServiceQueries
+    let facade: any Store
     let clock: TestClock
     let ledger: Ledger
     let directory: URL
@@ -61,7 +61,7 @@ struct Fixture {
         let clock = TestClock()
         switch kind {
         case .sqlite:
-            let db = try JifenDatabase.create(path: directory.appendingPathComponent("ledger.sqlite").path)
+            let db = try SQLiteStore.create(path: directory.appendingPathComponent("ledger.sqlite").path)
             _ = try db.initialise(communityName: "测试社区", admin: "admin", nowMillis: clock.now.millis)
             var volunteers: [String] = []
             for name in ["甲", "乙", "丙"] {
@@ -86,7 +86,7 @@ struct Fixture {
     }
 
     /// The SQLite facade of a `.sqlite` fixture.
-    var database: JifenDatabase {
+    var database: SQLiteStore {
         guard let sqlite else { preconditionFailure("only a .sqlite fixture has a SQLite database") }
         return sqlite
     }
@@ -94,7 +94,7 @@ struct Fixture {
     /// The types of the outbox events, oldest first.
     func eventTypes() throws -> [String] {
         switch store {
-        case let db as JifenDatabase:
+        case let db as SQLiteStore:
             try db.readTransaction { db in try String.fetchAll(db, sql: "SELECT type FROM event ORDER BY id") }
         case let db as PostgresStore:
             try db.outboxEvents().map(\.event.type)
@@ -106,7 +106,7 @@ struct Fixture {
     /// The payloads of the outbox events of one type, oldest first.
     func eventPayloads(_ type: String) throws -> [String] {
         switch store {
-        case let db as JifenDatabase:
+        case let db as SQLiteStore:
             try db.readTransaction { try String.fetchAll($0, sql: "SELECT payload FROM event WHERE type = ? ORDER BY id", arguments: [type]) }
         case let db as PostgresStore:
             try db.outboxEvents().map(\.event).filter { $0.type == type }.map(\.payload)
@@ -119,7 +119,7 @@ struct Fixture {
     func addMerchant(_ name: String) throws -> String {
         let input = Merchant(community: community, name: name)
         switch store {
-        case let db as JifenDatabase: return try db.addMerchant(input, actor: "admin", nowMillis: clock.now.millis).id
+        case let db as SQLiteStore: return try db.addMerchant(input, actor: "admin", nowMillis: clock.now.millis).id
         case let db as PostgresStore: return try db.addMerchant(input, actor: "admin", nowMillis: clock.now.millis).id
         default: preconditionFailure("unknown store")
         }

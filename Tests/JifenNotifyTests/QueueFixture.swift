@@ -14,7 +14,7 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
 }
 
 /// What the queue tests use of a store: the webhook side and the ledger's writes (for events).
-typealias QueueStore = WebhookDatabase & LedgerStore
+typealias QueueStore = Store
 
 /// The PostgreSQL server of the `.postgres` cases. Missing, they fail: they never skip.
 func testPostgresURL() throws -> String {
@@ -56,7 +56,7 @@ struct QueueFixture: WebhookFixture {
     /// Another handle on the same database with connections of its own, as another process has.
     func reopen() throws -> any QueueStore {
         switch kind {
-        case .sqlite: try JifenDatabase.open(path: location)
+        case .sqlite: try SQLiteStore.open(path: location)
         case .postgres: try PostgresStore.open(url: location)
         }
     }
@@ -69,7 +69,7 @@ struct QueueFixture: WebhookFixture {
     func addVolunteer(_ name: String) throws -> Volunteer {
         let input = Volunteer(community: "C01", name: name, phone: "13800001234")
         switch db {
-        case let sqlite as JifenDatabase: return try sqlite.addVolunteer(input, actor: "admin", nowMillis: 1)
+        case let sqlite as SQLiteStore: return try sqlite.addVolunteer(input, actor: "admin", nowMillis: 1)
         case let postgres as PostgresStore: return try postgres.addVolunteer(input, actor: "admin", nowMillis: 1)
         default: throw JifenError.fault("test", zh: "未知的存储", en: "unknown store")
         }

@@ -7,7 +7,7 @@ import Synchronization
 
 /// A store to put subscriptions and events in: both fixtures of the notifier's tests.
 protocol WebhookFixture {
-    var queueStore: any WebhookDatabase & LedgerStore { get }
+    var queueStore: any Store { get }
 }
 
 extension WebhookFixture {
@@ -34,10 +34,10 @@ extension WebhookFixture {
 struct TestDatabase: WebhookFixture {
     let folder: URL
     let path: String
-    let db: JifenDatabase
+    let db: SQLiteStore
     let community: String
 
-    var queueStore: any WebhookDatabase & LedgerStore { db }
+    var queueStore: any Store { db }
 
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("jifen-notify-\(UUID().uuidString)")
@@ -46,14 +46,14 @@ struct TestDatabase: WebhookFixture {
         // Created and closed first, as `jifen init` does: closing checkpoints the WAL, so the
         // file's header carries Jifen's application id for every later connection and process.
         do {
-            let created = try JifenDatabase.create(path: path)
+            let created = try SQLiteStore.create(path: path)
             community = try created.initialise(communityName: "玫瑰园社区", admin: "admin", nowMillis: Date().millis).id
         }
-        db = try JifenDatabase.open(path: path)
+        db = try SQLiteStore.open(path: path)
     }
 
     /// A second connection to the same file, as another process would have.
-    func reopen() throws -> JifenDatabase { try JifenDatabase.open(path: path) }
+    func reopen() throws -> SQLiteStore { try SQLiteStore.open(path: path) }
 
     func remove() { try? FileManager.default.removeItem(at: folder) }
 }
@@ -77,7 +77,7 @@ func fastSettings(schedule: [Int64] = [20, 20, 20, 20, 20, 20, 20, 20], timeout:
     return settings
 }
 
-func makeNotifier(_ store: any WebhookDeliveryStore, settings: WebhookSettings, once: Bool = true, owner: String = "test",
+func makeNotifier(_ store: any Store, settings: WebhookSettings, once: Bool = true, owner: String = "test",
                   nowMillis: @escaping @Sendable () -> Int64 = { Date().millis }) -> Notifier {
     var logger = Logger(label: "jifen.notify.test")
     logger.logLevel = .critical

@@ -15,7 +15,7 @@ struct ActivityJSON: Encodable {
 }
 
 extension Context {
-    func service(_ db: any ServiceStore) -> Service { Service(store: db, now: now) }
+    func service(_ db: any Store) -> Service { Service(store: db, now: now) }
     func date(_ text: String, _ field: String) throws -> Date { try DayFormat.parse(text, in: timeZone, field: field) }
     func statusLabel(_ status: String) -> String {
         let zh = ["open": "进行中", "cancelled": "已取消", "closed": "已关闭", "pending": "待审核", "review": "需复核",

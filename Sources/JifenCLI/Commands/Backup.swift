@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenSQLite
+import JifenApp
 
 extension Jifen {
     struct Backup: JifenCommand {
@@ -19,16 +19,8 @@ extension Jifen {
         @Argument(help: "The new file to write, e.g. jifen-2026-11-30.sqlite.") var file: String
 
         func execute(_ context: Context) throws {
-            if context.usesPostgres {
-                throw JifenError.usage("use-pg-dump",
-                                       zh: "PostgreSQL 数据库请用 pg_dump 备份、pg_restore 恢复，例如 pg_dump --format=custom --file jifen.dump postgres://…（见 docs/DEPLOYMENT.md）。jifen backup 只用于 SQLite 文件。",
-                                       en: "Back up a PostgreSQL database with pg_dump and restore it with pg_restore, e.g. pg_dump --format=custom --file jifen.dump postgres://… (see docs/DEPLOYMENT.md). jifen backup is for SQLite files.")
-            }
-            try context.openDatabase().backup(to: file)
-            let copy = try JifenDatabase.open(path: file, busyTimeout: context.busyTimeout)
-            let report = try Verifier.verify(copy, nowMillis: context.now().millis)
-            let head = try copy.read { try $0.chainHead() }
-            let bytes = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+            let backup = try context.app().backup(context.principal, to: file)
+            let report = backup.verify, head = backup.chainHead, bytes = backup.bytes
             if context.options.json {
                 struct Head: Encodable { var seq: Int64; var hash: String }
                 struct Out: Encodable {

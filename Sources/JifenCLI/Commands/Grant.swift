@@ -30,7 +30,7 @@ struct TransferJSON: Encodable {
 /// PostgreSQL chains right after the commit (docs/DEPLOYMENT.md), so a transfer just posted there
 /// is read back, and when another process's sealer has not reached it yet, sealed here (waiting
 /// for that sealer): `--json` never prints an empty `hash`.
-func sealed(_ transfer: Transfer, db: any LedgerDatabase) throws -> Transfer {
+func sealed(_ transfer: Transfer, db: any Store) throws -> Transfer {
     guard !transfer.isSealed else { return transfer }
     if let stored = try db.read({ try $0.transfer(id: transfer.id) }), stored.isSealed { return stored }
     _ = try db.sealPending()
@@ -38,7 +38,7 @@ func sealed(_ transfer: Transfer, db: any LedgerDatabase) throws -> Transfer {
 }
 
 /// Prints the result of a write: the transfer, and whether it was already there.
-func report(_ posted: Posted, _ context: Context, balanceOf account: String, db: any LedgerDatabase) throws {
+func report(_ posted: Posted, _ context: Context, balanceOf account: String, db: any Store) throws {
     let t = try sealed(posted.transfer, db: db)
     if context.options.json { return context.printJSON(TransferJSON(t, replayed: posted.replayed)) }
     let balance = try db.balance(account, nowMillis: context.now().millis)

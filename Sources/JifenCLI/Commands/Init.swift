@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenPostgres
-import JifenSQLite
+import JifenApp
 
 extension Jifen {
     struct Init: JifenCommand {
@@ -15,19 +14,13 @@ extension Jifen {
         @Option(help: "Name of the first admin (use it with --as).") var admin: String = "admin"
 
         func execute(_ context: Context) throws {
-            let created: Community
-            if context.usesPostgres {
-                let db = try PostgresStore.create(url: context.dbPath)
-                created = try db.initialise(communityName: community, admin: admin, nowMillis: context.now().millis)
-            } else {
-                let db = try JifenDatabase.create(path: context.dbPath, busyTimeout: context.busyTimeout)
-                created = try db.initialise(communityName: community, admin: admin, nowMillis: context.now().millis)
-            }
+            let created = try JifenApp.initialise(.init(location: context.dbPath, communityName: community, admin: admin,
+                                                        busyTimeout: context.busyTimeout), clock: context.now)
             if context.options.json {
-                context.printJSON(["database": context.dbPath, "community": created.id, "community_name": created.name, "admin": admin])
+                context.printJSON(created)
             } else {
-                context.print(context.t("已创建数据库 \(context.dbPath)：社区 \(created.id) \(created.name)，管理员 \(admin)。",
-                                        "Created \(context.dbPath): community \(created.id) \(created.name), admin \(admin)."))
+                context.print(context.t("已创建数据库 \(context.dbPath)：社区 \(created.community) \(created.communityName)，管理员 \(created.admin)。",
+                                        "Created \(context.dbPath): community \(created.community) \(created.communityName), admin \(created.admin)."))
             }
         }
     }

@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenPostgres
-import JifenSQLite
+import JifenApp
 
 extension Jifen {
     struct Migrate: JifenCommand {
@@ -19,12 +18,7 @@ extension Jifen {
         @Option(help: "The empty PostgreSQL database: postgres://user@host:port/db.") var to: String
 
         func execute(_ context: Context) throws {
-            guard PostgresTarget.isURL(to) else {
-                throw JifenError.usage("bad-target", zh: "--to 必须是 postgres://用户@主机:端口/数据库 形式的地址。",
-                                       en: "--to must be a PostgreSQL URL: postgres://user@host:port/database.")
-            }
-            let source = try JifenDatabase.open(path: from, busyTimeout: context.busyTimeout)
-            let report = try LedgerMigration.run(from: source, to: to, nowMillis: context.now().millis)
+            let report = try JifenApp.migrate(from: from, to: to, busyTimeout: context.busyTimeout, clock: context.now)
             if context.options.json { return context.printJSON(report) }
             let rows = report.rows.values.reduce(0, +)
             context.print(context.t(

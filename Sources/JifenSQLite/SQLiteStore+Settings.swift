@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import JifenCore
 
-extension JifenDatabase {
+extension SQLiteStore {
     public func rules() throws -> Rules {
         try readTransaction { db in try Rules(settings: SQLiteLedgerTransaction(db: db).settings()) }
     }

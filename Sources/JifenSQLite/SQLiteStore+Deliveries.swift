@@ -3,7 +3,7 @@ import GRDB
 import JifenCore
 
 /// The delivery queue: filled by the `webhook_fanout` trigger, drained by `jifen notify`.
-extension JifenDatabase: WebhookDatabase {
+extension SQLiteStore {
     /// Condition of a delivery that may be claimed now (parameters: now, now, now).
     static let claimable = """
         d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until <= ?)

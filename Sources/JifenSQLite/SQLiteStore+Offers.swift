@@ -3,7 +3,7 @@ import GRDB
 import JifenCore
 
 /// Offers 兑换项目: what a merchant gives for points. Listed by the merchant itself or an admin.
-extension JifenDatabase {
+extension SQLiteStore {
     /// Adds an offer.
     /// - Parameters:
     ///   - stock: units available; nil for unlimited.

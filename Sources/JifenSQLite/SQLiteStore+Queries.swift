@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import JifenCore
 
-extension JifenDatabase {
+extension SQLiteStore {
     public func account(_ id: String) throws -> Account {
         try read { tx in
             guard let account = try tx.account(id) else { throw JifenError.unknown(Bilingual(zh: "账户", en: "account"), id) }

@@ -4,7 +4,7 @@ import JifenCore
 
 /// The registry: communities, teams, volunteers, merchants, roles. Each write checks the actor
 /// with the core's `Permissions` and the text with `Registry`, inside the write transaction.
-extension JifenDatabase {
+extension SQLiteStore {
     /// Sets up a new database: the first community, its system accounts, and the first admin.
     public func initialise(communityName: String, admin: String, nowMillis: Int64) throws -> Community {
         try Registry.checkText(communityName, field: Bilingual(zh: "社区名称", en: "community name"), max: 100)

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import JifenCore
 
-extension JifenDatabase {
+extension SQLiteStore {
     /// Reads whole tables in one read transaction (one consistent snapshot), row by row in
     /// insertion order, for copying a ledger to another store. Tables this file does not have
     /// are passed over.

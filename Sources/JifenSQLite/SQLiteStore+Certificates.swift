@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import JifenCore
 
-extension JifenDatabase {
+extension SQLiteStore {
     /// Issues a certificate over a volunteer's approved records in a period and stores it, so its
     /// code can be verified later.
     public func issueCertificate(volunteer id: String, fromDay: String, toDay: String, actor: String,

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import JifenCore
 
-extension JifenDatabase {
+extension SQLiteStore {
     /// Gives an actor the organizer role of a team (admin only).
     public func addOrganizer(_ organizer: String, team: String, actor: String, nowMillis: Int64) throws {
         try Registry.checkText(organizer, field: Bilingual(zh: "组织者", en: "organizer"), max: 100)

@@ -9,14 +9,14 @@ import JifenCore
 /// which would change the file on every read-only command. WAL and the synchronous level are
 /// set here; every write is a `BEGIN IMMEDIATE` transaction, waiting up to the busy timeout for
 /// other processes.
-public struct JifenDatabase: Sendable {
+public struct SQLiteStore: Sendable {
     let queue: DatabaseQueue
     public let path: String
     public let busyTimeout: TimeInterval
 
     /// Creates a new Jifen database at `path`.
     /// - Throws: `JifenError` when the file exists and is not empty, or cannot be created.
-    public static func create(path: String, busyTimeout: TimeInterval = 5) throws -> JifenDatabase {
+    public static func create(path: String, busyTimeout: TimeInterval = 5) throws -> SQLiteStore {
         if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0 {
             if (try? Self.header(path))?.isJifen == true {
                 throw JifenError.refused("already-initialised", zh: "\(path) 已经是积分数据库，无需再次初始化。",
@@ -25,7 +25,7 @@ public struct JifenDatabase: Sendable {
             throw JifenError.refused("file-exists", zh: "\(path) 已存在且不是积分数据库。请换一个文件名，不会覆盖它。",
                                      en: "\(path) exists and is not a Jifen database. Choose another path; Jifen will not overwrite it.")
         }
-        let database = try JifenDatabase(path: path, busyTimeout: busyTimeout)
+        let database = try SQLiteStore(path: path, busyTimeout: busyTimeout)
         try database.mapErrors {
             try database.queue.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
@@ -43,7 +43,7 @@ public struct JifenDatabase: Sendable {
     /// Opens an existing Jifen database without changing it.
     /// - Throws: `JifenError` (fault) when it is missing ("run jifen init"), not a Jifen database,
     ///   or unreadable.
-    public static func open(path: String, busyTimeout: TimeInterval = 5) throws -> JifenDatabase {
+    public static func open(path: String, busyTimeout: TimeInterval = 5) throws -> SQLiteStore {
         guard FileManager.default.fileExists(atPath: path) else {
             throw JifenError.fault("no-database", zh: "找不到数据库 \(path)。请先运行 jifen init 创建，或用 --db 指定已有的文件。",
                                    en: "There is no database at \(path). Run `jifen init` to create one, or point --db at an existing file.")
@@ -63,7 +63,7 @@ public struct JifenDatabase: Sendable {
             throw JifenError.fault("not-jifen", zh: "\(path) 不是积分数据库（可能是别的文件）。请检查 --db 的路径。",
                                    en: "\(path) is not a Jifen database (it may be some other file). Check the --db path.")
         }
-        let database = try JifenDatabase(path: path, busyTimeout: busyTimeout)
+        let database = try SQLiteStore(path: path, busyTimeout: busyTimeout)
         try database.mapErrors {
             // Upgrades a database written by an older Jifen; a current one is only read.
             if try !database.queue.read({ try Schema.migrator.hasCompletedMigrations($0) }) {
@@ -174,4 +174,9 @@ public struct JifenDatabase: Sendable {
 }
 
 // The facade level front ends use besides the ledger, with the rules in the core (`StoreFacades.swift`).
-extension JifenDatabase: OfferCatalog, RuleBook, TeamRoster, ServiceQueries, CertificateBook {}
+extension SQLiteStore: Store {}
+
+extension SQLiteStore {
+    /// SQLite chains each transfer as it posts: nothing is ever left to seal.
+    public func sealPending() throws -> Int { 0 }
+}

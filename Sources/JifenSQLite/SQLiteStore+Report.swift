@@ -6,7 +6,7 @@ import JifenCore
 /// queries over the transfers of the month (by the `transfer_at` index, named in each query:
 /// grouping by account, SQLite would otherwise scan the whole table in account order): the cost
 /// grows with the month's transfers and those since, not with the whole ledger.
-extension JifenDatabase: MonthReporting {
+extension SQLiteStore {
     public func reportSums(startMillis start: Int64, endMillis end: Int64, firstDay: String, lastDay: String,
                            sinceMillis: Int64?) throws -> ReportSums {
         try readTransaction { db in

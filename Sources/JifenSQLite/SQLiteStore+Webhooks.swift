@@ -3,7 +3,7 @@ import GRDB
 import JifenCore
 
 /// Webhook subscriptions. Every change is an admin's act, checked inside its write transaction.
-extension JifenDatabase {
+extension SQLiteStore {
     /// Stores a subscription; events written from now on are queued for it.
     /// - Throws: `JifenError` refused when the actor is not an admin.
     public func addWebhook(_ new: NewWebhook, actor: String, nowMillis: Int64) throws -> WebhookEndpoint {

@@ -4,7 +4,7 @@ import JifenCore
 
 /// The fast bulk path for a community's people and places (`seed/` written by `scripts/gen-seed`):
 /// one transaction per file; the rows are read and checked by `SeedFiles` (core).
-extension JifenDatabase: SeedLoading {
+extension SQLiteStore {
     public func loadSeed(directory: String, community: String? = nil, actor: String, nowMillis: Int64) throws -> SeedCounts {
         let community = try resolveCommunity(community).id
         try readTransaction { db in

@@ -4,20 +4,20 @@ import JifenPostgres
 import JifenSQLite
 
 /// What `jifen migrate` did.
-struct MigrationReport: Encodable {
-    var from: String
-    var to: String
-    var rows: [String: Int]
-    var transfers: Int
-    var accounts: Int
-    var lastHash: String
+public struct MigrationReport: Codable, Sendable {
+    public var from: String
+    public var to: String
+    public var rows: [String: Int]
+    public var transfers: Int
+    public var accounts: Int
+    public var lastHash: String
 }
 
 /// Moves a whole ledger from a SQLite file to an empty PostgreSQL database, rows and hashes
 /// unchanged. The copy is one PostgreSQL transaction; before it commits, `verify` must pass on
 /// the copy and every account and balance must equal the source's, else nothing is kept.
 enum LedgerMigration {
-    static func run(from source: JifenDatabase, to url: String, nowMillis: Int64) throws -> MigrationReport {
+    static func run(from source: SQLiteStore, to url: String, nowMillis: Int64) throws -> MigrationReport {
         let before = try Verifier.verify(source, nowMillis: nowMillis)
         guard before.ok else {
             throw JifenError.refused("source-not-verified",

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import JifenCore
 
-extension JifenDatabase {
+extension SQLiteStore {
     /// Copies the whole database into a new file with SQLite's online backup API, while other
     /// processes keep writing. The copy is one consistent snapshot (one read transaction, all pages
     /// in one step): every transfer committed before it began, with its balances, lots and outbox,

@@ -1,0 +1,43 @@
+import Foundation
+import JifenCore
+
+/// Who acts. Every operation takes one, and every write records its `id` as the actor.
+///
+/// Where it comes from is the front end's business, but never what a caller merely types to a
+/// server: the local CLI acts for the owner of the database file (who may name any person with
+/// `--as`, since whoever holds the file is its administrator); `jifen serve` will take it from a
+/// verified credential.
+public struct Principal: Sendable, Equatable, Hashable, Codable {
+    public let id: String
+    public init(_ id: String) { self.id = id }
+}
+
+/// The application layer: every use case a front end offers (the CLI today, `jifen serve`
+/// next) is one method here that takes the acting `Principal` and a plain input value, and
+/// returns a `Codable` result or throws a `JifenError`. Permissions (read filters included),
+/// defaults (periods, date ranges as calendar days in the community's zone, robot rates) and
+/// policies (the webhook URL policy, the migration's checks) are applied here or in the core,
+/// never in a front end. A front end parses, calls one operation, and renders.
+public struct JifenApp: Sendable {
+    public let store: any Store
+    /// The clock; `JIFEN_NOW` or a test clock fixes it.
+    public let clock: @Sendable () -> Date
+    /// The community's time zone: days (expiry, periods, `--to`) are calendar days in it.
+    public let zone: TimeZone
+
+    public init(store: any Store, clock: @escaping @Sendable () -> Date = { Date() }, zone: TimeZone) {
+        self.store = store
+        self.clock = clock
+        self.zone = zone
+    }
+
+    /// Opens the store at `location` (a SQLite path or a `postgres://` URL).
+    public static func open(_ location: String, busyTimeout: TimeInterval = 5, clock: @escaping @Sendable () -> Date = { Date() },
+                            zone: TimeZone) throws -> JifenApp {
+        JifenApp(store: try Stores.open(location, busyTimeout: busyTimeout), clock: clock, zone: zone)
+    }
+
+    var nowMillis: Int64 { clock().millis }
+    var ledger: Ledger { Ledger(store: store, now: clock) }
+    var service: Service { Service(store: store, now: clock) }
+}
