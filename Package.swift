@@ -74,13 +74,24 @@ let package = Package(
         .executableTarget(
             name: "jifen-notify-bench",
             dependencies: ["JifenCore", "JifenSQLite", "JifenNotify", "JifenLoopback", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "JifenCoreTests", dependencies: ["JifenCore", "JifenCLI"]),
-        .testTarget(name: "JifenLedgerTests", dependencies: ["JifenCore", "JifenSQLite", "JifenPostgres", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "JifenEndToEndTests", dependencies: ["jifen", "JifenCore", "JifenSQLite"]),
+        // What every test target shares, written once: store kinds, the test clock, scratch
+        // stores (temp folders, PostgreSQL schemas) cleaned up, the ledger fixture, the built binary.
+        .target(
+            name: "JifenTestSupport",
+            dependencies: [
+                "JifenCore", "JifenSQLite", "JifenPostgres", "JifenApp",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Tests/JifenTestSupport"),
+        .testTarget(name: "JifenCoreTests", dependencies: ["JifenCore", "JifenCLI", "JifenTestSupport"]),
+        .testTarget(
+            name: "JifenLedgerTests",
+            dependencies: ["JifenCore", "JifenSQLite", "JifenPostgres", "JifenTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "JifenEndToEndTests", dependencies: ["jifen", "JifenCore", "JifenSQLite", "JifenTestSupport"]),
         .testTarget(
             name: "JifenNotifyTests",
             dependencies: [
-                "jifen", "JifenCore", "JifenSQLite", "JifenPostgres", "JifenNotify", "JifenLoopback",
+                "jifen", "JifenCore", "JifenSQLite", "JifenPostgres", "JifenNotify", "JifenLoopback", "JifenTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
     ],

@@ -1,4 +1,5 @@
 import Foundation
+import JifenTestSupport
 import Testing
 
 /// Bad input gets a clear message, a distinct exit status, and changes nothing.

@@ -1,4 +1,5 @@
 import Foundation
+import JifenTestSupport
 import Testing
 
 /// Issue 10's command-line items (7, 8, 9, 11, 12, 16, 19, 23, 24, 25), through the built binary.
@@ -36,8 +37,8 @@ import Testing
 
     // MARK: 11. A certificate whose output cannot be written
 
-    @Test(arguments: E2EStore.allCases)
-    func certificateToAnUnwritablePlaceChangesNothing(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func certificateToAnUnwritablePlaceChangesNothing(store: StoreKind) throws {
         let box = try Sandbox(store).seeded()
         let before = try box.state()
         let missing = box.directory.appendingPathComponent("no-such-folder/证明.md").path
@@ -58,8 +59,8 @@ import Testing
 
     // MARK: 12. A birth date in the future
 
-    @Test(arguments: E2EStore.allCases)
-    func birthDateInTheFutureIsRefused(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func birthDateInTheFutureIsRefused(store: StoreKind) throws {
         let box = try Sandbox(store).seeded()
         let before = try box.state()
         for day in ["2099-01-01", "2026-11-21"] {
@@ -78,8 +79,8 @@ import Testing
 
     // MARK: 16. The same person registered twice
 
-    @Test(arguments: E2EStore.allCases)
-    func samePersonTwiceIsRefusedUnlessAllowed(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func samePersonTwiceIsRefusedUnlessAllowed(store: StoreKind) throws {
         let box = try Sandbox(store).seeded()  // V0001 张桂兰 13800001234
         let before = try box.state()
         for phone in ["13800001234", "138-0000-1234", "138 0000 1234"] {
@@ -99,8 +100,8 @@ import Testing
 
     // MARK: 25. Settings checked against their documented ranges
 
-    @Test(arguments: E2EStore.allCases)
-    func settingsOutsideTheirRangesAreRefused(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func settingsOutsideTheirRangesAreRefused(store: StoreKind) throws {
         let box = try Sandbox(store).seeded()
         let before = try box.state()
         let lease = try box.jifen(["config", "set", "webhook.lease_seconds", "1"], env: Self.now)
@@ -124,8 +125,8 @@ import Testing
 
     // MARK: 23. The sealed hash in refund and settle JSON
 
-    @Test(arguments: E2EStore.allCases)
-    func refundAndSettleJSONShowTheSealedHash(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func refundAndSettleJSONShowTheSealedHash(store: StoreKind) throws {
         let box = try Sandbox(store).seeded()
         let redeemed = try box.jifen(["--as", "M001", "redeem", "M001", "--code", try box.code("V0001"), "--points", "20", "--json"])
         #expect(redeemed.object["redemption"] as? String == "R001", "\(redeemed)")

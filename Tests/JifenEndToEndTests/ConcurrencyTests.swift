@@ -1,4 +1,5 @@
 import Foundation
+import JifenTestSupport
 import Synchronization
 import Testing
 
@@ -12,8 +13,8 @@ import Testing
         var points: Int
     }
 
-    @Test(arguments: E2EStore.allCases)
-    func eightProcessesSpendingFromTheSameAccounts(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func eightProcessesSpendingFromTheSameAccounts(store: StoreKind) throws {
         let box = try Sandbox(store).seeded()
         let accounts = ["V0001", "V0002", "V0003"]
         expectOK(try box.jifen(["volunteer", "add", "--name", "王秀英", "--phone", "13800009999"]))

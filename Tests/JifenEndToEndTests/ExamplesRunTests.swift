@@ -1,4 +1,5 @@
 import Foundation
+import JifenTestSupport
 import Testing
 
 /// Every command a reader is told to type runs as written (issue 10, item 10): the README's command

@@ -1,10 +1,11 @@
 import Foundation
+import JifenTestSupport
 import Testing
 
 /// Hour sheets as organizers keep them: UTF-8 with or without BOM, GBK from Excel, Chinese or English headers.
 /// The sheets that must import, and those that must write nothing, on both stores.
 @Suite struct ImportTests {
-    func prepared(_ store: E2EStore = .sqlite) throws -> Sandbox {
+    func prepared(_ store: StoreKind = .sqlite) throws -> Sandbox {
         let box = try Sandbox(store)
         let env = OrganizerJourneyTests.now
         expectOK(try box.jifen(["init", "--community", "玫瑰园社区"], env: env))
@@ -34,8 +35,8 @@ import Testing
 
     static let sheet = "姓名,手机,日期,时长(分钟),备注\n张桂兰,138 0000 0001,2026-11-18,120,陪老人聊天\n李志强,13800000002,2026/11/18,90,\n\"王秀英\",13800000003,2026-11-18,60,\"打扫, 整理\"\n"
 
-    @Test(arguments: E2EStore.allCases, ["utf8", "bom", "gbk"])
-    func importsEveryEncodingOnceOnly(store: E2EStore, encoding: String) throws {
+    @Test(arguments: StoreKind.allCases, ["utf8", "bom", "gbk"])
+    func importsEveryEncodingOnceOnly(store: StoreKind, encoding: String) throws {
         let box = try prepared(store)
         let path = try write(Self.sheet, to: box, bom: encoding == "bom", gbk: encoding == "gbk")
         let first = try importing(box, path)
@@ -73,8 +74,8 @@ import Testing
         ("bad minutes", "手机,时长(分钟)\n13800000002,-5\n", "line 2: minutes"),
     ]
 
-    @Test(arguments: E2EStore.allCases, badSheets.indices)
-    func badSheetsWriteNothing(store: E2EStore, index: Int) throws {
+    @Test(arguments: StoreKind.allCases, badSheets.indices)
+    func badSheetsWriteNothing(store: StoreKind, index: Int) throws {
         let (name, text, fragment) = Self.badSheets[index]
         let box = try prepared(store)
         let path = try write(text, to: box)

@@ -1,4 +1,5 @@
 import Foundation
+import JifenTestSupport
 import Testing
 
 /// Bad input at the merchant's counter: a clear message, a distinct exit status, nothing changed.
@@ -35,7 +36,7 @@ import Testing
 
     /// V0001 with 30 points left after R001 (20 points at M001, settled), offers O001 (no stock),
     /// O002 (retired), O003 (M001's), a second merchant M002, and codes of each kind.
-    static func counter(_ store: E2EStore = .sqlite) throws -> (Sandbox, [String: String]) {
+    static func counter(_ store: StoreKind = .sqlite) throws -> (Sandbox, [String: String]) {
         let box = try Sandbox(store).seeded()
         expectOK(try box.jifen(["merchant", "add", "--name", "二号店"]))
         expectOK(try box.jifen(["offer", "add", "M001", "--title", "理发", "--points", "10", "--stock", "0"]))
@@ -51,8 +52,8 @@ import Testing
         return (box, codes)
     }
 
-    @Test(arguments: E2EStore.allCases, cases.indices)
-    func refusedAndUnchanged(store: E2EStore, index: Int) throws {
+    @Test(arguments: StoreKind.allCases, cases.indices)
+    func refusedAndUnchanged(store: StoreKind, index: Int) throws {
         let (name, template, status, fragment) = Self.cases[index]
         let (box, codes) = try Self.counter(store)
         let arguments = template.map { arg in codes.reduce(arg) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) } }
@@ -64,8 +65,8 @@ import Testing
         #expect(try box.ledgerState() == before, "\(name): the ledger changed")
     }
 
-    @Test(arguments: E2EStore.allCases)
-    func fiveWrongCodesLockTheMerchantOutAndSayUntilWhen(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func fiveWrongCodesLockTheMerchantOutAndSayUntilWhen(store: StoreKind) throws {
         let (box, codes) = try Self.counter(store)
         for _ in 0..<4 {
             #expect(try box.jifen(["--as", "M001", "redeem", "M001", "--code", codes["wrong"]!, "--points", "1"]).status == Exit.refused)

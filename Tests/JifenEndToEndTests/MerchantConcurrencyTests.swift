@@ -1,4 +1,5 @@
 import Foundation
+import JifenTestSupport
 import Synchronization
 import Testing
 
@@ -14,8 +15,8 @@ import Testing
         var points: Int
     }
 
-    @Test(arguments: E2EStore.allCases)
-    func eightProcessesRedeemAndRefund(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func eightProcessesRedeemAndRefund(store: StoreKind) throws {
         let box = try Sandbox(store).seeded()
         let volunteers = ["V0001", "V0002", "V0003"]
         let merchants = ["M001", "M002"]
@@ -100,8 +101,8 @@ import Testing
 
     /// Processes listing offers, adding teams and issuing certificates at once take the same next
     /// id: the loser's transaction is rerun (PostgreSQL) or waits (SQLite), and every one gets its own.
-    @Test(arguments: E2EStore.allCases)
-    func concurrentRegistryWritesEachGetTheirOwnId(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func concurrentRegistryWritesEachGetTheirOwnId(store: StoreKind) throws {
         let box = try Sandbox(store).seeded()
         let results = Mutex<[String]>([])
         let failures = Mutex<[String]>([])

@@ -1,12 +1,13 @@
 import Foundation
+import JifenTestSupport
 import Testing
 
 /// A merchant's day through the built binary: code, redeem, hold, pickup, release, refund, settle,
 /// then the month's report and the journal that hledger and ledger-cli balance. The counter's
 /// commands run on both stores with the same expectations.
 @Suite struct MerchantJourneyTests {
-    @Test(arguments: E2EStore.allCases)
-    func codeRedeemHoldPickupRefundSettle(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func codeRedeemHoldPickupRefundSettle(store: StoreKind) throws {
         let box = try Sandbox(store).seeded()
         expectOK(try box.jifen(["grant", "V0002", "80", "--reason", "结转"]))
         let offer = try box.jifen(["--as", "M001", "offer", "add", "M001", "--title", "理发一次", "--points", "20", "--stock", "2", "--json"])
@@ -62,8 +63,8 @@ import Testing
         expectOK(try box.jifen(["verify"]))
     }
 
-    @Test(arguments: E2EStore.allCases)
-    func exportedJournalBalancesInHledgerAndLedger(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func exportedJournalBalancesInHledgerAndLedger(store: StoreKind) throws {
         let box = try Sandbox(store).seeded()
         let r = try box.jifen(["--as", "M001", "redeem", "M001", "--code", try box.code("V0001"), "--points", "20", "--json"])
         expectOK(r)
@@ -93,8 +94,8 @@ import Testing
         #expect(ledger.stdout.contains("volunteers:V0001 34") && ledger.stdout.contains("C01:issuance -50"), "\(ledger)")
     }
 
-    @Test(arguments: E2EStore.allCases)
-    func expiringPointsAreShownAndAnnounced(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func expiringPointsAreShownAndAnnounced(store: StoreKind) throws {
         // A fixed clock in a month of 31 days: a month's validity from 2026-12-01 is 31 days,
         // beyond the 30-day notice, so the points are granted a day later than they are read.
         let box = try Sandbox(store).seeded()

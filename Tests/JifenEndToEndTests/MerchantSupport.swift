@@ -1,4 +1,5 @@
 import Foundation
+import JifenTestSupport
 import Testing
 
 extension Sandbox {

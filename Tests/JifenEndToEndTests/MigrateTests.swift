@@ -1,4 +1,5 @@
 import Foundation
+import JifenTestSupport
 import Testing
 
 /// `jifen migrate` through the real binary: a SQLite community with activities and service

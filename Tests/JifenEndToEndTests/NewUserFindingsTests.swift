@@ -1,4 +1,5 @@
 import Foundation
+import JifenTestSupport
 import Testing
 
 /// What a new user found that did not hold (issue 10), each through the built binary on a fixed
@@ -8,7 +9,7 @@ import Testing
 
     /// A community on 2026-11-20 12:00: team T01 organised by 杨建军, `volunteers` volunteers
     /// (V0001…), and T01's activity A0001 that day from `start` to `end`; returns its check-in code.
-    func patrol(_ store: E2EStore = .sqlite, volunteers: Int = 1, start: String = "08:00", end: String = "11:00") throws -> (Sandbox, code: String) {
+    func patrol(_ store: StoreKind = .sqlite, volunteers: Int = 1, start: String = "08:00", end: String = "11:00") throws -> (Sandbox, code: String) {
         let box = try Sandbox(store)
         let now = Self.now
         expectOK(try box.jifen(["init", "--community", "玫瑰园社区"], env: now))
@@ -24,7 +25,7 @@ import Testing
 
     /// A community whose V0001 got 80 points on 2023-11-20 (they lapse on 2026-11-20) and 68 on
     /// 2026-11-10, and a merchant M001.
-    func lapsingLot(_ store: E2EStore) throws -> Sandbox {
+    func lapsingLot(_ store: StoreKind) throws -> Sandbox {
         let box = try Sandbox(store)
         let old = ["JIFEN_NOW": "2023-11-20 09:00"]
         expectOK(try box.jifen(["init", "--community", "玫瑰园社区"], env: old))
@@ -36,8 +37,8 @@ import Testing
     }
 
     // 1. Expiry leaves a pending hold its points; the pickup pays from the lapsing lot.
-    @Test(arguments: E2EStore.allCases)
-    func expiryLeavesAHoldItsLotsAndThePickupPaysFromThem(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func expiryLeavesAHoldItsLotsAndThePickupPaysFromThem(store: StoreKind) throws {
         let box = try lapsingLot(store)
         let before = ["JIFEN_NOW": "2026-11-19 09:00"]
         let code = try box.code("V0001", env: before)
@@ -72,8 +73,8 @@ import Testing
     }
 
     // 2. A lot past its day is not spendable, whether or not `expire` ran; one date on screen.
-    @Test(arguments: E2EStore.allCases)
-    func lapsedPointsAreNotSpendableBeforeExpireRuns(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func lapsedPointsAreNotSpendableBeforeExpireRuns(store: StoreKind) throws {
         let box = try lapsingLot(store)
         let after = ["JIFEN_NOW": "2026-11-21 08:00"]
         let balance = try box.jifen(["balance", "V0001", "--json"], env: after)
@@ -111,8 +112,8 @@ import Testing
     }
 
     // 3. Check-in long before the start is refused; time outside the plan needs review.
-    @Test(arguments: E2EStore.allCases)
-    func checkInBeforeTheStartIsRefusedAndOvertimeIsReviewed(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func checkInBeforeTheStartIsRefusedAndOvertimeIsReviewed(store: StoreKind) throws {
         let (box, code) = try patrol(store, volunteers: 3, start: "09:00")
         let now = Self.now
         let before = try box.state()
@@ -147,8 +148,8 @@ import Testing
     }
 
     // 4. The notice adds up month to month, with every kind of transfer, reversals included.
-    @Test(arguments: E2EStore.allCases)
-    func theNoticeReconcilesMonthToMonth(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func theNoticeReconcilesMonthToMonth(store: StoreKind) throws {
         let box = try Sandbox(store)
         let oct = ["JIFEN_NOW": "2026-10-10 10:00"]
         expectOK(try box.jifen(["init", "--community", "玫瑰园社区"], env: oct))
@@ -211,8 +212,8 @@ import Testing
     }
 
     // 5, 6. Reading others' records is an allow-list: unknown actors and other volunteers get nothing.
-    @Test(arguments: E2EStore.allCases)
-    func onlyKnownPeopleReadRecords(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func onlyKnownPeopleReadRecords(store: StoreKind) throws {
         let (box, _) = try patrol(store, volunteers: 3)
         let now = Self.now
         expectOK(try box.jifen(["merchant", "add", "--name", "老街理发店"], env: now))

@@ -1,4 +1,5 @@
 import Foundation
+import JifenTestSupport
 import Testing
 
 /// Organizers and volunteers, end to end through the built binary, on both stores.
@@ -7,7 +8,7 @@ import Testing
 
     /// A community with a patrol team organised by 杨建军, three volunteers, and an activity A0001
     /// from 08:00 to 11:00 on 2026-11-20 with room for three.
-    func prepared(_ store: E2EStore = .sqlite) throws -> (Sandbox, code: String) {
+    func prepared(_ store: StoreKind = .sqlite) throws -> (Sandbox, code: String) {
         let box = try Sandbox(store)
         expectOK(try box.jifen(["init", "--community", "玫瑰园社区"], env: Self.now))
         expectOK(try box.jifen(["team", "add", "--name", "平安使者巡逻队", "--leader", "杨建军", "--organizer", "杨建军"], env: Self.now))
@@ -21,8 +22,8 @@ import Testing
         return (box, post.object["checkin_code"] as? String ?? "")
     }
 
-    @Test(arguments: E2EStore.allCases)
-    func postJoinCheckInOutApproveDisputeCorrect(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func postJoinCheckInOutApproveDisputeCorrect(store: StoreKind) throws {
         let (box, code) = try prepared(store)
         let env = Self.now
         for v in ["V0001", "V0002", "V0003"] { expectOK(try box.jifen(["--as", v, "activity", "join", "A0001", v], env: env)) }
@@ -99,8 +100,8 @@ import Testing
         ("check-in in the future", ["--as", "杨建军", "checkin", "A0001", "V0001", "--at", "2026-12-01 09:00"], Exit.usage, "future"),
     ]
 
-    @Test(arguments: E2EStore.allCases, badCases.indices)
-    func refusedAndUnchanged(store: E2EStore, index: Int) throws {
+    @Test(arguments: StoreKind.allCases, badCases.indices)
+    func refusedAndUnchanged(store: StoreKind, index: Int) throws {
         let (name, arguments, status, fragment) = Self.badCases[index]
         let (box, _) = try prepared(store)
         let before = try box.state()
@@ -110,8 +111,8 @@ import Testing
         #expect(try box.state() == before, "\(name): the database changed")
     }
 
-    @Test(arguments: E2EStore.allCases)
-    func cancelledAndFullActivities(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func cancelledAndFullActivities(store: StoreKind) throws {
         let (box, _) = try prepared(store)
         let env = Self.now
         expectOK(try box.jifen(["--as", "杨建军", "activity", "post", "--team", "T01", "--title", "小班", "--start", "2026-11-21 09:00",

@@ -1,4 +1,5 @@
 import Foundation
+import JifenTestSupport
 import Testing
 
 /// The demo community in seed/ loads in full, phones stay masked, and loading twice is refused; on both stores.
@@ -6,8 +7,8 @@ import Testing
     static let seedDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("seed").path
 
-    @Test(arguments: E2EStore.allCases)
-    func theDemoCommunityLoads(store: E2EStore) throws {
+    @Test(arguments: StoreKind.allCases)
+    func theDemoCommunityLoads(store: StoreKind) throws {
         let box = try Sandbox(store)
         expectOK(try box.jifen(["init", "--community", "玫瑰园社区"]))
         let loaded = try box.jifen(["seed", "load", Self.seedDirectory, "--json"])

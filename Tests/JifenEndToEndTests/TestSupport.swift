@@ -1,5 +1,6 @@
 import Foundation
 import JifenCore
+import JifenTestSupport
 import Testing
 
 /// What one run of the real `jifen` binary did.
@@ -15,48 +16,18 @@ struct Run: CustomStringConvertible {
     }
 }
 
-/// The built `jifen` executable beside this test bundle (or `JIFEN_BIN`).
-let jifenBinary: URL = {
-    if let path = ProcessInfo.processInfo.environment["JIFEN_BIN"] { return URL(fileURLWithPath: path) }
-    let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    var dir = exe.deletingLastPathComponent()
-    for _ in 0..<4 {
-        let candidate = dir.appendingPathComponent("jifen")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        dir = dir.deletingLastPathComponent()
-    }
-    return exe.deletingLastPathComponent().appendingPathComponent("jifen")
-}()
-
-/// The stores an end-to-end test may run against.
-enum E2EStore: String, CaseIterable, CustomTestStringConvertible {
-    case sqlite
-    /// A fresh schema on the server named by `JIFEN_TEST_POSTGRES` (scripts/test starts one).
-    case postgres
-    var testDescription: String { rawValue }
-}
-
 /// A scratch folder with a database (a SQLite path or a PostgreSQL URL), and a way to run `jifen` against it.
 struct Sandbox {
     /// The clock of every run that does not set `JIFEN_NOW`: a day in a month of 31 days.
     static let defaultNow = "2026-12-01 10:00"
-    let directory: URL
-    let db: String
+    /// The folder and (PostgreSQL) schema; removed and dropped when the test lets go of them.
+    let scratch: Scratch
+    var directory: URL { scratch.directory }
+    /// The SQLite file's path, or the server URL with a fresh schema (`jifen init` creates it).
+    var db: String { scratch.location }
 
-    init(_ store: E2EStore = .sqlite) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("jifen-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        switch store {
-        case .sqlite:
-            db = directory.appendingPathComponent("jifen.sqlite").path
-        case .postgres:
-            guard let url = ProcessInfo.processInfo.environment["JIFEN_TEST_POSTGRES"], !url.isEmpty else {
-                throw JifenError.fault("no-test-postgres", zh: "没有设置 JIFEN_TEST_POSTGRES。请用 scripts/test 运行测试，它会启动一个临时 PostgreSQL。",
-                                       en: "JIFEN_TEST_POSTGRES is not set. Run the tests with scripts/test, which starts a throwaway PostgreSQL.")
-            }
-            let schema = "e_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            db = url + (url.contains("?") ? "&" : "?") + "schema=\(schema)"
-        }
+    init(_ store: StoreKind = .sqlite) throws {
+        scratch = try Scratch(store, folderPrefix: "jifen-e2e-", file: "jifen.sqlite", schemaPrefix: "e_")
     }
 
     /// Runs `jifen` with `--db` and `--lang en` unless given, and a clean environment.

@@ -1,5 +1,6 @@
 import Foundation
 import JifenCore
+import JifenTestSupport
 import Testing
 
 /// Issue 10, item 20: the outbox's events carry the names and titles a group chat shows — the

@@ -1,6 +1,7 @@
 import GRDB
 import Foundation
 import JifenCore
+import JifenTestSupport
 import Testing
 
 /// The ledger's behaviour, written against the store seam: every store must pass all of it.

@@ -1,8 +1,6 @@
 import Foundation
-import GRDB
 import JifenCore
-@testable import JifenPostgres
-import JifenSQLite
+import JifenTestSupport
 import Testing
 
 /// Merchants on the store seam: codes, redemptions, holds, refunds, settlement, expiry notices.
@@ -18,14 +16,7 @@ import Testing
 
     /// The code hashes stored, oldest first.
     func storedCodes(_ f: Fixture) throws -> [String] {
-        switch f.store {
-        case let db as SQLiteStore:
-            try db.readTransaction { try String.fetchAll($0, sql: "SELECT hash FROM redemption_code ORDER BY id") }
-        case let db as PostgresStore:
-            try db.transaction(readOnly: true) { try $0.rows("SELECT hash FROM redemption_code ORDER BY id").map { try $0.decode(String.self) } }
-        default:
-            []
-        }
+        try f.strings("SELECT hash FROM redemption_code ORDER BY id")
     }
 
     func stock(_ f: Fixture) throws -> Int64? {

@@ -1,5 +1,6 @@
 import Foundation
 import JifenCore
+import JifenTestSupport
 import Testing
 
 /// Random sequences of operations; after every one the ledger's invariants hold, and an

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import JifenCore
+import JifenTestSupport
 import JifenSQLite
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
 @Suite struct SQLiteStoreTests {
     /// Changes the file behind the ledger's back, as an attacker with the file would.
     func tamper(_ f: Fixture, _ sql: String) throws {
-        let queue = try DatabaseQueue(path: f.database.path)
+        let queue = try DatabaseQueue(path: f.location)
         try queue.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
             try db.execute(sql: "DROP TRIGGER transfer_immutable_update; DROP TRIGGER transfer_immutable_delete")
@@ -19,7 +20,7 @@ import Testing
     @Test func transfersCannotBeUpdatedOrDeletedThroughSQL() throws {
         let f = try Fixture.make()
         _ = try f.grant(f.volunteers[0], 5)
-        let queue = try DatabaseQueue(path: f.database.path)
+        let queue = try DatabaseQueue(path: f.location)
         #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE transfer SET amount = 6") } }
         #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM transfer") } }
     }
@@ -46,7 +47,7 @@ import Testing
     @Test func verifyNamesAnEditedBalanceAndLot() throws {
         let f = try Fixture.make()
         _ = try f.grant(f.volunteers[0], 5)
-        let queue = try DatabaseQueue(path: f.database.path)
+        let queue = try DatabaseQueue(path: f.location)
         try queue.write { db in
             try db.execute(sql: "UPDATE account SET balance = balance + 100 WHERE id = ?", arguments: [f.volunteers[0]])
             try db.execute(sql: "UPDATE lot SET remaining = remaining + 1")

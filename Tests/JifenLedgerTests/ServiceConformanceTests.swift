@@ -1,33 +1,22 @@
 import Foundation
 import JifenCore
-import JifenPostgres
-import JifenSQLite
+import JifenTestSupport
 import Testing
 
 /// Activities and service records through `Service`, the same expectations on every store.
 @Suite struct ServiceConformanceTests {
-    /// A team with an organizer, registered as each store's facade does it.
+    /// A team with an organizer, registered through the store; a second team of the same name is refused.
     func team(_ f: Fixture) throws -> String {
         let at = f.clock.now.millis
-        switch f.store {
-        case let db as SQLiteStore:
-            let team = try db.addTeam(name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at)
-            try db.addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)
-            return team.id
-        case let db as PostgresStore:
-            let team = try db.addTeam(name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at)
-            #expect(refusal { try db.addTeam(name: "平安使者巡逻队", leader: "", community: nil, actor: "admin", nowMillis: at) }?
-                .code == "duplicate-name")
-            try db.addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)
-            return team.id
-        default:
-            throw JifenError.fault("no-service-store", zh: "此存储不支持服务记录。", en: "This store has no service records.")
-        }
+        let team = try f.store.addTeam(name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at)
+        #expect(refusal { try f.store.addTeam(name: "平安使者巡逻队", leader: "", community: nil, actor: "admin", nowMillis: at) }?
+            .code == "duplicate-name")
+        try f.store.addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)
+        return team.id
     }
 
     func service(_ f: Fixture) throws -> Service {
-        let store = try #require(f.store as? any Store)
-        return Service(store: store, now: { f.clock.now })
+        Service(store: f.store, now: { f.clock.now })
     }
 
     @Test(arguments: StoreKind.allCases)

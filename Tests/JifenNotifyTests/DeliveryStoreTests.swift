@@ -1,5 +1,6 @@
 import Foundation
 import JifenCore
+import JifenTestSupport
 import JifenSQLite
 import Synchronization
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import JifenCore
+import JifenTestSupport
 import JifenLoopback
 import JifenSQLite
 import Synchronization

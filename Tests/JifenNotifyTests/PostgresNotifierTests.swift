@@ -1,5 +1,6 @@
 import Foundation
 import JifenCore
+import JifenTestSupport
 import JifenLoopback
 import JifenNotify
 @testable import JifenPostgres
@@ -132,7 +133,9 @@ import Testing
             return .respond(status: 204)
         }
         defer { server.stop() }
-        let db = try freshPostgresURL()
+        let scratch = try Scratch(.postgres, folderPrefix: "jifen-notify-", schemaPrefix: "n_")
+        defer { scratch.remove() }
+        let db = scratch.location
         func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
         func jifen(_ arguments: [String], expect expected: Int32 = 0) throws -> String {
             let (status, output) = try runJifen(arguments, db: db)

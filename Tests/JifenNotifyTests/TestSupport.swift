@@ -1,9 +1,8 @@
 import Foundation
 import JifenCore
 import JifenNotify
-import JifenSQLite
+import JifenTestSupport
 import Logging
-import Synchronization
 
 /// A store to put subscriptions and events in: both fixtures of the notifier's tests.
 protocol WebhookFixture {
@@ -30,41 +29,32 @@ extension WebhookFixture {
     }
 }
 
-/// A fresh database file in its own folder, with a community and the admin `admin`.
+/// A fresh SQLite ledger in its own folder, with a community and the admin `admin`; the folder
+/// is removed when the test lets go of it.
 struct TestDatabase: WebhookFixture {
-    let folder: URL
-    let path: String
-    let db: SQLiteStore
+    let scratch: Scratch
+    let db: any Store
     let community: String
 
+    var path: String { scratch.location }
+    var folder: URL { scratch.directory }
     var queueStore: any Store { db }
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("jifen-notify-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        path = folder.appendingPathComponent("jifen.sqlite").path
+        scratch = try Scratch(.sqlite, folderPrefix: "jifen-notify-", file: "jifen.sqlite", schemaPrefix: "n_")
         // Created and closed first, as `jifen init` does: closing checkpoints the WAL, so the
         // file's header carries Jifen's application id for every later connection and process.
         do {
-            let created = try SQLiteStore.create(path: path)
+            let created = try scratch.create()
             community = try created.initialise(communityName: "玫瑰园社区", admin: "admin", nowMillis: Date().millis).id
         }
-        db = try SQLiteStore.open(path: path)
+        db = try scratch.open()
     }
 
     /// A second connection to the same file, as another process would have.
-    func reopen() throws -> SQLiteStore { try SQLiteStore.open(path: path) }
+    func reopen() throws -> any Store { try scratch.open() }
 
-    func remove() { try? FileManager.default.removeItem(at: folder) }
-}
-
-/// A clock the test moves by hand.
-final class TestClock: Sendable {
-    private let millis: Mutex<Int64>
-    init(_ start: Int64 = 1_700_000_000_000) { millis = Mutex(start) }
-    var now: Int64 { millis.withLock { $0 } }
-    func advance(_ delta: Int64) { millis.withLock { $0 += delta } }
-    var function: @Sendable () -> Int64 { { [self] in now } }
+    func remove() { scratch.remove() }
 }
 
 /// Settings for tests: short timeouts and a fast retry schedule.
@@ -96,13 +86,6 @@ func eventually(_ seconds: Double = 10, _ condition: () throws -> Bool) async re
     return try condition()
 }
 
-/// The built `jifen` executable, next to the test bundle in the build folder.
-func jifenExecutable() -> URL? {
-    var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()]
-    candidates += Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent() }
-    return candidates.map { $0.appendingPathComponent("jifen") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-}
-
 /// Runs `jifen` to completion; returns its exit status and output.
 @discardableResult
 func runJifen(_ arguments: [String], db: String) throws -> (status: Int32, output: String) {
@@ -116,15 +99,11 @@ func runJifen(_ arguments: [String], db: String) throws -> (status: Int32, outpu
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
-/// A `jifen` process, configured but not started.
+/// A `jifen` process against `db`, configured but not started: this process's environment
+/// without `JIFEN_NOW`, acting as `admin`, in English.
 func startJifen(_ arguments: [String], db: String) throws -> Process {
-    guard let executable = jifenExecutable() else { throw POSIXError(.ENOENT) }
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = ["--db", db, "--lang", "en"] + arguments
     var environment = ProcessInfo.processInfo.environment
     environment.removeValue(forKey: "JIFEN_NOW")
     environment["JIFEN_ACTOR"] = "admin"
-    process.environment = environment
-    return process
+    return try jifenProcess(["--db", db, "--lang", "en"] + arguments, environment: environment)
 }
