@@ -59,7 +59,7 @@ let package = Package(
         // The application layer: every use case as one operation over the store; opens stores.
         .target(
             name: "JifenApp",
-            dependencies: ["JifenCore", "JifenSQLite", "JifenPostgres", "JifenNotify"]),
+            dependencies: ["JifenCore", "JifenSQLite", "JifenPostgres", "JifenNotify", .product(name: "Logging", package: "swift-log")]),
         // Commands and rendering over JifenApp; a library so tests can reach the renderers.
         .target(
             name: "JifenCLI",
@@ -75,7 +75,7 @@ let package = Package(
             name: "jifen-notify-bench",
             dependencies: ["JifenCore", "JifenSQLite", "JifenNotify", "JifenLoopback", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "JifenCoreTests", dependencies: ["JifenCore", "JifenCLI"]),
-        .testTarget(name: "JifenLedgerTests", dependencies: ["JifenCore", "JifenSQLite", "JifenPostgres", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "JifenLedgerTests", dependencies: ["JifenApp", "JifenCore", "JifenSQLite", "JifenPostgres", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "JifenEndToEndTests", dependencies: ["jifen", "JifenCore", "JifenSQLite"]),
         .testTarget(
             name: "JifenNotifyTests",
