@@ -59,7 +59,7 @@ let package = Package(
         // The application layer: every use case as one operation over the store; opens stores.
         .target(
             name: "JifenApp",
-            dependencies: ["JifenCore", "JifenSQLite", "JifenPostgres", "JifenNotify"]),
+            dependencies: ["JifenCore", "JifenSQLite", "JifenPostgres", "JifenNotify", .product(name: "Logging", package: "swift-log")]),
         // Commands and rendering over JifenApp; a library so tests can reach the renderers.
         .target(
             name: "JifenCLI",
@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "JifenCoreTests", dependencies: ["JifenCore", "JifenCLI", "JifenTestSupport"]),
         .testTarget(
             name: "JifenLedgerTests",
-            dependencies: ["JifenCore", "JifenSQLite", "JifenPostgres", "JifenTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["JifenApp", "JifenCore", "JifenSQLite", "JifenPostgres", "JifenTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "JifenEndToEndTests", dependencies: ["jifen", "JifenCore", "JifenSQLite", "JifenTestSupport"]),
         .testTarget(
             name: "JifenNotifyTests",

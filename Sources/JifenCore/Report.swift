@@ -111,7 +111,7 @@ public struct ServiceFigures: Sendable, Equatable, Codable {
 }
 
 /// A month's public notice (积分公示).
-public struct MonthReport: Sendable, Equatable {
+public struct MonthReport: Sendable, Equatable, Codable {
     public var month: String
     public var startMillis: Int64
     public var endMillis: Int64

@@ -1,22 +1,24 @@
 import ArgumentParser
 import Foundation
+import JifenApp
 import JifenCore
-import JifenSQLite
 
 struct ActivityJSON: Encodable {
     var id: String, team: String, title: String, place: String, content: String, category: String
     var start: String, end: String, capacity: Int?, rate: Int64?, status: String, checkin_code: String?
 
-    init(_ a: Activity, showCode: Bool) {
+    /// The check-in code only where the app shows it to this reader.
+    init(_ view: JifenApp.ActivityView) {
+        let a = view.activity
         id = a.id; team = a.team; title = a.title; place = a.place; content = a.content; category = a.category
         start = DayFormat.iso(millis: a.startMillis); end = DayFormat.iso(millis: a.endMillis); capacity = a.capacity
-        rate = a.rate; status = a.status.rawValue; checkin_code = showCode ? a.checkinCode : nil
+        rate = a.rate; status = a.status.rawValue; checkin_code = view.checkinCode
     }
 }
 
 extension Context {
+    // TRANSITIONAL (issue 11): for commands not yet moved onto JifenApp.
     func service(_ db: any Store) -> Service { Service(store: db, now: now) }
-    func date(_ text: String, _ field: String) throws -> Date { try DayFormat.parse(text, in: timeZone, field: field) }
     func statusLabel(_ status: String) -> String {
         let zh = ["open": "进行中", "cancelled": "已取消", "closed": "已关闭", "pending": "待审核", "review": "需复核",
                   "approved": "已通过", "rejected": "已驳回"]
@@ -49,11 +51,12 @@ extension Jifen {
             @Option(help: "Points per hour for this activity (default: the rules).") var rate: Int64?
 
             func execute(_ context: Context) throws {
-                let request = ActivityRequest(team: team, title: title, start: try context.date(start, "--start"), end: try context.date(end, "--end"),
-                                              place: place, content: content, category: category, capacity: capacity, rate: rate)
-                let a = try context.service(try context.openLedgerDatabase()).post(request, actor: context.actor)
-                if context.options.json { return context.printJSON(ActivityJSON(a, showCode: true)) }
-                context.print(context.t("已发布活动 \(a.id)「\(a.title)」，签到码 \(a.checkinCode)", "Posted activity \(a.id) \"\(a.title)\"; check-in code \(a.checkinCode)"))
+                let input = JifenApp.PostActivityInput(team: team, title: title, start: start, end: end, place: place, content: content,
+                                                       category: category, capacity: capacity, rate: rate)
+                let posted = try context.app().postActivity(context.principal, input)
+                if context.options.json { return context.printJSON(ActivityJSON(posted)) }
+                let a = posted.activity, code = posted.checkinCode ?? ""
+                context.print(context.t("已发布活动 \(a.id)「\(a.title)」，签到码 \(code)", "Posted activity \(a.id) \"\(a.title)\"; check-in code \(code)"))
             }
         }
 
@@ -65,9 +68,9 @@ extension Jifen {
             @Option(help: "Only this team.") var team: String?
 
             func execute(_ context: Context) throws {
-                let now = context.now().millis
-                let list = try context.openLedgerDatabase().activities(team: team, startingAfter: upcoming ? now : nil, endingBefore: past ? now : nil)
-                if context.options.json { return context.printJSON(list.map { ActivityJSON($0, showCode: false) }) }
+                let views = try context.app().listActivities(context.principal, JifenApp.ActivityQuery(upcoming: upcoming, past: past, team: team))
+                if context.options.json { return context.printJSON(views.map(ActivityJSON.init)) }
+                let list = views.map(\.activity)
                 context.printTable([context.t("编号", "id"), context.t("开始", "start"), context.t("结束", "end"), context.t("活动", "title"),
                                     context.t("服务队", "team"), context.t("地点", "place"), context.t("名额", "places"), context.t("状态", "status")],
                                    list.map { [$0.id, context.time($0.startMillis), context.time($0.endMillis), $0.title, $0.team, $0.place,
@@ -81,20 +84,19 @@ extension Jifen {
             @Argument(help: "Activity id, e.g. A0001.") var id: String
 
             func execute(_ context: Context) throws {
-                let db = try context.openLedgerDatabase()
-                let (a, people) = try db.activity(id)
-                let organizer = try Permissions.reader(context.actor, in: db).seesCheckinCode(team: a.team)
+                let detail = try context.app().showActivity(context.principal, id)
+                let a = detail.activity.activity, people = detail.participants
                 if context.options.json {
                     struct P: Encodable { var volunteer: String; var joined: Bool; var checkin: String?; var checkout: String? }
                     struct Out: Encodable { var activity: ActivityJSON; var participants: [P] }
-                    return context.printJSON(Out(activity: ActivityJSON(a, showCode: organizer), participants: people.map {
+                    return context.printJSON(Out(activity: ActivityJSON(detail.activity), participants: people.map {
                         P(volunteer: $0.volunteer, joined: !$0.left, checkin: $0.checkinMillis.map { DayFormat.iso(millis: $0) },
                           checkout: $0.checkoutMillis.map { DayFormat.iso(millis: $0) })
                     }))
                 }
                 context.print("\(a.id) \(a.title)  [\(context.statusLabel(a.status.rawValue))]")
                 context.print("\(context.time(a.startMillis)) – \(context.time(a.endMillis))  \(a.place)  \(a.team)")
-                if organizer { context.print(context.t("签到码：", "check-in code: ") + a.checkinCode) }
+                if let code = detail.activity.checkinCode { context.print(context.t("签到码：", "check-in code: ") + code) }
                 context.printTable([context.t("志愿者", "volunteer"), context.t("报名", "signed up"), context.t("签到", "in"), context.t("签退", "out")],
                                    people.map { [$0.volunteer, $0.left ? context.t("已退出", "left") : "✓", $0.checkinMillis.map(context.time) ?? "",
                                                  $0.checkoutMillis.map(context.time) ?? ""] })
@@ -108,8 +110,9 @@ extension Jifen {
             @Option(help: "Why (announced).") var reason: String
 
             func execute(_ context: Context) throws {
-                let a = try context.service(try context.openLedgerDatabase()).cancel(id, reason: reason, actor: context.actor)
-                if context.options.json { return context.printJSON(ActivityJSON(a, showCode: false)) }
+                let cancelled = try context.app().cancelActivity(context.principal, JifenApp.CancelActivityInput(id: id, reason: reason))
+                if context.options.json { return context.printJSON(ActivityJSON(cancelled)) }
+                let a = cancelled.activity
                 context.print(context.t("已取消活动 \(a.id)", "Cancelled activity \(a.id)"))
             }
         }
@@ -120,8 +123,9 @@ extension Jifen {
             @Argument var id: String
 
             func execute(_ context: Context) throws {
-                let a = try context.service(try context.openLedgerDatabase()).close(id, actor: context.actor)
-                if context.options.json { return context.printJSON(ActivityJSON(a, showCode: false)) }
+                let closed = try context.app().closeActivity(context.principal, id)
+                if context.options.json { return context.printJSON(ActivityJSON(closed)) }
+                let a = closed.activity
                 context.print(context.t("已关闭活动 \(a.id)", "Closed activity \(a.id)"))
             }
         }
@@ -133,8 +137,8 @@ extension Jifen {
             @Argument var volunteer: String
 
             func execute(_ context: Context) throws {
-                _ = try context.service(try context.openLedgerDatabase()).join(activity, volunteer: volunteer, actor: context.actor)
-                if context.options.json { return context.printJSON(["activity": activity, "volunteer": volunteer, "status": "joined"]) }
+                let joined = try context.app().joinActivity(context.principal, JifenApp.MembershipInput(activity: activity, volunteer: volunteer))
+                if context.options.json { return context.printJSON(joined) }
                 context.print(context.t("\(volunteer) 已报名 \(activity)", "\(volunteer) signed up for \(activity)"))
             }
         }
@@ -146,8 +150,8 @@ extension Jifen {
             @Argument var volunteer: String
 
             func execute(_ context: Context) throws {
-                try context.service(try context.openLedgerDatabase()).leave(activity, volunteer: volunteer, actor: context.actor)
-                if context.options.json { return context.printJSON(["activity": activity, "volunteer": volunteer, "status": "left"]) }
+                let left = try context.app().leaveActivity(context.principal, JifenApp.MembershipInput(activity: activity, volunteer: volunteer))
+                if context.options.json { return context.printJSON(left) }
                 context.print(context.t("\(volunteer) 已取消报名 \(activity)", "\(volunteer) withdrew from \(activity)"))
             }
         }

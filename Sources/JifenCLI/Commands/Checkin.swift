@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import JifenApp
 import JifenCore
-import JifenSQLite
 
 struct RecordJSON: Encodable {
     var id: String, activity: String, activity_title: String?, volunteer: String, volunteer_name: String?
@@ -19,11 +19,7 @@ struct RecordJSON: Encodable {
 }
 
 /// Minutes shown as hours with two decimals: 90 → "1.50".
-func hoursText(_ minutes: Int64) -> String {
-    let hundredths = (minutes * 100 + 30) / 60
-    let fraction = hundredths % 100
-    return "\(hundredths / 100)." + (fraction < 10 ? "0" : "") + String(fraction)
-}
+func hoursText(_ minutes: Int64) -> String { JifenApp.hoursText(minutes) }
 
 func printRecord(_ r: ServiceRecord, _ context: Context) {
     if context.options.json { return context.printJSON(RecordJSON(r)) }
@@ -46,8 +42,7 @@ extension Jifen {
         @Option(help: "When, if not now, e.g. \"2026-11-22 09:05\".") var at: String?
 
         func execute(_ context: Context) throws {
-            let time = try at.map { try context.date($0, "--at") }
-            let p = try context.service(try context.openLedgerDatabase()).checkin(activity, volunteer: volunteer, code: code, at: time, actor: context.actor)
+            let p = try context.app().checkin(context.principal, JifenApp.CheckinInput(activity: activity, volunteer: volunteer, code: code, at: at))
             if context.options.json { return context.printJSON(["activity": activity, "volunteer": volunteer, "checkin": DayFormat.iso(millis: p.checkinMillis ?? 0)]) }
             context.print(context.t("\(volunteer) 已签到 \(activity)（\(context.time(p.checkinMillis ?? 0))）",
                                     "\(volunteer) checked in to \(activity) at \(context.time(p.checkinMillis ?? 0))"))
@@ -64,8 +59,7 @@ extension Jifen {
         @Option(help: "When, if not now.") var at: String?
 
         func execute(_ context: Context) throws {
-            let time = try at.map { try context.date($0, "--at") }
-            let record = try context.service(try context.openLedgerDatabase()).checkout(activity, volunteer: volunteer, at: time, actor: context.actor)
+            let record = try context.app().checkout(context.principal, JifenApp.CheckinInput(activity: activity, volunteer: volunteer, at: at))
             printRecord(record, context)
         }
     }

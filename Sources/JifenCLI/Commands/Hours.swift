@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import JifenApp
 import JifenCore
-import JifenSQLite
 
 extension Jifen {
     struct Hours: ParsableCommand {
@@ -20,10 +20,8 @@ extension Jifen {
             @Option(help: "A note.") var note: String = ""
 
             func execute(_ context: Context) throws {
-                let day = try date.map { try DayFormat.day($0, in: context.timeZone, field: "--date") }
-                let r = try context.service(try context.openLedgerDatabase()).addHours(activity, volunteer: volunteer, minutes: minutes, day: day,
-                                                                                 note: note, actor: context.actor)
-                printRecord(r, context)
+                let input = JifenApp.AddHoursInput(activity: activity, volunteer: volunteer, minutes: minutes, date: date, note: note)
+                printRecord(try context.app().addHours(context.principal, input), context)
             }
         }
 
@@ -36,9 +34,8 @@ extension Jifen {
             @Option(help: "Only this volunteer.") var volunteer: String?
 
             func execute(_ context: Context) throws {
-                let db = try context.openLedgerDatabase()
-                let who = try Permissions.recordFilter(actor: context.actor, requested: volunteer, in: db)
-                try renderRecords(try db.records(activity: activity, volunteer: who, pendingOnly: pending, from: nil, to: nil), context)
+                let query = JifenApp.RecordQuery(pending: pending, activity: activity, volunteer: volunteer)
+                try renderRecords(try context.app().listRecords(context.principal, query), context)
             }
         }
 
@@ -54,8 +51,7 @@ extension Jifen {
             }
 
             func execute(_ context: Context) throws {
-                let service = context.service(try context.openLedgerDatabase())
-                let done = try activity.map { try service.approve(activity: $0, actor: context.actor) } ?? service.approve(records, actor: context.actor)
+                let done = try context.app().approveRecords(context.principal, activity.map { .activity($0) } ?? .records(records))
                 if context.options.json { return context.printJSON(done.map { RecordJSON($0) }) }
                 context.print(context.t("已审核通过 \(done.count) 条记录，共 \(done.reduce(0) { $0 + $1.points }) 积分。",
                                         "Approved \(done.count) records, \(done.reduce(0) { $0 + $1.points }) points earned."))
@@ -68,7 +64,7 @@ extension Jifen {
             @Argument var record: String
             @Option var reason: String
             func execute(_ context: Context) throws {
-                printRecord(try context.service(try context.openLedgerDatabase()).reject(record, reason: reason, actor: context.actor), context)
+                printRecord(try context.app().rejectRecord(context.principal, JifenApp.RecordReasonInput(record: record, reason: reason)), context)
             }
         }
 
@@ -79,7 +75,7 @@ extension Jifen {
             @Argument var record: String
             @Option var reason: String
             func execute(_ context: Context) throws {
-                printRecord(try context.service(try context.openLedgerDatabase()).dispute(record, reason: reason, actor: context.actor), context)
+                printRecord(try context.app().disputeRecord(context.principal, JifenApp.RecordReasonInput(record: record, reason: reason)), context)
             }
         }
 
@@ -91,7 +87,8 @@ extension Jifen {
             @Option var minutes: Int64
             @Option var reason: String
             func execute(_ context: Context) throws {
-                printRecord(try context.service(try context.openLedgerDatabase()).correct(record, minutes: minutes, reason: reason, actor: context.actor), context)
+                let input = JifenApp.CorrectRecordInput(record: record, minutes: minutes, reason: reason)
+                printRecord(try context.app().correctRecord(context.principal, input), context)
             }
         }
 
@@ -100,10 +97,7 @@ extension Jifen {
             @OptionGroup var global: GlobalOptions
             @Argument var record: String
             func execute(_ context: Context) throws {
-                let db = try context.openLedgerDatabase()
-                try Permissions.requireRecordReader(actor: context.actor, record: record, in: db)
-                let versions = try db.recordHistory(record)
-                if versions.isEmpty { throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), record) }
+                let versions = try context.app().recordHistory(context.principal, record)
                 if context.options.json { return context.printJSON(versions) }
                 context.printTable([context.t("版本", "version"), context.t("时间", "time"), context.t("操作", "action"), context.t("分钟", "minutes"),
                                     context.t("状态", "status"), context.t("积分", "points"), context.t("操作人", "actor"), context.t("原因", "reason")],
@@ -119,10 +113,7 @@ extension Jifen {
         @OptionGroup var global: GlobalOptions
         @Argument var volunteer: String
         func execute(_ context: Context) throws {
-            let db = try context.openLedgerDatabase()
-            let who = try Permissions.recordFilter(actor: context.actor, requested: volunteer, in: db)
-            _ = try db.volunteer(volunteer)
-            try renderRecords(try db.records(activity: nil, volunteer: who, pendingOnly: false, from: nil, to: nil), context)
+            try renderRecords(try context.app().volunteerRecords(context.principal, volunteer), context)
         }
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import JifenApp
 import JifenCore
-import JifenSQLite
 
 extension Jifen.Hours {
     struct Import: JifenCommand {
@@ -20,29 +20,25 @@ extension Jifen.Hours {
 
         func execute(_ context: Context) throws {
             let forced = try encoding.map(HourSheet.Encoding.parse)
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw JifenError.usage("no-file", zh: "读不到文件 \(file)，请检查路径。", en: "Cannot read the file \(file); check the path.")
-            }
-            let service = context.service(try context.openLedgerDatabase())
             let terminal = isatty(STDERR_FILENO) == 1
+            let input = try JifenApp.ImportHoursInput(file: file, activity: activity, encoding: forced, skipBad: skipBad) { done, total in
+                guard terminal, total > 0 else { return }
+                let width = 30
+                let filled = width * done / total
+                let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+                FileHandle.standardError.write(Data("\r\(bar) \(done)/\(total)\(done == total ? "\n" : "")".utf8))
+            }
+            let app = try context.app()
             do {
-                let result = try service.importSheet(data, activity: activity, encoding: forced, skipBad: skipBad, actor: context.actor) { done, total in
-                    guard terminal, total > 0 else { return }
-                    let width = 30
-                    let filled = width * done / total
-                    let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-                    FileHandle.standardError.write(Data("\r\(bar) \(done)/\(total)\(done == total ? "\n" : "")".utf8))
-                }
-                report(result, context)
-            } catch let refusal as ImportRefusal {
-                let error = JifenError.usage("bad-rows", zh: "有 \(refusal.result.problems.count) 行有问题，整份文件未导入。请改正后重试，或加 --skip-bad 只导入无误的行。",
-                                             en: "\(refusal.result.problems.count) rows have problems, so nothing was imported. Fix them and retry, or add --skip-bad to import the good rows only.")
+                report(try app.importHours(context.principal, input), context)
+            } catch let refusal as JifenApp.ImportRejected {
+                let error = refusal.error
                 guard context.options.json else {
-                    report(refusal.result, context, refused: true)
+                    report(refusal.outcome, context, refused: true)
                     throw error
                 }
                 // One JSON object: the documented error, with the rows' problems in it.
-                let r = refusal.result
+                let r = refusal.outcome
                 struct Refused: Encodable {
                     var error: String; var code: String; var message: String; var exit: Int32
                     var encoding: String; var rows: Int; var problems: [ImportProblem]; var imported: Bool
@@ -52,16 +48,16 @@ extension Jifen.Hours {
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 encoder.keyEncodingStrategy = .convertToSnakeCase
                 let body = Refused(error: "\(error.category)", code: error.code, message: error.message.text(context.language), exit: exit,
-                                   encoding: r.encoding.rawValue, rows: r.rows, problems: r.problems, imported: false)
+                                   encoding: r.encoding, rows: r.rows, problems: r.problems, imported: false)
                 FileHandle.standardError.write(((try? encoder.encode(body)) ?? Data()) + Data("\n".utf8))
                 throw ExitCode(exit)
             }
         }
 
-        func report(_ result: ImportResult, _ context: Context, refused: Bool = false) {
+        func report(_ result: JifenApp.ImportOutcome, _ context: Context, refused: Bool = false) {
             if context.options.json {
                 struct Out: Encodable { var encoding: String; var rows: Int; var written: Int; var already_imported: Int; var problems: [ImportProblem]; var imported: Bool }
-                let out = Out(encoding: result.encoding.rawValue, rows: result.rows, written: refused ? 0 : result.written.count,
+                let out = Out(encoding: result.encoding, rows: result.rows, written: refused ? 0 : result.written.count,
                               already_imported: result.alreadyImported, problems: result.problems, imported: !refused)
                 context.printJSON(out)
                 return
@@ -73,8 +69,8 @@ extension Jifen.Hours {
             if result.problems.count > 200 { lines.append(context.t("  ……另有 \(result.problems.count - 200) 行", "  … and \(result.problems.count - 200) more")) }
             if !lines.isEmpty { FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8)) }
             if !refused {
-                context.print(context.t("读取 \(result.rows) 行（\(result.encoding.rawValue)）：新导入 \(result.written.count) 条待审核，\(result.alreadyImported) 条此前已导入，\(result.problems.count) 行跳过。",
-                                        "Read \(result.rows) rows (\(result.encoding.rawValue)): \(result.written.count) imported pending approval, \(result.alreadyImported) already imported, \(result.problems.count) skipped."))
+                context.print(context.t("读取 \(result.rows) 行（\(result.encoding)）：新导入 \(result.written.count) 条待审核，\(result.alreadyImported) 条此前已导入，\(result.problems.count) 行跳过。",
+                                        "Read \(result.rows) rows (\(result.encoding)): \(result.written.count) imported pending approval, \(result.alreadyImported) already imported, \(result.problems.count) skipped."))
             }
         }
     }

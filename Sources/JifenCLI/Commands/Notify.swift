@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import JifenApp
 import JifenCore
 import JifenNotify
-import Logging
 
 extension Jifen {
     struct Notify: JifenCommand {
@@ -19,16 +19,8 @@ extension Jifen {
         @Flag(help: "Log every delivery, not only failures.") var verbose = false
 
         func execute(_ context: Context) throws {
-            let db = try context.openWebhookDatabase()
-            try db.requireAdmin(context.actor, action: Bilingual(zh: "运行推送服务", en: "run the notifier"))
-            let settings = try db.webhookSettings()
-            var logger = Logger(label: "jifen.notify")
-            logger.logLevel = verbose ? .debug : .notice
-            let owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
-            let notifier = Notifier(store: db, transport: URLSessionTransport(maxConnectionsPerHost: max(6, settings.concurrency)),
-                                    policy: RetryPolicy(settings),
-                                    options: NotifierOptions(owner: owner, settings: settings, once: once, timeZone: context.timeZone),
-                                    logger: logger)
+            let setup = try context.app().notifier(context.principal, JifenApp.NotifyInput(once: once, verbose: verbose))
+            let notifier = setup.notifier, owner = setup.owner
             let stop = StopFlag()
             let stopping = context.t("正在停止：完成进行中的投递后退出…\n", "Stopping: finishing deliveries in flight…\n")
             stop.trap([SIGINT, SIGTERM]) { _ in FileHandle.standardError.write(Data(stopping.utf8)) }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import JifenApp
 import JifenCore
-import JifenSQLite
 
 extension ReportGrouping: ExpressibleByArgument {}
 
@@ -20,10 +20,8 @@ extension Jifen {
         @Flag(help: "Print CSV (the rows, or the totals without --by).") var csv = false
 
         func execute(_ context: Context) throws {
-            let db = try context.openLedgerDatabase()
-            let zone = try db.rules().timeZone
-            let chosen = month ?? String(DayFormat.string(context.now(), in: zone).prefix(7))
-            let report = try MonthReport.make(month: chosen, grouping: by, nowMillis: context.now().millis, from: db)
+            let result = try context.app().report(context.principal, JifenApp.ReportInput(month: month, grouping: by))
+            let chosen = result.month, report = result.report
             let header = ["key", "name", "earned", "granted", "redeemed", "refunded", "expired", "settled", "reversed", "adjusted"]
             func cells(_ key: String, _ label: String, _ f: ReportFigures) -> [String] {
                 [key, label, String(f.earned), String(f.granted), String(f.redeemed), String(f.refunded), String(f.expired), String(f.settled),

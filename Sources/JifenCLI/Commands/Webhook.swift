@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenApp
 import JifenCore
 import JifenNotify
 
@@ -22,29 +23,6 @@ extension Jifen {
 
 extension WebhookFormat: ExpressibleByArgument {}
 
-/// A subscription as `--json` prints it: never its secret.
-struct WebhookJSON: Encodable {
-    var id: Int64
-    var url: String
-    var format: String
-    var events: [String]
-    var signed: Bool
-    var rotating_until: String?
-    var rate_per_minute: Int
-    var allow_private: Bool
-    var status: String
-    var status_reason: String
-    var created_at: String
-    var created_by: String
-
-    init(_ e: WebhookEndpoint, nowMillis: Int64) {
-        id = e.id; url = WebhookURLPolicy.redacted(e.url); format = e.format.rawValue; events = e.events; signed = !e.secret.isEmpty
-        rotating_until = e.signingSecrets(nowMillis: nowMillis).count > 1 ? e.previousSecretUntilMillis.map { DayFormat.iso(Date(millis: $0)) } : nil
-        rate_per_minute = e.ratePerMinute; allow_private = e.allowPrivate; status = e.status.rawValue
-        status_reason = e.statusReason; created_at = DayFormat.iso(Date(millis: e.createdAtMillis)); created_by = e.createdBy
-    }
-}
-
 /// Parses a subscription id argument (`3` or `#3`).
 func parseWebhookID(_ text: String) throws -> Int64 {
     guard let id = Int64(text.trimmingCharacters(in: CharacterSet(charactersIn: "# "))), id > 0 else {
@@ -64,8 +42,9 @@ extension Context {
         }
     }
 
-    func describe(_ e: WebhookEndpoint) -> String {
+    /// `--json` prints `JifenApp.WebhookInfo` as it is (never a secret; the URL redacted).
+    func describe(_ e: JifenApp.WebhookInfo) -> String {
         let status = statusText(e.status)
-        return "#\(e.id) \(e.format.rawValue) \(WebhookURLPolicy.redacted(e.url)) [\(e.events.joined(separator: ","))] \(status)"
+        return "#\(e.id) \(e.format.rawValue) \(e.url) [\(e.events.joined(separator: ","))] \(status)"
     }
 }

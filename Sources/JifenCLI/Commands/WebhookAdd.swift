@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenApp
 import JifenCore
 import JifenNotify
 
@@ -23,37 +24,17 @@ struct WebhookAdd: JifenCommand {
     @Flag(help: "Allow loopback and private addresses (local receivers, tests).") var allowPrivate = false
 
     func execute(_ context: Context) throws {
-        // Everything is checked before the database is opened: bad input changes nothing.
-        let checked = try WebhookURLPolicy.check(url, allowPrivate: allowPrivate)
-        let patterns = try WebhookEventFilter.parse(events)
-        let secret = try WebhookSigning.secret(secret, for: format)
-        let givenRate = try rate.map(Self.parseRate)
-        let db = try context.openWebhookDatabase()
-        let ratePerMinute = try givenRate ?? (format.isRobot ? db.webhookSettings().robotRatePerMinute : 0)
-        let endpoint = try db.addWebhook(NewWebhook(url: checked.absoluteString, format: format, events: patterns, secret: secret,
-                                                    ratePerMinute: ratePerMinute, allowPrivate: allowPrivate),
-                                         actor: context.actor, nowMillis: context.now().millis)
-        if context.options.json {
-            struct Added: Encodable { var webhook: WebhookJSON; var secret: String? }
-            return context.printJSON(Added(webhook: WebhookJSON(endpoint, nowMillis: context.now().millis),
-                                           secret: secret.isEmpty || self.secret != nil ? nil : secret))
-        }
+        // The app checks everything (URL policy, events, secret, rate) before it writes: bad input changes nothing.
+        let input = JifenApp.AddWebhookInput(url: url, events: events, format: format, secret: secret, rate: rate, allowPrivate: allowPrivate)
+        let added = try context.app().addWebhook(context.principal, input)
+        if context.options.json { return context.printJSON(added) }
+        let endpoint = added.webhook
         context.print(context.t("已添加 Webhook ", "Added webhook ") + context.describe(endpoint))
-        if self.secret == nil && !secret.isEmpty {
+        if let secret = added.secret {
             context.print(context.t("签名密钥（只显示这一次，请立即保存到接收端）：", "Signing secret (shown only this once; store it at the receiver now): ") + secret)
         }
         context.print(context.t("运行 jifen notify 开始投递；jifen webhook test \(endpoint.id) 可发送测试消息。",
                                 "Run jifen notify to deliver; jifen webhook test \(endpoint.id) sends a test message."))
     }
 
-    /// `20/min`, `20` or `0`.
-    static func parseRate(_ text: String) throws -> Int {
-        var text = text.lowercased().replacingOccurrences(of: " ", with: "")
-        for suffix in ["/min", "/m", "/minute"] where text.hasSuffix(suffix) { text.removeLast(suffix.count) }
-        guard let rate = Int(text), (0...600).contains(rate) else {
-            throw JifenError.usage("bad-rate", zh: "--rate「\(text)」无效，应为每分钟条数，如 20/min（0 表示不限，最多 600）。",
-                                   en: "--rate \"\(text)\" is not valid; give messages a minute such as 20/min (0 for no limit, at most 600).")
-        }
-        return rate
-    }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenApp
 import JifenCore
 
 struct WebhookDeliveries: JifenCommand {
@@ -13,10 +14,7 @@ struct WebhookDeliveries: JifenCommand {
 
     func execute(_ context: Context) throws {
         let endpointID = try endpoint.map(parseWebhookID)
-        guard limit > 0 else {
-            throw JifenError.usage("bad-limit", zh: "--limit 应为正整数。", en: "--limit must be a positive whole number.")
-        }
-        let rows = try context.openWebhookDatabase().deliveries(endpoint: endpointID, deadOnly: dead, limit: limit)
+        let rows = try context.app().webhookDeliveries(context.principal, JifenApp.DeliveryQuery(endpoint: endpointID, deadOnly: dead, limit: limit))
         if context.options.json { return context.printJSON(rows) }
         if rows.isEmpty { return context.print(context.t("没有投递记录。", "No deliveries.")) }
         let status = ["pending": context.t("待发", "pending"), "delivered": context.t("已送达", "delivered"), "dead": context.t("死信", "dead")]

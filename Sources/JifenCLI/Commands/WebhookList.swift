@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenApp
 import JifenCore
 import JifenNotify
 
@@ -10,9 +11,8 @@ struct WebhookList: JifenCommand {
     @OptionGroup var global: GlobalOptions
 
     func execute(_ context: Context) throws {
-        let now = context.now().millis
-        let endpoints = try context.openWebhookDatabase().webhooks()
-        if context.options.json { return context.printJSON(endpoints.map { WebhookJSON($0, nowMillis: now) }) }
+        let endpoints = try context.app().listWebhooks(context.principal)
+        if context.options.json { return context.printJSON(endpoints) }
         if endpoints.isEmpty {
             return context.print(context.t("还没有 Webhook。用 jifen webhook add URL 添加。", "No webhooks yet. Add one with jifen webhook add URL."))
         }
@@ -20,9 +20,9 @@ struct WebhookList: JifenCommand {
             ["#", context.t("格式", "format"), context.t("地址", "url"), context.t("事件", "events"), context.t("每分钟", "rate/min"),
              context.t("签名", "signed"), context.t("状态", "status")],
             endpoints.map { e in
-                let signed = e.secret.isEmpty ? "-" : (e.signingSecrets(nowMillis: now).count > 1 ? context.t("轮换中", "rotating") : context.t("是", "yes"))
+                let signed = !e.signed ? "-" : (e.rotatingUntil != nil ? context.t("轮换中", "rotating") : context.t("是", "yes"))
                 let status = context.statusText(e.status) + (e.statusReason.isEmpty ? "" : " (\(e.statusReason))")
-                return ["\(e.id)", e.format.rawValue, WebhookURLPolicy.redacted(e.url), e.events.joined(separator: ","),
+                return ["\(e.id)", e.format.rawValue, e.url, e.events.joined(separator: ","),
                         e.ratePerMinute == 0 ? "-" : "\(e.ratePerMinute)", signed, status]
             }, right: [0, 4])
     }

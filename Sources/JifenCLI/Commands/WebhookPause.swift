@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenApp
 import JifenCore
 
 struct WebhookPause: JifenCommand {
@@ -10,8 +11,8 @@ struct WebhookPause: JifenCommand {
     @Argument(help: "Webhook id, from jifen webhook list.") var id: String
 
     func execute(_ context: Context) throws {
-        let endpoint = try context.openWebhookDatabase().setWebhookStatus(try parseWebhookID(id), to: .paused, actor: context.actor)
-        if context.options.json { return context.printJSON(WebhookJSON(endpoint, nowMillis: context.now().millis)) }
+        let endpoint = try context.app().pauseWebhook(context.principal, try parseWebhookID(id))
+        if context.options.json { return context.printJSON(endpoint) }
         context.print(context.t("已暂停：", "Paused: ") + context.describe(endpoint)
                       + context.t("。新事件照常排队，jifen webhook resume 后发送。", ". New events still queue and go out after jifen webhook resume."))
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenApp
 import JifenCore
 
 struct WebhookRemove: JifenCommand {
@@ -11,7 +12,7 @@ struct WebhookRemove: JifenCommand {
 
     func execute(_ context: Context) throws {
         let id = try parseWebhookID(id)
-        let removed = try context.openWebhookDatabase().removeWebhook(id, actor: context.actor)
+        let removed = try context.app().removeWebhook(context.principal, id)
         if context.options.json { return context.printJSON(["removed": removed.id]) }
         context.print(context.t("已删除 Webhook ", "Removed webhook ") + context.describe(removed))
     }

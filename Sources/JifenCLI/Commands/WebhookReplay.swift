@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenApp
 import JifenCore
 
 struct WebhookReplay: JifenCommand {
@@ -16,8 +17,7 @@ struct WebhookReplay: JifenCommand {
     @Option(help: "With --dead: only this webhook's.") var endpoint: String?
 
     func execute(_ context: Context) throws {
-        let now = context.now().millis
-        let count: Int
+        let input: JifenApp.ReplayInput
         switch (event, dead) {
         case (let event?, false):
             guard endpoint == nil else {
@@ -26,15 +26,16 @@ struct WebhookReplay: JifenCommand {
             guard let id = Int64(event.trimmingCharacters(in: CharacterSet(charactersIn: "# "))), id > 0 else {
                 throw JifenError.usage("bad-event-id", zh: "事件编号「\(event)」无效，应为正整数。", en: "Event id \"\(event)\" is not valid; give a whole number.")
             }
-            count = try context.openWebhookDatabase().replay(event: id, actor: context.actor, nowMillis: now)
+            input = .event(id)
         case (nil, true):
-            let endpointID = try endpoint.map(parseWebhookID)
-            count = try context.openWebhookDatabase().replayDead(endpoint: endpointID, actor: context.actor, nowMillis: now)
+            input = .dead(endpoint: try endpoint.map(parseWebhookID))
         default:
             throw JifenError.usage("bad-replay", zh: "请给出一个事件编号，或用 --dead 重发全部死信（二者选一）。",
                                    en: "Give one event id, or --dead to replay every dead delivery (one or the other).")
         }
-        if context.options.json { return context.printJSON(["queued": count]) }
+        let requeued = try context.app().replayWebhooks(context.principal, input)
+        if context.options.json { return context.printJSON(requeued) }
+        let count = requeued.queued
         context.print(context.t("已重新排队 \(count) 个投递；jifen notify 会发送。", "Queued \(count) deliveries again; jifen notify will send them."))
     }
 }

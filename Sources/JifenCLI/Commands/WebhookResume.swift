@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenApp
 import JifenCore
 
 struct WebhookResume: JifenCommand {
@@ -10,8 +11,8 @@ struct WebhookResume: JifenCommand {
     @Argument(help: "Webhook id, from jifen webhook list.") var id: String
 
     func execute(_ context: Context) throws {
-        let endpoint = try context.openWebhookDatabase().setWebhookStatus(try parseWebhookID(id), to: .active, actor: context.actor)
-        if context.options.json { return context.printJSON(WebhookJSON(endpoint, nowMillis: context.now().millis)) }
+        let endpoint = try context.app().resumeWebhook(context.principal, try parseWebhookID(id))
+        if context.options.json { return context.printJSON(endpoint) }
         context.print(context.t("已恢复：", "Resumed: ") + context.describe(endpoint))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenApp
 import JifenCore
 import JifenNotify
 
@@ -18,28 +19,15 @@ struct WebhookRotateSecret: JifenCommand {
 
     func execute(_ context: Context) throws {
         let id = try parseWebhookID(id)
-        guard (0...168).contains(overlapHours) else {
-            throw JifenError.usage("bad-overlap", zh: "--overlap-hours 应在 0 到 168 之间。", en: "--overlap-hours must be from 0 to 168.")
-        }
-        let db = try context.openWebhookDatabase()
-        let format = try db.webhook(id).format
-        if format.isRobot && (secret ?? "").isEmpty {
-            throw JifenError.usage("secret-required", zh: "机器人的密钥由钉钉/飞书生成：请在机器人设置里重置后用 --secret 给出新密钥。",
-                                   en: "A robot's secret is issued by DingTalk/Feishu: reset it in the robot's settings and pass the new one with --secret.")
-        }
-        let newSecret = try WebhookSigning.secret(secret, for: format)
-        let now = context.now().millis
-        let endpoint = try db.rotateWebhookSecret(id, newSecret: newSecret, graceMillis: Int64(overlapHours) * 3_600_000,
-                                                  actor: context.actor, nowMillis: now)
-        if context.options.json {
-            struct Rotated: Encodable { var webhook: WebhookJSON; var secret: String? }
-            return context.printJSON(Rotated(webhook: WebhookJSON(endpoint, nowMillis: now), secret: secret == nil ? newSecret : nil))
-        }
+        let rotated = try context.app().rotateWebhookSecret(context.principal,
+                                                            JifenApp.RotateSecretInput(id: id, secret: secret, overlapHours: overlapHours))
+        if context.options.json { return context.printJSON(rotated) }
+        let endpoint = rotated.webhook
         context.print(context.t("已更换密钥：", "Secret rotated: ") + context.describe(endpoint))
-        if secret == nil {
+        if let newSecret = rotated.secret {
             context.print(context.t("新密钥（只显示这一次）：", "New secret (shown only this once): ") + newSecret)
         }
-        if overlapHours > 0 && !format.isRobot {
+        if overlapHours > 0 && !endpoint.format.isRobot {
             context.print(context.t("此后 \(overlapHours) 小时内新旧两个签名同时发送。", "Both signatures are sent for the next \(overlapHours) hours."))
         }
     }

@@ -1,0 +1,173 @@
+import Foundation
+import JifenCore
+
+/// Service certificates (志愿服务证明): issuing one as a document, and checking a code.
+extension JifenApp {
+    /// Minutes shown as hours with two decimals: 90 → "1.50".
+    public static func hoursText(_ minutes: Int64) -> String {
+        let hundredths = (minutes * 100 + 30) / 60
+        let fraction = hundredths % 100
+        return "\(hundredths / 100)." + (fraction < 10 ? "0" : "") + String(fraction)
+    }
+
+    /// What `certificate` asks for; days as typed, calendar days in the app's zone.
+    public struct CertificateInput: Sendable {
+        public var volunteer: String
+        /// First day; nil: the first approved record (else today).
+        public var from: String?
+        /// Last day; nil: today.
+        public var to: String?
+        /// `md` or `html`.
+        public var format: String
+        /// Where to write the document; nil only returns it.
+        public var file: CertificateFile?
+        public init(volunteer: String, from: String? = nil, to: String? = nil, format: String = "md", file: CertificateFile? = nil) {
+            self.volunteer = volunteer; self.from = from; self.to = to; self.format = format; self.file = file
+        }
+    }
+
+    /// A local file for the document.
+    public struct CertificateFile: Sendable {
+        /// nil: `志愿服务证明-<volunteer>-<number>.<format>` in the current folder.
+        public var path: String?
+        public init(path: String? = nil) { self.path = path }
+    }
+
+    /// An issued certificate with its document.
+    public struct IssuedCertificate: Codable, Sendable, Equatable {
+        public var certificate: Certificate
+        /// The document in the asked format (Markdown or HTML).
+        public var format: String
+        public var text: String
+        /// The file written, when one was asked for.
+        public var file: String?
+    }
+
+    /// Issues a certificate for a volunteer (themself, an admin or an organizer) over a period,
+    /// and writes it to `input.file` when one is asked for.
+    /// - Throws: fault (`cannot-write`) when the file cannot be written; if that is found before
+    ///   the number is issued (a missing or read-only folder), nothing has changed.
+    public func issueCertificate(_ principal: Principal, _ input: CertificateInput) throws -> IssuedCertificate {
+        guard input.format == "md" || input.format == "html" else {
+            throw JifenError.usage("bad-format", zh: "格式应为 md 或 html。", en: "The format is md or html.")
+        }
+        let today = DayFormat.string(clock(), in: zone)
+        // Without a first day: from the first approved record, so the certificate states a real period.
+        let first = try store.records(activity: nil, volunteer: input.volunteer, pendingOnly: false, from: nil, to: nil)
+            .first { $0.record.status == .approved }?.record.serviceDay
+        let fromDay = try input.from.map { try DayFormat.day($0, in: zone, field: "--from") } ?? first ?? today
+        let toDay = try input.to.map { try DayFormat.day($0, in: zone, field: "--to") } ?? today
+        guard fromDay <= toDay else { throw JifenError.usage("bad-range", zh: "--to 早于 --from。", en: "--to is before --from.") }
+        let person = try store.volunteer(input.volunteer)
+        _ = try Permissions.recordFilter(actor: principal.id, requested: input.volunteer, in: store)
+        let community = try store.resolveCommunity(person.community)
+        // The file is made before the number is issued: an output that cannot be written is
+        // refused while nothing has changed, not after a certificate number was used up.
+        let pending = try input.file.map { try PendingOutput($0.path ?? "志愿服务证明-\(input.volunteer).\(input.format)") }
+        var written = false
+        defer { if !written { pending?.discard() } }
+        let (certificate, views) = try store.issueCertificate(volunteer: input.volunteer, fromDay: fromDay, toDay: toDay, actor: principal.id,
+                                                               nowMillis: nowMillis, zone: zone)
+        let text = CertificateText(certificate: certificate, volunteer: person, community: community, records: views,
+                                   issued: DayFormat.string(clock(), in: zone)).render(input.format)
+        var path: String?
+        if let pending, let file = input.file {
+            let target = file.path ?? "志愿服务证明-\(input.volunteer)-\(certificate.number).\(input.format)"
+            try pending.commit(Data(text.utf8), to: target)
+            path = target
+        }
+        written = true
+        return IssuedCertificate(certificate: certificate, format: input.format, text: text, file: path)
+    }
+
+    /// A certificate checked against the ledger.
+    public struct CertificateCheck: Codable, Sendable, Equatable {
+        public var certificate: Certificate
+        /// False when its service records were corrected since it was issued.
+        public var matches: Bool
+    }
+
+    /// Checks a certificate's verification code. Anyone may.
+    public func verifyCertificate(_ principal: Principal, _ code: String) throws -> CertificateCheck {
+        let (c, matches) = try store.verifyCertificate(code: code)
+        return CertificateCheck(certificate: c, matches: matches)
+    }
+}
+
+/// The certificate's text, in Markdown or HTML.
+struct CertificateText {
+    var certificate: Certificate
+    var volunteer: Volunteer
+    var community: Community
+    var records: [RecordView]
+    var issued: String
+
+    func render(_ format: String) -> String {
+        let hoursText = JifenApp.hoursText
+        let idNumber = volunteer.idNumber.map { "（身份证号 \(Masking.idNumber($0))）" } ?? ""
+        let intro = "兹证明 \(volunteer.name)\(idNumber) 于 \(certificate.fromDay) 至 \(certificate.toDay) 期间参加志愿服务，"
+            + "累计服务时长 \(hoursText(certificate.minutes)) 小时（\(certificate.records) 次）。"
+        let rows = records.map { [$0.record.serviceDay, $0.activityTitle, $0.content, $0.teamName, hoursText($0.record.minutes)] }
+        let footer = ["出具单位：\(community.name)", "证明编号：\(certificate.number)", "出具日期：\(issued)",
+                      "验证码：\(certificate.code)（用 jifen certificate verify \(certificate.code) 核验）"]
+        let headers = ["日期", "活动", "服务内容", "服务队", "时长（小时）"]
+        if format == "html" {
+            func esc(_ s: String) -> String {
+                s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            }
+            let head = headers.map { "<th>\(esc($0))</th>" }.joined()
+            let body = rows.map { "<tr>" + $0.map { "<td>\(esc($0))</td>" }.joined() + "</tr>" }.joined(separator: "\n")
+            return """
+                <!doctype html><html lang="zh"><meta charset="utf-8"><title>志愿服务证明 \(certificate.number)</title>
+                <body><h1>志愿服务证明</h1><p>\(esc(intro))</p>
+                <table border="1" cellpadding="4"><tr>\(head)</tr>
+                \(body)
+                </table>
+                \(footer.map { "<p>\(esc($0))</p>" }.joined(separator: "\n"))
+                </body></html>
+
+                """
+        }
+        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+        return (["# 志愿服务证明", "", intro, "", "| " + headers.joined(separator: " | ") + " |", "|" + String(repeating: " --- |", count: headers.count)]
+            + rows.map { "| " + $0.map(cell).joined(separator: " | ") + " |" } + [""] + footer.map { $0 + "  " }).joined(separator: "\n") + "\n"
+    }
+}
+
+/// A file about to be written: a scratch file is created in the destination's folder first, so a
+/// folder that does not exist or cannot be written is found before anything is changed; the
+/// finished text then replaces it under its final name with one rename (never a half-written file).
+struct PendingOutput {
+    let scratch: String
+
+    init(_ destination: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: destination, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw Self.cannotWrite(destination, zh: "这是一个文件夹", en: "it is a folder")
+        }
+        let folder = (destination as NSString).deletingLastPathComponent
+        let name = ".jifen-\(UUID().uuidString.lowercased()).tmp"
+        scratch = folder.isEmpty ? name : (folder as NSString).appendingPathComponent(name)
+        guard FileManager.default.createFile(atPath: scratch, contents: nil) else {
+            throw Self.cannotWrite(destination, zh: "文件夹不存在或不可写", en: "its folder does not exist or cannot be written")
+        }
+    }
+
+    func commit(_ data: Data, to path: String) throws {
+        do {
+            try data.write(to: URL(fileURLWithPath: scratch))
+        } catch {
+            throw Self.cannotWrite(path, zh: "写入失败", en: "writing failed", unchanged: false)
+        }
+        guard rename(scratch, path) == 0 else {
+            throw Self.cannotWrite(path, zh: "无法改名为该文件名", en: "it cannot be renamed to that name", unchanged: false)
+        }
+    }
+
+    func discard() { try? FileManager.default.removeItem(atPath: scratch) }
+
+    static func cannotWrite(_ path: String, zh: String, en: String, unchanged: Bool = true) -> JifenError {
+        .fault("cannot-write", zh: "无法写入 \(path)（\(zh)）。请换一个可写的 --output 路径" + (unchanged ? "；什么也没有改变。" : "。"),
+               en: "Cannot write \(path) (\(en)). Choose a writable --output path" + (unchanged ? "; nothing was changed." : "."))
+    }
+}
