@@ -75,7 +75,7 @@ let package = Package(
             name: "jifen-notify-bench",
             dependencies: ["JifenCore", "JifenSQLite", "JifenNotify", "JifenLoopback", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "JifenCoreTests", dependencies: ["JifenCore", "JifenCLI"]),
-        .testTarget(name: "JifenLedgerTests", dependencies: ["JifenCore", "JifenSQLite", "JifenPostgres", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "JifenLedgerTests", dependencies: ["JifenApp", "JifenCore", "JifenSQLite", "JifenPostgres", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "JifenEndToEndTests", dependencies: ["jifen", "JifenCore", "JifenSQLite"]),
         .testTarget(
             name: "JifenNotifyTests",
