@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenSQLite
+import JifenApp
 
 extension Jifen {
     struct Balance: JifenCommand {
@@ -12,11 +12,8 @@ extension Jifen {
         @Argument(help: "Volunteer or merchant id.") var account: String
 
         func execute(_ context: Context) throws {
-            let db = try context.openLedgerDatabase()
-            let view = try db.balance(account, nowMillis: context.now().millis)
-            let isVolunteer = try db.isVolunteer(account)
-            let totals = isVolunteer ? try db.serviceTotals(volunteer: account) : ServiceTotals(minutes: 0, records: 0)
-            let star = try db.rules().star(forMinutes: totals.minutes)
+            let result = try context.app().balance(context.principal, account)
+            let view = result.view, service = result.service
             if context.options.json {
                 struct LotJSON: Encodable { var expires_on: String; var usable_through: String; var points: Int64 }
                 struct BalanceJSON: Encodable {
@@ -27,9 +24,9 @@ extension Jifen {
                 return context.printJSON(BalanceJSON(account: view.account, balance: view.balance, held: view.held, available: view.available,
                                                      lapsed: view.lapsed,
                                                      lots: view.lots.map { LotJSON(expires_on: $0.expiresOn, usable_through: $0.usableThrough, points: $0.remaining) },
-                                                     service_minutes: isVolunteer ? totals.minutes : nil,
-                                                     service_hours: isVolunteer ? hoursText(totals.minutes) : nil,
-                                                     star: isVolunteer ? star.level : nil, hours_to_next_star: isVolunteer ? star.hoursToNext.map { String(format: "%.2f", $0) } : nil,
+                                                     service_minutes: service?.minutes,
+                                                     service_hours: service.map { hoursText($0.minutes) },
+                                                     star: service?.star, hours_to_next_star: service?.hoursToNextStar.map { String(format: "%.2f", $0) },
                                                      expiring_soon: view.expiringSoon, expiring_by: view.expiringBy.isEmpty ? nil : view.expiringBy))
             }
             var rows = [[context.t("积分余额", "balance"), String(view.balance)],
@@ -43,11 +40,11 @@ extension Jifen {
                 rows.append([context.t("即将过期（\(soonest.usableThrough) 后不能再用）", "expiring soon (unusable after \(soonest.usableThrough))"),
                              String(view.expiringSoon)])
             }
-            if isVolunteer {
-                rows.append([context.t("累计服务小时", "hours served"), hoursText(totals.minutes)])
-                let stars = star.level == 0 ? "—" : String(repeating: "★", count: star.level)
+            if let service {
+                rows.append([context.t("累计服务小时", "hours served"), hoursText(service.minutes)])
+                let stars = service.star == 0 ? "—" : String(repeating: "★", count: service.star)
                 rows.append([context.t("星级", "star level"), stars])
-                if let next = star.hoursToNext {
+                if let next = service.hoursToNextStar {
                     rows.append([context.t("距下一星还需小时", "hours to next star"), String(format: "%.2f", next)])
                 }
             }
@@ -69,17 +66,8 @@ extension Jifen {
         @Option(help: "Last day (inclusive), e.g. 2026-11-30.") var to: String?
 
         func execute(_ context: Context) throws {
-            let zone = context.timeZone
-            let fromMillis = try from.map { try DayFormat.parse($0, in: zone, field: "--from").millis }
-            let toMillis = try to.map { day -> Int64 in
-                let start = try DayFormat.parse(day, in: zone, field: "--to")
-                // A bare day means through the end of that day.
-                return day.count <= 10 ? start.millis + 86_400_000 : start.millis
-            }
-            if let fromMillis, let toMillis, toMillis <= fromMillis {
-                throw JifenError.usage("bad-range", zh: "--to 早于 --from，请检查日期。", en: "--to is before --from; check the dates.")
-            }
-            let (opening, lines) = try context.openLedgerDatabase().statement(account, fromMillis: fromMillis, toMillis: toMillis, limit: 10_000)
+            let result = try context.app().statement(context.principal, .init(account: account, from: from, to: to))
+            let opening = result.openingBalance, lines = result.lines
             if context.options.json {
                 struct Line: Encodable { var transfer: TransferJSON; var change: Int64; var balance_after: Int64; var counterparty: String }
                 struct Out: Encodable { var account: String; var opening_balance: Int64; var lines: [Line] }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenSQLite
+import JifenApp
 
 extension Jifen {
     struct Code: JifenCommand {
@@ -16,7 +16,7 @@ extension Jifen {
         @Argument(help: "Volunteer id, e.g. V0001.") var volunteer: String
 
         func execute(_ context: Context) throws {
-            let issued = try context.ledger(try context.openLedgerDatabase()).issueCode(volunteer: volunteer, actor: context.actor)
+            let issued = try context.app().issueCode(context.principal, volunteer)
             if context.options.json {
                 struct Out: Encodable { var volunteer: String; var code: String; var expires_at: String }
                 return context.printJSON(Out(volunteer: volunteer, code: issued.code, expires_at: DayFormat.iso(millis: issued.expiresAtMillis)))

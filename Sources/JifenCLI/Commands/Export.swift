@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenSQLite
+import JifenApp
 
 extension Jifen {
     struct Export: JifenCommand {
@@ -20,7 +20,7 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             try checkWritable(file)
-            let count = try JournalExport.write(try context.openLedgerDatabase(), to: file)
+            let count = try context.app().exportJournal(context.principal, to: file).transfers
             if context.options.json {
                 struct Out: Encodable { var file: String; var format: String; var transfers: Int }
                 return context.printJSON(Out(file: file, format: format.rawValue, transfers: count))

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenSQLite
+import JifenApp
 
 /// A transfer as `--json` prints it.
 struct TransferJSON: Encodable {
@@ -26,25 +26,14 @@ struct TransferJSON: Encodable {
     }
 }
 
-/// The transfer as the chain holds it, with its place and hash. SQLite chains as it posts;
-/// PostgreSQL chains right after the commit (docs/DEPLOYMENT.md), so a transfer just posted there
-/// is read back, and when another process's sealer has not reached it yet, sealed here (waiting
-/// for that sealer): `--json` never prints an empty `hash`.
-func sealed(_ transfer: Transfer, db: any Store) throws -> Transfer {
-    guard !transfer.isSealed else { return transfer }
-    if let stored = try db.read({ try $0.transfer(id: transfer.id) }), stored.isSealed { return stored }
-    _ = try db.sealPending()
-    return try db.read({ try $0.transfer(id: transfer.id) }) ?? transfer
-}
-
-/// Prints the result of a write: the transfer, and whether it was already there.
-func report(_ posted: Posted, _ context: Context, balanceOf account: String, db: any Store) throws {
-    let t = try sealed(posted.transfer, db: db)
+/// Prints the result of a write: the transfer (sealed by the app), whether it was already there,
+/// and the balance of the person's side after it.
+func report(_ posted: JifenApp.PostedResult, _ context: Context) {
+    let t = posted.transfer, account = posted.account
     if context.options.json { return context.printJSON(TransferJSON(t, replayed: posted.replayed)) }
-    let balance = try db.balance(account, nowMillis: context.now().millis)
     let again = posted.replayed ? context.t("（此前已完成，本次未重复记账）", " (already done earlier; nothing new was written)") : ""
-    context.print(context.t("完成：转账 #\(t.id) \(t.debit) → \(t.credit) \(t.amount) 积分。\(account) 余额 \(balance.balance)。\(again)",
-                            "Done: transfer #\(t.id) \(t.debit) → \(t.credit), \(t.amount) points. \(account) balance \(balance.balance).\(again)"))
+    context.print(context.t("完成：转账 #\(t.id) \(t.debit) → \(t.credit) \(t.amount) 积分。\(account) 余额 \(posted.balance)。\(again)",
+                            "Done: transfer #\(t.id) \(t.debit) → \(t.credit), \(t.amount) points. \(account) balance \(posted.balance).\(again)"))
 }
 
 extension Jifen {
@@ -60,9 +49,7 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             let amount = try parsePoints(points)
-            let db = try context.openLedgerDatabase()
-            let posted = try context.ledger(db).grant(to: account, amount: amount, reason: reason, key: key ?? freshKey("grant"), actor: context.actor)
-            try report(posted, context, balanceOf: account, db: db)
+            report(try context.app().grant(context.principal, .init(account: account, points: amount, reason: reason, key: key)), context)
         }
     }
 
@@ -80,10 +67,7 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             let amount = try parsePoints(points)
-            let db = try context.openLedgerDatabase()
-            let posted = try context.ledger(db).transfer(from: from, to: to, amount: amount, memo: memo,
-                                                         key: key ?? freshKey("transfer"), actor: context.actor)
-            try report(posted, context, balanceOf: from, db: db)
+            report(try context.app().transfer(context.principal, .init(from: from, to: to, points: amount, memo: memo, key: key)), context)
         }
     }
 
@@ -100,11 +84,7 @@ extension Jifen {
                 throw JifenError.usage("bad-transfer-id", zh: "转账编号「\(transfer)」无效，应为正整数，如 17。",
                                        en: "Transfer number \"\(transfer)\" is not valid; give a whole number such as 17.")
             }
-            let db = try context.openLedgerDatabase()
-            let posted = try context.ledger(db).reverse(id, reason: reason, actor: context.actor)
-            // Show the person's side of the correction, not the community's system account.
-            let side = posted.transfer.debit.contains(".") ? posted.transfer.credit : posted.transfer.debit
-            try report(posted, context, balanceOf: side, db: db)
+            report(try context.app().reverse(context.principal, .init(transfer: id, reason: reason)), context)
         }
     }
 }

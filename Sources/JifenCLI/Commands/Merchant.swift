@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenSQLite
+import JifenApp
 
 struct MerchantListing: Encodable {
     var id: String
@@ -33,9 +33,8 @@ extension Jifen {
             @Option(help: "Community id, when there are several.") var community: String?
 
             func execute(_ context: Context) throws {
-                let m = try context.openLedgerDatabase().addMerchant(
-                    Merchant(community: community ?? "", name: name, contact: contact, phone: phone, address: address),
-                    actor: context.actor, nowMillis: context.now().millis)
+                let m = try context.app().addMerchant(context.principal, .init(name: name, contact: contact, phone: phone, address: address,
+                                                                               community: community))
                 if context.options.json { return context.printJSON(MerchantListing(m)) }
                 context.print(context.t("已登记商户 \(m.id) \(m.name)", "Registered merchant \(m.id) \(m.name)"))
             }
@@ -46,7 +45,7 @@ extension Jifen {
             @OptionGroup var global: GlobalOptions
 
             func execute(_ context: Context) throws {
-                let list = try context.openLedgerDatabase().merchants(community: nil).map(MerchantListing.init)
+                let list = try context.app().merchants(context.principal).map(MerchantListing.init)
                 if context.options.json { return context.printJSON(list) }
                 context.printTable([context.t("编号", "id"), context.t("名称", "name"), context.t("联系人", "contact"),
                                     context.t("电话", "phone"), context.t("地址", "address")],
@@ -60,17 +59,16 @@ extension Jifen {
             @Argument(help: "Merchant id, e.g. M001.") var id: String
 
             func execute(_ context: Context) throws {
-                let db = try context.openLedgerDatabase()
-                let listing = MerchantListing(try db.merchant(id))
-                let account = try db.account(id)
+                let shown = try context.app().merchant(context.principal, id)
+                let listing = MerchantListing(shown.merchant)
                 if context.options.json {
                     struct Shown: Encodable { var merchant: MerchantListing; var balance: Int64 }
-                    return context.printJSON(Shown(merchant: listing, balance: account.balance))
+                    return context.printJSON(Shown(merchant: listing, balance: shown.balance))
                 }
                 context.printTable([context.t("项目", "field"), context.t("内容", "value")], [
                     [context.t("编号", "id"), listing.id], [context.t("名称", "name"), listing.name],
                     [context.t("联系人", "contact"), listing.contact], [context.t("电话", "phone"), listing.phone],
-                    [context.t("地址", "address"), listing.address], [context.t("待结算积分", "points to settle"), String(account.balance)],
+                    [context.t("地址", "address"), listing.address], [context.t("待结算积分", "points to settle"), String(shown.balance)],
                 ])
             }
         }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenSQLite
+import JifenApp
 
 struct OfferListing: Encodable {
     var id: String
@@ -45,8 +45,8 @@ extension Jifen {
                     }
                     return n
                 }
-                let offer = try context.openLedgerDatabase().addOffer(merchant: merchant, title: title, points: amount, stock: units,
-                                                                validFrom: from, validTo: to, actor: context.actor, nowMillis: context.now().millis)
+                let offer = try context.app().addOffer(context.principal, .init(merchant: merchant, title: title, points: amount, stock: units,
+                                                                                validFrom: from, validTo: to))
                 if context.options.json { return context.printJSON(OfferListing(offer)) }
                 context.print(context.t("已上架 \(offer.id)「\(offer.title)」\(offer.points) 积分（\(merchant)）",
                                         "Listed \(offer.id) \"\(offer.title)\" for \(offer.points) points at \(merchant)"))
@@ -62,7 +62,7 @@ extension Jifen {
             @Option(help: "Only offers this volunteer can redeem now with the points available.") var affordableBy: String?
 
             func execute(_ context: Context) throws {
-                let offers = try context.openLedgerDatabase().offers(merchant: merchant, affordableBy: affordableBy, includeRetired: true, nowMillis: context.now().millis)
+                let offers = try context.app().offers(context.principal, .init(merchant: merchant, affordableBy: affordableBy))
                 let list = offers.map(OfferListing.init)
                 if context.options.json { return context.printJSON(list) }
                 context.printTable([context.t("编号", "id"), context.t("商户", "merchant"), context.t("项目", "title"), context.t("积分", "points"),
@@ -82,7 +82,7 @@ extension Jifen {
             @Argument(help: "Offer id, e.g. O001.") var id: String
 
             func execute(_ context: Context) throws {
-                let offer = try context.openLedgerDatabase().retireOffer(id, actor: context.actor, nowMillis: context.now().millis)
+                let offer = try context.app().retireOffer(context.principal, id)
                 if context.options.json { return context.printJSON(OfferListing(offer)) }
                 context.print(context.t("已下架 \(offer.id)「\(offer.title)」", "Retired \(offer.id) \"\(offer.title)\""))
             }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenSQLite
+import JifenApp
 
 extension Jifen {
     struct Pickup: JifenCommand {
@@ -13,7 +13,7 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             let id = try Redemption.parseID(redemption)
-            printReceipt(try context.ledger(try context.openLedgerDatabase()).pickup(id, actor: context.actor), context)
+            printReceipt(try context.app().pickup(context.principal, id), context)
         }
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenSQLite
+import JifenApp
 
 /// A receipt as `--json` prints it (redeem, pickup, release).
 struct ReceiptJSON: Encodable {
@@ -17,7 +17,7 @@ struct ReceiptJSON: Encodable {
     var balance_left: Int64
     var replayed: Bool
 
-    init(_ r: Receipt) {
+    init(_ r: JifenApp.ReceiptResult) {
         redemption = r.redemption.label; status = r.redemption.status.rawValue; merchant = r.redemption.merchant
         volunteer = r.redemption.volunteer; offer = r.redemption.offer; points = r.redemption.points
         transfer_id = r.transfer?.id; hold_id = r.hold?.id; hold_expires_at = r.hold.map { DayFormat.iso(millis: $0.expiresAtMillis) }
@@ -25,7 +25,7 @@ struct ReceiptJSON: Encodable {
     }
 }
 
-func printReceipt(_ receipt: Receipt, _ context: Context) {
+func printReceipt(_ receipt: JifenApp.ReceiptResult, _ context: Context) {
     if context.options.json { return context.printJSON(ReceiptJSON(receipt)) }
     let r = receipt.redemption
     let again = receipt.replayed ? context.t("（此前已完成，本次未重复记账）", " (already done earlier; nothing new was written)") : ""
@@ -65,8 +65,8 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             let amount = try points.map(parsePoints)
-            let request = RedeemRequest(merchant: merchant, code: code, offer: offer, points: amount, key: key ?? freshKey("redeem"), hold: hold)
-            let receipt = try context.ledger(try context.openLedgerDatabase()).redeem(request, actor: context.actor)
+            let receipt = try context.app().redeem(context.principal, .init(merchant: merchant, code: code, offer: offer, points: amount,
+                                                                            key: key, hold: hold))
             printReceipt(receipt, context)
         }
     }

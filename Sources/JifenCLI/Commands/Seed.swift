@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenSQLite
+import JifenApp
 
 extension Jifen {
     struct Seed: ParsableCommand {
@@ -17,8 +17,7 @@ extension Jifen {
             @Option(help: "Community id, when there are several.") var community: String?
 
             func execute(_ context: Context) throws {
-                let counts = try context.openLedgerDatabase().loadSeed(directory: directory, community: community, actor: context.actor,
-                                                                 nowMillis: context.now().millis)
+                let counts = try context.app().loadSeed(context.principal, .init(directory: directory, community: community))
                 if context.options.json { return context.printJSON(counts) }
                 context.print(context.t("已导入 \(counts.teams) 支服务队、\(counts.volunteers) 名志愿者、\(counts.merchants) 家商户、\(counts.offers) 个兑换项目。",
                                         "Loaded \(counts.teams) teams, \(counts.volunteers) volunteers, \(counts.merchants) merchants, \(counts.offers) offers."))

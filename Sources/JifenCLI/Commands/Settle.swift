@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenSQLite
+import JifenApp
 
 extension Jifen {
     struct Settle: JifenCommand {
@@ -19,11 +19,10 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             if let csv { try checkWritable(csv) }
-            let db = try context.openLedgerDatabase()
-            let result = try context.ledger(db).settle(merchant: merchant, throughDay: through, actor: context.actor)
-            let rows = result.lines.map { line in
+            let result = try context.app().settle(context.principal, .init(merchant: merchant, through: through))
+            let rows = result.redemptions.map { line in
                 [line.redemption.label, context.time(line.atMillis), line.redemption.volunteer, line.redemption.offer ?? "",
-                 String(line.redeemed), String(line.refunded), String(line.net)]
+                 String(line.redeemed), String(line.refunded), String(line.settled)]
             }
             if let csv {
                 let header = ["redemption", "time", "volunteer", "offer", "redeemed", "refunded", "settled"]
@@ -34,43 +33,15 @@ extension Jifen {
                 struct Line: Encodable { var redemption: String; var at: String; var volunteer: String; var offer: String?; var redeemed: Int64; var refunded: Int64; var settled: Int64 }
                 struct Out: Encodable { var settlement: String; var merchant: String; var through: String; var points: Int64; var transfer: TransferJSON; var redemptions: [Line] }
                 return context.printJSON(Out(settlement: s.label, merchant: s.merchant, through: s.throughDay, points: s.points,
-                                             transfer: TransferJSON(try sealed(result.posted.transfer, db: db)), redemptions: result.lines.map {
+                                             transfer: TransferJSON(result.transfer), redemptions: result.redemptions.map {
                                                  Line(redemption: $0.redemption.label, at: DayFormat.iso(millis: $0.atMillis), volunteer: $0.redemption.volunteer,
-                                                      offer: $0.redemption.offer, redeemed: $0.redeemed, refunded: $0.refunded, settled: $0.net)
+                                                      offer: $0.redemption.offer, redeemed: $0.redeemed, refunded: $0.refunded, settled: $0.settled)
                                              }))
             }
-            context.print(context.t("结算单 \(s.label)：\(s.merchant) 截至 \(s.throughDay) 共 \(result.lines.count) 笔兑换，结算 \(s.points) 积分（转账 #\(s.transfer)）。",
-                                    "Settlement \(s.label): \(s.merchant) through \(s.throughDay), \(result.lines.count) redemptions, \(s.points) points settled (transfer #\(s.transfer))."))
+            context.print(context.t("结算单 \(s.label)：\(s.merchant) 截至 \(s.throughDay) 共 \(result.redemptions.count) 笔兑换，结算 \(s.points) 积分（转账 #\(s.transfer)）。",
+                                    "Settlement \(s.label): \(s.merchant) through \(s.throughDay), \(result.redemptions.count) redemptions, \(s.points) points settled (transfer #\(s.transfer))."))
             context.printTable([context.t("兑换单", "redemption"), context.t("时间", "time"), context.t("志愿者", "volunteer"), context.t("项目", "offer"),
                                 context.t("兑换", "redeemed"), context.t("已退", "refunded"), context.t("结算", "settled")], rows, right: [4, 5, 6])
         }
-    }
-}
-
-/// Plain RFC 4180 CSV: fields with commas, quotes or line breaks are quoted.
-enum CSV {
-    /// One line, with formula-looking fields neutralised (`CSVText`).
-    static func line(_ fields: [String]) -> String { CSVText.line(fields) }
-
-    static func write(_ rows: [[String]], to path: String) throws {
-        let text = rows.map(line).joined(separator: "\r\n") + "\r\n"
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw JifenError.fault("cannot-write", zh: "无法写入 \(path)：\(error.localizedDescription)",
-                                   en: "Cannot write \(path): \(error.localizedDescription)")
-        }
-    }
-}
-
-/// Refuses before any work when an output file cannot be written, so a command never half-succeeds.
-func checkWritable(_ path: String) throws {
-    let folder = (path as NSString).deletingLastPathComponent
-    let dir = folder.isEmpty ? "." : folder
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue,
-          FileManager.default.isWritableFile(atPath: dir) else {
-        throw JifenError.usage("bad-output", zh: "无法写入 \(path)：目录不存在或不可写。请换一个路径。",
-                               en: "Cannot write \(path): its folder does not exist or is not writable. Choose another path.")
     }
 }

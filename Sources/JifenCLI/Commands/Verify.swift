@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenSQLite
+import JifenApp
 
 extension Jifen {
     struct Expire: JifenCommand {
@@ -12,10 +12,9 @@ extension Jifen {
         @Option(help: "Expire lots lapsed on or before this day (default today; never later).") var asOf: String?
 
         func execute(_ context: Context) throws {
-            let db = try context.openLedgerDatabase()
-            let report = try context.ledger(db).expire(asOf: asOf, actor: context.actor)
+            let report = try context.app().expire(context.principal, asOf: asOf)
             if context.options.json {
-                let transfers = try report.transfers.map { try sealed($0, db: db) }
+                let transfers = report.transfers
                 struct Notice: Encodable { var account: String; var expires_on: String; var points: Int64 }
                 struct Out: Encodable { var as_of: String; var points: Int64; var transfers: [TransferJSON]; var lapsed_holds: [Int64]; var expiring_notices: [Notice] }
                 return context.printJSON(Out(as_of: report.asOf, points: report.points, transfers: transfers.map { TransferJSON($0) },
@@ -39,11 +38,7 @@ extension Jifen {
         @OptionGroup var global: GlobalOptions
 
         func execute(_ context: Context) throws {
-            let db = try context.openLedgerDatabase()
-            // On PostgreSQL a transfer is chained right after its commit; seal any that a crash
-            // left waiting, so verify checks the whole chain.
-            _ = try db.sealPending()
-            let report = try Verifier.verify(db, nowMillis: context.now().millis)
+            let report = try context.app().verify(context.principal)
             if context.options.json {
                 struct Out: Encodable { var ok: Bool; var transfers: Int; var accounts: Int; var lots: Int; var unsealed: Int; var faults: [VerifyFault] }
                 context.printJSON(Out(ok: report.ok, transfers: report.transfers, accounts: report.accounts, lots: report.lots,

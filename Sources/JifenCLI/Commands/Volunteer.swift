@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenSQLite
+import JifenApp
 
 /// A volunteer as listings show them: phone and ID numbers masked.
 struct VolunteerListing: Encodable {
@@ -49,12 +49,9 @@ extension Jifen {
             @Flag(help: "Register even if a volunteer with the same name and phone exists (another person).") var allowDuplicate = false
 
             func execute(_ context: Context) throws {
-                let db = try context.openLedgerDatabase()
-                let birth = try birthDate.map { try DayFormat.day($0, in: context.timeZone, field: context.t("出生日期", "birth date")) }
-                let input = Volunteer(community: community ?? "", team: team, name: name, gender: try Gender.parse(gender),
-                                      birthDate: birth, idNumber: idNumber, phone: phone, area: area, skills: skills,
-                                      categories: categories, consent: consent)
-                let v = try db.addVolunteer(input, actor: context.actor, nowMillis: context.now().millis, allowDuplicate: allowDuplicate)
+                let v = try context.app().addVolunteer(context.principal, .init(
+                    name: name, phone: phone, gender: gender, birthDate: birthDate, idNumber: idNumber, area: area, skills: skills,
+                    categories: categories, team: team, community: community, consent: consent, allowDuplicate: allowDuplicate))
                 if context.options.json { return context.printJSON(VolunteerListing(v)) }
                 context.print(context.t("已登记志愿者 \(v.id) \(v.name)", "Registered volunteer \(v.id) \(v.name)"))
             }
@@ -67,7 +64,7 @@ extension Jifen {
             @Option(help: "Only this community.") var community: String?
 
             func execute(_ context: Context) throws {
-                let list = try context.openLedgerDatabase().volunteers(community: community, team: team).map(VolunteerListing.init)
+                let list = try context.app().volunteers(context.principal, .init(community: community, team: team)).map(VolunteerListing.init)
                 if context.options.json { return context.printJSON(list) }
                 context.printTable([context.t("编号", "id"), context.t("姓名", "name"), context.t("性别", "gender"), context.t("电话", "phone"),
                                     context.t("服务队", "team"), context.t("地区", "area")],
@@ -81,12 +78,11 @@ extension Jifen {
             @Argument(help: "Volunteer id, e.g. V0001.") var id: String
 
             func execute(_ context: Context) throws {
-                let db = try context.openLedgerDatabase()
-                let listing = VolunteerListing(try db.volunteer(id))
-                let balance = try db.balance(id, nowMillis: context.now().millis)
+                let shown = try context.app().volunteer(context.principal, id)
+                let listing = VolunteerListing(shown.volunteer)
                 if context.options.json {
                     struct Shown: Encodable { var volunteer: VolunteerListing; var balance: Int64; var available: Int64 }
-                    return context.printJSON(Shown(volunteer: listing, balance: balance.balance, available: balance.available))
+                    return context.printJSON(Shown(volunteer: listing, balance: shown.balance, available: shown.available))
                 }
                 let yes = context.t("是", "yes"), no = context.t("否", "no")
                 context.printTable([context.t("项目", "field"), context.t("内容", "value")], [
@@ -97,7 +93,7 @@ extension Jifen {
                     [context.t("服务队", "team"), listing.team ?? ""], [context.t("地区", "area"), listing.area],
                     [context.t("技能", "skills"), listing.skills], [context.t("服务类别", "categories"), listing.categories],
                     [context.t("同意公示", "consent"), listing.consent ? yes : no],
-                    [context.t("积分余额", "balance"), String(balance.balance)], [context.t("可用积分", "available"), String(balance.available)],
+                    [context.t("积分余额", "balance"), String(shown.balance)], [context.t("可用积分", "available"), String(shown.available)],
                 ])
             }
         }

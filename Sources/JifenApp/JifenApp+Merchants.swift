@@ -1,0 +1,84 @@
+import Foundation
+import JifenCore
+
+/// Partner merchants and their offers.
+extension JifenApp {
+    // MARK: Offers
+
+    public struct OfferInput: Sendable {
+        public var merchant: String
+        public var title: String
+        public var points: Int64
+        /// Units available; nil: unlimited.
+        public var stock: Int64?
+        /// First and last day it can be redeemed.
+        public var validFrom: String?
+        public var validTo: String?
+        public init(merchant: String, title: String, points: Int64, stock: Int64? = nil, validFrom: String? = nil, validTo: String? = nil) {
+            self.merchant = merchant; self.title = title; self.points = points; self.stock = stock
+            self.validFrom = validFrom; self.validTo = validTo
+        }
+    }
+
+    /// Lists a new offer (the merchant itself or an admin).
+    public func addOffer(_ principal: Principal, _ input: OfferInput) throws -> Offer {
+        try store.addOffer(merchant: input.merchant, title: input.title, points: input.points, stock: input.stock,
+                           validFrom: input.validFrom, validTo: input.validTo, actor: principal.id, nowMillis: nowMillis)
+    }
+
+    public struct OffersQuery: Sendable {
+        /// Only this merchant's offers.
+        public var merchant: String?
+        /// Only offers this volunteer can redeem now with the points available.
+        public var affordableBy: String?
+        public init(merchant: String? = nil, affordableBy: String? = nil) { self.merchant = merchant; self.affordableBy = affordableBy }
+    }
+
+    /// Offers, retired ones included, by merchant then id.
+    public func offers(_ principal: Principal, _ query: OffersQuery) throws -> [Offer] {
+        try store.offers(merchant: query.merchant, affordableBy: query.affordableBy, includeRetired: true, nowMillis: nowMillis)
+    }
+
+    /// Takes an offer off the list (the merchant itself or an admin); retiring twice is harmless.
+    public func retireOffer(_ principal: Principal, _ id: String) throws -> Offer {
+        try store.retireOffer(id, actor: principal.id, nowMillis: nowMillis)
+    }
+
+    // MARK: Merchants
+
+    public struct MerchantInput: Sendable {
+        public var name: String
+        public var contact: String
+        public var phone: String
+        public var address: String
+        /// Community id, when there are several.
+        public var community: String?
+        public init(name: String, contact: String = "", phone: String = "", address: String = "", community: String? = nil) {
+            self.name = name; self.contact = contact; self.phone = phone; self.address = address; self.community = community
+        }
+    }
+
+    /// Registers a partner merchant (admin).
+    public func addMerchant(_ principal: Principal, _ input: MerchantInput) throws -> Merchant {
+        try store.addMerchant(Merchant(community: input.community ?? "", name: input.name, contact: input.contact, phone: input.phone,
+                                       address: input.address),
+                              actor: principal.id, nowMillis: nowMillis)
+    }
+
+    /// Every merchant of every community.
+    public func merchants(_ principal: Principal) throws -> [Merchant] {
+        try store.merchants(community: nil)
+    }
+
+    public struct MerchantStanding: Codable, Sendable, Equatable {
+        public var merchant: Merchant
+        /// Points taken in and not yet settled.
+        public var balance: Int64
+    }
+
+    /// One merchant and what it holds.
+    public func merchant(_ principal: Principal, _ id: String) throws -> MerchantStanding {
+        let merchant = try store.merchant(id)
+        return MerchantStanding(merchant: merchant, balance: try store.account(id).balance)
+    }
+}

@@ -1,0 +1,311 @@
+import Foundation
+import JifenCore
+
+/// Points: balances and statements, writes that move points (grant, transfer, reverse), the
+/// redemption round (code, redeem, pickup, release, refund, settle), expiry, verify and export.
+extension JifenApp {
+    // MARK: Reading
+
+    /// A volunteer's service standing as `balance` shows it.
+    public struct ServiceStanding: Codable, Sendable, Equatable {
+        public var minutes: Int64
+        public var records: Int
+        /// Stars earned by the hours served (0: none yet).
+        public var star: Int
+        /// Hours still to serve for the next star; nil at the top.
+        public var hoursToNextStar: Double?
+    }
+
+    public struct BalanceResult: Codable, Sendable, Equatable {
+        public var view: BalanceView
+        /// Present for a volunteer, nil for a merchant or system account.
+        public var service: ServiceStanding?
+    }
+
+    /// An account's points, and for a volunteer the service hours and star level.
+    public func balance(_ principal: Principal, _ account: String) throws -> BalanceResult {
+        let view = try store.balance(account, nowMillis: nowMillis)
+        guard try store.isVolunteer(account) else { return BalanceResult(view: view, service: nil) }
+        let totals = try store.serviceTotals(volunteer: account)
+        let star = try store.rules().star(forMinutes: totals.minutes)
+        return BalanceResult(view: view, service: ServiceStanding(minutes: totals.minutes, records: totals.records,
+                                                                 star: star.level, hoursToNextStar: star.hoursToNext))
+    }
+
+    public struct StatementInput: Sendable {
+        public var account: String
+        /// First day (inclusive) or instant, in the app's zone.
+        public var from: String?
+        /// Last day (inclusive: a bare day means through its end) or instant.
+        public var to: String?
+        public init(account: String, from: String? = nil, to: String? = nil) { self.account = account; self.from = from; self.to = to }
+    }
+
+    public struct StatementResult: Codable, Sendable, Equatable {
+        public var account: String
+        public var openingBalance: Int64
+        public var lines: [StatementLine]
+    }
+
+    /// The most lines one statement returns.
+    public static let statementLimit = 10_000
+
+    /// Every movement of an account's points in a range, with the balance after each.
+    /// - Throws: usage `bad-date` for an unreadable day, `bad-range` when `to` is not after `from`.
+    public func statement(_ principal: Principal, _ input: StatementInput) throws -> StatementResult {
+        let fromMillis = try input.from.map { try DayFormat.parse($0, in: zone, field: "--from").millis }
+        let toMillis = try input.to.map { day -> Int64 in
+            let start = try DayFormat.parse(day, in: zone, field: "--to")
+            // A bare day means through the end of that day.
+            return day.count <= 10 ? start.millis + 86_400_000 : start.millis
+        }
+        if let fromMillis, let toMillis, toMillis <= fromMillis {
+            throw JifenError.usage("bad-range", zh: "--to 早于 --from，请检查日期。", en: "--to is before --from; check the dates.")
+        }
+        let (opening, lines) = try store.statement(input.account, fromMillis: fromMillis, toMillis: toMillis, limit: Self.statementLimit)
+        return StatementResult(account: input.account, openingBalance: opening, lines: lines)
+    }
+
+    // MARK: Writes that move points
+
+    /// A write's transfer as the hash chain holds it, and the balance of the person's side after it.
+    public struct PostedResult: Codable, Sendable, Equatable {
+        public var transfer: Transfer
+        /// True when the idempotency key had already done it: nothing new was written.
+        public var replayed: Bool
+        /// The account whose balance follows.
+        public var account: String
+        public var balance: Int64
+    }
+
+    public struct GrantInput: Sendable {
+        public var account: String
+        public var points: Int64
+        public var reason: String
+        /// Idempotency key; nil: a fresh one (the call is its own operation).
+        public var key: String?
+        public init(account: String, points: Int64, reason: String, key: String? = nil) {
+            self.account = account; self.points = points; self.reason = reason; self.key = key
+        }
+    }
+
+    /// Credits points from the community's issuance account (admin).
+    public func grant(_ principal: Principal, _ input: GrantInput) throws -> PostedResult {
+        let posted = try ledger.grant(to: input.account, amount: input.points, reason: input.reason,
+                                      key: input.key ?? Self.freshKey("grant"), actor: principal.id)
+        return try result(posted, balanceOf: input.account)
+    }
+
+    public struct TransferInput: Sendable {
+        public var from: String
+        public var to: String
+        public var points: Int64
+        public var memo: String
+        public var key: String?
+        public init(from: String, to: String, points: Int64, memo: String = "", key: String? = nil) {
+            self.from = from; self.to = to; self.points = points; self.memo = memo; self.key = key
+        }
+    }
+
+    /// Moves points between accounts: a volunteer giving their own, or an admin.
+    public func transfer(_ principal: Principal, _ input: TransferInput) throws -> PostedResult {
+        let posted = try ledger.transfer(from: input.from, to: input.to, amount: input.points, memo: input.memo,
+                                         key: input.key ?? Self.freshKey("transfer"), actor: principal.id)
+        return try result(posted, balanceOf: input.from)
+    }
+
+    public struct ReverseInput: Sendable {
+        public var transfer: Int64
+        public var reason: String
+        public init(transfer: Int64, reason: String) { self.transfer = transfer; self.reason = reason }
+    }
+
+    /// Corrects a transfer by a linked one in the other direction (admin).
+    public func reverse(_ principal: Principal, _ input: ReverseInput) throws -> PostedResult {
+        let posted = try ledger.reverse(input.transfer, reason: input.reason, actor: principal.id)
+        // Show the person's side of the correction, not the community's system account.
+        let side = posted.transfer.debit.contains(".") ? posted.transfer.credit : posted.transfer.debit
+        return try result(posted, balanceOf: side)
+    }
+
+    // MARK: Redemptions
+
+    public struct IssuedCode: Codable, Sendable, Equatable {
+        public var volunteer: String
+        /// The digits to read out; only their hash is stored.
+        public var code: String
+        public var expiresAtMillis: Int64
+    }
+
+    /// A one-time redemption code: the volunteer's consent to one redemption.
+    public func issueCode(_ principal: Principal, _ volunteer: String) throws -> IssuedCode {
+        let issued = try ledger.issueCode(volunteer: volunteer, actor: principal.id)
+        return IssuedCode(volunteer: volunteer, code: issued.code, expiresAtMillis: issued.expiresAtMillis)
+    }
+
+    /// A redemption after a redeem, pickup or release.
+    public struct ReceiptResult: Codable, Sendable, Equatable {
+        public var redemption: Redemption
+        public var transfer: Transfer?
+        public var hold: Hold?
+        /// The volunteer's available points after it.
+        public var balanceLeft: Int64
+        public var replayed: Bool
+
+        init(_ r: Receipt) {
+            redemption = r.redemption; transfer = r.transfer; hold = r.hold; balanceLeft = r.balanceLeft; replayed = r.replayed
+        }
+    }
+
+    public struct RedeemInput: Sendable {
+        public var merchant: String
+        public var code: String
+        public var offer: String?
+        public var points: Int64?
+        public var key: String?
+        /// Reserve for pickup later instead of paying now.
+        public var hold: Bool
+        public init(merchant: String, code: String, offer: String? = nil, points: Int64? = nil, key: String? = nil, hold: Bool = false) {
+            self.merchant = merchant; self.code = code; self.offer = offer; self.points = points; self.key = key; self.hold = hold
+        }
+    }
+
+    /// Redeems a volunteer's one-time code at a merchant: an offer, or a number of points.
+    public func redeem(_ principal: Principal, _ input: RedeemInput) throws -> ReceiptResult {
+        let request = RedeemRequest(merchant: input.merchant, code: input.code, offer: input.offer, points: input.points,
+                                    key: input.key ?? Self.freshKey("redeem"), hold: input.hold)
+        return ReceiptResult(try ledger.redeem(request, actor: principal.id))
+    }
+
+    /// Hands over a held redemption (R002 is 2, `Redemption.parseID`): its points go to the merchant, at most once.
+    public func pickup(_ principal: Principal, _ redemption: Int64) throws -> ReceiptResult {
+        ReceiptResult(try ledger.pickup(redemption, actor: principal.id))
+    }
+
+    /// Cancels a held redemption before pickup: points and stock come back.
+    public func release(_ principal: Principal, _ redemption: Int64) throws -> ReceiptResult {
+        ReceiptResult(try ledger.release(redemption, actor: principal.id))
+    }
+
+    public struct RefundInput: Sendable {
+        /// The redemption's number (R001 is 1, `Redemption.parseID`).
+        public var redemption: Int64
+        /// Points to give back; nil: all not yet refunded.
+        public var points: Int64?
+        public var reason: String
+        public var key: String?
+        public init(redemption: Int64, points: Int64? = nil, reason: String, key: String? = nil) {
+            self.redemption = redemption; self.points = points; self.reason = reason; self.key = key
+        }
+    }
+
+    public struct RefundOutcome: Codable, Sendable, Equatable {
+        public var redemption: Redemption
+        public var transfer: Transfer
+        public var replayed: Bool
+        public var refundedTotal: Int64
+        public var refundableLeft: Int64
+        /// The volunteer's balance after it.
+        public var balance: Int64
+    }
+
+    /// Gives points of a redemption back (the redeeming merchant or an admin).
+    public func refund(_ principal: Principal, _ input: RefundInput) throws -> RefundOutcome {
+        let result = try ledger.refund(input.redemption, points: input.points, reason: input.reason, key: input.key ?? Self.freshKey("refund"),
+                                       actor: principal.id)
+        let transfer = try sealed(result.posted.transfer)
+        let balance = try store.balance(result.redemption.volunteer, nowMillis: nowMillis)
+        return RefundOutcome(redemption: result.redemption, transfer: transfer, replayed: result.posted.replayed,
+                             refundedTotal: result.refundedTotal, refundableLeft: result.left, balance: balance.balance)
+    }
+
+    public struct SettleInput: Sendable {
+        public var merchant: String
+        /// Last day covered (inclusive); nil: today.
+        public var through: String?
+        public init(merchant: String, through: String? = nil) { self.merchant = merchant; self.through = through }
+    }
+
+    public struct SettledRedemption: Codable, Sendable, Equatable {
+        public var redemption: Redemption
+        public var atMillis: Int64
+        public var redeemed: Int64
+        public var refunded: Int64
+        public var settled: Int64
+    }
+
+    public struct SettleOutcome: Codable, Sendable, Equatable {
+        public var settlement: Settlement
+        public var transfer: Transfer
+        public var redemptions: [SettledRedemption]
+    }
+
+    /// Settles a merchant (admin): what it took in through a day moves to the settlement account.
+    public func settle(_ principal: Principal, _ input: SettleInput) throws -> SettleOutcome {
+        let result = try ledger.settle(merchant: input.merchant, throughDay: input.through, actor: principal.id)
+        return SettleOutcome(settlement: result.settlement, transfer: try sealed(result.posted.transfer),
+                             redemptions: result.lines.map {
+                                 SettledRedemption(redemption: $0.redemption, atMillis: $0.atMillis, redeemed: $0.redeemed,
+                                                   refunded: $0.refunded, settled: $0.net)
+                             })
+    }
+
+    // MARK: Expiry, proof and export
+
+    public struct ExpireOutcome: Codable, Sendable, Equatable {
+        public var asOf: String
+        public var points: Int64
+        /// One per volunteer whose points lapsed, sealed.
+        public var transfers: [Transfer]
+        public var lapsedHolds: [Hold]
+        public var expiringNotices: [Lot]
+    }
+
+    /// Moves lapsed points to the expiry account and releases holds past their timeout.
+    /// - Parameter asOf: the day (default today; never later).
+    public func expire(_ principal: Principal, asOf: String?) throws -> ExpireOutcome {
+        let report = try ledger.expire(asOf: asOf, actor: principal.id)
+        return ExpireOutcome(asOf: report.asOf, points: report.points, transfers: try report.transfers.map { try sealed($0) },
+                             lapsedHolds: report.lapsedHolds, expiringNotices: report.expiringNotices)
+    }
+
+    /// Proves the ledger: hash chain, balances, zero sum, lots, holds.
+    public func verify(_ principal: Principal) throws -> VerifyReport {
+        // On PostgreSQL a transfer is chained right after its commit; seal any that a crash
+        // left waiting, so verify checks the whole chain.
+        _ = try store.sealPending()
+        return try Verifier.verify(store, nowMillis: nowMillis)
+    }
+
+    public struct ExportResult: Codable, Sendable, Equatable {
+        public var file: String
+        public var transfers: Int
+    }
+
+    /// Writes the whole ledger to `file` as an hledger/ledger-cli journal (atomically).
+    public func exportJournal(_ principal: Principal, to file: String) throws -> ExportResult {
+        ExportResult(file: file, transfers: try JournalExport.write(store, to: file))
+    }
+
+    // MARK: Helpers
+
+    /// A fresh idempotency key for a write given none: every such call is then its own operation.
+    static func freshKey(_ prefix: String) -> String { "\(prefix):\(UUID().uuidString.lowercased())" }
+
+    /// The transfer as the chain holds it, with its place and hash. SQLite chains as it posts;
+    /// PostgreSQL chains right after the commit (docs/DEPLOYMENT.md), so a transfer just posted
+    /// there is read back, and when another process's sealer has not reached it yet, sealed here
+    /// (waiting for that sealer): a result never carries an empty `hash`.
+    func sealed(_ transfer: Transfer) throws -> Transfer {
+        guard !transfer.isSealed else { return transfer }
+        if let stored = try store.read({ try $0.transfer(id: transfer.id) }), stored.isSealed { return stored }
+        _ = try store.sealPending()
+        return try store.read({ try $0.transfer(id: transfer.id) }) ?? transfer
+    }
+
+    func result(_ posted: Posted, balanceOf account: String) throws -> PostedResult {
+        let transfer = try sealed(posted.transfer)
+        let balance = try store.balance(account, nowMillis: nowMillis)
+        return PostedResult(transfer: transfer, replayed: posted.replayed, account: account, balance: balance.balance)
+    }
+}
