@@ -1,6 +1,7 @@
 import Foundation
 import JifenApp
 import JifenCore
+import JifenTestSupport
 import Testing
 
 /// The application layer's points operations, in process on a real store: what the CLI's

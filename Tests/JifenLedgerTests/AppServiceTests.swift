@@ -1,6 +1,7 @@
 import Foundation
 import JifenApp
 import JifenCore
+import JifenTestSupport
 import JifenPostgres
 import JifenSQLite
 import Testing
