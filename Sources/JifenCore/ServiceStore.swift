@@ -30,4 +30,23 @@ public protocol ServiceWriting: LedgerWriting {
     func insert(record: ServiceRecord) throws
     func update(record: ServiceRecord) throws
     func insert(version: RecordVersion) throws
+
+    // MARK: Rows the application's rules write (`Store+Registry`, `Store+Rules`)
+
+    /// Makes this transaction the only one doing `what` until it ends (a store whose writers
+    /// are serialised anyway has nothing to do).
+    func serialise(_ what: Serialised) throws
+    func insert(community: Community, nowMillis: Int64) throws
+    /// Gives `actor` a role (`admin`, or `organizer` of `team`).
+    /// - Parameter ignoringExisting: a role held already is left as it is, instead of failing.
+    func grant(role: String, to actor: String, team: String, by grantor: String, nowMillis: Int64, ignoringExisting: Bool) throws
+    func insert(team: Team, actor: String, nowMillis: Int64) throws
+    func insert(volunteer: Volunteer, actor: String, nowMillis: Int64) throws
+    func insert(merchant: Merchant, actor: String, nowMillis: Int64) throws
+    func insert(offer: Offer, actor: String, nowMillis: Int64) throws
+    func retire(offer id: String, atMillis: Int64) throws
+    /// Stores a setting's value with who set it and when (added or replaced).
+    func put(setting key: String, value: String, actor: String, nowMillis: Int64) throws
+    func insert(settingChange: SettingChange) throws
+    func insert(certificate: Certificate) throws
 }

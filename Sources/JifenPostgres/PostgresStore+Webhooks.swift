@@ -211,14 +211,6 @@ extension PostgresStore {
         }
     }
 
-    public func webhookSettings() throws -> WebhookSettings {
-        try read { try WebhookSettings(settings: $0.settings()) }
-    }
-
-    public func requireAdmin(_ actor: String, action: Bilingual) throws {
-        try read { try Permissions.requireAdmin(actor, action: action, in: $0) }
-    }
-
     static func requireAdmin(_ session: PostgresSession, _ actor: String, _ action: Bilingual) throws {
         try Permissions.requireAdmin(actor, action: action, in: PostgresLedgerTransaction(session: session, writing: true))
     }

@@ -66,16 +66,6 @@ extension SQLiteStore {
         }
     }
 
-    /// The notifier's settings (`webhook.*` keys of the settings table).
-    public func webhookSettings() throws -> WebhookSettings {
-        try readTransaction { db in try WebhookSettings(settings: SQLiteLedgerTransaction(db: db).settings()) }
-    }
-
-    /// Refuses anyone but an admin, without writing (for `webhook test` and `notify`).
-    public func requireAdmin(_ actor: String, action: Bilingual) throws {
-        try readTransaction { db in try Self.requireAdmin(db, actor, action) }
-    }
-
     static func requireAdmin(_ db: Database, _ actor: String, _ action: Bilingual) throws {
         try Permissions.requireAdmin(actor, action: action, in: SQLiteLedgerTransaction(db: db))
     }

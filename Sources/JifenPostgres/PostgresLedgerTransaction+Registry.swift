@@ -1,0 +1,156 @@
+import Foundation
+import JifenCore
+import PostgresNIO
+
+/// The rows behind the registry, offers, settings, certificates and statements, as SQL. What
+/// they mean (who may, what is valid, what is numbered how) is in the core's `Store` extensions.
+/// Ids are taken from the highest so far: two writers taking the same one collide on the
+/// primary key, and the loser's transaction is rerun by `PostgresStore.transaction`.
+extension PostgresLedgerTransaction {
+    // MARK: Reading
+
+    func highestNumber(in table: RegistryTable) throws -> Int {
+        Int(try session.scalar(Int64.self, "SELECT COALESCE(MAX(CAST(substr(id, 2) AS BIGINT)), 0)::BIGINT FROM \(table.rawValue)") ?? 0)
+    }
+
+    func idsByName(in table: RegistryTable, community: String) throws -> [String: String] {
+        var byName: [String: String] = [:]
+        for row in try session.rows("SELECT name, id FROM \(table.rawValue) WHERE community = $1 ORDER BY id COLLATE \"C\"", [community]) {
+            let (name, id) = try row.decode((String, String).self)
+            if byName[name] == nil { byName[name] = id }
+        }
+        return byName
+    }
+
+    func teamExists(named name: String, community: String) throws -> Bool {
+        try !session.rows("SELECT 1 FROM team WHERE community = $1 AND name = $2", [community, name]).isEmpty
+    }
+
+    func volunteers(named name: String, community: String) throws -> [Volunteer] {
+        try session.rows("""
+            SELECT \(PostgresStore.volunteerColumns) FROM volunteer WHERE community = $1 AND TRIM(name) = $2 ORDER BY id
+            """, [community, name]).map(PostgresStore.volunteer)
+    }
+
+    func offers(merchant: String?) throws -> [Offer] {
+        try session.rows("""
+            SELECT \(Self.offerColumns) FROM offer WHERE ($1::TEXT IS NULL OR merchant = $1)
+            ORDER BY merchant COLLATE "C", id COLLATE "C"
+            """, [merchant]).map(Self.offer)
+    }
+
+    func storedSettings() throws -> [SettingView] {
+        try session.rows("SELECT key, value, updated_at, updated_by FROM setting").map { row in
+            let (key, value, at, by) = try row.decode((String, String, Int64, String).self)
+            return SettingView(key: key, value: value, isDefault: false, updatedBy: by, updatedAtMillis: at)
+        }
+    }
+
+    func recordViews(activity: String?, volunteer: String?, pendingOnly: Bool, from: String?, to: String?) throws -> [RecordView] {
+        try PostgresStore.recordViews(session, activity: activity, volunteer: volunteer, pendingOnly: pendingOnly, from: from, to: to)
+    }
+
+    func certificateCount(numberPrefix: String) throws -> Int {
+        Int(try session.scalar(Int64.self, "SELECT COUNT(*)::BIGINT FROM certificate WHERE number LIKE $1", [numberPrefix + "%"]) ?? 0)
+    }
+
+    func certificate(code: String) throws -> Certificate? {
+        try session.rows("""
+            SELECT number, volunteer, from_day, to_day, minutes, records, digest, code, issued_at, issued_by FROM certificate WHERE code = $1
+            """, [code]).first.map { row in
+            let (number, volunteer, from, to, minutes, records, digest, stored, at, by) =
+                try row.decode((String, String, String, String, Int64, Int64, String, String, Int64, String).self)
+            return Certificate(number: number, volunteer: volunteer, fromDay: from, toDay: to, minutes: minutes,
+                               records: Int(records), digest: digest, code: stored, issuedAtMillis: at, issuedBy: by)
+        }
+    }
+
+    func movedSince(account id: String, sinceMillis: Int64) throws -> Int64 {
+        try session.scalar(Int64.self, """
+            SELECT COALESCE(SUM(CASE WHEN credit = $1 THEN amount ELSE -amount END), 0)::BIGINT FROM (
+                SELECT credit, amount FROM transfer WHERE debit = $1 AND at >= $2
+                UNION ALL SELECT credit, amount FROM transfer WHERE credit = $1 AND at >= $2) moved
+            """, [id, sinceMillis]) ?? 0
+    }
+
+    func transfers(touching id: String, fromMillis: Int64, toMillis: Int64, limit: Int) throws -> [Transfer] {
+        try session.rows("""
+            SELECT \(Self.transferColumns) FROM (
+                SELECT * FROM transfer WHERE debit = $1 AND at >= $2 AND at < $3
+                UNION ALL SELECT * FROM transfer WHERE credit = $1 AND at >= $2 AND at < $3) touching
+            ORDER BY id LIMIT $4
+            """, [id, fromMillis, toMillis, limit]).map(Self.transfer)
+    }
+
+    // MARK: Writing
+
+    func serialise(_ what: Serialised) throws {
+        switch what {
+        case .settings:
+            // Ledger transactions only read `setting`, which this lock does not block.
+            try session.execute("LOCK TABLE setting IN SHARE ROW EXCLUSIVE MODE")
+        case .volunteerRegistration:
+            _ = try session.rows("SELECT pg_advisory_xact_lock(hashtext('jifen.volunteer.add'))")
+        }
+    }
+
+    func insert(community: Community, nowMillis: Int64) throws {
+        try session.execute("INSERT INTO community (id, name, created_at) VALUES ($1, $2, $3)", [community.id, community.name, nowMillis])
+    }
+
+    func grant(role: String, to actor: String, team: String, by grantor: String, nowMillis: Int64, ignoringExisting: Bool) throws {
+        try session.execute("""
+            INSERT INTO actor_role (actor, role, team, granted_at, granted_by) VALUES ($1, $2, $3, $4, $5)\(ignoringExisting ? " ON CONFLICT DO NOTHING" : "")
+            """, [actor, role, team, nowMillis, grantor])
+    }
+
+    func insert(team: Team, actor: String, nowMillis: Int64) throws {
+        try session.execute("INSERT INTO team (id, community, name, leader, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)",
+                            [team.id, team.community, team.name, team.leader, nowMillis, actor])
+    }
+
+    func insert(volunteer v: Volunteer, actor: String, nowMillis: Int64) throws {
+        try session.execute("""
+            INSERT INTO volunteer (\(PostgresStore.volunteerColumns), created_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+            """, [v.id, v.community, v.team, v.name, v.gender.rawValue, v.birthDate, v.idNumber, v.phone, v.area,
+                  v.skills, v.categories, v.consent ? 1 : 0, nowMillis, actor])
+    }
+
+    func insert(merchant m: Merchant, actor: String, nowMillis: Int64) throws {
+        try session.execute("""
+            INSERT INTO merchant (id, community, name, contact, phone, address, created_at, created_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """, [m.id, m.community, m.name, m.contact, m.phone, m.address, nowMillis, actor])
+    }
+
+    func insert(offer: Offer, actor: String, nowMillis: Int64) throws {
+        try session.execute("""
+            INSERT INTO offer (id, merchant, title, points, stock, valid_from, valid_to, created_at, created_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """, [offer.id, offer.merchant, offer.title, offer.points, offer.stock, offer.validFrom, offer.validTo, nowMillis, actor])
+    }
+
+    func retire(offer id: String, atMillis: Int64) throws {
+        try session.execute("UPDATE offer SET retired_at = $1 WHERE id = $2", [atMillis, id])
+    }
+
+    func put(setting key: String, value: String, actor: String, nowMillis: Int64) throws {
+        try session.execute("""
+            INSERT INTO setting (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by
+            """, [key, value, nowMillis, actor])
+    }
+
+    func insert(settingChange c: SettingChange) throws {
+        try session.execute("INSERT INTO setting_change (key, old_value, new_value, actor, at) VALUES ($1, $2, $3, $4, $5)",
+                            [c.key, c.oldValue, c.newValue, c.actor, c.atMillis])
+    }
+
+    func insert(certificate c: Certificate) throws {
+        try session.execute("""
+            INSERT INTO certificate (number, volunteer, from_day, to_day, minutes, records, digest, code, issued_at, issued_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            """, [c.number, c.volunteer, c.fromDay, c.toDay, c.minutes, c.records, c.digest, c.code, c.issuedAtMillis, c.issuedBy])
+    }
+}
