@@ -67,6 +67,11 @@ public protocol LedgerReading {
     func movedSince(account: String, sinceMillis: Int64) throws -> Int64
     /// Transfers debiting or crediting an account in `[fromMillis, toMillis)`, by id, at most `limit`.
     func transfers(touching account: String, fromMillis: Int64, toMillis: Int64, limit: Int) throws -> [Transfer]
+    /// A webhook subscription. - Parameter forUpdate: lock the row until the transaction ends
+    /// (a read-modify-write), where the store runs writers at once.
+    func webhookEndpoint(_ id: Int64, forUpdate: Bool) throws -> WebhookEndpoint?
+    /// The type of an outbox event, nil when there is no such event.
+    func eventType(_ id: Int64) throws -> String?
 }
 
 /// What the ledger writes inside a transaction.

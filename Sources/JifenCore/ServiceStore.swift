@@ -49,4 +49,16 @@ public protocol ServiceWriting: LedgerWriting {
     func put(setting key: String, value: String, actor: String, nowMillis: Int64) throws
     func insert(settingChange: SettingChange) throws
     func insert(certificate: Certificate) throws
+    /// Stores a subscription with its event filters. - Returns: its id.
+    func insert(webhook: NewWebhook, actor: String, nowMillis: Int64) throws -> Int64
+    /// Deletes a subscription with its queue and history.
+    func deleteWebhook(_ id: Int64) throws
+    func setWebhookStatus(_ id: Int64, _ status: WebhookEndpointStatus, reason: String) throws
+    func setWebhookSecret(_ id: Int64, secret: String, previous: String?, previousUntilMillis: Int64?) throws
+    /// Queues an event of this type for every subscription not disabled whose filters select it
+    /// (keeping the `webhook-id` of a delivery queued before), then makes every delivery of the
+    /// event pending afresh. - Returns: the number of deliveries made pending.
+    func queueDeliveries(event: Int64, type: String, nowMillis: Int64) throws -> Int
+    /// Makes every dead delivery (of one subscription, when given) pending afresh. - Returns: how many.
+    func requeueDead(endpoint: Int64?, nowMillis: Int64) throws -> Int
 }

@@ -55,25 +55,10 @@ public protocol Store: Sendable {
 
     // MARK: Webhooks and the notifier
 
-    /// Stores a subscription; events written from now on are queued for it.
-    func addWebhook(_ new: NewWebhook, actor: String, nowMillis: Int64) throws -> WebhookEndpoint
     /// Every subscription, oldest first. Secrets are in the values: render them nowhere.
     func webhooks() throws -> [WebhookEndpoint]
-    /// - Throws: `JifenError` refused (`unknown-id`) when there is none.
-    func webhook(_ id: Int64) throws -> WebhookEndpoint
-    /// Deletes a subscription with its queue and history; its secret is gone with it.
-    func removeWebhook(_ id: Int64, actor: String) throws -> WebhookEndpoint
-    /// Pauses (`.paused`) or resumes (`.active`) a subscription; resuming re-enables one disabled by 410.
-    func setWebhookStatus(_ id: Int64, to status: WebhookEndpointStatus, actor: String) throws -> WebhookEndpoint
-    /// Makes `newSecret` the signing secret; the old one keeps signing alongside it for `graceMillis`.
-    func rotateWebhookSecret(_ id: Int64, newSecret: String, graceMillis: Int64, actor: String, nowMillis: Int64) throws -> WebhookEndpoint
     /// Deliveries, newest first; of one subscription, or only the dead ones, when asked.
     func deliveries(endpoint: Int64?, deadOnly: Bool, limit: Int) throws -> [DeliveryView]
-    /// Queues an event again for every subscription that selects it, with the same `webhook-id`
-    /// where it was queued before. - Returns: the number of deliveries queued.
-    func replay(event: Int64, actor: String, nowMillis: Int64) throws -> Int
-    /// Queues every dead delivery (of one subscription, when given) again, attempts counted afresh.
-    func replayDead(endpoint: Int64?, actor: String, nowMillis: Int64) throws -> Int
     /// Records finished attempts, then leases up to `limit` due deliveries to `owner`.
     /// - Parameters:
     ///   - records: attempts finished since the last call; recorded only under the owner's lease.
