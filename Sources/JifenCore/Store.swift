@@ -7,6 +7,9 @@ import Foundation
 /// each answered by one store with its own SQL. Every rule (who may, what is valid, what a
 /// listing shows) lives in the core and the application layer, written once; a requirement
 /// here is SQL and row mapping only. ARCHITECTURE.md says where a new rule or store goes.
+/// The operations that carry rules (registry, offers, settings, certificates, statements,
+/// webhook admin) are `extension Store` in Store+Registry.swift, Store+Rules.swift and
+/// Store+Webhooks.swift, written once over `write`/`read` and the row-level protocols.
 public protocol Store: Sendable {
     // MARK: Transactions
 
