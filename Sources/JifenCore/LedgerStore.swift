@@ -44,6 +44,34 @@ public protocol LedgerReading {
     func settings() throws -> [String: String]
     /// True when the actor holds the admin role.
     func isAdmin(_ actor: String) throws -> Bool
+
+    // MARK: Rows the application's rules read (`Store+Registry`, `Store+Rules`)
+
+    /// The highest number among a registry table's ids (`V0042`: 42); 0 when it is empty.
+    func highestNumber(in table: RegistryTable) throws -> Int
+    /// Ids by name of a community's teams or merchants; the lowest id for a name that recurs.
+    func idsByName(in table: RegistryTable, community: String) throws -> [String: String]
+    func teamExists(named name: String, community: String) throws -> Bool
+    /// Volunteers of a community whose name, trimmed, is `name`, by id.
+    func volunteers(named name: String, community: String) throws -> [Volunteer]
+    /// A merchant's offers (every merchant's when nil), by merchant then id.
+    func offers(merchant: String?) throws -> [Offer]
+    /// The stored settings with who set them and when, in no particular order.
+    func storedSettings() throws -> [SettingView]
+    /// Records with their activity's, team's and volunteer's fields, by service day then id.
+    func recordViews(activity: String?, volunteer: String?, pendingOnly: Bool, from: String?, to: String?) throws -> [RecordView]
+    /// How many certificates have a number that starts with `numberPrefix`.
+    func certificateCount(numberPrefix: String) throws -> Int
+    func certificate(code: String) throws -> Certificate?
+    /// Credits less debits of an account's transfers at or after `sinceMillis`.
+    func movedSince(account: String, sinceMillis: Int64) throws -> Int64
+    /// Transfers debiting or crediting an account in `[fromMillis, toMillis)`, by id, at most `limit`.
+    func transfers(touching account: String, fromMillis: Int64, toMillis: Int64, limit: Int) throws -> [Transfer]
+    /// A webhook subscription. - Parameter forUpdate: lock the row until the transaction ends
+    /// (a read-modify-write), where the store runs writers at once.
+    func webhookEndpoint(_ id: Int64, forUpdate: Bool) throws -> WebhookEndpoint?
+    /// The type of an outbox event, nil when there is no such event.
+    func eventType(_ id: Int64) throws -> String?
 }
 
 /// What the ledger writes inside a transaction.

@@ -30,4 +30,35 @@ public protocol ServiceWriting: LedgerWriting {
     func insert(record: ServiceRecord) throws
     func update(record: ServiceRecord) throws
     func insert(version: RecordVersion) throws
+
+    // MARK: Rows the application's rules write (`Store+Registry`, `Store+Rules`)
+
+    /// Makes this transaction the only one doing `what` until it ends (a store whose writers
+    /// are serialised anyway has nothing to do).
+    func serialise(_ what: Serialised) throws
+    func insert(community: Community, nowMillis: Int64) throws
+    /// Gives `actor` a role (`admin`, or `organizer` of `team`).
+    /// - Parameter ignoringExisting: a role held already is left as it is, instead of failing.
+    func grant(role: String, to actor: String, team: String, by grantor: String, nowMillis: Int64, ignoringExisting: Bool) throws
+    func insert(team: Team, actor: String, nowMillis: Int64) throws
+    func insert(volunteer: Volunteer, actor: String, nowMillis: Int64) throws
+    func insert(merchant: Merchant, actor: String, nowMillis: Int64) throws
+    func insert(offer: Offer, actor: String, nowMillis: Int64) throws
+    func retire(offer id: String, atMillis: Int64) throws
+    /// Stores a setting's value with who set it and when (added or replaced).
+    func put(setting key: String, value: String, actor: String, nowMillis: Int64) throws
+    func insert(settingChange: SettingChange) throws
+    func insert(certificate: Certificate) throws
+    /// Stores a subscription with its event filters. - Returns: its id.
+    func insert(webhook: NewWebhook, actor: String, nowMillis: Int64) throws -> Int64
+    /// Deletes a subscription with its queue and history.
+    func deleteWebhook(_ id: Int64) throws
+    func setWebhookStatus(_ id: Int64, _ status: WebhookEndpointStatus, reason: String) throws
+    func setWebhookSecret(_ id: Int64, secret: String, previous: String?, previousUntilMillis: Int64?) throws
+    /// Queues an event of this type for every subscription not disabled whose filters select it
+    /// (keeping the `webhook-id` of a delivery queued before), then makes every delivery of the
+    /// event pending afresh. - Returns: the number of deliveries made pending.
+    func queueDeliveries(event: Int64, type: String, nowMillis: Int64) throws -> Int
+    /// Makes every dead delivery (of one subscription, when given) pending afresh. - Returns: how many.
+    func requeueDead(endpoint: Int64?, nowMillis: Int64) throws -> Int
 }

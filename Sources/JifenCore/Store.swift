@@ -7,6 +7,9 @@ import Foundation
 /// each answered by one store with its own SQL. Every rule (who may, what is valid, what a
 /// listing shows) lives in the core and the application layer, written once; a requirement
 /// here is SQL and row mapping only. ARCHITECTURE.md says where a new rule or store goes.
+/// The operations that carry rules (registry, offers, settings, certificates, statements,
+/// webhook admin) are `extension Store` in Store+Registry.swift, Store+Rules.swift and
+/// Store+Webhooks.swift, written once over `write`/`read` and the row-level protocols.
 public protocol Store: Sendable {
     // MARK: Transactions
 
@@ -19,11 +22,6 @@ public protocol Store: Sendable {
 
     // MARK: Rules and roles
 
-    /// The rules in force, from the stored settings and the core's defaults.
-    func rules() throws -> Rules
-    func setSetting(key: String, value: String, actor: String, nowMillis: Int64) throws -> SettingChange
-    /// Every setting in force, as `SettingView.inForce` lays them out.
-    func settingViews() throws -> [SettingView]
     func settingChanges() throws -> [SettingChange]
     func isAdmin(_ actor: String) throws -> Bool
     func isVolunteer(_ id: String) throws -> Bool
@@ -32,33 +30,15 @@ public protocol Store: Sendable {
 
     // MARK: Registry
 
-    /// Sets up a new store: the first community, its system accounts, and the first admin.
-    func initialise(communityName: String, admin: String, nowMillis: Int64) throws -> Community
     func resolveCommunity(_ id: String?) throws -> Community
-    func addVolunteer(_ input: Volunteer, actor: String, nowMillis: Int64, allowDuplicate: Bool) throws -> Volunteer
     func volunteers(community: String?, team: String?) throws -> [Volunteer]
     func volunteer(_ id: String) throws -> Volunteer
-    func addMerchant(_ input: Merchant, actor: String, nowMillis: Int64) throws -> Merchant
     func merchants(community: String?) throws -> [Merchant]
     func merchant(_ id: String) throws -> Merchant
-    func addTeam(name: String, leader: String, community: String?, actor: String, nowMillis: Int64) throws -> Team
     func teams() throws -> [Team]
-    func addOrganizer(_ organizer: String, team: String, actor: String, nowMillis: Int64) throws
-    /// Loads `teams.csv`, `volunteers.csv`, `merchants.csv` and `offers.csv` from a folder (admin).
-    func loadSeed(directory: String, community: String?, actor: String, nowMillis: Int64) throws -> SeedCounts
 
     // MARK: Points
 
-    func account(_ id: String) throws -> Account
-    func balance(_ id: String, nowMillis: Int64) throws -> BalanceView
-    func statement(_ id: String, fromMillis: Int64?, toMillis: Int64?, limit: Int) throws -> (opening: Int64, lines: [StatementLine])
-    /// Adds an offer, checked by `Offer.checked` and `Permissions.requireMerchantOrAdmin`.
-    func addOffer(merchant: String, title: String, points: Int64, stock: Int64?, validFrom: String?, validTo: String?,
-                  actor: String, nowMillis: Int64) throws -> Offer
-    /// Offers, by merchant then id, filtered by `Offer.listed`.
-    func offers(merchant: String?, affordableBy volunteer: String?, includeRetired: Bool, nowMillis: Int64) throws -> [Offer]
-    /// Takes an offer off the list; retiring twice is harmless.
-    func retireOffer(_ id: String, actor: String, nowMillis: Int64) throws -> Offer
     /// - Parameters:
     ///   - startMillis, endMillis: the month, `[start, end)`.
     ///   - firstDay, lastDay: the month's days in the community's zone (for service records).
@@ -70,43 +50,18 @@ public protocol Store: Sendable {
     /// Activities ordered by start, then id; `startingAfter`: ending after it; `endingBefore`: ended by it.
     func activities(team: String?, startingAfter: Int64?, endingBefore: Int64?) throws -> [Activity]
     func activity(_ id: String) throws -> (Activity, [Participation])
-    /// Records with their activity's and team's fields, by service day then id.
-    func records(activity: String?, volunteer: String?, pendingOnly: Bool, from: String?, to: String?) throws -> [RecordView]
     /// Every version of a record, as `RecordVersion.history` lays them out.
     func recordHistory(_ id: String) throws -> [RecordVersion]
     /// The volunteer a service record belongs to, nil when there is no such record.
     func recordVolunteer(_ id: String) throws -> String?
     func serviceTotals(volunteer: String) throws -> ServiceTotals
-    func issueCertificate(volunteer id: String, fromDay: String, toDay: String, actor: String,
-                          nowMillis: Int64, zone: TimeZone) throws -> (Certificate, [RecordView])
-    /// The certificate with this code and whether its records are still exactly as certified.
-    func verifyCertificate(code: String) throws -> (Certificate, stillMatches: Bool)
 
     // MARK: Webhooks and the notifier
 
-    /// Stores a subscription; events written from now on are queued for it.
-    func addWebhook(_ new: NewWebhook, actor: String, nowMillis: Int64) throws -> WebhookEndpoint
     /// Every subscription, oldest first. Secrets are in the values: render them nowhere.
     func webhooks() throws -> [WebhookEndpoint]
-    /// - Throws: `JifenError` refused (`unknown-id`) when there is none.
-    func webhook(_ id: Int64) throws -> WebhookEndpoint
-    /// Deletes a subscription with its queue and history; its secret is gone with it.
-    func removeWebhook(_ id: Int64, actor: String) throws -> WebhookEndpoint
-    /// Pauses (`.paused`) or resumes (`.active`) a subscription; resuming re-enables one disabled by 410.
-    func setWebhookStatus(_ id: Int64, to status: WebhookEndpointStatus, actor: String) throws -> WebhookEndpoint
-    /// Makes `newSecret` the signing secret; the old one keeps signing alongside it for `graceMillis`.
-    func rotateWebhookSecret(_ id: Int64, newSecret: String, graceMillis: Int64, actor: String, nowMillis: Int64) throws -> WebhookEndpoint
-    /// The notifier's settings (`webhook.*` keys of the settings table).
-    func webhookSettings() throws -> WebhookSettings
-    /// Refuses anyone but an admin, without writing (for `webhook test` and `notify`).
-    func requireAdmin(_ actor: String, action: Bilingual) throws
     /// Deliveries, newest first; of one subscription, or only the dead ones, when asked.
     func deliveries(endpoint: Int64?, deadOnly: Bool, limit: Int) throws -> [DeliveryView]
-    /// Queues an event again for every subscription that selects it, with the same `webhook-id`
-    /// where it was queued before. - Returns: the number of deliveries queued.
-    func replay(event: Int64, actor: String, nowMillis: Int64) throws -> Int
-    /// Queues every dead delivery (of one subscription, when given) again, attempts counted afresh.
-    func replayDead(endpoint: Int64?, actor: String, nowMillis: Int64) throws -> Int
     /// Records finished attempts, then leases up to `limit` due deliveries to `owner`.
     /// - Parameters:
     ///   - records: attempts finished since the last call; recorded only under the owner's lease.

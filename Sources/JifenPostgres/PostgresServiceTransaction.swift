@@ -39,7 +39,7 @@ extension PostgresLedgerTransaction: ServiceWriting {
         try session.rows("SELECT \(Self.activityColumns) FROM activity WHERE id = $1\(lockClause)", [id]).first.map(Self.activity)
     }
 
-    func nextActivityID() throws -> String { try PostgresStore.nextID(session, table: "activity", prefix: "A") }
+    func nextActivityID() throws -> String { try nextID(.activity) }
 
     func insert(activity a: Activity, nowMillis: Int64) throws {
         session.send("""

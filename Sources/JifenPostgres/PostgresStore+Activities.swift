@@ -24,12 +24,6 @@ extension PostgresStore {
         }
     }
 
-    public func records(activity: String?, volunteer: String?, pendingOnly: Bool, from: String?, to: String?) throws -> [RecordView] {
-        try transaction(readOnly: true) { session in
-            try Self.recordViews(session, activity: activity, volunteer: volunteer, pendingOnly: pendingOnly, from: from, to: to)
-        }
-    }
-
     static func recordViews(_ session: PostgresSession, activity: String?, volunteer: String?, pendingOnly: Bool,
                             from: String?, to: String?) throws -> [RecordView] {
         let columns = PostgresLedgerTransaction.recordColumns.split(separator: ",")

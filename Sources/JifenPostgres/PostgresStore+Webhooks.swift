@@ -124,112 +124,12 @@ extension PostgresStore {
         }
     }
 
-    public func replay(event: Int64, actor: String, nowMillis: Int64) throws -> Int {
-        try transaction(readOnly: false) { session in
-            try Self.requireAdmin(session, actor, WebhookRules.replayAction)
-            guard let type = try session.scalar(String.self, "SELECT type FROM event WHERE id = $1", [event]) else {
-                throw WebhookRules.unknownEvent(event)
-            }
-            try session.execute("""
-                INSERT INTO webhook_delivery (event, endpoint, webhook_id, next_attempt_at)
-                SELECT $1, e.id, 'msg_' || replace(gen_random_uuid()::TEXT, '-', ''), $2 FROM webhook_endpoint e
-                WHERE e.status <> 'disabled' AND EXISTS (SELECT 1 FROM webhook_filter f WHERE f.endpoint = e.id AND jifen_glob(f.pattern, $3))
-                ON CONFLICT (event, endpoint) DO NOTHING
-                """, [event, nowMillis, type])
-            return try session.execute("""
-                UPDATE webhook_delivery SET status = 'pending', attempts = 0, next_attempt_at = $1, delivered_at = NULL WHERE event = $2
-                """, [nowMillis, event])
-        }
-    }
-
-    public func replayDead(endpoint: Int64?, actor: String, nowMillis: Int64) throws -> Int {
-        try transaction(readOnly: false) { session in
-            try Self.requireAdmin(session, actor, WebhookRules.replayDeadAction)
-            if let endpoint { _ = try Self.endpoint(session, endpoint) }
-            return try session.execute("""
-                UPDATE webhook_delivery SET status = 'pending', attempts = 0, next_attempt_at = $1
-                WHERE status = 'dead' AND ($2::BIGINT IS NULL OR endpoint = $2)
-                """, [nowMillis, endpoint])
-        }
-    }
-
     // MARK: Subscriptions
-
-    public func addWebhook(_ new: NewWebhook, actor: String, nowMillis: Int64) throws -> WebhookEndpoint {
-        try transaction(readOnly: false) { session in
-            try Self.requireAdmin(session, actor, WebhookRules.addAction)
-            guard let id = try session.scalar(Int64.self, """
-                INSERT INTO webhook_endpoint (url, format, events, secret, rate_per_minute, allow_private, created_at, created_by)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
-                """, [new.url, new.format.rawValue, new.events.joined(separator: ","), new.secret, new.ratePerMinute,
-                      new.allowPrivate ? 1 : 0, nowMillis, actor]) else {
-                throw JifenError.fault("database", zh: "添加 Webhook 时数据库未返回编号。", en: "The database returned no id for the new webhook.")
-            }
-            for pattern in new.events {
-                session.send("INSERT INTO webhook_filter (endpoint, pattern) VALUES ($1, $2)", [id, pattern])
-            }
-            return try Self.endpoint(session, id)
-        }
-    }
 
     public func webhooks() throws -> [WebhookEndpoint] {
         try transaction(readOnly: true) { session in
             try session.rows("SELECT \(Self.endpointColumns) FROM webhook_endpoint ORDER BY id").map(Self.endpoint)
         }
-    }
-
-    public func webhook(_ id: Int64) throws -> WebhookEndpoint {
-        try transaction(readOnly: true) { try Self.endpoint($0, id) }
-    }
-
-    public func removeWebhook(_ id: Int64, actor: String) throws -> WebhookEndpoint {
-        try transaction(readOnly: false) { session in
-            try Self.requireAdmin(session, actor, WebhookRules.removeAction)
-            let endpoint = try Self.endpoint(session, id)
-            try session.execute("DELETE FROM webhook_endpoint WHERE id = $1", [id])
-            return endpoint
-        }
-    }
-
-    public func setWebhookStatus(_ id: Int64, to status: WebhookEndpointStatus, actor: String) throws -> WebhookEndpoint {
-        try transaction(readOnly: false) { session in
-            try Self.requireAdmin(session, actor, WebhookRules.statusAction(status))
-            _ = try Self.endpoint(session, id)
-            try session.execute("UPDATE webhook_endpoint SET status = $1, status_reason = $2 WHERE id = $3",
-                                [status.rawValue, WebhookRules.statusReason(status, actor: actor), id])
-            return try Self.endpoint(session, id)
-        }
-    }
-
-    public func rotateWebhookSecret(_ id: Int64, newSecret: String, graceMillis: Int64, actor: String, nowMillis: Int64) throws -> WebhookEndpoint {
-        try transaction(readOnly: false) { session in
-            try Self.requireAdmin(session, actor, WebhookRules.rotateAction)
-            let rotation = WebhookRules.rotation(of: try Self.endpoint(session, id, lock: true), graceMillis: graceMillis, nowMillis: nowMillis)
-            try session.execute("UPDATE webhook_endpoint SET secret = $1, previous_secret = $2, previous_secret_until = $3::BIGINT WHERE id = $4",
-                                [newSecret, rotation.previous, rotation.previousUntilMillis, id])
-            return try Self.endpoint(session, id)
-        }
-    }
-
-    public func webhookSettings() throws -> WebhookSettings {
-        try read { try WebhookSettings(settings: $0.settings()) }
-    }
-
-    public func requireAdmin(_ actor: String, action: Bilingual) throws {
-        try read { try Permissions.requireAdmin(actor, action: action, in: $0) }
-    }
-
-    static func requireAdmin(_ session: PostgresSession, _ actor: String, _ action: Bilingual) throws {
-        try Permissions.requireAdmin(actor, action: action, in: PostgresLedgerTransaction(session: session, writing: true))
-    }
-
-    /// - Parameter lock: lock the row until the transaction ends (a read-modify-write).
-    static func endpoint(_ session: PostgresSession, _ id: Int64, lock: Bool = false) throws -> WebhookEndpoint {
-        guard let row = try session.rows("SELECT \(endpointColumns) FROM webhook_endpoint WHERE id = $1\(lock ? " FOR NO KEY UPDATE" : "")",
-                                         [id]).first else {
-            throw WebhookRules.unknownWebhook(id)
-        }
-        return try endpoint(row)
     }
 
     static func endpoint(_ row: PostgresRow) throws -> WebhookEndpoint {

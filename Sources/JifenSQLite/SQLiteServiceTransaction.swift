@@ -31,7 +31,7 @@ extension SQLiteLedgerTransaction: ServiceWriting {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.activityColumns) FROM activity WHERE id = ?"), arguments: [id]).map(Self.activity)
     }
 
-    func nextActivityID() throws -> String { try SQLiteStore.nextID(db, table: "activity", prefix: "A") }
+    func nextActivityID() throws -> String { try nextID(.activity) }
 
     func insert(activity a: Activity, nowMillis: Int64) throws {
         try db.execute(sql: """

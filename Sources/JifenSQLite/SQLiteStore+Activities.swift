@@ -3,19 +3,6 @@ import GRDB
 import JifenCore
 
 extension SQLiteStore {
-    /// Gives an actor the organizer role of a team (admin only).
-    public func addOrganizer(_ organizer: String, team: String, actor: String, nowMillis: Int64) throws {
-        try Registry.checkText(organizer, field: Bilingual(zh: "组织者", en: "organizer"), max: 100)
-        try writeTransaction { db in
-            let tx = SQLiteLedgerTransaction(db: db)
-            try Permissions.requireAdmin(actor, action: Bilingual(zh: "指定组织者", en: "appoint organizers"), in: tx)
-            guard try tx.team(team) != nil else { throw JifenError.unknown(Bilingual(zh: "服务队", en: "team"), team) }
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO actor_role (actor, role, team, granted_at, granted_by) VALUES (?, 'organizer', ?, ?, ?)
-                """, arguments: [organizer, team, nowMillis, actor])
-        }
-    }
-
     public func activities(team: String? = nil, startingAfter: Int64? = nil, endingBefore: Int64? = nil) throws -> [Activity] {
         try readTransaction { db in
             try Row.fetchAll(db, sql: """
@@ -31,24 +18,6 @@ extension SQLiteStore {
             let tx = SQLiteLedgerTransaction(db: db)
             guard let activity = try tx.activity(id) else { throw JifenError.unknown(Bilingual(zh: "活动", en: "activity"), id) }
             return (activity, try tx.participants(activity: id))
-        }
-    }
-
-    public func records(activity: String? = nil, volunteer: String? = nil, pendingOnly: Bool = false,
-                        from: String? = nil, to: String? = nil) throws -> [RecordView] {
-        try readTransaction { db in
-            let cols = SQLiteLedgerTransaction.recordColumns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            return try Row.fetchAll(db, sql: """
-                SELECT \(cols.joined(separator: ", ")), v.name, a.title, a.place, a.content, t.id, t.name, t.leader
-                FROM service_record r JOIN activity a ON a.id = r.activity JOIN team t ON t.id = a.team JOIN volunteer v ON v.id = r.volunteer
-                WHERE (?1 IS NULL OR r.activity = ?1) AND (?2 IS NULL OR r.volunteer = ?2)
-                  AND (?3 = 0 OR r.status IN ('pending', 'review'))
-                  AND (?4 IS NULL OR r.service_day >= ?4) AND (?5 IS NULL OR r.service_day <= ?5)
-                ORDER BY r.service_day, r.id
-                """, arguments: [activity, volunteer, pendingOnly, from, to]).map { row in
-                RecordView(record: SQLiteLedgerTransaction.record(row), volunteerName: row[17], activityTitle: row[18], place: row[19],
-                           content: row[20], team: row[21], teamName: row[22], personInCharge: row[23])
-            }
         }
     }
 

@@ -104,39 +104,4 @@ extension SQLiteStore {
         }
     }
 
-    /// Queues an event again for every subscription that selects it, with the same `webhook-id`
-    /// where it was queued before (a receiver that already has it ignores it).
-    /// - Returns: the number of deliveries queued.
-    public func replay(event: Int64, actor: String, nowMillis: Int64) throws -> Int {
-        try writeTransaction { db in
-            try Self.requireAdmin(db, actor, WebhookRules.replayAction)
-            guard let type = try String.fetchOne(db, sql: "SELECT type FROM event WHERE id = ?", arguments: [event]) else {
-                throw WebhookRules.unknownEvent(event)
-            }
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO webhook_delivery (event, endpoint, webhook_id, next_attempt_at)
-                SELECT ?, e.id, 'msg_' || lower(hex(randomblob(16))), ? FROM webhook_endpoint e
-                WHERE e.status <> 'disabled' AND EXISTS (SELECT 1 FROM webhook_filter f WHERE f.endpoint = e.id AND ? GLOB f.pattern)
-                """, arguments: [event, nowMillis, type])
-            try db.execute(sql: """
-                UPDATE webhook_delivery SET status = 'pending', attempts = 0, next_attempt_at = ?, delivered_at = NULL
-                WHERE event = ?
-                """, arguments: [nowMillis, event])
-            return db.changesCount
-        }
-    }
-
-    /// Queues every dead delivery (of one subscription, when given) again, attempts counted afresh.
-    /// - Returns: the number of deliveries queued.
-    public func replayDead(endpoint: Int64?, actor: String, nowMillis: Int64) throws -> Int {
-        try writeTransaction { db in
-            try Self.requireAdmin(db, actor, WebhookRules.replayDeadAction)
-            if let endpoint { _ = try Self.endpoint(db, endpoint) }
-            try db.execute(sql: """
-                UPDATE webhook_delivery SET status = 'pending', attempts = 0, next_attempt_at = ?
-                WHERE status = 'dead' AND (? IS NULL OR endpoint = ?)
-                """, arguments: [nowMillis, endpoint, endpoint])
-            return db.changesCount
-        }
-    }
 }
