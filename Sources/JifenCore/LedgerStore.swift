@@ -72,6 +72,13 @@ public protocol LedgerReading {
     func webhookEndpoint(_ id: Int64, forUpdate: Bool) throws -> WebhookEndpoint?
     /// The type of an outbox event, nil when there is no such event.
     func eventType(_ id: Int64) throws -> String?
+    func volunteer(_ id: String) throws -> Volunteer?
+    func merchant(_ id: String) throws -> Merchant?
+    func activity(_ id: String) throws -> Activity?
+    func participants(activity: String) throws -> [Participation]
+    func record(_ id: String) throws -> ServiceRecord?
+    /// The stored versions of a service record, oldest first.
+    func recordVersions(record id: String) throws -> [RecordVersion]
 }
 
 /// What the ledger writes inside a transaction.

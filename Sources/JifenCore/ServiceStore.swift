@@ -12,16 +12,12 @@ public protocol ServiceWriting: LedgerWriting {
     /// Minutes of records not rejected per volunteer and day, keyed `volunteer + "\u{1F}" + day`.
     func minutesByVolunteerDay(from: String, to: String) throws -> [String: Int64]
     func team(_ id: String) throws -> Team?
-    func volunteer(_ id: String) throws -> Volunteer?
     func isOrganizer(_ actor: String, team: String) throws -> Bool
-    func activity(_ id: String) throws -> Activity?
     func nextActivityID() throws -> String
     func insert(activity: Activity, nowMillis: Int64) throws
     func setActivityStatus(_ id: String, _ status: ActivityStatus, reason: String, actor: String, nowMillis: Int64) throws
     func participation(activity: String, volunteer: String) throws -> Participation?
-    func participants(activity: String) throws -> [Participation]
     func save(participation: Participation) throws
-    func record(_ id: String) throws -> ServiceRecord?
     func records(activity: String) throws -> [ServiceRecord]
     func record(importKey: String) throws -> ServiceRecord?
     /// Minutes of the volunteer's records on a day that are not rejected, except `excluding`.

@@ -147,3 +147,35 @@ extension Store {
         }
     }
 }
+
+/// Single rows by id: an unknown id is refused with the same message on every store.
+extension Store {
+    public func volunteer(_ id: String) throws -> Volunteer {
+        try read { tx in
+            guard let volunteer = try tx.volunteer(id) else { throw JifenError.unknown(Bilingual(zh: "志愿者", en: "volunteer"), id) }
+            return volunteer
+        }
+    }
+
+    public func merchant(_ id: String) throws -> Merchant {
+        try read { tx in
+            guard let merchant = try tx.merchant(id) else { throw JifenError.unknown(Bilingual(zh: "商户", en: "merchant"), id) }
+            return merchant
+        }
+    }
+
+    public func activity(_ id: String) throws -> (Activity, [Participation]) {
+        try read { tx in
+            guard let activity = try tx.activity(id) else { throw JifenError.unknown(Bilingual(zh: "活动", en: "activity"), id) }
+            return (activity, try tx.participants(activity: id))
+        }
+    }
+
+    /// Every version of a record, as `RecordVersion.history` lays them out.
+    public func recordHistory(_ id: String) throws -> [RecordVersion] {
+        try read { tx in
+            guard let record = try tx.record(id) else { throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), id) }
+            return RecordVersion.history(of: record, stored: try tx.recordVersions(record: id))
+        }
+    }
+}

@@ -32,9 +32,7 @@ public protocol Store: Sendable {
 
     func resolveCommunity(_ id: String?) throws -> Community
     func volunteers(community: String?, team: String?) throws -> [Volunteer]
-    func volunteer(_ id: String) throws -> Volunteer
     func merchants(community: String?) throws -> [Merchant]
-    func merchant(_ id: String) throws -> Merchant
     func teams() throws -> [Team]
 
     // MARK: Points
@@ -49,9 +47,6 @@ public protocol Store: Sendable {
 
     /// Activities ordered by start, then id; `startingAfter`: ending after it; `endingBefore`: ended by it.
     func activities(team: String?, startingAfter: Int64?, endingBefore: Int64?) throws -> [Activity]
-    func activity(_ id: String) throws -> (Activity, [Participation])
-    /// Every version of a record, as `RecordVersion.history` lays them out.
-    func recordHistory(_ id: String) throws -> [RecordVersion]
     /// The volunteer a service record belongs to, nil when there is no such record.
     func recordVolunteer(_ id: String) throws -> String?
     func serviceTotals(volunteer: String) throws -> ServiceTotals

@@ -212,3 +212,21 @@ extension PostgresLedgerTransaction {
             """, [nowMillis, endpoint])
     }
 }
+
+extension PostgresLedgerTransaction {
+    func merchant(_ id: String) throws -> Merchant? {
+        try session.rows("SELECT \(PostgresStore.merchantColumns) FROM merchant WHERE id = $1", [id]).first.map(PostgresStore.merchant)
+    }
+
+    func recordVersions(record id: String) throws -> [RecordVersion] {
+        try session.rows("""
+            SELECT record, version, minutes, status, points, actor, at, action, reason FROM service_record_version
+            WHERE record = $1 ORDER BY id
+            """, [id]).map { row in
+            let (record, version, minutes, status, points, actor, at, action, reason) =
+                try row.decode((String, Int64, Int64, String, Int64, String, Int64, String, String).self)
+            return RecordVersion(record: record, version: Int(version), minutes: minutes, status: RecordStatus(rawValue: status) ?? .pending,
+                                 points: points, actor: actor, atMillis: at, action: action, reason: reason)
+        }
+    }
+}

@@ -16,14 +16,6 @@ extension PostgresStore {
         }
     }
 
-    public func activity(_ id: String) throws -> (Activity, [Participation]) {
-        try transaction(readOnly: true) { session in
-            let tx = PostgresLedgerTransaction(session: session, writing: false)
-            guard let activity = try tx.activity(id) else { throw JifenError.unknown(Bilingual(zh: "活动", en: "activity"), id) }
-            return (activity, try tx.participants(activity: id))
-        }
-    }
-
     static func recordViews(_ session: PostgresSession, activity: String?, volunteer: String?, pendingOnly: Bool,
                             from: String?, to: String?) throws -> [RecordView] {
         let columns = PostgresLedgerTransaction.recordColumns.split(separator: ",")
@@ -42,22 +34,6 @@ extension PostgresStore {
             func text(_ i: Int) throws -> String { try cells[i].decode(String.self) }
             return RecordView(record: record, volunteerName: try text(17), activityTitle: try text(18), place: try text(19),
                               content: try text(20), team: try text(21), teamName: try text(22), personInCharge: try text(23))
-        }
-    }
-
-    public func recordHistory(_ id: String) throws -> [RecordVersion] {
-        try transaction(readOnly: true) { session in
-            let tx = PostgresLedgerTransaction(session: session, writing: false)
-            guard let record = try tx.record(id) else { throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), id) }
-            return RecordVersion.history(of: record, stored: try session.rows("""
-                SELECT record, version, minutes, status, points, actor, at, action, reason FROM service_record_version
-                WHERE record = $1 ORDER BY id
-                """, [id]).map { row in
-                let (record, version, minutes, status, points, actor, at, action, reason) =
-                    try row.decode((String, Int64, Int64, String, Int64, String, Int64, String, String).self)
-                return RecordVersion(record: record, version: Int(version), minutes: minutes, status: RecordStatus(rawValue: status) ?? .pending,
-                                     points: points, actor: actor, atMillis: at, action: action, reason: reason)
-            })
         }
     }
 

@@ -33,15 +33,6 @@ extension PostgresStore {
         }
     }
 
-    public func volunteer(_ id: String) throws -> Volunteer {
-        try transaction(readOnly: true) { session in
-            guard let row = try session.rows("SELECT \(Self.volunteerColumns) FROM volunteer WHERE id = $1", [id]).first else {
-                throw JifenError.unknown(Bilingual(zh: "志愿者", en: "volunteer"), id)
-            }
-            return try Self.volunteer(row)
-        }
-    }
-
     static func volunteer(_ row: PostgresRow) throws -> Volunteer {
         let (id, community, team, name, gender, birth, idNumber, phone, area, skills, categories, consent, created) =
             try row.decode((String, String, String?, String, String, String?, String?, String, String, String, String, Int64, Int64).self)
@@ -58,15 +49,6 @@ extension PostgresStore {
         try transaction(readOnly: true) { session in
             try session.rows("SELECT \(Self.merchantColumns) FROM merchant WHERE ($1::TEXT IS NULL OR community = $1) ORDER BY id",
                              [community]).map(Self.merchant)
-        }
-    }
-
-    public func merchant(_ id: String) throws -> Merchant {
-        try transaction(readOnly: true) { session in
-            guard let row = try session.rows("SELECT \(Self.merchantColumns) FROM merchant WHERE id = $1", [id]).first else {
-                throw JifenError.unknown(Bilingual(zh: "商户", en: "merchant"), id)
-            }
-            return try Self.merchant(row)
         }
     }
 

@@ -204,3 +204,18 @@ extension SQLiteLedgerTransaction {
         return db.changesCount
     }
 }
+
+extension SQLiteLedgerTransaction {
+    func merchant(_ id: String) throws -> Merchant? {
+        try Row.fetchOne(db, sql: "SELECT * FROM merchant WHERE id = ?", arguments: [id]).map(SQLiteStore.merchant)
+    }
+
+    func recordVersions(record id: String) throws -> [RecordVersion] {
+        try Row.fetchAll(db, sql: """
+            SELECT record, version, minutes, status, points, actor, at, action, reason FROM service_record_version WHERE record = ? ORDER BY id
+            """, arguments: [id]).map {
+            RecordVersion(record: $0[0], version: $0[1], minutes: $0[2], status: RecordStatus(rawValue: $0[3]) ?? .pending,
+                          points: $0[4], actor: $0[5], atMillis: $0[6], action: $0[7], reason: $0[8])
+        }
+    }
+}

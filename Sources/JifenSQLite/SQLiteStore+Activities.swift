@@ -13,28 +13,6 @@ extension SQLiteStore {
         }
     }
 
-    public func activity(_ id: String) throws -> (Activity, [Participation]) {
-        try readTransaction { db in
-            let tx = SQLiteLedgerTransaction(db: db)
-            guard let activity = try tx.activity(id) else { throw JifenError.unknown(Bilingual(zh: "活动", en: "activity"), id) }
-            return (activity, try tx.participants(activity: id))
-        }
-    }
-
-    public func recordHistory(_ id: String) throws -> [RecordVersion] {
-        try readTransaction { db in
-            guard let record = try SQLiteLedgerTransaction(db: db).record(id) else {
-                throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), id)
-            }
-            return RecordVersion.history(of: record, stored: try Row.fetchAll(db, sql: """
-                SELECT record, version, minutes, status, points, actor, at, action, reason FROM service_record_version WHERE record = ? ORDER BY id
-                """, arguments: [id]).map {
-                RecordVersion(record: $0[0], version: $0[1], minutes: $0[2], status: RecordStatus(rawValue: $0[3]) ?? .pending,
-                              points: $0[4], actor: $0[5], atMillis: $0[6], action: $0[7], reason: $0[8])
-            })
-        }
-    }
-
     /// Approved service time: kept forever, whatever happens to the points.
     public func serviceTotals(volunteer: String) throws -> ServiceTotals {
         try readTransaction { db in

@@ -36,15 +36,6 @@ extension SQLiteStore {
         }
     }
 
-    public func volunteer(_ id: String) throws -> Volunteer {
-        try readTransaction { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM volunteer WHERE id = ?", arguments: [id]) else {
-                throw JifenError.unknown(Bilingual(zh: "志愿者", en: "volunteer"), id)
-            }
-            return Self.volunteer(row)
-        }
-    }
-
     static func volunteer(_ row: Row) -> Volunteer {
         Volunteer(id: row["id"], community: row["community"], team: row["team"], name: row["name"],
                   gender: Gender(rawValue: row["gender"]) ?? .unspecified, birthDate: row["birth_date"], idNumber: row["id_number"],
@@ -58,15 +49,6 @@ extension SQLiteStore {
         try readTransaction { db in
             try Row.fetchAll(db, sql: "SELECT * FROM merchant WHERE (?1 IS NULL OR community = ?1) ORDER BY id", arguments: [community])
                 .map(Self.merchant)
-        }
-    }
-
-    public func merchant(_ id: String) throws -> Merchant {
-        try readTransaction { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM merchant WHERE id = ?", arguments: [id]) else {
-                throw JifenError.unknown(Bilingual(zh: "商户", en: "merchant"), id)
-            }
-            return Self.merchant(row)
         }
     }
 
