@@ -37,6 +37,18 @@ public struct JifenApp: Sendable {
         JifenApp(store: try Stores.open(location, busyTimeout: busyTimeout), clock: clock, zone: zone)
     }
 
+    /// What a front end uses when its user says nothing.
+    public enum Defaults {
+        /// The store when none is named: a SQLite file in the current folder.
+        public static let location = "jifen.sqlite"
+        /// The local owner's name for themself (`init --admin`, and the actor when `--as` is not given).
+        public static let owner = "admin"
+        /// Seconds to wait for another process's write lock.
+        public static let busyTimeout: TimeInterval = 5
+        /// The community's zone when the environment names none.
+        public static let zone = TimeZone(identifier: "Asia/Shanghai")!
+    }
+
     var nowMillis: Int64 { clock().millis }
     var ledger: Ledger { Ledger(store: store, now: clock) }
     var service: Service { Service(store: store, now: clock) }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import JifenCore
-import JifenSQLite
+import JifenApp
 
 /// Exit statuses, documented in the README: scripts can tell a typo from a refusal from a fault.
 public enum ExitStatus {
@@ -39,16 +39,16 @@ struct Context {
         language = options.lang ?? Language.fromEnvironment(environment)
     }
 
-    var dbPath: String { options.db ?? environment["JIFEN_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "jifen.sqlite" }
-    var actor: String { options.actor ?? environment["JIFEN_ACTOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "admin" }
-    var busyTimeout: TimeInterval { options.busyTimeout ?? environment["JIFEN_BUSY_TIMEOUT"].flatMap(Double.init) ?? 5 }
+    var dbPath: String { options.db ?? environment["JIFEN_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? JifenApp.Defaults.location }
+    var actor: String { options.actor ?? environment["JIFEN_ACTOR"].flatMap { $0.isEmpty ? nil : $0 } ?? JifenApp.Defaults.owner }
+    var busyTimeout: TimeInterval { options.busyTimeout ?? environment["JIFEN_BUSY_TIMEOUT"].flatMap(Double.init) ?? JifenApp.Defaults.busyTimeout }
 
     /// The user's time zone: JIFEN_TZ, else TZ, else Asia/Shanghai.
     var timeZone: TimeZone {
         for key in ["JIFEN_TZ", "TZ"] {
             if let name = environment[key], let zone = TimeZone(identifier: name) { return zone }
         }
-        return TimeZone(identifier: "Asia/Shanghai")!
+        return JifenApp.Defaults.zone
     }
 
     /// `JIFEN_NOW` when it is set and unreadable: a clock silently replaced by the real one would
@@ -75,7 +75,6 @@ struct Context {
 
     func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
 
-    func ledger(_ db: any Store) -> Ledger { Ledger(store: db, now: now) }
 
     /// Prints text for a person: control and bidirectional characters that came from stored
     /// names show as escapes (`DisplayText`), so they cannot split or reverse lines.
@@ -148,5 +147,3 @@ extension JifenCommand {
 /// Parses an amount argument with the core's rules, as a usage error when bad.
 func parsePoints(_ text: String) throws -> Int64 { try Points.parse(text) }
 
-/// A fresh idempotency key for a write given none: every such command is then its own operation.
-func freshKey(_ prefix: String) -> String { "\(prefix):\(UUID().uuidString.lowercased())" }

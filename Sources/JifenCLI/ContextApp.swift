@@ -11,8 +11,4 @@ extension Context {
     /// Who acts. Locally the owner of the database file names the person with `--as`
     /// (README: whoever holds the file is its administrator).
     var principal: Principal { Principal(actor) }
-
-    // TRANSITIONAL (issue 11): commands not yet moved onto JifenApp open the store directly.
-    func openLedgerDatabase() throws -> any Store { try app().store }
-    func openWebhookDatabase() throws -> any Store { try app().store }
 }

@@ -17,8 +17,6 @@ struct ActivityJSON: Encodable {
 }
 
 extension Context {
-    // TRANSITIONAL (issue 11): for commands not yet moved onto JifenApp.
-    func service(_ db: any Store) -> Service { Service(store: db, now: now) }
     func statusLabel(_ status: String) -> String {
         let zh = ["open": "进行中", "cancelled": "已取消", "closed": "已关闭", "pending": "待审核", "review": "需复核",
                   "approved": "已通过", "rejected": "已驳回"]

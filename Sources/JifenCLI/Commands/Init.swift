@@ -11,7 +11,7 @@ extension Jifen {
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "Name of the first community.") var community: String = "我的社区"
-        @Option(help: "Name of the first admin (use it with --as).") var admin: String = "admin"
+        @Option(help: "Name of the first admin (use it with --as).") var admin: String = JifenApp.Defaults.owner
 
         func execute(_ context: Context) throws {
             let created = try JifenApp.initialise(.init(location: context.dbPath, communityName: community, admin: admin,
