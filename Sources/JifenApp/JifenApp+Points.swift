@@ -56,8 +56,9 @@ extension JifenApp {
         let fromMillis = try input.from.map { try DayFormat.parse($0, in: zone, field: "--from").millis }
         let toMillis = try input.to.map { day -> Int64 in
             let start = try DayFormat.parse(day, in: zone, field: "--to")
-            // A bare day means through the end of that day.
-            return day.count <= 10 ? start.millis + 86_400_000 : start.millis
+            // A bare day means through the end of that calendar day in the community's zone.
+            guard day.count <= 10 else { return start.millis }
+            return try DayFormat.startMillis(of: DayFormat.adding(days: 1, to: DayFormat.day(day, in: zone, field: "--to"), in: zone), in: zone)
         }
         if let fromMillis, let toMillis, toMillis <= fromMillis {
             throw JifenError.usage("bad-range", zh: "--to 早于 --from，请检查日期。", en: "--to is before --from; check the dates.")

@@ -41,7 +41,7 @@ extension JifenApp {
     /// Copies the SQLite store to a new file while others keep writing, then verifies the copy.
     /// - Throws: usage on PostgreSQL, which has its own tools (pg_dump, pg_restore).
     public func backup(_ principal: Principal, to file: String) throws -> BackupResult {
-        guard let sqlite = store as? SQLiteStore else {
+        guard let sqlite = try store as? SQLiteStore else {
             throw JifenError.usage("use-pg-dump",
                                    zh: "PostgreSQL 数据库请用 pg_dump 备份、pg_restore 恢复，例如 pg_dump --format=custom --file jifen.dump postgres://…（见 docs/DEPLOYMENT.md）。jifen backup 只用于 SQLite 文件。",
                                    en: "Back up a PostgreSQL database with pg_dump and restore it with pg_restore, e.g. pg_dump --format=custom --file jifen.dump postgres://… (see docs/DEPLOYMENT.md). jifen backup is for SQLite files.")

@@ -184,7 +184,7 @@ extension JifenApp {
         let delivery = ClaimedDelivery(id: 0, webhookID: "msg_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
                                        attempt: 1, event: StoredEvent(id: 0, type: "ping", payload: payload, createdAtMillis: now),
                                        endpoint: endpoint)
-        let notifier = Notifier(store: store, transport: URLSessionTransport(), policy: RetryPolicy(settings),
+        let notifier = Notifier(store: try store, transport: URLSessionTransport(), policy: RetryPolicy(settings),
                                 options: NotifierOptions(owner: "test", settings: settings, once: true, timeZone: zone),
                                 logger: Logger(label: "jifen.webhook.test"))
         let started = Date()
@@ -229,7 +229,7 @@ extension JifenApp {
         let settings = try store.webhookSettings()
         var logger = Logger(label: "jifen.notify")
         logger.logLevel = input.verbose ? .debug : .notice
-        let notifier = Notifier(store: store, transport: URLSessionTransport(maxConnectionsPerHost: max(6, settings.concurrency)),
+        let notifier = Notifier(store: try store, transport: URLSessionTransport(maxConnectionsPerHost: max(6, settings.concurrency)),
                                 policy: RetryPolicy(settings),
                                 options: NotifierOptions(owner: input.owner, settings: settings, once: input.once, timeZone: zone),
                                 logger: logger)

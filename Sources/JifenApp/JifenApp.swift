@@ -19,14 +19,17 @@ public struct Principal: Sendable, Equatable, Hashable, Codable {
 /// policies (the webhook URL policy, the migration's checks) are applied here or in the core,
 /// never in a front end. A front end parses, calls one operation, and renders.
 public struct JifenApp: Sendable {
-    public let store: any Store
+    private let opener: StoreOpener
+    /// The store, opened on first use: an operation checks its input first, so a malformed
+    /// argument is reported as such even when the store is missing.
+    public var store: any Store { get throws { try opener.store() } }
     /// The clock; `JIFEN_NOW` or a test clock fixes it.
     public let clock: @Sendable () -> Date
     /// The community's time zone: days (expiry, periods, `--to`) are calendar days in it.
     public let zone: TimeZone
 
     public init(store: any Store, clock: @escaping @Sendable () -> Date = { Date() }, zone: TimeZone) {
-        self.store = store
+        self.opener = StoreOpener(store)
         self.clock = clock
         self.zone = zone
     }
@@ -34,7 +37,13 @@ public struct JifenApp: Sendable {
     /// Opens the store at `location` (a SQLite path or a `postgres://` URL).
     public static func open(_ location: String, busyTimeout: TimeInterval = 5, clock: @escaping @Sendable () -> Date = { Date() },
                             zone: TimeZone) throws -> JifenApp {
-        JifenApp(store: try Stores.open(location, busyTimeout: busyTimeout), clock: clock, zone: zone)
+        JifenApp(opener: StoreOpener { try Stores.open(location, busyTimeout: busyTimeout) }, clock: clock, zone: zone)
+    }
+
+    init(opener: StoreOpener, clock: @escaping @Sendable () -> Date, zone: TimeZone) {
+        self.opener = opener
+        self.clock = clock
+        self.zone = zone
     }
 
     /// What a front end uses when its user says nothing.
@@ -50,6 +59,24 @@ public struct JifenApp: Sendable {
     }
 
     var nowMillis: Int64 { clock().millis }
-    var ledger: Ledger { Ledger(store: store, now: clock) }
-    var service: Service { Service(store: store, now: clock) }
+    var ledger: Ledger { get throws { Ledger(store: try store, now: clock) } }
+    var service: Service { get throws { Service(store: try store, now: clock) } }
+}
+
+/// Opens a store once, when it is first needed, and keeps it.
+final class StoreOpener: @unchecked Sendable {
+    private let lock = NSLock()
+    private var opened: (any Store)?
+    private let open: @Sendable () throws -> any Store
+
+    init(_ store: any Store) { opened = store; open = { store } }
+    init(_ open: @escaping @Sendable () throws -> any Store) { self.open = open }
+
+    func store() throws -> any Store {
+        lock.lock(); defer { lock.unlock() }
+        if let opened { return opened }
+        let store = try open()
+        opened = store
+        return store
+    }
 }
