@@ -49,7 +49,7 @@ extension JifenApp {
     ///   the number is issued (a missing or read-only folder), nothing has changed.
     public func issueCertificate(_ principal: Principal, _ input: CertificateInput) throws -> IssuedCertificate {
         guard input.format == "md" || input.format == "html" else {
-            throw JifenError.usage("bad-format", zh: "格式应为 md 或 html。", en: "The format is md or html.")
+            throw JifenError.usage(.badFormat, zh: "格式应为 md 或 html。", en: "The format is md or html.")
         }
         let today = DayFormat.string(clock(), in: zone)
         // Without a first day: from the first approved record, so the certificate states a real period.
@@ -57,7 +57,7 @@ extension JifenApp {
             .first { $0.record.status == .approved }?.record.serviceDay
         let fromDay = try input.from.map { try DayFormat.day($0, in: zone, field: "--from") } ?? first ?? today
         let toDay = try input.to.map { try DayFormat.day($0, in: zone, field: "--to") } ?? today
-        guard fromDay <= toDay else { throw JifenError.usage("bad-range", zh: "--to 早于 --from。", en: "--to is before --from.") }
+        guard fromDay <= toDay else { throw JifenError.usage(.badRange, zh: "--to 早于 --from。", en: "--to is before --from.") }
         let person = try store.volunteer(input.volunteer)
         _ = try Permissions.recordFilter(actor: principal.id, requested: input.volunteer, in: store)
         let community = try store.resolveCommunity(person.community)
@@ -167,7 +167,7 @@ struct PendingOutput {
     func discard() { try? FileManager.default.removeItem(atPath: scratch) }
 
     static func cannotWrite(_ path: String, zh: String, en: String, unchanged: Bool = true) -> JifenError {
-        .fault("cannot-write", zh: "无法写入 \(path)（\(zh)）。请换一个可写的 --output 路径" + (unchanged ? "；什么也没有改变。" : "。"),
+        .fault(.cannotWrite, zh: "无法写入 \(path)（\(zh)）。请换一个可写的 --output 路径" + (unchanged ? "；什么也没有改变。" : "。"),
                en: "Cannot write \(path) (\(en)). Choose a writable --output path" + (unchanged ? "; nothing was changed." : "."))
     }
 }

@@ -115,7 +115,7 @@ extension JifenApp {
         public init(file: String, activity: String? = nil, encoding: HourSheet.Encoding? = nil, skipBad: Bool = false,
                     progress: (@Sendable (Int, Int) -> Void)? = nil) throws {
             guard let data = FileManager.default.contents(atPath: file) else {
-                throw JifenError.usage("no-file", zh: "读不到文件 \(file)，请检查路径。", en: "Cannot read the file \(file); check the path.")
+                throw JifenError.usage(.noFile, zh: "读不到文件 \(file)，请检查路径。", en: "Cannot read the file \(file); check the path.")
             }
             self.init(data: data, activity: activity, encoding: encoding, skipBad: skipBad, progress: progress)
         }
@@ -151,7 +151,7 @@ extension JifenApp {
             return ImportOutcome(result)
         } catch let refusal as ImportRefusal {
             let count = refusal.result.problems.count
-            let error = JifenError.usage("bad-rows", zh: "有 \(count) 行有问题，整份文件未导入。请改正后重试，或加 --skip-bad 只导入无误的行。",
+            let error = JifenError.usage(.badRows, zh: "有 \(count) 行有问题，整份文件未导入。请改正后重试，或加 --skip-bad 只导入无误的行。",
                                          en: "\(count) rows have problems, so nothing was imported. Fix them and retry, or add --skip-bad to import the good rows only.")
             throw ImportRejected(error: error, outcome: ImportOutcome(refusal.result))
         }

@@ -61,7 +61,7 @@ extension JifenApp {
             return try DayFormat.startMillis(of: DayFormat.adding(days: 1, to: DayFormat.day(day, in: zone, field: "--to"), in: zone), in: zone)
         }
         if let fromMillis, let toMillis, toMillis <= fromMillis {
-            throw JifenError.usage("bad-range", zh: "--to 早于 --from，请检查日期。", en: "--to is before --from; check the dates.")
+            throw JifenError.usage(.badRange, zh: "--to 早于 --from，请检查日期。", en: "--to is before --from; check the dates.")
         }
         let (opening, lines) = try store.statement(input.account, fromMillis: fromMillis, toMillis: toMillis, limit: Self.statementLimit)
         return StatementResult(account: input.account, openingBalance: opening, lines: lines)

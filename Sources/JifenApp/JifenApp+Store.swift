@@ -42,7 +42,7 @@ extension JifenApp {
     /// - Throws: usage on PostgreSQL, which has its own tools (pg_dump, pg_restore).
     public func backup(_ principal: Principal, to file: String) throws -> BackupResult {
         guard let sqlite = try store as? SQLiteStore else {
-            throw JifenError.usage("use-pg-dump",
+            throw JifenError.usage(.usePGDump,
                                    zh: "PostgreSQL 数据库请用 pg_dump 备份、pg_restore 恢复，例如 pg_dump --format=custom --file jifen.dump postgres://…（见 docs/DEPLOYMENT.md）。jifen backup 只用于 SQLite 文件。",
                                    en: "Back up a PostgreSQL database with pg_dump and restore it with pg_restore, e.g. pg_dump --format=custom --file jifen.dump postgres://… (see docs/DEPLOYMENT.md). jifen backup is for SQLite files.")
         }
@@ -59,11 +59,11 @@ extension JifenApp {
     public static func migrate(from source: String, to target: String, busyTimeout: TimeInterval = 5,
                                clock: @escaping @Sendable () -> Date = { Date() }) throws -> MigrationReport {
         guard Stores.isServer(target) else {
-            throw JifenError.usage("bad-target", zh: "--to 必须是 postgres://用户@主机:端口/数据库 形式的地址。",
+            throw JifenError.usage(.badTarget, zh: "--to 必须是 postgres://用户@主机:端口/数据库 形式的地址。",
                                    en: "--to must be a PostgreSQL URL: postgres://user@host:port/database.")
         }
         guard !Stores.isServer(source) else {
-            throw JifenError.usage("bad-source", zh: "--from 必须是 SQLite 数据库文件的路径。", en: "--from must be the path of a SQLite database file.")
+            throw JifenError.usage(.badSource, zh: "--from 必须是 SQLite 数据库文件的路径。", en: "--from must be the path of a SQLite database file.")
         }
         let from = try SQLiteStore.open(path: source, busyTimeout: busyTimeout)
         return try LedgerMigration.run(from: from, to: target, nowMillis: clock().millis)

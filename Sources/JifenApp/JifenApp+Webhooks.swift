@@ -77,7 +77,7 @@ extension JifenApp {
         var text = text.lowercased().replacingOccurrences(of: " ", with: "")
         for suffix in ["/min", "/m", "/minute"] where text.hasSuffix(suffix) { text.removeLast(suffix.count) }
         guard let rate = Int(text), (0...600).contains(rate) else {
-            throw JifenError.usage("bad-rate", zh: "--rate「\(text)」无效，应为每分钟条数，如 20/min（0 表示不限，最多 600）。",
+            throw JifenError.usage(.badRate, zh: "--rate「\(text)」无效，应为每分钟条数，如 20/min（0 表示不限，最多 600）。",
                                    en: "--rate \"\(text)\" is not valid; give messages a minute such as 20/min (0 for no limit, at most 600).")
         }
         return rate
@@ -116,11 +116,11 @@ extension JifenApp {
     /// Replaces a subscription's signing secret; the old one keeps signing for the overlap (admin).
     public func rotateWebhookSecret(_ principal: Principal, _ input: RotateSecretInput) throws -> WebhookWithSecret {
         guard (0...168).contains(input.overlapHours) else {
-            throw JifenError.usage("bad-overlap", zh: "--overlap-hours 应在 0 到 168 之间。", en: "--overlap-hours must be from 0 to 168.")
+            throw JifenError.usage(.badOverlap, zh: "--overlap-hours 应在 0 到 168 之间。", en: "--overlap-hours must be from 0 to 168.")
         }
         let format = try store.webhook(input.id).format
         if format.isRobot && (input.secret ?? "").isEmpty {
-            throw JifenError.usage("secret-required", zh: "机器人的密钥由钉钉/飞书生成：请在机器人设置里重置后用 --secret 给出新密钥。",
+            throw JifenError.usage(.secretRequired, zh: "机器人的密钥由钉钉/飞书生成：请在机器人设置里重置后用 --secret 给出新密钥。",
                                    en: "A robot's secret is issued by DingTalk/Feishu: reset it in the robot's settings and pass the new one with --secret.")
         }
         let newSecret = try WebhookSigning.secret(input.secret, for: format)
@@ -140,7 +140,7 @@ extension JifenApp {
     /// Deliveries, newest first.
     public func webhookDeliveries(_ principal: Principal, _ query: DeliveryQuery) throws -> [DeliveryView] {
         guard query.limit > 0 else {
-            throw JifenError.usage("bad-limit", zh: "--limit 应为正整数。", en: "--limit must be a positive whole number.")
+            throw JifenError.usage(.badLimit, zh: "--limit 应为正整数。", en: "--limit must be a positive whole number.")
         }
         return try store.deliveries(endpoint: query.endpoint, deadOnly: query.deadOnly, limit: query.limit)
     }
@@ -194,11 +194,11 @@ extension JifenApp {
         case .success(let code):
             return WebhookTestResult(webhook: WebhookInfo(endpoint, nowMillis: nowMillis), status: code, millis: millis)
         case .gone:
-            throw JifenError.refused("test-failed", zh: "接收端回应 410 Gone：该地址已不存在。请检查地址，或删除此 Webhook。",
+            throw JifenError.refused(.testFailed, zh: "接收端回应 410 Gone：该地址已不存在。请检查地址，或删除此 Webhook。",
                                      en: "The receiver answered 410 Gone: this address no longer exists. Check the URL, or remove the webhook.")
         case .failure(_, let reason, _):
             let status = reason.hasPrefix("HTTP") ? nil : status  // the reason already names the status
-            throw JifenError.refused("test-failed", zh: "测试消息未送达（\(status.map { "HTTP \($0)，" } ?? "")\(reason)）。请检查地址、密钥和接收端日志。",
+            throw JifenError.refused(.testFailed, zh: "测试消息未送达（\(status.map { "HTTP \($0)，" } ?? "")\(reason)）。请检查地址、密钥和接收端日志。",
                                      en: "The test message was not delivered (\(status.map { "HTTP \($0), " } ?? "")\(reason)). Check the URL, the secret and the receiver's log.")
         }
     }

@@ -30,12 +30,12 @@ enum ArgumentErrors {
         if let unknown = unknownCommand(arguments) { return unknown }
         let options = arguments.prefix { $0 != "--" }
         if let negative = options.first(where: isNegativeNumber) {
-            return .usage("negative-number",
+            return .usage(.negativeNumber,
                           zh: "数值 \(negative) 是负数。积分、分钟等数值必须为正数（至少 1）。",
                           en: "The number \(negative) is negative. Points, minutes and other amounts must be positive (at least 1).")
         }
         let english = Jifen.message(for: error)
-        return .usage("bad-arguments", zh: chinese(english), en: english)
+        return .usage(.badArguments, zh: chinese(english), en: english)
     }
 
     /// `-5`, `-0.5`: a number the parser would take for an option.
@@ -91,7 +91,7 @@ enum ArgumentErrors {
             if configuration.defaultSubcommand != nil, (nearest?.1 ?? .max) > 2 { return nil }
             let group = path.joined(separator: " ")
             let hint = nearest.flatMap { $0.1 <= max(2, word.count / 2) ? $0.0 : nil }
-            return .usage("unknown-command",
+            return .usage(.unknownCommand,
                           zh: "没有「\(word)」这个命令。" + (hint.map { "您是不是要用 \(group) \($0)？" } ?? "") + "用 \(group) --help 查看所有命令。",
                           en: "There is no command \"\(word)\". " + (hint.map { "Did you mean \(group) \($0)? " } ?? "") + "See every command with \(group) --help.")
         }

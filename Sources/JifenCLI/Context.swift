@@ -58,7 +58,7 @@ struct Context {
         do {
             _ = try DayFormat.parse(fixed, in: timeZone, field: "JIFEN_NOW")
         } catch {
-            throw JifenError.usage("bad-jifen-now",
+            throw JifenError.usage(.badJifenNow,
                                    zh: "环境变量 JIFEN_NOW「\(fixed)」不是可读的时间。请写成 2026-11-20、2026-11-20 10:00、2026-11-20T10:00:00 或带时区的 ISO 8601（2026-11-20T02:00:00Z），或删除它以使用系统时钟。",
                                    en: "JIFEN_NOW \"\(fixed)\" is not a readable time. Write it as 2026-11-20, 2026-11-20 10:00, 2026-11-20T10:00:00 or ISO 8601 with a zone (2026-11-20T02:00:00Z), or unset it to use the system clock.")
         }
@@ -124,7 +124,7 @@ struct Context {
             struct ErrorBody: Encodable { var error: String; var code: String; var message: String; var exit: Int32 }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let body = ErrorBody(error: "\(error.category)", code: error.code, message: error.message.text(language),
+            let body = ErrorBody(error: "\(error.category)", code: error.code.rawValue, message: error.message.text(language),
                                  exit: ExitStatus.code(for: error.category))
             text = String(decoding: (try? encoder.encode(body)) ?? Data(), as: UTF8.self)
         } else {

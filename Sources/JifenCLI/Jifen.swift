@@ -74,7 +74,7 @@ extension Jifen {
             let (language, json) = ArgumentErrors.preferences(arguments)
             let explained = ArgumentErrors.explain(error, arguments: arguments)
             Context.report(explained, language: language, json: json)
-            if !json, explained.code != "unknown-command" {
+            if !json, explained.code != .unknownCommand {
                 // The usage lines and the `--help` pointer after the parser's own first line.
                 let rest = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
                     .joined(separator: "\n").trimmingCharacters(in: .newlines)

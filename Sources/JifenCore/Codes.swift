@@ -10,7 +10,7 @@ public enum Codes {
     public static func normalise(_ text: String) throws -> String {
         let digits = text.filter { $0 != " " && $0 != "-" }
         guard digits.count == length, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw JifenError.usage("bad-code", zh: "兑换码「\(text)」格式不对：应为 \(length) 位数字。请让志愿者用 jifen code 重新出示。",
+            throw JifenError.usage(.badCode, zh: "兑换码「\(text)」格式不对：应为 \(length) 位数字。请让志愿者用 jifen code 重新出示。",
                                    en: "The code \"\(text)\" is malformed: a code is \(length) digits. Ask the volunteer to show one with jifen code.")
         }
         return digits
@@ -76,7 +76,7 @@ extension Ledger {
             while try tx.codes(hash: Codes.hash(code)).contains(where: { $0.createdAtMillis > at - 86_400_000 || $0.expiresAtMillis > at }) {
                 tries += 1
                 guard tries < 1000 else {
-                    throw JifenError.busy("codes-exhausted", zh: "暂时无法生成新的兑换码，请稍后再试。", en: "No fresh code is free right now; try again shortly.")
+                    throw JifenError.busy(.codesExhausted, zh: "暂时无法生成新的兑换码，请稍后再试。", en: "No fresh code is free right now; try again shortly.")
                 }
                 code = Codes.random()
             }
@@ -88,5 +88,5 @@ extension Ledger {
 }
 
 extension JifenError {
-    static func busy(_ code: String, zh: String, en: String) -> JifenError { JifenError(code, .busy, zh: zh, en: en) }
+    static func busy(_ code: JifenError.Code, zh: String, en: String) -> JifenError { JifenError(code, .busy, zh: zh, en: en) }
 }

@@ -26,13 +26,13 @@ extension DayFormat {
     public static func monthRange(_ month: String, in zone: TimeZone) throws -> (start: Int64, end: Int64) {
         let parts = month.split(separator: "-")
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else {
-            throw JifenError.usage("bad-month", zh: "月份「\(month)」无效，请写成 2026-11。", en: "The month \"\(month)\" is not valid; write it as 2026-11.")
+            throw JifenError.usage(.badMonth, zh: "月份「\(month)」无效，请写成 2026-11。", en: "The month \"\(month)\" is not valid; write it as 2026-11.")
         }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         guard let start = calendar.date(from: DateComponents(year: year, month: m, day: 1)),
               let end = calendar.date(byAdding: .month, value: 1, to: start) else {
-            throw JifenError.usage("bad-month", zh: "月份「\(month)」无效。", en: "The month \"\(month)\" is not valid.")
+            throw JifenError.usage(.badMonth, zh: "月份「\(month)」无效。", en: "The month \"\(month)\" is not valid.")
         }
         return (start.millis, end.millis)
     }

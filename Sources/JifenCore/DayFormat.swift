@@ -71,7 +71,7 @@ public enum DayFormat {
                 return date
             }
         }
-        throw JifenError.usage("bad-date",
+        throw JifenError.usage(.badDate,
                                zh: "\(field)「\(text)」不是有效的日期或时间。请写成 2026-11-22 或 2026-11-22 09:30。",
                                en: "The \(field) \"\(text)\" is not a valid date or time. Write it as 2026-11-22 or 2026-11-22 09:30.")
     }

@@ -12,7 +12,7 @@ public enum HourSheet {
             case "utf8": return .utf8
             case "gb18030", "gbk", "gb2312", "cp936": return .gb18030
             default:
-                throw JifenError.usage("bad-encoding", zh: "不认识编码「\(text)」，请用 utf-8 或 gbk。", en: "Unknown encoding \"\(text)\"; use utf-8 or gbk.")
+                throw JifenError.usage(.badEncoding, zh: "不认识编码「\(text)」，请用 utf-8 或 gbk。", en: "Unknown encoding \"\(text)\"; use utf-8 or gbk.")
             }
         }
     }
@@ -49,13 +49,13 @@ public enum HourSheet {
         switch chosen {
         case .utf8:
             guard isUTF8(bytes) else {
-                throw JifenError.usage("bad-encoding", zh: "文件不是有效的 UTF-8。若由 Excel 另存，请加 --encoding gbk。",
+                throw JifenError.usage(.badEncoding, zh: "文件不是有效的 UTF-8。若由 Excel 另存，请加 --encoding gbk。",
                                        en: "The file is not valid UTF-8. If Excel saved it on Chinese Windows, add --encoding gbk.")
             }
             return (bytes, .utf8)
         case .gb18030:
             guard let converted = Iconv.convert(bytes, from: "GB18030", to: "UTF-8") else {
-                throw JifenError.usage("bad-encoding", zh: "文件既不是 UTF-8 也不是 GBK/GB18030。请在 Excel 中另存为“CSV UTF-8”后重试。",
+                throw JifenError.usage(.badEncoding, zh: "文件既不是 UTF-8 也不是 GBK/GB18030。请在 Excel 中另存为“CSV UTF-8”后重试。",
                                        en: "The file is neither UTF-8 nor GBK/GB18030. Save it from Excel as \"CSV UTF-8\" and try again.")
             }
             return (converted, .gb18030)
@@ -147,7 +147,7 @@ public enum HourSheet {
             try finishRecord()
         }
         guard let header else {
-            throw JifenError.usage("empty-file", zh: "文件是空的，没有表头。第一行应是列名，如：姓名,手机,日期,时长(分钟)。",
+            throw JifenError.usage(.emptyFile, zh: "文件是空的，没有表头。第一行应是列名，如：姓名,手机,日期,时长(分钟)。",
                                    en: "The file is empty: no header. The first line names the columns, e.g. name,phone,date,minutes.")
         }
         return header

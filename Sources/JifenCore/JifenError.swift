@@ -45,53 +45,53 @@ public struct JifenError: Error, Sendable, CustomStringConvertible {
         case busy
     }
 
-    public var code: String
+    public var code: Code
     public var category: Category
     public var message: Bilingual
     public var cause: (any Error & Sendable)?
 
-    public init(_ code: String, _ category: Category, zh: String, en: String, cause: (any Error & Sendable)? = nil) {
+    public init(_ code: Code, _ category: Category, zh: String, en: String, cause: (any Error & Sendable)? = nil) {
         self.code = code
         self.category = category
         self.message = Bilingual(zh: zh, en: en)
         self.cause = cause
     }
 
-    public var description: String { "\(code): \(message.en)" }
+    public var description: String { "\(code.rawValue): \(message.en)" }
 
     // MARK: Usage
 
-    public static func usage(_ code: String, zh: String, en: String) -> JifenError {
+    public static func usage(_ code: Code, zh: String, en: String) -> JifenError {
         JifenError(code, .usage, zh: zh, en: en)
     }
 
     // MARK: Refusals
 
-    public static func refused(_ code: String, zh: String, en: String) -> JifenError {
+    public static func refused(_ code: Code, zh: String, en: String) -> JifenError {
         JifenError(code, .refused, zh: zh, en: en)
     }
 
     public static func unknown(_ what: Bilingual, _ id: String) -> JifenError {
-        .refused("unknown-id",
+        .refused(.unknownID,
                  zh: "找不到\(what.zh) \(id)。请用 list 命令查看已有的编号。",
                  en: "No \(what.en) with id \(id). Use the list command to see the existing ids.")
     }
 
     public static func insufficientPoints(account: String, available: Int64, requested: Int64) -> JifenError {
-        .refused("insufficient-points",
+        .refused(.insufficientPoints,
                  zh: "\(account) 的可用积分为 \(available)，不足 \(requested)。请少用一些积分，或先参加服务赚取积分。",
                  en: "\(account) has \(available) points available, fewer than the \(requested) requested. Ask for fewer points.")
     }
 
     public static func forbidden(actor: String, action: Bilingual) -> JifenError {
-        .refused("not-allowed",
+        .refused(.notAllowed,
                  zh: "\(actor) 无权\(action.zh)。请以管理员或有权限的身份（--as）操作。",
                  en: "\(actor) may not \(action.en). Act as an admin or someone who may (--as).")
     }
 
     // MARK: Faults
 
-    public static func fault(_ code: String, zh: String, en: String, cause: (any Error & Sendable)? = nil) -> JifenError {
+    public static func fault(_ code: Code, zh: String, en: String, cause: (any Error & Sendable)? = nil) -> JifenError {
         JifenError(code, .fault, zh: zh, en: en, cause: cause)
     }
 }

@@ -26,7 +26,7 @@ public enum JournalExport {
         let zone = try store.read { try Rules(settings: $0.settings()) }.timeZone
         let temporary = path + ".partial-\(getpid())"
         guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
-            throw JifenError.fault("cannot-write", zh: "无法写入 \(path)，请检查路径和权限。", en: "Cannot write \(path); check the path and permissions.")
+            throw JifenError.fault(.cannotWrite, zh: "无法写入 \(path)，请检查路径和权限。", en: "Cannot write \(path); check the path and permissions.")
         }
         var count = 0
         do {
@@ -59,7 +59,7 @@ public enum JournalExport {
         }
         guard rename(temporary, path) == 0 else {
             try? FileManager.default.removeItem(atPath: temporary)
-            throw JifenError.fault("cannot-write", zh: "无法写入 \(path)，请检查路径和权限。", en: "Cannot write \(path); check the path and permissions.")
+            throw JifenError.fault(.cannotWrite, zh: "无法写入 \(path)，请检查路径和权限。", en: "Cannot write \(path); check the path and permissions.")
         }
         return count
     }

@@ -22,7 +22,7 @@ extension Ledger {
         let today = DayFormat.string(now(), in: rules.timeZone)
         let day = try asOf.map { try DayFormat.day($0, in: rules.timeZone, field: "--as-of") } ?? today
         guard day <= today else {
-            throw JifenError.usage("future-date", zh: "--as-of \(day) 在今天（\(today)）之后，积分不能提前过期。",
+            throw JifenError.usage(.futureDate, zh: "--as-of \(day) 在今天（\(today)）之后，积分不能提前过期。",
                                    en: "--as-of \(day) is after today (\(today)); points cannot lapse early.")
         }
         var report = ExpiryReport(asOf: day)

@@ -18,7 +18,7 @@ extension Ledger {
         if let existing = try tx.hold(key: request.key) {
             guard existing.kind == request.kind, existing.debit == request.debit, existing.credit == request.credit,
                   existing.amount == request.amount, existing.reference == request.reference, existing.memo == request.memo else {
-                throw JifenError.refused("key-reused", zh: "幂等键「\(request.key)」已用于另一笔冻结 #\(existing.id)。",
+                throw JifenError.refused(.keyReused, zh: "幂等键「\(request.key)」已用于另一笔冻结 #\(existing.id)。",
                                          en: "The idempotency key \"\(request.key)\" was already used for a different hold, #\(existing.id).")
             }
             return (existing, true)
@@ -27,7 +27,7 @@ extension Ledger {
         guard let debit = try tx.account(request.debit) else { throw JifenError.unknown(Bilingual(zh: "账户", en: "account"), request.debit) }
         guard let credit = try tx.account(request.credit) else { throw JifenError.unknown(Bilingual(zh: "账户", en: "account"), request.credit) }
         guard debit.community == credit.community else {
-            throw JifenError.refused("cross-community", zh: "积分不能跨社区流转。", en: "Points do not cross communities.")
+            throw JifenError.refused(.crossCommunity, zh: "积分不能跨社区流转。", en: "Points do not cross communities.")
         }
         if !debit.kind.mayGoNegative {
             let available = try Lots.available(debit, nowMillis: at, in: tx)
@@ -57,7 +57,7 @@ extension Ledger {
         switch hold.status {
         case .posted:
             if let tid = hold.transfer, let t = try tx.transfer(id: tid) { return Posted(transfer: t, replayed: true) }
-            throw JifenError.fault("hold-without-transfer", zh: "冻结 #\(id) 已入账却找不到转账。", en: "Hold #\(id) is posted but its transfer is missing.")
+            throw JifenError.fault(.holdWithoutTransfer, zh: "冻结 #\(id) 已入账却找不到转账。", en: "Hold #\(id) is posted but its transfer is missing.")
         case .voided, .lapsed:
             throw resolved(hold)
         case .pending:
@@ -71,7 +71,7 @@ extension Ledger {
                                       key: "hold:\(hold.id)", reference: hold.reference, memo: hold.memo, details: details)
         let posted = try post(request, actor: actor, atMillis: at, excludingHold: hold, in: tx)
         guard try tx.resolve(hold: hold.id, to: .posted, transfer: posted.transfer.id) else {
-            throw JifenError.refused("hold-resolved", zh: "冻结 #\(id) 已处理。", en: "Hold #\(id) was already resolved.")
+            throw JifenError.refused(.holdResolved, zh: "冻结 #\(id) 已处理。", en: "Hold #\(id) was already resolved.")
         }
         return posted
     }
@@ -91,7 +91,7 @@ extension Ledger {
         case .pending: break
         }
         guard try tx.resolve(hold: id, to: .voided, transfer: nil) else {
-            throw JifenError.refused("hold-resolved", zh: "冻结 #\(id) 已处理。", en: "Hold #\(id) was already resolved.")
+            throw JifenError.refused(.holdResolved, zh: "冻结 #\(id) 已处理。", en: "Hold #\(id) was already resolved.")
         }
         hold.status = .voided
         try tx.insert(event: Events.hold(hold, type: "points.released", actor: actor, atMillis: at, in: tx))
@@ -117,7 +117,7 @@ extension Ledger {
     static func resolved(_ hold: Hold, lapsedNow: Bool = false) -> JifenError {
         let status = lapsedNow ? HoldStatus.lapsed : hold.status
         let zh = ["posted": "已领取入账", "voided": "已撤销", "lapsed": "已超时退回", "pending": "待处理"][status.rawValue] ?? status.rawValue
-        return .refused("hold-resolved", zh: "冻结 #\(hold.id) \(zh)，不能再处理。",
+        return .refused(.holdResolved, zh: "冻结 #\(hold.id) \(zh)，不能再处理。",
                         en: "Hold #\(hold.id) is already \(status.rawValue) and cannot be resolved again.")
     }
 }

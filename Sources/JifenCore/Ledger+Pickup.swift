@@ -64,7 +64,7 @@ extension Ledger {
         let zh: [RedemptionStatus: String] = [.redeemed: "是当场兑换，没有冻结", .pickedUp: "已领取", .released: "已撤销", .lapsed: "已超时退回", .held: "冻结中"]
         let en: [RedemptionStatus: String] = [.redeemed: "was redeemed at the counter and has no hold", .pickedUp: "was already picked up",
                                              .released: "was already released", .lapsed: "lapsed: its hold timed out", .held: "is held"]
-        return .refused("hold-resolved", zh: "\(r.label) \(zh[r.status] ?? "")，不能再领取或撤销。",
+        return .refused(.holdResolved, zh: "\(r.label) \(zh[r.status] ?? "")，不能再领取或撤销。",
                         en: "\(r.label) \(en[r.status] ?? ""); it cannot be picked up or released now.")
     }
 }

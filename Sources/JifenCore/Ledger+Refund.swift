@@ -24,12 +24,12 @@ extension Ledger {
             let label = Registry.id(prefix: "R", number: Int(id))
             guard let r = try tx.redemption(id: id) else { throw JifenError.unknown(Bilingual(zh: "兑换", en: "redemption"), label) }
             guard try actor == r.merchant || tx.isAdmin(actor) else {
-                throw JifenError.refused("not-your-redemption", zh: "\(label) 是 \(r.merchant) 的兑换，\(actor) 不能退还。只有该商户或管理员可以退还。",
+                throw JifenError.refused(.notYourRedemption, zh: "\(label) 是 \(r.merchant) 的兑换，\(actor) 不能退还。只有该商户或管理员可以退还。",
                                          en: "\(label) was redeemed at \(r.merchant); \(actor) may not refund it. Only that merchant or an admin may.")
             }
             let reason = try Self.requireReason(reason)
             guard r.status.isPosted, let transferID = r.transfer, let original = try tx.transfer(id: transferID) else {
-                throw JifenError.refused("not-redeemed", zh: "\(label) 的积分尚未划给商户（冻结未领取），请用 jifen release 撤销。",
+                throw JifenError.refused(.notRedeemed, zh: "\(label) 的积分尚未划给商户（冻结未领取），请用 jifen release 撤销。",
                                          en: "\(label) has moved no points to the merchant (its hold was not picked up); use jifen release instead.")
             }
             let transferKey = "refund:\(id):\(key)"
@@ -40,11 +40,11 @@ extension Ledger {
             let amount = points ?? replay?.amount ?? left
             if replay == nil {
                 guard left > 0 else {
-                    throw JifenError.refused("fully-refunded", zh: "\(label) 的 \(original.amount) 积分已全部退还，无可再退。",
+                    throw JifenError.refused(.fullyRefunded, zh: "\(label) 的 \(original.amount) 积分已全部退还，无可再退。",
                                              en: "All \(original.amount) points of \(label) were already refunded; nothing is left to refund.")
                 }
                 guard amount <= left else {
-                    throw JifenError.refused("refund-too-much",
+                    throw JifenError.refused(.refundTooMuch,
                                              zh: "\(label) 兑换了 \(original.amount) 积分，已退 \(refunded)，最多还能退 \(left)，不能退 \(amount)。",
                                              en: "\(label) redeemed \(original.amount) points and \(refunded) were refunded already: at most \(left) can be refunded, not \(amount).")
                 }

@@ -32,7 +32,7 @@ extension Ledger {
             let today = DayFormat.string(Date(millis: at), in: rules.timeZone)
             let day = try throughDay.map { try DayFormat.day($0, in: rules.timeZone, field: "--through") } ?? today
             guard day <= today else {
-                throw JifenError.usage("future-date", zh: "--through \(day) 在今天（\(today)）之后，不能结算未来。",
+                throw JifenError.usage(.futureDate, zh: "--through \(day) 在今天（\(today)）之后，不能结算未来。",
                                        en: "--through \(day) is after today (\(today)); the future cannot be settled.")
             }
             let end = try DayFormat.startMillis(of: DayFormat.adding(days: 1, to: day, in: rules.timeZone), in: rules.timeZone)
@@ -44,7 +44,7 @@ extension Ledger {
             }
             let total = lines.reduce(0) { $0 + $1.net }
             guard total > 0 else {
-                throw JifenError.refused("nothing-to-settle", zh: "\(merchant) 截至 \(day) 没有待结算的兑换（可能已结算过）。",
+                throw JifenError.refused(.nothingToSettle, zh: "\(merchant) 截至 \(day) 没有待结算的兑换（可能已结算过）。",
                                          en: "\(merchant) has no unsettled redemptions through \(day) (they may have been settled already).")
             }
             var settlement = Settlement(merchant: merchant, throughDay: day, points: total, actor: actor, atMillis: at)

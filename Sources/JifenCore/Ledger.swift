@@ -109,18 +109,18 @@ public struct Ledger: Sendable {
                 throw JifenError.unknown(Bilingual(zh: "转账", en: "transfer"), "#\(id)")
             }
             guard original.kind != .reverse else {
-                throw JifenError.refused("cannot-reverse", zh: "#\(id) 本身是冲正，不能再冲正。如需更正，请新建一笔转账。",
+                throw JifenError.refused(.cannotReverse, zh: "#\(id) 本身是冲正，不能再冲正。如需更正，请新建一笔转账。",
                                          en: "#\(id) is itself a reversal and cannot be reversed. Make a new transfer to correct it.")
             }
             let earlier = try tx.reversals(of: id)
             if let done = earlier.first(where: { $0.kind == .reverse }) {
                 if done.memo == reason { return Posted(transfer: done, replayed: true) }
-                throw JifenError.refused("already-reversed", zh: "#\(id) 已被 #\(done.id) 冲正。",
+                throw JifenError.refused(.alreadyReversed, zh: "#\(id) 已被 #\(done.id) 冲正。",
                                          en: "#\(id) was already reversed by #\(done.id).")
             }
             let left = original.amount - earlier.reduce(0) { $0 + $1.amount }
             guard left > 0 else {
-                throw JifenError.refused("already-reversed", zh: "#\(id) 的积分已全部退回，无可冲正。",
+                throw JifenError.refused(.alreadyReversed, zh: "#\(id) 的积分已全部退回，无可冲正。",
                                          en: "All points of #\(id) were already given back; nothing is left to reverse.")
             }
             let request = TransferRequest(kind: .reverse, debit: original.credit, credit: original.debit, amount: left,
@@ -132,7 +132,7 @@ public struct Ledger: Sendable {
     static func requireReason(_ reason: String) throws -> String {
         let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else {
-            throw JifenError.usage("reason-required", zh: "请用 --reason 写明原因，审计时要看。",
+            throw JifenError.usage(.reasonRequired, zh: "请用 --reason 写明原因，审计时要看。",
                                    en: "Give a reason with --reason; auditors read it.")
         }
         try Registry.checkText(trimmed, field: Bilingual(zh: "原因", en: "reason"), max: 500)
@@ -149,7 +149,7 @@ public struct Ledger: Sendable {
         try validate(request)
         if let existing = try tx.transfer(key: request.key) {
             guard request.sameContent(as: existing) else {
-                throw JifenError.refused("key-reused",
+                throw JifenError.refused(.keyReused,
                                          zh: "幂等键「\(request.key)」已用于另一笔不同的转账 #\(existing.id)。请换一个键。",
                                          en: "The idempotency key \"\(request.key)\" was already used for a different transfer, #\(existing.id). Use a new key.")
             }
@@ -163,12 +163,12 @@ public struct Ledger: Sendable {
             throw JifenError.unknown(Bilingual(zh: "账户", en: "account"), request.credit)
         }
         guard debit.community == credit.community else {
-            throw JifenError.refused("cross-community",
+            throw JifenError.refused(.crossCommunity,
                                      zh: "\(debit.id) 与 \(credit.id) 属于不同社区，积分不能跨社区流转。",
                                      en: "\(debit.id) and \(credit.id) belong to different communities; points do not cross communities.")
         }
         if request.kind == .transfer, debit.kind != .volunteer || credit.kind != .volunteer {
-            throw JifenError.refused("bad-accounts", zh: "只有志愿者之间可以互赠积分。", en: "Only volunteers may give points to each other.")
+            throw JifenError.refused(.badAccounts, zh: "只有志愿者之间可以互赠积分。", en: "Only volunteers may give points to each other.")
         }
         var standing: LotStanding?
         if !debit.kind.mayGoNegative {
@@ -215,11 +215,11 @@ public struct Ledger: Sendable {
 
     static func validate(_ request: TransferRequest) throws {
         guard request.amount > 0, request.amount <= Points.maximum else {
-            throw JifenError.usage("bad-amount", zh: "积分数必须是 1 到 \(Points.maximum) 之间的整数。",
+            throw JifenError.usage(.badAmount, zh: "积分数必须是 1 到 \(Points.maximum) 之间的整数。",
                                    en: "The points amount must be a whole number from 1 to \(Points.maximum).")
         }
         guard request.debit != request.credit else {
-            throw JifenError.usage("same-account", zh: "转出和转入是同一个账户 \(request.debit)。",
+            throw JifenError.usage(.sameAccount, zh: "转出和转入是同一个账户 \(request.debit)。",
                                    en: "The paying and receiving account are the same, \(request.debit).")
         }
         try Registry.checkText(request.key, field: Bilingual(zh: "幂等键", en: "idempotency key"), max: 200)

@@ -65,7 +65,7 @@ enum Lots {
             try take(lot.id, upTo: free[lot.id] ?? 0)
         }
         guard left == 0 else {
-            throw JifenError.fault("lots-out-of-step",
+            throw JifenError.fault(.lotsOutOfStep,
                                    zh: "\(account) 的积分批次与余额不一致（少 \(left)）。请运行 jifen verify 并联系管理员。",
                                    en: "The lots of \(account) do not add up to its balance (short by \(left)). Run jifen verify and call the admin.")
         }

@@ -88,7 +88,7 @@ public struct Redemption: Codable, Sendable, Equatable {
         var t = text.trimmingCharacters(in: .whitespaces)
         if t.first == "R" || t.first == "r" { t.removeFirst() }
         guard let id = Int64(t), id > 0 else {
-            throw JifenError.usage("bad-redemption-id", zh: "兑换编号「\(text)」无效，应为 R001 这样的编号。",
+            throw JifenError.usage(.badRedemptionID, zh: "兑换编号「\(text)」无效，应为 R001 这样的编号。",
                                    en: "Redemption id \"\(text)\" is not valid; give one like R001.")
         }
         return id

@@ -12,23 +12,23 @@ public enum Points {
     public static func parse(_ text: String) throws -> Int64 {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.isEmpty {
-            throw JifenError.usage("bad-amount", zh: "积分数不能为空。请输入一个正整数，例如 50。",
+            throw JifenError.usage(.badAmount, zh: "积分数不能为空。请输入一个正整数，例如 50。",
                                    en: "The points amount is empty. Give a whole number above zero, e.g. 50.")
         }
         if trimmed.hasPrefix("-") {
-            throw JifenError.usage("bad-amount", zh: "积分数「\(trimmed)」是负数。请输入一个正整数，例如 50。",
+            throw JifenError.usage(.badAmount, zh: "积分数「\(trimmed)」是负数。请输入一个正整数，例如 50。",
                                    en: "The points amount \(trimmed) is negative. Give a whole number above zero, e.g. 50.")
         }
         guard trimmed.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw JifenError.usage("bad-amount", zh: "积分数「\(trimmed)」不是整数。积分没有小数，请输入一个正整数，例如 50。",
+            throw JifenError.usage(.badAmount, zh: "积分数「\(trimmed)」不是整数。积分没有小数，请输入一个正整数，例如 50。",
                                    en: "The points amount \(trimmed) is not a whole number. Points have no fractions: give e.g. 50.")
         }
         guard let value = Int64(trimmed), value <= maximum else {
-            throw JifenError.usage("bad-amount", zh: "积分数「\(trimmed)」太大，单笔最多 \(maximum)。",
+            throw JifenError.usage(.badAmount, zh: "积分数「\(trimmed)」太大，单笔最多 \(maximum)。",
                                    en: "The points amount \(trimmed) is too large; one transfer moves at most \(maximum).")
         }
         guard value > 0 else {
-            throw JifenError.usage("bad-amount", zh: "积分数必须大于零。", en: "The points amount must be above zero.")
+            throw JifenError.usage(.badAmount, zh: "积分数必须大于零。", en: "The points amount must be above zero.")
         }
         return value
     }

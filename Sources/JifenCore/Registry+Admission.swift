@@ -11,7 +11,7 @@ extension Volunteer {
         let today = DayFormat.string(Date(millis: nowMillis), in: zone)
         // Both are yyyy-MM-dd (DayFormat.day normalises what is typed), so text order is date order.
         guard birth <= today else {
-            throw JifenError.usage("birth-date-in-future",
+            throw JifenError.usage(.birthDateInFuture,
                                    zh: "出生日期 \(birth) 晚于今天（\(today)）。请核对后重新输入。",
                                    en: "The birth date \(birth) is after today (\(today)). Check it and type it again.")
         }
@@ -37,7 +37,7 @@ extension Registry {
         guard let existing = namesakes.first(where: {
             $0.name.trimmingCharacters(in: .whitespacesAndNewlines) == name && phoneDigits($0.phone) == phone
         }) else { return }
-        throw JifenError.refused("duplicate-volunteer",
+        throw JifenError.refused(.duplicateVolunteer,
                                  zh: "\(existing.name)（电话 \(Masking.phone(existing.phone))）已登记为 \(existing.id)。请使用 \(existing.id)；如确是同名同电话的另一个人，请加 --allow-duplicate 重新登记。",
                                  en: "\(existing.name) (phone \(Masking.phone(existing.phone))) is already registered as \(existing.id). Use \(existing.id); if this is another person with the same name and phone, register again with --allow-duplicate.")
     }

@@ -14,7 +14,7 @@ public struct Community: Codable, Sendable, Equatable {
             return found
         }
         guard all.count == 1, let only = all.first else {
-            throw JifenError.usage("community-required", zh: "有多个社区，请用 --community 指定。",
+            throw JifenError.usage(.communityRequired, zh: "有多个社区，请用 --community 指定。",
                                    en: "There are several communities; name one with --community.")
         }
         return only
@@ -41,7 +41,7 @@ public enum Gender: String, Codable, Sendable, CaseIterable {
         case "男", "male", "m": return .male
         case "", "unspecified", "未填": return .unspecified
         default:
-            throw JifenError.usage("bad-gender", zh: "性别「\(text)」无效，请填 男 或 女（可不填）。",
+            throw JifenError.usage(.badGender, zh: "性别「\(text)」无效，请填 男 或 女（可不填）。",
                                    en: "Gender \"\(text)\" is not valid; give male or female (or leave it out).")
         }
     }
@@ -112,14 +112,14 @@ public enum Registry {
         if !text.isEmpty, text.utf8.count <= max, text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) { return }
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             if allowEmpty && text.isEmpty { return }
-            throw JifenError.usage("empty-text", zh: "\(field.zh)不能为空。", en: "The \(field.en) must not be empty.")
+            throw JifenError.usage(.emptyText, zh: "\(field.zh)不能为空。", en: "The \(field.en) must not be empty.")
         }
         if text.count > max {
-            throw JifenError.usage("text-too-long", zh: "\(field.zh)太长（\(text.count) 字），最多 \(max) 字。",
+            throw JifenError.usage(.textTooLong, zh: "\(field.zh)太长（\(text.count) 字），最多 \(max) 字。",
                                    en: "The \(field.en) is too long (\(text.count) characters); at most \(max).")
         }
         if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) {
-            throw JifenError.usage("control-characters", zh: "\(field.zh)含有控制字符，请删掉后重试。",
+            throw JifenError.usage(.controlCharacters, zh: "\(field.zh)含有控制字符，请删掉后重试。",
                                    en: "The \(field.en) contains control characters; remove them and try again.")
         }
     }
@@ -129,7 +129,7 @@ public enum Registry {
         let trimmed = phone.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "")
         let digits = trimmed.replacingOccurrences(of: "-", with: "")
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), (7...13).contains(digits.count) else {
-            throw JifenError.usage("bad-phone", zh: "电话「\(phone)」无效，请填 11 位手机号或带区号的座机号。",
+            throw JifenError.usage(.badPhone, zh: "电话「\(phone)」无效，请填 11 位手机号或带区号的座机号。",
                                    en: "Phone \"\(phone)\" is not valid; give an 11-digit mobile or a landline with area code.")
         }
         return trimmed
@@ -142,12 +142,12 @@ public enum Registry {
         let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
         let checks = Array("10X98765432")
         guard chars.count == 18, chars.prefix(17).allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw JifenError.usage("bad-id-number", zh: "身份证号应为 18 位（最后一位可为 X）。",
+            throw JifenError.usage(.badIDNumber, zh: "身份证号应为 18 位（最后一位可为 X）。",
                                    en: "An ID number has 18 characters (the last may be X).")
         }
         let sum = zip(chars.prefix(17), weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
         guard checks[sum % 11] == chars[17] else {
-            throw JifenError.usage("bad-id-number", zh: "身份证号的校验位不对，请核对后重新输入。",
+            throw JifenError.usage(.badIDNumber, zh: "身份证号的校验位不对，请核对后重新输入。",
                                    en: "The ID number's check digit does not match; check it and type it again.")
         }
         return value

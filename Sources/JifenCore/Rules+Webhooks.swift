@@ -38,7 +38,7 @@ public struct WebhookSettings: Sendable, Equatable {
     public static func checkTogether(_ settings: [String: String]) throws {
         let webhook = try WebhookSettings(settings: settings)
         guard settings["webhook.lease_seconds"] != nil, webhook.leaseSeconds < 2 * webhook.timeoutSeconds else { return }
-        throw JifenError.usage("bad-setting",
+        throw JifenError.usage(.badSetting,
                                zh: "webhook.lease_seconds（\(webhook.leaseSeconds) 秒）至少应为 webhook.timeout_seconds（\(webhook.timeoutSeconds) 秒）的两倍，即不少于 \(2 * webhook.timeoutSeconds)。请调大租期或调小超时。",
                                en: "webhook.lease_seconds (\(webhook.leaseSeconds) s) must be at least twice webhook.timeout_seconds (\(webhook.timeoutSeconds) s), that is at least \(2 * webhook.timeoutSeconds). Raise the lease or lower the timeout.")
     }
@@ -53,7 +53,7 @@ public struct WebhookSettings: Sendable, Equatable {
         case "webhook.robot_rate_per_minute": settings.robotRatePerMinute = try int(value, key: key, in: 1...600)
         case "webhook.lease_seconds": settings.leaseSeconds = try int(value, key: key, in: 1...3600)
         default:
-            throw JifenError.usage("unknown-setting", zh: "没有名为 \(key) 的设置。用 jifen config show 查看所有设置。",
+            throw JifenError.usage(.unknownSetting, zh: "没有名为 \(key) 的设置。用 jifen config show 查看所有设置。",
                                    en: "There is no setting named \(key). See them all with jifen config show.")
         }
     }
@@ -67,13 +67,13 @@ public struct WebhookSettings: Sendable, Equatable {
             let units: [(String, Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
             guard let (suffix, factor) = units.first(where: { part.hasSuffix($0.0) && Int64(part.dropLast($0.0.count)) != nil }),
                   let number = Int64(part.dropLast(suffix.count)), number >= 0, number <= 30 * 86_400_000 / factor else {
-                throw JifenError.usage("bad-setting", zh: "重试间隔「\(part)」无效。应为逗号分隔的时长，如 5s,5m,30m,2h,5h,10h,10h（单位 ms、s、m、h、d）。",
+                throw JifenError.usage(.badSetting, zh: "重试间隔「\(part)」无效。应为逗号分隔的时长，如 5s,5m,30m,2h,5h,10h,10h（单位 ms、s、m、h、d）。",
                                        en: "The retry delay \"\(part)\" is not valid. Give comma-separated durations such as 5s,5m,30m,2h,5h,10h,10h (units ms, s, m, h, d).")
             }
             delays.append(number * factor)
         }
         guard !delays.isEmpty, delays.count <= 30 else {
-            throw JifenError.usage("bad-setting", zh: "重试间隔应有 1 到 30 项，如 5s,5m,30m,2h,5h,10h,10h。",
+            throw JifenError.usage(.badSetting, zh: "重试间隔应有 1 到 30 项，如 5s,5m,30m,2h,5h,10h,10h。",
                                    en: "The retry schedule needs 1 to 30 delays, such as 5s,5m,30m,2h,5h,10h,10h.")
         }
         return delays
@@ -81,7 +81,7 @@ public struct WebhookSettings: Sendable, Equatable {
 
     private static func int(_ value: String, key: String, in range: ClosedRange<Int>) throws -> Int {
         guard let number = Int(value), range.contains(number) else {
-            throw JifenError.usage("bad-setting", zh: "设置 \(key) 的值「\(value)」无效，应为 \(range.lowerBound) 到 \(range.upperBound) 之间的整数。",
+            throw JifenError.usage(.badSetting, zh: "设置 \(key) 的值「\(value)」无效，应为 \(range.lowerBound) 到 \(range.upperBound) 之间的整数。",
                                    en: "The value \"\(value)\" for \(key) is not valid; expected a whole number from \(range.lowerBound) to \(range.upperBound).")
         }
         return number

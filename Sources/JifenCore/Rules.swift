@@ -209,12 +209,12 @@ extension Rules {
     }
 
     private static func badValue(_ key: String, _ value: String, expected: Bilingual) -> JifenError {
-        .usage("bad-setting", zh: "设置 \(key) 的值「\(value)」无效，应为\(expected.zh)。",
+        .usage(.badSetting, zh: "设置 \(key) 的值「\(value)」无效，应为\(expected.zh)。",
                en: "The value \"\(value)\" for \(key) is not valid; expected \(expected.en).")
     }
 
     private static func unknownKey(_ key: String) -> JifenError {
-        .usage("unknown-setting", zh: "没有名为 \(key) 的设置。用 jifen config show 查看所有设置。",
+        .usage(.unknownSetting, zh: "没有名为 \(key) 的设置。用 jifen config show 查看所有设置。",
                en: "There is no setting named \(key). See them all with jifen config show.")
     }
 }

@@ -29,7 +29,7 @@ public enum SeedFiles {
     static func records(_ directory: String, _ file: String) throws -> [[String: String]] {
         let path = (directory as NSString).appendingPathComponent(file)
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw JifenError.usage("missing-file", zh: "找不到或无法读取 \(path)。请先运行 scripts/gen-seed。",
+            throw JifenError.usage(.missingFile, zh: "找不到或无法读取 \(path)。请先运行 scripts/gen-seed。",
                                    en: "Cannot read \(path). Run scripts/gen-seed first.")
         }
         return CSVReader.records(text)
@@ -61,7 +61,7 @@ public enum SeedFiles {
 
     /// The refusal when a seed team is already there.
     public static func duplicate(team name: String) -> JifenError {
-        .refused("duplicate-name", zh: "服务队「\(name)」已存在：示例数据已导入过？", en: "The team \"\(name)\" exists already: was the seed loaded before?")
+        .refused(.duplicateName, zh: "服务队「\(name)」已存在：示例数据已导入过？", en: "The team \"\(name)\" exists already: was the seed loaded before?")
     }
 
     /// - Parameter teams: the community's team ids by name.

@@ -27,18 +27,18 @@ extension Service {
         try Registry.checkText(request.content, field: Bilingual(zh: "服务内容", en: "content"), max: 1000, allowEmpty: true)
         try Registry.checkText(request.category, field: Bilingual(zh: "服务类别", en: "category"), max: 50, allowEmpty: true)
         guard request.end > request.start else {
-            throw JifenError.usage("end-before-start", zh: "结束时间不晚于开始时间，请检查 --start 和 --end。",
+            throw JifenError.usage(.endBeforeStart, zh: "结束时间不晚于开始时间，请检查 --start 和 --end。",
                                    en: "The end is not after the start; check --start and --end.")
         }
         guard request.end.timeIntervalSince(request.start) <= 7 * 86_400 else {
-            throw JifenError.usage("too-long", zh: "一次活动最长 7 天，请分成几次发布。", en: "An activity lasts at most 7 days; post it as several.")
+            throw JifenError.usage(.tooLong, zh: "一次活动最长 7 天，请分成几次发布。", en: "An activity lasts at most 7 days; post it as several.")
         }
         if let capacity = request.capacity, capacity <= 0 {
-            throw JifenError.usage("bad-capacity", zh: "名额必须大于零（不限名额就不要写 --capacity）。",
+            throw JifenError.usage(.badCapacity, zh: "名额必须大于零（不限名额就不要写 --capacity）。",
                                    en: "The capacity must be above zero (leave --capacity out for no limit).")
         }
         if let rate = request.rate, !(0...100_000).contains(rate) {
-            throw JifenError.usage("bad-rate", zh: "每小时积分必须在 0 到 100000 之间。", en: "Points per hour must be from 0 to 100000.")
+            throw JifenError.usage(.badRate, zh: "每小时积分必须在 0 到 100000 之间。", en: "Points per hour must be from 0 to 100000.")
         }
         return try write { tx, rules, at in
             guard let team = try tx.team(request.team) else { throw JifenError.unknown(Bilingual(zh: "服务队", en: "team"), request.team) }
@@ -63,7 +63,7 @@ extension Service {
             try Self.requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "取消活动", en: "cancel activities"), in: tx)
             try Self.requireOpen(activity)
             if let record = try tx.records(activity: id).first(where: { $0.status != .rejected }) {
-                throw JifenError.refused("has-records", zh: "活动 \(id) 已有服务记录 \(record.id)，不能取消。请先驳回或更正这些记录。",
+                throw JifenError.refused(.hasRecords, zh: "活动 \(id) 已有服务记录 \(record.id)，不能取消。请先驳回或更正这些记录。",
                                          en: "Activity \(id) already has service record \(record.id); reject or correct its records first.")
             }
             try tx.setActivityStatus(id, .cancelled, reason: reason, actor: actor, nowMillis: at)
@@ -82,7 +82,7 @@ extension Service {
             let open = try tx.participants(activity: id).filter { $0.checkinMillis != nil && $0.checkoutMillis == nil }.map(\.volunteer)
             guard open.isEmpty else {
                 let list = open.joined(separator: ", ")
-                throw JifenError.refused("not-checked-out", zh: "\(list) 已签到但未签退。请先用 jifen checkout \(id) 编号 --at 时间 为其签退。",
+                throw JifenError.refused(.notCheckedOut, zh: "\(list) 已签到但未签退。请先用 jifen checkout \(id) 编号 --at 时间 为其签退。",
                                          en: "\(list) checked in but never checked out. Close them first with jifen checkout \(id) ID --at TIME.")
             }
             try tx.setActivityStatus(id, .closed, reason: "", actor: actor, nowMillis: at)
@@ -107,13 +107,13 @@ extension Service {
 
     static func join(_ activity: Activity, volunteer: String, at: Int64, in tx: any ServiceWriting) throws -> Participation {
         guard let found = try tx.volunteer(volunteer), found.community == activity.community else {
-            throw JifenError.refused("other-community", zh: "\(volunteer) 不属于该活动所在社区。", en: "\(volunteer) is not in this activity's community.")
+            throw JifenError.refused(.otherCommunity, zh: "\(volunteer) 不属于该活动所在社区。", en: "\(volunteer) is not in this activity's community.")
         }
         if let existing = try tx.participation(activity: activity.id, volunteer: volunteer), !existing.left { return existing }
         if let capacity = activity.capacity {
             let taken = try tx.participants(activity: activity.id).filter { !$0.left }.count
             guard taken < capacity else {
-                throw JifenError.refused("activity-full", zh: "活动 \(activity.id) 名额已满（\(capacity) 人）。", en: "Activity \(activity.id) is full (\(capacity) places).")
+                throw JifenError.refused(.activityFull, zh: "活动 \(activity.id) 名额已满（\(capacity) 人）。", en: "Activity \(activity.id) is full (\(capacity) places).")
             }
         }
         let participation = Participation(activity: activity.id, volunteer: volunteer, joinedAtMillis: at)
@@ -127,7 +127,7 @@ extension Service {
             try Self.requireSelfOrOrganizer(actor, volunteer: volunteer, team: activity.team, action: Bilingual(zh: "取消报名", en: "leave"), in: tx)
             guard var p = try tx.participation(activity: id, volunteer: volunteer), !p.left else { return }
             guard p.checkinMillis == nil else {
-                throw JifenError.refused("checked-in", zh: "\(volunteer) 已签到，不能取消报名。", en: "\(volunteer) has checked in and cannot leave.")
+                throw JifenError.refused(.checkedIn, zh: "\(volunteer) 已签到，不能取消报名。", en: "\(volunteer) has checked in and cannot leave.")
             }
             p.left = true
             try tx.save(participation: p)

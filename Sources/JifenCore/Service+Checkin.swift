@@ -10,20 +10,20 @@ extension Service {
             try Self.requireSelfOrOrganizer(actor, volunteer: volunteer, team: activity.team, action: Bilingual(zh: "签到", en: "check in"), in: tx)
             try Self.requireOpen(activity)
             if actor == volunteer, code?.trimmingCharacters(in: .whitespaces) != activity.checkinCode {
-                throw JifenError.refused("bad-checkin-code", zh: "签到码不对。请向组织者核对现场的 6 位签到码（--code）。",
+                throw JifenError.refused(.badCheckinCode, zh: "签到码不对。请向组织者核对现场的 6 位签到码（--code）。",
                                          en: "The check-in code does not match. Ask the organizer for the 6-digit code shown on site (--code).")
             }
             let at = try Self.checkTime(time, now: now, zone: rules.timeZone)
             let earliest = activity.startMillis - Int64(rules.checkinGraceMinutes) * 60_000
             guard at >= earliest else {
                 let zone = rules.timeZone
-                throw JifenError.refused("checkin-too-early",
+                throw JifenError.refused(.checkinTooEarly,
                                          zh: "活动 \(id) 于 \(DayFormat.minute(Date(millis: activity.startMillis), in: zone)) 开始，最早可在开始前 \(rules.checkinGraceMinutes) 分钟（\(DayFormat.minute(Date(millis: earliest), in: zone))）签到。请到时再签到。",
                                          en: "Activity \(id) starts at \(DayFormat.minute(Date(millis: activity.startMillis), in: zone)); check-in opens \(rules.checkinGraceMinutes) minutes before, at \(DayFormat.minute(Date(millis: earliest), in: zone)). Check in then.")
             }
             var p = try Self.join(activity, volunteer: volunteer, at: now, in: tx)
             if let earlier = p.checkinMillis {
-                throw JifenError.refused("already-checked-in", zh: "\(volunteer) 已于 \(DayFormat.minute(Date(millis: earlier), in: rules.timeZone)) 签到。",
+                throw JifenError.refused(.alreadyCheckedIn, zh: "\(volunteer) 已于 \(DayFormat.minute(Date(millis: earlier), in: rules.timeZone)) 签到。",
                                          en: "\(volunteer) already checked in at \(DayFormat.minute(Date(millis: earlier), in: rules.timeZone)).")
             }
             p.checkinMillis = at
@@ -40,14 +40,14 @@ extension Service {
             let activity = try Self.activity(id, in: tx)
             try Self.requireSelfOrOrganizer(actor, volunteer: volunteer, team: activity.team, action: Bilingual(zh: "签退", en: "check out"), in: tx)
             guard var p = try tx.participation(activity: id, volunteer: volunteer), let checkin = p.checkinMillis else {
-                throw JifenError.refused("not-checked-in", zh: "\(volunteer) 还没有签到，不能签退。", en: "\(volunteer) has not checked in, so cannot check out.")
+                throw JifenError.refused(.notCheckedIn, zh: "\(volunteer) 还没有签到，不能签退。", en: "\(volunteer) has not checked in, so cannot check out.")
             }
             guard p.checkoutMillis == nil else {
-                throw JifenError.refused("already-checked-out", zh: "\(volunteer) 已经签退。", en: "\(volunteer) has already checked out.")
+                throw JifenError.refused(.alreadyCheckedOut, zh: "\(volunteer) 已经签退。", en: "\(volunteer) has already checked out.")
             }
             let at = try Self.checkTime(time, now: now, zone: rules.timeZone)
             guard at > checkin else {
-                throw JifenError.usage("checkout-before-checkin", zh: "签退时间早于签到时间 \(DayFormat.minute(Date(millis: checkin), in: rules.timeZone))。",
+                throw JifenError.usage(.checkoutBeforeCheckin, zh: "签退时间早于签到时间 \(DayFormat.minute(Date(millis: checkin), in: rules.timeZone))。",
                                        en: "The check-out is not after the check-in at \(DayFormat.minute(Date(millis: checkin), in: rules.timeZone)).")
             }
             p.checkoutMillis = at
@@ -87,7 +87,7 @@ extension Service {
     static func checkTime(_ time: Date?, now: Int64, zone: TimeZone) throws -> Int64 {
         guard let time else { return now }
         guard time.millis <= now + 5 * 60_000 else {
-            throw JifenError.usage("future-time", zh: "时间 \(DayFormat.minute(time, in: zone)) 还没到，不能提前签到或签退。",
+            throw JifenError.usage(.futureTime, zh: "时间 \(DayFormat.minute(time, in: zone)) 还没到，不能提前签到或签退。",
                                    en: "The time \(DayFormat.minute(time, in: zone)) is in the future; check-ins and check-outs cannot be early.")
         }
         return time.millis

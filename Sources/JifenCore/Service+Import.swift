@@ -137,7 +137,7 @@ extension Service {
                     if !hasPerson { missing.append("姓名/手机/志愿者编号 (name/phone/volunteer)") }
                     if !hasTime { missing.append("时长(分钟)/时长 (minutes/hours)") }
                     if columns[.activity] == nil && defaultActivity == nil { missing.append("活动编号 (activity) or --activity") }
-                    throw JifenError.usage("missing-column", zh: "表头缺少必需的列：\(missing.joined(separator: "、"))。现有表头：\(header.joined(separator: ","))",
+                    throw JifenError.usage(.missingColumn, zh: "表头缺少必需的列：\(missing.joined(separator: "、"))。现有表头：\(header.joined(separator: ","))",
                                            en: "The header lacks required columns: \(missing.joined(separator: ", ")). Found: \(header.joined(separator: ","))")
                 }
             }

@@ -28,11 +28,11 @@ extension Service {
     static func checkMinutes(_ minutes: Int64, volunteer: String, day: String, excluding: String?, rules: Rules, in tx: any ServiceWriting) throws {
         let cap = Int64(rules.dailyCapHours) * 60
         guard minutes > 0 else {
-            throw JifenError.usage("bad-minutes", zh: "服务时长必须大于 0 分钟。", en: "Service time must be above 0 minutes.")
+            throw JifenError.usage(.badMinutes, zh: "服务时长必须大于 0 分钟。", en: "Service time must be above 0 minutes.")
         }
         let already = try tx.minutesOnDay(volunteer: volunteer, day: day, excluding: excluding)
         guard already + minutes <= cap else {
-            throw JifenError.refused("over-daily-cap",
+            throw JifenError.refused(.overDailyCap,
                                      zh: "\(volunteer) 在 \(day) 已有 \(already) 分钟，再加 \(minutes) 分钟超过每日上限 \(rules.dailyCapHours) 小时。请核对时长，或请管理员调整 hours.daily_cap。",
                                      en: "\(volunteer) already has \(already) min on \(day); \(minutes) more exceeds the daily cap of \(rules.dailyCapHours) h. Check the time, or ask an admin to change hours.daily_cap.")
         }
@@ -65,10 +65,10 @@ extension Service {
                         in tx: any ServiceWriting) throws -> ServiceRecord {
         switch record.status {
         case .approved:
-            throw JifenError.refused("already-approved", zh: "服务记录 \(record.id) 已审核通过（\(record.points) 积分），不会重复计分。",
+            throw JifenError.refused(.alreadyApproved, zh: "服务记录 \(record.id) 已审核通过（\(record.points) 积分），不会重复计分。",
                                      en: "Service record \(record.id) is already approved (\(record.points) points); it never earns twice.")
         case .rejected:
-            throw JifenError.refused("record-rejected", zh: "服务记录 \(record.id) 已被驳回。", en: "Service record \(record.id) was rejected.")
+            throw JifenError.refused(.recordRejected, zh: "服务记录 \(record.id) 已被驳回。", en: "Service record \(record.id) was rejected.")
         case .pending, .review: break
         }
         var record = record
@@ -103,7 +103,7 @@ extension Service {
             let activity = try Self.activity(record.activity, in: tx)
             try Self.requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "驳回服务时长", en: "reject service hours"), in: tx)
             guard record.status == .pending || record.status == .review else {
-                throw JifenError.refused("cannot-reject", zh: "服务记录 \(id) 状态为 \(record.status.rawValue)，不能驳回；已通过的请用 hours correct 更正。",
+                throw JifenError.refused(.cannotReject, zh: "服务记录 \(id) 状态为 \(record.status.rawValue)，不能驳回；已通过的请用 hours correct 更正。",
                                          en: "Service record \(id) is \(record.status.rawValue) and cannot be rejected; correct an approved one with hours correct.")
             }
             record.status = .rejected
@@ -120,7 +120,7 @@ extension Service {
         return try write { tx, _, at in
             guard var record = try tx.record(id) else { throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), id) }
             guard actor == record.volunteer else {
-                throw JifenError.refused("not-allowed", zh: "只有志愿者本人可以对自己的记录提出更正申请。",
+                throw JifenError.refused(.notAllowed, zh: "只有志愿者本人可以对自己的记录提出更正申请。",
                                          en: "Only the volunteer themself may dispute their record.")
             }
             record.disputed = true
@@ -140,7 +140,7 @@ extension Service {
             let activity = try Self.activity(record.activity, in: tx)
             try Self.requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "更正服务时长", en: "correct service hours"), in: tx)
             guard record.status != .rejected else {
-                throw JifenError.refused("record-rejected", zh: "服务记录 \(id) 已被驳回，不能更正。", en: "Service record \(id) was rejected and cannot be corrected.")
+                throw JifenError.refused(.recordRejected, zh: "服务记录 \(id) 已被驳回，不能更正。", en: "Service record \(id) was rejected and cannot be corrected.")
             }
             try Self.checkMinutes(minutes, volunteer: record.volunteer, day: record.serviceDay, excluding: id, rules: rules, in: tx)
             if record.status == .approved, let earned = record.transfer {

@@ -20,7 +20,7 @@ public struct Service: Sendable {
 
     static func requireOrganizer(_ actor: String, team: String, action: Bilingual, in tx: any ServiceWriting) throws {
         if try tx.isAdmin(actor) || tx.isOrganizer(actor, team: team) { return }
-        throw JifenError.refused("not-allowed",
+        throw JifenError.refused(.notAllowed,
                                  zh: "\(actor) 不是服务队 \(team) 的组织者，无权\(action.zh)。请由该队组织者或管理员（--as）操作。",
                                  en: "\(actor) is not an organizer of team \(team) and may not \(action.en). Act as one of its organizers or an admin (--as).")
     }
@@ -30,7 +30,7 @@ public struct Service: Sendable {
                                        in tx: any ServiceWriting) throws {
         if actor == volunteer { return }
         if try tx.isAdmin(actor) || tx.isOrganizer(actor, team: team) { return }
-        throw JifenError.refused("not-allowed",
+        throw JifenError.refused(.notAllowed,
                                  zh: "\(actor) 只能为自己\(action.zh)，不能替 \(volunteer) 操作。",
                                  en: "\(actor) may \(action.en) only for themself, not for \(volunteer).")
     }
@@ -49,9 +49,9 @@ public struct Service: Sendable {
         switch activity.status {
         case .open: return
         case .cancelled:
-            throw JifenError.refused("activity-cancelled", zh: "活动 \(activity.id) 已取消。", en: "Activity \(activity.id) was cancelled.")
+            throw JifenError.refused(.activityCancelled, zh: "活动 \(activity.id) 已取消。", en: "Activity \(activity.id) was cancelled.")
         case .closed:
-            throw JifenError.refused("activity-closed", zh: "活动 \(activity.id) 已结束关闭。", en: "Activity \(activity.id) is closed.")
+            throw JifenError.refused(.activityClosed, zh: "活动 \(activity.id) 已结束关闭。", en: "Activity \(activity.id) is closed.")
         }
     }
 }

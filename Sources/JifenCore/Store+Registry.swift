@@ -78,7 +78,7 @@ extension Store {
         return try write { tx in
             try Permissions.requireAdmin(actor, action: Bilingual(zh: "添加服务队", en: "add a team"), in: tx)
             if try tx.teamExists(named: name, community: community.id) {
-                throw JifenError.refused("duplicate-name", zh: "社区里已有名为「\(name)」的服务队。", en: "The community already has a team named \"\(name)\".")
+                throw JifenError.refused(.duplicateName, zh: "社区里已有名为「\(name)」的服务队。", en: "The community already has a team named \"\(name)\".")
             }
             let team = Team(id: try tx.nextID(.team), community: community.id, name: name, leader: leader)
             try tx.insert(team: team, actor: actor, nowMillis: nowMillis)

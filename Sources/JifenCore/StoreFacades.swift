@@ -72,16 +72,16 @@ extension Offer {
                                zone: TimeZone) throws -> Offer {
         try Registry.checkText(title, field: Bilingual(zh: "兑换项目名称", en: "offer title"), max: 100)
         guard points > 0, points <= Points.maximum else {
-            throw JifenError.usage("bad-amount", zh: "积分数必须是 1 到 \(Points.maximum) 之间的整数。",
+            throw JifenError.usage(.badAmount, zh: "积分数必须是 1 到 \(Points.maximum) 之间的整数。",
                                    en: "The points amount must be a whole number from 1 to \(Points.maximum).")
         }
         if let stock, stock < 0 || stock > 1_000_000_000 {
-            throw JifenError.usage("bad-stock", zh: "库存应为 0 到 1000000000 之间的整数。", en: "Stock must be a whole number from 0 to 1000000000.")
+            throw JifenError.usage(.badStock, zh: "库存应为 0 到 1000000000 之间的整数。", en: "Stock must be a whole number from 0 to 1000000000.")
         }
         let from = try validFrom.map { try DayFormat.day($0, in: zone, field: "--from") }
         let to = try validTo.map { try DayFormat.day($0, in: zone, field: "--to") }
         if let from, let to, to < from {
-            throw JifenError.usage("bad-range", zh: "--to 早于 --from，请检查日期。", en: "--to is before --from; check the dates.")
+            throw JifenError.usage(.badRange, zh: "--to 早于 --from，请检查日期。", en: "--to is before --from; check the dates.")
         }
         return Offer(merchant: merchant, title: title, points: points, stock: stock, validFrom: from, validTo: to)
     }
@@ -169,7 +169,7 @@ extension Certificate {
 
     /// The refusal for a code no certificate has.
     public static func unknown(code: String) -> JifenError {
-        .refused("unknown-certificate", zh: "验证码 \(code) 不对应任何证明：该证明可能是伪造的，或验证码抄错了。",
+        .refused(.unknownCertificate, zh: "验证码 \(code) 不对应任何证明：该证明可能是伪造的，或验证码抄错了。",
                  en: "No certificate has the code \(code): it may be forged, or the code mistyped.")
     }
 }

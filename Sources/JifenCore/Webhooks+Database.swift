@@ -90,12 +90,12 @@ public enum WebhookRules {
     public static func goneReason(delivery: Int64) -> String { "410 Gone (delivery \(delivery))" }
 
     public static func unknownWebhook(_ id: Int64) -> JifenError {
-        .refused("unknown-id", zh: "找不到编号为 \(id) 的 Webhook。请用 jifen webhook list 查看已有的编号。",
+        .refused(.unknownID, zh: "找不到编号为 \(id) 的 Webhook。请用 jifen webhook list 查看已有的编号。",
                  en: "There is no webhook with id \(id). See the existing ids with jifen webhook list.")
     }
 
     public static func unknownEvent(_ id: Int64) -> JifenError {
-        .refused("unknown-id", zh: "找不到编号为 \(id) 的事件。用 jifen webhook deliveries 查看事件编号。",
+        .refused(.unknownID, zh: "找不到编号为 \(id) 的事件。用 jifen webhook deliveries 查看事件编号。",
                  en: "There is no event with id \(id). See event ids with jifen webhook deliveries.")
     }
 

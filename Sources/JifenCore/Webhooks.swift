@@ -155,11 +155,11 @@ public enum WebhookEventFilter {
     public static func parse(_ text: String) throws -> [String] {
         let patterns = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !patterns.isEmpty else {
-            throw JifenError.usage("bad-events", zh: "--events 为空。请给出事件类型，如 points.*,activity.published，或 * 表示全部。",
+            throw JifenError.usage(.badEvents, zh: "--events 为空。请给出事件类型，如 points.*,activity.published，或 * 表示全部。",
                                    en: "--events is empty. Give event types such as points.*,activity.published, or * for all.")
         }
         for pattern in patterns where !isValid(pattern) {
-            throw JifenError.usage("bad-events", zh: "事件过滤「\(pattern)」无效。应为小写的事件类型（如 points.granted）、前缀加 .*（如 points.*）或 *。",
+            throw JifenError.usage(.badEvents, zh: "事件过滤「\(pattern)」无效。应为小写的事件类型（如 points.granted）、前缀加 .*（如 points.*）或 *。",
                                    en: "The event filter \"\(pattern)\" is not valid. Use a lower-case event type (points.granted), a prefix with .* (points.*), or *.")
         }
         return Array(Set(patterns)).sorted()

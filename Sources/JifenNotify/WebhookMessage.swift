@@ -67,7 +67,7 @@ public enum WebhookMessage {
 
     static func parseURL(_ text: String) throws -> URL {
         guard let url = URL(string: text) else {
-            throw JifenError.fault("bad-url", zh: "Webhook 地址无法解析：\(WebhookURLPolicy.redacted(text))。请删除后重新添加。",
+            throw JifenError.fault(.badURL, zh: "Webhook 地址无法解析：\(WebhookURLPolicy.redacted(text))。请删除后重新添加。",
                                    en: "The webhook URL cannot be parsed: \(WebhookURLPolicy.redacted(text)). Remove it and add it again.")
         }
         return url

@@ -20,13 +20,13 @@ public enum WebhookSigning {
         case .standard:
             guard let given, !given.isEmpty else { return generateStandardSecret() }
             guard standardKey(given) != nil else {
-                throw JifenError.usage("bad-secret", zh: "Standard Webhooks 的密钥应为 whsec_ 加 base64（解码后 24 到 64 字节）。不给 --secret 时会自动生成。",
+                throw JifenError.usage(.badSecret, zh: "Standard Webhooks 的密钥应为 whsec_ 加 base64（解码后 24 到 64 字节）。不给 --secret 时会自动生成。",
                                        en: "A Standard Webhooks secret is whsec_ followed by base64 (24 to 64 bytes decoded). Leave out --secret to have one generated.")
             }
             return given
         case .wecom:
             guard given?.isEmpty ?? true else {
-                throw JifenError.usage("bad-secret", zh: "企业微信群机器人不使用签名密钥：地址中的 key 就是凭据。请去掉 --secret。",
+                throw JifenError.usage(.badSecret, zh: "企业微信群机器人不使用签名密钥：地址中的 key 就是凭据。请去掉 --secret。",
                                        en: "WeCom robots are not signed: the key in the URL is the credential. Leave out --secret.")
             }
             return ""

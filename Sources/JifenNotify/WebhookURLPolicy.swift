@@ -36,25 +36,25 @@ public enum WebhookURLPolicy {
         let text = text.trimmingCharacters(in: .whitespaces)
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
               let url = components.url else {
-            throw JifenError.usage("bad-url", zh: "「\(redacted(text))」不是有效的网址。请给出完整地址，如 https://example.org/hooks/jifen。",
+            throw JifenError.usage(.badURL, zh: "「\(redacted(text))」不是有效的网址。请给出完整地址，如 https://example.org/hooks/jifen。",
                                    en: "\"\(redacted(text))\" is not a valid URL. Give a full address such as https://example.org/hooks/jifen.")
         }
         guard scheme == "http" || scheme == "https" else {
-            throw JifenError.usage("bad-url-scheme", zh: "Webhook 地址只能用 http 或 https，不能用 \(scheme)。",
+            throw JifenError.usage(.badURLScheme, zh: "Webhook 地址只能用 http 或 https，不能用 \(scheme)。",
                                    en: "A webhook URL must use http or https, not \(scheme).")
         }
         guard let host = host(of: components), !host.isEmpty else {
-            throw JifenError.usage("bad-url", zh: "网址「\(redacted(text))」缺少主机名。", en: "The URL \"\(redacted(text))\" has no host name.")
+            throw JifenError.usage(.badURL, zh: "网址「\(redacted(text))」缺少主机名。", en: "The URL \"\(redacted(text))\" has no host name.")
         }
         guard !allowPrivate else { return url }
         switch verdict(host: host, resolve: resolve) {
         case .allowed:
             return url
         case .forbidden(let address):
-            throw JifenError.usage("private-address", zh: "\(host) 指向本机或内网地址 \(address)，默认不允许。若确属本地接收端，请加 --allow-private。",
+            throw JifenError.usage(.privateAddress, zh: "\(host) 指向本机或内网地址 \(address)，默认不允许。若确属本地接收端，请加 --allow-private。",
                                    en: "\(host) points at the loopback or private address \(address), which is refused by default. Add --allow-private if this is your own local receiver.")
         case .unresolved:
-            throw JifenError.usage("unresolved-host", zh: "主机名 \(host) 现在查不到地址，无法确认它不是本机或内网地址，因此不予添加。请检查拼写和网络（DNS）后再试；若确属本地接收端，请加 --allow-private。",
+            throw JifenError.usage(.unresolvedHost, zh: "主机名 \(host) 现在查不到地址，无法确认它不是本机或内网地址，因此不予添加。请检查拼写和网络（DNS）后再试；若确属本地接收端，请加 --allow-private。",
                                    en: "The host name \(host) does not resolve now, so it cannot be checked to be outside loopback and private networks; it is refused. Check the spelling and the network (DNS) and try again; add --allow-private if this is your own local receiver.")
         }
     }

@@ -172,7 +172,7 @@ extension PostgresLedgerTransaction {
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
             """, [new.url, new.format.rawValue, new.events.joined(separator: ","), new.secret, new.ratePerMinute,
                   new.allowPrivate ? 1 : 0, nowMillis, actor]) else {
-            throw JifenError.fault("database", zh: "添加 Webhook 时数据库未返回编号。", en: "The database returned no id for the new webhook.")
+            throw JifenError.fault(.database, zh: "添加 Webhook 时数据库未返回编号。", en: "The database returned no id for the new webhook.")
         }
         for pattern in new.events {
             session.send("INSERT INTO webhook_filter (endpoint, pattern) VALUES ($1, $2)", [id, pattern])

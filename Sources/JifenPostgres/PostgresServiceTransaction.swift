@@ -180,7 +180,7 @@ extension PostgresStore {
                     return try body(PostgresLedgerTransaction(session: session, writing: true))
                 } catch let error as ImportRefusal {
                     refusal = error
-                    throw JifenError.usage("bad-rows", zh: "导入的文件有问题，未写入任何记录。", en: "The sheet has bad rows; nothing was written.")
+                    throw JifenError.usage(.badRows, zh: "导入的文件有问题，未写入任何记录。", en: "The sheet has bad rows; nothing was written.")
                 }
             }
         } catch {

@@ -61,7 +61,7 @@ extension PostgresStore {
                 SELECT ((SELECT count(*) FROM community) + (SELECT count(*) FROM account) + (SELECT count(*) FROM transfer))::BIGINT
                 """) ?? 0
             guard used == 0 else {
-                throw JifenError.refused("target-not-empty", zh: "目标 \(target.display) 里已有账本数据，不会写入。请换一个空数据库。",
+                throw JifenError.refused(.targetNotEmpty, zh: "目标 \(target.display) 里已有账本数据，不会写入。请换一个空数据库。",
                                          en: "The target \(target.display) already holds a ledger; nothing was written. Use an empty database.")
             }
             let sink = PostgresRowSink(session: session)

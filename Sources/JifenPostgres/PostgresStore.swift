@@ -34,14 +34,14 @@ public struct PostgresStore: Store {
                 try session.execute("CREATE SCHEMA IF NOT EXISTS \(PostgresTarget.quoted(schema))")
             }
             if try session.scalar(Bool.self, "SELECT to_regclass('jifen_migration') IS NOT NULL") == true {
-                throw JifenError.refused("already-initialised", zh: "\(store.target.display) 已经是积分数据库，无需再次初始化。",
+                throw JifenError.refused(.alreadyInitialised, zh: "\(store.target.display) 已经是积分数据库，无需再次初始化。",
                                          en: "\(store.target.display) is already a Jifen database; there is nothing to initialise.")
             }
             let tables = try session.scalar(Int64.self, """
                 SELECT count(*)::BIGINT FROM information_schema.tables WHERE table_schema = current_schema()
                 """) ?? 0
             guard tables == 0 else {
-                throw JifenError.refused("not-empty", zh: "\(store.target.display) 里已有 \(tables) 张别的表。请换一个空数据库（createdb）或 ?schema=，不会改动它。",
+                throw JifenError.refused(.notEmpty, zh: "\(store.target.display) 里已有 \(tables) 张别的表。请换一个空数据库（createdb）或 ?schema=，不会改动它。",
                                          en: "\(store.target.display) already holds \(tables) other tables. Use an empty database (createdb) or a ?schema=; Jifen will not touch it.")
             }
         }
@@ -55,7 +55,7 @@ public struct PostgresStore: Store {
         let store = PostgresStore(target: try PostgresTarget(url: url), logger: logger)
         let ready = try store.session { try $0.scalar(Bool.self, "SELECT to_regclass('jifen_migration') IS NOT NULL") == true }
         guard ready else {
-            throw JifenError.fault("no-database", zh: "\(store.target.display) 里还没有积分账本。请先运行 jifen init --db \(store.target.display)。",
+            throw JifenError.fault(.noDatabase, zh: "\(store.target.display) 里还没有积分账本。请先运行 jifen init --db \(store.target.display)。",
                                    en: "There is no Jifen ledger in \(store.target.display). Run `jifen init --db \(store.target.display)` first.")
         }
         try store.migrate()

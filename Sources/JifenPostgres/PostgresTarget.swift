@@ -37,7 +37,7 @@ public struct PostgresTarget: Sendable {
     /// - Throws: `JifenError` (usage) naming what is wrong with it.
     public init(url text: String) throws {
         func bad(_ zh: String, _ en: String) -> JifenError {
-            .usage("bad-postgres-url", zh: "PostgreSQL 地址 \(text) 无效：\(zh)。格式为 postgres://用户@主机:端口/数据库",
+            .usage(.badPostgresURL, zh: "PostgreSQL 地址 \(text) 无效：\(zh)。格式为 postgres://用户@主机:端口/数据库",
                    en: "The PostgreSQL URL \(text) is not valid: \(en). Write it as postgres://user@host:port/database")
         }
         guard Self.isURL(text), let components = URLComponents(string: text) else { throw bad("无法解析", "it cannot be parsed") }
@@ -90,7 +90,7 @@ public struct PostgresTarget: Sendable {
         do {
             return .require(try NIOSSLContext(configuration: settings))
         } catch {
-            throw JifenError.usage("bad-tls", zh: "无法准备 TLS（sslrootcert=\(rootCertificate ?? "")）：\(error)。请检查证书文件。",
+            throw JifenError.usage(.badTLS, zh: "无法准备 TLS（sslrootcert=\(rootCertificate ?? "")）：\(error)。请检查证书文件。",
                                    en: "Cannot set up TLS (sslrootcert=\(rootCertificate ?? "")): \(error). Check the certificate file.")
         }
     }

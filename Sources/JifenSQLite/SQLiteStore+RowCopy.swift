@@ -20,7 +20,7 @@ extension SQLiteStore {
                         case .int64(let number): return .integer(number)
                         case .string(let text): return .text(text)
                         case .double, .blob:
-                            throw JifenError.fault("bad-value", zh: "\(table) 表的 \(columns[index]) 列有无法迁移的值 \(value)。",
+                            throw JifenError.fault(.badValue, zh: "\(table) 表的 \(columns[index]) 列有无法迁移的值 \(value)。",
                                                    en: "Column \(columns[index]) of \(table) holds \(value), which cannot be migrated.")
                         }
                     }

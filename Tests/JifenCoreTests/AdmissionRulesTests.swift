@@ -30,7 +30,7 @@ import Testing
             try Registry.refuseDuplicate(Volunteer(community: "C01", name: " 张桂兰", phone: "13800001234"), namesakes: existing, allowDuplicate: false)
             Issue.record("a duplicate was accepted")
         } catch let error as JifenError {
-            #expect(error.code == "duplicate-volunteer" && error.category == .refused)
+            #expect(error.code == .duplicateVolunteer && error.category == .refused)
             #expect(error.message.en.contains("V0007") && error.message.zh.contains("V0007"))
             #expect(!error.message.en.contains("13800001234"), "the phone is masked")
         }

@@ -55,7 +55,7 @@ import Testing
         let app = app(f)
         let volunteer = f.volunteers[0]
         let error = refusal { _ = try app.grant(Principal(volunteer), .init(account: volunteer, points: 50, reason: "给自己")) }
-        #expect(error?.code == "not-allowed")
+        #expect(error?.code == .notAllowed)
         #expect(error?.category == .refused)
         #expect(error?.message.en == "\(volunteer) may not grant points. Act as an admin or someone who may (--as).")
         #expect(try f.balance(volunteer) == 0)
@@ -111,11 +111,11 @@ import Testing
         #expect(second.openingBalance == 60 && second.lines.map(\.change) == [15])
 
         let backward = refusal { _ = try app.statement(admin, .init(account: volunteer, from: today, to: yesterday)) }
-        #expect(backward?.code == "bad-range")
+        #expect(backward?.code == .badRange)
         #expect(backward?.category == .usage)
         #expect(backward?.message.en == "--to is before --from; check the dates.")
         let unreadable = refusal { _ = try app.statement(admin, .init(account: volunteer, from: "2026-13-45")) }
-        #expect(unreadable?.code == "bad-date")
+        #expect(unreadable?.code == .badDate)
         #expect(unreadable?.message.en.contains("--from") == true)
     }
 
@@ -125,7 +125,7 @@ import Testing
         let error = refusal {
             _ = try app(f).addVolunteer(Principal("admin"), .init(name: "赵淑芬", phone: "13800004321", birthDate: "1952-02-30"))
         }
-        #expect(error?.code == "bad-date")
+        #expect(error?.code == .badDate)
         #expect(error?.message.zh.hasPrefix("出生日期「1952-02-30」") == true)
         #expect(error?.message.en.hasPrefix("The birth date \"1952-02-30\"") == true)
     }

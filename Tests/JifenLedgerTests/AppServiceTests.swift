@@ -15,16 +15,8 @@ import Testing
     func app(_ f: Fixture) throws -> (JifenApp, team: String) {
         let at = f.clock.now.millis
         let team: String
-        switch f.store {
-        case let db as SQLiteStore:
-            team = try db.addTeam(name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at).id
-            try db.addOrganizer("杨建军", team: team, actor: "admin", nowMillis: at)
-        case let db as PostgresStore:
-            team = try db.addTeam(name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at).id
-            try db.addOrganizer("杨建军", team: team, actor: "admin", nowMillis: at)
-        default:
-            throw JifenError.fault("no-service-store", zh: "此存储不支持服务记录。", en: "This store has no service records.")
-        }
+        team = try f.store.addTeam(name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at).id
+        try f.store.addOrganizer("杨建军", team: team, actor: "admin", nowMillis: at)
         let clock = f.clock
         return (JifenApp(store: f.store, clock: { clock.now }, zone: zone), team)
     }
@@ -78,17 +70,17 @@ import Testing
 
         // A volunteer asking for another's records is refused; asking for none gets only their own.
         let refused = refusal { try app.listRecords(Principal(v1), .init(volunteer: v0)) }
-        #expect(refused?.code == "not-allowed")
+        #expect(refused?.code == .notAllowed)
         #expect(refused?.category == .refused)
-        #expect(refusal { try app.volunteerRecords(Principal(v1), v0) }?.code == "not-allowed")
-        #expect(refusal { try app.recordHistory(Principal(v1), record.id) }?.code == "not-allowed")
-        #expect(refusal { try app.listRecords(Principal("路人"), .init()) }?.code == "not-allowed")
+        #expect(refusal { try app.volunteerRecords(Principal(v1), v0) }?.code == .notAllowed)
+        #expect(refusal { try app.recordHistory(Principal(v1), record.id) }?.code == .notAllowed)
+        #expect(refusal { try app.listRecords(Principal("路人"), .init()) }?.code == .notAllowed)
         #expect(try app.listRecords(Principal(v1), .init()).map(\.record.volunteer) == [v1])
         // An organizer reads everyone's; the owner reads their record's history.
         #expect(Set(try app.listRecords(organizer, .init()).map(\.record.volunteer)) == [v0, v1])
         #expect(try app.volunteerRecords(Principal("admin"), v0).map(\.record.id) == [record.id])
         #expect(try app.recordHistory(Principal(v0), record.id).isEmpty == false)
-        #expect(refusal { try app.recordHistory(Principal("admin"), "H9999999") }?.code == "unknown-id")
+        #expect(refusal { try app.recordHistory(Principal("admin"), "H9999999") }?.code == .unknownID)
 
         // The certificate's period defaults to the first approved record through today.
         let issued = try app.issueCertificate(Principal(v0), .init(volunteer: v0))
@@ -96,8 +88,8 @@ import Testing
         #expect(issued.certificate.toDay == DayFormat.string(f.clock.now, in: zone))
         #expect(issued.text.contains("志愿服务证明"))
         #expect(issued.file == nil)
-        #expect(refusal { try app.issueCertificate(Principal(v1), .init(volunteer: v0)) }?.code == "not-allowed")
-        #expect(refusal { try app.issueCertificate(Principal(v0), .init(volunteer: v0, format: "pdf")) }?.code == "bad-format")
+        #expect(refusal { try app.issueCertificate(Principal(v1), .init(volunteer: v0)) }?.code == .notAllowed)
+        #expect(refusal { try app.issueCertificate(Principal(v0), .init(volunteer: v0, format: "pdf")) }?.code == .badFormat)
         #expect(try app.verifyCertificate(Principal("anyone"), issued.certificate.code).matches)
 
         // The report's month defaults to this month.
@@ -113,7 +105,7 @@ import Testing
         #expect(refusal { try app.addWebhook(admin, .init(url: "http://127.0.0.1:9/hook")) }?.category == .usage)
         #expect(try app.listWebhooks(admin).isEmpty)
         #expect(refusal { try app.addWebhook(Principal(f.volunteers[0]), .init(url: "http://127.0.0.1:9/hook", allowPrivate: true)) }?
-            .code == "not-allowed")
+            .code == .notAllowed)
         let added = try app.addWebhook(admin, .init(url: "http://127.0.0.1:9/hook", allowPrivate: true))
         #expect(added.secret?.hasPrefix("whsec_") == true)
         #expect(added.webhook.signed)
@@ -122,10 +114,10 @@ import Testing
         let robot = try app.addWebhook(admin, .init(url: "http://127.0.0.1:9/robot", format: .dingtalk, secret: "SEC123", allowPrivate: true))
         #expect(robot.secret == nil)
         #expect(robot.webhook.ratePerMinute == (try f.store.webhookSettings().robotRatePerMinute))
-        #expect(refusal { try app.rotateWebhookSecret(admin, .init(id: robot.webhook.id)) }?.code == "secret-required")
-        #expect(refusal { try app.rotateWebhookSecret(admin, .init(id: added.webhook.id, overlapHours: 200)) }?.code == "bad-overlap")
-        #expect(refusal { try app.webhookDeliveries(admin, .init(limit: 0)) }?.code == "bad-limit")
+        #expect(refusal { try app.rotateWebhookSecret(admin, .init(id: robot.webhook.id)) }?.code == .secretRequired)
+        #expect(refusal { try app.rotateWebhookSecret(admin, .init(id: added.webhook.id, overlapHours: 200)) }?.code == .badOverlap)
+        #expect(refusal { try app.webhookDeliveries(admin, .init(limit: 0)) }?.code == .badLimit)
         #expect(try app.pauseWebhook(admin, added.webhook.id).status == .paused)
-        #expect(refusal { try app.notifier(Principal(f.volunteers[0]), .init(once: true)) }?.code == "not-allowed")
+        #expect(refusal { try app.notifier(Principal(f.volunteers[0]), .init(once: true)) }?.code == .notAllowed)
     }
 }

@@ -129,7 +129,7 @@ import Testing
         #expect(second.number.hasSuffix("-0002"))
         let typed = certificate.code.lowercased().replacingOccurrences(of: "-", with: " ")
         #expect(try book.verifyCertificate(code: typed).stillMatches)
-        #expect(refusal { try book.verifyCertificate(code: "0000-0000-0000") }?.code == "unknown-certificate")
+        #expect(refusal { try book.verifyCertificate(code: "0000-0000-0000") }?.code == .unknownCertificate)
         _ = try service.correct(r0.id, minutes: 140, reason: "再核对", actor: "杨建军")
         #expect(try book.verifyCertificate(code: certificate.code).stillMatches == false)
         #expect(try f.verify().ok)

@@ -43,7 +43,7 @@ import Testing
         _ = try f.grant(f.volunteers[0], 50, key: "k")
         let before = try f.snapshot()
         let error = refusal { try f.grant(f.volunteers[0], 51, key: "k") }
-        #expect(error?.code == "key-reused")
+        #expect(error?.code == .keyReused)
         #expect(error?.category == .refused)
         #expect(try f.snapshot() == before)
     }
@@ -56,7 +56,7 @@ import Testing
         let error = refusal {
             try f.ledger.transfer(from: f.volunteers[0], to: f.volunteers[1], amount: 31, memo: "", key: "g", actor: f.volunteers[0])
         }
-        #expect(error?.code == "insufficient-points")
+        #expect(error?.code == .insufficientPoints)
         #expect(try f.snapshot() == before)
     }
 
@@ -67,7 +67,7 @@ import Testing
         let error = refusal {
             try f.ledger.transfer(from: f.volunteers[0], to: f.volunteers[1], amount: 5, memo: "", key: "g", actor: f.volunteers[1])
         }
-        #expect(error?.code == "not-allowed")
+        #expect(error?.code == .notAllowed)
         let gift = try f.ledger.transfer(from: f.volunteers[0], to: f.volunteers[1], amount: 5, memo: "给老伴", key: "g", actor: f.volunteers[0])
         #expect(gift.transfer.kind == .transfer)
         let moved = try f.ledger.transfer(from: f.volunteers[1], to: f.volunteers[2], amount: 5, memo: "fix", key: "a", actor: "admin")
@@ -79,9 +79,9 @@ import Testing
     func onlyAdminsGrantAndReverse(kind: StoreKind) throws {
         let f = try Fixture.make(kind)
         let error = refusal { try f.ledger.grant(to: f.volunteers[0], amount: 5, reason: "x", key: "k", actor: f.volunteers[0]) }
-        #expect(error?.code == "not-allowed")
+        #expect(error?.code == .notAllowed)
         let posted = try f.grant(f.volunteers[0], 5)
-        #expect(refusal { try f.ledger.reverse(posted.transfer.id, reason: "x", actor: "someone") }?.code == "not-allowed")
+        #expect(refusal { try f.ledger.reverse(posted.transfer.id, reason: "x", actor: "someone") }?.code == .notAllowed)
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -93,10 +93,10 @@ import Testing
         #expect(reversal.transfer.debit == f.volunteers[0])
         #expect(try f.balance(f.volunteers[0]) == 0)
         #expect(try f.ledger.reverse(earned.transfer.id, reason: "重复录入", actor: "admin").replayed)
-        #expect(refusal { try f.ledger.reverse(earned.transfer.id, reason: "other", actor: "admin") }?.code == "already-reversed")
-        #expect(refusal { try f.ledger.reverse(reversal.transfer.id, reason: "x", actor: "admin") }?.code == "cannot-reverse")
-        #expect(refusal { try f.ledger.reverse(999, reason: "x", actor: "admin") }?.code == "unknown-id")
-        #expect(refusal { try f.ledger.reverse(earned.transfer.id, reason: "  ", actor: "admin") }?.code == "reason-required")
+        #expect(refusal { try f.ledger.reverse(earned.transfer.id, reason: "other", actor: "admin") }?.code == .alreadyReversed)
+        #expect(refusal { try f.ledger.reverse(reversal.transfer.id, reason: "x", actor: "admin") }?.code == .cannotReverse)
+        #expect(refusal { try f.ledger.reverse(999, reason: "x", actor: "admin") }?.code == .unknownID)
+        #expect(refusal { try f.ledger.reverse(earned.transfer.id, reason: "  ", actor: "admin") }?.code == .reasonRequired)
         #expect(try f.verify().ok)
     }
 
@@ -105,20 +105,20 @@ import Testing
         let f = try Fixture.make(kind)
         let earned = try f.grant(f.volunteers[0], 40)
         _ = try f.ledger.transfer(from: f.volunteers[0], to: f.volunteers[1], amount: 30, memo: "", key: "g", actor: "admin")
-        #expect(refusal { try f.ledger.reverse(earned.transfer.id, reason: "x", actor: "admin") }?.code == "insufficient-points")
+        #expect(refusal { try f.ledger.reverse(earned.transfer.id, reason: "x", actor: "admin") }?.code == .insufficientPoints)
     }
 
     @Test(arguments: StoreKind.allCases)
     func unknownAccountsAndBadAmountsAreRefused(kind: StoreKind) throws {
         let f = try Fixture.make(kind)
         let before = try f.snapshot()
-        #expect(refusal { try f.grant("V9999", 5) }?.code == "unknown-id")
+        #expect(refusal { try f.grant("V9999", 5) }?.code == .unknownID)
         for amount: Int64 in [0, -5, Points.maximum + 1] {
             #expect(refusal { try f.grant(f.volunteers[0], amount) }?.category == .usage)
         }
         #expect(refusal {
             try f.ledger.transfer(from: f.volunteers[0], to: f.volunteers[0], amount: 1, memo: "", key: "s", actor: "admin")
-        }?.code == "same-account")
+        }?.code == .sameAccount)
         #expect(try f.snapshot() == before)
     }
 
@@ -133,14 +133,14 @@ import Testing
         #expect(try f.ledger.hold(request, actor: v).replayed)
         // 30 left available: a second spend of 31 is refused, of 30 allowed.
         let spend = TransferRequest(kind: .redeem, debit: v, credit: f.merchant, amount: 31, key: "s1")
-        #expect(refusal { try f.ledger.post(spend, actor: v) }?.code == "insufficient-points")
+        #expect(refusal { try f.ledger.post(spend, actor: v) }?.code == .insufficientPoints)
         #expect(refusal { try f.ledger.hold(TransferRequest(kind: .redeem, debit: v, credit: f.merchant, amount: 31, key: "h2"), actor: v) }?
-            .code == "insufficient-points")
+            .code == .insufficientPoints)
         let posted = try f.ledger.postHold(hold.id, actor: f.merchant)
         #expect(posted.transfer.amount == 70)
         #expect(posted.transfer.hold == hold.id)
         #expect(try f.ledger.postHold(hold.id, actor: f.merchant).replayed)
-        #expect(refusal { try f.ledger.voidHold(hold.id, actor: f.merchant) }?.code == "hold-resolved")
+        #expect(refusal { try f.ledger.voidHold(hold.id, actor: f.merchant) }?.code == .holdResolved)
         #expect(try f.balance(v) == 30)
         #expect(try f.balance(f.merchant) == 70)
         #expect(try f.verify().ok)
@@ -154,11 +154,11 @@ import Testing
         let voided = try f.ledger.hold(TransferRequest(kind: .redeem, debit: v, credit: f.merchant, amount: 60, key: "a"), actor: v).hold
         _ = try f.ledger.voidHold(voided.id, actor: v)
         _ = try f.ledger.voidHold(voided.id, actor: v)
-        #expect(refusal { try f.ledger.postHold(voided.id, actor: f.merchant) }?.code == "hold-resolved")
+        #expect(refusal { try f.ledger.postHold(voided.id, actor: f.merchant) }?.code == .holdResolved)
         let lapsing = try f.ledger.hold(TransferRequest(kind: .redeem, debit: v, credit: f.merchant, amount: 90, key: "b"), actor: v,
                                         timeoutMinutes: 30).hold
         f.clock.advance(minutes: 31)
-        #expect(refusal { try f.ledger.postHold(lapsing.id, actor: f.merchant) }?.code == "hold-resolved")
+        #expect(refusal { try f.ledger.postHold(lapsing.id, actor: f.merchant) }?.code == .holdResolved)
         // The points are available again even before the lapse is recorded.
         _ = try f.ledger.post(TransferRequest(kind: .redeem, debit: v, credit: f.merchant, amount: 100, key: "c"), actor: v)
         let lapsed = try f.ledger.lapseHolds(actor: "admin")
@@ -194,7 +194,7 @@ import Testing
         #expect(try f.balance(v) == 20)
         #expect(try f.balance(f.expirySink) == 10)
         #expect(try f.ledger.expire(asOf: nil, actor: "admin").points == 0)
-        #expect(refusal { try f.ledger.expire(asOf: "2999-01-01", actor: "admin") }?.code == "future-date")
+        #expect(refusal { try f.ledger.expire(asOf: "2999-01-01", actor: "admin") }?.code == .futureDate)
         #expect(try f.verify().ok)
     }
 

@@ -40,7 +40,7 @@ import Testing
         #expect(receipt.balanceLeft == 60 && !receipt.replayed)
         #expect(receipt.transfer?.kind == .redeem && receipt.transfer?.reference == "R001")
         #expect(try f.ledger.redeem(request, actor: f.merchant).replayed)
-        #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: c, points: 40, key: "till-2"), actor: f.merchant) }?.code == "code-used")
+        #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: c, points: 40, key: "till-2"), actor: f.merchant) }?.code == .codeUsed)
         #expect(try f.balance(v) == 60)
         #expect(try f.balance(f.merchant) == 40)
         #expect(try events(f, "points.redeemed").count == 1)
@@ -57,21 +57,21 @@ import Testing
         _ = try f.grant(v, 100)
         let expiring = try code(f, v)
         f.clock.advance(minutes: 6)
-        #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: expiring, points: 1, key: "a"), actor: f.merchant) }?.code == "code-expired")
+        #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: expiring, points: 1, key: "a"), actor: f.merchant) }?.code == .codeExpired)
         #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: "12ab56", points: 1, key: "b"), actor: f.merchant) }?.category == .usage)
-        #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: "123456", points: 1, key: "c"), actor: f.volunteers[1]) }?.code == "not-allowed")
+        #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: "123456", points: 1, key: "c"), actor: f.volunteers[1]) }?.code == .notAllowed)
         let good = try code(f, v)
         let wrong = good == "000000" ? "000001" : "000000"
         for i in 0..<4 {
-            #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: wrong, points: 1, key: "w\(i)"), actor: f.merchant) }?.code == "code-wrong")
+            #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: wrong, points: 1, key: "w\(i)"), actor: f.merchant) }?.code == .codeWrong)
         }
         #expect(try events(f, "merchant.code_locked").count == 1)
         // Locked: even the right code is refused, and it stays usable for later.
-        #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: good, points: 1, key: "g"), actor: f.merchant) }?.code == "merchant-locked")
+        #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: good, points: 1, key: "g"), actor: f.merchant) }?.code == .merchantLocked)
         #expect(try f.balance(v) == 100)
         // The expired code counted as the first wrong try: locked for 15 minutes from the fifth.
         f.clock.advance(minutes: 16)
-        #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: good, points: 1, key: "g"), actor: f.merchant) }?.code == "code-expired")
+        #expect(refusal { try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: good, points: 1, key: "g"), actor: f.merchant) }?.code == .codeExpired)
         _ = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try code(f, v), points: 1, key: "g2"), actor: f.merchant)
         #expect(try f.balance(v) == 99)
         #expect(try f.verify().ok)
@@ -95,7 +95,7 @@ import Testing
             (RedeemRequest(merchant: f.merchant, code: c, offer: later.id, key: "d"), "offer-not-yet"),
             (RedeemRequest(merchant: f.merchant, code: c, offer: "O999", key: "e"), "unknown-id"),
         ] {
-            #expect(refusal { try f.ledger.redeem(request, actor: f.merchant) }?.code == expected)
+            #expect(refusal { try f.ledger.redeem(request, actor: f.merchant) }?.code.rawValue == expected)
         }
         #expect(try f.snapshot() == before)
         // The code was not spent by the refusals.
@@ -114,16 +114,16 @@ import Testing
         let picked = try f.ledger.pickup(held.redemption.id, actor: f.merchant)
         #expect(picked.redemption.status == .pickedUp && picked.transfer?.amount == 30)
         #expect(try f.ledger.pickup(held.redemption.id, actor: f.merchant).replayed)
-        #expect(refusal { try f.ledger.release(held.redemption.id, actor: f.merchant) }?.code == "hold-resolved")
+        #expect(refusal { try f.ledger.release(held.redemption.id, actor: f.merchant) }?.code == .holdResolved)
         let released = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try code(f, v), offer: o.id, key: "h2", hold: true), actor: f.merchant)
         #expect(try stock(f) == 0)
         _ = try f.ledger.release(released.redemption.id, actor: v)
         #expect(try f.ledger.release(released.redemption.id, actor: v).replayed)
-        #expect(refusal { try f.ledger.pickup(released.redemption.id, actor: f.merchant) }?.code == "hold-resolved")
+        #expect(refusal { try f.ledger.pickup(released.redemption.id, actor: f.merchant) }?.code == .holdResolved)
         #expect(try stock(f) == 1)
         let lapsing = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try code(f, v), offer: o.id, key: "h3", hold: true), actor: f.merchant)
         f.clock.advance(days: 4)
-        #expect(refusal { try f.ledger.pickup(lapsing.redemption.id, actor: f.merchant) }?.code == "hold-resolved")
+        #expect(refusal { try f.ledger.pickup(lapsing.redemption.id, actor: f.merchant) }?.code == .holdResolved)
         let report = try f.ledger.expire(asOf: nil, actor: "admin")
         #expect(report.lapsedHolds.count == 1)
         #expect(try stock(f) == 1)
@@ -139,16 +139,16 @@ import Testing
         _ = try f.grant(v, 100)
         let other = try f.addMerchant("另一家")
         let r = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try code(f, v), points: 50, key: "r"), actor: f.merchant).redemption
-        #expect(refusal { try f.ledger.refund(r.id, points: 10, reason: "x", key: "o", actor: other) }?.code == "not-your-redemption")
+        #expect(refusal { try f.ledger.refund(r.id, points: 10, reason: "x", key: "o", actor: other) }?.code == .notYourRedemption)
         let first = try f.ledger.refund(r.id, points: 20, reason: "少做一次", key: "k1", actor: f.merchant)
         #expect(first.posted.transfer.kind == .refund && first.posted.transfer.reverses == r.transfer && first.left == 30)
         #expect(try f.ledger.refund(r.id, points: 20, reason: "少做一次", key: "k1", actor: f.merchant).posted.replayed)
         let before = try f.snapshot()
-        #expect(refusal { try f.ledger.refund(r.id, points: 31, reason: "x", key: "k2", actor: f.merchant) }?.code == "refund-too-much")
+        #expect(refusal { try f.ledger.refund(r.id, points: 31, reason: "x", key: "k2", actor: f.merchant) }?.code == .refundTooMuch)
         #expect(try f.snapshot() == before)
         let rest = try f.ledger.refund(r.id, points: nil, reason: "全退", key: "k3", actor: "admin")
         #expect(rest.posted.transfer.amount == 30 && rest.left == 0)
-        #expect(refusal { try f.ledger.refund(r.id, points: 1, reason: "x", key: "k4", actor: f.merchant) }?.code == "fully-refunded")
+        #expect(refusal { try f.ledger.refund(r.id, points: 1, reason: "x", key: "k4", actor: f.merchant) }?.code == .fullyRefunded)
         #expect(try f.balance(v) == 100 && f.balance(f.merchant) == 0)
         // The points went back to the day they came from: one lot only.
         #expect(try f.store.read { try $0.openLots(account: v, limit: 10) }.count == 1)
@@ -161,15 +161,15 @@ import Testing
         let f = try Fixture.make(kind)
         let v = f.volunteers[0]
         _ = try f.grant(v, 100)
-        #expect(refusal { try f.ledger.settle(merchant: f.merchant, throughDay: nil, actor: "admin") }?.code == "nothing-to-settle")
+        #expect(refusal { try f.ledger.settle(merchant: f.merchant, throughDay: nil, actor: "admin") }?.code == .nothingToSettle)
         let a = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try code(f, v), points: 30, key: "a"), actor: f.merchant).redemption
         _ = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try code(f, v), points: 20, key: "b"), actor: f.merchant)
         _ = try f.ledger.refund(a.id, points: 10, reason: "x", key: "r", actor: f.merchant)
-        #expect(refusal { try f.ledger.settle(merchant: f.merchant, throughDay: nil, actor: f.merchant) }?.code == "not-allowed")
+        #expect(refusal { try f.ledger.settle(merchant: f.merchant, throughDay: nil, actor: f.merchant) }?.code == .notAllowed)
         let settled = try f.ledger.settle(merchant: f.merchant, throughDay: nil, actor: "admin")
         #expect(settled.settlement.points == 40 && settled.lines.count == 2)
         #expect(settled.posted.transfer.kind == .settle && settled.posted.transfer.credit == Account.settlement(f.community))
-        #expect(refusal { try f.ledger.settle(merchant: f.merchant, throughDay: nil, actor: "admin") }?.code == "nothing-to-settle")
+        #expect(refusal { try f.ledger.settle(merchant: f.merchant, throughDay: nil, actor: "admin") }?.code == .nothingToSettle)
         #expect(try f.balance(f.merchant) == 0 && f.balance(Account.settlement(f.community)) == 40)
         #expect(try events(f, "merchant.settled").count == 1)
         #expect(try f.verify().ok)

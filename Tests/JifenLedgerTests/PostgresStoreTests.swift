@@ -43,7 +43,7 @@ import Testing
                         _ = try ledger.transfer(from: from, to: to, amount: amount, memo: "", key: "w\(worker)-\(step)", actor: "admin")
                     }
                     outcomes.withLock { $0.done += 1 }
-                } catch let error as JifenError where error.code == "insufficient-points" {
+                } catch let error as JifenError where error.code == .insufficientPoints {
                     outcomes.withLock { $0.refused += 1 }
                 } catch {
                     outcomes.withLock { $0.other.append("\(error)") }
@@ -73,7 +73,7 @@ import Testing
                 let posted = try ledger.grant(to: target, amount: 25, reason: "结转", key: "same-key", actor: "admin")
                 results.withLock { $0.append(.success(posted)) }
             } catch {
-                results.withLock { $0.append(.failure(error as? JifenError ?? JifenError.fault("x", zh: "\(error)", en: "\(error)"))) }
+                results.withLock { $0.append(.failure(error as? JifenError ?? JifenError.fault(.unexpected, zh: "\(error)", en: "\(error)"))) }
             }
         }
         let all = results.withLock { $0 }
@@ -99,11 +99,11 @@ import Testing
     @Test func createRefusesAnInitialisedDatabaseAndOpenFindsIt() throws {
         let f = try Fixture.make(.postgres)
         let store = try #require(f.store as? PostgresStore)
-        #expect(refusal { try PostgresStore.create(url: store.target.display) }?.code == "already-initialised")
+        #expect(refusal { try PostgresStore.create(url: store.target.display) }?.code == .alreadyInitialised)
         let again = try PostgresStore.open(url: store.target.display)
         #expect(try again.communities().map(\.id) == ["C01"])
         let empty = store.target.display.replacingOccurrences(of: "schema=", with: "schema=e")
-        #expect(refusal { try PostgresStore.open(url: empty) }?.code == "no-database")
+        #expect(refusal { try PostgresStore.open(url: empty) }?.code == .noDatabase)
     }
 
     @Test(arguments: ["mysql://x@h/db", "postgres://u@h:0/db", "postgres://u@h/", "postgres://u@h/db?schema=Bad-Name"])
@@ -128,7 +128,7 @@ import Testing
 
     func certificate() throws -> String {
         guard let path = ProcessInfo.processInfo.environment["JIFEN_TEST_POSTGRES_CA"], !path.isEmpty else {
-            throw JifenError.fault("no-test-postgres", zh: "没有设置 JIFEN_TEST_POSTGRES_CA。请用 scripts/test 运行测试。",
+            throw JifenError.fault(.noTestPostgres, zh: "没有设置 JIFEN_TEST_POSTGRES_CA。请用 scripts/test 运行测试。",
                                    en: "JIFEN_TEST_POSTGRES_CA is not set. Run the tests with scripts/test.")
         }
         return path
@@ -147,8 +147,8 @@ import Testing
         // Not signed by a root the system trusts: refused.
         let untrusted = try url("schema=\(schema)&sslmode=verify-full").replacingOccurrences(of: "@127.0.0.1:", with: "@localhost:")
         #expect(refusal { try PostgresStore.open(url: untrusted) }?.category == .fault)
-        #expect(refusal { try PostgresTarget(url: "postgres://u@x/db?host=/tmp&sslmode=require") }?.code == "bad-postgres-url")
-        #expect(refusal { try PostgresTarget(url: "postgres://u@x/db?sslmode=sometimes") }?.code == "bad-postgres-url")
+        #expect(refusal { try PostgresTarget(url: "postgres://u@x/db?host=/tmp&sslmode=require") }?.code == .badPostgresURL)
+        #expect(refusal { try PostgresTarget(url: "postgres://u@x/db?sslmode=sometimes") }?.code == .badPostgresURL)
     }
 }
 

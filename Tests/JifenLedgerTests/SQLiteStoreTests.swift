@@ -62,15 +62,15 @@ import Testing
     @Test func openRefusesForeignAndMissingFiles() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jifen-open-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        #expect(refusal { try SQLiteStore.open(path: dir.appendingPathComponent("none.sqlite").path) }?.code == "no-database")
+        #expect(refusal { try SQLiteStore.open(path: dir.appendingPathComponent("none.sqlite").path) }?.code == .noDatabase)
         let text = dir.appendingPathComponent("notes.txt")
         try Data("hello".utf8).write(to: text)
-        #expect(refusal { try SQLiteStore.open(path: text.path) }?.code == "not-jifen")
+        #expect(refusal { try SQLiteStore.open(path: text.path) }?.code == .notJifen)
         let other = dir.appendingPathComponent("other.sqlite")
         try DatabaseQueue(path: other.path).write { try $0.execute(sql: "CREATE TABLE t(x)") }
         let bytes = try Data(contentsOf: other)
-        #expect(refusal { try SQLiteStore.open(path: other.path) }?.code == "not-jifen")
-        #expect(refusal { try SQLiteStore.create(path: other.path) }?.code == "file-exists")
+        #expect(refusal { try SQLiteStore.open(path: other.path) }?.code == .notJifen)
+        #expect(refusal { try SQLiteStore.create(path: other.path) }?.code == .fileExists)
         #expect(try Data(contentsOf: other) == bytes)
     }
 }

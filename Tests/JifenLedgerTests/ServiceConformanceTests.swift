@@ -10,7 +10,7 @@ import Testing
         let at = f.clock.now.millis
         let team = try f.store.addTeam(name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at)
         #expect(refusal { try f.store.addTeam(name: "平安使者巡逻队", leader: "", community: nil, actor: "admin", nowMillis: at) }?
-            .code == "duplicate-name")
+            .code == .duplicateName)
         try f.store.addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)
         return team.id
     }
@@ -42,13 +42,13 @@ import Testing
         #expect(full.status == .approved)
         #expect(full.points > 0)
         #expect(try f.balance(v0) == full.points)
-        #expect(refusal { try service.approve([full.id], actor: "杨建军") }?.code == "already-approved")
+        #expect(refusal { try service.approve([full.id], actor: "杨建军") }?.code == .alreadyApproved)
         #expect(try f.balance(v0) == full.points)
         _ = try service.checkin(activity.id, volunteer: v1, code: nil, at: start, actor: "杨建军")
         let early = try service.checkout(activity.id, volunteer: v1, at: start.addingTimeInterval(3600), actor: "杨建军")
         #expect(early.status != .approved)
         #expect(try f.balance(v1) == 0)
-        #expect(refusal { try service.approve([early.id], actor: v1) }?.code == "not-allowed")
+        #expect(refusal { try service.approve([early.id], actor: v1) }?.code == .notAllowed)
         let approved = try service.approve([early.id], actor: "杨建军")
         #expect(approved.first?.status == .approved)
         #expect(try f.balance(v1) == approved.first?.points)

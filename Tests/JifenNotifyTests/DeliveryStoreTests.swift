@@ -247,8 +247,8 @@ import Testing
         #expect(try test.db.removeWebhook(added.id, actor: "admin") == rotated)
         #expect(try test.db.webhooks().isEmpty && test.db.deliveries().isEmpty)
         let unknown = refusal { try test.db.webhook(added.id) }
-        #expect(unknown?.code == "unknown-id" && unknown?.category == .refused)
-        #expect(refusal { try test.db.setWebhookStatus(99, to: .paused, actor: "admin") }?.code == "unknown-id")
+        #expect(unknown?.code == .unknownID && unknown?.category == .refused)
+        #expect(refusal { try test.db.setWebhookStatus(99, to: .paused, actor: "admin") }?.code == .unknownID)
         #expect(try test.db.webhookSettings() == WebhookSettings())
     }
 }
@@ -273,6 +273,6 @@ func refusal(_ body: () throws -> Any) -> JifenError? {
     } catch let error as JifenError {
         return error
     } catch {
-        return JifenError.fault("unexpected", zh: "\(error)", en: "\(error)")
+        return JifenError.fault(.unexpected, zh: "\(error)", en: "\(error)")
     }
 }

@@ -222,7 +222,7 @@ import Testing
         let error = try #require(throws: JifenError.self) {
             try WebhookURLPolicy.check("https://nowhere.invalid/hook", allowPrivate: false, resolve: { _ in [] })
         }
-        #expect(error.code == "unresolved-host")
+        #expect(error.code == .unresolvedHost)
         #expect(error.message.zh.contains("查不到地址") && error.message.en.contains("does not resolve"))
         _ = try WebhookURLPolicy.check("https://nowhere.invalid/hook", allowPrivate: true, resolve: { _ in [] })
     }

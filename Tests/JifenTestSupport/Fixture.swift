@@ -112,6 +112,6 @@ public func refusal(_ body: () throws -> Any) -> JifenError? {
     } catch let error as JifenError {
         return error
     } catch {
-        return JifenError.fault("unexpected", zh: "\(error)", en: "\(error)")
+        return JifenError.fault(.unexpected, zh: "\(error)", en: "\(error)")
     }
 }

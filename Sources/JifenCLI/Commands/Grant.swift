@@ -81,7 +81,7 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             guard let id = Int64(transfer.trimmingCharacters(in: CharacterSet(charactersIn: "# "))), id > 0 else {
-                throw JifenError.usage("bad-transfer-id", zh: "转账编号「\(transfer)」无效，应为正整数，如 17。",
+                throw JifenError.usage(.badTransferID, zh: "转账编号「\(transfer)」无效，应为正整数，如 17。",
                                        en: "Transfer number \"\(transfer)\" is not valid; give a whole number such as 17.")
             }
             report(try context.app().reverse(context.principal, .init(transfer: id, reason: reason)), context)

@@ -47,7 +47,7 @@ extension Jifen.Hours {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 encoder.keyEncodingStrategy = .convertToSnakeCase
-                let body = Refused(error: "\(error.category)", code: error.code, message: error.message.text(context.language), exit: exit,
+                let body = Refused(error: "\(error.category)", code: error.code.rawValue, message: error.message.text(context.language), exit: exit,
                                    encoding: r.encoding, rows: r.rows, problems: r.problems, imported: false)
                 FileHandle.standardError.write(((try? encoder.encode(body)) ?? Data()) + Data("\n".utf8))
                 throw ExitCode(exit)

@@ -41,7 +41,7 @@ extension Jifen {
                 let amount = try parsePoints(points)
                 let units = try stock.map { text -> Int64 in
                     guard let n = Int64(text.trimmingCharacters(in: .whitespaces)), n >= 0 else {
-                        throw JifenError.usage("bad-stock", zh: "库存「\(text)」无效，应为 0 或正整数。", en: "Stock \"\(text)\" is not valid; give 0 or a whole number.")
+                        throw JifenError.usage(.badStock, zh: "库存「\(text)」无效，应为 0 或正整数。", en: "Stock \"\(text)\" is not valid; give 0 or a whole number.")
                     }
                     return n
                 }
