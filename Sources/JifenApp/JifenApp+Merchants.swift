@@ -62,12 +62,12 @@ extension JifenApp {
     public func addMerchant(_ principal: Principal, _ input: MerchantInput) throws -> Merchant {
         try store.addMerchant(Merchant(community: input.community ?? "", name: input.name, contact: input.contact, phone: input.phone,
                                        address: input.address),
-                              actor: principal.id, nowMillis: nowMillis)
+                              actor: principal.id, nowMillis: nowMillis).masked
     }
 
     /// Every merchant of every community.
     public func merchants(_ principal: Principal) throws -> [Merchant] {
-        try store.merchants(community: nil)
+        try store.merchants(community: nil).map(\.masked)
     }
 
     public struct MerchantStanding: Codable, Sendable, Equatable {
@@ -78,7 +78,7 @@ extension JifenApp {
 
     /// One merchant and what it holds.
     public func merchant(_ principal: Principal, _ id: String) throws -> MerchantStanding {
-        let merchant = try store.merchant(id)
+        let merchant = try store.merchant(id).masked
         return MerchantStanding(merchant: merchant, balance: try store.account(id).balance)
     }
 }

@@ -39,7 +39,7 @@ extension JifenApp {
         let volunteer = Volunteer(community: input.community ?? "", team: input.team, name: input.name, gender: try Gender.parse(input.gender),
                                   birthDate: birth, idNumber: input.idNumber, phone: input.phone, area: input.area, skills: input.skills,
                                   categories: input.categories, consent: input.consent)
-        return try store.addVolunteer(volunteer, actor: principal.id, nowMillis: nowMillis, allowDuplicate: input.allowDuplicate)
+        return try store.addVolunteer(volunteer, actor: principal.id, nowMillis: nowMillis, allowDuplicate: input.allowDuplicate).masked
     }
 
     public struct VolunteersQuery: Sendable {
@@ -49,7 +49,7 @@ extension JifenApp {
     }
 
     public func volunteers(_ principal: Principal, _ query: VolunteersQuery) throws -> [Volunteer] {
-        try store.volunteers(community: query.community, team: query.team)
+        try store.volunteers(community: query.community, team: query.team).map(\.masked)
     }
 
     public struct VolunteerStanding: Codable, Sendable, Equatable {
@@ -60,7 +60,7 @@ extension JifenApp {
 
     /// One volunteer's profile and points.
     public func volunteer(_ principal: Principal, _ id: String) throws -> VolunteerStanding {
-        let volunteer = try store.volunteer(id)
+        let volunteer = try store.volunteer(id).masked
         let balance = try store.balance(id, nowMillis: nowMillis)
         return VolunteerStanding(volunteer: volunteer, balance: balance.balance, available: balance.available)
     }

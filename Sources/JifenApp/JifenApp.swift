@@ -56,6 +56,16 @@ public struct JifenApp: Sendable {
         public static let busyTimeout: TimeInterval = 5
         /// The community's zone when the environment names none.
         public static let zone = TimeZone(identifier: "Asia/Shanghai")!
+        /// The first community's name when `init` is given none.
+        public static let communityName = "我的社区"
+        /// How many deliveries a listing shows.
+        public static let deliveriesShown = 50
+        /// The events a new subscription selects: all of them.
+        public static let webhookEvents = "*"
+        /// Hours the old and new secrets both sign after a rotation.
+        public static let secretOverlapHours = 24
+        /// A certificate's file format: Markdown (`md`) or `html`.
+        public static let certificateFormat = "md"
     }
 
     var nowMillis: Int64 { clock().millis }

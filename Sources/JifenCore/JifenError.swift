@@ -83,6 +83,10 @@ public struct JifenError: Error, Sendable, CustomStringConvertible {
                  en: "\(account) has \(available) points available, fewer than the \(requested) requested. Ask for fewer points.")
     }
 
+    /// What a store reports when its balance constraint stops a write (the ledger checks first;
+    /// the constraint is the database's own guard): the same words on every store.
+    public static let balanceConstraint = JifenError.refused(.insufficientPoints, zh: "积分不足。", en: "Not enough points.")
+
     public static func forbidden(actor: String, action: Bilingual) -> JifenError {
         .refused(.notAllowed,
                  zh: "\(actor) 无权\(action.zh)。请以管理员或有权限的身份（--as）操作。",

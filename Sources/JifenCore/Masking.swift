@@ -20,3 +20,22 @@ public enum Masking {
         return String(chars.prefix(3)) + String(repeating: "*", count: chars.count - 7) + String(chars.suffix(4))
     }
 }
+
+extension Volunteer {
+    /// The volunteer as every listing and answer shows them: phone and ID number masked.
+    public var masked: Volunteer {
+        var copy = self
+        copy.phone = Masking.phone(phone)
+        copy.idNumber = idNumber.map { _ in Masking.idNumber(idNumber) }
+        return copy
+    }
+}
+
+extension Merchant {
+    /// The merchant as every listing and answer shows it: the phone masked.
+    public var masked: Merchant {
+        var copy = self
+        copy.phone = Masking.phone(phone)
+        return copy
+    }
+}

@@ -34,7 +34,7 @@ enum PostgresFailure {
         let message = psql.serverInfo?[.message] ?? "\(psql.code)"
         switch state {
         case "23514" where message.contains("account"):
-            return .refused(.insufficientPoints, zh: "积分不足。", en: "Not enough points.")
+            return .balanceConstraint
         case "40001", "40P01", "23505":
             return JifenError(.busy, .busy, zh: "PostgreSQL \(place) 上的并发写入冲突，重试多次仍未成功。请稍后再试。",
                               en: "Concurrent writes kept conflicting on PostgreSQL \(place), even after retries. Try again shortly.",

@@ -165,7 +165,7 @@ public struct SQLiteStore: Sendable {
                           cause: dbError)
         default:
             if dbError.resultCode == .SQLITE_CONSTRAINT, dbError.message?.contains("balance >= 0") == true {
-                return .refused(.insufficientPoints, zh: "积分不足。", en: "Not enough points.")
+                return .balanceConstraint
             }
             return .fault(.database, zh: "数据库出错：\(dbError.message ?? "\(dbError)")",
                           en: "Database error: \(dbError.message ?? "\(dbError)")", cause: dbError)

@@ -17,7 +17,7 @@ extension Jifen {
             @Argument var volunteer: String
             @Option(help: "First day (default: the first record).") var from: String?
             @Option(help: "Last day (default: today).") var to: String?
-            @Option(help: "md or html.") var format: String = "md"
+            @Option(help: "md or html.") var format: String = JifenApp.Defaults.certificateFormat
             @Option(help: "Output file (default: 志愿服务证明-<volunteer>-<number>.<format>).") var output: String?
 
             func execute(_ context: Context) throws {

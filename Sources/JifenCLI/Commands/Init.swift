@@ -10,7 +10,7 @@ extension Jifen {
             discussion: "Example: jifen --db rose.sqlite init --community 玫瑰园社区 --admin 李主任")
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Name of the first community.") var community: String = "我的社区"
+        @Option(help: "Name of the first community.") var community: String = JifenApp.Defaults.communityName
         @Option(help: "Name of the first admin (use it with --as).") var admin: String = JifenApp.Defaults.owner
 
         func execute(_ context: Context) throws {

@@ -12,7 +12,7 @@ struct MerchantListing: Encodable {
     var community: String
 
     init(_ m: Merchant) {
-        id = m.id; name = m.name; contact = m.contact; phone = Masking.phone(m.phone); address = m.address; community = m.community
+        id = m.id; name = m.name; contact = m.contact; phone = m.phone; address = m.address; community = m.community
     }
 }
 

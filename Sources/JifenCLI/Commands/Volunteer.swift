@@ -20,7 +20,7 @@ struct VolunteerListing: Encodable {
 
     init(_ v: Volunteer) {
         id = v.id; name = v.name; gender = v.gender.rawValue; birth_date = v.birthDate
-        id_number = Masking.idNumber(v.idNumber); phone = Masking.phone(v.phone)
+        id_number = v.idNumber ?? ""; phone = v.phone
         community = v.community; team = v.team; area = v.area; skills = v.skills; categories = v.categories; consent = v.consent
     }
 }

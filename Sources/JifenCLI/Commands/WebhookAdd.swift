@@ -15,7 +15,7 @@ struct WebhookAdd: JifenCommand {
             """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The receiver's URL (http or https).") var url: String
-    @Option(help: "Event types, comma-separated; a prefix with .* selects a family, * selects all.") var events: String = "*"
+    @Option(help: "Event types, comma-separated; a prefix with .* selects a family, * selects all.") var events: String = JifenApp.Defaults.webhookEvents
     @Option(help: "standard, wecom, dingtalk or feishu.") var format: WebhookFormat = .standard
     @Option(help: "Signing secret: whsec_… for standard (generated when left out); the robot's own secret for dingtalk/feishu.")
     var secret: String?

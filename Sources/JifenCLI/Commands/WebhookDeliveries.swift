@@ -10,7 +10,7 @@ struct WebhookDeliveries: JifenCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Only this webhook's deliveries.") var endpoint: String?
     @Flag(help: "Only dead deliveries (out of attempts); replay them with jifen webhook replay --dead.") var dead = false
-    @Option(help: "At most this many rows.") var limit: Int = 50
+    @Option(help: "At most this many rows.") var limit: Int = JifenApp.Defaults.deliveriesShown
 
     func execute(_ context: Context) throws {
         let endpointID = try endpoint.map(parseWebhookID)

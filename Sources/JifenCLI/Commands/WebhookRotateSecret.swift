@@ -15,7 +15,7 @@ struct WebhookRotateSecret: JifenCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Webhook id, from jifen webhook list.") var id: String
     @Option(help: "The new secret (generated for standard when left out; the robot's new secret for dingtalk/feishu).") var secret: String?
-    @Option(help: "Hours both secrets sign (0–168).") var overlapHours: Int = 24
+    @Option(help: "Hours both secrets sign (0–168).") var overlapHours: Int = JifenApp.Defaults.secretOverlapHours
 
     func execute(_ context: Context) throws {
         let id = try parseWebhookID(id)
