@@ -265,14 +265,3 @@ func inParallel(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
     }
     group.wait()
 }
-
-func refusal(_ body: () throws -> Any) -> JifenError? {
-    do {
-        _ = try body()
-        return nil
-    } catch let error as JifenError {
-        return error
-    } catch {
-        return JifenError.fault(.unexpected, zh: "\(error)", en: "\(error)")
-    }
-}
