@@ -125,7 +125,7 @@ extension JifenApp {
     public func reverse(_ principal: Principal, _ input: ReverseInput) throws -> PostedResult {
         let posted = try ledger.reverse(input.transfer, reason: input.reason, actor: principal.id)
         // Show the person's side of the correction, not the community's system account.
-        let side = posted.transfer.debit.contains(".") ? posted.transfer.credit : posted.transfer.debit
+        let side = Account.isSystem(posted.transfer.debit) ? posted.transfer.credit : posted.transfer.debit
         return try result(posted, balanceOf: side)
     }
 

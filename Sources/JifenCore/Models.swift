@@ -27,6 +27,11 @@ public struct Account: Codable, Sendable, Equatable {
     public static func issuance(_ community: String) -> String { "\(community).issuance" }
     public static func expiry(_ community: String) -> String { "\(community).expired" }
     public static func settlement(_ community: String) -> String { "\(community).settled" }
+
+    /// True for a community's system accounts (issuance, expiry, settlement): the names above.
+    public static func isSystem(_ id: String) -> Bool {
+        id.hasSuffix(".issuance") || id.hasSuffix(".expired") || id.hasSuffix(".settled")
+    }
 }
 
 public enum TransferKind: String, Codable, Sendable, CaseIterable {
