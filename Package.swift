@@ -20,6 +20,11 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
+        // `jifen serve`: the HTTP server (and HummingbirdTLS for --tls-cert/--tls-key).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        // Hummingbird's own dependencies, named for the types the server uses from them.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Domain types, rules and the ledger's semantics. Knows no SQL, no terminal.
@@ -60,11 +65,28 @@ let package = Package(
         .target(
             name: "JifenApp",
             dependencies: ["JifenCore", "JifenSQLite", "JifenPostgres", "JifenNotify", .product(name: "Logging", package: "swift-log")]),
+        // The HTTP API's contract (endpoints: method, path, input, operation), shared by server and client.
+        .target(name: "JifenAPI", dependencies: ["JifenApp", "JifenCore"]),
+        // `jifen serve`: the JSON API over JifenApp (routes, credentials, limits, OpenAPI document).
+        .target(
+            name: "JifenServer",
+            dependencies: [
+                "JifenAPI", "JifenApp", "JifenCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // Commands and rendering over JifenApp; a library so tests can reach the renderers.
         .target(
             name: "JifenCLI",
             dependencies: [
-                "JifenApp", "JifenCore", "JifenSQLite", "JifenNotify", "JifenPostgres",
+                "JifenApp", "JifenCore", "JifenSQLite", "JifenNotify", "JifenPostgres", "JifenServer", "JifenAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -87,7 +109,7 @@ let package = Package(
         .testTarget(
             name: "JifenLedgerTests",
             dependencies: ["JifenApp", "JifenCore", "JifenSQLite", "JifenPostgres", "JifenTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "JifenEndToEndTests", dependencies: ["jifen", "JifenCore", "JifenSQLite", "JifenTestSupport"]),
+        .testTarget(name: "JifenEndToEndTests", dependencies: ["jifen", "JifenAPI", "JifenCore", "JifenSQLite", "JifenTestSupport"]),
         .testTarget(
             name: "JifenNotifyTests",
             dependencies: [

@@ -19,7 +19,7 @@ extension JifenApp {
     }
 
     /// What `activity post` asks for; times as typed ("2026-11-22 09:00"), read in the app's zone.
-    public struct PostActivityInput: Sendable {
+    public struct PostActivityInput: Codable, Sendable {
         public var team: String, title: String, start: String, end: String
         public var place: String, content: String, category: String
         public var capacity: Int?, rate: Int64?
@@ -38,7 +38,7 @@ extension JifenApp {
     }
 
     /// Which activities `activity list` shows.
-    public struct ActivityQuery: Sendable {
+    public struct ActivityQuery: Codable, Sendable {
         /// Only those not yet ended / already ended, as of the app's clock.
         public var upcoming: Bool, past: Bool
         public var team: String?
@@ -64,7 +64,7 @@ extension JifenApp {
         return ActivityDetail(activity: ActivityView(a, showCode: organizer), participants: people)
     }
 
-    public struct CancelActivityInput: Sendable {
+    public struct CancelActivityInput: Codable, Sendable {
         public var id: String, reason: String
         public init(id: String, reason: String) { self.id = id; self.reason = reason }
     }
@@ -80,7 +80,7 @@ extension JifenApp {
     }
 
     /// A volunteer and an activity.
-    public struct MembershipInput: Sendable {
+    public struct MembershipInput: Codable, Sendable {
         public var activity: String, volunteer: String
         public init(activity: String, volunteer: String) { self.activity = activity; self.volunteer = volunteer }
     }
@@ -103,7 +103,7 @@ extension JifenApp {
     }
 
     /// Checking in or out: `at` as typed, when not now; `code` the activity's check-in code.
-    public struct CheckinInput: Sendable {
+    public struct CheckinInput: Codable, Sendable {
         public var activity: String, volunteer: String
         public var code: String?, at: String?
         public init(activity: String, volunteer: String, code: String? = nil, at: String? = nil) {

@@ -5,7 +5,7 @@ import JifenCore
 /// history, and importing hour sheets. Who may read which records is decided here.
 extension JifenApp {
     /// What `hours add` asks for; `date` as typed, a calendar day in the app's zone.
-    public struct AddHoursInput: Sendable {
+    public struct AddHoursInput: Codable, Sendable {
         public var activity: String, volunteer: String
         public var minutes: Int64
         public var date: String?
@@ -22,7 +22,7 @@ extension JifenApp {
     }
 
     /// Which records `hours list` shows.
-    public struct RecordQuery: Sendable {
+    public struct RecordQuery: Codable, Sendable {
         public var pending: Bool
         public var activity: String?
         public var volunteer: String?
@@ -61,7 +61,7 @@ extension JifenApp {
     }
 
     /// A record and why (reject, dispute).
-    public struct RecordReasonInput: Sendable {
+    public struct RecordReasonInput: Codable, Sendable {
         public var record: String, reason: String
         public init(record: String, reason: String) { self.record = record; self.reason = reason }
     }
@@ -76,7 +76,7 @@ extension JifenApp {
         try service.dispute(input.record, reason: input.reason, actor: principal.id)
     }
 
-    public struct CorrectRecordInput: Sendable {
+    public struct CorrectRecordInput: Codable, Sendable {
         public var record: String, minutes: Int64, reason: String
         public init(record: String, minutes: Int64, reason: String) { self.record = record; self.minutes = minutes; self.reason = reason }
     }

@@ -5,7 +5,7 @@ import JifenCore
 extension JifenApp {
     // MARK: Offers
 
-    public struct OfferInput: Sendable {
+    public struct OfferInput: Codable, Sendable {
         public var merchant: String
         public var title: String
         public var points: Int64
@@ -26,7 +26,7 @@ extension JifenApp {
                            validFrom: input.validFrom, validTo: input.validTo, actor: principal.id, nowMillis: nowMillis)
     }
 
-    public struct OffersQuery: Sendable {
+    public struct OffersQuery: Codable, Sendable {
         /// Only this merchant's offers.
         public var merchant: String?
         /// Only offers this volunteer can redeem now with the points available.
@@ -46,7 +46,7 @@ extension JifenApp {
 
     // MARK: Merchants
 
-    public struct MerchantInput: Sendable {
+    public struct MerchantInput: Codable, Sendable {
         public var name: String
         public var contact: String
         public var phone: String

@@ -24,6 +24,7 @@ extension JifenApp {
 
     /// An account's points, and for a volunteer the service hours and star level.
     public func balance(_ principal: Principal, _ account: String) throws -> BalanceResult {
+        try Permissions.requireAccountReader(actor: principal.id, account: account, in: store)
         let view = try store.balance(account, nowMillis: nowMillis)
         guard try store.isVolunteer(account) else { return BalanceResult(view: view, service: nil) }
         let totals = try store.serviceTotals(volunteer: account)
@@ -32,7 +33,7 @@ extension JifenApp {
                                                                  star: star.level, hoursToNextStar: star.hoursToNext))
     }
 
-    public struct StatementInput: Sendable {
+    public struct StatementInput: Codable, Sendable {
         public var account: String
         /// First day (inclusive) or instant, in the app's zone.
         public var from: String?
@@ -63,6 +64,7 @@ extension JifenApp {
         if let fromMillis, let toMillis, toMillis <= fromMillis {
             throw JifenError.usage(.badRange, zh: "--to 早于 --from，请检查日期。", en: "--to is before --from; check the dates.")
         }
+        try Permissions.requireAccountReader(actor: principal.id, account: input.account, in: store)
         let (opening, lines) = try store.statement(input.account, fromMillis: fromMillis, toMillis: toMillis, limit: Self.statementLimit)
         return StatementResult(account: input.account, openingBalance: opening, lines: lines)
     }
@@ -79,7 +81,7 @@ extension JifenApp {
         public var balance: Int64
     }
 
-    public struct GrantInput: Sendable {
+    public struct GrantInput: Codable, Sendable {
         public var account: String
         public var points: Int64
         public var reason: String
@@ -97,7 +99,7 @@ extension JifenApp {
         return try result(posted, balanceOf: input.account)
     }
 
-    public struct TransferInput: Sendable {
+    public struct TransferInput: Codable, Sendable {
         public var from: String
         public var to: String
         public var points: Int64
@@ -115,7 +117,7 @@ extension JifenApp {
         return try result(posted, balanceOf: input.from)
     }
 
-    public struct ReverseInput: Sendable {
+    public struct ReverseInput: Codable, Sendable {
         public var transfer: Int64
         public var reason: String
         public init(transfer: Int64, reason: String) { self.transfer = transfer; self.reason = reason }
@@ -158,7 +160,7 @@ extension JifenApp {
         }
     }
 
-    public struct RedeemInput: Sendable {
+    public struct RedeemInput: Codable, Sendable {
         public var merchant: String
         public var code: String
         public var offer: String?
@@ -188,7 +190,7 @@ extension JifenApp {
         ReceiptResult(try ledger.release(redemption, actor: principal.id))
     }
 
-    public struct RefundInput: Sendable {
+    public struct RefundInput: Codable, Sendable {
         /// The redemption's number (R001 is 1, `Redemption.parseID`).
         public var redemption: Int64
         /// Points to give back; nil: all not yet refunded.
@@ -220,7 +222,7 @@ extension JifenApp {
                              refundedTotal: result.refundedTotal, refundableLeft: result.left, balance: balance.balance)
     }
 
-    public struct SettleInput: Sendable {
+    public struct SettleInput: Codable, Sendable {
         public var merchant: String
         /// Last day covered (inclusive); nil: today.
         public var through: String?
@@ -272,6 +274,10 @@ extension JifenApp {
 
     /// Proves the ledger: hash chain, balances, zero sum, lots, holds.
     public func verify(_ principal: Principal) throws -> VerifyReport {
+        // The ledger's checkers: an admin or a team's organizer.
+        guard try Permissions.reader(principal.id, in: store).readsAllRecords else {
+            throw JifenError.forbidden(actor: principal.id, action: Bilingual(zh: "核对整个账本", en: "verify the whole ledger"))
+        }
         // On PostgreSQL a transfer is chained right after its commit; seal any that a crash
         // left waiting, so verify checks the whole chain.
         _ = try store.sealPending()

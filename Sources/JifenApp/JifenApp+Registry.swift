@@ -5,7 +5,7 @@ import JifenCore
 extension JifenApp {
     // MARK: Volunteers
 
-    public struct VolunteerInput: Sendable {
+    public struct VolunteerInput: Codable, Sendable {
         public var name: String
         public var phone: String
         /// 男/女 or male/female; empty: not given.
@@ -42,7 +42,7 @@ extension JifenApp {
         return try store.addVolunteer(volunteer, actor: principal.id, nowMillis: nowMillis, allowDuplicate: input.allowDuplicate).masked
     }
 
-    public struct VolunteersQuery: Sendable {
+    public struct VolunteersQuery: Codable, Sendable {
         public var community: String?
         public var team: String?
         public init(community: String? = nil, team: String? = nil) { self.community = community; self.team = team }
@@ -67,7 +67,7 @@ extension JifenApp {
 
     // MARK: Teams
 
-    public struct TeamInput: Sendable {
+    public struct TeamInput: Codable, Sendable {
         public var name: String
         public var leader: String
         public var community: String?
@@ -85,7 +85,7 @@ extension JifenApp {
         return team
     }
 
-    public struct OrganizerInput: Sendable {
+    public struct OrganizerInput: Codable, Sendable {
         public var team: String
         /// The organizer's name, as they will act (`--as`).
         public var organizer: String
@@ -109,7 +109,7 @@ extension JifenApp {
 
     // MARK: Seed
 
-    public struct SeedInput: Sendable {
+    public struct SeedInput: Codable, Sendable {
         /// Folder with teams.csv, volunteers.csv, merchants.csv and offers.csv.
         public var directory: String
         public var community: String?

@@ -3,7 +3,7 @@ import JifenCore
 
 /// The month's public notice (积分公示).
 extension JifenApp {
-    public struct ReportInput: Sendable {
+    public struct ReportInput: Codable, Sendable {
         /// `YYYY-MM`; nil: this month in the community's time zone (its rules').
         public var month: String?
         /// Rows by team, volunteer, merchant or category; nil for totals only.

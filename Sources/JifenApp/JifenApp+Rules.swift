@@ -8,7 +8,7 @@ extension JifenApp {
         try store.settingViews()
     }
 
-    public struct SettingInput: Sendable {
+    public struct SettingInput: Codable, Sendable {
         public var key: String
         public var value: String
         public init(key: String, value: String) { self.key = key; self.value = value }

@@ -6,7 +6,7 @@ import JifenSQLite
 /// Setting up, copying and moving a whole store.
 extension JifenApp {
     /// What `init` asks for.
-    public struct InitInput: Sendable {
+    public struct InitInput: Codable, Sendable {
         public var location: String
         public var communityName: String
         public var admin: String

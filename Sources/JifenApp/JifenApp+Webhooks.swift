@@ -31,7 +31,7 @@ extension JifenApp {
     }
 
     /// What `webhook add` asks for, as given: everything is checked before the store is touched.
-    public struct AddWebhookInput: Sendable {
+    public struct AddWebhookInput: Codable, Sendable {
         public var url: String
         /// Comma-separated event patterns (`points.*,activity.published`, `*`).
         public var events: String
@@ -85,6 +85,7 @@ extension JifenApp {
 
     /// Every subscription (secrets are never shown).
     public func listWebhooks(_ principal: Principal) throws -> [WebhookInfo] {
+        try store.read { try Permissions.requireAdmin(principal.id, action: Bilingual(zh: "查看推送订阅", en: "see the webhook subscriptions"), in: $0) }
         let now = nowMillis
         return try store.webhooks().map { WebhookInfo($0, nowMillis: now) }
     }
@@ -104,7 +105,7 @@ extension JifenApp {
         WebhookInfo(try store.setWebhookStatus(id, to: .active, actor: principal.id), nowMillis: nowMillis)
     }
 
-    public struct RotateSecretInput: Sendable {
+    public struct RotateSecretInput: Codable, Sendable {
         public var id: Int64
         /// The new secret; nil generates one for standard (a robot's must be given).
         public var secret: String?
@@ -130,7 +131,7 @@ extension JifenApp {
         return WebhookWithSecret(webhook: WebhookInfo(endpoint, nowMillis: now), secret: input.secret == nil ? newSecret : nil)
     }
 
-    public struct DeliveryQuery: Sendable {
+    public struct DeliveryQuery: Codable, Sendable {
         public var endpoint: Int64?
         public var deadOnly: Bool
         public var limit: Int
@@ -203,7 +204,7 @@ extension JifenApp {
         }
     }
 
-    public struct NotifyInput: Sendable {
+    public struct NotifyInput: Codable, Sendable {
         /// Deliver what is due now, then stop.
         public var once: Bool
         /// Log every delivery, not only failures.

@@ -9,7 +9,15 @@ import JifenCore
 /// verified credential.
 public struct Principal: Sendable, Equatable, Hashable, Codable {
     public let id: String
-    public init(_ id: String) { self.id = id }
+    /// The role of the credential it signed in with; nil for the local owner of the database.
+    public let role: CredentialRole?
+    /// The credential it signed in with (its public id); nil locally.
+    public let credential: String?
+    public init(_ id: String, role: CredentialRole? = nil, credential: String? = nil) {
+        self.id = id; self.role = role; self.credential = credential
+    }
+    /// Signed in with a credential (remote use), not the local owner.
+    public var isRemote: Bool { credential != nil }
 }
 
 /// The application layer: every use case a front end offers (the CLI today, `jifen serve`

@@ -107,6 +107,10 @@ struct Context {
         let context = Context(options)
         do {
             try context.checkFixedClock()
+            if context.serverURL != nil, context.options.actor != nil {
+                throw JifenError.usage(.remoteActor, zh: "使用服务器时不能用 --as：服务器以登录的人的身份操作。请以那个人的身份登录（jifen login）。",
+                                       en: "--as is not used with a server: the server acts as whoever signed in. Sign in as that person instead (jifen login).")
+            }
             try body(context)
         } catch let error as JifenError {
             context.report(error)

@@ -1,12 +1,30 @@
 import Foundation
+import JifenAPI
 import JifenApp
 import JifenCore
 
 extension Context {
     /// The application layer over the store `--db` (or JIFEN_DB) names, on this command's clock and zone.
+    /// With `--server`, only the commands that call `perform` reach the server; the rest say so.
     func app() throws -> JifenApp {
-        try JifenApp.open(dbPath, busyTimeout: busyTimeout, clock: now, zone: timeZone)
+        if let server = serverURL {
+            throw JifenError.usage(.notServed, zh: "这个命令只能在数据库所在的机器上运行（--db），不能通过服务器（\(server)）。",
+                                   en: "This command runs only on the database's own machine (--db), not through a server (\(server)).")
+        }
+        return try JifenApp.open(dbPath, busyTimeout: busyTimeout, clock: now, zone: timeZone)
     }
+
+    /// Runs one operation of the API: on the local database, or with `--server` on the server as
+    /// whoever signed in there (the same result type, so the same table and `--json`).
+    func perform<Input, Output>(_ endpoint: Endpoint<Input, Output>, _ input: Input) throws -> Output {
+        if let server = serverURL {
+            return try RemoteClient(server: server, language: language, credentials: CredentialFile(environment: environment)).call(endpoint, input)
+        }
+        return try endpoint.call(app(), principal, input)
+    }
+
+    /// The server `--server` or JIFEN_SERVER names, nil for local use.
+    var serverURL: String? { options.server ?? environment["JIFEN_SERVER"].flatMap { $0.isEmpty ? nil : $0 } }
 
     /// Who acts. Locally the owner of the database file names the person with `--as`
     /// (README: whoever holds the file is its administrator).

@@ -18,6 +18,9 @@ public struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Language of messages: zh or en (default: from the locale).")
     var lang: Language?
 
+    @Option(name: .long, help: "A jifen serve to use instead of a database, e.g. http://127.0.0.1:8080 (env JIFEN_SERVER); sign in first with jifen login.")
+    var server: String?
+
     @Option(name: .long, help: "Seconds to wait for another process's write lock (env JIFEN_BUSY_TIMEOUT; default 5).")
     var busyTimeout: Double?
 

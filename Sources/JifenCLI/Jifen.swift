@@ -22,6 +22,7 @@ public struct Jifen: ParsableCommand {
             Grant.self, TransferCommand.self, Reverse.self, Balance.self, Statement.self, Expire.self, Verify.self,
             WebhookCommand.self, Notify.self, Migrate.self, Backup.self,
             OfferCommand.self, Code.self, Redeem.self, Pickup.self, Release.self, Refund.self, Settle.self, Report.self, Export.self, Seed.self,
+            Serve.self, Login.self, Logout.self, WhoAmI.self, CredentialCommand.self,
         ])
 
     public init() {}
@@ -32,7 +33,7 @@ extension Jifen {
     /// people expect; ArgumentParser reads options only on the command that declares them, so
     /// leading global options are moved to the end, where the subcommand's `GlobalOptions` reads them.
     public static func reorderGlobalOptions(_ arguments: [String]) -> [String] {
-        let takesValue: Set<String> = ["--db", "--as", "--lang", "--busy-timeout"]
+        let takesValue: Set<String> = ["--db", "--as", "--lang", "--busy-timeout", "--server"]
         let flags: Set<String> = ["--json"]
         var leading: [String] = []
         var index = 0

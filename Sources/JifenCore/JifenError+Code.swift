@@ -35,10 +35,14 @@ extension JifenError {
         case badCheckinCode = "bad-checkin-code"
         /// usage: The code "…" is malformed: a code is … digits. Ask the volunteer to show one with jifen code.
         case badCode = "bad-code"
+        /// refused: The credential is not valid, has expired or was revoked. Sign in again (jifen login), or ask your organizer for a new enrolment code.
+        case badCredential = "bad-credential"
         /// usage: The … "…" is not a valid date or time. Write it as 2026-11-22 or 2026-11-22 09:30.
         case badDate = "bad-date"
         /// usage: Unknown encoding "…"; use utf-8 or gbk.
         case badEncoding = "bad-encoding"
+        /// refused: The enrolment code is wrong, already used or expired. Check the 8 characters on the paper (like 4F7K-9Q2M), or ask your organizer for a new one.
+        case badEnrolmentCode = "bad-enrolment-code"
         /// usage: Event id "…" is not valid; give a whole number.
         case badEventID = "bad-event-id"
         /// usage: --events is empty. Give event types such as points.*,activity.published, or * for all.
@@ -51,6 +55,8 @@ extension JifenError {
         case badIDNumber = "bad-id-number"
         /// usage: JIFEN_NOW "…" is not a readable time. Write it as 2026-11-20, 2026-11-20 10:00, 2026-11-20T10:00:00 or ISO 8601 with a zone (2026-11-20T02:00:00Z),…
         case badJifenNow = "bad-jifen-now"
+        /// usage: The request body is not the JSON this route takes: ….
+        case badJSON = "bad-json"
         /// usage: --limit must be a positive whole number.
         case badLimit = "bad-limit"
         /// usage: Service time must be above 0 minutes.
@@ -73,10 +79,14 @@ extension JifenError {
         case badRedemptionID = "bad-redemption-id"
         /// usage: --endpoint goes only with --dead.
         case badReplay = "bad-replay"
+        /// refused: … does not hold the role …; no credential can be issued for it.
+        case badRole = "bad-role"
         /// usage: The sheet has bad rows; nothing was written.
         case badRows = "bad-rows"
         /// usage: A Standard Webhooks secret is whsec_ followed by base64 (24 to 64 bytes decoded). Leave out --secret to have one generated.
         case badSecret = "bad-secret"
+        /// usage: The server address "…" is not an http:// or https:// URL.
+        case badServer = "bad-server"
         /// usage: webhook.lease_seconds (… s) must be at least twice webhook.timeout_seconds (… s), that is at least …. Raise the lease or lower the timeout.
         case badSetting = "bad-setting"
         /// usage: --from must be the path of a SQLite database file.
@@ -99,12 +109,16 @@ extension JifenError {
         case badWebhookID = "bad-webhook-id"
         /// usage: The birth date … is after today (…). Check it and type it again.
         case birthDateInFuture = "birth-date-in-future"
+        /// usage: The request body is larger than … bytes.
+        case bodyTooLarge = "body-too-large"
         /// busy: The database … was locked by another process for more than … s. Try again shortly.
         case busy = "busy"
         /// fault: Cannot reach PostgreSQL at …: …. Check that the server is running and the URL is right.
         case cannotConnect = "cannot-connect"
         /// fault: Cannot open or access the database …: ….
         case cannotOpen = "cannot-open"
+        /// fault: Cannot reach the server at …: …. Check the address and that jifen serve is running.
+        case cannotReachServer = "cannot-reach-server"
         /// refused: Service record … is … and cannot be rejected; correct an approved one with hours correct.
         case cannotReject = "cannot-reject"
         /// refused: #… is itself a reversal and cannot be reversed. Make a new transfer to correct it.
@@ -165,6 +179,8 @@ extension JifenError {
         case insufficientPoints = "insufficient-points"
         /// refused: The idempotency key "…" was already used for a different redemption, …. Use a new key.
         case keyReused = "key-reused"
+        /// refused: Too many failed attempts; locked for now. Try again in … minute(s).
+        case lockedOut = "locked-out"
         /// fault: The lots of … do not add up to its balance (short by …). Run jifen verify and call the admin.
         case lotsOutOfStep = "lots-out-of-step"
         /// refused: … typed too many wrong codes and is locked out of code redemption until …. Try again then, or ask the admin.
@@ -181,6 +197,10 @@ extension JifenError {
         case noDatabase = "no-database"
         /// usage: Cannot read the file …; check the path.
         case noFile = "no-file"
+        /// usage: There is no … ….  See /openapi.json for the API.
+        case noRoute = "no-route"
+        /// fault (test suite): JIFEN_TEST_POSTGRES is not set, so PostgreSQL tests cannot run. Use scripts/test.
+        case noTestPostgres = "no-test-postgres"
         /// refused: … is not an organizer of team … and may not …. Act as one of its organizers or an admin (--as).
         case notAllowed = "not-allowed"
         /// refused: … has not checked in, so cannot check out.
@@ -193,10 +213,8 @@ extension JifenError {
         case notJifen = "not-jifen"
         /// refused: … has moved no points to the merchant (its hold was not picked up); use jifen release instead.
         case notRedeemed = "not-redeemed"
-        /// fault (test suite): JIFEN_TEST_POSTGRES is not set, so PostgreSQL tests cannot run. Use scripts/test.
-        case noTestPostgres = "no-test-postgres"
-        /// fault (test suite): an operation failed with an error that is not a JifenError.
-        case unexpected = "unexpected"
+        /// usage: jifen … runs only on the database's own machine (--db), not through a server.
+        case notServed = "not-served"
         /// refused: … was redeemed at …; … may not refund it. Only that merchant or an admin may.
         case notYourRedemption = "not-your-redemption"
         /// refused: … has no unsettled redemptions through … (they may have been settled already).
@@ -227,12 +245,16 @@ extension JifenError {
         case recordRejected = "record-rejected"
         /// refused: … redeemed … points and … were refunded already: at most … can be refunded, not ….
         case refundTooMuch = "refund-too-much"
+        /// usage: --as is not used with a server: the server acts as whoever signed in. Sign in as that person instead.
+        case remoteActor = "remote-actor"
         /// usage: The paying and receiving account are the same, ….
         case sameAccount = "same-account"
         /// usage: A robot's secret is issued by DingTalk/Feishu: reset it in the robot's settings and pass the new one with --secret.
         case secretRequired = "secret-required"
         /// fault: PostgreSQL at … is shutting down or starting; nothing was changed. Try again shortly.
         case serverStopping = "server-stopping"
+        /// refused: Sign in first: jifen login --server URL --code ENROLMENT-CODE.
+        case signInRequired = "sign-in-required"
         /// refused: The source … fails verify (… faults); nothing was migrated. Run jifen verify to see why.
         case sourceNotVerified = "source-not-verified"
         /// refused: The target … already holds a ledger; nothing was written. Use an empty database.
@@ -243,6 +265,8 @@ extension JifenError {
         case textTooLong = "text-too-long"
         /// usage: An activity lasts at most 7 days; post it as several.
         case tooLong = "too-long"
+        /// fault (test suite): an operation failed with an error that is not a JifenError.
+        case unexpected = "unexpected"
         /// refused: No certificate has the code …: it may be forged, or the code mistyped.
         case unknownCertificate = "unknown-certificate"
         /// usage: There is no command "…". 

@@ -16,6 +16,6 @@ public enum LedgerTables {
         "community", "team", "volunteer", "merchant", "actor_role", "account",
         "transfer", "lot", "lot_entry", "hold", "event", "setting", "setting_change",
         "activity", "participation", "service_record", "service_record_version", "certificate",
-        "offer", "redemption_code", "code_guard", "redemption", "settlement", "expiry_notice",
+        "offer", "redemption_code", "code_guard", "redemption", "settlement", "expiry_notice", "credential",
     ]
 }

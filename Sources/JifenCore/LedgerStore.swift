@@ -75,6 +75,11 @@ public protocol LedgerReading {
     func volunteer(_ id: String) throws -> Volunteer?
     func merchant(_ id: String) throws -> Merchant?
     func activity(_ id: String) throws -> Activity?
+    /// A credential or enrolment code by its secret's hash, nil when there is none.
+    func credential(hash: String) throws -> Credential?
+    func credential(id: String) throws -> Credential?
+    /// Credentials (of one person, or all), newest first.
+    func credentials(person: String?) throws -> [Credential]
     func participants(activity: String) throws -> [Participation]
     func record(_ id: String) throws -> ServiceRecord?
     /// The stored versions of a service record, oldest first.
@@ -84,6 +89,11 @@ public protocol LedgerReading {
 /// What the ledger writes inside a transaction.
 public protocol LedgerWriting: LedgerReading {
     func insert(code: RedemptionCode) throws -> Int64
+    func insert(credential: Credential) throws
+    /// Marks a live enrolment code used; false when it was already used.
+    func markCredentialUsed(id: String, atMillis: Int64) throws -> Bool
+    /// Marks a credential revoked; false when it already was.
+    func revokeCredential(id: String, atMillis: Int64) throws -> Bool
     /// Marks a live code used; false when it was already used.
     func useCode(id: Int64, atMillis: Int64, redemption: Int64) throws -> Bool
     func setCodeGuard(merchant: String, _ guard: CodeGuard) throws

@@ -68,6 +68,19 @@ extension Permissions {
         _ = try recordFilter(actor: actor, requested: owner, in: directory)
     }
 
+    /// Checks that `actor` may read an account's points: its holder, an admin, or an organizer
+    /// of the volunteer's team.
+    public static func requireAccountReader(actor: String, account: String, in directory: any Store) throws {
+        if actor == account { return }
+        switch try reader(actor, in: directory) {
+        case .admin: return
+        case .organizer(let teams):
+            if let team = try directory.read({ try $0.volunteer(account) })?.team, teams.contains(team) { return }
+        case .volunteer, .nobody: break
+        }
+        throw JifenError.forbidden(actor: actor, action: Bilingual(zh: "查看 \(account) 的积分", en: "see the points of \(account)"))
+    }
+
     static func forbiddenRecords(_ actor: String, of volunteer: String) -> JifenError {
         .forbidden(actor: actor, action: Bilingual(zh: "查看 \(volunteer) 的服务记录", en: "see the service records of \(volunteer)"))
     }

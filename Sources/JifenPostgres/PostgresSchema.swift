@@ -475,6 +475,26 @@ enum PostgresSchema {
             """,
             "CREATE TRIGGER webhook_fanout AFTER INSERT ON event FOR EACH ROW EXECUTE FUNCTION webhook_fanout()",
         ]),
+        // Credentials for `jifen serve`, as on SQLite (v5-credentials there).
+        Migration(name: "v5-credentials", statements: [
+            """
+            CREATE TABLE credential (
+                id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('device', 'enrolment')),
+                person TEXT NOT NULL,
+                role TEXT NOT NULL,
+                label TEXT NOT NULL DEFAULT '',
+                issued_by TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                revoked_at BIGINT,
+                used_at BIGINT,
+                enrolled_from TEXT,
+                secret_hash TEXT NOT NULL UNIQUE
+            )
+            """,
+            "CREATE INDEX credential_person ON credential(person)",
+        ]),
     ]
 
     /// The advisory lock key that makes one transaction at a time the chain's sealer.

@@ -379,6 +379,26 @@ enum Schema {
                 CREATE INDEX transfer_at ON transfer(at);
                 """)
         }
+        // Credentials for `jifen serve`: device tokens and enrolment codes, stored as hashes only.
+        migrator.registerMigration("v5-credentials") { db in
+            try db.execute(sql: """
+                CREATE TABLE credential (
+                    id TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL CHECK (kind IN ('device', 'enrolment')),
+                    person TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    label TEXT NOT NULL DEFAULT '',
+                    issued_by TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    revoked_at INTEGER,
+                    used_at INTEGER,
+                    enrolled_from TEXT,
+                    secret_hash TEXT NOT NULL UNIQUE
+                );
+                CREATE INDEX credential_person ON credential(person);
+                """)
+        }
         return migrator
     }
 }

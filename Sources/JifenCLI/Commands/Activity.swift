@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenApp
 import JifenCore
 
@@ -51,7 +52,7 @@ extension Jifen {
             func execute(_ context: Context) throws {
                 let input = JifenApp.PostActivityInput(team: team, title: title, start: start, end: end, place: place, content: content,
                                                        category: category, capacity: capacity, rate: rate)
-                let posted = try context.app().postActivity(context.principal, input)
+                let posted = try context.perform(API.postActivity, input)
                 if context.options.json { return context.printJSON(ActivityJSON(posted)) }
                 let a = posted.activity, code = posted.checkinCode ?? ""
                 context.print(context.t("已发布活动 \(a.id)「\(a.title)」，签到码 \(code)", "Posted activity \(a.id) \"\(a.title)\"; check-in code \(code)"))
@@ -66,7 +67,7 @@ extension Jifen {
             @Option(help: "Only this team.") var team: String?
 
             func execute(_ context: Context) throws {
-                let views = try context.app().listActivities(context.principal, JifenApp.ActivityQuery(upcoming: upcoming, past: past, team: team))
+                let views = try context.perform(API.activities, JifenApp.ActivityQuery(upcoming: upcoming, past: past, team: team))
                 if context.options.json { return context.printJSON(views.map(ActivityJSON.init)) }
                 let list = views.map(\.activity)
                 context.printTable([context.t("编号", "id"), context.t("开始", "start"), context.t("结束", "end"), context.t("活动", "title"),
@@ -82,7 +83,7 @@ extension Jifen {
             @Argument(help: "Activity id, e.g. A0001.") var id: String
 
             func execute(_ context: Context) throws {
-                let detail = try context.app().showActivity(context.principal, id)
+                let detail = try context.perform(API.activity, .init(activity: id))
                 let a = detail.activity.activity, people = detail.participants
                 if context.options.json {
                     struct P: Encodable { var volunteer: String; var joined: Bool; var checkin: String?; var checkout: String? }
@@ -135,7 +136,7 @@ extension Jifen {
             @Argument var volunteer: String
 
             func execute(_ context: Context) throws {
-                let joined = try context.app().joinActivity(context.principal, JifenApp.MembershipInput(activity: activity, volunteer: volunteer))
+                let joined = try context.perform(API.join, JifenApp.MembershipInput(activity: activity, volunteer: volunteer))
                 if context.options.json { return context.printJSON(joined) }
                 context.print(context.t("\(volunteer) 已报名 \(activity)", "\(volunteer) signed up for \(activity)"))
             }
@@ -148,7 +149,7 @@ extension Jifen {
             @Argument var volunteer: String
 
             func execute(_ context: Context) throws {
-                let left = try context.app().leaveActivity(context.principal, JifenApp.MembershipInput(activity: activity, volunteer: volunteer))
+                let left = try context.perform(API.leave, JifenApp.MembershipInput(activity: activity, volunteer: volunteer))
                 if context.options.json { return context.printJSON(left) }
                 context.print(context.t("\(volunteer) 已取消报名 \(activity)", "\(volunteer) withdrew from \(activity)"))
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenCore
 import JifenApp
 
@@ -12,7 +13,7 @@ extension Jifen {
         @Argument(help: "Volunteer or merchant id.") var account: String
 
         func execute(_ context: Context) throws {
-            let result = try context.app().balance(context.principal, account)
+            let result = try context.perform(API.balance, .init(account: account))
             let view = result.view, service = result.service
             if context.options.json {
                 struct LotJSON: Encodable { var expires_on: String; var usable_through: String; var points: Int64 }
@@ -66,7 +67,7 @@ extension Jifen {
         @Option(help: "Last day (inclusive), e.g. 2026-11-30.") var to: String?
 
         func execute(_ context: Context) throws {
-            let result = try context.app().statement(context.principal, .init(account: account, from: from, to: to))
+            let result = try context.perform(API.statement, .init(account: account, from: from, to: to))
             let opening = result.openingBalance, lines = result.lines
             if context.options.json {
                 struct Line: Encodable { var transfer: TransferJSON; var change: Int64; var balance_after: Int64; var counterparty: String }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenApp
 import JifenCore
 
@@ -42,7 +43,7 @@ extension Jifen {
         @Option(help: "When, if not now, e.g. \"2026-11-22 09:05\".") var at: String?
 
         func execute(_ context: Context) throws {
-            let p = try context.app().checkin(context.principal, JifenApp.CheckinInput(activity: activity, volunteer: volunteer, code: code, at: at))
+            let p = try context.perform(API.checkin, JifenApp.CheckinInput(activity: activity, volunteer: volunteer, code: code, at: at))
             if context.options.json { return context.printJSON(["activity": activity, "volunteer": volunteer, "checkin": DayFormat.iso(millis: p.checkinMillis ?? 0)]) }
             context.print(context.t("\(volunteer) 已签到 \(activity)（\(context.time(p.checkinMillis ?? 0))）",
                                     "\(volunteer) checked in to \(activity) at \(context.time(p.checkinMillis ?? 0))"))
@@ -59,7 +60,7 @@ extension Jifen {
         @Option(help: "When, if not now.") var at: String?
 
         func execute(_ context: Context) throws {
-            let record = try context.app().checkout(context.principal, JifenApp.CheckinInput(activity: activity, volunteer: volunteer, at: at))
+            let record = try context.perform(API.checkout, JifenApp.CheckinInput(activity: activity, volunteer: volunteer, at: at))
             printRecord(record, context)
         }
     }

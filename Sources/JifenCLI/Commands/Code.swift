@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenCore
 import JifenApp
 
@@ -16,7 +17,7 @@ extension Jifen {
         @Argument(help: "Volunteer id, e.g. V0001.") var volunteer: String
 
         func execute(_ context: Context) throws {
-            let issued = try context.app().issueCode(context.principal, volunteer)
+            let issued = try context.perform(API.issueCode, .init(account: volunteer))
             if context.options.json {
                 struct Out: Encodable { var volunteer: String; var code: String; var expires_at: String }
                 return context.printJSON(Out(volunteer: volunteer, code: issued.code, expires_at: DayFormat.iso(millis: issued.expiresAtMillis)))

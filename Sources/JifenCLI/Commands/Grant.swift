@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenCore
 import JifenApp
 
@@ -49,7 +50,7 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             let amount = try parsePoints(points)
-            report(try context.app().grant(context.principal, .init(account: account, points: amount, reason: reason, key: key)), context)
+            report(try context.perform(API.grant, .init(account: account, points: amount, reason: reason, key: key)), context)
         }
     }
 
@@ -67,7 +68,7 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             let amount = try parsePoints(points)
-            report(try context.app().transfer(context.principal, .init(from: from, to: to, points: amount, memo: memo, key: key)), context)
+            report(try context.perform(API.transfer, .init(from: from, to: to, points: amount, memo: memo, key: key)), context)
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenApp
 import JifenCore
 
@@ -21,7 +22,7 @@ extension Jifen {
 
             func execute(_ context: Context) throws {
                 let input = JifenApp.AddHoursInput(activity: activity, volunteer: volunteer, minutes: minutes, date: date, note: note)
-                printRecord(try context.app().addHours(context.principal, input), context)
+                printRecord(try context.perform(API.addHours, input), context)
             }
         }
 
@@ -35,7 +36,7 @@ extension Jifen {
 
             func execute(_ context: Context) throws {
                 let query = JifenApp.RecordQuery(pending: pending, activity: activity, volunteer: volunteer)
-                try renderRecords(try context.app().listRecords(context.principal, query), context)
+                try renderRecords(try context.perform(API.records, query), context)
             }
         }
 
@@ -51,7 +52,7 @@ extension Jifen {
             }
 
             func execute(_ context: Context) throws {
-                let done = try context.app().approveRecords(context.principal, activity.map { .activity($0) } ?? .records(records))
+                let done = try context.perform(API.approve, activity.map { Ref.Records(activity: $0) } ?? Ref.Records(records: records))
                 if context.options.json { return context.printJSON(done.map { RecordJSON($0) }) }
                 context.print(context.t("已审核通过 \(done.count) 条记录，共 \(done.reduce(0) { $0 + $1.points }) 积分。",
                                         "Approved \(done.count) records, \(done.reduce(0) { $0 + $1.points }) points earned."))
@@ -64,7 +65,7 @@ extension Jifen {
             @Argument var record: String
             @Option var reason: String
             func execute(_ context: Context) throws {
-                printRecord(try context.app().rejectRecord(context.principal, JifenApp.RecordReasonInput(record: record, reason: reason)), context)
+                printRecord(try context.perform(API.reject, JifenApp.RecordReasonInput(record: record, reason: reason)), context)
             }
         }
 
@@ -75,7 +76,7 @@ extension Jifen {
             @Argument var record: String
             @Option var reason: String
             func execute(_ context: Context) throws {
-                printRecord(try context.app().disputeRecord(context.principal, JifenApp.RecordReasonInput(record: record, reason: reason)), context)
+                printRecord(try context.perform(API.dispute, JifenApp.RecordReasonInput(record: record, reason: reason)), context)
             }
         }
 
@@ -88,7 +89,7 @@ extension Jifen {
             @Option var reason: String
             func execute(_ context: Context) throws {
                 let input = JifenApp.CorrectRecordInput(record: record, minutes: minutes, reason: reason)
-                printRecord(try context.app().correctRecord(context.principal, input), context)
+                printRecord(try context.perform(API.correct, input), context)
             }
         }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenCore
 import JifenApp
 
@@ -62,7 +63,7 @@ extension Jifen {
             @Option(help: "Only offers this volunteer can redeem now with the points available.") var affordableBy: String?
 
             func execute(_ context: Context) throws {
-                let offers = try context.app().offers(context.principal, .init(merchant: merchant, affordableBy: affordableBy))
+                let offers = try context.perform(API.offers, .init(merchant: merchant, affordableBy: affordableBy))
                 let list = offers.map(OfferListing.init)
                 if context.options.json { return context.printJSON(list) }
                 context.printTable([context.t("编号", "id"), context.t("商户", "merchant"), context.t("项目", "title"), context.t("积分", "points"),

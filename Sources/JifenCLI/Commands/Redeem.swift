@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenCore
 import JifenApp
 
@@ -65,7 +66,7 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             let amount = try points.map(parsePoints)
-            let receipt = try context.app().redeem(context.principal, .init(merchant: merchant, code: code, offer: offer, points: amount,
+            let receipt = try context.perform(API.redeem, .init(merchant: merchant, code: code, offer: offer, points: amount,
                                                                             key: key, hold: hold))
             printReceipt(receipt, context)
         }

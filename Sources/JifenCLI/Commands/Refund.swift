@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenCore
 import JifenApp
 
@@ -17,7 +18,7 @@ extension Jifen {
         func execute(_ context: Context) throws {
             let id = try Redemption.parseID(redemption)
             let amount = try points.map(parsePoints)
-            let result = try context.app().refund(context.principal, .init(redemption: id, points: amount, reason: reason, key: key))
+            let result = try context.perform(API.refund, .init(redemption: id, points: amount, reason: reason, key: key))
             if context.options.json {
                 struct Out: Encodable { var redemption: String; var refunded: Int64; var refunded_total: Int64; var refundable_left: Int64; var transfer: TransferJSON }
                 return context.printJSON(Out(redemption: result.redemption.label, refunded: result.transfer.amount, refunded_total: result.refundedTotal,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenCore
 import JifenApp
 
@@ -13,7 +14,7 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             let id = try Redemption.parseID(redemption)
-            printReceipt(try context.app().release(context.principal, id), context)
+            printReceipt(try context.perform(API.release, .init(redemption: id)), context)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenApp
 import JifenCore
 
@@ -20,7 +21,7 @@ extension Jifen {
         @Flag(help: "Print CSV (the rows, or the totals without --by).") var csv = false
 
         func execute(_ context: Context) throws {
-            let result = try context.app().report(context.principal, JifenApp.ReportInput(month: month, grouping: by))
+            let result = try context.perform(API.report, JifenApp.ReportInput(month: month, grouping: by))
             let chosen = result.month, report = result.report
             let header = ["key", "name", "earned", "granted", "redeemed", "refunded", "expired", "settled", "reversed", "adjusted"]
             func cells(_ key: String, _ label: String, _ f: ReportFigures) -> [String] {

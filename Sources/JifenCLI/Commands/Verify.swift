@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenCore
 import JifenApp
 
@@ -38,7 +39,7 @@ extension Jifen {
         @OptionGroup var global: GlobalOptions
 
         func execute(_ context: Context) throws {
-            let report = try context.app().verify(context.principal)
+            let report = try context.perform(API.verify, .init())
             if context.options.json {
                 struct Out: Encodable { var ok: Bool; var transfers: Int; var accounts: Int; var lots: Int; var unsealed: Int; var faults: [VerifyFault] }
                 context.printJSON(Out(ok: report.ok, transfers: report.transfers, accounts: report.accounts, lots: report.lots,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenApp
 import JifenCore
 import JifenNotify
@@ -11,7 +12,7 @@ struct WebhookList: JifenCommand {
     @OptionGroup var global: GlobalOptions
 
     func execute(_ context: Context) throws {
-        let endpoints = try context.app().listWebhooks(context.principal)
+        let endpoints = try context.perform(API.webhooks, .init())
         if context.options.json { return context.printJSON(endpoints) }
         if endpoints.isEmpty {
             return context.print(context.t("还没有 Webhook。用 jifen webhook add URL 添加。", "No webhooks yet. Add one with jifen webhook add URL."))

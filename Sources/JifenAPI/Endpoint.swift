@@ -1,0 +1,160 @@
+import Foundation
+import JifenApp
+import JifenCore
+
+/// The HTTP API's contract, written once and shared by `jifen serve` (which serves it) and the
+/// CLI's `--server` client (which calls it): each endpoint is one operation of `JifenApp` with
+/// its method, path and input. The server decodes the input from the path, the query and the
+/// JSON body; the client encodes it the same way. No rule lives here: the operation applies them.
+public enum HTTPVerb: String, Sendable { case get = "GET", post = "POST" }
+
+/// How a path or query parameter's text becomes the input's value.
+public enum ParamType: String, Sendable { case string, integer, boolean }
+
+/// The JSON convention of the API, as of the CLI's `--json`: snake_case keys, sorted.
+public enum APIJSON {
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }
+}
+
+/// One operation on the API.
+public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: Sendable {
+    public let verb: HTTPVerb
+    /// The path template, `{name}` for a parameter named as the input's (snake_case) field.
+    public let path: String
+    public let operationID: String
+    public let summary: String
+    /// May be called without a credential (only `enrol`).
+    public let anonymous: Bool
+    /// Parameters that are not text (path and query values arrive as text).
+    public let types: [String: ParamType]
+    /// An input with every field set: the OpenAPI document's schema and example come from it.
+    public let sample: Input
+    public let call: @Sendable (JifenApp, Principal, Input) throws -> Output
+
+    public init(_ verb: HTTPVerb, _ path: String, _ operationID: String, _ summary: String, anonymous: Bool = false,
+                types: [String: ParamType] = [:], sample: Input, call: @escaping @Sendable (JifenApp, Principal, Input) throws -> Output) {
+        self.verb = verb; self.path = path; self.operationID = operationID; self.summary = summary; self.anonymous = anonymous
+        self.types = types; self.sample = sample; self.call = call
+    }
+
+    /// The names of the path's parameters, in order.
+    public var pathParameters: [String] {
+        path.split(separator: "/").compactMap { $0.hasPrefix("{") ? String($0.dropFirst().dropLast()) : nil }
+    }
+
+    /// The input's fields, as the API names them.
+    public var fields: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: APIJSON.encoder().encode(sample))) as? [String: Any] ?? [:]
+    }
+
+    /// The input from a request's parts: path parameters, query items and the JSON body object.
+    /// - Throws: usage `bad-json` naming what is wrong.
+    public func input(path: [String: String], query: [String: String], body: Data?) throws -> Input {
+        var object: [String: Any] = [:]
+        if let body, !body.isEmpty {
+            guard let parsed = try? JSONSerialization.jsonObject(with: body), let dictionary = parsed as? [String: Any] else {
+                throw Self.badJSON("the body is not a JSON object")
+            }
+            object = dictionary
+        }
+        for (name, text) in query.merging(path, uniquingKeysWith: { _, p in p }) {
+            switch types[name] ?? .string {
+            case .string: object[name] = text
+            case .integer:
+                guard let number = Int64(text) else { throw Self.badJSON("\(name) must be a whole number, not \"\(text)\"") }
+                object[name] = number
+            case .boolean:
+                guard let flag = ["true": true, "false": false, "1": true, "0": false][text.lowercased()] else {
+                    throw Self.badJSON("\(name) must be true or false, not \"\(text)\"")
+                }
+                object[name] = flag
+            }
+        }
+        do {
+            let data = try JSONSerialization.data(withJSONObject: object)
+            return try APIJSON.decoder().decode(Input.self, from: data)
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw Self.badJSON("\(Self.snake(key.stringValue)) is missing")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw Self.badJSON("\(context.codingPath.map { Self.snake($0.stringValue) }.joined(separator: ".")) has the wrong type")
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw Self.badJSON("\(context.codingPath.map { Self.snake($0.stringValue) }.joined(separator: ".")) must not be null")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw Self.badJSON("\(context.codingPath.map { Self.snake($0.stringValue) }.joined(separator: ".")) is not valid")
+        }
+    }
+
+    /// The request the client sends for `input`: the path filled in, the rest as query (GET) or body.
+    public func request(for input: Input) throws -> (path: String, query: [URLQueryItem], body: Data?) {
+        var object = (try JSONSerialization.jsonObject(with: APIJSON.encoder().encode(input))) as? [String: Any] ?? [:]
+        var filled = path
+        for name in pathParameters {
+            let value = object.removeValue(forKey: name).map { "\($0)" } ?? ""
+            filled = filled.replacingOccurrences(of: "{\(name)}", with: value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? value)
+        }
+        if verb == .get {
+            let items = object.sorted { $0.key < $1.key }.map { key, value -> URLQueryItem in
+                if let flag = value as? Bool { return URLQueryItem(name: key, value: flag ? "true" : "false") }
+                return URLQueryItem(name: key, value: "\(value)")
+            }
+            return (filled, items, nil)
+        }
+        return (filled, [], object.isEmpty ? nil : try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
+    }
+
+    static func badJSON(_ detail: String) -> JifenError {
+        .usage(.badJSON, zh: "请求内容不对：\(detail)。见 /openapi.json。", en: "The request is not what this route takes: \(detail). See /openapi.json.")
+    }
+
+    static func snake(_ name: String) -> String {
+        name.reduce(into: "") { out, c in
+            if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
+        }
+    }
+}
+
+/// An endpoint with its types erased, as the server's routing and the OpenAPI document see it.
+public struct AnyEndpoint: Sendable {
+    public let verb: HTTPVerb
+    public let path: String
+    public let operationID: String
+    public let summary: String
+    public let anonymous: Bool
+    public let types: [String: ParamType]
+    public let pathParameters: [String]
+    /// The input's fields with a sample value each (their JSON types make the schema).
+    public let fields: @Sendable () -> [String: Any]
+    /// Decodes the input, calls the operation, and encodes its result as JSON.
+    public let handle: @Sendable (JifenApp, Principal, _ path: [String: String], _ query: [String: String], _ body: Data?) throws -> Data
+
+    public init<I, O>(_ endpoint: Endpoint<I, O>) {
+        verb = endpoint.verb; path = endpoint.path; operationID = endpoint.operationID; summary = endpoint.summary
+        anonymous = endpoint.anonymous; types = endpoint.types; pathParameters = endpoint.pathParameters
+        fields = { endpoint.fields }
+        listResult = String(describing: O.self).hasPrefix("Array<")
+        handle = { app, principal, path, query, body in
+            let input = try endpoint.input(path: path, query: query, body: body)
+            return try APIJSON.encoder().encode(endpoint.call(app, principal, input))
+        }
+    }
+
+    /// The result is a list (a JSON array).
+    public let listResult: Bool
+
+    /// The input has a `key` field: the ledger keeps the Idempotency-Key itself.
+    public var takesKey: Bool { fields()["key"] != nil }
+
+    /// Whether the operation writes (every POST does).
+    public var writes: Bool { verb == .post }
+}

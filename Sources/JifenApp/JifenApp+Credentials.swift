@@ -1,0 +1,180 @@
+import Foundation
+import JifenCore
+
+/// Credentials: issuing device credentials and enrolment codes, enrolling with a code,
+/// authenticating a token (`jifen serve` turns the result into the request's `Principal`),
+/// listing and revoking them.
+extension JifenApp {
+    public struct CredentialView: Codable, Sendable, Equatable {
+        public var id: String
+        public var kind: Credential.Kind
+        public var person: String
+        public var role: CredentialRole
+        public var label: String
+        public var issuedBy: String
+        public var createdAtMillis: Int64
+        public var expiresAtMillis: Int64
+        public var revokedAtMillis: Int64?
+        public var usedAtMillis: Int64?
+        public var enrolledFrom: String?
+        /// live, used, revoked or expired, at the app's clock.
+        public var state: String
+
+        init(_ c: Credential, nowMillis: Int64) {
+            id = c.id; kind = c.kind; person = c.person; role = c.role; label = c.label; issuedBy = c.issuedBy
+            createdAtMillis = c.createdAtMillis; expiresAtMillis = c.expiresAtMillis; revokedAtMillis = c.revokedAtMillis
+            usedAtMillis = c.usedAtMillis; enrolledFrom = c.enrolledFrom
+            state = c.revokedAtMillis != nil ? "revoked" : c.usedAtMillis != nil ? "used" : nowMillis >= c.expiresAtMillis ? "expired" : "live"
+        }
+    }
+
+    /// A credential as issued: `secret` is the token or the enrolment code, shown this once.
+    public struct IssuedCredential: Codable, Sendable, Equatable {
+        public var credential: CredentialView
+        public var secret: String
+    }
+
+    public struct IssueCredentialInput: Codable, Sendable {
+        public var person: String
+        /// `staff` for a merchant's counter staff; nil: the person's own role.
+        public var role: CredentialRole?
+        /// An enrolment code (to hand over on paper) instead of a device credential.
+        public var enrolment: Bool
+        public var label: String
+        /// Days it is valid; nil: `Defaults.enrolmentDays` for a code, `deviceDays` for a device.
+        public var days: Int?
+        public init(person: String, role: CredentialRole? = nil, enrolment: Bool = false, label: String = "", days: Int? = nil) {
+            self.person = person; self.role = role; self.enrolment = enrolment; self.label = label; self.days = days
+        }
+    }
+
+    /// How long credentials last when the issuer says nothing.
+    public enum CredentialDefaults {
+        /// An enrolment code: a week to get from the organizer's paper to the phone.
+        public static let enrolmentDays = 7
+        /// A device credential: a year, then enrol again.
+        public static let deviceDays = 365
+        public static let maxDays = 3650
+    }
+
+    /// Issues a device credential or an enrolment code (rules: `Store.issueCredential`).
+    public func issueCredential(_ principal: Principal, _ input: IssueCredentialInput) throws -> IssuedCredential {
+        let days = input.days ?? (input.enrolment ? CredentialDefaults.enrolmentDays : CredentialDefaults.deviceDays)
+        guard (1...CredentialDefaults.maxDays).contains(days) else {
+            throw JifenError.usage(.badValue, zh: "有效天数须为 1 到 \(CredentialDefaults.maxDays) 的整数。",
+                                   en: "Days must be a whole number from 1 to \(CredentialDefaults.maxDays).")
+        }
+        if principal.role == .staff {
+            throw JifenError.forbidden(actor: principal.id, action: Bilingual(zh: "以收银员身份发放凭证", en: "issue credentials as counter staff"))
+        }
+        try Registry.checkText(input.label, field: Bilingual(zh: "凭证说明", en: "label"), max: 60, allowEmpty: true)
+        let secret: String, hash: String, id: String
+        if input.enrolment {
+            id = CredentialSecret.newID(prefix: "E")
+            secret = CredentialSecret.newCode()
+            hash = CredentialSecret.sha256(CredentialSecret.normalisedCode(secret)!)
+        } else {
+            id = CredentialSecret.newID(prefix: "C")
+            (secret, hash) = CredentialSecret.newToken(id: id)
+        }
+        let credential = try store.issueCredential(actor: principal.id, person: input.person, role: input.role,
+                                                   kind: input.enrolment ? .enrolment : .device, label: input.label,
+                                                   validMillis: Int64(days) * 86_400_000, nowMillis: nowMillis, id: id, secretHash: hash)
+        return IssuedCredential(credential: CredentialView(credential, nowMillis: nowMillis), secret: secret)
+    }
+
+    public struct EnrolInput: Codable, Sendable {
+        public var code: String
+        /// What the new device is called in the credential list ("张桂兰的手机").
+        public var label: String
+        public init(code: String, label: String = "") { self.code = code; self.label = label }
+    }
+
+    /// Uses an enrolment code once for a device credential. Anyone may try; `SignInGuard` limits guessing.
+    public func enrol(_ input: EnrolInput) throws -> IssuedCredential {
+        guard let code = CredentialSecret.normalisedCode(input.code) else { throw JifenError.badEnrolmentCode }
+        try Registry.checkText(input.label, field: Bilingual(zh: "设备名称", en: "label"), max: 60, allowEmpty: true)
+        let id = CredentialSecret.newID(prefix: "C")
+        let (token, hash) = CredentialSecret.newToken(id: id)
+        let device = try store.enrol(codeHash: CredentialSecret.sha256(code), label: input.label,
+                                     validMillis: Int64(CredentialDefaults.deviceDays) * 86_400_000, nowMillis: nowMillis,
+                                     id: id, secretHash: hash)
+        return IssuedCredential(credential: CredentialView(device, nowMillis: nowMillis), secret: token)
+    }
+
+    /// Who a bearer token signs in as.
+    /// - Throws: `badCredential` for a token that is malformed, unknown, wrong, expired or revoked.
+    public func authenticate(token: String) throws -> Principal {
+        guard let (id, hash) = CredentialSecret.parseToken(token) else { throw JifenError.badCredential }
+        let credential = try store.authenticate(id: id, secretHash: hash, nowMillis: nowMillis)
+        return Principal(credential.person, role: credential.role, credential: credential.id)
+    }
+
+    /// The credential id a token names, for limiting guesses per credential (nil: not a token).
+    public static func credentialID(ofToken token: String) -> String? { CredentialSecret.parseToken(token)?.id }
+
+    public func credentials(_ principal: Principal, person: String? = nil) throws -> [CredentialView] {
+        try store.credentials(actor: principal.id, person: person).map { CredentialView($0, nowMillis: nowMillis) }
+    }
+
+    public func revokeCredential(_ principal: Principal, _ id: String) throws -> CredentialView {
+        CredentialView(try store.revokeCredential(actor: principal.id, id: id, nowMillis: nowMillis), nowMillis: nowMillis)
+    }
+
+    public struct WhoAmI: Codable, Sendable, Equatable {
+        public var person: String
+        public var name: String?
+        public var role: CredentialRole?
+        public var credential: String?
+    }
+
+    /// Who the principal is: the person, their name, and the credential they signed in with.
+    public func whoami(_ principal: Principal) throws -> WhoAmI {
+        let s = try store
+        let name = try s.read { tx in try tx.volunteer(principal.id)?.name ?? tx.merchant(principal.id)?.name }
+        return WhoAmI(person: principal.id, name: name, role: try principal.role ?? s.strongestRole(of: principal.id),
+                      credential: principal.credential)
+    }
+}
+
+/// Limits guessing of credentials and enrolment codes: after `limit` failures within `window`
+/// from one client address, or against one credential id, further attempts from it are refused
+/// for `lockout` without being checked, so a guesser learns nothing and the store does no work.
+/// Held in memory by the server process: a restart forgets it (a guesser gains one window).
+public final class SignInGuard: @unchecked Sendable {
+    public let limit: Int
+    public let window: TimeInterval
+    public let lockout: TimeInterval
+    private let lock = NSLock()
+    private var failures: [String: (count: Int, first: Date, lockedUntil: Date?)] = [:]
+
+    public init(limit: Int = 10, window: TimeInterval = 900, lockout: TimeInterval = 900) {
+        self.limit = limit; self.window = window; self.lockout = lockout
+    }
+
+    /// Seconds still locked for any of `keys` at `now`, nil when none is.
+    public func lockedSeconds(_ keys: [String], now: Date) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        let waits = keys.compactMap { key -> TimeInterval? in
+            guard let until = failures[key]?.lockedUntil, until > now else { return nil }
+            return until.timeIntervalSince(now)
+        }
+        return waits.max().map { Int($0.rounded(.up)) }
+    }
+
+    /// Counts a failure for each of `keys`; returns the lockout seconds when one is now locked.
+    @discardableResult
+    public func fail(_ keys: [String], now: Date) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        var locked = false
+        for key in keys {
+            var entry = failures[key] ?? (0, now, nil)
+            if now.timeIntervalSince(entry.first) > window { entry = (0, now, nil) }
+            entry.count += 1
+            if entry.count >= limit { entry.lockedUntil = now.addingTimeInterval(lockout); locked = true }
+            failures[key] = entry
+        }
+        if failures.count > 100_000 { failures = failures.filter { now.timeIntervalSince($0.value.first) <= window || ($0.value.lockedUntil ?? now) > now } }
+        return locked ? Int(lockout) : nil
+    }
+}

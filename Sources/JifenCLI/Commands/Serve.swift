@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import JifenAPI
+import JifenApp
+import JifenCore
+import JifenServer
+
+extension Jifen {
+    struct Serve: JifenCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the ledger over HTTP: the JSON API at /v1, described at /openapi.json; people sign in with credentials.",
+            discussion: """
+                Whoever runs it holds the database; everyone else signs in with a credential
+                (jifen credential issue) or an enrolment code (jifen credential issue --enrolment).
+                Stops on SIGTERM or Ctrl-C after finishing the requests in flight.
+                Example: jifen serve --listen 127.0.0.1:8080 --db jifen.sqlite
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Address and port to listen on (port 0: any free port, printed).") var listen = "127.0.0.1:8080"
+        @Option(help: "TLS certificate (PEM); with --tls-key, serves HTTPS.") var tlsCert: String?
+        @Option(help: "TLS private key (PEM).") var tlsKey: String?
+        @Option(help: "Largest request body in bytes.") var maxBodyBytes = 1 << 20
+        @Option(help: "Most connections open at once.") var maxConnections = 256
+        @Option(help: "Seconds before an idle or stalled connection is closed.") var idleTimeout: Int64 = 30
+        @Flag(help: "Take the client's address from X-Real-IP (behind nginx on the same machine).") var trustProxy = false
+
+        func execute(_ context: Context) throws {
+            let parts = listen.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count >= 2, let port = Int(parts.last!), (0...65535).contains(port) else {
+                throw JifenError.usage(.badValue, zh: "--listen 应写成 地址:端口，如 127.0.0.1:8080。", en: "--listen is host:port, e.g. 127.0.0.1:8080.")
+            }
+            guard (tlsCert == nil) == (tlsKey == nil) else {
+                throw JifenError.usage(.badTLS, zh: "--tls-cert 和 --tls-key 要一起给。", en: "Give --tls-cert and --tls-key together.")
+            }
+            let app = try context.app()
+            _ = try app.store.read { try $0.eventType(0) }
+            var options = ServerOptions()
+            options.host = parts.dropLast().joined(separator: ":").trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            options.port = port
+            options.tlsCertificate = tlsCert
+            options.tlsKey = tlsKey
+            options.maxBodyBytes = maxBodyBytes
+            options.maxConnections = maxConnections
+            options.idleTimeoutSeconds = idleTimeout
+            options.trustProxy = trustProxy
+            let server = JifenServer(app: app, options: options)
+            let scheme = tlsCert == nil ? "http" : "https"
+            let host = options.host
+            try runBlocking {
+                try await server.run { bound in
+                    FileHandle.standardOutput.write(Data("jifen serve: listening on \(scheme)://\(host):\(bound)\n".utf8))
+                }
+            }
+            print("jifen serve: stopped")
+        }
+    }
+
+    struct Login: JifenCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign in to a jifen serve with an enrolment code (or a credential) and keep the credential for the next commands.",
+            discussion: "Example: jifen login --server http://127.0.0.1:8080 --code 4F7K-9Q2M")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The enrolment code from your organizer, e.g. 4F7K-9Q2M.") var code: String?
+        @Option(help: "A device credential (jf_…) issued for you, instead of a code.") var token: String?
+        @Option(help: "What to call this device in the credential list.") var label = ""
+
+        func execute(_ context: Context) throws {
+            guard let server = context.serverURL else {
+                throw JifenError.usage(.badServer, zh: "请用 --server 指定服务器地址。", en: "Name the server with --server.")
+            }
+            let file = CredentialFile(environment: context.environment)
+            let client = RemoteClient(server: server, language: context.language, credentials: file)
+            let who: JifenApp.WhoAmI
+            if let code {
+                let issued = try client.call(API.enrol, .init(code: code, label: label))
+                who = try client.call(API.whoami, .init(), token: issued.secret)
+                try file.save(issued.secret, for: server)
+            } else if let token {
+                who = try client.call(API.whoami, .init(), token: token)
+                try file.save(token, for: server)
+            } else {
+                throw JifenError.usage(.badArguments, zh: "请给 --code（登记码）或 --token。", en: "Give --code (the enrolment code) or --token.")
+            }
+            if context.options.json { return context.printJSON(who) }
+            context.print(context.t("已登录：\(who.name ?? who.person)（\(who.person)，\(who.role?.rawValue ?? "")）。凭证保存在 \(file.url.path)。",
+                                    "Signed in as \(who.name ?? who.person) (\(who.person), \(who.role?.rawValue ?? "")). The credential is kept in \(file.url.path)."))
+        }
+    }
+
+    struct Logout: JifenCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign out of a server: revoke this device's credential there and forget it here.",
+            discussion: "Example: jifen logout --server http://127.0.0.1:8080")
+        @OptionGroup var global: GlobalOptions
+
+        func execute(_ context: Context) throws {
+            guard let server = context.serverURL else {
+                throw JifenError.usage(.badServer, zh: "请用 --server 指定服务器地址。", en: "Name the server with --server.")
+            }
+            let file = CredentialFile(environment: context.environment)
+            let client = RemoteClient(server: server, language: context.language, credentials: file)
+            if let token = file.token(for: server) {
+                if let who = try? client.call(API.whoami, .init(), token: token), let id = who.credential {
+                    _ = try? client.call(API.revokeCredential, .init(credential: id), token: token)
+                }
+                try file.save(nil, for: server)
+            }
+            context.print(context.t("已退出 \(server)。", "Signed out of \(server)."))
+        }
+    }
+
+    struct WhoAmI: JifenCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "whoami",
+            abstract: "Who you act as: with --server, whoever signed in; locally, the database's owner (--as).",
+            discussion: "Example: jifen whoami")
+        @OptionGroup var global: GlobalOptions
+
+        func execute(_ context: Context) throws {
+            let who = try context.perform(API.whoami, .init())
+            if context.options.json { return context.printJSON(who) }
+            context.printTable([context.t("项目", "item"), context.t("内容", "value")],
+                               [[context.t("人员", "person"), who.person], [context.t("姓名", "name"), who.name ?? "—"],
+                                [context.t("身份", "role"), who.role?.rawValue ?? "—"],
+                                [context.t("凭证", "credential"), who.credential ?? context.t("本机（数据库所有者）", "local (the database's owner)")]])
+        }
+    }
+}

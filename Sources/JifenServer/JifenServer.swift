@@ -1,0 +1,299 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import JifenAPI
+import JifenApp
+import JifenCore
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import ServiceLifecycle
+
+/// How `jifen serve` listens and what it allows.
+public struct ServerOptions: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// The largest request body accepted (bytes); larger ones get 413.
+    public var maxBodyBytes = 1 << 20
+    /// Connections open at once; past it, new ones wait in the backlog.
+    public var maxConnections = 256
+    /// A connection idle this long (no request, or a request that stalls) is closed.
+    public var idleTimeoutSeconds: Int64 = 30
+    /// The longest a request's body may take to arrive.
+    public var requestTimeoutSeconds: Int64 = 30
+    public var tlsCertificate: String?
+    public var tlsKey: String?
+    /// Take the client's address from X-Real-IP (set by nginx in front) instead of the socket.
+    public var trustProxy = false
+    /// Threads that run store operations (they block on SQLite and PostgreSQL).
+    public var workers = 8
+    public init() {}
+}
+
+/// The request context: Hummingbird's, plus the client's address for limiting guesses.
+public struct JifenRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+    public var maxUploadSize: Int { 1 << 20 }
+}
+
+/// `jifen serve`: the API of `API.all` over `JifenApp`, with credentials, limits and logs.
+public struct JifenServer: Sendable {
+    let app: JifenApp
+    let options: ServerOptions
+    let guardian: SignInGuard
+    let pool: NIOThreadPool
+    let replies = IdempotentReplies()
+    /// Writes one log line (a request, a refusal, the start): never a credential, code or phone.
+    let log: @Sendable (String) -> Void
+
+    public init(app: JifenApp, options: ServerOptions, guardian: SignInGuard = SignInGuard(),
+                log: @escaping @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }) {
+        self.app = app; self.options = options; self.guardian = guardian; self.log = log
+        pool = NIOThreadPool(numberOfThreads: max(1, options.workers))
+    }
+
+    /// Serves until SIGTERM or SIGINT: then stops accepting, finishes requests in flight, and returns.
+    /// - Parameter onListening: called with the bound port (0 in the options picks a free one).
+    public func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        pool.start()
+        defer { pool.shutdownGracefully { _ in } }
+        let router = Router(context: JifenRequestContext.self)
+        router.add(middleware: RequestLog(log: log))
+        router.get("/health") { _, _ in Self.json(["status": "ok"]) }
+        router.get("/ready") { _, _ in try await self.ready() }
+        router.get("/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: OpenAPIDocument.json())))
+        }
+        for endpoint in API.all {
+            let path = RouterPath(endpoint.path)
+            let method: HTTPRequest.Method = endpoint.verb == .get ? .get : .post
+            router.on(path, method: method) { request, context in
+                try await self.handle(endpoint, request, context)
+            }
+        }
+        var logger = Logger(label: "jifen.serve")
+        logger.logLevel = .critical
+        var server: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .seconds(options.idleTimeoutSeconds)))
+        if let certificate = options.tlsCertificate, let key = options.tlsKey {
+            do {
+                let tls = TLSConfiguration.makeServerConfiguration(
+                    certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                    privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+                server = try .tls(server, tlsConfiguration: tls)
+            } catch {
+                throw JifenError.usage(.badTLS, zh: "无法读取 TLS 证书或私钥（\(certificate)、\(key)）：\(error)",
+                                       en: "Cannot read the TLS certificate or key (\(certificate), \(key)): \(error)")
+            }
+        }
+        let application = Application(
+            router: router, server: server,
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "jifen",
+                                 availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+
+    // MARK: Requests
+
+    func ready() async throws -> Response {
+        do {
+            try await pool.runIfActive { _ = try self.app.store.read { try $0.eventType(0) } }
+            return Self.json(["status": "ready"])
+        } catch let error as JifenError {
+            return Self.errorResponse(error, language: .en)
+        }
+    }
+
+    func handle(_ endpoint: AnyEndpoint, _ request: Request, _ context: JifenRequestContext) async throws -> Response {
+        let language = Self.language(request)
+        var signedIn: String?
+        do {
+            let principal = try await signIn(endpoint, request, context)
+            signedIn = principal?.id
+            var query: [String: String] = [:]
+            for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+            var path: [String: String] = [:]
+            for name in endpoint.pathParameters { path[name] = context.parameters.get(name) }
+            let body = try await Self.collect(request, limit: options.maxBodyBytes, seconds: options.requestTimeoutSeconds)
+            let key = request.headers[HTTPField.Name("Idempotency-Key")!]
+            if let key, endpoint.writes {
+                try Registry.checkText(key, field: Bilingual(zh: "Idempotency-Key", en: "Idempotency-Key"), max: 200)
+                // The ledger's own key, when the operation takes one: durable across restarts.
+                if endpoint.takesKey { query["key"] = key }
+            }
+            let who = principal ?? Principal("anonymous")
+            let replyKey = key.map { "\(who.id)|\(endpoint.operationID)|\($0)" }
+            let fingerprint = CredentialSecret.sha256(endpoint.path + "|" + query.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: "&")
+                                                      + "|" + path.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: "&")
+                                                      + "|" + Self.canonical(body))
+            if let replyKey, endpoint.writes, let earlier = try replies.earlier(replyKey, fingerprint: fingerprint) {
+                return Response(status: .init(code: earlier.status), headers: [.contentType: "application/json", HTTPField.Name("Idempotent-Replay")!: "true"],
+                                body: .init(byteBuffer: ByteBuffer(data: earlier.body)))
+            }
+            let (pathValues, queryValues) = (path, query)
+            let data = try await pool.runIfActive { try endpoint.handle(self.app, who, pathValues, queryValues, body) }
+            if let replyKey, endpoint.writes { replies.remember(replyKey, fingerprint: fingerprint, status: 200, body: data) }
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store",
+                                                   RequestLog<JifenRequestContext>.principalField: who.id],
+                            body: .init(byteBuffer: ByteBuffer(data: data)))
+        } catch let locked as LockedOut {
+            log("refusal locked-out route=\(endpoint.path) address=\(clientAddress(request, context))")
+            return Self.errorResponse(.lockedOut(seconds: locked.seconds), language: language, retryAfter: locked.seconds)
+        } catch let error as JifenError {
+            if error.code == .badEnrolmentCode, let seconds = guardian.fail(["address:" + clientAddress(request, context)], now: app.clock()) {
+                log("refusal bad-enrolment-code route=\(endpoint.path) address=\(clientAddress(request, context)) locked=\(seconds)s")
+                return Self.errorResponse(.lockedOut(seconds: seconds), language: language, retryAfter: seconds)
+            }
+            if Self.isSignInRefusal(error.code) {
+                log("refusal \(error.code.rawValue) route=\(endpoint.path) address=\(clientAddress(request, context))")
+            }
+            var response = Self.errorResponse(error, language: language)
+            if let signedIn { response.headers[RequestLog<JifenRequestContext>.principalField] = signedIn }
+            return response
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            return Self.errorResponse(.usage(.bodyTooLarge, zh: "请求内容超过 \(options.maxBodyBytes) 字节。",
+                                             en: "The request body is larger than \(options.maxBodyBytes) bytes."), language: language)
+        }
+    }
+
+    /// The principal of the request's credential; nil for an anonymous endpoint.
+    /// - Throws: `signInRequired` (no credential), `badCredential`, `lockedOut` (429 with Retry-After).
+    func signIn(_ endpoint: AnyEndpoint, _ request: Request, _ context: JifenRequestContext) async throws -> Principal? {
+        let address = "address:" + clientAddress(request, context)
+        let now = app.clock()
+        if endpoint.anonymous {
+            if let seconds = guardian.lockedSeconds([address], now: now) { throw LockedOut(seconds: seconds) }
+            return nil
+        }
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { throw JifenError.signInRequired }
+        let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        let keys = [address] + (JifenApp.credentialID(ofToken: token).map { ["credential:" + $0] } ?? [])
+        if let seconds = guardian.lockedSeconds(keys, now: now) { throw LockedOut(seconds: seconds) }
+        do {
+            return try await pool.runIfActive { try self.app.authenticate(token: token) }
+        } catch let error as JifenError where error.code == .badCredential {
+            if let seconds = guardian.fail(keys, now: now) { throw LockedOut(seconds: seconds) }
+            throw error
+        }
+    }
+
+    func clientAddress(_ request: Request, _ context: JifenRequestContext) -> String {
+        if options.trustProxy, let real = request.headers[HTTPField.Name("X-Real-IP")!] { return real }
+        return context.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// A JSON body with its keys sorted, so the same content is the same request whatever the key order.
+    static func canonical(_ body: Data?) -> String {
+        guard let body, !body.isEmpty else { return "" }
+        guard let object = try? JSONSerialization.jsonObject(with: body),
+              let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
+            return String(decoding: body, as: UTF8.self)
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func isSignInRefusal(_ code: JifenError.Code) -> Bool {
+        [.badCredential, .badEnrolmentCode, .lockedOut].contains(code)
+    }
+
+    static func collect(_ request: Request, limit: Int, seconds: Int64) async throws -> Data? {
+        guard request.method == .post else { return nil }
+        let buffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await request.body.collect(upTo: limit) }
+            group.addTask { try await Task.sleep(nanoseconds: UInt64(seconds) * 1_000_000_000); return nil }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard let buffer else {
+            throw JifenError.usage(.badJSON, zh: "请求内容在 \(seconds) 秒内没有传完。", en: "The request body did not arrive within \(seconds) s.")
+        }
+        return Data(buffer: buffer)
+    }
+
+    // MARK: Answers
+
+    static func language(_ request: Request) -> Language {
+        let accept = request.headers[.acceptLanguage]?.lowercased() ?? ""
+        return accept.hasPrefix("en") ? .en : .zh
+    }
+
+    static func json(_ object: [String: String]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+
+    /// The HTTP status of an error: its category, refined by its code.
+    public static func status(_ error: JifenError) -> Int {
+        switch error.category {
+        case .usage:
+            switch error.code {
+            case .bodyTooLarge: return 413
+            case .noRoute: return 404
+            default: return 400
+            }
+        case .refused:
+            switch error.code {
+            case .badCredential, .badEnrolmentCode, .signInRequired: return 401
+            case .notAllowed: return 403
+            case .unknownID, .unknownCertificate: return 404
+            case .lockedOut: return 429
+            case .keyReused, .alreadyApproved, .alreadyReversed, .alreadyCheckedIn, .alreadyCheckedOut, .codeUsed, .hasRecords,
+                 .fullyRefunded, .holdResolved, .duplicateName, .duplicateVolunteer, .alreadyInitialised: return 409
+            default: return 422
+            }
+        case .fault, .busy: return 503
+        }
+    }
+
+    static func errorResponse(_ error: JifenError, language: Language, retryAfter: Int? = nil) -> Response {
+        struct Body: Encodable { var error: String; var code: String; var message: String; var zh: String; var en: String }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(Body(error: "\(error.category)", code: error.code.rawValue, message: error.message.text(language),
+                                             zh: error.message.zh, en: error.message.en))) ?? Data()
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if error.category == .busy { headers[.retryAfter] = "1" }
+        if status(error) == 401 { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(status: .init(code: status(error)), headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+}
+
+/// A lockout: answered 429 with Retry-After.
+struct LockedOut: Error { var seconds: Int }
+
+/// Answers to writes by their Idempotency-Key, for operations the ledger keeps no key for
+/// (posting an activity, approving): the same key and body get the first answer again, another
+/// body 409. Held in memory (the last 10,000); point movements are also keyed in the ledger itself.
+final class IdempotentReplies: @unchecked Sendable {
+    private let lock = NSLock()
+    private var answers: [String: (fingerprint: String, status: Int, body: Data)] = [:]
+    private var order: [String] = []
+
+    func earlier(_ key: String, fingerprint: String) throws -> (status: Int, body: Data)? {
+        lock.lock(); defer { lock.unlock() }
+        guard let answer = answers[key] else { return nil }
+        guard answer.fingerprint == fingerprint else {
+            throw JifenError.refused(.keyReused, zh: "这个 Idempotency-Key 已用于另一个请求。请换一个新的键。",
+                                     en: "This Idempotency-Key was already used for a different request. Use a new key.")
+        }
+        return (answer.status, answer.body)
+    }
+
+    func remember(_ key: String, fingerprint: String, status: Int, body: Data) {
+        lock.lock(); defer { lock.unlock() }
+        if answers[key] == nil { order.append(key) }
+        answers[key] = (fingerprint, status, body)
+        if order.count > 10_000 { answers.removeValue(forKey: order.removeFirst()) }
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// One log line per request: method, route template (never the path with its ids filled in,
+/// never the query), status, duration and the principal's id. Credentials, codes and phone
+/// numbers travel in headers, bodies and queries, none of which is logged.
+struct RequestLog<Context: RequestContext>: RouterMiddleware {
+    /// The handler names the principal to the log in this response header; it is removed before sending.
+    static var principalField: HTTPField.Name { HTTPField.Name("X-Jifen-Principal")! }
+    let log: @Sendable (String) -> Void
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var status = 500
+        var principal = "-"
+        defer {
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
+            log(String(format: "%@ %@ %d %.1fms principal=%@", request.method.rawValue, context.endpointPath ?? "(no route)",
+                       status, ms, principal))
+        }
+        do {
+            var response = try await next(request, context)
+            status = response.status.code
+            if let who = response.headers[Self.principalField] { principal = who }
+            response.headers[Self.principalField] = nil
+            return response
+        } catch let error as HTTPError {
+            status = error.status.code
+            throw error
+        }
+    }
+}

@@ -1,0 +1,304 @@
+import Foundation
+import JifenAPI
+import JifenTestSupport
+import Testing
+
+/// `jifen serve` for real: the binary on 127.0.0.1, credentials, the CLI as its client, the
+/// OpenAPI document against what is served, the authorization matrix, and guessing.
+@Suite(.serialized) struct ServerTests {
+    /// A community as the server tests need it: admin 李主任; teams T01 (organizer 王队长) and T02
+    /// (organizer 赵队长); volunteers V0001 (T01, 100 points), V0002 (T01), V0003 (T02); merchants
+    /// M001 (an offer O001 of 30 points) and M002.
+    static func community(_ kind: StoreKind = .sqlite) throws -> Sandbox {
+        let box = try Sandbox(kind)
+        let admin = ["JIFEN_ACTOR": "李主任"]
+        for step in [["init", "--community", "玫瑰园社区", "--admin", "李主任"],
+                     ["team", "add", "--name", "助老队"], ["team", "add", "--name", "巡逻队"],
+                     ["team", "add-organizer", "T01", "王队长"], ["team", "add-organizer", "T02", "赵队长"],
+                     ["volunteer", "add", "--name", "张桂兰", "--phone", "13800001234", "--team", "T01"],
+                     ["volunteer", "add", "--name", "李志强", "--phone", "13800005678", "--team", "T01"],
+                     ["volunteer", "add", "--name", "陈小红", "--phone", "13800009012", "--team", "T02"],
+                     ["merchant", "add", "--name", "老街理发店"], ["merchant", "add", "--name", "便民超市"],
+                     ["offer", "add", "M001", "--title", "理发一次", "--points", "30"],
+                     ["grant", "V0001", "100", "--reason", "结转", "--key", "seed"]] {
+            try expectOK(box.jifen(step, env: admin))
+        }
+        return box
+    }
+
+    /// Issues a device credential locally (the database's owner, as an admin would) and returns the token.
+    static func token(_ box: Sandbox, for person: String, staff: Bool = false, days: Int? = nil, now: String = Sandbox.defaultNow) throws -> String {
+        var args = ["--json", "credential", "issue", person, "--label", "test"]
+        if staff { args.append("--staff") }
+        if let days { args += ["--days", String(days)] }
+        let run = try box.jifen(args, env: ["JIFEN_ACTOR": "李主任", "JIFEN_NOW": now])
+        try expectOK(run)
+        return try #require(run.object["secret"] as? String)
+    }
+
+    @Test func aVolunteerEnrolsWithACodeAndSeesTheirBalanceThroughTheCLI() throws {
+        let box = try Self.community()
+        let server = try ServerProcess(box)
+        defer { server.stop() }
+        // The organizer of T01 signs in with a device credential and prints a code for V0001.
+        let organizer = ["XDG_CONFIG_HOME": box.directory.appendingPathComponent("organizer").path]
+        let volunteer = ["XDG_CONFIG_HOME": box.directory.appendingPathComponent("volunteer").path]
+        try expectOK(box.jifen(["--server", server.base, "login", "--token", Self.token(box, for: "王队长")], env: organizer))
+        let issued = try box.jifen(["--server", server.base, "--json", "credential", "issue", "V0001", "--enrolment"], env: organizer)
+        try expectOK(issued)
+        let code = try #require(issued.object["secret"] as? String)
+        #expect(code.range(of: #"^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$"#, options: .regularExpression) != nil, "\(code)")
+        // The volunteer types it (in lower case, as people do) and sees the balance the local CLI reports.
+        try expectOK(box.jifen(["--server", server.base, "login", "--code", code.lowercased()], env: volunteer))
+        let credentials = box.directory.appendingPathComponent("volunteer/jifen/credentials.json").path
+        let mode = try FileManager.default.attributesOfItem(atPath: credentials)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let remote = try box.jifen(["--server", server.base, "--json", "balance", "V0001"], env: volunteer)
+        let local = try box.jifen(["--json", "balance", "V0001"], env: ["JIFEN_ACTOR": "李主任"])
+        try expectOK(remote)
+        #expect(remote.stdout == local.stdout)
+        #expect(remote.object["balance"] as? Int == 100)
+        // The same table too.
+        #expect(try box.jifen(["--server", server.base, "balance", "V0001"], env: volunteer).stdout == box.jifen(["balance", "V0001"], env: ["JIFEN_ACTOR": "李主任"]).stdout)
+        // The code worked once.
+        let again = try box.jifen(["--server", server.base, "--json", "login", "--code", code], env: ["XDG_CONFIG_HOME": box.directory.path + "/x"])
+        #expect(again.status == 65 && again.stderr.contains("bad-enrolment-code"), "\(again)")
+        // Another volunteer's points are not theirs to see; --as is refused remotely.
+        let other = try box.jifen(["--server", server.base, "--json", "balance", "V0002"], env: volunteer)
+        #expect(other.status == 65 && other.stderr.contains("not-allowed"), "\(other)")
+        let pretend = try box.jifen(["--server", server.base, "--as", "李主任", "balance", "V0002"], env: volunteer)
+        #expect(pretend.status == 64 && pretend.stderr.contains("--as"), "\(pretend)")
+        // whoami, then logout revokes the credential on the server.
+        let who = try box.jifen(["--server", server.base, "--json", "whoami"], env: volunteer)
+        #expect(who.object["person"] as? String == "V0001" && who.object["role"] as? String == "volunteer", "\(who)")
+        let token = try #require((try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: credentials))) as? [String: String])?.values.first)
+        try expectOK(box.jifen(["--server", server.base, "logout"], env: volunteer))
+        #expect(try http("GET", server.base + "/v1/me", token: token).status == 401)
+        // The log has one line per request, and no secret.
+        let log = server.logText
+        #expect(log.contains("GET /v1/accounts/{account}/balance 200"))
+        #expect(!log.contains(code) && !log.contains(token) && !log.contains("13800001234"), "\(log)")
+    }
+
+    @Test func theOrganizerVolunteerAndMerchantJourneyRunsThroughTheServer() throws {
+        let box = try Self.community()
+        let server = try ServerProcess(box, now: "2026-11-22 18:00")
+        defer { server.stop() }
+        func signedIn(_ person: String, staff: Bool = false) throws -> [String: String] {
+            let env = ["XDG_CONFIG_HOME": box.directory.appendingPathComponent("cfg-\(person)").path, "JIFEN_NOW": "2026-11-22 18:00"]
+            try expectOK(box.jifen(["--server", server.base, "login", "--token", Self.token(box, for: person, staff: staff)], env: env))
+            return env
+        }
+        let organizer = try signedIn("王队长"), volunteer = try signedIn("V0001"), counter = try signedIn("M001", staff: true)
+        func remote(_ env: [String: String], _ args: [String]) throws -> Run {
+            try box.jifen(["--server", server.base, "--json"] + args, env: env)
+        }
+        let posted = try remote(organizer, ["activity", "post", "--team", "T01", "--title", "探访独居老人", "--start", "2026-11-22 19:00",
+                                            "--end", "2026-11-22 21:00", "--rate", "10"])
+        try expectOK(posted)
+        let activity = try #require(posted.object["id"] as? String ?? (posted.object["activity"] as? [String: Any])?["id"] as? String, "\(posted)")
+        try expectOK(remote(volunteer, ["activity", "join", activity, "V0001"]))
+        try expectOK(remote(organizer, ["hours", "add", activity, "V0001", "--minutes", "120", "--date", "2026-11-22"]))
+        let pending = try remote(organizer, ["hours", "list", "--pending"])
+        try expectOK(pending)
+        try expectOK(remote(organizer, ["hours", "approve", "--activity", activity]))
+        let after = try remote(volunteer, ["balance", "V0001"])
+        #expect(after.object["balance"] as? Int == 120, "\(after)")
+        // At the counter: the volunteer shows a code, the staff redeem the offer.
+        let code = try #require(try remote(volunteer, ["code", "V0001"]).object["code"] as? String)
+        let receipt = try remote(counter, ["redeem", "M001", "--code", code, "--offer", "O001"])
+        try expectOK(receipt)
+        #expect(try remote(volunteer, ["balance", "V0001"]).object["balance"] as? Int == 90)
+        // A used code is refused and changes nothing.
+        let reused = try remote(counter, ["redeem", "M001", "--code", code, "--offer", "O001"])
+        #expect(reused.status == 65, "\(reused)")
+        #expect(try remote(volunteer, ["balance", "V0001"]).object["balance"] as? Int == 90)
+        // A command that is not served says so.
+        let local = try box.jifen(["--server", server.base, "backup", "x.sqlite"], env: organizer)
+        #expect(local.status == 64 && local.stderr.contains("--db"), "\(local)")
+        // Every write carries the authenticated actor.
+        let verify = try box.jifen(["--json", "verify"], env: ["JIFEN_ACTOR": "李主任"])
+        #expect(verify.status == 0, "\(verify)")
+    }
+
+    @Test func theOpenAPIDocumentDescribesExactlyWhatIsServed() throws {
+        let box = try Self.community()
+        let server = try ServerProcess(box)
+        defer { server.stop() }
+        let document = try http("GET", server.base + "/openapi.json")
+        #expect(document.status == 200)
+        #expect(document.object["openapi"] as? String == "3.1.0")
+        let paths = try #require(document.object["paths"] as? [String: [String: Any]])
+        var documented = Set<String>()
+        for (path, operations) in paths { for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") } }
+        let served = Set(API.all.map { "\($0.verb.rawValue) \($0.path)" } + ["GET /health", "GET /ready"])
+        #expect(documented == served)
+        // Every documented route is routed: without a credential it answers 401 (or, for
+        // enrolment, 400/401), never 404.
+        for endpoint in API.all {
+            let path = endpoint.path.replacingOccurrences(of: "{redemption}", with: "1").replacingOccurrences(of: #"\{[a-z_]+\}"#, with: "X1", options: .regularExpression)
+            let answer = try http(endpoint.verb.rawValue, server.base + path)
+            if endpoint.anonymous {
+                #expect([400, 401].contains(answer.status), "\(endpoint.path): \(answer)")
+            } else {
+                #expect(answer.status == 401, "\(endpoint.path): \(answer)")
+                #expect(answer.object["code"] as? String == "sign-in-required")
+            }
+        }
+        #expect(try http("GET", server.base + "/health").status == 200)
+        #expect(try http("GET", server.base + "/ready").status == 200)
+        #expect(try http("GET", server.base + "/v1/nothing").status == 404)
+    }
+
+    /// Who may call what: one row per endpoint, one column per role. `true`: the rules let the
+    /// role through (the answer is not 401/403); `false`: 403. Anonymous, a revoked and an expired
+    /// credential get 401 on every route but enrolment.
+    static let matrix: [String: [String: Bool]] = {
+        let all = ["volunteer": true, "other-volunteer": true, "organizer": true, "other-organizer": true,
+                   "merchant": true, "other-merchant": true, "staff": true, "admin": true]
+        func only(_ roles: String...) -> [String: Bool] { all.mapValues { _ in false }.merging(Dictionary(uniqueKeysWithValues: roles.map { ($0, true) })) { $1 } }
+        return [
+            "enrol": all, "whoami": all, "listCredentials": all, "revokeCredential": all,
+            // An admin for anyone, an organizer of V0001's team; the volunteer for themself is not an issuer.
+            "issueCredential": only("organizer", "admin"),
+            "balance": only("volunteer", "organizer", "admin"),
+            "statement": only("volunteer", "organizer", "admin"),
+            "grant": only("admin"),
+            "transfer": only("volunteer", "admin"),
+            "issueCode": only("volunteer", "admin"),
+            "offers": all,
+            "redeem": only("merchant", "staff", "admin"),
+            "pickup": all, "release": all, "refund": all,
+            "activities": all, "activity": all,
+            "postActivity": only("organizer", "admin"),
+            "join": only("volunteer", "organizer", "admin"),
+            "leave": only("volunteer", "organizer", "admin"),
+            "checkin": only("volunteer", "organizer", "admin"),
+            "checkout": only("volunteer", "organizer", "admin"),
+            "records": only("volunteer", "organizer", "other-organizer", "admin"),
+            "addHours": only("organizer", "admin"),
+            "approve": only("organizer", "admin"),
+            "reject": all, "dispute": all, "correct": all,
+            "report": all,
+            "verify": only("organizer", "other-organizer", "admin"),
+            "webhooks": only("admin"),
+        ]
+    }()
+
+    @Test func theAuthorizationMatrixHoldsForEveryRouteAndRole() throws {
+        let box = try Self.community()
+        try expectOK(box.jifen(["activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-12-05 09:00", "--end", "2026-12-05 11:00"],
+                               env: ["JIFEN_ACTOR": "李主任"]))
+        var tokens: [String: String] = [
+            "volunteer": try Self.token(box, for: "V0001"), "other-volunteer": try Self.token(box, for: "V0003"),
+            "organizer": try Self.token(box, for: "王队长"), "other-organizer": try Self.token(box, for: "赵队长"),
+            "merchant": try Self.token(box, for: "M001"), "other-merchant": try Self.token(box, for: "M002"),
+            "staff": try Self.token(box, for: "M001", staff: true), "admin": try Self.token(box, for: "李主任"),
+            "expired": try Self.token(box, for: "V0001", days: 1, now: "2026-11-01 10:00"),
+        ]
+        let revoked = try box.jifen(["--json", "credential", "issue", "V0001"], env: ["JIFEN_ACTOR": "李主任"])
+        tokens["revoked"] = revoked.object["secret"] as? String
+        let revokedID = try #require((revoked.object["credential"] as? [String: Any])?["id"] as? String)
+        try expectOK(box.jifen(["credential", "revoke", revokedID], env: ["JIFEN_ACTOR": "李主任"]))
+        let server = try ServerProcess(box)
+        defer { server.stop() }
+
+        // A new route without a row fails here.
+        #expect(Set(API.all.map(\.operationID)).subtracting(Self.matrix.keys).sorted() == [])
+        var cells = 0
+        for endpoint in API.all {
+            let row = try #require(Self.matrix[endpoint.operationID])
+            var fields = endpoint.fields()
+            fields["activity"] = fields["activity"].map { _ in "A0001" }
+            fields["volunteer"] = fields["volunteer"].map { _ in "V0001" }
+            // One of offer or points, as the rules want (the sample shows both fields).
+            if endpoint.operationID == "redeem" { fields["points"] = nil }
+            var path = endpoint.path
+            for name in endpoint.pathParameters {
+                path = path.replacingOccurrences(of: "{\(name)}", with: "\(fields.removeValue(forKey: name) ?? "")")
+            }
+            let query = endpoint.verb == .get
+                ? "?" + fields.map { "\($0.key)=\(("\($0.value)").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&") : ""
+            for role in ["anonymous", "revoked", "expired"] + row.keys.sorted() {
+                let answer = try http(endpoint.verb.rawValue, server.base + path + query, token: tokens[role],
+                                      json: endpoint.verb == .post ? fields : nil, headers: ["X-Real-IP": "10.1.0.\(cells % 200)"])
+                cells += 1
+                if endpoint.anonymous {
+                    #expect(answer.status != 403 && answer.status != 500, "\(endpoint.operationID) as \(role): \(answer)")
+                } else if role == "anonymous" {
+                    #expect(answer.status == 401, "\(endpoint.operationID) as \(role): \(answer)")
+                } else if ["revoked", "expired"].contains(role) {
+                    // 401; after ten tries of the same dead credential, locked out (429).
+                    #expect(answer.status == 401 || answer.object["code"] as? String == "locked-out", "\(endpoint.operationID) as \(role): \(answer)")
+                } else if row[role] == true {
+                    #expect(![401, 403].contains(answer.status) && answer.status < 500, "\(endpoint.operationID) as \(role): \(answer)")
+                } else {
+                    #expect(answer.status == 403, "\(endpoint.operationID) as \(role): \(answer)")
+                }
+            }
+        }
+        #expect(cells == API.all.count * 11)
+        let verify = try box.jifen(["--json", "verify"], env: ["JIFEN_ACTOR": "李主任"])
+        #expect(verify.status == 0, "\(verify)")
+    }
+
+    @Test func tenThousandGuessesEndInLockoutWithoutASuccessAndOthersAreServed() throws {
+        let box = try Self.community()
+        let issued = try box.jifen(["--json", "credential", "issue", "V0001", "--enrolment"], env: ["JIFEN_ACTOR": "李主任"])
+        let realCode = try #require(issued.object["secret"] as? String)
+        let volunteer = try Self.token(box, for: "V0002")
+        let server = try ServerProcess(box)
+        defer { server.stop() }
+        let guesser = ["X-Real-IP": "203.0.113.9"]
+        let queue = DispatchQueue(label: "guesses", attributes: .concurrent)
+        let group = DispatchGroup()
+        final class Tally: @unchecked Sendable { let lock = NSLock(); var statuses: [Int: Int] = [:] }
+        let tally = Tally()
+        let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+        for i in 0..<10_000 {
+            group.enter()
+            queue.async {
+                defer { group.leave() }
+                let guess = String((0..<8).map { _ in alphabet.randomElement()! })
+                let answer = i % 2 == 0
+                    ? try? http("POST", server.base + "/v1/enrolments", json: ["code": guess, "label": ""], headers: guesser)
+                    : try? http("GET", server.base + "/v1/me", token: "jf_C\(String(format: "%012x", i))_" + String(repeating: "A", count: 43), headers: guesser)
+                tally.lock.lock(); tally.statuses[answer?.status ?? 0, default: 0] += 1; tally.lock.unlock()
+            }
+            if i % 8 == 7 { group.wait() }
+        }
+        group.wait()
+        let statuses = tally.statuses
+        #expect(statuses[200] == nil, "\(statuses)")
+        // Ten failures lock the address; up to 8 more were already in flight.
+        #expect((statuses[401] ?? 0) <= 18, "\(statuses)")
+        #expect((statuses[429] ?? 0) >= 9_982, "\(statuses)")
+        // The real code from the locked address is refused too (a guesser learns nothing) ...
+        let locked = try http("POST", server.base + "/v1/enrolments", json: ["code": realCode, "label": ""], headers: guesser)
+        #expect(locked.status == 429 && locked.headers["retry-after"] != nil, "\(locked)")
+        // ... while everyone else is served.
+        #expect(try http("GET", server.base + "/v1/me", token: volunteer, headers: ["X-Real-IP": "198.51.100.7"]).status == 200)
+        #expect(try http("POST", server.base + "/v1/enrolments", json: ["code": realCode, "label": "phone"], headers: ["X-Real-IP": "198.51.100.8"]).status == 200)
+        #expect(server.logText.contains("refusal locked-out"))
+    }
+
+    @Test func idempotencyKeysAnswerTheFirstTimeAgainAndRefuseAnotherBody() throws {
+        let box = try Self.community()
+        let admin = try Self.token(box, for: "李主任")
+        let server = try ServerProcess(box)
+        defer { server.stop() }
+        let body: [String: Any] = ["account": "V0002", "points": 7, "reason": "补发"]
+        let first = try http("POST", server.base + "/v1/grants", token: admin, json: body, headers: ["Idempotency-Key": "k-1"])
+        let second = try http("POST", server.base + "/v1/grants", token: admin, json: body, headers: ["Idempotency-Key": "k-1"])
+        #expect(first.status == 200 && second.status == 200, "\(first) \(second)")
+        #expect(((first.object["transfer"] as? [String: Any])?["id"] as? Int) == ((second.object["transfer"] as? [String: Any])?["id"] as? Int))
+        let other = try http("POST", server.base + "/v1/grants", token: admin, json: ["account": "V0002", "points": 8, "reason": "补发"],
+                             headers: ["Idempotency-Key": "k-1"])
+        #expect(other.status == 409 && other.object["code"] as? String == "key-reused", "\(other)")
+        #expect(try box.jifen(["--json", "balance", "V0002"], env: ["JIFEN_ACTOR": "李主任"]).object["balance"] as? Int == 7)
+        // Limits: a body over the limit is 413 and changes nothing; SIGTERM exits cleanly.
+        let big = try http("POST", server.base + "/v1/grants", token: admin, json: ["account": "V0002", "points": 1, "reason": String(repeating: "x", count: 2 << 20)])
+        #expect(big.status == 413, "\(big.status)")
+        #expect(server.stop() == 0)
+    }
+}
