@@ -20,6 +20,9 @@ public enum APIJSON {
         return encoder
     }
 
+    /// The largest whole number the API takes, 2^53 − 1: the JSON numbers every client reads exactly.
+    public static let maxInteger: Int64 = 9_007_199_254_740_991
+
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
@@ -58,6 +61,17 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
         (try? JSONSerialization.jsonObject(with: APIJSON.encoder().encode(sample))) as? [String: Any] ?? [:]
     }
 
+    /// The fields the input cannot do without: the sample less that one field does not decode.
+    public var requiredFields: Set<String> {
+        let all = fields
+        return Set(all.keys.filter { name in
+            var rest = all
+            rest.removeValue(forKey: name)
+            guard let data = try? JSONSerialization.data(withJSONObject: rest) else { return false }
+            return (try? APIJSON.decoder().decode(Input.self, from: data)) == nil
+        })
+    }
+
     /// The input from a request's parts: path parameters, query items and the JSON body object.
     /// - Throws: usage `bad-json` naming what is wrong.
     public func input(path: [String: String], query: [String: String], body: Data?) throws -> Input {
@@ -72,7 +86,9 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
             switch types[name] ?? .string {
             case .string: object[name] = text
             case .integer:
-                guard let number = Int64(text) else { throw Self.badJSON("\(name) must be a whole number, not \"\(text)\"") }
+                guard let number = Int64(text), abs(number) <= APIJSON.maxInteger else {
+                    throw Self.badJSON("\(name) must be a whole number within ±\(APIJSON.maxInteger), not \"\(text)\"")
+                }
                 object[name] = number
             case .boolean:
                 guard let flag = ["true": true, "false": false, "1": true, "0": false][text.lowercased()] else {
@@ -81,6 +97,7 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
                 object[name] = flag
             }
         }
+        for (name, value) in object { try Self.checkRange(value, name) }
         do {
             let data = try JSONSerialization.data(withJSONObject: object)
             return try APIJSON.decoder().decode(Input.self, from: data)
@@ -113,6 +130,21 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
         return (filled, [], object.isEmpty ? nil : try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
     }
 
+    /// Refuses a number beyond ±(2^53 − 1), anywhere in the value: JSON numbers are exact only
+    /// that far (I-JSON, RFC 7493), and no count, amount or id of the ledger comes near it, so
+    /// arithmetic on what a request gives cannot overflow.
+    static func checkRange(_ value: Any, _ name: String) throws {
+        switch value {
+        case let number as NSNumber where !(value is Bool):
+            guard number.doubleValue.magnitude <= Double(APIJSON.maxInteger) else {
+                throw badJSON("\(name) is out of range: numbers are within ±\(APIJSON.maxInteger)")
+            }
+        case let list as [Any]: for item in list { try checkRange(item, name) }
+        case let object as [String: Any]: for (key, item) in object { try checkRange(item, "\(name).\(key)") }
+        default: break
+        }
+    }
+
     static func badJSON(_ detail: String) -> JifenError {
         .usage(.badJSON, zh: "请求内容不对：\(detail)。见 /openapi.json。", en: "The request is not what this route takes: \(detail). See /openapi.json.")
     }
@@ -135,6 +167,8 @@ public struct AnyEndpoint: Sendable {
     public let pathParameters: [String]
     /// The input's fields with a sample value each (their JSON types make the schema).
     public let fields: @Sendable () -> [String: Any]
+    /// The fields a request must give (the others are optional).
+    public let requiredFields: @Sendable () -> Set<String>
     /// Decodes the input, calls the operation, and encodes its result as JSON.
     public let handle: @Sendable (JifenApp, Principal, _ path: [String: String], _ query: [String: String], _ body: Data?) throws -> Data
 
@@ -142,6 +176,7 @@ public struct AnyEndpoint: Sendable {
         verb = endpoint.verb; path = endpoint.path; operationID = endpoint.operationID; summary = endpoint.summary
         anonymous = endpoint.anonymous; types = endpoint.types; pathParameters = endpoint.pathParameters
         fields = { endpoint.fields }
+        requiredFields = { endpoint.requiredFields }
         listResult = String(describing: O.self).hasPrefix("Array<")
         handle = { app, principal, path, query, body in
             let input = try endpoint.input(path: path, query: query, body: body)

@@ -6,30 +6,39 @@ public enum OpenAPIDocument {
     /// The statuses an error may have, with the error body.
     public static let errorStatuses = ["400", "401", "403", "404", "409", "413", "422", "429", "503"]
 
+    /// What the server takes as an Idempotency-Key: 1 to 200 visible ASCII characters (no
+    /// spaces or controls, which it refuses with 400).
+    public static var idempotencyKey: [String: Any] { ["type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"] }
+
     public static func document(_ endpoints: [AnyEndpoint] = API.all, version: String = "1.0.0") -> [String: Any] {
         var paths: [String: [String: Any]] = [:]
         for endpoint in endpoints {
             var operation: [String: Any] = ["operationId": endpoint.operationID, "summary": endpoint.summary]
             let fields = endpoint.fields()
+            let required = endpoint.requiredFields()
+            // The sample's values are the examples: they name the demo community's first volunteer,
+            // activity, merchant and offer, so a client (or a fuzzer) trying them reaches real data.
             var parameters: [[String: Any]] = endpoint.pathParameters.map {
-                ["name": $0, "in": "path", "required": true, "schema": schema(type: endpoint.types[$0] ?? .string, sample: fields[$0])]
+                ["name": $0, "in": "path", "required": true, "schema": schema(type: endpoint.types[$0] ?? .string, sample: fields[$0]),
+                 "example": fields[$0] ?? ""]
             }
             let rest = fields.filter { !endpoint.pathParameters.contains($0.key) }
             if endpoint.verb == .get {
                 parameters += rest.keys.sorted().map { name in
-                    ["name": name, "in": "query", "required": false, "schema": schema(type: endpoint.types[name], sample: rest[name])]
+                    ["name": name, "in": "query", "required": required.contains(name),
+                     "schema": schema(type: endpoint.types[name], sample: rest[name]), "example": rest[name] ?? ""]
                 }
             } else if !rest.isEmpty {
-                operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": [
-                    "type": "object",
-                    "properties": rest.mapValues { schema(type: nil, sample: $0) },
-                    "example": rest,
-                ]]]]
+                var body: [String: Any] = ["type": "object", "properties": rest.mapValues { schema(type: nil, sample: $0) }, "example": rest]
+                let needed = required.subtracting(endpoint.pathParameters).sorted()
+                if !needed.isEmpty { body["required"] = needed }
+                // An operation whose fields are all optional takes no body at all, as `{}`.
+                operation["requestBody"] = ["required": !needed.isEmpty, "content": ["application/json": ["schema": body]]]
             }
             if endpoint.writes {
                 parameters.append(["name": "Idempotency-Key", "in": "header", "required": false,
-                                   "description": "Same key and body: the first answer again; another body: 409.",
-                                   "schema": ["type": "string", "maxLength": 200]])
+                                   "description": "Same key and body: the first answer again; another body: 409. Visible ASCII, e.g. a UUID.",
+                                   "schema": idempotencyKey])
             }
             if !parameters.isEmpty { operation["parameters"] = parameters }
             var responses: [String: Any] = ["200": ["description": "OK", "content": ["application/json": ["schema": endpoint.listResult
@@ -67,9 +76,14 @@ public enum OpenAPIDocument {
         (try? JSONSerialization.data(withJSONObject: document(endpoints), options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
     }
 
+    /// A whole number as the API takes it (`APIJSON.maxInteger`).
+    static var integer: [String: Any] {
+        ["type": "integer", "format": "int64", "minimum": -APIJSON.maxInteger, "maximum": APIJSON.maxInteger]
+    }
+
     static func schema(type declared: ParamType?, sample: Any?) -> [String: Any] {
         switch declared {
-        case .integer: return ["type": "integer"]
+        case .integer: return integer
         case .boolean: return ["type": "boolean"]
         case .string: return ["type": "string"]
         case nil: break
@@ -77,7 +91,7 @@ public enum OpenAPIDocument {
         let kind = sample.map { "\(type(of: $0))" } ?? ""
         if kind.contains("Bool") { return ["type": "boolean"] }
         switch sample {
-        case is NSNumber, is Int, is Int64: return ["type": "integer"]
+        case is NSNumber, is Int, is Int64: return integer
         case is [Any]: return ["type": "array", "items": ["type": "string"]]
         default: return ["type": "string"]
         }

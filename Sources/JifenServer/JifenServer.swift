@@ -67,6 +67,8 @@ public struct JifenServer: Sendable {
         defer { pool.shutdownGracefully { _ in } }
         let router = Router(context: JifenRequestContext.self)
         router.add(middleware: RequestLog(log: log))
+        router.add(middleware: NoRoute(routes: API.all.map { ($0.verb.rawValue, $0.path) }
+                                       + [("GET", "/health"), ("GET", "/ready"), ("GET", "/openapi.json")]))
         router.get("/health") { _, _ in Self.json(["status": "ok"]) }
         router.get("/ready") { _, _ in try await self.ready() }
         router.get("/openapi.json") { _, _ in
@@ -255,7 +257,8 @@ public struct JifenServer: Sendable {
         }
     }
 
-    static func errorResponse(_ error: JifenError, language: Language, retryAfter: Int? = nil) -> Response {
+    /// The JSON error answer. `status` overrides the one `status(_:)` gives the error (405).
+    static func errorResponse(_ error: JifenError, language: Language, retryAfter: Int? = nil, status code: Int? = nil) -> Response {
         struct Body: Encodable { var error: String; var code: String; var message: String; var zh: String; var en: String }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -265,7 +268,7 @@ public struct JifenServer: Sendable {
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         if error.category == .busy { headers[.retryAfter] = "1" }
         if status(error) == 401 { headers[.wwwAuthenticate] = "Bearer" }
-        return Response(status: .init(code: status(error)), headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
+        return Response(status: .init(code: code ?? status(error)), headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 }
 
@@ -295,5 +298,43 @@ final class IdempotentReplies: @unchecked Sendable {
         if answers[key] == nil { order.append(key) }
         answers[key] = (fingerprint, status, body)
         if order.count > 10_000 { answers.removeValue(forKey: order.removeFirst()) }
+    }
+}
+
+/// Answers what no route takes with the API's JSON error (code `no-route`) instead of an empty
+/// 404: 405 with `Allow` when the path is served with other methods, 404 when it is not served.
+struct NoRoute<Context: RequestContext>: RouterMiddleware {
+    /// Every served method and path template (`{name}` matches one segment).
+    let routes: [(method: String, path: String)]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound && context.endpointPath == "NotFound" {
+            let path = String(request.uri.path.prefix(200))
+            let method = String(request.method.rawValue.prefix(20))
+            let allowed = Self.methods(for: path, in: routes)
+            if allowed.isEmpty {
+                return JifenServer.errorResponse(.usage(.noRoute, zh: "没有 \(method) \(path) 这个接口。见 /openapi.json。",
+                                                        en: "There is no \(method) \(path). See /openapi.json for the API."),
+                                                 language: JifenServer.language(request))
+            }
+            let allow = allowed.joined(separator: ", ")
+            var response = JifenServer.errorResponse(.usage(.noRoute, zh: "\(path) 不接受 \(method)，只接受 \(allow)。见 /openapi.json。",
+                                                            en: "\(path) does not take \(method), only \(allow). See /openapi.json for the API."),
+                                                     language: JifenServer.language(request), status: 405)
+            response.headers[.allow] = allow
+            return response
+        }
+    }
+
+    /// The methods served at `path`, sorted; empty when no template matches it.
+    static func methods(for path: String, in routes: [(method: String, path: String)]) -> [String] {
+        let segments = path.split(separator: "/")
+        return Set(routes.filter { route in
+            let template = route.path.split(separator: "/")
+            return template.count == segments.count
+                && zip(template, segments).allSatisfy { pattern, segment in pattern.hasPrefix("{") || pattern == segment }
+        }.map(\.method)).sorted()
     }
 }

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Fuzzes `jifen serve` with Schemathesis against its own /openapi.json: no answer may be a 5xx,
+# and every answer's status and body must be what the document says. Builds nothing.
+#
+# Usage: scripts/lib/api-fuzz.sh [JIFEN_BINARY]     (default .build/debug/jifen)
+#   API_FUZZ_EXAMPLES  most test cases per operation and phase (default 25)
+#   API_FUZZ_SEED      Schemathesis's seed (default 20261201): the same seed, the same requests
+#
+# A scratch database (玫瑰园社区: a team, two volunteers in it, a merchant with an offer, an
+# activity, a grant) is made with the CLI at a fixed clock, a credential is issued locally for the
+# admin and one for a volunteer, and the server is started on a free loopback port with the same
+# clock. Schemathesis runs once per credential over every operation but `enrol`, then once, without
+# a credential, over `enrol` alone: wrong enrolment codes lock the client's address out (429), which
+# would turn every later answer into 429. Exits non-zero when a run finds a failure or the server
+# does not stop cleanly. One summary line per run is printed last.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+SCHEMATHESIS_VERSION=4.32.5
+J=${1:-.build/debug/jifen}
+EXAMPLES=${API_FUZZ_EXAMPLES:-25}
+SEED=${API_FUZZ_SEED:-20261201}
+[ -x "$J" ] || { echo "api-fuzz: no jifen binary at $J (build it first: swift build)" >&2; exit 1; }
+J=$(cd "$(dirname "$J")" && pwd)/$(basename "$J")
+
+if [ "$(schemathesis --version 2>/dev/null || true)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
+  echo "api-fuzz: installing schemathesis $SCHEMATHESIS_VERSION with pip" >&2
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "schemathesis==$SCHEMATHESIS_VERSION" >&2
+  hash -r
+fi
+
+work=$(mktemp -d /tmp/jifen-fuzz.XXXXXX)
+server_pid=
+stop_server() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=
+}
+trap 'stop_server; rm -rf "$work"' EXIT
+
+export JIFEN_DB="$work/fuzz.sqlite" JIFEN_NOW="2026-12-01 10:00" JIFEN_ACTOR=李主任 JIFEN_LANG=en
+unset JIFEN_SERVER
+"$J" init --community 玫瑰园社区 --admin 李主任 >/dev/null
+"$J" team add --name 助老服务队 --leader 王德顺 --organizer 王德顺 >/dev/null                  # T01
+"$J" volunteer add --name 张桂兰 --phone 13800001234 --team T01 --consent >/dev/null            # V0001
+"$J" volunteer add --name 赵淑芬 --phone 13800004321 --team T01 --consent >/dev/null            # V0002
+"$J" merchant add --name 玫瑰园便民超市 --contact 刘师傅 --phone 13900002222 >/dev/null          # M001
+"$J" offer add M001 --title 理发一次 --points 30 --stock 20 --from 2026-11-01 --to 2026-12-31 >/dev/null  # O001
+"$J" --as 王德顺 activity post --team T01 --title 探访独居老人 --start "2026-12-05 09:00" --end "2026-12-05 11:00" \
+  --place 活动室 --capacity 10 >/dev/null                                                      # A0001
+"$J" grant V0001 100 --reason 纸质台账结转 --key fuzz-carry-V0001 >/dev/null
+secret() { "$J" --json credential issue "$@" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])'; }
+admin_token=$(secret 李主任 --label fuzz-admin)
+volunteer_token=$(secret V0001 --label fuzz-volunteer)
+
+"$J" serve --listen 127.0.0.1:0 --db "$JIFEN_DB" >"$work/serve.out" 2>"$work/serve.log" &
+server_pid=$!
+port=
+for _ in $(seq 1 300); do
+  port=$(sed -n 's|^jifen serve: listening on http://127\.0\.0\.1:\([0-9]*\)$|\1|p' "$work/serve.out")
+  [ -n "$port" ] && break
+  kill -0 "$server_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if [ -z "$port" ]; then
+  echo "api-fuzz: jifen serve did not start; its output:" >&2; cat "$work/serve.out" "$work/serve.log" >&2; exit 1
+fi
+base="http://127.0.0.1:$port"
+
+summaries=()
+failed=0
+# fuzz NAME TOKEN SCHEMATHESIS-FILTER-OPTIONS…
+fuzz() {
+  local name=$1 token=$2; shift 2
+  local auth=()
+  [ -n "$token" ] && auth=(-H "Authorization: Bearer $token")
+  local started=$SECONDS status=0
+  echo "api-fuzz: $name: schemathesis against $base/openapi.json" >&2
+  schemathesis run "$base/openapi.json" "${auth[@]}" "$@" \
+    --checks not_a_server_error,status_code_conformance,response_schema_conformance \
+    --phases examples,coverage,fuzzing --max-examples "$EXAMPLES" --seed "$SEED" \
+    --generation-database none --workers 1 --request-timeout 30 --no-color \
+    --report junit --report-junit-path "$work/$name.xml" >"$work/$name.txt" 2>&1 || status=$?
+  cat "$work/$name.txt" >&2
+  local counts
+  counts=$(python3 - "$work/$name.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except Exception:
+    print("no report"); sys.exit()
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+cases = sum(int(s.get("tests", 0)) for s in suites)
+bad = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+skipped = sum(int(s.get("skipped", 0)) for s in suites)
+print(f"{cases} operations, {bad} failed, {skipped} skipped")
+PY
+)
+  summaries+=("api-fuzz: $name: $counts, exit $status, $((SECONDS - started)) s (seed $SEED, at most $EXAMPLES examples per operation and phase)")
+  [ "$status" -eq 0 ] || failed=1
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "api-fuzz: jifen serve died during the $name run; its log ends:" >&2
+    grep -E 'runtime failure|Fatal error| in jifen at /' "$work/serve.log" | head -40 >&2 || tail -40 "$work/serve.log" >&2
+    summaries+=("api-fuzz: $name: jifen serve died (see its log above)")
+    printf '%s\n' "${summaries[@]}"
+    exit 1
+  fi
+}
+
+fuzz admin "$admin_token" --exclude-operation-id enrol
+fuzz volunteer "$volunteer_token" --exclude-operation-id enrol
+fuzz enrol "" --include-operation-id enrol
+
+stop_server
+if grep -q '^jifen serve: stopped' "$work/serve.out"; then :; else
+  echo "api-fuzz: jifen serve did not stop cleanly on SIGTERM; its log ends:" >&2; tail -20 "$work/serve.log" >&2; failed=1
+fi
+printf '%s\n' "${summaries[@]}"
+exit $failed
