@@ -67,7 +67,7 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
         return Set(all.keys.filter { name in
             var rest = all
             rest.removeValue(forKey: name)
-            guard let data = try? JSONSerialization.data(withJSONObject: rest) else { return false }
+            guard let data = try? JSONSerialization.data(withJSONObject: withDefaults(rest)) else { return false }
             return (try? APIJSON.decoder().decode(Input.self, from: data)) == nil
         })
     }
@@ -97,9 +97,10 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
                 object[name] = flag
             }
         }
-        for (name, value) in object { try Self.checkRange(value, name) }
+        let known = fields
+        for (name, value) in object where known[name] != nil { try Self.checkRange(value, name) }
         do {
-            let data = try JSONSerialization.data(withJSONObject: object)
+            let data = try JSONSerialization.data(withJSONObject: withDefaults(object))
             return try APIJSON.decoder().decode(Input.self, from: data)
         } catch let DecodingError.keyNotFound(key, _) {
             throw Self.badJSON("\(Self.snake(key.stringValue)) is missing")
@@ -110,6 +111,13 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
         } catch let DecodingError.dataCorrupted(context) {
             throw Self.badJSON("\(context.codingPath.map { Self.snake($0.stringValue) }.joined(separator: ".")) is not valid")
         }
+    }
+
+    /// A flag (a `boolean` parameter) that a request leaves out is false, as on the command line.
+    func withDefaults(_ object: [String: Any]) -> [String: Any] {
+        var object = object
+        for (name, type) in types where type == .boolean && object[name] == nil { object[name] = false }
+        return object
     }
 
     /// The request the client sends for `input`: the path filled in, the rest as query (GET) or body.

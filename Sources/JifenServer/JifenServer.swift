@@ -128,7 +128,12 @@ public struct JifenServer: Sendable {
             let body = try await Self.collect(request, limit: options.maxBodyBytes, seconds: options.requestTimeoutSeconds)
             let key = request.headers[HTTPField.Name("Idempotency-Key")!]
             if let key, endpoint.writes {
-                try Registry.checkText(key, field: Bilingual(zh: "Idempotency-Key", en: "Idempotency-Key"), max: 200)
+                // As the document says (OpenAPIDocument.idempotencyKey): a header's other bytes
+                // arrive mangled, and the key is kept in the ledger's hash chain.
+                guard (1...200).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+                    throw JifenError.usage(.badValue, zh: "Idempotency-Key 应是 1 到 200 个可见的 ASCII 字符（不含空格），例如一个 UUID。",
+                                           en: "An Idempotency-Key is 1 to 200 visible ASCII characters (no spaces), e.g. a UUID.")
+                }
                 // The ledger's own key, when the operation takes one: durable across restarts.
                 if endpoint.takesKey { query["key"] = key }
             }

@@ -301,4 +301,68 @@ import Testing
         #expect(big.status == 413, "\(big.status)")
         #expect(server.stop() == 0)
     }
+
+    // MARK: What the API fuzzer (scripts/lib/api-fuzz.sh, Schemathesis) found
+
+    @Test func numbersBeyondTwoToThe53AreRefusedBeforeTheyReachTheRules() throws {
+        let box = try Self.community()
+        try expectOK(box.jifen(["activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-12-05 09:00", "--end", "2026-12-05 11:00"],
+                               env: ["JIFEN_ACTOR": "李主任"]))
+        let admin = try Self.token(box, for: "李主任")
+        let server = try ServerProcess(box)
+        defer { server.stop() }
+        let hours: [String: Any] = ["activity": "A0001", "volunteer": "V0001", "minutes": 120, "date": "2026-12-05", "note": ""]
+        let first = try http("POST", server.base + "/v1/records", token: admin, json: hours)
+        #expect(first.status == 200, "\(first)")
+        // With 120 minutes on the day, 2^63 − 2 more overflowed the daily-cap sum and killed the server.
+        var huge = hours
+        huge["minutes"] = Int64.max - 1
+        let answer = try http("POST", server.base + "/v1/records", token: admin, json: huge)
+        #expect(answer.status == 400 && answer.object["code"] as? String == "bad-json", "\(answer)")
+        huge["minutes"] = 9_007_199_254_740_992
+        #expect(try http("POST", server.base + "/v1/records", token: admin, json: huge).status == 400)
+        let pickup = try http("POST", server.base + "/v1/redemptions/9007199254740992/pickup", token: admin)
+        #expect(pickup.status == 400 && pickup.object["code"] as? String == "bad-json", "\(pickup)")
+        #expect(try http("GET", server.base + "/health").status == 200)
+    }
+
+    @Test func whatNoRouteTakesGetsTheJSONErrorAnd405SaysWhatIsAllowed() throws {
+        let box = try Self.community()
+        let server = try ServerProcess(box)
+        defer { server.stop() }
+        let missing = try http("GET", server.base + "/v1/nothing")
+        #expect(missing.status == 404 && missing.object["code"] as? String == "no-route", "\(missing)")
+        let wrong = try http("DELETE", server.base + "/v1/grants")
+        #expect(wrong.status == 405 && wrong.headers["allow"] == "POST" && wrong.object["code"] as? String == "no-route", "\(wrong)")
+        #expect(try http("PUT", server.base + "/v1/credentials").headers["allow"] == "GET, POST")
+        let templated = try http("GET", server.base + "/v1/redemptions/7/pickup")
+        #expect(templated.status == 405 && templated.headers["allow"] == "POST", "\(templated)")
+        #expect(try http("POST", server.base + "/openapi.json").status == 405)
+    }
+
+    @Test func anIdempotencyKeyIsVisibleASCIIAndAFlagLeftOutIsFalse() throws {
+        let box = try Self.community()
+        let admin = try Self.token(box, for: "李主任")
+        let server = try ServerProcess(box)
+        defer { server.stop() }
+        let body: [String: Any] = ["account": "V0002", "points": 7, "reason": "补发"]
+        for key in ["k 1", String(repeating: "k", count: 201)] {
+            let answer = try http("POST", server.base + "/v1/grants", token: admin, json: body, headers: ["Idempotency-Key": key])
+            #expect(answer.status == 400 && answer.object["code"] as? String == "bad-value", "\(key): \(answer)")
+        }
+        #expect(try http("POST", server.base + "/v1/grants", token: admin, json: body, headers: ["Idempotency-Key": UUID().uuidString]).status == 200)
+        // GET /v1/activities and /v1/records without their flags: all of them, as the CLI without --upcoming.
+        #expect(try http("GET", server.base + "/v1/activities", token: admin).status == 200)
+        #expect(try http("GET", server.base + "/v1/records", token: admin).status == 200)
+        // The document says what a request must give.
+        let document = try http("GET", server.base + "/openapi.json").object
+        let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
+        let grant = try #require(paths["/v1/grants"]?["post"]?["requestBody"] as? [String: Any])
+        let schema = try #require(((grant["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any])
+        #expect(schema["required"] as? [String] == ["account", "points", "reason"])
+        let approve = try #require(paths["/v1/records/approvals"]?["post"]?["requestBody"] as? [String: Any])
+        #expect(approve["required"] as? Bool == false)
+        let flags = try #require(paths["/v1/activities"]?["get"]?["parameters"] as? [[String: Any]])
+        #expect(flags.allSatisfy { $0["required"] as? Bool == false }, "\(flags)")
+    }
 }

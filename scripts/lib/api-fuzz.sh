@@ -78,11 +78,12 @@ fuzz() {
   [ -n "$token" ] && auth=(-H "Authorization: Bearer $token")
   local started=$SECONDS status=0
   echo "api-fuzz: $name: schemathesis against $base/openapi.json" >&2
-  schemathesis run "$base/openapi.json" "${auth[@]}" "$@" \
+  # From the scratch folder: Schemathesis keeps a replay cache (.schemathesis/) where it runs.
+  (cd "$work" && schemathesis run "$base/openapi.json" "${auth[@]}" "$@" \
     --checks not_a_server_error,status_code_conformance,response_schema_conformance \
     --phases examples,coverage,fuzzing --max-examples "$EXAMPLES" --seed "$SEED" \
     --generation-database none --workers 1 --request-timeout 30 --no-color \
-    --report junit --report-junit-path "$work/$name.xml" >"$work/$name.txt" 2>&1 || status=$?
+    --report junit --report-junit-path "$work/$name.xml") >"$work/$name.txt" 2>&1 || status=$?
   cat "$work/$name.txt" >&2
   local counts
   counts=$(python3 - "$work/$name.xml" <<'PY'
