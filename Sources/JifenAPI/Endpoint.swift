@@ -177,6 +177,8 @@ public struct AnyEndpoint: Sendable {
     public let fields: @Sendable () -> [String: Any]
     /// The fields a request must give (the others are optional).
     public let requiredFields: @Sendable () -> Set<String>
+    /// The JSON Schema of the result (nil: the document says only object or array).
+    public let resultSchema: @Sendable () -> [String: Any]?
     /// Decodes the input, calls the operation, and encodes its result as JSON.
     public let handle: @Sendable (JifenApp, Principal, _ path: [String: String], _ query: [String: String], _ body: Data?) throws -> Data
 
@@ -185,6 +187,7 @@ public struct AnyEndpoint: Sendable {
         anonymous = endpoint.anonymous; types = endpoint.types; pathParameters = endpoint.pathParameters
         fields = { endpoint.fields }
         requiredFields = { endpoint.requiredFields }
+        resultSchema = { SchemaProbe.schema(of: O.self) }
         listResult = String(describing: O.self).hasPrefix("Array<")
         handle = { app, principal, path, query, body in
             let input = try endpoint.input(path: path, query: query, body: body)

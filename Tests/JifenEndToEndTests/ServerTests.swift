@@ -364,5 +364,16 @@ import Testing
         #expect(approve["required"] as? Bool == false)
         let flags = try #require(paths["/v1/activities"]?["get"]?["parameters"] as? [[String: Any]])
         #expect(flags.allSatisfy { $0["required"] as? Bool == false }, "\(flags)")
+        // ... and what it answers, field by field: a balance's view has its points, a whoami its person.
+        func result(_ path: String, _ method: String) -> [String: Any]? {
+            let ok = (paths[path]?[method]?["responses"] as? [String: Any])?["200"] as? [String: Any]
+            return ((ok?["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any]
+        }
+        let balance = try #require(result("/v1/accounts/{account}/balance", "get"))
+        #expect(balance["required"] as? [String] == ["view"], "\(balance)")
+        let view = try #require((balance["properties"] as? [String: Any])?["view"] as? [String: Any])
+        #expect((view["required"] as? [String])?.contains("available") == true, "\(view)")
+        #expect(result("/v1/me", "get")?["required"] as? [String] == ["person"])
+        #expect((result("/v1/offers", "get")?["items"] as? [String: Any])?["type"] as? String == "object")
     }
 }
