@@ -7,12 +7,16 @@
 #   API_FUZZ_SEED      Schemathesis's seed (default 20261201): the same seed, the same requests
 #
 # A scratch database (玫瑰园社区: a team, two volunteers in it, a merchant with an offer, an
-# activity, a grant) is made with the CLI at a fixed clock, a credential is issued locally for the
-# admin and one for a volunteer, and the server is started on a free loopback port with the same
-# clock. Schemathesis runs once per credential over every operation but `enrol`, then once, without
-# a credential, over `enrol` alone: wrong enrolment codes lock the client's address out (429), which
-# would turn every later answer into 429. Exits non-zero when a run finds a failure or the server
-# does not stop cleanly. One summary line per run is printed last.
+# activity, a grant) is made with the CLI at a fixed clock, credentials are issued locally, and the
+# server is started on a free loopback port with the same clock. Schemathesis then runs four times:
+#   admin, volunteer  every operation but the two below, with an admin's and a volunteer's credential;
+#                     neither may be locked out (429), or it would have tested nothing behind sign-in;
+#   revoke            revoking credentials, with a second admin credential: it may revoke its own
+#                     (Schemathesis reuses ids from answers), after which it gets 401s and then 429s;
+#   enrol             enrolment without a credential: wrong codes lock the address out (429).
+# Checks: no 5xx, every status documented, every body as its schema says, 405 for other methods.
+# Exits non-zero when a run finds a failure, the server dies or does not stop cleanly. Prints one
+# summary line per run (with the statuses the server logged), then "api-fuzz: N passed, M failed".
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -54,6 +58,7 @@ unset JIFEN_SERVER
 secret() { "$J" --json credential issue "$@" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])'; }
 admin_token=$(secret 李主任 --label fuzz-admin)
 volunteer_token=$(secret V0001 --label fuzz-volunteer)
+revoker_token=$(secret 李主任 --label fuzz-revoke)
 
 "$J" serve --listen 127.0.0.1:0 --db "$JIFEN_DB" >"$work/serve.out" 2>"$work/serve.log" &
 server_pid=$!
@@ -70,48 +75,64 @@ fi
 base="http://127.0.0.1:$port"
 
 summaries=()
-failed=0
+failed=0 passed_total=0 failed_total=0
 # fuzz NAME TOKEN SCHEMATHESIS-FILTER-OPTIONS…
 fuzz() {
   local name=$1 token=$2; shift 2
   local auth=()
   [ -n "$token" ] && auth=(-H "Authorization: Bearer $token")
-  local started=$SECONDS status=0
+  local started=$SECONDS status=0 logged
+  logged=$(wc -l <"$work/serve.log")
   echo "api-fuzz: $name: schemathesis against $base/openapi.json" >&2
   # From the scratch folder: Schemathesis keeps a replay cache (.schemathesis/) where it runs.
   (cd "$work" && schemathesis run "$base/openapi.json" "${auth[@]}" "$@" \
-    --checks not_a_server_error,status_code_conformance,response_schema_conformance \
+    --checks not_a_server_error,status_code_conformance,response_schema_conformance,unsupported_method \
     --phases examples,coverage,fuzzing --max-examples "$EXAMPLES" --seed "$SEED" \
     --generation-database none --workers 1 --request-timeout 30 --no-color \
     --report junit --report-junit-path "$work/$name.xml") >"$work/$name.txt" 2>&1 || status=$?
   cat "$work/$name.txt" >&2
-  local counts
-  counts=$(python3 - "$work/$name.xml" <<'PY'
+  local cases=0 bad=0 skipped=0 counts
+  # Operations tested, failed (failures and errors) and skipped, from the JUnit report.
+  read -r cases bad skipped < <(python3 - "$work/$name.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
 try:
     root = ET.parse(sys.argv[1]).getroot()
 except Exception:
-    print("no report"); sys.exit()
+    print("0 0 0"); sys.exit()
 suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
-cases = sum(int(s.get("tests", 0)) for s in suites)
-bad = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
-skipped = sum(int(s.get("skipped", 0)) for s in suites)
-print(f"{cases} operations, {bad} failed, {skipped} skipped")
+total = lambda *keys: sum(int(s.get(k, 0)) for s in suites for k in keys)
+print(total("tests"), total("failures", "errors"), total("skipped"))
 PY
 )
-  summaries+=("api-fuzz: $name: $counts, exit $status, $((SECONDS - started)) s (seed $SEED, at most $EXAMPLES examples per operation and phase)")
+  counts="$cases operations, $bad failed, $skipped skipped"
+  [ -s "$work/$name.xml" ] || counts="no report"
+  passed_total=$((passed_total + cases - bad - skipped))
+  failed_total=$((failed_total + bad))
+  # The statuses the server logged for this run's requests, e.g. "200×312 400×958".
+  local statuses
+  statuses=$(tail -n +"$((logged + 1))" "$work/serve.log" | awk '$1 ~ /^[A-Z]+$/ && $3 ~ /^[0-9][0-9][0-9]$/ { n[$3]++ }
+    END { for (s in n) printf "%s×%d\n", s, n[s] }' | sort | tr '\n' ' ')
+  summaries+=("api-fuzz: $name: $counts, exit $status, $((SECONDS - started)) s; statuses ${statuses:-none}(seed $SEED, at most $EXAMPLES examples per operation and phase)")
   [ "$status" -eq 0 ] || failed=1
+  if [ "$name" = admin ] || [ "$name" = volunteer ]; then
+    case " $statuses" in *" 429×"*)
+      summaries+=("api-fuzz: $name: locked out (429): this run must not be; the lockout hid what came after it")
+      failed=1 failed_total=$((failed_total + 1)) ;;
+    esac
+  fi
   if ! kill -0 "$server_pid" 2>/dev/null; then
     echo "api-fuzz: jifen serve died during the $name run; its log ends:" >&2
     grep -E 'runtime failure|Fatal error| in jifen at /' "$work/serve.log" | head -40 >&2 || tail -40 "$work/serve.log" >&2
     summaries+=("api-fuzz: $name: jifen serve died (see its log above)")
     printf '%s\n' "${summaries[@]}"
+    echo "api-fuzz: $passed_total passed, $((failed_total + 1)) failed"
     exit 1
   fi
 }
 
-fuzz admin "$admin_token" --exclude-operation-id enrol
-fuzz volunteer "$volunteer_token" --exclude-operation-id enrol
+fuzz admin "$admin_token" --exclude-operation-id enrol --exclude-operation-id revokeCredential
+fuzz volunteer "$volunteer_token" --exclude-operation-id enrol --exclude-operation-id revokeCredential
+fuzz revoke "$revoker_token" --include-operation-id revokeCredential
 fuzz enrol "" --include-operation-id enrol
 
 stop_server
@@ -119,4 +140,6 @@ if grep -q '^jifen serve: stopped' "$work/serve.out"; then :; else
   echo "api-fuzz: jifen serve did not stop cleanly on SIGTERM; its log ends:" >&2; tail -20 "$work/serve.log" >&2; failed=1
 fi
 printf '%s\n' "${summaries[@]}"
+# The plain closing line: operations that passed every check, and those that did not.
+echo "api-fuzz: $passed_total passed, $failed_total failed"
 exit $failed
