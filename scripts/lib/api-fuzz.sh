@@ -99,9 +99,14 @@ try:
     root = ET.parse(sys.argv[1]).getroot()
 except Exception:
     print("0 0 0"); sys.exit()
-suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
-total = lambda *keys: sum(int(s.get(k, 0)) for s in suites for k in keys)
-print(total("tests"), total("failures", "errors"), total("skipped"))
+# One test case per operation and check outcome: count operations (by name), not cases.
+names, bad, skipped = set(), set(), set()
+for case in root.iter("testcase"):
+    name = case.get("name", "")
+    names.add(name)
+    if case.find("failure") is not None or case.find("error") is not None: bad.add(name)
+    elif case.find("skipped") is not None: skipped.add(name)
+print(len(names), len(bad), len(skipped - bad))
 PY
 )
   counts="$cases operations, $bad failed, $skipped skipped"
