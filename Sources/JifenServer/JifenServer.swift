@@ -145,6 +145,8 @@ public struct JifenServer: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store",
                                                    RequestLog<JifenRequestContext>.principalField: who.id],
                             body: .init(byteBuffer: ByteBuffer(data: data)))
+        } catch let detailed as DetailedError {
+            return Self.errorResponse(detailed.error, language: language, detail: detailed.detail)
         } catch let locked as LockedOut {
             log("refusal locked-out route=\(endpoint.path) address=\(clientAddress(request, context))")
             return Self.errorResponse(.lockedOut(seconds: locked.seconds), language: language, retryAfter: locked.seconds)
@@ -255,12 +257,11 @@ public struct JifenServer: Sendable {
         }
     }
 
-    static func errorResponse(_ error: JifenError, language: Language, retryAfter: Int? = nil) -> Response {
-        struct Body: Encodable { var error: String; var code: String; var message: String; var zh: String; var en: String }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(Body(error: "\(error.category)", code: error.code.rawValue, message: error.message.text(language),
-                                             zh: error.message.zh, en: error.message.en))) ?? Data()
+    static func errorResponse(_ error: JifenError, language: Language, retryAfter: Int? = nil, detail: Data? = nil) -> Response {
+        var body: [String: Any] = ["error": "\(error.category)", "code": error.code.rawValue, "message": error.message.text(language),
+                                   "zh": error.message.zh, "en": error.message.en]
+        if let detail, let object = try? JSONSerialization.jsonObject(with: detail) { body["detail"] = object }
+        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         if error.category == .busy { headers[.retryAfter] = "1" }

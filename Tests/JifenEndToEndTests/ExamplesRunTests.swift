@@ -147,6 +147,9 @@ import Testing
     static let notRun: [String: String] = [
         "jifen notify          # a service": "runs until SIGTERM; `jifen notify --once` is run instead",
         "jifen migrate --from rose.sqlite --to postgres://jifen@db.example:5432/rose": "needs a PostgreSQL server at db.example (MigrateTests covers migrate)",
+        "jifen serve --listen 127.0.0.1:8080 --db jifen.sqlite": "runs until SIGTERM; ServerTests start it on a free port",
+        "jifen login --server http://127.0.0.1:8080 --code 4F7K-9Q2M": "needs a running jifen serve and a fresh code; ServerTests sign in with both",
+        "jifen logout --server http://127.0.0.1:8080": "needs a running jifen serve; ServerTests sign out",
     ]
 
     /// The order the examples run in, on the database the README leaves, each step at its moment
@@ -175,6 +178,8 @@ import Testing
             ("webhook resume", monthEnd), ("webhook rotate-secret", monthEnd), ("webhook test", monthEnd),
             ("webhook deliveries", monthEnd), ("webhook replay", monthEnd), ("notify", monthEnd), ("webhook remove", monthEnd),
             ("offer retire", monthEnd), ("migrate", monthEnd), ("backup", monthEnd),
+            ("credential issue", monthEnd), ("credential list", monthEnd), ("credential revoke", monthEnd), ("whoami", monthEnd),
+            ("serve", monthEnd), ("login", monthEnd), ("logout", monthEnd),
         ]
     }()
 
@@ -236,6 +241,11 @@ import Testing
         }
         if text.contains("--code 493021") {
             text = text.replacingOccurrences(of: "493021", with: try value(["--as", "V0001", "code", "V0001"], "code"))
+        }
+        if text.contains("C0123456789ab") {
+            let list = try box.jifen(["--json", "credential", "list"], env: env)
+            let credentials = (try? JSONSerialization.jsonObject(with: Data(list.stdout.utf8))) as? [[String: Any]] ?? []
+            text = text.replacingOccurrences(of: "C0123456789ab", with: credentials.first?["id"] as? String ?? "")
         }
         if text.contains("3F2A-91BC-0D47") {
             text = text.replacingOccurrences(of: "3F2A-91BC-0D47",

@@ -178,17 +178,35 @@ import Testing
             "records": only("volunteer", "organizer", "other-organizer", "admin"),
             "addHours": only("organizer", "admin"),
             "approve": only("organizer", "admin"),
-            "reject": all, "dispute": all, "correct": all,
+            "reject": only("organizer", "admin"), "dispute": only("volunteer"), "correct": only("organizer", "admin"),
             "report": all,
             "verify": only("organizer", "other-organizer", "admin"),
             "webhooks": only("admin"),
+            "cancelActivity": only("organizer", "admin"), "closeActivity": only("organizer", "admin"),
+            "recordHistory": only("volunteer", "organizer", "other-organizer", "admin"),
+            "volunteerRecords": only("volunteer", "organizer", "other-organizer", "admin"),
+            "importHours": only("organizer", "admin"),
+            "issueCertificate": only("volunteer", "organizer", "other-organizer", "admin"),
+            "verifyCertificate": all,
+            "addOffer": only("merchant", "admin"), "retireOffer": only("merchant", "admin"),
+            "reverse": only("admin"), "settle": only("admin"), "expire": only("admin"),
+            "volunteers": only("organizer", "other-organizer", "admin"),
+            "volunteer": only("volunteer", "organizer", "admin"),
+            "addVolunteer": only("admin"),
+            "merchants": all, "merchant": only("merchant", "staff", "admin"),
+            "addMerchant": only("admin"), "addTeam": only("admin"), "addOrganizer": only("admin"),
+            "teams": all, "settings": all, "settingChanges": all, "setSetting": only("admin"),
+            "addWebhook": only("admin"), "removeWebhook": only("admin"), "pauseWebhook": only("admin"), "resumeWebhook": only("admin"),
+            "rotateWebhookSecret": only("admin"), "webhookDeliveries": only("admin"), "replayWebhooks": only("admin"),
         ]
     }()
 
     @Test func theAuthorizationMatrixHoldsForEveryRouteAndRole() throws {
         let box = try Self.community()
-        try expectOK(box.jifen(["activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-12-05 09:00", "--end", "2026-12-05 11:00"],
+        try expectOK(box.jifen(["activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-11-25 09:00", "--end", "2026-11-25 11:00"],
                                env: ["JIFEN_ACTOR": "李主任"]))
+        // A record S000001 of V0001 in A0001 (T01), for the record routes.
+        try expectOK(box.jifen(["hours", "add", "A0001", "V0001", "--minutes", "60"], env: ["JIFEN_ACTOR": "李主任"]))
         var tokens: [String: String] = [
             "volunteer": try Self.token(box, for: "V0001"), "other-volunteer": try Self.token(box, for: "V0003"),
             "organizer": try Self.token(box, for: "王队长"), "other-organizer": try Self.token(box, for: "赵队长"),
