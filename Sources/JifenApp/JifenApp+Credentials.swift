@@ -109,7 +109,7 @@ extension JifenApp {
     }
 
     /// The credential id a token names, for limiting guesses per credential (nil: not a token).
-    public static func credentialID(ofToken token: String) -> String? { CredentialSecret.parseToken(token)?.id }
+    public static func credentialID(ofToken token: String) -> String? { CredentialSecret.tokenID(token) }
 
     public func credentials(_ principal: Principal, person: String? = nil) throws -> [CredentialView] {
         try store.credentials(actor: principal.id, person: person).map { CredentialView($0, nowMillis: nowMillis) }
