@@ -36,8 +36,9 @@ import Testing
         return try #require(run.object["secret"] as? String)
     }
 
-    @Test func aVolunteerEnrolsWithACodeAndSeesTheirBalanceThroughTheCLI() throws {
-        let box = try Self.community()
+    @Test(arguments: StoreKind.allCases)
+    func aVolunteerEnrolsWithACodeAndSeesTheirBalanceThroughTheCLI(store: StoreKind) throws {
+        let box = try Self.community(store)
         let server = try ServerProcess(box)
         defer { server.stop() }
         // The organizer of T01 signs in with a device credential and prints a code for V0001.
@@ -80,8 +81,9 @@ import Testing
         #expect(!log.contains(code) && !log.contains(token) && !log.contains("13800001234"), "\(log)")
     }
 
-    @Test func theOrganizerVolunteerAndMerchantJourneyRunsThroughTheServer() throws {
-        let box = try Self.community()
+    @Test(arguments: StoreKind.allCases)
+    func theOrganizerVolunteerAndMerchantJourneyRunsThroughTheServer(store: StoreKind) throws {
+        let box = try Self.community(store)
         let server = try ServerProcess(box, now: "2026-11-22 18:00")
         defer { server.stop() }
         func signedIn(_ person: String, staff: Bool = false) throws -> [String: String] {
@@ -201,8 +203,9 @@ import Testing
         ]
     }()
 
-    @Test func theAuthorizationMatrixHoldsForEveryRouteAndRole() throws {
-        let box = try Self.community()
+    @Test(arguments: StoreKind.allCases)
+    func theAuthorizationMatrixHoldsForEveryRouteAndRole(store: StoreKind) throws {
+        let box = try Self.community(store)
         try expectOK(box.jifen(["activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-11-25 09:00", "--end", "2026-11-25 11:00"],
                                env: ["JIFEN_ACTOR": "李主任"]))
         // A record S000001 of V0001 in A0001 (T01), for the record routes.
