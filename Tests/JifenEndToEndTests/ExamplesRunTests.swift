@@ -16,18 +16,21 @@ import Testing
     /// "Using `jifen`" and its subsections (organizers and volunteers, exit status, JSON, rules) are what a
     /// user types; "The ledger" and the top-level sections after it (layout, benchmarks) describe the design
     /// and have no commands to type. Before it, "Two commands" (scripts/demo, scripts/test) is exempt: those are
-    /// the repository's scripts, run by CI itself. Any other ```sh block is a failure: run it here, or mark it
+    /// the repository's scripts, run by CI itself; so is "Serving", which ReadmeServingTests runs with a
+    /// server in the first terminal. Any other ```sh block is a failure: run it here, or mark it
     /// ```text.
     static func readmeBlocks() throws -> [[String]] {
         let text = try String(contentsOf: readme, encoding: .utf8)
         var blocks: [[String]] = []
         var outside: [[String]] = []
         var inSection = false
+        // "Serving" is typed in three terminals with a server running: ReadmeServingTests runs it.
+        var inServing = false
         var block: [String]?
         for line in text.components(separatedBy: "\n") {
             if var current = block {
                 if line.hasPrefix("```") {
-                    if inSection { blocks.append(current) } else { outside.append(current) }
+                    if inSection { blocks.append(current) } else if !inServing { outside.append(current) }
                     block = nil
                 } else {
                     current.append(line)
@@ -35,7 +38,10 @@ import Testing
                 }
                 continue
             }
-            if line.hasPrefix("## ") { inSection = line == "## Using `jifen`" }
+            if line.hasPrefix("## ") {
+                inSection = line == "## Using `jifen`"
+                inServing = line == "## Serving: `jifen serve`"
+            }
             if line.trimmingCharacters(in: .whitespaces) == "```sh" || line.trimmingCharacters(in: .whitespaces) == "```bash" { block = [] }
         }
         let strays = outside.filter { lines in !lines.allSatisfy { $0.hasPrefix("scripts/demo") || $0.hasPrefix("scripts/test") } }
