@@ -16,6 +16,38 @@ public enum Ref {
         public init(records: [String]? = nil, activity: String? = nil) { self.records = records; self.activity = activity }
     }
     public struct Nothing: Codable, Sendable { public init() {} }
+    public struct Offer: Codable, Sendable { public var offer: String; public init(offer: String) { self.offer = offer } }
+    public struct Merchant: Codable, Sendable { public var merchant: String; public init(merchant: String) { self.merchant = merchant } }
+    public struct Webhook: Codable, Sendable { public var webhook: Int64; public init(webhook: Int64) { self.webhook = webhook } }
+    public struct Certificate: Codable, Sendable { public var code: String; public init(code: String) { self.code = code } }
+    public struct Expiry: Codable, Sendable { public var asOf: String?; public init(asOf: String? = nil) { self.asOf = asOf } }
+    public struct CertificateRequest: Codable, Sendable {
+        public var volunteer: String, from: String?, to: String?, format: String
+        public init(volunteer: String, from: String? = nil, to: String? = nil, format: String = "md") {
+            self.volunteer = volunteer; self.from = from; self.to = to; self.format = format
+        }
+    }
+    public struct Sheet: Codable, Sendable {
+        /// The file's bytes (base64 in JSON): CSV in UTF-8 or GBK, as the organizer's spreadsheet saved it.
+        public var sheet: Data
+        public var activity: String?, encoding: String?, skipBad: Bool
+        public init(sheet: Data, activity: String? = nil, encoding: String? = nil, skipBad: Bool = false) {
+            self.sheet = sheet; self.activity = activity; self.encoding = encoding; self.skipBad = skipBad
+        }
+    }
+    public struct Cancel: Codable, Sendable {
+        public var activity: String, reason: String
+        public init(activity: String, reason: String) { self.activity = activity; self.reason = reason }
+    }
+    public struct Rotate: Codable, Sendable {
+        public var webhook: Int64, secret: String?, overlapHours: Int
+        public init(webhook: Int64, secret: String? = nil, overlapHours: Int = 24) { self.webhook = webhook; self.secret = secret; self.overlapHours = overlapHours }
+    }
+    public struct Replay: Codable, Sendable {
+        /// One event to queue again; or, without it, every dead delivery (of `endpoint`, when given).
+        public var event: Int64?, endpoint: Int64?
+        public init(event: Int64? = nil, endpoint: Int64? = nil) { self.event = event; self.endpoint = endpoint }
+    }
 }
 
 /// Every endpoint of `/v1`, in the order the OpenAPI document lists them. A new operation is
@@ -109,19 +141,19 @@ public enum API {
         sample: .init(activity: "A0001", volunteer: "V0001", minutes: 120, date: "2026-12-05", note: "")) { app, p, input in try app.addHours(p, input) }
     public static let approve = Endpoint<Ref.Records, [ServiceRecord]>(
         .post, "/v1/records/approvals", "approve", "Approve records (by id, or all of an activity): each earns once",
-        sample: .init(records: ["S000001"], activity: "A0001")) { app, p, input in
+        sample: .init(records: ["H0000001"], activity: "A0001")) { app, p, input in
         if let activity = input.activity { return try app.approveRecords(p, .activity(activity)) }
         return try app.approveRecords(p, .records(input.records ?? []))
     }
     public static let reject = Endpoint<App.RecordReasonInput, ServiceRecord>(
         .post, "/v1/records/{record}/rejection", "reject", "Reject a pending record with a reason",
-        sample: .init(record: "S000001", reason: "not on site")) { app, p, input in try app.rejectRecord(p, input) }
+        sample: .init(record: "H0000001", reason: "not on site")) { app, p, input in try app.rejectRecord(p, input) }
     public static let dispute = Endpoint<App.RecordReasonInput, ServiceRecord>(
         .post, "/v1/records/{record}/dispute", "dispute", "The volunteer disputes a record",
-        sample: .init(record: "S000001", reason: "I was there 3 hours")) { app, p, input in try app.disputeRecord(p, input) }
+        sample: .init(record: "H0000001", reason: "I was there 3 hours")) { app, p, input in try app.disputeRecord(p, input) }
     public static let correct = Endpoint<App.CorrectRecordInput, ServiceRecord>(
         .post, "/v1/records/{record}/correction", "correct", "Correct a record's minutes with a reason",
-        sample: .init(record: "S000001", minutes: 90, reason: "sheet said 90")) { app, p, input in try app.correctRecord(p, input) }
+        sample: .init(record: "H0000001", minutes: 90, reason: "sheet said 90")) { app, p, input in try app.correctRecord(p, input) }
 
     // MARK: Reports and administration
     public static let report = Endpoint<App.ReportInput, App.ReportResult>(
@@ -133,6 +165,115 @@ public enum API {
         .get, "/v1/webhooks", "webhooks", "Webhook subscriptions, secrets masked (admin)", sample: .init()) { app, p, _ in
         try app.listWebhooks(p) }
 
+    // MARK: More of the organizer's and merchant's work
+    public static let cancelActivity = Endpoint<Ref.Cancel, App.ActivityView>(
+        .post, "/v1/activities/{activity}/cancellation", "cancelActivity", "Cancel an activity that has no records yet",
+        sample: .init(activity: "A0001", reason: "rain")) { app, p, input in try app.cancelActivity(p, .init(id: input.activity, reason: input.reason)) }
+    public static let closeActivity = Endpoint<Ref.Activity, App.ActivityView>(
+        .post, "/v1/activities/{activity}/closure", "closeActivity", "Close an activity: no more check-ins",
+        sample: .init(activity: "A0001")) { app, p, input in try app.closeActivity(p, input.activity) }
+    public static let recordHistory = Endpoint<Ref.Record, [RecordVersion]>(
+        .get, "/v1/records/{record}/history", "recordHistory", "Every version of a service record",
+        sample: .init(record: "H0000001")) { app, p, input in try app.recordHistory(p, input.record) }
+    public static let volunteerRecords = Endpoint<Ref.Volunteer, [RecordView]>(
+        .get, "/v1/volunteers/{volunteer}/records", "volunteerRecords", "A volunteer's service records",
+        sample: .init(volunteer: "V0001")) { app, p, input in try app.volunteerRecords(p, input.volunteer) }
+    public static let importHours = Endpoint<Ref.Sheet, App.ImportOutcome>(
+        .post, "/v1/records/imports", "importHours", "Import an hour sheet: every row checked, all or none (or skip the bad)",
+        sample: .init(sheet: Data("volunteer,minutes\nV0001,60\n".utf8), activity: "A0001", encoding: "utf-8", skipBad: false)) { app, p, input in
+        let encoding = try input.encoding.map(HourSheet.Encoding.parse)
+        return try app.importHours(p, .init(data: input.sheet, activity: input.activity, encoding: encoding, skipBad: input.skipBad))
+    }
+    public static let issueCertificate = Endpoint<Ref.CertificateRequest, App.IssuedCertificate>(
+        .post, "/v1/certificates", "issueCertificate", "Issue a service certificate; the document comes back in the answer",
+        sample: .init(volunteer: "V0001", from: "2026-11-01", to: "2026-11-30", format: "md")) { app, p, input in
+        try app.issueCertificate(p, .init(volunteer: input.volunteer, from: input.from, to: input.to, format: input.format))
+    }
+    public static let verifyCertificate = Endpoint<Ref.Certificate, App.CertificateCheck>(
+        .get, "/v1/certificates/{code}", "verifyCertificate", "Check a certificate's code",
+        sample: .init(code: "3F2A-91BC-0D47")) { app, p, input in try app.verifyCertificate(p, input.code) }
+    public static let addOffer = Endpoint<App.OfferInput, Offer>(
+        .post, "/v1/offers", "addOffer", "Offer something for points (the merchant or an admin)",
+        sample: .init(merchant: "M001", title: "Haircut", points: 30, stock: 20, validFrom: "2026-11-01", validTo: "2026-12-31")) { app, p, input in
+        try app.addOffer(p, input) }
+    public static let retireOffer = Endpoint<Ref.Offer, Offer>(
+        .post, "/v1/offers/{offer}/retirement", "retireOffer", "Stop offering it",
+        sample: .init(offer: "O001")) { app, p, input in try app.retireOffer(p, input.offer) }
+    public static let reverse = Endpoint<App.ReverseInput, App.PostedResult>(
+        .post, "/v1/transfers/{transfer}/reversal", "reverse", "Reverse a transfer by a linked reversal (admin)",
+        types: ["transfer": .integer], sample: .init(transfer: 1, reason: "entered twice")) { app, p, input in try app.reverse(p, input) }
+    public static let settle = Endpoint<App.SettleInput, App.SettleOutcome>(
+        .post, "/v1/merchants/{merchant}/settlements", "settle", "Settle a merchant's takings through a day (admin)",
+        sample: .init(merchant: "M001", through: "2026-11-30")) { app, p, input in try app.settle(p, input) }
+    public static let expire = Endpoint<Ref.Expiry, App.ExpireOutcome>(
+        .post, "/v1/expiries", "expire", "Expire points past their date (admin)",
+        sample: .init(asOf: "2026-12-01")) { app, p, input in try app.expire(p, asOf: input.asOf) }
+
+    // MARK: The registry
+    public static let volunteers = Endpoint<App.VolunteersQuery, [Volunteer]>(
+        .get, "/v1/volunteers", "volunteers", "Volunteers, phone and ID masked",
+        sample: .init(community: "C01", team: "T01")) { app, p, q in try app.volunteers(p, q) }
+    public static let volunteer = Endpoint<Ref.Volunteer, App.VolunteerStanding>(
+        .get, "/v1/volunteers/{volunteer}", "volunteer", "One volunteer with their points and hours",
+        sample: .init(volunteer: "V0001")) { app, p, input in try app.volunteer(p, input.volunteer) }
+    public static let addVolunteer = Endpoint<App.VolunteerInput, Volunteer>(
+        .post, "/v1/volunteers", "addVolunteer", "Register a volunteer (an admin or organizer)",
+        sample: .init(name: "Zhang", phone: "13800001234", gender: "female", birthDate: "1950-03-01", idNumber: nil, area: "Block 3",
+                      skills: "", categories: "", team: "T01", community: "C01", consent: true, allowDuplicate: false)) { app, p, input in
+        try app.addVolunteer(p, input) }
+    public static let merchants = Endpoint<Ref.Nothing, [Merchant]>(
+        .get, "/v1/merchants", "merchants", "Partner merchants", sample: .init()) { app, p, _ in try app.merchants(p) }
+    public static let merchant = Endpoint<Ref.Merchant, App.MerchantStanding>(
+        .get, "/v1/merchants/{merchant}", "merchant", "A merchant with its takings and what settlement will pay",
+        sample: .init(merchant: "M001")) { app, p, input in try app.merchant(p, input.merchant) }
+    public static let addMerchant = Endpoint<App.MerchantInput, Merchant>(
+        .post, "/v1/merchants", "addMerchant", "Register a partner merchant (admin)",
+        sample: .init(name: "Old Street Barber", contact: "Wang", phone: "13900001111", address: "Old Street 5", community: "C01")) { app, p, input in
+        try app.addMerchant(p, input) }
+    public static let addTeam = Endpoint<App.TeamInput, Team>(
+        .post, "/v1/teams", "addTeam", "Add a volunteer team (admin)",
+        sample: .init(name: "Patrol", leader: "Wang", community: "C01", organizer: "Wang")) { app, p, input in try app.addTeam(p, input) }
+    public static let addOrganizer = Endpoint<App.OrganizerInput, App.OrganizerResult>(
+        .post, "/v1/teams/{team}/organizers", "addOrganizer", "Let someone organize a team (admin)",
+        sample: .init(team: "T01", organizer: "Wang")) { app, p, input in try app.addOrganizer(p, input) }
+    public static let teams = Endpoint<Ref.Nothing, [Team]>(
+        .get, "/v1/teams", "teams", "Volunteer teams", sample: .init()) { app, p, _ in try app.teams(p) }
+    public static let settings = Endpoint<Ref.Nothing, [SettingView]>(
+        .get, "/v1/settings", "settings", "The rules' settings", sample: .init()) { app, p, _ in try app.settings(p) }
+    public static let setSetting = Endpoint<App.SettingInput, SettingChange>(
+        .post, "/v1/settings", "setSetting", "Change a setting (admin), kept in its history",
+        sample: .init(key: "points_per_hour", value: "10")) { app, p, input in try app.setSetting(p, input) }
+    public static let settingChanges = Endpoint<Ref.Nothing, [SettingChange]>(
+        .get, "/v1/settings/history", "settingChanges", "Every change of a setting", sample: .init()) { app, p, _ in try app.settingChanges(p) }
+
+    // MARK: Webhooks (admins)
+    public static let addWebhook = Endpoint<App.AddWebhookInput, App.WebhookWithSecret>(
+        .post, "/v1/webhooks", "addWebhook", "Subscribe a receiver or a group robot to events",
+        sample: .init(url: "https://example.org/hook", events: "points.*", format: .standard, secret: nil, rate: "20/min", allowPrivate: false)) { app, p, input in
+        try app.addWebhook(p, input) }
+    public static let removeWebhook = Endpoint<Ref.Webhook, App.WebhookInfo>(
+        .post, "/v1/webhooks/{webhook}/removal", "removeWebhook", "Remove a subscription with its queue",
+        types: ["webhook": .integer], sample: .init(webhook: 1)) { app, p, input in try app.removeWebhook(p, input.webhook) }
+    public static let pauseWebhook = Endpoint<Ref.Webhook, App.WebhookInfo>(
+        .post, "/v1/webhooks/{webhook}/pause", "pauseWebhook", "Pause deliveries (events still queue)",
+        types: ["webhook": .integer], sample: .init(webhook: 1)) { app, p, input in try app.pauseWebhook(p, input.webhook) }
+    public static let resumeWebhook = Endpoint<Ref.Webhook, App.WebhookInfo>(
+        .post, "/v1/webhooks/{webhook}/resumption", "resumeWebhook", "Resume deliveries",
+        types: ["webhook": .integer], sample: .init(webhook: 1)) { app, p, input in try app.resumeWebhook(p, input.webhook) }
+    public static let rotateWebhookSecret = Endpoint<Ref.Rotate, App.WebhookWithSecret>(
+        .post, "/v1/webhooks/{webhook}/secret", "rotateWebhookSecret", "A new signing secret; the old one signs too for a while",
+        types: ["webhook": .integer], sample: .init(webhook: 1, secret: "whsec_example", overlapHours: 24)) { app, p, input in
+        try app.rotateWebhookSecret(p, .init(id: input.webhook, secret: input.secret, overlapHours: input.overlapHours)) }
+    public static let webhookDeliveries = Endpoint<App.DeliveryQuery, [DeliveryView]>(
+        .get, "/v1/webhooks/deliveries", "webhookDeliveries", "Deliveries, newest first",
+        types: ["endpoint": .integer, "dead_only": .boolean, "limit": .integer], sample: .init(endpoint: 1, deadOnly: false, limit: 50)) { app, p, q in
+        try app.webhookDeliveries(p, q) }
+    public static let replayWebhooks = Endpoint<Ref.Replay, App.Requeued>(
+        .post, "/v1/webhooks/replays", "replayWebhooks", "Queue an event again, or every dead delivery",
+        sample: .init(event: 1, endpoint: 1)) { app, p, input in
+        try app.replayWebhooks(p, input.event.map { .event($0) } ?? .dead(endpoint: input.endpoint))
+    }
+
     /// Every endpoint, as the server routes them.
     public static let all: [AnyEndpoint] = [
         AnyEndpoint(enrol), AnyEndpoint(whoami), AnyEndpoint(issueCredential), AnyEndpoint(credentials), AnyEndpoint(revokeCredential),
@@ -142,5 +283,13 @@ public enum API {
         AnyEndpoint(checkin), AnyEndpoint(checkout),
         AnyEndpoint(records), AnyEndpoint(addHours), AnyEndpoint(approve), AnyEndpoint(reject), AnyEndpoint(dispute), AnyEndpoint(correct),
         AnyEndpoint(report), AnyEndpoint(verify), AnyEndpoint(webhooks),
+        AnyEndpoint(cancelActivity), AnyEndpoint(closeActivity), AnyEndpoint(recordHistory), AnyEndpoint(volunteerRecords),
+        AnyEndpoint(importHours), AnyEndpoint(issueCertificate), AnyEndpoint(verifyCertificate), AnyEndpoint(addOffer), AnyEndpoint(retireOffer),
+        AnyEndpoint(reverse), AnyEndpoint(settle), AnyEndpoint(expire),
+        AnyEndpoint(volunteers), AnyEndpoint(volunteer), AnyEndpoint(addVolunteer), AnyEndpoint(merchants), AnyEndpoint(merchant),
+        AnyEndpoint(addMerchant), AnyEndpoint(addTeam), AnyEndpoint(addOrganizer),
+        AnyEndpoint(teams), AnyEndpoint(settings), AnyEndpoint(setSetting), AnyEndpoint(settingChanges),
+        AnyEndpoint(addWebhook), AnyEndpoint(removeWebhook), AnyEndpoint(pauseWebhook), AnyEndpoint(resumeWebhook),
+        AnyEndpoint(rotateWebhookSecret), AnyEndpoint(webhookDeliveries), AnyEndpoint(replayWebhooks),
     ]
 }

@@ -164,6 +164,14 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
     }
 }
 
+/// An error with what the caller needs to act on it (an import's problems, row by row): the
+/// error body carries `detail`.
+public struct DetailedError: Error, Sendable {
+    public var error: JifenError
+    public var detail: Data
+    public init(error: JifenError, detail: Data) { self.error = error; self.detail = detail }
+}
+
 /// An endpoint with its types erased, as the server's routing and the OpenAPI document see it.
 public struct AnyEndpoint: Sendable {
     public let verb: HTTPVerb
@@ -191,7 +199,11 @@ public struct AnyEndpoint: Sendable {
         listResult = String(describing: O.self).hasPrefix("Array<")
         handle = { app, principal, path, query, body in
             let input = try endpoint.input(path: path, query: query, body: body)
-            return try APIJSON.encoder().encode(endpoint.call(app, principal, input))
+            do {
+                return try APIJSON.encoder().encode(endpoint.call(app, principal, input))
+            } catch let refusal as JifenApp.ImportRejected {
+                throw DetailedError(error: refusal.error, detail: try APIJSON.encoder().encode(refusal.outcome))
+            }
         }
     }
 

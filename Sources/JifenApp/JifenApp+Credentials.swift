@@ -64,9 +64,7 @@ extension JifenApp {
             throw JifenError.usage(.badValue, zh: "有效天数须为 1 到 \(CredentialDefaults.maxDays) 的整数。",
                                    en: "Days must be a whole number from 1 to \(CredentialDefaults.maxDays).")
         }
-        if principal.role == .staff {
-            throw JifenError.forbidden(actor: principal.id, action: Bilingual(zh: "以收银员身份发放凭证", en: "issue credentials as counter staff"))
-        }
+        try Self.requireNotStaff(principal, Bilingual(zh: "发放登录凭证", en: "issue credentials"))
         try Registry.checkText(input.label, field: Bilingual(zh: "凭证说明", en: "label"), max: 60, allowEmpty: true)
         let secret: String, hash: String, id: String
         if input.enrolment {
@@ -111,7 +109,7 @@ extension JifenApp {
     }
 
     /// The credential id a token names, for limiting guesses per credential (nil: not a token).
-    public static func credentialID(ofToken token: String) -> String? { CredentialSecret.parseToken(token)?.id }
+    public static func credentialID(ofToken token: String) -> String? { CredentialSecret.tokenID(token) }
 
     public func credentials(_ principal: Principal, person: String? = nil) throws -> [CredentialView] {
         try store.credentials(actor: principal.id, person: person).map { CredentialView($0, nowMillis: nowMillis) }

@@ -140,6 +140,7 @@ extension JifenApp {
         /// The documented usage error (`bad-rows`).
         public var error: JifenError
         public var outcome: ImportOutcome
+        public init(error: JifenError, outcome: ImportOutcome) { self.error = error; self.outcome = outcome }
     }
 
     /// Imports an hour sheet: all rows or none (unless `skipBad`), each row once.

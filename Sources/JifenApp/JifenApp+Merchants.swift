@@ -22,7 +22,8 @@ extension JifenApp {
 
     /// Lists a new offer (the merchant itself or an admin).
     public func addOffer(_ principal: Principal, _ input: OfferInput) throws -> Offer {
-        try store.addOffer(merchant: input.merchant, title: input.title, points: input.points, stock: input.stock,
+        try Self.requireNotStaff(principal, Bilingual(zh: "新增兑换项目", en: "add an offer"))
+        return try store.addOffer(merchant: input.merchant, title: input.title, points: input.points, stock: input.stock,
                            validFrom: input.validFrom, validTo: input.validTo, actor: principal.id, nowMillis: nowMillis)
     }
 
@@ -41,7 +42,8 @@ extension JifenApp {
 
     /// Takes an offer off the list (the merchant itself or an admin); retiring twice is harmless.
     public func retireOffer(_ principal: Principal, _ id: String) throws -> Offer {
-        try store.retireOffer(id, actor: principal.id, nowMillis: nowMillis)
+        try Self.requireNotStaff(principal, Bilingual(zh: "下架兑换项目", en: "retire an offer"))
+        return try store.retireOffer(id, actor: principal.id, nowMillis: nowMillis)
     }
 
     // MARK: Merchants
@@ -78,7 +80,14 @@ extension JifenApp {
 
     /// One merchant and what it holds.
     public func merchant(_ principal: Principal, _ id: String) throws -> MerchantStanding {
+        if !principal.isOwner { try Permissions.requireAccountReader(actor: principal.id, account: id, in: store) }
         let merchant = try store.merchant(id).masked
         return MerchantStanding(merchant: merchant, balance: try store.account(id).balance)
+    }
+
+    /// Counter staff act for their merchant at the counter only (redeem, hand over, release,
+    /// refund, and what the counter reads), not in what the merchant decides.
+    static func requireNotStaff(_ principal: Principal, _ action: Bilingual) throws {
+        if principal.role == .staff { throw JifenError.forbidden(actor: principal.id, action: action) }
     }
 }

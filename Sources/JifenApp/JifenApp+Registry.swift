@@ -48,8 +48,12 @@ extension JifenApp {
         public init(community: String? = nil, team: String? = nil) { self.community = community; self.team = team }
     }
 
+    /// Volunteers, masked: the owner, an admin or an organizer (the people who register and check them).
     public func volunteers(_ principal: Principal, _ query: VolunteersQuery) throws -> [Volunteer] {
-        try store.volunteers(community: query.community, team: query.team).map(\.masked)
+        guard try principal.isOwner || Permissions.reader(principal.id, in: store).readsAllRecords else {
+            throw JifenError.forbidden(actor: principal.id, action: Bilingual(zh: "查看志愿者名单", en: "list the volunteers"))
+        }
+        return try store.volunteers(community: query.community, team: query.team).map(\.masked)
     }
 
     public struct VolunteerStanding: Codable, Sendable, Equatable {
@@ -60,6 +64,7 @@ extension JifenApp {
 
     /// One volunteer's profile and points.
     public func volunteer(_ principal: Principal, _ id: String) throws -> VolunteerStanding {
+        if !principal.isOwner { try Permissions.requireAccountReader(actor: principal.id, account: id, in: store) }
         let volunteer = try store.volunteer(id).masked
         let balance = try store.balance(id, nowMillis: nowMillis)
         return VolunteerStanding(volunteer: volunteer, balance: balance.balance, available: balance.available)

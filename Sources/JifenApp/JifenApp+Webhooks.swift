@@ -59,6 +59,12 @@ extension JifenApp {
     /// - Throws: usage for a URL the policy refuses (private, loopback, unresolvable, not http(s)),
     ///   bad event patterns, a secret of the wrong form or a bad rate; forbidden for a non-admin.
     public func addWebhook(_ principal: Principal, _ input: AddWebhookInput) throws -> WebhookWithSecret {
+        try requireWebhookAdmin(principal)
+        // Private addresses reach the server's own network: only the file's holder may allow them.
+        if input.allowPrivate, principal.isRemote {
+            throw JifenError.forbidden(actor: principal.id, action: Bilingual(zh: "通过服务器允许内网地址（--allow-private）",
+                                                                             en: "allow a private address (--allow-private) through the server"))
+        }
         let checked = try WebhookURLPolicy.check(input.url, allowPrivate: input.allowPrivate)
         let patterns = try WebhookEventFilter.parse(input.events)
         let secret = try WebhookSigning.secret(input.secret, for: input.format)
@@ -85,24 +91,27 @@ extension JifenApp {
 
     /// Every subscription (secrets are never shown).
     public func listWebhooks(_ principal: Principal) throws -> [WebhookInfo] {
-        try store.read { try Permissions.requireAdmin(principal.id, action: Bilingual(zh: "查看推送订阅", en: "see the webhook subscriptions"), in: $0) }
+        try requireWebhookAdmin(principal)
         let now = nowMillis
         return try store.webhooks().map { WebhookInfo($0, nowMillis: now) }
     }
 
     /// Deletes a subscription with its queue and secret (admin).
     public func removeWebhook(_ principal: Principal, _ id: Int64) throws -> WebhookInfo {
-        WebhookInfo(try store.removeWebhook(id, actor: principal.id), nowMillis: nowMillis)
+        try requireWebhookAdmin(principal)
+        return WebhookInfo(try store.removeWebhook(id, actor: principal.id), nowMillis: nowMillis)
     }
 
     /// Stops sending to a subscription; events keep queueing (admin).
     public func pauseWebhook(_ principal: Principal, _ id: Int64) throws -> WebhookInfo {
-        WebhookInfo(try store.setWebhookStatus(id, to: .paused, actor: principal.id), nowMillis: nowMillis)
+        try requireWebhookAdmin(principal)
+        return WebhookInfo(try store.setWebhookStatus(id, to: .paused, actor: principal.id), nowMillis: nowMillis)
     }
 
     /// Sends again to a paused or disabled subscription (admin).
     public func resumeWebhook(_ principal: Principal, _ id: Int64) throws -> WebhookInfo {
-        WebhookInfo(try store.setWebhookStatus(id, to: .active, actor: principal.id), nowMillis: nowMillis)
+        try requireWebhookAdmin(principal)
+        return WebhookInfo(try store.setWebhookStatus(id, to: .active, actor: principal.id), nowMillis: nowMillis)
     }
 
     public struct RotateSecretInput: Codable, Sendable {
@@ -116,6 +125,7 @@ extension JifenApp {
 
     /// Replaces a subscription's signing secret; the old one keeps signing for the overlap (admin).
     public func rotateWebhookSecret(_ principal: Principal, _ input: RotateSecretInput) throws -> WebhookWithSecret {
+        try requireWebhookAdmin(principal)
         guard (0...168).contains(input.overlapHours) else {
             throw JifenError.usage(.badOverlap, zh: "--overlap-hours 应在 0 到 168 之间。", en: "--overlap-hours must be from 0 to 168.")
         }
@@ -140,6 +150,7 @@ extension JifenApp {
 
     /// Deliveries, newest first.
     public func webhookDeliveries(_ principal: Principal, _ query: DeliveryQuery) throws -> [DeliveryView] {
+        try requireWebhookAdmin(principal)
         guard query.limit > 0 else {
             throw JifenError.usage(.badLimit, zh: "--limit 应为正整数。", en: "--limit must be a positive whole number.")
         }
@@ -158,6 +169,7 @@ extension JifenApp {
 
     /// Queues an event again, or every dead delivery (admin).
     public func replayWebhooks(_ principal: Principal, _ input: ReplayInput) throws -> Requeued {
+        try requireWebhookAdmin(principal)
         let now = nowMillis
         switch input {
         case .event(let id): return Requeued(queued: try store.replay(event: id, actor: principal.id, nowMillis: now))
@@ -235,5 +247,11 @@ extension JifenApp {
                                 options: NotifierOptions(owner: input.owner, settings: settings, once: input.once, timeZone: zone),
                                 logger: logger)
         return NotifierSetup(notifier: notifier, owner: input.owner)
+    }
+
+    /// Webhooks are the admin's: checked before anything else, so nobody else learns which ids exist.
+    func requireWebhookAdmin(_ principal: Principal) throws {
+        if principal.isOwner { return }
+        try store.read { try Permissions.requireAdmin(principal.id, action: Bilingual(zh: "管理推送订阅", en: "manage webhook subscriptions"), in: $0) }
     }
 }

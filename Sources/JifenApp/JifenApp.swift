@@ -13,8 +13,11 @@ public struct Principal: Sendable, Equatable, Hashable, Codable {
     public let role: CredentialRole?
     /// The credential it signed in with (its public id); nil locally.
     public let credential: String?
-    public init(_ id: String, role: CredentialRole? = nil, credential: String? = nil) {
-        self.id = id; self.role = role; self.credential = credential
+    /// The holder of the database file acting without naming anyone (the local CLI without
+    /// `--as`): the file's administrator, who may read everything. Never set for remote use.
+    public let isOwner: Bool
+    public init(_ id: String, role: CredentialRole? = nil, credential: String? = nil, isOwner: Bool = false) {
+        self.id = id; self.role = role; self.credential = credential; self.isOwner = isOwner && credential == nil
     }
     /// Signed in with a credential (remote use), not the local owner.
     public var isRemote: Bool { credential != nil }

@@ -28,5 +28,9 @@ extension Context {
 
     /// Who acts. Locally the owner of the database file names the person with `--as`
     /// (README: whoever holds the file is its administrator).
-    var principal: Principal { Principal(actor) }
+    /// Without `--as` (or JIFEN_ACTOR) it is the owner, who may read everything; with it, the
+    /// named person's rules apply.
+    var principal: Principal {
+        Principal(actor, isOwner: options.actor == nil && (environment["JIFEN_ACTOR"] ?? "").isEmpty)
+    }
 }

@@ -74,7 +74,7 @@ struct RemoteClient {
             request.httpBody = body ?? Data("{}".utf8)
         }
         let (data, status) = try send(request)
-        guard status == 200 else { throw Self.error(from: data, status: status) }
+        guard status == 200 else { throw Self.failure(from: data, status: status) }
         do {
             return try APIJSON.decoder().decode(Output.self, from: data)
         } catch {
@@ -109,6 +109,16 @@ struct RemoteClient {
         }
         let category: JifenError.Category = ["usage": .usage, "refused": .refused, "busy": .busy][body.error] ?? .fault
         return JifenError(code, category, zh: body.zh ?? body.message, en: body.en ?? body.message)
+    }
+
+    /// The error of a non-200 answer: an import's refusal with its rows' problems, else the typed error.
+    static func failure(from data: Data, status: Int) -> any Error {
+        let error = error(from: data, status: status)
+        struct Detailed: Decodable { var detail: JifenApp.ImportOutcome }
+        if error.code == .badRows, let detailed = try? APIJSON.decoder().decode(Detailed.self, from: data) {
+            return JifenApp.ImportRejected(error: error, outcome: detailed.detail)
+        }
+        return error
     }
 
     static func baseURL(_ server: String) throws -> String {

@@ -53,7 +53,14 @@ public enum CredentialSecret {
     public static let codeAlphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
 
     public static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(text.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     static func randomBytes(_ count: Int) -> [UInt8] {
@@ -75,9 +82,17 @@ public enum CredentialSecret {
 
     /// The id and secret of a token; nil when it is not shaped like one.
     public static func parseToken(_ token: String) -> (id: String, secretHash: String)? {
+        guard let (id, secret) = split(token) else { return nil }
+        return (id, sha256(secret))
+    }
+
+    /// The id of a token without hashing it (for limiting guesses per credential).
+    public static func tokenID(_ token: String) -> String? { split(token)?.id }
+
+    static func split(_ token: String) -> (id: String, secret: String)? {
         let parts = token.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "jf", parts[1].count == 13, parts[2].count == 43 else { return nil }
-        return (String(parts[1]), sha256(String(parts[2])))
+        return (String(parts[1]), String(parts[2]))
     }
 
     /// A new enrolment code, as printed (`4F7K-9Q2M`).

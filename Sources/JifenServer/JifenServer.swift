@@ -138,20 +138,30 @@ public struct JifenServer: Sendable {
                 if endpoint.takesKey { query["key"] = key }
             }
             let who = principal ?? Principal("anonymous")
-            let replyKey = key.map { "\(who.id)|\(endpoint.operationID)|\($0)" }
-            let fingerprint = CredentialSecret.sha256(endpoint.path + "|" + query.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: "&")
-                                                      + "|" + path.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: "&")
-                                                      + "|" + Self.canonical(body))
-            if let replyKey, endpoint.writes, let earlier = try replies.earlier(replyKey, fingerprint: fingerprint) {
-                return Response(status: .init(code: earlier.status), headers: [.contentType: "application/json", HTTPField.Name("Idempotent-Replay")!: "true"],
-                                body: .init(byteBuffer: ByteBuffer(data: earlier.body)))
+            // Writes with a key: the same key and request get the first answer again (the
+            // fingerprint is of the route, its parameters and the JSON body with sorted keys).
+            var remembered: (key: String, fingerprint: String)?
+            if let key, endpoint.writes {
+                let fingerprint = CredentialSecret.sha256(endpoint.path + "|" + query.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: "&")
+                                                          + "|" + path.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: "&")
+                                                          + "|" + Self.canonical(body))
+                let replyKey = "\(who.id)|\(endpoint.operationID)|\(key)"
+                if let earlier = try replies.earlier(replyKey, fingerprint: fingerprint) {
+                    return Response(status: .init(code: earlier.status),
+                                    headers: [.contentType: "application/json; charset=utf-8", HTTPField.Name("Idempotent-Replay")!: "true",
+                                              RequestLog<JifenRequestContext>.principalField: who.id],
+                                    body: .init(byteBuffer: ByteBuffer(data: earlier.body)))
+                }
+                remembered = (replyKey, fingerprint)
             }
             let (pathValues, queryValues) = (path, query)
             let data = try await pool.runIfActive { try endpoint.handle(self.app, who, pathValues, queryValues, body) }
-            if let replyKey, endpoint.writes { replies.remember(replyKey, fingerprint: fingerprint, status: 200, body: data) }
+            if let remembered { replies.remember(remembered.key, fingerprint: remembered.fingerprint, status: 200, body: data) }
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store",
                                                    RequestLog<JifenRequestContext>.principalField: who.id],
                             body: .init(byteBuffer: ByteBuffer(data: data)))
+        } catch let detailed as DetailedError {
+            return Self.errorResponse(detailed.error, language: language, detail: detailed.detail)
         } catch let locked as LockedOut {
             log("refusal locked-out route=\(endpoint.path) address=\(clientAddress(request, context))")
             return Self.errorResponse(.lockedOut(seconds: locked.seconds), language: language, retryAfter: locked.seconds)
@@ -263,12 +273,12 @@ public struct JifenServer: Sendable {
     }
 
     /// The JSON error answer. `status` overrides the one `status(_:)` gives the error (405).
-    static func errorResponse(_ error: JifenError, language: Language, retryAfter: Int? = nil, status code: Int? = nil) -> Response {
-        struct Body: Encodable { var error: String; var code: String; var message: String; var zh: String; var en: String }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(Body(error: "\(error.category)", code: error.code.rawValue, message: error.message.text(language),
-                                             zh: error.message.zh, en: error.message.en))) ?? Data()
+    static func errorResponse(_ error: JifenError, language: Language, retryAfter: Int? = nil, detail: Data? = nil,
+                              status code: Int? = nil) -> Response {
+        var body: [String: Any] = ["error": "\(error.category)", "code": error.code.rawValue, "message": error.message.text(language),
+                                   "zh": error.message.zh, "en": error.message.en]
+        if let detail, let object = try? JSONSerialization.jsonObject(with: detail) { body["detail"] = object }
+        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         if error.category == .busy { headers[.retryAfter] = "1" }

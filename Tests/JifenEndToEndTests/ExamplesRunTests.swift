@@ -16,18 +16,21 @@ import Testing
     /// "Using `jifen`" and its subsections (organizers and volunteers, exit status, JSON, rules) are what a
     /// user types; "The ledger" and the top-level sections after it (layout, benchmarks) describe the design
     /// and have no commands to type. Before it, "Two commands" (scripts/demo, scripts/test) is exempt: those are
-    /// the repository's scripts, run by CI itself. Any other ```sh block is a failure: run it here, or mark it
+    /// the repository's scripts, run by CI itself; so is "Serving", which ReadmeServingTests runs with a
+    /// server in the first terminal. Any other ```sh block is a failure: run it here, or mark it
     /// ```text.
     static func readmeBlocks() throws -> [[String]] {
         let text = try String(contentsOf: readme, encoding: .utf8)
         var blocks: [[String]] = []
         var outside: [[String]] = []
         var inSection = false
+        // "Serving" is typed in three terminals with a server running: ReadmeServingTests runs it.
+        var inServing = false
         var block: [String]?
         for line in text.components(separatedBy: "\n") {
             if var current = block {
                 if line.hasPrefix("```") {
-                    if inSection { blocks.append(current) } else { outside.append(current) }
+                    if inSection { blocks.append(current) } else if !inServing { outside.append(current) }
                     block = nil
                 } else {
                     current.append(line)
@@ -35,7 +38,10 @@ import Testing
                 }
                 continue
             }
-            if line.hasPrefix("## ") { inSection = line == "## Using `jifen`" }
+            if line.hasPrefix("## ") {
+                inSection = line == "## Using `jifen`"
+                inServing = line == "## Serving: `jifen serve`"
+            }
             if line.trimmingCharacters(in: .whitespaces) == "```sh" || line.trimmingCharacters(in: .whitespaces) == "```bash" { block = [] }
         }
         let strays = outside.filter { lines in !lines.allSatisfy { $0.hasPrefix("scripts/demo") || $0.hasPrefix("scripts/test") } }
@@ -147,6 +153,9 @@ import Testing
     static let notRun: [String: String] = [
         "jifen notify          # a service": "runs until SIGTERM; `jifen notify --once` is run instead",
         "jifen migrate --from rose.sqlite --to postgres://jifen@db.example:5432/rose": "needs a PostgreSQL server at db.example (MigrateTests covers migrate)",
+        "jifen serve --listen 127.0.0.1:8080 --db jifen.sqlite": "runs until SIGTERM; ServerTests start it on a free port",
+        "jifen login --server http://127.0.0.1:8080 --code 4F7K-9Q2M": "needs a running jifen serve and a fresh code; ServerTests sign in with both",
+        "jifen logout --server http://127.0.0.1:8080": "needs a running jifen serve; ServerTests sign out",
     ]
 
     /// The order the examples run in, on the database the README leaves, each step at its moment
@@ -175,6 +184,8 @@ import Testing
             ("webhook resume", monthEnd), ("webhook rotate-secret", monthEnd), ("webhook test", monthEnd),
             ("webhook deliveries", monthEnd), ("webhook replay", monthEnd), ("notify", monthEnd), ("webhook remove", monthEnd),
             ("offer retire", monthEnd), ("migrate", monthEnd), ("backup", monthEnd),
+            ("credential issue", monthEnd), ("credential list", monthEnd), ("credential revoke", monthEnd), ("whoami", monthEnd),
+            ("serve", monthEnd), ("login", monthEnd), ("logout", monthEnd),
         ]
     }()
 
@@ -236,6 +247,11 @@ import Testing
         }
         if text.contains("--code 493021") {
             text = text.replacingOccurrences(of: "493021", with: try value(["--as", "V0001", "code", "V0001"], "code"))
+        }
+        if text.contains("C0123456789ab") {
+            let list = try box.jifen(["--json", "credential", "list"], env: env)
+            let credentials = (try? JSONSerialization.jsonObject(with: Data(list.stdout.utf8))) as? [[String: Any]] ?? []
+            text = text.replacingOccurrences(of: "C0123456789ab", with: credentials.first?["id"] as? String ?? "")
         }
         if text.contains("3F2A-91BC-0D47") {
             text = text.replacingOccurrences(of: "3F2A-91BC-0D47",

@@ -36,8 +36,9 @@ import Testing
         return try #require(run.object["secret"] as? String)
     }
 
-    @Test func aVolunteerEnrolsWithACodeAndSeesTheirBalanceThroughTheCLI() throws {
-        let box = try Self.community()
+    @Test(arguments: StoreKind.allCases)
+    func aVolunteerEnrolsWithACodeAndSeesTheirBalanceThroughTheCLI(store: StoreKind) throws {
+        let box = try Self.community(store)
         let server = try ServerProcess(box)
         defer { server.stop() }
         // The organizer of T01 signs in with a device credential and prints a code for V0001.
@@ -80,8 +81,9 @@ import Testing
         #expect(!log.contains(code) && !log.contains(token) && !log.contains("13800001234"), "\(log)")
     }
 
-    @Test func theOrganizerVolunteerAndMerchantJourneyRunsThroughTheServer() throws {
-        let box = try Self.community()
+    @Test(arguments: StoreKind.allCases)
+    func theOrganizerVolunteerAndMerchantJourneyRunsThroughTheServer(store: StoreKind) throws {
+        let box = try Self.community(store)
         let server = try ServerProcess(box, now: "2026-11-22 18:00")
         defer { server.stop() }
         func signedIn(_ person: String, staff: Bool = false) throws -> [String: String] {
@@ -178,17 +180,36 @@ import Testing
             "records": only("volunteer", "organizer", "other-organizer", "admin"),
             "addHours": only("organizer", "admin"),
             "approve": only("organizer", "admin"),
-            "reject": all, "dispute": all, "correct": all,
+            "reject": only("organizer", "admin"), "dispute": only("volunteer"), "correct": only("organizer", "admin"),
             "report": all,
             "verify": only("organizer", "other-organizer", "admin"),
             "webhooks": only("admin"),
+            "cancelActivity": only("organizer", "admin"), "closeActivity": only("organizer", "admin"),
+            "recordHistory": only("volunteer", "organizer", "other-organizer", "admin"),
+            "volunteerRecords": only("volunteer", "organizer", "other-organizer", "admin"),
+            "importHours": only("organizer", "admin"),
+            "issueCertificate": only("volunteer", "organizer", "other-organizer", "admin"),
+            "verifyCertificate": all,
+            "addOffer": only("merchant", "admin"), "retireOffer": only("merchant", "admin"),
+            "reverse": only("admin"), "settle": only("admin"), "expire": only("admin"),
+            "volunteers": only("organizer", "other-organizer", "admin"),
+            "volunteer": only("volunteer", "organizer", "admin"),
+            "addVolunteer": only("admin"),
+            "merchants": all, "merchant": only("merchant", "staff", "admin"),
+            "addMerchant": only("admin"), "addTeam": only("admin"), "addOrganizer": only("admin"),
+            "teams": all, "settings": all, "settingChanges": all, "setSetting": only("admin"),
+            "addWebhook": only("admin"), "removeWebhook": only("admin"), "pauseWebhook": only("admin"), "resumeWebhook": only("admin"),
+            "rotateWebhookSecret": only("admin"), "webhookDeliveries": only("admin"), "replayWebhooks": only("admin"),
         ]
     }()
 
-    @Test func theAuthorizationMatrixHoldsForEveryRouteAndRole() throws {
-        let box = try Self.community()
-        try expectOK(box.jifen(["activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-12-05 09:00", "--end", "2026-12-05 11:00"],
+    @Test(arguments: StoreKind.allCases)
+    func theAuthorizationMatrixHoldsForEveryRouteAndRole(store: StoreKind) throws {
+        let box = try Self.community(store)
+        try expectOK(box.jifen(["activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-11-25 09:00", "--end", "2026-11-25 11:00"],
                                env: ["JIFEN_ACTOR": "李主任"]))
+        // A record S000001 of V0001 in A0001 (T01), for the record routes.
+        try expectOK(box.jifen(["hours", "add", "A0001", "V0001", "--minutes", "60"], env: ["JIFEN_ACTOR": "李主任"]))
         var tokens: [String: String] = [
             "volunteer": try Self.token(box, for: "V0001"), "other-volunteer": try Self.token(box, for: "V0003"),
             "organizer": try Self.token(box, for: "王队长"), "other-organizer": try Self.token(box, for: "赵队长"),
@@ -375,5 +396,98 @@ import Testing
         #expect((view["required"] as? [String])?.contains("available") == true, "\(view)")
         #expect(result("/v1/me", "get")?["required"] as? [String] == ["person"])
         #expect((result("/v1/offers", "get")?["items"] as? [String: Any])?["type"] as? String == "object")
+    }
+}
+
+/// README's "Serving" section, typed as written: the server in the first terminal, the code in
+/// the second, the volunteer's sign-in and balance in the third (on a database like the demo's).
+@Suite struct ReadmeServingTests {
+    static let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("README.md")
+
+    /// The ```sh blocks of the section, as lists of lines.
+    static func blocks() throws -> [[String]] {
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let start = try #require(text.range(of: "## Serving: `jifen serve`"))
+        let rest = text[start.upperBound...]
+        let section = rest[..<(rest.range(of: "\n## ")?.lowerBound ?? rest.endIndex)]
+        var blocks: [[String]] = [], current: [String]?
+        for line in section.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line == "```sh" { current = [] } else if line == "```", let block = current { blocks.append(block); current = nil } else { current?.append(line) }
+        }
+        return blocks
+    }
+
+    @Test func theServingWalkthroughRunsAsWritten() throws {
+        let blocks = try Self.blocks()
+        #expect(blocks.count == 3)
+        let box = try Sandbox()
+        let db = box.directory.appendingPathComponent("demo.sqlite").path
+        let admin = ["JIFEN_ACTOR": "李主任"]
+        for step in [["init", "--community", "玫瑰园社区", "--admin", "李主任"], ["team", "add", "--name", "680爱心联盟"],
+                     ["volunteer", "add", "--name", "张桂兰", "--phone", "13800001234", "--team", "T01"],
+                     ["volunteer", "add", "--name", "王小红", "--phone", "13800005678", "--team", "T01"],
+                     ["grant", "V0001", "40", "--reason", "结转"]] {
+            try expectOK(box.jifen(["--db", db] + step, env: admin))
+        }
+        let bin = jifenBinary.deletingLastPathComponent().path
+        // Each terminal is a shell of its own; a line runs in bash with that terminal's exports so far.
+        func terminal(_ lines: [String], _ body: (String, [String: String]) throws -> Void) throws {
+            var env = ["PATH": "/usr/bin:/bin", "HOME": box.directory.path, "TZ": "Asia/Shanghai"]
+            for raw in lines {
+                let line = raw.replacingOccurrences(of: "$(swift build --show-bin-path)", with: bin)
+                if line.hasPrefix("export ") {
+                    let run = try box.run("/bin/bash", ["-c", "set -e; cd \"$HOME\"\n" + line + "\nenv -0"], env: env)
+                    try expectOK(run)
+                    for pair in run.stdout.split(separator: "\0") {
+                        let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                        if parts.count == 2 { env[parts[0]] = parts[1] }
+                    }
+                } else {
+                    try body(line, env)
+                }
+            }
+        }
+        var server: Process?
+        var port = ""
+        defer { if let server, server.isRunning { server.terminate(); server.waitUntilExit() } }
+        try terminal(blocks[0]) { line, env in
+            #expect(line.hasPrefix("jifen serve --listen 127.0.0.1:8080"))
+            let out = box.directory.appendingPathComponent("serve.out")
+            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+            let process = try jifenProcess(["serve", "--listen", "127.0.0.1:0"], environment: env)
+            process.currentDirectoryURL = box.directory
+            process.standardOutput = try FileHandle(forWritingTo: out)
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            server = process
+            for _ in 0..<600 where port.isEmpty {
+                let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+                if let found = text.split(separator: "\n").first(where: { $0.contains("listening") })?.split(separator: ":").last { port = String(found) }
+                else { usleep(50_000) }
+            }
+        }
+        #expect(!port.isEmpty)
+        var code = ""
+        try terminal(blocks[1]) { line, env in
+            let run = try box.run("/bin/bash", ["-c", line], env: env)
+            try expectOK(run)
+            code = run.stdout.range(of: #"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}"#, options: .regularExpression).map { String(run.stdout[$0]) } ?? ""
+        }
+        #expect(!code.isEmpty)
+        var outputs: [String] = []
+        try terminal(blocks[2]) { line, env in
+            let typed = line.replacingOccurrences(of: "4F7K-9Q2M", with: code).replacingOccurrences(of: "127.0.0.1:8080", with: "127.0.0.1:\(port)")
+            var volunteer = env
+            volunteer["HOME"] = box.directory.appendingPathComponent("phone").path
+            let run = try box.run("/bin/bash", ["-c", typed], env: volunteer)
+            #expect(run.status == (line.contains("exit 65") ? 65 : 0), "\(typed)\n\(run)")
+            outputs.append(run.stdout)
+        }
+        #expect(outputs.count == 4)
+        #expect(outputs[1].contains("V0001") && outputs[1].contains("40"), "\(outputs)")
+        #expect(outputs[3].contains("V0001") && outputs[3].contains("volunteer"), "\(outputs)")
+        let mode = try FileManager.default.attributesOfItem(atPath: box.directory.appendingPathComponent("phone/.config/jifen/credentials.json").path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
     }
 }

@@ -109,7 +109,7 @@ extension Jifen {
             @Option(help: "Why (announced).") var reason: String
 
             func execute(_ context: Context) throws {
-                let cancelled = try context.app().cancelActivity(context.principal, JifenApp.CancelActivityInput(id: id, reason: reason))
+                let cancelled = try context.perform(API.cancelActivity, Ref.Cancel(activity: id, reason: reason))
                 if context.options.json { return context.printJSON(ActivityJSON(cancelled)) }
                 let a = cancelled.activity
                 context.print(context.t("已取消活动 \(a.id)", "Cancelled activity \(a.id)"))
@@ -122,7 +122,7 @@ extension Jifen {
             @Argument var id: String
 
             func execute(_ context: Context) throws {
-                let closed = try context.app().closeActivity(context.principal, id)
+                let closed = try context.perform(API.closeActivity, .init(activity: id))
                 if context.options.json { return context.printJSON(ActivityJSON(closed)) }
                 let a = closed.activity
                 context.print(context.t("已关闭活动 \(a.id)", "Closed activity \(a.id)"))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenApp
 import JifenCore
 
@@ -21,8 +22,26 @@ extension Jifen {
             @Option(help: "Output file (default: 志愿服务证明-<volunteer>-<number>.<format>).") var output: String?
 
             func execute(_ context: Context) throws {
-                let input = JifenApp.CertificateInput(volunteer: volunteer, from: from, to: to, format: format, file: .init(path: output))
-                let issued = try context.app().issueCertificate(context.principal, input)
+                let issued: JifenApp.IssuedCertificate
+                if context.serverURL != nil {
+                    // The server returns the document; it is written here, where the user is. The
+                    // folder is checked first, so an unwritable place costs no certificate number.
+                    let folder = output.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? FileManager.default.currentDirectoryPath
+                    guard FileManager.default.isWritableFile(atPath: folder) else {
+                        throw JifenError.fault(.cannotWrite, zh: "无法写入 \(folder)：文件夹不存在或不可写。请换一个路径。",
+                                               en: "Cannot write to \(folder): the folder does not exist or is not writable. Choose another path.")
+                    }
+                    var remote = try context.perform(API.issueCertificate, .init(volunteer: volunteer, from: from, to: to, format: format))
+                    let path = output ?? "志愿服务证明-\(volunteer)-\(remote.certificate.number).\(remote.format)"
+                    do { try Data(remote.text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+                        throw JifenError.fault(.cannotWrite, zh: "无法写入 \(path)：\(error.localizedDescription)", en: "Cannot write \(path): \(error.localizedDescription)")
+                    }
+                    remote.file = path
+                    issued = remote
+                } else {
+                    let input = JifenApp.CertificateInput(volunteer: volunteer, from: from, to: to, format: format, file: .init(path: output))
+                    issued = try context.app().issueCertificate(context.principal, input)
+                }
                 let certificate = issued.certificate, path = issued.file ?? ""
                 if context.options.json {
                     struct Out: Encodable { var number: String; var code: String; var file: String; var minutes: Int64; var hours: String; var records: Int }
@@ -42,7 +61,7 @@ extension Jifen {
             @Argument var code: String
 
             func execute(_ context: Context) throws {
-                let check = try context.app().verifyCertificate(context.principal, code)
+                let check = try context.perform(API.verifyCertificate, .init(code: code))
                 let c = check.certificate, matches = check.matches
                 if context.options.json {
                     struct Out: Encodable { var valid: Bool; var number: String; var volunteer: String; var from: String; var to: String; var hours: String }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenCore
 import JifenApp
 
@@ -14,7 +15,7 @@ extension Jifen {
             @OptionGroup var global: GlobalOptions
 
             func execute(_ context: Context) throws {
-                let views = try context.app().settings(context.principal)
+                let views = try context.perform(API.settings, .init())
                 if context.options.json { return context.printJSON(views) }
                 let meanings = Dictionary(uniqueKeysWithValues: Rules.definitions.map { ($0.key, $0.meaning) })
                 context.printTable(
@@ -38,7 +39,7 @@ extension Jifen {
             @Argument(help: "Its new value.") var value: String
 
             func execute(_ context: Context) throws {
-                let change = try context.app().setSetting(context.principal, .init(key: key, value: value))
+                let change = try context.perform(API.setSetting, .init(key: key, value: value))
                 if context.options.json { return context.printJSON(change) }
                 context.print(context.t("\(key)：\(change.oldValue ?? "默认") → \(change.newValue)（\(change.actor)）",
                                         "\(key): \(change.oldValue ?? "default") → \(change.newValue) (by \(change.actor))"))
@@ -50,7 +51,7 @@ extension Jifen {
             @OptionGroup var global: GlobalOptions
 
             func execute(_ context: Context) throws {
-                let changes = try context.app().settingChanges(context.principal)
+                let changes = try context.perform(API.settingChanges, .init())
                 if context.options.json { return context.printJSON(changes) }
                 context.printTable([context.t("时间", "time"), context.t("设置", "key"), context.t("原值", "old"), context.t("新值", "new"), context.t("操作人", "actor")],
                                    changes.map { [context.time($0.atMillis), $0.key, $0.oldValue ?? context.t("默认", "default"), $0.newValue, $0.actor] })

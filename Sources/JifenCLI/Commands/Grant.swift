@@ -85,7 +85,7 @@ extension Jifen {
                 throw JifenError.usage(.badTransferID, zh: "转账编号「\(transfer)」无效，应为正整数，如 17。",
                                        en: "Transfer number \"\(transfer)\" is not valid; give a whole number such as 17.")
             }
-            report(try context.app().reverse(context.principal, .init(transfer: id, reason: reason)), context)
+            report(try context.perform(API.reverse, .init(transfer: id, reason: reason)), context)
         }
     }
 }

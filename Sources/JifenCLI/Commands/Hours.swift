@@ -98,7 +98,7 @@ extension Jifen {
             @OptionGroup var global: GlobalOptions
             @Argument var record: String
             func execute(_ context: Context) throws {
-                let versions = try context.app().recordHistory(context.principal, record)
+                let versions = try context.perform(API.recordHistory, .init(record: record))
                 if context.options.json { return context.printJSON(versions) }
                 context.printTable([context.t("版本", "version"), context.t("时间", "time"), context.t("操作", "action"), context.t("分钟", "minutes"),
                                     context.t("状态", "status"), context.t("积分", "points"), context.t("操作人", "actor"), context.t("原因", "reason")],
@@ -114,7 +114,7 @@ extension Jifen {
         @OptionGroup var global: GlobalOptions
         @Argument var volunteer: String
         func execute(_ context: Context) throws {
-            try renderRecords(try context.app().volunteerRecords(context.principal, volunteer), context)
+            try renderRecords(try context.perform(API.volunteerRecords, .init(volunteer: volunteer)), context)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenApp
 import JifenCore
 
@@ -28,9 +29,12 @@ extension Jifen.Hours {
                 let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
                 FileHandle.standardError.write(Data("\r\(bar) \(done)/\(total)\(done == total ? "\n" : "")".utf8))
             }
-            let app = try context.app()
             do {
-                report(try app.importHours(context.principal, input), context)
+                if context.serverURL != nil {
+                    report(try context.perform(API.importHours, .init(sheet: input.data, activity: activity, encoding: forced?.rawValue, skipBad: skipBad)), context)
+                } else {
+                    report(try context.app().importHours(context.principal, input), context)
+                }
             } catch let refusal as JifenApp.ImportRejected {
                 let error = refusal.error
                 guard context.options.json else {

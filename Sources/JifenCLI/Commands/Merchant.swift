@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenCore
 import JifenApp
 
@@ -33,7 +34,7 @@ extension Jifen {
             @Option(help: "Community id, when there are several.") var community: String?
 
             func execute(_ context: Context) throws {
-                let m = try context.app().addMerchant(context.principal, .init(name: name, contact: contact, phone: phone, address: address,
+                let m = try context.perform(API.addMerchant, .init(name: name, contact: contact, phone: phone, address: address,
                                                                                community: community))
                 if context.options.json { return context.printJSON(MerchantListing(m)) }
                 context.print(context.t("已登记商户 \(m.id) \(m.name)", "Registered merchant \(m.id) \(m.name)"))
@@ -45,7 +46,7 @@ extension Jifen {
             @OptionGroup var global: GlobalOptions
 
             func execute(_ context: Context) throws {
-                let list = try context.app().merchants(context.principal).map(MerchantListing.init)
+                let list = try context.perform(API.merchants, .init()).map(MerchantListing.init)
                 if context.options.json { return context.printJSON(list) }
                 context.printTable([context.t("编号", "id"), context.t("名称", "name"), context.t("联系人", "contact"),
                                     context.t("电话", "phone"), context.t("地址", "address")],
@@ -59,7 +60,7 @@ extension Jifen {
             @Argument(help: "Merchant id, e.g. M001.") var id: String
 
             func execute(_ context: Context) throws {
-                let shown = try context.app().merchant(context.principal, id)
+                let shown = try context.perform(API.merchant, .init(merchant: id))
                 let listing = MerchantListing(shown.merchant)
                 if context.options.json {
                     struct Shown: Encodable { var merchant: MerchantListing; var balance: Int64 }

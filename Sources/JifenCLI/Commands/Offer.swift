@@ -46,7 +46,7 @@ extension Jifen {
                     }
                     return n
                 }
-                let offer = try context.app().addOffer(context.principal, .init(merchant: merchant, title: title, points: amount, stock: units,
+                let offer = try context.perform(API.addOffer, .init(merchant: merchant, title: title, points: amount, stock: units,
                                                                                 validFrom: from, validTo: to))
                 if context.options.json { return context.printJSON(OfferListing(offer)) }
                 context.print(context.t("已上架 \(offer.id)「\(offer.title)」\(offer.points) 积分（\(merchant)）",
@@ -83,7 +83,7 @@ extension Jifen {
             @Argument(help: "Offer id, e.g. O001.") var id: String
 
             func execute(_ context: Context) throws {
-                let offer = try context.app().retireOffer(context.principal, id)
+                let offer = try context.perform(API.retireOffer, .init(offer: id))
                 if context.options.json { return context.printJSON(OfferListing(offer)) }
                 context.print(context.t("已下架 \(offer.id)「\(offer.title)」", "Retired \(offer.id) \"\(offer.title)\""))
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenCore
 import JifenApp
 
@@ -19,7 +20,7 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             if let csv { try checkWritable(csv) }
-            let result = try context.app().settle(context.principal, .init(merchant: merchant, through: through))
+            let result = try context.perform(API.settle, .init(merchant: merchant, through: through))
             let rows = result.redemptions.map { line in
                 [line.redemption.label, context.time(line.atMillis), line.redemption.volunteer, line.redemption.offer ?? "",
                  String(line.redeemed), String(line.refunded), String(line.settled)]

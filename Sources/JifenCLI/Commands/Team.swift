@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenCore
 import JifenApp
 
@@ -18,7 +19,7 @@ extension Jifen {
             @Option(help: "Someone who organizes the team (may post and approve), e.g. the leader.") var organizer: String?
 
             func execute(_ context: Context) throws {
-                let team = try context.app().addTeam(context.principal, .init(name: name, leader: leader, community: community, organizer: organizer))
+                let team = try context.perform(API.addTeam, .init(name: name, leader: leader, community: community, organizer: organizer))
                 if context.options.json { return context.printJSON(team) }
                 context.print(context.t("已添加服务队 \(team.id) \(team.name)", "Added team \(team.id) \(team.name)"))
             }
@@ -33,7 +34,7 @@ extension Jifen {
             @Argument(help: "The organizer's name, as they will give it to --as.") var organizer: String
 
             func execute(_ context: Context) throws {
-                _ = try context.app().addOrganizer(context.principal, .init(team: team, organizer: organizer))
+                _ = try context.perform(API.addOrganizer, .init(team: team, organizer: organizer))
                 if context.options.json { return context.printJSON(["team": team, "organizer": organizer]) }
                 context.print(context.t("\(organizer) 现为 \(team) 的组织者", "\(organizer) now organizes \(team)"))
             }
@@ -44,7 +45,7 @@ extension Jifen {
             @OptionGroup var global: GlobalOptions
 
             func execute(_ context: Context) throws {
-                let teams = try context.app().teams(context.principal)
+                let teams = try context.perform(API.teams, .init())
                 if context.options.json { return context.printJSON(teams) }
                 context.printTable([context.t("编号", "id"), context.t("名称", "name"), context.t("负责人", "leader"), context.t("社区", "community")],
                                    teams.map { [$0.id, $0.name, $0.leader, $0.community] })

@@ -13,7 +13,7 @@ extension Jifen {
         @Option(help: "Expire lots lapsed on or before this day (default today; never later).") var asOf: String?
 
         func execute(_ context: Context) throws {
-            let report = try context.app().expire(context.principal, asOf: asOf)
+            let report = try context.perform(API.expire, .init(asOf: asOf))
             if context.options.json {
                 let transfers = report.transfers
                 struct Notice: Encodable { var account: String; var expires_on: String; var points: Int64 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenCore
 import JifenApp
 
@@ -49,7 +50,7 @@ extension Jifen {
             @Flag(help: "Register even if a volunteer with the same name and phone exists (another person).") var allowDuplicate = false
 
             func execute(_ context: Context) throws {
-                let v = try context.app().addVolunteer(context.principal, .init(
+                let v = try context.perform(API.addVolunteer, .init(
                     name: name, phone: phone, gender: gender, birthDate: birthDate, idNumber: idNumber, area: area, skills: skills,
                     categories: categories, team: team, community: community, consent: consent, allowDuplicate: allowDuplicate))
                 if context.options.json { return context.printJSON(VolunteerListing(v)) }
@@ -64,7 +65,7 @@ extension Jifen {
             @Option(help: "Only this community.") var community: String?
 
             func execute(_ context: Context) throws {
-                let list = try context.app().volunteers(context.principal, .init(community: community, team: team)).map(VolunteerListing.init)
+                let list = try context.perform(API.volunteers, .init(community: community, team: team)).map(VolunteerListing.init)
                 if context.options.json { return context.printJSON(list) }
                 context.printTable([context.t("编号", "id"), context.t("姓名", "name"), context.t("性别", "gender"), context.t("电话", "phone"),
                                     context.t("服务队", "team"), context.t("地区", "area")],
@@ -78,7 +79,7 @@ extension Jifen {
             @Argument(help: "Volunteer id, e.g. V0001.") var id: String
 
             func execute(_ context: Context) throws {
-                let shown = try context.app().volunteer(context.principal, id)
+                let shown = try context.perform(API.volunteer, .init(volunteer: id))
                 let listing = VolunteerListing(shown.volunteer)
                 if context.options.json {
                     struct Shown: Encodable { var volunteer: VolunteerListing; var balance: Int64; var available: Int64 }

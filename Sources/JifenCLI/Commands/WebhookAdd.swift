@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenApp
 import JifenCore
 import JifenNotify
@@ -26,7 +27,7 @@ struct WebhookAdd: JifenCommand {
     func execute(_ context: Context) throws {
         // The app checks everything (URL policy, events, secret, rate) before it writes: bad input changes nothing.
         let input = JifenApp.AddWebhookInput(url: url, events: events, format: format, secret: secret, rate: rate, allowPrivate: allowPrivate)
-        let added = try context.app().addWebhook(context.principal, input)
+        let added = try context.perform(API.addWebhook, input)
         if context.options.json { return context.printJSON(added) }
         let endpoint = added.webhook
         context.print(context.t("已添加 Webhook ", "Added webhook ") + context.describe(endpoint))

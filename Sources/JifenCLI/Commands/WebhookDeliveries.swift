@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenApp
 import JifenCore
 
@@ -14,7 +15,7 @@ struct WebhookDeliveries: JifenCommand {
 
     func execute(_ context: Context) throws {
         let endpointID = try endpoint.map(parseWebhookID)
-        let rows = try context.app().webhookDeliveries(context.principal, JifenApp.DeliveryQuery(endpoint: endpointID, deadOnly: dead, limit: limit))
+        let rows = try context.perform(API.webhookDeliveries, JifenApp.DeliveryQuery(endpoint: endpointID, deadOnly: dead, limit: limit))
         if context.options.json { return context.printJSON(rows) }
         if rows.isEmpty { return context.print(context.t("没有投递记录。", "No deliveries.")) }
         let status = ["pending": context.t("待发", "pending"), "delivered": context.t("已送达", "delivered"), "dead": context.t("死信", "dead")]

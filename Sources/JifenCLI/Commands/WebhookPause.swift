@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenApp
 import JifenCore
 
@@ -11,7 +12,7 @@ struct WebhookPause: JifenCommand {
     @Argument(help: "Webhook id, from jifen webhook list.") var id: String
 
     func execute(_ context: Context) throws {
-        let endpoint = try context.app().pauseWebhook(context.principal, try parseWebhookID(id))
+        let endpoint = try context.perform(API.pauseWebhook, Ref.Webhook(webhook: try parseWebhookID(id)))
         if context.options.json { return context.printJSON(endpoint) }
         context.print(context.t("已暂停：", "Paused: ") + context.describe(endpoint)
                       + context.t("。新事件照常排队，jifen webhook resume 后发送。", ". New events still queue and go out after jifen webhook resume."))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenApp
 import JifenCore
 
@@ -12,7 +13,7 @@ struct WebhookRemove: JifenCommand {
 
     func execute(_ context: Context) throws {
         let id = try parseWebhookID(id)
-        let removed = try context.app().removeWebhook(context.principal, id)
+        let removed = try context.perform(API.removeWebhook, Ref.Webhook(webhook: id))
         if context.options.json { return context.printJSON(["removed": removed.id]) }
         context.print(context.t("已删除 Webhook ", "Removed webhook ") + context.describe(removed))
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenApp
 import JifenCore
 
@@ -17,7 +18,7 @@ struct WebhookReplay: JifenCommand {
     @Option(help: "With --dead: only this webhook's.") var endpoint: String?
 
     func execute(_ context: Context) throws {
-        let input: JifenApp.ReplayInput
+        let input: Ref.Replay
         switch (event, dead) {
         case (let event?, false):
             guard endpoint == nil else {
@@ -26,14 +27,14 @@ struct WebhookReplay: JifenCommand {
             guard let id = Int64(event.trimmingCharacters(in: CharacterSet(charactersIn: "# "))), id > 0 else {
                 throw JifenError.usage(.badEventID, zh: "事件编号「\(event)」无效，应为正整数。", en: "Event id \"\(event)\" is not valid; give a whole number.")
             }
-            input = .event(id)
+            input = Ref.Replay(event: id)
         case (nil, true):
-            input = .dead(endpoint: try endpoint.map(parseWebhookID))
+            input = Ref.Replay(endpoint: try endpoint.map(parseWebhookID))
         default:
             throw JifenError.usage(.badReplay, zh: "请给出一个事件编号，或用 --dead 重发全部死信（二者选一）。",
                                    en: "Give one event id, or --dead to replay every dead delivery (one or the other).")
         }
-        let requeued = try context.app().replayWebhooks(context.principal, input)
+        let requeued = try context.perform(API.replayWebhooks, input)
         if context.options.json { return context.printJSON(requeued) }
         let count = requeued.queued
         context.print(context.t("已重新排队 \(count) 个投递；jifen notify 会发送。", "Queued \(count) deliveries again; jifen notify will send them."))

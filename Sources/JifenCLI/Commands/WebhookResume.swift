@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenApp
 import JifenCore
 
@@ -11,7 +12,7 @@ struct WebhookResume: JifenCommand {
     @Argument(help: "Webhook id, from jifen webhook list.") var id: String
 
     func execute(_ context: Context) throws {
-        let endpoint = try context.app().resumeWebhook(context.principal, try parseWebhookID(id))
+        let endpoint = try context.perform(API.resumeWebhook, Ref.Webhook(webhook: try parseWebhookID(id)))
         if context.options.json { return context.printJSON(endpoint) }
         context.print(context.t("已恢复：", "Resumed: ") + context.describe(endpoint))
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JifenAPI
 import JifenApp
 import JifenCore
 import JifenNotify
@@ -19,8 +20,8 @@ struct WebhookRotateSecret: JifenCommand {
 
     func execute(_ context: Context) throws {
         let id = try parseWebhookID(id)
-        let rotated = try context.app().rotateWebhookSecret(context.principal,
-                                                            JifenApp.RotateSecretInput(id: id, secret: secret, overlapHours: overlapHours))
+        let rotated = try context.perform(API.rotateWebhookSecret,
+                                                            Ref.Rotate(webhook: id, secret: secret, overlapHours: overlapHours))
         if context.options.json { return context.printJSON(rotated) }
         let endpoint = rotated.webhook
         context.print(context.t("已更换密钥：", "Secret rotated: ") + context.describe(endpoint))
