@@ -44,11 +44,14 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
     /// An input with every field set: the OpenAPI document's schema and example come from it.
     public let sample: Input
     public let call: @Sendable (JifenApp, Principal, Input) throws -> Output
+    /// The input's field names, found once from the sample (requests check against them).
+    public let fieldNames: Set<String>
 
     public init(_ verb: HTTPVerb, _ path: String, _ operationID: String, _ summary: String, anonymous: Bool = false,
                 types: [String: ParamType] = [:], sample: Input, call: @escaping @Sendable (JifenApp, Principal, Input) throws -> Output) {
         self.verb = verb; self.path = path; self.operationID = operationID; self.summary = summary; self.anonymous = anonymous
         self.types = types; self.sample = sample; self.call = call
+        fieldNames = Set(((try? JSONSerialization.jsonObject(with: APIJSON.encoder().encode(sample))) as? [String: Any] ?? [:]).keys)
     }
 
     /// The names of the path's parameters, in order.
@@ -97,8 +100,7 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
                 object[name] = flag
             }
         }
-        let known = fields
-        for (name, value) in object where known[name] != nil { try Self.checkRange(value, name) }
+        for (name, value) in object where fieldNames.contains(name) { try Self.checkRange(value, name) }
         do {
             let data = try JSONSerialization.data(withJSONObject: withDefaults(object))
             return try APIJSON.decoder().decode(Input.self, from: data)
@@ -197,6 +199,7 @@ public struct AnyEndpoint: Sendable {
         requiredFields = { endpoint.requiredFields }
         resultSchema = { SchemaProbe.schema(of: O.self) }
         listResult = String(describing: O.self).hasPrefix("Array<")
+        takesKey = endpoint.fieldNames.contains("key")
         handle = { app, principal, path, query, body in
             let input = try endpoint.input(path: path, query: query, body: body)
             do {
@@ -211,7 +214,7 @@ public struct AnyEndpoint: Sendable {
     public let listResult: Bool
 
     /// The input has a `key` field: the ledger keeps the Idempotency-Key itself.
-    public var takesKey: Bool { fields()["key"] != nil }
+    public let takesKey: Bool
 
     /// Whether the operation writes (every POST does).
     public var writes: Bool { verb == .post }

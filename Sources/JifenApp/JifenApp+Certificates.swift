@@ -61,23 +61,31 @@ extension JifenApp {
         let person = try store.volunteer(input.volunteer)
         _ = try Permissions.recordFilter(actor: principal.id, requested: input.volunteer, in: store)
         let community = try store.resolveCommunity(person.community)
-        // The file is made before the number is issued: an output that cannot be written is
-        // refused while nothing has changed, not after a certificate number was used up.
-        let pending = try input.file.map { try PendingOutput($0.path ?? "志愿服务证明-\(input.volunteer).\(input.format)") }
-        var written = false
-        defer { if !written { pending?.discard() } }
-        let (certificate, views) = try store.issueCertificate(volunteer: input.volunteer, fromDay: fromDay, toDay: toDay, actor: principal.id,
-                                                               nowMillis: nowMillis, zone: zone)
-        let text = CertificateText(certificate: certificate, volunteer: person, community: community, records: views,
-                                   issued: DayFormat.string(clock(), in: zone)).render(input.format)
-        var path: String?
-        if let pending, let file = input.file {
-            let target = file.path ?? "志愿服务证明-\(input.volunteer)-\(certificate.number).\(input.format)"
-            try pending.commit(Data(text.utf8), to: target)
-            path = target
+        let issue = { () throws -> IssuedCertificate in
+            let (certificate, views) = try self.store.issueCertificate(volunteer: input.volunteer, fromDay: fromDay, toDay: toDay,
+                                                                       actor: principal.id, nowMillis: self.nowMillis, zone: self.zone)
+            let text = CertificateText(certificate: certificate, volunteer: person, community: community, records: views,
+                                       issued: DayFormat.string(self.clock(), in: self.zone)).render(input.format)
+            return IssuedCertificate(certificate: certificate, format: input.format, text: text, file: nil)
         }
+        guard let file = input.file else { return try issue() }
+        return try Self.writingCertificate(to: file, volunteer: input.volunteer, format: input.format, issue)
+    }
+
+    /// Issues a certificate with `issue` (here, or on a server) and writes its document to `file`.
+    /// The file is made before the number is issued: an output that cannot be written is refused
+    /// while nothing has changed, not after a certificate number was used up.
+    public static func writingCertificate(to file: CertificateFile, volunteer: String, format: String,
+                                          _ issue: () throws -> IssuedCertificate) throws -> IssuedCertificate {
+        let pending = try PendingOutput(file.path ?? "志愿服务证明-\(volunteer).\(format)")
+        var written = false
+        defer { if !written { pending.discard() } }
+        var issued = try issue()
+        let target = file.path ?? "志愿服务证明-\(volunteer)-\(issued.certificate.number).\(format)"
+        try pending.commit(Data(issued.text.utf8), to: target)
+        issued.file = target
         written = true
-        return IssuedCertificate(certificate: certificate, format: input.format, text: text, file: path)
+        return issued
     }
 
     /// A certificate checked against the ledger.

@@ -119,6 +119,10 @@ extension JifenApp {
         CredentialView(try store.revokeCredential(actor: principal.id, id: id, nowMillis: nowMillis), nowMillis: nowMillis)
     }
 
+    /// Opens the store and reads from it: a server is ready when this returns.
+    /// - Throws: the store's fault (missing, not Jifen's, unreachable).
+    public func checkStore() throws { _ = try store.read { try $0.eventType(0) } }
+
     public struct WhoAmI: Codable, Sendable, Equatable {
         public var person: String
         public var name: String?

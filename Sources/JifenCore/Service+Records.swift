@@ -31,7 +31,8 @@ extension Service {
             throw JifenError.usage(.badMinutes, zh: "服务时长必须大于 0 分钟。", en: "Service time must be above 0 minutes.")
         }
         let already = try tx.minutesOnDay(volunteer: volunteer, day: day, excluding: excluding)
-        guard already + minutes <= cap else {
+        // Written so that no sum can overflow, whatever minutes a caller gives.
+        guard minutes <= cap - already else {
             throw JifenError.refused(.overDailyCap,
                                      zh: "\(volunteer) 在 \(day) 已有 \(already) 分钟，再加 \(minutes) 分钟超过每日上限 \(rules.dailyCapHours) 小时。请核对时长，或请管理员调整 hours.daily_cap。",
                                      en: "\(volunteer) already has \(already) min on \(day); \(minutes) more exceeds the daily cap of \(rules.dailyCapHours) h. Check the time, or ask an admin to change hours.daily_cap.")

@@ -108,7 +108,7 @@ public struct JifenServer: Sendable {
 
     func ready() async throws -> Response {
         do {
-            try await pool.runIfActive { _ = try self.app.store.read { try $0.eventType(0) } }
+            try await pool.runIfActive { try self.app.checkStore() }
             return Self.json(["status": "ready"])
         } catch let error as JifenError {
             return Self.errorResponse(error, language: .en)

@@ -24,20 +24,10 @@ extension Jifen {
             func execute(_ context: Context) throws {
                 let issued: JifenApp.IssuedCertificate
                 if context.serverURL != nil {
-                    // The server returns the document; it is written here, where the user is. The
-                    // folder is checked first, so an unwritable place costs no certificate number.
-                    let folder = output.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? FileManager.default.currentDirectoryPath
-                    guard FileManager.default.isWritableFile(atPath: folder) else {
-                        throw JifenError.fault(.cannotWrite, zh: "无法写入 \(folder)：文件夹不存在或不可写。请换一个路径。",
-                                               en: "Cannot write to \(folder): the folder does not exist or is not writable. Choose another path.")
+                    // The server returns the document; it is written here, where the user is.
+                    issued = try JifenApp.writingCertificate(to: .init(path: output), volunteer: volunteer, format: format) {
+                        try context.perform(API.issueCertificate, .init(volunteer: volunteer, from: from, to: to, format: format))
                     }
-                    var remote = try context.perform(API.issueCertificate, .init(volunteer: volunteer, from: from, to: to, format: format))
-                    let path = output ?? "志愿服务证明-\(volunteer)-\(remote.certificate.number).\(remote.format)"
-                    do { try Data(remote.text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-                        throw JifenError.fault(.cannotWrite, zh: "无法写入 \(path)：\(error.localizedDescription)", en: "Cannot write \(path): \(error.localizedDescription)")
-                    }
-                    remote.file = path
-                    issued = remote
                 } else {
                     let input = JifenApp.CertificateInput(volunteer: volunteer, from: from, to: to, format: format, file: .init(path: output))
                     issued = try context.app().issueCertificate(context.principal, input)

@@ -33,7 +33,7 @@ extension Jifen {
                 throw JifenError.usage(.badTLS, zh: "--tls-cert 和 --tls-key 要一起给。", en: "Give --tls-cert and --tls-key together.")
             }
             let app = try context.app()
-            _ = try app.store.read { try $0.eventType(0) }
+            try app.checkStore()
             var options = ServerOptions()
             options.host = parts.dropLast().joined(separator: ":").trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
             options.port = port
