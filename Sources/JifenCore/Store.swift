@@ -19,6 +19,14 @@ public protocol Store: Sendable {
     func read<T>(_ body: (any LedgerReading & LedgerAuditing) throws -> T) throws -> T
     /// Seals transfers committed but not yet chained (PostgreSQL; SQLite chains as it posts).
     func sealPending() throws -> Int
+    /// Runs `operations` in order inside ONE write transaction made durable by one commit (group
+    /// commit). While an operation runs, every `write` it calls is a savepoint of that transaction
+    /// (a refusal rolls back only that write, as a rolled-back transaction would), and every
+    /// `read` reads inside it, so each operation sees exactly the ones before it: its answer is
+    /// what one-at-a-time execution in this order gives. Returns once the commit is durable (or
+    /// has failed: then every operation fails with that error and none of them is in the store).
+    /// - Returns: each operation's result or error, in order.
+    func writeBatch<T>(_ operations: [() throws -> T]) -> [Result<T, any Error>]
 
     // MARK: Rules and roles
 
@@ -64,4 +72,11 @@ public protocol Store: Sendable {
     /// - Returns: the deliveries now leased to `owner`, oldest due first.
     func recordAndClaim(_ records: [AttemptRecord], owner: String, nowMillis: Int64, limit: Int,
                         leaseMillis: Int64) throws -> [ClaimedDelivery]
+}
+
+extension Store {
+    /// One transaction per operation: for a store that does not group commits.
+    public func writeBatch<T>(_ operations: [() throws -> T]) -> [Result<T, any Error>] {
+        operations.map { operation in Result { try operation() } }
+    }
 }

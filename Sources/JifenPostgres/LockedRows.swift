@@ -16,6 +16,23 @@ final class LockedRows {
     /// (expiry day, then id); it includes lots spent to zero while the transaction ran.
     private var lots: [String: [Lot]] = [:]
 
+    /// What it holds, to go back to when a savepoint of a group commit is rolled back.
+    struct Snapshot {
+        var accounts: [String: Account]
+        var names: [String: String]
+        var holds: [String: [PendingHold]]
+        var lots: [String: [Lot]]
+    }
+
+    func snapshot() -> Snapshot { Snapshot(accounts: accounts, names: names, holds: holds, lots: lots) }
+
+    func restore(_ snapshot: Snapshot) {
+        accounts = snapshot.accounts
+        names = snapshot.names
+        holds = snapshot.holds
+        lots = snapshot.lots
+    }
+
     func reset() {
         accounts.removeAll(keepingCapacity: true)
         names.removeAll(keepingCapacity: true)

@@ -210,6 +210,12 @@ final class PostgresSession: @unchecked Sendable {
     }
 
     /// Waits for every statement sent, ignoring their errors: before a rollback.
+    /// Commits; false when PostgreSQL rolled back instead (the transaction had been aborted).
+    func commitReportingSuccess() throws -> Bool {
+        try drain()
+        return try connection.query(query("COMMIT", []), logger: logger).wait().metadata.command == "COMMIT"
+    }
+
     func settle() {
         discardBatch()
         _ = try? drain()

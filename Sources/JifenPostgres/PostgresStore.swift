@@ -139,7 +139,11 @@ public struct PostgresStore: Store {
     /// - Returns: how many transfers were sealed.
     @discardableResult
     public func sealPending() throws -> Int {
-        try transaction(readOnly: false) { session in
+        if let batch = PostgresBatch.current, batch.pool == ObjectIdentifier(pool) {
+            // A group commit holds the sealer's lock from its start: it seals inside its transaction.
+            return try batch.savepoint(readOnly: false) { try Chain.seal(in: PostgresLedgerTransaction(session: $0, writing: true)) }
+        }
+        return try transaction(readOnly: false) { session in
             // Waits for a sealer at work (session lock, see `seal(through:)`), then is the sealer.
             session.send("SELECT pg_advisory_xact_lock($1)", [PostgresSchema.sealLock])
             return try Chain.seal(in: PostgresLedgerTransaction(session: session, writing: true))
@@ -159,6 +163,9 @@ public struct PostgresStore: Store {
     /// A transaction that posted transfers (a ledger write, an approval, an import…) has them
     /// sealed into the hash chain right after its commit (`seal(through:)`).
     func transaction<T>(readOnly: Bool, _ body: (PostgresSession) throws -> T) throws -> T {
+        if let batch = PostgresBatch.current, batch.pool == ObjectIdentifier(pool) {
+            return try batch.savepoint(readOnly: readOnly, body)
+        }
         var posted: Int64?
         var sealed = false
         let result = try attempts(readOnly: readOnly) { session in

@@ -115,8 +115,19 @@ public struct SQLiteStore: Sendable {
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction: the write lock is taken first, so the
     /// balances read inside cannot change before commit. Rolled back when `body` throws.
+    /// Inside a group commit (`writeBatch`), a savepoint of the batch's transaction instead.
     public func writeTransaction<T>(_ body: (Database) throws -> T) throws -> T {
-        try mapErrors {
+        if let batch = SQLiteBatch.current, batch.queue == ObjectIdentifier(queue) {
+            return try mapErrors {
+                var result: T?
+                try batch.db.inSavepoint {
+                    result = try body(batch.db)
+                    return .commit
+                }
+                return result!
+            }
+        }
+        return try mapErrors {
             try queue.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
@@ -128,8 +139,11 @@ public struct SQLiteStore: Sendable {
         }
     }
 
+    /// Inside a group commit (`writeBatch`), reads in the batch's transaction: what the
+    /// operations before have written, as one-at-a-time execution would have committed it.
     public func readTransaction<T>(_ body: (Database) throws -> T) throws -> T {
-        try mapErrors { try queue.read(body) }
+        if let batch = SQLiteBatch.current, batch.queue == ObjectIdentifier(queue) { return try mapErrors { try body(batch.db) } }
+        return try mapErrors { try queue.read(body) }
     }
 
     func mapErrors<T>(_ body: () throws -> T) throws -> T {

@@ -30,6 +30,8 @@ public struct ServerOptions: Sendable {
     public var trustProxy = false
     /// Threads that run store operations (they block on SQLite and PostgreSQL).
     public var workers = 8
+    /// Group commit: the most write operations one commit carries (1: each its own transaction).
+    public var batchMax = WriteBatcher.defaultMaxBatch
     public init() {}
 }
 
@@ -51,6 +53,8 @@ public struct JifenServer: Sendable {
     let guardian: SignInGuard
     let pool: NIOThreadPool
     let replies = IdempotentReplies()
+    /// Carries writes that arrive together in one transaction and one commit (nil: `batchMax` 1).
+    let batcher: WriteBatcher?
     /// Writes one log line (a request, a refusal, the start): never a credential, code or phone.
     let log: @Sendable (String) -> Void
 
@@ -58,6 +62,7 @@ public struct JifenServer: Sendable {
                 log: @escaping @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }) {
         self.app = app; self.options = options; self.guardian = guardian; self.log = log
         pool = NIOThreadPool(numberOfThreads: max(1, options.workers))
+        batcher = options.batchMax > 1 ? WriteBatcher(app: app, maxBatch: options.batchMax) : nil
     }
 
     /// Serves until SIGTERM or SIGINT: then stops accepting, finishes requests in flight, and returns.
@@ -155,7 +160,13 @@ public struct JifenServer: Sendable {
                 remembered = (replyKey, fingerprint)
             }
             let (pathValues, queryValues) = (path, query)
-            let data = try await pool.runIfActive { try endpoint.handle(self.app, who, pathValues, queryValues, body) }
+            let operation: @Sendable () throws -> Data = { try endpoint.handle(self.app, who, pathValues, queryValues, body) }
+            let data: Data
+            if endpoint.writes, let batcher {
+                data = try await batcher.perform(operation)
+            } else {
+                data = try await pool.runIfActive(operation)
+            }
             if let remembered { replies.remember(remembered.key, fingerprint: remembered.fingerprint, status: 200, body: data) }
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store",
                                                    RequestLog<JifenRequestContext>.principalField: who.id],
