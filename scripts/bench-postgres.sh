@@ -2,22 +2,32 @@
 # Jifen on PostgreSQL against pgbench, on one throwaway local server in one run:
 #   1. pgbench TPC-B-like: pgbench -i -s 10, then pgbench -c 8 -j 2 -T 20;
 #   2. Jifen transfers (one per transaction, the code path of `jifen transfer`), 8 concurrent
-#      clients, 20 s, over 10,000 accounts (uniform), then over 10 hot accounts.
-# Prints transfers per second for each; the last line is ratio= (Jifen ÷ pgbench, uniform case).
-# Environment: BENCH_SECONDS (default 20), BENCH_CONFIG (release, or debug to skip a release build),
-# SWIFT_SCRATCH_PATH (another build directory).
+#      clients, 20 s, over 10,000 accounts (uniform), then over 10 hot accounts;
+#   3. (issue 15) `jifen serve` on the same server over HTTP with wrk: POST /v1/transfers at 1, 8,
+#      32 and 128 connections, uniform (100 volunteers) and 10 hot accounts, group commit on
+#      (--batch-max 64) and off (--batch-max 1); then verify and the ledger check (each 2xx once).
+# Prints transfers per second for each; then ratio= (in-process Jifen ÷ pgbench, uniform case);
+# the last line is pg_ratio= (HTTP transfers/s, group commit, 32 connections, uniform ÷ pgbench tps).
+# Environment: BENCH_SECONDS (default 20), BENCH_SERVE_SECONDS (each HTTP run, default 10),
+# BENCH_CLIENTS (default "1 8 32 128"), BENCH_SHORT=1 (5 s runs), BENCH_VOLUNTEERS (default 100),
+# BENCH_CONFIG (release, or debug to skip a release build), SWIFT_SCRATCH_PATH (another build directory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup postgres
+scripts/setup wrk
 seconds="${BENCH_SECONDS:-20}"
 config="${BENCH_CONFIG:-release}"
 scratch=()
 [ -n "${SWIFT_SCRATCH_PATH:-}" ] && scratch=(--scratch-path "$SWIFT_SCRATCH_PATH")
 swift build -c "$config" "${scratch[@]}" --product jifen-pg-bench >&2
+swift build -c "$config" "${scratch[@]}" --product jifen >&2
 bin="$(swift build -c "$config" "${scratch[@]}" --show-bin-path)/jifen-pg-bench"
+J="$(swift build -c "$config" "${scratch[@]}" --show-bin-path)/jifen"
+source scripts/lib/serve-load.sh
+work=$(mktemp -d /tmp/jifen-bench-pg.XXXXXX)
 
 source scripts/lib/postgres.sh
-trap pg_throwaway_stop EXIT
+trap 'serve_stop; pg_throwaway_stop; rm -rf "$work"' EXIT
 pg_throwaway_start
 pg() { "${PG_AS[@]}" "$PG_BIN/$1" -h "$PG_DIR" -p "$PG_PORT" -U postgres "${@:2}"; }
 
@@ -35,3 +45,29 @@ run=$("$bin" "$url&schema=hot" 10 8 "$seconds")
 hot=$(sed -n 's/^transfers_per_second=//p' <<<"$run")
 echo "jifen transfers, 10 hot accounts, 8 clients, ${seconds}s: ${hot} transfers/s ($(sed -n 's/^client_cpu_ms_per_transfer=//p' <<<"$run") ms of jifen's CPU each)"
 python3 -c "import sys; print('ratio=%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$uniform" "$pgb"
+
+# 3. Over HTTP: one `jifen serve` on the same PostgreSQL.
+serve_seconds="${BENCH_SERVE_SECONDS:-10}"
+[ "${BENCH_SHORT:-0}" = 1 ] && serve_seconds="${BENCH_SERVE_SECONDS:-5}"
+export JIFEN_DB="$url&schema=serve" JIFEN_ACTOR=李主任 JIFEN_LANG=en
+serve_community "$J" "${BENCH_VOLUNTEERS:-100}" "$work/tokens"
+serve_lua "$work"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure); HTTP runs of ${serve_seconds}s"
+for batch in 64 1; do
+  serve_start "$J" "$JIFEN_DB" "$batch" "$work"
+  mode=$([ "$batch" = 1 ] && echo off || echo on)
+  for hot in 0 10; do
+    shape=$([ "$hot" = 0 ] && echo uniform || echo hot10)
+    for c in ${BENCH_CLIENTS:-1 8 32 128}; do
+      serve_transfers "pg-batch_$mode-$shape-c$c" "$c" "$hot" "$work" "$serve_seconds" | tee -a "$work/results"
+    done
+  done
+  serve_stop
+done
+verified=$("$J" --json verify | python3 -c 'import json,sys; d=json.load(sys.stdin); print("ok" if d["ok"] else "FAULTS " + json.dumps(d["faults"], ensure_ascii=False))')
+pg psql -X -q -At -d jifen_test -c "SELECT memo FROM serve.transfer WHERE memo LIKE 'bench-%'" > "$work/ledger-memos"
+echo "jifen verify: $verified"
+echo "ledger check: $(serve_check "$work" "$work/ledger-memos")"
+on32=$(sed -n 's/^pg-batch_on-uniform-c32 .*transfers_per_second=\([0-9]*\) .*/\1/p' "$work/results")
+echo "goal: PostgreSQL, 32 clients over HTTP: >= 1.0x pgbench tps; reached $(python3 -c "print(f'{${on32:-0}/$pgb:.2f}')")x"
+python3 -c "import sys; print('pg_ratio=%.3f' % (float(sys.argv[1]) / float(sys.argv[2])))" "${on32:-0}" "$pgb"

@@ -1,0 +1,154 @@
+import Foundation
+import JifenApp
+import JifenCore
+import JifenTestSupport
+import Testing
+
+/// Group commit (`Store.writeBatch`, `WriteBatcher`): many operations in one transaction and one
+/// commit, each write a savepoint, answer exactly what one-at-a-time execution in the batch's
+/// order answers, on both stores.
+@Suite struct GroupCommitTests {
+    static let zone = TimeZone(identifier: "Asia/Shanghai")!
+
+    func app(_ f: Fixture) -> JifenApp {
+        let clock = f.clock
+        return JifenApp(store: f.store, clock: { clock.now }, zone: Self.zone)
+    }
+
+    /// The same start on a fixture: points for two volunteers, two codes of the first.
+    func prepare(_ f: Fixture) throws -> (app: JifenApp, codes: [String]) {
+        let app = app(f)
+        let admin = Principal("admin")
+        _ = try app.grant(admin, .init(account: f.volunteers[0], points: 100, reason: "开账", key: "open-0"))
+        _ = try app.grant(admin, .init(account: f.volunteers[1], points: 10, reason: "开账", key: "open-1"))
+        let volunteer = Principal(f.volunteers[0])
+        let codes = try (0..<2).map { _ in try app.issueCode(volunteer, f.volunteers[0]).code }
+        return (app, codes)
+    }
+
+    /// Accepted and refused operations on the same accounts, each answer as text (a result's
+    /// JSON, or a refusal's code), in order.
+    func operations(_ f: Fixture, _ app: JifenApp, codes: [String]) -> [() throws -> String] {
+        let (v1, v2, v3) = (f.volunteers[0], f.volunteers[1], f.volunteers[2])
+        let admin = Principal("admin"), merchant = Principal(f.merchant)
+        func text<T: Encodable>(_ value: T) throws -> String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            // A code is random digits, so its hash differs between the two ledgers: left out.
+            return String(decoding: try encoder.encode(value), as: UTF8.self)
+                .replacingOccurrences(of: #""codeHash":"[0-9a-f]*","#, with: "", options: .regularExpression)
+        }
+        return [
+            { try text(app.grant(admin, .init(account: v1, points: 50, reason: "补发", key: "g1"))) },
+            // v2 has 10: refused, and changes nothing.
+            { try text(app.transfer(Principal(v2), .init(from: v2, to: v3, points: 30, key: "t1"))) },
+            { try text(app.transfer(Principal(v1), .init(from: v1, to: v2, points: 120, key: "t2"))) },
+            // Now v2 has 130: the same transfer passes, as it would right after t2's commit.
+            { try text(app.transfer(Principal(v2), .init(from: v2, to: v3, points: 30, key: "t1"))) },
+            // A key reused with other content.
+            { try text(app.transfer(Principal(v1), .init(from: v1, to: v3, points: 5, key: "t2"))) },
+            // The same key and content: the first answer again.
+            { try text(app.transfer(Principal(v1), .init(from: v1, to: v2, points: 120, key: "t2"))) },
+            { try text(app.redeem(merchant, .init(merchant: f.merchant, code: codes[0], points: 10, key: "r1"))) },
+            // A used code.
+            { try text(app.redeem(merchant, .init(merchant: f.merchant, code: codes[0], points: 5, key: "r2"))) },
+            // v1 has 20 left: refused.
+            { try text(app.transfer(Principal(v1), .init(from: v1, to: v3, points: 25, key: "t4"))) },
+            { try text(app.transfer(Principal(v3), .init(from: v3, to: v1, points: 15, key: "t5"))) },
+            // Not enough for this redemption: the code stays unused...
+            { try text(app.redeem(merchant, .init(merchant: f.merchant, code: codes[1], points: 500, key: "r3"))) },
+            // ...and takes the next one.
+            { try text(app.redeem(merchant, .init(merchant: f.merchant, code: codes[1], points: 35, key: "r4"))) },
+            // A volunteer may not grant; an unknown account.
+            { try text(app.grant(Principal(v1), .init(account: v1, points: 1, reason: "自己", key: "g2"))) },
+            { try text(app.transfer(Principal(v1), .init(from: v1, to: "V9999", points: 1, key: "t6"))) },
+            { try text(app.transfer(Principal(v2), .init(from: v2, to: v1, points: 1, key: "t7"))) },
+        ]
+    }
+
+    static func answer(_ result: Result<String, any Error>) -> String {
+        switch result {
+        case .success(let text): text
+        case .failure(let error as JifenError): "refused \(error.code.rawValue)"
+        case .failure(let error): "error \(error)"
+        }
+    }
+
+    /// The whole state a client could see: every account's balance, the chain, the outbox.
+    func state(_ f: Fixture) throws -> [String] {
+        try f.strings("SELECT id || ':' || CAST(balance AS TEXT) FROM account ORDER BY id")
+            + f.strings("SELECT CAST(id AS TEXT) || ':' || hash || ':' || CAST(amount AS TEXT) FROM transfer ORDER BY id")
+            + f.strings("SELECT type || ':' || payload FROM event ORDER BY id")
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func oneBatchMixingAcceptedAndRefusedAnswersAsOneAtATime(kind: StoreKind) throws {
+        let batched = try Fixture.make(kind), single = try Fixture.make(kind)
+        let (batchedApp, batchedCodes) = try prepare(batched)
+        let (singleApp, singleCodes) = try prepare(single)
+        let batchAnswers = batched.store.writeBatch(operations(batched, batchedApp, codes: batchedCodes)).map(Self.answer)
+        let singleAnswers = operations(single, singleApp, codes: singleCodes).map { operation in Self.answer(Result { try operation() }) }
+        #expect(batchAnswers.count == singleAnswers.count)
+        for (index, (b, s)) in zip(batchAnswers, singleAnswers).enumerated() {
+            #expect(b == s, "operation \(index): batched \(b) / one at a time \(s)")
+        }
+        // The mix really has both: accepted and refused ones of each kind.
+        let refused = batchAnswers.filter { $0.hasPrefix("refused ") }
+        #expect(Set(refused) == ["refused insufficient-points", "refused key-reused", "refused code-used", "refused not-allowed",
+                                 "refused unknown-id"])
+        #expect(batchAnswers.count - refused.count == 8)
+        #expect(try state(batched) == state(single))
+        #expect(try batched.verify().ok)
+        #expect(try single.verify().ok)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func concurrentWritersThroughTheBatcherStayExact(kind: StoreKind) async throws {
+        let f = try Fixture.make(kind)
+        let app = app(f)
+        let admin = Principal("admin")
+        let (v1, v2, v3) = (f.volunteers[0], f.volunteers[1], f.volunteers[2])
+        for v in [v1, v2, v3] { _ = try app.grant(admin, .init(account: v, points: 100, reason: "开账", key: "open-\(v)")) }
+        let batcher = WriteBatcher(app: app, maxBatch: 16)
+        // 300 transfers of 1 point around a ring of three, from 30 tasks at once; some are
+        // retried with the same key (a replay), some reuse a key with other content (refused).
+        let accounts = [v1, v2, v3]
+        let outcomes = try await withThrowingTaskGroup(of: (Int, Int, Int).self) { group in
+            for task in 0..<30 {
+                group.addTask {
+                    var (posted, replayed, refused) = (0, 0, 0)
+                    for n in 0..<10 {
+                        let from = accounts[(task + n) % 3], to = accounts[(task + n + 1) % 3]
+                        let key = "ring-\(task)-\(n)"
+                        let input = JifenApp.TransferInput(from: from, to: to, points: 1, key: key)
+                        let first = try await batcher.perform { try app.transfer(Principal(from), input) }
+                        #expect(!first.replayed)
+                        posted += 1
+                        if n % 3 == 0 {
+                            let again = try await batcher.perform { try app.transfer(Principal(from), input) }
+                            #expect(again.replayed && again.transfer == first.transfer)
+                            replayed += 1
+                        }
+                        if n % 4 == 0 {
+                            do {
+                                _ = try await batcher.perform { try app.transfer(Principal(from), .init(from: from, to: to, points: 2, key: key)) }
+                                Issue.record("a reused key with other content was accepted")
+                            } catch let error as JifenError {
+                                #expect(error.code == .keyReused)
+                                refused += 1
+                            }
+                        }
+                    }
+                    return (posted, replayed, refused)
+                }
+            }
+            var total = (0, 0, 0)
+            for try await outcome in group { total = (total.0 + outcome.0, total.1 + outcome.1, total.2 + outcome.2) }
+            return total
+        }
+        #expect(outcomes.0 == 300)
+        #expect(try f.strings("SELECT CAST(count(*) AS TEXT) FROM transfer WHERE key LIKE 'ring-%'") == ["300"])
+        #expect(try f.balance(v1) + f.balance(v2) + f.balance(v3) == 300)
+        #expect(try f.verify().ok)
+    }
+}
