@@ -23,17 +23,27 @@ final class PostgresBatch: @unchecked Sendable {
     func savepoint<T>(readOnly: Bool, _ body: (PostgresSession) throws -> T) throws -> T {
         let before = session.locked.snapshot()
         let reserved = session.reservedTransferID
+        let posted = session.postedTransfer
+        session.postedTransfer = nil
         session.send("SAVEPOINT jifen_op")
         do {
             let result = try body(session)
             if readOnly {
                 session.send("RELEASE SAVEPOINT jifen_op")
             } else {
+                // Transfers it posted take their place in the chain at once (the batch is the
+                // sealer): a later operation of the batch reads them sealed, as it would after
+                // their own commit and seal one at a time (a replay answers with the chain's hash).
+                if session.postedTransfer != nil {
+                    try Chain.seal(in: PostgresLedgerTransaction(session: session, writing: true))
+                }
                 // Waits for the writes sent without waiting: an error of theirs is this body's.
                 try session.execute("RELEASE SAVEPOINT jifen_op")
             }
+            if let posted { session.postedTransfer = max(posted, session.postedTransfer ?? posted) }
             return result
         } catch {
+            session.postedTransfer = posted
             session.settle()
             do {
                 try session.execute("ROLLBACK TO SAVEPOINT jifen_op")

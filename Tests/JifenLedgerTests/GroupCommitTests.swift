@@ -151,4 +151,56 @@ import Testing
         #expect(try f.balance(v1) + f.balance(v2) + f.balance(v3) == 300)
         #expect(try f.verify().ok)
     }
+
+    /// Random operations of the ledger (grants, transfers, reversals, holds posted and voided,
+    /// keys reused with the same or other content, amounts out of range), carried out in batches
+    /// of random size on one ledger and one at a time on another: every answer, every row of
+    /// the chain and the outbox, and every balance are the same, and both verify.
+    @Test(arguments: StoreKind.allCases, [11, 12, 13] as [UInt64])
+    func randomBatchesAnswerAsOneAtATime(kind: StoreKind, seed: UInt64) throws {
+        let batched = try Fixture.make(kind), single = try Fixture.make(kind)
+        var rng = SplitMix64(state: seed)
+        let accounts = batched.volunteers + [batched.merchant]
+        // The operations as data, so both ledgers are given exactly the same.
+        var plan: [(kind: Int, amount: Int64, from: String, to: String, key: String, pick: Int64, minutes: Int)] = []
+        var keys: [String] = []
+        for step in 0..<150 {
+            let key = Bool.random(using: &rng) && !keys.isEmpty ? keys.randomElement(using: &rng)! : "k\(step)"
+            keys.append(key)
+            plan.append((Int.random(in: 0..<8, using: &rng), Int64.random(in: -2...60, using: &rng), accounts.randomElement(using: &rng)!,
+                         accounts.randomElement(using: &rng)!, key, Int64.random(in: 1...40, using: &rng), Int.random(in: 1...300, using: &rng)))
+        }
+        func operations(_ f: Fixture) -> [() throws -> String] {
+            plan.map { p in
+                {
+                    switch p.kind {
+                    case 0, 1: return "\(try f.ledger.grant(to: p.from, amount: p.amount, reason: "r", key: p.key, actor: "admin"))"
+                    case 2, 3: return "\(try f.ledger.transfer(from: p.from, to: p.to, amount: p.amount, memo: "", key: p.key, actor: "admin"))"
+                    case 4: return "\(try f.ledger.reverse(p.pick, reason: "fix", actor: "admin"))"
+                    case 5:
+                        let request = TransferRequest(kind: .redeem, debit: p.from, credit: p.to, amount: p.amount, key: p.key)
+                        return "\(try f.ledger.hold(request, actor: "admin", timeoutMinutes: p.minutes))"
+                    case 6: return "\(try f.ledger.postHold(p.pick % 8 + 1, actor: "admin"))"
+                    default: return "\(try f.ledger.voidHold(p.pick % 8 + 1, actor: "admin"))"
+                    }
+                }
+            }
+        }
+        var batchAnswers: [String] = []
+        var rest = operations(batched)[...]
+        while !rest.isEmpty {
+            let size = Int.random(in: 1...24, using: &rng)
+            batchAnswers += batched.store.writeBatch(Array(rest.prefix(size))).map(Self.answer)
+            rest = rest.dropFirst(size)
+        }
+        let singleAnswers = operations(single).map { operation in Self.answer(Result { try operation() }) }
+        for (index, (b, s)) in zip(batchAnswers, singleAnswers).enumerated() {
+            #expect(b == s, "seed \(seed) operation \(index): batched \(b) / one at a time \(s)")
+        }
+        #expect(batchAnswers.count == plan.count)
+        #expect(batchAnswers.filter { !$0.hasPrefix("refused ") }.count > 30, "too few accepted")
+        #expect(try state(batched) == state(single))
+        #expect(try batched.verify().ok)
+        #expect(try single.verify().ok)
+    }
 }
