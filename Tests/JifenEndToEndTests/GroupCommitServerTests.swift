@@ -93,7 +93,8 @@ import Testing
                                           stopOnLoss: false, attempts: 40)
         }
         let ops = try C.finish(clients)
-        #expect(ops.count == 3 * 8 * 25)
+        let perClient = Dictionary(grouping: ops) { String($0.key.split(separator: "-").first ?? "") }.mapValues(\.count)
+        #expect(ops.count == 3 * 8 * 25, "operations per client: \(perClient.sorted { $0.key < $1.key }), lost or short: \(ops.filter { $0.status == "lost" || $0.again == "lost" })")
         let unexpected = ops.filter { !$0.acknowledged && $0.code != "insufficient-points" }
         #expect(unexpected.isEmpty, "\(unexpected)")
         let done = ops.filter(\.acknowledged)
