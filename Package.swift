@@ -40,6 +40,8 @@ let package = Package(
             dependencies: [
                 "JifenCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The C API itself, for the import's statement bound without GRDB's argument lists.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
         // The server store: PostgreSQL through PostgresNIO, the same ledger operations as SQLite.
         .target(

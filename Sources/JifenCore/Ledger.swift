@@ -204,8 +204,7 @@ public struct Ledger: Sendable {
             transfer.id = try tx.newTransferID()
         }
         _ = try tx.insert(transfer: transfer)
-        try tx.addToBalance(account: debit.id, delta: -request.amount)
-        try tx.addToBalance(account: credit.id, delta: request.amount)
+        try tx.moveBalance(amount: request.amount, from: debit.id, to: credit.id)
         try Lots.move(transfer, from: debit, to: credit, standing: standing, in: tx)
         let fromName = try Events.name(debit, in: tx)
         let toName = try Events.name(credit, in: tx)

@@ -121,8 +121,13 @@ public protocol LedgerWriting: LedgerReading {
     /// Stores a transfer and returns its id.
     func insert(transfer: Transfer) throws -> Int64
     func addToBalance(account: String, delta: Int64) throws
+    /// Moves `amount` from `debit`'s balance to `credit`'s: the two `addToBalance` calls, which a
+    /// store may run as one statement.
+    func moveBalance(amount: Int64, from debit: String, to credit: String) throws
     func insert(lot: Lot) throws -> Int64
     func addToLot(id: Int64, delta: Int64) throws
+    /// Adds `amount` to an account's lot of a day, making the lot when there is none; returns its id.
+    func addToLot(account: String, expiresOn: String, amount: Int64) throws -> Int64
     func insert(lotEntry: LotEntry) throws
     func insert(hold: Hold) throws -> Int64
     /// Moves a hold out of `pending`; returns false when it was no longer pending.
@@ -133,6 +138,19 @@ public protocol LedgerWriting: LedgerReading {
 extension LedgerWriting {
     /// Locks accounts for an operation that posts no transfer of its own.
     public func lock(accounts: [String]) throws { try lock(accounts: accounts, posting: false) }
+
+    public func moveBalance(amount: Int64, from debit: String, to credit: String) throws {
+        try addToBalance(account: debit, delta: -amount)
+        try addToBalance(account: credit, delta: amount)
+    }
+
+    public func addToLot(account: String, expiresOn day: String, amount: Int64) throws -> Int64 {
+        if let lot = try lot(account: account, expiresOn: day) {
+            try addToLot(id: lot.id, delta: amount)
+            return lot.id
+        }
+        return try insert(lot: Lot(account: account, expiresOn: day, remaining: amount))
+    }
 }
 
 /// The end of the hash chain.

@@ -39,12 +39,19 @@ enum Lots {
         var left = t.amount
         var taken: [(day: String, amount: Int64)] = []
         var free: [Int64: Int64] = [:]
-        for lot in standing.lots { free[lot.id] = standing.free(lot) }
+        // The open lots as read in this transaction, kept up to date as they are taken from,
+        // so a lot is not read again (only a lot that is not open is looked up).
+        var known: [Int64: Lot] = [:]
+        for lot in standing.lots {
+            free[lot.id] = standing.free(lot)
+            known[lot.id] = lot
+        }
         func take(_ lotID: Int64, upTo cap: Int64, ownReservation: Bool = false) throws {
-            guard left > 0, let lot = try tx.lot(id: lotID) else { return }
+            guard left > 0, let lot = try known[lotID] ?? tx.lot(id: lotID) else { return }
             let amount = min(left, cap, lot.remaining)
             guard amount > 0 else { return }
             try tx.addToLot(id: lot.id, delta: -amount)
+            known[lot.id] = Lot(id: lot.id, account: lot.account, expiresOn: lot.expiresOn, remaining: lot.remaining - amount)
             try tx.insert(lotEntry: LotEntry(lot: lot.id, account: account, transfer: t.id, delta: -amount, expiresOn: lot.expiresOn))
             taken.append((lot.expiresOn, amount))
             if !ownReservation { free[lot.id] = max(0, (free[lot.id] ?? 0) - amount) }
@@ -99,13 +106,7 @@ enum Lots {
 
     private static func add(_ amount: Int64, to account: String, expiresOn day: String, transfer: Int64,
                             in tx: any LedgerWriting) throws {
-        let id: Int64
-        if let lot = try tx.lot(account: account, expiresOn: day) {
-            id = lot.id
-            try tx.addToLot(id: id, delta: amount)
-        } else {
-            id = try tx.insert(lot: Lot(account: account, expiresOn: day, remaining: amount))
-        }
+        let id = try tx.addToLot(account: account, expiresOn: day, amount: amount)
         try tx.insert(lotEntry: LotEntry(lot: id, account: account, transfer: transfer, delta: amount, expiresOn: day))
     }
 }

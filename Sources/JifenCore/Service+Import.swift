@@ -43,7 +43,6 @@ extension Service {
             var activityDays: [String: String] = [:]
             var parsedDays: [String: String] = [:]
             var candidates: [Candidate] = []
-            var good: [ServiceRecord] = []
             let today = DayFormat.string(Date(millis: at), in: rules.timeZone)
             var columns: [HourSheet.Column: Int] = [:]
 
@@ -142,25 +141,39 @@ extension Service {
                 }
             }
             _ = header
-            // Second pass: each row's key (the nth row of the same content has its own key), rows
-            // imported before, and the daily cap against what the database already holds.
+            // Second pass, writing as it goes: each row's key (the nth row of the same content has
+            // its own key), rows imported before, and the daily cap against what the database
+            // already holds. The transaction is all-or-nothing: when any row has a problem (and
+            // `skipBad` is off) nothing more is written and the refusal rolls back what was.
             let checkKeys = try lookup.hasImportKeys()
-            let days = candidates.map(\.day)
-            var dayMinutes = try days.min().map { try lookup.minutesByVolunteerDay(from: $0, to: days.max()!) } ?? [:]
+            var dayMinutes: [VolunteerDay: Int64] = [:]
+            if let first = candidates.lazy.map(\.day).min(), let last = candidates.lazy.map(\.day).max() {
+                for (key, minutes) in try lookup.minutesByVolunteerDay(from: first, to: last) {
+                    let parts = key.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false)
+                    guard parts.count == 2 else { continue }
+                    dayMinutes[VolunteerDay(volunteer: String(parts[0]), day: String(parts[1]))] = minutes
+                }
+            }
+            let cap = Int64(rules.dailyCapHours) * 60
             var occurrences: [ContentHash: Int] = [:]
             var lateByDay: [String: Bool] = [:]
-            for c in candidates {
-                let content = ContentHash("\(c.activity)\u{1F}\(c.volunteer)\u{1F}\(c.day)\u{1F}\(c.minutes)\u{1F}\(c.note)")
-                let occurrence = occurrences[content, default: 0] + 1
-                occurrences[content] = occurrence
-                let key = occurrence == 1 ? content.hex : content.hex + "#\(occurrence)"
+            var number = try lookup.lastRecordNumber()
+            var content: [UInt8] = []
+            content.reserveCapacity(256)
+            result.written.reserveCapacity(candidates.count)
+            for (index, c) in candidates.enumerated() {
+                if index % 10_000 == 0 { progress(index, candidates.count) }
+                let hash = ContentHash(activity: c.activity, volunteer: c.volunteer, day: c.day, minutes: c.minutes, note: c.note, buffer: &content)
+                let occurrence = occurrences[hash, default: 0] + 1
+                occurrences[hash] = occurrence
+                let key = occurrence == 1 ? hash.hex : hash.hex + "#\(occurrence)"
                 if checkKeys, try tx.record(importKey: key) != nil {
                     result.alreadyImported += 1
                     continue
                 }
-                let capKey = c.volunteer + "\u{1F}" + c.day
+                let capKey = VolunteerDay(volunteer: c.volunteer, day: c.day)
                 let before = dayMinutes[capKey] ?? 0
-                guard before + c.minutes <= Int64(rules.dailyCapHours) * 60 else {
+                guard before + c.minutes <= cap else {
                     problem(c.line, "\(c.volunteer) 在 \(c.day) 共 \(before + c.minutes) 分钟，超过每日上限 \(rules.dailyCapHours) 小时",
                             "\(c.volunteer) would have \(before + c.minutes) min on \(c.day), over the daily cap of \(rules.dailyCapHours) h")
                     continue
@@ -168,29 +181,40 @@ extension Service {
                 dayMinutes[capKey] = before + c.minutes
                 let late = lateByDay[c.day] ?? WorkingDays.isLate(activityDay: c.day, enteredDay: today)
                 lateByDay[c.day] = late
-                good.append(ServiceRecord(activity: c.activity, volunteer: c.volunteer, minutes: c.minutes, serviceDay: c.day, source: .import,
-                                          status: .pending, note: c.note, recorder: actor, enteredAtMillis: at, late: late, importKey: key))
+                guard skipBad || result.problems.isEmpty else { continue }
+                number += 1
+                let record = ServiceRecord(id: Self.recordID(number), activity: c.activity, volunteer: c.volunteer, minutes: c.minutes,
+                                           serviceDay: c.day, source: .import, status: .pending, note: c.note, recorder: actor,
+                                           enteredAtMillis: at, late: late, importKey: key)
+                try tx.insert(record: record)
+                result.written.append(record.id)
             }
             result.problems.sort { $0.line < $1.line }
             if !result.problems.isEmpty && !skipBad {
+                // Thrown out of the transaction: whatever was written is rolled back.
+                result.written = []
                 throw ImportRefusal(result: result)
             }
-            var number = try lookup.lastRecordNumber()
-            for (index, var record) in good.enumerated() {
-                number += 1
-                record.id = Self.recordID(number)
-                try tx.insert(record: record)
-                if index % 10_000 == 0 { progress(index, good.count) }
-                result.written.append(record.id)
-            }
-            progress(good.count, good.count)
+            progress(candidates.count, candidates.count)
             return result
         }
     }
 
     public static func recordID(_ number: Int) -> String {
-        let digits = String(number)
-        return "H" + String(repeating: "0", count: max(0, 7 - digits.count)) + digits
+        guard number >= 0, number <= 9_999_999 else {
+            let digits = String(number)
+            return "H" + String(repeating: "0", count: max(0, 7 - digits.count)) + digits
+        }
+        // H and 7 digits, written in place: a small string, no allocation (a million per import).
+        return String(unsafeUninitializedCapacity: 8) { buffer in
+            buffer[0] = 0x48
+            var rest = number
+            for i in stride(from: 7, through: 1, by: -1) {
+                buffer[i] = 0x30 + UInt8(rest % 10)
+                rest /= 10
+            }
+            return 8
+        }
     }
 
     static func digits(_ phone: String) -> String { phone.filter { $0.isASCII && $0.isNumber } }
@@ -212,20 +236,77 @@ extension Service {
         var note: String
     }
 
+    /// A volunteer's day, for the daily cap.
+    struct VolunteerDay: Hashable {
+        var volunteer: String
+        var day: String
+    }
+
     /// The first 128 bits of SHA-256 of a row's content: its import key, and a cheap dictionary key.
     struct ContentHash: Hashable {
         var high: UInt64
         var low: UInt64
 
         init(_ content: String) {
-            let digest = Array(SHA256.hash(data: Data(content.utf8)))
-            high = digest[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
-            low = digest[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
+            var bytes = Array(content.utf8)
+            self.init(hashing: &bytes)
         }
 
+        /// The hash of `activity␟volunteer␟day␟minutes␟note` (␟ is U+001F), the same bytes as
+        /// `init(_:)` of that text, built in `buffer` (reused from row to row) instead of a new string.
+        init(activity: String, volunteer: String, day: String, minutes: Int64, note: String, buffer: inout [UInt8]) {
+            buffer.removeAll(keepingCapacity: true)
+            buffer.append(contentsOf: activity.utf8)
+            buffer.append(0x1F)
+            buffer.append(contentsOf: volunteer.utf8)
+            buffer.append(0x1F)
+            buffer.append(contentsOf: day.utf8)
+            buffer.append(0x1F)
+            if minutes >= 0 {
+                var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                             UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+                    (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                var count = 0
+                var rest = minutes
+                withUnsafeMutableBytes(of: &digits) { raw in
+                    repeat {
+                        raw[count] = 0x30 + UInt8(rest % 10)
+                        rest /= 10
+                        count += 1
+                    } while rest > 0
+                    for i in stride(from: count - 1, through: 0, by: -1) { buffer.append(raw[i]) }
+                }
+            } else {
+                buffer.append(contentsOf: String(minutes).utf8)
+            }
+            buffer.append(0x1F)
+            buffer.append(contentsOf: note.utf8)
+            self.init(hashing: &buffer)
+        }
+
+        private init(hashing bytes: inout [UInt8]) {
+            let digest = SHA256.hash(data: bytes)
+            var high: UInt64 = 0, low: UInt64 = 0
+            digest.withUnsafeBytes { raw in
+                for i in 0..<8 { high = high << 8 | UInt64(raw[i]) }
+                for i in 8..<16 { low = low << 8 | UInt64(raw[i]) }
+            }
+            self.high = high
+            self.low = low
+        }
+
+        /// 32 lowercase hex digits, written in place (one allocation).
         var hex: String {
-            let h = String(high, radix: 16), l = String(low, radix: 16)
-            return String(repeating: "0", count: 16 - h.count) + h + String(repeating: "0", count: 16 - l.count) + l
+            String(unsafeUninitializedCapacity: 32) { buffer in
+                let digits: StaticString = "0123456789abcdef"
+                digits.withUTF8Buffer { table in
+                    for i in 0..<16 {
+                        buffer[i] = table[Int((high >> UInt64(60 - 4 * i)) & 0xF)]
+                        buffer[16 + i] = table[Int((low >> UInt64(60 - 4 * i)) & 0xF)]
+                    }
+                }
+                return 32
+            }
         }
     }
 }

@@ -495,6 +495,14 @@ enum PostgresSchema {
             """,
             "CREATE INDEX credential_person ON credential(person)",
         ]),
+        // As on SQLite (v8-fastpath there): the partial lot indexes named `remaining`, so every
+        // spend rewrote them (and kept the lot's update from being a HOT update). Open lots are
+        // found through UNIQUE (account, expires_on); lapsing lots through a plain index on the day.
+        Migration(name: "v8-fastpath", statements: [
+            "DROP INDEX lot_open",
+            "DROP INDEX lot_lapsing",
+            "CREATE INDEX lot_expiry ON lot(expires_on)",
+        ]),
     ]
 
     /// The advisory lock key that makes one transaction at a time the chain's sealer.

@@ -6,6 +6,15 @@ import JifenCore
 /// Plain queries only: what they mean is decided in `JifenCore.Ledger`.
 struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
     let db: Database
+    /// What this transaction has already read and need not ask again.
+    let memo = Memo()
+
+    /// Names of volunteers and merchants, read with their accounts (for the transfer's event).
+    final class Memo {
+        var names: [String: String?] = [:]
+        /// The service record INSERT an import binds a row at a time.
+        var recordInsert: Statement?
+    }
 
     func one(_ sql: String, _ arguments: StatementArguments = []) throws -> Row? {
         try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
@@ -21,12 +30,21 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
 
     // MARK: Reading
 
+    /// The account with the name of the volunteer or merchant behind it, in one statement: a
+    /// transfer's event names both sides, and names never change.
     func account(_ id: String) throws -> Account? {
-        try one("SELECT id, kind, community, balance FROM account WHERE id = ?", [id]).map(Self.account)
+        guard let row = try one("""
+            SELECT a.id, a.kind, a.community, a.balance, COALESCE(v.name, m.name) FROM account a
+            LEFT JOIN volunteer v ON v.id = a.id LEFT JOIN merchant m ON m.id = a.id WHERE a.id = ?
+            """, [id]) else { return nil }
+        let name: String? = row[4]
+        memo.names[id] = .some(name)
+        return Self.account(row)
     }
 
     func accountName(_ id: String) throws -> String? {
-        try String.fetchOne(db.cachedStatement(sql: """
+        if let known = memo.names[id] { return known }
+        return try String.fetchOne(db.cachedStatement(sql: """
             SELECT name FROM volunteer WHERE id = ? UNION ALL SELECT name FROM merchant WHERE id = ? LIMIT 1
             """), arguments: [id, id])
     }
@@ -136,6 +154,21 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
 
     func addToBalance(account: String, delta: Int64) throws {
         try run("UPDATE account SET balance = balance + ? WHERE id = ?", [delta, account])
+    }
+
+    func moveBalance(amount: Int64, from debit: String, to credit: String) throws {
+        try run("UPDATE account SET balance = balance + CASE id WHEN ? THEN -? ELSE ? END WHERE id IN (?, ?)",
+                [debit, amount, amount, debit, credit])
+    }
+
+    func addToLot(account: String, expiresOn day: String, amount: Int64) throws -> Int64 {
+        guard let id = try Int64.fetchOne(db.cachedStatement(sql: """
+            INSERT INTO lot (account, expires_on, remaining) VALUES (?, ?, ?)
+            ON CONFLICT (account, expires_on) DO UPDATE SET remaining = remaining + excluded.remaining RETURNING id
+            """), arguments: [account, day, amount]) else {
+            throw JifenError.fault(.database, zh: "数据库没有返回批次编号。", en: "The database returned no lot id.")
+        }
+        return id
     }
 
     func insert(lot: Lot) throws -> Int64 {

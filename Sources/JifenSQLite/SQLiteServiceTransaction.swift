@@ -134,11 +134,7 @@ extension SQLiteLedgerTransaction: ServiceWriting {
     }
 
     func insert(record r: ServiceRecord) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO service_record (\(Self.recordColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [r.id, r.activity, r.volunteer, r.minutes, r.serviceDay, r.source.rawValue, r.status.rawValue,
-                                     r.reason, r.note, r.recorder, r.enteredAtMillis, r.late, r.points, r.transfer, r.disputed,
-                                     r.version, r.importKey])
+        try insertRecordBound(r)
     }
 
     func update(record r: ServiceRecord) throws {

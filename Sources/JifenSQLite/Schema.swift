@@ -399,6 +399,18 @@ enum Schema {
                 CREATE INDEX credential_person ON credential(person);
                 """)
         }
+        // The one-at-a-time path (issue 15): a commit appends every page it changed to the WAL,
+        // and the two partial lot indexes (`WHERE remaining > 0`) were rewritten by every change
+        // of a lot's `remaining`, so each transfer wrote up to four index pages for them. Open
+        // lots are found through `UNIQUE (account, expires_on)` (an account's lots, in expiry
+        // order); lapsing lots through a plain index on the day, which a spend never touches.
+        migrator.registerMigration("v8-fastpath") { db in
+            try db.execute(sql: """
+                DROP INDEX lot_open;
+                DROP INDEX lot_lapsing;
+                CREATE INDEX lot_expiry ON lot(expires_on);
+                """)
+        }
         return migrator
     }
 }

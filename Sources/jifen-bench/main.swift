@@ -80,6 +80,18 @@ case "ledger":
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     print(String(format: "%d transfers in %.3f s", count, seconds))
     print(String(format: "transfers_per_second=%.0f", Double(count) / seconds))
+    // Then what one transfer costs the store, counted on a few more (not timed).
+    let measured = 200
+    let cost = try reopened.measuringCost {
+        for i in 0..<measured {
+            let (from, to) = pair()
+            _ = try ledger.transfer(from: from, to: to, amount: Int64.random(in: 1...10, using: &rng), memo: "",
+                                    key: "m\(run)-\(i)", actor: "admin")
+        }
+    }
+    print(String(format: "pages_per_commit=%.2f", Double(cost.walFrames) / Double(measured)))
+    print(String(format: "statements_per_transfer=%.2f", Double(cost.statements) / Double(measured)))
+    print(String(format: "trigger_statements_per_transfer=%.2f", Double(cost.triggerStatements) / Double(measured)))
 case "balance":
     // Build the ledger in batches of 5,000 transfers per transaction (the same Ledger.post each
     // CLI write uses), then read balances the way `jifen balance` does.
