@@ -134,6 +134,9 @@ public struct MonthReport: Sendable, Equatable, Codable {
     public var rows: [ReportRow]
     public var topVolunteers: [TopVolunteer]
     public var service: ServiceFigures
+    /// Micro-wishes: donations, the donation account, and the roll of honour of wishes realized
+    /// in the month; nil when there is nothing to show.
+    public var wishes: WishNotice?
 
     public init(month: String, startMillis: Int64, endMillis: Int64, transfers: Int, totals: ReportFigures, outstanding: Int64,
                 merchantsUnsettled: Int64, grouping: ReportGrouping?, rows: [ReportRow], topVolunteers: [TopVolunteer], service: ServiceFigures) {

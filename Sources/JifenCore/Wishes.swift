@@ -92,8 +92,8 @@ public enum Wishes {
     /// - Parameters:
     ///   - status: where the wish stands.
     ///   - pointFunded: the wish asks for points (only a merchant, who is paid them, may claim it).
-    /// - Throws: refused `wish-state` when the wish is not in a state the action leaves from;
-    ///   forbidden when this actor may not make it.
+    /// - Throws: forbidden (`not-allowed`) when this actor may not make it, whatever the state;
+    ///   else refused `wish-state` when the wish is not in a state the action leaves from.
     public static func next(_ status: WishStatus, _ action: WishAction, by actor: WishActor, actorID: String,
                             wish: String, pointFunded: Bool) throws -> WishStatus {
         let from: WishStatus
@@ -104,10 +104,6 @@ public enum Wishes {
         case .revoke: (from, to) = (.claimed, .open)
         case .realize: (from, to) = (.claimed, .realized)
         case .takeDown: (from, to) = (.open, .takenDown)
-        }
-        guard status == from else {
-            throw JifenError.refused(.wishState, zh: "微心愿 \(wish) 现为「\(status.zh)」，不能\(action.zh)（只有「\(from.zh)」的心愿可以）。",
-                                     en: "Wish \(wish) is \(status.rawValue); it cannot be \(Self.past(action)) (only a wish that is \(from.rawValue) can).")
         }
         let allowed: Bool
         switch action {
@@ -123,6 +119,10 @@ public enum Wishes {
             default: Bilingual(zh: "\(action.zh)微心愿 \(wish)（须是该队组织者或管理员）", en: "\(Self.verb(action)) wish \(wish) (its team's organizer or an admin may)")
             }
             throw JifenError.forbidden(actor: actorID, action: who)
+        }
+        guard status == from else {
+            throw JifenError.refused(.wishState, zh: "微心愿 \(wish) 现为「\(status.zh)」，不能\(action.zh)（只有「\(from.zh)」的心愿可以）。",
+                                     en: "Wish \(wish) is \(status.rawValue); it cannot be \(Self.past(action)) (only a wish that is \(from.rawValue) can).")
         }
         return to
     }
