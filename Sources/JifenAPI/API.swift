@@ -291,5 +291,5 @@ public enum API {
         AnyEndpoint(teams), AnyEndpoint(settings), AnyEndpoint(setSetting), AnyEndpoint(settingChanges),
         AnyEndpoint(addWebhook), AnyEndpoint(removeWebhook), AnyEndpoint(pauseWebhook), AnyEndpoint(resumeWebhook),
         AnyEndpoint(rotateWebhookSecret), AnyEndpoint(webhookDeliveries), AnyEndpoint(replayWebhooks),
-    ]
+    ] + wishEndpoints
 }

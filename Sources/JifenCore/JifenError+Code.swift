@@ -281,5 +281,13 @@ extension JifenError {
         case unresolvedHost = "unresolved-host"
         /// usage: Back up a PostgreSQL database with pg_dump and restore it with pg_restore, e.g. pg_dump --format=custom --file jifen.dump postgres://… (see docs/DE…
         case usePGDump = "use-pg-dump"
+        /// refused: Wish … is …; it cannot be … (only a wish that is … can).
+        case wishState = "wish-state"
+        /// usage: Wish id "…" is not valid; give one like W001.
+        case badWishID = "bad-wish-id"
+        /// refused: Wish … asks for … points and has …; a donation of … is more than it needs.
+        case wishFunding = "wish-funding"
+        /// refused: … has no donation to wish … left to take back.
+        case nothingToWithdraw = "nothing-to-withdraw"
     }
 }

@@ -15,7 +15,7 @@ public enum JournalExport {
         switch account.kind {
         case .volunteer: "volunteers:\(account.id)"
         case .merchant: "merchants:\(account.id)"
-        case .issuance, .expiry, .settlement: account.id.replacingOccurrences(of: ".", with: ":")
+        case .issuance, .expiry, .settlement, .donation: account.id.replacingOccurrences(of: ".", with: ":")
         }
     }
 

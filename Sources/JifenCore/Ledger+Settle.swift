@@ -13,6 +13,8 @@ public struct SettlementResult: Sendable, Equatable {
     public var settlement: Settlement
     public var posted: Posted
     public var lines: [SettledLine]
+    /// Points of fulfilled micro-wishes this settlement covers (besides the redemptions' lines).
+    public var wishPoints: Int64 = 0
 }
 
 extension Ledger {
@@ -42,7 +44,14 @@ extension Ledger {
                 let refunded = try tx.reversals(of: id).reduce(0) { $0 + $1.amount }
                 if t.amount > refunded { lines.append(SettledLine(redemption: r, atMillis: t.atMillis, redeemed: t.amount, refunded: refunded)) }
             }
-            let total = lines.reduce(0) { $0 + $1.net }
+            // Micro-wishes the merchant fulfilled were paid from the donation account: settled alike.
+            var wishes: [Wish] = []
+            for w in try tx.wishes() where w.claimant == merchant && w.settlement == nil {
+                guard let id = w.payment, let t = try tx.transfer(id: id), t.atMillis < end else { continue }
+                wishes.append(w)
+            }
+            let wishPoints = try wishes.reduce(Int64(0)) { $0 + (try tx.transfer(id: $1.payment ?? 0)?.amount ?? 0) }
+            let total = lines.reduce(0) { $0 + $1.net } + wishPoints
             guard total > 0 else {
                 throw JifenError.refused(.nothingToSettle, zh: "\(merchant) 截至 \(day) 没有待结算的兑换（可能已结算过）。",
                                          en: "\(merchant) has no unsettled redemptions through \(day) (they may have been settled already).")
@@ -51,12 +60,16 @@ extension Ledger {
             settlement.id = try tx.insert(settlement: settlement)
             let request = TransferRequest(kind: .settle, debit: merchant, credit: Account.settlement(account.community), amount: total,
                                           key: "settle:\(merchant):\(settlement.id)", reference: settlement.label,
-                                          memo: "\(lines.count) redemptions through \(day)")
+                                          memo: "\(lines.count) redemptions\(wishes.isEmpty ? "" : ", \(wishes.count) wishes") through \(day)")
             let posted = try Self.post(request, actor: actor, atMillis: at, in: tx)
             settlement.transfer = posted.transfer.id
             try tx.setSettlementTransfer(id: settlement.id, transfer: posted.transfer.id)
             try tx.markSettled(redemptions: lines.map(\.redemption.id), settlement: settlement.id)
-            return SettlementResult(settlement: settlement, posted: posted, lines: lines)
+            for var w in wishes {
+                w.settlement = settlement.id
+                try tx.update(wish: w)
+            }
+            return SettlementResult(settlement: settlement, posted: posted, lines: lines, wishPoints: wishPoints)
         }
     }
 }

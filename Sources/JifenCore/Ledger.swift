@@ -112,6 +112,10 @@ public struct Ledger: Sendable {
                 throw JifenError.refused(.cannotReverse, zh: "#\(id) 本身是冲正，不能再冲正。如需更正，请新建一笔转账。",
                                          en: "#\(id) is itself a reversal and cannot be reversed. Make a new transfer to correct it.")
             }
+            guard original.kind != .donate, original.kind != .fulfil else {
+                throw JifenError.refused(.cannotReverse, zh: "#\(id) 是微心愿的积分，请用 jifen wish withdraw 或 wish take-down 退回。",
+                                         en: "#\(id) belongs to a micro-wish; give it back with jifen wish withdraw or take the wish down.")
+            }
             let earlier = try tx.reversals(of: id)
             if let done = earlier.first(where: { $0.kind == .reverse }) {
                 if done.memo == reason { return Posted(transfer: done, replayed: true) }

@@ -84,6 +84,15 @@ public protocol LedgerReading {
     func record(_ id: String) throws -> ServiceRecord?
     /// The stored versions of a service record, oldest first.
     func recordVersions(record id: String) throws -> [RecordVersion]
+
+    // MARK: Micro-wishes (`Ledger+Wishes`)
+
+    /// A wish. In a write, locked until the transaction ends (its changes are read-modify-write).
+    func wish(id: Int64) throws -> Wish?
+    /// Every wish, by id (in a write, locked: settlement marks the ones it pays).
+    func wishes() throws -> [Wish]
+    /// A wish's history, oldest first.
+    func wishHistory(wish: Int64) throws -> [WishHistory]
 }
 
 /// What the ledger writes inside a transaction.
@@ -133,6 +142,11 @@ public protocol LedgerWriting: LedgerReading {
     /// Moves a hold out of `pending`; returns false when it was no longer pending.
     func resolve(hold id: Int64, to status: HoldStatus, transfer: Int64?) throws -> Bool
     func insert(event: OutboxEvent) throws
+    /// Stores a new wish. - Returns: its id.
+    func insert(wish: Wish) throws -> Int64
+    /// Stores a wish's changed fields (all but id, community and posting).
+    func update(wish: Wish) throws
+    func insert(wishHistory: WishHistory) throws
 }
 
 extension LedgerWriting {

@@ -4,6 +4,9 @@ import Foundation
 /// is the number of points in circulation.
 public enum AccountKind: String, Codable, Sendable, CaseIterable {
     case issuance, volunteer, merchant, expiry, settlement
+    /// A community's micro-wish donations (微心愿): points volunteers gave to wishes, held until a
+    /// wish's merchant is paid or the donor takes them back.
+    case donation
 
     public var mayGoNegative: Bool { self == .issuance }
     /// Volunteers' points expire, so only their accounts keep lots.
@@ -27,10 +30,11 @@ public struct Account: Codable, Sendable, Equatable {
     public static func issuance(_ community: String) -> String { "\(community).issuance" }
     public static func expiry(_ community: String) -> String { "\(community).expired" }
     public static func settlement(_ community: String) -> String { "\(community).settled" }
+    public static func donation(_ community: String) -> String { "\(community).donations" }
 
     /// True for a community's system accounts (issuance, expiry, settlement): the names above.
     public static func isSystem(_ id: String) -> Bool {
-        id.hasSuffix(".issuance") || id.hasSuffix(".expired") || id.hasSuffix(".settled")
+        id.hasSuffix(".issuance") || id.hasSuffix(".expired") || id.hasSuffix(".settled") || id.hasSuffix(".donations")
     }
 }
 
@@ -53,6 +57,10 @@ public enum TransferKind: String, Codable, Sendable, CaseIterable {
     case adjust
     /// A volunteer giving points to another (a family member), as time banks allow.
     case transfer
+    /// A volunteer giving points to a micro-wish (into the community's donation account).
+    case donate
+    /// A realized micro-wish's donations paid to the merchant who fulfilled it.
+    case fulfil
 }
 
 /// One movement of points: immutable once written.

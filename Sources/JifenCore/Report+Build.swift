@@ -81,7 +81,17 @@ extension MonthReport {
         let lastDay = DayFormat.string(Date(millis: end - 1), in: zone)
         let sums = try store.reportSums(startMillis: start, endMillis: end, firstDay: firstDay, lastDay: lastDay,
                                         sinceMillis: end <= nowMillis ? end : nil)
-        return build(month: month, startMillis: start, endMillis: end, grouping: grouping, top: top, sums: sums, rules: rules)
+        var report = build(month: month, startMillis: start, endMillis: end, grouping: grouping, top: top, sums: sums, rules: rules)
+        let wishes = try store.read { try $0.wishes() }
+        var notice = try wishNotice(sums: sums, wishes: wishes, startMillis: start, endMillis: end, zone: zone)
+        if notice != nil {
+            // The roll shows the points paid, not the transfer's id.
+            let paid = try store.read { r in try wishes.compactMap { w in try w.payment.flatMap { try r.transfer(id: $0) }.map { (w.label, $0.amount) } } }
+            let byWish = Dictionary(paid, uniquingKeysWith: { a, _ in a })
+            for i in notice!.realized.indices { notice!.realized[i].points = byWish[notice!.realized[i].id] ?? 0 }
+        }
+        report.wishes = notice
+        return report
     }
 
     static func build(month: String, startMillis start: Int64, endMillis end: Int64, grouping: ReportGrouping?, top: Int,

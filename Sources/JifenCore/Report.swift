@@ -19,6 +19,8 @@ public struct ReportFigures: Sendable, Equatable, Codable {
     public var reversed: Int64 = 0
     /// Net points an admin's adjustments gave to or took from these accounts.
     public var adjusted: Int64 = 0
+    /// Points volunteers gave to micro-wishes (returned ones come back as reversals).
+    public var donated: Int64 = 0
 
     public init() {}
 
@@ -35,7 +37,8 @@ public struct ReportFigures: Sendable, Equatable, Codable {
         case .settle: settled += amount
         case .reverse: reversed += credited ? amount : -amount
         case .adjust: adjusted += credited ? amount : -amount
-        case .transfer: break
+        case .transfer, .fulfil: break
+        case .donate: donated += amount
         }
     }
 
@@ -43,10 +46,11 @@ public struct ReportFigures: Sendable, Equatable, Codable {
     public mutating func add(_ f: ReportFigures) {
         earned += f.earned; granted += f.granted; redeemed += f.redeemed; refunded += f.refunded
         expired += f.expired; settled += f.settled; reversed += f.reversed; adjusted += f.adjusted
+        donated += f.donated
     }
 
     /// What these figures change volunteers' holdings by: the notice's arithmetic.
-    public var volunteersChange: Int64 { earned + granted - redeemed + refunded - expired + reversed + adjusted }
+    public var volunteersChange: Int64 { earned + granted - redeemed + refunded - expired + reversed + adjusted - donated }
 
     public var isZero: Bool { self == ReportFigures() }
 }
@@ -130,6 +134,9 @@ public struct MonthReport: Sendable, Equatable, Codable {
     public var rows: [ReportRow]
     public var topVolunteers: [TopVolunteer]
     public var service: ServiceFigures
+    /// Micro-wishes: donations, the donation account, and the roll of honour of wishes realized
+    /// in the month; nil when there is nothing to show.
+    public var wishes: WishNotice?
 
     public init(month: String, startMillis: Int64, endMillis: Int64, transfers: Int, totals: ReportFigures, outstanding: Int64,
                 merchantsUnsettled: Int64, grouping: ReportGrouping?, rows: [ReportRow], topVolunteers: [TopVolunteer], service: ServiceFigures) {

@@ -42,6 +42,7 @@ extension ServiceWriting {
         try createAccount(Account(id: Account.issuance(community.id), kind: .issuance, community: community.id))
         try createAccount(Account(id: Account.expiry(community.id), kind: .expiry, community: community.id))
         try createAccount(Account(id: Account.settlement(community.id), kind: .settlement, community: community.id))
+        try createAccount(Account(id: Account.donation(community.id), kind: .donation, community: community.id))
         return community
     }
 }

@@ -99,6 +99,20 @@ public enum EventText {
             ])
         case "ping":
             return Message(title: "积分系统测试消息", lines: ["这是一条由 jifen webhook test 发出的测试消息，收到即表示配置正确。"])
+        case "points.donated":
+            return Message(title: "微心愿捐赠", lines: ["\(f.who("from")) 为微心愿「\(f["memo"])」捐赠 \(points)", f.line("心愿编号", "reference"), f.timeLine()].compactMap { $0 })
+        case "wish.paid":
+            return Message(title: "微心愿积分支付", lines: ["\(f.who("to")) 实现微心愿「\(f["memo"])」，获得捐赠的 \(points)", f.line("心愿编号", "reference"), f.timeLine()].compactMap { $0 })
+        case "wish.posted", "wish.claimed", "wish.claim_cancelled", "wish.revoked", "wish.realized", "wish.taken_down", "wish.withdrawn":
+            let titles = ["wish.posted": "新的微心愿", "wish.claimed": "微心愿已被认领", "wish.claim_cancelled": "微心愿认领已取消",
+                          "wish.revoked": "微心愿认领被撤销", "wish.realized": "微心愿已实现", "wish.taken_down": "微心愿已撤下",
+                          "wish.withdrawn": "微心愿捐赠已收回"]
+            let who = f["beneficiary_kind"] == "elder" ? "一位老人" : "一名儿童"
+            let asked = (Int(f["points"]) ?? 0) > 0 ? "需要 \(f["points"]) 积分，已捐 \(f["donated"]) 积分" : nil
+            return Message(title: (titles[event.type] ?? "微心愿") + "：" + (f.first(["title"]) ?? "（未命名）"), lines: [
+                "\(who)的心愿（编号 \(f["wish_id"])）", asked, f.line("认领人", "claimant"), f.line("说明", "note"),
+                event.type == "wish.posted" ? "欢迎志愿者和爱心商户认领。" : nil, f.timeLine(),
+            ].compactMap { $0 })
         default:
             // No raw keys or UTC times: an event type this version does not know gets a plain note.
             return Message(title: genericTitle, lines: ["积分系统有一条新的通知（\(event.type)），详情请在系统中查看。", f.timeLine()].compactMap { $0 })

@@ -495,6 +495,51 @@ enum PostgresSchema {
             """,
             "CREATE INDEX credential_person ON credential(person)",
         ]),
+        // Micro-wishes, as on SQLite (v7-wishes there).
+        Migration(name: "v7-wishes", statements: [
+            """
+            CREATE TABLE wish (
+                id BIGSERIAL PRIMARY KEY,
+                community TEXT NOT NULL REFERENCES community(id),
+                team TEXT NOT NULL,
+                title TEXT NOT NULL,
+                beneficiary_kind TEXT NOT NULL,
+                beneficiary_name TEXT NOT NULL,
+                beneficiary_details TEXT NOT NULL DEFAULT '',
+                points BIGINT NOT NULL CHECK (points >= 0),
+                donated BIGINT NOT NULL DEFAULT 0 CHECK (donated >= 0),
+                status TEXT NOT NULL,
+                claimant TEXT,
+                note TEXT NOT NULL DEFAULT '',
+                reason TEXT NOT NULL DEFAULT '',
+                posted_by TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                realized_at BIGINT,
+                payment BIGINT REFERENCES transfer(id),
+                settlement BIGINT
+            )
+            """,
+            """
+            CREATE TABLE wish_history (
+                id BIGSERIAL PRIMARY KEY,
+                wish BIGINT NOT NULL REFERENCES wish(id),
+                action TEXT NOT NULL,
+                from_status TEXT NOT NULL,
+                to_status TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                note TEXT NOT NULL DEFAULT '',
+                points BIGINT NOT NULL DEFAULT 0,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX wish_history_wish ON wish_history(wish, id)",
+            """
+            INSERT INTO account (id, kind, community, balance)
+            SELECT id || '.donations', 'donation', id, 0 FROM community
+            WHERE NOT EXISTS (SELECT 1 FROM account a WHERE a.id = community.id || '.donations')
+            """,
+        ]),
         // As on SQLite (v8-fastpath there): the partial lot indexes named `remaining`, so every
         // spend rewrote them (and kept the lot's update from being a HOT update). Open lots are
         // found through UNIQUE (account, expires_on); lapsing lots through a plain index on the day.

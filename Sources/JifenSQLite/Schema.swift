@@ -399,6 +399,47 @@ enum Schema {
                 CREATE INDEX credential_person ON credential(person);
                 """)
         }
+        // Micro-wishes (微心愿): wishes, their history, and each community's donation account.
+        migrator.registerMigration("v7-wishes") { db in
+            try db.execute(sql: """
+                CREATE TABLE wish (
+                    id INTEGER PRIMARY KEY,
+                    community TEXT NOT NULL REFERENCES community(id),
+                    team TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    beneficiary_kind TEXT NOT NULL,
+                    beneficiary_name TEXT NOT NULL,
+                    beneficiary_details TEXT NOT NULL DEFAULT '',
+                    points INTEGER NOT NULL CHECK (points >= 0),
+                    donated INTEGER NOT NULL DEFAULT 0 CHECK (donated >= 0),
+                    status TEXT NOT NULL,
+                    claimant TEXT,
+                    note TEXT NOT NULL DEFAULT '',
+                    reason TEXT NOT NULL DEFAULT '',
+                    posted_by TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    realized_at INTEGER,
+                    payment INTEGER REFERENCES transfer(id),
+                    settlement INTEGER
+                );
+                CREATE TABLE wish_history (
+                    id INTEGER PRIMARY KEY,
+                    wish INTEGER NOT NULL REFERENCES wish(id),
+                    action TEXT NOT NULL,
+                    from_status TEXT NOT NULL,
+                    to_status TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    note TEXT NOT NULL DEFAULT '',
+                    points INTEGER NOT NULL DEFAULT 0,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE INDEX wish_history_wish ON wish_history(wish, id);
+                INSERT INTO account (id, kind, community, balance)
+                    SELECT id || '.donations', 'donation', id, 0 FROM community
+                    WHERE NOT EXISTS (SELECT 1 FROM account a WHERE a.id = community.id || '.donations');
+                """)
+        }
         // The one-at-a-time path (issue 15): a commit appends every page it changed to the WAL,
         // and the two partial lot indexes (`WHERE remaining > 0`) were rewritten by every change
         // of a lot's `remaining`, so each transfer wrote up to four index pages for them. Open

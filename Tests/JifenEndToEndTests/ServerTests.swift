@@ -200,6 +200,14 @@ import Testing
             "teams": all, "settings": all, "settingChanges": all, "setSetting": only("admin"),
             "addWebhook": only("admin"), "removeWebhook": only("admin"), "pauseWebhook": only("admin"), "resumeWebhook": only("admin"),
             "rotateWebhookSecret": only("admin"), "webhookDeliveries": only("admin"), "replayWebhooks": only("admin"),
+            // Micro-wishes, in API order on one wish W001 (point-funded, posted by the admin first):
+            // the merchant claims it, then cancels; the organizers' revoke and realize find it open (422);
+            // the admin takes it down; donations find it taken down (422); withdrawals find none (422).
+            "wishes": all, "wish": all, "postWish": only("organizer", "admin"),
+            "claimWish": only("merchant", "other-merchant"), "cancelWishClaim": only("merchant"),
+            "revokeWishClaim": only("organizer", "admin"), "realizeWish": only("organizer", "admin"),
+            "takeDownWish": only("organizer", "admin"), "donateToWish": only("volunteer", "other-volunteer"),
+            "withdrawDonation": all.merging(["staff": false]) { $1 },
         ]
     }()
 

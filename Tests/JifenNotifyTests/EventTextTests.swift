@@ -101,6 +101,19 @@ import Testing
             return Sample(event: Events.activityClosed(activity, teamName: "平安使者巡逻队", records: 3, minutes: 330, atMillis: at),
                           says: ["活动结束：夜间巡逻", "时间：2026年12月20日 09:00–11:00", "共 3 条服务记录，服务时长合计 5小时30分钟"],
                           never: ["records", "minutes", "A0001"])
+        case "points.donated":
+            return Sample(event: transfer(.donate, "V0001", "C01.donations", 30, reference: "W001", memo: "一个新书包", fromName: "张桂兰"),
+                          says: ["微心愿捐赠", "张桂兰 为微心愿「一个新书包」捐赠 30 积分"], never: ["V0001"])
+        case "wish.paid":
+            return Sample(event: transfer(.fulfil, "C01.donations", "M001", 30, reference: "W001", memo: "一个新书包", toName: "老街理发店"),
+                          says: ["微心愿积分支付", "老街理发店 实现微心愿「一个新书包」，获得捐赠的 30 积分"], never: ["M001"])
+        case let type where type.hasPrefix("wish."):
+            var wish = Wish(id: 1, community: "C01", team: "T01", title: "一个新书包", beneficiaryKind: .child, beneficiaryName: "王小明",
+                            beneficiaryDetails: "三年级", points: 60, donated: 30, postedBy: "杨建军", createdAtMillis: at, updatedAtMillis: at)
+            wish.claimant = type == "wish.posted" ? nil : "M001"
+            return Sample(event: Ledger.wishEvent(type, wish, actor: "杨建军", note: type == "wish.realized" ? "书包已送到" : "", atMillis: at),
+                          says: ["一个新书包", "一名儿童的心愿", "需要 60 积分，已捐 30 积分", "时间：2026年12月20日 09:00"],
+                          never: ["王小明", "三年级"])
         default:
             return Sample(event: OutboxEvent(type: type, payload: "{}", atMillis: at), says: ["no sample for \(type)"])
         }

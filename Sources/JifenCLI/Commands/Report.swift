@@ -51,6 +51,7 @@ extension Jifen {
                 [context.t("冲正（净额）", "reversed (net)"), String(t.reversed)],
                 [context.t("调整（净额）", "adjusted (net)"), String(t.adjusted)],
                 [context.t("结算积分", "points settled"), String(t.settled)],
+                [context.t("捐给微心愿", "donated to wishes"), String(t.donated)],
                 [context.t("志愿者持有（月末）", "outstanding with volunteers (month end)"), String(report.outstanding)],
                 [context.t("商户待结算（月末）", "unsettled at merchants (month end)"), String(report.merchantsUnsettled)],
             ], right: [1])
@@ -84,6 +85,26 @@ extension Jifen {
                                    late.prefix(10).map { [$0.record, $0.volunteer, $0.activity, $0.servedOn, $0.recordedOn] })
                 if late.count > 10 { context.print(context.t("……其余见 --json 或 --csv", "… the rest in --json or --csv")) }
             }
+            if let w = report.wishes { printWishes(w, context) }
+        }
+
+        /// The micro-wishes part: the donation account's month, and the roll of honour of wishes realized.
+        private func printWishes(_ w: WishNotice, _ context: Context) {
+            context.print("")
+            context.print(context.t("微心愿", "Micro-wishes"))
+            context.printTable([context.t("项目", "item"), context.t("数值", "value")], [
+                [context.t("捐赠积分", "points donated"), String(w.donated)],
+                [context.t("退回捐赠", "donations returned"), String(w.returned)],
+                [context.t("支付商户", "paid to merchants"), String(w.paid)],
+                [context.t("捐赠账户余额（月末）", "donation account (month end)"), String(w.held)],
+            ], right: [1])
+            if !w.realized.isEmpty {
+                context.print(context.t("光荣榜：本月实现的微心愿", "Roll of honour: wishes realized this month"))
+                context.printTable([context.t("心愿", "wish"), context.t("内容", "title"), context.t("实现者", "fulfilled by"), context.t("日期", "on"),
+                                    context.t("积分", "points")],
+                                   w.realized.map { [$0.id, $0.title, $0.claimantName.isEmpty ? $0.claimant : "\($0.claimant) \($0.claimantName)", $0.realizedOn,
+                                                     String($0.points)] }, right: [4])
+            }
         }
 
         private func rowLabel(_ row: ReportRow, _ context: Context) -> String {
@@ -113,8 +134,10 @@ struct ReportJSON: Encodable {
     var rows: [Row]
     var top_volunteers: [TopVolunteer]
     var service: Service
+    var wishes: WishNotice?
 
     init(_ r: MonthReport) {
+        wishes = r.wishes
         month = r.month; transfers = r.transfers; totals = r.totals; outstanding = r.outstanding; opening_outstanding = r.openingOutstanding
         reconciles = r.reconciles; merchants_unsettled = r.merchantsUnsettled
         by = r.grouping?.rawValue; rows = r.rows.map { Row(key: $0.key, name: $0.label, figures: $0.figures) }; top_volunteers = r.topVolunteers
