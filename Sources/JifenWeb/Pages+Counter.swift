@@ -20,8 +20,8 @@ extension Session {
                     + (offer.stock.map { " <small class=\"muted\">\(w("还剩 \($0) 份", "\($0) left"))</small>" } ?? "") + "</label>"
             }
             choices += "<label class=\"choice\"><input type=\"radio\" name=\"offer\" value=\"\"\(offers.isEmpty ? " checked" : "")>\(w("按分数兑换（填在下面）", "A number of points (below)"))</label>"
-            choices += Part.field("points", label: w("分数（按分数兑换时填）", "Points (for a number of points)"), type: "number", extra: "inputmode=\"numeric\" min=\"1\"")
             choices += "</fieldset>"
+            choices += Part.field("points", label: w("分数（按分数兑换时填）", "Points (for a number of points)"), type: "number", extra: "inputmode=\"numeric\" min=\"1\"")
             body += Part.form("/web/counter/confirm", csrf: csrf,
                               fields: Part.field("code", label: w("顾客的付款码（6 位数字）", "The customer's pay code (6 digits)"),
                                                  extra: "inputmode=\"numeric\" autocomplete=\"off\" required")

@@ -143,7 +143,7 @@ extension Session {
             let remaining = max(0, (issued.expiresAtMillis - app.clock().timeIntervalSince1970Millis) / 1000)
             let spaced = issued.code.count == 6 ? "\(issued.code.prefix(3)) \(issued.code.suffix(3))" : issued.code
             var body = "<p>\(w("请把这个码给商户看，或让商户扫一扫。", "Show this code to the merchant, or let them scan it."))</p>"
-            body += "<p class=\"digits\" id=\"pay-code\" aria-label=\"\(w("付款码", "Pay code")) \(issued.code.map(String.init).joined(separator: " "))\">\(spaced)</p>"
+            body += "<p class=\"digits\" id=\"pay-code\">\(spaced)</p>"
             body += QRCode.svg(issued.code, label: w.raw("付款码的二维码", "QR code of the pay code"))
             body += "<p data-remaining=\"\(remaining)\" aria-live=\"off\">\(w("还剩", "Time left")) <strong class=\"left\">\(remaining / 60):\(String(format: "%02d", remaining % 60))</strong>"
                 + " · \(w("\(time(issued.expiresAtMillis)) 前有效，过期后自动换新码", "valid until \(time(issued.expiresAtMillis)); a new one comes when it ends"))</p>"

@@ -83,7 +83,7 @@ public struct WebResponse: Sendable {
 
     static let security: [(String, String)] = [
         ("Content-Security-Policy", contentSecurityPolicy), ("X-Content-Type-Options", "nosniff"),
-        ("Referrer-Policy", "no-referrer"), ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"),
         ("Permissions-Policy", "camera=(self), microphone=(), geolocation=()"),
     ]
 

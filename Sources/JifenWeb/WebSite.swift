@@ -194,7 +194,7 @@ struct Session {
         let body = notice + "<p>\(w("请输入组织者给您的登记码（纸条上的 8 位字母和数字）。登录后这部手机会一直保持登录，直到组织者收回。", "Type the enrolment code your organizer gave you (8 letters and digits on the paper). This phone then stays signed in until the organizer revokes it."))</p>"
             + Part.form("/web/signin", csrf: csrf,
                         fields: Part.field("code", label: w("登记码", "Enrolment code"),
-                                           extra: "autocomplete=\"one-time-code\" autocapitalize=\"characters\" required")
+                                           extra: "autocomplete=\"off\" autocapitalize=\"characters\" required")
                             + Part.hidden("next", target),
                         button: w("登录", "Sign in"))
         return page(w.raw("登录", "Sign in"), body, status: status)
