@@ -31,6 +31,7 @@ enum Static {
     .figure{border:2px solid #1a1a1a;border-radius:8px;padding:.4rem .6rem}
     .figure .n{display:block;font-size:2rem;font-weight:700;font-variant-numeric:tabular-nums}
     .figure.main{grid-column:1/3}.figure.main .n{font-size:3rem}
+    .figure small{display:block;font-size:1rem;font-weight:400}
     .big{font-size:2.4rem;font-weight:700}
     .digits{font-size:3rem;font-weight:700;letter-spacing:.12em;font-variant-numeric:tabular-nums;font-family:ui-monospace,monospace}
     .qr{display:block;margin:.5rem auto;max-width:100%;height:auto}

@@ -173,6 +173,8 @@ try:
     check("只能用一次" in notice(phone), "what the code allows is said in words")
     png = visit(phone, "paycode")
     check(decode_qr(png) == code, "the QR code in the screenshot decodes to the same digits")
+    time.sleep(2.5)
+    check(text(phone, "[data-remaining] .left") not in ("", "5:00"), f"the script counts down ({text(phone, '[data-remaining] .left')} left)")
 
     print("web-test: 2. the merchant's counter redeems it", flush=True)
     sign_in(counter, enrolment_code("M001"))
