@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "JifenLedgerTests",
             dependencies: ["JifenApp", "JifenCore", "JifenSQLite", "JifenPostgres", "JifenTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "JifenEndToEndTests", dependencies: ["jifen", "JifenAPI", "JifenCore", "JifenSQLite", "JifenTestSupport", "JifenWeb"]),
+        .testTarget(name: "JifenEndToEndTests", dependencies: ["jifen", "JifenAPI", "JifenCore", "JifenSQLite", "JifenTestSupport", "JifenWeb", "JifenServer"]),
         .testTarget(
             name: "JifenNotifyTests",
             dependencies: [
