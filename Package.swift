@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "JifenServer",
             dependencies: [
-                "JifenAPI", "JifenApp", "JifenCore",
+                "JifenAPI", "JifenApp", "JifenCore", "JifenWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -83,6 +83,15 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+            ]),
+        // Debian's libqrencode (apt-get install libqrencode-dev; scripts/setup installs it).
+        .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // The web pages `jifen serve` serves: server-rendered HTML over the same endpoints (API.x.call), no rule.
+        .target(
+            name: "JifenWeb",
+            dependencies: [
+                "JifenAPI", "JifenApp", "JifenCore", "CQRencode",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // Commands and rendering over JifenApp; a library so tests can reach the renderers.
         .target(
@@ -111,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "JifenLedgerTests",
             dependencies: ["JifenApp", "JifenCore", "JifenSQLite", "JifenPostgres", "JifenTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "JifenEndToEndTests", dependencies: ["jifen", "JifenAPI", "JifenCore", "JifenSQLite", "JifenTestSupport"]),
+        .testTarget(name: "JifenEndToEndTests", dependencies: ["jifen", "JifenAPI", "JifenCore", "JifenSQLite", "JifenTestSupport", "JifenWeb", "JifenServer"]),
         .testTarget(
             name: "JifenNotifyTests",
             dependencies: [

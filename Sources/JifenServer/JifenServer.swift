@@ -6,6 +6,7 @@ import HummingbirdTLS
 import JifenAPI
 import JifenApp
 import JifenCore
+import JifenWeb
 import Logging
 import NIOCore
 import NIOPosix
@@ -73,12 +74,13 @@ public struct JifenServer: Sendable {
         let router = Router(context: JifenRequestContext.self)
         router.add(middleware: RequestLog(log: log))
         router.add(middleware: NoRoute(routes: API.all.map { ($0.verb.rawValue, $0.path) }
-                                       + [("GET", "/health"), ("GET", "/ready"), ("GET", "/openapi.json")]))
+                                       + [("GET", "/health"), ("GET", "/ready"), ("GET", "/openapi.json")] + WebSite.routes))
         router.get("/health") { _, _ in Self.json(["status": "ok"]) }
         router.get("/ready") { _, _ in try await self.ready() }
         router.get("/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: OpenAPIDocument.json())))
         }
+        addWebRoutes(router)
         for endpoint in API.all {
             let path = RouterPath(endpoint.path)
             let method: HTTPRequest.Method = endpoint.verb == .get ? .get : .post

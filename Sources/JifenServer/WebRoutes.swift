@@ -1,0 +1,44 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JifenApp
+import JifenCore
+import JifenWeb
+import NIOCore
+
+/// The web pages (`JifenWeb`) on the server's router: each request becomes a `WebRequest`, is
+/// answered on the worker pool (pages run store operations), and its answer is sent as is.
+extension JifenServer {
+    var site: WebSite {
+        WebSite(app: app, guardian: guardian, status: { Self.status($0) }, log: log)
+    }
+
+    func addWebRoutes(_ router: Router<JifenRequestContext>) {
+        let site = self.site
+        for route in WebSite.routes {
+            router.on(RouterPath(route.path), method: route.method == "POST" ? .post : .get) { request, context in
+                try await self.page(site, request, context)
+            }
+        }
+    }
+
+    func page(_ site: WebSite, _ request: Request, _ context: JifenRequestContext) async throws -> Response {
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+        var form: [String: String] = [:]
+        if request.method == .post {
+            let body = try await Self.collect(request, limit: min(options.maxBodyBytes, 64 * 1024), seconds: options.requestTimeoutSeconds)
+            form = WebRequest.parseForm(String(decoding: body ?? Data(), as: UTF8.self))
+        }
+        let web = WebRequest(method: request.method == .post ? "POST" : "GET", path: request.uri.path, query: query, form: form,
+                             cookies: WebRequest.parseCookies(request.headers[.cookie]),
+                             acceptLanguage: request.headers[.acceptLanguage] ?? "", origin: request.headers[.origin],
+                             host: request.head.authority ?? "127.0.0.1",
+                             clientAddress: clientAddress(request, context),
+                             tls: options.tlsCertificate != nil || (options.trustProxy && request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"))
+        let answer = try await pool.runIfActive { site.respond(web) }
+        var headers = HTTPFields()
+        for (name, value) in answer.headers { if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) } }
+        return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(data: answer.body)))
+    }
+}

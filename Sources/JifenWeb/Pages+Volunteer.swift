@@ -1,0 +1,234 @@
+import Foundation
+import JifenAPI
+import JifenApp
+import JifenCore
+
+/// The volunteer's phone page: points in large type, the one-time pay code, movements in plain
+/// words, service records, certificate, activities and check-in.
+extension Session {
+    var me: String { principal?.id ?? "" }
+
+    func volunteerPage(notice: String = "", status: Int = 200) -> WebResponse {
+        var body = notice
+        do {
+            let who = try call(API.whoami, .init())
+            let balance = try call(API.balance, .init(account: me))
+            let view = balance.view
+            body += "<p class=\"big\">\(HTML.escape(who.name ?? me))</p>"
+            body += "<section aria-labelledby=\"h-points\"><h2 id=\"h-points\">\(w("我的积分", "My points"))</h2><div class=\"figures\">"
+            body += figure(w("积分余额", "Balance"), "\(view.balance)", main: true, id: "balance")
+            body += figure(w("可以用的", "Available"), "\(view.available)", id: "available")
+            body += figure(w("预留待取的", "Held for pickup"), "\(view.held)", id: "held")
+            var expiring = "\(view.expiringSoon)"
+            if view.expiringSoon > 0, let first = view.lots.first {
+                expiring += "<small class=\"muted\"> " + w("最早一批 \(first.remaining) 分可用到 \(first.usableThrough)",
+                                                          "the first \(first.remaining) usable through \(first.usableThrough)") + "</small>"
+            }
+            body += figure(w("快要过期的", "Expiring soon"), expiring, id: "expiring")
+            if let service = balance.service {
+                body += figure(w("服务时长（小时）", "Hours served"), hours(service.minutes), id: "hours")
+                var star = w("\(service.star) 星", "\(service.star) star")
+                if let next = service.hoursToNextStar {
+                    star += "<small class=\"muted\"> " + w("再服务 \(hours(Int64(next * 60))) 小时升一星", "\(hours(Int64(next * 60))) more hours to the next") + "</small>"
+                }
+                body += figure(w("星级", "Star level"), star, id: "star")
+            }
+            body += "</div></section>"
+            body += "<section aria-labelledby=\"h-pay\"><h2 id=\"h-pay\">\(w("去商户兑换", "Pay at a merchant"))</h2>"
+            body += Part.form("/web/me/code", csrf: csrf, fields: "", button: w("出示付款码", "Show my pay code"), id: "show-code") + "</section>"
+            body += movements()
+            body += records()
+            body += activities()
+            body += "<section aria-labelledby=\"h-cert\"><h2 id=\"h-cert\">\(w("服务证明", "Service certificate"))</h2>"
+            body += Part.form("/web/me/certificate", csrf: csrf, fields: "", button: w("下载服务证明", "Download my certificate"), buttonClass: "")
+            body += "</section>"
+        } catch {
+            body += refusal(error)
+            return page(w.raw("我的积分", "My points"), body, status: statusOf(error))
+        }
+        return page(w.raw("我的积分", "My points"), body, status: status)
+    }
+
+    func figure(_ label: String, _ value: String, main: Bool = false, id: String) -> String {
+        "<div class=\"figure\(main ? " main" : "")\" id=\"\(id)\"><span>\(label)</span><span class=\"n\">\(value)</span></div>"
+    }
+
+    /// The last movements, newest first, in plain words ("11月29日 在 老街理发店 兑换 理发一次 −30").
+    func movements() -> String {
+        guard let statement = try? call(API.statement, .init(account: me)) else { return "" }
+        let names = Dictionary(((try? call(API.merchants, .init())) ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        var html = "<section aria-labelledby=\"h-moves\"><h2 id=\"h-moves\">\(w("最近的积分变动", "Recent movements"))</h2><ul class=\"list\" id=\"movements\">"
+        let lines = statement.lines.suffix(8).reversed()
+        if lines.isEmpty { html += "<li>\(w("还没有积分变动。", "No movements yet."))</li>" }
+        for line in lines {
+            let t = line.transfer
+            let other = names[line.counterparty] ?? line.counterparty
+            let what: String
+            switch t.kind {
+            case .earn: what = w.raw("服务获得", "earned for service") + (t.memo.isEmpty ? "" : " " + t.memo)
+            case .redeem: what = w.raw("在 \(other) 兑换", "redeemed at \(other)") + (t.memo.isEmpty ? "" : " " + t.memo)
+            case .refund: what = w.raw("\(other) 退回积分", "refunded by \(other)")
+            case .expire: what = w.raw("积分过期", "points expired")
+            case .grant: what = w.raw("社区发放", "granted by the community") + (t.memo.isEmpty ? "" : "（\(t.memo)）")
+            case .transfer: what = line.change < 0 ? w.raw("转给 \(other)", "given to \(other)") : w.raw("\(other) 转来", "from \(other)")
+            case .reverse: what = w.raw("更正一笔记录", "a correction")
+            case .adjust: what = w.raw("管理员调整", "an adjustment")
+            case .settle: what = w.raw("结算", "settlement")
+            }
+            html += "<li>\(HTML.escape(shortDay(t.atMillis))) \(HTML.escape(what)) <span class=\"\(line.change < 0 ? "minus" : "plus")\">\(signed(line.change))</span>"
+                + " <small class=\"muted\">\(w("余", "balance")) \(line.balanceAfter)</small></li>"
+        }
+        return html + "</ul></section>"
+    }
+
+    func statusWords(_ record: ServiceRecord) -> String {
+        var text: String
+        switch record.status {
+        case .pending: text = w.raw("等待审核", "waiting for approval")
+        case .review: text = w.raw("需要组织者复核", "to be checked by the organizer")
+        case .approved: text = w.raw("已通过", "approved")
+        case .rejected: text = w.raw("未通过", "rejected")
+        }
+        if record.disputed { text += w.raw("，已提出异议", ", disputed") }
+        return text
+    }
+
+    func records() -> String {
+        guard let list = try? call(API.volunteerRecords, .init(volunteer: me)) else { return "" }
+        var html = "<section aria-labelledby=\"h-records\"><h2 id=\"h-records\">\(w("我的服务记录", "My service records"))</h2><ul class=\"list\" id=\"records\">"
+        if list.isEmpty { html += "<li>\(w("还没有服务记录。", "No service records yet."))</li>" }
+        for view in list.sorted(by: { $0.record.serviceDay > $1.record.serviceDay }).prefix(8) {
+            let r = view.record
+            html += "<li>\(HTML.escape(r.serviceDay)) \(HTML.escape(view.activityTitle)) \(w("\(hours(r.minutes)) 小时", "\(hours(r.minutes)) h"))"
+            html += " <span class=\"status\">\(HTML.escape(statusWords(r)))</span>"
+            if r.points > 0 { html += " <span class=\"plus\">+\(r.points)</span>" }
+            if !r.reason.isEmpty { html += "<br><small>\(w("原因", "Reason"))：\(HTML.escape(r.reason))</small>" }
+            if !r.disputed {
+                html += "<details><summary>\(w("对这条记录有异议", "Dispute this record"))</summary>"
+                html += Part.form("/web/me/dispute", csrf: csrf,
+                                  fields: Part.hidden("record", r.id) + Part.field("reason", label: w("哪里不对？", "What is wrong?"), extra: "required", id: "reason-\(r.id)"),
+                                  button: w("提交异议", "Send the dispute"), buttonClass: "")
+                html += "</details>"
+            }
+            html += "</li>"
+        }
+        return html + "</ul></section>"
+    }
+
+    func activities() -> String {
+        let team = (try? call(API.volunteer, .init(volunteer: me)))?.volunteer.team
+        guard let list = try? call(API.activities, .init(upcoming: true, past: false, team: team)) else { return "" }
+        var html = "<section aria-labelledby=\"h-acts\"><h2 id=\"h-acts\">\(w("近期活动", "Upcoming activities"))</h2><ul class=\"list\" id=\"activities\">"
+        if list.isEmpty { html += "<li>\(w("近期没有活动。", "No upcoming activities."))</li>" }
+        for view in list.prefix(6) {
+            let a = view.activity
+            let joined = ((try? call(API.activity, .init(activity: a.id)))?.participants ?? []).contains { $0.volunteer == me && !$0.left }
+            html += "<li><strong>\(HTML.escape(a.title))</strong><br>\(HTML.escape(minute(a.startMillis)))–\(HTML.escape(time(a.endMillis))) \(HTML.escape(a.place))"
+            html += " <span class=\"status\">\(joined ? w("已报名", "signed up") : w("未报名", "not signed up"))</span>"
+            html += Part.form(joined ? "/web/me/leave" : "/web/me/join", csrf: csrf, fields: Part.hidden("activity", a.id),
+                              button: joined ? w("取消报名：\(a.title)", "Leave: \(a.title)") : w("报名：\(a.title)", "Join: \(a.title)"),
+                              buttonClass: joined ? "" : "primary")
+            html += "</li>"
+        }
+        html += "</ul><p><a class=\"button\" href=\"/web/checkin\">\(w("用活动签到码签到", "Check in with the activity's code"))</a></p></section>"
+        return html
+    }
+
+    // MARK: The pay code
+
+    func payCodePage() -> WebResponse {
+        do {
+            let issued = try call(API.issueCode, .init(account: me))
+            let balance = try call(API.balance, .init(account: me))
+            let remaining = max(0, (issued.expiresAtMillis - app.clock().timeIntervalSince1970Millis) / 1000)
+            let spaced = issued.code.count == 6 ? "\(issued.code.prefix(3)) \(issued.code.suffix(3))" : issued.code
+            var body = "<p>\(w("请把这个码给商户看，或让商户扫一扫。", "Show this code to the merchant, or let them scan it."))</p>"
+            body += "<p class=\"digits\" id=\"pay-code\">\(spaced)</p>"
+            body += QRCode.svg(issued.code, label: w.raw("付款码的二维码", "QR code of the pay code"))
+            body += "<p data-remaining=\"\(remaining)\" aria-live=\"off\">\(w("还剩", "Time left")) <strong class=\"left\">\(remaining / 60):\(String(format: "%02d", remaining % 60))</strong>"
+                + " · \(w("\(time(issued.expiresAtMillis)) 前有效，过期后自动换新码", "valid until \(time(issued.expiresAtMillis)); a new one comes when it ends"))</p>"
+            body += Part.notice(w("这个码只能用一次：商户凭它为您兑换一次，最多用掉您现在可以用的 \(balance.view.available) 分。用过或过期就作废；别人拿到旧码也没有用。",
+                                  "This code works once: the merchant can redeem one thing for you with it, using at most the \(balance.view.available) points you can use now. Once used or expired it is void; an old code is useless to anyone."),
+                                kind: .info, w: w)
+            body += Part.form("/web/me/code", csrf: csrf, fields: "", button: w("换一个新码", "Get a new code"), buttonClass: "", id: "refresh")
+            body += "<p><a href=\"/web/me\">\(w("返回我的积分", "Back to my points"))</a></p>"
+            return page(w.raw("付款码", "Pay code"), body)
+        } catch {
+            return volunteerPage(notice: refusal(error), status: statusOf(error))
+        }
+    }
+
+    // MARK: Forms
+
+    func joinOrLeave(join: Bool) -> WebResponse {
+        do {
+            let input = JifenApp.MembershipInput(activity: field("activity"), volunteer: me)
+            _ = join ? try call(API.join, input) : try call(API.leave, input)
+            return volunteerPage(notice: Part.notice(join ? w("报名成功。", "You are signed up.") : w("已取消报名。", "You have left the activity."), kind: .ok, w: w))
+        } catch {
+            return volunteerPage(notice: refusal(error), status: statusOf(error))
+        }
+    }
+
+    func dispute() -> WebResponse {
+        do {
+            _ = try call(API.dispute, .init(record: field("record"), reason: field("reason")))
+            return volunteerPage(notice: Part.notice(w("异议已提交，组织者会再看一遍。", "Your dispute is sent; the organizer will look again."), kind: .ok, w: w))
+        } catch {
+            return volunteerPage(notice: refusal(error), status: statusOf(error))
+        }
+    }
+
+    func certificate() -> WebResponse {
+        do {
+            let issued = try call(API.issueCertificate, .init(volunteer: me, format: "html"))
+            let name = "certificate-\(issued.certificate.number.filter { $0.isLetter || $0.isNumber || $0 == "-" }).html"
+            return WebResponse(status: 200, headers: [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"),
+                                                      ("Content-Disposition", "attachment; filename=\"\(name)\"")] + WebResponse.security,
+                               body: Data(issued.text.utf8))
+        } catch {
+            return volunteerPage(notice: refusal(error), status: statusOf(error))
+        }
+    }
+
+    // MARK: Check-in
+
+    func checkinPage(notice: String = "", status: Int = 200) -> WebResponse {
+        let activity = request.query["activity"] ?? request.form["activity"] ?? ""
+        let code = request.query["code"] ?? ""
+        var body = notice + "<p>\(w("输入活动编号和现场的签到码（也可以用手机扫活动海报上的二维码，会自动填好）。", "Type the activity number and the check-in code shown on site (or scan the poster's QR code with your phone: it fills them in)."))</p>"
+        body += Part.form("/web/checkin", csrf: csrf,
+                          fields: Part.field("activity", label: w("活动编号", "Activity number"), value: activity, extra: "required autocapitalize=\"characters\"")
+                              + Part.field("code", label: w("签到码", "Check-in code"), value: code, extra: "inputmode=\"numeric\" autocomplete=\"off\" required"),
+                          button: w("签到", "Check in"))
+        if !activity.isEmpty {
+            body += "<h2>\(w("服务结束时", "When you finish"))</h2>"
+            body += Part.form("/web/checkout", csrf: csrf, fields: Part.hidden("activity", activity), button: w("签退", "Check out"), buttonClass: "")
+        }
+        body += "<p><a href=\"/web/me\">\(w("返回我的积分", "Back to my points"))</a></p>"
+        return page(w.raw("活动签到", "Check in"), body, status: status)
+    }
+
+    func checkin() -> WebResponse {
+        do {
+            let done = try call(API.checkin, .init(activity: field("activity"), volunteer: me, code: field("code")))
+            let at = done.checkinMillis.map { time($0) } ?? ""
+            return checkinPage(notice: Part.notice(w("签到成功（\(at)）。服务结束时请点“签退”。", "Checked in at \(at). Press “Check out” when you finish."), kind: .ok, w: w))
+        } catch {
+            return checkinPage(notice: refusal(error), status: statusOf(error))
+        }
+    }
+
+    func checkout() -> WebResponse {
+        do {
+            let record = try call(API.checkout, .init(activity: field("activity"), volunteer: me))
+            return volunteerPage(notice: Part.notice(w("签退成功：服务 \(hours(record.minutes)) 小时，等待组织者审核。", "Checked out: \(hours(record.minutes)) hours, waiting for the organizer's approval."), kind: .ok, w: w))
+        } catch {
+            return checkinPage(notice: refusal(error), status: statusOf(error))
+        }
+    }
+}
+
+extension Date {
+    var timeIntervalSince1970Millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+}

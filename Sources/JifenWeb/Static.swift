@@ -1,0 +1,91 @@
+import Crypto
+import Foundation
+
+/// The two files every page loads: the stylesheet and the small script (the code's countdown and
+/// refresh, and scanning where the browser can). Their names carry a hash of their content, so
+/// they are cached for a year and a new version is a new name. No build step: this is the source.
+enum Static {
+    static let css = """
+    *{box-sizing:border-box}
+    html{font-size:20px;-webkit-text-size-adjust:100%}
+    body{margin:0;font-family:system-ui,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;line-height:1.5;color:#1a1a1a;background:#fff}
+    header{display:flex;justify-content:space-between;align-items:center;padding:.3rem 1rem;border-bottom:2px solid #1a1a1a}
+    header nav{display:flex;gap:.5rem;align-items:center}
+    header form{margin:0}
+    main{max-width:40rem;margin:0 auto;padding:.5rem 1rem 3rem}
+    h1{font-size:1.6rem;margin:.6rem 0}
+    h2{font-size:1.3rem;margin:1.6rem 0 .5rem;border-bottom:1px solid #595959}
+    a{color:#0a4a80;text-decoration:underline}
+    a,button,input,select,summary{min-height:48px;min-width:48px}
+    a.home,header a{display:inline-flex;align-items:center;padding:0 .5rem;font-weight:700}
+    button,.button{display:inline-flex;align-items:center;justify-content:center;font:inherit;font-size:1.1rem;padding:.5rem 1.2rem;margin:.3rem 0;border:2px solid #0a4a80;border-radius:8px;background:#fff;color:#0a4a80;cursor:pointer;text-decoration:none}
+    button.primary,.button.primary{background:#0a4a80;color:#fff}
+    button.danger{border-color:#8a1c1c;color:#8a1c1c}
+    button.link{border:0;padding:0 .5rem;text-decoration:underline;font-size:1rem}
+    :focus-visible{outline:4px solid #b35900;outline-offset:2px}
+    label{display:block;font-weight:700;margin-top:.8rem}
+    input,select{font:inherit;font-size:1.3rem;width:100%;padding:.4rem .6rem;border:2px solid #1a1a1a;border-radius:6px}
+    input[type=radio],input[type=checkbox]{width:auto;min-width:28px;min-height:28px;margin-right:.5rem}
+    .choice{display:flex;align-items:center;min-height:48px;font-weight:400;border:1px solid #595959;border-radius:6px;padding:.3rem .6rem;margin:.3rem 0}
+    .figures{display:grid;grid-template-columns:1fr 1fr;gap:.6rem}
+    .figure{border:2px solid #1a1a1a;border-radius:8px;padding:.4rem .6rem}
+    .figure .n{display:block;font-size:2rem;font-weight:700;font-variant-numeric:tabular-nums}
+    .figure.main{grid-column:1/3}.figure.main .n{font-size:3rem}
+    .figure small{display:block;font-size:1rem;font-weight:400}
+    .big{font-size:2.4rem;font-weight:700}
+    .digits{font-size:3rem;font-weight:700;letter-spacing:.12em;font-variant-numeric:tabular-nums;font-family:ui-monospace,monospace}
+    .qr{display:block;margin:.5rem auto;max-width:100%;height:auto}
+    ul.list{list-style:none;padding:0;margin:0}
+    ul.list li{border-bottom:1px solid #595959;padding:.5rem 0}
+    .plus{font-weight:700}.minus{font-weight:700}
+    .status{display:inline-block;border:2px solid #1a1a1a;border-radius:4px;padding:0 .4rem;font-size:.9rem;font-weight:700}
+    .notice{border:3px solid #1a1a1a;border-left-width:12px;border-radius:6px;padding:.6rem .8rem;margin:.8rem 0;font-size:1.1rem}
+    .notice.ok{background:#e9f6ea}.notice.refused{background:#fdeceb;border-color:#8a1c1c}.notice.info{background:#eef4fb}
+    .muted{color:#4a4a4a}
+    details{margin:.5rem 0}summary{display:flex;align-items:center;cursor:pointer;font-weight:700}
+    table{border-collapse:collapse;width:100%;font-size:1rem}th,td{border:1px solid #1a1a1a;padding:.3rem .4rem;text-align:left}
+    td.n{text-align:right;font-variant-numeric:tabular-nums}
+    .poster{text-align:center}.poster .digits{font-size:5rem}.poster .qr{width:12cm;height:12cm}
+    video{width:100%;max-height:50vh}
+    @page{size:A4;margin:15mm}
+    @media print{header,form,.noprint{display:none}body{font-size:14pt}main{max-width:none;padding:0}a{color:#000;text-decoration:none}}
+    """
+
+    static let js = """
+    (function(){
+    'use strict';
+    var c=document.querySelector('[data-remaining]');
+    if(c){var left=+c.getAttribute('data-remaining'),out=c.querySelector('.left'),f=document.getElementById('refresh');
+    var show=function(){out.textContent=Math.floor(left/60)+':'+('0'+left%60).slice(-2);};show();
+    var t=setInterval(function(){left--;if(left<=0){clearInterval(t);left=0;show();if(f){f.submit();}return;}show();},1000);}
+    var s=document.querySelector('[data-scan]');
+    if(s&&'BarcodeDetector' in window&&navigator.mediaDevices){s.hidden=false;
+    s.addEventListener('click',function(){var input=document.getElementById(s.getAttribute('data-scan'));
+    var v=document.createElement('video');v.setAttribute('playsinline','');v.muted=true;s.parentNode.insertBefore(v,s.nextSibling);
+    navigator.mediaDevices.getUserMedia({video:{facingMode:'environment'}}).then(function(stream){v.srcObject=stream;v.play();
+    var d=new BarcodeDetector({formats:['qr_code']});var stop=function(){stream.getTracks().forEach(function(k){k.stop();});v.remove();};
+    var look=function(){d.detect(v).then(function(codes){if(codes.length){stop();input.value=codes[0].rawValue.replace(/\\D/g,'');input.focus();}
+    else{setTimeout(look,200);}},function(){setTimeout(look,200);});};look();},function(){v.remove();});});}
+    })();
+    """
+
+    static let cssPath = "/static/jifen-\(digest(css)).css"
+    static let jsPath = "/static/jifen-\(digest(js)).js"
+
+    static func digest(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The file at `path`, cached for a year (its name changes with its content).
+    static func file(_ path: String) -> WebResponse? {
+        let (body, type): (String, String)
+        switch path {
+        case cssPath: (body, type) = (css, "text/css; charset=utf-8")
+        case jsPath: (body, type) = (js, "text/javascript; charset=utf-8")
+        default: return nil
+        }
+        return WebResponse(status: 200, headers: [("Content-Type", type), ("Cache-Control", "public, max-age=31536000, immutable"),
+                                                  ("ETag", "\"\(digest(body))\""), ("X-Content-Type-Options", "nosniff")],
+                           body: Data(body.utf8))
+    }
+}

@@ -1,0 +1,272 @@
+import Foundation
+import JifenAPI
+import JifenApp
+import JifenCore
+
+/// The web pages of `jifen serve`: the volunteer's phone, the merchant's counter, the organizer's
+/// and the admin's pages. Each page establishes who is acting from the credential in its cookie
+/// (`JifenApp.authenticate`, as the API does from a bearer token), calls the same endpoints'
+/// operations (`API.x.call`) with that `Principal`, and renders the result or the refusal. No
+/// rule, permission or default lives here; the script only counts down and scans.
+public struct WebSite: Sendable {
+    let app: JifenApp
+    let guardian: SignInGuard
+    /// The HTTP status of a refusal, as the API answers it.
+    let status: @Sendable (JifenError) -> Int
+    let log: @Sendable (String) -> Void
+
+    public init(app: JifenApp, guardian: SignInGuard, status: @escaping @Sendable (JifenError) -> Int,
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.app = app; self.guardian = guardian; self.status = status; self.log = log
+    }
+
+    /// The cookie holding the device credential, and the one holding the sign-in page's secret.
+    static let credentialCookie = "jf", preCookie = "jf_pre", languageCookie = "jf_lang"
+    static let credentialMaxAge = JifenApp.CredentialDefaults.deviceDays * 86_400
+
+    /// Every route the pages answer: `jifen serve` routes them (and no other paths under /web).
+    public static let routes: [(method: String, path: String)] = [
+        ("GET", "/"), ("GET", "/web"), ("GET", "/web/signin"), ("POST", "/web/signin"), ("POST", "/web/signout"), ("GET", "/web/lang"),
+        ("GET", "/web/me"), ("POST", "/web/me/code"), ("POST", "/web/me/join"), ("POST", "/web/me/leave"), ("POST", "/web/me/dispute"),
+        ("POST", "/web/me/certificate"), ("GET", "/web/checkin"), ("POST", "/web/checkin"), ("POST", "/web/checkout"),
+        ("GET", "/web/counter"), ("POST", "/web/counter/confirm"), ("POST", "/web/counter/redeem"), ("POST", "/web/counter/refund"),
+        ("POST", "/web/counter/pickup"), ("POST", "/web/counter/release"),
+        ("GET", "/web/team"), ("GET", "/web/poster"), ("POST", "/web/team/approve"), ("POST", "/web/team/reject"),
+        ("GET", "/web/admin"), ("GET", "/web/notice"),
+        ("GET", Static.cssPath), ("GET", Static.jsPath),
+    ]
+
+    /// Answers one request. Runs store operations: call it off the event loop.
+    public func respond(_ request: WebRequest) -> WebResponse {
+        if let file = Static.file(request.path) { return file }
+        let language = Self.language(request)
+        if request.path == "/web/lang" {
+            let to = request.query["to"] == "en" ? "en" : "zh"
+            var back = request.query["back"] ?? "/web"
+            if !back.hasPrefix("/web") || back.contains("//") { back = "/web" }
+            var response = WebResponse.redirect(back)
+            response.setCookie(Self.languageCookie, to, request: request, maxAge: 365 * 86_400)
+            return response
+        }
+        let w = Words(language: language)
+        // Who is acting: the credential in the cookie, checked as the API checks a bearer token.
+        let address = "address:" + request.clientAddress
+        let token = request.cookies[Self.credentialCookie].flatMap { $0.isEmpty ? nil : $0 }
+        var principal: Principal?
+        var refusedCredential: JifenError?
+        if let token {
+            let keys = [address] + (JifenApp.credentialID(ofToken: token).map { ["credential:" + $0] } ?? [])
+            if let seconds = guardian.lockedSeconds(keys, now: app.clock()) {
+                return Session(site: self, request: request, w: w, principal: nil, csrf: "").lockedPage(seconds)
+            }
+            do {
+                principal = try app.authenticate(token: token)
+            } catch let error as JifenError {
+                if error.code == .badCredential, let seconds = guardian.fail(keys, now: app.clock()) {
+                    return Session(site: self, request: request, w: w, principal: nil, csrf: "").lockedPage(seconds)
+                }
+                refusedCredential = error
+            } catch {
+                refusedCredential = JifenError.fault(.database, zh: "\(error)", en: "\(error)")
+            }
+        }
+        // Forms: the token derived from this session's secret, checked on every POST.
+        var pre = request.cookies[Self.preCookie].flatMap { $0.count == 32 ? $0 : nil }
+        let secret = principal != nil ? token : pre
+        if request.method == "POST" {
+            let sameOrigin = request.origin.map { origin in
+                origin == "null" ? false : (URL(string: origin)?.host.map { $0.lowercased() == request.hostName } ?? false)
+            } ?? true
+            guard sameOrigin, CSRF.check(request.form["csrf"], secret: secret) else {
+                log("refusal csrf route=\(request.path) address=\(request.clientAddress)")
+                let page = PageLayout(title: w.raw("请重新打开页面", "Please open the page again"),
+                                      body: Part.notice(w("这个表单已过期或不是从本站提交的，没有办理任何事。请返回，刷新页面后再试。",
+                                                          "This form has expired or did not come from this site; nothing was done. Go back, reload the page and try again."),
+                                                        kind: .refused, w: w) + "<p><a href=\"/web\">\(w("返回首页", "Back to the start"))</a></p>",
+                                      language: language, path: "/web")
+                return .page(page.render(), status: 403)
+            }
+        }
+        var newPre: String?
+        if principal == nil && pre == nil { pre = CSRF.nonce(); newPre = pre }
+        let session = Session(site: self, request: request, w: w, principal: principal,
+                              csrf: CSRF.token(secret: (principal != nil ? token : pre) ?? ""))
+        var response: WebResponse
+        if let refusedCredential {
+            response = session.signInPage(notice: Part.notice(HTML.escape(refusedCredential.message.text(language))
+                                                              + " " + w("请用组织者给您的登记码重新登录。", "Sign in again with a code from your organizer."),
+                                                              kind: .refused, w: w), status: 401)
+            response.headers.append(("Set-Cookie", "\(Self.credentialCookie)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"))
+        } else {
+            response = session.route()
+        }
+        if let newPre { response.setCookie(Self.preCookie, newPre, request: request, maxAge: 86_400) }
+        return response
+    }
+
+    /// The reader's language: the switch's cookie, else the browser's first language.
+    static func language(_ request: WebRequest) -> Language {
+        if let chosen = request.cookies[languageCookie] { return chosen == "en" ? .en : .zh }
+        return request.acceptLanguage.lowercased().hasPrefix("en") ? .en : .zh
+    }
+}
+
+/// One request of one reader: who they are, their language, the form token, and the operations.
+struct Session {
+    let site: WebSite
+    let request: WebRequest
+    let w: Words
+    let principal: Principal?
+    let csrf: String
+
+    var app: JifenApp { site.app }
+    var language: Language { w.language }
+
+    /// Calls an endpoint's operation as the signed-in person: the same call the API makes.
+    func call<Input, Output>(_ endpoint: Endpoint<Input, Output>, _ input: Input) throws -> Output {
+        guard let principal else { throw JifenError.signInRequired }
+        return try endpoint.call(app, principal, input)
+    }
+
+    func route() -> WebResponse {
+        let path = request.path, post = request.method == "POST"
+        if path == "/web/signin" { return post ? signIn() : signInPage() }
+        if path == "/web/checkin" && !post && principal == nil { return signInPage(next: "/web/checkin?" + queryString) }
+        guard let principal else { return path == "/" || path == "/web" ? signInPage() : .redirect("/web/signin") }
+        switch (request.method, path) {
+        case ("GET", "/"), ("GET", "/web"):
+            switch principal.role {
+            case .merchant?, .staff?: return .redirect("/web/counter")
+            case .organizer?: return .redirect("/web/team")
+            case .admin?: return .redirect("/web/admin")
+            default: return .redirect("/web/me")
+            }
+        case ("POST", "/web/signout"): return signOut()
+        case ("GET", "/web/me"): return volunteerPage()
+        case ("POST", "/web/me/code"): return payCodePage()
+        case ("POST", "/web/me/join"), ("POST", "/web/me/leave"): return joinOrLeave(join: path.hasSuffix("join"))
+        case ("POST", "/web/me/dispute"): return dispute()
+        case ("POST", "/web/me/certificate"): return certificate()
+        case ("GET", "/web/checkin"): return checkinPage()
+        case ("POST", "/web/checkin"): return checkin()
+        case ("POST", "/web/checkout"): return checkout()
+        case ("GET", "/web/counter"): return counterPage()
+        case ("POST", "/web/counter/confirm"): return confirmPage()
+        case ("POST", "/web/counter/redeem"): return redeem()
+        case ("POST", "/web/counter/refund"): return refund()
+        case ("POST", "/web/counter/pickup"), ("POST", "/web/counter/release"): return resolveHold(pickup: path.hasSuffix("pickup"))
+        case ("GET", "/web/team"): return teamPage()
+        case ("GET", "/web/poster"): return posterPage()
+        case ("POST", "/web/team/approve"): return approve()
+        case ("POST", "/web/team/reject"): return reject()
+        case ("GET", "/web/admin"): return adminPage()
+        case ("GET", "/web/notice"): return noticePage()
+        default: return page(w.raw("没有这个页面", "No such page"), "<p><a href=\"/web\">\(w("返回首页", "Back to the start"))</a></p>", status: 404)
+        }
+    }
+
+    var queryString: String {
+        request.query.sorted { $0.key < $1.key }.map { "\(HTML.query($0.key))=\(HTML.query($0.value))" }.joined(separator: "&")
+    }
+
+    /// A page in the shared layout.
+    func page(_ title: String, _ body: String, status: Int = 200, printable: Bool = false) -> WebResponse {
+        .page(PageLayout(title: title, body: body, language: language, path: request.path, printable: printable,
+                         signedIn: principal != nil, csrf: csrf).render(), status: status)
+    }
+
+    /// A refusal in the reader's language (the operation's own words), boxed.
+    func refusal(_ error: Error) -> String {
+        Part.notice(HTML.escape(message(error)), kind: .refused, w: w)
+    }
+
+    func message(_ error: Error) -> String {
+        if let error = error as? JifenError { return error.message.text(language) }
+        return w.raw("出了点问题，没有办成，请稍后再试。", "Something went wrong and nothing was done; try again later.")
+    }
+
+    func statusOf(_ error: Error) -> Int { (error as? JifenError).map(site.status) ?? 500 }
+
+    // MARK: Signing in
+
+    func signInPage(notice: String = "", next: String? = nil, status: Int = 200) -> WebResponse {
+        let target = next ?? request.form["next"] ?? "/web"
+        let body = notice + "<p>\(w("请输入组织者给您的登记码（纸条上的 8 位字母和数字）。登录后这部手机会一直保持登录，直到组织者收回。", "Type the enrolment code your organizer gave you (8 letters and digits on the paper). This phone then stays signed in until the organizer revokes it."))</p>"
+            + Part.form("/web/signin", csrf: csrf,
+                        fields: Part.field("code", label: w("登记码", "Enrolment code"),
+                                           extra: "autocomplete=\"off\" autocapitalize=\"characters\" required")
+                            + Part.hidden("next", target),
+                        button: w("登录", "Sign in"))
+        return page(w.raw("登录", "Sign in"), body, status: status)
+    }
+
+    func lockedPage(_ seconds: Int) -> WebResponse {
+        let minutes = max(1, (seconds + 59) / 60)
+        return page(w.raw("请稍后再试", "Please try later"),
+                    Part.notice(w("输错的次数太多，为了安全，这台设备暂时不能登录。请 \(minutes) 分钟后再试，或请组织者重新发一个登记码。",
+                                  "Too many wrong codes: for safety this device cannot sign in for now. Try again in \(minutes) minutes, or ask your organizer for a new code."),
+                                kind: .refused, w: w), status: 429)
+    }
+
+    func signIn() -> WebResponse {
+        let address = "address:" + request.clientAddress
+        if let seconds = site.guardian.lockedSeconds([address], now: app.clock()) { return lockedPage(seconds) }
+        do {
+            let issued = try API.enrol.call(app, Principal("anonymous"), .init(code: request.form["code"] ?? "", label: w.raw("网页登录", "web sign-in")))
+            var next = request.form["next"] ?? "/web"
+            if !next.hasPrefix("/web") || next.contains("//") { next = "/web" }
+            var response = WebResponse.redirect(next)
+            response.setCookie(WebSite.credentialCookie, issued.secret, request: request, maxAge: WebSite.credentialMaxAge)
+            site.log("web sign-in credential=\(issued.credential.id) person=\(issued.credential.person)")
+            return response
+        } catch let error as JifenError where error.code == .badEnrolmentCode {
+            if let seconds = site.guardian.fail([address], now: app.clock()) {
+                site.log("refusal bad-enrolment-code route=/web/signin address=\(request.clientAddress) locked=\(seconds)s")
+                return lockedPage(seconds)
+            }
+            return signInPage(notice: refusal(error), status: 401)
+        } catch {
+            return signInPage(notice: refusal(error), status: statusOf(error))
+        }
+    }
+
+    /// Signing out forgets the cookie on this phone; the credential stays valid until revoked
+    /// (the organizer revokes a lost phone's credential with `jifen credential revoke`).
+    func signOut() -> WebResponse {
+        var response = WebResponse.redirect("/web/signin")
+        response.headers.append(("Set-Cookie", "\(WebSite.credentialCookie)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"))
+        return response
+    }
+
+    // MARK: Formatting
+
+    func day(_ millis: Int64) -> String {
+        DayFormat.string(Date(timeIntervalSince1970: Double(millis) / 1000), in: app.zone)
+    }
+
+    func time(_ millis: Int64) -> String {
+        String(DayFormat.minute(Date(timeIntervalSince1970: Double(millis) / 1000), in: app.zone).suffix(5))
+    }
+
+    func minute(_ millis: Int64) -> String { DayFormat.minute(Date(timeIntervalSince1970: Double(millis) / 1000), in: app.zone) }
+
+    /// "11月29日" or "Nov 29".
+    func shortDay(_ millis: Int64) -> String {
+        let parts = day(millis).split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return day(millis) }
+        if w.isEnglish {
+            let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+            return "\(months[(parts[1] - 1) % 12]) \(parts[2])"
+        }
+        return "\(parts[1])月\(parts[2])日"
+    }
+
+    func hours(_ minutes: Int64) -> String {
+        let h = Double(minutes) / 60
+        return h == h.rounded() ? String(Int64(h)) : String(format: "%.1f", h)
+    }
+
+    func signed(_ points: Int64) -> String { points < 0 ? "−\(-points)" : "+\(points)" }
+
+    func field(_ name: String) -> String { (request.form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+}

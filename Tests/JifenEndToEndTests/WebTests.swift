@@ -1,0 +1,182 @@
+import Foundation
+import JifenApp
+import JifenCore
+import JifenServer
+import JifenTestSupport
+import JifenWeb
+import Testing
+
+/// The web pages without a browser (scripts/lib/web-test.sh plays them in one): the site in
+/// process over a database the CLI made, and once through a real `jifen serve`. Forms without
+/// the session's token are refused and change nothing; the credential's cookie is HttpOnly and
+/// SameSite=Strict, Secure except on loopback HTTP; every page has the strict CSP; text from the
+/// ledger is escaped.
+@Suite(.serialized) struct WebTests {
+    static let now = ISO8601DateFormatter().date(from: "2026-12-01T02:00:00Z")!
+
+    /// The server tests' community, and a site over it with its own guard.
+    static func site() throws -> (Sandbox, WebSite, JifenApp) {
+        let box = try ServerTests.community()
+        let app = try JifenApp.open(box.db, clock: { now }, zone: TimeZone(identifier: "Asia/Shanghai")!)
+        let site = WebSite(app: app, guardian: SignInGuard(), status: { JifenServer.status($0) })
+        return (box, site, app)
+    }
+
+    static func code(_ box: Sandbox, for person: String) throws -> String {
+        let run = try box.jifen(["--json", "credential", "issue", person, "--enrolment"], env: ["JIFEN_ACTOR": "李主任"])
+        try expectOK(run)
+        return try #require(run.object["secret"] as? String)
+    }
+
+    static func header(_ response: WebResponse, _ name: String) -> [String] {
+        response.headers.filter { $0.0.lowercased() == name.lowercased() }.map(\.1)
+    }
+
+    static func body(_ response: WebResponse) -> String { String(decoding: response.body, as: UTF8.self) }
+
+    /// The form token a page carries.
+    static func csrf(_ response: WebResponse) throws -> String {
+        let html = body(response)
+        let range = try #require(html.range(of: "name=\"csrf\" value=\""))
+        return String(html[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    static func cookie(_ response: WebResponse, _ name: String) -> String? {
+        header(response, "Set-Cookie").first { $0.hasPrefix(name + "=") }
+    }
+
+    static func value(_ setCookie: String?) -> String {
+        String(setCookie?.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last ?? "")
+    }
+
+    /// Signs in with an enrolment code as the browser would: the sign-in page, then the form.
+    static func signIn(_ site: WebSite, code: String, host: String = "127.0.0.1:8080") throws -> (cookies: [String: String], answer: WebResponse) {
+        let page = site.respond(WebRequest(method: "GET", path: "/web/signin", host: host))
+        let pre = value(cookie(page, "jf_pre"))
+        let answer = site.respond(WebRequest(method: "POST", path: "/web/signin", form: ["code": code, "csrf": try csrf(page)],
+                                             cookies: ["jf_pre": pre], host: host))
+        return (["jf_pre": pre, "jf": value(cookie(answer, "jf"))], answer)
+    }
+
+    @Test func signingInKeepsTheCredentialInAnHttpOnlyStrictCookieSecureButOnLoopback() throws {
+        let (box, site, _) = try Self.site()
+        let (cookies, answer) = try Self.signIn(site, code: try Self.code(box, for: "V0001"))
+        #expect(answer.status == 303)
+        let set = try #require(Self.cookie(answer, "jf"))
+        #expect(set.contains("HttpOnly") && set.contains("SameSite=Strict") && set.contains("Path=/"))
+        #expect(!set.contains("Secure"), "plain HTTP on 127.0.0.1: a browser would drop a Secure cookie")
+        #expect(cookies["jf"]?.hasPrefix("jf_") == true)
+        let remote = try Self.signIn(site, code: try Self.code(box, for: "V0002"), host: "jifen.example.org").answer
+        #expect(Self.cookie(remote, "jf")?.contains("; Secure") == true, "any other host: Secure")
+        let page = site.respond(WebRequest(method: "GET", path: "/web/me", cookies: cookies))
+        #expect(page.status == 200)
+        #expect(Self.body(page).contains("张桂兰") && Self.body(page).contains("<span class=\"n\">100</span>"))
+    }
+
+    @Test func aFormWithoutTheSessionsTokenIsRefusedAndChangesNothing() throws {
+        let (box, site, _) = try Self.site()
+        let (cookies, _) = try Self.signIn(site, code: try Self.code(box, for: "V0001"))
+        let codesBefore = try box.jifen(["--json", "balance", "V0001"]).object["balance"] as? Int
+        for token in [nil, "", "0123456789abcdef0123456789abcdef"] as [String?] {
+            var form = ["activity": "A0001"]
+            form["csrf"] = token
+            let answer = site.respond(WebRequest(method: "POST", path: "/web/me/code", form: form, cookies: cookies))
+            #expect(answer.status == 403)
+            #expect(!Self.body(answer).contains("class=\"digits\""), "no code is issued")
+        }
+        // Another site's page posting with the volunteer's cookie: its Origin is refused even with a token.
+        let page = site.respond(WebRequest(method: "GET", path: "/web/me", cookies: cookies))
+        let foreign = site.respond(WebRequest(method: "POST", path: "/web/me/code", form: ["csrf": try Self.csrf(page)], cookies: cookies,
+                                              origin: "https://evil.example", host: "127.0.0.1:8080"))
+        #expect(foreign.status == 403)
+        #expect(try box.jifen(["--json", "balance", "V0001"]).object["balance"] as? Int == codesBefore)
+        // The same form with the token works: a pay code.
+        let ok = site.respond(WebRequest(method: "POST", path: "/web/me/code", form: ["csrf": try Self.csrf(page)], cookies: cookies,
+                                         origin: "http://127.0.0.1:8080", host: "127.0.0.1:8080"))
+        #expect(ok.status == 200 && Self.body(ok).contains("id=\"pay-code\"") && Self.body(ok).contains("<svg class=\"qr\""))
+    }
+
+    @Test func everyPageHasTheStrictPolicyAndNoInlineScriptOrStyle() throws {
+        let (box, site, _) = try Self.site()
+        let (cookies, _) = try Self.signIn(site, code: try Self.code(box, for: "V0001"))
+        for path in ["/web/signin", "/web/me", "/web/checkin", "/web/nothing-here"] {
+            let answer = site.respond(WebRequest(method: "GET", path: path, cookies: cookies))
+            let policy = Self.header(answer, "Content-Security-Policy").first ?? ""
+            #expect(policy.contains("default-src 'none'") && policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'"))
+            #expect(!policy.contains("unsafe-inline") && !policy.contains("unsafe-eval"))
+            #expect(Self.header(answer, "Cache-Control") == ["no-store"])
+            let html = Self.body(answer)
+            #expect(!html.contains("<script>") && !html.contains("style=") && !html.contains("<style") && html.range(of: #" on[a-z]+=""#, options: .regularExpression) == nil, "\(path)")
+        }
+    }
+
+    @Test func staticFilesAreCachedForAYearUnderNamesThatChangeWithThem() throws {
+        let (_, site, _) = try Self.site()
+        let page = Self.body(site.respond(WebRequest(method: "GET", path: "/web/signin")))
+        for prefix in ["href=\"/static/jifen-", "src=\"/static/jifen-"] {
+            let range = try #require(page.range(of: prefix))
+            let path = "/static/jifen-" + page[range.upperBound...].prefix { $0 != "\"" }
+            let file = site.respond(WebRequest(method: "GET", path: path))
+            #expect(file.status == 200)
+            #expect(Self.header(file, "Cache-Control") == ["public, max-age=31536000, immutable"])
+            #expect(file.body.count < 8_000)
+        }
+    }
+
+    @Test func textFromTheLedgerIsEscaped() throws {
+        let (box, site, _) = try Self.site()
+        try expectOK(box.jifen(["offer", "add", "M001", "--title", "<script>alert(\"x\")</script>&'", "--points", "5"], env: ["JIFEN_ACTOR": "李主任"]))
+        let (cookies, _) = try Self.signIn(site, code: try Self.code(box, for: "M001"))
+        let html = Self.body(site.respond(WebRequest(method: "GET", path: "/web/counter", cookies: cookies)))
+        #expect(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;"))
+        #expect(!html.contains("<script>alert"))
+        #expect(HTML.escape("a<b>\"c\"&'d'") == "a&lt;b&gt;&quot;c&quot;&amp;&#39;d&#39;")
+    }
+
+    @Test func aRefusedRedemptionSaysWhyAndChangesNothing() throws {
+        let (box, site, _) = try Self.site()
+        let (cookies, _) = try Self.signIn(site, code: try Self.code(box, for: "M001"))
+        let page = site.respond(WebRequest(method: "GET", path: "/web/counter", cookies: cookies))
+        let answer = site.respond(WebRequest(method: "POST", path: "/web/counter/redeem",
+                                             form: ["csrf": try Self.csrf(page), "code": "123456", "offer": "O001", "key": "web-test-1"], cookies: cookies))
+        #expect(answer.status == 422)
+        #expect(Self.body(answer).contains("role=\"alert\""))
+        #expect(try box.jifen(["--json", "balance", "V0001"]).object["balance"] as? Int == 100)
+    }
+
+    @Test func wrongEnrolmentCodesLockTheAddressOutAndThePageSaysSo() throws {
+        let (_, site, _) = try Self.site()
+        var statuses: [Int] = []
+        for i in 0..<10 {
+            let answer = try Self.signIn(site, code: "ZZZZ-ZZ\(10 + i)").answer
+            statuses.append(answer.status)
+        }
+        #expect(statuses.first == 401 && statuses.last == 429)
+        let locked = try Self.signIn(site, code: "ZZZZ-ZZZZ").answer
+        #expect(locked.status == 429)
+        #expect(Self.body(locked).contains("输错的次数太多"))
+    }
+
+    @Test func theQRCodeIsLibqrencodesMatrixAsSVG() throws {
+        let (width, dark) = try #require(QRCode.matrix("123456"))
+        #expect(width == 21 && dark.count == 441)
+        // The three finder patterns' corners are dark.
+        #expect(dark[0] && dark[20] && dark[20 * 21])
+        let svg = QRCode.svg("123456", label: "付款码")
+        #expect(svg.hasPrefix("<svg") && svg.contains("viewBox=\"0 0 29 29\"") && svg.contains("aria-label=\"付款码\""))
+    }
+
+    @Test func theRealServerServesThePages() throws {
+        let box = try ServerTests.community()
+        let server = try ServerProcess(box)
+        defer { server.stop() }
+        let page = try http("GET", server.base + "/web/signin")
+        #expect(page.status == 200)
+        #expect(page.headers["content-type"] == "text/html; charset=utf-8")
+        #expect(page.headers["content-security-policy"]?.contains("script-src 'self'") == true)
+        #expect(page.headers["set-cookie"]?.contains("HttpOnly") == true)
+        let refused = try http("POST", server.base + "/web/me/code", headers: ["Content-Type": "application/x-www-form-urlencoded"])
+        #expect(refused.status == 403)
+        #expect(try http("GET", server.base + "/web/nope").status == 404)
+    }
+}

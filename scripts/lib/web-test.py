@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+"""The web pages of `jifen serve` in a real browser (run by scripts/lib/web-test.sh).
+
+Debian's chromium, headless, at phone size (390x844), driven by Selenium; axe-core through
+axe-selenium-python on every page; zbarimg reads the QR codes from the screenshots. The CLI
+(on the same database) is the witness: balances are read with `jifen balance`, never from the page.
+
+Journeys:
+  1. a volunteer signs in with an enrolment code, sees the balance the CLI reports, shows a pay
+     code; the QR in the screenshot decodes to the same digits;
+  2. the merchant's counter redeems it (offer and points shown big, confirm, receipt number);
+     the volunteer's page then shows the new balance, as the CLI does;
+  3. refused redemptions (a used code, not enough points, six wrong codes) say why on the
+     counter page and change nothing (balance by the CLI);
+  4. a refund from a receipt, a hold handed over;
+  5. the organizer's check-in poster: its QR decodes to a link that checks the volunteer in;
+     a pending record approved from the organizer's page;
+  6. the admin's page (verify) and the month's public notice; the English switch;
+  7. wrong enrolment codes until the sign-in guard locks the address out (429), said on the page.
+Every page: a screenshot, its bytes (HTML as sent, and the static files), axe's violations.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+from axe_selenium_python import Axe
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--base", required=True)
+parser.add_argument("--jifen", required=True)
+parser.add_argument("--out", required=True)
+args = parser.parse_args()
+BASE, OUT = args.base, args.out
+
+results = []      # (check, ok)
+pages = []        # (name, path, html bytes)
+axe_report = {}   # name -> [violations]
+
+
+def check(ok, what):
+    results.append((what, bool(ok)))
+    print(("  ok   " if ok else "  FAIL ") + what, flush=True)
+    return ok
+
+
+def cli(*argv):
+    done = subprocess.run([args.jifen, "--json", *argv], capture_output=True, text=True, env=os.environ)
+    if done.returncode != 0:
+        raise RuntimeError(f"jifen {' '.join(argv)}: {done.stderr}")
+    return json.loads(done.stdout) if done.stdout.strip() else None
+
+
+def enrolment_code(person):
+    return cli("credential", "issue", person, "--enrolment", "--label", "web-test")["secret"]
+
+
+def balance(account):
+    return cli("balance", account)["balance"]
+
+
+def browser():
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--window-size=390,844", "--lang=zh-CN", "--force-device-scale-factor=1"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    return driver
+
+
+def decode_qr(png):
+    done = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", png], capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+def visit(driver, name):
+    """Measures, photographs and axe-checks the page the driver shows."""
+    size = driver.execute_script(
+        "var n=performance.getEntriesByType('navigation')[0];return n?[n.decodedBodySize,n.transferSize]:[0,0];")
+    html = size[0] or len(driver.page_source.encode())
+    path = driver.current_url.replace(BASE, "")
+    pages.append((name, path, html))
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(390, max(844, min(height + 140, 6000)))
+    png = os.path.join(OUT, f"{name}.png")
+    driver.save_screenshot(png)
+    driver.set_window_size(390, 844)
+    axe = Axe(driver)
+    axe.inject()
+    report = axe.run()
+    serious = [v for v in report["violations"] if v.get("impact") in ("serious", "critical")]
+    axe_report[name] = [{"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]),
+                         "help": v["help"]} for v in report["violations"]]
+    check(not serious, f"axe: no serious or critical violation on {name} "
+          + (json.dumps([(v['id'], v['impact'], [n['html'][:80] for n in v['nodes'][:2]]) for v in serious], ensure_ascii=False) if serious else ""))
+    return png
+
+
+def submit(driver, element):
+    """Clicks a button that posts a form, and waits for the answer's page."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def text(driver, css):
+    found = driver.find_elements(By.CSS_SELECTOR, css)
+    return found[0].text if found else ""
+
+
+def number(driver, css):
+    m = re.search(r"-?\d+", text(driver, css))
+    return int(m.group()) if m else None
+
+
+def notice(driver):
+    return text(driver, ".notice")
+
+
+def sign_in(driver, code):
+    driver.get(BASE + "/web")
+    driver.find_element(By.ID, "f-code").send_keys(code)
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+
+
+def take_code(counter, code, offer_index=0):
+    """The clerk types the code, picks an offer, checks it, confirms."""
+    counter.get(BASE + "/web/counter")
+    counter.find_element(By.ID, "f-code").send_keys(code)
+    counter.find_elements(By.CSS_SELECTOR, "input[name=offer]")[offer_index].click()
+    submit(counter, counter.find_element(By.CSS_SELECTOR, "form[action='/web/counter/confirm'] button[type=submit]"))
+
+
+def confirm(counter):
+    submit(counter, counter.find_element(By.ID, "confirm"))
+
+
+def pay_code(phone):
+    phone.get(BASE + "/web/me")
+    submit(phone, phone.find_element(By.CSS_SELECTOR, "#show-code button"))
+    return re.sub(r"\D", "", text(phone, "#pay-code"))
+
+
+phone = browser()
+counter = browser()
+try:
+    print("web-test: 1. the volunteer signs in and shows a pay code", flush=True)
+    phone.get(BASE + "/web")
+    check("登录" in phone.title, "an unknown phone gets the sign-in page (in Chinese)")
+    visit(phone, "signin")
+    sign_in(phone, enrolment_code("V0001"))
+    check(phone.current_url.endswith("/web/me"), "the enrolment code signs the volunteer in")
+    cookies = {c["name"]: c for c in phone.get_cookies()}
+    check("jf" in cookies and cookies["jf"]["httpOnly"] and cookies["jf"].get("sameSite") == "Strict",
+          "the credential is kept in an HttpOnly, SameSite=Strict cookie")
+    check(number(phone, "#balance .n") == balance("V0001") == 100, "the page shows the balance the CLI reports (100)")
+    visit(phone, "volunteer")
+    code = pay_code(phone)
+    check(re.fullmatch(r"\d{6}", code) is not None, f"a six-digit pay code is shown ({code})")
+    check("只能用一次" in notice(phone), "what the code allows is said in words")
+    png = visit(phone, "paycode")
+    check(decode_qr(png) == code, "the QR code in the screenshot decodes to the same digits")
+    time.sleep(2.5)
+    check(text(phone, "[data-remaining] .left") not in ("", "5:00"), f"the script counts down ({text(phone, '[data-remaining] .left')} left)")
+
+    print("web-test: 2. the merchant's counter redeems it", flush=True)
+    sign_in(counter, enrolment_code("M001"))
+    check(counter.current_url.endswith("/web/counter"), "the merchant signs in to the counter page")
+    visit(counter, "counter")
+    take_code(counter, code, 0)
+    check("理发一次" in text(counter, "#confirm-title") and "30" in text(counter, "#confirm-points"),
+          "the counter shows the offer and its points big before confirming")
+    check(balance("V0001") == 100, "nothing is taken before the clerk confirms")
+    visit(counter, "confirm")
+    confirm(counter)
+    receipt = text(counter, "#receipt")
+    check(receipt == "R001", f"the receipt has its number ({receipt})")
+    visit(counter, "receipt")
+    phone.get(BASE + "/web/me")
+    check(number(phone, "#balance .n") == balance("V0001") == 70, "the volunteer's page then shows 70, as the CLI does")
+    check("兑换 理发一次" in text(phone, "#movements") and "−30" in text(phone, "#movements"),
+          "the movement is said in plain words (在 老街理发店 兑换 理发一次 −30)")
+
+    print("web-test: 3. refused redemptions say why and change nothing", flush=True)
+    take_code(counter, code, 0)
+    confirm(counter)
+    check("没有办成" in notice(counter) and balance("V0001") == 70, f"a used code is refused: {notice(counter)[:60]}")
+    visit(counter, "refused-used-code")
+    code2 = pay_code(phone)
+    take_code(counter, code2, 1)
+    check("500" in text(counter, "#confirm-points"), "the dear offer shows 500 points")
+    confirm(counter)
+    check("没有办成" in notice(counter) and balance("V0001") == 70, f"not enough points is refused: {notice(counter)[:60]}")
+    visit(counter, "refused-not-enough")
+
+    print("web-test: 4. a refund from the receipt, a hold handed over", flush=True)
+    counter.get(BASE + "/web/counter")
+    counter.find_element(By.ID, "f-refund-r").send_keys("R001")
+    counter.find_element(By.ID, "f-refund-p").send_keys("10")
+    counter.find_element(By.ID, "f-refund-why").send_keys("少剪了刘海")
+    submit(counter, counter.find_element(By.CSS_SELECTOR, "form[action='/web/counter/refund'] button"))
+    check("已退回 10 分" in notice(counter) and balance("V0001") == 80, "a refund of 10 from receipt R001 gives them back (80)")
+    code3 = pay_code(phone)
+    take_code(counter, code3, 0)
+    submit(counter, counter.find_element(By.CSS_SELECTOR, "button[name=hold]"))
+    held = text(counter, "#receipt")
+    check(held == "R002" and cli("balance", "V0001")["held"] == 30, f"a hold is made ({held}, 30 held)")
+    counter.get(BASE + "/web/counter")
+    counter.find_element(By.ID, "f-hold-r").send_keys(held)
+    submit(counter, counter.find_element(By.CSS_SELECTOR, "form[action='/web/counter/pickup'] button.primary"))
+    check("已交付" in notice(counter) and balance("V0001") == 50 and cli("balance", "V0001")["held"] == 0, "the hold is handed over (50 left)")
+    check(number(counter, "#takings .n") == 60 and number(counter, "#unsettled .n") == 50,
+          "today's takings (60) and what settlement pays (60 − 10 refunded = 50)")
+
+    print("web-test: 3b. six wrong codes lock the counter out; nothing changes", flush=True)
+    before = balance("V0001")
+    for i in range(6):
+        take_code(counter, f"00000{i}", 0)
+        confirm(counter)
+    last = notice(counter)
+    check("没有办成" in last and ("锁" in last or "locked" in last), f"the sixth wrong code is refused with the lockout said: {last[:80]}")
+    visit(counter, "refused-wrong-codes")
+    code4 = pay_code(phone)
+    take_code(counter, code4, 0)
+    confirm(counter)
+    check("没有办成" in notice(counter) and balance("V0001") == before, "while locked, even a right code is refused; the balance is unchanged")
+
+    print("web-test: 5. the organizer's check-in poster and pending hours", flush=True)
+    counter.delete_all_cookies()
+    sign_in(counter, enrolment_code("王德顺"))
+    check(counter.current_url.endswith("/web/team"), "the organizer signs in to the team page")
+    visit(counter, "team")
+    counter.get(BASE + "/web/poster?activity=A0001")
+    poster_code = text(counter, "#poster-code")
+    check(re.fullmatch(r"\d+", poster_code) is not None, f"the poster shows the check-in code in large digits ({poster_code})")
+    png = visit(counter, "poster")
+    link = decode_qr(png)
+    check(link.startswith(BASE + "/web/checkin?activity=A0001&code=" + poster_code), f"the poster's QR decodes to the check-in link ({link})")
+    phone.get(link)
+    check(phone.find_element(By.ID, "f-code").get_attribute("value") == poster_code, "the link opens the check-in page with the code filled in")
+    visit(phone, "checkin")
+    submit(phone, phone.find_element(By.CSS_SELECTOR, "form[action='/web/checkin'] button"))
+    check("签到成功" in notice(phone), f"the volunteer is checked in: {notice(phone)[:40]}")
+    people = cli("activity", "show", "A0001")["participants"]
+    check(any(p["volunteer"] == "V0001" and p.get("checkin") for p in people), "the CLI sees the check-in")
+    counter.get(BASE + "/web/team")
+    v2 = balance("V0002")
+    submit(counter, counter.find_element(By.CSS_SELECTOR, "form[action='/web/team/approve'] button"))
+    check("已通过" in notice(counter) and balance("V0002") > v2, f"a pending record is approved from the page (V0002 {v2} → {balance('V0002')})")
+
+    print("web-test: 6. the admin's page, the public notice, English", flush=True)
+    counter.delete_all_cookies()
+    sign_in(counter, enrolment_code("李主任"))
+    check(counter.current_url.endswith("/web/admin") and "账本完整无误" in notice(counter), "the admin's page shows verify's result")
+    visit(counter, "admin")
+    counter.get(BASE + "/web/notice?month=2026-12")
+    check("积分公示" in counter.title, "the month's public notice opens, printable")
+    visit(counter, "notice")
+    phone.get(BASE + "/web/lang?to=en&back=/web/me")
+    check("My points" in phone.title and number(phone, "#balance .n") == balance("V0001"), "the switch shows the page in English")
+    visit(phone, "volunteer-en")
+
+    print("web-test: 7. wrong enrolment codes lock the address out", flush=True)
+    stranger = counter
+    stranger.delete_all_cookies()
+    tries = 0
+    for tries in range(1, 13):
+        sign_in(stranger, f"ZZZZ-ZZ{tries:02d}")
+        if "输错的次数太多" in notice(stranger):
+            break
+    check("输错的次数太多" in notice(stranger) and 6 <= tries <= 10, f"after {tries} wrong codes the page says the device is locked out")
+    visit(stranger, "locked-out")
+except Exception:
+    for name, driver in (("phone", phone), ("counter", counter)):
+        with open(os.path.join(OUT, f"failed-{name}.html"), "w") as f:
+            f.write(driver.current_url + "\n" + driver.page_source)
+    raise
+finally:
+    phone.quit()
+    counter.quit()
+
+with open(os.path.join(OUT, "pages.tsv"), "w") as f:
+    f.write("page\tpath\thtml_bytes\n")
+    for name, path, size in pages:
+        f.write(f"{name}\t{path}\t{size}\n")
+with open(os.path.join(OUT, "axe.json"), "w") as f:
+    json.dump(axe_report, f, ensure_ascii=False, indent=1)
+print("web-test: pages (HTML bytes as served; every page also loads the stylesheet and script, cached for a year):")
+for name, path, size in pages:
+    others = ", ".join(f"{v['id']}({v['impact']})" for v in axe_report.get(name, [])) or "none"
+    print(f"  {name:20} {size:6d} B   axe: {others}")
+failed = [what for what, ok in results if not ok]
+print(f"web-test: {len(results) - len(failed)} passed, {len(failed)} failed")
+sys.exit(1 if failed else 0)
