@@ -74,6 +74,8 @@ extension Session {
             case .reverse: what = w.raw("更正一笔记录", "a correction")
             case .adjust: what = w.raw("管理员调整", "an adjustment")
             case .settle: what = w.raw("结算", "settlement")
+            case .donate: what = w.raw("捐给微心愿", "given to a micro-wish") + (t.memo.isEmpty ? "" : " " + t.memo)
+            case .fulfil: what = w.raw("微心愿兑付", "paid for a micro-wish") + (t.memo.isEmpty ? "" : " " + t.memo)
             }
             html += "<li>\(HTML.escape(shortDay(t.atMillis))) \(HTML.escape(what)) <span class=\"\(line.change < 0 ? "minus" : "plus")\">\(signed(line.change))</span>"
                 + " <small class=\"muted\">\(w("余", "balance")) \(line.balanceAfter)</small></li>"
