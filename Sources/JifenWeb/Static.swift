@@ -45,7 +45,7 @@ enum Static {
     details{margin:.5rem 0}summary{display:flex;align-items:center;cursor:pointer;font-weight:700}
     table{border-collapse:collapse;width:100%;font-size:1rem}th,td{border:1px solid #1a1a1a;padding:.3rem .4rem;text-align:left}
     td.n{text-align:right;font-variant-numeric:tabular-nums}
-    .poster{text-align:center}.poster .digits{font-size:5rem}.poster .qr{width:12cm;height:12cm}
+    .poster{text-align:center}.poster .digits{font-size:min(5rem,15vw)}.poster .qr{width:12cm;max-width:100%;height:auto}
     video{width:100%;max-height:50vh}
     @page{size:A4;margin:15mm}
     @media print{header,form,.noprint{display:none}body{font-size:14pt}main{max-width:none;padding:0}a{color:#000;text-decoration:none}}

@@ -31,7 +31,6 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 from axe_selenium_python import Axe
 
@@ -110,10 +109,15 @@ def visit(driver, name):
 
 def submit(driver, element):
     """Clicks a button that posts a form, and waits for the answer's page."""
-    old = driver.find_element(By.TAG_NAME, "html")
+    driver.execute_script("window.__before = 1")
     element.click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
-    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+    def answered(d):
+        try:
+            return d.execute_script("return window.__before === undefined && document.readyState === 'complete'")
+        except Exception:   # the old page is going away
+            return False
+    WebDriverWait(driver, 20).until(answered)
 
 
 def text(driver, css):
