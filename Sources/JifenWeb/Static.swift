@@ -18,6 +18,7 @@ enum Static {
     a{color:#0a4a80;text-decoration:underline}
     a,button,input,select,summary{min-height:48px;min-width:48px}
     a.home,header a{display:inline-flex;align-items:center;padding:0 .5rem;font-weight:700}
+    main a{display:inline-flex;align-items:center}
     button,.button{display:inline-flex;align-items:center;justify-content:center;font:inherit;font-size:1.1rem;padding:.5rem 1.2rem;margin:.3rem 0;border:2px solid #0a4a80;border-radius:8px;background:#fff;color:#0a4a80;cursor:pointer;text-decoration:none}
     button.primary,.button.primary{background:#0a4a80;color:#fff}
     button.danger{border-color:#8a1c1c;color:#8a1c1c}

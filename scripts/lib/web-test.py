@@ -96,6 +96,17 @@ def visit(driver, name):
     png = os.path.join(OUT, f"{name}.png")
     driver.save_screenshot(png)
     driver.set_window_size(390, 844)
+    # What axe-core 3.1 (bundled with axe-selenium-python) does not check: base font and tap targets.
+    small = driver.execute_script("""
+        var out=[], base=parseFloat(getComputedStyle(document.body).fontSize);
+        if (base < 18) out.push('base font ' + base + 'px');
+        document.querySelectorAll('a,button,input:not([type=hidden]),select,summary').forEach(function(e){
+          var r=e.getBoundingClientRect(); if (!r.width || !r.height) return;
+          if ((e.type==='radio'||e.type==='checkbox') && e.closest('label')) r=e.closest('label').getBoundingClientRect();
+          if (r.height < 44 || r.width < 44) out.push(e.outerHTML.slice(0,60)+' '+Math.round(r.width)+'x'+Math.round(r.height));
+        });
+        return out;""")
+    check(not small, f"base font >= 18px and every tap target >= 44px on {name} " + (json.dumps(small, ensure_ascii=False) if small else ""))
     axe = Axe(driver)
     axe.inject()
     report = axe.run()

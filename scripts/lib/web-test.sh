@@ -49,7 +49,7 @@ stop_server() {
   server_pid=
 }
 # The output folder stays (screenshots); the database and the server's files go.
-trap 'stop_server; rm -rf "$work/db" "$work/serve.out" "$work/serve.log.tmp"' EXIT
+trap 'stop_server; rm -rf "$work/db" "$work/serve.out"; [ "$out" = "$work/out" ] || rm -rf "$work"' EXIT
 mkdir -p "$work/db"
 
 export JIFEN_DB="$work/db/web.sqlite" JIFEN_NOW="2026-12-01 10:00" JIFEN_ACTOR=李主任 JIFEN_LANG=en TZ=Asia/Shanghai
