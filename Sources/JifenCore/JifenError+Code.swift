@@ -281,5 +281,13 @@ extension JifenError {
         case unresolvedHost = "unresolved-host"
         /// usage: Back up a PostgreSQL database with pg_dump and restore it with pg_restore, e.g. pg_dump --format=custom --file jifen.dump postgres://… (see docs/DE…
         case usePGDump = "use-pg-dump"
+        /// refused: Request … is …; it cannot be … now.
+        case badTransition = "bad-transition"
+        /// usage: A rating is 1 to 5 stars, not ….
+        case badRating = "bad-rating"
+        /// usage: The … is in the past; give a time to come.
+        case pastDeadline = "past-deadline"
+        /// refused: Request … was confirmed more than … hours ago and can no longer be reopened; post a new request.
+        case windowClosed = "window-closed"
     }
 }

@@ -17,5 +17,6 @@ public enum LedgerTables {
         "transfer", "lot", "lot_entry", "hold", "event", "setting", "setting_change",
         "activity", "participation", "service_record", "service_record_version", "certificate",
         "offer", "redemption_code", "code_guard", "redemption", "settlement", "expiry_notice", "credential",
+        "resident", "service_request", "service_request_step",
     ]
 }
