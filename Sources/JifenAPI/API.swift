@@ -290,7 +290,7 @@ public enum API {
         sample: .init(state: "pooled", team: "T01")) { app, p, q in try app.requestList(p, q) }
     public static let postRequest = Endpoint<App.RequestPostInput, ServiceRequest>(
         .post, "/v1/requests", "postRequest", "A resident asks for help (点单), or the desk for them",
-        sample: .init(resident: "R0001", content: "换水龙头", category: "repair", wanted: "2026-12-10 09:00", deadline: "2026-12-12 18:00", points: 0)) { app, p, input in
+        sample: .init(resident: "R0001", content: "换水龙头", category: "repair", wanted: "2030-12-10 09:00", deadline: "2030-12-12 18:00", points: 0)) { app, p, input in
         try app.postRequest(p, input) }
     public static let request = Endpoint<App.RequestRef, RequestView>(
         .get, "/v1/requests/{request}", "request", "One service request with its history", sample: .init(request: "Q0001")) { app, p, input in
@@ -309,25 +309,25 @@ public enum API {
         try app.claimRequest(p, input) }
     public static let returnRequest = Endpoint<App.RequestReason, ServiceRequest>(
         .post, "/v1/requests/{request}/return", "returnRequest", "The volunteer gives a request back (退单), with a reason",
-        sample: .init(request: "Q0001", reason: "临时有事")) { app, p, input in try app.returnRequest(p, input) }
+        sample: .init(request: "Q0002", reason: "临时有事")) { app, p, input in try app.returnRequest(p, input) }
     public static let startRequest = Endpoint<App.RequestRef, ServiceRequest>(
-        .post, "/v1/requests/{request}/start", "startRequest", "The volunteer starts serving", sample: .init(request: "Q0001")) { app, p, input in
+        .post, "/v1/requests/{request}/start", "startRequest", "The volunteer starts serving", sample: .init(request: "Q0003")) { app, p, input in
         try app.startRequest(p, input) }
     public static let finishRequest = Endpoint<App.RequestFinishInput, ServiceRequest>(
         .post, "/v1/requests/{request}/finish", "finishRequest", "The volunteer finishes, with the minutes served",
-        sample: .init(request: "Q0001", minutes: 60)) { app, p, input in try app.finishRequest(p, input) }
+        sample: .init(request: "Q0003", minutes: 60)) { app, p, input in try app.finishRequest(p, input) }
     public static let confirmRequest = Endpoint<App.RequestRef, ServiceRequest>(
         .post, "/v1/requests/{request}/confirmation", "confirmRequest", "The resident confirms: the service earns its points",
-        sample: .init(request: "Q0001")) { app, p, input in try app.confirmRequest(p, input) }
+        sample: .init(request: "Q0003")) { app, p, input in try app.confirmRequest(p, input) }
     public static let rateRequest = Endpoint<App.RequestRateInput, ServiceRequest>(
         .post, "/v1/requests/{request}/rating", "rateRequest", "The resident rates a confirmed request 1-5",
-        sample: .init(request: "Q0001", stars: 5, comment: "很好")) { app, p, input in try app.rateRequest(p, input) }
+        sample: .init(request: "Q0003", stars: 5, comment: "很好")) { app, p, input in try app.rateRequest(p, input) }
     public static let reopenRequest = Endpoint<App.RequestReason, ServiceRequest>(
         .post, "/v1/requests/{request}/reopening", "reopenRequest", "The resident reopens a confirmed request within the window (重办)",
-        sample: .init(request: "Q0001", reason: "还在漏水")) { app, p, input in try app.reopenRequest(p, input) }
+        sample: .init(request: "Q0003", reason: "还在漏水")) { app, p, input in try app.reopenRequest(p, input) }
     public static let cancelRequest = Endpoint<App.RequestReason, ServiceRequest>(
         .post, "/v1/requests/{request}/cancellation", "cancelRequest", "The resident withdraws a request nobody has taken",
-        sample: .init(request: "Q0001", reason: "家人已修好")) { app, p, input in try app.cancelRequest(p, input) }
+        sample: .init(request: "Q0004", reason: "家人已修好")) { app, p, input in try app.cancelRequest(p, input) }
     public static let sweepRequests = Endpoint<Ref.Nothing, Requests.SweepResult>(
         .post, "/v1/request-sweeps", "sweepRequests", "Auto-confirm, expire and flag overdue requests by the clock (admin)",
         sample: .init()) { app, p, _ in try app.sweepRequests(p) }

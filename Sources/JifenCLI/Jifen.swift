@@ -23,6 +23,7 @@ public struct Jifen: ParsableCommand {
             WebhookCommand.self, Notify.self, Migrate.self, Backup.self,
             OfferCommand.self, Code.self, Redeem.self, Pickup.self, Release.self, Refund.self, Settle.self, Report.self, Export.self, Seed.self,
             Serve.self, Login.self, Logout.self, WhoAmI.self, CredentialCommand.self,
+            ResidentCommand.self, RequestCommand.self,
         ])
 
     public init() {}

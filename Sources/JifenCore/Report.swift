@@ -130,6 +130,8 @@ public struct MonthReport: Sendable, Equatable, Codable {
     public var rows: [ReportRow]
     public var topVolunteers: [TopVolunteer]
     public var service: ServiceFigures
+    /// Service requests of the month per team: the three rates and the overdue list.
+    public var requests = RequestNotice()
 
     public init(month: String, startMillis: Int64, endMillis: Int64, transfers: Int, totals: ReportFigures, outstanding: Int64,
                 merchantsUnsettled: Int64, grouping: ReportGrouping?, rows: [ReportRow], topVolunteers: [TopVolunteer], service: ServiceFigures) {

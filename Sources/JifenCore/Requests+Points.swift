@@ -64,6 +64,7 @@ extension Requests {
             record = try Service.approve(record, activity: activity, rules: rules, actor: actor, at: at, in: tx)
         }
         r.record = record.id
+        r.records.append(record.id)
         r.confirmedAtMillis = at
     }
 

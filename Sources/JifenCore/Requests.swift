@@ -133,11 +133,17 @@ public enum RequestMachine {
     /// - Parameters:
     ///   - state: the request's state; nil for a request not yet posted.
     ///   - request: its id, for the messages.
-    /// - Throws: refused `bad-transition` when the action cannot happen in this state;
-    ///   refused `not-allowed` when it can, but not by this actor.
+    /// - Throws: refused `not-allowed` when none of the roles may make this move at all;
+    ///   refused `bad-transition` when they may, but not in this state.
     public static func next(_ state: RequestState?, _ action: RequestAction, roles: Set<RequestRole>, actor: String,
                             request: String) throws -> RequestState {
         let t = transition(action)
+        // Who may comes first: someone who may never make this move learns nothing of the state.
+        guard !roles.isDisjoint(with: t.who) else {
+            throw JifenError.refused(.notAllowed,
+                                     zh: "\(actor) 无权\(verb(action).zh)服务请求 \(request)（可由\(t.who.map(roleName).map(\.zh).joined(separator: "、"))操作）。",
+                                     en: "\(actor) may not have request \(request) \(verb(action).en) (that is for the \(t.who.map(roleName).map(\.en).joined(separator: " or "))).")
+        }
         if let state {
             guard t.from.contains(state) else {
                 throw JifenError.refused(.badTransition,
@@ -146,11 +152,6 @@ public enum RequestMachine {
             }
         } else if !t.from.isEmpty {
             throw JifenError.unknown(Bilingual(zh: "服务请求", en: "service request"), request)
-        }
-        guard !roles.isDisjoint(with: t.who) else {
-            throw JifenError.refused(.notAllowed,
-                                     zh: "\(actor) 无权\(verb(action).zh)服务请求 \(request)（可由\(t.who.map(roleName).map(\.zh).joined(separator: "、"))操作）。",
-                                     en: "\(actor) may not have request \(request) \(verb(action).en) (that is for the \(t.who.map(roleName).map(\.en).joined(separator: " or "))).")
         }
         return t.to
     }
@@ -219,6 +220,8 @@ public struct ServiceRequest: Codable, Sendable, Equatable {
     public var paidTransfer: Int64?
     /// The service record confirmation made (and its activity).
     public var record: String?
+    /// Every record confirmation made for it, the current one last (a reopening rejects the last).
+    public var records: [String] = []
     public var activity: String?
     public var minutes: Int64
     public var rating: Int?

@@ -101,6 +101,14 @@ import Testing
             return Sample(event: Events.activityClosed(activity, teamName: "平安使者巡逻队", records: 3, minutes: 330, atMillis: at),
                           says: ["活动结束：夜间巡逻", "时间：2026年12月20日 09:00–11:00", "共 3 条服务记录，服务时长合计 5小时30分钟"],
                           never: ["records", "minutes", "A0001"])
+        case let type where type.hasPrefix("request."):
+            // What `Requests` writes: the area only, never the resident's name, address or phone.
+            let note = ["request.finished": "90", "request.rated": "5", "request.overdue": "response"][type] ?? "临时有事"
+            let payload = #"{"actor":"杨建军","area":"幸福里3号楼","at":"2026-12-20T01:00:00.000Z","category":"repair","content":"换水龙头","#
+                + #""deadline":"2026-12-23T01:00:00.000Z","note":"\#(note)","offered_points":0,"request_id":"Q0001","#
+                + #""response_due":"2026-12-21T01:00:00.000Z","server":"V0004","state":"pooled","team":"T01","team_name":"红管家","#
+                + #""wanted_at":"2026-12-21T02:00:00.000Z"}"#
+            return Sample(event: OutboxEvent(type: type, payload: payload, atMillis: at), says: ["换水龙头"], never: ["王秀英", "501", "138"])
         default:
             return Sample(event: OutboxEvent(type: type, payload: "{}", atMillis: at), says: ["no sample for \(type)"])
         }
