@@ -124,10 +124,10 @@ public enum EventText {
         case "request.rejected":
             return Message(title: "不予受理：" + what, lines: [area, f.line("原因", "note")].compactMap { $0 })
         case "request.dispatched":
-            return Message(title: "派单：" + what, lines: [area, wanted, team, f.line("指派给", "volunteer"), f.line("请在此前接单", "response_due"),
+            return Message(title: "派单：" + what, lines: [area, wanted, team, f.line("指派给", "volunteer"), f.first(["response_due"]).map { "请在 \(f.time(raw: $0)) 前接单" },
                                                         claim].compactMap { $0 })
         case "request.pooled":
-            return Message(title: "待接单：" + what, lines: [area, wanted, team, f.line("请在此前接单", "response_due"), claim].compactMap { $0 })
+            return Message(title: "待接单：" + what, lines: [area, wanted, team, f.first(["response_due"]).map { "请在 \(f.time(raw: $0)) 前接单" }, claim].compactMap { $0 })
         case "request.claimed":
             return Message(title: "已接单：" + what, lines: [area, f.line("接单志愿者", "server")].compactMap { $0 })
         case "request.returned":

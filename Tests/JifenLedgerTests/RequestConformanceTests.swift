@@ -273,7 +273,9 @@ import Testing
             if let r = current, Int.random(in: 0..<10, using: &rng) < 6 {
                 let numbers: [RequestAction: Int] = [.accept: 2, .reject: 3, .dispatch: 4, .pool: 4, .claim: 5, .return: 7, .start: 8,
                                                      .finish: 9, .confirm: 10, .rate: 11, .reopen: 12, .cancel: 13]
+                // Forward moves: rejections and cancellations come often enough from the unguided picks.
                 let allowed = RequestMachine.transitions.filter { $0.from.contains(r.state) }.compactMap { numbers[$0.action] }
+                    .filter { $0 != 3 && $0 != 13 }
                 action = allowed.randomElement(using: &rng) ?? action
             }
             // Mostly the person whose move it is, sometimes anyone (who is then mostly refused).
