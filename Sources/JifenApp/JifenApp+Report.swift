@@ -21,7 +21,8 @@ extension JifenApp {
     public func report(_ principal: Principal, _ input: ReportInput) throws -> ReportResult {
         let zone = try store.rules().timeZone
         let chosen = input.month ?? String(DayFormat.string(clock(), in: zone).prefix(7))
-        let report = try MonthReport.make(month: chosen, grouping: input.grouping, nowMillis: nowMillis, from: store)
+        var report = try MonthReport.make(month: chosen, grouping: input.grouping, nowMillis: nowMillis, from: store)
+        report.requests = try requests.notice(startMillis: report.startMillis, endMillis: report.endMillis)
         return ReportResult(month: chosen, report: report)
     }
 }

@@ -24,6 +24,7 @@ public struct Jifen: ParsableCommand {
             OfferCommand.self, Code.self, Redeem.self, Pickup.self, Release.self, Refund.self, Settle.self, Report.self, Export.self, Seed.self,
             Serve.self, Login.self, Logout.self, WhoAmI.self, CredentialCommand.self,
             WishCommand.self,
+            ResidentCommand.self, RequestCommand.self,
         ])
 
     public init() {}

@@ -289,5 +289,13 @@ extension JifenError {
         case wishFunding = "wish-funding"
         /// refused: … has no donation to wish … left to take back.
         case nothingToWithdraw = "nothing-to-withdraw"
+        /// refused: Request … is …; it cannot be … now.
+        case badTransition = "bad-transition"
+        /// usage: A rating is 1 to 5 stars, not ….
+        case badRating = "bad-rating"
+        /// usage: The … is in the past; give a time to come.
+        case pastDeadline = "past-deadline"
+        /// refused: Request … was confirmed more than … hours ago and can no longer be reopened; post a new request.
+        case windowClosed = "window-closed"
     }
 }

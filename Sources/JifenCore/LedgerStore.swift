@@ -93,6 +93,21 @@ public protocol LedgerReading {
     func wishes() throws -> [Wish]
     /// A wish's history, oldest first.
     func wishHistory(wish: Int64) throws -> [WishHistory]
+
+    // MARK: Residents and service requests (`Requests`)
+
+    func resident(_ id: String) throws -> Resident?
+    /// Residents (of one community, or all), by id.
+    func residents(community: String?) throws -> [Resident]
+    /// True when the actor organizes any team (the community desk).
+    func organizesAnyTeam(_ actor: String) throws -> Bool
+    /// A request. - Parameter forUpdate: lock its row until the transaction ends (a
+    /// read-modify-write), where the store runs writers at once.
+    func serviceRequest(_ id: String, forUpdate: Bool) throws -> ServiceRequest?
+    /// Requests in these states (all when nil), by id.
+    func serviceRequests(states: [RequestState]?) throws -> [ServiceRequest]
+    /// A request's history, oldest first.
+    func requestSteps(request id: String) throws -> [RequestStep]
 }
 
 /// What the ledger writes inside a transaction.

@@ -137,6 +137,8 @@ public struct MonthReport: Sendable, Equatable, Codable {
     /// Micro-wishes: donations, the donation account, and the roll of honour of wishes realized
     /// in the month; nil when there is nothing to show.
     public var wishes: WishNotice?
+    /// Service requests of the month per team: the three rates and the overdue list.
+    public var requests = RequestNotice()
 
     public init(month: String, startMillis: Int64, endMillis: Int64, transfers: Int, totals: ReportFigures, outstanding: Int64,
                 merchantsUnsettled: Int64, grouping: ReportGrouping?, rows: [ReportRow], topVolunteers: [TopVolunteer], service: ServiceFigures) {

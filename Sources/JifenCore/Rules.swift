@@ -39,6 +39,8 @@ public struct Rules: Sendable, Equatable {
     public var codeLockoutMinutes: Int = 15
     /// Days ahead `expire` announces points about to lapse (`points.expiring`), and `balance` shows them.
     public var expiringNoticeDays: Int = 30
+    /// Service requests' deadlines and windows (`requests.*`, Requests.swift).
+    public var requests = RequestRules()
 
     public init() {}
 
@@ -177,7 +179,7 @@ extension Rules {
                           meaning: Bilingual(zh: "积分到期前多少天发出即将过期提醒", en: "days ahead of lapsing that points are announced as expiring")) { rules, value in
             rules.expiringNoticeDays = Int(try int(value, key: "points.expiring_notice_days", in: 0...3650))
         },
-    ] + webhookDefinitions
+    ] + webhookDefinitions + requestDefinitions
 
     /// Builds the rules from stored settings, defaults for what is not stored.
     /// - Throws: `JifenError` (usage) for an unknown key or a value out of range.
@@ -196,6 +198,7 @@ extension Rules {
             rules.pointsPerHourByCategory[category] = try int(value, key: key, in: 0...100_000)
             return
         }
+        if try applyRequestCategory(key: key, value: value, to: &rules) { return }
         guard let definition = definitions.first(where: { $0.key == key }) else { throw unknownKey(key) }
         try definition.apply(&rules, value.trimmingCharacters(in: .whitespaces))
     }

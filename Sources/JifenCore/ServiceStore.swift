@@ -57,4 +57,12 @@ public protocol ServiceWriting: LedgerWriting {
     func queueDeliveries(event: Int64, type: String, nowMillis: Int64) throws -> Int
     /// Makes every dead delivery (of one subscription, when given) pending afresh. - Returns: how many.
     func requeueDead(endpoint: Int64?, nowMillis: Int64) throws -> Int
+
+    // MARK: Residents and service requests (`Requests`)
+
+    func insert(resident: Resident, actor: String, nowMillis: Int64) throws
+    func insert(request: ServiceRequest) throws
+    /// Stores every field of the request (its id stays).
+    func update(request: ServiceRequest) throws
+    func insert(requestStep: RequestStep) throws
 }

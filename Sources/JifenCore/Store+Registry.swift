@@ -3,6 +3,8 @@ import Foundation
 /// A registry table whose ids are a letter and a number (`V0042`).
 public enum RegistryTable: String, Sendable, CaseIterable {
     case community, team, volunteer, merchant, offer, activity
+    case resident
+    case serviceRequest = "service_request"
 
     public var prefix: String {
         switch self {
@@ -12,6 +14,8 @@ public enum RegistryTable: String, Sendable, CaseIterable {
         case .volunteer: "V"
         case .merchant: "M"
         case .offer: "O"
+        case .resident: "R"
+        case .serviceRequest: "Q"
         }
     }
 }

@@ -32,6 +32,8 @@ public struct VerifyFault: Sendable, Equatable, Codable {
         "lots-balance": Bilingual(zh: "批次合计与余额不符", en: "lots do not add up to the balance"),
         "holds": Bilingual(zh: "冻结超过余额", en: "holds exceed the balance"),
         "unknown-account": Bilingual(zh: "转账指向不存在的账户", en: "transfer names an unknown account"),
+        "request-points": Bilingual(zh: "服务请求的积分与其状态不符", en: "a service request's points differ from its state"),
+        "request-hold": Bilingual(zh: "服务请求的冻结与其状态不符", en: "a service request's hold differs from its state"),
     ]
 }
 
@@ -60,8 +62,10 @@ public enum Verifier {
             var computed: [String: Int64] = [:]
             var previous = TransferHash.genesis
             var expectedSeq: Int64 = 1
+            var requestAudit = try RequestAudit(reader: reader)
             try reader.forEachTransfer { t in
                 report.transfers += 1
+                requestAudit.add(t)
                 if !t.isSealed {
                     report.unsealed += 1
                 } else {
@@ -135,6 +139,7 @@ public enum Verifier {
                     report.faults.append(VerifyFault(check: "holds", account: account, expected: "≤ \(a.balance)", found: "\(amount)"))
                 }
             }
+            report.faults += try requestAudit.faults(reader: reader, nowMillis: nowMillis)
             return report
         }
     }

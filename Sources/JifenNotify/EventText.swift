@@ -97,6 +97,8 @@ public enum EventText {
                 "爱心商户 \(f.who("merchant")) 连续 \(f["wrong_tries"]) 次输错兑换码，暂停兑换" + (f.first(["locked_until"]).map { "到 \(f.time(raw: $0))" } ?? ""),
                 "如非本店操作，请联系社区。",
             ])
+        case let type where type.hasPrefix("request."):
+            return requestMessage(type, f)
         case "ping":
             return Message(title: "积分系统测试消息", lines: ["这是一条由 jifen webhook test 发出的测试消息，收到即表示配置正确。"])
         case "points.donated":
@@ -116,6 +118,53 @@ public enum EventText {
         default:
             // No raw keys or UTC times: an event type this version does not know gets a plain note.
             return Message(title: genericTitle, lines: ["积分系统有一条新的通知（\(event.type)），详情请在系统中查看。", f.timeLine()].compactMap { $0 })
+        }
+    }
+
+    /// A service request: what, when, the area only (never the resident's name, address or
+    /// phone), and how to take it.
+    static func requestMessage(_ type: String, _ f: Fields) -> Message {
+        let id = f["request_id"]
+        let what = f.first(["content"]) ?? "（未填写）"
+        let area = f.line("地区", "area")
+        let wanted = f.line("期望时间", "wanted_at")
+        let claim = "接单：回复或在系统中执行 jifen request claim \(id)"
+        let team = f.line("服务队", "team_name")
+        switch type {
+        case "request.posted":
+            return Message(title: "居民点单：" + what, lines: [area, wanted, "社区将尽快受理。"].compactMap { $0 })
+        case "request.accepted":
+            return Message(title: "已受理：" + what, lines: [area, wanted].compactMap { $0 })
+        case "request.rejected":
+            return Message(title: "不予受理：" + what, lines: [area, f.line("原因", "note")].compactMap { $0 })
+        case "request.dispatched":
+            return Message(title: "派单：" + what, lines: [area, wanted, team, f.line("指派给", "volunteer"), f.first(["response_due"]).map { "请在 \(f.time(raw: $0)) 前接单" },
+                                                        claim].compactMap { $0 })
+        case "request.pooled":
+            return Message(title: "待接单：" + what, lines: [area, wanted, team, f.first(["response_due"]).map { "请在 \(f.time(raw: $0)) 前接单" }, claim].compactMap { $0 })
+        case "request.claimed":
+            return Message(title: "已接单：" + what, lines: [area, f.line("接单志愿者", "server")].compactMap { $0 })
+        case "request.returned":
+            return Message(title: "退单，重新派单中：" + what, lines: [area, f.line("原因", "note")].compactMap { $0 })
+        case "request.started":
+            return Message(title: "服务中：" + what, lines: [area, f.line("志愿者", "server")].compactMap { $0 })
+        case "request.finished":
+            return Message(title: "服务完成，待居民确认：" + what, lines: [area, f.first(["note"]).map { "服务时长：" + duration($0) }].compactMap { $0 })
+        case "request.confirmed":
+            return Message(title: "居民已确认：" + what, lines: [area, f.line("志愿者", "server"), "感谢志愿者的付出！"].compactMap { $0 })
+        case "request.rated":
+            return Message(title: "居民评价：" + what, lines: [f.first(["note"]).map { "评分：\($0) 星" }].compactMap { $0 })
+        case "request.reopened":
+            return Message(title: "重办：" + what, lines: [area, f.line("原因", "note")].compactMap { $0 })
+        case "request.cancelled":
+            return Message(title: "居民已取消：" + what, lines: [area].compactMap { $0 })
+        case "request.expired":
+            return Message(title: "无人接单，已过期：" + what, lines: [area, team].compactMap { $0 })
+        case "request.overdue":
+            let late = f["note"] == "completion" ? "已超过完成时限，请尽快完成" : "已超过接单时限，仍无人接单"
+            return Message(title: "超时提醒：" + what, lines: [late, area, wanted, team, f["note"] == "completion" ? nil : claim].compactMap { $0 })
+        default:
+            return Message(title: "服务请求：" + what, lines: [area, f.timeLine()].compactMap { $0 })
         }
     }
 

@@ -495,6 +495,52 @@ enum PostgresSchema {
             """,
             "CREATE INDEX credential_person ON credential(person)",
         ]),
+        // Residents and their service requests, as on SQLite (v6-requests there).
+        Migration(name: "v6-requests", statements: [
+            """
+            CREATE TABLE resident (
+                id TEXT PRIMARY KEY,
+                community TEXT NOT NULL REFERENCES community(id),
+                name TEXT NOT NULL,
+                phone TEXT NOT NULL,
+                id_number TEXT,
+                address TEXT NOT NULL DEFAULT '',
+                area TEXT NOT NULL DEFAULT '',
+                volunteer TEXT REFERENCES volunteer(id),
+                consent BIGINT NOT NULL DEFAULT 0,
+                created_at BIGINT NOT NULL,
+                created_by TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE service_request (
+                id TEXT PRIMARY KEY,
+                community TEXT NOT NULL REFERENCES community(id),
+                resident TEXT NOT NULL REFERENCES resident(id),
+                state TEXT NOT NULL,
+                team TEXT REFERENCES team(id),
+                server TEXT,
+                posted_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                body TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX service_request_state ON service_request(state)",
+            """
+            CREATE TABLE service_request_step (
+                request TEXT NOT NULL REFERENCES service_request(id),
+                seq BIGINT NOT NULL,
+                action TEXT NOT NULL,
+                from_state TEXT NOT NULL,
+                to_state TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                note TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (request, seq)
+            )
+            """,
+        ]),
         // Micro-wishes, as on SQLite (v7-wishes there).
         Migration(name: "v7-wishes", statements: [
             """

@@ -399,6 +399,50 @@ enum Schema {
                 CREATE INDEX credential_person ON credential(person);
                 """)
         }
+        // Residents and their service requests (点单 · 派单 · 接单 · 评单), with each request's history.
+        migrator.registerMigration("v6-requests") { db in
+            try db.execute(sql: """
+                CREATE TABLE resident (
+                    id TEXT PRIMARY KEY,
+                    community TEXT NOT NULL REFERENCES community(id),
+                    name TEXT NOT NULL,
+                    phone TEXT NOT NULL,
+                    id_number TEXT,
+                    address TEXT NOT NULL DEFAULT '',
+                    area TEXT NOT NULL DEFAULT '',
+                    volunteer TEXT REFERENCES volunteer(id),
+                    consent INTEGER NOT NULL DEFAULT 0,
+                    created_at INTEGER NOT NULL,
+                    created_by TEXT NOT NULL
+                );
+                CREATE TABLE service_request (
+                    id TEXT PRIMARY KEY,
+                    community TEXT NOT NULL REFERENCES community(id),
+                    resident TEXT NOT NULL REFERENCES resident(id),
+                    state TEXT NOT NULL,
+                    team TEXT REFERENCES team(id),
+                    server TEXT,
+                    posted_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX service_request_state ON service_request(state);
+                CREATE TABLE service_request_step (
+                    request TEXT NOT NULL REFERENCES service_request(id),
+                    seq INTEGER NOT NULL,
+                    action TEXT NOT NULL,
+                    from_state TEXT NOT NULL,
+                    to_state TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    note TEXT NOT NULL DEFAULT '',
+                    PRIMARY KEY (request, seq)
+                );
+                CREATE TRIGGER service_request_step_immutable BEFORE UPDATE ON service_request_step
+                    BEGIN SELECT RAISE(ABORT, 'request history is immutable'); END;
+                """)
+        }
         // Micro-wishes (微心愿): wishes, their history, and each community's donation account.
         migrator.registerMigration("v7-wishes") { db in
             try db.execute(sql: """

@@ -208,8 +208,35 @@ import Testing
             "revokeWishClaim": only("organizer", "admin"), "realizeWish": only("organizer", "admin"),
             "takeDownWish": only("organizer", "admin"), "donateToWish": only("volunteer", "other-volunteer"),
             "withdrawDonation": all.merging(["staff": false]) { $1 },
+            // Residents and service requests: the desk is an admin or any organizer. Q0001 is in T01's pool (V0001 may
+            // claim it), Q0002 and Q0003 were taken by V0001, Q0004 is only posted (`requestFixtures`).
+            "addResident": only("organizer", "other-organizer", "admin"), "residents": only("organizer", "other-organizer", "admin"),
+            "resident": only("organizer", "other-organizer", "admin"),
+            "requests": all, "postRequest": only("organizer", "other-organizer", "admin"),
+            "request": only("volunteer", "organizer", "other-organizer", "admin"),
+            "acceptRequest": only("organizer", "other-organizer", "admin"), "rejectRequest": only("organizer", "other-organizer", "admin"),
+            "dispatchRequest": only("organizer", "other-organizer", "admin"), "claimRequest": only("volunteer"),
+            "returnRequest": only("volunteer"), "startRequest": only("volunteer"), "finishRequest": only("volunteer"),
+            "confirmRequest": only("organizer", "other-organizer", "admin"), "rateRequest": only("organizer", "other-organizer", "admin"),
+            "reopenRequest": only("organizer", "other-organizer", "admin"), "cancelRequest": only("organizer", "other-organizer", "admin"),
+            "sweepRequests": only("admin"),
         ]
     }()
+
+    /// A resident R0001 and four requests: Q0001 in T01's pool, Q0002 and Q0003 taken by V0001, Q0004 only posted.
+    static func requestFixtures(_ box: Sandbox) throws {
+        let admin = ["JIFEN_ACTOR": "李主任"]
+        try expectOK(box.jifen(["resident", "add", "--name", "王秀英", "--phone", "13800007788", "--address", "幸福里3号楼2单元501",
+                                "--area", "幸福里3号楼"], env: admin))
+        for id in ["Q0001", "Q0002", "Q0003", "Q0004"] {
+            try expectOK(box.jifen(["request", "post", "--resident", "R0001", "--content", "换水龙头"], env: admin))
+            if id == "Q0004" { continue }
+            try expectOK(box.jifen(["request", "accept", id], env: admin))
+            try expectOK(box.jifen(id == "Q0001" ? ["request", "dispatch", id, "--team", "T01", "--pool"]
+                                                 : ["request", "dispatch", id, "--volunteer", "V0001"], env: admin))
+            if id != "Q0001" { try expectOK(box.jifen(["request", "claim", id], env: ["JIFEN_ACTOR": "V0001"])) }
+        }
+    }
 
     @Test(arguments: StoreKind.allCases)
     func theAuthorizationMatrixHoldsForEveryRouteAndRole(store: StoreKind) throws {
@@ -218,6 +245,7 @@ import Testing
                                env: ["JIFEN_ACTOR": "李主任"]))
         // A record S000001 of V0001 in A0001 (T01), for the record routes.
         try expectOK(box.jifen(["hours", "add", "A0001", "V0001", "--minutes", "60"], env: ["JIFEN_ACTOR": "李主任"]))
+        try Self.requestFixtures(box)
         var tokens: [String: String] = [
             "volunteer": try Self.token(box, for: "V0001"), "other-volunteer": try Self.token(box, for: "V0003"),
             "organizer": try Self.token(box, for: "王队长"), "other-organizer": try Self.token(box, for: "赵队长"),

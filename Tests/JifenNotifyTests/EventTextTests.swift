@@ -114,6 +114,14 @@ import Testing
             return Sample(event: Ledger.wishEvent(type, wish, actor: "杨建军", note: type == "wish.realized" ? "书包已送到" : "", atMillis: at),
                           says: ["一个新书包", "一名儿童的心愿", "需要 60 积分，已捐 30 积分", "时间：2026年12月20日 09:00"],
                           never: ["王小明", "三年级"])
+        case let type where type.hasPrefix("request."):
+            // What `Requests` writes: the area only, never the resident's name, address or phone.
+            let note = ["request.finished": "90", "request.rated": "5", "request.overdue": "response"][type] ?? "临时有事"
+            let payload = #"{"actor":"杨建军","area":"幸福里3号楼","at":"2026-12-20T01:00:00.000Z","category":"repair","content":"换水龙头","#
+                + #""deadline":"2026-12-23T01:00:00.000Z","note":"\#(note)","offered_points":0,"request_id":"Q0001","#
+                + #""response_due":"2026-12-21T01:00:00.000Z","server":"V0004","state":"pooled","team":"T01","team_name":"红管家","#
+                + #""wanted_at":"2026-12-21T02:00:00.000Z"}"#
+            return Sample(event: OutboxEvent(type: type, payload: payload, atMillis: at), says: ["换水龙头"], never: ["王秀英", "501", "138"])
         default:
             return Sample(event: OutboxEvent(type: type, payload: "{}", atMillis: at), says: ["no sample for \(type)"])
         }

@@ -86,6 +86,7 @@ extension Jifen {
                 if late.count > 10 { context.print(context.t("……其余见 --json 或 --csv", "… the rest in --json or --csv")) }
             }
             if let w = report.wishes { printWishes(w, context) }
+            printRequests(report.requests, context)
         }
 
         /// The micro-wishes part: the donation account's month, and the roll of honour of wishes realized.
@@ -104,6 +105,26 @@ extension Jifen {
                                     context.t("积分", "points")],
                                    w.realized.map { [$0.id, $0.title, $0.claimantName.isEmpty ? $0.claimant : "\($0.claimant) \($0.claimantName)", $0.realizedOn,
                                                      String($0.points)] }, right: [4])
+            }
+        }
+
+        /// The three rates per team (三率) and the overdue requests.
+        private func printRequests(_ notice: RequestNotice, _ context: Context) {
+            guard !notice.teams.isEmpty else { return }
+            func percent(_ rate: Double?) -> String { rate.map { String(format: "%.0f%%", $0 * 100) } ?? "—" }
+            context.print("")
+            context.print(context.t("居民点单（三率）", "Service requests (the three rates)"))
+            context.printTable([context.t("服务队", "team"), context.t("派单", "assigned"), context.t("接单", "taken"), context.t("响应率", "response rate"),
+                                context.t("按时完成率", "on-time rate"), context.t("满意度", "mean rating")],
+                               notice.teams.map { [$0.teamName.isEmpty ? $0.team : $0.teamName, String($0.assigned), String($0.taken), percent($0.responseRate),
+                                                   percent($0.onTimeRate), $0.meanRating.map { String(format: "%.1f", $0) } ?? "—"] }, right: [1, 2, 3, 4, 5])
+            if !notice.overdue.isEmpty {
+                context.print(context.t("超时的服务请求：\(notice.overdue.count) 个", "Overdue requests: \(notice.overdue.count)"))
+                context.printTable([context.t("编号", "id"), context.t("服务队", "team"), context.t("内容", "content"), context.t("地区", "area"),
+                                    context.t("超时", "missed"), context.t("时限", "due")],
+                                   notice.overdue.map { [$0.request, $0.teamName, $0.content, $0.area,
+                                                         $0.missed == "response" ? context.t("接单", "response") : context.t("完成", "completion"),
+                                                         context.time($0.dueMillis)] })
             }
         }
 
@@ -135,6 +156,16 @@ struct ReportJSON: Encodable {
     var top_volunteers: [TopVolunteer]
     var service: Service
     var wishes: WishNotice?
+    var requests: Requests
+    struct Requests: Encodable {
+        struct Team: Encodable {
+            var team: String; var team_name: String; var assigned: Int; var taken: Int
+            var response_rate: Double?; var on_time_rate: Double?; var mean_rating: Double?
+        }
+        struct Overdue: Encodable { var request: String; var team: String; var team_name: String; var content: String; var area: String; var missed: String; var due: String }
+        var teams: [Team]
+        var overdue: [Overdue]
+    }
 
     init(_ r: MonthReport) {
         wishes = r.wishes
@@ -144,5 +175,12 @@ struct ReportJSON: Encodable {
         service = Service(hours_served: r.service.hoursServedMinutes.map(hoursText),
                           star_roster: r.service.starRoster.map { Star(volunteer: $0.volunteer, name: $0.name, stars: $0.stars, hours: String(format: "%.2f", $0.hours)) },
                           late_records: r.service.lateRecords)
+        requests = Requests(teams: r.requests.teams.map {
+            Requests.Team(team: $0.team, team_name: $0.teamName, assigned: $0.assigned, taken: $0.taken, response_rate: $0.responseRate,
+                          on_time_rate: $0.onTimeRate, mean_rating: $0.meanRating)
+        }, overdue: r.requests.overdue.map {
+            Requests.Overdue(request: $0.request, team: $0.team, team_name: $0.teamName, content: $0.content, area: $0.area, missed: $0.missed,
+                             due: DayFormat.iso(millis: $0.dueMillis))
+        })
     }
 }
