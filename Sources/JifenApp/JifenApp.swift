@@ -34,6 +34,8 @@ public struct JifenApp: Sendable {
     /// The store, opened on first use: an operation checks its input first, so a malformed
     /// argument is reported as such even when the store is missing.
     public var store: any Store { get throws { try opener.store() } }
+    /// How many writes `jifen serve` carries in one commit unless told: the store's measured best.
+    public var defaultWriteBatch: Int { (try? store.defaultWriteBatch) ?? WriteBatcher.defaultMaxBatch }
     /// The clock; `JIFEN_NOW` or a test clock fixes it.
     public let clock: @Sendable () -> Date
     /// The community's time zone: days (expiry, periods, `--to`) are calendar days in it.

@@ -22,7 +22,8 @@ public final class WriteBatcher: @unchecked Sendable {
         let answer: (Result<Any, any Error>) -> Void
     }
 
-    /// Default cap of a batch: enough to amortise a commit, small enough to bound the latency of its last operation.
+    /// Default cap of a batch on SQLite: enough to amortise a commit, small enough to bound the
+    /// latency of its last operation. The store says its own (`Store.defaultWriteBatch`).
     public static let defaultMaxBatch = 64
 
     public init(app: JifenApp, maxBatch: Int = WriteBatcher.defaultMaxBatch) {

@@ -27,6 +27,9 @@ public protocol Store: Sendable {
     /// has failed: then every operation fails with that error and none of them is in the store).
     /// - Returns: each operation's result or error, in order.
     func writeBatch<T>(_ operations: [() throws -> T]) -> [Result<T, any Error>]
+    /// The batch cap `jifen serve` uses when none is given: what measured best on this store
+    /// (`scripts/bench serve`, `scripts/bench postgres`); 1 means one transaction per write.
+    var defaultWriteBatch: Int { get }
 
     // MARK: Rules and roles
 
@@ -79,4 +82,6 @@ extension Store {
     public func writeBatch<T>(_ operations: [() throws -> T]) -> [Result<T, any Error>] {
         operations.map { operation in Result { try operation() } }
     }
+    /// Group commit pays on a store whose commit is an fsync (SQLite): 64 writes a commit.
+    public var defaultWriteBatch: Int { 64 }
 }

@@ -32,7 +32,8 @@ public struct ServerOptions: Sendable {
     /// Threads that run store operations (they block on SQLite and PostgreSQL).
     public var workers = 8
     /// Group commit: the most write operations one commit carries (1: each its own transaction).
-    public var batchMax = WriteBatcher.defaultMaxBatch
+    /// nil: the store's own default (`JifenApp.defaultWriteBatch`).
+    public var batchMax: Int?
     public init() {}
 }
 
@@ -63,7 +64,8 @@ public struct JifenServer: Sendable {
                 log: @escaping @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }) {
         self.app = app; self.options = options; self.guardian = guardian; self.log = log
         pool = NIOThreadPool(numberOfThreads: max(1, options.workers))
-        batcher = options.batchMax > 1 ? WriteBatcher(app: app, maxBatch: options.batchMax) : nil
+        let batchMax = options.batchMax ?? app.defaultWriteBatch
+        batcher = batchMax > 1 ? WriteBatcher(app: app, maxBatch: batchMax) : nil
     }
 
     /// Serves until SIGTERM or SIGINT: then stops accepting, finishes requests in flight, and returns.

@@ -23,8 +23,8 @@ extension Jifen {
         @Option(help: "Most connections open at once.") var maxConnections = 256
         @Option(help: "Seconds before an idle or stalled connection is closed.") var idleTimeout: Int64 = 30
         @Flag(help: "Take the client's address from X-Real-IP (behind nginx on the same machine).") var trustProxy = false
-        @Option(help: "Group commit: most writes carried by one commit (1: each write its own transaction).")
-        var batchMax = WriteBatcher.defaultMaxBatch
+        @Option(help: "Group commit: most writes carried by one commit (1: each write its own transaction; default 64 on SQLite, 1 on PostgreSQL).")
+        var batchMax: Int?
 
         func execute(_ context: Context) throws {
             let parts = listen.split(separator: ":", omittingEmptySubsequences: false)
@@ -34,7 +34,7 @@ extension Jifen {
             guard (tlsCert == nil) == (tlsKey == nil) else {
                 throw JifenError.usage(.badTLS, zh: "--tls-cert 和 --tls-key 要一起给。", en: "Give --tls-cert and --tls-key together.")
             }
-            guard batchMax >= 1 else {
+            guard (batchMax ?? 1) >= 1 else {
                 throw JifenError.usage(.badValue, zh: "--batch-max 至少是 1。", en: "--batch-max is at least 1.")
             }
             let app = try context.app()
