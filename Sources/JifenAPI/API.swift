@@ -283,14 +283,14 @@ public enum API {
         .get, "/v1/residents", "residents", "Residents, phone, ID and address masked", sample: .init(community: "C01")) { app, p, q in
         try app.residents(p, q) }
     public static let resident = Endpoint<App.ResidentRef, Resident>(
-        .get, "/v1/residents/{resident}", "resident", "One resident, masked", sample: .init(resident: "R0001")) { app, p, input in
+        .get, "/v1/residents/{resident}", "resident", "One resident, masked", sample: .init(resident: "R001")) { app, p, input in
         try app.resident(p, input) }
     public static let requests = Endpoint<App.RequestListInput, [RequestView]>(
         .get, "/v1/requests", "requests", "Service requests the caller may see, nearest deadline first",
         sample: .init(state: "pooled", team: "T01")) { app, p, q in try app.requestList(p, q) }
     public static let postRequest = Endpoint<App.RequestPostInput, ServiceRequest>(
         .post, "/v1/requests", "postRequest", "A resident asks for help (点单), or the desk for them",
-        sample: .init(resident: "R0001", content: "换水龙头", category: "repair", wanted: "2030-12-10 09:00", deadline: "2030-12-12 18:00", points: 0)) { app, p, input in
+        sample: .init(resident: "R001", content: "换水龙头", category: "repair", wanted: "2030-12-10 09:00", deadline: "2030-12-12 18:00", points: 0)) { app, p, input in
         try app.postRequest(p, input) }
     public static let request = Endpoint<App.RequestRef, RequestView>(
         .get, "/v1/requests/{request}", "request", "One service request with its history", sample: .init(request: "Q0001")) { app, p, input in

@@ -100,7 +100,7 @@ public struct Merchant: Codable, Sendable, Equatable {
 public enum Registry {
     /// Short, typable ids: C01, T01, V0001, M001. Numbers grow past the padding when needed.
     public static func id(prefix: String, number: Int) -> String {
-        let width = ["C": 2, "T": 2, "V": 4, "M": 3, "A": 4, "R": 4, "Q": 4][prefix] ?? 3
+        let width = ["C": 2, "T": 2, "V": 4, "M": 3, "A": 4, "Q": 4][prefix] ?? 3
         let digits = String(number)
         return prefix + String(repeating: "0", count: max(0, width - digits.count)) + digits
     }

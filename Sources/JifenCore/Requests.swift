@@ -192,7 +192,7 @@ public enum RequestMachine {
 public struct ServiceRequest: Codable, Sendable, Equatable {
     public var id: String
     public var community: String
-    /// The resident who asked (`R0001`).
+    /// The resident who asked (`R001`).
     public var resident: String
     public var category: String
     /// What is needed (服务内容), e.g. "换水龙头".

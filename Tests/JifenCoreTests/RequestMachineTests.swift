@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func postingNeedsTheResidentOrTheDesk() throws {
-        #expect(try RequestMachine.next(nil, .post, roles: [.resident], actor: "R0001", request: "Q0001") == .submitted)
+        #expect(try RequestMachine.next(nil, .post, roles: [.resident], actor: "R001", request: "Q0001") == .submitted)
         #expect(try RequestMachine.next(nil, .post, roles: [.desk], actor: "杨建军", request: "Q0001") == .submitted)
         #expect(refusal { try RequestMachine.next(nil, .post, roles: [.eligible], actor: "V0001", request: "Q0001") }?.code == .notAllowed)
         #expect(refusal { try RequestMachine.next(nil, .accept, roles: [.desk], actor: "杨建军", request: "Q0001") }?.code == .unknownID)

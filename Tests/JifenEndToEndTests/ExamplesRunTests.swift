@@ -189,7 +189,7 @@ import Testing
             ("offer retire", monthEnd), ("migrate", monthEnd), ("backup", monthEnd),
             ("credential issue", monthEnd), ("credential list", monthEnd), ("credential revoke", monthEnd), ("whoami", monthEnd),
             ("serve", monthEnd), ("login", monthEnd), ("logout", monthEnd),
-            // Service requests, on the README's R0001 and Q0002 (returned): Q0003 goes the whole way, is reopened, returned, cancelled.
+            // Service requests, on the README's R001 and Q0002 (returned): Q0003 goes the whole way, is reopened, returned, cancelled.
             ("resident add", evening), ("resident list", evening), ("resident show", evening),
             ("request post", evening), ("request list", evening), ("request show", evening), ("request accept", evening),
             ("request dispatch", evening), ("request claim", evening), ("request start", evening), ("request finish", evening),

@@ -223,13 +223,13 @@ import Testing
         ]
     }()
 
-    /// A resident R0001 and four requests: Q0001 in T01's pool, Q0002 and Q0003 taken by V0001, Q0004 only posted.
+    /// A resident R001 and four requests: Q0001 in T01's pool, Q0002 and Q0003 taken by V0001, Q0004 only posted.
     static func requestFixtures(_ box: Sandbox) throws {
         let admin = ["JIFEN_ACTOR": "李主任"]
         try expectOK(box.jifen(["resident", "add", "--name", "王秀英", "--phone", "13800007788", "--address", "幸福里3号楼2单元501",
                                 "--area", "幸福里3号楼"], env: admin))
         for id in ["Q0001", "Q0002", "Q0003", "Q0004"] {
-            try expectOK(box.jifen(["request", "post", "--resident", "R0001", "--content", "换水龙头"], env: admin))
+            try expectOK(box.jifen(["request", "post", "--resident", "R001", "--content", "换水龙头"], env: admin))
             if id == "Q0004" { continue }
             try expectOK(box.jifen(["request", "accept", id], env: admin))
             try expectOK(box.jifen(id == "Q0001" ? ["request", "dispatch", id, "--team", "T01", "--pool"]

@@ -6,16 +6,16 @@ import Testing
 /// Service requests through `Requests` on every store: the journeys, who may do what and see
 /// what, bad input, the clock's sweep, and random sequences of transitions.
 @Suite struct RequestConformanceTests {
-    /// Two teams with organizers, volunteers in each, a resident who is no volunteer (R0001) and
-    /// one who is (R0002 = the fixture's first volunteer, with 100 points).
+    /// Two teams with organizers, volunteers in each, a resident who is no volunteer (R001) and
+    /// one who is (R002 = the fixture's first volunteer, with 100 points).
     struct World {
         let f: Fixture
         let requests: Requests
         let t1: String, t2: String
         /// In T01: a, b; in T02: c.
         let a: String, b: String, c: String
-        let elder = "R0001"
-        let neighbour = "R0002"
+        let elder = "R001"
+        let neighbour = "R002"
         var payer: String { f.volunteers[0] }
         let desk = "杨建军"
 
@@ -192,7 +192,7 @@ import Testing
             (.notAllowed, { try w.requests.confirm(done.id, actor: w.c) }),
             (.notAllowed, { try w.requests.confirm(done.id, actor: w.a) }),
             (.notAllowed, { try w.requests.claim(pooled.id, actor: w.c) }),
-            (.notAllowed, { try w.requests.claim(pooled.id, actor: "R0001") }),
+            (.notAllowed, { try w.requests.claim(pooled.id, actor: "R001") }),
             (.pastDeadline, { try w.requests.post(.init(resident: w.elder, content: "x", deadlineMillis: w.f.clock.nowMillis - 1), actor: w.desk) }),
             (.pastDeadline, { try w.requests.post(.init(resident: w.elder, content: "x", wantedAtMillis: w.f.clock.nowMillis), actor: w.desk) }),
             (.badAccounts, { try w.requests.post(.init(resident: w.elder, content: "x", offeredPoints: 5), actor: w.desk) }),

@@ -72,9 +72,9 @@ extension Jifen {
         struct Post: JifenCommand {
             static let configuration = CommandConfiguration(
                 abstract: "A resident asks for help (点单), or the desk for them. Prints the new id, e.g. Q0001.",
-                discussion: "Example: jifen request post --resident R0001 --content 换水龙头 --category repair --wanted \"2026-12-10 09:00\"")
+                discussion: "Example: jifen request post --resident R001 --content 换水龙头 --category repair --wanted \"2026-12-10 09:00\"")
             @OptionGroup var global: GlobalOptions
-            @Option(help: "The resident's id, e.g. R0001.") var resident: String
+            @Option(help: "The resident's id, e.g. R001.") var resident: String
             @Option(help: "What is needed, e.g. 换水龙头.") var content: String
             @Option(help: "Service category, e.g. repair (per-category deadlines: requests.response_hours.<category>).") var category: String = ""
             @Option(help: "When the resident would like it, e.g. \"2026-12-10 09:00\".") var wanted: String?
@@ -207,7 +207,7 @@ extension Jifen {
         struct Confirm: JifenCommand {
             static let configuration = CommandConfiguration(
                 abstract: "The resident (or the desk for them) confirms: the service becomes a record and earns its points.",
-                discussion: "Example: jifen --as R0001 request confirm Q0003")
+                discussion: "Example: jifen --as R001 request confirm Q0003")
             @OptionGroup var global: GlobalOptions
             @Argument(help: "Request id.") var id: String
             func execute(_ context: Context) throws { moved(try context.perform(API.confirmRequest, .init(request: id)), context) }
@@ -215,7 +215,7 @@ extension Jifen {
 
         struct Rate: JifenCommand {
             static let configuration = CommandConfiguration(abstract: "The resident rates a confirmed request 1–5 (评单).",
-                                                            discussion: "Example: jifen --as R0001 request rate Q0003 --stars 5 --comment 师傅很细心")
+                                                            discussion: "Example: jifen --as R001 request rate Q0003 --stars 5 --comment 师傅很细心")
             @OptionGroup var global: GlobalOptions
             @Argument(help: "Request id.") var id: String
             @Option(help: "1 to 5.") var stars: Int
@@ -227,7 +227,7 @@ extension Jifen {
 
         struct Reopen: JifenCommand {
             static let configuration = CommandConfiguration(abstract: "The resident reopens a confirmed request within the window (重办); its points are reversed.",
-                                                            discussion: "Example: jifen --as R0001 request reopen Q0003 --reason 还在漏水")
+                                                            discussion: "Example: jifen --as R001 request reopen Q0003 --reason 还在漏水")
             @OptionGroup var global: GlobalOptions
             @Argument(help: "Request id.") var id: String
             @Option(help: "Why.") var reason: String = ""
@@ -236,7 +236,7 @@ extension Jifen {
 
         struct Cancel: JifenCommand {
             static let configuration = CommandConfiguration(abstract: "The resident withdraws a request nobody has taken.",
-                                                            discussion: "Example: jifen --as R0001 request cancel Q0003 --reason 家人已修好")
+                                                            discussion: "Example: jifen --as R001 request cancel Q0003 --reason 家人已修好")
             @OptionGroup var global: GlobalOptions
             @Argument(help: "Request id.") var id: String
             @Option(help: "Why, optional.") var reason: String = ""

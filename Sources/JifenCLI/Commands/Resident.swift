@@ -29,7 +29,7 @@ extension Jifen {
 
         struct Add: JifenCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Register a resident (an admin or organizer). Prints the new id, e.g. R0001.",
+                abstract: "Register a resident (an admin or organizer). Prints the new id, e.g. R001.",
                 discussion: "Example: jifen resident add --name 赵大爷 --phone 13800007799 --address 幸福里7号楼101 --area 幸福里7号楼")
             @OptionGroup var global: GlobalOptions
             @Option(help: "Full name.") var name: String
@@ -65,9 +65,9 @@ extension Jifen {
         }
 
         struct Show: JifenCommand {
-            static let configuration = CommandConfiguration(abstract: "Show one resident (masked).", discussion: "Example: jifen resident show R0001")
+            static let configuration = CommandConfiguration(abstract: "Show one resident (masked).", discussion: "Example: jifen resident show R001")
             @OptionGroup var global: GlobalOptions
-            @Argument(help: "Resident id, e.g. R0001.") var id: String
+            @Argument(help: "Resident id, e.g. R001.") var id: String
 
             func execute(_ context: Context) throws {
                 let r = ResidentListing(try context.perform(API.resident, .init(resident: id)))
