@@ -39,6 +39,7 @@ extension Session {
             body += movements()
             body += records()
             body += activities()
+            body += requests()
             body += "<section aria-labelledby=\"h-cert\"><h2 id=\"h-cert\">\(w("服务证明", "Service certificate"))</h2>"
             body += Part.form("/web/me/certificate", csrf: csrf, fields: "", button: w("下载服务证明", "Download my certificate"), buttonClass: "")
             body += "</section>"
@@ -134,6 +135,37 @@ extension Session {
         }
         html += "</ul><p><a class=\"button\" href=\"/web/checkin\">\(w("用活动签到码签到", "Check in with the activity's code"))</a></p></section>"
         return html
+    }
+
+    /// Residents' requests this volunteer may take in their teams, and the ones they took,
+    /// nearest deadline first (the list is the app's `requestList`: its rules, not the page's).
+    func requests() -> String {
+        guard let list = try? call(API.requests, .init()), !list.isEmpty else { return "" }
+        var html = "<section aria-labelledby=\"h-reqs\"><h2 id=\"h-reqs\">\(w("居民点单", "Residents' requests"))</h2><ul class=\"list\" id=\"requests\">"
+        for view in list.prefix(6) {
+            let r = view.request
+            let mine = r.server == me
+            html += "<li><strong>\(HTML.escape(r.content))</strong> \(HTML.escape(r.area))"
+            html += " <span class=\"status\">\(w(r.state.chinese, r.state.rawValue.replacingOccurrences(of: "_", with: " ")))\(view.overdue ? w("（已超时）", " (overdue)") : "")</span>"
+            html += "<br>\(w("接单时限", "Take by")) \(HTML.escape(minute(r.responseDueMillis)))"
+            if r.offeredPoints > 0 { html += " · \(w("居民付 \(r.offeredPoints) 分", "the resident pays \(r.offeredPoints) points"))" }
+            if mine, !view.address.isEmpty { html += "<br>\(w("地址", "Address")) \(HTML.escape(view.address)) · \(HTML.escape(view.phone))" }
+            if !mine, r.state == .pooled || r.state == .dispatched {
+                html += Part.form("/web/me/claim", csrf: csrf, fields: Part.hidden("request", r.id),
+                                  button: w("接单：\(r.content)", "Take: \(r.content)"), buttonClass: "primary")
+            }
+            html += "</li>"
+        }
+        return html + "</ul></section>"
+    }
+
+    func claim() -> WebResponse {
+        do {
+            let taken = try call(API.claimRequest, .init(request: field("request")))
+            return volunteerPage(notice: Part.notice(w("接单成功：\(taken.content)。地址和电话见下方。", "Taken: \(taken.content). The address and phone are below."), kind: .ok, w: w))
+        } catch {
+            return volunteerPage(notice: refusal(error), status: statusOf(error))
+        }
     }
 
     // MARK: The pay code

@@ -27,7 +27,7 @@ public struct WebSite: Sendable {
     /// Every route the pages answer: `jifen serve` routes them (and no other paths under /web).
     public static let routes: [(method: String, path: String)] = [
         ("GET", "/"), ("GET", "/web"), ("GET", "/web/signin"), ("POST", "/web/signin"), ("POST", "/web/signout"), ("GET", "/web/lang"),
-        ("GET", "/web/me"), ("POST", "/web/me/code"), ("POST", "/web/me/join"), ("POST", "/web/me/leave"), ("POST", "/web/me/dispute"),
+        ("GET", "/web/me"), ("POST", "/web/me/code"), ("POST", "/web/me/join"), ("POST", "/web/me/leave"), ("POST", "/web/me/claim"), ("POST", "/web/me/dispute"),
         ("POST", "/web/me/certificate"), ("GET", "/web/checkin"), ("POST", "/web/checkin"), ("POST", "/web/checkout"),
         ("GET", "/web/counter"), ("POST", "/web/counter/confirm"), ("POST", "/web/counter/redeem"), ("POST", "/web/counter/refund"),
         ("POST", "/web/counter/pickup"), ("POST", "/web/counter/release"),
@@ -145,6 +145,7 @@ struct Session {
         case ("GET", "/web/me"): return volunteerPage()
         case ("POST", "/web/me/code"): return payCodePage()
         case ("POST", "/web/me/join"), ("POST", "/web/me/leave"): return joinOrLeave(join: path.hasSuffix("join"))
+        case ("POST", "/web/me/claim"): return claim()
         case ("POST", "/web/me/dispute"): return dispute()
         case ("POST", "/web/me/certificate"): return certificate()
         case ("GET", "/web/checkin"): return checkinPage()

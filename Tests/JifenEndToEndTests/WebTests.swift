@@ -144,6 +144,28 @@ import Testing
         #expect(try box.jifen(["--json", "balance", "V0001"]).object["balance"] as? Int == 100)
     }
 
+    /// The volunteer's page lists the requests the app lets her take (Q0001 in T01's pool) and the
+    /// ones she took, with the address only on those; taking one from the page is the app's claim.
+    @Test func aVolunteerSeesAndTakesAPooledRequestFromHerPage() throws {
+        let (box, site, _) = try Self.site()
+        try ServerTests.requestFixtures(box)
+        let (cookies, _) = try Self.signIn(site, code: try Self.code(box, for: "V0001"))
+        let page = site.respond(WebRequest(method: "GET", path: "/web/me", cookies: cookies))
+        let html = Self.body(page)
+        #expect(html.contains("id=\"requests\"") && html.contains("name=\"request\" value=\"Q0001\""), "\(html)")
+        #expect(!html.contains("value=\"Q0002\""), "a request she already took has no claim button")
+        #expect(html.contains("幸福里3号楼2单元501"), "the address of a request she serves")
+        let answer = site.respond(WebRequest(method: "POST", path: "/web/me/claim",
+                                             form: ["csrf": try Self.csrf(page), "request": "Q0001"], cookies: cookies))
+        #expect(answer.status == 200, "\(Self.body(answer))")
+        let shown = try box.jifen(["--json", "request", "show", "Q0001"], env: ["JIFEN_ACTOR": "李主任"])
+        try expectOK(shown)
+        #expect(shown.stdout.contains("\"claimed\"") && shown.stdout.contains("V0001"), "\(shown.stdout)")
+        // Without the form's token nothing is taken.
+        let forged = site.respond(WebRequest(method: "POST", path: "/web/me/claim", form: ["request": "Q0001"], cookies: cookies))
+        #expect(forged.status == 403)
+    }
+
     @Test func wrongEnrolmentCodesLockTheAddressOutAndThePageSaysSo() throws {
         let (_, site, _) = try Self.site()
         var statuses: [Int] = []
