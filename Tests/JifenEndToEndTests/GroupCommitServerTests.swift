@@ -74,14 +74,14 @@ import Testing
     }
 
     /// Three `jifen serve` processes on one PostgreSQL, each committing batches for 8 clients, on
-    /// the same four accounts (refusals for want of points included): every acknowledged
+    /// the same four accounts, each starting with 60 points so that refusals for want of points come too: every acknowledged
     /// transfer is there once, nothing else is, the balances follow, `verify` passes.
     @Test func severalServersOnOnePostgreSQLStayExact() throws {
         let box = try ServerTests.community(.postgres)
         let admin = C.admin
         try expectOK(box.jifen(["volunteer", "add", "--name", "王秀英", "--phone", "13800009999", "--team", "T02"], env: admin))
         for account in C.accounts {
-            try expectOK(box.jifen(["grant", account, "200", "--reason", "start", "--key", "start-\(account)"], env: admin))
+            try expectOK(box.jifen(["grant", account, "60", "--reason", "start", "--key", "start-\(account)"], env: admin))
         }
         let start = try C.balances(box)
         let eight = try (0..<8).map { try ServerTests.token(box, for: C.accounts[$0 % C.accounts.count]) }
