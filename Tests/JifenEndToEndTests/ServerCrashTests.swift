@@ -127,7 +127,9 @@ import Testing
     static func startClients(_ box: Sandbox, port: Int, tokens: [String], prefix: String, count: Int, max: Int,
                              stopOnLoss: Bool, attempts: Int) throws -> [Client] {
         let script = box.directory.appendingPathComponent("client.py")
-        try Data(clientScript.utf8).write(to: script)
+        // Atomically: several calls share the file, and a python3 of an earlier call may be
+        // opening it this moment (written in place, it could read it empty and print nothing).
+        try Data(clientScript.utf8).write(to: script, options: .atomic)
         var clients: [Client] = []
         for (i, token) in tokens.enumerated() {
             let name = "\(prefix)h\(i)"
