@@ -45,21 +45,8 @@ import Testing
             #expect(strays.isEmpty, "round \(round): written but never asked: \(strays.sorted())")
             let restarted = try ServerProcess(box)
             let tokenOf = Dictionary(uniqueKeysWithValues: clients.enumerated().map { ("g\(round)h\($0.offset)", $0.element.token) })
-            var written = 0
-            for var op in lost {
-                let prefix = String(op.key.split(separator: "-").first ?? "")
-                let answer = try http("POST", restarted.base + "/v1/transfers", token: tokenOf[prefix], json: op.body, headers: ["Idempotency-Key": op.key])
-                #expect(answer.status == 200, "round \(round), retry of \(op): \(answer)")
-                let transfer = answer.object["transfer"] as? [String: Any]
-                #expect((answer.object["replayed"] as? Bool) == (rows[op.key] != nil), "round \(round): \(op)")
-                if let row = rows[op.key] {
-                    written += 1
-                    #expect(transfer.flatMap { $0["id"] }.map { "\($0)" } == row.id, "\(op): \(answer)")
-                }
-                op.status = "200"
-                op.id = transfer.flatMap { $0["id"] }.map { "\($0)" } ?? "?"
-                all.append(op)
-            }
+            let (retried, written) = try C.retry(lost, on: restarted, tokenOf: tokenOf, rows: rows, round: round)
+            all += retried
             #expect(restarted.stop() == 0)
             all += acknowledged
             stats.append("round \(round): \(acknowledged.count) acknowledged, \(lost.count) in flight (\(written) written)")

@@ -176,6 +176,31 @@ import Testing
         return ops
     }
 
+    /// Sends each transfer that was in flight at the kill again, with its key, to the restarted
+    /// server: it is done once, a replay exactly when the ledger already had it (then with that
+    /// transfer's id). - Returns: the transfers, now acknowledged, and how many had been written.
+    static func retry(_ lost: [Op], on restarted: ServerProcess, tokenOf: [String: String], rows: [String: Row],
+                      round: Int) throws -> (ops: [Op], written: Int) {
+        var written = 0
+        var done: [Op] = []
+        for var op in lost {
+            let prefix = String(op.key.split(separator: "-").first ?? "")
+            let answer = try http("POST", restarted.base + "/v1/transfers", token: tokenOf[prefix], json: op.body, headers: ["Idempotency-Key": op.key])
+            #expect(answer.status == 200, "round \(round), retry of \(op): \(answer)")
+            let transfer = answer.object["transfer"] as? [String: Any]
+            let replayed = answer.object["replayed"] as? Bool
+            #expect(replayed == (rows[op.key] != nil), "round \(round): \(op) replayed \(String(describing: replayed)) but in the ledger: \(rows[op.key] != nil)")
+            if let row = rows[op.key] {
+                written += 1
+                #expect(transfer.flatMap { $0["id"] }.map { "\($0)" } == row.id, "\(op): \(answer)")
+            }
+            op.status = "200"
+            op.id = transfer.flatMap { $0["id"] }.map { "\($0)" } ?? "?"
+            done.append(op)
+        }
+        return (done, written)
+    }
+
     static func parse(_ text: String) throws -> [Op] {
         try text.split(separator: "\n").map { line in
             let f = line.split(separator: " ").map(String.init)
@@ -329,22 +354,8 @@ import Testing
             // The restarted server: each lost one again with its key, once.
             let restarted = try ServerProcess(box)
             let tokenOf = Dictionary(uniqueKeysWithValues: clients.enumerated().map { ("r\(round)h\($0.offset)", $0.element.token) })
-            var written = 0
-            for var op in lost {
-                let prefix = String(op.key.split(separator: "-").first ?? "")
-                let answer = try http("POST", restarted.base + "/v1/transfers", token: tokenOf[prefix], json: op.body, headers: ["Idempotency-Key": op.key])
-                #expect(answer.status == 200, "round \(round), retry of \(op): \(answer)")
-                let transfer = answer.object["transfer"] as? [String: Any]
-                let replayed = answer.object["replayed"] as? Bool
-                #expect(replayed == (rows[op.key] != nil), "round \(round): \(op) replayed \(String(describing: replayed)) but in the ledger: \(rows[op.key] != nil)")
-                if let row = rows[op.key] {
-                    written += 1
-                    #expect(transfer.flatMap { $0["id"] }.map { "\($0)" } == row.id, "\(op): \(answer)")
-                }
-                op.status = "200"
-                op.id = transfer.flatMap { $0["id"] }.map { "\($0)" } ?? "?"
-                all.append(op)
-            }
+            let (retried, written) = try Self.retry(lost, on: restarted, tokenOf: tokenOf, rows: rows, round: round)
+            all += retried
             #expect(restarted.stop() == 0)
             all += acknowledged
             stats.append("round \(round): \(acknowledged.count) acknowledged, \(lost.count) in flight (\(written) of them written before the kill)")
