@@ -85,9 +85,9 @@ public enum API {
     public static let transfer = Endpoint<App.TransferInput, App.PostedResult>(
         .post, "/v1/transfers", "transfer", "Give points to another volunteer",
         sample: .init(from: "V0001", to: "V0002", points: 5, memo: "thanks", key: "k1")) { app, p, input in try app.transfer(p, input) }
-    public static let issueCode = Endpoint<Ref.Account, App.IssuedCode>(
-        .post, "/v1/accounts/{account}/codes", "issueCode", "A one-time code the volunteer shows at a merchant",
-        sample: .init(account: "V0001")) { app, p, input in try app.issueCode(p, input.account) }
+    public static let issueCode = Endpoint<App.IssueCodeInput, App.IssuedCode>(
+        .post, "/v1/accounts/{account}/codes", "issueCode", "A one-time code the volunteer shows at a merchant, for at most max_points",
+        sample: .init(account: "V0001", maxPoints: 200)) { app, p, input in try app.issueCode(p, input) }
 
     // MARK: Merchants
     public static let offers = Endpoint<App.OffersQuery, [Offer]>(

@@ -137,13 +137,26 @@ extension JifenApp {
         public var volunteer: String
         /// The digits to read out; only their hash is stored.
         public var code: String
+        /// What the QR carries: 128 random bits (26 base32 characters); only its hash is stored.
+        public var secret: String
+        /// The most points one redemption with this code may take: what the volunteer consents to.
+        public var maxPoints: Int64
         public var expiresAtMillis: Int64
     }
 
-    /// A one-time redemption code: the volunteer's consent to one redemption.
-    public func issueCode(_ principal: Principal, _ volunteer: String) throws -> IssuedCode {
-        let issued = try ledger.issueCode(volunteer: volunteer, actor: principal.id)
-        return IssuedCode(volunteer: volunteer, code: issued.code, expiresAtMillis: issued.expiresAtMillis)
+    public struct IssueCodeInput: Codable, Sendable {
+        public var account: String
+        /// The ceiling; nil for `codes.max_points`.
+        public var maxPoints: Int64?
+        public init(account: String, maxPoints: Int64? = nil) { self.account = account; self.maxPoints = maxPoints }
+    }
+
+    /// A one-time redemption code: the volunteer's consent to one redemption of at most its
+    /// ceiling. It voids the volunteer's previous code.
+    public func issueCode(_ principal: Principal, _ input: IssueCodeInput) throws -> IssuedCode {
+        let issued = try ledger.issueCode(volunteer: input.account, maxPoints: input.maxPoints, actor: principal.id)
+        return IssuedCode(volunteer: input.account, code: issued.code, secret: issued.secret, maxPoints: issued.maxPoints,
+                          expiresAtMillis: issued.expiresAtMillis)
     }
 
     /// A redemption after a redeem, pickup or release.

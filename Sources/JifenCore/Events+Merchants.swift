@@ -5,14 +5,17 @@ extension Events {
         var merchant: String
         var merchant_name: String?
         var wrong_tries: Int
+        var window_hours: Int
         var locked_until: String
         var actor: String
         var at: String
     }
 
-    /// `merchant.code_locked`: a merchant typed too many wrong codes in a row.
-    static func codeLocked(merchant: String, merchantName: String? = nil, tries: Int, untilMillis: Int64, actor: String, atMillis: Int64) -> OutboxEvent {
-        let payload = CodeLockedPayload(merchant: merchant, merchant_name: merchantName, wrong_tries: tries, locked_until: DayFormat.iso(millis: untilMillis),
+    /// `merchant.code_locked`: a merchant spent its budget of wrong pay codes (`tries` within
+    /// `windowHours`) and is stopped until `untilMillis`; the organizers should ask why.
+    static func codeLocked(merchant: String, merchantName: String? = nil, tries: Int, windowHours: Int, untilMillis: Int64, actor: String, atMillis: Int64) -> OutboxEvent {
+        let payload = CodeLockedPayload(merchant: merchant, merchant_name: merchantName, wrong_tries: tries, window_hours: windowHours,
+                                        locked_until: DayFormat.iso(millis: untilMillis),
                                         actor: actor, at: DayFormat.iso(millis: atMillis))
         return OutboxEvent(type: "merchant.code_locked", payload: json(payload), atMillis: atMillis)
     }

@@ -33,7 +33,7 @@ extension JifenError {
         case badCapacity = "bad-capacity"
         /// refused: The check-in code does not match. Ask the organizer for the 6-digit code shown on site (--code).
         case badCheckinCode = "bad-checkin-code"
-        /// usage: The code "…" is malformed: a code is … digits. Ask the volunteer to show one with jifen code.
+        /// usage: The code is malformed: a code is … digits, or the pay code's QR scanned. Ask the volunteer to show one with jifen code.
         case badCode = "bad-code"
         /// refused: The credential is not valid, has expired or was revoked. Sign in again (jifen login), or ask your organizer for a new enrolment code.
         case badCredential = "bad-credential"
@@ -131,11 +131,7 @@ extension JifenError {
         case checkinTooEarly = "checkin-too-early"
         /// usage: The check-out is not after the check-in at ….
         case checkoutBeforeCheckin = "checkout-before-checkin"
-        /// refused: The code … has expired (codes last … minutes). Ask the volunteer for a fresh one (jifen code).
-        case codeExpired = "code-expired"
-        /// refused: The code … was already used (each code works once). Ask the volunteer for a fresh one (jifen code).
-        case codeUsed = "code-used"
-        /// refused: The code … is wrong. Check it and type it again; … wrong codes in a row lock the merchant out.
+        /// refused: This code is not valid (mistyped, used or expired). Check it, or ask the volunteer for a new one and preferably scan her QR. … may present … more wrong codes within … hours.
         case codeWrong = "code-wrong"
         /// busy: No fresh code is free right now; try again shortly.
         case codesExhausted = "codes-exhausted"
@@ -183,7 +179,7 @@ extension JifenError {
         case lockedOut = "locked-out"
         /// fault: The lots of … do not add up to its balance (short by …). Run jifen verify and call the admin.
         case lotsOutOfStep = "lots-out-of-step"
-        /// refused: … typed too many wrong codes and is locked out of code redemption until …. Try again then, or ask the admin.
+        /// refused: … presented … wrong codes within … hours and is stopped from redeeming codes until …; the community has been told. Try again then, or talk to the community.
         case merchantLocked = "merchant-locked"
         /// fault: The copy does not match the source (…); it was rolled back and the target is unchanged.
         case migrateMismatch = "migrate-mismatch"
@@ -297,5 +293,7 @@ extension JifenError {
         case pastDeadline = "past-deadline"
         /// refused: Request … was confirmed more than … hours ago and can no longer be reopened; post a new request.
         case windowClosed = "window-closed"
+        /// refused: This pay code allows at most … points; this redemption is …. Ask the volunteer to raise the ceiling on her pay code page and show the new code.
+        case codeOverLimit = "code-over-limit"
     }
 }

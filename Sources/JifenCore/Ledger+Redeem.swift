@@ -2,15 +2,19 @@ import Foundation
 
 extension Ledger {
     /// Redeems a volunteer's one-time code at a merchant: for an offer (its points, one unit of its
-    /// stock) or for a number of points; at once, or as a hold for pickup later.
+    /// stock) or for a number of points; at once, or as a hold for pickup later. The code is the six
+    /// digits read aloud or the QR's secret; it allows at most the ceiling the volunteer saw.
     ///
-    /// A wrong, used or expired code is refused and counted against the merchant (that count is the
-    /// one thing a refused redemption writes); after `codes.max_wrong_tries` in a row the merchant
-    /// is locked out for `codes.lockout_minutes`, with a `merchant.code_locked` event.
+    /// A code that is not live here (never issued, used, expired, voided by a newer one, another
+    /// community's) is one answer, `code-wrong`, and is counted against the merchant: that count is
+    /// the one thing a refused redemption writes. A merchant (owner and staff together) may present
+    /// `codes.wrong_budget` wrong codes in any `codes.wrong_window_hours`; a success resets nothing.
+    /// The wrong code that spends the budget raises `merchant.code_locked` for the organizers, and
+    /// the merchant is stopped until its oldest wrong code leaves the window.
     /// - Returns: the receipt; `replayed` when the key had already done this.
     /// - Throws: `JifenError` — usage for malformed input, refused for rule violations.
     public func redeem(_ request: RedeemRequest, actor: String) throws -> Receipt {
-        let code = try Codes.normalise(request.code)
+        let code = try Codes.parse(request.code)
         guard (request.offer == nil) != (request.points == nil) else {
             throw JifenError.usage(.offerOrPoints, zh: "请二选一：--offer 兑换项目，或 --points 积分数。",
                                    en: "Give exactly one of --offer (an offer) or --points (a number of points).")
@@ -23,15 +27,15 @@ extension Ledger {
         return try outcome.get()
     }
 
-    /// The redemption inside one transaction. Failures of the code are returned, not thrown, so
-    /// the count of wrong tries commits; every other refusal throws and rolls back.
-    static func redeem(_ request: RedeemRequest, code: String, actor: String, atMillis at: Int64,
+    /// The redemption inside one transaction. A wrong code is returned, not thrown, so its count
+    /// commits; every other refusal throws and rolls back.
+    static func redeem(_ request: RedeemRequest, code: Codes.Presented, actor: String, atMillis at: Int64,
                        in tx: any LedgerWriting) throws -> Result<Receipt, JifenError> {
         guard let merchant = try tx.account(request.merchant), merchant.kind == .merchant else {
             throw JifenError.unknown(Bilingual(zh: "商户", en: "merchant"), request.merchant)
         }
         try requireMerchantOrAdmin(actor, merchant: merchant.id, action: Bilingual(zh: "以 \(merchant.id) 的名义兑换", en: "redeem as \(merchant.id)"), in: tx)
-        let hash = Codes.hash(code)
+        let hash = code.hash
         if let existing = try tx.redemption(key: request.key) {
             guard existing.merchant == merchant.id, existing.offer == request.offer, request.points.map({ $0 == existing.points }) ?? true,
                   existing.codeHash == hash, request.hold == (existing.hold != nil) else {
@@ -41,46 +45,49 @@ extension Ledger {
             return .success(try receipt(existing, replayed: true, atMillis: at, in: tx))
         }
         let rules = try Rules(settings: tx.settings())
-        var guardState = try tx.codeGuard(merchant: merchant.id)
-        if let until = guardState.lockedUntilMillis, until > at {
+        let window = Int64(rules.codeWrongWindowHours) * 3_600_000
+        let wrong = try tx.wrongCodes(merchant: merchant.id, sinceMillis: at - window)
+        if wrong.count >= rules.codeWrongBudget {
+            // Free again when enough of the oldest wrong codes have left the window.
+            let until = wrong[wrong.count - rules.codeWrongBudget] + window
             let time = DayFormat.minute(Date(millis: until), in: rules.timeZone)
-            throw JifenError.refused(.merchantLocked, zh: "\(merchant.id) 输错兑换码次数过多，已被锁定到 \(time)。请到时再试，或请管理员核实。",
-                                     en: "\(merchant.id) typed too many wrong codes and is locked out of code redemption until \(time). Try again then, or ask the admin.")
+            throw JifenError.refused(.merchantLocked, zh: "\(merchant.id) 在 \(rules.codeWrongWindowHours) 小时内输错了 \(rules.codeWrongBudget) 次兑换码，兑换已暂停到 \(time)，社区已收到通知。请到时再试，或联系社区核实。",
+                                     en: "\(merchant.id) presented \(rules.codeWrongBudget) wrong codes within \(rules.codeWrongWindowHours) hours and is stopped from redeeming codes until \(time); the community has been told. Try again then, or talk to the community.")
         }
-        let codes = try tx.codes(hash: hash)
-        guard let live = codes.first(where: { $0.usedAtMillis == nil && $0.expiresAtMillis > at }) else {
-            var error: JifenError
-            if let latest = codes.first, latest.usedAtMillis != nil {
-                error = .refused(.codeUsed, zh: "兑换码 \(code) 已经用过（一个码只能用一次）。请让志愿者用 jifen code 出示新码。",
-                                 en: "The code \(code) was already used (each code works once). Ask the volunteer for a fresh one (jifen code).")
-            } else if codes.first != nil {
-                error = .refused(.codeExpired, zh: "兑换码 \(code) 已过期（有效 \(rules.codeTTLMinutes) 分钟）。请让志愿者用 jifen code 出示新码。",
-                                 en: "The code \(code) has expired (codes last \(rules.codeTTLMinutes) minutes). Ask the volunteer for a fresh one (jifen code).")
-            } else {
-                error = .refused(.codeWrong, zh: "兑换码 \(code) 不正确。请核对后重输；连续输错 \(rules.codeMaxWrongTries) 次将被锁定。",
-                                 en: "The code \(code) is wrong. Check it and type it again; \(rules.codeMaxWrongTries) wrong codes in a row lock the merchant out.")
-            }
-            guardState.failures += 1
-            if guardState.failures >= rules.codeMaxWrongTries {
-                let until = at + Int64(rules.codeLockoutMinutes) * 60_000
-                guardState = CodeGuard(failures: 0, lockedUntilMillis: until)
-                try tx.insert(event: Events.codeLocked(merchant: merchant.id, merchantName: try tx.accountName(merchant.id), tries: rules.codeMaxWrongTries, untilMillis: until, actor: actor, atMillis: at))
+        let found: RedemptionCode?
+        switch code {
+        case .digits: found = try tx.codes(hash: hash).first { $0.isLive(atMillis: at) }
+        case .secret: found = try tx.code(secretHash: hash).flatMap { $0.isLive(atMillis: at) ? $0 : nil }
+        }
+        guard let live = found, let volunteer = try tx.account(live.volunteer), volunteer.community == merchant.community else {
+            // Never issued, used, expired, voided or another community's: one answer, and all count.
+            try tx.insert(wrongCode: merchant.id, actor: actor, atMillis: at)
+            let left = rules.codeWrongBudget - wrong.count - 1
+            var error = JifenError.refused(.codeWrong, zh: "这个兑换码无效（输错了、已用过或已过期）。请核对，或请志愿者出示新码、最好扫她的二维码。\(merchant.id) 在 \(rules.codeWrongWindowHours) 小时内还可输错 \(left) 次。",
+                                           en: "This code is not valid (mistyped, used or expired). Check it, or ask the volunteer for a new one and preferably scan her QR. \(merchant.id) may present \(left) more wrong codes within \(rules.codeWrongWindowHours) hours.")
+            if left == 0 {
+                let until = (wrong.first ?? at) + window
+                try tx.insert(event: Events.codeLocked(merchant: merchant.id, merchantName: try tx.accountName(merchant.id), tries: rules.codeWrongBudget,
+                                                       windowHours: rules.codeWrongWindowHours, untilMillis: until, actor: actor, atMillis: at))
                 let time = DayFormat.minute(Date(millis: until), in: rules.timeZone)
-                error.message.zh += "\(merchant.id) 已连续输错 \(rules.codeMaxWrongTries) 次，锁定到 \(time)。"
-                error.message.en += " \(merchant.id) has now typed \(rules.codeMaxWrongTries) wrong codes in a row and is locked out until \(time)."
+                error.message.zh += "兑换已暂停到 \(time)，社区已收到通知。"
+                error.message.en += " It is now stopped from redeeming codes until \(time), and the community has been told."
             }
-            try tx.setCodeGuard(merchant: merchant.id, guardState)
             return .failure(error)
-        }
-        guard let volunteer = try tx.account(live.volunteer), volunteer.community == merchant.community else {
-            throw JifenError.refused(.crossCommunity, zh: "该兑换码属于其他社区的志愿者。", en: "The code belongs to a volunteer of another community.")
         }
         var points = request.points ?? 0
         var memo = ""
-        if let offerID = request.offer {
-            let offer = try usableOffer(offerID, merchant: merchant.id, rules: rules, atMillis: at, in: tx)
+        let offer = try request.offer.map { try usableOffer($0, merchant: merchant.id, rules: rules, atMillis: at, in: tx) }
+        if let offer {
             points = offer.points
             memo = offer.title
+        }
+        let ceiling = live.maxPoints ?? rules.codeMaxPoints
+        guard points <= ceiling else {
+            throw JifenError.refused(.codeOverLimit, zh: "这个付款码最多只能兑换 \(ceiling) 分，这笔要 \(points) 分。请志愿者在付款码页面把上限改高，再出示新码。",
+                                     en: "This pay code allows at most \(ceiling) points; this redemption is \(points). Ask the volunteer to raise the ceiling on her pay code page and show the new code.")
+        }
+        if let offer {
             guard try tx.takeStock(offer: offer.id) else {
                 throw JifenError.refused(.outOfStock, zh: "兑换项目 \(offer.id)「\(offer.title)」已兑完。", en: "Offer \(offer.id) \"\(offer.title)\" is out of stock.")
             }
@@ -89,7 +96,7 @@ extension Ledger {
                                     codeHash: hash, status: request.hold ? .held : .redeemed, actor: actor, createdAtMillis: at)
         redemption.id = try tx.insert(redemption: redemption)
         guard try tx.useCode(id: live.id, atMillis: at, redemption: redemption.id) else {
-            throw JifenError.refused(.codeUsed, zh: "兑换码 \(code) 已经用过。", en: "The code \(code) was already used.")
+            throw JifenError.refused(.codeWrong, zh: "这个兑换码无效（已用过）。请志愿者出示新码。", en: "This code is not valid (already used). Ask the volunteer for a new one.")
         }
         let details = request.offer.map { TransferDetails(offerID: $0, offerTitle: memo) } ?? TransferDetails()
         let transferRequest = TransferRequest(kind: .redeem, debit: volunteer.id, credit: merchant.id, amount: points,
@@ -100,7 +107,6 @@ extension Ledger {
             redemption.transfer = try post(transferRequest, actor: actor, atMillis: at, in: tx).transfer.id
         }
         try tx.update(redemption: redemption.id, status: redemption.status, transfer: redemption.transfer, hold: redemption.hold)
-        if guardState.failures > 0 { try tx.setCodeGuard(merchant: merchant.id, CodeGuard(failures: 0, lockedUntilMillis: guardState.lockedUntilMillis)) }
         return .success(try receipt(redemption, replayed: false, atMillis: at, in: tx))
     }
 

@@ -7,7 +7,11 @@ public protocol LedgerReading {
     func merchantExists(_ id: String) throws -> Bool
     /// Codes with this hash, newest first.
     func codes(hash: String) throws -> [RedemptionCode]
-    func codeGuard(merchant: String) throws -> CodeGuard
+    /// The code whose QR secret has this hash, nil when there is none.
+    func code(secretHash: String) throws -> RedemptionCode?
+    /// When the merchant's wrong codes were typed since `sinceMillis`, oldest first. In a write,
+    /// one merchant's wrong codes are counted one transaction at a time.
+    func wrongCodes(merchant: String, sinceMillis: Int64) throws -> [Int64]
     func redemption(id: Int64) throws -> Redemption?
     func redemption(key: String) throws -> Redemption?
     func redemption(hold: Int64) throws -> Redemption?
@@ -120,7 +124,11 @@ public protocol LedgerWriting: LedgerReading {
     func revokeCredential(id: String, atMillis: Int64) throws -> Bool
     /// Marks a live code used; false when it was already used.
     func useCode(id: Int64, atMillis: Int64, redemption: Int64) throws -> Bool
-    func setCodeGuard(merchant: String, _ guard: CodeGuard) throws
+    /// Records one wrong code typed or scanned at the merchant's counter.
+    func insert(wrongCode merchant: String, actor: String, atMillis: Int64) throws
+    /// Ends every live code of the volunteer at `atMillis`. In a write, one volunteer's codes are
+    /// issued one transaction at a time.
+    func voidCodes(volunteer: String, atMillis: Int64) throws
     func insert(redemption: Redemption) throws -> Int64
     func update(redemption id: Int64, status: RedemptionStatus, transfer: Int64?, hold: Int64?) throws
     /// Takes one unit of an offer's stock (no-op for unlimited offers); false when none is left.

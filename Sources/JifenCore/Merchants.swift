@@ -23,21 +23,31 @@ public struct Offer: Codable, Sendable, Equatable {
     public var isRetired: Bool { retiredAtMillis != nil }
 }
 
-/// A one-time code a volunteer shows a merchant to consent to one redemption. Only its hash is stored.
+/// A one-time code a volunteer shows a merchant to consent to one redemption of at most
+/// `maxPoints`. Only the hashes of its digits and of its QR's secret are stored.
 public struct RedemptionCode: Sendable, Equatable {
     public var id: Int64
     public var volunteer: String
     public var hash: String
     public var createdAtMillis: Int64
+    /// When it stops working: its time to live, or the moment a newer code voided it.
     public var expiresAtMillis: Int64
     public var usedAtMillis: Int64?
     public var redemption: Int64?
+    /// The hash of the QR's secret; nil for codes issued before the QR carried one.
+    public var secretHash: String?
+    /// The ceiling the volunteer consented to; nil for codes issued before ceilings (`codes.max_points` then).
+    public var maxPoints: Int64?
 
     public init(id: Int64 = 0, volunteer: String, hash: String, createdAtMillis: Int64, expiresAtMillis: Int64,
-                usedAtMillis: Int64? = nil, redemption: Int64? = nil) {
+                usedAtMillis: Int64? = nil, redemption: Int64? = nil, secretHash: String? = nil, maxPoints: Int64? = nil) {
         self.id = id; self.volunteer = volunteer; self.hash = hash; self.createdAtMillis = createdAtMillis
         self.expiresAtMillis = expiresAtMillis; self.usedAtMillis = usedAtMillis; self.redemption = redemption
+        self.secretHash = secretHash; self.maxPoints = maxPoints
     }
+
+    /// Unused, and neither expired nor voided.
+    public func isLive(atMillis: Int64) -> Bool { usedAtMillis == nil && expiresAtMillis > atMillis }
 }
 
 public enum RedemptionStatus: String, Codable, Sendable {
@@ -111,11 +121,4 @@ public struct Settlement: Codable, Sendable, Equatable {
     }
 
     public var label: String { Registry.id(prefix: "S", number: Int(id)) }
-}
-
-/// How many wrong codes a merchant has typed since its last success, and until when it is locked out.
-public struct CodeGuard: Sendable, Equatable {
-    public var failures: Int
-    public var lockedUntilMillis: Int64?
-    public init(failures: Int = 0, lockedUntilMillis: Int64? = nil) { self.failures = failures; self.lockedUntilMillis = lockedUntilMillis }
 }

@@ -33,10 +33,15 @@ public struct Rules: Sendable, Equatable {
     public var durability: String = "full"
     /// Minutes a redemption code stays valid.
     public var codeTTLMinutes: Int = 5
-    /// Wrong codes a merchant may type in a row before it is locked out of code redemption.
-    public var codeMaxWrongTries: Int = 5
-    /// Minutes a merchant stays locked out after too many wrong codes.
-    public var codeLockoutMinutes: Int = 15
+    /// Wrong pay codes a merchant (its owner and all its counter staff together) may present in
+    /// any `codeWrongWindowHours`; a success never resets the count. When spent, it is stopped.
+    public var codeWrongBudget: Int = 10
+    /// The sliding window of `codeWrongBudget`, in hours.
+    public var codeWrongWindowHours: Int = 24
+    /// The ceiling a new pay code carries unless the volunteer sets another.
+    public var codeMaxPoints: Int64 = 200
+    /// The highest ceiling a pay code (or `codes.max_points`) may carry.
+    public static let codeMaxPointsLimit: Int64 = 1_000_000
     /// Days ahead `expire` announces points about to lapse (`points.expiring`), and `balance` shows them.
     public var expiringNoticeDays: Int = 30
     /// Service requests' deadlines and windows (`requests.*`, Requests.swift).
@@ -167,13 +172,18 @@ extension Rules {
                           meaning: Bilingual(zh: "兑换码有效分钟数", en: "minutes a redemption code stays valid")) { rules, value in
             rules.codeTTLMinutes = Int(try int(value, key: "codes.ttl_minutes", in: 1...1440))
         },
-        SettingDefinition(key: "codes.max_wrong_tries", defaultValue: "5",
-                          meaning: Bilingual(zh: "商户连续输错兑换码多少次后被锁定", en: "wrong codes in a row before a merchant is locked out")) { rules, value in
-            rules.codeMaxWrongTries = Int(try int(value, key: "codes.max_wrong_tries", in: 1...100))
+        SettingDefinition(key: "codes.wrong_budget", defaultValue: "10",
+                          meaning: Bilingual(zh: "每个商户（店主和全部店员合计）在窗口时间内最多可输错的兑换码数，用完即暂停兑换；兑换成功不清零",
+                                             en: "wrong codes a merchant (owner and all staff together) may present per window before it is stopped; a success does not reset it")) { rules, value in
+            rules.codeWrongBudget = Int(try int(value, key: "codes.wrong_budget", in: 1...1000))
         },
-        SettingDefinition(key: "codes.lockout_minutes", defaultValue: "15",
-                          meaning: Bilingual(zh: "商户被锁定后多少分钟内不能用兑换码兑换", en: "minutes a locked-out merchant cannot redeem codes")) { rules, value in
-            rules.codeLockoutMinutes = Int(try int(value, key: "codes.lockout_minutes", in: 1...10_080))
+        SettingDefinition(key: "codes.wrong_window_hours", defaultValue: "24",
+                          meaning: Bilingual(zh: "计算输错兑换码次数的滑动窗口（小时）", en: "hours of the sliding window the wrong-code budget counts over")) { rules, value in
+            rules.codeWrongWindowHours = Int(try int(value, key: "codes.wrong_window_hours", in: 1...720))
+        },
+        SettingDefinition(key: "codes.max_points", defaultValue: "200",
+                          meaning: Bilingual(zh: "付款码默认最多可兑换的积分（志愿者出示时可改）", en: "default ceiling of points one pay code may take (the volunteer may change it)")) { rules, value in
+            rules.codeMaxPoints = try int(value, key: "codes.max_points", in: 1...codeMaxPointsLimit)
         },
         SettingDefinition(key: "points.expiring_notice_days", defaultValue: "30",
                           meaning: Bilingual(zh: "积分到期前多少天发出即将过期提醒", en: "days ahead of lapsing that points are announced as expiring")) { rules, value in

@@ -93,9 +93,10 @@ public enum EventText {
             let day = f.first(["expires_on"]).map(Self.day) ?? "近日"
             return Message(title: "积分即将过期", lines: ["\(f.who("account")) 有 \(points)将于 \(day) 起失效，请尽快使用"])
         case "merchant.code_locked":
-            return Message(title: "兑换暂停", lines: [
-                "爱心商户 \(f.who("merchant")) 连续 \(f["wrong_tries"]) 次输错兑换码，暂停兑换" + (f.first(["locked_until"]).map { "到 \(f.time(raw: $0))" } ?? ""),
-                "如非本店操作，请联系社区。",
+            let window = f.first(["window_hours"]).map { "\($0) 小时内" } ?? ""
+            return Message(title: "商户输错付款码过多，兑换已暂停", lines: [
+                "爱心商户 \(f.who("merchant")) \(window)输错付款码 \(f["wrong_tries"]) 次，已暂停兑换" + (f.first(["locked_until"]).map { "到 \(f.time(raw: $0))" } ?? ""),
+                "可能有人在猜志愿者的付款码，请组织者联系该商户核实。",
             ])
         case let type where type.hasPrefix("request."):
             return requestMessage(type, f)

@@ -17,27 +17,32 @@ extension PostgresLedgerTransaction {
         try !session.rows("SELECT 1 FROM merchant WHERE id = $1", [id]).isEmpty
     }
 
-    func codes(hash: String) throws -> [RedemptionCode] {
-        try session.rows("""
-            SELECT id, volunteer, hash, created_at, expires_at, used_at, redemption FROM redemption_code WHERE hash = $1 ORDER BY id DESC
-            """, [hash]).map { row in
-            let (id, volunteer, hash, created, expires, used, redemption) =
-                try row.decode((Int64, String, String, Int64, Int64, Int64?, Int64?).self)
-            return RedemptionCode(id: id, volunteer: volunteer, hash: hash, createdAtMillis: created, expiresAtMillis: expires,
-                                  usedAtMillis: used, redemption: redemption)
-        }
+    static let codeColumns = "id, volunteer, hash, created_at, expires_at, used_at, redemption, secret_hash, max_points"
+
+    static func code(_ row: PostgresRow) throws -> RedemptionCode {
+        let (id, volunteer, hash, created, expires, used, redemption, secret, max) =
+            try row.decode((Int64, String, String, Int64, Int64, Int64?, Int64?, String?, Int64?).self)
+        return RedemptionCode(id: id, volunteer: volunteer, hash: hash, createdAtMillis: created, expiresAtMillis: expires,
+                              usedAtMillis: used, redemption: redemption, secretHash: secret, maxPoints: max)
     }
 
-    func codeGuard(merchant: String) throws -> CodeGuard {
+    func codes(hash: String) throws -> [RedemptionCode] {
+        try session.rows("SELECT \(Self.codeColumns) FROM redemption_code WHERE hash = $1 ORDER BY id DESC", [hash]).map(Self.code)
+    }
+
+    func code(secretHash: String) throws -> RedemptionCode? {
+        try session.rows("SELECT \(Self.codeColumns) FROM redemption_code WHERE secret_hash = $1", [secretHash]).first.map(Self.code)
+    }
+
+    func wrongCodes(merchant: String, sinceMillis: Int64) throws -> [Int64] {
         if writing {
-            // Wrong tries of one merchant are counted one transaction at a time.
+            // One merchant's wrong codes are counted one transaction at a time: its code_guard row
+            // is the lock (taken before any account lock, as before).
             try session.execute("INSERT INTO code_guard (merchant, failures) VALUES ($1, 0) ON CONFLICT (merchant) DO NOTHING", [merchant])
+            _ = try session.rows("SELECT 1 FROM code_guard WHERE merchant = $1 FOR UPDATE", [merchant])
         }
-        return try session.rows("SELECT failures, locked_until FROM code_guard WHERE merchant = $1\(writing ? " FOR UPDATE" : "")", [merchant])
-            .first.map { row in
-                let (failures, locked) = try row.decode((Int64, Int64?).self)
-                return CodeGuard(failures: Int(failures), lockedUntilMillis: locked)
-            } ?? CodeGuard()
+        return try session.rows("SELECT at FROM code_wrong WHERE merchant = $1 AND at > $2 ORDER BY at, id", [merchant, sinceMillis])
+            .map { try $0.decode(Int64.self) }
     }
 
     func redemption(id: Int64) throws -> Redemption? {
@@ -75,20 +80,29 @@ extension PostgresLedgerTransaction {
     // MARK: Writing
 
     func insert(code c: RedemptionCode) throws -> Int64 {
-        try session.scalar(Int64.self, "INSERT INTO redemption_code (volunteer, hash, created_at, expires_at) VALUES ($1, $2, $3, $4) RETURNING id",
-                           [c.volunteer, c.hash, c.createdAtMillis, c.expiresAtMillis]) ?? 0
+        try session.scalar(Int64.self, """
+            INSERT INTO redemption_code (volunteer, hash, created_at, expires_at, secret_hash, max_points) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+            """, [c.volunteer, c.hash, c.createdAtMillis, c.expiresAtMillis, c.secretHash, c.maxPoints]) ?? 0
+    }
+
+    func voidCodes(volunteer: String, atMillis: Int64) throws {
+        // One volunteer's codes are issued one transaction at a time (so she never holds two live
+        // ones): a transaction-scoped advisory lock on her id, in its own two-key space.
+        try session.execute("SELECT pg_advisory_xact_lock(\(Self.codeLockSpace), hashtext($1))", [volunteer])
+        try session.execute("UPDATE redemption_code SET expires_at = $1 WHERE volunteer = $2 AND used_at IS NULL AND expires_at > $1",
+                            [atMillis, volunteer])
+    }
+
+    /// The first key of the two-key advisory locks that serialize one volunteer's pay codes.
+    static let codeLockSpace: Int32 = 0x4A43
+
+    func insert(wrongCode merchant: String, actor: String, atMillis: Int64) throws {
+        try session.execute("INSERT INTO code_wrong (merchant, actor, at) VALUES ($1, $2, $3)", [merchant, actor, atMillis])
     }
 
     func useCode(id: Int64, atMillis: Int64, redemption: Int64) throws -> Bool {
         try session.execute("UPDATE redemption_code SET used_at = $1, redemption = $2 WHERE id = $3 AND used_at IS NULL",
                             [atMillis, redemption, id]) == 1
-    }
-
-    func setCodeGuard(merchant: String, _ state: CodeGuard) throws {
-        try session.execute("""
-            INSERT INTO code_guard (merchant, failures, locked_until) VALUES ($1, $2, $3)
-            ON CONFLICT (merchant) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until
-            """, [merchant, Int64(state.failures), state.lockedUntilMillis])
     }
 
     func insert(redemption r: Redemption) throws -> Int64 {

@@ -594,6 +594,24 @@ enum PostgresSchema {
             "DROP INDEX lot_lapsing",
             "CREATE INDEX lot_expiry ON lot(expires_on)",
         ]),
+        // As on SQLite (v7-paycodes-budget there): the QR secret's hash and the consented ceiling
+        // on each code; one row per wrong code, counted over a sliding window.
+        Migration(name: "v7-paycodes-budget", statements: [
+            "ALTER TABLE redemption_code ADD COLUMN secret_hash TEXT",
+            "ALTER TABLE redemption_code ADD COLUMN max_points BIGINT CHECK (max_points > 0)",
+            "CREATE UNIQUE INDEX redemption_code_secret ON redemption_code(secret_hash)",
+            "CREATE INDEX redemption_code_volunteer ON redemption_code(volunteer, expires_at)",
+            """
+            CREATE TABLE code_wrong (
+                id BIGSERIAL PRIMARY KEY,
+                merchant TEXT NOT NULL REFERENCES account(id),
+                actor TEXT NOT NULL,
+                at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX code_wrong_merchant ON code_wrong(merchant, at)",
+            "DELETE FROM setting WHERE key IN ('codes.max_wrong_tries', 'codes.lockout_minutes')",
+        ]),
     ]
 
     /// The advisory lock key that makes one transaction at a time the chain's sealer.

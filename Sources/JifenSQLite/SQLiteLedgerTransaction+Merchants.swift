@@ -15,18 +15,24 @@ extension SQLiteLedgerTransaction {
         try one("SELECT 1 FROM merchant WHERE id = ?", [id]) != nil
     }
 
-    func codes(hash: String) throws -> [RedemptionCode] {
-        try all("""
-            SELECT id, volunteer, hash, created_at, expires_at, used_at, redemption FROM redemption_code WHERE hash = ? ORDER BY id DESC
-            """, [hash]).map {
-            RedemptionCode(id: $0[0], volunteer: $0[1], hash: $0[2], createdAtMillis: $0[3], expiresAtMillis: $0[4],
-                           usedAtMillis: $0[5], redemption: $0[6])
-        }
+    static let codeColumns = "id, volunteer, hash, created_at, expires_at, used_at, redemption, secret_hash, max_points"
+
+    static func code(_ row: Row) -> RedemptionCode {
+        RedemptionCode(id: row[0], volunteer: row[1], hash: row[2], createdAtMillis: row[3], expiresAtMillis: row[4],
+                       usedAtMillis: row[5], redemption: row[6], secretHash: row[7], maxPoints: row[8])
     }
 
-    func codeGuard(merchant: String) throws -> CodeGuard {
-        try one("SELECT failures, locked_until FROM code_guard WHERE merchant = ?", [merchant])
-            .map { CodeGuard(failures: $0[0], lockedUntilMillis: $0[1]) } ?? CodeGuard()
+    func codes(hash: String) throws -> [RedemptionCode] {
+        try all("SELECT \(Self.codeColumns) FROM redemption_code WHERE hash = ? ORDER BY id DESC", [hash]).map(Self.code)
+    }
+
+    func code(secretHash: String) throws -> RedemptionCode? {
+        try one("SELECT \(Self.codeColumns) FROM redemption_code WHERE secret_hash = ?", [secretHash]).map(Self.code)
+    }
+
+    func wrongCodes(merchant: String, sinceMillis: Int64) throws -> [Int64] {
+        // A write transaction holds SQLite's one write lock: one merchant's wrong codes are counted one at a time.
+        try all("SELECT at FROM code_wrong WHERE merchant = ? AND at > ? ORDER BY at, id", [merchant, sinceMillis]).map { $0[0] }
     }
 
     func redemption(id: Int64) throws -> Redemption? {
@@ -62,21 +68,22 @@ extension SQLiteLedgerTransaction {
     // MARK: Writing
 
     func insert(code c: RedemptionCode) throws -> Int64 {
-        try run("INSERT INTO redemption_code (volunteer, hash, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                [c.volunteer, c.hash, c.createdAtMillis, c.expiresAtMillis])
+        try run("INSERT INTO redemption_code (volunteer, hash, created_at, expires_at, secret_hash, max_points) VALUES (?, ?, ?, ?, ?, ?)",
+                [c.volunteer, c.hash, c.createdAtMillis, c.expiresAtMillis, c.secretHash, c.maxPoints])
         return db.lastInsertedRowID
+    }
+
+    func voidCodes(volunteer: String, atMillis: Int64) throws {
+        try run("UPDATE redemption_code SET expires_at = ? WHERE volunteer = ? AND used_at IS NULL AND expires_at > ?", [atMillis, volunteer, atMillis])
+    }
+
+    func insert(wrongCode merchant: String, actor: String, atMillis: Int64) throws {
+        try run("INSERT INTO code_wrong (merchant, actor, at) VALUES (?, ?, ?)", [merchant, actor, atMillis])
     }
 
     func useCode(id: Int64, atMillis: Int64, redemption: Int64) throws -> Bool {
         try run("UPDATE redemption_code SET used_at = ?, redemption = ? WHERE id = ? AND used_at IS NULL", [atMillis, redemption, id])
         return db.changesCount == 1
-    }
-
-    func setCodeGuard(merchant: String, _ state: CodeGuard) throws {
-        try run("""
-            INSERT INTO code_guard (merchant, failures, locked_until) VALUES (?, ?, ?)
-            ON CONFLICT(merchant) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until
-            """, [merchant, state.failures, state.lockedUntilMillis])
     }
 
     func insert(redemption r: Redemption) throws -> Int64 {

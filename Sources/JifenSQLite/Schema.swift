@@ -496,6 +496,26 @@ enum Schema {
                 CREATE INDEX lot_expiry ON lot(expires_on);
                 """)
         }
+        // Pay codes that cannot be guessed or stretched (issue 21): each code carries the hash of its
+        // QR's 128-bit secret and the ceiling the volunteer consented to; every wrong code is one
+        // row, so a merchant's budget counts over a sliding window and never resets on a success
+        // (`code_guard` is no longer read). The two settings of the old in-a-row lockout are gone.
+        migrator.registerMigration("v7-paycodes-budget") { db in
+            try db.execute(sql: """
+                ALTER TABLE redemption_code ADD COLUMN secret_hash TEXT;
+                ALTER TABLE redemption_code ADD COLUMN max_points INTEGER CHECK (max_points > 0);
+                CREATE UNIQUE INDEX redemption_code_secret ON redemption_code(secret_hash);
+                CREATE INDEX redemption_code_volunteer ON redemption_code(volunteer, expires_at);
+                CREATE TABLE code_wrong (
+                    id INTEGER PRIMARY KEY,
+                    merchant TEXT NOT NULL REFERENCES account(id),
+                    actor TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                CREATE INDEX code_wrong_merchant ON code_wrong(merchant, at);
+                DELETE FROM setting WHERE key IN ('codes.max_wrong_tries', 'codes.lockout_minutes');
+                """)
+        }
         return migrator
     }
 }

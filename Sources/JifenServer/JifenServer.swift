@@ -279,7 +279,7 @@ public struct JifenServer: Sendable {
             case .notAllowed: return 403
             case .unknownID, .unknownCertificate: return 404
             case .lockedOut: return 429
-            case .keyReused, .alreadyApproved, .alreadyReversed, .alreadyCheckedIn, .alreadyCheckedOut, .codeUsed, .hasRecords,
+            case .keyReused, .alreadyApproved, .alreadyReversed, .alreadyCheckedIn, .alreadyCheckedOut, .hasRecords,
                  .fullyRefunded, .holdResolved, .duplicateName, .duplicateVolunteer, .alreadyInitialised: return 409
             default: return 422
             }

@@ -23,7 +23,7 @@ extension Session {
             choices += "</fieldset>"
             choices += Part.field("points", label: w("分数（按分数兑换时填）", "Points (for a number of points)"), type: "number", extra: "inputmode=\"numeric\" min=\"1\"")
             body += Part.form("/web/counter/confirm", csrf: csrf,
-                              fields: Part.field("code", label: w("顾客的付款码（6 位数字）", "The customer's pay code (6 digits)"),
+                              fields: Part.field("code", label: w("顾客的付款码（扫二维码，或输入 6 位数字）", "The customer's pay code (scan its QR, or type the 6 digits)"),
                                                  extra: "inputmode=\"numeric\" autocomplete=\"off\" required")
                                   + "<button type=\"button\" data-scan=\"f-code\" hidden>\(w("用摄像头扫码", "Scan with the camera"))</button>" + choices,
                               button: w("下一步：核对", "Next: check"))
@@ -72,7 +72,9 @@ extension Session {
             var body = "<p>\(w("请和顾客核对：", "Check with the customer:"))</p>"
             body += "<p class=\"big\" id=\"confirm-title\">\(HTML.escape(title))</p>"
             body += "<p class=\"digits\" id=\"confirm-points\">\(points.map { w("\($0) 分", "\($0) points") } ?? "?")</p>"
-            body += "<p>\(w("付款码", "Pay code")) <strong>\(HTML.escape(code))</strong></p>"
+            // A scanned QR is a long secret: said as scanned, never echoed.
+            let shown = code.count > Codes.length ? w("已扫码", "scanned") : HTML.escape(code)
+            body += "<p>\(w("付款码", "Pay code")) <strong>\(shown)</strong></p>"
             let key = "web-" + UUID().uuidString.lowercased()
             let fields = Part.hidden("code", code) + Part.hidden("offer", offerID) + Part.hidden("points", offerID.isEmpty ? field("points") : "")
                 + Part.hidden("key", key)

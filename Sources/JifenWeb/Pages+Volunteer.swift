@@ -172,19 +172,33 @@ extension Session {
 
     func payCodePage() -> WebResponse {
         do {
-            let issued = try call(API.issueCode, .init(account: me))
+            // The ceiling she set (kept when the page renews the code); empty: the community's default.
+            let asked = field("max_points").trimmingCharacters(in: .whitespaces)
+            var ceiling: Int64?
+            if !asked.isEmpty {
+                guard let number = Int64(asked) else {
+                    throw JifenError.usage(.badAmount, zh: "上限应为整数积分，不是「\(asked)」。", en: "The ceiling is a whole number of points, not \"\(asked)\".")
+                }
+                ceiling = number
+            }
+            let issued = try call(API.issueCode, .init(account: me, maxPoints: ceiling))
             let balance = try call(API.balance, .init(account: me))
             let remaining = max(0, (issued.expiresAtMillis - app.clock().timeIntervalSince1970Millis) / 1000)
             let spaced = issued.code.count == 6 ? "\(issued.code.prefix(3)) \(issued.code.suffix(3))" : issued.code
-            var body = "<p>\(w("请把这个码给商户看，或让商户扫一扫。", "Show this code to the merchant, or let them scan it."))</p>"
+            var body = "<p>\(w("请让商户扫这个二维码；扫不了时，把下面的数字念给商户。", "Let the merchant scan this QR code; if they cannot, read them the digits below."))</p>"
+            body += QRCode.svg(issued.secret, label: w.raw("付款码的二维码", "QR code of the pay code"))
             body += "<p class=\"digits\" id=\"pay-code\">\(spaced)</p>"
-            body += QRCode.svg(issued.code, label: w.raw("付款码的二维码", "QR code of the pay code"))
+            body += "<p class=\"big\" id=\"pay-ceiling\">\(w("最多可兑换 \(issued.maxPoints) 分", "At most \(issued.maxPoints) points"))</p>"
             body += "<p data-remaining=\"\(remaining)\" aria-live=\"off\">\(w("还剩", "Time left")) <strong class=\"left\">\(remaining / 60):\(String(format: "%02d", remaining % 60))</strong>"
                 + " · \(w("\(time(issued.expiresAtMillis)) 前有效，过期后自动换新码", "valid until \(time(issued.expiresAtMillis)); a new one comes when it ends"))</p>"
-            body += Part.notice(w("这个码只能用一次：商户凭它为您兑换一次，最多用掉您现在可以用的 \(balance.view.available) 分。用过或过期就作废；别人拿到旧码也没有用。",
-                                  "This code works once: the merchant can redeem one thing for you with it, using at most the \(balance.view.available) points you can use now. Once used or expired it is void; an old code is useless to anyone."),
+            let most = min(issued.maxPoints, balance.view.available)
+            body += Part.notice(w("这个码只能用一次：商户凭它为您兑换一次，最多 \(issued.maxPoints) 分（您现在可用 \(balance.view.available) 分，所以最多用掉 \(most) 分）。超过上限的兑换会被拒绝。换新码后旧码立即作废；用过或过期也作废，别人拿到旧码也没有用。",
+                                  "This code works once: the merchant can redeem one thing for you with it, for at most \(issued.maxPoints) points (you can use \(balance.view.available) now, so at most \(most) will go). A redemption above the ceiling is refused. A new code voids this one at once; once used or expired it is void too, and an old code is useless to anyone."),
                                 kind: .info, w: w)
-            body += Part.form("/web/me/code", csrf: csrf, fields: "", button: w("换一个新码", "Get a new code"), buttonClass: "", id: "refresh")
+            body += Part.form("/web/me/code", csrf: csrf,
+                              fields: Part.field("max_points", label: w("这个码最多可兑换（分）", "The most points this code may take"), value: "\(issued.maxPoints)",
+                                                 type: "number", extra: "inputmode=\"numeric\" min=\"1\" required"),
+                              button: w("换一个新码（旧码作废）", "Get a new code (voids this one)"), buttonClass: "", id: "refresh")
             body += "<p><a href=\"/web/me\">\(w("返回我的积分", "Back to my points"))</a></p>"
             return page(w.raw("付款码", "Pay code"), body)
         } catch {

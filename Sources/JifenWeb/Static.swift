@@ -65,7 +65,7 @@ enum Static {
     var v=document.createElement('video');v.setAttribute('playsinline','');v.muted=true;s.parentNode.insertBefore(v,s.nextSibling);
     navigator.mediaDevices.getUserMedia({video:{facingMode:'environment'}}).then(function(stream){v.srcObject=stream;v.play();
     var d=new BarcodeDetector({formats:['qr_code']});var stop=function(){stream.getTracks().forEach(function(k){k.stop();});v.remove();};
-    var look=function(){d.detect(v).then(function(codes){if(codes.length){stop();input.value=codes[0].rawValue.replace(/\\D/g,'');input.focus();}
+    var look=function(){d.detect(v).then(function(codes){if(codes.length){stop();input.value=codes[0].rawValue.replace(/[^0-9A-Za-z]/g,'');input.focus();}
     else{setTimeout(look,200);}},function(){setTimeout(look,200);});};look();},function(){v.remove();});});}
     })();
     """

@@ -11,8 +11,8 @@ extension Sandbox {
         return code
     }
 
-    /// The ledger's rows (sqlite3 or psql): what "changes nothing" compares. The merchant's count
-    /// of wrong tries (`code_guard`) is left out: a wrong code is the one refusal that writes.
+    /// The ledger's rows (sqlite3 or psql): what "changes nothing" compares. The merchant's wrong
+    /// codes (`code_wrong`) are left out: a wrong code is the one refusal that writes.
     func ledgerState() throws -> String {
         try ["account", "transfer", "lot", "hold", "redemption", "redemption_code", "offer", "settlement", "event"]
             .map { "## \($0)\n" + (try query("SELECT * FROM \($0) ORDER BY id")).joined(separator: "\n") }.joined(separator: "\n")

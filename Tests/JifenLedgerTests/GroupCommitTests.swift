@@ -15,14 +15,13 @@ import Testing
         return JifenApp(store: f.store, clock: { clock.now }, zone: Self.zone)
     }
 
-    /// The same start on a fixture: points for two volunteers, two codes of the first.
+    /// The same start on a fixture: points for two volunteers, a code of each (one live code per volunteer).
     func prepare(_ f: Fixture) throws -> (app: JifenApp, codes: [String]) {
         let app = app(f)
         let admin = Principal("admin")
         _ = try app.grant(admin, .init(account: f.volunteers[0], points: 100, reason: "开账", key: "open-0"))
         _ = try app.grant(admin, .init(account: f.volunteers[1], points: 10, reason: "开账", key: "open-1"))
-        let volunteer = Principal(f.volunteers[0])
-        let codes = try (0..<2).map { _ in try app.issueCode(volunteer, f.volunteers[0]).code }
+        let codes = try (0..<2).map { i in try app.issueCode(Principal(f.volunteers[i]), .init(account: f.volunteers[i])).code }
         return (app, codes)
     }
 
@@ -55,8 +54,8 @@ import Testing
             // v1 has 20 left: refused.
             { try text(app.transfer(Principal(v1), .init(from: v1, to: v3, points: 25, key: "t4"))) },
             { try text(app.transfer(Principal(v3), .init(from: v3, to: v1, points: 15, key: "t5"))) },
-            // Not enough for this redemption: the code stays unused...
-            { try text(app.redeem(merchant, .init(merchant: f.merchant, code: codes[1], points: 500, key: "r3"))) },
+            // Not enough for this redemption (v2 has 100; the code allows 200): the code stays unused...
+            { try text(app.redeem(merchant, .init(merchant: f.merchant, code: codes[1], points: 150, key: "r3"))) },
             // ...and takes the next one.
             { try text(app.redeem(merchant, .init(merchant: f.merchant, code: codes[1], points: 35, key: "r4"))) },
             // A volunteer may not grant; an unknown account.
@@ -94,7 +93,7 @@ import Testing
         }
         // The mix really has both: accepted and refused ones of each kind.
         let refused = batchAnswers.filter { $0.hasPrefix("refused ") }
-        #expect(Set(refused) == ["refused insufficient-points", "refused key-reused", "refused code-used", "refused not-allowed",
+        #expect(Set(refused) == ["refused insufficient-points", "refused key-reused", "refused code-wrong", "refused not-allowed",
                                  "refused unknown-id"])
         #expect(batchAnswers.count - refused.count == 8)
         #expect(try state(batched) == state(single))

@@ -84,9 +84,10 @@ import Testing
                                                  asOf: "2026-12-20", atMillis: at),
                           says: ["积分即将过期", "张桂兰 有 40 积分将于 2027年1月1日 起失效"], never: ["V0001", "2027-01-01"])
         case "merchant.code_locked":
-            return Sample(event: Events.codeLocked(merchant: "M001", merchantName: "老街理发店", tries: 5, untilMillis: at + 15 * 60_000,
-                                                   actor: "M001", atMillis: at),
-                          says: ["兑换暂停", "老街理发店 连续 5 次输错兑换码", "2026年12月20日 09:15"], never: ["M001"])
+            return Sample(event: Events.codeLocked(merchant: "M001", merchantName: "老街理发店", tries: 10, windowHours: 24,
+                                                   untilMillis: at + 15 * 60_000, actor: "M001", atMillis: at),
+                          says: ["兑换已暂停", "爱心商户 老街理发店 24 小时内输错付款码 10 次", "2026年12月20日 09:15", "请组织者联系该商户核实"],
+                          never: ["M001"])
         case "activity.published":
             return Sample(event: Events.activityPublished(activity, team: Team(id: "T01", community: "C01", name: "平安使者巡逻队", leader: "杨建军"),
                                                           rules: Rules(), atMillis: at),

@@ -54,11 +54,13 @@ extension Jifen {
                 Example: jifen --as M001 redeem M001 --code 493021 --offer O001 --key till-0042
                 Example: jifen --as M001 redeem M001 --code 493021 --offer O001 --hold
                 Example: jifen --as M001 redeem M001 --code 493021 --points 30 --hold
-                493021: the code the volunteer reads out from `jifen code`; each works once.
+                493021: the code the volunteer reads out from `jifen code` (or the secret her QR carries); each
+                works once, for at most the points she allowed. Wrong codes count against the merchant, owner and
+                staff together: codes.wrong_budget (10) in codes.wrong_window_hours (24), and a success resets nothing.
                 """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Merchant id, e.g. M001.") var merchant: String
-        @Option(help: "The volunteer's six-digit code.") var code: String
+        @Option(help: "The volunteer's six-digit code, or the text her pay code's QR carries.") var code: String
         @Option(help: "Offer id, e.g. O001.") var offer: String?
         @Option(help: "Points to take (instead of an offer).") var points: String?
         @Option(help: "Idempotency key: retrying with it never takes points twice.") var key: String?
