@@ -23,7 +23,7 @@ extension SecurityTests {
             }
 
             func redeem(_ code: String, as who: String, points: Int? = 1, offer: String? = nil) throws -> Answer {
-                var body: [String: Any] = ["merchant": "M001", "code": code]
+                var body: [String: Any] = ["merchant": "M001", "code": code, "hold": false]
                 if let offer { body["offer"] = offer } else if let points { body["points"] = points }
                 return try post("/v1/redemptions", as: who, body)
             }
@@ -81,7 +81,7 @@ extension SecurityTests {
             #expect(told.count == 1 && told.first?.contains("老街理发店") == true, "\(told)")
             // Another merchant is not stopped by M001's guessing.
             let elsewhere = try http("POST", c.server.base + "/v1/redemptions", token: c.tokens["other-merchant"],
-                                     json: ["merchant": "M002", "code": try #require(try c.code()["code"] as? String), "points": 1])
+                                     json: ["merchant": "M002", "code": try #require(try c.code()["code"] as? String), "points": 1, "hold": false])
             #expect(elsewhere.status == 200, "\(elsewhere)")
             #expect(try c.box.jifen(["verify"]).status == 0)
             // A day later (a server started on a later clock) the oldest wrong codes have left the window.
@@ -90,7 +90,7 @@ extension SecurityTests {
             defer { later.stop() }
             let fresh = try http("POST", later.base + "/v1/accounts/V0001/codes", token: c.tokens["volunteer"], json: [:])
             let again = try http("POST", later.base + "/v1/redemptions", token: c.tokens["owner"],
-                                 json: ["merchant": "M001", "code": try #require(fresh.object["code"] as? String), "points": 1])
+                                 json: ["merchant": "M001", "code": try #require(fresh.object["code"] as? String), "points": 1, "hold": false])
             #expect(again.status == 200, "\(again)")
         }
 
