@@ -297,5 +297,9 @@ extension JifenError {
         case pastDeadline = "past-deadline"
         /// refused: Request … was confirmed more than … hours ago and can no longer be reopened; post a new request.
         case windowClosed = "window-closed"
+        /// refused: A volunteer's own check-in and check-out are stamped with the server's clock; no time (--at) can be given. Check in or out now without --at, or ask an organizer to correct the time (it then goes to review).
+        case ownTime = "own-time"
+        /// refused: Too many wrong check-in codes …. Ask an organizer of the team to check you in, or to rotate the code (jifen activity rotate-code).
+        case checkinLocked = "checkin-locked"
     }
 }
