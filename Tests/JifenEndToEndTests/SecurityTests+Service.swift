@@ -49,11 +49,11 @@ extension SecurityTests {
                 // Checking in to the patrol running now: the time is the server's.
                 let checkedIn = try http("POST", server.base + "/v1/activities/A0002/checkins", token: volunteer,
                                          json: ["volunteer": "V0001", "code": codes[1]])
-                #expect(checkedIn.status == 200 && checkedIn.object["checkinMillis"] as? Int == Self.millis("10:00"), "\(checkedIn)")
+                #expect(checkedIn.status == 200 && checkedIn.object["checkin_millis"] as? Int == Self.millis("10:00"), "\(checkedIn)")
                 // The organizer checks V0002 in at 09:00, after the fact: accepted, as a correction.
                 let corrected = try http("POST", server.base + "/v1/activities/A0002/checkins", token: organizer,
                                          json: ["volunteer": "V0002", "at": "2026-12-01 09:00"])
-                #expect(corrected.status == 200 && corrected.object["checkinCorrectedBy"] as? String == "王队长", "\(corrected)")
+                #expect(corrected.status == 200 && corrected.object["checkin_corrected_by"] as? String == "王队长", "\(corrected)")
             }
             do {
                 let server = try ServerProcess(box, now: "2026-12-01 12:00")
@@ -113,8 +113,8 @@ extension SecurityTests {
             let rotation = server.base + "/v1/activities/A0001/code-rotation"
             #expect(try http("POST", rotation, token: honest).status == 403)
             let rotated = try http("POST", rotation, token: organizer)
-            let fresh = try #require((rotated.object["activity"] as? [String: Any])?["checkinCode"] as? String, "\(rotated)")
-            #expect(rotated.status == 200 && fresh != code && fresh.count == 6 && rotated.object["checkinCode"] as? String == fresh, "\(rotated)")
+            let fresh = try #require((rotated.object["activity"] as? [String: Any])?["checkin_code"] as? String, "\(rotated)")
+            #expect(rotated.status == 200 && fresh != code && fresh.count == 6 && rotated.object["checkin_code"] as? String == fresh, "\(rotated)")
             #expect(outcome(try http("POST", url, token: second, json: ["volunteer": "V0003", "code": code])) == "bad-checkin-code")
             #expect(outcome(try http("POST", url, token: second, json: ["volunteer": "V0003", "code": fresh])) == "ok")
             #expect(outcome(try http("POST", url, token: guesser, json: ["volunteer": "V0002", "code": fresh])) == "checkin-locked")

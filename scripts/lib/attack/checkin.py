@@ -117,7 +117,7 @@ def attack(jifen, work):
         status, body = post("/v1/activities/%s/checkins" % p, tokens["V0002"], {"volunteer": "V0002", "code": right})
         check(status == 422 and body.get("code") == "checkin-locked", "the guesser stays stopped, even with the right code: %s %s" % (status, body))
         status, body = post("/v1/activities/%s/checkins" % p, tokens["V0003"], {"volunteer": "V0003", "code": right})
-        check(status == 200 and body.get("checkinCorrectedBy") is None, "another volunteer with the right code checks in: %s %s" % (status, body))
+        check(status == 200 and body.get("checkin_millis") == 1796090400000 and body.get("checkin_corrected_by") is None, "another volunteer with the right code checks in: %s %s" % (status, body))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -128,7 +128,10 @@ def attack(jifen, work):
     con = sqlite3.connect(db)
     records = con.execute("SELECT count(*) FROM service_record").fetchone()[0]
     morning_rows = con.execute("SELECT count(*) FROM participation WHERE activity = ?", (morning["id"],)).fetchone()[0]
-    counted = con.execute("SELECT count(*) FROM checkin_failure WHERE volunteer = 'V0002'").fetchone()[0]
+    try:
+        counted = con.execute("SELECT count(*) FROM checkin_failure WHERE volunteer = 'V0002'").fetchone()[0]
+    except sqlite3.OperationalError:  # a jifen that keeps no count of wrong codes
+        counted = -1
     checked_in = [r[0] for r in con.execute("SELECT volunteer FROM participation WHERE activity = ? AND checkin_at IS NOT NULL ORDER BY 1", (patrol["id"],))]
     con.close()
     check(records == 0 and morning_rows == 0, "no record, no participation in the morning's patrol: %d, %d" % (records, morning_rows))
