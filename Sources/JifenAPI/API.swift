@@ -172,6 +172,9 @@ public enum API {
     public static let closeActivity = Endpoint<Ref.Activity, App.ActivityView>(
         .post, "/v1/activities/{activity}/closure", "closeActivity", "Close an activity: no more check-ins",
         sample: .init(activity: "A0001")) { app, p, input in try app.closeActivity(p, input.activity) }
+    public static let rotateCheckinCode = Endpoint<Ref.Activity, App.ActivityView>(
+        .post, "/v1/activities/{activity}/code-rotation", "rotateCheckinCode", "Give an activity a new check-in code (an organizer of its team); the old one stops working",
+        sample: .init(activity: "A0001")) { app, p, input in try app.rotateCheckinCode(p, input.activity) }
     public static let recordHistory = Endpoint<Ref.Record, [RecordVersion]>(
         .get, "/v1/records/{record}/history", "recordHistory", "Every version of a service record",
         sample: .init(record: "H0000001")) { app, p, input in try app.recordHistory(p, input.record) }
@@ -354,5 +357,6 @@ public enum API {
         AnyEndpoint(dispatchRequest), AnyEndpoint(claimRequest), AnyEndpoint(returnRequest), AnyEndpoint(startRequest),
         AnyEndpoint(finishRequest), AnyEndpoint(confirmRequest), AnyEndpoint(rateRequest), AnyEndpoint(reopenRequest),
         AnyEndpoint(cancelRequest), AnyEndpoint(sweepRequests),
+        AnyEndpoint(rotateCheckinCode),
     ] + wishEndpoints
 }

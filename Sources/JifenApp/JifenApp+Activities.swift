@@ -34,7 +34,7 @@ extension JifenApp {
     public func postActivity(_ principal: Principal, _ input: PostActivityInput) throws -> ActivityView {
         let request = ActivityRequest(team: input.team, title: input.title, start: try date(input.start, "--start"), end: try date(input.end, "--end"),
                                       place: input.place, content: input.content, category: input.category, capacity: input.capacity, rate: input.rate)
-        return ActivityView(try service.post(request, actor: principal.id), showCode: true)
+        return ActivityView(try service(principal).post(request, actor: principal.id), showCode: true)
     }
 
     /// Which activities `activity list` shows.
@@ -60,8 +60,14 @@ extension JifenApp {
     /// One activity with who signed up and who checked in; the code only for its checkers.
     public func showActivity(_ principal: Principal, _ id: String) throws -> ActivityDetail {
         let (a, people) = try store.activity(id)
-        let organizer = try Permissions.reader(principal.id, in: store).seesCheckinCode(team: a.team)
+        let organizer = try principal.isOwner || Permissions.reader(principal.id, role: principal.role, in: store).seesCheckinCode(team: a.team)
         return ActivityDetail(activity: ActivityView(a, showCode: organizer), participants: people)
+    }
+
+    /// Gives an open activity a new check-in code (an organizer of its team, or an admin): the old
+    /// code stops working and the activity's count of wrong codes starts again. The new code is shown.
+    public func rotateCheckinCode(_ principal: Principal, _ id: String) throws -> ActivityView {
+        ActivityView(try service(principal).rotateCode(id, actor: principal.id), showCode: true)
     }
 
     public struct CancelActivityInput: Codable, Sendable {
@@ -71,12 +77,12 @@ extension JifenApp {
 
     /// Cancels an activity that has no records yet.
     public func cancelActivity(_ principal: Principal, _ input: CancelActivityInput) throws -> ActivityView {
-        ActivityView(try service.cancel(input.id, reason: input.reason, actor: principal.id), showCode: false)
+        ActivityView(try service(principal).cancel(input.id, reason: input.reason, actor: principal.id), showCode: false)
     }
 
     /// Closes an activity: no more check-ins.
     public func closeActivity(_ principal: Principal, _ id: String) throws -> ActivityView {
-        ActivityView(try service.close(id, actor: principal.id), showCode: false)
+        ActivityView(try service(principal).close(id, actor: principal.id), showCode: false)
     }
 
     /// A volunteer and an activity.
@@ -92,17 +98,18 @@ extension JifenApp {
 
     /// Signs a volunteer up (themself, or by an organizer).
     public func joinActivity(_ principal: Principal, _ input: MembershipInput) throws -> Membership {
-        _ = try service.join(input.activity, volunteer: input.volunteer, actor: principal.id)
+        _ = try service(principal).join(input.activity, volunteer: input.volunteer, actor: principal.id)
         return Membership(activity: input.activity, volunteer: input.volunteer, status: "joined")
     }
 
     /// Withdraws a sign-up.
     public func leaveActivity(_ principal: Principal, _ input: MembershipInput) throws -> Membership {
-        try service.leave(input.activity, volunteer: input.volunteer, actor: principal.id)
+        try service(principal).leave(input.activity, volunteer: input.volunteer, actor: principal.id)
         return Membership(activity: input.activity, volunteer: input.volunteer, status: "left")
     }
 
-    /// Checking in or out: `at` as typed, when not now; `code` the activity's check-in code.
+    /// Checking in or out: `code` the activity's check-in code; `at` as typed, when not now: only an
+    /// organizer gives one (a correction, which sends the record to review), never the volunteer herself.
     public struct CheckinInput: Codable, Sendable {
         public var activity: String, volunteer: String
         public var code: String?, at: String?
@@ -114,13 +121,13 @@ extension JifenApp {
     /// Checks a volunteer in (themself with the code, or by an organizer).
     public func checkin(_ principal: Principal, _ input: CheckinInput) throws -> Participation {
         let time = try input.at.map { try date($0, "--at") }
-        return try service.checkin(input.activity, volunteer: input.volunteer, code: input.code, at: time, actor: principal.id)
+        return try service(principal).checkin(input.activity, volunteer: input.volunteer, code: input.code, at: time, actor: principal.id)
     }
 
     /// Checks a volunteer out; the span becomes a service record.
     public func checkout(_ principal: Principal, _ input: CheckinInput) throws -> ServiceRecord {
         let time = try input.at.map { try date($0, "--at") }
-        return try service.checkout(input.activity, volunteer: input.volunteer, at: time, actor: principal.id)
+        return try service(principal).checkout(input.activity, volunteer: input.volunteer, at: time, actor: principal.id)
     }
 
     /// A time as typed, in the app's zone; `field` names it in the message.

@@ -59,7 +59,7 @@ extension JifenApp {
         let toDay = try input.to.map { try DayFormat.day($0, in: zone, field: "--to") } ?? today
         guard fromDay <= toDay else { throw JifenError.usage(.badRange, zh: "--to 早于 --from。", en: "--to is before --from.") }
         let person = try store.volunteer(input.volunteer)
-        _ = try Permissions.recordFilter(actor: principal.id, requested: input.volunteer, in: store)
+        _ = try recordFilter(principal, requested: input.volunteer)
         let community = try store.resolveCommunity(person.community)
         let issue = { () throws -> IssuedCertificate in
             let (certificate, views) = try self.store.issueCertificate(volunteer: input.volunteer, fromDay: fromDay, toDay: toDay,

@@ -18,7 +18,7 @@ extension JifenApp {
     /// Enters service time by hand (pending approval).
     public func addHours(_ principal: Principal, _ input: AddHoursInput) throws -> ServiceRecord {
         let day = try input.date.map { try DayFormat.day($0, in: zone, field: "--date") }
-        return try service.addHours(input.activity, volunteer: input.volunteer, minutes: input.minutes, day: day, note: input.note, actor: principal.id)
+        return try service(principal).addHours(input.activity, volunteer: input.volunteer, minutes: input.minutes, day: day, note: input.note, actor: principal.id)
     }
 
     /// Which records `hours list` shows.
@@ -34,16 +34,24 @@ extension JifenApp {
     /// Lists service records: an admin or organizer sees what they ask for, a volunteer only their own.
     /// - Throws: forbidden for a volunteer asking for another's records, or for someone who is nobody here.
     public func listRecords(_ principal: Principal, _ query: RecordQuery) throws -> [RecordView] {
-        let who = try Permissions.recordFilter(actor: principal.id, requested: query.volunteer, in: store)
+        let who = try recordFilter(principal, requested: query.volunteer)
         return try store.records(activity: query.activity, volunteer: who, pendingOnly: query.pending, from: nil, to: nil)
     }
 
     /// One volunteer's service records (`jifen records V0001`).
     /// - Throws: forbidden as `listRecords`; unknown when there is no such volunteer.
     public func volunteerRecords(_ principal: Principal, _ volunteer: String) throws -> [RecordView] {
-        let who = try Permissions.recordFilter(actor: principal.id, requested: volunteer, in: store)
+        let who = try recordFilter(principal, requested: volunteer)
         _ = try store.volunteer(volunteer)
         return try store.records(activity: nil, volunteer: who, pendingOnly: false, from: nil, to: nil)
+    }
+
+    /// Whose records `principal` may list: the database's owner (local, without `--as`) reads
+    /// everything; anyone else by `Permissions.recordFilter`, limited by the credential's role.
+    /// - Returns: the volunteer filter to apply (nil: everyone's).
+    func recordFilter(_ principal: Principal, requested: String?) throws -> String? {
+        if principal.isOwner { return requested }
+        return try Permissions.recordFilter(actor: principal.id, role: principal.role, requested: requested, in: store)
     }
 
     /// Which records to approve: ids, or every pending record of an activity.
@@ -55,8 +63,8 @@ extension JifenApp {
     /// Approves records: each earns its points once.
     public func approveRecords(_ principal: Principal, _ input: ApproveInput) throws -> [ServiceRecord] {
         switch input {
-        case .records(let ids): try service.approve(ids, actor: principal.id)
-        case .activity(let id): try service.approve(activity: id, actor: principal.id)
+        case .records(let ids): try service(principal).approve(ids, actor: principal.id)
+        case .activity(let id): try service(principal).approve(activity: id, actor: principal.id)
         }
     }
 
@@ -68,12 +76,12 @@ extension JifenApp {
 
     /// Rejects a pending record.
     public func rejectRecord(_ principal: Principal, _ input: RecordReasonInput) throws -> ServiceRecord {
-        try service.reject(input.record, reason: input.reason, actor: principal.id)
+        try service(principal).reject(input.record, reason: input.reason, actor: principal.id)
     }
 
     /// Asks for a correction of one's own record.
     public func disputeRecord(_ principal: Principal, _ input: RecordReasonInput) throws -> ServiceRecord {
-        try service.dispute(input.record, reason: input.reason, actor: principal.id)
+        try service(principal).dispute(input.record, reason: input.reason, actor: principal.id)
     }
 
     public struct CorrectRecordInput: Codable, Sendable {
@@ -83,12 +91,12 @@ extension JifenApp {
 
     /// Corrects a record's minutes; earned points are reversed and earned again.
     public func correctRecord(_ principal: Principal, _ input: CorrectRecordInput) throws -> ServiceRecord {
-        try service.correct(input.record, minutes: input.minutes, reason: input.reason, actor: principal.id)
+        try service(principal).correct(input.record, minutes: input.minutes, reason: input.reason, actor: principal.id)
     }
 
     /// Every version of a record, for its volunteer, an admin or an organizer.
     public func recordHistory(_ principal: Principal, _ record: String) throws -> [RecordVersion] {
-        try Permissions.requireRecordReader(actor: principal.id, record: record, in: store)
+        if !principal.isOwner { try Permissions.requireRecordReader(actor: principal.id, role: principal.role, record: record, in: store) }
         let versions = try store.recordHistory(record)
         if versions.isEmpty { throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), record) }
         return versions
@@ -147,7 +155,7 @@ extension JifenApp {
     /// - Throws: `ImportRejected` when rows have problems and `skipBad` is off; `JifenError` otherwise.
     public func importHours(_ principal: Principal, _ input: ImportHoursInput) throws -> ImportOutcome {
         do {
-            let result = try service.importSheet(input.data, activity: input.activity, encoding: input.encoding, skipBad: input.skipBad,
+            let result = try service(principal).importSheet(input.data, activity: input.activity, encoding: input.encoding, skipBad: input.skipBad,
                                                  actor: principal.id) { done, total in input.progress?(done, total) }
             return ImportOutcome(result)
         } catch let refusal as ImportRefusal {

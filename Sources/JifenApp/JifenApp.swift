@@ -84,6 +84,8 @@ public struct JifenApp: Sendable {
     var nowMillis: Int64 { clock().millis }
     var ledger: Ledger { get throws { Ledger(store: try store, now: clock) } }
     var service: Service { get throws { Service(store: try store, now: clock) } }
+    /// The service rules for one principal: its credential's role limits what it may do.
+    func service(_ principal: Principal) throws -> Service { Service(store: try store, now: clock, role: principal.role) }
 }
 
 /// Opens a store once, when it is first needed, and keeps it.

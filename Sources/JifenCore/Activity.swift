@@ -42,11 +42,16 @@ public struct Participation: Codable, Sendable, Equatable {
     public var left: Bool
     public var checkinMillis: Int64?
     public var checkoutMillis: Int64?
+    /// The organizer who gave the check-in's time (a correction); nil: stamped by the server's clock.
+    public var checkinCorrectedBy: String?
+    /// The organizer who gave the check-out's time (a correction); nil: stamped by the server's clock.
+    public var checkoutCorrectedBy: String?
 
     public init(activity: String, volunteer: String, joinedAtMillis: Int64, left: Bool = false,
-                checkinMillis: Int64? = nil, checkoutMillis: Int64? = nil) {
+                checkinMillis: Int64? = nil, checkoutMillis: Int64? = nil, checkinCorrectedBy: String? = nil, checkoutCorrectedBy: String? = nil) {
         self.activity = activity; self.volunteer = volunteer; self.joinedAtMillis = joinedAtMillis; self.left = left
         self.checkinMillis = checkinMillis; self.checkoutMillis = checkoutMillis
+        self.checkinCorrectedBy = checkinCorrectedBy; self.checkoutCorrectedBy = checkoutCorrectedBy
     }
 }
 

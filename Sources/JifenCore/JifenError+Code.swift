@@ -295,5 +295,9 @@ extension JifenError {
         case windowClosed = "window-closed"
         /// refused: This pay code allows at most … points; this redemption is …. Ask the volunteer to raise the ceiling on her pay code page and show the new code.
         case codeOverLimit = "code-over-limit"
+        /// refused: A volunteer's own check-in and check-out are stamped with the server's clock; no time (--at) can be given. Check in or out now without --at, or ask an organizer to correct the time (it then goes to review).
+        case ownTime = "own-time"
+        /// refused: Too many wrong check-in codes …. Ask an organizer of the team to check you in, or to rotate the code (jifen activity rotate-code).
+        case checkinLocked = "checkin-locked"
     }
 }

@@ -18,6 +18,6 @@ public enum LedgerTables {
         "activity", "participation", "service_record", "service_record_version", "certificate",
         "offer", "redemption_code", "code_guard", "redemption", "settlement", "expiry_notice", "credential",
         "wish", "wish_history",
-        "resident", "service_request", "service_request_step",
+        "resident", "service_request", "service_request_step", "checkin_failure",
     ]
 }

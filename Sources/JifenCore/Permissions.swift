@@ -36,12 +36,17 @@ public enum Reader: Sendable, Equatable {
 }
 
 extension Permissions {
-    /// Who `actor` is, checked against the roles the database holds (exact ids, case and all).
-    public static func reader(_ actor: String, in directory: any Store) throws -> Reader {
-        if try directory.isAdmin(actor) { return .admin }
-        let teams = try directory.organizedTeams(actor)
-        if !teams.isEmpty { return .organizer(teams: teams) }
-        if try directory.isVolunteer(actor) { return .volunteer(actor) }
+    /// Who `actor` is, checked against the roles the database holds (exact ids, case and all),
+    /// as far as the credential's `role` lets (nil: every role the database gives): an
+    /// organizer's credential reads as an organizer, a volunteer's as that volunteer, whatever
+    /// else its person is.
+    public static func reader(_ actor: String, role: CredentialRole? = nil, in directory: any Store) throws -> Reader {
+        if role == nil || role == .admin, try directory.isAdmin(actor) { return .admin }
+        if role == nil || role == .admin || role == .organizer {
+            let teams = try directory.organizedTeams(actor)
+            if !teams.isEmpty { return .organizer(teams: teams) }
+        }
+        if role != .merchant && role != .staff, try directory.isVolunteer(actor) { return .volunteer(actor) }
         return .nobody
     }
 
@@ -49,8 +54,8 @@ extension Permissions {
     /// a volunteer only their own, anyone else nothing.
     /// - Returns: the volunteer filter to apply (nil: everyone's).
     /// - Throws: forbidden for anyone else, or for a volunteer asking for another's records.
-    public static func recordFilter(actor: String, requested: String?, in directory: any Store) throws -> String? {
-        switch try reader(actor, in: directory) {
+    public static func recordFilter(actor: String, role: CredentialRole? = nil, requested: String?, in directory: any Store) throws -> String? {
+        switch try reader(actor, role: role, in: directory) {
         case .admin, .organizer: return requested
         case .volunteer(let own):
             if let requested, requested != own { throw forbiddenRecords(actor, of: requested) }
@@ -61,11 +66,11 @@ extension Permissions {
     }
 
     /// Checks that `actor` may read one record (its history): its volunteer, an admin or an organizer.
-    public static func requireRecordReader(actor: String, record: String, in directory: any Store) throws {
+    public static func requireRecordReader(actor: String, role: CredentialRole? = nil, record: String, in directory: any Store) throws {
         guard let owner = try directory.recordVolunteer(record) else {
             throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), record)
         }
-        _ = try recordFilter(actor: actor, requested: owner, in: directory)
+        _ = try recordFilter(actor: actor, role: role, requested: owner, in: directory)
     }
 
     /// Checks that `actor` may read an account's points: its holder, an admin, or an organizer

@@ -8,6 +8,8 @@ public enum ReviewReason: Sendable, Equatable {
     case outsidePlan(span: String, plan: String, grace: Int)
     /// The volunteer's day would exceed the daily cap.
     case overDailyCap(day: String, minutes: Int64, capHours: Int)
+    /// A time was given by an organizer, not stamped by the server's clock: a correction.
+    case correctedTime(by: String)
 
     static let prefix = "review:"
 
@@ -16,6 +18,7 @@ public enum ReviewReason: Sendable, Equatable {
         case let .shortSpan(minutes, planned, percent): return "short-span|\(minutes)|\(planned)|\(percent)"
         case let .outsidePlan(span, plan, grace): return "outside-plan|\(span)|\(plan)|\(grace)"
         case let .overDailyCap(day, minutes, cap): return "over-daily-cap|\(day)|\(minutes)|\(cap)"
+        case let .correctedTime(by): return "corrected-time|\(by)"
         }
     }
 
@@ -40,6 +43,8 @@ public enum ReviewReason: Sendable, Equatable {
             case "over-daily-cap" where f.count == 4:
                 guard let m = Int64(f[2]), let c = Int(f[3]) else { return nil }
                 reasons.append(.overDailyCap(day: f[1], minutes: m, capHours: c))
+            case "corrected-time" where f.count == 2:
+                reasons.append(.correctedTime(by: f[1]))
             default:
                 return nil
             }
@@ -58,6 +63,9 @@ public enum ReviewReason: Sendable, Equatable {
         case let .overDailyCap(day, minutes, cap):
             return Bilingual(zh: "\(day) 共 \(minutes) 分钟，超过每日上限 \(cap) 小时",
                              en: "\(minutes) min on \(day) exceeds the daily cap of \(cap) h")
+        case let .correctedTime(by):
+            return Bilingual(zh: "签到或签退时间由 \(by) 补录更正，不是服务器当时的时间",
+                             en: "a check-in or check-out time was entered by \(by) as a correction, not stamped by the server's clock")
         }
     }
 

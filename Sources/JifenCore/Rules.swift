@@ -28,6 +28,10 @@ public struct Rules: Sendable, Equatable {
     /// Minutes before an activity's start that a check-in is accepted, and after its end that a
     /// check-out still earns without review: service outside the plan needs an organizer's review.
     public var checkinGraceMinutes: Int = 30
+    /// Wrong check-in codes one volunteer may give for one activity; then only an organizer checks her in.
+    public var checkinWrongPerVolunteer: Int = 5
+    /// Wrong check-in codes an activity takes, from everyone, before its code stops working until an organizer rotates it.
+    public var checkinWrongPerActivity: Int = 50
     public var timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!
     /// SQLite's synchronous level: FULL keeps a reported transfer through a power cut.
     public var durability: String = "full"
@@ -152,6 +156,16 @@ extension Rules {
                           meaning: Bilingual(zh: "活动开始前多少分钟起可以签到；签退晚于结束超过该分钟数需审核",
                                              en: "minutes before the start a check-in is accepted; a check-out later than this after the end needs review")) { rules, value in
             rules.checkinGraceMinutes = Int(try int(value, key: "checkin.grace_minutes", in: 0...720))
+        },
+        SettingDefinition(key: "checkin.wrong_codes_per_volunteer", defaultValue: "5",
+                          meaning: Bilingual(zh: "一名志愿者对一个活动最多可输错签到码的次数，之后只能由组织者为其签到",
+                                             en: "wrong check-in codes one volunteer may give for one activity; then only an organizer checks her in")) { rules, value in
+            rules.checkinWrongPerVolunteer = Int(try int(value, key: "checkin.wrong_codes_per_volunteer", in: 1...100))
+        },
+        SettingDefinition(key: "checkin.wrong_codes_per_activity", defaultValue: "50",
+                          meaning: Bilingual(zh: "一个活动的签到码被输错多少次后停用，直到组织者更换签到码",
+                                             en: "wrong check-in codes an activity takes before its code stops working until an organizer rotates it")) { rules, value in
+            rules.checkinWrongPerActivity = Int(try int(value, key: "checkin.wrong_codes_per_activity", in: 1...10_000))
         },
         SettingDefinition(key: "time_zone", defaultValue: "Asia/Shanghai",
                           meaning: Bilingual(zh: "社区所在时区（日期与过期日按此计算）", en: "the community's time zone (dates and expiry days)")) { rules, value in

@@ -42,7 +42,7 @@ extension Service {
         }
         return try write { tx, rules, at in
             guard let team = try tx.team(request.team) else { throw JifenError.unknown(Bilingual(zh: "服务队", en: "team"), request.team) }
-            try Self.requireOrganizer(actor, team: team.id, action: Bilingual(zh: "发布活动", en: "post activities"), in: tx)
+            try requireOrganizer(actor, team: team.id, action: Bilingual(zh: "发布活动", en: "post activities"), in: tx)
             var rng = SystemRandomNumberGenerator()
             let activity = Activity(id: try tx.nextActivityID(), community: team.community, team: team.id, title: request.title,
                                     place: request.place, content: request.content, category: request.category,
@@ -60,7 +60,7 @@ extension Service {
         let reason = try Ledger.requireReason(reason)
         return try write { tx, rules, at in
             var activity = try Self.activity(id, in: tx)
-            try Self.requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "取消活动", en: "cancel activities"), in: tx)
+            try requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "取消活动", en: "cancel activities"), in: tx)
             try Self.requireOpen(activity)
             if let record = try tx.records(activity: id).first(where: { $0.status != .rejected }) {
                 throw JifenError.refused(.hasRecords, zh: "活动 \(id) 已有服务记录 \(record.id)，不能取消。请先驳回或更正这些记录。",
@@ -77,7 +77,7 @@ extension Service {
     public func close(_ id: String, actor: String) throws -> Activity {
         try write { tx, _, at in
             var activity = try Self.activity(id, in: tx)
-            try Self.requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "关闭活动", en: "close activities"), in: tx)
+            try requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "关闭活动", en: "close activities"), in: tx)
             try Self.requireOpen(activity)
             let open = try tx.participants(activity: id).filter { $0.checkinMillis != nil && $0.checkoutMillis == nil }.map(\.volunteer)
             guard open.isEmpty else {
@@ -99,7 +99,7 @@ extension Service {
         try write { tx, _, at in
             let activity = try Self.activity(id, in: tx)
             _ = try Self.volunteer(volunteer, in: tx)
-            try Self.requireSelfOrOrganizer(actor, volunteer: volunteer, team: activity.team, action: Bilingual(zh: "报名", en: "join"), in: tx)
+            try requireSelfOrOrganizer(actor, volunteer: volunteer, team: activity.team, action: Bilingual(zh: "报名", en: "join"), in: tx)
             try Self.requireOpen(activity)
             return try Self.join(activity, volunteer: volunteer, at: at, in: tx)
         }
@@ -124,7 +124,7 @@ extension Service {
     public func leave(_ id: String, volunteer: String, actor: String) throws {
         try write { tx, _, _ in
             let activity = try Self.activity(id, in: tx)
-            try Self.requireSelfOrOrganizer(actor, volunteer: volunteer, team: activity.team, action: Bilingual(zh: "取消报名", en: "leave"), in: tx)
+            try requireSelfOrOrganizer(actor, volunteer: volunteer, team: activity.team, action: Bilingual(zh: "取消报名", en: "leave"), in: tx)
             guard var p = try tx.participation(activity: id, volunteer: volunteer), !p.left else { return }
             guard p.checkinMillis == nil else {
                 throw JifenError.refused(.checkedIn, zh: "\(volunteer) 已签到，不能取消报名。", en: "\(volunteer) has checked in and cannot leave.")

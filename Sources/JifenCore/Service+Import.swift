@@ -53,7 +53,7 @@ extension Service {
                 if let known = activities[id] { return known }
                 guard let a = try tx.activity(id) else { problem(line, "找不到活动 \(id)", "no activity \(id)"); return nil }
                 guard a.status != .cancelled else { problem(line, "活动 \(id) 已取消", "activity \(id) was cancelled"); return nil }
-                try Self.requireOrganizer(actor, team: a.team, action: Bilingual(zh: "导入服务时长", en: "import service hours"), in: tx)
+                try requireOrganizer(actor, team: a.team, action: Bilingual(zh: "导入服务时长", en: "import service hours"), in: tx)
                 activities[id] = a
                 return a
             }

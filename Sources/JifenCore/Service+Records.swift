@@ -7,7 +7,7 @@ extension Service {
         return try write { tx, rules, at in
             let activity = try Self.activity(id, in: tx)
             _ = try Self.volunteer(volunteer, in: tx)
-            try Self.requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "录入服务时长", en: "enter service hours"), in: tx)
+            try requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "录入服务时长", en: "enter service hours"), in: tx)
             if activity.status == .cancelled { try Self.requireOpen(activity) }
             let serviceDay = day ?? DayFormat.string(Date(millis: activity.startMillis), in: rules.timeZone)
             try Self.checkMinutes(minutes, volunteer: volunteer, day: serviceDay, excluding: nil, rules: rules, in: tx)
@@ -45,7 +45,7 @@ extension Service {
             try ids.map { id in
                 guard let record = try tx.record(id) else { throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), id) }
                 let activity = try Self.activity(record.activity, in: tx)
-                try Self.requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "审核服务时长", en: "approve service hours"), in: tx)
+                try requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "审核服务时长", en: "approve service hours"), in: tx)
                 return try Self.approve(record, activity: activity, rules: rules, actor: actor, at: at, in: tx)
             }
         }
@@ -55,7 +55,7 @@ extension Service {
     public func approve(activity id: String, actor: String) throws -> [ServiceRecord] {
         try write { tx, rules, at in
             let activity = try Self.activity(id, in: tx)
-            try Self.requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "审核服务时长", en: "approve service hours"), in: tx)
+            try requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "审核服务时长", en: "approve service hours"), in: tx)
             return try tx.records(activity: id).filter { $0.status == .pending }.map {
                 try Self.approve($0, activity: activity, rules: rules, actor: actor, at: at, in: tx)
             }
@@ -102,7 +102,7 @@ extension Service {
         return try write { tx, _, at in
             guard var record = try tx.record(id) else { throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), id) }
             let activity = try Self.activity(record.activity, in: tx)
-            try Self.requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "驳回服务时长", en: "reject service hours"), in: tx)
+            try requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "驳回服务时长", en: "reject service hours"), in: tx)
             guard record.status == .pending || record.status == .review else {
                 throw JifenError.refused(.cannotReject, zh: "服务记录 \(id) 状态为 \(record.status.rawValue)，不能驳回；已通过的请用 hours correct 更正。",
                                          en: "Service record \(id) is \(record.status.rawValue) and cannot be rejected; correct an approved one with hours correct.")
@@ -139,7 +139,7 @@ extension Service {
         return try write { tx, rules, at in
             guard var record = try tx.record(id) else { throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), id) }
             let activity = try Self.activity(record.activity, in: tx)
-            try Self.requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "更正服务时长", en: "correct service hours"), in: tx)
+            try requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "更正服务时长", en: "correct service hours"), in: tx)
             guard record.status != .rejected else {
                 throw JifenError.refused(.recordRejected, zh: "服务记录 \(id) 已被驳回，不能更正。", en: "Service record \(id) was rejected and cannot be corrected.")
             }

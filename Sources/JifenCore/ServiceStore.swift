@@ -18,6 +18,13 @@ public protocol ServiceWriting: LedgerWriting {
     func setActivityStatus(_ id: String, _ status: ActivityStatus, reason: String, actor: String, nowMillis: Int64) throws
     func participation(activity: String, volunteer: String) throws -> Participation?
     func save(participation: Participation) throws
+    /// Wrong check-in codes given for an activity: by `volunteer` (for any of its codes), or, with
+    /// nil, by anyone since its code was last set.
+    func checkinFailures(activity: String, volunteer: String?) throws -> Int
+    /// Counts one wrong check-in code against the volunteer and the activity's current code.
+    func insertCheckinFailure(activity: String, volunteer: String, atMillis: Int64) throws
+    /// Gives the activity a new check-in code (the activity's count of wrong codes starts again).
+    func setCheckinCode(activity: String, code: String, actor: String, nowMillis: Int64) throws
     func records(activity: String) throws -> [ServiceRecord]
     func record(importKey: String) throws -> ServiceRecord?
     /// Minutes of the volunteer's records on a day that are not rejected, except `excluding`.

@@ -612,6 +612,25 @@ enum PostgresSchema {
             "CREATE INDEX code_wrong_merchant ON code_wrong(merchant, at)",
             "DELETE FROM setting WHERE key IN ('codes.max_wrong_tries', 'codes.lockout_minutes')",
         ]),
+        // As on SQLite (v7-service-checkin there): corrected check-in/out times keep who gave them;
+        // wrong check-in codes are counted per volunteer and per activity's code generation.
+        Migration(name: "v7-service-checkin", statements: [
+            "ALTER TABLE participation ADD COLUMN checkin_corrected_by TEXT",
+            "ALTER TABLE participation ADD COLUMN checkout_corrected_by TEXT",
+            "ALTER TABLE activity ADD COLUMN code_generation BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE activity ADD COLUMN code_set_at BIGINT",
+            "ALTER TABLE activity ADD COLUMN code_set_by TEXT",
+            """
+            CREATE TABLE checkin_failure (
+                id BIGSERIAL PRIMARY KEY,
+                activity TEXT NOT NULL REFERENCES activity(id),
+                volunteer TEXT NOT NULL,
+                generation BIGINT NOT NULL,
+                at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX checkin_failure_activity ON checkin_failure(activity, volunteer)",
+        ]),
     ]
 
     /// The advisory lock key that makes one transaction at a time the chain's sealer.

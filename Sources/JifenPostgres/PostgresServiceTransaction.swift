@@ -56,30 +56,57 @@ extension PostgresLedgerTransaction: ServiceWriting {
     }
 
     static func participation(_ row: PostgresRow) throws -> Participation {
-        let (activity, volunteer, joined, left, checkin, checkout) = try row.decode((String, String, Int64, Int64, Int64?, Int64?).self)
+        let (activity, volunteer, joined, left, checkin, checkout, inBy, outBy) =
+            try row.decode((String, String, Int64, Int64, Int64?, Int64?, String?, String?).self)
         return Participation(activity: activity, volunteer: volunteer, joinedAtMillis: joined, left: left != 0,
-                             checkinMillis: checkin, checkoutMillis: checkout)
+                             checkinMillis: checkin, checkoutMillis: checkout, checkinCorrectedBy: inBy, checkoutCorrectedBy: outBy)
+    }
+
+    func checkinFailures(activity: String, volunteer: String?) throws -> Int {
+        let rows: [PostgresRow]
+        if let volunteer {
+            rows = try session.rows("SELECT count(*) FROM checkin_failure WHERE activity = $1 AND volunteer = $2", [activity, volunteer])
+        } else {
+            rows = try session.rows("""
+                SELECT count(*) FROM checkin_failure f JOIN activity a ON a.id = f.activity WHERE f.activity = $1 AND f.generation = a.code_generation
+                """, [activity])
+        }
+        return try Int(rows.first?.decode(Int64.self) ?? 0)
+    }
+
+    func insertCheckinFailure(activity: String, volunteer: String, atMillis: Int64) throws {
+        session.send("""
+            INSERT INTO checkin_failure (activity, volunteer, generation, at) SELECT id, $1, code_generation, $2 FROM activity WHERE id = $3
+            """, [volunteer, atMillis, activity])
+    }
+
+    func setCheckinCode(activity: String, code: String, actor: String, nowMillis: Int64) throws {
+        session.send("UPDATE activity SET checkin_code = $1, code_generation = code_generation + 1, code_set_at = $2, code_set_by = $3 WHERE id = $4",
+                     [code, nowMillis, actor, activity])
     }
 
     func participation(activity: String, volunteer: String) throws -> Participation? {
         try session.rows("""
-            SELECT activity, volunteer, joined_at, "left", checkin_at, checkout_at FROM participation WHERE activity = $1 AND volunteer = $2
+            SELECT activity, volunteer, joined_at, "left", checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation WHERE activity = $1 AND volunteer = $2
             """, [activity, volunteer]).first.map(Self.participation)
     }
 
     func participants(activity: String) throws -> [Participation] {
         try session.rows("""
-            SELECT activity, volunteer, joined_at, "left", checkin_at, checkout_at FROM participation WHERE activity = $1
+            SELECT activity, volunteer, joined_at, "left", checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation WHERE activity = $1
             ORDER BY joined_at, volunteer COLLATE "C"
             """, [activity]).map(Self.participation)
     }
 
     func save(participation p: Participation) throws {
         session.send("""
-            INSERT INTO participation (activity, volunteer, joined_at, "left", checkin_at, checkout_at) VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO participation (activity, volunteer, joined_at, "left", checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (activity, volunteer) DO UPDATE SET joined_at = excluded.joined_at, "left" = excluded."left",
-                checkin_at = excluded.checkin_at, checkout_at = excluded.checkout_at
-            """, [p.activity, p.volunteer, p.joinedAtMillis, p.left ? 1 : 0, p.checkinMillis, p.checkoutMillis])
+                checkin_at = excluded.checkin_at, checkout_at = excluded.checkout_at,
+                checkin_corrected_by = excluded.checkin_corrected_by, checkout_corrected_by = excluded.checkout_corrected_by
+            """, [p.activity, p.volunteer, p.joinedAtMillis, p.left ? 1 : 0, p.checkinMillis, p.checkoutMillis,
+                  p.checkinCorrectedBy, p.checkoutCorrectedBy])
     }
 
     static let recordColumns = """

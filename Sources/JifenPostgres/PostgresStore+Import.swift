@@ -46,7 +46,7 @@ public final class PostgresRowSink {
 extension PostgresStore {
     /// Tables whose ids PostgreSQL numbers itself; after a copy their counters move past the copied ids.
     static let identityTables = ["lot", "lot_entry", "hold", "event", "setting_change", "service_record_version",
-                                 "redemption_code", "redemption", "settlement", "wish", "wish_history"]
+                                 "redemption_code", "redemption", "settlement", "wish", "wish_history", "checkin_failure"]
 
     /// Copies a whole ledger into this store in one transaction: all of it or nothing.
     /// - Parameters:

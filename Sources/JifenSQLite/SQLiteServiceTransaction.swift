@@ -48,27 +48,52 @@ extension SQLiteLedgerTransaction: ServiceWriting {
     }
 
     static func participation(_ row: Row) -> Participation {
-        Participation(activity: row[0], volunteer: row[1], joinedAtMillis: row[2], left: row[3], checkinMillis: row[4], checkoutMillis: row[5])
+        Participation(activity: row[0], volunteer: row[1], joinedAtMillis: row[2], left: row[3], checkinMillis: row[4], checkoutMillis: row[5],
+                      checkinCorrectedBy: row[6], checkoutCorrectedBy: row[7])
+    }
+
+    func checkinFailures(activity: String, volunteer: String?) throws -> Int {
+        if let volunteer {
+            return try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM checkin_failure WHERE activity = ? AND volunteer = ?"),
+                                    arguments: [activity, volunteer]) ?? 0
+        }
+        return try Int.fetchOne(db.cachedStatement(sql: """
+            SELECT count(*) FROM checkin_failure f JOIN activity a ON a.id = f.activity WHERE f.activity = ? AND f.generation = a.code_generation
+            """), arguments: [activity]) ?? 0
+    }
+
+    func insertCheckinFailure(activity: String, volunteer: String, atMillis: Int64) throws {
+        try db.execute(sql: """
+            INSERT INTO checkin_failure (activity, volunteer, generation, at) SELECT id, ?, code_generation, ? FROM activity WHERE id = ?
+            """, arguments: [volunteer, atMillis, activity])
+    }
+
+    func setCheckinCode(activity: String, code: String, actor: String, nowMillis: Int64) throws {
+        try db.execute(sql: "UPDATE activity SET checkin_code = ?, code_generation = code_generation + 1, code_set_at = ?, code_set_by = ? WHERE id = ?",
+                       arguments: [code, nowMillis, actor, activity])
     }
 
     func participation(activity: String, volunteer: String) throws -> Participation? {
         try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT activity, volunteer, joined_at, left, checkin_at, checkout_at FROM participation WHERE activity = ? AND volunteer = ?
+            SELECT activity, volunteer, joined_at, left, checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation WHERE activity = ? AND volunteer = ?
             """), arguments: [activity, volunteer]).map(Self.participation)
     }
 
     func participants(activity: String) throws -> [Participation] {
         try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT activity, volunteer, joined_at, left, checkin_at, checkout_at FROM participation WHERE activity = ? ORDER BY joined_at, volunteer
+            SELECT activity, volunteer, joined_at, left, checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation WHERE activity = ? ORDER BY joined_at, volunteer
             """), arguments: [activity]).map(Self.participation)
     }
 
     func save(participation p: Participation) throws {
         try db.execute(sql: """
-            INSERT INTO participation (activity, volunteer, joined_at, left, checkin_at, checkout_at) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO participation (activity, volunteer, joined_at, left, checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (activity, volunteer) DO UPDATE SET joined_at = excluded.joined_at, left = excluded.left,
-                checkin_at = excluded.checkin_at, checkout_at = excluded.checkout_at
-            """, arguments: [p.activity, p.volunteer, p.joinedAtMillis, p.left, p.checkinMillis, p.checkoutMillis])
+                checkin_at = excluded.checkin_at, checkout_at = excluded.checkout_at,
+                checkin_corrected_by = excluded.checkin_corrected_by, checkout_corrected_by = excluded.checkout_corrected_by
+            """, arguments: [p.activity, p.volunteer, p.joinedAtMillis, p.left, p.checkinMillis, p.checkoutMillis,
+                             p.checkinCorrectedBy, p.checkoutCorrectedBy])
     }
 
     static let recordColumns = """

@@ -516,6 +516,26 @@ enum Schema {
                 DELETE FROM setting WHERE key IN ('codes.max_wrong_tries', 'codes.lockout_minutes');
                 """)
         }
+        // Check-ins (issue 21): a time an organizer gave is kept as a correction (who gave it);
+        // wrong check-in codes are counted per volunteer and per activity's code (its generation,
+        // which a rotation bumps).
+        migrator.registerMigration("v7-service-checkin") { db in
+            try db.execute(sql: """
+                ALTER TABLE participation ADD COLUMN checkin_corrected_by TEXT;
+                ALTER TABLE participation ADD COLUMN checkout_corrected_by TEXT;
+                ALTER TABLE activity ADD COLUMN code_generation INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE activity ADD COLUMN code_set_at INTEGER;
+                ALTER TABLE activity ADD COLUMN code_set_by TEXT;
+                CREATE TABLE checkin_failure (
+                    id INTEGER PRIMARY KEY,
+                    activity TEXT NOT NULL REFERENCES activity(id),
+                    volunteer TEXT NOT NULL,
+                    generation INTEGER NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                CREATE INDEX checkin_failure_activity ON checkin_failure(activity, volunteer);
+                """)
+        }
         return migrator
     }
 }

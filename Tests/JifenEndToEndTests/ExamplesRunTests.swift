@@ -171,7 +171,7 @@ import Testing
             ("volunteer add", evening), ("volunteer list", evening), ("volunteer show", evening),
             ("merchant add", evening), ("merchant list", evening), ("merchant show", evening),
             ("activity post", evening), ("activity list", evening), ("activity show", evening),
-            ("activity join", evening), ("activity leave", evening), ("activity cancel", evening),
+            ("activity join", evening), ("activity leave", evening), ("activity cancel", evening), ("activity rotate-code", evening),
             ("checkin", checkin), ("checkout", after), ("activity close", after),
             ("hours add", after), ("hours list", after), ("hours reject", after), ("hours approve", after),
             ("hours dispute", after), ("hours correct", after), ("hours history", after), ("hours import", after), ("records", after),

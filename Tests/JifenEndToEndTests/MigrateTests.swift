@@ -19,7 +19,8 @@ import Testing
         expectOK(try box.jifen(["--as", "V0001", "activity", "join", "A0001", "V0001"], env: env))
         expectOK(try box.jifen(["--as", "杨建军", "checkin", "A0001", "V0001", "--at", "2026-11-20 08:00"], env: env))
         expectOK(try box.jifen(["--as", "杨建军", "checkout", "A0001", "V0001", "--at", "2026-11-20 11:00"], env: env))
-        expectOK(try box.jifen(["--as", "杨建军", "hours", "approve", "--activity", "A0001"], env: env))
+        // The organizer's times are corrections, so the record waits for review: approved by id.
+        expectOK(try box.jifen(["--as", "杨建军", "hours", "approve", "H0000001"], env: env))
         return box
     }
 

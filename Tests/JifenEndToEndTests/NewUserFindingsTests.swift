@@ -117,16 +117,16 @@ import Testing
         let (box, code) = try patrol(store, volunteers: 3, start: "09:00")
         let now = Self.now
         let before = try box.state()
-        let early = try box.jifen(["--as", "V0001", "checkin", "A0001", "V0001", "--code", code, "--at", "2026-11-20 03:00"], env: now)
+        let early = try box.jifen(["--as", "V0001", "checkin", "A0001", "V0001", "--code", code], env: ["JIFEN_NOW": "2026-11-20 03:00"])
         #expect(early.status == Exit.refused && early.stderr.contains("08:30"), "\(early)")
         #expect(try box.state() == before)
-        // Within the grace: accepted; leaving at the end earns at once.
-        expectOK(try box.jifen(["--as", "V0001", "checkin", "A0001", "V0001", "--code", code, "--at", "2026-11-20 08:45"], env: now))
-        let out1 = try box.jifen(["--as", "V0001", "checkout", "A0001", "V0001", "--at", "2026-11-20 11:00", "--json"], env: now)
+        // Within the grace: accepted; leaving at the end earns at once (each at the server's clock).
+        expectOK(try box.jifen(["--as", "V0001", "checkin", "A0001", "V0001", "--code", code], env: ["JIFEN_NOW": "2026-11-20 08:45"]))
+        expectOK(try box.jifen(["--as", "V0002", "checkin", "A0001", "V0002", "--code", code], env: ["JIFEN_NOW": "2026-11-20 09:00"]))
+        let out1 = try box.jifen(["--as", "V0001", "checkout", "A0001", "V0001", "--json"], env: ["JIFEN_NOW": "2026-11-20 11:00"])
         #expect(out1.object["status"] as? String == "approved", "\(out1)")
         // Staying far past the end: the record waits for an organizer, and earns nothing yet.
-        expectOK(try box.jifen(["--as", "V0002", "checkin", "A0001", "V0002", "--code", code, "--at", "2026-11-20 09:00"], env: now))
-        let out2 = try box.jifen(["--as", "V0002", "checkout", "A0001", "V0002", "--at", "2026-11-20 11:45", "--json"], env: now)
+        let out2 = try box.jifen(["--as", "V0002", "checkout", "A0001", "V0002", "--json"], env: ["JIFEN_NOW": "2026-11-20 11:45"])
         #expect(out2.object["status"] as? String == "review" && out2.object["points"] as? Int == 0, "\(out2)")
         #expect(try box.jifen(["balance", "V0002", "--json"], env: now).object["balance"] as? Int == 0)
         // The grace is a setting.
@@ -165,11 +165,12 @@ import Testing
         let nov = ["JIFEN_NOW": "2026-11-20 12:00"]
         expectOK(try box.jifen(["--as", "杨建军", "activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-11-20 08:00",
                                 "--end", "2026-11-20 11:00"], env: nov))
-        expectOK(try box.jifen(["--as", "杨建军", "checkin", "A0001", "V0001", "--at", "2026-11-20 08:00"], env: nov))
-        let earned = try box.jifen(["--as", "杨建军", "checkout", "A0001", "V0001", "--at", "2026-11-20 11:00", "--json"], env: nov)
+        // Checked in and out by the organizer as it happens (the server's clock, so no correction to review).
+        expectOK(try box.jifen(["--as", "杨建军", "checkin", "A0001", "V0001"], env: ["JIFEN_NOW": "2026-11-20 08:00"]))
+        expectOK(try box.jifen(["--as", "杨建军", "checkin", "A0001", "V0002"], env: ["JIFEN_NOW": "2026-11-20 08:00"]))
+        let earned = try box.jifen(["--as", "杨建军", "checkout", "A0001", "V0001", "--json"], env: ["JIFEN_NOW": "2026-11-20 11:00"])
         #expect(earned.object["points"] as? Int == 30, "\(earned)")
-        expectOK(try box.jifen(["--as", "杨建军", "checkin", "A0001", "V0002", "--at", "2026-11-20 08:00"], env: nov))
-        let second = try box.jifen(["--as", "杨建军", "checkout", "A0001", "V0002", "--at", "2026-11-20 11:00", "--json"], env: nov)
+        let second = try box.jifen(["--as", "杨建军", "checkout", "A0001", "V0002", "--json"], env: ["JIFEN_NOW": "2026-11-20 11:00"])
         let record = second.object["id"] as? String ?? ""
         expectOK(try box.jifen(["--as", "杨建军", "hours", "correct", record, "--minutes", "60", "--reason", "只服务了一小时"], env: nov))
         let dup = try box.jifen(["grant", "V0002", "25", "--reason", "重复录入", "--json"], env: nov)

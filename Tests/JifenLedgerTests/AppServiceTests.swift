@@ -63,8 +63,11 @@ import Testing
             #expect(try app.joinActivity(Principal(v), .init(activity: activity, volunteer: v)).status == "joined")
             _ = try app.checkin(organizer, .init(activity: activity, volunteer: v, at: minute(start)))
         }
-        let record = try app.checkout(organizer, .init(activity: activity, volunteer: v0, at: minute(start.addingTimeInterval(3 * 3600))))
-        #expect(record.minutes == 180)
+        let checkedOut = try app.checkout(organizer, .init(activity: activity, volunteer: v0, at: minute(start.addingTimeInterval(3 * 3600))))
+        #expect(checkedOut.minutes == 180)
+        // The organizer's times are corrections: the record waits for review, then is approved.
+        #expect(checkedOut.status == .review && checkedOut.points == 0)
+        let record = try #require(try app.approveRecords(organizer, .records([checkedOut.id])).first)
         #expect(record.status == .approved)
         _ = try app.checkout(organizer, .init(activity: activity, volunteer: v1, at: minute(start.addingTimeInterval(3 * 3600))))
 

@@ -22,15 +22,18 @@ import Testing
         let tests = ServiceConformanceTests()
         let team = try tests.team(f)
         let service = try tests.service(f)
-        let start = f.clock.now.addingTimeInterval(-5 * 3600)
+        let start = f.clock.now.addingTimeInterval(10 * 60)
         let activity = try service.post(ActivityRequest(team: team, title: "夜间巡逻", start: start, end: start.addingTimeInterval(3 * 3600),
                                                         place: "小区东门", category: "patrol", capacity: 4, rate: 12), actor: "杨建军")
         let published = try last(f, "activity.published")
         #expect(published["rate"] as? Int == 12 && published["team_name"] as? String == "平安使者巡逻队" && published["title"] as? String == "夜间巡逻")
 
         // Earned: the volunteer's name, the activity's title and the minutes, not only the record id.
-        _ = try service.checkin(activity.id, volunteer: v0, code: nil, at: start, actor: "杨建军")
-        let record = try service.checkout(activity.id, volunteer: v0, at: start.addingTimeInterval(3 * 3600), actor: "杨建军")
+        // Checked in and out at the service's clock (a time given would be a correction, for review).
+        f.clock.advance(minutes: 10)
+        _ = try service.checkin(activity.id, volunteer: v0, code: nil, at: nil, actor: "杨建军")
+        f.clock.advance(minutes: 180)
+        let record = try service.checkout(activity.id, volunteer: v0, at: nil, actor: "杨建军")
         #expect(record.status == .approved)
         let earned = try last(f, "points.earned")
         #expect(earned["to_name"] as? String == "志愿者甲")

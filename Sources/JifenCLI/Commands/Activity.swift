@@ -28,8 +28,8 @@ extension Context {
 extension Jifen {
     struct ActivityCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "activity", abstract: "Activities 活动: post, list, show, cancel, close, join, leave.",
-            subcommands: [Post.self, List.self, Show.self, Cancel.self, Close.self, Join.self, Leave.self])
+            commandName: "activity", abstract: "Activities 活动: post, list, show, cancel, close, join, leave, rotate-code.",
+            subcommands: [Post.self, List.self, Show.self, Cancel.self, Close.self, Join.self, Leave.self, RotateCode.self])
 
         struct Post: JifenCommand {
             static let configuration = CommandConfiguration(
@@ -126,6 +126,22 @@ extension Jifen {
                 if context.options.json { return context.printJSON(ActivityJSON(closed)) }
                 let a = closed.activity
                 context.print(context.t("已关闭活动 \(a.id)", "Closed activity \(a.id)"))
+            }
+        }
+
+        struct RotateCode: JifenCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "rotate-code",
+                abstract: "Give an activity a new check-in code (an organizer of its team); the old code stops working.",
+                discussion: "Example: jifen --as 杨建军 activity rotate-code A0004   # the code leaked, or too many wrong codes stopped it")
+            @OptionGroup var global: GlobalOptions
+            @Argument(help: "Activity id, e.g. A0001.") var id: String
+
+            func execute(_ context: Context) throws {
+                let rotated = try context.perform(API.rotateCheckinCode, .init(activity: id))
+                if context.options.json { return context.printJSON(ActivityJSON(rotated)) }
+                context.print(context.t("活动 \(rotated.activity.id) 的新签到码 \(rotated.checkinCode ?? "")（旧码已失效）",
+                                        "New check-in code for activity \(rotated.activity.id): \(rotated.checkinCode ?? "") (the old one no longer works)"))
             }
         }
 

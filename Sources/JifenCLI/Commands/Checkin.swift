@@ -40,7 +40,7 @@ extension Jifen {
         @Argument var activity: String
         @Argument var volunteer: String
         @Option(help: "The activity's 6-digit check-in code (needed when checking yourself in).") var code: String?
-        @Option(help: "When, if not now, e.g. \"2026-11-22 09:05\".") var at: String?
+        @Option(help: "An organizer's correction: when, if not now, e.g. \"2026-11-22 09:05\" (the record goes to review). A volunteer checking herself in gives no time.") var at: String?
 
         func execute(_ context: Context) throws {
             let p = try context.perform(API.checkin, JifenApp.CheckinInput(activity: activity, volunteer: volunteer, code: code, at: at))
@@ -53,11 +53,11 @@ extension Jifen {
     struct Checkout: JifenCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a volunteer out; the span becomes a service record (earned, or marked for review).",
-            discussion: "Example: jifen --as 杨建军 checkout A0004 V0001 --at \"2026-11-22 21:00\"   # closing a forgotten check-out")
+            discussion: "Example: jifen --as 杨建军 checkout A0004 V0001 --at \"2026-11-22 21:00\"   # closing a forgotten check-out: a correction, for review")
         @OptionGroup var global: GlobalOptions
         @Argument var activity: String
         @Argument var volunteer: String
-        @Option(help: "When, if not now.") var at: String?
+        @Option(help: "An organizer's correction: when, if not now (the record goes to review). A volunteer checking herself out gives no time.") var at: String?
 
         func execute(_ context: Context) throws {
             let record = try context.perform(API.checkout, JifenApp.CheckinInput(activity: activity, volunteer: volunteer, at: at))
