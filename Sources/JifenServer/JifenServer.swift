@@ -20,11 +20,19 @@ public struct ServerOptions: Sendable {
     /// The largest request body accepted (bytes); larger ones get 413.
     public var maxBodyBytes = 1 << 20
     /// Connections open at once; past it, new ones wait in the backlog.
-    public var maxConnections = 256
+    public var maxConnections = 512
+    /// Connections one client address may hold open at once; past it, a new one is closed at once.
+    /// Not applied with `trustProxy` (every connection then comes from the proxy: limit there).
+    public var maxConnectionsPerAddress = 64
     /// A connection idle this long (no request, or a request that stalls) is closed.
     public var idleTimeoutSeconds: Int64 = 30
-    /// The longest a request's body may take to arrive.
+    /// The longest a request's headers may take to arrive, from the connection's start.
+    public var headerTimeoutSeconds: Int64 = 10
+    /// The longest a request's body may take to arrive, from its headers.
     public var requestTimeoutSeconds: Int64 = 30
+    /// Where people reach the server (`https://jifen.example.org`): the poster's QR code links
+    /// there. nil: the address it listens on.
+    public var publicURL: String?
     public var tlsCertificate: String?
     public var tlsKey: String?
     /// Take the client's address from X-Real-IP (set by nginx in front) instead of the socket.
@@ -55,14 +63,17 @@ public struct JifenServer: Sendable {
     let guardian: SignInGuard
     let pool: NIOThreadPool
     let replies = IdempotentReplies()
+    /// The poster's link base: `publicURL`, else the address bound (set once listening).
+    let publicBase: PublicBase
     /// Carries writes that arrive together in one transaction and one commit (nil: `batchMax` 1).
     let batcher: WriteBatcher?
     /// Writes one log line (a request, a refusal, the start): never a credential, code or phone.
     let log: @Sendable (String) -> Void
 
-    public init(app: JifenApp, options: ServerOptions, guardian: SignInGuard = SignInGuard(),
+    public init(app: JifenApp, options: ServerOptions, guardian: SignInGuard? = nil,
                 log: @escaping @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }) {
-        self.app = app; self.options = options; self.guardian = guardian; self.log = log
+        self.app = app; self.options = options; self.guardian = guardian ?? SignInGuard(clock: app.clock); self.log = log
+        publicBase = PublicBase(options.publicURL)
         pool = NIOThreadPool(numberOfThreads: max(1, options.workers))
         let batchMax = options.batchMax ?? app.defaultWriteBatch
         batcher = batchMax > 1 ? WriteBatcher(app: app, maxBatch: batchMax) : nil
@@ -92,23 +103,37 @@ public struct JifenServer: Sendable {
         }
         var logger = Logger(label: "jifen.serve")
         logger.logLevel = .critical
-        var server: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .seconds(options.idleTimeoutSeconds)))
+        // Slow clients: deadlines for headers and bodies, and connections per address.
+        let (header, body, idle) = (TimeAmount.seconds(options.headerTimeoutSeconds), TimeAmount.seconds(options.requestTimeoutSeconds),
+                                    TimeAmount.seconds(options.idleTimeoutSeconds))
+        let perAddress = options.trustProxy ? nil : ConnectionsPerAddress(limit: max(1, options.maxConnectionsPerAddress))
+        let log = self.log
+        var server: HTTPServerBuilder = .http1(configuration: .init(
+            additionalChannelHandlers: [SlowClientHandler(header: header, body: body, idle: idle, perAddress: perAddress, log: log)],
+            idleTimeout: idle))
         if let certificate = options.tlsCertificate, let key = options.tlsKey {
             do {
-                let tls = TLSConfiguration.makeServerConfiguration(
+                var tls = TLSConfiguration.makeServerConfiguration(
                     certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
                     privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+                tls.minimumTLSVersion = .tlsv12
                 server = try .tls(server, tlsConfiguration: tls)
             } catch {
                 throw JifenError.usage(.badTLS, zh: "无法读取 TLS 证书或私钥（\(certificate)、\(key)）：\(error)",
                                        en: "Cannot read the TLS certificate or key (\(certificate), \(key)): \(error)")
             }
         }
+        let options = self.options, publicBase = self.publicBase
         let application = Application(
             router: router, server: server,
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "jifen",
                                  availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
-            onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                let host = options.host.contains(":") ? "[\(options.host)]" : options.host
+                publicBase.set("\(options.tlsCertificate == nil ? "http" : "https")://\(host):\(port)")
+                onListening(port)
+            },
             logger: logger)
         try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }
@@ -164,7 +189,13 @@ public struct JifenServer: Sendable {
                 remembered = (replyKey, fingerprint)
             }
             let (pathValues, queryValues) = (path, query)
-            let operation: @Sendable () throws -> Data = { try endpoint.handle(self.app, who, pathValues, queryValues, body) }
+            var operation: @Sendable () throws -> Data = { try endpoint.handle(self.app, who, pathValues, queryValues, body) }
+            if endpoint.operationID == API.enrol.operationID {
+                // An enrolment code: tried only when the sign-in limits allow it (the API has no device cookie).
+                let code = body.flatMap { try? JSONDecoder().decode(JifenApp.EnrolInput.self, from: $0) }?.code ?? ""
+                let (address, plain) = (clientAddress(request, context), operation)
+                operation = { try self.guardian.enrolment(code: code, device: nil, address: address, plain) }
+            }
             let data: Data
             if endpoint.writes, let batcher {
                 data = try await batcher.perform(operation)
@@ -177,45 +208,28 @@ public struct JifenServer: Sendable {
                             body: .init(byteBuffer: ByteBuffer(data: data)))
         } catch let detailed as DetailedError {
             return Self.errorResponse(detailed.error, language: language, detail: detailed.detail)
-        } catch let locked as LockedOut {
-            log("refusal locked-out route=\(endpoint.path) address=\(clientAddress(request, context))")
-            return Self.errorResponse(.lockedOut(seconds: locked.seconds), language: language, retryAfter: locked.seconds)
+        } catch let wait as SignInGuard.Wait {
+            log("refusal locked-out route=\(endpoint.path) address=\(clientAddress(request, context)) wait=\(wait.seconds)s")
+            return Self.errorResponse(wait.error, language: language, retryAfter: wait.seconds)
         } catch let error as JifenError {
-            if error.code == .badEnrolmentCode, let seconds = guardian.fail(["address:" + clientAddress(request, context)], now: app.clock()) {
-                log("refusal bad-enrolment-code route=\(endpoint.path) address=\(clientAddress(request, context)) locked=\(seconds)s")
-                return Self.errorResponse(.lockedOut(seconds: seconds), language: language, retryAfter: seconds)
-            }
             if Self.isSignInRefusal(error.code) {
                 log("refusal \(error.code.rawValue) route=\(endpoint.path) address=\(clientAddress(request, context))")
             }
             var response = Self.errorResponse(error, language: language)
             if let signedIn { response.headers[RequestLog<JifenRequestContext>.principalField] = signedIn }
             return response
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            return Self.errorResponse(.usage(.bodyTooLarge, zh: "请求内容超过 \(options.maxBodyBytes) 字节。",
-                                             en: "The request body is larger than \(options.maxBodyBytes) bytes."), language: language)
         }
     }
 
-    /// The principal of the request's credential; nil for an anonymous endpoint.
-    /// - Throws: `signInRequired` (no credential), `badCredential`, `lockedOut` (429 with Retry-After).
+    /// The principal of the request's credential; nil for an anonymous endpoint. The credential is
+    /// always checked (`SignInGuard.credential`): nobody's failures stop a valid one.
+    /// - Throws: `signInRequired` (no credential), `badCredential`, `SignInGuard.Wait` (429 with Retry-After).
     func signIn(_ endpoint: AnyEndpoint, _ request: Request, _ context: JifenRequestContext) async throws -> Principal? {
-        let address = "address:" + clientAddress(request, context)
-        let now = app.clock()
-        if endpoint.anonymous {
-            if let seconds = guardian.lockedSeconds([address], now: now) { throw LockedOut(seconds: seconds) }
-            return nil
-        }
+        if endpoint.anonymous { return nil }
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { throw JifenError.signInRequired }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        let keys = [address] + (JifenApp.credentialID(ofToken: token).map { ["credential:" + $0] } ?? [])
-        if let seconds = guardian.lockedSeconds(keys, now: now) { throw LockedOut(seconds: seconds) }
-        do {
-            return try await pool.runIfActive { try self.app.authenticate(token: token) }
-        } catch let error as JifenError where error.code == .badCredential {
-            if let seconds = guardian.fail(keys, now: now) { throw LockedOut(seconds: seconds) }
-            throw error
-        }
+        let address = clientAddress(request, context)
+        return try await pool.runIfActive { try self.guardian.credential(address: address) { try self.app.authenticate(token: token) } }
     }
 
     func clientAddress(_ request: Request, _ context: JifenRequestContext) -> String {
@@ -240,7 +254,13 @@ public struct JifenServer: Sendable {
     static func collect(_ request: Request, limit: Int, seconds: Int64) async throws -> Data? {
         guard request.method == .post else { return nil }
         let buffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask { try await request.body.collect(upTo: limit) }
+            group.addTask {
+                do {
+                    return try await request.body.collect(upTo: limit)
+                } catch is NIOTooManyBytesError {
+                    throw JifenError.usage(.bodyTooLarge, zh: "请求内容超过 \(limit) 字节。", en: "The request body is larger than \(limit) bytes.")
+                }
+            }
             group.addTask { try await Task.sleep(nanoseconds: UInt64(seconds) * 1_000_000_000); return nil }
             let first = try await group.next() ?? nil
             group.cancelAll()
@@ -294,7 +314,7 @@ public struct JifenServer: Sendable {
                                    "zh": error.message.zh, "en": error.message.en]
         if let detail, let object = try? JSONSerialization.jsonObject(with: detail) { body["detail"] = object }
         let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store", .xContentTypeOptions: "nosniff"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         if error.category == .busy { headers[.retryAfter] = "1" }
         if status(error) == 401 { headers[.wwwAuthenticate] = "Bearer" }
@@ -302,8 +322,19 @@ public struct JifenServer: Sendable {
     }
 }
 
-/// A lockout: answered 429 with Retry-After.
-struct LockedOut: Error { var seconds: Int }
+/// The poster's link base, set when the server is listening (the bound port is known then).
+final class PublicBase: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: String?
+    private let configured: Bool
+    init(_ configured: String?) { value = configured; self.configured = configured != nil }
+    func set(_ bound: String) { lock.lock(); if !configured { value = bound }; lock.unlock() }
+    func get() -> String { lock.lock(); defer { lock.unlock() }; return value ?? "http://127.0.0.1" }
+}
+
+extension HTTPField.Name {
+    static var xContentTypeOptions: Self { .init("X-Content-Type-Options")! }
+}
 
 /// Answers to writes by their Idempotency-Key, for operations the ledger keeps no key for
 /// (posting an activity, approving): the same key and body get the first answer again, another

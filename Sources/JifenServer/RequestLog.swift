@@ -24,8 +24,12 @@ struct RequestLog<Context: RequestContext>: RouterMiddleware {
             status = response.status.code
             if let who = response.headers[Self.principalField] { principal = who }
             response.headers[Self.principalField] = nil
+            // Every answer says what it is: a browser must not guess a type from the content.
+            if response.headers[HTTPField.Name("X-Content-Type-Options")!] == nil {
+                response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+            }
             return response
-        } catch let error as HTTPError {
+        } catch let error as any HTTPResponseError {
             status = error.status.code
             throw error
         }

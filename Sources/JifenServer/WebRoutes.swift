@@ -10,7 +10,8 @@ import NIOCore
 /// answered on the worker pool (pages run store operations), and its answer is sent as is.
 extension JifenServer {
     var site: WebSite {
-        WebSite(app: app, guardian: guardian, status: { Self.status($0) }, log: log)
+        let base = publicBase
+        return WebSite(app: app, guardian: guardian, status: { Self.status($0) }, publicURL: { base.get() }, log: log)
     }
 
     func addWebRoutes(_ router: Router<JifenRequestContext>) {
@@ -27,8 +28,12 @@ extension JifenServer {
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         var form: [String: String] = [:]
         if request.method == .post {
-            let body = try await Self.collect(request, limit: min(options.maxBodyBytes, 64 * 1024), seconds: options.requestTimeoutSeconds)
-            form = WebRequest.parseForm(String(decoding: body ?? Data(), as: UTF8.self))
+            do {
+                let body = try await Self.collect(request, limit: min(options.maxBodyBytes, 64 * 1024), seconds: options.requestTimeoutSeconds)
+                form = WebRequest.parseForm(String(decoding: body ?? Data(), as: UTF8.self))
+            } catch let error as JifenError {
+                return Self.errorResponse(error, language: Self.language(request))
+            }
         }
         let web = WebRequest(method: request.method == .post ? "POST" : "GET", path: request.uri.path, query: query, form: form,
                              cookies: WebRequest.parseCookies(request.headers[.cookie]),
@@ -39,6 +44,8 @@ extension JifenServer {
         let answer = try await pool.runIfActive { site.respond(web) }
         var headers = HTTPFields()
         for (name, value) in answer.headers { if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) } }
+        // Who acted goes to the request's log line (`RequestLog` removes the header before sending).
+        if let principal = answer.principal { headers[RequestLog<JifenRequestContext>.principalField] = principal }
         return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(data: answer.body)))
     }
 }

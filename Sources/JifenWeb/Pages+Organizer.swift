@@ -65,8 +65,7 @@ extension Session {
             guard let code = detail.activity.checkinCode else {
                 throw JifenError.forbidden(actor: me, action: Bilingual(zh: "查看 \(a.id) 的签到码", en: "see \(a.id)'s check-in code"))
             }
-            let scheme = request.tls || !request.isLoopback ? "https" : "http"
-            let link = "\(scheme)://\(request.host)/web/checkin?activity=\(HTML.query(a.id))&code=\(HTML.query(code))"
+            let link = "\(site.publicURL())/web/checkin?activity=\(HTML.query(a.id))&code=\(HTML.query(code))"
             var body = "<div class=\"poster\"><p class=\"big\">\(HTML.escape(a.title))</p>"
             body += "<p>\(HTML.escape(minute(a.startMillis)))–\(HTML.escape(time(a.endMillis))) \(HTML.escape(a.place))</p>"
             body += "<p>\(w("用手机扫码签到", "Scan with your phone to check in"))</p>"

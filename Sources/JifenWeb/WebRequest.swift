@@ -13,7 +13,8 @@ public struct WebRequest: Sendable {
     public var acceptLanguage: String
     /// The `Origin` header of a POST, when the browser sent one.
     public var origin: String?
-    /// The `Host` header: the address the reader typed, for the poster's link.
+    /// The `Host` header: for the same-origin check and the cookie's `Secure` only (the poster links
+    /// to the configured public URL, never to this).
     public var host: String
     /// The client's address (for `SignInGuard`).
     public var clientAddress: String
@@ -67,6 +68,8 @@ public struct WebResponse: Sendable {
     public var status: Int
     public var headers: [(String, String)]
     public var body: Data
+    /// Who acted (a person's id, never a secret), for the server's log line; nil: nobody signed in.
+    public var principal: String?
 
     init(status: Int = 200, headers: [(String, String)] = [], body: Data) { self.status = status; self.headers = headers; self.body = body }
 

@@ -14,10 +14,14 @@ public struct WebSite: Sendable {
     /// The HTTP status of a refusal, as the API answers it.
     let status: @Sendable (JifenError) -> Int
     let log: @Sendable (String) -> Void
+    /// The address people reach the server at (`serve --public-url`, e.g. `https://jifen.example.org`):
+    /// the poster's QR code links there, never to what a request's `Host` header says.
+    let publicURL: @Sendable () -> String
 
     public init(app: JifenApp, guardian: SignInGuard, status: @escaping @Sendable (JifenError) -> Int,
+                publicURL: @escaping @Sendable () -> String = { "http://127.0.0.1:8080" },
                 log: @escaping @Sendable (String) -> Void = { _ in }) {
-        self.app = app; self.guardian = guardian; self.status = status; self.log = log
+        self.app = app; self.guardian = guardian; self.status = status; self.publicURL = publicURL; self.log = log
     }
 
     /// The cookie holding the device credential, and the one holding the sign-in page's secret.
@@ -49,29 +53,25 @@ public struct WebSite: Sendable {
             return response
         }
         let w = Words(language: language)
-        // Who is acting: the credential in the cookie, checked as the API checks a bearer token.
-        let address = "address:" + request.clientAddress
+        // Who is acting: the credential in the cookie, checked as the API checks a bearer token
+        // (always: nobody's failures stop a valid one; `SignInGuard` only slows wrong ones).
         let token = request.cookies[Self.credentialCookie].flatMap { $0.isEmpty ? nil : $0 }
         var principal: Principal?
         var refusedCredential: JifenError?
         if let token {
-            let keys = [address] + (JifenApp.credentialID(ofToken: token).map { ["credential:" + $0] } ?? [])
-            if let seconds = guardian.lockedSeconds(keys, now: app.clock()) {
-                return Session(site: self, request: request, w: w, principal: nil, csrf: "").lockedPage(seconds)
-            }
             do {
-                principal = try app.authenticate(token: token)
+                principal = try guardian.credential(address: request.clientAddress) { try app.authenticate(token: token) }
+            } catch let wait as SignInGuard.Wait {
+                log("refusal locked-out route=\(request.path) address=\(request.clientAddress) wait=\(wait.seconds)s")
+                return Session(site: self, request: request, w: w, principal: nil, csrf: "").lockedPage(wait.seconds)
             } catch let error as JifenError {
-                if error.code == .badCredential, let seconds = guardian.fail(keys, now: app.clock()) {
-                    return Session(site: self, request: request, w: w, principal: nil, csrf: "").lockedPage(seconds)
-                }
                 refusedCredential = error
             } catch {
                 refusedCredential = JifenError.fault(.database, zh: "\(error)", en: "\(error)")
             }
         }
         // Forms: the token derived from this session's secret, checked on every POST.
-        var pre = request.cookies[Self.preCookie].flatMap { $0.count == 32 ? $0 : nil }
+        let pre = request.cookies[Self.preCookie].flatMap { $0.count == 32 ? $0 : nil }
         let secret = principal != nil ? token : pre
         if request.method == "POST" {
             let sameOrigin = request.origin.map { origin in
@@ -87,10 +87,18 @@ public struct WebSite: Sendable {
                 return .page(page.render(), status: 403)
             }
         }
+        // Before sign-in, the form's secret is also the device's id for the sign-in limits: one the
+        // guard handed out (a forged or forgotten one is replaced when the address may get a new one).
         var newPre: String?
-        if principal == nil && pre == nil { pre = CSRF.nonce(); newPre = pre }
+        if principal == nil && (pre == nil || !guardian.knows(device: pre!)) {
+            if let device = guardian.newDevice(address: request.clientAddress) {
+                newPre = device
+            } else if pre == nil {
+                newPre = CSRF.nonce()
+            }
+        }
         let session = Session(site: self, request: request, w: w, principal: principal,
-                              csrf: CSRF.token(secret: (principal != nil ? token : pre) ?? ""))
+                              csrf: CSRF.token(secret: (principal != nil ? token : newPre ?? pre) ?? ""))
         var response: WebResponse
         if let refusedCredential {
             response = session.signInPage(notice: Part.notice(HTML.escape(refusedCredential.message.text(language))
@@ -100,6 +108,8 @@ public struct WebSite: Sendable {
         } else {
             response = session.route()
         }
+        // The log names who acted (never a secret): `jifen serve` logs it with the request.
+        if response.principal == nil { response.principal = principal?.id }
         if let newPre { response.setCookie(Self.preCookie, newPre, request: request, maxAge: 86_400) }
         return response
     }
@@ -210,21 +220,23 @@ struct Session {
     }
 
     func signIn() -> WebResponse {
-        let address = "address:" + request.clientAddress
-        if let seconds = site.guardian.lockedSeconds([address], now: app.clock()) { return lockedPage(seconds) }
+        let device = request.cookies[WebSite.preCookie]
         do {
-            let issued = try API.enrol.call(app, Principal("anonymous"), .init(code: request.form["code"] ?? "", label: w.raw("网页登录", "web sign-in")))
+            let issued = try site.guardian.enrolment(code: request.form["code"] ?? "", device: device, address: request.clientAddress) {
+                try API.enrol.call(app, Principal("anonymous"), .init(code: request.form["code"] ?? "", label: w.raw("网页登录", "web sign-in")))
+            }
             var next = request.form["next"] ?? "/web"
             if !next.hasPrefix("/web") || next.contains("//") { next = "/web" }
             var response = WebResponse.redirect(next)
             response.setCookie(WebSite.credentialCookie, issued.secret, request: request, maxAge: WebSite.credentialMaxAge)
             site.log("web sign-in credential=\(issued.credential.id) person=\(issued.credential.person)")
+            response.principal = issued.credential.person
             return response
+        } catch let wait as SignInGuard.Wait {
+            site.log("refusal locked-out route=/web/signin address=\(request.clientAddress) wait=\(wait.seconds)s")
+            return lockedPage(wait.seconds)
         } catch let error as JifenError where error.code == .badEnrolmentCode {
-            if let seconds = site.guardian.fail([address], now: app.clock()) {
-                site.log("refusal bad-enrolment-code route=/web/signin address=\(request.clientAddress) locked=\(seconds)s")
-                return lockedPage(seconds)
-            }
+            site.log("refusal bad-enrolment-code route=/web/signin address=\(request.clientAddress)")
             return signInPage(notice: refusal(error), status: 401)
         } catch {
             return signInPage(notice: refusal(error), status: statusOf(error))

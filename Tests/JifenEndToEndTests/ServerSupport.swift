@@ -12,12 +12,13 @@ final class ServerProcess: @unchecked Sendable {
     let log: URL
     var base: String { "http://127.0.0.1:\(port)" }
 
-    init(_ box: Sandbox, now: String = Sandbox.defaultNow, extra: [String] = []) throws {
+    /// - Parameter trustProxy: `--trust-proxy` (the client's address from `X-Real-IP`, so tests can play several).
+    init(_ box: Sandbox, now: String = Sandbox.defaultNow, trustProxy: Bool = true, extra: [String] = []) throws {
         log = box.directory.appendingPathComponent("serve-\(UUID().uuidString).log")
         let out = box.directory.appendingPathComponent("serve-\(UUID().uuidString).out")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        process = try jifenProcess(["serve", "--listen", "127.0.0.1:0", "--db", box.db, "--trust-proxy"] + extra,
+        process = try jifenProcess(["serve", "--listen", "127.0.0.1:0", "--db", box.db] + (trustProxy ? ["--trust-proxy"] : []) + extra,
                                    environment: ["PATH": "/usr/bin:/bin", "HOME": box.directory.path, "TZ": "Asia/Shanghai", "JIFEN_NOW": now])
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: log)

@@ -108,19 +108,67 @@ import Testing
         #expect(try app.credentials(Principal(f.volunteers[0])).isEmpty)
     }
 
-    @Test func guessingIsLockedOutPerKeyAfterTheLimit() {
-        let guardian = SignInGuard(limit: 3, window: 60, lockout: 120)
-        let t0 = Date(timeIntervalSince1970: 1_000_000)
-        #expect(guardian.fail(["a"], now: t0) == nil)
-        #expect(guardian.fail(["a"], now: t0) == nil)
-        #expect(guardian.lockedSeconds(["a"], now: t0) == nil)
-        #expect(guardian.fail(["a"], now: t0) == 120)
-        #expect(guardian.lockedSeconds(["a", "b"], now: t0.addingTimeInterval(30)) == 90)
-        #expect(guardian.lockedSeconds(["b"], now: t0) == nil)
-        #expect(guardian.lockedSeconds(["a"], now: t0.addingTimeInterval(121)) == nil)
-        // Failures spread wider than the window do not add up.
-        #expect(guardian.fail(["c"], now: t0) == nil)
-        #expect(guardian.fail(["c"], now: t0.addingTimeInterval(61)) == nil)
-        #expect(guardian.fail(["c"], now: t0.addingTimeInterval(62)) == nil)
+    /// The sign-in limits (`SignInGuard`, a rule with a clock): a wrong code counts per code value,
+    /// per device and per address; an address that spent its tries still lets a device it was given
+    /// (that has not failed) try, so a neighbour in the same room signs in; the window slides.
+    @Test func enrolmentGuessesAreLimitedPerCodeDeviceAndAddressWithoutStoppingANeighbour() throws {
+        let clock = TestClock()
+        var limits = SignInGuard.Limits()
+        (limits.perCode, limits.perDevice, limits.perAddress, limits.devicesPerAddress, limits.window) = (2, 3, 5, 4, 60)
+        let guardian = SignInGuard(limits: limits, clock: { clock.now })
+        func wrong() throws -> Bool { throw JifenError.badEnrolmentCode }
+        func right() throws -> Bool { true }
+        func attempt(_ code: String, device: String?, address: String = "a", _ body: () throws -> Bool) -> String {
+            do { return try guardian.enrolment(code: code, device: device, address: address, body) ? "ok" : "?" }
+            catch let wait as SignInGuard.Wait { return "wait \(wait.seconds)" }
+            catch { return "wrong" }
+        }
+        // Per code value: the same wrong code twice, then it waits (whatever device or address).
+        #expect(attempt("AAAA-AAAA", device: nil, address: "x", wrong) == "wrong")
+        #expect(attempt("aaaaaaaa", device: nil, address: "y", wrong) == "wrong")
+        #expect(attempt("AAAA-AAAA", device: nil, address: "z", wrong) == "wait 60")
+        // Per device: three wrong codes, then that device waits; the neighbour's device at the same
+        // address does not.
+        let guesser = try #require(guardian.newDevice(address: "a")), neighbour = try #require(guardian.newDevice(address: "a"))
+        for i in 0..<3 { #expect(attempt("BBBB-BB\(10 + i)", device: guesser, wrong) == "wrong") }
+        #expect(attempt("BBBB-BB20", device: guesser, right) == "wait 60")
+        // Per address: two more wrong codes (five from "a") spend the address; a cookie-less try waits...
+        #expect(attempt("CCCC-CC10", device: nil, wrong) == "wrong")
+        #expect(attempt("CCCC-CC11", device: "forged-cookie", wrong) == "wrong")
+        #expect(attempt("CCCC-CC12", device: nil, right).hasPrefix("wait"))
+        #expect(attempt("CCCC-CC13", device: "forged-cookie", right).hasPrefix("wait"))
+        // ... but the neighbour's device, handed out here and never wrong, signs in.
+        #expect(attempt("DDDD-DDDD", device: neighbour, right) == "ok")
+        // Another address is untouched.
+        #expect(attempt("EEEE-EEEE", device: nil, address: "b", right) == "ok")
+        // Devices per address: four in the window ("a" got two), then none until it slides.
+        #expect(guardian.newDevice(address: "a") != nil && guardian.newDevice(address: "a") != nil)
+        #expect(guardian.newDevice(address: "a") == nil)
+        #expect(guardian.knows(device: neighbour) && !guardian.knows(device: "forged-cookie"))
+        // The window slides: a minute later everything may try again.
+        clock.advance(minutes: 1.01)
+        #expect(attempt("CCCC-CC12", device: nil, right) == "ok")
+        #expect(attempt("BBBB-BB20", device: guesser, right) == "ok")
+        #expect(guardian.newDevice(address: "a") != nil)
+    }
+
+    /// A bearer credential is always checked: wrong ones from an address past the rate are answered
+    /// "wait", a right one from the same address is served, and nothing is kept per credential id.
+    @Test func wrongCredentialsSlowTheirAddressButARightOneIsAlwaysServed() {
+        let clock = TestClock()
+        var limits = SignInGuard.Limits()
+        (limits.credentialsPerAddress, limits.window) = (3, 60)
+        let guardian = SignInGuard(limits: limits, clock: { clock.now })
+        func attempt(_ valid: Bool, address: String = "a") -> String {
+            do { return try guardian.credential(address: address) { () throws -> String in if valid { return "ok" }; throw JifenError.badCredential } }
+            catch let wait as SignInGuard.Wait { return "wait \(wait.seconds)" }
+            catch { return "wrong" }
+        }
+        #expect((0..<3).map { _ in attempt(false) } == ["wrong", "wrong", "wrong"])
+        #expect(attempt(false) == "wait 60")
+        #expect(attempt(true) == "ok")
+        #expect(attempt(false, address: "b") == "wrong")
+        clock.advance(minutes: 1.01)
+        #expect(attempt(false) == "wrong")
     }
 }

@@ -13,6 +13,8 @@ extension Jifen {
                 Whoever runs it holds the database; everyone else signs in with a credential
                 (jifen credential issue) or an enrolment code (jifen credential issue --enrolment).
                 Stops on SIGTERM or Ctrl-C after finishing the requests in flight.
+                A client that sends its headers or body too slowly is cut off (--header-timeout,
+                --body-timeout), and one address holds at most --max-connections-per-address.
                 Example: jifen serve --listen 127.0.0.1:8080 --db jifen.sqlite
                 """)
         @OptionGroup var global: GlobalOptions
@@ -20,8 +22,14 @@ extension Jifen {
         @Option(help: "TLS certificate (PEM); with --tls-key, serves HTTPS.") var tlsCert: String?
         @Option(help: "TLS private key (PEM).") var tlsKey: String?
         @Option(help: "Largest request body in bytes.") var maxBodyBytes = 1 << 20
-        @Option(help: "Most connections open at once.") var maxConnections = 256
-        @Option(help: "Seconds before an idle or stalled connection is closed.") var idleTimeout: Int64 = 30
+        @Option(help: "Most connections open at once (default 512).") var maxConnections: Int?
+        @Option(help: "Most connections one client address may hold open (default 64; not applied with --trust-proxy: limit at the proxy).")
+        var maxConnectionsPerAddress: Int?
+        @Option(help: "Seconds before an idle connection is closed (default 30).") var idleTimeout: Int64?
+        @Option(help: "Seconds a request's headers may take to arrive (default 10).") var headerTimeout: Int64?
+        @Option(help: "Seconds a request's body may take to arrive after its headers (default 30).") var bodyTimeout: Int64?
+        @Option(help: "The address people reach this server at, e.g. https://jifen.example.org: the poster's QR code links there (default: the --listen address).")
+        var publicURL: String?
         @Flag(help: "Take the client's address from X-Real-IP (behind nginx on the same machine).") var trustProxy = false
         @Option(help: "Group commit: most writes carried by one commit (1: each write its own transaction; default 64 on SQLite, 1 on PostgreSQL).")
         var batchMax: Int?
@@ -37,6 +45,22 @@ extension Jifen {
             guard (batchMax ?? 1) >= 1 else {
                 throw JifenError.usage(.badValue, zh: "--batch-max 至少是 1。", en: "--batch-max is at least 1.")
             }
+            for (name, value) in [("--max-connections", maxConnections.map(Int64.init)), ("--max-connections-per-address", maxConnectionsPerAddress.map(Int64.init)),
+                                  ("--idle-timeout", idleTimeout), ("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout)] {
+                guard (value ?? 1) >= 1 else {
+                    throw JifenError.usage(.badValue, zh: "\(name) 至少是 1。", en: "\(name) is at least 1.")
+                }
+            }
+            var base = publicURL
+            if let given = publicURL {
+                let url = URL(string: given)
+                guard let url, ["http", "https"].contains(url.scheme?.lowercased() ?? ""), !(url.host ?? "").isEmpty,
+                      url.query == nil, url.fragment == nil, url.user == nil else {
+                    throw JifenError.usage(.badValue, zh: "--public-url 应是 http:// 或 https:// 开头的地址，如 https://jifen.example.org，不带 ? 和 #。",
+                                           en: "--public-url is an http:// or https:// address like https://jifen.example.org, without ? or #.")
+                }
+                base = given.hasSuffix("/") ? String(given.dropLast()) : given
+            }
             let app = try context.app()
             try app.checkStore()
             var options = ServerOptions()
@@ -45,8 +69,12 @@ extension Jifen {
             options.tlsCertificate = tlsCert
             options.tlsKey = tlsKey
             options.maxBodyBytes = maxBodyBytes
-            options.maxConnections = maxConnections
-            options.idleTimeoutSeconds = idleTimeout
+            if let maxConnections { options.maxConnections = maxConnections }
+            if let maxConnectionsPerAddress { options.maxConnectionsPerAddress = maxConnectionsPerAddress }
+            if let idleTimeout { options.idleTimeoutSeconds = idleTimeout }
+            if let headerTimeout { options.headerTimeoutSeconds = headerTimeout }
+            if let bodyTimeout { options.requestTimeoutSeconds = bodyTimeout }
+            options.publicURL = base
             options.trustProxy = trustProxy
             options.batchMax = batchMax
             let server = JifenServer(app: app, options: options)
