@@ -112,6 +112,7 @@ extension JifenApp {
 
     /// Moves points between accounts: a volunteer giving their own, or an admin.
     public func transfer(_ principal: Principal, _ input: TransferInput) throws -> PostedResult {
+        try Self.requireConsent(principal, spending: input.from)
         let posted = try ledger.transfer(from: input.from, to: input.to, amount: input.points, memo: input.memo,
                                          key: input.key ?? Self.freshKey("transfer"), actor: principal.id)
         return try result(posted, balanceOf: input.from)
@@ -142,6 +143,7 @@ extension JifenApp {
 
     /// A one-time redemption code: the volunteer's consent to one redemption.
     public func issueCode(_ principal: Principal, _ volunteer: String) throws -> IssuedCode {
+        try Self.requireConsent(principal, spending: volunteer)
         let issued = try ledger.issueCode(volunteer: volunteer, actor: principal.id)
         return IssuedCode(volunteer: volunteer, code: issued.code, expiresAtMillis: issued.expiresAtMillis)
     }

@@ -297,5 +297,7 @@ extension JifenError {
         case pastDeadline = "past-deadline"
         /// refused: Request … was confirmed more than … hours ago and can no longer be reopened; post a new request.
         case windowClosed = "window-closed"
+        /// refused: This credential was issued for you by someone else (e.g. an organizer) and cannot spend your points yet. Confirm it yourself: with your enrolment code on this device (jifen credential confirm --code CODE), or from the phone you signed in on yourself (jifen credential confirm CREDENTIAL-ID).
+        case unconfirmedCredential = "unconfirmed-credential"
     }
 }
