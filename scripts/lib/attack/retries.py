@@ -66,7 +66,8 @@ def main():
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}"), None
 
-    wish = {"team": "T01", "title": "一个新书包", "beneficiary_kind": "child", "beneficiary_name": "小明", "points": 80}
+    wish = {"team": "T01", "title": "一个新书包", "beneficiary_kind": "child", "beneficiary_name": "小明",
+            "beneficiary_details": "", "points": 80}
     grant = {"account": "V0001", "points": 7, "reason": "结转"}
 
     def burst(base, organizer, admin):
