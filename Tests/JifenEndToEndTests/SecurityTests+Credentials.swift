@@ -86,7 +86,7 @@ extension SecurityTests {
             defer { server.stop() }
 
             // The organizer makes a device credential for V0001 and keeps its token.
-            let made = try http("POST", server.base + "/v1/credentials", token: organizer, json: ["person": "V0001", "label": "队长代管"])
+            let made = try http("POST", server.base + "/v1/credentials", token: organizer, json: ["person": "V0001", "label": "队长代管", "enrolment": false])
             #expect(made.status == 200, "\(made)")
             let held = try #require(made.object["secret"] as? String)
             let heldID = try #require((made.object["credential"] as? [String: Any])?["id"] as? String)
@@ -125,7 +125,7 @@ extension SecurityTests {
             #expect(try http("POST", server.base + "/v1/accounts/V0001/codes", token: held).status == 200)
 
             // A second one the organizer makes: confirmed from her own phone (enrolled with her code), by id.
-            let second = try http("POST", server.base + "/v1/credentials", token: organizer, json: ["person": "V0001", "label": "平板"])
+            let second = try http("POST", server.base + "/v1/credentials", token: organizer, json: ["person": "V0001", "label": "平板", "enrolment": false])
             let secondToken = try #require(second.object["secret"] as? String)
             let secondID = try #require((second.object["credential"] as? [String: Any])?["id"] as? String)
             let transfer: [String: Any] = ["from": "V0001", "to": "V0002", "points": 5, "memo": "", "key": "gift-1"]
