@@ -71,6 +71,10 @@ public enum API {
     public static let revokeCredential = Endpoint<Ref.Credential, App.CredentialView>(
         .post, "/v1/credentials/{credential}/revocation", "revokeCredential", "Revoke a credential from the next request on",
         sample: .init(credential: "C000000000000")) { app, p, input in try app.revokeCredential(p, input.credential) }
+    public static let confirmCredential = Endpoint<App.ConfirmCredentialInput, App.CredentialView>(
+        .post, "/v1/credential-confirmations", "confirmCredential",
+        "The person confirms a device credential issued for her (with her enrolment code, or from her own), so it may spend her points",
+        sample: .init(credential: "C000000000000", code: "4F7K-9Q2M")) { app, p, input in try app.confirmCredential(p, input) }
 
     // MARK: Points
     public static let balance = Endpoint<Ref.Account, App.BalanceResult>(
@@ -358,5 +362,6 @@ public enum API {
         AnyEndpoint(finishRequest), AnyEndpoint(confirmRequest), AnyEndpoint(rateRequest), AnyEndpoint(reopenRequest),
         AnyEndpoint(cancelRequest), AnyEndpoint(sweepRequests),
         AnyEndpoint(rotateCheckinCode),
+        AnyEndpoint(confirmCredential),
     ] + wishEndpoints
 }

@@ -54,6 +54,28 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
         fieldNames = Set(((try? JSONSerialization.jsonObject(with: APIJSON.encoder().encode(sample))) as? [String: Any] ?? [:]).keys)
     }
 
+    /// Whether the input carries the ledger's own idempotency key (a `key` field).
+    public var takesKey: Bool { fieldNames.contains("key") }
+
+    /// What makes two requests the same request under one idempotency key: the operation and
+    /// its input as decoded (so neither key order nor spacing matters), hashed.
+    public func fingerprint(_ input: Input) throws -> String {
+        CredentialSecret.sha256(operationID + "|" + String(decoding: try APIJSON.encoder().encode(input), as: UTF8.self))
+    }
+
+    /// Calls the operation. A write given `key` whose input takes no ledger key runs once per key
+    /// (`JifenApp.once`: kept in the store, so a retry, concurrent or after a restart, gets the
+    /// first answer); one that takes the ledger's key is keyed by the ledger itself (the caller
+    /// puts the key in the input).
+    /// - Returns: the output (as JSON, the API's convention) and whether it is a replay.
+    public func perform(_ app: JifenApp, _ principal: Principal, _ input: Input, key: String?) throws -> (json: Data, replayed: Bool) {
+        guard let key, verb == .post, !takesKey else { return (try APIJSON.encoder().encode(call(app, principal, input)), false) }
+        let (answer, replayed) = try app.once(principal, operation: operationID, key: key, fingerprint: try fingerprint(input)) {
+            String(decoding: try APIJSON.encoder().encode(call(app, principal, input)), as: UTF8.self)
+        }
+        return (Data(answer.utf8), replayed)
+    }
+
     /// The names of the path's parameters, in order.
     public var pathParameters: [String] {
         path.split(separator: "/").compactMap { $0.hasPrefix("{") ? String($0.dropFirst().dropLast()) : nil }
@@ -189,8 +211,10 @@ public struct AnyEndpoint: Sendable {
     public let requiredFields: @Sendable () -> Set<String>
     /// The JSON Schema of the result (nil: the document says only object or array).
     public let resultSchema: @Sendable () -> [String: Any]?
-    /// Decodes the input, calls the operation, and encodes its result as JSON.
-    public let handle: @Sendable (JifenApp, Principal, _ path: [String: String], _ query: [String: String], _ body: Data?) throws -> Data
+    /// Decodes the input, calls the operation (once per `key`, `Endpoint.perform`), and encodes its
+    /// result as JSON; `replayed` when it is the first answer to the key again.
+    public let handle: @Sendable (JifenApp, Principal, _ path: [String: String], _ query: [String: String], _ body: Data?,
+                                  _ key: String?) throws -> (json: Data, replayed: Bool)
 
     public init<I, O>(_ endpoint: Endpoint<I, O>) {
         verb = endpoint.verb; path = endpoint.path; operationID = endpoint.operationID; summary = endpoint.summary
@@ -199,11 +223,11 @@ public struct AnyEndpoint: Sendable {
         requiredFields = { endpoint.requiredFields }
         resultSchema = { SchemaProbe.schema(of: O.self) }
         listResult = String(describing: O.self).hasPrefix("Array<")
-        takesKey = endpoint.fieldNames.contains("key")
-        handle = { app, principal, path, query, body in
+        takesKey = endpoint.takesKey
+        handle = { app, principal, path, query, body, key in
             let input = try endpoint.input(path: path, query: query, body: body)
             do {
-                return try APIJSON.encoder().encode(endpoint.call(app, principal, input))
+                return try endpoint.perform(app, principal, input, key: key)
             } catch let refusal as JifenApp.ImportRejected {
                 throw DetailedError(error: refusal.error, detail: try APIJSON.encoder().encode(refusal.outcome))
             }

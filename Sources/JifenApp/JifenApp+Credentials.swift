@@ -17,6 +17,10 @@ extension JifenApp {
         public var revokedAtMillis: Int64?
         public var usedAtMillis: Int64?
         public var enrolledFrom: String?
+        /// When the person confirmed it (a device credential someone else issued for her).
+        public var confirmedAtMillis: Int64?
+        /// The person's own: it may spend her points (she enrolled it, or confirmed it).
+        public var own: Bool
         /// live, used, revoked or expired, at the app's clock.
         public var state: String
 
@@ -24,6 +28,7 @@ extension JifenApp {
             id = c.id; kind = c.kind; person = c.person; role = c.role; label = c.label; issuedBy = c.issuedBy
             createdAtMillis = c.createdAtMillis; expiresAtMillis = c.expiresAtMillis; revokedAtMillis = c.revokedAtMillis
             usedAtMillis = c.usedAtMillis; enrolledFrom = c.enrolledFrom
+            confirmedAtMillis = c.confirmedAtMillis; own = c.kind == .device && c.isPersonsOwn
             state = c.revokedAtMillis != nil ? "revoked" : c.usedAtMillis != nil ? "used" : nowMillis >= c.expiresAtMillis ? "expired" : "live"
         }
     }
@@ -105,18 +110,61 @@ extension JifenApp {
     public func authenticate(token: String) throws -> Principal {
         guard let (id, hash) = CredentialSecret.parseToken(token) else { throw JifenError.badCredential }
         let credential = try store.authenticate(id: id, secretHash: hash, nowMillis: nowMillis)
-        return Principal(credential.person, role: credential.role, credential: credential.id)
+        return Principal(credential.person, role: credential.role, credential: credential.id, consented: credential.isPersonsOwn)
     }
 
     /// The credential id a token names, for limiting guesses per credential (nil: not a token).
     public static func credentialID(ofToken token: String) -> String? { CredentialSecret.tokenID(token) }
 
+    /// Credentials the principal may see (`Store.credentials`): counter staff only their own.
     public func credentials(_ principal: Principal, person: String? = nil) throws -> [CredentialView] {
-        try store.credentials(actor: principal.id, person: person).map { CredentialView($0, nowMillis: nowMillis) }
+        try store.credentials(actor: principal.id, staffCredential: Self.staffCredential(principal), person: person)
+            .map { CredentialView($0, nowMillis: nowMillis) }
     }
 
     public func revokeCredential(_ principal: Principal, _ id: String) throws -> CredentialView {
-        CredentialView(try store.revokeCredential(actor: principal.id, id: id, nowMillis: nowMillis), nowMillis: nowMillis)
+        CredentialView(try store.revokeCredential(actor: principal.id, staffCredential: Self.staffCredential(principal), id: id,
+                                                  nowMillis: nowMillis), nowMillis: nowMillis)
+    }
+
+    /// The credential counter staff signed in with; nil for anyone else.
+    static func staffCredential(_ principal: Principal) -> String? {
+        principal.role == .staff ? (principal.credential ?? "") : nil
+    }
+
+    public struct ConfirmCredentialInput: Codable, Sendable {
+        /// The credential to confirm; nil: the one signed in with (then `code` is needed).
+        public var credential: String?
+        /// Her enrolment code, typed on the device being confirmed.
+        public var code: String?
+        public init(credential: String? = nil, code: String? = nil) { self.credential = credential; self.code = code }
+    }
+
+    /// The person confirms, by her own act, a device credential someone else issued for her, so
+    /// that it may spend her points (rules: `Store.confirmCredential`).
+    public func confirmCredential(_ principal: Principal, _ input: ConfirmCredentialInput) throws -> CredentialView {
+        var codeHash: String?
+        if let typed = input.code {
+            guard let code = CredentialSecret.normalisedCode(typed) else { throw JifenError.badEnrolmentCode }
+            codeHash = CredentialSecret.sha256(code)
+        }
+        let confirmed = try store.confirmCredential(actor: principal.id, actorCredential: principal.credential, consented: principal.consented,
+                                                    target: input.credential, codeHash: codeHash, nowMillis: nowMillis)
+        return CredentialView(confirmed, nowMillis: nowMillis)
+    }
+
+    /// Refuses a spend of `account`'s points by its own person acting with a credential someone
+    /// else issued for her and she has not confirmed (README "Only the volunteer spends her points").
+    static func requireConsent(_ principal: Principal, spending account: String) throws {
+        if principal.id == account && !principal.consented { throw JifenError.unconfirmedCredential }
+    }
+
+    /// Runs a write once per key (`Store.once`): the same principal, operation and key get the
+    /// first answer again, also when they arrive together or after a restart.
+    /// - Returns: the answer (JSON text) and whether it is a replay.
+    public func once(_ principal: Principal, operation: String, key: String, fingerprint: String,
+                     _ body: () throws -> String) throws -> (answer: String, replayed: Bool) {
+        try store.once(actor: principal.id, operation: operation, key: key, fingerprint: fingerprint, nowMillis: nowMillis, body)
     }
 
     /// Opens the store and reads from it: a server is ready when this returns.

@@ -112,6 +112,7 @@ extension JifenApp {
 
     /// Moves points between accounts: a volunteer giving their own, or an admin.
     public func transfer(_ principal: Principal, _ input: TransferInput) throws -> PostedResult {
+        try Self.requireConsent(principal, spending: input.from)
         let posted = try ledger.transfer(from: input.from, to: input.to, amount: input.points, memo: input.memo,
                                          key: input.key ?? Self.freshKey("transfer"), actor: principal.id)
         return try result(posted, balanceOf: input.from)
@@ -154,6 +155,7 @@ extension JifenApp {
     /// A one-time redemption code: the volunteer's consent to one redemption of at most its
     /// ceiling. It voids the volunteer's previous code.
     public func issueCode(_ principal: Principal, _ input: IssueCodeInput) throws -> IssuedCode {
+        try Self.requireConsent(principal, spending: input.account)
         let issued = try ledger.issueCode(volunteer: input.account, maxPoints: input.maxPoints, actor: principal.id)
         return IssuedCode(volunteer: input.account, code: issued.code, secret: issued.secret, maxPoints: issued.maxPoints,
                           expiresAtMillis: issued.expiresAtMillis)

@@ -85,6 +85,9 @@ extension JifenApp {
     public func postRequest(_ principal: Principal, _ input: RequestPostInput) throws -> ServiceRequest {
         let wanted = try input.wanted.map { try date($0, "--wanted").millis }
         let deadline = try input.deadline.map { try date($0, "--deadline").millis }
+        if input.points > 0, let payer = try store.read({ try $0.resident(input.resident) })?.volunteer {
+            try Self.requireConsent(principal, spending: payer)
+        }
         return try requests.post(Requests.NewRequest(resident: input.resident, category: input.category, content: input.content,
                                                      wantedAtMillis: wanted, deadlineMillis: deadline, offeredPoints: input.points),
                                  actor: principal.id)

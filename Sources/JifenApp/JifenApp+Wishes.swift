@@ -129,6 +129,7 @@ extension JifenApp {
     /// A volunteer gives points to a point-funded wish.
     public func donateToWish(_ principal: Principal, _ input: WishDonateInput) throws -> WishStepResult {
         try Self.requireNotStaff(principal, Bilingual(zh: "捐赠积分", en: "donate points"))
+        try Self.requireConsent(principal, spending: principal.id)
         let id = try Wishes.parseID(input.wish)
         let step = try ledger.donate(to: id, points: input.points, key: input.key ?? Self.freshKey("donate"), actor: principal.id)
         return try result(step, for: principal)

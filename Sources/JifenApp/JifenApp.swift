@@ -16,8 +16,13 @@ public struct Principal: Sendable, Equatable, Hashable, Codable {
     /// The holder of the database file acting without naming anyone (the local CLI without
     /// `--as`): the file's administrator, who may read everything. Never set for remote use.
     public let isOwner: Bool
-    public init(_ id: String, role: CredentialRole? = nil, credential: String? = nil, isOwner: Bool = false) {
+    /// Acting with the person's own credential (`Credential.isPersonsOwn`), which may spend her
+    /// points; false for a device credential someone else issued for her and she has not
+    /// confirmed. Always true locally: whoever holds the database file is its administrator.
+    public let consented: Bool
+    public init(_ id: String, role: CredentialRole? = nil, credential: String? = nil, isOwner: Bool = false, consented: Bool = true) {
         self.id = id; self.role = role; self.credential = credential; self.isOwner = isOwner && credential == nil
+        self.consented = consented || credential == nil
     }
     /// Signed in with a credential (remote use), not the local owner.
     public var isRemote: Bool { credential != nil }

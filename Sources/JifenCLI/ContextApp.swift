@@ -16,9 +16,17 @@ extension Context {
 
     /// Runs one operation of the API: on the local database, or with `--server` on the server as
     /// whoever signed in there (the same result type, so the same table and `--json`).
+    /// A write with `--key` runs once per key, locally as on the server: the ledger's own key for
+    /// the operations that take one (the command puts it in the input), else the store's record
+    /// of the first answer (`Endpoint.perform`); with `--server` the key is the Idempotency-Key.
     func perform<Input, Output>(_ endpoint: Endpoint<Input, Output>, _ input: Input) throws -> Output {
         if let server = serverURL {
-            return try RemoteClient(server: server, language: language, credentials: CredentialFile(environment: environment)).call(endpoint, input)
+            return try RemoteClient(server: server, language: language, credentials: CredentialFile(environment: environment))
+                .call(endpoint, input, key: options.key)
+        }
+        if let key = options.key, endpoint.verb == .post, !endpoint.takesKey {
+            let (json, _) = try endpoint.perform(app(), principal, input, key: key)
+            return try APIJSON.decoder().decode(Output.self, from: json)
         }
         return try endpoint.call(app(), principal, input)
     }

@@ -21,6 +21,9 @@ public struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "A jifen serve to use instead of a database, e.g. http://127.0.0.1:8080 (env JIFEN_SERVER); sign in first with jifen login.")
     var server: String?
 
+    @Option(name: .long, help: "Idempotency key of a write: the same command again with it changes nothing and answers as the first time (locally and with --server).")
+    var key: String?
+
     @Option(name: .long, help: "Seconds to wait for another process's write lock (env JIFEN_BUSY_TIMEOUT; default 5).")
     var busyTimeout: Double?
 

@@ -53,7 +53,9 @@ struct RemoteClient {
     let language: Language
     let credentials: CredentialFile
 
-    func call<Input, Output>(_ endpoint: Endpoint<Input, Output>, _ input: Input, token explicit: String? = nil) throws -> Output {
+    /// - Parameter key: the write's idempotency key (`--key`); the input's own `key` when it has
+    /// one, else a fresh one: a retry of this command with the same key is answered once.
+    func call<Input, Output>(_ endpoint: Endpoint<Input, Output>, _ input: Input, token explicit: String? = nil, key: String? = nil) throws -> Output {
         let base = try Self.baseURL(server)
         let (path, query, body) = try endpoint.request(for: input)
         guard var components = URLComponents(string: base + path) else { throw Self.badServer(server) }
@@ -68,8 +70,10 @@ struct RemoteClient {
             request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         }
         if endpoint.verb == .post {
-            // One key per command: a retry of this request is answered once.
-            request.setValue(UUID().uuidString, forHTTPHeaderField: "Idempotency-Key")
+            // The command's key (`--key`, which the ledger's operations also carry in their input),
+            // else one of its own: a retry of this request is answered once.
+            let inputKey = (try? JSONSerialization.jsonObject(with: APIJSON.encoder().encode(input)) as? [String: Any])?["key"] as? String
+            request.setValue(inputKey ?? key ?? UUID().uuidString, forHTTPHeaderField: "Idempotency-Key")
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.httpBody = body ?? Data("{}".utf8)
         }

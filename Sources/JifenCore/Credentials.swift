@@ -30,14 +30,23 @@ public struct Credential: Codable, Sendable, Equatable {
     public var enrolledFrom: String?
     /// SHA-256 of the secret, hex. Never rendered.
     public var secretHash: String
+    /// When the person confirmed, by her own sign-in, a device credential someone else issued
+    /// for her (`Store.confirmCredential`); nil when not (or not needed).
+    public var confirmedAtMillis: Int64?
 
     public init(id: String, kind: Kind, person: String, role: CredentialRole, label: String, issuedBy: String,
                 createdAtMillis: Int64, expiresAtMillis: Int64, revokedAtMillis: Int64? = nil, usedAtMillis: Int64? = nil,
-                enrolledFrom: String? = nil, secretHash: String) {
+                enrolledFrom: String? = nil, secretHash: String, confirmedAtMillis: Int64? = nil) {
         self.id = id; self.kind = kind; self.person = person; self.role = role; self.label = label; self.issuedBy = issuedBy
         self.createdAtMillis = createdAtMillis; self.expiresAtMillis = expiresAtMillis; self.revokedAtMillis = revokedAtMillis
         self.usedAtMillis = usedAtMillis; self.enrolledFrom = enrolledFrom; self.secretHash = secretHash
+        self.confirmedAtMillis = confirmedAtMillis
     }
+
+    /// The person's own credential, which may spend her points: she made it by typing her
+    /// enrolment code (`enrolledFrom`), issued it to herself, or confirmed it with her own sign-in.
+    /// A device credential someone else issued for her (an organizer's) is not, until she confirms it.
+    public var isPersonsOwn: Bool { enrolledFrom != nil || issuedBy == person || confirmedAtMillis != nil }
 
     /// Whether it still works at `nowMillis`.
     public func isLive(at nowMillis: Int64) -> Bool {
@@ -133,6 +142,12 @@ extension JifenError {
     public static let signInRequired = JifenError.refused(
         .signInRequired, zh: "请先登录：jifen login --server 地址 --code 登记码。",
         en: "Sign in first: jifen login --server URL --code ENROLMENT-CODE.")
+
+    /// A spend (a pay code, a transfer, a donation) with a credential someone else issued for her.
+    public static let unconfirmedCredential = JifenError.refused(
+        .unconfirmedCredential,
+        zh: "这个登录凭证是别人（如组织者）替您发的，还不能花您的积分。请您本人确认：在这台设备上用您的登记码确认（jifen credential confirm --code 登记码），或在您自己登录的手机上确认它（jifen credential confirm 凭证编号）。",
+        en: "This credential was issued for you by someone else (e.g. an organizer) and cannot spend your points yet. Confirm it yourself: with your enrolment code on this device (jifen credential confirm --code CODE), or from the phone you signed in on yourself (jifen credential confirm CREDENTIAL-ID).")
 
     public static func lockedOut(seconds: Int) -> JifenError {
         .refused(.lockedOut, zh: "尝试失败次数太多，已暂时锁定。请 \(max(1, seconds / 60)) 分钟后再试。",

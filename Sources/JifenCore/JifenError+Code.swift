@@ -299,5 +299,7 @@ extension JifenError {
         case ownTime = "own-time"
         /// refused: Too many wrong check-in codes …. Ask an organizer of the team to check you in, or to rotate the code (jifen activity rotate-code).
         case checkinLocked = "checkin-locked"
+        /// refused: This credential was issued for you by someone else (e.g. an organizer) and cannot spend your points yet. Confirm it yourself: with your enrolment code on this device (jifen credential confirm --code CODE), or from the phone you signed in on yourself (jifen credential confirm CREDENTIAL-ID).
+        case unconfirmedCredential = "unconfirmed-credential"
     }
 }

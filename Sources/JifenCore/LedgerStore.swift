@@ -84,6 +84,8 @@ public protocol LedgerReading {
     func credential(id: String) throws -> Credential?
     /// Credentials (of one person, or all), newest first.
     func credentials(person: String?) throws -> [Credential]
+    /// The stored first answer of a write under its idempotency key, nil when there is none.
+    func storedReply(actor: String, operation: String, key: String) throws -> StoredReply?
     func participants(activity: String) throws -> [Participation]
     func record(_ id: String) throws -> ServiceRecord?
     /// The stored versions of a service record, oldest first.
@@ -122,6 +124,10 @@ public protocol LedgerWriting: LedgerReading {
     func markCredentialUsed(id: String, atMillis: Int64) throws -> Bool
     /// Marks a credential revoked; false when it already was.
     func revokeCredential(id: String, atMillis: Int64) throws -> Bool
+    /// Marks a device credential confirmed by its person; false when it already was.
+    func confirmCredential(id: String, atMillis: Int64) throws -> Bool
+    /// Keeps a write's first answer under its idempotency key.
+    func insert(reply: StoredReply) throws
     /// Marks a live code used; false when it was already used.
     func useCode(id: Int64, atMillis: Int64, redemption: Int64) throws -> Bool
     /// Records one wrong code typed or scanned at the merchant's counter.

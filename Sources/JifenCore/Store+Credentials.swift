@@ -78,25 +78,109 @@ extension Store {
         return credential
     }
 
-    /// Credentials `actor` may see: an admin all, anyone else those they hold or issued.
-    public func credentials(actor: String, person: String?) throws -> [Credential] {
+    /// Credentials `actor` may see: an admin all, anyone else those they hold or issued; counter
+    /// staff (`staffCredential`: the credential they signed in with) only their own, never the
+    /// merchant owner's or the other counters'.
+    public func credentials(actor: String, staffCredential: String? = nil, person: String?) throws -> [Credential] {
         let all = try read { try $0.credentials(person: person) }
+        if let staffCredential { return all.filter { $0.id == staffCredential } }
         if try isAdmin(actor) { return all }
         return all.filter { $0.person == actor || $0.issuedBy == actor }
     }
 
     /// Revokes a credential or an unused code from the next request on.
-    /// - Rules: an admin, its issuer, or the person it acts as (a lost phone).
+    /// - Rules: an admin, its issuer, or the person it acts as (a lost phone); counter staff
+    ///   (`staffCredential`) only the credential they signed in with (signing out).
     /// - Returns: the credential as now stored; revoking twice is harmless.
-    public func revokeCredential(actor: String, id: String, nowMillis: Int64) throws -> Credential {
+    public func revokeCredential(actor: String, staffCredential: String? = nil, id: String, nowMillis: Int64) throws -> Credential {
         guard let credential = try read({ try $0.credential(id: id) }) else {
             throw JifenError.unknown(Bilingual(zh: "凭证", en: "credential"), id)
         }
-        guard try credential.person == actor || credential.issuedBy == actor || isAdmin(actor) else {
+        let allowed = try staffCredential.map { $0 == id }
+            ?? (credential.person == actor || credential.issuedBy == actor || isAdmin(actor))
+        guard allowed else {
             throw JifenError.forbidden(actor: actor, action: Bilingual(zh: "收回凭证 \(id)", en: "revoke credential \(id)"))
         }
         if credential.revokedAtMillis != nil { return credential }
         try write { tx in _ = try tx.revokeCredential(id: id, atMillis: nowMillis) }
         return try read { try $0.credential(id: id) } ?? credential
     }
+
+    /// Confirms, as the person's own act, a device credential someone else issued for her, so it
+    /// may spend her points (`Credential.isPersonsOwn`).
+    /// - Rules: with `codeHash`, the credential signed in with (`actorCredential`) is confirmed by
+    ///   one of her live enrolment codes for the same role, which is used up; without it, `actor`
+    ///   must be acting with her own credential (`consented`) and confirms another of hers.
+    /// - Throws: `badEnrolmentCode` (wrong, used or someone else's code), `unconfirmedCredential`,
+    ///   not allowed (someone else's credential), unknown id.
+    public func confirmCredential(actor: String, actorCredential: String?, consented: Bool, target: String?, codeHash: String?,
+                                  nowMillis: Int64) throws -> Credential {
+        guard let id = target ?? actorCredential else {
+            throw JifenError.usage(.badValue, zh: "请给出要确认的凭证编号（jifen credential list）。",
+                                   en: "Give the id of the credential to confirm (jifen credential list).")
+        }
+        return try write { tx in
+            guard let credential = try tx.credential(id: id), credential.kind == .device, credential.isLive(at: nowMillis) else {
+                throw JifenError.unknown(Bilingual(zh: "凭证", en: "credential"), id)
+            }
+            guard credential.person == actor else {
+                throw JifenError.forbidden(actor: actor, action: Bilingual(zh: "确认凭证 \(id)", en: "confirm credential \(id)"))
+            }
+            if let codeHash {
+                // Her paper code, typed on the device that signed in with the credential.
+                guard id == actorCredential, let code = try tx.credential(hash: codeHash), code.kind == .enrolment,
+                      code.person == actor, code.role == credential.role, code.isLive(at: nowMillis),
+                      try tx.markCredentialUsed(id: code.id, atMillis: nowMillis)
+                else { throw JifenError.badEnrolmentCode }
+            } else if !consented {
+                throw JifenError.unconfirmedCredential
+            }
+            if credential.confirmedAtMillis == nil { _ = try tx.confirmCredential(id: id, atMillis: nowMillis) }
+            return try tx.credential(id: id) ?? credential
+        }
+    }
+
+    /// Runs a write at most once per `(actor, operation, key)`: the first answer is stored with
+    /// the write, in the same transaction (`atomically`), and the same key with the same request
+    /// (`fingerprint`) gets it again, however many arrive at once and across restarts.
+    /// - Throws: `keyReused` when the key came with a different request; else the write's error
+    ///   (nothing is stored then: a refused write may be tried again with its key).
+    /// - Returns: the answer, and whether it is a replay.
+    public func once(actor: String, operation: String, key: String, fingerprint: String, nowMillis: Int64,
+                     _ body: () throws -> String) throws -> (answer: String, replayed: Bool) {
+        try atomically {
+            if let earlier = try read({ try $0.storedReply(actor: actor, operation: operation, key: key) }) {
+                guard earlier.fingerprint == fingerprint else { throw JifenError.keyReusedForAnotherRequest }
+                return (earlier.answer, true)
+            }
+            let answer = try body()
+            try write { tx in
+                try tx.insert(reply: StoredReply(actor: actor, operation: operation, key: key, fingerprint: fingerprint,
+                                                 answer: answer, createdAtMillis: nowMillis))
+            }
+            return (answer, false)
+        }
+    }
+}
+
+/// A write's first answer, kept under its idempotency key (`Store.once`).
+public struct StoredReply: Sendable, Equatable {
+    public var actor: String
+    public var operation: String
+    public var key: String
+    /// SHA-256 of the request (its operation and input), so another request with the key is refused.
+    public var fingerprint: String
+    /// The answer, as JSON text.
+    public var answer: String
+    public var createdAtMillis: Int64
+    public init(actor: String, operation: String, key: String, fingerprint: String, answer: String, createdAtMillis: Int64) {
+        self.actor = actor; self.operation = operation; self.key = key; self.fingerprint = fingerprint
+        self.answer = answer; self.createdAtMillis = createdAtMillis
+    }
+}
+
+extension JifenError {
+    public static let keyReusedForAnotherRequest = JifenError.refused(
+        .keyReused, zh: "这个 Idempotency-Key（--key）已用于另一个请求。请换一个新的键。",
+        en: "This Idempotency-Key (--key) was already used for a different request. Use a new key.")
 }

@@ -27,6 +27,10 @@ public protocol Store: Sendable {
     /// has failed: then every operation fails with that error and none of them is in the store).
     /// - Returns: each operation's result or error, in order.
     func writeBatch<T>(_ operations: [() throws -> T]) -> [Result<T, any Error>]
+    /// Runs `body` as one write transaction, every `write` and `read` it calls inside it (inside a
+    /// group commit: inside the batch's), writers serialised as `writeBatch` serialises them: what
+    /// it reads cannot change before what it writes is committed.
+    func atomically<T>(_ body: () throws -> T) throws -> T
     /// The batch cap `jifen serve` uses when none is given: what measured best on this store
     /// (`scripts/bench serve`, `scripts/bench postgres`); 1 means one transaction per write.
     var defaultWriteBatch: Int { get }

@@ -631,6 +631,27 @@ enum PostgresSchema {
             """,
             "CREATE INDEX checkin_failure_activity ON checkin_failure(activity, volunteer)",
         ]),
+        // As on SQLite (v7-creds-consent there): when a person confirmed a device credential
+        // someone else issued for her, so that it may spend her points.
+        Migration(name: "v7-creds-consent", statements: [
+            "ALTER TABLE credential ADD COLUMN confirmed_at BIGINT",
+        ]),
+        // As on SQLite (v7-creds-replies there): the first answer of each write under its
+        // idempotency key, kept with the write in its transaction, so a retry (concurrent, or
+        // after a restart) answers it again instead of writing again.
+        Migration(name: "v7-creds-replies", statements: [
+            """
+            CREATE TABLE idempotent_reply (
+                actor TEXT NOT NULL,
+                operation TEXT NOT NULL,
+                key TEXT NOT NULL,
+                fingerprint TEXT NOT NULL,
+                answer TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (actor, operation, key)
+            )
+            """,
+        ]),
     ]
 
     /// The advisory lock key that makes one transaction at a time the chain's sealer.

@@ -118,4 +118,11 @@ extension PostgresStore {
             return operations.map { _ in .failure(failure) }
         }
     }
+
+    /// One write transaction around `body` (a batch of one: it takes the sealer's lock first, so
+    /// such transactions of every process run one at a time); inside a group commit, the batch's.
+    public func atomically<T>(_ body: () throws -> T) throws -> T {
+        if let batch = PostgresBatch.current, batch.pool == ObjectIdentifier(pool) { return try body() }
+        return try withoutActuallyEscaping(body) { body in try writeBatch([body])[0].get() }
+    }
 }

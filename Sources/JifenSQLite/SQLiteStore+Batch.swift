@@ -53,4 +53,10 @@ extension SQLiteStore {
         }
         return results
     }
+
+    /// One write transaction around `body` (a batch of one); inside a group commit, the batch's.
+    public func atomically<T>(_ body: () throws -> T) throws -> T {
+        if let batch = SQLiteBatch.current, batch.queue == ObjectIdentifier(queue) { return try body() }
+        return try withoutActuallyEscaping(body) { body in try writeBatch([body])[0].get() }
+    }
 }

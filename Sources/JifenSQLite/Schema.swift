@@ -536,6 +536,26 @@ enum Schema {
                 CREATE INDEX checkin_failure_activity ON checkin_failure(activity, volunteer);
                 """)
         }
+        // When a person confirmed a device credential someone else issued for her, so that it may
+        // spend her points (issue 21).
+        migrator.registerMigration("v7-creds-consent") { db in
+            try db.execute(sql: "ALTER TABLE credential ADD COLUMN confirmed_at INTEGER")
+        }
+        // The first answer of each write under its idempotency key, kept with the write in its
+        // transaction, so a retry (concurrent, or after a restart) answers it again (issue 21).
+        migrator.registerMigration("v7-creds-replies") { db in
+            try db.execute(sql: """
+                CREATE TABLE idempotent_reply (
+                    actor TEXT NOT NULL,
+                    operation TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    answer TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (actor, operation, key)
+                );
+                """)
+        }
         return migrator
     }
 }

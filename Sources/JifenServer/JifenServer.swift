@@ -62,7 +62,6 @@ public struct JifenServer: Sendable {
     let options: ServerOptions
     let guardian: SignInGuard
     let pool: NIOThreadPool
-    let replies = IdempotentReplies()
     /// The poster's link base: `publicURL`, else the address bound (set once listening).
     let publicBase: PublicBase
     /// Carries writes that arrive together in one transaction and one commit (nil: `batchMax` 1).
@@ -172,40 +171,29 @@ public struct JifenServer: Sendable {
                 if endpoint.takesKey { query["key"] = key }
             }
             let who = principal ?? Principal("anonymous")
-            // Writes with a key: the same key and request get the first answer again (the
-            // fingerprint is of the route, its parameters and the JSON body with sorted keys).
-            var remembered: (key: String, fingerprint: String)?
-            if let key, endpoint.writes {
-                let fingerprint = CredentialSecret.sha256(endpoint.path + "|" + query.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: "&")
-                                                          + "|" + path.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: "&")
-                                                          + "|" + Self.canonical(body))
-                let replyKey = "\(who.id)|\(endpoint.operationID)|\(key)"
-                if let earlier = try replies.earlier(replyKey, fingerprint: fingerprint) {
-                    return Response(status: .init(code: earlier.status),
-                                    headers: [.contentType: "application/json; charset=utf-8", HTTPField.Name("Idempotent-Replay")!: "true",
-                                              RequestLog<JifenRequestContext>.principalField: who.id],
-                                    body: .init(byteBuffer: ByteBuffer(data: earlier.body)))
-                }
-                remembered = (replyKey, fingerprint)
+            // Writes with a key run once per key: the ledger's own key for the operations that
+            // take one, else the first answer kept in the store with the write (`Endpoint.perform`):
+            // the same key and request get it again, concurrent or after a restart; another request 409.
+            let (pathValues, queryValues, writeKey) = (path, query, endpoint.writes ? key : nil)
+            var operation: @Sendable () throws -> (json: Data, replayed: Bool) = {
+                try endpoint.handle(self.app, who, pathValues, queryValues, body, writeKey)
             }
-            let (pathValues, queryValues) = (path, query)
-            var operation: @Sendable () throws -> Data = { try endpoint.handle(self.app, who, pathValues, queryValues, body) }
             if endpoint.operationID == API.enrol.operationID {
                 // An enrolment code: tried only when the sign-in limits allow it (the API has no device cookie).
                 let code = body.flatMap { try? JSONDecoder().decode(JifenApp.EnrolInput.self, from: $0) }?.code ?? ""
                 let (address, plain) = (clientAddress(request, context), operation)
                 operation = { try self.guardian.enrolment(code: code, device: nil, address: address, plain) }
             }
-            let data: Data
+            let answer: (json: Data, replayed: Bool)
             if endpoint.writes, let batcher {
-                data = try await batcher.perform(operation)
+                answer = try await batcher.perform(operation)
             } else {
-                data = try await pool.runIfActive(operation)
+                answer = try await pool.runIfActive(operation)
             }
-            if let remembered { replies.remember(remembered.key, fingerprint: remembered.fingerprint, status: 200, body: data) }
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store",
-                                                   RequestLog<JifenRequestContext>.principalField: who.id],
-                            body: .init(byteBuffer: ByteBuffer(data: data)))
+            var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store",
+                                       RequestLog<JifenRequestContext>.principalField: who.id]
+            if answer.replayed { headers[HTTPField.Name("Idempotent-Replay")!] = "true" }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: answer.json)))
         } catch let detailed as DetailedError {
             return Self.errorResponse(detailed.error, language: language, detail: detailed.detail)
         } catch let wait as SignInGuard.Wait {
@@ -235,16 +223,6 @@ public struct JifenServer: Sendable {
     func clientAddress(_ request: Request, _ context: JifenRequestContext) -> String {
         if options.trustProxy, let real = request.headers[HTTPField.Name("X-Real-IP")!] { return real }
         return context.remoteAddress?.ipAddress ?? "unknown"
-    }
-
-    /// A JSON body with its keys sorted, so the same content is the same request whatever the key order.
-    static func canonical(_ body: Data?) -> String {
-        guard let body, !body.isEmpty else { return "" }
-        guard let object = try? JSONSerialization.jsonObject(with: body),
-              let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
-            return String(decoding: body, as: UTF8.self)
-        }
-        return String(decoding: data, as: UTF8.self)
     }
 
     static func isSignInRefusal(_ code: JifenError.Code) -> Bool {
@@ -296,7 +274,7 @@ public struct JifenServer: Sendable {
         case .refused:
             switch error.code {
             case .badCredential, .badEnrolmentCode, .signInRequired: return 401
-            case .notAllowed: return 403
+            case .notAllowed, .unconfirmedCredential: return 403
             case .unknownID, .unknownCertificate: return 404
             case .lockedOut: return 429
             case .keyReused, .alreadyApproved, .alreadyReversed, .alreadyCheckedIn, .alreadyCheckedOut, .hasRecords,
@@ -334,32 +312,6 @@ final class PublicBase: @unchecked Sendable {
 
 extension HTTPField.Name {
     static var xContentTypeOptions: Self { .init("X-Content-Type-Options")! }
-}
-
-/// Answers to writes by their Idempotency-Key, for operations the ledger keeps no key for
-/// (posting an activity, approving): the same key and body get the first answer again, another
-/// body 409. Held in memory (the last 10,000); point movements are also keyed in the ledger itself.
-final class IdempotentReplies: @unchecked Sendable {
-    private let lock = NSLock()
-    private var answers: [String: (fingerprint: String, status: Int, body: Data)] = [:]
-    private var order: [String] = []
-
-    func earlier(_ key: String, fingerprint: String) throws -> (status: Int, body: Data)? {
-        lock.lock(); defer { lock.unlock() }
-        guard let answer = answers[key] else { return nil }
-        guard answer.fingerprint == fingerprint else {
-            throw JifenError.refused(.keyReused, zh: "这个 Idempotency-Key 已用于另一个请求。请换一个新的键。",
-                                     en: "This Idempotency-Key was already used for a different request. Use a new key.")
-        }
-        return (answer.status, answer.body)
-    }
-
-    func remember(_ key: String, fingerprint: String, status: Int, body: Data) {
-        lock.lock(); defer { lock.unlock() }
-        if answers[key] == nil { order.append(key) }
-        answers[key] = (fingerprint, status, body)
-        if order.count > 10_000 { answers.removeValue(forKey: order.removeFirst()) }
-    }
 }
 
 /// Answers what no route takes with the API's JSON error (code `no-route`) instead of an empty

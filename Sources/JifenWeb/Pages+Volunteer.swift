@@ -43,6 +43,7 @@ extension Session {
             body += "<section aria-labelledby=\"h-cert\"><h2 id=\"h-cert\">\(w("服务证明", "Service certificate"))</h2>"
             body += Part.form("/web/me/certificate", csrf: csrf, fields: "", button: w("下载服务证明", "Download my certificate"), buttonClass: "")
             body += "</section>"
+            body += devices()
         } catch {
             body += refusal(error)
             return page(w.raw("我的积分", "My points"), body, status: statusOf(error))

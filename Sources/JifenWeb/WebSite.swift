@@ -32,7 +32,7 @@ public struct WebSite: Sendable {
     public static let routes: [(method: String, path: String)] = [
         ("GET", "/"), ("GET", "/web"), ("GET", "/web/signin"), ("POST", "/web/signin"), ("POST", "/web/signout"), ("GET", "/web/lang"),
         ("GET", "/web/me"), ("POST", "/web/me/code"), ("POST", "/web/me/join"), ("POST", "/web/me/leave"), ("POST", "/web/me/claim"), ("POST", "/web/me/dispute"),
-        ("POST", "/web/me/certificate"), ("GET", "/web/checkin"), ("POST", "/web/checkin"), ("POST", "/web/checkout"),
+        ("POST", "/web/me/certificate"), ("POST", "/web/me/devices/end"), ("POST", "/web/me/devices/confirm"), ("GET", "/web/checkin"), ("POST", "/web/checkin"), ("POST", "/web/checkout"),
         ("GET", "/web/counter"), ("POST", "/web/counter/confirm"), ("POST", "/web/counter/redeem"), ("POST", "/web/counter/refund"),
         ("POST", "/web/counter/pickup"), ("POST", "/web/counter/release"),
         ("GET", "/web/team"), ("GET", "/web/poster"), ("POST", "/web/team/approve"), ("POST", "/web/team/reject"),
@@ -158,6 +158,8 @@ struct Session {
         case ("POST", "/web/me/claim"): return claim()
         case ("POST", "/web/me/dispute"): return dispute()
         case ("POST", "/web/me/certificate"): return certificate()
+        case ("POST", "/web/me/devices/end"): return endDevice()
+        case ("POST", "/web/me/devices/confirm"): return confirmDevice()
         case ("GET", "/web/checkin"): return checkinPage()
         case ("POST", "/web/checkin"): return checkin()
         case ("POST", "/web/checkout"): return checkout()
@@ -243,12 +245,17 @@ struct Session {
         }
     }
 
-    /// Signing out forgets the cookie on this phone; the credential stays valid until revoked
-    /// (the organizer revokes a lost phone's credential with `jifen credential revoke`).
+    /// Signing out revokes this phone's credential (it works nowhere after) and forgets the cookie.
     func signOut() -> WebResponse {
-        var response = WebResponse.redirect("/web/signin")
-        response.headers.append(("Set-Cookie", "\(WebSite.credentialCookie)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"))
-        return response
+        if let principal, let id = principal.credential {
+            do {
+                _ = try API.revokeCredential.call(app, principal, .init(credential: id))
+                site.log("web sign-out credential=\(id) principal=\(principal.id)")
+            } catch {
+                return page(w.raw("没有退出", "Not signed out"), refusal(error), status: statusOf(error))
+            }
+        }
+        return signedOut()
     }
 
     // MARK: Formatting

@@ -156,6 +156,7 @@ import Testing
         "jifen serve --listen 127.0.0.1:8080 --db jifen.sqlite": "runs until SIGTERM; ServerTests start it on a free port",
         "jifen login --server http://127.0.0.1:8080 --code 4F7K-9Q2M": "needs a running jifen serve and a fresh code; ServerTests sign in with both",
         "jifen logout --server http://127.0.0.1:8080": "needs a running jifen serve; ServerTests sign out",
+        "jifen credential confirm --code 4F7K-9Q2M": "needs a server's device credential and a fresh code; SecurityTests.Credentials confirms both ways",
     ]
 
     /// The order the examples run in, on the database the README leaves, each step at its moment
@@ -187,7 +188,7 @@ import Testing
             ("webhook resume", monthEnd), ("webhook rotate-secret", monthEnd), ("webhook test", monthEnd),
             ("webhook deliveries", monthEnd), ("webhook replay", monthEnd), ("notify", monthEnd), ("webhook remove", monthEnd),
             ("offer retire", monthEnd), ("migrate", monthEnd), ("backup", monthEnd),
-            ("credential issue", monthEnd), ("credential list", monthEnd), ("credential revoke", monthEnd), ("whoami", monthEnd),
+            ("credential issue", monthEnd), ("credential list", monthEnd), ("credential revoke", monthEnd), ("credential confirm", monthEnd), ("whoami", monthEnd),
             ("serve", monthEnd), ("login", monthEnd), ("logout", monthEnd),
             // Service requests, on the README's R001 and Q0002 (returned): Q0003 goes the whole way, is reopened, returned, cancelled.
             ("resident add", evening), ("resident list", evening), ("resident show", evening),

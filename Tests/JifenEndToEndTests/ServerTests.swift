@@ -26,13 +26,19 @@ import Testing
         return box
     }
 
-    /// Issues a device credential locally (the database's owner, as an admin would) and returns the token.
-    static func token(_ box: Sandbox, for person: String, staff: Bool = false, days: Int? = nil, now: String = Sandbox.defaultNow) throws -> String {
+    /// Issues a device credential locally (the database's owner, as an admin would) and returns the
+    /// token. `own`: the person then confirms it as theirs (as she would with her enrolment code),
+    /// so it may spend her points; false leaves it the admin's credential for her.
+    static func token(_ box: Sandbox, for person: String, staff: Bool = false, days: Int? = nil, now: String = Sandbox.defaultNow,
+                      own: Bool = true) throws -> String {
         var args = ["--json", "credential", "issue", person, "--label", "test"]
         if staff { args.append("--staff") }
         if let days { args += ["--days", String(days)] }
         let run = try box.jifen(args, env: ["JIFEN_ACTOR": "李主任", "JIFEN_NOW": now])
         try expectOK(run)
+        if own, let id = (run.object["credential"] as? [String: Any])?["id"] as? String {
+            try expectOK(box.jifen(["credential", "confirm", id], env: ["JIFEN_ACTOR": person, "JIFEN_NOW": now]))
+        }
         return try #require(run.object["secret"] as? String)
     }
 
@@ -222,6 +228,8 @@ import Testing
             "sweepRequests": only("admin"),
             // A0001 is closed by then (closeActivity runs first): the organizers pass the role check and meet the closure (422).
             "rotateCheckinCode": only("organizer", "admin"),
+            // The sample names no such credential: 404 for everyone (SecurityTests.Credentials covers the rules).
+            "confirmCredential": all,
         ]
     }()
 

@@ -8,12 +8,13 @@
 #
 # A scratch database (玫瑰园社区: a team, two volunteers in it, a merchant with an offer, an
 # activity, a grant) is made with the CLI at a fixed clock, credentials are issued locally, and the
-# server is started on a free loopback port with the same clock. Schemathesis then runs four times:
-#   admin, volunteer  every operation but the two below, with an admin's and a volunteer's credential;
+# server is started on a free loopback port with the same clock. Schemathesis then runs five times:
+#   admin, volunteer  every operation but the three below, with an admin's and a volunteer's credential;
 #                     neither may be locked out (429), or it would have tested nothing behind sign-in;
 #   revoke            revoking credentials, with a second admin credential: it may revoke its own
 #                     (Schemathesis reuses ids from answers), after which it gets 401s and then 429s;
-#   enrol             enrolment without a credential: wrong codes lock the address out (429).
+#   enrol             enrolment without a credential: wrong codes lock the address out (429);
+#   confirm           confirming a credential, with the volunteer's: wrong codes count as enrolment's do.
 # Checks: no 5xx, every status documented, every body as its schema says, 405 for other methods.
 # Exits non-zero when a run finds a failure, the server dies or does not stop cleanly. Prints one
 # summary line per run (with the statuses the server logged), then "api-fuzz: N passed, M failed".
@@ -57,7 +58,10 @@ unset JIFEN_SERVER
 "$J" grant V0001 100 --reason 纸质台账结转 --key fuzz-carry-V0001 >/dev/null
 secret() { "$J" --json credential issue "$@" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])'; }
 admin_token=$(secret 李主任 --label fuzz-admin)
-volunteer_token=$(secret V0001 --label fuzz-volunteer)
+volunteer_json=$("$J" --json credential issue V0001 --label fuzz-volunteer)
+volunteer_token=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["secret"])' "$volunteer_json")
+# Hers, as if she had confirmed it herself: it may spend her points (README "Only the volunteer spends her points").
+"$J" --as V0001 credential confirm "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["credential"]["id"])' "$volunteer_json")" >/dev/null
 revoker_token=$(secret 李主任 --label fuzz-revoke)
 
 "$J" serve --listen 127.0.0.1:0 --db "$JIFEN_DB" >"$work/serve.out" 2>"$work/serve.log" &
@@ -135,10 +139,12 @@ PY
   fi
 }
 
-fuzz admin "$admin_token" --exclude-operation-id enrol --exclude-operation-id revokeCredential
-fuzz volunteer "$volunteer_token" --exclude-operation-id enrol --exclude-operation-id revokeCredential
+fuzz admin "$admin_token" --exclude-operation-id enrol --exclude-operation-id revokeCredential --exclude-operation-id confirmCredential
+fuzz volunteer "$volunteer_token" --exclude-operation-id enrol --exclude-operation-id revokeCredential --exclude-operation-id confirmCredential
 fuzz revoke "$revoker_token" --include-operation-id revokeCredential
+# Confirming with an enrolment code counts wrong codes toward the address's lockout, as enrolment does.
 fuzz enrol "" --include-operation-id enrol
+fuzz confirm "$volunteer_token" --include-operation-id confirmCredential
 
 stop_server
 if grep -q '^jifen serve: stopped' "$work/serve.out"; then :; else

@@ -23,7 +23,9 @@ serve_community() {
     printf -v v "V%04d" "$i"
     "$J" volunteer add --name "志愿者$i" --phone "$(printf '139%08d' "$i")" --team T01 >/dev/null
     "$J" grant "$v" 1000000 --reason 压测 --key "bench-$v" >/dev/null
-    "$J" --json credential issue "$v" | python3 -c 'import json,sys; print(sys.argv[1], json.load(sys.stdin)["secret"])' "$v" >> "$tokens"
+    # Each volunteer's own credential: confirmed as hers (`--as`), so it may spend her points.
+    "$J" --json credential issue "$v" | python3 -c 'import json,sys; c = json.load(sys.stdin); print(sys.argv[1], c["secret"], c["credential"]["id"])' "$v" \
+      | while read -r who secret id; do "$J" --as "$who" credential confirm "$id" >/dev/null; echo "$who $secret"; done >> "$tokens"
   done
 }
 

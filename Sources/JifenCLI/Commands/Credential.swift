@@ -8,8 +8,8 @@ extension Jifen {
     struct CredentialCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "credential",
-            abstract: "Credentials for jifen serve: issue (a device credential or a paper enrolment code), list, revoke.",
-            subcommands: [Issue.self, List.self, Revoke.self])
+            abstract: "Credentials for jifen serve: issue (a device credential or a paper enrolment code), list, revoke, confirm.",
+            subcommands: [Issue.self, List.self, Revoke.self, Confirm.self])
 
         struct Issue: JifenCommand {
             static let configuration = CommandConfiguration(
@@ -41,7 +41,7 @@ extension Jifen {
 
         struct List: JifenCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Credentials you may see (an admin: all; others: their own and those they issued).",
+                abstract: "Credentials you may see (an admin: all; others: their own, i.e. your signed-in devices, and those they issued).",
                 discussion: "Example: jifen credential list")
             @OptionGroup var global: GlobalOptions
             @Option(help: "Only this person's.") var person: String?
@@ -50,8 +50,11 @@ extension Jifen {
                 let list = try context.perform(API.credentials, .init(person: person))
                 if context.options.json { return context.printJSON(list) }
                 context.printTable([context.t("编号", "id"), context.t("种类", "kind"), context.t("人员", "person"), context.t("身份", "role"),
-                                    context.t("说明", "label"), context.t("状态", "state"), context.t("有效至", "expires")],
-                                   list.map { [$0.id, $0.kind.rawValue, $0.person, $0.role.rawValue, $0.label, $0.state, context.time($0.expiresAtMillis)] })
+                                    context.t("说明", "label"), context.t("状态", "state"), context.t("可花积分", "spends"),
+                                    context.t("有效至", "expires")],
+                                   list.map { [$0.id, $0.kind.rawValue, $0.person, $0.role.rawValue, $0.label, $0.state,
+                                               $0.kind == .enrolment ? "—" : $0.own ? context.t("是", "yes") : context.t("待本人确认", "needs her confirmation"),
+                                               context.time($0.expiresAtMillis)] })
             }
         }
 
@@ -66,6 +69,26 @@ extension Jifen {
                 let c = try context.perform(API.revokeCredential, .init(credential: id))
                 if context.options.json { return context.printJSON(c) }
                 context.print(context.t("已收回凭证 \(c.id)（\(c.person)）。", "Revoked credential \(c.id) (\(c.person))."))
+            }
+        }
+
+        struct Confirm: JifenCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Confirm, as yourself, a device credential someone issued for you, so it may spend your points.",
+                discussion: """
+                    With --code, your enrolment code confirms the credential this device signed in with; without it,
+                    your own signed-in device confirms another of yours by id.
+                    Example: jifen credential confirm --code 4F7K-9Q2M
+                    """)
+            @OptionGroup var global: GlobalOptions
+            @Argument(help: "The credential's id (jifen credential list); default: the one signed in with.") var id: String?
+            @Option(help: "Your enrolment code, e.g. 4F7K-9Q2M (it is used up).") var code: String?
+
+            func execute(_ context: Context) throws {
+                let c = try context.perform(API.confirmCredential, .init(credential: id, code: code))
+                if context.options.json { return context.printJSON(c) }
+                context.print(context.t("已确认凭证 \(c.id)（\(c.person)）：它现在可以花您的积分。",
+                                        "Confirmed credential \(c.id) (\(c.person)): it may now spend your points."))
             }
         }
     }

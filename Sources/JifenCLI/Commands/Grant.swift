@@ -46,11 +46,10 @@ extension Jifen {
         @Argument(help: "Account to credit, e.g. V0001.") var account: String
         @Argument(help: "Whole points, at least 1.") var points: String
         @Option(help: "Why (kept for auditors).") var reason: String
-        @Option(help: "Idempotency key: running the same command again with it changes nothing.") var key: String?
 
         func execute(_ context: Context) throws {
             let amount = try parsePoints(points)
-            report(try context.perform(API.grant, .init(account: account, points: amount, reason: reason, key: key)), context)
+            report(try context.perform(API.grant, .init(account: account, points: amount, reason: reason, key: context.options.key)), context)
         }
     }
 
@@ -63,12 +62,11 @@ extension Jifen {
         @Argument(help: "Paying account.") var from: String
         @Argument(help: "Receiving account.") var to: String
         @Argument(help: "Whole points, at least 1.") var points: String
-        @Option(help: "Idempotency key: retrying with the same key never moves points twice.") var key: String?
         @Option(help: "A note kept with the transfer.") var memo: String = ""
 
         func execute(_ context: Context) throws {
             let amount = try parsePoints(points)
-            report(try context.perform(API.transfer, .init(from: from, to: to, points: amount, memo: memo, key: key)), context)
+            report(try context.perform(API.transfer, .init(from: from, to: to, points: amount, memo: memo, key: context.options.key)), context)
         }
     }
 

@@ -63,13 +63,12 @@ extension Jifen {
         @Option(help: "The volunteer's six-digit code, or the text her pay code's QR carries.") var code: String
         @Option(help: "Offer id, e.g. O001.") var offer: String?
         @Option(help: "Points to take (instead of an offer).") var points: String?
-        @Option(help: "Idempotency key: retrying with it never takes points twice.") var key: String?
         @Flag(help: "Reserve for pickup later instead of paying now.") var hold = false
 
         func execute(_ context: Context) throws {
             let amount = try points.map(parsePoints)
             let receipt = try context.perform(API.redeem, .init(merchant: merchant, code: code, offer: offer, points: amount,
-                                                                            key: key, hold: hold))
+                                                                            key: context.options.key, hold: hold))
             printReceipt(receipt, context)
         }
     }

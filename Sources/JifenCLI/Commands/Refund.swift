@@ -13,12 +13,11 @@ extension Jifen {
         @Argument(help: "Redemption id, e.g. R001.") var redemption: String
         @Option(help: "Points to give back (default: all not yet refunded).") var points: String?
         @Option(help: "Why (kept for auditors).") var reason: String
-        @Option(help: "Idempotency key: retrying with it never refunds twice.") var key: String?
 
         func execute(_ context: Context) throws {
             let id = try Redemption.parseID(redemption)
             let amount = try points.map(parsePoints)
-            let result = try context.perform(API.refund, .init(redemption: id, points: amount, reason: reason, key: key))
+            let result = try context.perform(API.refund, .init(redemption: id, points: amount, reason: reason, key: context.options.key))
             if context.options.json {
                 struct Out: Encodable { var redemption: String; var refunded: Int64; var refunded_total: Int64; var refundable_left: Int64; var transfer: TransferJSON }
                 return context.printJSON(Out(redemption: result.redemption.label, refunded: result.transfer.amount, refunded_total: result.refundedTotal,

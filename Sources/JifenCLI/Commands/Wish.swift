@@ -172,9 +172,8 @@ extension Jifen {
             @OptionGroup var global: GlobalOptions
             @Argument(help: "Wish id.") var id: String
             @Argument(help: "Points.") var points: Int64
-            @Option(help: "Idempotency key: the same key again moves nothing.") var key: String?
             func execute(_ context: Context) throws {
-                try show(context, context.perform(API.donateToWish, .init(wish: id, points: points, key: key)), "已捐赠给", "Donated to")
+                try show(context, context.perform(API.donateToWish, .init(wish: id, points: points, key: context.options.key)), "已捐赠给", "Donated to")
             }
         }
 
