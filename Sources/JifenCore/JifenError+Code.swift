@@ -297,5 +297,9 @@ extension JifenError {
         case pastDeadline = "past-deadline"
         /// refused: Request … was confirmed more than … hours ago and can no longer be reopened; post a new request.
         case windowClosed = "window-closed"
+        /// usage: Request id "…" is not valid; give one like Q0001.
+        case badRequestID = "bad-request-id"
+        /// refused: … (phone …) is already registered as resident …. Use …; if this is another person with the same name and phone, register again with --allow-duplicate.
+        case duplicateResident = "duplicate-resident"
     }
 }
