@@ -72,7 +72,7 @@ extension SecurityTests {
             defer { server.stop() }
             let admin = try ServerTests.token(box, for: "李主任")
             func balance(_ account: String) throws -> Int? {
-                try http("GET", server.base + "/v1/accounts/\(account)/balance", token: admin).object["balance"] as? Int
+                try box.jifen(["--json", "balance", account], env: Self.admin).object["balance"] as? Int
             }
             for (n, points) in ["0.999999999999999999999", "1.0", "1e0", "1E2", "0.5", "-0.0", "99.999999999999999999999"].enumerated() {
                 let body = #"{"account":"V0002","points":\#(points),"reason":"试探","key":"frac-\#(n)"}"#
