@@ -284,7 +284,8 @@ public enum API {
     // MARK: Residents and service requests
     public static let addResident = Endpoint<App.ResidentInput, Resident>(
         .post, "/v1/residents", "addResident", "Register a resident who may ask for help (an admin or organizer)",
-        sample: .init(name: "王秀英", phone: "13800000001", address: "幸福里3号楼2单元501", area: "幸福里3号楼", consent: false)) { app, p, input in
+        types: ["allow_duplicate": .boolean],
+        sample: .init(name: "王秀英", phone: "13800000001", address: "幸福里3号楼2单元501", area: "幸福里3号楼", consent: false, allowDuplicate: false)) { app, p, input in
         try app.addResident(p, input) }
     public static let residents = Endpoint<App.ResidentsQuery, [Resident]>(
         .get, "/v1/residents", "residents", "Residents, phone, ID and address masked", sample: .init(community: "C01")) { app, p, q in

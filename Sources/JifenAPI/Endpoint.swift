@@ -102,6 +102,7 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
     public func input(path: [String: String], query: [String: String], body: Data?) throws -> Input {
         var object: [String: Any] = [:]
         if let body, !body.isEmpty {
+            try checkWholeNumbers(body)
             guard let parsed = try? JSONSerialization.jsonObject(with: body), let dictionary = parsed as? [String: Any] else {
                 throw Self.badJSON("the body is not a JSON object")
             }
@@ -174,6 +175,37 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
         case let list as [Any]: for item in list { try checkRange(item, name) }
         case let object as [String: Any]: for (key, item) in object { try checkRange(item, "\(name).\(key)") }
         default: break
+        }
+    }
+
+    /// Refuses a number written with a fraction or an exponent anywhere in the body: every number
+    /// the API takes (points, minutes, stars, ids) is a whole number, and a parsed
+    /// `0.999999999999999999999` would become 1 when decoded, so the text itself is checked.
+    func checkWholeNumbers(_ body: Data) throws {
+        let bytes = [UInt8](body)
+        var (index, inString, escaped) = (0, false, false)
+        var text: [UInt8] = [], lastString = ""
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            if inString {
+                if escaped { escaped = false; text.append(byte) }
+                else if byte == UInt8(ascii: "\\") { escaped = true }
+                else if byte == UInt8(ascii: "\"") { inString = false; lastString = String(decoding: text, as: UTF8.self) }
+                else { text.append(byte) }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+                text = []
+            } else if byte == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                let start = index - 1
+                while index < bytes.count, "0123456789+-.eE".utf8.contains(bytes[index]) { index += 1 }
+                let token = bytes[start..<index]
+                if token.contains(where: { [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains($0) }) {
+                    let name = fieldNames.contains(lastString) ? lastString : "a number"
+                    throw Self.badJSON("\(name) must be a whole number such as 1, not \(String(decoding: token.prefix(40), as: UTF8.self))"
+                                       + " (points, minutes and ids are integers; a fraction is refused, not rounded)")
+                }
+            }
         }
     }
 

@@ -112,11 +112,13 @@ struct CertificateText {
 
     func render(_ format: String) -> String {
         let hoursText = JifenApp.hoursText
-        let idNumber = volunteer.idNumber.map { "（身份证号 \(Masking.idNumber($0))）" } ?? ""
-        let intro = "兹证明 \(volunteer.name)\(idNumber) 于 \(certificate.fromDay) 至 \(certificate.toDay) 期间参加志愿服务，"
+        // What people typed (names, titles) is escaped in Markdown: it reads as typed, never as a link or markup.
+        func md(_ text: String) -> String { format == "html" ? text : Self.markdownText(text) }
+        let idNumber = volunteer.idNumber.map { "（身份证号 \(md(Masking.idNumber($0)))）" } ?? ""
+        let intro = "兹证明 \(md(volunteer.name))\(idNumber) 于 \(certificate.fromDay) 至 \(certificate.toDay) 期间参加志愿服务，"
             + "累计服务时长 \(hoursText(certificate.minutes)) 小时（\(certificate.records) 次）。"
-        let rows = records.map { [$0.record.serviceDay, $0.activityTitle, $0.content, $0.teamName, hoursText($0.record.minutes)] }
-        let footer = ["出具单位：\(community.name)", "证明编号：\(certificate.number)", "出具日期：\(issued)",
+        let rows = records.map { [$0.record.serviceDay, md($0.activityTitle), md($0.content), md($0.teamName), hoursText($0.record.minutes)] }
+        let footer = ["出具单位：\(md(community.name))", "证明编号：\(certificate.number)", "出具日期：\(issued)",
                       "验证码：\(certificate.code)（用 jifen certificate verify \(certificate.code) 核验）"]
         let headers = ["日期", "活动", "服务内容", "服务队", "时长（小时）"]
         if format == "html" {
@@ -136,9 +138,31 @@ struct CertificateText {
 
                 """
         }
-        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
         return (["# 志愿服务证明", "", intro, "", "| " + headers.joined(separator: " | ") + " |", "|" + String(repeating: " --- |", count: headers.count)]
-            + rows.map { "| " + $0.map(cell).joined(separator: " | ") + " |" } + [""] + footer.map { $0 + "  " }).joined(separator: "\n") + "\n"
+            + rows.map { "| " + $0.joined(separator: " | ") + " |" } + [""] + footer.map { $0 + "  " }).joined(separator: "\n") + "\n"
+    }
+}
+
+extension CertificateText {
+    /// Text a person typed, for Markdown: CommonMark's and GFM's marks (links, images, emphasis,
+    /// code, tags, entities, table bars) are backslash-escaped, so it renders exactly as typed;
+    /// `http://` and `www.`/`example.com` are split by escapes so no viewer makes a link of them;
+    /// a line break becomes a space (a value cannot start a heading or leave its table row).
+    static func markdownText(_ text: String) -> String {
+        var out = ""
+        let scalars = Array(text.unicodeScalars)
+        for (i, scalar) in scalars.enumerated() {
+            let next = i + 1 < scalars.count ? scalars[i + 1] : nil
+            switch scalar {
+            case "\n", "\r", "\u{2028}", "\u{2029}": out.append(" ")
+            case "\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "<", ">", "#", "|", "~", "!", "&", "$":
+                out.append("\\"); out.unicodeScalars.append(scalar)
+            case ":" where next == "/", "." where next.map { $0.isASCII && CharacterSet.letters.contains($0) } ?? false:
+                out.append("\\"); out.unicodeScalars.append(scalar)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }
 

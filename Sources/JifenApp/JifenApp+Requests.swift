@@ -20,10 +20,12 @@ extension JifenApp {
         public var volunteer: String?
         public var community: String?
         public var consent: Bool
+        /// Register even when a resident of the same name and phone exists (another person).
+        public var allowDuplicate: Bool
         public init(name: String, phone: String, idNumber: String? = nil, address: String = "", area: String = "",
-                    volunteer: String? = nil, community: String? = nil, consent: Bool = false) {
+                    volunteer: String? = nil, community: String? = nil, consent: Bool = false, allowDuplicate: Bool = false) {
             self.name = name; self.phone = phone; self.idNumber = idNumber; self.address = address; self.area = area
-            self.volunteer = volunteer; self.community = community; self.consent = consent
+            self.volunteer = volunteer; self.community = community; self.consent = consent; self.allowDuplicate = allowDuplicate
         }
     }
 
@@ -31,7 +33,7 @@ extension JifenApp {
     public func addResident(_ principal: Principal, _ input: ResidentInput) throws -> Resident {
         let resident = Resident(community: input.community ?? "", name: input.name, phone: input.phone, idNumber: input.idNumber,
                                 address: input.address, area: input.area, volunteer: input.volunteer, consent: input.consent)
-        return try store.addResident(resident, actor: principal.id, nowMillis: nowMillis).masked
+        return try store.addResident(resident, actor: principal.id, nowMillis: nowMillis, allowDuplicate: input.allowDuplicate).masked
     }
 
     public struct ResidentsQuery: Codable, Sendable {
@@ -54,11 +56,10 @@ extension JifenApp {
 
     /// One resident, masked: the resident themself, the owner, an admin or an organizer.
     public func resident(_ principal: Principal, _ input: ResidentRef) throws -> Resident {
-        guard let found = try store.read({ try $0.resident(input.resident) }) else {
+        // Someone they may not see answers as a missing one: ids cannot be probed.
+        guard let found = try store.read({ try $0.resident(input.resident) }),
+              try principal.isOwner || found.isActor(principal.id) || Permissions.reader(principal.id, in: store).readsAllRecords else {
             throw JifenError.unknown(Bilingual(zh: "居民", en: "resident"), input.resident)
-        }
-        guard try principal.isOwner || found.isActor(principal.id) || Permissions.reader(principal.id, in: store).readsAllRecords else {
-            throw JifenError.forbidden(actor: principal.id, action: Bilingual(zh: "查看居民 \(input.resident)", en: "see resident \(input.resident)"))
         }
         return found.masked
     }

@@ -301,5 +301,9 @@ extension JifenError {
         case checkinLocked = "checkin-locked"
         /// refused: This credential was issued for you by someone else (e.g. an organizer) and cannot spend your points yet. Confirm it yourself: with your enrolment code on this device (jifen credential confirm --code CODE), or from the phone you signed in on yourself (jifen credential confirm CREDENTIAL-ID).
         case unconfirmedCredential = "unconfirmed-credential"
+        /// usage: Request id "…" is not valid; give one like Q0001.
+        case badRequestID = "bad-request-id"
+        /// refused: … (phone …) is already registered as resident …. Use …; if this is another person with the same name and phone, register again with --allow-duplicate.
+        case duplicateResident = "duplicate-resident"
     }
 }

@@ -6,7 +6,7 @@ extension Ledger {
     public func pickup(_ id: Int64, actor: String) throws -> Receipt {
         let at = now().millis
         return try store.write { tx in
-            let r = try Self.heldRedemption(id, in: tx)
+            let r = try Self.heldRedemption(id, actor: actor, in: tx)
             try Self.requireMerchantOrAdmin(actor, merchant: r.merchant, action: Bilingual(zh: "办理 \(r.label) 的领取", en: "hand over \(r.label)"), in: tx)
             switch r.status {
             case .pickedUp: return try Self.receipt(r, replayed: true, atMillis: at, in: tx)
@@ -28,7 +28,7 @@ extension Ledger {
     public func release(_ id: Int64, actor: String) throws -> Receipt {
         let at = now().millis
         return try store.write { tx in
-            let r = try Self.heldRedemption(id, in: tx)
+            let r = try Self.heldRedemption(id, actor: actor, in: tx)
             guard try actor == r.volunteer || actor == r.merchant || tx.isAdmin(actor) else {
                 throw JifenError.forbidden(actor: actor, action: Bilingual(zh: "撤销 \(r.label)", en: "release \(r.label)"))
             }
@@ -53,8 +53,14 @@ extension Ledger {
         if let offer = r.offer { try tx.returnStock(offer: offer) }
     }
 
-    private static func heldRedemption(_ id: Int64, in tx: any LedgerReading) throws -> Redemption {
-        guard let r = try tx.redemption(id: id) else {
+    private static func heldRedemption(_ id: Int64, actor: String, in tx: any LedgerReading) throws -> Redemption {
+        try redemption(id, for: actor, in: tx)
+    }
+
+    /// A redemption by number for `actor`. A missing one and one `actor` is no party to (not its
+    /// merchant, its volunteer or an admin) answer alike, so numbers cannot be probed.
+    static func redemption(_ id: Int64, for actor: String, in tx: any LedgerReading) throws -> Redemption {
+        guard let r = try tx.redemption(id: id), try actor == r.merchant || actor == r.volunteer || tx.isAdmin(actor) else {
             throw JifenError.unknown(Bilingual(zh: "兑换", en: "redemption"), Registry.id(prefix: "R", number: Int(id)))
         }
         return r

@@ -22,7 +22,7 @@ extension Ledger {
         let at = now().millis
         return try store.write { tx in
             let label = Registry.id(prefix: "R", number: Int(id))
-            guard let r = try tx.redemption(id: id) else { throw JifenError.unknown(Bilingual(zh: "兑换", en: "redemption"), label) }
+            let r = try Self.redemption(id, for: actor, in: tx)
             guard try actor == r.merchant || tx.isAdmin(actor) else {
                 throw JifenError.refused(.notYourRedemption, zh: "\(label) 是 \(r.merchant) 的兑换，\(actor) 不能退还。只有该商户或管理员可以退还。",
                                          en: "\(label) was redeemed at \(r.merchant); \(actor) may not refund it. Only that merchant or an admin may.")

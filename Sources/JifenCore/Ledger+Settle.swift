@@ -60,7 +60,7 @@ extension Ledger {
             settlement.id = try tx.insert(settlement: settlement)
             let request = TransferRequest(kind: .settle, debit: merchant, credit: Account.settlement(account.community), amount: total,
                                           key: "settle:\(merchant):\(settlement.id)", reference: settlement.label,
-                                          memo: "\(lines.count) redemptions\(wishes.isEmpty ? "" : ", \(wishes.count) wishes") through \(day)")
+                                          memo: Self.settlementMemo(redemptions: lines.count, wishes: wishes.count, through: day))
             let posted = try Self.post(request, actor: actor, atMillis: at, in: tx)
             settlement.transfer = posted.transfer.id
             try tx.setSettlementTransfer(id: settlement.id, transfer: posted.transfer.id)
@@ -71,5 +71,13 @@ extension Ledger {
             }
             return SettlementResult(settlement: settlement, posted: posted, lines: lines, wishPoints: wishPoints)
         }
+    }
+}
+
+extension Ledger {
+    /// The settlement transfer's memo: "1 redemption, 2 wishes through 2026-12-19" (each count in its own number).
+    public static func settlementMemo(redemptions: Int, wishes: Int, through day: String) -> String {
+        func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+        return count(redemptions, "redemption", "redemptions") + (wishes == 0 ? "" : ", " + count(wishes, "wish", "wishes")) + " through \(day)"
     }
 }

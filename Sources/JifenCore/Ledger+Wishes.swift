@@ -161,7 +161,7 @@ extension Ledger {
 
     /// A donor takes back everything they gave to a wish while it is still open (not once a
     /// claimant is on it). Each donation comes back by a linked reversal, to the days its points
-    /// came from; repeating finds nothing left and answers with the earlier returns, replayed.
+    /// came from; repeating finds nothing left and is refused (`nothing-to-withdraw`), changing nothing.
     public func withdrawDonation(from id: Int64, actor: String) throws -> WishStep {
         let at = now().millis
         return try store.write { tx in
@@ -177,9 +177,11 @@ extension Ledger {
             }
             let returned = try Self.returnDonations(of: &wish, donor: actor, actor: actor, atMillis: at, in: tx)
             guard !returned.isEmpty else {
-                var earlier: [Transfer] = []
-                for d in donations { earlier += try tx.reversals(of: d.id) }
-                return WishStep(wish: wish, transfers: earlier, replayed: true)
+                // Withdrawn before: say that nothing is left, not "took back" again.
+                let given = donations.reduce(Int64(0)) { $0 + $1.amount }
+                throw JifenError.refused(.nothingToWithdraw,
+                                         zh: "\(actor) 捐给微心愿 \(wish.label) 的 \(given) 积分已经全部收回，没有可再收回的积分。",
+                                         en: "\(actor) already took back all \(given) points given to wish \(wish.label); nothing is left to take back.")
             }
             wish.updatedAtMillis = at
             try tx.update(wish: wish)

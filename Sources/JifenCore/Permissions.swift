@@ -70,7 +70,12 @@ extension Permissions {
         guard let owner = try directory.recordVolunteer(record) else {
             throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), record)
         }
-        _ = try recordFilter(actor: actor, role: role, requested: owner, in: directory)
+        do {
+            _ = try recordFilter(actor: actor, role: role, requested: owner, in: directory)
+        } catch let error as JifenError where error.code == .notAllowed {
+            // Someone else's record answers as a missing one: ids cannot be probed.
+            throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), record)
+        }
     }
 
     /// Checks that `actor` may read an account's points: its holder, an admin, or an organizer

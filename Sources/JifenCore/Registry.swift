@@ -107,7 +107,8 @@ public enum Registry {
 
     /// Rejects empty, overlong and control-character text. Quotes and SQL-looking text are fine:
     /// every value is bound, never spliced into SQL, and stored verbatim.
-    public static func checkText(_ text: String, field: Bilingual, max: Int, allowEmpty: Bool = false) throws {
+    /// - Parameter singleLine: a line break is refused too (a category, a name shown in lists and group chats).
+    public static func checkText(_ text: String, field: Bilingual, max: Int, allowEmpty: Bool = false, singleLine: Bool = false) throws {
         // Fast path for short printable ASCII (keys, ids): nothing to reject but emptiness.
         if !text.isEmpty, text.utf8.count <= max, text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) { return }
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
@@ -117,6 +118,10 @@ public enum Registry {
         if text.count > max {
             throw JifenError.usage(.textTooLong, zh: "\(field.zh)太长（\(text.count) 字），最多 \(max) 字。",
                                    en: "The \(field.en) is too long (\(text.count) characters); at most \(max).")
+        }
+        if singleLine, text.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
+            throw JifenError.usage(.controlCharacters, zh: "\(field.zh)只能写一行，请删掉换行后重试。",
+                                   en: "The \(field.en) must be one line; remove the line breaks and try again.")
         }
         if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) {
             throw JifenError.usage(.controlCharacters, zh: "\(field.zh)含有控制字符，请删掉后重试。",

@@ -39,7 +39,7 @@ public struct Requests: Sendable {
     ///   refused when the actor is neither, or a points-paid resident is no volunteer or lacks the points.
     public func post(_ input: NewRequest, actor: String) throws -> ServiceRequest {
         try Registry.checkText(input.content, field: Bilingual(zh: "服务内容", en: "content"), max: 200)
-        try Registry.checkText(input.category, field: Bilingual(zh: "服务类别", en: "category"), max: 50, allowEmpty: true)
+        try Registry.checkText(input.category, field: Bilingual(zh: "服务类别", en: "category"), max: 50, allowEmpty: true, singleLine: true)
         guard input.offeredPoints >= 0, input.offeredPoints <= Points.maximum else {
             throw JifenError.usage(.badAmount, zh: "积分数必须是 0 到 \(Points.maximum) 之间的整数。",
                                    en: "The points offered must be a whole number from 0 to \(Points.maximum).")
@@ -131,6 +131,7 @@ public struct Requests: Sendable {
             r.server = actor
             r.claimedAtMillis = at
             if r.firstClaimedAtMillis == nil { r.firstClaimedAtMillis = at }
+            r.respondedAtMillis = at
             try Self.holdOffered(&r, actor: actor, at: at, in: tx)
         }
     }
@@ -143,6 +144,7 @@ public struct Requests: Sendable {
             try Self.release(&r, actor: actor, at: at, in: tx)
             r.server = nil
             r.claimedAtMillis = nil
+            r.respondedAtMillis = nil
             r.returns += 1
             r.reason = reason
         }
@@ -287,13 +289,14 @@ public struct Requests: Sendable {
     /// ledger effect and sets the fields, then the request, its history row and its event are written.
     func move(_ id: String, _ action: RequestAction, actor: String, note: String = "", clock: Bool = false,
               _ change: (inout ServiceRequest, any ServiceWriting, Rules, Int64) throws -> Void) throws -> ServiceRequest {
+        let id = try Self.parseID(id)
         let at = now().millis
         return try store.write { tx in
             let rules = try Rules(settings: tx.settings())
-            guard var r = try tx.serviceRequest(id, forUpdate: true) else {
-                throw JifenError.unknown(Bilingual(zh: "服务请求", en: "service request"), id)
-            }
+            guard var r = try tx.serviceRequest(id, forUpdate: true) else { throw Self.unknown(id) }
             var roles = try Self.roles(of: actor, for: r, in: tx)
+            // Someone who plays no part in it learns nothing, not even that it exists.
+            if roles.isEmpty, !clock { throw Self.unknown(id) }
             if clock { roles = [.clock] }
             let from = r.state
             let to = try RequestMachine.next(r.state, action, roles: roles, actor: actor, request: id)
@@ -304,6 +307,23 @@ public struct Requests: Sendable {
             try Self.written(r, action: action, from: from, actor: actor, note: note, at: at, in: tx)
             return r
         }
+    }
+
+    /// Reads `Q0001`, `q1` or `1` as `Q0001`.
+    /// - Throws: usage `bad-request-id` for anything else.
+    public static func parseID(_ text: String) throws -> String {
+        var t = text.trimmingCharacters(in: .whitespaces)
+        if t.first == "Q" || t.first == "q" { t.removeFirst() }
+        guard !t.isEmpty, t.utf8.count <= 9, t.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let number = Int(t), number > 0 else {
+            throw JifenError.usage(.badRequestID, zh: "服务请求编号「\(text.prefix(40))」无效，应为 Q0001 这样的编号。",
+                                   en: "Request id \"\(text.prefix(40))\" is not valid; give one like Q0001.")
+        }
+        return Registry.id(prefix: "Q", number: number)
+    }
+
+    /// A request that is missing, or that the actor may not see: the same answer (ids cannot be probed).
+    static func unknown(_ id: String) -> JifenError {
+        JifenError.unknown(Bilingual(zh: "服务请求", en: "service request"), id)
     }
 
     /// The parts `actor` plays for request `r`.

@@ -8,7 +8,8 @@ public struct TeamRequestFigures: Codable, Sendable, Equatable {
     public var assigned: Int
     /// Taken by a volunteer at least once.
     public var taken: Int
-    /// Response rate: taken before the response deadline, of those whose deadline has passed or that were taken.
+    /// Response rate: answered (the claim that holds, `ServiceRequest.respondedAtMillis`) by the
+    /// response deadline, of those answered or past that deadline unanswered (README "三率").
     public var responded: Int
     public var responseDecided: Int
     /// On-time rate: finished (and confirmed) before the completion deadline, of those confirmed or past it.
@@ -50,11 +51,14 @@ public struct RequestNotice: Codable, Sendable, Equatable {
             var f = byTeam[team] ?? TeamRequestFigures(team: team, teamName: teams[team] ?? "", assigned: 0, taken: 0, responded: 0,
                                                       responseDecided: 0, onTime: 0, completionDecided: 0, ratings: 0, ratingSum: 0)
             f.assigned += 1
-            let withdrawn = [.cancelled, .rejected].contains(r.state) && r.firstClaimedAtMillis == nil
-            if let claimed = r.firstClaimedAtMillis {
-                f.taken += 1
+            // Answered by the claim that holds, as `request sweep` judges it: a request returned and
+            // taken again after its response deadline was answered late.
+            let responded = r.respondedAtMillis ?? (r.returns == 0 ? r.firstClaimedAtMillis : nil)
+            let withdrawn = [.cancelled, .rejected].contains(r.state) && responded == nil
+            if r.firstClaimedAtMillis != nil { f.taken += 1 }
+            if let responded {
                 f.responseDecided += 1
-                if claimed <= r.responseDueMillis { f.responded += 1 }
+                if responded <= r.responseDueMillis { f.responded += 1 }
             } else if !withdrawn, nowMillis > r.responseDueMillis {
                 f.responseDecided += 1
             }
@@ -68,7 +72,7 @@ public struct RequestNotice: Codable, Sendable, Equatable {
             }
             if let stars = r.rating { f.ratings += 1; f.ratingSum += stars }
             byTeam[team] = f
-            let respondedLate = !withdrawn && (r.firstClaimedAtMillis ?? nowMillis) > r.responseDueMillis
+            let respondedLate = !withdrawn && (responded ?? nowMillis) > r.responseDueMillis
             let completedLate = r.firstClaimedAtMillis != nil && !r.state.isUnclaimed && ![.cancelled, .rejected].contains(r.state) && finishedLate
             if respondedLate || completedLate {
                 notice.overdue.append(OverdueRequest(request: r.id, team: team, teamName: teams[team] ?? "", content: r.content, area: r.area,

@@ -36,16 +36,14 @@ extension Requests {
     /// One request with its history.
     /// - Throws: refused `not-allowed` for someone who may not see it, `unknown-id` when there is none.
     public func show(_ id: String, actor: String, everything: Bool) throws -> RequestView {
+        let id = try Self.parseID(id)
         let at = now().millis
         let teams = try teamNames()
         return try store.read { tx in
-            guard let r = try tx.serviceRequest(id, forUpdate: false) else {
-                throw JifenError.unknown(Bilingual(zh: "服务请求", en: "service request"), id)
-            }
+            guard let r = try tx.serviceRequest(id, forUpdate: false) else { throw Self.unknown(id) }
             let roles: Set<RequestRole> = try everything || Self.isDesk(actor, in: tx) ? [.desk] : Self.roles(of: actor, for: r, in: tx)
-            guard Self.mayRead(r, roles: roles) else {
-                throw JifenError.forbidden(actor: actor, action: Bilingual(zh: "查看服务请求 \(id)", en: "see request \(id)"))
-            }
+            // Someone else's request answers as a missing one: ids cannot be probed.
+            guard Self.mayRead(r, roles: roles) else { throw Self.unknown(id) }
             return try Self.view(r, actor: actor, at: at, history: true, teams: teams, in: tx)
         }
     }

@@ -166,8 +166,8 @@ public enum RequestMachine {
         case .pool: Bilingual(zh: "放入接单池", en: "pooled")
         case .claim: Bilingual(zh: "接单", en: "claimed")
         case .return: Bilingual(zh: "退单", en: "returned")
-        case .start: Bilingual(zh: "开始服务", en: "started")
-        case .finish: Bilingual(zh: "完成服务", en: "finished")
+        case .start: Bilingual(zh: "开始", en: "started")
+        case .finish: Bilingual(zh: "完成", en: "finished")
         case .confirm: Bilingual(zh: "确认", en: "confirmed")
         case .autoConfirm: Bilingual(zh: "自动确认", en: "confirmed automatically")
         case .rate: Bilingual(zh: "评价", en: "rated")
@@ -237,6 +237,11 @@ public struct ServiceRequest: Codable, Sendable, Equatable {
     /// Nobody took it by then: it expires.
     public var expiresAtMillis: Int64
     public var firstClaimedAtMillis: Int64?
+    /// The claim that answers the request: the latest claim not given back (nil while it waits
+    /// again after a return). The response rate and `request sweep` judge this one against the
+    /// response deadline, so a request returned and taken again late is late. (Absent in rows
+    /// written before it existed: their first claim stands, unless they were returned.)
+    public var respondedAtMillis: Int64?
     public var claimedAtMillis: Int64?
     public var startedAtMillis: Int64?
     public var finishedAtMillis: Int64?

@@ -25,7 +25,7 @@ extension Service {
         try Registry.checkText(request.title, field: Bilingual(zh: "活动名称", en: "title"), max: 100)
         try Registry.checkText(request.place, field: Bilingual(zh: "地点", en: "place"), max: 200, allowEmpty: true)
         try Registry.checkText(request.content, field: Bilingual(zh: "服务内容", en: "content"), max: 1000, allowEmpty: true)
-        try Registry.checkText(request.category, field: Bilingual(zh: "服务类别", en: "category"), max: 50, allowEmpty: true)
+        try Registry.checkText(request.category, field: Bilingual(zh: "服务类别", en: "category"), max: 50, allowEmpty: true, singleLine: true)
         guard request.end > request.start else {
             throw JifenError.usage(.endBeforeStart, zh: "结束时间不晚于开始时间，请检查 --start 和 --end。",
                                    en: "The end is not after the start; check --start and --end.")

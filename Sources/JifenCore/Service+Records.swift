@@ -43,7 +43,7 @@ extension Service {
     public func approve(_ ids: [String], actor: String) throws -> [ServiceRecord] {
         try write { tx, rules, at in
             try ids.map { id in
-                guard let record = try tx.record(id) else { throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), id) }
+                let record = try Self.record(id, for: actor, in: tx)
                 let activity = try Self.activity(record.activity, in: tx)
                 try requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "审核服务时长", en: "approve service hours"), in: tx)
                 return try Self.approve(record, activity: activity, rules: rules, actor: actor, at: at, in: tx)
@@ -100,7 +100,7 @@ extension Service {
     public func reject(_ id: String, reason: String, actor: String) throws -> ServiceRecord {
         let reason = try Ledger.requireReason(reason)
         return try write { tx, _, at in
-            guard var record = try tx.record(id) else { throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), id) }
+            var record = try Self.record(id, for: actor, in: tx)
             let activity = try Self.activity(record.activity, in: tx)
             try requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "驳回服务时长", en: "reject service hours"), in: tx)
             guard record.status == .pending || record.status == .review else {
@@ -119,7 +119,7 @@ extension Service {
     public func dispute(_ id: String, reason: String, actor: String) throws -> ServiceRecord {
         let reason = try Ledger.requireReason(reason)
         return try write { tx, _, at in
-            guard var record = try tx.record(id) else { throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), id) }
+            var record = try Self.record(id, for: actor, in: tx)
             guard actor == record.volunteer else {
                 throw JifenError.refused(.notAllowed, zh: "只有志愿者本人可以对自己的记录提出更正申请。",
                                          en: "Only the volunteer themself may dispute their record.")
@@ -137,7 +137,7 @@ extension Service {
     public func correct(_ id: String, minutes: Int64, reason: String, actor: String) throws -> ServiceRecord {
         let reason = try Ledger.requireReason(reason)
         return try write { tx, rules, at in
-            guard var record = try tx.record(id) else { throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), id) }
+            var record = try Self.record(id, for: actor, in: tx)
             let activity = try Self.activity(record.activity, in: tx)
             try requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "更正服务时长", en: "correct service hours"), in: tx)
             guard record.status != .rejected else {

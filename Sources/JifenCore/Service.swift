@@ -71,6 +71,15 @@ public struct Service: Sendable {
         try Self.requireSelfOrOrganizer(actor, volunteer: volunteer, team: team, action: action, role: role, in: tx)
     }
 
+    /// A record by id for `actor`. A missing one and someone else's that `actor` may not read (not
+    /// its volunteer, an admin or an organizer) answer alike, so ids cannot be probed.
+    static func record(_ id: String, for actor: String, in tx: any ServiceWriting) throws -> ServiceRecord {
+        guard let record = try tx.record(id), try record.volunteer == actor || tx.isAdmin(actor) || tx.organizesAnyTeam(actor) else {
+            throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), id)
+        }
+        return record
+    }
+
     static func activity(_ id: String, in tx: any ServiceWriting) throws -> Activity {
         guard let activity = try tx.activity(id) else { throw JifenError.unknown(Bilingual(zh: "活动", en: "activity"), id) }
         return activity

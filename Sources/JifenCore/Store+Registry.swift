@@ -25,7 +25,7 @@ public enum RegistryTable: String, Sendable, CaseIterable {
 public enum Serialised: Sendable {
     /// Changes of the rules: each history row's old value is the one it replaced.
     case settings
-    /// Registering volunteers: two processes registering the same person cannot both pass the duplicate check.
+    /// Registering volunteers or residents: two processes registering the same person cannot both pass the duplicate check.
     case volunteerRegistration
 }
 

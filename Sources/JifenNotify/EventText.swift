@@ -169,6 +169,37 @@ public enum EventText {
         }
     }
 
+    /// What a person typed, made inert for a group chat: it reads the same to an elder, but no
+    /// robot takes it as markup. Markdown's link, image, emphasis, heading and code marks, `<…>`
+    /// tags (WeCom's `<@all>` and `<font>`, Feishu's `<at user_id="all">`), `@` mentions
+    /// (DingTalk's `@all`, `@phone`) and anything a chat would turn into a link (`http://`, `www.`,
+    /// `example.com`) become their full-width look-alikes; a line break becomes a space, so a
+    /// value cannot start a line of its own.
+    public static func inert(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        let scalars = Array(text.unicodeScalars)
+        for (i, scalar) in scalars.enumerated() {
+            let next = i + 1 < scalars.count ? scalars[i + 1] : nil
+            switch scalar {
+            case "\n", "\r", "\t", "\u{2028}", "\u{2029}": out.append(" ")
+            // `http://x` → `http：//x`; `a.com` → `a．com` (a dot before a letter, never in `3.5`).
+            case ":" where next == "/": out.append("：")
+            case "." where next.map { $0.isASCII && CharacterSet.letters.contains($0) } ?? false: out.append("．")
+            default:
+                if let wide = wideLookAlikes[scalar] { out.unicodeScalars.append(wide) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+
+    /// ASCII marks a robot's Markdown or mention syntax gives a meaning, and their full-width forms.
+    static let wideLookAlikes: [Unicode.Scalar: Unicode.Scalar] = {
+        var map: [Unicode.Scalar: Unicode.Scalar] = [:]
+        for mark in "[]()<>@*_`#~|!\\{}".unicodeScalars { map[mark] = Unicode.Scalar(mark.value + 0xFEE0)! }
+        return map
+    }()
+
     /// Minutes as an elder says them: `2小时`, `1小时30分钟`, `45分钟`.
     static func duration(_ text: String) -> String {
         guard let minutes = Int(text) else { return text }
@@ -187,10 +218,12 @@ public enum EventText {
         var fields: [String: Any]
         var timeZone: TimeZone
 
-        subscript(key: String) -> String { value(fields[key]) ?? "" }
+        /// A field's text made inert for a group chat (`EventText.inert`): every value of a
+        /// payload may carry what a person typed (a memo, a title, a name, a reason).
+        subscript(key: String) -> String { value(fields[key]).map(EventText.inert) ?? "" }
 
         func first(_ keys: [String]) -> String? {
-            keys.lazy.compactMap { value(fields[$0]) }.first { !$0.isEmpty }
+            keys.lazy.compactMap { value(fields[$0]).map(EventText.inert) }.first { !$0.isEmpty }
         }
 
         func line(_ label: String, _ key: String) -> String? {
@@ -201,11 +234,11 @@ public enum EventText {
         /// word for a community's system account, else the id.
         func who(_ key: String) -> String {
             if let name = first([key + "_name"]) { return name }
-            let id = self[key]
+            let id = value(fields[key]) ?? ""
             if id.hasSuffix(".issuance") { return "社区" }
             if id.hasSuffix(".expired") { return "社区过期积分" }
             if id.hasSuffix(".settled") { return "社区结算账户" }
-            return id.isEmpty ? "（未知）" : id
+            return id.isEmpty ? "（未知）" : EventText.inert(id)
         }
 
         func timeLine() -> String? { first(["at"]).map { "时间：" + time(raw: $0) } }

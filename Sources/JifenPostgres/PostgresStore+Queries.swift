@@ -28,4 +28,11 @@ extension PostgresStore {
             }
         }
     }
+
+    /// The first column of the rows of a read-only `sql`, as text: for tests and diagnostics that
+    /// look at rows the `Store` protocol does not show (the test support is not a test target, so
+    /// it reads through this, not through a testable import).
+    public func textColumn(_ sql: String) throws -> [String] {
+        try transaction(readOnly: true) { try $0.rows(sql).map { try $0.decode(String.self) } }
+    }
 }

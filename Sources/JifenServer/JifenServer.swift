@@ -278,7 +278,7 @@ public struct JifenServer: Sendable {
             case .unknownID, .unknownCertificate: return 404
             case .lockedOut: return 429
             case .keyReused, .alreadyApproved, .alreadyReversed, .alreadyCheckedIn, .alreadyCheckedOut, .hasRecords,
-                 .fullyRefunded, .holdResolved, .duplicateName, .duplicateVolunteer, .alreadyInitialised: return 409
+                 .fullyRefunded, .holdResolved, .duplicateName, .duplicateVolunteer, .duplicateResident, .alreadyInitialised: return 409
             default: return 422
             }
         case .fault, .busy: return 503

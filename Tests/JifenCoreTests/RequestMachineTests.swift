@@ -71,6 +71,21 @@ import Testing
         #expect(refusal { try Rules(settings: ["requests.confirm_hours": "0"]) }?.code == .badSetting)
     }
 
+    /// Issue 21, item 22: a refusal names the action once ("无权完成服务请求", never "完成服务服务请求").
+    @Test func refusalsReadRight() {
+        var checked = 0
+        for action in RequestAction.allCases where action != .post {
+            for (state, roles) in [(RequestState.done, Set<RequestRole>()), (.rated, Set(RequestRole.allCases))] {
+                guard let error = refusal({ try RequestMachine.next(state, action, roles: roles, actor: "V0001", request: "Q0001") }) else { continue }
+                #expect(!error.message.zh.contains("服务服务"), "\(action): \(error.message.zh)")
+                checked += 1
+            }
+        }
+        #expect(checked >= RequestAction.allCases.count)
+        #expect(refusal { try RequestMachine.next(.claimed, .finish, roles: [], actor: "V0001", request: "Q0001") }?.message.zh
+                    .contains("无权完成服务请求 Q0001") == true)
+    }
+
     func refusal(_ body: () throws -> Any) -> JifenError? {
         do { _ = try body(); return nil } catch { return error as? JifenError }
     }

@@ -233,6 +233,14 @@ import Testing
         ]
     }()
 
+    /// Routes by id that answer a caller who may not see the thing as if it were missing (issue 21,
+    /// item 18; `SecurityTests.Small` compares the two answers).
+    static let hiddenByID: Set<String> = [
+        "reject", "dispute", "correct", "approve", "recordHistory", "resident", "request", "acceptRequest", "rejectRequest",
+        "dispatchRequest", "claimRequest", "returnRequest", "startRequest", "finishRequest", "confirmRequest", "rateRequest",
+        "reopenRequest", "cancelRequest", "pickup", "release", "refund",
+    ]
+
     /// A resident R001 and four requests: Q0001 in T01's pool, Q0002 and Q0003 taken by V0001, Q0004 only posted.
     static func requestFixtures(_ box: Sandbox) throws {
         let admin = ["JIFEN_ACTOR": "李主任"]
@@ -299,6 +307,11 @@ import Testing
                     #expect(answer.status == 401 || answer.object["code"] as? String == "locked-out", "\(endpoint.operationID) as \(role): \(answer)")
                 } else if row[role] == true {
                     #expect(![401, 403].contains(answer.status) && answer.status < 500, "\(endpoint.operationID) as \(role): \(answer)")
+                } else if Self.hiddenByID.contains(endpoint.operationID) {
+                    // Someone else's record, request, resident or redemption answers as a missing one (404) to
+                    // whoever may not see it; 403 to those who may see it but not do this.
+                    #expect(answer.status == 403 || (answer.status == 404 && answer.object["code"] as? String == "unknown-id"),
+                            "\(endpoint.operationID) as \(role): \(answer)")
                 } else {
                     #expect(answer.status == 403, "\(endpoint.operationID) as \(role): \(answer)")
                 }

@@ -107,7 +107,8 @@ import Testing
         #expect(r.payer == w.payer)
         r = try w.requests.accept(r.id, actor: w.desk)
         r = try w.requests.dispatch(r.id, team: nil, volunteer: w.b, pool: false, actor: w.desk)
-        #expect(refusal { try w.requests.claim(r.id, actor: w.a) }?.code == .notAllowed, "sent to b by name")
+        // Sent to b by name: a plays no part in it, so it answers as a missing one (issue 21, item 18).
+        #expect(refusal { try w.requests.claim(r.id, actor: w.a) }?.code == .unknownID, "sent to b by name")
         r = try w.requests.claim(r.id, actor: w.b)
         #expect(try w.available(w.payer) == 80)
         #expect(try w.f.balance(w.payer) == 100)
@@ -189,9 +190,10 @@ import Testing
             (.badRating, { try w.requests.rate(confirmed.id, stars: 6, comment: "", actor: w.elder) }),
             // 8 hours a day: the confirmed request's record already holds 90 of a's minutes today.
             (.overDailyCap, { try w.requests.finish(claimed.id, minutes: 8 * 60 - 90 + 1, actor: w.a) }),
-            (.notAllowed, { try w.requests.confirm(done.id, actor: w.c) }),
+            // Another team's volunteer plays no part: the request answers as a missing one (issue 21, item 18).
+            (.unknownID, { try w.requests.confirm(done.id, actor: w.c) }),
             (.notAllowed, { try w.requests.confirm(done.id, actor: w.a) }),
-            (.notAllowed, { try w.requests.claim(pooled.id, actor: w.c) }),
+            (.unknownID, { try w.requests.claim(pooled.id, actor: w.c) }),
             (.notAllowed, { try w.requests.claim(pooled.id, actor: "R001") }),
             (.pastDeadline, { try w.requests.post(.init(resident: w.elder, content: "x", deadlineMillis: w.f.clock.nowMillis - 1), actor: w.desk) }),
             (.pastDeadline, { try w.requests.post(.init(resident: w.elder, content: "x", wantedAtMillis: w.f.clock.nowMillis), actor: w.desk) }),
@@ -222,7 +224,7 @@ import Testing
         let claimable = try w.requests.list(actor: w.b, everything: false)
         #expect(claimable.map(\.request.id) == [pooled.id] && claimable[0].address == "" && claimable[0].phone == "138****5678")
         #expect(try w.requests.list(actor: w.c, everything: false).isEmpty, "another team's pool")
-        #expect(refusal { try w.requests.show(pooled.id, actor: w.c, everything: false) }?.code == .notAllowed)
+        #expect(refusal { try w.requests.show(pooled.id, actor: w.c, everything: false) }?.code == .unknownID)
         _ = try w.requests.claim(pooled.id, actor: w.a)
         let serving = try w.requests.show(pooled.id, actor: w.a, everything: false)
         #expect(serving.address == "幸福里3号楼2单元501" && serving.phone == "13812345678")
@@ -333,5 +335,58 @@ import Testing
         #expect(succeeded.isSuperset(of: [0, 2, 4, 5, 8, 9, 10]), "moves made: \(succeeded.sorted())")
         // Every held point is released or posted once nothing is taken any more.
         for r in try w.all() where ![.claimed, .inService, .done].contains(r.state) { #expect(r.hold == nil) }
+    }
+
+    /// Issue 21, item 22: a request returned and taken again after its response deadline was
+    /// answered late: in the month's notice as `request sweep` flags it.
+    @Test(arguments: StoreKind.allCases)
+    func aRequestReturnedAndTakenAgainLateIsLateInTheNotice(kind: StoreKind) throws {
+        let w = try World.make(kind)
+        let start = w.f.clock.nowMillis
+        let onTime = try w.request(to: .claimed)
+        var late = try w.request(to: .claimed)
+        late = try w.requests.giveBack(late.id, reason: "临时有事", actor: w.a)
+        late = try w.requests.dispatch(late.id, team: w.t1, volunteer: nil, pool: true, actor: w.desk)
+        w.f.clock.advance(minutes: 25 * 60)
+        #expect(try w.requests.sweep(actor: "admin").overdue == [late.id], "the sweep flags the returned request")
+        _ = try w.requests.claim(late.id, actor: w.b)
+        let notice = try w.requests.notice(startMillis: start - 1, endMillis: start + 30 * 86_400_000)
+        let team = try #require(notice.teams.first { $0.team == w.t1 })
+        #expect(team.taken == 2 && team.responseDecided == 2)
+        #expect(team.responded == 1, "taken again after the deadline counted on time")
+        #expect(notice.overdue.contains { $0.request == late.id && $0.missed == "response" })
+        #expect(!notice.overdue.contains { $0.request == onTime.id })
+    }
+
+    /// Issue 21, item 22: a category is one line, a request id is well-formed (else a usage
+    /// error), and a resident registered twice is refused like a volunteer; nothing changes.
+    @Test(arguments: StoreKind.allCases)
+    func oneLineCategoriesWellFormedIdsAndNoDuplicateResidents(kind: StoreKind) throws {
+        let w = try World.make(kind)
+        let before = (try w.f.snapshot(), try w.all())
+        for category in ["repair\n紧急", "repair\r\n", "a\u{2028}b"] {
+            let refused = refusal { try w.requests.post(.init(resident: w.elder, category: category, content: "换水龙头"), actor: w.desk) }
+            #expect(refused?.code == .controlCharacters && refused?.message.en.contains("one line") == true, "\(String(describing: refused))")
+        }
+        let service = Service(store: w.f.store, now: { w.f.clock.now })
+        let hour = w.f.clock.now.addingTimeInterval(3600)
+        #expect(refusal { try service.post(ActivityRequest(team: w.t1, title: "巡逻", start: hour, end: hour.addingTimeInterval(3600),
+                                                           category: "a\nb"), actor: w.desk) }?.code == .controlCharacters)
+        #expect(try w.f.snapshot() == before.0 && w.all() == before.1)
+        let posted = try w.requests.post(.init(resident: w.elder, category: "repair", content: "换水龙头"), actor: w.desk)
+        for bad in ["Q12x", "", "Q", "Q-1", "../Q0001", "Q0001 OR 1=1", "Q1.0"] {
+            #expect(refusal { try w.requests.accept(bad, actor: w.desk) }?.code == .badRequestID, "\(bad)")
+            #expect(refusal { try w.requests.show(bad, actor: w.desk, everything: true) }?.code == .badRequestID, "\(bad)")
+        }
+        #expect(try w.requests.show("q1", actor: w.desk, everything: true).request.id == posted.id)
+        #expect(try w.requests.accept(" 1 ", actor: w.desk).state == .accepted)
+        // The same name and phone (however written) is the same resident.
+        let residents = try w.f.store.read { try $0.residents(community: nil) }
+        let again = refusal { try w.f.store.addResident(Resident(name: "王秀英 ", phone: "138-1234-5678"), actor: w.desk, nowMillis: 0) }
+        #expect(again?.code == .duplicateResident && again?.message.en.contains("R001") == true, "\(String(describing: again))")
+        #expect(try w.f.store.read { try $0.residents(community: nil) } == residents)
+        let other = try w.f.store.addResident(Resident(name: "王秀英", phone: "13812345678"), actor: w.desk, nowMillis: 0, allowDuplicate: true)
+        #expect(other.id != "R001")
+        #expect(try w.f.verify().ok)
     }
 }

@@ -179,6 +179,33 @@ import Testing
         #expect(types.count == Events.allTypes.count)
     }
 
+    /// Issue 21, item 14: what people typed (a memo, a name, a title, a reason) reaches a group
+    /// chat as text: no link, no Markdown, no `<@all>` (WeCom), `@all` (DingTalk) or
+    /// `<at user_id="all">` (Feishu), no line of its own; and it still reads as typed.
+    @Test(arguments: EventTextTests.robots)
+    func typedTextCannotLinkMarkUpOrMentionEveryone(_ format: WebhookFormat) throws {
+        let typed = "点我[领奖](http://evil.example/x) <@all> @all <at user_id=\"all\">所有人</at> **急** www.evil.example\n# 大标题"
+        var wish = Wish(id: 1, community: "C01", team: "T01", title: typed, beneficiaryKind: .child, beneficiaryName: "王小明",
+                        beneficiaryDetails: "", points: 0, donated: 0, postedBy: "杨建军", createdAtMillis: Self.at, updatedAtMillis: Self.at)
+        wish.claimant = "M001"
+        let events = [
+            Self.transfer(.grant, "C01.issuance", "V0001", 10, memo: typed, toName: "张桂兰"),
+            Self.transfer(.transfer, "V0001", "V0002", 5, memo: typed, fromName: typed, toName: "王秀英"),
+            Events.activityCancelled(Self.activity, teamName: typed, reason: typed, atMillis: Self.at),
+            Ledger.wishEvent("wish.claimed", wish, actor: "杨建军", note: typed, atMillis: Self.at),
+        ]
+        for event in events {
+            let text = try Self.delivered(event, format)
+            for markup in ["[领奖]", "](", "http://", "www.evil", "evil.example", "<@all>", "@all", "<at ", "</at>", "**急", "\n# "] {
+                #expect(!text.contains(markup), "\(event.type) in \(format.rawValue) carries \(markup): \(text)")
+            }
+            #expect(text.contains("点我［领奖］（http：//evil．example/x）") && text.contains("＜＠all＞") && text.contains("＃ 大标题"),
+                    "\(event.type) in \(format.rawValue) no longer reads as typed: \(text)")
+        }
+        // Times, ids and numbers the ledger wrote are untouched.
+        #expect(EventText.inert("2026-12-20T01:00:00.000Z 3.5 V0001") == "2026-12-20T01:00:00.000Z 3.5 V0001")
+    }
+
     /// An unknown type (from a newer version) gets a plain note, never a dump of raw keys and UTC times.
     @Test func anUnknownTypeShowsNoRawKeys() {
         let message = EventText.render(StoredEvent(id: 1, type: "volunteer.added", payload: #"{"start":"2026-12-20T01:00:00.000Z","name":"x"}"#,

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import JifenCore
-@testable import JifenPostgres
+import JifenPostgres
 import JifenSQLite
 
 /// A fresh ledger with one community, an admin, three volunteers and a merchant, on either
@@ -60,7 +60,7 @@ public struct Fixture: Sendable {
         case .sqlite:
             try (store as! SQLiteStore).readTransaction { try String.fetchAll($0, sql: sql) }
         case .postgres:
-            try (store as! PostgresStore).transaction(readOnly: true) { try $0.rows(sql).map { try $0.decode(String.self) } }
+            try (store as! PostgresStore).textColumn(sql)
         }
     }
 

@@ -40,10 +40,12 @@ extension Jifen {
             @Option(help: "Their volunteer id, when they are one (they then pay in points as that volunteer).") var volunteer: String?
             @Option(help: "Community id, when there are several.") var community: String?
             @Flag(help: "The resident consents to their name in public notices.") var consent = false
+            @Flag(help: "Register even if a resident with the same name and phone exists (another person).") var allowDuplicate = false
 
             func execute(_ context: Context) throws {
                 let r = try context.perform(API.addResident, .init(name: name, phone: phone, idNumber: idNumber, address: address, area: area,
-                                                                   volunteer: volunteer, community: community, consent: consent))
+                                                                   volunteer: volunteer, community: community, consent: consent,
+                                                                   allowDuplicate: allowDuplicate))
                 if context.options.json { return context.printJSON(ResidentListing(r)) }
                 context.print(context.t("已登记居民 \(r.id) \(r.name)", "Registered resident \(r.id) \(r.name)"))
             }

@@ -40,7 +40,7 @@ extension Jifen {
                                              }))
             }
             context.print(context.t("结算单 \(s.label)：\(s.merchant) 截至 \(s.throughDay) 共 \(result.redemptions.count) 笔兑换，结算 \(s.points) 积分（转账 #\(s.transfer)）。",
-                                    "Settlement \(s.label): \(s.merchant) through \(s.throughDay), \(result.redemptions.count) redemptions, \(s.points) points settled (transfer #\(s.transfer))."))
+                                    "Settlement \(s.label): \(s.merchant) through \(s.throughDay), \(result.redemptions.count) redemption\(result.redemptions.count == 1 ? "" : "s"), \(s.points) points settled (transfer #\(s.transfer))."))
             context.printTable([context.t("兑换单", "redemption"), context.t("时间", "time"), context.t("志愿者", "volunteer"), context.t("项目", "offer"),
                                 context.t("兑换", "redeemed"), context.t("已退", "refunded"), context.t("结算", "settled")], rows, right: [4, 5, 6])
         }
