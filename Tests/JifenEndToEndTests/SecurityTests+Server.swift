@@ -192,79 +192,81 @@ extension SecurityTests {
     }
 }
 
-/// A plain TCP connection to the server from a chosen loopback address (127.0.0.2, 127.0.0.3, …
-/// are other clients to the server), for what URLSession does not do: hold a request unfinished,
-/// send a Host header of one's own.
-final class RawClient {
-    let fd: Int32
+extension SecurityTests.Server {
+    /// A plain TCP connection to the server from a chosen loopback address (127.0.0.2, 127.0.0.3, …
+    /// are other clients to the server), for what URLSession does not do: hold a request unfinished,
+    /// send a Host header of one's own.
+    final class RawClient {
+        let fd: Int32
 
-    init(port: Int, from source: String = "127.0.0.1") throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EMFILE) }
-        var local = sockaddr_in()
-        local.sin_family = sa_family_t(AF_INET)
-        local.sin_addr.s_addr = inet_addr(source)
-        var remote = sockaddr_in()
-        remote.sin_family = sa_family_t(AF_INET)
-        remote.sin_port = in_port_t(UInt16(port).bigEndian)
-        remote.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let size = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) } }
-        let connected = bound == 0 ? withUnsafePointer(to: &remote) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, size) } } : -1
-        guard connected == 0 else { Glibc.close(fd); throw POSIXError(.ECONNREFUSED) }
-    }
-
-    deinit { Glibc.close(fd) }
-
-    @discardableResult
-    func send(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        return bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
-    }
-
-    private func timeout(_ seconds: Int) {
-        var time = timeval(tv_sec: seconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-    }
-
-    /// What arrives until the server closes the connection (or `seconds` pass without a byte).
-    func receive(seconds: Int = 15) -> Data {
-        timeout(seconds)
-        var data = Data()
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = recv(fd, &buffer, buffer.count, 0)
-            if n <= 0 { break }
-            data.append(contentsOf: buffer[0..<n])
+        init(port: Int, from source: String = "127.0.0.1") throws {
+            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw POSIXError(.EMFILE) }
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            var remote = sockaddr_in()
+            remote.sin_family = sa_family_t(AF_INET)
+            remote.sin_port = in_port_t(UInt16(port).bigEndian)
+            remote.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let size = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) } }
+            let connected = bound == 0 ? withUnsafePointer(to: &remote) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, size) } } : -1
+            guard connected == 0 else { Glibc.close(fd); throw POSIXError(.ECONNREFUSED) }
         }
-        return data
-    }
 
-    /// Whether the server closed (or reset) the connection within `seconds` without answering.
-    func closedByServer(within seconds: Int) -> Bool {
-        timeout(seconds)
-        var byte: UInt8 = 0
-        let n = recv(fd, &byte, 1, 0)
-        return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-    }
+        deinit { Glibc.close(fd) }
 
-    struct Answer {
-        var status: Int
-        var head: String
-        var body: String
-        func cookie(_ name: String) -> String? {
-            head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: \(name)=") }
-                .map { String($0.dropFirst("set-cookie: \(name)=".count).prefix { $0 != ";" }) }
+        @discardableResult
+        func send(_ text: String) -> Bool {
+            let bytes = Array(text.utf8)
+            return bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
         }
-    }
 
-    /// One request (`head` without its blank line; `Connection: close` is added), read to the end.
-    static func request(port: Int, from source: String = "127.0.0.1", _ head: String, body: String = "") throws -> Answer {
-        let client = try RawClient(port: port, from: source)
-        client.send(head + "Connection: close\r\n\r\n" + body)
-        let text = String(decoding: client.receive(), as: UTF8.self)
-        let parts = text.components(separatedBy: "\r\n\r\n")
-        let status = Int(parts.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
-        return Answer(status: status, head: parts.first ?? "", body: parts.dropFirst().joined(separator: "\r\n\r\n"))
+        private func timeout(_ seconds: Int) {
+            var time = timeval(tv_sec: seconds, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+        }
+
+        /// What arrives until the server closes the connection (or `seconds` pass without a byte).
+        func receive(seconds: Int = 15) -> Data {
+            timeout(seconds)
+            var data = Data()
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let n = recv(fd, &buffer, buffer.count, 0)
+                if n <= 0 { break }
+                data.append(contentsOf: buffer[0..<n])
+            }
+            return data
+        }
+
+        /// Whether the server closed (or reset) the connection within `seconds` without answering.
+        func closedByServer(within seconds: Int) -> Bool {
+            timeout(seconds)
+            var byte: UInt8 = 0
+            let n = recv(fd, &byte, 1, 0)
+            return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+        }
+
+        struct Answer {
+            var status: Int
+            var head: String
+            var body: String
+            func cookie(_ name: String) -> String? {
+                head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie: \(name)=") }
+                    .map { String($0.dropFirst("set-cookie: \(name)=".count).prefix { $0 != ";" }) }
+            }
+        }
+
+        /// One request (`head` without its blank line; `Connection: close` is added), read to the end.
+        static func request(port: Int, from source: String = "127.0.0.1", _ head: String, body: String = "") throws -> Answer {
+            let client = try RawClient(port: port, from: source)
+            client.send(head + "Connection: close\r\n\r\n" + body)
+            let text = String(decoding: client.receive(), as: UTF8.self)
+            let parts = text.components(separatedBy: "\r\n\r\n")
+            let status = Int(parts.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
+            return Answer(status: status, head: parts.first ?? "", body: parts.dropFirst().joined(separator: "\r\n\r\n"))
+        }
     }
 }

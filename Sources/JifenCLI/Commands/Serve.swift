@@ -13,8 +13,8 @@ extension Jifen {
                 Whoever runs it holds the database; everyone else signs in with a credential
                 (jifen credential issue) or an enrolment code (jifen credential issue --enrolment).
                 Stops on SIGTERM or Ctrl-C after finishing the requests in flight.
-                A client that sends its headers or body too slowly is cut off (--header-timeout,
-                --body-timeout), and one address holds at most --max-connections-per-address.
+                Slow clients are cut off (--header-timeout, --body-timeout); one address holds at most --max-connections-per-address.
+                The poster's QR code links to --public-url (set it to the address people reach).
                 Example: jifen serve --listen 127.0.0.1:8080 --db jifen.sqlite
                 """)
         @OptionGroup var global: GlobalOptions
