@@ -58,8 +58,9 @@ extension JifenApp {
         let fromDay = try input.from.map { try DayFormat.day($0, in: zone, field: "--from") } ?? first ?? today
         let toDay = try input.to.map { try DayFormat.day($0, in: zone, field: "--to") } ?? today
         guard fromDay <= toDay else { throw JifenError.usage(.badRange, zh: "--to 早于 --from。", en: "--to is before --from.") }
-        let person = try store.volunteer(input.volunteer)
+        // Who may comes before whether the volunteer exists: someone else's id and a missing one answer alike.
         _ = try recordFilter(principal, requested: input.volunteer)
+        let person = try store.volunteer(input.volunteer)
         let community = try store.resolveCommunity(person.community)
         let issue = { () throws -> IssuedCertificate in
             let (certificate, views) = try self.store.issueCertificate(volunteer: input.volunteer, fromDay: fromDay, toDay: toDay,

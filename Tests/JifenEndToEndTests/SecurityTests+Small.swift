@@ -148,6 +148,18 @@ extension SecurityTests {
                 }
             }
             #expect(compared == probes.count * 2)
+            // Routes that refuse before they look (403 for both): still the same answer but for the id.
+            for (template, body) in [("/v1/certificates", ["volunteer": "{id}", "format": "md"]), ("/v1/accounts/{id}/balance", nil),
+                                     ("/v1/volunteers/{id}", nil), ("/v1/volunteers/{id}/records", nil)] as [(String, [String: Any]?)] {
+                func ask(_ id: String) throws -> Answer {
+                    try http(body == nil ? "GET" : "POST", server.base + template.replacingOccurrences(of: "{id}", with: id),
+                             token: tokens["other-volunteer"], json: body.map { $0.mapValues { "\($0)".replacingOccurrences(of: "{id}", with: id) } })
+                }
+                let (theirs, none) = (try ask("V0001"), try ask("V0099"))
+                #expect(theirs.status == none.status && theirs.object["code"] as? String == none.object["code"] as? String, "\(template): \(theirs) / \(none)")
+                #expect((theirs.object["en"] as? String)?.replacingOccurrences(of: "V0001", with: "<id>")
+                            == (none.object["en"] as? String)?.replacingOccurrences(of: "V0099", with: "<id>"), "\(template): \(theirs) / \(none)")
+            }
             // Those they belong to still see them: the answer is about who asks, not a broken route.
             #expect(try http("GET", server.base + "/v1/records/H0000001/history", token: tokens["volunteer"]).status == 200)
             #expect(try http("GET", server.base + "/v1/requests/Q0002", token: tokens["volunteer"]).status == 200)

@@ -112,7 +112,9 @@ import Testing
         _ = try f.grant(v, 100)
         let other = try f.addMerchant("另一家")
         let r = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try code(f, v), points: 50, key: "r"), actor: f.merchant).redemption
-        #expect(refusal { try f.ledger.refund(r.id, points: 10, reason: "x", key: "o", actor: other) }?.code == .notYourRedemption)
+        // Another merchant's redemption answers as a missing one (issue 21, item 18); its volunteer is told it is not hers to refund.
+        #expect(refusal { try f.ledger.refund(r.id, points: 10, reason: "x", key: "o", actor: other) }?.code == .unknownID)
+        #expect(refusal { try f.ledger.refund(r.id, points: 10, reason: "x", key: "o", actor: v) }?.code == .notYourRedemption)
         let first = try f.ledger.refund(r.id, points: 20, reason: "少做一次", key: "k1", actor: f.merchant)
         #expect(first.posted.transfer.kind == .refund && first.posted.transfer.reverses == r.transfer && first.left == 30)
         #expect(try f.ledger.refund(r.id, points: 20, reason: "少做一次", key: "k1", actor: f.merchant).posted.replayed)
