@@ -37,16 +37,6 @@ public enum Codes {
                                en: "The code is malformed: a code is \(length) digits, or the pay code's QR scanned. Ask the volunteer to show one with jifen code.")
     }
 
-    /// The six digits of a typed code, spaces and dashes removed.
-    /// - Throws: `JifenError` (usage) for a code that is not exactly six digits.
-    public static func normalise(_ text: String) throws -> String {
-        guard case .digits(let digits) = try parse(text) else {
-            throw JifenError.usage(.badCode, zh: "兑换码格式不对：应为 \(length) 位数字。请让志愿者用 jifen code 重新出示。",
-                                   en: "The code is malformed: a code is \(length) digits. Ask the volunteer to show one with jifen code.")
-        }
-        return digits
-    }
-
     /// The stored form of the digits. A code lives minutes and wrong tries are budgeted, so a plain
     /// hash suffices: the database never holds a code that could be read off and used.
     public static func hash(_ code: String) -> String {
