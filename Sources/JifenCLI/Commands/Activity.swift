@@ -86,19 +86,28 @@ extension Jifen {
                 let detail = try context.perform(API.activity, .init(activity: id))
                 let a = detail.activity.activity, people = detail.participants
                 if context.options.json {
-                    struct P: Encodable { var volunteer: String; var joined: Bool; var checkin: String?; var checkout: String? }
+                    struct P: Encodable {
+                        var volunteer: String; var joined: Bool; var checkin: String?; var checkout: String?
+                        /// Who gave the time, when an organizer corrected it (absent: the server's clock).
+                        var checkin_corrected_by: String?; var checkout_corrected_by: String?
+                    }
                     struct Out: Encodable { var activity: ActivityJSON; var participants: [P] }
                     return context.printJSON(Out(activity: ActivityJSON(detail.activity), participants: people.map {
                         P(volunteer: $0.volunteer, joined: !$0.left, checkin: $0.checkinMillis.map { DayFormat.iso(millis: $0) },
-                          checkout: $0.checkoutMillis.map { DayFormat.iso(millis: $0) })
+                          checkout: $0.checkoutMillis.map { DayFormat.iso(millis: $0) },
+                          checkin_corrected_by: $0.checkinCorrectedBy, checkout_corrected_by: $0.checkoutCorrectedBy)
                     }))
                 }
                 context.print("\(a.id) \(a.title)  [\(context.statusLabel(a.status.rawValue))]")
                 context.print("\(context.time(a.startMillis)) – \(context.time(a.endMillis))  \(a.place)  \(a.team)")
                 if let code = detail.activity.checkinCode { context.print(context.t("签到码：", "check-in code: ") + code) }
                 context.printTable([context.t("志愿者", "volunteer"), context.t("报名", "signed up"), context.t("签到", "in"), context.t("签退", "out")],
-                                   people.map { [$0.volunteer, $0.left ? context.t("已退出", "left") : "✓", $0.checkinMillis.map(context.time) ?? "",
-                                                 $0.checkoutMillis.map(context.time) ?? ""] })
+                                   people.map { p in
+                                       let corrected = { (by: String?) in by.map { context.t("（\($0) 补录）", " (corrected by \($0))") } ?? "" }
+                                       return [p.volunteer, p.left ? context.t("已退出", "left") : "✓",
+                                               (p.checkinMillis.map(context.time) ?? "") + (p.checkinMillis == nil ? "" : corrected(p.checkinCorrectedBy)),
+                                               (p.checkoutMillis.map(context.time) ?? "") + (p.checkoutMillis == nil ? "" : corrected(p.checkoutCorrectedBy))]
+                                   })
             }
         }
 
