@@ -57,6 +57,14 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
     /// Whether the input carries the ledger's own idempotency key (a `key` field).
     public var takesKey: Bool { fieldNames.contains("key") }
 
+    /// The answer carries a secret shown once (a credential's token or code, a pay code, a
+    /// webhook's signing secret): it is never kept, so such a write is not replayed by its key (a second one issues
+    /// another secret, and moves no point).
+    public var answersWithSecret: Bool {
+        Output.self == JifenApp.IssuedCredential.self || Output.self == JifenApp.WebhookWithSecret.self
+            || Output.self == JifenApp.IssuedCode.self
+    }
+
     /// What makes two requests the same request under one idempotency key: the operation and
     /// its input as decoded (so neither key order nor spacing matters), hashed.
     public func fingerprint(_ input: Input) throws -> String {
@@ -69,7 +77,9 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
     /// puts the key in the input).
     /// - Returns: the output (as JSON, the API's convention) and whether it is a replay.
     public func perform(_ app: JifenApp, _ principal: Principal, _ input: Input, key: String?) throws -> (json: Data, replayed: Bool) {
-        guard let key, verb == .post, !takesKey else { return (try APIJSON.encoder().encode(call(app, principal, input)), false) }
+        guard let key, verb == .post, !takesKey, !answersWithSecret else {
+            return (try APIJSON.encoder().encode(call(app, principal, input)), false)
+        }
         let (answer, replayed) = try app.once(principal, operation: operationID, key: key, fingerprint: try fingerprint(input)) {
             String(decoding: try APIJSON.encoder().encode(call(app, principal, input)), as: UTF8.self)
         }

@@ -283,6 +283,12 @@ extension SecurityTests {
             let reused = try http("POST", server.base + "/v1/wishes", token: organizer, json: wish(points: 90), headers: ["Idempotency-Key": "wish-once"])
             #expect(reused.status == 409 && reused.object["code"] as? String == "key-reused", "\(reused)")
             #expect(try box.query("SELECT count(*) FROM wish") == ["1"])
+            // An answer with a secret in it (a credential's token) is never kept in the store.
+            let issued = try http("POST", server.base + "/v1/credentials", token: admin, json: ["person": "V0002", "enrolment": false, "label": "phone"],
+                                  headers: ["Idempotency-Key": "issue-once"])
+            #expect(issued.status == 200, "\(issued)")
+            #expect(try box.query("SELECT count(*) FROM idempotent_reply WHERE answer LIKE '%jf_%'") == ["0"])
+            #expect(try box.query("SELECT count(*) FROM idempotent_reply") == ["1"])
             let verify = try box.jifen(["--json", "verify"], env: Self.admin)
             #expect(verify.status == 0, "\(verify)")
         }
