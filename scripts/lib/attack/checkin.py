@@ -12,53 +12,30 @@ Then the ledger is checked (balances, records, `jifen verify`). Prints its figur
 Usage: python3 scripts/lib/attack/checkin.py --jifen path/to/jifen
 """
 import argparse
-import json
-import os
-import shutil
 import sqlite3
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.error
-import urllib.request
 
-NOW = "2026-12-01 10:00"
+from _scratch import Scratch, post as post_json
+
 BUDGET = 5  # checkin.wrong_codes_per_volunteer's default
 GUESSES = 300
-failures = []
-
-
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print("FAIL: " + what, file=sys.stderr)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--jifen", required=True)
     args = parser.parse_args()
-    jifen = os.path.abspath(args.jifen)
-    work = tempfile.mkdtemp(prefix="jifen-attack-checkin-")
+    scratch = Scratch("checkin", args.jifen)
     try:
-        return attack(jifen, work)
+        attack(scratch)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        scratch.close()
+    return scratch.finish()
 
 
-def attack(jifen, work):
-    db = os.path.join(work, "jifen.sqlite")
-    env = {"PATH": "/usr/bin:/bin", "HOME": work, "TZ": "Asia/Shanghai", "JIFEN_NOW": NOW, "JIFEN_ACTOR": "李主任"}
-
-    def run(*argv, ok=True):
-        done = subprocess.run([jifen, "--db", db, "--lang", "en", *argv], env=env, cwd=work, capture_output=True, text=True)
-        if ok and done.returncode != 0:
-            raise SystemExit("setup failed: jifen %s: %s %s" % (" ".join(argv), done.stdout, done.stderr))
-        return done
-
-    def out(*argv):
-        return json.loads(run("--json", *argv).stdout)
+def attack(scratch):
+    run, out, check, db = scratch.run, scratch.json, scratch.check, scratch.db
 
     run("init", "--community", "玫瑰园社区", "--admin", "李主任")
     run("team", "add", "--name", "平安使者巡逻队", "--organizer", "王队长")
@@ -68,29 +45,12 @@ def attack(jifen, work):
     patrol = out("activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-12-01 09:00", "--end", "2026-12-01 12:00")
     tokens = {v: out("credential", "issue", v, "--label", "attack")["secret"] for v in ["V0001", "V0002", "V0003"]}
 
-    server = subprocess.Popen([jifen, "serve", "--listen", "127.0.0.1:0", "--db", db], env=env, cwd=work,
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    server, port = scratch.serve()
     try:
-        port = None
-        deadline = time.time() + 30
-        while port is None and time.time() < deadline:
-            line = server.stdout.readline()
-            if not line:
-                break
-            if "listening on" in line:
-                port = int(line.strip().rsplit(":", 1)[1])
-        if port is None:
-            raise SystemExit("jifen serve did not start")
         base = "http://127.0.0.1:%d" % port
 
         def post(path, token, body):
-            request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
-                                             headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
-            try:
-                with urllib.request.urlopen(request, timeout=30) as answer:
-                    return answer.status, json.loads(answer.read() or b"{}")
-            except urllib.error.HTTPError as error:
-                return error.code, json.loads(error.read() or b"{}")
+            return post_json(base, path, token, body)[:2]
 
         # 1. Backdating: this morning's patrol, with its real code and times of her own.
         m = morning["id"]
@@ -119,8 +79,7 @@ def attack(jifen, work):
         status, body = post("/v1/activities/%s/checkins" % p, tokens["V0003"], {"volunteer": "V0003", "code": right})
         check(status == 200 and body.get("checkin_millis") == 1796090400000 and body.get("checkin_corrected_by") is None, "another volunteer with the right code checks in: %s %s" % (status, body))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        scratch.stop(server)
 
     # The ledger afterwards: nobody earned, nothing was recorded for the morning, the chain verifies.
     balances = {v: out("balance", v)["balance"] for v in ["V0001", "V0002", "V0003"]}
@@ -144,11 +103,6 @@ def attack(jifen, work):
     print("guesses: %d in %.1f s (%.0f/s); checked %d (budget %d), refused unchecked %d; chance of a hit at most %d in 1,000,000"
           % (GUESSES, elapsed, GUESSES / max(elapsed, 0.001), checked, BUDGET, seen.get("checkin-locked", 0), checked))
     print("balances after: %s; service records: %d" % (balances, records))
-    if failures:
-        print("attack checkin: FAILED (%d)" % len(failures), file=sys.stderr)
-        return 1
-    print("attack checkin: ok")
-    return 0
 
 
 if __name__ == "__main__":

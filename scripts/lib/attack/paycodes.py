@@ -16,42 +16,29 @@ Usage: python3 scripts/lib/attack/paycodes.py --jifen .build/debug/jifen
 import argparse
 import concurrent.futures
 import json
-import os
 import random
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.error
-import urllib.request
+
+from _scratch import Scratch, post as post_json
 
 VOLUNTEERS = 20
 GRANT = 100
-NOW = "2026-12-01 10:00"
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--jifen", required=True)
     args = parser.parse_args()
-    jifen = os.path.abspath(args.jifen)
-    failures = []
-
-    def check(ok, what):
-        print(("  ok   " if ok else "  FAIL ") + what, flush=True)
-        if not ok:
-            failures.append(what)
-
-    with tempfile.TemporaryDirectory(prefix="jifen-attack-paycodes-") as tmp:
-        db = os.path.join(tmp, "jifen.sqlite")
-        env = {"PATH": "/usr/bin:/bin", "HOME": tmp, "TZ": "Asia/Shanghai", "JIFEN_NOW": NOW, "JIFEN_ACTOR": "李主任"}
+    scratch = Scratch("paycodes", args.jifen)
+    failures, check = scratch.failures, scratch.check
+    try:
+        jifen, db, env = scratch.jifen, scratch.db, scratch.env
 
         def cli(*argv, ok=True):
-            done = subprocess.run([jifen, "--db", db, "--json", *argv], env=env, capture_output=True, text=True)
-            if ok and done.returncode != 0:
-                sys.exit(f"attack paycodes: setup step {argv} failed: {done.stderr}")
-            return done
+            return scratch.run("--json", *argv, ok=ok)
 
         cli("init", "--community", "玫瑰园社区", "--admin", "李主任")
         volunteers = [f"V{i + 1:04d}" for i in range(VOLUNTEERS)]
@@ -63,37 +50,17 @@ def main():
             cli("grant", v, str(GRANT), "--reason", "开账", "--key", f"open-{v}")
 
         def token(person, *extra):
-            return json.loads(cli("credential", "issue", person, "--label", "attack", *extra).stdout)["secret"]
+            return scratch.own_credential(person, *extra)
 
         tokens = {v: token(v) for v in volunteers}
         owner, staff, other = token("M001"), token("M001", "--staff"), token("M002")
 
-        out_path = os.path.join(tmp, "serve.out")
-        with open(out_path, "w") as out, open(os.path.join(tmp, "serve.log"), "w") as log:
-            server = subprocess.Popen([jifen, "serve", "--listen", "127.0.0.1:0", "--db", db], env=env, stdout=out, stderr=log)
+        server, port = scratch.serve()
         try:
-            port = None
-            for _ in range(600):
-                text = open(out_path).read()
-                line = next((l for l in text.splitlines() if "listening on" in l), None)
-                if line:
-                    port = int(line.rsplit(":", 1)[1])
-                    break
-                if server.poll() is not None:
-                    break
-                time.sleep(0.05)
-            if port is None:
-                sys.exit("attack paycodes: jifen serve did not start")
             base = f"http://127.0.0.1:{port}"
 
             def post(path, tok, body):
-                request = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
-                                                 headers={"Authorization": f"Bearer {tok}", "Content-Type": "application/json"})
-                try:
-                    with urllib.request.urlopen(request, timeout=30) as answer:
-                        return answer.status, json.loads(answer.read() or b"{}")
-                except urllib.error.HTTPError as error:
-                    return error.code, json.loads(error.read() or b"{}")
+                return post_json(base, path, tok, body)[:2]
 
             live = {}  # volunteer -> its live code (digits)
 
@@ -159,8 +126,7 @@ def main():
             if status == 200:
                 paid[v] += 3
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            scratch.stop(server)
 
         wrong = answers.get("code-wrong", 0)
         stopped = answers.get("merchant-locked", 0)
@@ -189,12 +155,10 @@ def main():
         print(f"  figures: {budget} wrong codes a day per merchant (owner and staff together); with {live_peak} live codes"
               f" (one per volunteer, all open at once) p = {live_peak}/10^6 = {per_try:.0e} a try,"
               f" 1-(1-p)^({budget}*365) = {per_year:.1%} a year; a QR secret is 128 random bits (2^-128 a try)")
-
-    if failures:
-        print("attack paycodes: FAILED: " + "; ".join(failures), file=sys.stderr)
-        sys.exit(1)
-    print("attack paycodes: ok")
+    finally:
+        scratch.close()
+    return scratch.finish()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
