@@ -12,30 +12,6 @@ extension SecurityTests {
     @Suite struct Small {
         static let admin = ["JIFEN_ACTOR": "李主任"]
 
-        /// A request whose body is sent exactly as written (a number's spelling matters here).
-        static func raw(_ method: String, _ url: String, token: String?, body: String) throws -> Answer {
-            var request = URLRequest(url: URL(string: url)!, timeoutInterval: 30)
-            request.httpMethod = method
-            if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = Data(body.utf8)
-            let session = URLSession(configuration: .ephemeral)
-            defer { session.finishTasksAndInvalidate() }
-            final class Box: @unchecked Sendable { var answer: Answer?; var error: (any Error)? }
-            let box = Box()
-            let done = DispatchSemaphore(value: 0)
-            session.dataTask(with: request) { data, response, error in
-                if let response = response as? HTTPURLResponse {
-                    box.answer = Answer(status: response.statusCode, headers: [:], body: data ?? Data())
-                }
-                box.error = error
-                done.signal()
-            }.resume()
-            done.wait()
-            if let answer = box.answer { return answer }
-            throw box.error ?? POSIXError(.ECONNRESET)
-        }
-
         // MARK: 14. Names and titles in a Markdown certificate
 
         @Test(arguments: StoreKind.allCases)
@@ -76,7 +52,7 @@ extension SecurityTests {
             }
             for (n, points) in ["0.999999999999999999999", "1.0", "1e0", "1E2", "0.5", "-0.0", "99.999999999999999999999"].enumerated() {
                 let body = #"{"account":"V0002","points":\#(points),"reason":"试探","key":"frac-\#(n)"}"#
-                let answer = try Self.raw("POST", server.base + "/v1/grants", token: admin, body: body)
+                let answer = try http("POST", server.base + "/v1/grants", token: admin, rawJSON: body)
                 #expect(answer.status == 400, "\(points): \(answer)")
                 #expect(answer.object["code"] as? String == "bad-json", "\(points): \(answer)")
                 #expect((answer.object["en"] as? String ?? "").contains("points must be a whole number"), "\(points): \(answer)")
@@ -84,8 +60,8 @@ extension SecurityTests {
             #expect(try balance("V0002") == 0, "a refused grant moved points")
             // The same grant with a whole number goes through: the refusal was the fraction's (and a
             // fraction inside a string is text, not a number).
-            let whole = try Self.raw("POST", server.base + "/v1/grants", token: admin,
-                                     body: #"{"account":"V0002","points":1,"reason":"备注 0.5 分","key":"whole"}"#)
+            let whole = try http("POST", server.base + "/v1/grants", token: admin,
+                                 rawJSON: #"{"account":"V0002","points":1,"reason":"备注 0.5 分","key":"whole"}"#)
             #expect(whole.status == 200, "\(whole)")
             #expect(try balance("V0002") == 1)
             let verify = try box.jifen(["--json", "verify"], env: Self.admin)

@@ -64,13 +64,18 @@ struct Answer: CustomStringConvertible {
     var description: String { "HTTP \(status) \(text)" }
 }
 
-/// A plain HTTP call over loopback, synchronous.
-func http(_ method: String, _ url: String, token: String? = nil, json: Any? = nil, headers: [String: String] = [:]) throws -> Answer {
+/// A plain HTTP call over loopback, synchronous. `rawJSON` is a body sent exactly as written (when a
+/// number's spelling matters); `json` one serialized from an object.
+func http(_ method: String, _ url: String, token: String? = nil, json: Any? = nil, rawJSON: String? = nil,
+          headers: [String: String] = [:]) throws -> Answer {
     var request = URLRequest(url: URL(string: url)!, timeoutInterval: 30)
     request.httpMethod = method
     if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
     for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-    if let json {
+    if let rawJSON {
+        request.httpBody = Data(rawJSON.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    } else if let json {
         request.httpBody = try JSONSerialization.data(withJSONObject: json)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
     } else if method == "POST" {
