@@ -50,7 +50,10 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
     public init(_ verb: HTTPVerb, _ path: String, _ operationID: String, _ summary: String, anonymous: Bool = false,
                 types: [String: ParamType] = [:], sample: Input, call: @escaping @Sendable (JifenApp, Principal, Input) throws -> Output) {
         self.verb = verb; self.path = path; self.operationID = operationID; self.summary = summary; self.anonymous = anonymous
-        self.types = types; self.sample = sample; self.call = call
+        self.types = types; self.sample = sample
+        // Every call acts with its credential's role bound (`ActingCredential`), so the core's
+        // "is the actor an admin / an organizer" is limited by it for the API and the pages alike.
+        self.call = { app, principal, input in try ActingCredential.$role.withValue(principal.role) { try call(app, principal, input) } }
         fieldNames = Set(((try? JSONSerialization.jsonObject(with: APIJSON.encoder().encode(sample))) as? [String: Any] ?? [:]).keys)
     }
 

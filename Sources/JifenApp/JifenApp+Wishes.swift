@@ -159,7 +159,7 @@ extension JifenApp {
     func view(_ wish: Wish, for principal: Principal) throws -> WishView {
         let store = try self.store
         let shown = try principal.isOwner
-            || Wishes.seesBeneficiary(principal.id, wish: wish, isAdmin: store.isAdmin(principal.id), organizes: store.organizedTeams(principal.id))
+            || Wishes.seesBeneficiary(principal.id, wish: wish, isAdmin: store.actsAsAdmin(principal.id), organizes: store.actsAsOrganizerOf(principal.id))
         let raised = try store.read { try Ledger.raised(wish, in: $0) }
         return WishView(id: wish.label, wish: shown ? wish : wish.masked, beneficiaryShown: shown, raised: raised,
                         needed: max(0, wish.points - raised), history: nil)

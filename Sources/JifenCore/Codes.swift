@@ -126,7 +126,7 @@ extension Ledger {
             guard let account = try tx.account(volunteer), account.kind == .volunteer else {
                 throw JifenError.unknown(Bilingual(zh: "志愿者", en: "volunteer"), volunteer)
             }
-            guard try actor == volunteer || tx.isAdmin(actor) else {
+            guard try actor == volunteer || tx.actsAsAdmin(actor) else {
                 throw JifenError.forbidden(actor: actor, action: Bilingual(zh: "替 \(volunteer) 出示兑换码", en: "show a code for \(volunteer)"))
             }
             let rules = try Rules(settings: tx.settings())

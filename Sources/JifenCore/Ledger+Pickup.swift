@@ -29,7 +29,7 @@ extension Ledger {
         let at = now().millis
         return try store.write { tx in
             let r = try Self.heldRedemption(id, actor: actor, in: tx)
-            guard try actor == r.volunteer || actor == r.merchant || tx.isAdmin(actor) else {
+            guard try actor == r.volunteer || actor == r.merchant || tx.actsAsAdmin(actor) else {
                 throw JifenError.forbidden(actor: actor, action: Bilingual(zh: "撤销 \(r.label)", en: "release \(r.label)"))
             }
             switch r.status {
@@ -60,7 +60,7 @@ extension Ledger {
     /// A redemption by number for `actor`. A missing one and one `actor` is no party to (not its
     /// merchant, its volunteer or an admin) answer alike, so numbers cannot be probed.
     static func redemption(_ id: Int64, for actor: String, in tx: any LedgerReading) throws -> Redemption {
-        guard let r = try tx.redemption(id: id), try actor == r.merchant || actor == r.volunteer || tx.isAdmin(actor) else {
+        guard let r = try tx.redemption(id: id), try actor == r.merchant || actor == r.volunteer || tx.actsAsAdmin(actor) else {
             throw JifenError.unknown(Bilingual(zh: "兑换", en: "redemption"), Registry.id(prefix: "R", number: Int(id)))
         }
         return r

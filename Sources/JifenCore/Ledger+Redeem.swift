@@ -130,7 +130,7 @@ extension Ledger {
     }
 
     static func requireMerchantOrAdmin(_ actor: String, merchant: String, action: Bilingual, in tx: any LedgerReading) throws {
-        guard try actor == merchant || tx.isAdmin(actor) else { throw JifenError.forbidden(actor: actor, action: action) }
+        guard try actor == merchant || tx.actsAsAdmin(actor) else { throw JifenError.forbidden(actor: actor, action: action) }
     }
 
     static func receipt(_ r: Redemption, replayed: Bool, atMillis: Int64, in tx: any LedgerReading) throws -> Receipt {

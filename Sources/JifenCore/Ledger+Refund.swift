@@ -23,7 +23,7 @@ extension Ledger {
         return try store.write { tx in
             let label = Registry.id(prefix: "R", number: Int(id))
             let r = try Self.redemption(id, for: actor, in: tx)
-            guard try actor == r.merchant || tx.isAdmin(actor) else {
+            guard try actor == r.merchant || tx.actsAsAdmin(actor) else {
                 throw JifenError.refused(.notYourRedemption, zh: "\(label) 是 \(r.merchant) 的兑换，\(actor) 不能退还。只有该商户或管理员可以退还。",
                                          en: "\(label) was redeemed at \(r.merchant); \(actor) may not refund it. Only that merchant or an admin may.")
             }

@@ -210,7 +210,7 @@ extension Ledger {
         if let v = try tx.volunteer(actor), v.community == wish.community { kind = .volunteer }
         else if let m = try tx.merchant(actor), m.community == wish.community { kind = .merchant }
         else { kind = .none }
-        let organizer = try tx.isAdmin(actor) || tx.isOrganizer(actor, team: wish.team)
+        let organizer = try tx.actsAsAdmin(actor) || tx.actsAsOrganizer(actor, team: wish.team)
         return WishActor(kind: kind, isOrganizer: organizer, isClaimant: wish.claimant == actor)
     }
 

@@ -88,7 +88,7 @@ public struct Ledger: Sendable {
         let at = now().millis
         return try store.write { tx in
             // A volunteer giving their own points needs no role: ask the store only otherwise.
-            let admin = actor == from ? false : try tx.isAdmin(actor)
+            let admin = actor == from ? false : try tx.actsAsAdmin(actor)
             guard admin || actor == from else {
                 throw JifenError.forbidden(actor: actor, action: Bilingual(zh: "从 \(from) 转出积分", en: "move points out of \(from)"))
             }

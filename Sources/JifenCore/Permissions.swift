@@ -4,7 +4,10 @@
 /// `--as` says who is acting; it is recorded on every write, and these rules say what that role may do.
 public enum Permissions {
     public static func requireAdmin(_ actor: String, action: Bilingual, in tx: any LedgerReading) throws {
-        guard try tx.isAdmin(actor) else { throw JifenError.forbidden(actor: actor, action: action) }
+        guard try tx.actsAsAdmin(actor) else {
+            if try tx.isAdmin(actor) { throw ActingCredential.wrongCredential(actor, action: action) }
+            throw JifenError.forbidden(actor: actor, action: action)
+        }
     }
 }
 
@@ -41,6 +44,7 @@ extension Permissions {
     /// organizer's credential reads as an organizer, a volunteer's as that volunteer, whatever
     /// else its person is.
     public static func reader(_ actor: String, role: CredentialRole? = nil, in directory: any Store) throws -> Reader {
+        let role = role ?? ActingCredential.role
         if role == nil || role == .admin, try directory.isAdmin(actor) { return .admin }
         if role == nil || role == .admin || role == .organizer {
             let teams = try directory.organizedTeams(actor)

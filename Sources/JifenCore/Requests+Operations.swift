@@ -345,7 +345,7 @@ public struct Requests: Sendable {
 
     /// The community desk: an admin, or an organizer of any team.
     static func isDesk(_ actor: String, in tx: any LedgerReading) throws -> Bool {
-        try tx.isAdmin(actor) || tx.organizesAnyTeam(actor)
+        try tx.actsAsAdmin(actor) || tx.actsAsOrganizerOfAnyTeam(actor)
     }
 
     /// The history row and the outbox event of a transition.

@@ -70,7 +70,7 @@ extension Store {
         r.community = try resolveCommunity(r.community.isEmpty ? nil : r.community).id
         r.createdAtMillis = nowMillis
         return try write { tx in
-            guard try tx.isAdmin(actor) || tx.organizesAnyTeam(actor) else {
+            guard try tx.actsAsAdmin(actor) || tx.actsAsOrganizerOfAnyTeam(actor) else {
                 throw JifenError.forbidden(actor: actor, action: Bilingual(zh: "登记居民", en: "register a resident"))
             }
             // Two processes registering the same person at once: the second waits here for the first's commit.

@@ -27,6 +27,7 @@ public struct Service: Sendable {
     /// An admin or an organizer of `team`, as far as the credential's `role` lets its holder be one.
     static func requireOrganizer(_ actor: String, team: String, action: Bilingual, role: CredentialRole? = nil,
                                  in tx: any ServiceWriting) throws {
+        let role = role ?? ActingCredential.role
         if try isOrganizer(actor, team: team, role: role, in: tx) { return }
         if role != nil, try tx.isAdmin(actor) || tx.isOrganizer(actor, team: team) { throw wrongCredential(actor, role: role, action: action) }
         throw JifenError.refused(.notAllowed,
@@ -38,6 +39,7 @@ public struct Service: Sendable {
     static func requireSelfOrOrganizer(_ actor: String, volunteer: String, team: String, action: Bilingual, role: CredentialRole? = nil,
                                        in tx: any ServiceWriting) throws {
         if actor == volunteer { return }
+        let role = role ?? ActingCredential.role
         if try isOrganizer(actor, team: team, role: role, in: tx) { return }
         if role != nil, try tx.isAdmin(actor) || tx.isOrganizer(actor, team: team) { throw wrongCredential(actor, role: role, action: action) }
         throw JifenError.refused(.notAllowed,
@@ -49,7 +51,7 @@ public struct Service: Sendable {
     /// limited by the credential's role (an admin's credential may do both, an organizer's only
     /// the organizer's part, any other none).
     static func isOrganizer(_ actor: String, team: String, role: CredentialRole?, in tx: any ServiceWriting) throws -> Bool {
-        switch role {
+        switch role ?? ActingCredential.role {
         case nil, .admin?: return try tx.isAdmin(actor) || tx.isOrganizer(actor, team: team)
         case .organizer?: return try tx.isOrganizer(actor, team: team)
         case .volunteer?, .merchant?, .staff?: return false
@@ -74,7 +76,7 @@ public struct Service: Sendable {
     /// A record by id for `actor`. A missing one and someone else's that `actor` may not read (not
     /// its volunteer, an admin or an organizer) answer alike, so ids cannot be probed.
     static func record(_ id: String, for actor: String, in tx: any ServiceWriting) throws -> ServiceRecord {
-        guard let record = try tx.record(id), try record.volunteer == actor || tx.isAdmin(actor) || tx.organizesAnyTeam(actor) else {
+        guard let record = try tx.record(id), try record.volunteer == actor || tx.actsAsAdmin(actor) || tx.actsAsOrganizerOfAnyTeam(actor) else {
             throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), id)
         }
         return record

@@ -36,12 +36,12 @@ extension Store {
         }
         let action = Bilingual(zh: "为 \(person) 发放登录凭证", en: "issue a credential for \(person)")
         let allowed: Bool
-        if try isAdmin(actor) {
+        if try actsAsAdmin(actor) {
             allowed = true
         } else if role == .staff {
             allowed = actor == person
         } else if role == .volunteer, let team = try read({ try $0.volunteer(person) })?.team {
-            allowed = try organizedTeams(actor).contains(team)
+            allowed = try actsAsOrganizerOf(actor).contains(team)
         } else {
             allowed = false
         }
@@ -84,7 +84,7 @@ extension Store {
     public func credentials(actor: String, staffCredential: String? = nil, person: String?) throws -> [Credential] {
         let all = try read { try $0.credentials(person: person) }
         if let staffCredential { return all.filter { $0.id == staffCredential } }
-        if try isAdmin(actor) { return all }
+        if try actsAsAdmin(actor) { return all }
         return all.filter { $0.person == actor || $0.issuedBy == actor }
     }
 
@@ -97,7 +97,7 @@ extension Store {
             throw JifenError.unknown(Bilingual(zh: "凭证", en: "credential"), id)
         }
         let allowed = try staffCredential.map { $0 == id }
-            ?? (credential.person == actor || credential.issuedBy == actor || isAdmin(actor))
+            ?? (credential.person == actor || credential.issuedBy == actor || actsAsAdmin(actor))
         guard allowed else {
             throw JifenError.forbidden(actor: actor, action: Bilingual(zh: "收回凭证 \(id)", en: "revoke credential \(id)"))
         }

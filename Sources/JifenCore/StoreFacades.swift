@@ -112,7 +112,7 @@ extension Offer {
 extension Permissions {
     /// The merchant itself or an admin: who may list and retire a merchant's offers.
     public static func requireMerchantOrAdmin(_ actor: String, merchant: String, action: Bilingual, in tx: any LedgerReading) throws {
-        guard try actor == merchant || tx.isAdmin(actor) else { throw JifenError.forbidden(actor: actor, action: action) }
+        guard try actor == merchant || tx.actsAsAdmin(actor) else { throw JifenError.forbidden(actor: actor, action: action) }
     }
 }
 

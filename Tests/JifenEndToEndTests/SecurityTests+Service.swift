@@ -146,11 +146,13 @@ extension SecurityTests {
             }
             let asVolunteer = try issue("volunteer"), asOrganizer = try issue("organizer")
             let approve = server.base + "/v1/records/approvals"
-            for body in [["records": ["H0000001"]], ["activity": "A0001"]] as [[String: Any]] {
-                let refused = try http("POST", approve, token: asVolunteer, json: body)
-                #expect(refused.status == 403 && refused.object["code"] as? String == "not-allowed", "\(refused)")
-                #expect((refused.object["en"] as? String)?.contains("volunteer credential") == true, "\(refused)")
-            }
+            // By activity: refused for the credential's role. By record id: someone else's record, which
+            // a volunteer's credential may not see, answers as a missing one (item 18).
+            let byActivity = try http("POST", approve, token: asVolunteer, json: ["activity": "A0001"])
+            #expect(byActivity.status == 403 && byActivity.object["code"] as? String == "not-allowed", "\(byActivity)")
+            #expect((byActivity.object["en"] as? String)?.contains("volunteer credential") == true, "\(byActivity)")
+            let byRecord = try http("POST", approve, token: asVolunteer, json: ["records": ["H0000001"]])
+            #expect(byRecord.status == 404 && byRecord.object["code"] as? String == "unknown-id", "\(byRecord)")
             let add = try http("POST", server.base + "/v1/records", token: asVolunteer,
                                json: ["activity": "A0001", "volunteer": "V0003", "minutes": 60, "note": ""])
             #expect(add.status == 403, "\(add)")
