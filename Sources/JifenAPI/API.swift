@@ -340,6 +340,14 @@ public enum API {
         .post, "/v1/request-sweeps", "sweepRequests", "Auto-confirm, expire and flag overdue requests by the clock (admin)",
         sample: .init()) { app, p, _ in try app.sweepRequests(p) }
 
+    // MARK: Printed paper and the organizer's desk (issue 22, items 8 and 10)
+    public static let teamDesk = Endpoint<Ref.Nothing, TeamDesk>(
+        .get, "/v1/desk", "teamDesk", "An organizer's teams' activities with counts and the hours waiting (an admin: every team)",
+        sample: .init()) { app, p, _ in try app.teamDesk(p) }
+    public static let latestCertificate = Endpoint<Ref.Volunteer, App.LatestCertificate>(
+        .get, "/v1/volunteers/{volunteer}/certificate", "latestCertificate", "A volunteer's latest certificate, without issuing one",
+        sample: .init(volunteer: "V0001")) { app, p, input in try app.latestCertificate(p, volunteer: input.volunteer) }
+
     /// Every endpoint, as the server routes them.
     public static let all: [AnyEndpoint] = [
         AnyEndpoint(enrol), AnyEndpoint(whoami), AnyEndpoint(issueCredential), AnyEndpoint(credentials), AnyEndpoint(revokeCredential),
@@ -364,5 +372,6 @@ public enum API {
         AnyEndpoint(cancelRequest), AnyEndpoint(sweepRequests),
         AnyEndpoint(rotateCheckinCode),
         AnyEndpoint(confirmCredential),
+        AnyEndpoint(teamDesk), AnyEndpoint(latestCertificate),
     ] + wishEndpoints
 }

@@ -89,6 +89,40 @@ extension JifenApp {
         return issued
     }
 
+    /// A volunteer's latest certificate as a page shows it: the same number until she asks for a new one.
+    public struct LatestCertificate: Codable, Sendable, Equatable {
+        /// Her latest certificate; nil when none was issued yet.
+        public var certificate: Certificate?
+        public var volunteerName: String
+        /// Her ID number masked, when the registry has one.
+        public var idNumber: String?
+        /// The issuing community's name.
+        public var community: String
+        /// The day it was issued, in the community's zone.
+        public var issuedOn: String?
+        /// The approved records of its period as they stand now.
+        public var records: [RecordView]
+        /// False when those records were corrected since it was issued: a new one states them as they are now.
+        public var matches: Bool
+    }
+
+    /// A volunteer's latest certificate (themself, an admin or an organizer), without issuing one.
+    public func latestCertificate(_ principal: Principal, volunteer: String) throws -> LatestCertificate {
+        // Who may comes before whether the volunteer exists, as for issuing.
+        _ = try recordFilter(principal, requested: volunteer)
+        let person = try store.volunteer(volunteer)
+        let community = try store.resolveCommunity(person.community)
+        guard let certificate = try store.read({ try $0.latestCertificate(volunteer: volunteer) }) else {
+            return LatestCertificate(certificate: nil, volunteerName: person.name, idNumber: person.idNumber.map { Masking.idNumber($0) },
+                                     community: community.name, issuedOn: nil, records: [], matches: true)
+        }
+        let current = try store.records(activity: nil, volunteer: volunteer, pendingOnly: false, from: certificate.fromDay, to: certificate.toDay)
+        return LatestCertificate(certificate: certificate, volunteerName: person.name, idNumber: person.idNumber.map { Masking.idNumber($0) },
+                                 community: community.name, issuedOn: DayFormat.string(Date(timeIntervalSince1970: Double(certificate.issuedAtMillis) / 1000), in: zone),
+                                 records: current.filter { $0.record.status == .approved },
+                                 matches: Certificate.digest(current.map(\.record)) == certificate.digest)
+    }
+
     /// A certificate checked against the ledger.
     public struct CertificateCheck: Codable, Sendable, Equatable {
         public var certificate: Certificate

@@ -15,14 +15,35 @@ extension JifenApp {
         /// The month reported, as asked or defaulted.
         public var month: String
         public var report: MonthReport
+        /// What the printed notice says around the figures: whose, when posted, until when, where to object.
+        public var publication: Publication
+    }
+
+    /// The printed notice's heading and footer (the 公示期 and where objections go, from the rules).
+    public struct Publication: Codable, Sendable, Equatable {
+        /// The community's name; "" when the database holds several and the report covers them all.
+        public var community: String
+        /// The day it is printed (today in the community's zone) and the last day of its publicity period.
+        public var publishedOn: String
+        public var publicityThrough: String
+        public var publicityDays: Int
+        /// Where objections go, in each language (as the admin typed it, or the community office).
+        public var objectionContact: String
+        public var objectionContactEn: String
     }
 
     /// Builds a month's public notice. Anyone may read it: names appear only with consent.
     public func report(_ principal: Principal, _ input: ReportInput) throws -> ReportResult {
-        let zone = try store.rules().timeZone
+        let rules = try store.rules()
+        let zone = rules.timeZone
         let chosen = input.month ?? String(DayFormat.string(clock(), in: zone).prefix(7))
         var report = try MonthReport.make(month: chosen, grouping: input.grouping, nowMillis: nowMillis, from: store)
         report.requests = try requests.notice(startMillis: report.startMillis, endMillis: report.endMillis)
-        return ReportResult(month: chosen, report: report)
+        let today = DayFormat.string(clock(), in: zone)
+        let contact = rules.notice.objectionContactText
+        let publication = Publication(community: (try? store.resolveCommunity(nil).name) ?? "", publishedOn: today,
+                                      publicityThrough: try rules.notice.publicityThrough(publishedOn: today, in: zone),
+                                      publicityDays: rules.notice.publicityDays, objectionContact: contact.zh, objectionContactEn: contact.en)
+        return ReportResult(month: chosen, report: report, publication: publication)
     }
 }

@@ -67,6 +67,8 @@ public protocol LedgerReading {
     /// How many certificates have a number that starts with `numberPrefix`.
     func certificateCount(numberPrefix: String) throws -> Int
     func certificate(code: String) throws -> Certificate?
+    /// A volunteer's most recently issued certificate, nil when none was.
+    func latestCertificate(volunteer: String) throws -> Certificate?
     /// Credits less debits of an account's transfers at or after `sinceMillis`.
     func movedSince(account: String, sinceMillis: Int64) throws -> Int64
     /// Transfers debiting or crediting an account in `[fromMillis, toMillis)`, by id, at most `limit`.

@@ -50,6 +50,8 @@ public struct Rules: Sendable, Equatable {
     public var expiringNoticeDays: Int = 30
     /// Service requests' deadlines and windows (`requests.*`, Requests.swift).
     public var requests = RequestRules()
+    /// The printed monthly notice's publicity period and objection contact (`notice.*`, Rules+Notice.swift).
+    public var notice = NoticeRules()
 
     public init() {}
 
@@ -203,7 +205,7 @@ extension Rules {
                           meaning: Bilingual(zh: "积分到期前多少天发出即将过期提醒", en: "days ahead of lapsing that points are announced as expiring")) { rules, value in
             rules.expiringNoticeDays = Int(try int(value, key: "points.expiring_notice_days", in: 0...3650))
         },
-    ] + webhookDefinitions + requestDefinitions
+    ] + webhookDefinitions + requestDefinitions + noticeDefinitions
 
     /// Builds the rules from stored settings, defaults for what is not stored.
     /// - Throws: `JifenError` (usage) for an unknown key or a value out of range.

@@ -56,7 +56,7 @@ extension Service {
         try write { tx, rules, at in
             let activity = try Self.activity(id, in: tx)
             try requireOrganizer(actor, team: activity.team, action: Bilingual(zh: "审核服务时长", en: "approve service hours"), in: tx)
-            return try tx.records(activity: id).filter { $0.status == .pending }.map {
+            return try tx.records(activity: id).filter(Self.approvedWithItsActivity).map {
                 try Self.approve($0, activity: activity, rules: rules, actor: actor, at: at, in: tx)
             }
         }

@@ -65,6 +65,18 @@ extension PostgresLedgerTransaction {
         }
     }
 
+    func latestCertificate(volunteer: String) throws -> Certificate? {
+        try session.rows("""
+            SELECT number, volunteer, from_day, to_day, minutes, records, digest, code, issued_at, issued_by FROM certificate
+            WHERE volunteer = $1 ORDER BY issued_at DESC, number DESC LIMIT 1
+            """, [volunteer]).first.map { row in
+            let (number, volunteer, from, to, minutes, records, digest, stored, at, by) =
+                try row.decode((String, String, String, String, Int64, Int64, String, String, Int64, String).self)
+            return Certificate(number: number, volunteer: volunteer, fromDay: from, toDay: to, minutes: minutes,
+                               records: Int(records), digest: digest, code: stored, issuedAtMillis: at, issuedBy: by)
+        }
+    }
+
     func movedSince(account id: String, sinceMillis: Int64) throws -> Int64 {
         try session.scalar(Int64.self, """
             SELECT COALESCE(SUM(CASE WHEN credit = $1 THEN amount ELSE -amount END), 0)::BIGINT FROM (

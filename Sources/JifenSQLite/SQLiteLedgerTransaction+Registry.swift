@@ -65,6 +65,16 @@ extension SQLiteLedgerTransaction {
         }
     }
 
+    func latestCertificate(volunteer: String) throws -> Certificate? {
+        try Row.fetchOne(db, sql: """
+            SELECT number, volunteer, from_day, to_day, minutes, records, digest, code, issued_at, issued_by FROM certificate
+            WHERE volunteer = ? ORDER BY issued_at DESC, number DESC LIMIT 1
+            """, arguments: [volunteer]).map { row in
+            Certificate(number: row[0], volunteer: row[1], fromDay: row[2], toDay: row[3], minutes: row[4], records: row[5],
+                        digest: row[6], code: row[7], issuedAtMillis: row[8], issuedBy: row[9])
+        }
+    }
+
     func movedSince(account id: String, sinceMillis: Int64) throws -> Int64 {
         try Int64.fetchOne(db, sql: """
             SELECT COALESCE(SUM(CASE WHEN credit = ?1 THEN amount ELSE -amount END), 0) FROM (

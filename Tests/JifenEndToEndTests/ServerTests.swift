@@ -230,6 +230,9 @@ import Testing
             "rotateCheckinCode": only("organizer", "admin"),
             // The sample names no such credential: 404 for everyone (SecurityTests.Credentials covers the rules).
             "confirmCredential": all,
+            // The organizer's desk: her own teams (the other organizer gets hers); the latest certificate of V0001 as records are read.
+            "teamDesk": only("organizer", "other-organizer", "admin"),
+            "latestCertificate": only("volunteer", "organizer", "other-organizer", "admin"),
         ]
     }()
 
