@@ -228,18 +228,6 @@ extension Session {
         }
     }
 
-    func certificate() -> WebResponse {
-        do {
-            let issued = try call(API.issueCertificate, .init(volunteer: me, format: "html"))
-            let name = "certificate-\(issued.certificate.number.filter { $0.isLetter || $0.isNumber || $0 == "-" }).html"
-            return WebResponse(status: 200, headers: [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"),
-                                                      ("Content-Disposition", "attachment; filename=\"\(name)\"")] + WebResponse.security,
-                               body: Data(issued.text.utf8))
-        } catch {
-            return volunteerPage(notice: refusal(error), status: statusOf(error))
-        }
-    }
-
     // MARK: Check-in
 
     func checkinPage(notice: String = "", status: Int = 200) -> WebResponse {

@@ -50,6 +50,32 @@ enum Static {
     video{width:100%;max-height:50vh}
     @page{size:A4;margin:15mm}
     @media print{header,form,.noprint{display:none}body{font-size:14pt}main{max-width:none;padding:0}a{color:#000;text-decoration:none}}
+    /* paper (issue 22, items 8 and 10): the organizer's desk; the poster, the notice and the certificate each fit A4 */
+    .desk li.act{padding:.6rem 0}.desk h3{font-size:1.25rem;margin:.2rem 0}.desk p{margin:.3rem 0}
+    .counts strong{font-variant-numeric:tabular-nums}
+    ul.waiting{border-left:4px solid #595959;padding-left:.6rem;margin-top:.4rem}
+    .why{display:block;font-size:1rem}
+    .approve-all{border:2px solid #0a4a80;border-radius:8px;padding:0 .6rem}
+    li:target,section:target{scroll-margin-top:1rem;outline:3px solid #b35900;outline-offset:2px}
+    .poster .poster-when{font-size:1.3rem;font-weight:700}.poster .poster-line{font-size:1.2rem}
+    .paper caption,.certificate caption{text-align:left;font-weight:700;padding:.6rem 0 .2rem}
+    .sign p{margin:.6rem 0}.sign .blank{display:inline-block;min-width:10em;border-bottom:1px solid #1a1a1a;min-height:1.2em}
+    .certificate{border:2px solid #1a1a1a;border-radius:8px;padding:.6rem .8rem;overflow-wrap:anywhere}
+    .cert-org{font-weight:700;text-align:center;margin:.2rem 0}.cert-title{text-align:center;border:0;font-size:1.6rem;margin:.4rem 0}
+    .cert-foot{display:grid;grid-template-columns:auto 1fr;gap:.2rem .8rem}.cert-foot dt{font-weight:700}.cert-foot dd{margin:0}
+    .cert-stamp{text-align:right}
+    @media print{
+    .notice{display:none}
+    .keep,table.keep{break-inside:avoid}table.next-page{break-before:page}tr{break-inside:avoid}
+    body.print{font-size:12pt}body.print h1{font-size:18pt;margin:0 0 3mm}
+    .poster p{margin:2mm 0}.poster .poster-when{font-size:16pt}
+    .poster .qr{width:90mm;height:90mm;margin:3mm auto}
+    .poster .digits{font-size:30mm;line-height:1.1;letter-spacing:.08em}.poster .poster-act{font-size:16mm}
+    .paper p{margin:2mm 0}.paper table{font-size:10.5pt;line-height:1.25;margin-bottom:2mm}.paper th,.paper td{padding:.6mm 2mm}
+    .paper caption{padding:1mm 0}
+    .paper-grid{display:grid;grid-template-columns:1fr 1fr;gap:6mm;align-items:start}
+    .certificate{border:0;padding:0}.cert-title{font-size:20pt}.cert-records{font-size:10pt;line-height:1.25}.cert-records td,.cert-records th{padding:.6mm 2mm}
+    }
     """
 
     static let js = """
@@ -67,6 +93,11 @@ enum Static {
     var d=new BarcodeDetector({formats:['qr_code']});var stop=function(){stream.getTracks().forEach(function(k){k.stop();});v.remove();};
     var look=function(){d.detect(v).then(function(codes){if(codes.length){stop();input.value=codes[0].rawValue.replace(/[^0-9A-Za-z]/g,'');input.focus();}
     else{setTimeout(look,200);}},function(){setTimeout(look,200);});};look();},function(){v.remove();});});}
+    })();
+    // paper (issue 22, item 8): a print button prints the page (no inline script: the CSP forbids it)
+    (function(){
+    'use strict';
+    document.querySelectorAll('[data-print]').forEach(function(b){b.addEventListener('click',function(){window.print();});});
     })();
     """
 
