@@ -25,12 +25,12 @@ public struct WebSite: Sendable {
     }
 
     /// The cookie holding the device credential, and the one holding the sign-in page's secret.
-    static let credentialCookie = "jf", preCookie = "jf_pre", languageCookie = "jf_lang"
+    static let credentialCookie = "jf", preCookie = "jf_pre", languageCookie = "jf_lang", sizeCookie = "jf_size"
     static let credentialMaxAge = JifenApp.CredentialDefaults.deviceDays * 86_400
 
     /// Every route the pages answer: `jifen serve` routes them (and no other paths under /web).
     public static let routes: [(method: String, path: String)] = [
-        ("GET", "/"), ("GET", "/web"), ("GET", "/web/signin"), ("POST", "/web/signin"), ("POST", "/web/signout"), ("GET", "/web/lang"),
+        ("GET", "/"), ("GET", "/web"), ("GET", "/web/signin"), ("POST", "/web/signin"), ("POST", "/web/signout"), ("GET", "/web/lang"), ("GET", "/web/size"),
         ("GET", "/web/me"), ("POST", "/web/me/code"), ("POST", "/web/me/join"), ("POST", "/web/me/leave"), ("POST", "/web/me/claim"), ("POST", "/web/me/dispute"),
         ("POST", "/web/me/certificate"), ("POST", "/web/me/devices/end"), ("POST", "/web/me/devices/confirm"), ("GET", "/web/checkin"), ("POST", "/web/checkin"), ("POST", "/web/checkout"),
         ("GET", "/web/counter"), ("POST", "/web/counter/confirm"), ("POST", "/web/counter/redeem"), ("POST", "/web/counter/refund"),
@@ -50,6 +50,14 @@ public struct WebSite: Sendable {
             if !back.hasPrefix("/web") || back.contains("//") { back = "/web" }
             var response = WebResponse.redirect(back)
             response.setCookie(Self.languageCookie, to, request: request, maxAge: 365 * 86_400)
+            return response
+        }
+        // 大字 on this device (a display choice like the language: a link, remembered for a year).
+        if request.path == "/web/size" {
+            var back = request.query["back"] ?? "/web"
+            if !back.hasPrefix("/web") || back.contains("//") { back = "/web" }
+            var response = WebResponse.redirect(back)
+            response.setCookie(Self.sizeCookie, request.query["to"] == "large" ? "large" : "normal", request: request, maxAge: 365 * 86_400)
             return response
         }
         let w = Words(language: language)
@@ -83,7 +91,7 @@ public struct WebSite: Sendable {
                                       body: Part.notice(w("这个表单已过期或不是从本站提交的，没有办理任何事。请返回，刷新页面后再试。",
                                                           "This form has expired or did not come from this site; nothing was done. Go back, reload the page and try again."),
                                                         kind: .refused, w: w) + "<p><a href=\"/web\">\(w("返回首页", "Back to the start"))</a></p>",
-                                      language: language, path: "/web")
+                                      language: language, path: "/web", large: request.cookies[Self.sizeCookie] == "large")
                 return .page(page.render(), status: 403)
             }
         }
@@ -221,7 +229,7 @@ struct Session {
 
     /// A page in the shared layout.
     func page(_ title: String, _ body: String, status: Int = 200, printable: Bool = false) -> WebResponse {
-        .page(PageLayout(title: title, body: (flash?.notice ?? "") + body, language: language, path: request.path, printable: printable,
+        .page(PageLayout(title: title, body: (flash?.notice ?? "") + body, language: language, path: request.path, printable: printable, large: request.cookies[WebSite.sizeCookie] == "large",
                          signedIn: principal != nil, csrf: csrf).render(), status: status)
     }
 
