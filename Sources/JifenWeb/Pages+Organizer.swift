@@ -10,8 +10,11 @@ import JifenCore
 extension Session {
     var thisMonth: String { String(DayFormat.string(app.clock(), in: app.zone).prefix(7)) }
 
+    /// The desk. After a decision the page opens at the activity or record the form named (`#act-…`,
+    /// `#rec-…`), and the message is shown there, where she is, rather than at the top.
     func teamPage() -> WebResponse {
         var body = ""
+        var here = self
         do {
             let who = try call(API.whoami, .init())
             let desk = try call(API.teamDesk, .init())
@@ -24,20 +27,26 @@ extension Session {
             body += "<p>\(waiting == 0 ? w("没有等待审核的服务时长。", "No hours are waiting for approval.") : w("共有 \(waiting) 条服务时长等待审核。", "\(waiting) records of hours are waiting for approval."))</p>"
             body += "<ul class=\"list desk\" id=\"activities\">"
             if desk.activities.isEmpty { body += "<li>\(w("今天和以后没有活动。", "No activities today or later."))</li>" }
-            for item in desk.activities.prefix(40) { body += deskItem(item) }
+            let at = kept("at"), shown = desk.activities.prefix(40)
+            let targets = Set(shown.flatMap { ["act-" + $0.activity.id] + $0.waiting.map { "rec-" + $0.record.id } })
+            let inPlace = targets.contains(at) ? flash?.notice : nil
+            if inPlace != nil { here.flash = nil }
+            for item in shown { body += deskItem(item, notice: inPlace.map { (at, $0) }) }
             body += "</ul></section>"
             body += monthByTeam(desk)
         } catch {
             body += refusal(error)
             return page(w.raw("组织者", "Organizer"), body, status: statusOf(error))
         }
-        return page(w.raw("组织者", "Organizer"), body)
+        return here.page(w.raw("组织者", "Organizer"), body)
     }
 
     /// One activity on the desk: when and where, its counts, its poster, and its hours waiting.
-    func deskItem(_ item: DeskActivity) -> String {
+    func deskItem(_ item: DeskActivity, notice: (at: String, html: String)?) -> String {
         let a = item.activity
-        var html = "<li id=\"act-\(HTML.escape(a.id))\" class=\"act\"><h3>\(HTML.escape(a.title))</h3>"
+        var html = "<li id=\"act-\(HTML.escape(a.id))\" class=\"act\" tabindex=\"-1\">"
+        if notice?.at == "act-" + a.id { html += notice?.html ?? "" }
+        html += "<h3>\(HTML.escape(a.title))</h3>"
         html += "<p>\(HTML.escape(shortDay(a.startMillis))) \(HTML.escape(time(a.startMillis)))–\(HTML.escape(time(a.endMillis))) \(HTML.escape(a.place))"
         html += " · \(HTML.escape(item.teamName))\(a.status == .open ? "" : " · " + (a.status == .closed ? w("已结束签到", "check-in closed") : w("已取消", "cancelled")))</p>"
         let capacity = a.capacity.map { w("（名额 \($0)）", " (of \($0) places)") } ?? ""
@@ -60,16 +69,16 @@ extension Session {
         }
         if !item.waiting.isEmpty {
             html += "<ul class=\"list waiting\" aria-label=\"\(w("\(a.title) 待审核的服务时长", "Hours waiting for \(a.title)"))\">"
-            for view in item.waiting { html += waitingRecord(view) }
+            for view in item.waiting { html += waitingRecord(view, notice: notice?.at == "rec-" + view.record.id ? notice?.html : nil) }
             html += "</ul>"
         }
         return html + "</li>"
     }
 
-    func waitingRecord(_ view: RecordView) -> String {
+    func waitingRecord(_ view: RecordView, notice: String?) -> String {
         let r = view.record
         let when = shortDay(day: r.serviceDay)
-        var html = "<li id=\"rec-\(HTML.escape(r.id))\"><strong>\(HTML.escape(view.volunteerName))</strong> \(HTML.escape(when)) "
+        var html = "<li id=\"rec-\(HTML.escape(r.id))\" tabindex=\"-1\">\(notice ?? "")<strong>\(HTML.escape(view.volunteerName))</strong> \(HTML.escape(when)) "
             + "\(w("\(hours(r.minutes)) 小时", "\(hours(r.minutes)) h")) <span class=\"status\">"
             + (r.status == .review ? w("需要逐条查看", "look at it first") : w("等待审核", "waiting")) + (r.disputed ? w("，有异议", ", disputed") : "") + "</span>"
         if !r.reason.isEmpty { html += "<br><span class=\"why\">\(HTML.escape(ReviewReason.render(r.reason).text(language)))</span>" }
@@ -132,15 +141,15 @@ extension Session {
         do {
             let done = try call(API.approve, .init(records: [id]))
             let points = done.reduce(0) { $0 + $1.points }
-            guard let record = done.first else { return self.done("/web/team", Part.notice(w("没有要通过的记录。", "Nothing to approve."), kind: .info, w: w)) }
+            guard let record = done.first else { return toDesk("", Part.notice(w("没有要通过的记录。", "Nothing to approve."), kind: .info, w: w)) }
             let views = (try? call(API.records, .init(activity: record.activity))) ?? []
             let name = views.first { $0.record.id == record.id }?.volunteerName ?? ""
             let when = shortDay(day: record.serviceDay)
-            return self.done(anchor(after: record, in: views),
+            return toDesk(anchor(after: record, in: views),
                              Part.notice(w("已通过：\(name) \(when) \(hours(record.minutes)) 小时，得到 \(points) 分。",
                                            "Approved: \(name), \(when), \(hours(record.minutes)) h, earned \(points) points."), kind: .ok, w: w))
         } catch {
-            return self.done("/web/team" + (id.isEmpty ? "" : "#rec-\(HTML.query(id))"), refusal(error))
+            return toDesk(id.isEmpty ? "" : "rec-\(HTML.query(id))", refusal(error))
         }
     }
 
@@ -149,18 +158,18 @@ extension Session {
     func approveAll() -> WebResponse {
         let activity = field("activity")
         let ids = field("records").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let back = "/web/team" + (activity.isEmpty ? "" : "#act-\(HTML.query(activity))")
+        let back = activity.isEmpty ? "" : "act-\(HTML.query(activity))"
         do {
-            guard !ids.isEmpty else { return done(back, Part.notice(w("没有要通过的记录。", "Nothing to approve."), kind: .info, w: w)) }
+            guard !ids.isEmpty else { return toDesk(back, Part.notice(w("没有要通过的记录。", "Nothing to approve."), kind: .info, w: w)) }
             let approved = try call(API.approve, .init(records: ids))
             let views = (try? call(API.records, .init(activity: activity))) ?? []
             let names = approved.map { r in views.first { $0.record.id == r.id }?.volunteerName ?? "" }.filter { !$0.isEmpty }
             let points = approved.reduce(0) { $0 + $1.points }
             let title = views.first?.activityTitle ?? ""
-            return done(back, Part.notice(w("已全部通过「\(title)」的 \(approved.count) 条：\(names.joined(separator: "、"))，共得到 \(points) 分。",
+            return toDesk(back, Part.notice(w("已全部通过「\(title)」的 \(approved.count) 条：\(names.joined(separator: "、"))，共得到 \(points) 分。",
                                             "Approved all \(approved.count) of “\(title)”: \(names.joined(separator: ", ")); \(points) points earned."), kind: .ok, w: w))
         } catch {
-            return done(back, refusal(error))
+            return toDesk(back, refusal(error))
         }
     }
 
@@ -170,20 +179,25 @@ extension Session {
             let record = try call(API.reject, .init(record: id, reason: field("reason")))
             let views = (try? call(API.records, .init(activity: record.activity))) ?? []
             let name = views.first { $0.record.id == record.id }?.volunteerName ?? ""
-            return done(anchor(after: record, in: views),
+            return toDesk(anchor(after: record, in: views),
                         Part.notice(w("已标为不通过：\(name) \(shortDay(day: record.serviceDay))，原因会告诉志愿者。",
                                       "Rejected: \(name), \(shortDay(day: record.serviceDay)); the volunteer sees the reason."), kind: .ok, w: w))
         } catch {
-            return done("/web/team" + (id.isEmpty ? "" : "#rec-\(HTML.query(id))"), refusal(error))
+            return toDesk(id.isEmpty ? "" : "rec-\(HTML.query(id))", refusal(error))
         }
     }
 
     /// Where the organizer lands after deciding `record`: the next record of its activity still
-    /// waiting, else the activity itself.
+    /// waiting, else the activity itself (an element id on the desk).
     func anchor(after record: ServiceRecord, in views: [RecordView]) -> String {
         let waiting = views.filter { $0.record.status == .pending || $0.record.status == .review }
         let next = waiting.first { ($0.record.serviceDay, $0.record.id) > (record.serviceDay, record.id) } ?? waiting.first
-        return "/web/team#" + (next.map { "rec-\(HTML.query($0.record.id))" } ?? "act-\(HTML.query(record.activity))")
+        return next.map { "rec-\(HTML.query($0.record.id))" } ?? "act-\(HTML.query(record.activity))"
+    }
+
+    /// Back to the desk at `at` (`act-…` or `rec-…`; "" for its top), where the message is shown.
+    func toDesk(_ at: String, _ notice: String) -> WebResponse {
+        at.isEmpty ? done("/web/team", notice) : done("/web/team#" + at, notice, keep: ["at": at])
     }
 
     /// "11月29日" or "Nov 29" from a `yyyy-MM-dd` day.
