@@ -71,7 +71,7 @@ extension WebTests {
 
         static func records(_ box: Sandbox, _ volunteer: String) throws -> [[String: Any]] {
             let run = try box.jifen(["--json", "records", volunteer], env: admin)
-            try expectOK(run)
+            expectOK(run)
             return (try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]]) ?? []
         }
 
@@ -181,7 +181,7 @@ extension WebTests {
                 try expectOK(box.jifen(["team", "add", "--name", "第\(i)队"], env: Self.admin))
                 let team = String(format: "T%02d", i)
                 let added = try box.jifen(["--json", "volunteer", "add", "--name", "队员\(i)", "--phone", "1380000\(String(format: "%04d", i))", "--team", team], env: Self.admin)
-                try expectOK(added)
+                expectOK(added)
                 let id = try #require(added.object["id"] as? String)
                 try expectOK(box.jifen(["grant", id, "5", "--reason", "结转", "--key", "notice-\(i)"], env: Self.admin))
             }

@@ -24,6 +24,7 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)   # paper: pages of the printed poster, notice, certificate
 [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || need+=(fonts-wqy-microhei)   # Chinese in the screenshots
 if [ ${#need[@]} -gt 0 ]; then
   echo "web-test: installing ${need[*]} with apt-get" >&2
