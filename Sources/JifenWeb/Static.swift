@@ -67,7 +67,7 @@ enum Static {
     li:target,section:target{scroll-margin-top:1rem;outline:3px solid #b35900;outline-offset:2px}
     .poster .poster-when{font-size:1.3rem;font-weight:700}.poster .poster-line{font-size:1.2rem}
     .paper caption,.certificate caption{text-align:left;font-weight:700;padding:.6rem 0 .2rem}
-    .sign p{margin:.6rem 0}.sign .blank{display:inline-block;min-width:10em;border-bottom:1px solid #1a1a1a;min-height:1.2em}
+    .sign p{margin:.6rem 0}.sign .blank{display:inline-block;width:6em;max-width:100%;border-bottom:1px solid #1a1a1a;min-height:1.2em;vertical-align:bottom}
     .certificate{border:2px solid #1a1a1a;border-radius:8px;padding:.6rem .8rem;overflow-wrap:anywhere}
     .cert-org{font-weight:700;text-align:center;margin:.2rem 0}.cert-title{text-align:center;border:0;font-size:1.6rem;margin:.4rem 0}
     .cert-foot{display:grid;grid-template-columns:auto 1fr;gap:.2rem .8rem}.cert-foot dt{font-weight:700}.cert-foot dd{margin:0}
@@ -76,12 +76,14 @@ enum Static {
     .notice{display:none}
     .keep,table.keep{break-inside:avoid}table.next-page{break-before:page}tr{break-inside:avoid}
     body.print{font-size:12pt}body.print h1{font-size:18pt;margin:0 0 3mm}
-    .poster p{margin:2mm 0}.poster .poster-when{font-size:16pt}
+    main:has(.poster)>h1{font-size:30pt;text-align:center;margin:0 0 4mm}main:has(.certificate)>h1{display:none}
+    .poster p{margin:2mm 0}.poster .poster-when{font-size:18pt}
     .poster .qr{width:90mm;height:90mm;margin:3mm auto}
     .poster .digits{font-size:30mm;line-height:1.1;letter-spacing:.08em}.poster .poster-act{font-size:16mm}
     .paper p{margin:2mm 0}.paper table{font-size:10.5pt;line-height:1.25;margin-bottom:2mm}.paper th,.paper td{padding:.6mm 2mm}
     .paper caption{padding:1mm 0}
     .paper-grid{display:grid;grid-template-columns:1fr 1fr;gap:6mm;align-items:start}
+    .sign .blank{width:50mm}
     .certificate{border:0;padding:0}.cert-title{font-size:20pt}.cert-records{font-size:10pt;line-height:1.25}.cert-records td,.cert-records th{padding:.6mm 2mm}
     }
     """

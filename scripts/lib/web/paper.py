@@ -135,8 +135,14 @@ def run(t):
         t.check(number and "重阳节敬老" in t.text(phone, ".certificate"), f"the certificate is in the page with its number ({number})")
         phone.get(t.BASE + "/web/me/certificate")
         t.check(t.text(phone, "#cert-number") == number, "reopened, the same certificate and number")
-        width = phone.execute_script("return document.querySelector('.certificate').getBoundingClientRect().width")
-        t.check(width <= 390, f"the certificate fits the phone's width ({width:.0f} px)")
+        phone.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": True})
+        try:
+            wide, text_px = phone.execute_script("var c=document.querySelector('.certificate');"
+                                                 "return [document.documentElement.scrollWidth-document.documentElement.clientWidth,"
+                                                 "parseFloat(getComputedStyle(c.querySelector('p:not(.cert-org)')).fontSize)];")
+        finally:
+            phone.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        t.check(wide <= 1 and text_px >= 18, f"at 360 px the certificate fits the phone's width ({wide} px over) in {text_px:.0f} px text (before: a 980 px download, about 6 px text)")
         t.visit(phone, "paper-certificate")
         pages, size = pdf_pages(t, phone, "paper-certificate")
         t.check(pages == 1 and "A4" in size, f"the certificate prints on one A4 page (pages {pages}, {size})")
