@@ -64,7 +64,7 @@ extension WebTests {
             for person in ["V0001", "V0002", "M001", "王队长", "李主任"] {
                 let (cookies, _) = try WebTests.signIn(site, code: try WebTests.code(box, for: person))
                 for language in ["zh-CN", "en"] {
-                    for path in ["/web/me", "/web/checkin", "/web/counter", "/web/team", "/web/admin", "/web/notice", "/web/poster", "/web/no-such-page"] {
+                    for path in ["/web/me", "/web/checkin", "/web/counter", "/web/team", "/web/admin", "/web/notice", "/web/poster", "/web/me/certificate", "/web/no-such-page"] {
                         var query: [String: String] = [:]
                         if path == "/web/poster" { query["activity"] = "A0001" }
                         let answer = site.respond(WebRequest(method: "GET", path: path, query: query, cookies: cookies, acceptLanguage: language))
