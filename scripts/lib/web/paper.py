@@ -49,11 +49,10 @@ def add_volunteer(t, name, phone, team):
 def run(t):
     by = t.cli("--as", "王德顺", "activity", "post", "--team", "T01", "--title", "重阳节敬老", "--start", "2026-12-01 14:00",
                "--end", "2026-12-01 16:00", "--place", "社区食堂")
-    activity = by["activity"]["id"] if "activity" in by else by["id"]
+    activity = by["id"]
     # Nine more teams with a volunteer and points this month: the notice lists ten teams.
     for i in range(2, 11):
-        team = t.cli("team", "add", "--name", f"纸面{i}队")
-        team_id = team.get("id") or team.get("team", {}).get("id")
+        team_id = t.cli("team", "add", "--name", f"纸面{i}队")["id"]
         who = add_volunteer(t, f"孙{i}妹", f"1371111{i:04d}", team_id)
         t.cli("grant", who, "5", "--reason", "纸质台账结转", "--key", f"paper-notice-{i}")
     t.cli("config", "set", "notice.objection_contact", "玫瑰园社区居委会 010-5555-0100")
@@ -120,6 +119,14 @@ def run(t):
             t.visit(admin, "paper-notice")
             pages, size = pdf_pages(t, admin, "paper-notice")
             t.check(rows == 10 and pages == 1 and "A4" in size, f"the notice with {rows} teams prints on one A4 page (pages {pages}, {size}; before: 2)")
+            # Two teams more: a second page, each page's team table whole.
+            for i in (11, 12):
+                team = t.cli("team", "add", "--name", f"纸面{i}队")["id"]
+                t.cli("grant", add_volunteer(t, f"孙{i}妹", f"1371111{i:04d}", team), "5", "--reason", "纸质台账结转", "--key", f"paper-notice-{i}")
+            admin.get(t.BASE + "/web/notice?month=2026-12")
+            tables = [len(e.find_elements(By.CSS_SELECTOR, "tbody tr")) for e in admin.find_elements(By.CSS_SELECTOR, "table.teams")]
+            pages, _ = pdf_pages(t, admin, "paper-notice-12-teams")
+            t.check(tables == [10, 2] and pages == 2, f"twelve teams print on two pages, ten and two ({tables}, pages {pages})")
         finally:
             admin.quit()
     finally:
