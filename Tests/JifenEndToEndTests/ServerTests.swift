@@ -230,6 +230,8 @@ import Testing
             "rotateCheckinCode": only("organizer", "admin"),
             // The sample names no such credential: 404 for everyone (SecurityTests.Credentials covers the rules).
             "confirmCredential": all,
+            // Her own pay code's state (the sample's secret names no code: 422 past the role check), and where she is checked in.
+            "codeState": only("volunteer", "admin"), "onDuty": only("volunteer", "organizer", "admin"),
         ]
     }()
 
