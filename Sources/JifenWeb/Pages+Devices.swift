@@ -23,8 +23,9 @@ extension Session {
                                       button: w("确认是我的", "Confirm it is mine"), buttonClass: "")
                 }
             }
-            html += Part.form("/web/me/devices/end", csrf: csrf, fields: Part.hidden("credential", device.id),
-                              button: this ? w("退出这台设备", "Sign this device out") : w("让它退出", "Sign it out"), buttonClass: "")
+            // This phone signs out through the question at the bottom of every page, never in one tap.
+            html += this ? "<p><a href=\"/web/signout\">\(w("退出这台设备…", "Sign this device out…"))</a></p>"
+                : Part.form("/web/me/devices/end", csrf: csrf, fields: Part.hidden("credential", device.id), button: w("让它退出", "Sign it out"), buttonClass: "")
             html += "</li>"
         }
         return html + "</ul></section>"
@@ -37,9 +38,9 @@ extension Session {
             _ = try call(API.revokeCredential, .init(credential: id))
             site.log("web revoke credential=\(id) principal=\(me)")
             if id == principal?.credential { return signedOut() }
-            return volunteerPage(notice: Part.notice(w("那台设备已退出登录。", "That device is signed out."), kind: .ok, w: w))
+            return done("/web/me#h-devices", Part.notice(w("那台设备已退出登录。", "That device is signed out."), kind: .ok, w: w))
         } catch {
-            return volunteerPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/me#h-devices", refusal(error))
         }
     }
 
@@ -48,11 +49,25 @@ extension Session {
         do {
             let confirmed = try call(API.confirmCredential, .init(credential: field("credential")))
             site.log("web confirm credential=\(confirmed.id) principal=\(me)")
-            return volunteerPage(notice: Part.notice(w("已确认：那台设备现在可以花您的积分。", "Confirmed: that device may now spend your points."),
-                                                     kind: .ok, w: w))
+            return done("/web/me#h-devices", Part.notice(w("已确认：那台设备现在可以花您的积分。", "Confirmed: that device may now spend your points."),
+                                                         kind: .ok, w: w))
         } catch {
-            return volunteerPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/me#h-devices", refusal(error))
         }
+    }
+
+    /// `GET /web/signout`: the second step before signing out, saying what it costs and the way back.
+    func signOutQuestion() -> WebResponse {
+        let volunteer = principal?.role == nil || principal?.role == .volunteer
+        var body = Part.notice(w("退出后，这部手机就不再登录，要重新登录才能用。", "Once signed out, this phone needs to sign in again before it can be used."), kind: .info, w: w)
+        body += "<p>" + (volunteer
+            ? w("您纸条上的登记码已经用过，不能再用来登录。要回来：请找您的组织者，他在自己的手机上为您出一个新的登录二维码，您用这部手机扫一下，点“登录”就回来了，不用新纸条。",
+                "The enrolment code on your paper is used up and will not sign you in again. To come back, ask your organizer: they show a new sign-in QR code on their phone, you scan it with this phone and press “Sign in”. No new paper is needed.")
+            : w("您用过的登记码不能再用来登录。要回来，请管理员（或组织者）为您发一个新的登记码。",
+                "The enrolment code you used will not sign you in again. To come back, ask the administrator (or your organizer) for a new one.")) + "</p>"
+        body += Part.form("/web/signout", csrf: csrf, fields: "", button: w("确认退出", "Sign out"), buttonClass: "danger", id: "signout-confirm")
+        body += "<p><a class=\"button primary huge\" href=\"/web\" id=\"signout-cancel\">\(w("不退出，返回", "Stay signed in, go back"))</a></p>"
+        return page(w.raw("退出登录？", "Sign out?"), body)
     }
 
     /// Back to the sign-in page with the cookie forgotten.

@@ -50,6 +50,7 @@ extension Session {
                 body += "<p>\(w("本月服务 \(hours(minutes)) 小时", "\(hours(minutes)) hours served this month"))</p>"
             }
             body += "<p><a href=\"/web/notice?month=\(HTML.query(report.month))\">\(w("本月积分公示", "This month's public notice"))</a></p></section>"
+            body += reenrolSection()
         } catch {
             body += refusal(error)
             return page(w.raw("组织者", "Organizer"), body, status: statusOf(error))
