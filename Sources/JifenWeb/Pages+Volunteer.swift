@@ -176,9 +176,9 @@ extension Session {
     func claim() -> WebResponse {
         do {
             let taken = try call(API.claimRequest, .init(request: field("request")))
-            return volunteerPage(notice: Part.notice(w("接单成功：\(taken.content)。地址和电话见下方。", "Taken: \(taken.content). The address and phone are below."), kind: .ok, w: w))
+            return done("/web/me", Part.notice(w("接单成功：\(taken.content)。地址和电话见下方。", "Taken: \(taken.content). The address and phone are below."), kind: .ok, w: w))
         } catch {
-            return volunteerPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/me", refusal(error))
         }
     }
 
@@ -203,9 +203,9 @@ extension Session {
     func dispute() -> WebResponse {
         do {
             _ = try call(API.dispute, .init(record: field("record"), reason: field("reason")))
-            return done("/web/me#h-records", Part.notice(w("异议已提交，组织者会再看一遍。", "Your dispute is sent; the organizer will look again."), kind: .ok, w: w))
+            return done("/web/me", Part.notice(w("异议已提交，组织者会再看一遍。", "Your dispute is sent; the organizer will look again."), kind: .ok, w: w))
         } catch {
-            return done("/web/me#h-records", refusal(error))
+            return done("/web/me", refusal(error))
         }
     }
 
@@ -217,7 +217,7 @@ extension Session {
                                                       ("Content-Disposition", "attachment; filename=\"\(name)\"")] + WebResponse.security,
                                body: Data(issued.text.utf8))
         } catch {
-            return volunteerPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/me", refusal(error))
         }
     }
 }
