@@ -72,6 +72,7 @@ enum Static {
     .live-code[hidden]{display:none}
     .done-here{font-weight:700;border-left:8px solid #1a1a1a;padding-left:.5rem;margin:.3rem 0}
     footer{max-width:40rem;margin:0 auto;padding:1.5rem 1rem 3rem;border-top:1px solid #595959}
+    footer a{display:inline-flex;align-items:center;min-height:48px;padding:0 .5rem}
     .slip{text-align:center}.slip .digits{font-size:min(3rem,12vw)}.slip .qr{width:8cm;max-width:100%;height:auto}
     """
 
@@ -105,10 +106,11 @@ enum Static {
     if(f){var g=f.cloneNode(true);f.parentNode.replaceChild(g,f);}
     var c=document.querySelector('[data-remaining]');if(c){c.parentNode.removeChild(c);}
     p.hidden=true;st.className='code-status big '+j.state;st.textContent=j.message;},function(){busy=false;});},1000);}
-    var m=/^#code=([A-Za-z0-9-]{4,24})$/.exec(location.hash),ci=document.getElementById('f-code');
+    var fill=function(){var m=/^#code=([A-Za-z0-9-]{4,24})$/.exec(location.hash),ci=document.getElementById('f-code');
     if(m&&ci&&ci.form&&ci.form.getAttribute('action')==='/web/signin'){ci.value=m[1].toUpperCase();
     if(history.replaceState){history.replaceState(null,'',location.pathname+location.search);}
-    var b=ci.form.querySelector('button[type=submit]');if(b){b.focus();}}
+    var b=ci.form.querySelector('button[type=submit]');if(b){b.focus();}}};
+    fill();window.addEventListener('hashchange',fill);
     var pr=document.querySelectorAll('[data-print-slip]');
     for(var i=0;i<pr.length;i++){pr[i].addEventListener('click',function(){window.print();});}
     })();
