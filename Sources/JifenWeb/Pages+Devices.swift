@@ -12,8 +12,9 @@ extension Session {
         var html = "<section aria-labelledby=\"h-devices\"><h2 id=\"h-devices\">\(w("我登录的设备", "My signed-in devices"))</h2><ul class=\"list\" id=\"devices\">"
         for device in live {
             let this = device.id == principal?.credential
-            let name = device.label.isEmpty ? device.id : device.label
-            html += "<li id=\"device-\(HTML.escape(device.id))\">\(HTML.escape(name)) <small class=\"muted\">\(HTML.escape(device.id)) · "
+            // Names, not ids: what she called it, and since when.
+            let name = device.label.isEmpty ? w.raw("一台设备", "A device") : device.label
+            html += "<li id=\"device-\(HTML.escape(device.id))\">\(HTML.escape(name)) <small class=\"muted\">"
                 + w("登录于 \(day(device.createdAtMillis))", "since \(day(device.createdAtMillis))")
                 + (this ? " · " + w("就是这台", "this device") : "") + "</small>"
             if !device.own {

@@ -169,10 +169,10 @@ extension SecurityTests {
             let form = "csrf=\(csrf)"
             let code = try RawClient.request(port: server.port, "POST /web/me/code HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: jf=\(volunteer)\r\n"
                                              + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(form.utf8.count)\r\n", body: form)
-            #expect(code.status == 200, "\(code.head)")
+            #expect(code.status == 303, "\(code.head)")
             let log = server.logText
             #expect(log.contains("GET /web/me 200") && log.split(separator: "\n").contains { $0.hasPrefix("GET /web/me 200") && $0.hasSuffix("principal=V0001") }, "\(log)")
-            #expect(log.split(separator: "\n").contains { $0.hasPrefix("POST /web/me/code 200") && $0.hasSuffix("principal=V0001") }, "\(log)")
+            #expect(log.split(separator: "\n").contains { $0.hasPrefix("POST /web/me/code 303") && $0.hasSuffix("principal=V0001") }, "\(log)")
             #expect(!log.contains(volunteer) && !log.contains(csrf))
         }
 
