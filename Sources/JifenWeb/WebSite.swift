@@ -113,7 +113,7 @@ public struct WebSite: Sendable {
                               csrf: CSRF.token(secret: sessionSecret), flash: flash, flashSecret: sessionSecret)
         var response: WebResponse
         if let refusedCredential {
-            response = session.signInPage(notice: Part.notice(HTML.escape(refusedCredential.message.text(language))
+            response = session.signInPage(notice: Part.notice(HTML.escape(session.message(refusedCredential))
                                                               + " " + w("请用组织者给您的登记码重新登录。", "Sign in again with a code from your organizer."),
                                                               kind: .refused, w: w), status: 401)
             response.headers.append(("Set-Cookie", "\(Self.credentialCookie)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"))
@@ -136,7 +136,7 @@ public struct WebSite: Sendable {
     public func errorPage(_ error: JifenError, language: Language, status: Int) -> WebResponse {
         let w = Words(language: language)
         let layout = PageLayout(title: w.raw("没有办成", "Not done"),
-                                body: Part.notice(HTML.escape(error.message.text(language)), kind: .refused, w: w)
+                                body: Part.notice(HTML.escape(PlainWords.forPeople(error.message.text(language), english: language == .en)), kind: .refused, w: w)
                                     + "<p><a class=\"button primary\" href=\"/web\">\(w("返回首页", "Back to the start"))</a></p>",
                                 language: language, path: "/web")
         return .page(layout.render(), status: status)
@@ -247,7 +247,22 @@ struct Session {
     }
 
     func message(_ error: Error) -> String {
-        if let error = error as? JifenError { return error.message.text(language) }
+        if let error = error as? JifenError {
+            var text = PlainWords.forPeople(error.message.text(language), english: w.isEnglish)
+            // The actor a refusal names is the reader: her name, never her id.
+            if let principal, text.contains(principal.id), let name = (try? call(API.whoami, .init()))?.name, !name.isEmpty {
+                text = text.replacingOccurrences(of: principal.id, with: name)
+            }
+            // Anyone else by name where the reader may see it, else by what they are to her.
+            while let range = text.range(of: #"(?<![A-Za-z0-9])V\d{4}(?![0-9])"#, options: .regularExpression) {
+                let id = String(text[range])
+                let counter = principal?.role == .merchant || principal?.role == .staff
+                let name = (try? call(API.volunteer, .init(volunteer: id)))?.volunteer.name
+                    ?? (counter ? w.raw("顾客", "the customer") : w.raw("这位志愿者", "this volunteer"))
+                text.replaceSubrange(range, with: name)
+            }
+            return text
+        }
         return w.raw("出了点问题，没有办成，请稍后再试。", "Something went wrong and nothing was done; try again later.")
     }
 
