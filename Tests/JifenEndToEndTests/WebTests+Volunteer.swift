@@ -209,6 +209,34 @@ extension WebTests {
             #expect(after.contains("id=\"act-A0001\"") && after.contains("报名成功：社区义诊（12月5日 09:00）"))
         }
 
+        /// Her new pages, and the organizer's slip, in both languages: no command, flag, code or bare id.
+        @Test func theNewPagesSpeakPlainlyInBothLanguages() throws {
+            let clock = Clock()
+            let (box, site) = try Self.site(.sqlite, clock: clock)
+            try expectOK(box.jifen(["activity", "post", "--team", "T01", "--title", "探访独居老人", "--start", "2026-12-01 10:00",
+                                    "--end", "2026-12-01 12:00"], env: ["JIFEN_ACTOR": "王队长"]))
+            try expectOK(box.jifen(["--as", "王队长", "checkin", "A0001", "V0001", "--at", "2026-12-01 10:00"]))
+            clock.advance(minutes: 5)
+            var leaks: [String] = []
+            for (person, paths) in [("V0001", ["/web/me", "/web/me/code", "/web/checkout?activity=A0001", "/web/signout"]),
+                                    ("王队长", ["/web/team", "/web/team/slip"])] {
+                var phone = try Self.signedIn(site, box, as: person)
+                _ = phone.get("/web")
+                _ = phone.post(person == "V0001" ? "/web/me/code" : "/web/team/enrol", ["volunteer": "V0001"])
+                for language in ["zh-CN", "en"] {
+                    for target in paths {
+                        let (path, query) = Phone.split(target)
+                        let answer = site.respond(WebRequest(method: "GET", path: path, query: query, cookies: phone.jar, acceptLanguage: language))
+                        #expect(answer.status == 200, "\(person) \(target)")
+                        let text = WebTests.PlainWordsTests.visibleText(WebTests.body(answer))
+                        let found = WebTests.PlainWordsTests.internalWords(text)
+                        if !found.isEmpty { leaks.append("\(person) \(language) \(target): \(found)") }
+                    }
+                }
+            }
+            #expect(leaks.isEmpty, "\(leaks)")
+        }
+
         @Test func signingOutIsAtTheBottomBehindAQuestionAndTheOrganizerGetsHerBackWithAQRCode() throws {
             let (box, site) = try Self.site(.sqlite)
             var phone = try Self.signedIn(site, box, as: "V0001")
