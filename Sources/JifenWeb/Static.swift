@@ -64,8 +64,8 @@ enum Static {
     button.huge,.button.huge{display:flex;width:100%;min-height:64px;font-size:1.4rem;font-weight:700}
     form#show-code{margin:.4rem 0 .6rem}
     #balance{margin:.4rem 0}
-    .entries{display:grid;grid-template-columns:1fr 1fr;gap:.5rem;margin:.6rem 0}
-    .entries a.button{display:flex;min-height:64px;font-size:1.3rem;font-weight:700;margin:0}
+    .entries{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,6rem),1fr));gap:.5rem;margin:.6rem 0}
+    .entries a.button{display:flex;min-height:64px;font-size:1.3rem;font-weight:700;margin:0;padding:.4rem .3rem;text-align:center}
     .duty{border:3px solid #0a4a80;border-radius:8px;padding:.2rem .8rem .6rem;margin:.6rem 0;background:#eef4fb}
     .duty h2{margin:.4rem 0;border:0}
     .duty-line,.big-line{font-size:1.3rem;font-weight:700;margin:.3rem 0}
