@@ -93,6 +93,11 @@ public enum API {
         .post, "/v1/accounts/{account}/codes", "issueCode", "A one-time code the volunteer shows at a merchant, for at most max_points",
         sample: .init(account: "V0001", maxPoints: 200)) { app, p, input in try app.issueCode(p, input) }
 
+    public static let codeState = Endpoint<App.CodeStateInput, App.CodeStateResult>(
+        .post, "/v1/accounts/{account}/code-states", "codeState",
+        "What became of one of the volunteer's pay codes (named by its QR's secret, in the body): live, redeemed, held, voided or expired",
+        sample: .init(account: "V0001", secret: "ABCDEFGHIJKLMNOPQRSTUVWXYZ")) { app, p, input in try app.codeState(p, input) }
+
     // MARK: Merchants
     public static let offers = Endpoint<App.OffersQuery, [Offer]>(
         .get, "/v1/offers", "offers", "What merchants offer for points",
@@ -132,6 +137,9 @@ public enum API {
     public static let checkin = Endpoint<App.CheckinInput, Participation>(
         .post, "/v1/activities/{activity}/checkins", "checkin", "Check in with the activity's code",
         sample: .init(activity: "A0001", volunteer: "V0001", code: "123456", at: "2026-12-05 09:00")) { app, p, input in try app.checkin(p, input) }
+    public static let onDuty = Endpoint<Ref.Volunteer, [OnDuty]>(
+        .get, "/v1/volunteers/{volunteer}/duty", "onDuty", "Where the volunteer is checked in and not yet out, and whether a check-out now is a short span",
+        sample: .init(volunteer: "V0001")) { app, p, input in try app.onDuty(p, input.volunteer) }
     public static let checkout = Endpoint<App.CheckinInput, ServiceRecord>(
         .post, "/v1/activities/{activity}/checkouts", "checkout", "Check out: the minutes become a pending service record",
         sample: .init(activity: "A0001", volunteer: "V0001", code: "123456", at: "2026-12-05 11:00")) { app, p, input in try app.checkout(p, input) }
@@ -373,5 +381,6 @@ public enum API {
         AnyEndpoint(rotateCheckinCode),
         AnyEndpoint(confirmCredential),
         AnyEndpoint(teamDesk), AnyEndpoint(latestCertificate),
+        AnyEndpoint(codeState), AnyEndpoint(onDuty),
     ] + wishEndpoints
 }

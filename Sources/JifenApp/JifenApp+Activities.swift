@@ -130,6 +130,12 @@ extension JifenApp {
         return try service(principal).checkout(input.activity, volunteer: input.volunteer, at: time, actor: principal.id)
     }
 
+    /// Where the volunteer is checked in and not yet out, and whether a check-out now would be a
+    /// short span (its record would wait for review): a front end asks before it checks out.
+    public func onDuty(_ principal: Principal, _ volunteer: String) throws -> [OnDuty] {
+        try service(principal).onDuty(volunteer: volunteer, actor: principal.id)
+    }
+
     /// A time as typed, in the app's zone; `field` names it in the message.
     func date(_ text: String, _ field: String) throws -> Date { try DayFormat.parse(text, in: zone, field: field) }
 }

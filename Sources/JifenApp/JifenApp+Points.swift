@@ -46,6 +46,9 @@ extension JifenApp {
         public var account: String
         public var openingBalance: Int64
         public var lines: [StatementLine]
+        /// The names of the people and merchants on the other side of the lines, by account (none for
+        /// the community's own accounts), so a page says "张桂兰 转来", not an id.
+        public var names: [String: String] = [:]
     }
 
     /// The most lines one statement returns.
@@ -66,7 +69,11 @@ extension JifenApp {
         }
         if !principal.isOwner { try Permissions.requireAccountReader(actor: principal.id, account: input.account, in: store) }
         let (opening, lines) = try store.statement(input.account, fromMillis: fromMillis, toMillis: toMillis, limit: Self.statementLimit)
-        return StatementResult(account: input.account, openingBalance: opening, lines: lines)
+        let others = Set(lines.map(\.counterparty)).filter { !Account.isSystem($0) }
+        let names = try store.read { tx in
+            try others.reduce(into: [String: String]()) { names, id in if let name = try tx.accountName(id), !name.isEmpty { names[id] = name } }
+        }
+        return StatementResult(account: input.account, openingBalance: opening, lines: lines, names: names)
     }
 
     // MARK: Writes that move points
@@ -159,6 +166,43 @@ extension JifenApp {
         let issued = try ledger.issueCode(volunteer: input.account, maxPoints: input.maxPoints, actor: principal.id)
         return IssuedCode(volunteer: input.account, code: issued.code, secret: issued.secret, maxPoints: issued.maxPoints,
                           expiresAtMillis: issued.expiresAtMillis)
+    }
+
+    public struct CodeStateInput: Codable, Sendable {
+        public var account: String
+        /// The QR's secret of the code asked about (it names one code; the digits recur).
+        public var secret: String
+        public init(account: String, secret: String) { self.account = account; self.secret = secret }
+    }
+
+    /// What became of a pay code: still live, redeemed (where, what, for how much, and her points
+    /// now), held for pickup, voided by a newer code, or expired.
+    public struct CodeStateResult: Codable, Sendable, Equatable {
+        public var volunteer: String
+        public var state: PayCodeState.State
+        public var maxPoints: Int64
+        public var expiresAtMillis: Int64
+        /// The redemption's number (`R001`), merchant and offer when it was used.
+        public var redemption: String?
+        public var merchant: String?
+        public var merchantName: String?
+        public var offer: String?
+        public var offerTitle: String?
+        public var points: Int64?
+        /// Her points now, and those she may spend now.
+        public var balance: Int64
+        public var available: Int64
+    }
+
+    /// The state of one of the volunteer's pay codes (her own, or an admin's asking), so the page
+    /// showing it learns of a redemption or a newer code at once.
+    public func codeState(_ principal: Principal, _ input: CodeStateInput) throws -> CodeStateResult {
+        let state = try ledger.codeState(volunteer: input.account, secret: input.secret, actor: principal.id)
+        let view = try store.balance(input.account, nowMillis: nowMillis)
+        let r = state.redemption
+        return CodeStateResult(volunteer: input.account, state: state.state, maxPoints: state.maxPoints, expiresAtMillis: state.expiresAtMillis,
+                               redemption: r?.label, merchant: r?.merchant, merchantName: state.merchantName, offer: r?.offer,
+                               offerTitle: state.offerTitle, points: r?.points, balance: view.balance, available: view.available)
     }
 
     /// A redemption after a redeem, pickup or release.

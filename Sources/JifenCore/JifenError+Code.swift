@@ -305,5 +305,7 @@ extension JifenError {
         case badRequestID = "bad-request-id"
         /// refused: … (phone …) is already registered as resident …. Use …; if this is another person with the same name and phone, register again with --allow-duplicate.
         case duplicateResident = "duplicate-resident"
+        /// refused: There is no such pay code. Show a new pay code.
+        case payCodeUnknown = "pay-code-unknown"
     }
 }

@@ -89,6 +89,8 @@ public protocol LedgerReading {
     /// The stored first answer of a write under its idempotency key, nil when there is none.
     func storedReply(actor: String, operation: String, key: String) throws -> StoredReply?
     func participants(activity: String) throws -> [Participation]
+    /// The volunteer's participations checked in and not checked out (nor left), oldest check-in first.
+    func openParticipations(volunteer: String) throws -> [Participation]
     func record(_ id: String) throws -> ServiceRecord?
     /// The stored versions of a service record, oldest first.
     func recordVersions(record id: String) throws -> [RecordVersion]

@@ -116,7 +116,7 @@ extension Service {
             let day = DayFormat.string(Date(millis: checkin), in: rules.timeZone)
             let already = try tx.minutesOnDay(volunteer: volunteer, day: day, excluding: nil)
             var reasons: [ReviewReason] = []
-            if minutes * 100 < activity.plannedMinutes * Int64(rules.checkinMinSharePercent) {
+            if Self.isShortSpan(minutes: minutes, planned: activity.plannedMinutes, percent: rules.checkinMinSharePercent) {
                 reasons.append(.shortSpan(minutes: minutes, planned: activity.plannedMinutes, percent: rules.checkinMinSharePercent))
             }
             let grace = Int64(rules.checkinGraceMinutes) * 60_000

@@ -98,6 +98,13 @@ extension PostgresLedgerTransaction: ServiceWriting {
             """, [activity]).map(Self.participation)
     }
 
+    func openParticipations(volunteer: String) throws -> [Participation] {
+        try session.rows("""
+            SELECT activity, volunteer, joined_at, "left", checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation
+            WHERE volunteer = $1 AND checkin_at IS NOT NULL AND checkout_at IS NULL AND "left" = 0 ORDER BY checkin_at, activity COLLATE "C"
+            """, [volunteer]).map(Self.participation)
+    }
+
     func save(participation p: Participation) throws {
         session.send("""
             INSERT INTO participation (activity, volunteer, joined_at, "left", checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by)

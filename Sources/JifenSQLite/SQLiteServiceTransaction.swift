@@ -85,6 +85,13 @@ extension SQLiteLedgerTransaction: ServiceWriting {
             """), arguments: [activity]).map(Self.participation)
     }
 
+    func openParticipations(volunteer: String) throws -> [Participation] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT activity, volunteer, joined_at, left, checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation
+            WHERE volunteer = ? AND checkin_at IS NOT NULL AND checkout_at IS NULL AND left = 0 ORDER BY checkin_at, activity
+            """), arguments: [volunteer]).map(Self.participation)
+    }
+
     func save(participation p: Participation) throws {
         try db.execute(sql: """
             INSERT INTO participation (activity, volunteer, joined_at, left, checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JifenWeb
 
 /// One log line per request: method, route template (never the path with its ids filled in,
 /// never the query), status, duration and the principal's id. Credentials, codes and phone
@@ -16,8 +17,10 @@ struct RequestLog<Context: RequestContext>: RouterMiddleware {
         var principal = "-"
         defer {
             let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
-            log(String(format: "%@ %@ %d %.1fms principal=%@", request.method.rawValue, context.endpointPath ?? "(no route)",
-                       status, ms, principal))
+            // The pages share one wildcard route; a known page's path carries no id (those ride in queries), so it is named.
+            var route = context.endpointPath ?? "(no route)"
+            if route == "/web/**", WebSite.routes.contains(where: { $0.path == request.uri.path }) { route = request.uri.path }
+            log(String(format: "%@ %@ %d %.1fms principal=%@", request.method.rawValue, route, status, ms, principal))
         }
         do {
             var response = try await next(request, context)

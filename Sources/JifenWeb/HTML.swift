@@ -62,11 +62,10 @@ struct PageLayout {
         html += "<body\(printable ? " class=\"print\"" : "")><header><a class=\"home\" href=\"/web\">\(w("积分", "Jifen"))</a>"
         html += "<nav aria-label=\"\(w("语言与账户", "Language and account"))\"><a href=\"/web/lang?to=\(other)&amp;back=\(HTML.query(path))\" lang=\"\(other == "en" ? "en" : "zh-CN")\">\(switchLabel)</a>"
         html += "<a href=\"/web/size?to=\(large ? "normal" : "large")&amp;back=\(HTML.query(path))\" id=\"size-switch\">\(large ? w("标准字", "Normal text") : w("大字", "Large text"))</a>"
-        if signedIn {
-            html += "<form method=\"post\" action=\"/web/signout\"><input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\">"
-            html += "<button class=\"link\" type=\"submit\">\(w("退出", "Sign out"))</button></form>"
-        }
-        html += "</nav></header><main id=\"main\"><h1>\(HTML.escape(title))</h1>\(body)</main></body></html>"
+        html += "</nav></header><main id=\"main\"><h1>\(HTML.escape(title))</h1>\(body)</main>"
+        // Signing out is at the bottom, behind a question (`/web/signout`), never one tap beside the language.
+        if signedIn { html += "<footer class=\"noprint\"><a href=\"/web/signout\" id=\"signout\">\(w("退出登录…", "Sign out…"))</a></footer>" }
+        html += "</body></html>"
         return html
     }
 }

@@ -12,8 +12,9 @@ extension Session {
         var html = "<section aria-labelledby=\"h-devices\"><h2 id=\"h-devices\">\(w("我登录的设备", "My signed-in devices"))</h2><ul class=\"list\" id=\"devices\">"
         for device in live {
             let this = device.id == principal?.credential
-            let name = device.label.isEmpty ? device.id : device.label
-            html += "<li id=\"device-\(HTML.escape(device.id))\">\(HTML.escape(name)) <small class=\"muted\">\(HTML.escape(device.id)) · "
+            // Names, not ids: what she called it, and since when.
+            let name = device.label.isEmpty ? w.raw("一台设备", "A device") : device.label
+            html += "<li id=\"device-\(HTML.escape(device.id))\">\(HTML.escape(name)) <small class=\"muted\">"
                 + w("登录于 \(day(device.createdAtMillis))", "since \(day(device.createdAtMillis))")
                 + (this ? " · " + w("就是这台", "this device") : "") + "</small>"
             if !device.own {
@@ -23,8 +24,9 @@ extension Session {
                                       button: w("确认是我的", "Confirm it is mine"), buttonClass: "")
                 }
             }
-            html += Part.form("/web/me/devices/end", csrf: csrf, fields: Part.hidden("credential", device.id),
-                              button: this ? w("退出这台设备", "Sign this device out") : w("让它退出", "Sign it out"), buttonClass: "")
+            // This phone signs out through the question at the bottom of every page, never in one tap.
+            html += this ? "<p><a href=\"/web/signout\">\(w("退出这台设备…", "Sign this device out…"))</a></p>"
+                : Part.form("/web/me/devices/end", csrf: csrf, fields: Part.hidden("credential", device.id), button: w("让它退出", "Sign it out"), buttonClass: "")
             html += "</li>"
         }
         return html + "</ul></section>"
@@ -53,6 +55,20 @@ extension Session {
         } catch {
             return done("/web/me", refusal(error))
         }
+    }
+
+    /// `GET /web/signout`: the second step before signing out, saying what it costs and the way back.
+    func signOutQuestion() -> WebResponse {
+        let volunteer = principal?.role == nil || principal?.role == .volunteer
+        var body = Part.notice(w("退出后，这部手机就不再登录，要重新登录才能用。", "Once signed out, this phone needs to sign in again before it can be used."), kind: .info, w: w)
+        body += "<p>" + (volunteer
+            ? w("您纸条上的登记码已经用过，不能再用来登录。要回来：请找您的组织者，他在自己的手机上为您出一个新的登录二维码，您用这部手机扫一下，点“登录”就回来了，不用新纸条。",
+                "The enrolment code on your paper is used up and will not sign you in again. To come back, ask your organizer: they show a new sign-in QR code on their phone, you scan it with this phone and press “Sign in”. No new paper is needed.")
+            : w("您用过的登记码不能再用来登录。要回来，请管理员（或组织者）为您发一个新的登记码。",
+                "The enrolment code you used will not sign you in again. To come back, ask the administrator (or your organizer) for a new one.")) + "</p>"
+        body += Part.form("/web/signout", csrf: csrf, fields: "", button: w("确认退出", "Sign out"), buttonClass: "danger", id: "signout-confirm")
+        body += "<p><a class=\"button primary huge\" href=\"/web\" id=\"signout-cancel\">\(w("不退出，返回", "Stay signed in, go back"))</a></p>"
+        return page(w.raw("退出登录？", "Sign out?"), body)
     }
 
     /// Back to the sign-in page with the cookie forgotten.

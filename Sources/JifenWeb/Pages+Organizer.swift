@@ -34,6 +34,7 @@ extension Session {
             for item in shown { body += deskItem(item, notice: inPlace.map { (at, $0) }) }
             body += "</ul></section>"
             body += monthByTeam(desk)
+            body += reenrolSection()
         } catch {
             body += refusal(error)
             return page(w.raw("组织者", "Organizer"), body, status: statusOf(error))

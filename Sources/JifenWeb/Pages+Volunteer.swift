@@ -8,15 +8,31 @@ import JifenCore
 extension Session {
     var me: String { principal?.id ?? "" }
 
+    /// Her page, in the order of her day: where she is on duty (签退 at the top), the pay code,
+    /// her balance, then big entries to the activities, residents' requests, records and certificate.
     func volunteerPage(notice: String = "", status: Int = 200) -> WebResponse {
         var body = notice
         do {
             let who = try call(API.whoami, .init())
             let balance = try call(API.balance, .init(account: me))
             let view = balance.view
-            body += "<p class=\"big\">\(HTML.escape(who.name ?? me))</p>"
-            body += "<section aria-labelledby=\"h-points\"><h2 id=\"h-points\">\(w("我的积分", "My points"))</h2><div class=\"figures\">"
-            body += figure(w("积分余额", "Balance"), "\(view.balance)", main: true, id: "balance")
+            body += duty()
+            body += Part.form("/web/me/code", csrf: csrf, fields: "", button: w("出示付款码", "Show my pay code"), buttonClass: "primary huge",
+                              id: "show-code")
+            body += "<div class=\"figure main\" id=\"balance\"><span>\(w("\(who.name ?? me) 的积分余额", "\(who.name ?? me)'s balance"))</span>"
+                + "<span class=\"n\">\(view.balance)</span>"
+                + (view.available != view.balance ? "<small>\(w("现在可用 \(view.available) 分", "\(view.available) usable now"))</small>" : "") + "</div>"
+            let requestsHTML = requests()
+            var entries = [("#h-acts", w("活动", "Activities"))]
+            if !requestsHTML.isEmpty { entries.append(("#h-reqs", w("居民点单", "Requests"))) }
+            entries += [("#h-records", w("记录", "Records")), ("#h-cert", w("证明", "Certificate"))]
+            body += "<nav class=\"entries\" aria-label=\"\(w("常用", "Shortcuts"))\">"
+                + entries.map { "<a class=\"button\" href=\"\($0.0)\">\($0.1)</a>" }.joined() + "</nav>"
+            body += activities()
+            body += requestsHTML
+            body += records()
+            body += movements()
+            body += "<section aria-labelledby=\"h-points\"><h2 id=\"h-points\">\(w("我的积分明细", "My points in detail"))</h2><div class=\"figures\">"
             body += figure(w("可以用的", "Available"), "\(view.available)", id: "available")
             body += figure(w("预留待取的", "Held for pickup"), "\(view.held)", id: "held")
             var expiring = "\(view.expiringSoon)"
@@ -34,12 +50,6 @@ extension Session {
                 body += figure(w("星级", "Star level"), star, id: "star")
             }
             body += "</div></section>"
-            body += "<section aria-labelledby=\"h-pay\"><h2 id=\"h-pay\">\(w("去商户兑换", "Pay at a merchant"))</h2>"
-            body += Part.form("/web/me/code", csrf: csrf, fields: "", button: w("出示付款码", "Show my pay code"), id: "show-code") + "</section>"
-            body += movements()
-            body += records()
-            body += activities()
-            body += requests()
             body += "<section aria-labelledby=\"h-cert\"><h2 id=\"h-cert\">\(w("服务证明", "Service certificate"))</h2>"
             body += Part.form("/web/me/certificate", csrf: csrf, fields: "", button: w("下载服务证明", "Download my certificate"), buttonClass: "")
             body += "</section>"
@@ -58,13 +68,14 @@ extension Session {
     /// The last movements, newest first, in plain words ("11月29日 在 老街理发店 兑换 理发一次 −30").
     func movements() -> String {
         guard let statement = try? call(API.statement, .init(account: me)) else { return "" }
-        let names = Dictionary(((try? call(API.merchants, .init())) ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        // Names, never ids: the statement names who is on the other side (张桂兰 转来, not V0005 转来).
+        let names = statement.names
         var html = "<section aria-labelledby=\"h-moves\"><h2 id=\"h-moves\">\(w("最近的积分变动", "Recent movements"))</h2><ul class=\"list\" id=\"movements\">"
         let lines = statement.lines.suffix(8).reversed()
         if lines.isEmpty { html += "<li>\(w("还没有积分变动。", "No movements yet."))</li>" }
         for line in lines {
             let t = line.transfer
-            let other = names[line.counterparty] ?? line.counterparty
+            let other = names[line.counterparty] ?? w.raw("另一位志愿者", "another volunteer")
             let what: String
             switch t.kind {
             case .earn: what = w.raw("服务获得", "earned for service") + (t.memo.isEmpty ? "" : " " + t.memo)
@@ -127,14 +138,16 @@ extension Session {
         for view in list.prefix(6) {
             let a = view.activity
             let joined = ((try? call(API.activity, .init(activity: a.id)))?.participants ?? []).contains { $0.volunteer == me && !$0.left }
-            html += "<li><strong>\(HTML.escape(a.title))</strong><br>\(HTML.escape(minute(a.startMillis)))–\(HTML.escape(time(a.endMillis))) \(HTML.escape(a.place))"
+            html += "<li id=\"act-\(HTML.escape(a.id))\"><strong>\(HTML.escape(a.title))</strong><br>\(HTML.escape(minute(a.startMillis)))–\(HTML.escape(time(a.endMillis))) \(HTML.escape(a.place))"
+            // After 报名 she comes back to this item (`/web/me#act-A0002`): what was done is said here too.
+            if kept("act") == a.id, !kept("act-note").isEmpty { html += "<p class=\"done-here\">\(HTML.escape(kept("act-note")))</p>" }
             html += " <span class=\"status\">\(joined ? w("已报名", "signed up") : w("未报名", "not signed up"))</span>"
             html += Part.form(joined ? "/web/me/leave" : "/web/me/join", csrf: csrf, fields: Part.hidden("activity", a.id),
                               button: joined ? w("取消报名：\(a.title)", "Leave: \(a.title)") : w("报名：\(a.title)", "Join: \(a.title)"),
                               buttonClass: joined ? "" : "primary")
             html += "</li>"
         }
-        html += "</ul><p><a class=\"button\" href=\"/web/checkin\">\(w("用活动签到码签到", "Check in with the activity's code"))</a></p></section>"
+        html += "</ul><p><a class=\"button\" href=\"/web/checkin\">\(w("签到（输入活动签到码）", "Check in (type the activity's code)"))</a></p></section>"
         return html
     }
 
@@ -169,53 +182,21 @@ extension Session {
         }
     }
 
-    // MARK: The pay code
-
-    func payCodePage() -> WebResponse {
-        do {
-            // The ceiling she set (kept when the page renews the code); empty: the community's default.
-            let asked = field("max_points").trimmingCharacters(in: .whitespaces)
-            var ceiling: Int64?
-            if !asked.isEmpty {
-                guard let number = Int64(asked) else {
-                    throw JifenError.usage(.badAmount, zh: "上限应为整数积分，不是「\(asked)」。", en: "The ceiling is a whole number of points, not \"\(asked)\".")
-                }
-                ceiling = number
-            }
-            let issued = try call(API.issueCode, .init(account: me, maxPoints: ceiling))
-            let balance = try call(API.balance, .init(account: me))
-            let remaining = max(0, (issued.expiresAtMillis - app.clock().timeIntervalSince1970Millis) / 1000)
-            let spaced = issued.code.count == 6 ? "\(issued.code.prefix(3)) \(issued.code.suffix(3))" : issued.code
-            var body = "<p>\(w("请让商户扫这个二维码；扫不了时，把下面的数字念给商户。", "Let the merchant scan this QR code; if they cannot, read them the digits below."))</p>"
-            body += QRCode.svg(issued.secret, label: w.raw("付款码的二维码", "QR code of the pay code"))
-            body += "<p class=\"digits\" id=\"pay-code\">\(spaced)</p>"
-            body += "<p class=\"big\" id=\"pay-ceiling\">\(w("最多可兑换 \(issued.maxPoints) 分", "At most \(issued.maxPoints) points"))</p>"
-            body += "<p data-remaining=\"\(remaining)\" aria-live=\"off\">\(w("还剩", "Time left")) <strong class=\"left\">\(remaining / 60):\(String(format: "%02d", remaining % 60))</strong>"
-                + " · \(w("\(time(issued.expiresAtMillis)) 前有效，过期后自动换新码", "valid until \(time(issued.expiresAtMillis)); a new one comes when it ends"))</p>"
-            let most = min(issued.maxPoints, balance.view.available)
-            body += Part.notice(w("这个码只能用一次：商户凭它为您兑换一次，最多 \(issued.maxPoints) 分（您现在可用 \(balance.view.available) 分，所以最多用掉 \(most) 分）。超过上限的兑换会被拒绝。换新码后旧码立即作废；用过或过期也作废，别人拿到旧码也没有用。",
-                                  "This code works once: the merchant can redeem one thing for you with it, for at most \(issued.maxPoints) points (you can use \(balance.view.available) now, so at most \(most) will go). A redemption above the ceiling is refused. A new code voids this one at once; once used or expired it is void too, and an old code is useless to anyone."),
-                                kind: .info, w: w)
-            body += Part.form("/web/me/code", csrf: csrf,
-                              fields: Part.field("max_points", label: w("这个码最多可兑换（分）", "The most points this code may take"), value: "\(issued.maxPoints)",
-                                                 type: "number", extra: "inputmode=\"numeric\" min=\"1\" required"),
-                              button: w("换一个新码（旧码作废）", "Get a new code (voids this one)"), buttonClass: "", id: "refresh")
-            body += "<p><a href=\"/web/me\">\(w("返回我的积分", "Back to my points"))</a></p>"
-            return page(w.raw("付款码", "Pay code"), body)
-        } catch {
-            return done("/web/me", refusal(error))
-        }
-    }
-
     // MARK: Forms
 
     func joinOrLeave(join: Bool) -> WebResponse {
+        let id = field("activity")
+        let back = "/web/me#act-\(HTML.query(id))"
         do {
-            let input = JifenApp.MembershipInput(activity: field("activity"), volunteer: me)
+            let input = JifenApp.MembershipInput(activity: id, volunteer: me)
             _ = join ? try call(API.join, input) : try call(API.leave, input)
-            return done("/web/me", Part.notice(join ? w("报名成功。", "You are signed up.") : w("已取消报名。", "You have left the activity."), kind: .ok, w: w))
+            let a = try? call(API.activity, .init(activity: id)).activity.activity
+            let title = a?.title ?? id, when = a.map { shortDay($0.startMillis) + " " + time($0.startMillis) } ?? ""
+            let said = join ? w.raw("报名成功：\(title)（\(when)）。", "Signed up: \(title) (\(when)).")
+                            : w.raw("已取消报名：\(title)（\(when)）。", "Left: \(title) (\(when)).")
+            return done(back, Part.notice(HTML.escape(said), kind: .ok, w: w), keep: ["act": id, "act-note": said])
         } catch {
-            return done("/web/me", refusal(error))
+            return done(back, refusal(error))
         }
     }
 
@@ -228,40 +209,6 @@ extension Session {
         }
     }
 
-    // MARK: Check-in
-
-    func checkinPage(notice: String = "", status: Int = 200) -> WebResponse {
-        let activity = request.query["activity"] ?? request.form["activity"] ?? ""
-        let code = request.query["code"] ?? ""
-        var body = notice + "<p>\(w("输入活动编号和现场的签到码（也可以用手机扫活动海报上的二维码，会自动填好）。", "Type the activity number and the check-in code shown on site (or scan the poster's QR code with your phone: it fills them in)."))</p>"
-        body += Part.form("/web/checkin", csrf: csrf,
-                          fields: Part.field("activity", label: w("活动编号", "Activity number"), value: activity, extra: "required autocapitalize=\"characters\"")
-                              + Part.field("code", label: w("签到码", "Check-in code"), value: code, extra: "inputmode=\"numeric\" autocomplete=\"off\" required"),
-                          button: w("签到", "Check in"))
-        if !activity.isEmpty {
-            body += "<h2>\(w("服务结束时", "When you finish"))</h2>"
-            body += Part.form("/web/checkout", csrf: csrf, fields: Part.hidden("activity", activity), button: w("签退", "Check out"), buttonClass: "")
-        }
-        body += "<p><a href=\"/web/me\">\(w("返回我的积分", "Back to my points"))</a></p>"
-        return page(w.raw("活动签到", "Check in"), body, status: status)
-    }
-
-    func checkin() -> WebResponse {
-        do {
-            let checkedIn = try call(API.checkin, .init(activity: field("activity"), volunteer: me, code: field("code")))
-            let at = checkedIn.checkinMillis.map { time($0) } ?? ""
-            return done("/web/checkin?activity=" + HTML.query(field("activity")), Part.notice(w("签到成功（\(at)）。服务结束时请点“签退”。", "Checked in at \(at). Press “Check out” when you finish."), kind: .ok, w: w))
-        } catch {
-            return done("/web/checkin?activity=" + HTML.query(field("activity")), refusal(error))
-        }
-    }
-
-    func checkout() -> WebResponse {
-        do {
-            let record = try call(API.checkout, .init(activity: field("activity"), volunteer: me))
-            return done("/web/me", Part.notice(w("签退成功：服务 \(hours(record.minutes)) 小时，等待组织者审核。", "Checked out: \(hours(record.minutes)) hours, waiting for the organizer's approval."), kind: .ok, w: w))
-        } catch {
-            return done("/web/checkin?activity=" + HTML.query(field("activity")), refusal(error))
         }
     }
 }

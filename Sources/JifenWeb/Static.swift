@@ -88,6 +88,22 @@ enum Static {
     .sign .blank{width:50mm}
     .certificate{border:0;padding:0}.cert-title{font-size:20pt}.cert-records{font-size:10pt;line-height:1.25}.cert-records td,.cert-records th{padding:.6mm 2mm}
     }
+    /* volunteer (issue 22, items 2, 3, 6): her day first, the pay code that reacts, signing out at the bottom, slips */
+    button.huge,.button.huge{display:flex;width:100%;min-height:64px;font-size:1.4rem;font-weight:700}
+    form#show-code{margin:.4rem 0 .6rem}
+    #balance{margin:.4rem 0}
+    .entries{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,6rem),1fr));gap:.5rem;margin:.6rem 0}
+    .entries a.button{display:flex;min-height:64px;font-size:1.3rem;font-weight:700;margin:0;padding:.4rem .3rem;text-align:center}
+    .duty{border:3px solid #0a4a80;border-radius:8px;padding:.2rem .8rem .6rem;margin:.6rem 0;background:#eef4fb}
+    .duty h2{margin:.4rem 0;border:0}
+    .duty-line,.big-line{font-size:1.3rem;font-weight:700;margin:.3rem 0}
+    .code-status{margin:.6rem 0}.code-status:empty{display:none}
+    .code-status.redeemed,.code-status.held,.code-status.voided,.code-status.expired{border:3px solid #1a1a1a;border-left-width:12px;border-radius:6px;padding:.6rem .8rem}
+    .live-code[hidden]{display:none}
+    .done-here{font-weight:700;border-left:8px solid #1a1a1a;padding-left:.5rem;margin:.3rem 0}
+    footer{max-width:40rem;margin:0 auto;padding:1.5rem 1rem 3rem;border-top:1px solid #595959}
+    footer a{display:inline-flex;align-items:center;min-height:48px;padding:0 .5rem}
+    .slip{text-align:center}.slip .digits{font-size:min(3rem,12vw)}.slip .qr{width:8cm;max-width:100%;height:auto}
     """
 
     static let js = """
@@ -110,6 +126,28 @@ enum Static {
     (function(){
     'use strict';
     document.querySelectorAll('[data-print]').forEach(function(b){b.addEventListener('click',function(){window.print();});});
+    })();
+    /* volunteer (issue 22, items 2, 3): the pay code learns of a redemption; sign-in takes a code from the link's fragment; slips print */
+    (function(){
+    'use strict';
+    var p=document.querySelector('[data-poll]'),st=document.getElementById('code-status');
+    if(p&&st&&window.fetch){var url=p.getAttribute('data-poll'),busy=false;
+    var poll=setInterval(function(){if(busy){return;}busy=true;
+    fetch(url,{credentials:'same-origin',cache:'no-store'}).then(function(r){return r.ok?r.json():null;}).then(function(j){busy=false;
+    if(!j||j.state==='live'||j.state==='none'){return;}
+    var f=document.getElementById('refresh');
+    if(j.state==='expired'&&f){clearInterval(poll);f.submit();return;}
+    clearInterval(poll);
+    if(f){var g=f.cloneNode(true);f.parentNode.replaceChild(g,f);}
+    var c=document.querySelector('[data-remaining]');if(c){c.parentNode.removeChild(c);}
+    p.hidden=true;st.className='code-status big '+j.state;st.textContent=j.message;},function(){busy=false;});},1000);}
+    var fill=function(){var m=/^#code=([A-Za-z0-9-]{4,24})$/.exec(location.hash),ci=document.getElementById('f-code');
+    if(m&&ci&&ci.form&&ci.form.getAttribute('action')==='/web/signin'){ci.value=m[1].toUpperCase();
+    if(history.replaceState){history.replaceState(null,'',location.pathname+location.search);}
+    var b=ci.form.querySelector('button[type=submit]');if(b){b.focus();}}};
+    fill();window.addEventListener('hashchange',fill);
+    var pr=document.querySelectorAll('[data-print-slip]');
+    for(var i=0;i<pr.length;i++){pr[i].addEventListener('click',function(){window.print();});}
     })();
     """
 

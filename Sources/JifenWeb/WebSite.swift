@@ -38,6 +38,8 @@ public struct WebSite: Sendable {
         ("GET", "/web/team"), ("GET", "/web/poster"), ("POST", "/web/team/approve"), ("POST", "/web/team/reject"),
         ("GET", "/web/admin"), ("GET", "/web/notice"),
         ("GET", "/web/me/certificate"), ("POST", "/web/team/approve-all"),
+        ("GET", "/web/me/code"), ("GET", "/web/me/code/state"), ("GET", "/web/signout"), ("GET", "/web/checkout"),
+        ("POST", "/web/team/enrol"), ("GET", "/web/team/slip"),
         ("GET", Static.cssPath), ("GET", Static.jsPath),
     ]
 
@@ -187,7 +189,13 @@ struct Session {
             }
         case ("POST", "/web/signout"): return signOut()
         case ("GET", "/web/me"): return volunteerPage()
-        case ("POST", "/web/me/code"): return payCodePage()
+        case ("POST", "/web/me/code"): return openPayCode()
+        case ("GET", "/web/me/code"): return payCodePage()
+        case ("GET", "/web/me/code/state"): return payCodeState()
+        case ("GET", "/web/signout"): return signOutQuestion()
+        case ("GET", "/web/checkout"): return checkoutQuestion()
+        case ("POST", "/web/team/enrol"): return issueSlip()
+        case ("GET", "/web/team/slip"): return slipPage()
         case ("POST", "/web/me/join"), ("POST", "/web/me/leave"): return joinOrLeave(join: path.hasSuffix("join"))
         case ("POST", "/web/me/claim"): return claim()
         case ("POST", "/web/me/dispute"): return dispute()

@@ -233,6 +233,8 @@ import Testing
             // The organizer's desk: her own teams (the other organizer gets hers); the latest certificate of V0001 as records are read.
             "teamDesk": only("organizer", "other-organizer", "admin"),
             "latestCertificate": only("volunteer", "organizer", "other-organizer", "admin"),
+            // Her own pay code's state (the sample's secret names no code: 422 past the role check), and where she is checked in.
+            "codeState": only("volunteer", "admin"), "onDuty": only("volunteer", "organizer", "admin"),
         ]
     }()
 

@@ -106,7 +106,11 @@ import Testing
         // The same form with the token works: a pay code.
         let ok = site.respond(WebRequest(method: "POST", path: "/web/me/code", form: ["csrf": try Self.csrf(page)], cookies: cookies,
                                          origin: "http://127.0.0.1:8080", host: "127.0.0.1:8080"))
-        #expect(ok.status == 200 && Self.body(ok).contains("id=\"pay-code\"") && Self.body(ok).contains("<svg class=\"qr\""))
+        #expect(ok.status == 303 && Self.header(ok, "Location") == ["/web/me/code"])
+        var held = cookies
+        held["jf_code"] = Self.value(Self.cookie(ok, "jf_code"))
+        let shown = site.respond(WebRequest(method: "GET", path: "/web/me/code", cookies: held))
+        #expect(shown.status == 200 && Self.body(shown).contains("id=\"pay-code\"") && Self.body(shown).contains("<svg class=\"qr\""))
     }
 
     @Test func everyPageHasTheStrictPolicyAndNoInlineScriptOrStyle() throws {

@@ -71,6 +71,16 @@ unset JIFEN_SERVER
 "$J" grant V0001 100 --reason 纸质台账结转 --key web-carry-V0001 >/dev/null
 "$J" grant V0002 20 --reason 纸质台账结转 --key web-carry-V0002 >/dev/null
 "$J" --as 王德顺 hours add A0001 V0002 --minutes 90 --note 补录 >/dev/null                        # H0000001: pending
+# volunteer (issue 22, items 2, 3, 6; scripts/lib/web/volunteer.py finds these by name): her own phone's
+# person, a barber whose counter no other journey locks, and an activity happening now to check in to.
+"$J" volunteer add --name 孙秀珍 --phone 13800006789 --team T01 --consent >/dev/null
+"$J" merchant add --name 街口理发室 --contact 周师傅 --phone 13900003333 >/dev/null
+"$J" offer add "$("$J" --json merchant list | python3 -c 'import json,sys; print([m["id"] for m in json.load(sys.stdin) if m["name"]=="街口理发室"][0])')" \
+  --title 理发一次 --points 30 --from 2026-11-01 --to 2026-12-31 >/dev/null
+"$J" grant "$("$J" --json volunteer list | python3 -c 'import json,sys; print([v["id"] for v in json.load(sys.stdin) if v["name"]=="孙秀珍"][0])')" 100 \
+  --reason 纸质台账结转 --key web-carry-volunteer-part >/dev/null
+"$J" --as 王德顺 activity post --team T01 --title 陪老人散步 --start "2026-12-01 09:30" --end "2026-12-01 11:30" --place 花园 --capacity 10 >/dev/null
+"$J" --as 王德顺 activity post --team T01 --title 助餐送饭 --start "2026-12-01 09:30" --end "2026-12-01 11:30" --place 食堂 --capacity 10 >/dev/null
 
 "$J" serve --listen 127.0.0.1:0 --db "$JIFEN_DB" >"$work/serve.out" 2>"$out/serve.log" &
 server_pid=$!
