@@ -208,9 +208,6 @@ extension Session {
             return done("/web/me", refusal(error))
         }
     }
-
-        }
-    }
 }
 
 extension Date {
