@@ -48,6 +48,14 @@ enum Static {
     td.n{text-align:right;font-variant-numeric:tabular-nums}
     .poster{text-align:center}.poster .digits{font-size:min(5rem,15vw)}.poster .qr{width:12cm;max-width:100%;height:auto}
     video{width:100%;max-height:50vh}
+    /* 适老化 (base): the header wraps instead of scrolling at 200 % zoom; fields and codes fit a 180 px viewport; 大字 */
+    header{flex-wrap:wrap;gap:.2rem}header nav{flex-wrap:wrap}
+    input,select{max-width:100%;min-width:0}
+    .digits{white-space:nowrap;font-size:min(3rem,13vw)}
+    main{overflow-wrap:anywhere}
+    svg.qr{width:100%;max-width:20rem}
+    html.large{font-size:26px}html.large body{line-height:1.6}
+    [hidden]{display:none!important}
     @page{size:A4;margin:15mm}
     @media print{header,form,.noprint{display:none}body{font-size:14pt}main{max-width:none;padding:0}a{color:#000;text-decoration:none}}
     """

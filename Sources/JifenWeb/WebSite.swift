@@ -25,12 +25,12 @@ public struct WebSite: Sendable {
     }
 
     /// The cookie holding the device credential, and the one holding the sign-in page's secret.
-    static let credentialCookie = "jf", preCookie = "jf_pre", languageCookie = "jf_lang"
+    static let credentialCookie = "jf", preCookie = "jf_pre", languageCookie = "jf_lang", sizeCookie = "jf_size"
     static let credentialMaxAge = JifenApp.CredentialDefaults.deviceDays * 86_400
 
     /// Every route the pages answer: `jifen serve` routes them (and no other paths under /web).
     public static let routes: [(method: String, path: String)] = [
-        ("GET", "/"), ("GET", "/web"), ("GET", "/web/signin"), ("POST", "/web/signin"), ("POST", "/web/signout"), ("GET", "/web/lang"),
+        ("GET", "/"), ("GET", "/web"), ("GET", "/web/signin"), ("POST", "/web/signin"), ("POST", "/web/signout"), ("GET", "/web/lang"), ("GET", "/web/size"),
         ("GET", "/web/me"), ("POST", "/web/me/code"), ("POST", "/web/me/join"), ("POST", "/web/me/leave"), ("POST", "/web/me/claim"), ("POST", "/web/me/dispute"),
         ("POST", "/web/me/certificate"), ("POST", "/web/me/devices/end"), ("POST", "/web/me/devices/confirm"), ("GET", "/web/checkin"), ("POST", "/web/checkin"), ("POST", "/web/checkout"),
         ("GET", "/web/counter"), ("POST", "/web/counter/confirm"), ("POST", "/web/counter/redeem"), ("POST", "/web/counter/refund"),
@@ -50,6 +50,14 @@ public struct WebSite: Sendable {
             if !back.hasPrefix("/web") || back.contains("//") { back = "/web" }
             var response = WebResponse.redirect(back)
             response.setCookie(Self.languageCookie, to, request: request, maxAge: 365 * 86_400)
+            return response
+        }
+        // 大字 on this device (a display choice like the language: a link, remembered for a year).
+        if request.path == "/web/size" {
+            var back = request.query["back"] ?? "/web"
+            if !back.hasPrefix("/web") || back.contains("//") { back = "/web" }
+            var response = WebResponse.redirect(back)
+            response.setCookie(Self.sizeCookie, request.query["to"] == "large" ? "large" : "normal", request: request, maxAge: 365 * 86_400)
             return response
         }
         let w = Words(language: language)
@@ -83,7 +91,7 @@ public struct WebSite: Sendable {
                                       body: Part.notice(w("这个表单已过期或不是从本站提交的，没有办理任何事。请返回，刷新页面后再试。",
                                                           "This form has expired or did not come from this site; nothing was done. Go back, reload the page and try again."),
                                                         kind: .refused, w: w) + "<p><a href=\"/web\">\(w("返回首页", "Back to the start"))</a></p>",
-                                      language: language, path: "/web")
+                                      language: language, path: "/web", large: request.cookies[Self.sizeCookie] == "large")
                 return .page(page.render(), status: 403)
             }
         }
@@ -97,21 +105,39 @@ public struct WebSite: Sendable {
                 newPre = CSRF.nonce()
             }
         }
+        let sessionSecret = (principal != nil ? token : newPre ?? pre) ?? ""
+        let flash = Flash.open(request.cookies[Flash.cookie], secret: sessionSecret)
         let session = Session(site: self, request: request, w: w, principal: principal,
-                              csrf: CSRF.token(secret: (principal != nil ? token : newPre ?? pre) ?? ""))
+                              csrf: CSRF.token(secret: sessionSecret), flash: flash, flashSecret: sessionSecret)
         var response: WebResponse
         if let refusedCredential {
-            response = session.signInPage(notice: Part.notice(HTML.escape(refusedCredential.message.text(language))
+            response = session.signInPage(notice: Part.notice(HTML.escape(session.message(refusedCredential))
                                                               + " " + w("请用组织者给您的登记码重新登录。", "Sign in again with a code from your organizer."),
                                                               kind: .refused, w: w), status: 401)
             response.headers.append(("Set-Cookie", "\(Self.credentialCookie)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"))
         } else {
             response = session.route()
         }
+        // A page (not a redirect) has shown the form's flash: it is not shown again.
+        if request.cookies[Flash.cookie] != nil && !(300..<400).contains(response.status)
+            && !response.headers.contains(where: { $0.0 == "Set-Cookie" && $0.1.hasPrefix(Flash.cookie + "=") }) {
+            response.headers.append(("Set-Cookie", "\(Flash.cookie)=; Path=/web; Max-Age=0; HttpOnly; SameSite=Strict"))
+        }
         // The log names who acted (never a secret): `jifen serve` logs it with the request.
         if response.principal == nil { response.principal = principal?.id }
         if let newPre { response.setCookie(Self.preCookie, newPre, request: request, maxAge: 86_400) }
         return response
+    }
+
+    /// A refusal before any page could run (a form too large, too slow): an HTML page in the
+    /// reader's language with the way home, never the API's JSON.
+    public func errorPage(_ error: JifenError, language: Language, status: Int) -> WebResponse {
+        let w = Words(language: language)
+        let layout = PageLayout(title: w.raw("没有办成", "Not done"),
+                                body: Part.notice(HTML.escape(PlainWords.forPeople(error.message.text(language), english: language == .en)), kind: .refused, w: w)
+                                    + "<p><a class=\"button primary\" href=\"/web\">\(w("返回首页", "Back to the start"))</a></p>",
+                                language: language, path: "/web")
+        return .page(layout.render(), status: status)
     }
 
     /// The reader's language: the switch's cookie, else the browser's first language.
@@ -128,6 +154,10 @@ struct Session {
     let w: Words
     let principal: Principal?
     let csrf: String
+    /// What the previous form said (post/redirect/get), verified; shown once by `page`.
+    var flash: Flash? = nil
+    /// The session's secret the flash is signed with (the credential, or the sign-in page's cookie).
+    var flashSecret: String? = nil
 
     var app: JifenApp { site.app }
     var language: Language { w.language }
@@ -142,7 +172,10 @@ struct Session {
         let path = request.path, post = request.method == "POST"
         if path == "/web/signin" { return post ? signIn() : signInPage() }
         if path == "/web/checkin" && !post && principal == nil { return signInPage(next: "/web/checkin?" + queryString) }
-        guard let principal else { return path == "/" || path == "/web" ? signInPage() : .redirect("/web/signin") }
+        guard let principal else {
+            if path == "/" || path == "/web" { return signInPage() }
+            return WebSite.routes.contains(where: { $0.path == path }) ? .redirect("/web/signin") : notFound()
+        }
         switch (request.method, path) {
         case ("GET", "/"), ("GET", "/web"):
             switch principal.role {
@@ -174,8 +207,20 @@ struct Session {
         case ("POST", "/web/team/reject"): return reject()
         case ("GET", "/web/admin"): return adminPage()
         case ("GET", "/web/notice"): return noticePage()
-        default: return page(w.raw("没有这个页面", "No such page"), "<p><a href=\"/web\">\(w("返回首页", "Back to the start"))</a></p>", status: 404)
+        default:
+            // A form's address opened again (reload, Back, a restored tab, a bookmark): its page.
+            if request.method == "GET", WebSite.routes.contains(where: { $0.method == "POST" && $0.path == path }) {
+                return .redirect("/web")
+            }
+            return notFound()
         }
+    }
+
+    /// The page for an address no page answers: in the reader's language, with the way home.
+    func notFound() -> WebResponse {
+        page(w.raw("没有这个页面", "No such page"),
+             "<p>\(w("这个网址没有对应的页面，可能输错了或已经过期。", "Nothing is at this address: it may be mistyped or out of date."))</p>"
+                 + "<p><a class=\"button primary\" href=\"/web\">\(w("返回首页", "Back to the start"))</a></p>", status: 404)
     }
 
     var queryString: String {
@@ -184,7 +229,7 @@ struct Session {
 
     /// A page in the shared layout.
     func page(_ title: String, _ body: String, status: Int = 200, printable: Bool = false) -> WebResponse {
-        .page(PageLayout(title: title, body: body, language: language, path: request.path, printable: printable,
+        .page(PageLayout(title: title, body: (flash?.notice ?? "") + body, language: language, path: request.path, printable: printable, large: request.cookies[WebSite.sizeCookie] == "large",
                          signedIn: principal != nil, csrf: csrf).render(), status: status)
     }
 
@@ -194,7 +239,22 @@ struct Session {
     }
 
     func message(_ error: Error) -> String {
-        if let error = error as? JifenError { return error.message.text(language) }
+        if let error = error as? JifenError {
+            var text = PlainWords.forPeople(error.message.text(language), english: w.isEnglish)
+            // The actor a refusal names is the reader: her name, never her id.
+            if let principal, text.contains(principal.id), let name = (try? call(API.whoami, .init()))?.name, !name.isEmpty {
+                text = text.replacingOccurrences(of: principal.id, with: name)
+            }
+            // Anyone else by name where the reader may see it, else by what they are to her.
+            while let range = text.range(of: #"(?<![A-Za-z0-9])V\d{4}(?![0-9])"#, options: .regularExpression) {
+                let id = String(text[range])
+                let counter = principal?.role == .merchant || principal?.role == .staff
+                let name = (try? call(API.volunteer, .init(volunteer: id)))?.volunteer.name
+                    ?? (counter ? w.raw("顾客", "the customer") : w.raw("这位志愿者", "this volunteer"))
+                text.replaceSubrange(range, with: name)
+            }
+            return text
+        }
         return w.raw("出了点问题，没有办成，请稍后再试。", "Something went wrong and nothing was done; try again later.")
     }
 
