@@ -58,6 +58,11 @@ enum Static {
     [hidden]{display:none!important}
     @page{size:A4;margin:15mm}
     @media print{header,form,.noprint{display:none}body{font-size:14pt}main{max-width:none;padding:0}a{color:#000;text-decoration:none}}
+    /* residents (issue 22, item 1): her request form, her requests, the volunteer's taken requests */
+    #ask fieldset{border:0;padding:0;margin:.8rem 0}#ask legend{font-weight:700;font-size:1.15rem}
+    .state-words{font-size:1.15rem;margin:.3rem 0}
+    a.button.tel{font-size:1.3rem}
+    form.stars button,#taken form button{width:100%;justify-content:flex-start}
     """
 
     static let js = """

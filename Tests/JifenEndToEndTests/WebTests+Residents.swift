@@ -148,3 +148,158 @@ extension WebTests {
         }
     }
 }
+
+extension WebTests.Residents {
+    /// The residents' community and the pages over it, in process, on either store.
+    static func site(_ store: StoreKind) throws -> (Sandbox, WebSite) {
+        let box = try Self.community(store)
+        let app = try JifenApp.open(box.db, clock: { WebTests.now }, zone: TimeZone(identifier: "Asia/Shanghai")!)
+        return (box, WebSite(app: app, guardian: SignInGuard(), status: { JifenServer.status($0) }))
+    }
+
+    static func get(_ site: WebSite, _ path: String, _ cookies: [String: String]) -> WebResponse {
+        site.respond(WebRequest(method: "GET", path: path, cookies: cookies))
+    }
+
+    /// Posts a form of `page` and follows its 303: (the redirect, the page it leads to).
+    static func post(_ site: WebSite, _ path: String, _ form: [String: String], from page: WebResponse,
+                     _ cookies: [String: String]) throws -> (WebResponse, WebResponse) {
+        var form = form
+        form["csrf"] = try WebTests.csrf(page)
+        let answer = site.respond(WebRequest(method: "POST", path: path, form: form, cookies: cookies))
+        #expect(answer.status == 303, "\(path): post/redirect/get")
+        var cookies = cookies
+        if let flash = WebTests.cookie(answer, "jf_flash") { cookies["jf_flash"] = WebTests.value(flash) }
+        var next = WebTests.follow(site, answer, cookies: cookies)
+        // A page that is not hers sends her on to hers (a resident's /web/me), where the notice shows.
+        for _ in 0..<2 where next.status == 303 { next = WebTests.follow(site, next, cookies: cookies) }
+        return (answer, next)
+    }
+
+    static func request(_ box: Sandbox, _ id: String) throws -> [String: Any] {
+        let shown = try box.jifen(["--json", "request", "show", id], env: admin)
+        try expectOK(shown)
+        return shown.object
+    }
+
+    /// What a person reads: the HTML without tags.
+    static func visible(_ response: WebResponse) -> String {
+        WebTests.PlainWordsTests.visibleText(WebTests.body(response))
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aResidentSignsInAsksForHelpAndFollowsItToTheEnd(store: StoreKind) throws {
+        let (box, site) = try Self.site(store)
+        let (cookies, signedIn) = try WebTests.signIn(site, code: try WebTests.code(box, for: "R001"))
+        #expect(signedIn.status == 303)
+        #expect(WebTests.header(Self.get(site, "/web", cookies), "Location") == ["/web/resident"], "a resident's home is her page")
+        #expect(WebTests.header(Self.get(site, "/web/me", cookies), "Location") == ["/web/resident"])
+        var page = Self.get(site, "/web/resident", cookies)
+        var html = WebTests.body(page)
+        #expect(page.status == 200)
+        #expect(html.contains("王秀英") && html.contains("幸福里3号楼2单元501"), "her name and her address, from her profile")
+        #expect(html.contains("name=\"category\" value=\"repair\"") && html.contains("name=\"wanted\" value=\"2026-12-02 09:00\""))
+        // Q0002 was taken by 张桂兰: her name and a number to call; Q0001 waits, and has none.
+        #expect(html.contains("id=\"req-Q0002\"") && html.contains("张桂兰") && html.contains("href=\"tel:13800001234\""), "\(html)")
+        let waiting = try #require(html.components(separatedBy: "id=\"req-Q0001\"").last?.components(separatedBy: "</li>").first)
+        #expect(!waiting.contains("tel:") && waiting.contains("/web/resident/cancel"))
+        #expect(WebTests.PlainWordsTests.internalWords(Self.visible(page)).isEmpty && !Self.visible(page).contains("R001"), "no internal words or her id")
+
+        // She asks: a category, a time; the resident is hers whatever the form says.
+        var (answer, next) = try Self.post(site, "/web/resident/post", ["category": "repair", "wanted": "2026-12-02 09:00", "content": "", "resident": "R002"],
+                                           from: page, cookies)
+        #expect(WebTests.header(answer, "Location") == ["/web/resident#req-Q0005"])
+        #expect(WebTests.body(next).contains("已提交：维修（水电、门窗）") && WebTests.body(next).contains("id=\"req-Q0005\""))
+        var q5 = try Self.request(box, "Q0005")
+        #expect(q5["resident"] as? String == "R001" && q5["state"] as? String == "submitted" && q5["category"] as? String == "repair", "\(q5)")
+        #expect((q5["wanted_at"] as? String)?.hasPrefix("2026-12-02T01:00") == true, "\(q5)")
+
+        // The desk sends it, 张桂兰 takes it, serves and finishes (the CLI as each of them).
+        for (actor, step) in [("李主任", ["request", "accept", "Q0005"]), ("李主任", ["request", "dispatch", "Q0005", "--team", "T01", "--pool"]),
+                              ("V0001", ["request", "claim", "Q0005"])] {
+            try expectOK(box.jifen(step, env: ["JIFEN_ACTOR": actor]))
+        }
+        page = Self.get(site, "/web/resident", cookies)
+        html = WebTests.body(page)
+        let coming = try #require(html.components(separatedBy: "id=\"req-Q0005\"").last?.components(separatedBy: "</li>").first)
+        #expect(coming.contains("张桂兰") && coming.contains("href=\"tel:13800001234\""), "who is coming, and her phone: \(coming)")
+        // Too early to confirm: refused, the request named by what it is, nothing moves.
+        (_, next) = try Self.post(site, "/web/resident/confirm", ["request": "Q0005"], from: page, cookies)
+        #expect(WebTests.body(next).contains("role=\"alert\"") && WebTests.body(next).contains("「维修（水电、门窗）」"), "\(WebTests.body(next))")
+        #expect(try Self.request(box, "Q0005")["state"] as? String == "claimed")
+        for step in [["request", "start", "Q0005"], ["request", "finish", "Q0005", "--minutes", "60"]] {
+            try expectOK(box.jifen(step, env: ["JIFEN_ACTOR": "V0001"]))
+        }
+        page = Self.get(site, "/web/resident", cookies)
+        #expect(WebTests.body(page).contains("确认办好了：维修（水电、门窗）"))
+        (answer, next) = try Self.post(site, "/web/resident/confirm", ["request": "Q0005"], from: page, cookies)
+        #expect(WebTests.header(answer, "Location") == ["/web/resident#req-Q0005"] && WebTests.body(next).contains("name=\"stars\" value=\"5\""))
+        #expect(try Self.request(box, "Q0005")["state"] as? String == "confirmed")
+        (_, next) = try Self.post(site, "/web/resident/rate", ["request": "Q0005", "stars": "5", "comment": "很及时"], from: next, cookies)
+        q5 = try Self.request(box, "Q0005")
+        #expect(q5["state"] as? String == "rated" && q5["rating"] as? Int == 5 && q5["comment"] as? String == "很及时", "\(q5)")
+        (_, next) = try Self.post(site, "/web/resident/reopen", ["request": "Q0005", "reason": "还在漏水"], from: next, cookies)
+        #expect(try Self.request(box, "Q0005")["state"] as? String == "claimed", "reopened: 张桂兰 serves again")
+        // Q0004 (only posted) she may cancel.
+        (_, next) = try Self.post(site, "/web/resident/cancel", ["request": "Q0004", "reason": ""], from: next, cookies)
+        #expect(try Self.request(box, "Q0004")["state"] as? String == "cancelled")
+        let verify = try box.jifen(["--json", "verify"], env: Self.admin)
+        #expect(verify.status == 0, "\(verify)")
+    }
+
+    /// Her page's forms reach her own requests only, and none of a volunteer's or the desk's moves.
+    @Test(arguments: StoreKind.allCases)
+    func herPageActsOnNoOneElsesRequestAndAsNoVolunteer(store: StoreKind) throws {
+        let (box, site) = try Self.site(store)
+        try expectOK(box.jifen(["request", "post", "--resident", "R002", "--content", "换灯泡"], env: Self.admin))   // Q0005, R002's
+        let (cookies, _) = try WebTests.signIn(site, code: try WebTests.code(box, for: "R001"))
+        let page = Self.get(site, "/web/resident", cookies)
+        #expect(!WebTests.body(page).contains("换灯泡"), "another resident's request is not on her page")
+        for (path, form) in [("/web/resident/cancel", ["request": "Q0005", "reason": ""]), ("/web/resident/confirm", ["request": "Q0005"]),
+                             ("/web/me/claim", ["request": "Q0001"]), ("/web/me/start", ["request": "Q0002"]),
+                             ("/web/me/finish", ["request": "Q0002", "minutes": "60"]), ("/web/me/return", ["request": "Q0002", "reason": "x"]),
+                             ("/web/me/join", ["activity": "A0001"])] {
+            let (_, next) = try Self.post(site, path, form, from: page, cookies)
+            #expect(WebTests.body(next).contains("role=\"alert\""), "\(path) is refused")
+        }
+        #expect(try Self.request(box, "Q0005")["state"] as? String == "submitted")
+        #expect(try Self.request(box, "Q0001")["state"] as? String == "pooled" && Self.request(box, "Q0002")["state"] as? String == "claimed")
+        for path in ["/web/team", "/web/counter", "/web/admin"] {
+            let other = Self.get(site, path, cookies)
+            #expect(!WebTests.body(other).contains("幸福里") && other.status != 500, "\(path): \(other.status)")
+        }
+    }
+
+    /// The volunteer's page: what she took, with 开始 / 完成 / 退单, apart from what she may take; after
+    /// 接单 she stays at that request and the message names it.
+    @Test(arguments: StoreKind.allCases)
+    func aVolunteerServesWhatSheTookFromHerPage(store: StoreKind) throws {
+        let (box, site) = try Self.site(store)
+        let (cookies, _) = try WebTests.signIn(site, code: try WebTests.code(box, for: "V0001"))
+        var page = Self.get(site, "/web/me", cookies)
+        var html = WebTests.body(page)
+        let taken = try #require(html.components(separatedBy: "id=\"taken\"").last?.components(separatedBy: "</section>").first)
+        let open = try #require(html.components(separatedBy: "id=\"requests\"").last?.components(separatedBy: "</section>").first)
+        #expect(taken.contains("id=\"req-Q0002\"") && taken.contains("/web/me/start") && taken.contains("href=\"tel:13800007788\""), "\(taken)")
+        #expect(!taken.contains("req-Q0001") && open.contains("id=\"req-Q0001\"") && open.contains("/web/me/claim") && !open.contains("req-Q0002"))
+        var (answer, next) = try Self.post(site, "/web/me/claim", ["request": "Q0001"], from: page, cookies)
+        #expect(WebTests.header(answer, "Location") == ["/web/me#req-Q0001"])
+        #expect(WebTests.body(next).contains("接单成功：换水龙头（王秀英）"), "the message names it")
+        page = next
+        html = WebTests.body(page)
+        #expect(html.components(separatedBy: "id=\"taken\"").last?.contains("id=\"req-Q0001\"") == true, "now among what she took")
+        (answer, next) = try Self.post(site, "/web/me/start", ["request": "Q0001"], from: page, cookies)
+        let started = try Self.request(box, "Q0001")["state"] as? String
+        #expect(WebTests.header(answer, "Location") == ["/web/me#req-Q0001"] && started == "in_service")
+        #expect(WebTests.body(next).contains("name=\"minutes\" value=\"60\""))
+        (_, next) = try Self.post(site, "/web/me/finish", ["request": "Q0001", "minutes": "60"], from: next, cookies)
+        let q1 = try Self.request(box, "Q0001")
+        #expect(q1["state"] as? String == "done" && q1["minutes"] as? Int == 60, "\(q1)")
+        (_, next) = try Self.post(site, "/web/me/return", ["request": "Q0002", "reason": "临时有事"], from: next, cookies)
+        #expect(try Self.request(box, "Q0002")["state"] as? String == "returned")
+        // Nothing typed and no length chosen: refused, nothing recorded.
+        (_, next) = try Self.post(site, "/web/me/finish", ["request": "Q0003", "minutes": ""], from: next, cookies)
+        let unfinished = try Self.request(box, "Q0003")["state"] as? String
+        #expect(WebTests.body(next).contains("role=\"alert\"") && unfinished == "claimed")
+    }
+}
