@@ -16,8 +16,9 @@ extension Session {
             let form = try call(API.requestForm, .init())
             let list = try call(API.requests, .init())
             body += "<p class=\"big\">\(HTML.escape(form.name))</p>"
-            body += askForHelp(form)
-            body += myRequests(list)
+            // While someone is on the way (or she has to confirm), that comes first; else asking does.
+            let waiting = list.contains { !$0.request.state.isFinal }
+            body += waiting ? myRequests(list) + askForHelp(form) : askForHelp(form) + myRequests(list)
         } catch {
             body += refusal(error)
             return page(w.raw("请人帮忙", "Ask for help"), body, status: statusOf(error))

@@ -70,6 +70,8 @@ unset JIFEN_SERVER
 "$J" grant V0001 100 --reason 纸质台账结转 --key web-carry-V0001 >/dev/null
 "$J" grant V0002 20 --reason 纸质台账结转 --key web-carry-V0002 >/dev/null
 "$J" --as 王德顺 hours add A0001 V0002 --minutes 90 --note 补录 >/dev/null                        # H0000001: pending
+# residents (issue 22 item 1, scripts/lib/web/resident.py): a resident who asks for help herself (synthetic)
+"$J" resident add --name 王秀英 --phone 13800007788 --address 玫瑰园小区3号楼2单元501 --area 玫瑰园小区3号楼 >/dev/null   # R001
 
 "$J" serve --listen 127.0.0.1:0 --db "$JIFEN_DB" >"$work/serve.out" 2>"$out/serve.log" &
 server_pid=$!
