@@ -29,7 +29,7 @@ public enum RequestForm {
 
     /// A category in words ("维修（水电、门窗）"); one the list does not know reads as typed.
     public static func name(_ category: String) -> Bilingual {
-        names[category] ?? Bilingual(zh: category, en: category.replacingOccurrences(of: "_", with: " "))
+        names[category] ?? Bilingual(zh: category.replacingOccurrences(of: "_", with: " "), en: category.replacingOccurrences(of: "_", with: " "))
     }
 
     /// The categories as choices, in the setting's order.
@@ -40,7 +40,7 @@ public enum RequestForm {
     /// `requests.categories` read: names of letters, digits and underscores, comma-separated, 1 to 20.
     /// - Throws: usage `bad-setting` naming what is wrong.
     static func categories(_ value: String) throws -> [String] {
-        let list = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let list = value.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         let valid = list.allSatisfy { item in
             !item.isEmpty && item.count <= 50 && item.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
         }

@@ -303,3 +303,22 @@ extension WebTests.Residents {
         #expect(WebTests.body(next).contains("role=\"alert\"") && unfinished == "claimed")
     }
 }
+
+extension WebTests.Residents {
+    /// The form's one-tap times come from the clock and the community's zone: in the afternoon there is no
+    /// "this afternoon"; the categories are the setting's, checked when set.
+    @Test func theFormsTimesFollowTheClockAndItsCategoriesTheSetting() throws {
+        let zone = TimeZone(identifier: "Asia/Shanghai")!
+        let afternoon = try DayFormat.parse("2026-12-01 15:30", in: zone)
+        #expect(RequestForm.timeChoices(now: afternoon, zone: zone).map(\.value)
+                == ["", "2026-12-02 09:00", "2026-12-02 14:00", "2026-12-03 09:00", "2026-12-03 14:00"])
+        let late = try DayFormat.parse("2026-12-31 23:59", in: zone)
+        #expect(RequestForm.timeChoices(now: late, zone: zone).dropFirst().first?.zh == "明天上午（1月1日 9:00）")
+        var rules = Rules()
+        try Rules.apply(key: "requests.categories", value: "repair, haircut_at_home", to: &rules)
+        #expect(RequestForm.categoryChoices(rules.requests).map(\.zh) == ["维修（水电、门窗）", "haircut at home"])
+        for bad in ["", "repair,repair", "维修", "Repair", "a,,b"] {
+            #expect(throws: JifenError.self, "\(bad)") { try Rules.apply(key: "requests.categories", value: bad, to: &rules) }
+        }
+    }
+}
