@@ -55,6 +55,8 @@ enum Static {
     main{overflow-wrap:anywhere}
     svg.qr{width:100%;max-width:20rem}
     html.large{font-size:26px}html.large body{line-height:1.6}
+    .figures{grid-template-columns:repeat(auto-fit,minmax(min(100%,7.5rem),1fr))}.figure.main{grid-column:1/-1}
+    .figure .n{font-size:min(2rem,12vw)}.figure.main .n{font-size:min(3rem,16vw)}.big{font-size:min(2.4rem,12vw)}
     [hidden]{display:none!important}
     @page{size:A4;margin:15mm}
     @media print{header,form,.noprint{display:none}body{font-size:14pt}main{max-width:none;padding:0}a{color:#000;text-decoration:none}}
