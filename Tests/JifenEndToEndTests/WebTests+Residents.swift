@@ -204,6 +204,9 @@ extension WebTests.Residents {
         let waiting = try #require(html.components(separatedBy: "id=\"req-Q0001\"").last?.components(separatedBy: "</li>").first)
         #expect(!waiting.contains("tel:") && waiting.contains("/web/resident/cancel"))
         #expect(WebTests.PlainWordsTests.internalWords(Self.visible(page)).isEmpty && !Self.visible(page).contains("R001"), "no internal words or her id")
+        let english = site.respond(WebRequest(method: "GET", path: "/web/resident", cookies: cookies, acceptLanguage: "en"))
+        #expect(Self.visible(english).contains("Ask a volunteer for help") && Self.visible(english).contains("Call 138 0000 1234"))
+        #expect(WebTests.PlainWordsTests.internalWords(Self.visible(english)).isEmpty && !Self.visible(english).contains("R001"))
 
         // She asks: a category, a time; the resident is hers whatever the form says.
         var (answer, next) = try Self.post(site, "/web/resident/post", ["category": "repair", "wanted": "2026-12-02 09:00", "content": "", "resident": "R002"],
