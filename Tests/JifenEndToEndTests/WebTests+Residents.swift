@@ -271,6 +271,13 @@ extension WebTests.Residents {
             let other = Self.get(site, path, cookies)
             #expect(!WebTests.body(other).contains("幸福里") && other.status != 500, "\(path): \(other.status)")
         }
+        // She signs out as anyone does: her credential is revoked and works nowhere after.
+        let out = site.respond(WebRequest(method: "POST", path: "/web/signout", form: ["csrf": try WebTests.csrf(page)], cookies: cookies))
+        #expect(out.status == 303 || out.status == 200, "\(out.status)")
+        let after = Self.get(site, "/web/resident", cookies)
+        #expect(after.status == 401 || WebTests.header(after, "Location") == ["/web/signin"], "\(after.status)")
+        let states = try box.jifen(["--json", "credential", "list", "--person", "R001"], env: Self.admin)
+        #expect(states.stdout.contains("\"revoked\""), "\(states)")
     }
 
     /// The volunteer's page: what she took, with 开始 / 完成 / 退单, apart from what she may take; after
