@@ -61,19 +61,19 @@ public enum API {
         .post, "/v1/enrolments", "enrol", "Use an enrolment code once for a device credential", anonymous: true,
         sample: .init(code: "4F7K-9Q2M", label: "phone")) { app, _, input in try app.enrol(input) }
     public static let whoami = Endpoint<Ref.Nothing, App.WhoAmI>(
-        .get, "/v1/me", "whoami", "Who the credential signs in as", sample: .init()) { app, p, _ in try app.whoami(p) }
+        .get, "/v1/me", "whoami", "Who the credential signs in as", residents: true, sample: .init()) { app, p, _ in try app.whoami(p) }
     public static let issueCredential = Endpoint<App.IssueCredentialInput, App.IssuedCredential>(
         .post, "/v1/credentials", "issueCredential", "Issue a device credential or an enrolment code",
         sample: .init(person: "V0001", role: .volunteer, enrolment: true, label: "paper", days: 7)) { app, p, input in try app.issueCredential(p, input) }
     public static let credentials = Endpoint<Ref.CredentialQuery, [App.CredentialView]>(
-        .get, "/v1/credentials", "listCredentials", "Credentials the caller may see", sample: .init(person: "V0001")) { app, p, q in
+        .get, "/v1/credentials", "listCredentials", "Credentials the caller may see", residents: true, sample: .init(person: "V0001")) { app, p, q in
         try app.credentials(p, person: q.person) }
     public static let revokeCredential = Endpoint<Ref.Credential, App.CredentialView>(
-        .post, "/v1/credentials/{credential}/revocation", "revokeCredential", "Revoke a credential from the next request on",
+        .post, "/v1/credentials/{credential}/revocation", "revokeCredential", "Revoke a credential from the next request on", residents: true,
         sample: .init(credential: "C000000000000")) { app, p, input in try app.revokeCredential(p, input.credential) }
     public static let confirmCredential = Endpoint<App.ConfirmCredentialInput, App.CredentialView>(
         .post, "/v1/credential-confirmations", "confirmCredential",
-        "The person confirms a device credential issued for her (with her enrolment code, or from her own), so it may spend her points",
+        "The person confirms a device credential issued for her (with her enrolment code, or from her own), so it may spend her points", residents: true,
         sample: .init(credential: "C000000000000", code: "4F7K-9Q2M")) { app, p, input in try app.confirmCredential(p, input) }
 
     // MARK: Points
@@ -299,17 +299,17 @@ public enum API {
         .get, "/v1/residents", "residents", "Residents, phone, ID and address masked", sample: .init(community: "C01")) { app, p, q in
         try app.residents(p, q) }
     public static let resident = Endpoint<App.ResidentRef, Resident>(
-        .get, "/v1/residents/{resident}", "resident", "One resident, masked", sample: .init(resident: "R001")) { app, p, input in
+        .get, "/v1/residents/{resident}", "resident", "One resident, masked", residents: true, sample: .init(resident: "R001")) { app, p, input in
         try app.resident(p, input) }
     public static let requests = Endpoint<App.RequestListInput, [RequestView]>(
-        .get, "/v1/requests", "requests", "Service requests the caller may see, nearest deadline first",
+        .get, "/v1/requests", "requests", "Service requests the caller may see, nearest deadline first", residents: true,
         sample: .init(state: "pooled", team: "T01")) { app, p, q in try app.requestList(p, q) }
     public static let postRequest = Endpoint<App.RequestPostInput, ServiceRequest>(
-        .post, "/v1/requests", "postRequest", "A resident asks for help (点单), or the desk for them",
+        .post, "/v1/requests", "postRequest", "A resident asks for help (点单), or the desk for them", residents: true,
         sample: .init(resident: "R001", content: "换水龙头", category: "repair", wanted: "2030-12-10 09:00", deadline: "2030-12-12 18:00", points: 0)) { app, p, input in
         try app.postRequest(p, input) }
     public static let request = Endpoint<App.RequestRef, RequestView>(
-        .get, "/v1/requests/{request}", "request", "One service request with its history", sample: .init(request: "Q0001")) { app, p, input in
+        .get, "/v1/requests/{request}", "request", "One service request with its history", residents: true, sample: .init(request: "Q0001")) { app, p, input in
         try app.requestShow(p, input) }
     public static let acceptRequest = Endpoint<App.RequestRef, ServiceRequest>(
         .post, "/v1/requests/{request}/acceptance", "acceptRequest", "The desk accepts a request", sample: .init(request: "Q0001")) { app, p, input in
@@ -333,17 +333,20 @@ public enum API {
         .post, "/v1/requests/{request}/finish", "finishRequest", "The volunteer finishes, with the minutes served",
         sample: .init(request: "Q0003", minutes: 60)) { app, p, input in try app.finishRequest(p, input) }
     public static let confirmRequest = Endpoint<App.RequestRef, ServiceRequest>(
-        .post, "/v1/requests/{request}/confirmation", "confirmRequest", "The resident confirms: the service earns its points",
+        .post, "/v1/requests/{request}/confirmation", "confirmRequest", "The resident confirms: the service earns its points", residents: true,
         sample: .init(request: "Q0003")) { app, p, input in try app.confirmRequest(p, input) }
     public static let rateRequest = Endpoint<App.RequestRateInput, ServiceRequest>(
-        .post, "/v1/requests/{request}/rating", "rateRequest", "The resident rates a confirmed request 1-5",
+        .post, "/v1/requests/{request}/rating", "rateRequest", "The resident rates a confirmed request 1-5", residents: true,
         sample: .init(request: "Q0003", stars: 5, comment: "很好")) { app, p, input in try app.rateRequest(p, input) }
     public static let reopenRequest = Endpoint<App.RequestReason, ServiceRequest>(
-        .post, "/v1/requests/{request}/reopening", "reopenRequest", "The resident reopens a confirmed request within the window (重办)",
+        .post, "/v1/requests/{request}/reopening", "reopenRequest", "The resident reopens a confirmed request within the window (重办)", residents: true,
         sample: .init(request: "Q0003", reason: "还在漏水")) { app, p, input in try app.reopenRequest(p, input) }
     public static let cancelRequest = Endpoint<App.RequestReason, ServiceRequest>(
-        .post, "/v1/requests/{request}/cancellation", "cancelRequest", "The resident withdraws a request nobody has taken",
+        .post, "/v1/requests/{request}/cancellation", "cancelRequest", "The resident withdraws a request nobody has taken", residents: true,
         sample: .init(request: "Q0004", reason: "家人已修好")) { app, p, input in try app.cancelRequest(p, input) }
+    public static let requestForm = Endpoint<Ref.Nothing, App.RequestFormView>(
+        .get, "/v1/request-form", "requestForm", "What a resident's own request form offers: her address, categories, times",
+        residents: true, sample: .init()) { app, p, _ in try app.requestForm(p) }
     public static let sweepRequests = Endpoint<Ref.Nothing, Requests.SweepResult>(
         .post, "/v1/request-sweeps", "sweepRequests", "Auto-confirm, expire and flag overdue requests by the clock (admin)",
         sample: .init()) { app, p, _ in try app.sweepRequests(p) }
@@ -377,7 +380,7 @@ public enum API {
         AnyEndpoint(requests), AnyEndpoint(postRequest), AnyEndpoint(request), AnyEndpoint(acceptRequest), AnyEndpoint(rejectRequest),
         AnyEndpoint(dispatchRequest), AnyEndpoint(claimRequest), AnyEndpoint(returnRequest), AnyEndpoint(startRequest),
         AnyEndpoint(finishRequest), AnyEndpoint(confirmRequest), AnyEndpoint(rateRequest), AnyEndpoint(reopenRequest),
-        AnyEndpoint(cancelRequest), AnyEndpoint(sweepRequests),
+        AnyEndpoint(cancelRequest), AnyEndpoint(sweepRequests), AnyEndpoint(requestForm),
         AnyEndpoint(rotateCheckinCode),
         AnyEndpoint(confirmCredential),
         AnyEndpoint(teamDesk), AnyEndpoint(latestCertificate),

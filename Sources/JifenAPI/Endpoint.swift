@@ -39,6 +39,9 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
     public let summary: String
     /// May be called without a credential (only `enrol`).
     public let anonymous: Bool
+    /// May be called with a resident's credential (her own requests, profile and sign-in); every
+    /// other endpoint refuses one (`ActingCredential.requireResidentMay`).
+    public let residents: Bool
     /// Parameters that are not text (path and query values arrive as text).
     public let types: [String: ParamType]
     /// An input with every field set: the OpenAPI document's schema and example come from it.
@@ -47,13 +50,20 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
     /// The input's field names, found once from the sample (requests check against them).
     public let fieldNames: Set<String>
 
-    public init(_ verb: HTTPVerb, _ path: String, _ operationID: String, _ summary: String, anonymous: Bool = false,
+    public init(_ verb: HTTPVerb, _ path: String, _ operationID: String, _ summary: String, anonymous: Bool = false, residents: Bool = false,
                 types: [String: ParamType] = [:], sample: Input, call: @escaping @Sendable (JifenApp, Principal, Input) throws -> Output) {
         self.verb = verb; self.path = path; self.operationID = operationID; self.summary = summary; self.anonymous = anonymous
+        self.residents = residents
         self.types = types; self.sample = sample
         // Every call acts with its credential's role bound (`ActingCredential`), so the core's
-        // "is the actor an admin / an organizer" is limited by it for the API and the pages alike.
-        self.call = { app, principal, input in try ActingCredential.$role.withValue(principal.role) { try call(app, principal, input) } }
+        // "is the actor an admin / an organizer" is limited by it for the API and the pages alike,
+        // and a resident's credential reaches only the endpoints marked for residents.
+        self.call = { app, principal, input in
+            try ActingCredential.$role.withValue(principal.role) {
+                try ActingCredential.requireResidentMay(residents)
+                return try call(app, principal, input)
+            }
+        }
         fieldNames = Set(((try? JSONSerialization.jsonObject(with: APIJSON.encoder().encode(sample))) as? [String: Any] ?? [:]).keys)
     }
 

@@ -181,7 +181,7 @@ extension JifenApp {
     /// Who the principal is: the person, their name, and the credential they signed in with.
     public func whoami(_ principal: Principal) throws -> WhoAmI {
         let s = try store
-        let name = try s.read { tx in try tx.volunteer(principal.id)?.name ?? tx.merchant(principal.id)?.name }
+        let name = try s.read { tx in try tx.volunteer(principal.id)?.name ?? tx.merchant(principal.id)?.name ?? tx.resident(principal.id)?.name }
         return WhoAmI(person: principal.id, name: name, role: try principal.role ?? s.strongestRole(of: principal.id),
                       credential: principal.credential)
     }

@@ -54,19 +54,45 @@ extension JifenApp {
         public init(resident: String) { self.resident = resident }
     }
 
-    /// One resident, masked: the resident themself, the owner, an admin or an organizer.
+    /// One resident, masked: the resident themself, the owner, an admin or an organizer. The
+    /// resident herself also reads her own address whole (it is where her requests send help).
     public func resident(_ principal: Principal, _ input: ResidentRef) throws -> Resident {
         // Someone they may not see answers as a missing one: ids cannot be probed.
         guard let found = try store.read({ try $0.resident(input.resident) }),
               try principal.isOwner || found.isActor(principal.id) || Permissions.reader(principal.id, in: store).readsAllRecords else {
             throw JifenError.unknown(Bilingual(zh: "居民", en: "resident"), input.resident)
         }
-        return found.masked
+        var shown = found.masked
+        if found.isActor(principal.id) { shown.address = found.address }
+        return shown
+    }
+
+    /// What a resident's own request form offers (`RequestForm`): her name, area and address from
+    /// her profile, the categories (`requests.categories`) and times to pick with one tap.
+    public struct RequestFormView: Codable, Sendable, Equatable {
+        /// The resident signed in; empty for anyone else (the desk names the resident when it posts).
+        public var resident: String
+        public var name: String
+        public var area: String
+        /// Her full address: where help will come.
+        public var address: String
+        public var categories: [RequestForm.Choice]
+        public var times: [RequestForm.Choice]
+    }
+
+    public func requestForm(_ principal: Principal) throws -> RequestFormView {
+        let rules = try store.rules()
+        let me = try store.read { try $0.resident(principal.id) }
+        return RequestFormView(resident: me?.id ?? "", name: me?.name ?? "", area: me?.area ?? "", address: me?.address ?? "",
+                               categories: RequestForm.categoryChoices(rules.requests),
+                               times: RequestForm.timeChoices(now: clock(), zone: zone))
     }
 
     // MARK: Requests
 
     public struct RequestPostInput: Codable, Sendable {
+        /// The resident it is for; a resident signed in with her own credential posts for herself
+        /// (empty, or her own id: another answers as a missing one).
         public var resident: String
         public var content: String
         public var category: String
@@ -82,14 +108,27 @@ extension JifenApp {
         }
     }
 
-    /// A resident asks for help, or the desk for them.
+    /// A resident asks for help, or the desk for them. A resident signed in as herself posts for
+    /// herself only (the resident comes from her credential, never from the input). Without
+    /// words of her own, the content is the category's name ("维修（水电、门窗）").
     public func postRequest(_ principal: Principal, _ input: RequestPostInput) throws -> ServiceRequest {
-        let wanted = try input.wanted.map { try date($0, "--wanted").millis }
+        let wanted = try input.wanted.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }.map { try date($0, "--wanted").millis }
         let deadline = try input.deadline.map { try date($0, "--deadline").millis }
-        if input.points > 0, let payer = try store.read({ try $0.resident(input.resident) })?.volunteer {
-            try Self.requireConsent(principal, spending: payer)
+        var residentID = input.resident
+        if principal.role == .resident {
+            guard residentID.isEmpty || residentID == principal.id else {
+                throw JifenError.unknown(Bilingual(zh: "居民", en: "resident"), residentID)
+            }
+            residentID = principal.id
         }
-        return try requests.post(Requests.NewRequest(resident: input.resident, category: input.category, content: input.content,
+        if input.points > 0, let resident = try store.read({ try $0.resident(residentID) }), let payer = resident.volunteer {
+            try Self.requireConsent(principal, spending: payer)
+            // Her resident sign-in spends her volunteer account's points only if it is her own.
+            if principal.id == resident.id && !principal.consented { throw JifenError.unconfirmedCredential }
+        }
+        var content = input.content.trimmingCharacters(in: .whitespacesAndNewlines)
+        if content.isEmpty && !input.category.isEmpty { content = RequestForm.name(input.category).zh }
+        return try requests.post(Requests.NewRequest(resident: residentID, category: input.category, content: content,
                                                      wantedAtMillis: wanted, deadlineMillis: deadline, offeredPoints: input.points),
                                  actor: principal.id)
     }

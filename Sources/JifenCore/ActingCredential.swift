@@ -16,6 +16,16 @@ public enum ActingCredential {
     /// Whether the acting credential may act as an organizer (an admin's may too).
     public static var mayActAsOrganizer: Bool { mayActAsAdmin || role == .organizer }
 
+    /// A resident's credential reaches only what a resident does (her own service requests, her
+    /// profile, her sign-in): `may` is the operation's word on it (`Endpoint`'s `residents`).
+    /// - Throws: refused `not-allowed` for anything else, whatever the input names.
+    public static func requireResidentMay(_ may: Bool) throws {
+        guard role == .resident, !may else { return }
+        throw JifenError.refused(.notAllowed,
+                                 zh: "居民的登录凭证只能提交和办理自己的服务请求（点单、确认、评价、重办、取消），不能做这件事。",
+                                 en: "A resident's sign-in only posts and answers for her own service requests (post, confirm, rate, reopen, cancel); it cannot do this.")
+    }
+
     /// The refusal for a person who holds the role in the database but signed in with a
     /// credential of a lesser one: it names the credential and how to go on.
     static func wrongCredential(_ actor: String, action: Bilingual) -> JifenError {

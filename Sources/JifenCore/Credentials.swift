@@ -2,9 +2,11 @@ import Crypto
 import Foundation
 
 /// What a credential lets its holder act as. A person's credential carries one role; a
-/// merchant's counter staff act for the merchant, but only at the counter (`staff`).
+/// merchant's counter staff act for the merchant, but only at the counter (`staff`); a resident
+/// (居民, `R001`) asks for help and answers for her own service requests, and nothing else
+/// (`ActingCredential.requireResidentMay`).
 public enum CredentialRole: String, Codable, Sendable, CaseIterable {
-    case admin, organizer, volunteer, merchant, staff
+    case admin, organizer, volunteer, merchant, staff, resident
 }
 
 /// A device credential (a bearer token a phone, a counter or a script keeps) or an enrolment
@@ -15,7 +17,7 @@ public struct Credential: Codable, Sendable, Equatable {
 
     public var id: String
     public var kind: Kind
-    /// The person it acts as: a volunteer, organizer or admin id, or the merchant (for staff too).
+    /// The person it acts as: a volunteer, organizer or admin id, the merchant (for staff too), or a resident.
     public var person: String
     public var role: CredentialRole
     /// Who holds it, in the issuer's words ("张桂兰的手机", "收银台 2").

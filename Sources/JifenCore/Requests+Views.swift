@@ -71,10 +71,15 @@ extension Requests {
         let serving = r.server == actor && [.claimed, .inService, .done].contains(r.state)
         let overdue = (r.state.isUnclaimed && at > r.responseDueMillis) || (r.state.isTaken && at > r.completionDueMillis)
         let teamName = r.team.flatMap { teams[$0] } ?? ""
+        let server = try r.server.flatMap { try tx.volunteer($0) }
+        // The resident who asked sees who is coming, and may call them while they serve.
+        let served = resident?.isActor(actor) == true && [.claimed, .inService, .done].contains(r.state)
         return RequestView(request: r, residentName: resident?.name ?? "",
                            address: serving ? resident?.address ?? "" : "",
                            phone: serving ? resident?.phone ?? "" : Masking.phone(resident?.phone),
                            teamName: teamName, overdue: overdue,
-                           history: history ? try tx.requestSteps(request: r.id) : [])
+                           history: history ? try tx.requestSteps(request: r.id) : [],
+                           serverName: server?.name ?? "",
+                           serverPhone: server.map { served ? $0.phone : Masking.phone($0.phone) } ?? "")
     }
 }

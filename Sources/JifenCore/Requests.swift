@@ -298,6 +298,11 @@ public struct RequestView: Codable, Sendable, Equatable {
     /// Overdue now: not taken by the response deadline, or not finished by the completion deadline.
     public var overdue: Bool
     public var history: [RequestStep]
+    /// The name of the volunteer who took it (empty while nobody has).
+    public var serverName: String = ""
+    /// That volunteer's phone: in full for the resident who asked while it is taken (claimed, in
+    /// service, done), so she can call who is coming; masked for everyone else.
+    public var serverPhone: String = ""
 }
 
 /// The deadlines and windows of requests (settings `requests.*`), with per-category overrides
@@ -311,6 +316,8 @@ public struct RequestRules: Sendable, Equatable {
     public var confirmHours: Int = 72
     /// Hours after confirmation that the resident may still reopen it.
     public var reopenHours: Int = 168
+    /// The categories a resident picks from on her page (`requests.categories`), in order.
+    public var categories: [String] = RequestForm.defaultCategories
 
     public init() {}
 
@@ -340,6 +347,11 @@ extension Rules {
         SettingDefinition(key: "requests.reopen_hours", defaultValue: "168",
                           meaning: Bilingual(zh: "确认后多少小时内居民可以要求重办", en: "hours after confirmation that the resident may reopen a request")) { rules, value in
             rules.requests.reopenHours = try hours(value, key: "requests.reopen_hours")
+        },
+        SettingDefinition(key: "requests.categories", defaultValue: RequestForm.defaultCategories.joined(separator: ","),
+                          meaning: Bilingual(zh: "居民点单时可选的服务类别（英文字母和下划线，逗号分隔，按显示顺序）",
+                                             en: "the service categories a resident picks from when asking for help (letters and underscores, comma-separated, in order)")) { rules, value in
+            rules.requests.categories = try RequestForm.categories(value)
         },
     ]
 

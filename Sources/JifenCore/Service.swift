@@ -54,7 +54,7 @@ public struct Service: Sendable {
         switch role ?? ActingCredential.role {
         case nil, .admin?: return try tx.isAdmin(actor) || tx.isOrganizer(actor, team: team)
         case .organizer?: return try tx.isOrganizer(actor, team: team)
-        case .volunteer?, .merchant?, .staff?: return false
+        case .volunteer?, .merchant?, .staff?, .resident?: return false
         }
     }
 

@@ -9,6 +9,7 @@ extension Store {
         if try !organizedTeams(person).isEmpty { return .organizer }
         if try isVolunteer(person) { return .volunteer }
         if try read({ try $0.merchantExists(person) }) { return .merchant }
+        if try read({ try $0.resident(person) }) != nil { return .resident }
         return nil
     }
 
@@ -29,6 +30,7 @@ extension Store {
         case .organizer: holds = try !organizedTeams(person).isEmpty
         case .volunteer: holds = try isVolunteer(person)
         case .merchant, .staff: holds = try read { try $0.merchantExists(person) }
+        case .resident: holds = try read { try $0.resident(person) } != nil
         }
         guard holds else {
             throw JifenError.refused(.badRole, zh: "\(person) 没有「\(role.rawValue)」这个身份，不能为此身份发凭证。",
@@ -42,6 +44,9 @@ extension Store {
             allowed = actor == person
         } else if role == .volunteer, let team = try read({ try $0.volunteer(person) })?.team {
             allowed = try actsAsOrganizerOf(actor).contains(team)
+        } else if role == .resident, let resident = try read({ try $0.resident(person) }) {
+            let organized = Set(try actsAsOrganizerOf(actor))
+            allowed = try !organized.isEmpty && teams().contains { organized.contains($0.id) && $0.community == resident.community }
         } else {
             allowed = false
         }

@@ -151,34 +151,39 @@ extension Session {
         return html
     }
 
-    /// Residents' requests this volunteer may take in their teams, and the ones they took,
-    /// nearest deadline first (the list is the app's `requestList`: its rules, not the page's).
+    /// Residents' requests: what she took, with its next move (`takenRequests`: 开始 / 完成 / 退单),
+    /// then what she may take in her teams (可以接的单), nearest deadline first (the list is the
+    /// app's `requestList`: its rules, not the page's).
     func requests() -> String {
         guard let list = try? call(API.requests, .init()), !list.isEmpty else { return "" }
-        var html = "<section aria-labelledby=\"h-reqs\"><h2 id=\"h-reqs\">\(w("居民点单", "Residents' requests"))</h2><ul class=\"list\" id=\"requests\">"
-        for view in list.prefix(6) {
+        var html = takenRequests(list)
+        let open = list.filter { $0.request.server != me && ($0.request.state == .pooled || $0.request.state == .dispatched) }
+        guard !open.isEmpty else { return html }
+        html += "<section aria-labelledby=\"h-reqs\"><h2 id=\"h-reqs\">\(w("可以接的单", "Requests you may take"))</h2><ul class=\"list\" id=\"requests\">"
+        for view in open.prefix(6) {
             let r = view.request
-            let mine = r.server == me
-            html += "<li><strong>\(HTML.escape(r.content))</strong> \(HTML.escape(r.area))"
-            html += " <span class=\"status\">\(w(r.state.chinese, r.state.rawValue.replacingOccurrences(of: "_", with: " ")))\(view.overdue ? w("（已超时）", " (overdue)") : "")</span>"
-            html += "<br>\(w("接单时限", "Take by")) \(HTML.escape(minute(r.responseDueMillis)))"
+            html += "<li id=\"req-\(HTML.escape(r.id))\"><strong>\(HTML.escape(r.content))</strong> \(HTML.escape(r.area))"
+            html += " <span class=\"status\">\(serverWords(r))\(view.overdue ? w("（已超时）", " (overdue)") : "")</span>"
+            html += "<br>\(w("时间", "When"))：\(wantedWords(r)) · \(w("请在 \(shortDay(r.responseDueMillis)) \(time(r.responseDueMillis)) 前接单", "take it by \(shortDay(r.responseDueMillis)) \(time(r.responseDueMillis))"))"
             if r.offeredPoints > 0 { html += " · \(w("居民付 \(r.offeredPoints) 分", "the resident pays \(r.offeredPoints) points"))" }
-            if mine, !view.address.isEmpty { html += "<br>\(w("地址", "Address")) \(HTML.escape(view.address)) · \(HTML.escape(view.phone))" }
-            if !mine, r.state == .pooled || r.state == .dispatched {
-                html += Part.form("/web/me/claim", csrf: csrf, fields: Part.hidden("request", r.id),
-                                  button: w("接单：\(r.content)", "Take: \(r.content)"), buttonClass: "primary")
-            }
+            html += Part.form("/web/me/claim", csrf: csrf, fields: Part.hidden("request", r.id),
+                              button: w("接单：\(r.content)", "Take: \(r.content)"), buttonClass: "primary")
             html += "</li>"
         }
         return html + "</ul></section>"
     }
 
+    /// 接单: she stays at that request (now under 我接的单), and the message names it.
     func claim() -> WebResponse {
+        let id = requestField
         do {
-            let taken = try call(API.claimRequest, .init(request: field("request")))
-            return done("/web/me", Part.notice(w("接单成功：\(taken.content)。地址和电话见下方。", "Taken: \(taken.content). The address and phone are below."), kind: .ok, w: w))
+            let taken = try call(API.claimRequest, .init(request: id))
+            let who = (try? call(API.request, .init(request: taken.id)))?.residentName ?? ""
+            return done("/web/me#req-\(taken.id)",
+                        Part.notice(w("接单成功：\(taken.content)（\(who)）。地址和电话在“我接的单”里，到了请点“开始服务”。",
+                                      "Taken: \(taken.content) (\(who)). The address and phone are under “Requests I took”; press “Start” when you arrive."), kind: .ok, w: w))
         } catch {
-            return done("/web/me", refusal(error))
+            return done("/web/me#req-\(id)", requestRefusal(error, id))
         }
     }
 

@@ -104,6 +104,11 @@ enum Static {
     footer{max-width:40rem;margin:0 auto;padding:1.5rem 1rem 3rem;border-top:1px solid #595959}
     footer a{display:inline-flex;align-items:center;min-height:48px;padding:0 .5rem}
     .slip{text-align:center}.slip .digits{font-size:min(3rem,12vw)}.slip .qr{width:8cm;max-width:100%;height:auto}
+    /* residents (issue 22, item 1): her request form, her requests, the volunteer's taken requests */
+    #ask fieldset{border:0;padding:0;margin:.8rem 0}#ask legend{font-weight:700;font-size:1.15rem}
+    .state-words{font-size:1.15rem;margin:.3rem 0}
+    a.button.tel{font-size:1.3rem}
+    form.stars button,#taken form button{width:100%;justify-content:flex-start}
     """
 
     static let js = """

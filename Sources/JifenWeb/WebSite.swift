@@ -40,6 +40,10 @@ public struct WebSite: Sendable {
         ("GET", "/web/me/certificate"), ("POST", "/web/team/approve-all"),
         ("GET", "/web/me/code"), ("GET", "/web/me/code/state"), ("GET", "/web/signout"), ("GET", "/web/checkout"),
         ("POST", "/web/team/enrol"), ("GET", "/web/team/slip"),
+        // Residents and the requests a volunteer took (issue 22, item 1).
+        ("GET", "/web/resident"), ("POST", "/web/resident/post"), ("POST", "/web/resident/confirm"), ("POST", "/web/resident/rate"),
+        ("POST", "/web/resident/reopen"), ("POST", "/web/resident/cancel"),
+        ("POST", "/web/me/start"), ("POST", "/web/me/finish"), ("POST", "/web/me/return"),
         ("GET", Static.cssPath), ("GET", Static.jsPath),
     ]
 
@@ -185,9 +189,21 @@ struct Session {
             case .merchant?, .staff?: return .redirect("/web/counter")
             case .organizer?: return .redirect("/web/team")
             case .admin?: return .redirect("/web/admin")
+            case .resident?: return .redirect(Session.residentPath)
             default: return .redirect("/web/me")
             }
         case ("POST", "/web/signout"): return signOut()
+        // A resident's home is her requests; the volunteer's pages are not hers.
+        case ("GET", "/web/me") where principal.role == .resident: return .redirect(Session.residentPath)
+        case ("GET", Session.residentPath): return residentPage()
+        case ("POST", "/web/resident/post"): return postOwnRequest()
+        case ("POST", "/web/resident/confirm"): return confirmOwnRequest()
+        case ("POST", "/web/resident/rate"): return rateOwnRequest()
+        case ("POST", "/web/resident/reopen"): return reopenOwnRequest()
+        case ("POST", "/web/resident/cancel"): return cancelOwnRequest()
+        case ("POST", "/web/me/start"): return startServing()
+        case ("POST", "/web/me/finish"): return finishServing()
+        case ("POST", "/web/me/return"): return giveBackRequest()
         case ("GET", "/web/me"): return volunteerPage()
         case ("POST", "/web/me/code"): return openPayCode()
         case ("GET", "/web/me/code"): return payCodePage()

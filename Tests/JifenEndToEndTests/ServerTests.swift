@@ -160,8 +160,25 @@ import Testing
 
     /// Who may call what: one row per endpoint, one column per role. `true`: the rules let the
     /// role through (the answer is not 401/403); `false`: 403. Anonymous, a revoked and an expired
-    /// credential get 401 on every route but enrolment.
-    static let matrix: [String: [String: Bool]] = {
+    /// credential get 401 on every route but enrolment. The residents' two columns come from
+    /// `residentsMay` (every other route refuses a resident's credential).
+    static let matrix: [String: [String: Bool]] = staffMatrix.reduce(into: [:]) { rows, entry in
+        let may = residentsMay[entry.key]
+        rows[entry.key] = entry.value.merging(["resident": may?.own ?? false, "other-resident": may?.other ?? false]) { $1 }
+    }
+
+    /// What a resident's credential reaches, as R001 (whose requests Q0001–Q0004 are: `requestFixtures`) and
+    /// as R002 (who has none: R001's profile and requests answer her as missing ones, 404). A move R001 may
+    /// make but not in the request's state (confirming the claimed Q0003, cancelling Q0004 the admin
+    /// cancelled first) passes the role check and meets the state (422).
+    static let residentsMay: [String: (own: Bool, other: Bool)] = [
+        "enrol": (true, true), "whoami": (true, true), "listCredentials": (true, true), "revokeCredential": (true, true),
+        "confirmCredential": (true, true), "resident": (true, false), "requests": (true, true), "requestForm": (true, true),
+        "postRequest": (true, false), "request": (true, false), "confirmRequest": (true, false), "rateRequest": (true, false),
+        "reopenRequest": (true, false), "cancelRequest": (true, false),
+    ]
+
+    static let staffMatrix: [String: [String: Bool]] = {
         let all = ["volunteer": true, "other-volunteer": true, "organizer": true, "other-organizer": true,
                    "merchant": true, "other-merchant": true, "staff": true, "admin": true]
         func only(_ roles: String...) -> [String: Bool] { all.mapValues { _ in false }.merging(Dictionary(uniqueKeysWithValues: roles.map { ($0, true) })) { $1 } }
@@ -235,6 +252,8 @@ import Testing
             "latestCertificate": only("volunteer", "organizer", "other-organizer", "admin"),
             // Her own pay code's state (the sample's secret names no code: 422 past the role check), and where she is checked in.
             "codeState": only("volunteer", "admin"), "onDuty": only("volunteer", "organizer", "admin"),
+            // Anyone signed in: the categories and times (and a resident's own address).
+            "requestForm": all,
         ]
     }()
 
@@ -243,14 +262,17 @@ import Testing
     static let hiddenByID: Set<String> = [
         "reject", "dispute", "correct", "approve", "recordHistory", "resident", "request", "acceptRequest", "rejectRequest",
         "dispatchRequest", "claimRequest", "returnRequest", "startRequest", "finishRequest", "confirmRequest", "rateRequest",
-        "reopenRequest", "cancelRequest", "pickup", "release", "refund",
+        "reopenRequest", "cancelRequest", "pickup", "release", "refund", "postRequest",
     ]
 
-    /// A resident R001 and four requests: Q0001 in T01's pool, Q0002 and Q0003 taken by V0001, Q0004 only posted.
+    /// A resident R001 and four requests: Q0001 in T01's pool, Q0002 and Q0003 taken by V0001, Q0004 only posted;
+    /// a resident R002 with none.
     static func requestFixtures(_ box: Sandbox) throws {
         let admin = ["JIFEN_ACTOR": "李主任"]
         try expectOK(box.jifen(["resident", "add", "--name", "王秀英", "--phone", "13800007788", "--address", "幸福里3号楼2单元501",
                                 "--area", "幸福里3号楼"], env: admin))
+        try expectOK(box.jifen(["resident", "add", "--name", "刘大爷", "--phone", "13800006655", "--address", "幸福里5号楼1单元101",
+                                "--area", "幸福里5号楼"], env: admin))
         for id in ["Q0001", "Q0002", "Q0003", "Q0004"] {
             try expectOK(box.jifen(["request", "post", "--resident", "R001", "--content", "换水龙头"], env: admin))
             if id == "Q0004" { continue }
@@ -274,6 +296,7 @@ import Testing
             "organizer": try Self.token(box, for: "王队长"), "other-organizer": try Self.token(box, for: "赵队长"),
             "merchant": try Self.token(box, for: "M001"), "other-merchant": try Self.token(box, for: "M002"),
             "staff": try Self.token(box, for: "M001", staff: true), "admin": try Self.token(box, for: "李主任"),
+            "resident": try Self.token(box, for: "R001"), "other-resident": try Self.token(box, for: "R002"),
             "expired": try Self.token(box, for: "V0001", days: 1, now: "2026-11-01 10:00"),
         ]
         let revoked = try box.jifen(["--json", "credential", "issue", "V0001"], env: ["JIFEN_ACTOR": "李主任"])
@@ -322,7 +345,7 @@ import Testing
                 }
             }
         }
-        #expect(cells == API.all.count * 11)
+        #expect(cells == API.all.count * 13)
         let verify = try box.jifen(["--json", "verify"], env: ["JIFEN_ACTOR": "李主任"])
         #expect(verify.status == 0, "\(verify)")
     }

@@ -81,6 +81,8 @@ unset JIFEN_SERVER
   --reason 纸质台账结转 --key web-carry-volunteer-part >/dev/null
 "$J" --as 王德顺 activity post --team T01 --title 陪老人散步 --start "2026-12-01 09:30" --end "2026-12-01 11:30" --place 花园 --capacity 10 >/dev/null
 "$J" --as 王德顺 activity post --team T01 --title 助餐送饭 --start "2026-12-01 09:30" --end "2026-12-01 11:30" --place 食堂 --capacity 10 >/dev/null
+# residents (issue 22 item 1, scripts/lib/web/resident.py): a resident who asks for help herself (synthetic)
+"$J" resident add --name 王秀英 --phone 13800007788 --address 玫瑰园小区3号楼2单元501 --area 玫瑰园小区3号楼 >/dev/null   # R001
 
 "$J" serve --listen 127.0.0.1:0 --db "$JIFEN_DB" >"$work/serve.out" 2>"$out/serve.log" &
 server_pid=$!

@@ -19,7 +19,7 @@ extension Jifen {
                     Example: jifen credential issue V0001 --enrolment --label 纸条
                     """)
             @OptionGroup var global: GlobalOptions
-            @Argument(help: "The person: a volunteer, organizer, admin or merchant id.") var person: String
+            @Argument(help: "The person: a volunteer, organizer, admin, merchant or resident id.") var person: String
             @Flag(help: "A short enrolment code to hand over on paper (used once, with jifen login --code).") var enrolment = false
             @Flag(help: "For a merchant's counter staff (acts for the merchant at the counter only).") var staff = false
             @Option(help: "Who holds it, e.g. 张桂兰的手机.") var label = ""

@@ -23,6 +23,9 @@ struct RequestListing: Encodable {
     var teamName: String?
     var volunteer: String?
     var server: String?
+    /// The name of the volunteer who took it; their phone in full for the resident while taken, else masked.
+    var serverName: String?
+    var serverPhone: String?
     var offeredPoints: Int64
     var minutes: Int64
     var rating: Int?
@@ -46,6 +49,7 @@ struct RequestListing: Encodable {
         deadline = DayFormat.iso(millis: r.expiresAtMillis)
         if let view {
             residentName = view.residentName; address = view.address; phone = view.phone; teamName = view.teamName; overdue = view.overdue
+            if !view.serverName.isEmpty { serverName = view.serverName; serverPhone = view.serverPhone }
             if history {
                 self.history = view.history.map {
                     Step(seq: $0.seq, action: $0.action, from: $0.from, to: $0.to, actor: $0.actor, at: DayFormat.iso(millis: $0.atMillis), note: $0.note)
@@ -127,7 +131,7 @@ extension Jifen {
                     [context.t("居民", "resident"), "\(r.resident) \(r.residentName ?? "")"], [context.t("电话", "phone"), r.phone ?? ""],
                     [context.t("地区", "area"), r.area], [context.t("地址", "address"), r.address ?? ""],
                     [context.t("内容", "content"), r.content], [context.t("类别", "category"), r.category],
-                    [context.t("服务队", "team"), r.teamName ?? r.team ?? ""], [context.t("接单人", "volunteer"), r.server ?? r.volunteer ?? ""],
+                    [context.t("服务队", "team"), r.teamName ?? r.team ?? ""], [context.t("接单人", "volunteer"), [r.server ?? r.volunteer, r.serverName, r.serverPhone].compactMap { $0 }.joined(separator: " ")],
                     [context.t("积分支付", "points offered"), r.offeredPoints > 0 ? String(r.offeredPoints) : context.t("社区计分", "community pays")],
                     [context.t("服务分钟", "minutes"), String(r.minutes)], [context.t("评价", "rating"), r.rating.map { String($0) } ?? ""],
                     [context.t("应接单", "response due"), context.time(v.request.responseDueMillis)],
