@@ -364,5 +364,5 @@ public enum API {
         AnyEndpoint(cancelRequest), AnyEndpoint(sweepRequests),
         AnyEndpoint(rotateCheckinCode),
         AnyEndpoint(confirmCredential),
-    ] + wishEndpoints
+    ] + wishEndpoints + counterEndpoints
 }

@@ -230,6 +230,8 @@ import Testing
             "rotateCheckinCode": only("organizer", "admin"),
             // The sample names no such credential: 404 for everyone (SecurityTests.Credentials covers the rules).
             "confirmCredential": all,
+            // The counter's lists: the merchant, its staff, an admin. No redemption 1 exists: 404 for everyone.
+            "counter": only("merchant", "staff", "admin"), "redemption": all,
         ]
     }()
 
@@ -238,7 +240,7 @@ import Testing
     static let hiddenByID: Set<String> = [
         "reject", "dispute", "correct", "approve", "recordHistory", "resident", "request", "acceptRequest", "rejectRequest",
         "dispatchRequest", "claimRequest", "returnRequest", "startRequest", "finishRequest", "confirmRequest", "rateRequest",
-        "reopenRequest", "cancelRequest", "pickup", "release", "refund",
+        "reopenRequest", "cancelRequest", "pickup", "release", "refund", "redemption",
     ]
 
     /// A resident R001 and four requests: Q0001 in T01's pool, Q0002 and Q0003 taken by V0001, Q0004 only posted.
