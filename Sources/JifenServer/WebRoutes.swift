@@ -16,10 +16,16 @@ extension JifenServer {
 
     func addWebRoutes(_ router: Router<JifenRequestContext>) {
         let site = self.site
-        for route in WebSite.routes {
-            router.on(RouterPath(route.path), method: route.method == "POST" ? .post : .get) { request, context in
-                try await self.page(site, request, context)
+        // Every path under /web is the pages' (an unknown one gets their HTML 404, never the API's JSON).
+        for path in ["/", "/web", "/web/**"] {
+            for method in [HTTPRequest.Method.get, .post] {
+                router.on(RouterPath(path), method: method) { request, context in
+                    try await self.page(site, request, context)
+                }
             }
+        }
+        for route in WebSite.routes where route.path.hasPrefix("/static/") {
+            router.get(RouterPath(route.path)) { request, context in try await self.page(site, request, context) }
         }
     }
 
@@ -32,7 +38,9 @@ extension JifenServer {
                 let body = try await Self.collect(request, limit: min(options.maxBodyBytes, 64 * 1024), seconds: options.requestTimeoutSeconds)
                 form = WebRequest.parseForm(String(decoding: body ?? Data(), as: UTF8.self))
             } catch let error as JifenError {
-                return Self.errorResponse(error, language: Self.language(request))
+                let page = site.errorPage(error, language: Self.language(request), status: Self.status(error))
+                return Response(status: .init(code: page.status), headers: HTTPFields(page.headers.compactMap { name, value in
+                    HTTPField.Name(name).map { HTTPField(name: $0, value: value) } }), body: .init(byteBuffer: ByteBuffer(data: page.body)))
             }
         }
         let web = WebRequest(method: request.method == .post ? "POST" : "GET", path: request.uri.path, query: query, form: form,

@@ -84,7 +84,7 @@ extension Session {
             body += "<p><a href=\"/web/counter\">\(w("取消，返回", "Cancel"))</a></p>"
             return page(w.raw("核对兑换", "Check the redemption"), body)
         } catch {
-            return counterPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/counter", refusal(error))
         }
     }
 
@@ -104,7 +104,7 @@ extension Session {
             body += "<p><a class=\"button primary\" href=\"/web/counter\">\(w("下一位顾客", "Next customer"))</a></p>"
             return page(w.raw("收据", "Receipt"), body)
         } catch {
-            return counterPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/counter", refusal(error))
         }
     }
 
@@ -113,11 +113,11 @@ extension Session {
             let number = try Redemption.parseID(field("redemption"))
             let outcome = try call(API.refund, .init(redemption: number, points: Int64(field("points")), reason: field("reason"),
                                                      key: nil))
-            return counterPage(notice: Part.notice(w("已退回 \(outcome.transfer.amount) 分（收据 \(outcome.redemption.label)），还可以退 \(outcome.refundableLeft) 分。",
+            return done("/web/counter", Part.notice(w("已退回 \(outcome.transfer.amount) 分（收据 \(outcome.redemption.label)），还可以退 \(outcome.refundableLeft) 分。",
                                                      "Gave back \(outcome.transfer.amount) points (receipt \(outcome.redemption.label)); \(outcome.refundableLeft) more can be refunded."),
                                                    kind: .ok, w: w))
         } catch {
-            return counterPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/counter", refusal(error))
         }
     }
 
@@ -125,11 +125,11 @@ extension Session {
         do {
             let number = try Redemption.parseID(field("redemption"))
             let receipt = pickup ? try call(API.pickup, .init(redemption: number)) : try call(API.release, .init(redemption: number))
-            return counterPage(notice: Part.notice(pickup ? w("已交付（收据 \(receipt.redemption.label)，\(receipt.redemption.points) 分）。", "Handed over (receipt \(receipt.redemption.label), \(receipt.redemption.points) points).")
+            return done("/web/counter", Part.notice(pickup ? w("已交付（收据 \(receipt.redemption.label)，\(receipt.redemption.points) 分）。", "Handed over (receipt \(receipt.redemption.label), \(receipt.redemption.points) points).")
                                                           : w("已退回预留（收据 \(receipt.redemption.label)），积分回到顾客账上。", "Released (receipt \(receipt.redemption.label)): the points are back with the customer."),
                                                    kind: .ok, w: w))
         } catch {
-            return counterPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/counter", refusal(error))
         }
     }
 }

@@ -37,9 +37,9 @@ extension Session {
             _ = try call(API.revokeCredential, .init(credential: id))
             site.log("web revoke credential=\(id) principal=\(me)")
             if id == principal?.credential { return signedOut() }
-            return volunteerPage(notice: Part.notice(w("那台设备已退出登录。", "That device is signed out."), kind: .ok, w: w))
+            return done("/web/me", Part.notice(w("那台设备已退出登录。", "That device is signed out."), kind: .ok, w: w))
         } catch {
-            return volunteerPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/me", refusal(error))
         }
     }
 
@@ -48,10 +48,10 @@ extension Session {
         do {
             let confirmed = try call(API.confirmCredential, .init(credential: field("credential")))
             site.log("web confirm credential=\(confirmed.id) principal=\(me)")
-            return volunteerPage(notice: Part.notice(w("已确认：那台设备现在可以花您的积分。", "Confirmed: that device may now spend your points."),
+            return done("/web/me", Part.notice(w("已确认：那台设备现在可以花您的积分。", "Confirmed: that device may now spend your points."),
                                                      kind: .ok, w: w))
         } catch {
-            return volunteerPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/me", refusal(error))
         }
     }
 

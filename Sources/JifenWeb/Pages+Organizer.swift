@@ -76,26 +76,26 @@ extension Session {
             body += "<p class=\"noprint\"><a href=\"/web/team\">\(w("返回", "Back"))</a></p>"
             return page(w.raw("签到海报", "Check-in poster"), body, printable: true)
         } catch {
-            return teamPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/team", refusal(error))
         }
     }
 
     func approve() -> WebResponse {
         do {
-            let done = try call(API.approve, .init(records: [field("record")]))
-            let points = done.reduce(0) { $0 + $1.points }
-            return teamPage(notice: Part.notice(w("已通过，志愿者得到 \(points) 分。", "Approved: the volunteer earned \(points) points."), kind: .ok, w: w))
+            let approved = try call(API.approve, .init(records: [field("record")]))
+            let points = approved.reduce(0) { $0 + $1.points }
+            return done("/web/team", Part.notice(w("已通过，志愿者得到 \(points) 分。", "Approved: the volunteer earned \(points) points."), kind: .ok, w: w))
         } catch {
-            return teamPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/team", refusal(error))
         }
     }
 
     func reject() -> WebResponse {
         do {
             _ = try call(API.reject, .init(record: field("record"), reason: field("reason")))
-            return teamPage(notice: Part.notice(w("已标为不通过，原因会告诉志愿者。", "Rejected; the volunteer sees the reason."), kind: .ok, w: w))
+            return done("/web/team", Part.notice(w("已标为不通过，原因会告诉志愿者。", "Rejected; the volunteer sees the reason."), kind: .ok, w: w))
         } catch {
-            return teamPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/team", refusal(error))
         }
     }
 

@@ -163,9 +163,9 @@ extension Session {
     func claim() -> WebResponse {
         do {
             let taken = try call(API.claimRequest, .init(request: field("request")))
-            return volunteerPage(notice: Part.notice(w("接单成功：\(taken.content)。地址和电话见下方。", "Taken: \(taken.content). The address and phone are below."), kind: .ok, w: w))
+            return done("/web/me", Part.notice(w("接单成功：\(taken.content)。地址和电话见下方。", "Taken: \(taken.content). The address and phone are below."), kind: .ok, w: w))
         } catch {
-            return volunteerPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/me", refusal(error))
         }
     }
 
@@ -203,7 +203,7 @@ extension Session {
             body += "<p><a href=\"/web/me\">\(w("返回我的积分", "Back to my points"))</a></p>"
             return page(w.raw("付款码", "Pay code"), body)
         } catch {
-            return volunteerPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/me", refusal(error))
         }
     }
 
@@ -213,18 +213,18 @@ extension Session {
         do {
             let input = JifenApp.MembershipInput(activity: field("activity"), volunteer: me)
             _ = join ? try call(API.join, input) : try call(API.leave, input)
-            return volunteerPage(notice: Part.notice(join ? w("报名成功。", "You are signed up.") : w("已取消报名。", "You have left the activity."), kind: .ok, w: w))
+            return done("/web/me", Part.notice(join ? w("报名成功。", "You are signed up.") : w("已取消报名。", "You have left the activity."), kind: .ok, w: w))
         } catch {
-            return volunteerPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/me", refusal(error))
         }
     }
 
     func dispute() -> WebResponse {
         do {
             _ = try call(API.dispute, .init(record: field("record"), reason: field("reason")))
-            return volunteerPage(notice: Part.notice(w("异议已提交，组织者会再看一遍。", "Your dispute is sent; the organizer will look again."), kind: .ok, w: w))
+            return done("/web/me", Part.notice(w("异议已提交，组织者会再看一遍。", "Your dispute is sent; the organizer will look again."), kind: .ok, w: w))
         } catch {
-            return volunteerPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/me", refusal(error))
         }
     }
 
@@ -236,7 +236,7 @@ extension Session {
                                                       ("Content-Disposition", "attachment; filename=\"\(name)\"")] + WebResponse.security,
                                body: Data(issued.text.utf8))
         } catch {
-            return volunteerPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/me", refusal(error))
         }
     }
 
@@ -260,20 +260,20 @@ extension Session {
 
     func checkin() -> WebResponse {
         do {
-            let done = try call(API.checkin, .init(activity: field("activity"), volunteer: me, code: field("code")))
-            let at = done.checkinMillis.map { time($0) } ?? ""
-            return checkinPage(notice: Part.notice(w("签到成功（\(at)）。服务结束时请点“签退”。", "Checked in at \(at). Press “Check out” when you finish."), kind: .ok, w: w))
+            let checkedIn = try call(API.checkin, .init(activity: field("activity"), volunteer: me, code: field("code")))
+            let at = checkedIn.checkinMillis.map { time($0) } ?? ""
+            return done("/web/checkin?activity=" + HTML.query(field("activity")), Part.notice(w("签到成功（\(at)）。服务结束时请点“签退”。", "Checked in at \(at). Press “Check out” when you finish."), kind: .ok, w: w))
         } catch {
-            return checkinPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/checkin?activity=" + HTML.query(field("activity")), refusal(error))
         }
     }
 
     func checkout() -> WebResponse {
         do {
             let record = try call(API.checkout, .init(activity: field("activity"), volunteer: me))
-            return volunteerPage(notice: Part.notice(w("签退成功：服务 \(hours(record.minutes)) 小时，等待组织者审核。", "Checked out: \(hours(record.minutes)) hours, waiting for the organizer's approval."), kind: .ok, w: w))
+            return done("/web/me", Part.notice(w("签退成功：服务 \(hours(record.minutes)) 小时，等待组织者审核。", "Checked out: \(hours(record.minutes)) hours, waiting for the organizer's approval."), kind: .ok, w: w))
         } catch {
-            return checkinPage(notice: refusal(error), status: statusOf(error))
+            return done("/web/checkin?activity=" + HTML.query(field("activity")), refusal(error))
         }
     }
 }

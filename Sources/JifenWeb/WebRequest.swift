@@ -115,7 +115,12 @@ enum CSRF {
     /// Compares in constant time.
     static func check(_ given: String?, secret: String?) -> Bool {
         guard let given, let secret, !secret.isEmpty else { return false }
-        let expected = Array(token(secret: secret).utf8), actual = Array(given.utf8)
+        return equal(token(secret: secret), given)
+    }
+
+    /// Two strings compared in constant time (for their length).
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let expected = Array(a.utf8), actual = Array(b.utf8)
         guard expected.count == actual.count else { return false }
         return zip(expected, actual).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }

@@ -97,8 +97,10 @@ public struct WebSite: Sendable {
                 newPre = CSRF.nonce()
             }
         }
+        let sessionSecret = (principal != nil ? token : newPre ?? pre) ?? ""
+        let flash = Flash.open(request.cookies[Flash.cookie], secret: sessionSecret)
         let session = Session(site: self, request: request, w: w, principal: principal,
-                              csrf: CSRF.token(secret: (principal != nil ? token : newPre ?? pre) ?? ""))
+                              csrf: CSRF.token(secret: sessionSecret), flash: flash, flashSecret: sessionSecret)
         var response: WebResponse
         if let refusedCredential {
             response = session.signInPage(notice: Part.notice(HTML.escape(refusedCredential.message.text(language))
@@ -108,10 +110,26 @@ public struct WebSite: Sendable {
         } else {
             response = session.route()
         }
+        // A page (not a redirect) has shown the form's flash: it is not shown again.
+        if request.cookies[Flash.cookie] != nil && !(300..<400).contains(response.status)
+            && !response.headers.contains(where: { $0.0 == "Set-Cookie" && $0.1.hasPrefix(Flash.cookie + "=") }) {
+            response.headers.append(("Set-Cookie", "\(Flash.cookie)=; Path=/web; Max-Age=0; HttpOnly; SameSite=Strict"))
+        }
         // The log names who acted (never a secret): `jifen serve` logs it with the request.
         if response.principal == nil { response.principal = principal?.id }
         if let newPre { response.setCookie(Self.preCookie, newPre, request: request, maxAge: 86_400) }
         return response
+    }
+
+    /// A refusal before any page could run (a form too large, too slow): an HTML page in the
+    /// reader's language with the way home, never the API's JSON.
+    public func errorPage(_ error: JifenError, language: Language, status: Int) -> WebResponse {
+        let w = Words(language: language)
+        let layout = PageLayout(title: w.raw("没有办成", "Not done"),
+                                body: Part.notice(HTML.escape(error.message.text(language)), kind: .refused, w: w)
+                                    + "<p><a class=\"button primary\" href=\"/web\">\(w("返回首页", "Back to the start"))</a></p>",
+                                language: language, path: "/web")
+        return .page(layout.render(), status: status)
     }
 
     /// The reader's language: the switch's cookie, else the browser's first language.
@@ -128,6 +146,10 @@ struct Session {
     let w: Words
     let principal: Principal?
     let csrf: String
+    /// What the previous form said (post/redirect/get), verified; shown once by `page`.
+    var flash: Flash? = nil
+    /// The session's secret the flash is signed with (the credential, or the sign-in page's cookie).
+    var flashSecret: String? = nil
 
     var app: JifenApp { site.app }
     var language: Language { w.language }
@@ -142,7 +164,10 @@ struct Session {
         let path = request.path, post = request.method == "POST"
         if path == "/web/signin" { return post ? signIn() : signInPage() }
         if path == "/web/checkin" && !post && principal == nil { return signInPage(next: "/web/checkin?" + queryString) }
-        guard let principal else { return path == "/" || path == "/web" ? signInPage() : .redirect("/web/signin") }
+        guard let principal else {
+            if path == "/" || path == "/web" { return signInPage() }
+            return WebSite.routes.contains(where: { $0.path == path }) ? .redirect("/web/signin") : notFound()
+        }
         switch (request.method, path) {
         case ("GET", "/"), ("GET", "/web"):
             switch principal.role {
@@ -174,8 +199,20 @@ struct Session {
         case ("POST", "/web/team/reject"): return reject()
         case ("GET", "/web/admin"): return adminPage()
         case ("GET", "/web/notice"): return noticePage()
-        default: return page(w.raw("没有这个页面", "No such page"), "<p><a href=\"/web\">\(w("返回首页", "Back to the start"))</a></p>", status: 404)
+        default:
+            // A form's address opened again (reload, Back, a restored tab, a bookmark): its page.
+            if request.method == "GET", WebSite.routes.contains(where: { $0.method == "POST" && $0.path == path }) {
+                return .redirect("/web")
+            }
+            return notFound()
         }
+    }
+
+    /// The page for an address no page answers: in the reader's language, with the way home.
+    func notFound() -> WebResponse {
+        page(w.raw("没有这个页面", "No such page"),
+             "<p>\(w("这个网址没有对应的页面，可能输错了或已经过期。", "Nothing is at this address: it may be mistyped or out of date."))</p>"
+                 + "<p><a class=\"button primary\" href=\"/web\">\(w("返回首页", "Back to the start"))</a></p>", status: 404)
     }
 
     var queryString: String {
@@ -184,7 +221,7 @@ struct Session {
 
     /// A page in the shared layout.
     func page(_ title: String, _ body: String, status: Int = 200, printable: Bool = false) -> WebResponse {
-        .page(PageLayout(title: title, body: body, language: language, path: request.path, printable: printable,
+        .page(PageLayout(title: title, body: (flash?.notice ?? "") + body, language: language, path: request.path, printable: printable,
                          signedIn: principal != nil, csrf: csrf).render(), status: status)
     }
 

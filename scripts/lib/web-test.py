@@ -17,8 +17,19 @@ Journeys:
      a pending record approved from the organizer's page;
   6. the admin's page (verify) and the month's public notice; the English switch;
   7. wrong enrolment codes until the sign-in guard locks the address out (429), said on the page.
-Every page: a screenshot, its bytes (HTML as sent, and the static files), axe's violations.
+Every page: a screenshot, its bytes (HTML as sent, and the static files), axe-core 4.x's violations
+(the axe.min.js that axe-playwright-python bundles, injected with Selenium), reopening its address
+gives HTML 200 (never JSON), and no horizontal scrolling at 200 % zoom on a 360 px phone.
+
+Then every module in scripts/lib/web/ (not starting with "_") runs: `run(t)` with this module as `t`.
+Persona journeys there count taps and typed characters (`with t.journey(name):`, `t.tap`, `t.type`);
+the figures are printed at the end and written to journeys.tsv.
 """
+import contextlib
+import glob
+import http.client
+import importlib.util
+import urllib.parse
 import argparse
 import json
 import os
@@ -32,7 +43,6 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
-from axe_selenium_python import Axe
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--base", required=True)
@@ -42,6 +52,8 @@ args = parser.parse_args()
 BASE, OUT = args.base, args.out
 
 results = []      # (check, ok)
+journeys = []     # (name, taps, typed characters)
+_current = []     # the journey being counted: [taps, characters]
 pages = []        # (name, path, html bytes)
 axe_report = {}   # name -> [violations]
 
@@ -84,8 +96,92 @@ def decode_qr(png):
     return done.stdout.strip()
 
 
-def visit(driver, name):
-    """Measures, photographs and axe-checks the page the driver shows."""
+AXE_JS = None
+
+
+def axe(driver):
+    """axe-core 4.x on the page the driver shows (wcag2a/aa, best practices)."""
+    global AXE_JS
+    if AXE_JS is None:
+        spec = importlib.util.find_spec("axe_playwright_python")
+        AXE_JS = open(os.path.join(spec.submodule_search_locations[0], "axe.min.js")).read()
+    driver.execute_script(AXE_JS)
+    driver.set_script_timeout(60)
+    return driver.execute_async_script(
+        "var done=arguments[arguments.length-1];axe.run(document,{resultTypes:['violations']}).then(done,function(e){done({violations:[],error:String(e)})});")
+
+
+def reopen(driver):
+    """GETs the address the driver shows, with its cookies but not a form's notice: (status, content type)."""
+    url = urllib.parse.urlsplit(driver.current_url)
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies() if c["name"] != "jf_flash")
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    try:
+        connection.request("GET", url.path + ("?" + url.query if url.query else ""), headers={"Cookie": cookie, "Accept-Language": "zh-CN"})
+        answer = connection.getresponse()
+        answer.read()
+        return answer.status, answer.getheader("Content-Type") or ""
+    finally:
+        connection.close()
+
+
+def overflow_at_200(driver):
+    """Pixels of horizontal scrolling at 200 % zoom on a 360 px phone (a 180 px CSS viewport)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 180, "height": 370, "deviceScaleFactor": 2, "mobile": False})
+    try:
+        time.sleep(0.1)
+        return driver.execute_script("""
+            var d=document.documentElement, over=d.scrollWidth-d.clientWidth, wide=[];
+            if (over > 1) document.querySelectorAll('body *').forEach(function(e){
+              var r=e.getBoundingClientRect(); if (r.right > d.clientWidth+1 && wide.length < 3) wide.push(e.tagName+'.'+e.className+' '+Math.round(r.right));
+            });
+            return [over, wide];""")
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+@contextlib.contextmanager
+def journey(name):
+    """Counts the taps and typed characters of one person's task (`tap`, `type` inside it)."""
+    _current[:] = [0, 0]
+    yield
+    journeys.append((name, _current[0], _current[1]))
+    print(f"  journey {name}: {_current[0]} taps, {_current[1]} typed characters", flush=True)
+
+
+def tap(driver, element):
+    """A tap that may post a form: clicks and waits for the next page when one comes."""
+    if _current:
+        _current[0] += 1
+    driver.execute_script("window.__before = 1")
+    element.click()
+
+    def navigated(d):
+        try:
+            return d.execute_script("return window.__before === undefined && document.readyState === 'complete'")
+        except Exception:   # the old page is going away
+            return False
+    try:   # a tap that stays on the page (a script's action) does not navigate
+        WebDriverWait(driver, 3).until(navigated)
+    except Exception:
+        pass
+
+
+def type(element, text):
+    """Types into a field, counting the characters."""
+    if _current:
+        _current[1] += len(text)
+    element.send_keys(text)
+
+
+def visit(driver, name, reopen_check=True):
+    """Measures, photographs and axe-checks the page the driver shows; reopening its address
+    gives HTML 200 (pass reopen_check=False where a GET has an effect, e.g. a new pay code);
+    no horizontal scrolling at 200 % zoom on 360 px."""
+    if reopen_check:
+        status, kind = reopen(driver)
+        check(status == 200 and kind.startswith("text/html"), f"reopening {name} gives an HTML page ({status} {kind})")
+
     size = driver.execute_script(
         "var n=performance.getEntriesByType('navigation')[0];return n?[n.decodedBodySize,n.transferSize]:[0,0];")
     html = size[0] or len(driver.page_source.encode())
@@ -107,14 +203,14 @@ def visit(driver, name):
         });
         return out;""")
     check(not small, f"base font >= 18px and every tap target >= 44px on {name} " + (json.dumps(small, ensure_ascii=False) if small else ""))
-    axe = Axe(driver)
-    axe.inject()
-    report = axe.run()
+    report = axe(driver)
     serious = [v for v in report["violations"] if v.get("impact") in ("serious", "critical")]
     axe_report[name] = [{"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]),
                          "help": v["help"]} for v in report["violations"]]
     check(not serious, f"axe: no serious or critical violation on {name} "
           + (json.dumps([(v['id'], v['impact'], [n['html'][:80] for n in v['nodes'][:2]]) for v in serious], ensure_ascii=False) if serious else ""))
+    over, wide = overflow_at_200(driver)
+    check(over <= 1, f"no horizontal scrolling on {name} at 200 % zoom on 360 px ({over} px {wide})")
     return png
 
 
@@ -309,6 +405,22 @@ try:
             break
     check("输错的次数太多" in notice(stranger) and tries == 11, f"after {tries} wrong codes (10 allowed per device) the page says the device is locked out")
     visit(stranger, "locked-out")
+    # Each part's journeys (scripts/lib/web/*.py), on their own browsers and people.
+    this = sys.modules[__name__]
+    for path in sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), "web", "*.py"))):
+        if os.path.basename(path).startswith("_"):
+            continue
+        part = os.path.basename(path)[:-3]
+        print(f"web-test: {part}", flush=True)
+        spec = importlib.util.spec_from_file_location(f"webpart_{part}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        try:
+            module.run(this)
+        except Exception as error:   # one part's crash is its failure, the others still run
+            import traceback
+            traceback.print_exc()
+            check(False, f"{part}: the journey ran to its end ({error.__class__.__name__}: {error})")
 except Exception:
     for name, driver in (("phone", phone), ("counter", counter)):
         with open(os.path.join(OUT, f"failed-{name}.html"), "w") as f:
@@ -328,6 +440,13 @@ print("web-test: pages (HTML bytes as served; every page also loads the styleshe
 for name, path, size in pages:
     others = ", ".join(f"{v['id']}({v['impact']})" for v in axe_report.get(name, [])) or "none"
     print(f"  {name:20} {size:6d} B   axe: {others}")
+with open(os.path.join(OUT, "journeys.tsv"), "w") as f:
+    f.write("journey\ttaps\ttyped\n")
+    for name, taps, typed in journeys:
+        f.write(f"{name}\t{taps}\t{typed}\n")
+print("web-test: journeys (taps, typed characters):")
+for name, taps, typed in journeys:
+    print(f"  {name:40} {taps:3d} taps {typed:4d} characters")
 failed = [what for what, ok in results if not ok]
 print(f"web-test: {len(results) - len(failed)} passed, {len(failed)} failed")
 sys.exit(1 if failed else 0)

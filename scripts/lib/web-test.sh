@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The web pages in a real browser: Debian's chromium and chromium-driver, headless at phone size,
-# driven by Selenium, checked with axe-core (axe-selenium-python) and zbarimg (the QR codes in
+# driven by Selenium, checked with axe-core 4.x (from axe-playwright-python) and zbarimg (the QR codes in
 # the screenshots). Installs what is missing (apt, pip). Builds nothing.
 #
 # Usage: scripts/lib/web-test.sh [JIFEN_BINARY] [OUTPUT_FOLDER]
@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 SELENIUM_VERSION=4.51.0
-AXE_VERSION=2.1.6
+AXE_VERSION=0.1.8   # axe-playwright-python, bundling axe-core 4.12.1
 J=${1:-.build/debug/jifen}
 [ -x "$J" ] || { echo "web-test: no jifen binary at $J (build it first: swift build)" >&2; exit 1; }
 J=$(cd "$(dirname "$J")" && pwd)/$(basename "$J")
@@ -31,10 +31,12 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-if ! python3 -c 'import selenium, axe_selenium_python' 2>/dev/null; then
-  echo "web-test: installing selenium and axe-selenium-python with pip" >&2
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
-    "selenium==$SELENIUM_VERSION" "axe-selenium-python==$AXE_VERSION" >&2
+# axe-core 4.x: the axe.min.js axe-playwright-python bundles, injected with Selenium (Playwright itself
+# is not needed: --no-deps).
+if ! python3 -c 'import selenium, importlib.util as u; assert u.find_spec("axe_playwright_python")' 2>/dev/null; then
+  echo "web-test: installing selenium and axe-playwright-python (for its axe-core) with pip" >&2
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "selenium==$SELENIUM_VERSION" >&2
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps "axe-playwright-python==$AXE_VERSION" >&2
 fi
 
 work=$(mktemp -d /tmp/jifen-web.XXXXXX)
