@@ -50,6 +50,16 @@ enum Static {
     video{width:100%;max-height:50vh}
     @page{size:A4;margin:15mm}
     @media print{header,form,.noprint{display:none}body{font-size:14pt}main{max-width:none;padding:0}a{color:#000;text-decoration:none}}
+    /* counter (issue 22, item 7): hidden means hidden (the scan button), the form above the fold, lists to tap */
+    [hidden]{display:none!important}
+    .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+    #take label{margin-top:.4rem}
+    .offers{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:0 .6rem;border:0;padding:0;margin:.4rem 0}
+    .offers legend{font-weight:700;padding:0}.offers .choice{margin:.2rem 0}
+    .counter-list li{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.2rem .8rem}
+    .counter-list p{margin:0}.row-actions{display:flex;flex-wrap:wrap;gap:.6rem}.row-actions button{margin:0}
+    main a.row-link{display:flex;flex-direction:column;align-items:flex-start;width:100%;color:inherit;text-decoration:none}
+    .row-link small{color:#0a4a80;text-decoration:underline}
     """
 
     static let js = """
