@@ -54,7 +54,7 @@ enum Static {
     [hidden]{display:none!important}
     .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
     #take label{margin-top:.4rem}
-    .offers{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:0 .6rem;border:0;padding:0;margin:.4rem 0}
+    .offers{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(15rem,100%),1fr));gap:0 .6rem;border:0;min-width:0;padding:0;margin:.4rem 0}
     .offers legend{font-weight:700;padding:0}.offers .choice{margin:.2rem 0}
     .counter-list li{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.2rem .8rem}
     .counter-list p{margin:0}.row-actions{display:flex;flex-wrap:wrap;gap:.6rem}.row-actions button{margin:0}

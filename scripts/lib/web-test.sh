@@ -70,6 +70,14 @@ unset JIFEN_SERVER
 "$J" grant V0001 100 --reason 纸质台账结转 --key web-carry-V0001 >/dev/null
 "$J" grant V0002 20 --reason 纸质台账结转 --key web-carry-V0002 >/dev/null
 "$J" --as 王德顺 hours add A0001 V0002 --minutes 90 --note 补录 >/dev/null                        # H0000001: pending
+# counter (issue 22, item 7): a bakery's counter at 1280x800 and its customer, apart from M001 (whose wrong-code
+# budget journey 3b spends); scripts/lib/web/counter.py finds them by name.
+id_of() { python3 -c 'import json,sys;print(json.load(sys.stdin)["id"])'; }
+bakery=$("$J" --json merchant add --name 街角面包房 --contact 周师傅 --phone 13900003333 | id_of)
+"$J" offer add "$bakery" --title 全麦面包 --points 20 --stock 50 --from 2026-11-01 --to 2026-12-31 >/dev/null
+"$J" offer add "$bakery" --title 生日蛋糕 --points 80 --from 2026-11-01 --to 2026-12-31 >/dev/null
+customer=$("$J" --json volunteer add --name 孙秀珍 --phone 13800005555 --team T01 --consent | id_of)
+"$J" grant "$customer" 300 --reason 纸质台账结转 --key web-carry-counter >/dev/null
 
 "$J" serve --listen 127.0.0.1:0 --db "$JIFEN_DB" >"$work/serve.out" 2>"$out/serve.log" &
 server_pid=$!
