@@ -139,6 +139,8 @@ def run(t):
         t.check("没有办成" in said and "出示付款码" in said and "jifen" not in said and "--" not in said,
                 f"the refusal says what the customer taps, no command: {said[:80]}")
         t.check(d.find_element(By.ID, "f-code").get_attribute("value") == "000123", "the typed code is kept after the refusal")
+        button = _box(d, "#take button[type=submit]")
+        t.check(button and button[1] <= button[2], "with the refusal on top, 下一步 is still on the first screen")
         t.check(t.balance(customer) == before, "the refused code changed nothing")
         t.visit(d, "counter-refused")
         d.set_window_size(*WIDE)
