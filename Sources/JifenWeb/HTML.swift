@@ -46,6 +46,8 @@ struct PageLayout {
     /// Path of this page, for the language switch.
     var path: String
     var printable = false
+    /// 大字: text at 1.3 times and wider line spacing, chosen on this device (`/web/size`).
+    var large = false
     var signedIn = false
     var csrf = ""
 
@@ -53,12 +55,13 @@ struct PageLayout {
         let w = Words(language: language)
         let other = language == .en ? "zh" : "en"
         let switchLabel = language == .en ? "中文" : "English"
-        var html = "<!doctype html><html lang=\"\(language == .en ? "en" : "zh-CN")\"><head><meta charset=\"utf-8\">"
+        var html = "<!doctype html><html lang=\"\(language == .en ? "en" : "zh-CN")\"\(large ? " class=\"large\"" : "")><head><meta charset=\"utf-8\">"
         html += "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
         html += "<title>\(HTML.escape(title)) · \(w("积分", "Jifen"))</title>"
         html += "<link rel=\"stylesheet\" href=\"\(Static.cssPath)\"><script src=\"\(Static.jsPath)\" defer></script></head>"
         html += "<body\(printable ? " class=\"print\"" : "")><header><a class=\"home\" href=\"/web\">\(w("积分", "Jifen"))</a>"
         html += "<nav aria-label=\"\(w("语言与账户", "Language and account"))\"><a href=\"/web/lang?to=\(other)&amp;back=\(HTML.query(path))\" lang=\"\(other == "en" ? "en" : "zh-CN")\">\(switchLabel)</a>"
+        html += "<a href=\"/web/size?to=\(large ? "normal" : "large")&amp;back=\(HTML.query(path))\" id=\"size-switch\">\(large ? w("标准字", "Normal text") : w("大字", "Large text"))</a>"
         if signedIn {
             html += "<form method=\"post\" action=\"/web/signout\"><input type=\"hidden\" name=\"csrf\" value=\"\(csrf)\">"
             html += "<button class=\"link\" type=\"submit\">\(w("退出", "Sign out"))</button></form>"

@@ -48,6 +48,16 @@ enum Static {
     td.n{text-align:right;font-variant-numeric:tabular-nums}
     .poster{text-align:center}.poster .digits{font-size:min(5rem,15vw)}.poster .qr{width:12cm;max-width:100%;height:auto}
     video{width:100%;max-height:50vh}
+    /* 适老化 (base): the header wraps instead of scrolling at 200 % zoom; fields and codes fit a 180 px viewport; 大字 */
+    header{flex-wrap:wrap;gap:.2rem}header nav{flex-wrap:wrap}
+    input,select{max-width:100%;min-width:0}
+    .digits{white-space:nowrap;font-size:min(3rem,13vw)}
+    main{overflow-wrap:anywhere}
+    svg.qr{width:100%;max-width:20rem}
+    html.large{font-size:26px}html.large body{line-height:1.6}
+    .figures{grid-template-columns:repeat(auto-fit,minmax(min(100%,7.5rem),1fr))}.figure.main{grid-column:1/-1}
+    .figure .n{font-size:min(2rem,12vw)}.figure.main .n{font-size:min(3rem,16vw)}.big{font-size:min(2.4rem,12vw)}
+    [hidden]{display:none!important}
     @page{size:A4;margin:15mm}
     @media print{header,form,.noprint{display:none}body{font-size:14pt}main{max-width:none;padding:0}a{color:#000;text-decoration:none}}
     /* counter (issue 22, item 7): hidden means hidden (the scan button), the form above the fold, lists to tap */

@@ -25,12 +25,12 @@ public struct WebSite: Sendable {
     }
 
     /// The cookie holding the device credential, and the one holding the sign-in page's secret.
-    static let credentialCookie = "jf", preCookie = "jf_pre", languageCookie = "jf_lang"
+    static let credentialCookie = "jf", preCookie = "jf_pre", languageCookie = "jf_lang", sizeCookie = "jf_size"
     static let credentialMaxAge = JifenApp.CredentialDefaults.deviceDays * 86_400
 
     /// Every route the pages answer: `jifen serve` routes them (and no other paths under /web).
     public static let routes: [(method: String, path: String)] = [
-        ("GET", "/"), ("GET", "/web"), ("GET", "/web/signin"), ("POST", "/web/signin"), ("POST", "/web/signout"), ("GET", "/web/lang"),
+        ("GET", "/"), ("GET", "/web"), ("GET", "/web/signin"), ("POST", "/web/signin"), ("POST", "/web/signout"), ("GET", "/web/lang"), ("GET", "/web/size"),
         ("GET", "/web/me"), ("POST", "/web/me/code"), ("POST", "/web/me/join"), ("POST", "/web/me/leave"), ("POST", "/web/me/claim"), ("POST", "/web/me/dispute"),
         ("POST", "/web/me/certificate"), ("POST", "/web/me/devices/end"), ("POST", "/web/me/devices/confirm"), ("GET", "/web/checkin"), ("POST", "/web/checkin"), ("POST", "/web/checkout"),
         ("GET", "/web/counter"), ("POST", "/web/counter/confirm"), ("POST", "/web/counter/redeem"), ("POST", "/web/counter/refund"),
@@ -50,6 +50,14 @@ public struct WebSite: Sendable {
             if !back.hasPrefix("/web") || back.contains("//") { back = "/web" }
             var response = WebResponse.redirect(back)
             response.setCookie(Self.languageCookie, to, request: request, maxAge: 365 * 86_400)
+            return response
+        }
+        // 大字 on this device (a display choice like the language: a link, remembered for a year).
+        if request.path == "/web/size" {
+            var back = request.query["back"] ?? "/web"
+            if !back.hasPrefix("/web") || back.contains("//") { back = "/web" }
+            var response = WebResponse.redirect(back)
+            response.setCookie(Self.sizeCookie, request.query["to"] == "large" ? "large" : "normal", request: request, maxAge: 365 * 86_400)
             return response
         }
         let w = Words(language: language)
@@ -83,7 +91,7 @@ public struct WebSite: Sendable {
                                       body: Part.notice(w("这个表单已过期或不是从本站提交的，没有办理任何事。请返回，刷新页面后再试。",
                                                           "This form has expired or did not come from this site; nothing was done. Go back, reload the page and try again."),
                                                         kind: .refused, w: w) + "<p><a href=\"/web\">\(w("返回首页", "Back to the start"))</a></p>",
-                                      language: language, path: "/web")
+                                      language: language, path: "/web", large: request.cookies[Self.sizeCookie] == "large")
                 return .page(page.render(), status: 403)
             }
         }
@@ -103,7 +111,7 @@ public struct WebSite: Sendable {
                               csrf: CSRF.token(secret: sessionSecret), flash: flash, flashSecret: sessionSecret)
         var response: WebResponse
         if let refusedCredential {
-            response = session.signInPage(notice: Part.notice(HTML.escape(refusedCredential.message.text(language))
+            response = session.signInPage(notice: Part.notice(HTML.escape(session.message(refusedCredential))
                                                               + " " + w("请用组织者给您的登记码重新登录。", "Sign in again with a code from your organizer."),
                                                               kind: .refused, w: w), status: 401)
             response.headers.append(("Set-Cookie", "\(Self.credentialCookie)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"))
@@ -126,7 +134,7 @@ public struct WebSite: Sendable {
     public func errorPage(_ error: JifenError, language: Language, status: Int) -> WebResponse {
         let w = Words(language: language)
         let layout = PageLayout(title: w.raw("没有办成", "Not done"),
-                                body: Part.notice(HTML.escape(error.message.text(language)), kind: .refused, w: w)
+                                body: Part.notice(HTML.escape(PlainWords.forPeople(error.message.text(language), english: language == .en)), kind: .refused, w: w)
                                     + "<p><a class=\"button primary\" href=\"/web\">\(w("返回首页", "Back to the start"))</a></p>",
                                 language: language, path: "/web")
         return .page(layout.render(), status: status)
@@ -224,7 +232,7 @@ struct Session {
 
     /// A page in the shared layout.
     func page(_ title: String, _ body: String, status: Int = 200, printable: Bool = false) -> WebResponse {
-        .page(PageLayout(title: title, body: (flash?.notice ?? "") + body, language: language, path: request.path, printable: printable,
+        .page(PageLayout(title: title, body: (flash?.notice ?? "") + body, language: language, path: request.path, printable: printable, large: request.cookies[WebSite.sizeCookie] == "large",
                          signedIn: principal != nil, csrf: csrf).render(), status: status)
     }
 
@@ -234,7 +242,22 @@ struct Session {
     }
 
     func message(_ error: Error) -> String {
-        if let error = error as? JifenError { return error.message.text(language) }
+        if let error = error as? JifenError {
+            var text = PlainWords.forPeople(error.message.text(language), english: w.isEnglish)
+            // The actor a refusal names is the reader: her name, never her id.
+            if let principal, text.contains(principal.id), let name = (try? call(API.whoami, .init()))?.name, !name.isEmpty {
+                text = text.replacingOccurrences(of: principal.id, with: name)
+            }
+            // Anyone else by name where the reader may see it, else by what they are to her.
+            while let range = text.range(of: #"(?<![A-Za-z0-9])V\d{4}(?![0-9])"#, options: .regularExpression) {
+                let id = String(text[range])
+                let counter = principal?.role == .merchant || principal?.role == .staff
+                let name = (try? call(API.volunteer, .init(volunteer: id)))?.volunteer.name
+                    ?? (counter ? w.raw("顾客", "the customer") : w.raw("这位志愿者", "this volunteer"))
+                text.replaceSubrange(range, with: name)
+            }
+            return text
+        }
         return w.raw("出了点问题，没有办成，请稍后再试。", "Something went wrong and nothing was done; try again later.")
     }
 

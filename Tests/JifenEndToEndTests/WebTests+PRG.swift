@@ -50,6 +50,24 @@ extension WebTests {
             #expect(WebTests.header(site.respond(WebRequest(method: "GET", path: "/web/me")), "Location") == ["/web/signin"])
         }
 
+        /// 大字 is a choice of the device, like the language: a link that comes back to the page.
+        @Test func largeTextIsRememberedOnTheDeviceAndComesBackToThePage() throws {
+            let (box, site, _) = try WebTests.site()
+            var (cookies, _) = try WebTests.signIn(site, code: try WebTests.code(box, for: "V0001"))
+            let normal = WebTests.body(site.respond(WebRequest(method: "GET", path: "/web/me", cookies: cookies)))
+            #expect(!normal.contains("<html lang=\"zh-CN\" class=\"large\">") && normal.contains("/web/size?to=large&amp;back=%2Fweb%2Fme"))
+            let answer = site.respond(WebRequest(method: "GET", path: "/web/size", query: ["to": "large", "back": "/web/me"], cookies: cookies))
+            #expect(answer.status == 303 && WebTests.header(answer, "Location") == ["/web/me"])
+            let set = try #require(WebTests.cookie(answer, "jf_size"))
+            #expect(set.contains("Max-Age=31536000"))
+            cookies["jf_size"] = WebTests.value(set)
+            let large = WebTests.body(site.respond(WebRequest(method: "GET", path: "/web/me", cookies: cookies)))
+            #expect(large.contains("<html lang=\"zh-CN\" class=\"large\">") && large.contains("/web/size?to=normal"))
+            // Another site cannot send her off it through the switch.
+            let away = site.respond(WebRequest(method: "GET", path: "/web/size", query: ["to": "large", "back": "https://evil.example"], cookies: cookies))
+            #expect(WebTests.header(away, "Location") == ["/web"])
+        }
+
         @Test func theRealServerAnswersEveryWebAddressWithHTML() throws {
             let box = try ServerTests.community()
             let server = try ServerProcess(box)

@@ -96,6 +96,10 @@ def decode_qr(png):
     return done.stdout.strip()
 
 
+# Words of the terminal, the API or the code that no page may show (Sources/JifenWeb/PlainWords.swift),
+# and (checked apart) a bare volunteer id where her name belongs.
+INTERNAL = ["jifen ", "--", "review:", "list 命令", "list command", "Idempotency-Key", "pg_dump", "config show"]
+
 AXE_JS = None
 
 
@@ -209,6 +213,9 @@ def visit(driver, name, reopen_check=True):
                          "help": v["help"]} for v in report["violations"]]
     check(not serious, f"axe: no serious or critical violation on {name} "
           + (json.dumps([(v['id'], v['impact'], [n['html'][:80] for n in v['nodes'][:2]]) for v in serious], ensure_ascii=False) if serious else ""))
+    shown = driver.execute_script("return document.body.innerText")
+    inside = [t for t in INTERNAL if t in shown] + re.findall(r"(?<![A-Za-z0-9])V\d{4}(?!\d)", shown)[:3]
+    check(not inside, f"no internal words on {name} {inside if inside else ''}")
     over, wide = overflow_at_200(driver)
     check(over <= 1, f"no horizontal scrolling on {name} at 200 % zoom on 360 px ({over} px {wide})")
     return png
