@@ -211,11 +211,11 @@ extension Session {
             return page(w.raw("收据", "Receipt"), refusal(error), status: statusOf(error))
         }
         let r = line.redemption
-        var body = "<p>\(w("收据号", "Receipt number"))</p><p class=\"digits\" id=\"receipt\">\(HTML.escape(r.label))</p>"
+        var body = "<div class=\"receipt-head\"><p>\(w("收据号", "Receipt number"))</p><p class=\"digits\" id=\"receipt\">\(HTML.escape(r.label))</p>"
         body += "<p class=\"big\">\(HTML.escape(line.offerTitle ?? w.raw("按分数兑换", "Points")))</p>"
         body += "<p class=\"digits\" id=\"receipt-points\">\(w("\(r.points) 分", "\(r.points) points"))</p>"
         body += "<p>\(w("顾客", "Customer")) <strong id=\"receipt-customer\">\(HTML.escape(line.customerName))</strong> · "
-            + "\(HTML.escape(minute(r.createdAtMillis))) · <span class=\"status\" id=\"receipt-state\">\(stateWords(line))</span></p>"
+            + "\(HTML.escape(minute(r.createdAtMillis))) · <span class=\"status\" id=\"receipt-state\">\(stateWords(line))</span></p></div>"
         if line.refunded > 0 {
             body += "<p id=\"receipt-refunded\">\(w("已退回 \(line.refunded) 分，还可以退 \(line.refundable) 分。", "\(line.refunded) points given back; \(line.refundable) more can be."))</p>"
         }

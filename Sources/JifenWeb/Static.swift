@@ -70,6 +70,7 @@ enum Static {
     .counter-list p{margin:0}.row-actions{display:flex;flex-wrap:wrap;gap:.6rem}.row-actions button{margin:0}
     main a.row-link{display:flex;flex-direction:column;align-items:flex-start;width:100%;color:inherit;text-decoration:none}
     .row-link small{color:#0a4a80;text-decoration:underline}
+    .receipt-head p{margin:.2rem 0}
     #take>button[type=submit]{position:sticky;bottom:.4rem;z-index:1;box-shadow:0 0 0 .4rem #fff}
     """
 
