@@ -82,12 +82,13 @@ enum Static {
     var show=function(){out.textContent=Math.floor(left/60)+':'+('0'+left%60).slice(-2);};show();
     var t=setInterval(function(){left--;if(left<=0){clearInterval(t);left=0;show();if(f){f.submit();}return;}show();},1000);}
     var s=document.querySelector('[data-scan]');
-    if(s&&'BarcodeDetector' in window&&navigator.mediaDevices){s.hidden=false;
+    if(s&&'BarcodeDetector' in window&&navigator.mediaDevices&&navigator.mediaDevices.getUserMedia){
+    (BarcodeDetector.getSupportedFormats?BarcodeDetector.getSupportedFormats():Promise.resolve(['qr_code'])).then(function(f){if(f.indexOf('qr_code')>=0){s.hidden=false;}});
     s.addEventListener('click',function(){var input=document.getElementById(s.getAttribute('data-scan'));
     var v=document.createElement('video');v.setAttribute('playsinline','');v.muted=true;s.parentNode.insertBefore(v,s.nextSibling);
     navigator.mediaDevices.getUserMedia({video:{facingMode:'environment'}}).then(function(stream){v.srcObject=stream;v.play();
     var d=new BarcodeDetector({formats:['qr_code']});var stop=function(){stream.getTracks().forEach(function(k){k.stop();});v.remove();};
-    var look=function(){d.detect(v).then(function(codes){if(codes.length){stop();input.value=codes[0].rawValue.replace(/[^0-9A-Za-z]/g,'');input.focus();}
+    var look=function(){d.detect(v).then(function(codes){if(codes.length){stop();input.value=codes[0].rawValue.replace(/[^0-9A-Za-z]/g,'');var b=input.form&&input.form.querySelector('button[type=submit]');(b||input).focus();}
     else{setTimeout(look,200);}},function(){setTimeout(look,200);});};look();},function(){v.remove();});});}
     })();
     """

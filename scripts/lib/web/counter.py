@@ -25,6 +25,7 @@ PHONE = (390, 844)
 # sessionStorage, and a camera that is a blank canvas.
 FAKE_SCANNER = """
 window.BarcodeDetector = function(){};
+window.BarcodeDetector.getSupportedFormats = function(){ return Promise.resolve(['qr_code']); };
 window.BarcodeDetector.prototype.detect = function(){
   var s = sessionStorage.getItem('fake-qr'); return Promise.resolve(s ? [{rawValue: s}] : []); };
 if (!navigator.mediaDevices) { Object.defineProperty(navigator, 'mediaDevices', {value: {}}); }
@@ -197,6 +198,7 @@ def run(t):
             t.check(scan.is_displayed(), "with a BarcodeDetector the camera button shows")
             t.tap(s, scan)
             WebDriverWait(s, 10).until(lambda x: x.find_element(By.ID, "f-code").get_attribute("value"))
+            t.check(s.switch_to.active_element.get_attribute("type") == "submit", "after the scan, 下一步 has the focus")
             t.tap(s, s.find_element(By.CSS_SELECTOR, "#take button[type=submit]"))
             t.check("已扫码" in t.text(s, "main"), "the check page says scanned, never echoes the secret")
             t.tap(s, s.find_element(By.ID, "confirm"))
