@@ -110,6 +110,9 @@ extension WebTests {
             } catch let error as JifenError {
                 #expect(error.code == .unknownID, "someone else's receipt is missing, not forbidden: \(error)")
             }
+            // A hold past its timeout (3 days) is gone from the list before expiry has run.
+            let late = try JifenApp.open(box.db, clock: { WebTests.now.addingTimeInterval(4 * 86_400) }, zone: TimeZone(identifier: "Asia/Shanghai")!)
+            #expect(try API.counter.call(late, staff, .init(merchant: "M001")).holds.isEmpty)
             // A refund shows in the list; a picked-up hold leaves the holds.
             _ = try API.refund.call(app, staff, .init(redemption: 2, points: 10, reason: "少剪了刘海"))
             _ = try API.pickup.call(app, staff, .init(redemption: 3))
