@@ -177,6 +177,9 @@ extension WebTests {
             let checkHTML = WebTests.body(check)
             #expect(checkHTML.contains("id=\"confirm-title\">理发一次") && checkHTML.contains("id=\"confirm-points\">30 分"))
             let key = try #require(checkHTML.range(of: "name=\"key\" value=\"").map { String(checkHTML[$0.upperBound...].prefix { $0 != "\"" }) })
+            // A reload of the check (within the flash's two minutes) shows the same check, with the same key.
+            let reloaded = clerk.go("GET", "/web/counter/check")
+            #expect(reloaded.status == 200 && WebTests.body(reloaded).contains("name=\"key\" value=\"\(key)\""))
             let form = ["csrf": try WebTests.csrf(check), "code": code, "offer": "O001", "points": "", "key": key]
             // Two taps on 确认: one redemption, both land on its receipt.
             var second = clerk
