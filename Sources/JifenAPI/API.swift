@@ -385,5 +385,5 @@ public enum API {
         AnyEndpoint(confirmCredential),
         AnyEndpoint(teamDesk), AnyEndpoint(latestCertificate),
         AnyEndpoint(codeState), AnyEndpoint(onDuty),
-    ] + wishEndpoints
+    ] + wishEndpoints + counterEndpoints
 }

@@ -33,8 +33,8 @@ public enum Codes {
         if compact.count == length, compact.allSatisfy({ $0.isASCII && $0.isNumber }) { return .digits(compact) }
         let upper = compact.uppercased()
         if upper.count == secretLength, upper.allSatisfy({ alphabet.contains($0) }) { return .secret(upper) }
-        throw JifenError.usage(.badCode, zh: "兑换码格式不对：应为 \(length) 位数字，或扫描付款码的二维码。请让志愿者用 jifen code 重新出示。",
-                               en: "The code is malformed: a code is \(length) digits, or the pay code's QR scanned. Ask the volunteer to show one with jifen code.")
+        throw JifenError.usage(.badCode, zh: "付款码格式不对：应为 \(length) 位数字，或扫描付款码的二维码。请顾客在手机上点「出示付款码」换一个新码。",
+                               en: "The pay code is malformed: it is \(length) digits, or its QR scanned. Ask the customer to tap “Show my pay code” on her phone for a new one.")
     }
 
     /// The stored form of the digits. A code lives minutes and wrong tries are budgeted, so a plain

@@ -33,7 +33,7 @@ extension JifenError {
         case badCapacity = "bad-capacity"
         /// refused: The check-in code does not match. Ask the organizer for the 6-digit code shown on site (--code).
         case badCheckinCode = "bad-checkin-code"
-        /// usage: The code is malformed: a code is … digits, or the pay code's QR scanned. Ask the volunteer to show one with jifen code.
+        /// usage: The pay code is malformed: it is … digits, or its QR scanned. Ask the customer to tap “Show my pay code” on her phone for a new one.
         case badCode = "bad-code"
         /// refused: The credential is not valid, has expired or was revoked. Sign in again (jifen login), or ask your organizer for a new enrolment code.
         case badCredential = "bad-credential"
@@ -131,7 +131,7 @@ extension JifenError {
         case checkinTooEarly = "checkin-too-early"
         /// usage: The check-out is not after the check-in at ….
         case checkoutBeforeCheckin = "checkout-before-checkin"
-        /// refused: This code is not valid (mistyped, used or expired). Check it, or ask the volunteer for a new one and preferably scan her QR. … may present … more wrong codes within … hours.
+        /// refused: This code is not valid (mistyped, used or expired). Check it, or ask the customer to tap “Show my pay code” on her phone for a new one, and preferably scan its QR. … may present … more wrong codes within … hours.
         case codeWrong = "code-wrong"
         /// busy: No fresh code is free right now; try again shortly.
         case codesExhausted = "codes-exhausted"
@@ -207,7 +207,7 @@ extension JifenError {
         case notEmpty = "not-empty"
         /// fault: … is not a Jifen database (it may be some other file). Check the --db path.
         case notJifen = "not-jifen"
-        /// refused: … has moved no points to the merchant (its hold was not picked up); use jifen release instead.
+        /// refused: … is still held: no points moved to the merchant, so there is nothing to refund. Release the hold instead, and the points go back to the customer.
         case notRedeemed = "not-redeemed"
         /// usage: jifen … runs only on the database's own machine (--db), not through a server.
         case notServed = "not-served"
@@ -219,7 +219,7 @@ extension JifenError {
         case offerEnded = "offer-ended"
         /// refused: Offer … can be redeemed from ….
         case offerNotYet = "offer-not-yet"
-        /// usage: Give exactly one of --offer (an offer) or --points (a number of points).
+        /// usage: Give exactly one: an offer, or a number of points.
         case offerOrPoints = "offer-or-points"
         /// refused: Offer … belongs to …, not to ….
         case offerOtherMerchant = "offer-other-merchant"

@@ -16,8 +16,8 @@ extension Ledger {
     public func redeem(_ request: RedeemRequest, actor: String) throws -> Receipt {
         let code = try Codes.parse(request.code)
         guard (request.offer == nil) != (request.points == nil) else {
-            throw JifenError.usage(.offerOrPoints, zh: "请二选一：--offer 兑换项目，或 --points 积分数。",
-                                   en: "Give exactly one of --offer (an offer) or --points (a number of points).")
+            throw JifenError.usage(.offerOrPoints, zh: "请二选一：选一个兑换项目，或填写积分数。",
+                                   en: "Give exactly one: an offer, or a number of points.")
         }
         try Registry.checkText(request.key, field: Bilingual(zh: "幂等键", en: "idempotency key"), max: 200)
         let at = now().millis
@@ -45,14 +45,16 @@ extension Ledger {
             return .success(try receipt(existing, replayed: true, atMillis: at, in: tx))
         }
         let rules = try Rules(settings: tx.settings())
+        // People read these refusals at the counter: the shop by its name.
+        let shop = try tx.accountName(merchant.id).flatMap { $0.isEmpty ? nil : $0 } ?? merchant.id
         let window = Int64(rules.codeWrongWindowHours) * 3_600_000
         let wrong = try tx.wrongCodes(merchant: merchant.id, sinceMillis: at - window)
         if wrong.count >= rules.codeWrongBudget {
             // Free again when enough of the oldest wrong codes have left the window.
             let until = wrong[wrong.count - rules.codeWrongBudget] + window
             let time = DayFormat.minute(Date(millis: until), in: rules.timeZone)
-            throw JifenError.refused(.merchantLocked, zh: "\(merchant.id) 在 \(rules.codeWrongWindowHours) 小时内输错了 \(rules.codeWrongBudget) 次兑换码，兑换已暂停到 \(time)，社区已收到通知。请到时再试，或联系社区核实。",
-                                     en: "\(merchant.id) presented \(rules.codeWrongBudget) wrong codes within \(rules.codeWrongWindowHours) hours and is stopped from redeeming codes until \(time); the community has been told. Try again then, or talk to the community.")
+            throw JifenError.refused(.merchantLocked, zh: "\(shop) 在 \(rules.codeWrongWindowHours) 小时内输错了 \(rules.codeWrongBudget) 次兑换码，兑换已暂停到 \(time)，社区已收到通知。请到时再试，或联系社区核实。",
+                                     en: "\(shop) presented \(rules.codeWrongBudget) wrong codes within \(rules.codeWrongWindowHours) hours and is stopped from redeeming codes until \(time); the community has been told. Try again then, or talk to the community.")
         }
         let found: RedemptionCode?
         switch code {
@@ -63,8 +65,8 @@ extension Ledger {
             // Never issued, used, expired, voided or another community's: one answer, and all count.
             try tx.insert(wrongCode: merchant.id, actor: actor, atMillis: at)
             let left = rules.codeWrongBudget - wrong.count - 1
-            var error = JifenError.refused(.codeWrong, zh: "这个兑换码无效（输错了、已用过或已过期）。请核对，或请志愿者出示新码、最好扫她的二维码。\(merchant.id) 在 \(rules.codeWrongWindowHours) 小时内还可输错 \(left) 次。",
-                                           en: "This code is not valid (mistyped, used or expired). Check it, or ask the volunteer for a new one and preferably scan her QR. \(merchant.id) may present \(left) more wrong codes within \(rules.codeWrongWindowHours) hours.")
+            var error = JifenError.refused(.codeWrong, zh: "这个付款码无效（输错了、已用过或已过期）。请核对，或请顾客在手机上点「出示付款码」换一个新码，最好扫二维码。\(shop) 在 \(rules.codeWrongWindowHours) 小时内还可输错 \(left) 次。",
+                                           en: "This code is not valid (mistyped, used or expired). Check it, or ask the customer to tap “Show my pay code” on her phone for a new one, and preferably scan its QR. \(shop) may present \(left) more wrong codes within \(rules.codeWrongWindowHours) hours.")
             if left == 0 {
                 let until = (wrong.first ?? at) + window
                 try tx.insert(event: Events.codeLocked(merchant: merchant.id, merchantName: try tx.accountName(merchant.id), tries: rules.codeWrongBudget,
@@ -84,8 +86,8 @@ extension Ledger {
         }
         let ceiling = live.maxPoints ?? rules.codeMaxPoints
         guard points <= ceiling else {
-            throw JifenError.refused(.codeOverLimit, zh: "这个付款码最多只能兑换 \(ceiling) 分，这笔要 \(points) 分。请志愿者在付款码页面把上限改高，再出示新码。",
-                                     en: "This pay code allows at most \(ceiling) points; this redemption is \(points). Ask the volunteer to raise the ceiling on her pay code page and show the new code.")
+            throw JifenError.refused(.codeOverLimit, zh: "这个付款码最多只能兑换 \(ceiling) 分，这笔要 \(points) 分。请顾客在付款码页面把上限改高，再出示新码。",
+                                     en: "This pay code allows at most \(ceiling) points; this redemption is \(points). Ask the customer to raise the ceiling on her pay code page and show the new code.")
         }
         if let offer {
             guard try tx.takeStock(offer: offer.id) else {
@@ -96,7 +98,7 @@ extension Ledger {
                                     codeHash: hash, status: request.hold ? .held : .redeemed, actor: actor, createdAtMillis: at)
         redemption.id = try tx.insert(redemption: redemption)
         guard try tx.useCode(id: live.id, atMillis: at, redemption: redemption.id) else {
-            throw JifenError.refused(.codeWrong, zh: "这个兑换码无效（已用过）。请志愿者出示新码。", en: "This code is not valid (already used). Ask the volunteer for a new one.")
+            throw JifenError.refused(.codeWrong, zh: "这个付款码无效（已用过）。请顾客在手机上点「出示付款码」换一个新码。", en: "This code is not valid (already used). Ask the customer to tap “Show my pay code” on her phone for a new one.")
         }
         let details = request.offer.map { TransferDetails(offerID: $0, offerTitle: memo) } ?? TransferDetails()
         let transferRequest = TransferRequest(kind: .redeem, debit: volunteer.id, credit: merchant.id, amount: points,

@@ -29,8 +29,8 @@ extension Ledger {
             }
             let reason = try Self.requireReason(reason)
             guard r.status.isPosted, let transferID = r.transfer, let original = try tx.transfer(id: transferID) else {
-                throw JifenError.refused(.notRedeemed, zh: "\(label) 的积分尚未划给商户（冻结未领取），请用 jifen release 撤销。",
-                                         en: "\(label) has moved no points to the merchant (its hold was not picked up); use jifen release instead.")
+                throw JifenError.refused(.notRedeemed, zh: "\(label) 还在预留中，积分尚未划给商户，不能退款；请撤销这笔预留，积分就会回到顾客账上。",
+                                         en: "\(label) is still held: no points moved to the merchant, so there is nothing to refund. Release the hold instead, and the points go back to the customer.")
             }
             let transferKey = "refund:\(id):\(key)"
             let earlier = try tx.reversals(of: original.id)

@@ -17,6 +17,10 @@ public protocol LedgerReading {
     func redemption(hold: Int64) throws -> Redemption?
     /// Posted redemptions of a merchant at or before `beforeMillis` not yet settled, oldest first.
     func unsettledRedemptions(merchant: String, beforeMillis: Int64) throws -> [Redemption]
+    /// A merchant's redemptions in these states, created in `[createdFromMillis, createdBeforeMillis)`
+    /// (either end open when nil), newest first, at most `limit` (the counter's lists).
+    func redemptions(merchant: String, statuses: [RedemptionStatus], createdFromMillis: Int64?, createdBeforeMillis: Int64?,
+                     limit: Int) throws -> [Redemption]
     /// Lots with points left expiring after `afterDay` and on or before `throughDay` that have had no notice yet.
     func lotsNeedingNotice(afterDay: String, throughDay: String) throws -> [Lot]
 

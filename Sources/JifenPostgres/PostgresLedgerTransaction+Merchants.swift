@@ -68,6 +68,16 @@ extension PostgresLedgerTransaction {
             """, [merchant, beforeMillis]).map(Self.redemption)
     }
 
+    func redemptions(merchant: String, statuses: [RedemptionStatus], createdFromMillis: Int64?, createdBeforeMillis: Int64?,
+                     limit: Int) throws -> [Redemption] {
+        guard !statuses.isEmpty, limit > 0 else { return [] }
+        return try session.rows("""
+            SELECT \(Self.redemptionColumns) FROM redemption
+            WHERE merchant = $1 AND status = ANY($2) AND ($3::BIGINT IS NULL OR created_at >= $3) AND ($4::BIGINT IS NULL OR created_at < $4)
+            ORDER BY created_at DESC, id DESC LIMIT $5
+            """, [merchant, statuses.map(\.rawValue), createdFromMillis, createdBeforeMillis, Int64(limit)]).map(Self.redemption)
+    }
+
     func lotsNeedingNotice(afterDay: String, throughDay: String) throws -> [Lot] {
         try session.rows("""
             SELECT l.id, l.account, l.expires_on, l.remaining FROM lot l

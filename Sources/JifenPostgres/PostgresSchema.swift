@@ -652,6 +652,11 @@ enum PostgresSchema {
             )
             """,
         ]),
+        // As on SQLite (v7-counter-redemption-lists there): the counter lists a merchant's
+        // redemptions of the day and its open holds.
+        Migration(name: "v7-counter-redemption-lists", statements: [
+            "CREATE INDEX redemption_merchant_created ON redemption(merchant, created_at)",
+        ]),
     ]
 
     /// The advisory lock key that makes one transaction at a time the chain's sealer.

@@ -56,6 +56,18 @@ extension SQLiteLedgerTransaction {
             """, [merchant, beforeMillis]).map(Self.redemption)
     }
 
+    func redemptions(merchant: String, statuses: [RedemptionStatus], createdFromMillis: Int64?, createdBeforeMillis: Int64?,
+                     limit: Int) throws -> [Redemption] {
+        guard !statuses.isEmpty, limit > 0 else { return [] }
+        var sql = "SELECT \(Self.redemptionColumns) FROM redemption WHERE merchant = ? AND status IN (\(statuses.map { _ in "?" }.joined(separator: ", ")))"
+        var arguments: [(any DatabaseValueConvertible)?] = [merchant] + statuses.map(\.rawValue)
+        if let createdFromMillis { sql += " AND created_at >= ?"; arguments.append(createdFromMillis) }
+        if let createdBeforeMillis { sql += " AND created_at < ?"; arguments.append(createdBeforeMillis) }
+        sql += " ORDER BY created_at DESC, id DESC LIMIT ?"
+        arguments.append(limit)
+        return try all(sql, StatementArguments(arguments)).map(Self.redemption)
+    }
+
     func lotsNeedingNotice(afterDay: String, throughDay: String) throws -> [Lot] {
         try all("""
             SELECT l.id, l.account, l.expires_on, l.remaining FROM lot l

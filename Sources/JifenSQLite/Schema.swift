@@ -556,6 +556,10 @@ enum Schema {
                 );
                 """)
         }
+        // The counter lists a merchant's redemptions of the day and its open holds (issue 22).
+        migrator.registerMigration("v7-counter-redemption-lists") { db in
+            try db.execute(sql: "CREATE INDEX redemption_merchant_created ON redemption(merchant, created_at)")
+        }
         return migrator
     }
 }

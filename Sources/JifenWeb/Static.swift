@@ -109,6 +109,18 @@ enum Static {
     .state-words{font-size:1.15rem;margin:.3rem 0}
     a.button.tel{font-size:1.3rem}
     form.stars button,#taken form button{width:100%;justify-content:flex-start}
+    /* counter (issue 22, item 7): hidden means hidden (the scan button), the form above the fold, lists to tap */
+    [hidden]{display:none!important}
+    .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+    #take label{margin-top:.4rem}
+    .offers{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(15rem,100%),1fr));gap:0 .6rem;border:0;min-width:0;padding:0;margin:.4rem 0}
+    .offers legend{font-weight:700;padding:0}.offers .choice{margin:.2rem 0}
+    .counter-list li{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.2rem .8rem}
+    .counter-list p{margin:0}.row-actions{display:flex;flex-wrap:wrap;gap:.6rem}.row-actions button{margin:0}
+    main a.row-link{display:flex;flex-direction:column;align-items:flex-start;width:100%;color:inherit;text-decoration:none}
+    .row-link small{color:#0a4a80;text-decoration:underline}
+    .receipt-head p{margin:.2rem 0}
+    #take>button[type=submit]{position:sticky;bottom:.4rem;z-index:1;box-shadow:0 0 0 .4rem #fff}
     """
 
     static let js = """
@@ -119,12 +131,13 @@ enum Static {
     var show=function(){out.textContent=Math.floor(left/60)+':'+('0'+left%60).slice(-2);};show();
     var t=setInterval(function(){left--;if(left<=0){clearInterval(t);left=0;show();if(f){f.submit();}return;}show();},1000);}
     var s=document.querySelector('[data-scan]');
-    if(s&&'BarcodeDetector' in window&&navigator.mediaDevices){s.hidden=false;
+    if(s&&'BarcodeDetector' in window&&navigator.mediaDevices&&navigator.mediaDevices.getUserMedia){
+    (BarcodeDetector.getSupportedFormats?BarcodeDetector.getSupportedFormats():Promise.resolve(['qr_code'])).then(function(f){if(f.indexOf('qr_code')>=0){s.hidden=false;}});
     s.addEventListener('click',function(){var input=document.getElementById(s.getAttribute('data-scan'));
     var v=document.createElement('video');v.setAttribute('playsinline','');v.muted=true;s.parentNode.insertBefore(v,s.nextSibling);
     navigator.mediaDevices.getUserMedia({video:{facingMode:'environment'}}).then(function(stream){v.srcObject=stream;v.play();
     var d=new BarcodeDetector({formats:['qr_code']});var stop=function(){stream.getTracks().forEach(function(k){k.stop();});v.remove();};
-    var look=function(){d.detect(v).then(function(codes){if(codes.length){stop();input.value=codes[0].rawValue.replace(/[^0-9A-Za-z]/g,'');input.focus();}
+    var look=function(){d.detect(v).then(function(codes){if(codes.length){stop();input.value=codes[0].rawValue.replace(/[^0-9A-Za-z]/g,'');var b=input.form&&input.form.querySelector('button[type=submit]');(b||input).focus();}
     else{setTimeout(look,200);}},function(){setTimeout(look,200);});};look();},function(){v.remove();});});}
     })();
     // paper (issue 22, item 8): a print button prints the page (no inline script: the CSP forbids it)

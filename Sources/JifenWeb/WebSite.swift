@@ -34,7 +34,7 @@ public struct WebSite: Sendable {
         ("GET", "/web/me"), ("POST", "/web/me/code"), ("POST", "/web/me/join"), ("POST", "/web/me/leave"), ("POST", "/web/me/claim"), ("POST", "/web/me/dispute"),
         ("POST", "/web/me/certificate"), ("POST", "/web/me/devices/end"), ("POST", "/web/me/devices/confirm"), ("GET", "/web/checkin"), ("POST", "/web/checkin"), ("POST", "/web/checkout"),
         ("GET", "/web/counter"), ("POST", "/web/counter/confirm"), ("POST", "/web/counter/redeem"), ("POST", "/web/counter/refund"),
-        ("POST", "/web/counter/pickup"), ("POST", "/web/counter/release"),
+        ("POST", "/web/counter/pickup"), ("POST", "/web/counter/release"), ("GET", "/web/counter/check"), ("GET", "/web/counter/receipt"),
         ("GET", "/web/team"), ("GET", "/web/poster"), ("POST", "/web/team/approve"), ("POST", "/web/team/reject"),
         ("GET", "/web/admin"), ("GET", "/web/notice"),
         ("GET", "/web/me/certificate"), ("POST", "/web/team/approve-all"),
@@ -181,7 +181,7 @@ struct Session {
         if path == "/web/checkin" && !post && principal == nil { return signInPage(next: "/web/checkin?" + queryString) }
         guard let principal else {
             if path == "/" || path == "/web" { return signInPage() }
-            return WebSite.routes.contains(where: { $0.path == path }) ? .redirect("/web/signin") : notFound()
+            return WebSite.routes.contains(where: { $0.path == path }) || path.hasPrefix(Self.receiptPrefix) ? .redirect("/web/signin") : notFound()
         }
         switch (request.method, path) {
         case ("GET", "/"), ("GET", "/web"):
@@ -222,7 +222,10 @@ struct Session {
         case ("POST", "/web/checkin"): return checkin()
         case ("POST", "/web/checkout"): return checkout()
         case ("GET", "/web/counter"): return counterPage()
-        case ("POST", "/web/counter/confirm"): return confirmPage()
+        case ("POST", "/web/counter/confirm"): return confirmCode()
+        case ("GET", "/web/counter/check"): return checkPage()
+        case ("GET", "/web/counter/receipt"): return receiptLookup()
+        case ("GET", _) where path.hasPrefix(Self.receiptPrefix): return receiptPage(String(path.dropFirst(Self.receiptPrefix.count)))
         case ("POST", "/web/counter/redeem"): return redeem()
         case ("POST", "/web/counter/refund"): return refund()
         case ("POST", "/web/counter/pickup"), ("POST", "/web/counter/release"): return resolveHold(pickup: path.hasSuffix("pickup"))

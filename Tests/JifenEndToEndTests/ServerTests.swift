@@ -254,6 +254,8 @@ import Testing
             "codeState": only("volunteer", "admin"), "onDuty": only("volunteer", "organizer", "admin"),
             // Anyone signed in: the categories and times (and a resident's own address).
             "requestForm": all,
+            // The counter's lists: the merchant, its staff, an admin. No redemption 1 exists: 404 for everyone.
+            "counter": only("merchant", "staff", "admin"), "redemption": all,
         ]
     }()
 
@@ -262,7 +264,7 @@ import Testing
     static let hiddenByID: Set<String> = [
         "reject", "dispute", "correct", "approve", "recordHistory", "resident", "request", "acceptRequest", "rejectRequest",
         "dispatchRequest", "claimRequest", "returnRequest", "startRequest", "finishRequest", "confirmRequest", "rateRequest",
-        "reopenRequest", "cancelRequest", "pickup", "release", "refund", "postRequest",
+        "reopenRequest", "cancelRequest", "pickup", "release", "refund", "postRequest", "redemption",
     ]
 
     /// A resident R001 and four requests: Q0001 in T01's pool, Q0002 and Q0003 taken by V0001, Q0004 only posted;

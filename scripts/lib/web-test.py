@@ -336,8 +336,7 @@ try:
     visit(counter, "refused-not-enough")
 
     print("web-test: 4. a refund from the receipt, a hold handed over", flush=True)
-    counter.get(BASE + "/web/counter")
-    counter.find_element(By.ID, "f-refund-r").send_keys("R001")
+    counter.get(BASE + "/web/counter/receipt/R001")   # the receipt page (the counter lists it under today's)
     counter.find_element(By.ID, "f-refund-p").send_keys("10")
     counter.find_element(By.ID, "f-refund-why").send_keys("少剪了刘海")
     submit(counter, counter.find_element(By.CSS_SELECTOR, "form[action='/web/counter/refund'] button"))
@@ -347,9 +346,8 @@ try:
     submit(counter, counter.find_element(By.CSS_SELECTOR, "button[name=hold]"))
     held = text(counter, "#receipt")
     check(held == "R002" and cli("balance", "V0001")["held"] == 30, f"a hold is made ({held}, 30 held)")
-    counter.get(BASE + "/web/counter")
-    counter.find_element(By.ID, "f-hold-r").send_keys(held)
-    submit(counter, counter.find_element(By.CSS_SELECTOR, "form[action='/web/counter/pickup'] button.primary"))
+    counter.get(BASE + "/web/counter")   # the hold is listed by the customer's name: one tap
+    submit(counter, counter.find_element(By.CSS_SELECTOR, f"#hold-{held} form[action='/web/counter/pickup'] button.primary"))
     check("已交付" in notice(counter) and balance("V0001") == 50 and cli("balance", "V0001")["held"] == 0, "the hold is handed over (50 left)")
     check(number(counter, "#takings .n") == 60 and number(counter, "#unsettled .n") == 50,
           "today's takings (60) and what settlement pays (60 − 10 refunded = 50)")

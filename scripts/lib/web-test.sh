@@ -83,6 +83,14 @@ unset JIFEN_SERVER
 "$J" --as 王德顺 activity post --team T01 --title 助餐送饭 --start "2026-12-01 09:30" --end "2026-12-01 11:30" --place 食堂 --capacity 10 >/dev/null
 # residents (issue 22 item 1, scripts/lib/web/resident.py): a resident who asks for help herself (synthetic)
 "$J" resident add --name 王秀英 --phone 13800007788 --address 玫瑰园小区3号楼2单元501 --area 玫瑰园小区3号楼 >/dev/null   # R001
+# counter (issue 22, item 7): a bakery's counter at 1280x800 and its customer, apart from M001 (whose wrong-code
+# budget journey 3b spends); scripts/lib/web/counter.py finds them by name.
+id_of() { python3 -c 'import json,sys;print(json.load(sys.stdin)["id"])'; }
+bakery=$("$J" --json merchant add --name 街角面包房 --contact 吴师傅 --phone 13900004444 | id_of)
+"$J" offer add "$bakery" --title 全麦面包 --points 20 --stock 50 --from 2026-11-01 --to 2026-12-31 >/dev/null
+"$J" offer add "$bakery" --title 生日蛋糕 --points 80 --from 2026-11-01 --to 2026-12-31 >/dev/null
+customer=$("$J" --json volunteer add --name 钱美华 --phone 13800005555 --team T01 --consent | id_of)
+"$J" grant "$customer" 300 --reason 纸质台账结转 --key web-carry-counter >/dev/null
 
 "$J" serve --listen 127.0.0.1:0 --db "$JIFEN_DB" >"$work/serve.out" 2>"$out/serve.log" &
 server_pid=$!
