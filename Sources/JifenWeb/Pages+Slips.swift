@@ -16,7 +16,11 @@ extension Session {
 
     /// The form on the organizer's page: which volunteer gets a new sign-in code.
     func reenrolSection() -> String {
-        guard let people = try? call(API.volunteers, .init()), !people.isEmpty else { return "" }
+        // The volunteers of the teams her desk covers (the core's rule: an organizer's own teams; an admin's, all).
+        guard let desk = try? call(API.teamDesk, .init()) else { return "" }
+        let people = desk.everyTeam ? ((try? call(API.volunteers, .init())) ?? [])
+            : desk.teams.flatMap { team in (try? call(API.volunteers, .init(team: team.id))) ?? [] }
+        guard !people.isEmpty else { return "" }
         var html = "<section aria-labelledby=\"h-reenrol\"><h2 id=\"h-reenrol\">\(w("登记码与重新登录", "Sign-in codes"))</h2>"
         let why = w("志愿者退出了、换了手机或清除了浏览器：在这里为她出一个新的登记码，让她用手机扫您屏幕上的二维码就能回来，不用新纸条；也可以打印成纸条。",
                     "A volunteer who signed out, changed phones or cleared her browser: issue her a new code here and let her phone scan the QR on your screen, no new paper needed; or print it as a slip.")

@@ -110,7 +110,7 @@ extension SecurityTests {
             let poster = try RawClient.request(port: server.port, "GET /web/poster?activity=A0001 HTTP/1.1\r\nHost: evil.example\r\nCookie: jf=\(organizer)\r\n")
             #expect(poster.status == 200, "\(poster.head)")
             let code = try #require(poster.body.range(of: "id=\"poster-code\">").map { String(poster.body[$0.upperBound...].prefix { $0 != "<" }) })
-            let label = "签到二维码：打开 A0001 的签到页"
+            let label = "签到二维码：打开「敬老院探访」的签到页，签到码 \(code)"
             let expected = QRCode.svg("https://jifen.example.org/web/checkin?activity=A0001&code=\(code)", label: label, pixels: 340)
             #expect(poster.body.contains(expected))
             #expect(!poster.body.contains(QRCode.svg("https://evil.example/web/checkin?activity=A0001&code=\(code)", label: label, pixels: 340)))

@@ -136,7 +136,8 @@ import Testing
             let file = site.respond(WebRequest(method: "GET", path: path))
             #expect(file.status == 200)
             #expect(Self.header(file, "Cache-Control") == ["public, max-age=31536000, immutable"])
-            #expect(file.body.count < 8_000)
+            // A budget, not a measure of speed: both files are fetched once a year; the stylesheet holds every page's rules.
+            #expect(file.body.count < 12_000)
         }
     }
 
