@@ -361,15 +361,7 @@ struct Session {
     func minute(_ millis: Int64) -> String { DayFormat.minute(Date(timeIntervalSince1970: Double(millis) / 1000), in: app.zone) }
 
     /// "11月29日" or "Nov 29".
-    func shortDay(_ millis: Int64) -> String {
-        let parts = day(millis).split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return day(millis) }
-        if w.isEnglish {
-            let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-            return "\(months[(parts[1] - 1) % 12]) \(parts[2])"
-        }
-        return "\(parts[1])月\(parts[2])日"
-    }
+    func shortDay(_ millis: Int64) -> String { shortDay(day: day(millis)) }
 
     func hours(_ minutes: Int64) -> String {
         let h = Double(minutes) / 60

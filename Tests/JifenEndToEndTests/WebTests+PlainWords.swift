@@ -60,21 +60,26 @@ extension WebTests {
                          ["--as", "V0001", "transfer", "V0001", "V0002", "5", "--memo", "谢谢"]] {
                 try expectOK(box.jifen(step, env: ["JIFEN_ACTOR": "李主任"]))
             }
+            try ServerTests.requestFixtures(box)   // residents R001 and R002, requests she asked for, one V0001 took
             var leaks: [String] = []
-            for person in ["V0001", "V0002", "M001", "王队长", "李主任"] {
+            var rendered = 0
+            for person in ["V0001", "V0002", "M001", "王队长", "李主任", "R001"] {
                 let (cookies, _) = try WebTests.signIn(site, code: try WebTests.code(box, for: person))
                 for language in ["zh-CN", "en"] {
-                    for path in ["/web/me", "/web/checkin", "/web/counter", "/web/team", "/web/admin", "/web/notice", "/web/poster", "/web/me/certificate", "/web/no-such-page"] {
+                    for path in ["/web/me", "/web/checkin", "/web/counter", "/web/team", "/web/admin", "/web/notice", "/web/poster", "/web/me/certificate", "/web/no-such-page",
+                                 "/web/me/code", "/web/signout", "/web/resident", "/web/counter/check", "/web/team/slip"] {
                         var query: [String: String] = [:]
                         if path == "/web/poster" { query["activity"] = "A0001" }
                         let answer = site.respond(WebRequest(method: "GET", path: path, query: query, cookies: cookies, acceptLanguage: language))
                         guard answer.status != 303 else { continue }
+                        rendered += 1
                         let found = Self.internalWords(Self.visibleText(WebTests.body(answer)))
                         if !found.isEmpty { leaks.append("\(person) \(language) \(path): \(found)") }
                     }
                 }
             }
             #expect(leaks.isEmpty, "\(leaks)")
+            #expect(rendered > 60, "the pages were rendered, not redirected (\(rendered))")
         }
     }
 }

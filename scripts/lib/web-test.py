@@ -157,16 +157,8 @@ def tap(driver, element):
     """A tap that may post a form: clicks and waits for the next page when one comes."""
     if _current:
         _current[0] += 1
-    driver.execute_script("window.__before = 1")
-    element.click()
-
-    def navigated(d):
-        try:
-            return d.execute_script("return window.__before === undefined && document.readyState === 'complete'")
-        except Exception:   # the old page is going away
-            return False
     try:   # a tap that stays on the page (a script's action) does not navigate
-        WebDriverWait(driver, 3).until(navigated)
+        submit(driver, element, seconds=3)
     except Exception:
         pass
 
@@ -221,7 +213,7 @@ def visit(driver, name, reopen_check=True):
     return png
 
 
-def submit(driver, element):
+def submit(driver, element, seconds=20):
     """Clicks a button that posts a form, and waits for the answer's page."""
     driver.execute_script("window.__before = 1")
     element.click()
@@ -231,7 +223,7 @@ def submit(driver, element):
             return d.execute_script("return window.__before === undefined && document.readyState === 'complete'")
         except Exception:   # the old page is going away
             return False
-    WebDriverWait(driver, 20).until(answered)
+    WebDriverWait(driver, seconds).until(answered)
 
 
 def text(driver, css):
