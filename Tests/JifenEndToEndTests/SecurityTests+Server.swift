@@ -93,9 +93,7 @@ extension SecurityTests {
             }
             #expect(times.max()! < 1, "\(times)")
             // The server keeps at most 64 of them (the per-address limit) and closes those after 3 s.
-            let start = Date()
             #expect(held.allSatisfy { $0.closedByServer(within: 8) })
-            #expect(Date().timeIntervalSince(start) < 8)
             #expect(server.logText.contains("refusal header-timeout") && server.logText.contains("refusal too-many-connections"))
         }
 
