@@ -51,12 +51,16 @@ extension Session {
     func done(_ path: String, _ notice: String, keep: [String: String] = [:]) -> WebResponse {
         var target = path
         if !target.hasPrefix("/web") || target.contains("//") { target = "/web" }
-        var response = WebResponse.redirect(target)
-        if let secret = flashSecret, !secret.isEmpty {
-            var cookie = "\(Flash.cookie)=\(Flash(notice: notice, keep: keep).sealed(secret: secret)); Path=/web; Max-Age=\(Flash.maxAge); HttpOnly; SameSite=Strict"
-            if request.tls || !request.isLoopback { cookie += "; Secure" }
-            response.headers.append(("Set-Cookie", cookie))
-        }
+        return carrying(Flash(notice: notice, keep: keep), .redirect(target))
+    }
+
+    /// `response` with `flash` set for the next page of this session (nothing without a session secret).
+    func carrying(_ flash: Flash, _ response: WebResponse) -> WebResponse {
+        guard let secret = flashSecret, !secret.isEmpty else { return response }
+        var response = response
+        var cookie = "\(Flash.cookie)=\(flash.sealed(secret: secret)); Path=/web; Max-Age=\(Flash.maxAge); HttpOnly; SameSite=Strict"
+        if request.tls || !request.isLoopback { cookie += "; Secure" }
+        response.headers.append(("Set-Cookie", cookie))
         return response
     }
 

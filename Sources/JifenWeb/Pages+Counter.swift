@@ -296,11 +296,6 @@ extension Session {
     /// Sets the flash again with `keep`, so reloading this page shows it again (the flash is otherwise
     /// shown once); the same cookie `done` sets.
     func keepingFlash(_ response: WebResponse, keep: [String: String]) -> WebResponse {
-        guard let secret = flashSecret, !secret.isEmpty else { return response }
-        var response = response
-        var cookie = "\(Flash.cookie)=\(Flash(notice: "", keep: keep).sealed(secret: secret)); Path=/web; Max-Age=\(Flash.maxAge); HttpOnly; SameSite=Strict"
-        if request.tls || !request.isLoopback { cookie += "; Secure" }
-        response.headers.append(("Set-Cookie", cookie))
-        return response
+        carrying(Flash(notice: "", keep: keep), response)
     }
 }
