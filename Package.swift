@@ -66,7 +66,10 @@ let package = Package(
         // The application layer: every use case as one operation over the store; opens stores.
         .target(
             name: "JifenApp",
-            dependencies: ["JifenCore", "JifenSQLite", "JifenPostgres", "JifenNotify", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "JifenCore", "JifenSQLite", "JifenPostgres", "JifenNotify",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // The HTTP API's contract (endpoints: method, path, input, operation), shared by server and client.
         .target(name: "JifenAPI", dependencies: ["JifenApp", "JifenCore"]),
         // `jifen serve`: the JSON API over JifenApp (routes, credentials, limits, OpenAPI document).
@@ -85,7 +88,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // Debian's libqrencode (apt-get install libqrencode-dev; scripts/setup installs it).
-        .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(
+            name: "CQRencode", path: "Sources/CQRencode", pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]),
         // The web pages `jifen serve` serves: server-rendered HTML over the same endpoints (API.x.call), no rule.
         .target(
             name: "JifenWeb",
@@ -106,7 +111,10 @@ let package = Package(
         .executableTarget(name: "jifen-pg-bench", dependencies: ["JifenCore", "JifenPostgres"]),
         .executableTarget(
             name: "jifen-notify-bench",
-            dependencies: ["JifenCore", "JifenSQLite", "JifenNotify", "JifenLoopback", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "JifenCore", "JifenSQLite", "JifenNotify", "JifenLoopback",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // What every test target shares, written once: store kinds, the test clock, scratch
         // stores (temp folders, PostgreSQL schemas) cleaned up, the ledger fixture, the built binary.
         .target(
@@ -119,12 +127,20 @@ let package = Package(
         .testTarget(name: "JifenCoreTests", dependencies: ["JifenCore", "JifenCLI", "JifenTestSupport"]),
         .testTarget(
             name: "JifenLedgerTests",
-            dependencies: ["JifenApp", "JifenCore", "JifenSQLite", "JifenPostgres", "JifenTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "JifenEndToEndTests", dependencies: ["jifen", "JifenAPI", "JifenCore", "JifenSQLite", "JifenTestSupport", "JifenWeb", "JifenServer"]),
+            dependencies: [
+                "JifenApp", "JifenCore", "JifenSQLite", "JifenPostgres", "JifenTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(
+            name: "JifenEndToEndTests",
+            dependencies: [
+                "jifen", "JifenAPI", "JifenCore", "JifenSQLite", "JifenTestSupport", "JifenWeb", "JifenServer",
+            ]),
         .testTarget(
             name: "JifenNotifyTests",
             dependencies: [
-                "jifen", "JifenCore", "JifenSQLite", "JifenPostgres", "JifenNotify", "JifenLoopback", "JifenTestSupport",
+                "jifen", "JifenCore", "JifenSQLite", "JifenPostgres", "JifenNotify", "JifenLoopback",
+                "JifenTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
     ],

@@ -50,9 +50,14 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
     /// The input's field names, found once from the sample (requests check against them).
     public let fieldNames: Set<String>
 
-    public init(_ verb: HTTPVerb, _ path: String, _ operationID: String, _ summary: String, anonymous: Bool = false, residents: Bool = false,
-                types: [String: ParamType] = [:], sample: Input, call: @escaping @Sendable (JifenApp, Principal, Input) throws -> Output) {
-        self.verb = verb; self.path = path; self.operationID = operationID; self.summary = summary; self.anonymous = anonymous
+    public init(
+        _ verb: HTTPVerb, _ path: String, _ operationID: String, _ summary: String, anonymous: Bool = false,
+        residents: Bool = false,
+        types: [String: ParamType] = [:], sample: Input,
+        call: @escaping @Sendable (JifenApp, Principal, Input) throws -> Output
+    ) {
+        self.verb = verb; self.path = path; self.operationID = operationID; self.summary = summary;
+        self.anonymous = anonymous
         self.residents = residents
         self.types = types; self.sample = sample
         // Every call acts with its credential's role bound (`ActingCredential`), so the core's
@@ -64,7 +69,8 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
                 return try call(app, principal, input)
             }
         }
-        fieldNames = Set(((try? JSONSerialization.jsonObject(with: APIJSON.encoder().encode(sample))) as? [String: Any] ?? [:]).keys)
+        fieldNames = Set(
+            ((try? JSONSerialization.jsonObject(with: APIJSON.encoder().encode(sample))) as? [String: Any] ?? [:]).keys)
     }
 
     /// Whether the input carries the ledger's own idempotency key (a `key` field).
@@ -81,7 +87,8 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
     /// What makes two requests the same request under one idempotency key: the operation and
     /// its input as decoded (so neither key order nor spacing matters), hashed.
     public func fingerprint(_ input: Input) throws -> String {
-        CredentialSecret.sha256(operationID + "|" + String(decoding: try APIJSON.encoder().encode(input), as: UTF8.self))
+        CredentialSecret.sha256(
+            operationID + "|" + String(decoding: try APIJSON.encoder().encode(input), as: UTF8.self))
     }
 
     /// Calls the operation. A write given `key` whose input takes no ledger key runs once per key
@@ -89,11 +96,15 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
     /// first answer); one that takes the ledger's key is keyed by the ledger itself (the caller
     /// puts the key in the input).
     /// - Returns: the output (as JSON, the API's convention) and whether it is a replay.
-    public func perform(_ app: JifenApp, _ principal: Principal, _ input: Input, key: String?) throws -> (json: Data, replayed: Bool) {
+    public func perform(
+        _ app: JifenApp, _ principal: Principal, _ input: Input, key: String?
+    ) throws -> (json: Data, replayed: Bool) {
         guard let key, verb == .post, !takesKey, !answersWithSecret else {
             return (try APIJSON.encoder().encode(call(app, principal, input)), false)
         }
-        let (answer, replayed) = try app.once(principal, operation: operationID, key: key, fingerprint: try fingerprint(input)) {
+        let (answer, replayed) = try app.once(
+            principal, operation: operationID, key: key, fingerprint: try fingerprint(input)
+        ) {
             String(decoding: try APIJSON.encoder().encode(call(app, principal, input)), as: UTF8.self)
         }
         return (Data(answer.utf8), replayed)
@@ -112,12 +123,13 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
     /// The fields the input cannot do without: the sample less that one field does not decode.
     public var requiredFields: Set<String> {
         let all = fields
-        return Set(all.keys.filter { name in
-            var rest = all
-            rest.removeValue(forKey: name)
-            guard let data = try? JSONSerialization.data(withJSONObject: withDefaults(rest)) else { return false }
-            return (try? APIJSON.decoder().decode(Input.self, from: data)) == nil
-        })
+        return Set(
+            all.keys.filter { name in
+                var rest = all
+                rest.removeValue(forKey: name)
+                guard let data = try? JSONSerialization.data(withJSONObject: withDefaults(rest)) else { return false }
+                return (try? APIJSON.decoder().decode(Input.self, from: data)) == nil
+            })
     }
 
     /// The input from a request's parts: path parameters, query items and the JSON body object.
@@ -126,7 +138,8 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
         var object: [String: Any] = [:]
         if let body, !body.isEmpty {
             try checkWholeNumbers(body)
-            guard let parsed = try? JSONSerialization.jsonObject(with: body), let dictionary = parsed as? [String: Any] else {
+            guard let parsed = try? JSONSerialization.jsonObject(with: body), let dictionary = parsed as? [String: Any]
+            else {
                 throw Self.badJSON("the body is not a JSON object")
             }
             object = dictionary
@@ -153,11 +166,14 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
         } catch let DecodingError.keyNotFound(key, _) {
             throw Self.badJSON("\(Self.snake(key.stringValue)) is missing")
         } catch let DecodingError.typeMismatch(_, context) {
-            throw Self.badJSON("\(context.codingPath.map { Self.snake($0.stringValue) }.joined(separator: ".")) has the wrong type")
+            throw Self.badJSON(
+                "\(context.codingPath.map { Self.snake($0.stringValue) }.joined(separator: ".")) has the wrong type")
         } catch let DecodingError.valueNotFound(_, context) {
-            throw Self.badJSON("\(context.codingPath.map { Self.snake($0.stringValue) }.joined(separator: ".")) must not be null")
+            throw Self.badJSON(
+                "\(context.codingPath.map { Self.snake($0.stringValue) }.joined(separator: ".")) must not be null")
         } catch let DecodingError.dataCorrupted(context) {
-            throw Self.badJSON("\(context.codingPath.map { Self.snake($0.stringValue) }.joined(separator: ".")) is not valid")
+            throw Self.badJSON(
+                "\(context.codingPath.map { Self.snake($0.stringValue) }.joined(separator: ".")) is not valid")
         }
     }
 
@@ -174,7 +190,10 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
         var filled = path
         for name in pathParameters {
             let value = object.removeValue(forKey: name).map { "\($0)" } ?? ""
-            filled = filled.replacingOccurrences(of: "{\(name)}", with: value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? value)
+            filled = filled.replacingOccurrences(
+                of: "{\(name)}",
+                with: value.addingPercentEncoding(
+                    withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? value)
         }
         if verb == .get {
             let items = object.sorted { $0.key < $1.key }.map { key, value -> URLQueryItem in
@@ -183,7 +202,10 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
             }
             return (filled, items, nil)
         }
-        return (filled, [], object.isEmpty ? nil : try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
+        return (
+            filled, [],
+            object.isEmpty ? nil : try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        )
     }
 
     /// Refuses a number beyond ±(2^53 − 1), anywhere in the value: JSON numbers are exact only
@@ -212,10 +234,15 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
             let byte = bytes[index]
             index += 1
             if inString {
-                if escaped { escaped = false; text.append(byte) }
-                else if byte == UInt8(ascii: "\\") { escaped = true }
-                else if byte == UInt8(ascii: "\"") { inString = false; lastString = String(decoding: text, as: UTF8.self) }
-                else { text.append(byte) }
+                if escaped {
+                    escaped = false; text.append(byte)
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false; lastString = String(decoding: text, as: UTF8.self)
+                } else {
+                    text.append(byte)
+                }
             } else if byte == UInt8(ascii: "\"") {
                 inString = true
                 text = []
@@ -225,15 +252,18 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
                 let token = bytes[start..<index]
                 if token.contains(where: { [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains($0) }) {
                     let name = fieldNames.contains(lastString) ? lastString : "a number"
-                    throw Self.badJSON("\(name) must be a whole number such as 1, not \(String(decoding: token.prefix(40), as: UTF8.self))"
-                                       + " (points, minutes and ids are integers; a fraction is refused, not rounded)")
+                    throw Self.badJSON(
+                        "\(name) must be a whole number such as 1, not \(String(decoding: token.prefix(40), as: UTF8.self))"
+                            + " (points, minutes and ids are integers; a fraction is refused, not rounded)")
                 }
             }
         }
     }
 
     static func badJSON(_ detail: String) -> JifenError {
-        .usage(.badJSON, zh: "请求内容不对：\(detail)。见 /openapi.json。", en: "The request is not what this route takes: \(detail). See /openapi.json.")
+        .usage(
+            .badJSON, zh: "请求内容不对：\(detail)。见 /openapi.json。",
+            en: "The request is not what this route takes: \(detail). See /openapi.json.")
     }
 
     static func snake(_ name: String) -> String {
@@ -268,8 +298,11 @@ public struct AnyEndpoint: Sendable {
     public let resultSchema: @Sendable () -> [String: Any]?
     /// Decodes the input, calls the operation (once per `key`, `Endpoint.perform`), and encodes its
     /// result as JSON; `replayed` when it is the first answer to the key again.
-    public let handle: @Sendable (JifenApp, Principal, _ path: [String: String], _ query: [String: String], _ body: Data?,
-                                  _ key: String?) throws -> (json: Data, replayed: Bool)
+    public let handle:
+        @Sendable (
+            JifenApp, Principal, _ path: [String: String], _ query: [String: String], _ body: Data?,
+            _ key: String?
+        ) throws -> (json: Data, replayed: Bool)
 
     public init<I, O>(_ endpoint: Endpoint<I, O>) {
         verb = endpoint.verb; path = endpoint.path; operationID = endpoint.operationID; summary = endpoint.summary

@@ -8,7 +8,9 @@ public enum OpenAPIDocument {
 
     /// What the server takes as an Idempotency-Key: 1 to 200 visible ASCII characters (no
     /// spaces or controls, which it refuses with 400).
-    public static var idempotencyKey: [String: Any] { ["type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"] }
+    public static var idempotencyKey: [String: Any] {
+        ["type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"]
+    }
 
     public static func document(_ endpoints: [AnyEndpoint] = API.all, version: String = "1.0.0") -> [String: Any] {
         var paths: [String: [String: Any]] = [:]
@@ -19,61 +21,99 @@ public enum OpenAPIDocument {
             // The sample's values are the examples: they name the demo community's first volunteer,
             // activity, merchant and offer, so a client (or a fuzzer) trying them reaches real data.
             var parameters: [[String: Any]] = endpoint.pathParameters.map {
-                ["name": $0, "in": "path", "required": true, "schema": schema(type: endpoint.types[$0] ?? .string, sample: fields[$0]),
-                 "example": fields[$0] ?? ""]
+                [
+                    "name": $0, "in": "path", "required": true,
+                    "schema": schema(type: endpoint.types[$0] ?? .string, sample: fields[$0]),
+                    "example": fields[$0] ?? "",
+                ]
             }
             let rest = fields.filter { !endpoint.pathParameters.contains($0.key) }
             if endpoint.verb == .get {
                 parameters += rest.keys.sorted().map { name in
-                    ["name": name, "in": "query", "required": required.contains(name),
-                     "schema": schema(type: endpoint.types[name], sample: rest[name]), "example": rest[name] ?? ""]
+                    [
+                        "name": name, "in": "query", "required": required.contains(name),
+                        "schema": schema(type: endpoint.types[name], sample: rest[name]), "example": rest[name] ?? "",
+                    ]
                 }
             } else if !rest.isEmpty {
-                var body: [String: Any] = ["type": "object", "properties": rest.mapValues { schema(type: nil, sample: $0) }, "example": rest]
+                var body: [String: Any] = [
+                    "type": "object", "properties": rest.mapValues { schema(type: nil, sample: $0) }, "example": rest,
+                ]
                 let needed = required.subtracting(endpoint.pathParameters).sorted()
                 if !needed.isEmpty { body["required"] = needed }
                 // An operation whose fields are all optional takes no body at all, as `{}`.
-                operation["requestBody"] = ["required": !needed.isEmpty, "content": ["application/json": ["schema": body]]]
+                operation["requestBody"] = [
+                    "required": !needed.isEmpty, "content": ["application/json": ["schema": body]],
+                ]
             }
             if endpoint.writes {
-                parameters.append(["name": "Idempotency-Key", "in": "header", "required": false,
-                                   "description": "Same key and body: the first answer again; another body: 409. Visible ASCII, e.g. a UUID.",
-                                   "schema": idempotencyKey])
+                parameters.append([
+                    "name": "Idempotency-Key", "in": "header", "required": false,
+                    "description":
+                        "Same key and body: the first answer again; another body: 409. Visible ASCII, e.g. a UUID.",
+                    "schema": idempotencyKey,
+                ])
             }
             if !parameters.isEmpty { operation["parameters"] = parameters }
             let result = endpoint.resultSchema() ?? (endpoint.listResult ? ["type": "array"] : ["type": "object"])
-            var responses: [String: Any] = ["200": ["description": "OK", "content": ["application/json": ["schema": result]]]]
+            var responses: [String: Any] = [
+                "200": ["description": "OK", "content": ["application/json": ["schema": result]]]
+            ]
             for status in errorStatuses { responses[status] = ["$ref": "#/components/responses/Error"] }
             operation["responses"] = responses
             if endpoint.anonymous { operation["security"] = [[String: Any]]() }
             paths[endpoint.path, default: [:]][endpoint.verb.rawValue.lowercased()] = operation
         }
-        let plain: [String: Any] = ["200": ["description": "OK", "content": ["application/json": ["schema": ["type": "object"]]]],
-                                    "503": ["$ref": "#/components/responses/Error"]]
-        paths["/health"] = ["get": ["operationId": "health", "summary": "The process answers", "security": [[String: Any]](), "responses": plain]]
-        paths["/ready"] = ["get": ["operationId": "ready", "summary": "The store answers", "security": [[String: Any]](), "responses": plain]]
+        let plain: [String: Any] = [
+            "200": ["description": "OK", "content": ["application/json": ["schema": ["type": "object"]]]],
+            "503": ["$ref": "#/components/responses/Error"],
+        ]
+        paths["/health"] = [
+            "get": [
+                "operationId": "health", "summary": "The process answers", "security": [[String: Any]](),
+                "responses": plain,
+            ]
+        ]
+        paths["/ready"] = [
+            "get": [
+                "operationId": "ready", "summary": "The store answers", "security": [[String: Any]](),
+                "responses": plain,
+            ]
+        ]
         return [
             "openapi": "3.1.0",
-            "info": ["title": "Jifen 积分 API", "version": version,
-                     "description": "The volunteer points ledger. Sign in with a bearer credential (jifen credential issue, or an enrolment code at /v1/enrolments)."],
+            "info": [
+                "title": "Jifen 积分 API", "version": version,
+                "description":
+                    "The volunteer points ledger. Sign in with a bearer credential (jifen credential issue, or an enrolment code at /v1/enrolments).",
+            ],
             "paths": paths,
             "security": [["bearer": [String]()]],
             "components": [
                 "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
-                "responses": ["Error": ["description": "An error, with its typed code (README: Error codes)",
-                                        "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]],
-                "schemas": ["Error": [
-                    "type": "object", "required": ["error", "code", "message"],
-                    "properties": ["error": ["type": "string", "enum": ["usage", "refused", "fault", "busy"]],
-                                   "code": ["type": "string"], "message": ["type": "string"],
-                                   "zh": ["type": "string"], "en": ["type": "string"]],
-                ]],
+                "responses": [
+                    "Error": [
+                        "description": "An error, with its typed code (README: Error codes)",
+                        "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
+                    ]
+                ],
+                "schemas": [
+                    "Error": [
+                        "type": "object", "required": ["error", "code", "message"],
+                        "properties": [
+                            "error": ["type": "string", "enum": ["usage", "refused", "fault", "busy"]],
+                            "code": ["type": "string"], "message": ["type": "string"],
+                            "zh": ["type": "string"], "en": ["type": "string"],
+                        ],
+                    ]
+                ],
             ],
         ]
     }
 
     public static func json(_ endpoints: [AnyEndpoint] = API.all) -> Data {
-        (try? JSONSerialization.data(withJSONObject: document(endpoints), options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        (try? JSONSerialization.data(
+            withJSONObject: document(endpoints), options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
     }
 
     /// A whole number as the API takes it (`APIJSON.maxInteger`).
@@ -197,7 +237,8 @@ struct SchemaProbe: Decoder {
             }
         }
         guard let data = try? APIJSON.encoder().encode(One(key: key)),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let name = object.keys.first else { return key }
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let name = object.keys.first
+        else { return key }
         return name
     }
 
@@ -235,13 +276,19 @@ struct KeyedProbe<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try field(type, key, required: true) }
-    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? { try field(type, key, required: false) }
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        try field(type, key, required: false)
+    }
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try field(type, key, required: true) }
     func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try field(type, key, required: false) }
     func decode(_ type: String.Type, forKey key: Key) throws -> String { try field(type, key, required: true) }
-    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try field(type, key, required: false) }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+        try field(type, key, required: false)
+    }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try field(type, key, required: true) }
-    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try field(type, key, required: false) }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
+        try field(type, key, required: false)
+    }
     func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try field(type, key, required: true) }
     func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try field(type, key, required: false) }
     func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try field(type, key, required: true) }
@@ -259,20 +306,30 @@ struct KeyedProbe<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try field(type, key, required: true) }
     func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try field(type, key, required: false) }
     func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try field(type, key, required: true) }
-    func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try field(type, key, required: false) }
+    func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? {
+        try field(type, key, required: false)
+    }
     func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try field(type, key, required: true) }
-    func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try field(type, key, required: false) }
+    func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? {
+        try field(type, key, required: false)
+    }
     func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try field(type, key, required: true) }
-    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try field(type, key, required: false) }
+    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? {
+        try field(type, key, required: false)
+    }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+    func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type, forKey key: Key
+    ) throws -> KeyedDecodingContainer<NestedKey> {
         try SchemaProbe(node: child(key, required: true), depth: depth).container(keyedBy: type)
     }
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
         try SchemaProbe(node: child(key, required: true), depth: depth).unkeyedContainer()
     }
     func superDecoder() throws -> any Decoder { SchemaProbe(node: node, depth: depth) }
-    func superDecoder(forKey key: Key) throws -> any Decoder { SchemaProbe(node: child(key, required: true), depth: depth) }
+    func superDecoder(forKey key: Key) throws -> any Decoder {
+        SchemaProbe(node: child(key, required: true), depth: depth)
+    }
 }
 
 /// A list of one element, whose schema is the items'.
@@ -292,7 +349,9 @@ struct UnkeyedProbe: UnkeyedDecodingContainer {
         node.items = items
         return items
     }
-    mutating func next<T: Decodable>(_ type: T.Type) throws -> T { try SchemaProbe.value(type, node: item(), depth: depth) }
+    mutating func next<T: Decodable>(_ type: T.Type) throws -> T {
+        try SchemaProbe.value(type, node: item(), depth: depth)
+    }
     mutating func decodeNil() throws -> Bool { false }
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next(type) }
     mutating func decode(_ type: Bool.Type) throws -> Bool { try next(type) }
@@ -309,10 +368,14 @@ struct UnkeyedProbe: UnkeyedDecodingContainer {
     mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try next(type) }
     mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try next(type) }
     mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try next(type) }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type
+    ) throws -> KeyedDecodingContainer<NestedKey> {
         try SchemaProbe(node: item(), depth: depth).container(keyedBy: type)
     }
-    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { try SchemaProbe(node: item(), depth: depth).unkeyedContainer() }
+    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        try SchemaProbe(node: item(), depth: depth).unkeyedContainer()
+    }
     mutating func superDecoder() throws -> any Decoder { SchemaProbe(node: item(), depth: depth) }
 }
 

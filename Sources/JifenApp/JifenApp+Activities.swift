@@ -23,17 +23,24 @@ extension JifenApp {
         public var team: String, title: String, start: String, end: String
         public var place: String, content: String, category: String
         public var capacity: Int?, rate: Int64?
-        public init(team: String, title: String, start: String, end: String, place: String = "", content: String = "", category: String = "",
-                    capacity: Int? = nil, rate: Int64? = nil) {
-            self.team = team; self.title = title; self.start = start; self.end = end; self.place = place; self.content = content
+        public init(
+            team: String, title: String, start: String, end: String, place: String = "", content: String = "",
+            category: String = "",
+            capacity: Int? = nil, rate: Int64? = nil
+        ) {
+            self.team = team; self.title = title; self.start = start; self.end = end; self.place = place;
+            self.content = content
             self.category = category; self.capacity = capacity; self.rate = rate
         }
     }
 
     /// Posts an activity (an organizer of the team); the poster sees its check-in code.
     public func postActivity(_ principal: Principal, _ input: PostActivityInput) throws -> ActivityView {
-        let request = ActivityRequest(team: input.team, title: input.title, start: try date(input.start, "--start"), end: try date(input.end, "--end"),
-                                      place: input.place, content: input.content, category: input.category, capacity: input.capacity, rate: input.rate)
+        let request = ActivityRequest(
+            team: input.team, title: input.title, start: try date(input.start, "--start"),
+            end: try date(input.end, "--end"),
+            place: input.place, content: input.content, category: input.category, capacity: input.capacity,
+            rate: input.rate)
         return ActivityView(try service(principal).post(request, actor: principal.id), showCode: true)
     }
 
@@ -42,14 +49,18 @@ extension JifenApp {
         /// Only those not yet ended / already ended, as of the app's clock.
         public var upcoming: Bool, past: Bool
         public var team: String?
-        public init(upcoming: Bool = false, past: Bool = false, team: String? = nil) { self.upcoming = upcoming; self.past = past; self.team = team }
+        public init(upcoming: Bool = false, past: Bool = false, team: String? = nil) {
+            self.upcoming = upcoming; self.past = past; self.team = team
+        }
     }
 
     /// Lists activities; no check-in code is shown in a list.
     public func listActivities(_ principal: Principal, _ query: ActivityQuery) throws -> [ActivityView] {
         let now = nowMillis
-        return try store.activities(team: query.team, startingAfter: query.upcoming ? now : nil, endingBefore: query.past ? now : nil)
-            .map { ActivityView($0, showCode: false) }
+        return try store.activities(
+            team: query.team, startingAfter: query.upcoming ? now : nil, endingBefore: query.past ? now : nil
+        )
+        .map { ActivityView($0, showCode: false) }
     }
 
     public struct ActivityDetail: Codable, Sendable, Equatable {
@@ -60,7 +71,9 @@ extension JifenApp {
     /// One activity with who signed up and who checked in; the code only for its checkers.
     public func showActivity(_ principal: Principal, _ id: String) throws -> ActivityDetail {
         let (a, people) = try store.activity(id)
-        let organizer = try principal.isOwner || Permissions.reader(principal.id, role: principal.role, in: store).seesCheckinCode(team: a.team)
+        let organizer =
+            try principal.isOwner
+            || Permissions.reader(principal.id, role: principal.role, in: store).seesCheckinCode(team: a.team)
         return ActivityDetail(activity: ActivityView(a, showCode: organizer), participants: people)
     }
 
@@ -77,7 +90,8 @@ extension JifenApp {
 
     /// Cancels an activity that has no records yet.
     public func cancelActivity(_ principal: Principal, _ input: CancelActivityInput) throws -> ActivityView {
-        ActivityView(try service(principal).cancel(input.id, reason: input.reason, actor: principal.id), showCode: false)
+        ActivityView(
+            try service(principal).cancel(input.id, reason: input.reason, actor: principal.id), showCode: false)
     }
 
     /// Closes an activity: no more check-ins.
@@ -121,13 +135,15 @@ extension JifenApp {
     /// Checks a volunteer in (themself with the code, or by an organizer).
     public func checkin(_ principal: Principal, _ input: CheckinInput) throws -> Participation {
         let time = try input.at.map { try date($0, "--at") }
-        return try service(principal).checkin(input.activity, volunteer: input.volunteer, code: input.code, at: time, actor: principal.id)
+        return try service(principal).checkin(
+            input.activity, volunteer: input.volunteer, code: input.code, at: time, actor: principal.id)
     }
 
     /// Checks a volunteer out; the span becomes a service record.
     public func checkout(_ principal: Principal, _ input: CheckinInput) throws -> ServiceRecord {
         let time = try input.at.map { try date($0, "--at") }
-        return try service(principal).checkout(input.activity, volunteer: input.volunteer, at: time, actor: principal.id)
+        return try service(principal).checkout(
+            input.activity, volunteer: input.volunteer, at: time, actor: principal.id)
     }
 
     /// Where the volunteer is checked in and not yet out, and whether a check-out now would be a

@@ -21,7 +21,10 @@ extension JifenApp {
         public var format: String
         /// Where to write the document; nil only returns it.
         public var file: CertificateFile?
-        public init(volunteer: String, from: String? = nil, to: String? = nil, format: String = "md", file: CertificateFile? = nil) {
+        public init(
+            volunteer: String, from: String? = nil, to: String? = nil, format: String = "md",
+            file: CertificateFile? = nil
+        ) {
             self.volunteer = volunteer; self.from = from; self.to = to; self.format = format; self.file = file
         }
     }
@@ -57,16 +60,21 @@ extension JifenApp {
             .first { $0.record.status == .approved }?.record.serviceDay
         let fromDay = try input.from.map { try DayFormat.day($0, in: zone, field: "--from") } ?? first ?? today
         let toDay = try input.to.map { try DayFormat.day($0, in: zone, field: "--to") } ?? today
-        guard fromDay <= toDay else { throw JifenError.usage(.badRange, zh: "--to 早于 --from。", en: "--to is before --from.") }
+        guard fromDay <= toDay else {
+            throw JifenError.usage(.badRange, zh: "--to 早于 --from。", en: "--to is before --from.")
+        }
         // Who may comes before whether the volunteer exists: someone else's id and a missing one answer alike.
         _ = try recordFilter(principal, requested: input.volunteer)
         let person = try store.volunteer(input.volunteer)
         let community = try store.resolveCommunity(person.community)
         let issue = { () throws -> IssuedCertificate in
-            let (certificate, views) = try self.store.issueCertificate(volunteer: input.volunteer, fromDay: fromDay, toDay: toDay,
-                                                                       actor: principal.id, nowMillis: self.nowMillis, zone: self.zone)
-            let text = CertificateText(certificate: certificate, volunteer: person, community: community, records: views,
-                                       issued: DayFormat.string(self.clock(), in: self.zone)).render(input.format)
+            let (certificate, views) = try self.store.issueCertificate(
+                volunteer: input.volunteer, fromDay: fromDay, toDay: toDay,
+                actor: principal.id, nowMillis: self.nowMillis, zone: self.zone)
+            let text = CertificateText(
+                certificate: certificate, volunteer: person, community: community, records: views,
+                issued: DayFormat.string(self.clock(), in: self.zone)
+            ).render(input.format)
             return IssuedCertificate(certificate: certificate, format: input.format, text: text, file: nil)
         }
         guard let file = input.file else { return try issue() }
@@ -76,8 +84,10 @@ extension JifenApp {
     /// Issues a certificate with `issue` (here, or on a server) and writes its document to `file`.
     /// The file is made before the number is issued: an output that cannot be written is refused
     /// while nothing has changed, not after a certificate number was used up.
-    public static func writingCertificate(to file: CertificateFile, volunteer: String, format: String,
-                                          _ issue: () throws -> IssuedCertificate) throws -> IssuedCertificate {
+    public static func writingCertificate(
+        to file: CertificateFile, volunteer: String, format: String,
+        _ issue: () throws -> IssuedCertificate
+    ) throws -> IssuedCertificate {
         let pending = try PendingOutput(file.path ?? "志愿服务证明-\(volunteer).\(format)")
         var written = false
         defer { if !written { pending.discard() } }
@@ -113,14 +123,20 @@ extension JifenApp {
         let person = try store.volunteer(volunteer)
         let community = try store.resolveCommunity(person.community)
         guard let certificate = try store.read({ try $0.latestCertificate(volunteer: volunteer) }) else {
-            return LatestCertificate(certificate: nil, volunteerName: person.name, idNumber: person.idNumber.map { Masking.idNumber($0) },
-                                     community: community.name, issuedOn: nil, records: [], matches: true)
+            return LatestCertificate(
+                certificate: nil, volunteerName: person.name, idNumber: person.idNumber.map { Masking.idNumber($0) },
+                community: community.name, issuedOn: nil, records: [], matches: true)
         }
-        let current = try store.records(activity: nil, volunteer: volunteer, pendingOnly: false, from: certificate.fromDay, to: certificate.toDay)
-        return LatestCertificate(certificate: certificate, volunteerName: person.name, idNumber: person.idNumber.map { Masking.idNumber($0) },
-                                 community: community.name, issuedOn: DayFormat.string(Date(timeIntervalSince1970: Double(certificate.issuedAtMillis) / 1000), in: zone),
-                                 records: current.filter { $0.record.status == .approved },
-                                 matches: Certificate.digest(current.map(\.record)) == certificate.digest)
+        let current = try store.records(
+            activity: nil, volunteer: volunteer, pendingOnly: false, from: certificate.fromDay, to: certificate.toDay)
+        return LatestCertificate(
+            certificate: certificate, volunteerName: person.name,
+            idNumber: person.idNumber.map { Masking.idNumber($0) },
+            community: community.name,
+            issuedOn: DayFormat.string(
+                Date(timeIntervalSince1970: Double(certificate.issuedAtMillis) / 1000), in: zone),
+            records: current.filter { $0.record.status == .approved },
+            matches: Certificate.digest(current.map(\.record)) == certificate.digest)
     }
 
     /// A certificate checked against the ledger.
@@ -150,15 +166,21 @@ struct CertificateText {
         // What people typed (names, titles) is escaped in Markdown: it reads as typed, never as a link or markup.
         func md(_ text: String) -> String { format == "html" ? text : Self.markdownText(text) }
         let idNumber = volunteer.idNumber.map { "（身份证号 \(md(Masking.idNumber($0)))）" } ?? ""
-        let intro = "兹证明 \(md(volunteer.name))\(idNumber) 于 \(certificate.fromDay) 至 \(certificate.toDay) 期间参加志愿服务，"
+        let intro =
+            "兹证明 \(md(volunteer.name))\(idNumber) 于 \(certificate.fromDay) 至 \(certificate.toDay) 期间参加志愿服务，"
             + "累计服务时长 \(hoursText(certificate.minutes)) 小时（\(certificate.records) 次）。"
-        let rows = records.map { [$0.record.serviceDay, md($0.activityTitle), md($0.content), md($0.teamName), hoursText($0.record.minutes)] }
-        let footer = ["出具单位：\(md(community.name))", "证明编号：\(certificate.number)", "出具日期：\(issued)",
-                      "验证码：\(certificate.code)（用 jifen certificate verify \(certificate.code) 核验）"]
+        let rows = records.map {
+            [$0.record.serviceDay, md($0.activityTitle), md($0.content), md($0.teamName), hoursText($0.record.minutes)]
+        }
+        let footer = [
+            "出具单位：\(md(community.name))", "证明编号：\(certificate.number)", "出具日期：\(issued)",
+            "验证码：\(certificate.code)（用 jifen certificate verify \(certificate.code) 核验）",
+        ]
         let headers = ["日期", "活动", "服务内容", "服务队", "时长（小时）"]
         if format == "html" {
             func esc(_ s: String) -> String {
-                s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+                s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                    .replacingOccurrences(of: ">", with: "&gt;")
             }
             let head = headers.map { "<th>\(esc($0))</th>" }.joined()
             let body = rows.map { "<tr>" + $0.map { "<td>\(esc($0))</td>" }.joined() + "</tr>" }.joined(separator: "\n")
@@ -173,8 +195,13 @@ struct CertificateText {
 
                 """
         }
-        return (["# 志愿服务证明", "", intro, "", "| " + headers.joined(separator: " | ") + " |", "|" + String(repeating: " --- |", count: headers.count)]
-            + rows.map { "| " + $0.joined(separator: " | ") + " |" } + [""] + footer.map { $0 + "  " }).joined(separator: "\n") + "\n"
+        return
+            ([
+                "# 志愿服务证明", "", intro, "", "| " + headers.joined(separator: " | ") + " |",
+                "|" + String(repeating: " --- |", count: headers.count),
+            ]
+            + rows.map { "| " + $0.joined(separator: " | ") + " |" } + [""] + footer.map { $0 + "  " }).joined(
+                separator: "\n") + "\n"
     }
 }
 
@@ -234,7 +261,9 @@ struct PendingOutput {
     func discard() { try? FileManager.default.removeItem(atPath: scratch) }
 
     static func cannotWrite(_ path: String, zh: String, en: String, unchanged: Bool = true) -> JifenError {
-        .fault(.cannotWrite, zh: "无法写入 \(path)（\(zh)）。请换一个可写的 --output 路径" + (unchanged ? "；什么也没有改变。" : "。"),
-               en: "Cannot write \(path) (\(en)). Choose a writable --output path" + (unchanged ? "; nothing was changed." : "."))
+        .fault(
+            .cannotWrite, zh: "无法写入 \(path)（\(zh)）。请换一个可写的 --output 路径" + (unchanged ? "；什么也没有改变。" : "。"),
+            en: "Cannot write \(path) (\(en)). Choose a writable --output path"
+                + (unchanged ? "; nothing was changed." : "."))
     }
 }

@@ -27,11 +27,13 @@ extension JifenApp {
     /// (the merchant, its counter staff, or an admin).
     /// - Throws: usage `bad-date` for an unreadable day; forbidden for anyone else.
     public func counter(_ principal: Principal, _ query: CounterQuery) throws -> CounterResult {
-        let day = try query.day.map { try DayFormat.day($0, in: zone, field: "day") } ?? DayFormat.string(clock(), in: zone)
+        let day =
+            try query.day.map { try DayFormat.day($0, in: zone, field: "day") } ?? DayFormat.string(clock(), in: zone)
         let from = try DayFormat.startMillis(of: day, in: zone)
         let to = try DayFormat.startMillis(of: DayFormat.adding(days: 1, to: day, in: zone), in: zone)
-        let lists = try ledger.counterLists(merchant: query.merchant, fromMillis: from, toMillis: to, limit: Self.counterListLimit,
-                                            actor: principal.id)
+        let lists = try ledger.counterLists(
+            merchant: query.merchant, fromMillis: from, toMillis: to, limit: Self.counterListLimit,
+            actor: principal.id)
         return CounterResult(merchant: query.merchant, day: day, today: lists.today, holds: lists.holds)
     }
 

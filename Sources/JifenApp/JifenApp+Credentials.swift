@@ -26,10 +26,13 @@ extension JifenApp {
 
         init(_ c: Credential, nowMillis: Int64) {
             id = c.id; kind = c.kind; person = c.person; role = c.role; label = c.label; issuedBy = c.issuedBy
-            createdAtMillis = c.createdAtMillis; expiresAtMillis = c.expiresAtMillis; revokedAtMillis = c.revokedAtMillis
+            createdAtMillis = c.createdAtMillis; expiresAtMillis = c.expiresAtMillis;
+            revokedAtMillis = c.revokedAtMillis
             usedAtMillis = c.usedAtMillis; enrolledFrom = c.enrolledFrom
             confirmedAtMillis = c.confirmedAtMillis; own = c.kind == .device && c.isPersonsOwn
-            state = c.revokedAtMillis != nil ? "revoked" : c.usedAtMillis != nil ? "used" : nowMillis >= c.expiresAtMillis ? "expired" : "live"
+            state =
+                c.revokedAtMillis != nil
+                ? "revoked" : c.usedAtMillis != nil ? "used" : nowMillis >= c.expiresAtMillis ? "expired" : "live"
         }
     }
 
@@ -48,7 +51,9 @@ extension JifenApp {
         public var label: String
         /// Days it is valid; nil: `Defaults.enrolmentDays` for a code, `deviceDays` for a device.
         public var days: Int?
-        public init(person: String, role: CredentialRole? = nil, enrolment: Bool = false, label: String = "", days: Int? = nil) {
+        public init(
+            person: String, role: CredentialRole? = nil, enrolment: Bool = false, label: String = "", days: Int? = nil
+        ) {
             self.person = person; self.role = role; self.enrolment = enrolment; self.label = label; self.days = days
         }
     }
@@ -66,8 +71,9 @@ extension JifenApp {
     public func issueCredential(_ principal: Principal, _ input: IssueCredentialInput) throws -> IssuedCredential {
         let days = input.days ?? (input.enrolment ? CredentialDefaults.enrolmentDays : CredentialDefaults.deviceDays)
         guard (1...CredentialDefaults.maxDays).contains(days) else {
-            throw JifenError.usage(.badValue, zh: "有效天数须为 1 到 \(CredentialDefaults.maxDays) 的整数。",
-                                   en: "Days must be a whole number from 1 to \(CredentialDefaults.maxDays).")
+            throw JifenError.usage(
+                .badValue, zh: "有效天数须为 1 到 \(CredentialDefaults.maxDays) 的整数。",
+                en: "Days must be a whole number from 1 to \(CredentialDefaults.maxDays).")
         }
         try Self.requireNotStaff(principal, Bilingual(zh: "发放登录凭证", en: "issue credentials"))
         try Registry.checkText(input.label, field: Bilingual(zh: "凭证说明", en: "label"), max: 60, allowEmpty: true)
@@ -80,9 +86,10 @@ extension JifenApp {
             id = CredentialSecret.newID(prefix: "C")
             (secret, hash) = CredentialSecret.newToken(id: id)
         }
-        let credential = try store.issueCredential(actor: principal.id, person: input.person, role: input.role,
-                                                   kind: input.enrolment ? .enrolment : .device, label: input.label,
-                                                   validMillis: Int64(days) * 86_400_000, nowMillis: nowMillis, id: id, secretHash: hash)
+        let credential = try store.issueCredential(
+            actor: principal.id, person: input.person, role: input.role,
+            kind: input.enrolment ? .enrolment : .device, label: input.label,
+            validMillis: Int64(days) * 86_400_000, nowMillis: nowMillis, id: id, secretHash: hash)
         return IssuedCredential(credential: CredentialView(credential, nowMillis: nowMillis), secret: secret)
     }
 
@@ -99,9 +106,10 @@ extension JifenApp {
         try Registry.checkText(input.label, field: Bilingual(zh: "设备名称", en: "label"), max: 60, allowEmpty: true)
         let id = CredentialSecret.newID(prefix: "C")
         let (token, hash) = CredentialSecret.newToken(id: id)
-        let device = try store.enrol(codeHash: CredentialSecret.sha256(code), label: input.label,
-                                     validMillis: Int64(CredentialDefaults.deviceDays) * 86_400_000, nowMillis: nowMillis,
-                                     id: id, secretHash: hash)
+        let device = try store.enrol(
+            codeHash: CredentialSecret.sha256(code), label: input.label,
+            validMillis: Int64(CredentialDefaults.deviceDays) * 86_400_000, nowMillis: nowMillis,
+            id: id, secretHash: hash)
         return IssuedCredential(credential: CredentialView(device, nowMillis: nowMillis), secret: token)
     }
 
@@ -110,7 +118,8 @@ extension JifenApp {
     public func authenticate(token: String) throws -> Principal {
         guard let (id, hash) = CredentialSecret.parseToken(token) else { throw JifenError.badCredential }
         let credential = try store.authenticate(id: id, secretHash: hash, nowMillis: nowMillis)
-        return Principal(credential.person, role: credential.role, credential: credential.id, consented: credential.isPersonsOwn)
+        return Principal(
+            credential.person, role: credential.role, credential: credential.id, consented: credential.isPersonsOwn)
     }
 
     /// The credential id a token names, for limiting guesses per credential (nil: not a token).
@@ -123,8 +132,10 @@ extension JifenApp {
     }
 
     public func revokeCredential(_ principal: Principal, _ id: String) throws -> CredentialView {
-        CredentialView(try store.revokeCredential(actor: principal.id, staffCredential: Self.staffCredential(principal), id: id,
-                                                  nowMillis: nowMillis), nowMillis: nowMillis)
+        CredentialView(
+            try store.revokeCredential(
+                actor: principal.id, staffCredential: Self.staffCredential(principal), id: id,
+                nowMillis: nowMillis), nowMillis: nowMillis)
     }
 
     /// The credential counter staff signed in with; nil for anyone else.
@@ -148,8 +159,9 @@ extension JifenApp {
             guard let code = CredentialSecret.normalisedCode(typed) else { throw JifenError.badEnrolmentCode }
             codeHash = CredentialSecret.sha256(code)
         }
-        let confirmed = try store.confirmCredential(actor: principal.id, actorCredential: principal.credential, consented: principal.consented,
-                                                    target: input.credential, codeHash: codeHash, nowMillis: nowMillis)
+        let confirmed = try store.confirmCredential(
+            actor: principal.id, actorCredential: principal.credential, consented: principal.consented,
+            target: input.credential, codeHash: codeHash, nowMillis: nowMillis)
         return CredentialView(confirmed, nowMillis: nowMillis)
     }
 
@@ -162,9 +174,12 @@ extension JifenApp {
     /// Runs a write once per key (`Store.once`): the same principal, operation and key get the
     /// first answer again, also when they arrive together or after a restart.
     /// - Returns: the answer (JSON text) and whether it is a replay.
-    public func once(_ principal: Principal, operation: String, key: String, fingerprint: String,
-                     _ body: () throws -> String) throws -> (answer: String, replayed: Bool) {
-        try store.once(actor: principal.id, operation: operation, key: key, fingerprint: fingerprint, nowMillis: nowMillis, body)
+    public func once(
+        _ principal: Principal, operation: String, key: String, fingerprint: String,
+        _ body: () throws -> String
+    ) throws -> (answer: String, replayed: Bool) {
+        try store.once(
+            actor: principal.id, operation: operation, key: key, fingerprint: fingerprint, nowMillis: nowMillis, body)
     }
 
     /// Opens the store and reads from it: a server is ready when this returns.
@@ -181,8 +196,11 @@ extension JifenApp {
     /// Who the principal is: the person, their name, and the credential they signed in with.
     public func whoami(_ principal: Principal) throws -> WhoAmI {
         let s = try store
-        let name = try s.read { tx in try tx.volunteer(principal.id)?.name ?? tx.merchant(principal.id)?.name ?? tx.resident(principal.id)?.name }
-        return WhoAmI(person: principal.id, name: name, role: try principal.role ?? s.strongestRole(of: principal.id),
-                      credential: principal.credential)
+        let name = try s.read { tx in
+            try tx.volunteer(principal.id)?.name ?? tx.merchant(principal.id)?.name ?? tx.resident(principal.id)?.name
+        }
+        return WhoAmI(
+            person: principal.id, name: name, role: try principal.role ?? s.strongestRole(of: principal.id),
+            credential: principal.credential)
     }
 }

@@ -11,14 +11,17 @@ extension JifenApp {
         public var date: String?
         public var note: String
         public init(activity: String, volunteer: String, minutes: Int64, date: String? = nil, note: String = "") {
-            self.activity = activity; self.volunteer = volunteer; self.minutes = minutes; self.date = date; self.note = note
+            self.activity = activity; self.volunteer = volunteer; self.minutes = minutes; self.date = date;
+            self.note = note
         }
     }
 
     /// Enters service time by hand (pending approval).
     public func addHours(_ principal: Principal, _ input: AddHoursInput) throws -> ServiceRecord {
         let day = try input.date.map { try DayFormat.day($0, in: zone, field: "--date") }
-        return try service(principal).addHours(input.activity, volunteer: input.volunteer, minutes: input.minutes, day: day, note: input.note, actor: principal.id)
+        return try service(principal).addHours(
+            input.activity, volunteer: input.volunteer, minutes: input.minutes, day: day, note: input.note,
+            actor: principal.id)
     }
 
     /// Which records `hours list` shows.
@@ -35,7 +38,8 @@ extension JifenApp {
     /// - Throws: forbidden for a volunteer asking for another's records, or for someone who is nobody here.
     public func listRecords(_ principal: Principal, _ query: RecordQuery) throws -> [RecordView] {
         let who = try recordFilter(principal, requested: query.volunteer)
-        return try store.records(activity: query.activity, volunteer: who, pendingOnly: query.pending, from: nil, to: nil)
+        return try store.records(
+            activity: query.activity, volunteer: who, pendingOnly: query.pending, from: nil, to: nil)
     }
 
     /// One volunteer's service records (`jifen records V0001`).
@@ -86,7 +90,9 @@ extension JifenApp {
 
     public struct CorrectRecordInput: Codable, Sendable {
         public var record: String, minutes: Int64, reason: String
-        public init(record: String, minutes: Int64, reason: String) { self.record = record; self.minutes = minutes; self.reason = reason }
+        public init(record: String, minutes: Int64, reason: String) {
+            self.record = record; self.minutes = minutes; self.reason = reason
+        }
     }
 
     /// Corrects a record's minutes; earned points are reversed and earned again.
@@ -96,7 +102,9 @@ extension JifenApp {
 
     /// Every version of a record, for its volunteer, an admin or an organizer.
     public func recordHistory(_ principal: Principal, _ record: String) throws -> [RecordVersion] {
-        if !principal.isOwner { try Permissions.requireRecordReader(actor: principal.id, role: principal.role, record: record, in: store) }
+        if !principal.isOwner {
+            try Permissions.requireRecordReader(actor: principal.id, role: principal.role, record: record, in: store)
+        }
         let versions = try store.recordHistory(record)
         if versions.isEmpty { throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), record) }
         return versions
@@ -113,17 +121,23 @@ extension JifenApp {
         public var skipBad: Bool
         /// Called with (rows done, rows in total) while writing.
         public var progress: (@Sendable (Int, Int) -> Void)?
-        public init(data: Data, activity: String? = nil, encoding: HourSheet.Encoding? = nil, skipBad: Bool = false,
-                    progress: (@Sendable (Int, Int) -> Void)? = nil) {
-            self.data = data; self.activity = activity; self.encoding = encoding; self.skipBad = skipBad; self.progress = progress
+        public init(
+            data: Data, activity: String? = nil, encoding: HourSheet.Encoding? = nil, skipBad: Bool = false,
+            progress: (@Sendable (Int, Int) -> Void)? = nil
+        ) {
+            self.data = data; self.activity = activity; self.encoding = encoding; self.skipBad = skipBad;
+            self.progress = progress
         }
 
         /// The sheet in a local file.
         /// - Throws: usage (`no-file`) when it cannot be read.
-        public init(file: String, activity: String? = nil, encoding: HourSheet.Encoding? = nil, skipBad: Bool = false,
-                    progress: (@Sendable (Int, Int) -> Void)? = nil) throws {
+        public init(
+            file: String, activity: String? = nil, encoding: HourSheet.Encoding? = nil, skipBad: Bool = false,
+            progress: (@Sendable (Int, Int) -> Void)? = nil
+        ) throws {
             guard let data = FileManager.default.contents(atPath: file) else {
-                throw JifenError.usage(.noFile, zh: "读不到文件 \(file)，请检查路径。", en: "Cannot read the file \(file); check the path.")
+                throw JifenError.usage(
+                    .noFile, zh: "读不到文件 \(file)，请检查路径。", en: "Cannot read the file \(file); check the path.")
             }
             self.init(data: data, activity: activity, encoding: encoding, skipBad: skipBad, progress: progress)
         }
@@ -139,7 +153,8 @@ extension JifenApp {
         public var problems: [ImportProblem]
 
         init(_ r: ImportResult) {
-            encoding = r.encoding.rawValue; rows = r.rows; written = r.written; alreadyImported = r.alreadyImported; problems = r.problems
+            encoding = r.encoding.rawValue; rows = r.rows; written = r.written; alreadyImported = r.alreadyImported;
+            problems = r.problems
         }
     }
 
@@ -155,13 +170,18 @@ extension JifenApp {
     /// - Throws: `ImportRejected` when rows have problems and `skipBad` is off; `JifenError` otherwise.
     public func importHours(_ principal: Principal, _ input: ImportHoursInput) throws -> ImportOutcome {
         do {
-            let result = try service(principal).importSheet(input.data, activity: input.activity, encoding: input.encoding, skipBad: input.skipBad,
-                                                 actor: principal.id) { done, total in input.progress?(done, total) }
+            let result = try service(principal).importSheet(
+                input.data, activity: input.activity, encoding: input.encoding, skipBad: input.skipBad,
+                actor: principal.id
+            ) { done, total in input.progress?(done, total) }
             return ImportOutcome(result)
         } catch let refusal as ImportRefusal {
             let count = refusal.result.problems.count
-            let error = JifenError.usage(.badRows, zh: "有 \(count) 行有问题，整份文件未导入。请改正后重试，或加 --skip-bad 只导入无误的行。",
-                                         en: "\(count) rows have problems, so nothing was imported. Fix them and retry, or add --skip-bad to import the good rows only.")
+            let error = JifenError.usage(
+                .badRows, zh: "有 \(count) 行有问题，整份文件未导入。请改正后重试，或加 --skip-bad 只导入无误的行。",
+                en:
+                    "\(count) rows have problems, so nothing was imported. Fix them and retry, or add --skip-bad to import the good rows only."
+            )
             throw ImportRejected(error: error, outcome: ImportOutcome(refusal.result))
         }
     }

@@ -14,7 +14,10 @@ extension JifenApp {
         /// First and last day it can be redeemed.
         public var validFrom: String?
         public var validTo: String?
-        public init(merchant: String, title: String, points: Int64, stock: Int64? = nil, validFrom: String? = nil, validTo: String? = nil) {
+        public init(
+            merchant: String, title: String, points: Int64, stock: Int64? = nil, validFrom: String? = nil,
+            validTo: String? = nil
+        ) {
             self.merchant = merchant; self.title = title; self.points = points; self.stock = stock
             self.validFrom = validFrom; self.validTo = validTo
         }
@@ -23,8 +26,9 @@ extension JifenApp {
     /// Lists a new offer (the merchant itself or an admin).
     public func addOffer(_ principal: Principal, _ input: OfferInput) throws -> Offer {
         try Self.requireNotStaff(principal, Bilingual(zh: "新增兑换项目", en: "add an offer"))
-        return try store.addOffer(merchant: input.merchant, title: input.title, points: input.points, stock: input.stock,
-                           validFrom: input.validFrom, validTo: input.validTo, actor: principal.id, nowMillis: nowMillis)
+        return try store.addOffer(
+            merchant: input.merchant, title: input.title, points: input.points, stock: input.stock,
+            validFrom: input.validFrom, validTo: input.validTo, actor: principal.id, nowMillis: nowMillis)
     }
 
     public struct OffersQuery: Codable, Sendable {
@@ -32,12 +36,15 @@ extension JifenApp {
         public var merchant: String?
         /// Only offers this volunteer can redeem now with the points available.
         public var affordableBy: String?
-        public init(merchant: String? = nil, affordableBy: String? = nil) { self.merchant = merchant; self.affordableBy = affordableBy }
+        public init(merchant: String? = nil, affordableBy: String? = nil) {
+            self.merchant = merchant; self.affordableBy = affordableBy
+        }
     }
 
     /// Offers, retired ones included, by merchant then id.
     public func offers(_ principal: Principal, _ query: OffersQuery) throws -> [Offer] {
-        try store.offers(merchant: query.merchant, affordableBy: query.affordableBy, includeRetired: true, nowMillis: nowMillis)
+        try store.offers(
+            merchant: query.merchant, affordableBy: query.affordableBy, includeRetired: true, nowMillis: nowMillis)
     }
 
     /// Takes an offer off the list (the merchant itself or an admin); retiring twice is harmless.
@@ -55,16 +62,22 @@ extension JifenApp {
         public var address: String
         /// Community id, when there are several.
         public var community: String?
-        public init(name: String, contact: String = "", phone: String = "", address: String = "", community: String? = nil) {
-            self.name = name; self.contact = contact; self.phone = phone; self.address = address; self.community = community
+        public init(
+            name: String, contact: String = "", phone: String = "", address: String = "", community: String? = nil
+        ) {
+            self.name = name; self.contact = contact; self.phone = phone; self.address = address;
+            self.community = community
         }
     }
 
     /// Registers a partner merchant (admin).
     public func addMerchant(_ principal: Principal, _ input: MerchantInput) throws -> Merchant {
-        try store.addMerchant(Merchant(community: input.community ?? "", name: input.name, contact: input.contact, phone: input.phone,
-                                       address: input.address),
-                              actor: principal.id, nowMillis: nowMillis).masked
+        try store.addMerchant(
+            Merchant(
+                community: input.community ?? "", name: input.name, contact: input.contact, phone: input.phone,
+                address: input.address),
+            actor: principal.id, nowMillis: nowMillis
+        ).masked
     }
 
     /// Every merchant of every community.

@@ -29,8 +29,11 @@ extension JifenApp {
         guard try store.isVolunteer(account) else { return BalanceResult(view: view, service: nil) }
         let totals = try store.serviceTotals(volunteer: account)
         let star = try store.rules().star(forMinutes: totals.minutes)
-        return BalanceResult(view: view, service: ServiceStanding(minutes: totals.minutes, records: totals.records,
-                                                                 star: star.level, hoursToNextStar: star.hoursToNext))
+        return BalanceResult(
+            view: view,
+            service: ServiceStanding(
+                minutes: totals.minutes, records: totals.records,
+                star: star.level, hoursToNextStar: star.hoursToNext))
     }
 
     public struct StatementInput: Codable, Sendable {
@@ -39,7 +42,9 @@ extension JifenApp {
         public var from: String?
         /// Last day (inclusive: a bare day means through its end) or instant.
         public var to: String?
-        public init(account: String, from: String? = nil, to: String? = nil) { self.account = account; self.from = from; self.to = to }
+        public init(account: String, from: String? = nil, to: String? = nil) {
+            self.account = account; self.from = from; self.to = to
+        }
     }
 
     public struct StatementResult: Codable, Sendable, Equatable {
@@ -62,16 +67,23 @@ extension JifenApp {
             let start = try DayFormat.parse(day, in: zone, field: "--to")
             // A bare day means through the end of that calendar day in the community's zone.
             guard day.count <= 10 else { return start.millis }
-            return try DayFormat.startMillis(of: DayFormat.adding(days: 1, to: DayFormat.day(day, in: zone, field: "--to"), in: zone), in: zone)
+            return try DayFormat.startMillis(
+                of: DayFormat.adding(days: 1, to: DayFormat.day(day, in: zone, field: "--to"), in: zone), in: zone)
         }
         if let fromMillis, let toMillis, toMillis <= fromMillis {
-            throw JifenError.usage(.badRange, zh: "--to 早于 --from，请检查日期。", en: "--to is before --from; check the dates.")
+            throw JifenError.usage(
+                .badRange, zh: "--to 早于 --from，请检查日期。", en: "--to is before --from; check the dates.")
         }
-        if !principal.isOwner { try Permissions.requireAccountReader(actor: principal.id, account: input.account, in: store) }
-        let (opening, lines) = try store.statement(input.account, fromMillis: fromMillis, toMillis: toMillis, limit: Self.statementLimit)
+        if !principal.isOwner {
+            try Permissions.requireAccountReader(actor: principal.id, account: input.account, in: store)
+        }
+        let (opening, lines) = try store.statement(
+            input.account, fromMillis: fromMillis, toMillis: toMillis, limit: Self.statementLimit)
         let others = Set(lines.map(\.counterparty)).filter { !Account.isSystem($0) }
         let names = try store.read { tx in
-            try others.reduce(into: [String: String]()) { names, id in if let name = try tx.accountName(id), !name.isEmpty { names[id] = name } }
+            try others.reduce(into: [String: String]()) { names, id in
+                if let name = try tx.accountName(id), !name.isEmpty { names[id] = name }
+            }
         }
         return StatementResult(account: input.account, openingBalance: opening, lines: lines, names: names)
     }
@@ -101,8 +113,9 @@ extension JifenApp {
 
     /// Credits points from the community's issuance account (admin).
     public func grant(_ principal: Principal, _ input: GrantInput) throws -> PostedResult {
-        let posted = try ledger.grant(to: input.account, amount: input.points, reason: input.reason,
-                                      key: input.key ?? Self.freshKey("grant"), actor: principal.id)
+        let posted = try ledger.grant(
+            to: input.account, amount: input.points, reason: input.reason,
+            key: input.key ?? Self.freshKey("grant"), actor: principal.id)
         return try result(posted, balanceOf: input.account)
     }
 
@@ -120,8 +133,9 @@ extension JifenApp {
     /// Moves points between accounts: a volunteer giving their own, or an admin.
     public func transfer(_ principal: Principal, _ input: TransferInput) throws -> PostedResult {
         try Self.requireConsent(principal, spending: input.from)
-        let posted = try ledger.transfer(from: input.from, to: input.to, amount: input.points, memo: input.memo,
-                                         key: input.key ?? Self.freshKey("transfer"), actor: principal.id)
+        let posted = try ledger.transfer(
+            from: input.from, to: input.to, amount: input.points, memo: input.memo,
+            key: input.key ?? Self.freshKey("transfer"), actor: principal.id)
         return try result(posted, balanceOf: input.from)
     }
 
@@ -164,8 +178,9 @@ extension JifenApp {
     public func issueCode(_ principal: Principal, _ input: IssueCodeInput) throws -> IssuedCode {
         try Self.requireConsent(principal, spending: input.account)
         let issued = try ledger.issueCode(volunteer: input.account, maxPoints: input.maxPoints, actor: principal.id)
-        return IssuedCode(volunteer: input.account, code: issued.code, secret: issued.secret, maxPoints: issued.maxPoints,
-                          expiresAtMillis: issued.expiresAtMillis)
+        return IssuedCode(
+            volunteer: input.account, code: issued.code, secret: issued.secret, maxPoints: issued.maxPoints,
+            expiresAtMillis: issued.expiresAtMillis)
     }
 
     public struct CodeStateInput: Codable, Sendable {
@@ -200,9 +215,11 @@ extension JifenApp {
         let state = try ledger.codeState(volunteer: input.account, secret: input.secret, actor: principal.id)
         let view = try store.balance(input.account, nowMillis: nowMillis)
         let r = state.redemption
-        return CodeStateResult(volunteer: input.account, state: state.state, maxPoints: state.maxPoints, expiresAtMillis: state.expiresAtMillis,
-                               redemption: r?.label, merchant: r?.merchant, merchantName: state.merchantName, offer: r?.offer,
-                               offerTitle: state.offerTitle, points: r?.points, balance: view.balance, available: view.available)
+        return CodeStateResult(
+            volunteer: input.account, state: state.state, maxPoints: state.maxPoints,
+            expiresAtMillis: state.expiresAtMillis,
+            redemption: r?.label, merchant: r?.merchant, merchantName: state.merchantName, offer: r?.offer,
+            offerTitle: state.offerTitle, points: r?.points, balance: view.balance, available: view.available)
     }
 
     /// A redemption after a redeem, pickup or release.
@@ -215,7 +232,8 @@ extension JifenApp {
         public var replayed: Bool
 
         init(_ r: Receipt) {
-            redemption = r.redemption; transfer = r.transfer; hold = r.hold; balanceLeft = r.balanceLeft; replayed = r.replayed
+            redemption = r.redemption; transfer = r.transfer; hold = r.hold; balanceLeft = r.balanceLeft;
+            replayed = r.replayed
         }
     }
 
@@ -227,15 +245,20 @@ extension JifenApp {
         public var key: String?
         /// Reserve for pickup later instead of paying now.
         public var hold: Bool
-        public init(merchant: String, code: String, offer: String? = nil, points: Int64? = nil, key: String? = nil, hold: Bool = false) {
-            self.merchant = merchant; self.code = code; self.offer = offer; self.points = points; self.key = key; self.hold = hold
+        public init(
+            merchant: String, code: String, offer: String? = nil, points: Int64? = nil, key: String? = nil,
+            hold: Bool = false
+        ) {
+            self.merchant = merchant; self.code = code; self.offer = offer; self.points = points; self.key = key;
+            self.hold = hold
         }
     }
 
     /// Redeems a volunteer's one-time code at a merchant: an offer, or a number of points.
     public func redeem(_ principal: Principal, _ input: RedeemInput) throws -> ReceiptResult {
-        let request = RedeemRequest(merchant: input.merchant, code: input.code, offer: input.offer, points: input.points,
-                                    key: input.key ?? Self.freshKey("redeem"), hold: input.hold)
+        let request = RedeemRequest(
+            merchant: input.merchant, code: input.code, offer: input.offer, points: input.points,
+            key: input.key ?? Self.freshKey("redeem"), hold: input.hold)
         return ReceiptResult(try ledger.redeem(request, actor: principal.id))
     }
 
@@ -273,12 +296,14 @@ extension JifenApp {
 
     /// Gives points of a redemption back (the redeeming merchant or an admin).
     public func refund(_ principal: Principal, _ input: RefundInput) throws -> RefundOutcome {
-        let result = try ledger.refund(input.redemption, points: input.points, reason: input.reason, key: input.key ?? Self.freshKey("refund"),
-                                       actor: principal.id)
+        let result = try ledger.refund(
+            input.redemption, points: input.points, reason: input.reason, key: input.key ?? Self.freshKey("refund"),
+            actor: principal.id)
         let transfer = try sealed(result.posted.transfer)
         let balance = try store.balance(result.redemption.volunteer, nowMillis: nowMillis)
-        return RefundOutcome(redemption: result.redemption, transfer: transfer, replayed: result.posted.replayed,
-                             refundedTotal: result.refundedTotal, refundableLeft: result.left, balance: balance.balance)
+        return RefundOutcome(
+            redemption: result.redemption, transfer: transfer, replayed: result.posted.replayed,
+            refundedTotal: result.refundedTotal, refundableLeft: result.left, balance: balance.balance)
     }
 
     public struct SettleInput: Codable, Sendable {
@@ -306,11 +331,13 @@ extension JifenApp {
     public func settle(_ principal: Principal, _ input: SettleInput) throws -> SettleOutcome {
         try Self.requireNotStaff(principal, Bilingual(zh: "结算", en: "settle"))
         let result = try ledger.settle(merchant: input.merchant, throughDay: input.through, actor: principal.id)
-        return SettleOutcome(settlement: result.settlement, transfer: try sealed(result.posted.transfer),
-                             redemptions: result.lines.map {
-                                 SettledRedemption(redemption: $0.redemption, atMillis: $0.atMillis, redeemed: $0.redeemed,
-                                                   refunded: $0.refunded, settled: $0.net)
-                             })
+        return SettleOutcome(
+            settlement: result.settlement, transfer: try sealed(result.posted.transfer),
+            redemptions: result.lines.map {
+                SettledRedemption(
+                    redemption: $0.redemption, atMillis: $0.atMillis, redeemed: $0.redeemed,
+                    refunded: $0.refunded, settled: $0.net)
+            })
     }
 
     // MARK: Expiry, proof and export
@@ -328,18 +355,22 @@ extension JifenApp {
     /// - Parameter asOf: the day (default today; never later).
     public func expire(_ principal: Principal, asOf: String?) throws -> ExpireOutcome {
         if !principal.isOwner {
-            try store.read { try Permissions.requireAdmin(principal.id, action: Bilingual(zh: "执行积分过期", en: "expire points"), in: $0) }
+            try store.read {
+                try Permissions.requireAdmin(principal.id, action: Bilingual(zh: "执行积分过期", en: "expire points"), in: $0)
+            }
         }
         let report = try ledger.expire(asOf: asOf, actor: principal.id)
-        return ExpireOutcome(asOf: report.asOf, points: report.points, transfers: try report.transfers.map { try sealed($0) },
-                             lapsedHolds: report.lapsedHolds, expiringNotices: report.expiringNotices)
+        return ExpireOutcome(
+            asOf: report.asOf, points: report.points, transfers: try report.transfers.map { try sealed($0) },
+            lapsedHolds: report.lapsedHolds, expiringNotices: report.expiringNotices)
     }
 
     /// Proves the ledger: hash chain, balances, zero sum, lots, holds.
     public func verify(_ principal: Principal) throws -> VerifyReport {
         // The ledger's checkers: an admin or a team's organizer.
         guard try principal.isOwner || Permissions.reader(principal.id, in: store).readsAllRecords else {
-            throw JifenError.forbidden(actor: principal.id, action: Bilingual(zh: "核对整个账本", en: "verify the whole ledger"))
+            throw JifenError.forbidden(
+                actor: principal.id, action: Bilingual(zh: "核对整个账本", en: "verify the whole ledger"))
         }
         // On PostgreSQL a transfer is chained right after its commit; seal any that a crash
         // left waiting, so verify checks the whole chain.

@@ -23,11 +23,16 @@ extension JifenApp {
         public var consent: Bool
         /// Register even when a volunteer with the same name and phone exists (another person).
         public var allowDuplicate: Bool
-        public init(name: String, phone: String, gender: String = "", birthDate: String? = nil, idNumber: String? = nil,
-                    area: String = "", skills: String = "", categories: String = "", team: String? = nil, community: String? = nil,
-                    consent: Bool = false, allowDuplicate: Bool = false) {
-            self.name = name; self.phone = phone; self.gender = gender; self.birthDate = birthDate; self.idNumber = idNumber
-            self.area = area; self.skills = skills; self.categories = categories; self.team = team; self.community = community
+        public init(
+            name: String, phone: String, gender: String = "", birthDate: String? = nil, idNumber: String? = nil,
+            area: String = "", skills: String = "", categories: String = "", team: String? = nil,
+            community: String? = nil,
+            consent: Bool = false, allowDuplicate: Bool = false
+        ) {
+            self.name = name; self.phone = phone; self.gender = gender; self.birthDate = birthDate;
+            self.idNumber = idNumber
+            self.area = area; self.skills = skills; self.categories = categories; self.team = team;
+            self.community = community
             self.consent = consent; self.allowDuplicate = allowDuplicate
         }
     }
@@ -36,10 +41,14 @@ extension JifenApp {
     /// - Throws: usage `bad-date` for an unreadable birth date, `bad-gender`; refused for a duplicate.
     public func addVolunteer(_ principal: Principal, _ input: VolunteerInput) throws -> Volunteer {
         let birth = try input.birthDate.map { try day($0, field: Bilingual(zh: "出生日期", en: "birth date")) }
-        let volunteer = Volunteer(community: input.community ?? "", team: input.team, name: input.name, gender: try Gender.parse(input.gender),
-                                  birthDate: birth, idNumber: input.idNumber, phone: input.phone, area: input.area, skills: input.skills,
-                                  categories: input.categories, consent: input.consent)
-        return try store.addVolunteer(volunteer, actor: principal.id, nowMillis: nowMillis, allowDuplicate: input.allowDuplicate).masked
+        let volunteer = Volunteer(
+            community: input.community ?? "", team: input.team, name: input.name,
+            gender: try Gender.parse(input.gender),
+            birthDate: birth, idNumber: input.idNumber, phone: input.phone, area: input.area, skills: input.skills,
+            categories: input.categories, consent: input.consent)
+        return try store.addVolunteer(
+            volunteer, actor: principal.id, nowMillis: nowMillis, allowDuplicate: input.allowDuplicate
+        ).masked
     }
 
     public struct VolunteersQuery: Codable, Sendable {
@@ -85,8 +94,12 @@ extension JifenApp {
 
     /// Adds a team (admin), with its first organizer when one is named.
     public func addTeam(_ principal: Principal, _ input: TeamInput) throws -> Team {
-        let team = try store.addTeam(name: input.name, leader: input.leader, community: input.community, actor: principal.id, nowMillis: nowMillis)
-        if let organizer = input.organizer { try store.addOrganizer(organizer, team: team.id, actor: principal.id, nowMillis: nowMillis) }
+        let team = try store.addTeam(
+            name: input.name, leader: input.leader, community: input.community, actor: principal.id,
+            nowMillis: nowMillis)
+        if let organizer = input.organizer {
+            try store.addOrganizer(organizer, team: team.id, actor: principal.id, nowMillis: nowMillis)
+        }
         return team
     }
 
@@ -118,12 +131,15 @@ extension JifenApp {
         /// Folder with teams.csv, volunteers.csv, merchants.csv and offers.csv.
         public var directory: String
         public var community: String?
-        public init(directory: String, community: String? = nil) { self.directory = directory; self.community = community }
+        public init(directory: String, community: String? = nil) {
+            self.directory = directory; self.community = community
+        }
     }
 
     /// Loads the demo data (admin), one transaction per file.
     public func loadSeed(_ principal: Principal, _ input: SeedInput) throws -> SeedCounts {
-        try store.loadSeed(directory: input.directory, community: input.community, actor: principal.id, nowMillis: nowMillis)
+        try store.loadSeed(
+            directory: input.directory, community: input.community, actor: principal.id, nowMillis: nowMillis)
     }
 
     // MARK: Helpers
@@ -134,7 +150,9 @@ extension JifenApp {
         do {
             return try DayFormat.day(text, in: zone, field: field.en)
         } catch var error as JifenError {
-            do { _ = try DayFormat.day(text, in: zone, field: field.zh) } catch let chinese as JifenError { error.message.zh = chinese.message.zh }
+            do { _ = try DayFormat.day(text, in: zone, field: field.zh) } catch let chinese as JifenError {
+                error.message.zh = chinese.message.zh
+            }
             throw error
         }
     }

@@ -8,7 +8,9 @@ extension JifenApp {
         public var month: String?
         /// Rows by team, volunteer, merchant or category; nil for totals only.
         public var grouping: ReportGrouping?
-        public init(month: String? = nil, grouping: ReportGrouping? = nil) { self.month = month; self.grouping = grouping }
+        public init(month: String? = nil, grouping: ReportGrouping? = nil) {
+            self.month = month; self.grouping = grouping
+        }
     }
 
     public struct ReportResult: Codable, Sendable, Equatable {
@@ -41,9 +43,10 @@ extension JifenApp {
         report.requests = try requests.notice(startMillis: report.startMillis, endMillis: report.endMillis)
         let today = DayFormat.string(clock(), in: zone)
         let contact = rules.notice.objectionContactText
-        let publication = Publication(community: (try? store.resolveCommunity(nil).name) ?? "", publishedOn: today,
-                                      publicityThrough: try rules.notice.publicityThrough(publishedOn: today, in: zone),
-                                      publicityDays: rules.notice.publicityDays, objectionContact: contact.zh, objectionContactEn: contact.en)
+        let publication = Publication(
+            community: (try? store.resolveCommunity(nil).name) ?? "", publishedOn: today,
+            publicityThrough: try rules.notice.publicityThrough(publishedOn: today, in: zone),
+            publicityDays: rules.notice.publicityDays, objectionContact: contact.zh, objectionContactEn: contact.en)
         return ReportResult(month: chosen, report: report, publication: publication)
     }
 }

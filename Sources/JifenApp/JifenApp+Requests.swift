@@ -22,18 +22,24 @@ extension JifenApp {
         public var consent: Bool
         /// Register even when a resident of the same name and phone exists (another person).
         public var allowDuplicate: Bool
-        public init(name: String, phone: String, idNumber: String? = nil, address: String = "", area: String = "",
-                    volunteer: String? = nil, community: String? = nil, consent: Bool = false, allowDuplicate: Bool = false) {
+        public init(
+            name: String, phone: String, idNumber: String? = nil, address: String = "", area: String = "",
+            volunteer: String? = nil, community: String? = nil, consent: Bool = false, allowDuplicate: Bool = false
+        ) {
             self.name = name; self.phone = phone; self.idNumber = idNumber; self.address = address; self.area = area
-            self.volunteer = volunteer; self.community = community; self.consent = consent; self.allowDuplicate = allowDuplicate
+            self.volunteer = volunteer; self.community = community; self.consent = consent;
+            self.allowDuplicate = allowDuplicate
         }
     }
 
     /// Registers a resident (an admin or organizer); returned masked.
     public func addResident(_ principal: Principal, _ input: ResidentInput) throws -> Resident {
-        let resident = Resident(community: input.community ?? "", name: input.name, phone: input.phone, idNumber: input.idNumber,
-                                address: input.address, area: input.area, volunteer: input.volunteer, consent: input.consent)
-        return try store.addResident(resident, actor: principal.id, nowMillis: nowMillis, allowDuplicate: input.allowDuplicate).masked
+        let resident = Resident(
+            community: input.community ?? "", name: input.name, phone: input.phone, idNumber: input.idNumber,
+            address: input.address, area: input.area, volunteer: input.volunteer, consent: input.consent)
+        return try store.addResident(
+            resident, actor: principal.id, nowMillis: nowMillis, allowDuplicate: input.allowDuplicate
+        ).masked
     }
 
     public struct ResidentsQuery: Codable, Sendable {
@@ -59,7 +65,9 @@ extension JifenApp {
     public func resident(_ principal: Principal, _ input: ResidentRef) throws -> Resident {
         // Someone they may not see answers as a missing one: ids cannot be probed.
         guard let found = try store.read({ try $0.resident(input.resident) }),
-              try principal.isOwner || found.isActor(principal.id) || Permissions.reader(principal.id, in: store).readsAllRecords else {
+            try principal.isOwner || found.isActor(principal.id)
+                || Permissions.reader(principal.id, in: store).readsAllRecords
+        else {
             throw JifenError.unknown(Bilingual(zh: "居民", en: "resident"), input.resident)
         }
         var shown = found.masked
@@ -83,9 +91,10 @@ extension JifenApp {
     public func requestForm(_ principal: Principal) throws -> RequestFormView {
         let rules = try store.rules()
         let me = try store.read { try $0.resident(principal.id) }
-        return RequestFormView(resident: me?.id ?? "", name: me?.name ?? "", area: me?.area ?? "", address: me?.address ?? "",
-                               categories: RequestForm.categoryChoices(rules.requests),
-                               times: RequestForm.timeChoices(now: clock(), zone: zone))
+        return RequestFormView(
+            resident: me?.id ?? "", name: me?.name ?? "", area: me?.area ?? "", address: me?.address ?? "",
+            categories: RequestForm.categoryChoices(rules.requests),
+            times: RequestForm.timeChoices(now: clock(), zone: zone))
     }
 
     // MARK: Requests
@@ -102,7 +111,10 @@ extension JifenApp {
         public var deadline: String?
         /// Points the resident pays (时间银行); 0: the community pays by the rules.
         public var points: Int64
-        public init(resident: String, content: String, category: String = "", wanted: String? = nil, deadline: String? = nil, points: Int64 = 0) {
+        public init(
+            resident: String, content: String, category: String = "", wanted: String? = nil, deadline: String? = nil,
+            points: Int64 = 0
+        ) {
             self.resident = resident; self.content = content; self.category = category; self.wanted = wanted
             self.deadline = deadline; self.points = points
         }
@@ -112,7 +124,9 @@ extension JifenApp {
     /// herself only (the resident comes from her credential, never from the input). Without
     /// words of her own, the content is the category's name ("维修（水电、门窗）").
     public func postRequest(_ principal: Principal, _ input: RequestPostInput) throws -> ServiceRequest {
-        let wanted = try input.wanted.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }.map { try date($0, "--wanted").millis }
+        let wanted = try input.wanted.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }.map {
+            try date($0, "--wanted").millis
+        }
         let deadline = try input.deadline.map { try date($0, "--deadline").millis }
         var residentID = input.resident
         if principal.role == .resident {
@@ -121,16 +135,20 @@ extension JifenApp {
             }
             residentID = principal.id
         }
-        if input.points > 0, let resident = try store.read({ try $0.resident(residentID) }), let payer = resident.volunteer {
+        if input.points > 0, let resident = try store.read({ try $0.resident(residentID) }),
+            let payer = resident.volunteer
+        {
             try Self.requireConsent(principal, spending: payer)
             // Her resident sign-in spends her volunteer account's points only if it is her own.
             if principal.id == resident.id && !principal.consented { throw JifenError.unconfirmedCredential }
         }
         var content = input.content.trimmingCharacters(in: .whitespacesAndNewlines)
         if content.isEmpty && !input.category.isEmpty { content = RequestForm.name(input.category).zh }
-        return try requests.post(Requests.NewRequest(resident: residentID, category: input.category, content: content,
-                                                     wantedAtMillis: wanted, deadlineMillis: deadline, offeredPoints: input.points),
-                                 actor: principal.id)
+        return try requests.post(
+            Requests.NewRequest(
+                resident: residentID, category: input.category, content: content,
+                wantedAtMillis: wanted, deadlineMillis: deadline, offeredPoints: input.points),
+            actor: principal.id)
     }
 
     public struct RequestRef: Codable, Sendable {
@@ -165,7 +183,9 @@ extension JifenApp {
         public var request: String
         public var stars: Int
         public var comment: String
-        public init(request: String, stars: Int, comment: String = "") { self.request = request; self.stars = stars; self.comment = comment }
+        public init(request: String, stars: Int, comment: String = "") {
+            self.request = request; self.stars = stars; self.comment = comment
+        }
     }
 
     public func acceptRequest(_ p: Principal, _ input: RequestRef) throws -> ServiceRequest {
@@ -177,7 +197,8 @@ extension JifenApp {
     }
 
     public func dispatchRequest(_ p: Principal, _ input: RequestDispatchInput) throws -> ServiceRequest {
-        try requests.dispatch(input.request, team: input.team, volunteer: input.volunteer, pool: input.pool, actor: p.id)
+        try requests.dispatch(
+            input.request, team: input.team, volunteer: input.volunteer, pool: input.pool, actor: p.id)
     }
 
     public func claimRequest(_ p: Principal, _ input: RequestRef) throws -> ServiceRequest {
@@ -229,8 +250,12 @@ extension JifenApp {
         var state: RequestState?
         if let text = input.state {
             guard let parsed = RequestState(rawValue: text) else {
-                throw JifenError.usage(.badArguments, zh: "没有「\(text)」这个状态；可选：\(RequestState.allCases.map(\.rawValue).joined(separator: "、"))。",
-                                       en: "There is no state \"\(text)\"; choose one of \(RequestState.allCases.map(\.rawValue).joined(separator: ", ")).")
+                throw JifenError.usage(
+                    .badArguments,
+                    zh: "没有「\(text)」这个状态；可选：\(RequestState.allCases.map(\.rawValue).joined(separator: "、"))。",
+                    en:
+                        "There is no state \"\(text)\"; choose one of \(RequestState.allCases.map(\.rawValue).joined(separator: ", "))."
+                )
             }
             state = parsed
         }

@@ -12,7 +12,8 @@ extension JifenApp {
         public var admin: String
         public var busyTimeout: TimeInterval
         public init(location: String, communityName: String, admin: String, busyTimeout: TimeInterval = 5) {
-            self.location = location; self.communityName = communityName; self.admin = admin; self.busyTimeout = busyTimeout
+            self.location = location; self.communityName = communityName; self.admin = admin;
+            self.busyTimeout = busyTimeout
         }
     }
 
@@ -25,10 +26,14 @@ extension JifenApp {
 
     /// Creates a store at a new location (file or PostgreSQL URL) with its first community and admin.
     /// Nobody is acting yet: the admin named here is the first person.
-    public static func initialise(_ input: InitInput, clock: @escaping @Sendable () -> Date = { Date() }) throws -> InitResult {
+    public static func initialise(
+        _ input: InitInput, clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> InitResult {
         let store = try Stores.create(input.location, busyTimeout: input.busyTimeout)
-        let created = try store.initialise(communityName: input.communityName, admin: input.admin, nowMillis: clock().millis)
-        return InitResult(database: input.location, community: created.id, communityName: created.name, admin: input.admin)
+        let created = try store.initialise(
+            communityName: input.communityName, admin: input.admin, nowMillis: clock().millis)
+        return InitResult(
+            database: input.location, community: created.id, communityName: created.name, admin: input.admin)
     }
 
     public struct BackupResult: Codable, Sendable {
@@ -42,9 +47,13 @@ extension JifenApp {
     /// - Throws: usage on PostgreSQL, which has its own tools (pg_dump, pg_restore).
     public func backup(_ principal: Principal, to file: String) throws -> BackupResult {
         guard let sqlite = try store as? SQLiteStore else {
-            throw JifenError.usage(.usePGDump,
-                                   zh: "PostgreSQL 数据库请用 pg_dump 备份、pg_restore 恢复，例如 pg_dump --format=custom --file jifen.dump postgres://…（见 docs/DEPLOYMENT.md）。jifen backup 只用于 SQLite 文件。",
-                                   en: "Back up a PostgreSQL database with pg_dump and restore it with pg_restore, e.g. pg_dump --format=custom --file jifen.dump postgres://… (see docs/DEPLOYMENT.md). jifen backup is for SQLite files.")
+            throw JifenError.usage(
+                .usePGDump,
+                zh:
+                    "PostgreSQL 数据库请用 pg_dump 备份、pg_restore 恢复，例如 pg_dump --format=custom --file jifen.dump postgres://…（见 docs/DEPLOYMENT.md）。jifen backup 只用于 SQLite 文件。",
+                en:
+                    "Back up a PostgreSQL database with pg_dump and restore it with pg_restore, e.g. pg_dump --format=custom --file jifen.dump postgres://… (see docs/DEPLOYMENT.md). jifen backup is for SQLite files."
+            )
         }
         try sqlite.backup(to: file)
         let copy = try SQLiteStore.open(path: file, busyTimeout: sqlite.busyTimeout)
@@ -56,14 +65,18 @@ extension JifenApp {
 
     /// Copies a whole ledger from a SQLite file to an empty PostgreSQL database (verify, copy,
     /// verify, compare: see `LedgerMigration`).
-    public static func migrate(from source: String, to target: String, busyTimeout: TimeInterval = 5,
-                               clock: @escaping @Sendable () -> Date = { Date() }) throws -> MigrationReport {
+    public static func migrate(
+        from source: String, to target: String, busyTimeout: TimeInterval = 5,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> MigrationReport {
         guard Stores.isServer(target) else {
-            throw JifenError.usage(.badTarget, zh: "--to 必须是 postgres://用户@主机:端口/数据库 形式的地址。",
-                                   en: "--to must be a PostgreSQL URL: postgres://user@host:port/database.")
+            throw JifenError.usage(
+                .badTarget, zh: "--to 必须是 postgres://用户@主机:端口/数据库 形式的地址。",
+                en: "--to must be a PostgreSQL URL: postgres://user@host:port/database.")
         }
         guard !Stores.isServer(source) else {
-            throw JifenError.usage(.badSource, zh: "--from 必须是 SQLite 数据库文件的路径。", en: "--from must be the path of a SQLite database file.")
+            throw JifenError.usage(
+                .badSource, zh: "--from 必须是 SQLite 数据库文件的路径。", en: "--from must be the path of a SQLite database file.")
         }
         let from = try SQLiteStore.open(path: source, busyTimeout: busyTimeout)
         return try LedgerMigration.run(from: from, to: target, nowMillis: clock().millis)

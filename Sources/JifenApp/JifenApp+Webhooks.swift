@@ -23,10 +23,14 @@ extension JifenApp {
         public var createdBy: String
 
         public init(_ e: WebhookEndpoint, nowMillis: Int64) {
-            id = e.id; url = WebhookURLPolicy.redacted(e.url); format = e.format; events = e.events; signed = !e.secret.isEmpty
-            rotatingUntil = e.signingSecrets(nowMillis: nowMillis).count > 1 ? e.previousSecretUntilMillis.map { DayFormat.iso(Date(millis: $0)) } : nil
+            id = e.id; url = WebhookURLPolicy.redacted(e.url); format = e.format; events = e.events;
+            signed = !e.secret.isEmpty
+            rotatingUntil =
+                e.signingSecrets(nowMillis: nowMillis).count > 1
+                ? e.previousSecretUntilMillis.map { DayFormat.iso(Date(millis: $0)) } : nil
             ratePerMinute = e.ratePerMinute; allowPrivate = e.allowPrivate; status = e.status
-            statusReason = e.statusReason; createdAt = DayFormat.iso(Date(millis: e.createdAtMillis)); createdBy = e.createdBy
+            statusReason = e.statusReason; createdAt = DayFormat.iso(Date(millis: e.createdAtMillis));
+            createdBy = e.createdBy
         }
     }
 
@@ -42,9 +46,13 @@ extension JifenApp {
         public var rate: String?
         /// Allow loopback and private addresses.
         public var allowPrivate: Bool
-        public init(url: String, events: String = "*", format: WebhookFormat = .standard, secret: String? = nil, rate: String? = nil,
-                    allowPrivate: Bool = false) {
-            self.url = url; self.events = events; self.format = format; self.secret = secret; self.rate = rate; self.allowPrivate = allowPrivate
+        public init(
+            url: String, events: String = "*", format: WebhookFormat = .standard, secret: String? = nil,
+            rate: String? = nil,
+            allowPrivate: Bool = false
+        ) {
+            self.url = url; self.events = events; self.format = format; self.secret = secret; self.rate = rate;
+            self.allowPrivate = allowPrivate
         }
     }
 
@@ -62,8 +70,11 @@ extension JifenApp {
         try requireWebhookAdmin(principal)
         // Private addresses reach the server's own network: only the file's holder may allow them.
         if input.allowPrivate, principal.isRemote {
-            throw JifenError.forbidden(actor: principal.id, action: Bilingual(zh: "通过服务器允许内网地址（--allow-private）",
-                                                                             en: "allow a private address (--allow-private) through the server"))
+            throw JifenError.forbidden(
+                actor: principal.id,
+                action: Bilingual(
+                    zh: "通过服务器允许内网地址（--allow-private）",
+                    en: "allow a private address (--allow-private) through the server"))
         }
         let checked = try WebhookURLPolicy.check(input.url, allowPrivate: input.allowPrivate)
         let patterns = try WebhookEventFilter.parse(input.events)
@@ -71,11 +82,14 @@ extension JifenApp {
         let givenRate = try input.rate.map(Self.parseRate)
         let ratePerMinute = try givenRate ?? (input.format.isRobot ? store.webhookSettings().robotRatePerMinute : 0)
         let now = nowMillis
-        let endpoint = try store.addWebhook(NewWebhook(url: checked.absoluteString, format: input.format, events: patterns, secret: secret,
-                                                       ratePerMinute: ratePerMinute, allowPrivate: input.allowPrivate),
-                                            actor: principal.id, nowMillis: now)
-        return WebhookWithSecret(webhook: WebhookInfo(endpoint, nowMillis: now),
-                                 secret: secret.isEmpty || input.secret != nil ? nil : secret)
+        let endpoint = try store.addWebhook(
+            NewWebhook(
+                url: checked.absoluteString, format: input.format, events: patterns, secret: secret,
+                ratePerMinute: ratePerMinute, allowPrivate: input.allowPrivate),
+            actor: principal.id, nowMillis: now)
+        return WebhookWithSecret(
+            webhook: WebhookInfo(endpoint, nowMillis: now),
+            secret: secret.isEmpty || input.secret != nil ? nil : secret)
     }
 
     /// `20/min`, `20` or `0`.
@@ -83,8 +97,11 @@ extension JifenApp {
         var text = text.lowercased().replacingOccurrences(of: " ", with: "")
         for suffix in ["/min", "/m", "/minute"] where text.hasSuffix(suffix) { text.removeLast(suffix.count) }
         guard let rate = Int(text), (0...600).contains(rate) else {
-            throw JifenError.usage(.badRate, zh: "--rate「\(text)」无效，应为每分钟条数，如 20/min（0 表示不限，最多 600）。",
-                                   en: "--rate \"\(text)\" is not valid; give messages a minute such as 20/min (0 for no limit, at most 600).")
+            throw JifenError.usage(
+                .badRate, zh: "--rate「\(text)」无效，应为每分钟条数，如 20/min（0 表示不限，最多 600）。",
+                en:
+                    "--rate \"\(text)\" is not valid; give messages a minute such as 20/min (0 for no limit, at most 600)."
+            )
         }
         return rate
     }
@@ -120,32 +137,42 @@ extension JifenApp {
         public var secret: String?
         /// Hours both secrets sign (0–168).
         public var overlapHours: Int
-        public init(id: Int64, secret: String? = nil, overlapHours: Int = 24) { self.id = id; self.secret = secret; self.overlapHours = overlapHours }
+        public init(id: Int64, secret: String? = nil, overlapHours: Int = 24) {
+            self.id = id; self.secret = secret; self.overlapHours = overlapHours
+        }
     }
 
     /// Replaces a subscription's signing secret; the old one keeps signing for the overlap (admin).
     public func rotateWebhookSecret(_ principal: Principal, _ input: RotateSecretInput) throws -> WebhookWithSecret {
         try requireWebhookAdmin(principal)
         guard (0...168).contains(input.overlapHours) else {
-            throw JifenError.usage(.badOverlap, zh: "--overlap-hours 应在 0 到 168 之间。", en: "--overlap-hours must be from 0 to 168.")
+            throw JifenError.usage(
+                .badOverlap, zh: "--overlap-hours 应在 0 到 168 之间。", en: "--overlap-hours must be from 0 to 168.")
         }
         let format = try store.webhook(input.id).format
         if format.isRobot && (input.secret ?? "").isEmpty {
-            throw JifenError.usage(.secretRequired, zh: "机器人的密钥由钉钉/飞书生成：请在机器人设置里重置后用 --secret 给出新密钥。",
-                                   en: "A robot's secret is issued by DingTalk/Feishu: reset it in the robot's settings and pass the new one with --secret.")
+            throw JifenError.usage(
+                .secretRequired, zh: "机器人的密钥由钉钉/飞书生成：请在机器人设置里重置后用 --secret 给出新密钥。",
+                en:
+                    "A robot's secret is issued by DingTalk/Feishu: reset it in the robot's settings and pass the new one with --secret."
+            )
         }
         let newSecret = try WebhookSigning.secret(input.secret, for: format)
         let now = nowMillis
-        let endpoint = try store.rotateWebhookSecret(input.id, newSecret: newSecret, graceMillis: Int64(input.overlapHours) * 3_600_000,
-                                                     actor: principal.id, nowMillis: now)
-        return WebhookWithSecret(webhook: WebhookInfo(endpoint, nowMillis: now), secret: input.secret == nil ? newSecret : nil)
+        let endpoint = try store.rotateWebhookSecret(
+            input.id, newSecret: newSecret, graceMillis: Int64(input.overlapHours) * 3_600_000,
+            actor: principal.id, nowMillis: now)
+        return WebhookWithSecret(
+            webhook: WebhookInfo(endpoint, nowMillis: now), secret: input.secret == nil ? newSecret : nil)
     }
 
     public struct DeliveryQuery: Codable, Sendable {
         public var endpoint: Int64?
         public var deadOnly: Bool
         public var limit: Int
-        public init(endpoint: Int64? = nil, deadOnly: Bool = false, limit: Int = 50) { self.endpoint = endpoint; self.deadOnly = deadOnly; self.limit = limit }
+        public init(endpoint: Int64? = nil, deadOnly: Bool = false, limit: Int = 50) {
+            self.endpoint = endpoint; self.deadOnly = deadOnly; self.limit = limit
+        }
     }
 
     /// Deliveries, newest first.
@@ -173,7 +200,8 @@ extension JifenApp {
         let now = nowMillis
         switch input {
         case .event(let id): return Requeued(queued: try store.replay(event: id, actor: principal.id, nowMillis: now))
-        case .dead(let endpoint): return Requeued(queued: try store.replayDead(endpoint: endpoint, actor: principal.id, nowMillis: now))
+        case .dead(let endpoint):
+            return Requeued(queued: try store.replayDead(endpoint: endpoint, actor: principal.id, nowMillis: now))
         }
     }
 
@@ -194,12 +222,14 @@ extension JifenApp {
         // The real clock: receivers check a signature's timestamp against theirs.
         let now = Date().millis
         let payload = Events.json(["message": "ping", "endpoint": "\(id)", "sent_by": principal.id])
-        let delivery = ClaimedDelivery(id: 0, webhookID: "msg_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
-                                       attempt: 1, event: StoredEvent(id: 0, type: "ping", payload: payload, createdAtMillis: now),
-                                       endpoint: endpoint)
-        let notifier = Notifier(store: try store, transport: URLSessionTransport(), policy: RetryPolicy(settings),
-                                options: NotifierOptions(owner: "test", settings: settings, once: true, timeZone: zone),
-                                logger: Logger(label: "jifen.webhook.test"))
+        let delivery = ClaimedDelivery(
+            id: 0, webhookID: "msg_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""),
+            attempt: 1, event: StoredEvent(id: 0, type: "ping", payload: payload, createdAtMillis: now),
+            endpoint: endpoint)
+        let notifier = Notifier(
+            store: try store, transport: URLSessionTransport(), policy: RetryPolicy(settings),
+            options: NotifierOptions(owner: "test", settings: settings, once: true, timeZone: zone),
+            logger: Logger(label: "jifen.webhook.test"))
         let started = Date()
         let (result, status) = await notifier.send(delivery, nowMillis: now)
         let millis = Int(Date().timeIntervalSince(started) * 1000)
@@ -207,12 +237,18 @@ extension JifenApp {
         case .success(let code):
             return WebhookTestResult(webhook: WebhookInfo(endpoint, nowMillis: nowMillis), status: code, millis: millis)
         case .gone:
-            throw JifenError.refused(.testFailed, zh: "接收端回应 410 Gone：该地址已不存在。请检查地址，或删除此 Webhook。",
-                                     en: "The receiver answered 410 Gone: this address no longer exists. Check the URL, or remove the webhook.")
+            throw JifenError.refused(
+                .testFailed, zh: "接收端回应 410 Gone：该地址已不存在。请检查地址，或删除此 Webhook。",
+                en:
+                    "The receiver answered 410 Gone: this address no longer exists. Check the URL, or remove the webhook."
+            )
         case .failure(_, let reason, _):
             let status = reason.hasPrefix("HTTP") ? nil : status  // the reason already names the status
-            throw JifenError.refused(.testFailed, zh: "测试消息未送达（\(status.map { "HTTP \($0)，" } ?? "")\(reason)）。请检查地址、密钥和接收端日志。",
-                                     en: "The test message was not delivered (\(status.map { "HTTP \($0), " } ?? "")\(reason)). Check the URL, the secret and the receiver's log.")
+            throw JifenError.refused(
+                .testFailed, zh: "测试消息未送达（\(status.map { "HTTP \($0)，" } ?? "")\(reason)）。请检查地址、密钥和接收端日志。",
+                en:
+                    "The test message was not delivered (\(status.map { "HTTP \($0), " } ?? "")\(reason)). Check the URL, the secret and the receiver's log."
+            )
         }
     }
 
@@ -223,8 +259,10 @@ extension JifenApp {
         public var verbose: Bool
         /// Who holds the leases, e.g. `host:pid`.
         public var owner: String
-        public init(once: Bool = false, verbose: Bool = false,
-                    owner: String = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)") {
+        public init(
+            once: Bool = false, verbose: Bool = false,
+            owner: String = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+        ) {
             self.once = once; self.verbose = verbose; self.owner = owner
         }
     }
@@ -242,16 +280,20 @@ extension JifenApp {
         let settings = try store.webhookSettings()
         var logger = Logger(label: "jifen.notify")
         logger.logLevel = input.verbose ? .debug : .notice
-        let notifier = Notifier(store: try store, transport: URLSessionTransport(maxConnectionsPerHost: max(6, settings.concurrency)),
-                                policy: RetryPolicy(settings),
-                                options: NotifierOptions(owner: input.owner, settings: settings, once: input.once, timeZone: zone),
-                                logger: logger)
+        let notifier = Notifier(
+            store: try store, transport: URLSessionTransport(maxConnectionsPerHost: max(6, settings.concurrency)),
+            policy: RetryPolicy(settings),
+            options: NotifierOptions(owner: input.owner, settings: settings, once: input.once, timeZone: zone),
+            logger: logger)
         return NotifierSetup(notifier: notifier, owner: input.owner)
     }
 
     /// Webhooks are the admin's: checked before anything else, so nobody else learns which ids exist.
     func requireWebhookAdmin(_ principal: Principal) throws {
         if principal.isOwner { return }
-        try store.read { try Permissions.requireAdmin(principal.id, action: Bilingual(zh: "管理推送订阅", en: "manage webhook subscriptions"), in: $0) }
+        try store.read {
+            try Permissions.requireAdmin(
+                principal.id, action: Bilingual(zh: "管理推送订阅", en: "manage webhook subscriptions"), in: $0)
+        }
     }
 }

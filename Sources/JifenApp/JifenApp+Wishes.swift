@@ -14,9 +14,13 @@ extension JifenApp {
         public var beneficiaryDetails: String
         /// Points asked for; 0: not point-funded (then anyone registered may claim it).
         public var points: Int64
-        public init(team: String, title: String, beneficiaryKind: BeneficiaryKind, beneficiaryName: String, beneficiaryDetails: String = "",
-                    points: Int64 = 0) {
-            self.team = team; self.title = title; self.beneficiaryKind = beneficiaryKind; self.beneficiaryName = beneficiaryName
+        public init(
+            team: String, title: String, beneficiaryKind: BeneficiaryKind, beneficiaryName: String,
+            beneficiaryDetails: String = "",
+            points: Int64 = 0
+        ) {
+            self.team = team; self.title = title; self.beneficiaryKind = beneficiaryKind;
+            self.beneficiaryName = beneficiaryName
             self.beneficiaryDetails = beneficiaryDetails; self.points = points
         }
     }
@@ -54,7 +58,9 @@ extension JifenApp {
         public var points: Int64
         /// Idempotency key; nil: a fresh one (the call is its own operation).
         public var key: String?
-        public init(wish: String, points: Int64, key: String? = nil) { self.wish = wish; self.points = points; self.key = key }
+        public init(wish: String, points: Int64, key: String? = nil) {
+            self.wish = wish; self.points = points; self.key = key
+        }
     }
 
     public struct WishListInput: Codable, Sendable {
@@ -76,16 +82,20 @@ extension JifenApp {
     /// Posts a wish (an organizer of the team, or an admin).
     public func postWish(_ principal: Principal, _ input: WishPostInput) throws -> WishView {
         try Self.requireNotStaff(principal, Bilingual(zh: "发布微心愿", en: "post wishes"))
-        let wish = try ledger.postWish(WishRequest(team: input.team, title: input.title, beneficiaryKind: input.beneficiaryKind,
-                                                   beneficiaryName: input.beneficiaryName, beneficiaryDetails: input.beneficiaryDetails,
-                                                   points: input.points), actor: principal.id)
+        let wish = try ledger.postWish(
+            WishRequest(
+                team: input.team, title: input.title, beneficiaryKind: input.beneficiaryKind,
+                beneficiaryName: input.beneficiaryName, beneficiaryDetails: input.beneficiaryDetails,
+                points: input.points), actor: principal.id)
         return try view(wish, for: principal)
     }
 
     /// Wishes, newest first; anyone may list them (beneficiaries masked but for those who may see).
     public func wishes(_ principal: Principal, _ input: WishListInput) throws -> [WishView] {
         let all = try store.read { try $0.wishes() }
-        return try all.reversed().filter { input.status == nil || $0.status == input.status }.map { try view($0, for: principal) }
+        return try all.reversed().filter { input.status == nil || $0.status == input.status }.map {
+            try view($0, for: principal)
+        }
     }
 
     /// One wish with its history.
@@ -131,7 +141,8 @@ extension JifenApp {
         try Self.requireNotStaff(principal, Bilingual(zh: "捐赠积分", en: "donate points"))
         try Self.requireConsent(principal, spending: principal.id)
         let id = try Wishes.parseID(input.wish)
-        let step = try ledger.donate(to: id, points: input.points, key: input.key ?? Self.freshKey("donate"), actor: principal.id)
+        let step = try ledger.donate(
+            to: id, points: input.points, key: input.key ?? Self.freshKey("donate"), actor: principal.id)
         return try result(step, for: principal)
     }
 
@@ -152,16 +163,21 @@ extension JifenApp {
 
     func result(_ step: WishStep, for principal: Principal) throws -> WishStepResult {
         let transfers = try step.transfers.map { try sealed($0) }
-        return WishStepResult(wish: try view(step.wish, for: principal), transfers: transfers,
-                              points: transfers.reduce(0) { $0 + $1.amount }, replayed: step.replayed)
+        return WishStepResult(
+            wish: try view(step.wish, for: principal), transfers: transfers,
+            points: transfers.reduce(0) { $0 + $1.amount }, replayed: step.replayed)
     }
 
     func view(_ wish: Wish, for principal: Principal) throws -> WishView {
         let store = try self.store
-        let shown = try principal.isOwner
-            || Wishes.seesBeneficiary(principal.id, wish: wish, isAdmin: store.actsAsAdmin(principal.id), organizes: store.actsAsOrganizerOf(principal.id))
+        let shown =
+            try principal.isOwner
+            || Wishes.seesBeneficiary(
+                principal.id, wish: wish, isAdmin: store.actsAsAdmin(principal.id),
+                organizes: store.actsAsOrganizerOf(principal.id))
         let raised = try store.read { try Ledger.raised(wish, in: $0) }
-        return WishView(id: wish.label, wish: shown ? wish : wish.masked, beneficiaryShown: shown, raised: raised,
-                        needed: max(0, wish.points - raised), history: nil)
+        return WishView(
+            id: wish.label, wish: shown ? wish : wish.masked, beneficiaryShown: shown, raised: raised,
+            needed: max(0, wish.points - raised), history: nil)
     }
 }

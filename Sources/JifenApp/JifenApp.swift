@@ -20,7 +20,10 @@ public struct Principal: Sendable, Equatable, Hashable, Codable {
     /// points; false for a device credential someone else issued for her and she has not
     /// confirmed. Always true locally: whoever holds the database file is its administrator.
     public let consented: Bool
-    public init(_ id: String, role: CredentialRole? = nil, credential: String? = nil, isOwner: Bool = false, consented: Bool = true) {
+    public init(
+        _ id: String, role: CredentialRole? = nil, credential: String? = nil, isOwner: Bool = false,
+        consented: Bool = true
+    ) {
         self.id = id; self.role = role; self.credential = credential; self.isOwner = isOwner && credential == nil
         self.consented = consented || credential == nil
     }
@@ -53,8 +56,10 @@ public struct JifenApp: Sendable {
     }
 
     /// Opens the store at `location` (a SQLite path or a `postgres://` URL).
-    public static func open(_ location: String, busyTimeout: TimeInterval = 5, clock: @escaping @Sendable () -> Date = { Date() },
-                            zone: TimeZone) throws -> JifenApp {
+    public static func open(
+        _ location: String, busyTimeout: TimeInterval = 5, clock: @escaping @Sendable () -> Date = { Date() },
+        zone: TimeZone
+    ) throws -> JifenApp {
         JifenApp(opener: StoreOpener { try Stores.open(location, busyTimeout: busyTimeout) }, clock: clock, zone: zone)
     }
 
@@ -90,7 +95,9 @@ public struct JifenApp: Sendable {
     var ledger: Ledger { get throws { Ledger(store: try store, now: clock) } }
     var service: Service { get throws { Service(store: try store, now: clock) } }
     /// The service rules for one principal: its credential's role limits what it may do.
-    func service(_ principal: Principal) throws -> Service { Service(store: try store, now: clock, role: principal.role) }
+    func service(_ principal: Principal) throws -> Service {
+        Service(store: try store, now: clock, role: principal.role)
+    }
 }
 
 /// Opens a store once, when it is first needed, and keeps it.

@@ -88,7 +88,8 @@ public final class SignInGuard: @unchecked Sendable {
         let now = clock()
         do {
             lock.lock()
-            let wait = waitBeforeEnrolment(codeKey: codeKey, deviceKey: deviceKey, device: device, addressKey: addressKey, now: now)
+            let wait = waitBeforeEnrolment(
+                codeKey: codeKey, deviceKey: deviceKey, device: device, addressKey: addressKey, now: now)
             lock.unlock()
             if let wait { throw Wait(seconds: wait) }
         }
@@ -108,7 +109,8 @@ public final class SignInGuard: @unchecked Sendable {
     public func newDevice(address: String) -> String? {
         let now = clock()
         lock.lock(); defer { lock.unlock() }
-        guard record(["devices:" + address], limit: limits.devicesPerAddress, now: now, countingSpent: false) == nil else { return nil }
+        guard record(["devices:" + address], limit: limits.devicesPerAddress, now: now, countingSpent: false) == nil
+        else { return nil }
         let id = CredentialSecret.sha256(UUID().uuidString + "\(now.timeIntervalSince1970)").prefix(32).lowercased()
         devices[id] = now
         if devices.count > 200_000 { devices = devices.filter { now.timeIntervalSince($0.value) <= 86_400 } }
@@ -123,7 +125,9 @@ public final class SignInGuard: @unchecked Sendable {
 
     // MARK: Counting (under the lock)
 
-    private func waitBeforeEnrolment(codeKey: String, deviceKey: String?, device: String?, addressKey: String, now: Date) -> Int? {
+    private func waitBeforeEnrolment(
+        codeKey: String, deviceKey: String?, device: String?, addressKey: String, now: Date
+    ) -> Int? {
         if let wait = spent(codeKey, limit: limits.perCode, now: now) { return wait }
         if let deviceKey, let wait = spent(deviceKey, limit: limits.perDevice, now: now) { return wait }
         guard let wait = spent(addressKey, limit: limits.perAddress, now: now) else { return nil }

@@ -12,12 +12,14 @@ public enum Stores {
     /// Opens an existing store without changing it.
     /// - Throws: `JifenError` (fault) when it is missing ("run jifen init"), not Jifen's, or unreachable.
     public static func open(_ location: String, busyTimeout: TimeInterval = 5) throws -> any Store {
-        isServer(location) ? try PostgresStore.open(url: location) : try SQLiteStore.open(path: location, busyTimeout: busyTimeout)
+        isServer(location)
+            ? try PostgresStore.open(url: location) : try SQLiteStore.open(path: location, busyTimeout: busyTimeout)
     }
 
     /// Creates a new, empty store (its schema only; `JifenApp.initialise` then adds the first community).
     /// - Throws: refused when `location` already holds a ledger or another file.
     public static func create(_ location: String, busyTimeout: TimeInterval = 5) throws -> any Store {
-        isServer(location) ? try PostgresStore.create(url: location) : try SQLiteStore.create(path: location, busyTimeout: busyTimeout)
+        isServer(location)
+            ? try PostgresStore.create(url: location) : try SQLiteStore.create(path: location, busyTimeout: busyTimeout)
     }
 }

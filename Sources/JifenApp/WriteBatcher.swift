@@ -36,9 +36,12 @@ public final class WriteBatcher: @unchecked Sendable {
     /// - Throws: its own error, or the batch's when the commit failed (then nothing of it is stored).
     public func perform<T: Sendable>(_ operation: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            enqueue(Job(run: { try operation() }, answer: { result in
-                continuation.resume(with: result.map { $0 as! T })
-            }))
+            enqueue(
+                Job(
+                    run: { try operation() },
+                    answer: { result in
+                        continuation.resume(with: result.map { $0 as! T })
+                    }))
         }
     }
 

@@ -9,7 +9,9 @@ import JifenCore
 /// arguments here, not from `GlobalOptions`.
 enum ArgumentErrors {
     /// The language and output form the user asked for, read from the raw arguments (up to `--`).
-    static func preferences(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment)
+    static func preferences(
+        _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment
+    )
         -> (language: Language, json: Bool)
     {
         let options = arguments.prefix { $0 != "--" }
@@ -30,9 +32,12 @@ enum ArgumentErrors {
         if let unknown = unknownCommand(arguments) { return unknown }
         let options = arguments.prefix { $0 != "--" }
         if let negative = options.first(where: isNegativeNumber) {
-            return .usage(.negativeNumber,
-                          zh: "数值 \(negative) 是负数。积分、分钟等数值必须为正数（至少 1）。",
-                          en: "The number \(negative) is negative. Points, minutes and other amounts must be positive (at least 1).")
+            return .usage(
+                .negativeNumber,
+                zh: "数值 \(negative) 是负数。积分、分钟等数值必须为正数（至少 1）。",
+                en:
+                    "The number \(negative) is negative. Points, minutes and other amounts must be positive (at least 1)."
+            )
         }
         let english = Jifen.message(for: error)
         return .usage(.badArguments, zh: chinese(english), en: english)
@@ -42,7 +47,8 @@ enum ArgumentErrors {
     static func isNegativeNumber(_ argument: String) -> Bool {
         guard argument.hasPrefix("-"), argument.count > 1 else { return false }
         let rest = argument.dropFirst()
-        return rest.first!.isASCII && rest.first!.isNumber && rest.allSatisfy { ($0.isASCII && $0.isNumber) || $0 == "." }
+        return rest.first!.isASCII && rest.first!.isNumber
+            && rest.allSatisfy { ($0.isASCII && $0.isNumber) || $0 == "." }
     }
 
     // MARK: Unknown commands
@@ -91,9 +97,11 @@ enum ArgumentErrors {
             if configuration.defaultSubcommand != nil, (nearest?.1 ?? .max) > 2 { return nil }
             let group = path.joined(separator: " ")
             let hint = nearest.flatMap { $0.1 <= max(2, word.count / 2) ? $0.0 : nil }
-            return .usage(.unknownCommand,
-                          zh: "没有「\(word)」这个命令。" + (hint.map { "您是不是要用 \(group) \($0)？" } ?? "") + "用 \(group) --help 查看所有命令。",
-                          en: "There is no command \"\(word)\". " + (hint.map { "Did you mean \(group) \($0)? " } ?? "") + "See every command with \(group) --help.")
+            return .usage(
+                .unknownCommand,
+                zh: "没有「\(word)」这个命令。" + (hint.map { "您是不是要用 \(group) \($0)？" } ?? "") + "用 \(group) --help 查看所有命令。",
+                en: "There is no command \"\(word)\". " + (hint.map { "Did you mean \(group) \($0)? " } ?? "")
+                    + "See every command with \(group) --help.")
         }
         return nil
     }
@@ -126,15 +134,20 @@ enum ArgumentErrors {
             (#"^Missing one of: (.+)$"#, { "缺少以下之一：\($0[0])。" }),
             (#"^Unexpected argument '(.+)'$"#, { "多余的参数「\($0[0])」。用 --help 查看用法。" }),
             (#"^(\d+) unexpected arguments: (.+)$"#, { "有 \($0[0]) 个多余的参数：\($0[1])。用 --help 查看用法。" }),
-            (#"^The value '(.*)' is invalid for '(.+)'\. Please provide one of (.+)\.$"#,
-             { "「\($0[0])」不是 \($0[1]) 的有效取值，请从 \($0[2].replacingOccurrences(of: " and ", with: "、").replacingOccurrences(of: " or ", with: "、")) 中选择。" }),
+            (
+                #"^The value '(.*)' is invalid for '(.+)'\. Please provide one of (.+)\.$"#,
+                {
+                    "「\($0[0])」不是 \($0[1]) 的有效取值，请从 \($0[2].replacingOccurrences(of: " and ", with: "、").replacingOccurrences(of: " or ", with: "、")) 中选择。"
+                }
+            ),
             (#"^The value '(.*)' is invalid for '(.+)'(.*)$"#, { "「\($0[0])」不是 \($0[1]) 的有效取值。\($0[2])" }),
             (#"^Missing required subcommand\.$"#, { _ in "缺少子命令。用 --help 查看可用的命令。" }),
         ]
         let whole = NSRange(english.startIndex..., in: english)
         for (pattern, render) in patterns {
             guard let regex = try? NSRegularExpression(pattern: pattern, options: [.dotMatchesLineSeparators]),
-                  let match = regex.firstMatch(in: english, range: whole) else { continue }
+                let match = regex.firstMatch(in: english, range: whole)
+            else { continue }
             let groups = (1..<match.numberOfRanges).map { index -> String in
                 Range(match.range(at: index), in: english).map { String(english[$0]) } ?? ""
             }

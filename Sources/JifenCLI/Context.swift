@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import JifenCore
 import JifenApp
+import JifenCore
 
 /// Exit statuses, documented in the README: scripts can tell a typo from a refusal from a fault.
 public enum ExitStatus {
@@ -39,9 +39,15 @@ struct Context {
         language = options.lang ?? Language.fromEnvironment(environment)
     }
 
-    var dbPath: String { options.db ?? environment["JIFEN_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? JifenApp.Defaults.location }
-    var actor: String { options.actor ?? environment["JIFEN_ACTOR"].flatMap { $0.isEmpty ? nil : $0 } ?? JifenApp.Defaults.owner }
-    var busyTimeout: TimeInterval { options.busyTimeout ?? environment["JIFEN_BUSY_TIMEOUT"].flatMap(Double.init) ?? JifenApp.Defaults.busyTimeout }
+    var dbPath: String {
+        options.db ?? environment["JIFEN_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? JifenApp.Defaults.location
+    }
+    var actor: String {
+        options.actor ?? environment["JIFEN_ACTOR"].flatMap { $0.isEmpty ? nil : $0 } ?? JifenApp.Defaults.owner
+    }
+    var busyTimeout: TimeInterval {
+        options.busyTimeout ?? environment["JIFEN_BUSY_TIMEOUT"].flatMap(Double.init) ?? JifenApp.Defaults.busyTimeout
+    }
 
     /// The user's time zone: JIFEN_TZ, else TZ, else Asia/Shanghai.
     var timeZone: TimeZone {
@@ -58,9 +64,13 @@ struct Context {
         do {
             _ = try DayFormat.parse(fixed, in: timeZone, field: "JIFEN_NOW")
         } catch {
-            throw JifenError.usage(.badJifenNow,
-                                   zh: "环境变量 JIFEN_NOW「\(fixed)」不是可读的时间。请写成 2026-11-20、2026-11-20 10:00、2026-11-20T10:00:00 或带时区的 ISO 8601（2026-11-20T02:00:00Z），或删除它以使用系统时钟。",
-                                   en: "JIFEN_NOW \"\(fixed)\" is not a readable time. Write it as 2026-11-20, 2026-11-20 10:00, 2026-11-20T10:00:00 or ISO 8601 with a zone (2026-11-20T02:00:00Z), or unset it to use the system clock.")
+            throw JifenError.usage(
+                .badJifenNow,
+                zh:
+                    "环境变量 JIFEN_NOW「\(fixed)」不是可读的时间。请写成 2026-11-20、2026-11-20 10:00、2026-11-20T10:00:00 或带时区的 ISO 8601（2026-11-20T02:00:00Z），或删除它以使用系统时钟。",
+                en:
+                    "JIFEN_NOW \"\(fixed)\" is not a readable time. Write it as 2026-11-20, 2026-11-20 10:00, 2026-11-20T10:00:00 or ISO 8601 with a zone (2026-11-20T02:00:00Z), or unset it to use the system clock."
+            )
         }
     }
 
@@ -74,7 +84,6 @@ struct Context {
     }
 
     func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
-
 
     /// Prints text for a person: control and bidirectional characters that came from stored
     /// names show as escapes (`DisplayText`), so they cannot split or reverse lines.
@@ -108,8 +117,11 @@ struct Context {
         do {
             try context.checkFixedClock()
             if context.serverURL != nil, context.options.actor != nil {
-                throw JifenError.usage(.remoteActor, zh: "使用服务器时不能用 --as：服务器以登录的人的身份操作。请以那个人的身份登录（jifen login）。",
-                                       en: "--as is not used with a server: the server acts as whoever signed in. Sign in as that person instead (jifen login).")
+                throw JifenError.usage(
+                    .remoteActor, zh: "使用服务器时不能用 --as：服务器以登录的人的身份操作。请以那个人的身份登录（jifen login）。",
+                    en:
+                        "--as is not used with a server: the server acts as whoever signed in. Sign in as that person instead (jifen login)."
+                )
             }
             try body(context)
         } catch let error as JifenError {
@@ -128,11 +140,14 @@ struct Context {
             struct ErrorBody: Encodable { var error: String; var code: String; var message: String; var exit: Int32 }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let body = ErrorBody(error: "\(error.category)", code: error.code.rawValue, message: error.message.text(language),
-                                 exit: ExitStatus.code(for: error.category))
+            let body = ErrorBody(
+                error: "\(error.category)", code: error.code.rawValue, message: error.message.text(language),
+                exit: ExitStatus.code(for: error.category))
             text = String(decoding: (try? encoder.encode(body)) ?? Data(), as: UTF8.self)
         } else {
-            text = (language == .zh ? "错误：" : "Error: ") + DisplayText.escaped(error.message.text(language), keepNewlines: true)
+            text =
+                (language == .zh ? "错误：" : "Error: ")
+                + DisplayText.escaped(error.message.text(language), keepNewlines: true)
         }
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
@@ -150,4 +165,3 @@ extension JifenCommand {
 
 /// Parses an amount argument with the core's rules, as a usage error when bad.
 func parsePoints(_ text: String) throws -> Int64 { try Points.parse(text) }
-

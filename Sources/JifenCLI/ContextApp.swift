@@ -8,8 +8,9 @@ extension Context {
     /// With `--server`, only the commands that call `perform` reach the server; the rest say so.
     func app() throws -> JifenApp {
         if let server = serverURL {
-            throw JifenError.usage(.notServed, zh: "这个命令只能在数据库所在的机器上运行（--db），不能通过服务器（\(server)）。",
-                                   en: "This command runs only on the database's own machine (--db), not through a server (\(server)).")
+            throw JifenError.usage(
+                .notServed, zh: "这个命令只能在数据库所在的机器上运行（--db），不能通过服务器（\(server)）。",
+                en: "This command runs only on the database's own machine (--db), not through a server (\(server)).")
         }
         return try JifenApp.open(dbPath, busyTimeout: busyTimeout, clock: now, zone: timeZone)
     }
@@ -21,8 +22,10 @@ extension Context {
     /// of the first answer (`Endpoint.perform`); with `--server` the key is the Idempotency-Key.
     func perform<Input, Output>(_ endpoint: Endpoint<Input, Output>, _ input: Input) throws -> Output {
         if let server = serverURL {
-            return try RemoteClient(server: server, language: language, credentials: CredentialFile(environment: environment))
-                .call(endpoint, input, key: options.key)
+            return try RemoteClient(
+                server: server, language: language, credentials: CredentialFile(environment: environment)
+            )
+            .call(endpoint, input, key: options.key)
         }
         if let key = options.key, endpoint.verb == .post, !endpoint.takesKey {
             let (json, _) = try endpoint.perform(app(), principal, input, key: key)

@@ -11,8 +11,9 @@ enum CSV {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw JifenError.fault(.cannotWrite, zh: "无法写入 \(path)：\(error.localizedDescription)",
-                                   en: "Cannot write \(path): \(error.localizedDescription)")
+            throw JifenError.fault(
+                .cannotWrite, zh: "无法写入 \(path)：\(error.localizedDescription)",
+                en: "Cannot write \(path): \(error.localizedDescription)")
         }
     }
 }
@@ -23,8 +24,10 @@ func checkWritable(_ path: String) throws {
     let dir = folder.isEmpty ? "." : folder
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue,
-          FileManager.default.isWritableFile(atPath: dir) else {
-        throw JifenError.usage(.badOutput, zh: "无法写入 \(path)：目录不存在或不可写。请换一个路径。",
-                               en: "Cannot write \(path): its folder does not exist or is not writable. Choose another path.")
+        FileManager.default.isWritableFile(atPath: dir)
+    else {
+        throw JifenError.usage(
+            .badOutput, zh: "无法写入 \(path)：目录不存在或不可写。请换一个路径。",
+            en: "Cannot write \(path): its folder does not exist or is not writable. Choose another path.")
     }
 }

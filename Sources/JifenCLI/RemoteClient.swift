@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import JifenAPI
 import JifenApp
 import JifenCore
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// The credentials `jifen login` keeps: one per server, in the user's config folder
 /// (`$XDG_CONFIG_HOME/jifen/credentials.json`, else `~/.config/jifen/`), mode 0600.
@@ -12,7 +13,8 @@ struct CredentialFile {
     let url: URL
 
     init(environment: [String: String]) {
-        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.config")
         url = URL(fileURLWithPath: base).appendingPathComponent("jifen").appendingPathComponent("credentials.json")
     }
@@ -29,7 +31,8 @@ struct CredentialFile {
         tokens[Self.key(server)] = token
         let folder = url.deletingLastPathComponent()
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let data = try JSONEncoder().encode(tokens)
             // Created 0600 before the secret is written into it.
             if !FileManager.default.fileExists(atPath: url.path) {
@@ -38,8 +41,9 @@ struct CredentialFile {
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
             try data.write(to: url)
         } catch {
-            throw JifenError.fault(.cannotWrite, zh: "无法保存登录凭证到 \(url.path)：\(error.localizedDescription)",
-                                   en: "Cannot save the credential to \(url.path): \(error.localizedDescription)")
+            throw JifenError.fault(
+                .cannotWrite, zh: "无法保存登录凭证到 \(url.path)：\(error.localizedDescription)",
+                en: "Cannot save the credential to \(url.path): \(error.localizedDescription)")
         }
     }
 
@@ -55,7 +59,9 @@ struct RemoteClient {
 
     /// - Parameter key: the write's idempotency key (`--key`); the input's own `key` when it has
     /// one, else a fresh one: a retry of this command with the same key is answered once.
-    func call<Input, Output>(_ endpoint: Endpoint<Input, Output>, _ input: Input, token explicit: String? = nil, key: String? = nil) throws -> Output {
+    func call<Input, Output>(
+        _ endpoint: Endpoint<Input, Output>, _ input: Input, token explicit: String? = nil, key: String? = nil
+    ) throws -> Output {
         let base = try Self.baseURL(server)
         let (path, query, body) = try endpoint.request(for: input)
         guard var components = URLComponents(string: base + path) else { throw Self.badServer(server) }
@@ -72,7 +78,9 @@ struct RemoteClient {
         if endpoint.verb == .post {
             // The command's key (`--key`, which the ledger's operations also carry in their input),
             // else one of its own: a retry of this request is answered once.
-            let inputKey = (try? JSONSerialization.jsonObject(with: APIJSON.encoder().encode(input)) as? [String: Any])?["key"] as? String
+            let inputKey =
+                (try? JSONSerialization.jsonObject(with: APIJSON.encoder().encode(input)) as? [String: Any])?["key"]
+                as? String
             request.setValue(inputKey ?? key ?? UUID().uuidString, forHTTPHeaderField: "Idempotency-Key")
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.httpBody = body ?? Data("{}".utf8)
@@ -82,7 +90,8 @@ struct RemoteClient {
         do {
             return try APIJSON.decoder().decode(Output.self, from: data)
         } catch {
-            throw JifenError.fault(.unexpected, zh: "服务器的回答无法读取：\(error)", en: "The server's answer cannot be read: \(error)")
+            throw JifenError.fault(
+                .unexpected, zh: "服务器的回答无法读取：\(error)", en: "The server's answer cannot be read: \(error)")
         }
     }
 
@@ -100,15 +109,22 @@ struct RemoteClient {
         done.wait()
         guard let (data, status, error) = box.result, error == nil, let status else {
             let reason = box.result?.2?.localizedDescription ?? "no answer"
-            throw JifenError.fault(.cannotReachServer, zh: "无法连接服务器 \(server)：\(reason)。请检查地址，并确认 jifen serve 正在运行。",
-                                   en: "Cannot reach the server at \(server): \(reason). Check the address and that jifen serve is running.")
+            throw JifenError.fault(
+                .cannotReachServer, zh: "无法连接服务器 \(server)：\(reason)。请检查地址，并确认 jifen serve 正在运行。",
+                en:
+                    "Cannot reach the server at \(server): \(reason). Check the address and that jifen serve is running."
+            )
         }
         return (data ?? Data(), status)
     }
 
     static func error(from data: Data, status: Int) -> JifenError {
-        struct Body: Decodable { var error: String; var code: String; var zh: String?; var en: String?; var message: String }
-        guard let body = try? JSONDecoder().decode(Body.self, from: data), let code = JifenError.Code(rawValue: body.code) else {
+        struct Body: Decodable {
+            var error: String; var code: String; var zh: String?; var en: String?; var message: String
+        }
+        guard let body = try? JSONDecoder().decode(Body.self, from: data),
+            let code = JifenError.Code(rawValue: body.code)
+        else {
             return .fault(.unexpected, zh: "服务器回答 HTTP \(status)。", en: "The server answered HTTP \(status).")
         }
         let category: JifenError.Category = ["usage": .usage, "refused": .refused, "busy": .busy][body.error] ?? .fault
@@ -127,12 +143,16 @@ struct RemoteClient {
 
     static func baseURL(_ server: String) throws -> String {
         let trimmed = server.hasSuffix("/") ? String(server.dropLast()) : server
-        guard let url = URL(string: trimmed), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else { throw badServer(server) }
+        guard let url = URL(string: trimmed), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw badServer(server)
+        }
         return trimmed
     }
 
     static func badServer(_ server: String) -> JifenError {
-        .usage(.badServer, zh: "服务器地址「\(server)」不是 http:// 或 https:// 网址。", en: "The server address \"\(server)\" is not an http:// or https:// URL.")
+        .usage(
+            .badServer, zh: "服务器地址「\(server)」不是 http:// 或 https:// 网址。",
+            en: "The server address \"\(server)\" is not an http:// or https:// URL.")
     }
 
     private final class Box: @unchecked Sendable { var result: (Data?, Int?, (any Error)?)? }

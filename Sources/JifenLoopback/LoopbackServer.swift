@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -27,7 +28,9 @@ public final class LoopbackServer: Sendable {
         public var bodyText: String { String(decoding: body, as: UTF8.self) }
         public var query: [String: String] {
             var items: [String: String] = [:]
-            for item in URLComponents(string: "http://h" + target)?.percentEncodedQueryItems ?? [] { items[item.name] = item.value ?? "" }
+            for item in URLComponents(string: "http://h" + target)?.percentEncodedQueryItems ?? [] {
+                items[item.name] = item.value ?? ""
+            }
             return items
         }
     }
@@ -64,7 +67,9 @@ public final class LoopbackServer: Sendable {
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 256) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -128,7 +133,8 @@ public final class LoopbackServer: Sendable {
             var headers: [String: String] = [:]
             for line in lines.dropFirst() {
                 guard let colon = line.firstIndex(of: ":") else { continue }
-                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                    in: .whitespaces)
             }
             let length = Int(headers["content-length"] ?? "0") ?? 0
             if headers["expect"]?.lowercased() == "100-continue" { write(fd, "HTTP/1.1 100 Continue\r\n\r\n") }
@@ -141,14 +147,16 @@ public final class LoopbackServer: Sendable {
             }
             let body = Data(buffer[(end + 4)..<(end + 4 + length)])
             buffer.removeFirst(end + 4 + length)
-            let request = Request(method: parts.first.map(String.init) ?? "", target: parts.count > 1 ? String(parts[1]) : "/",
-                                  headers: headers, body: body, connectionIndex: served)
+            let request = Request(
+                method: parts.first.map(String.init) ?? "", target: parts.count > 1 ? String(parts[1]) : "/",
+                headers: headers, body: body, connectionIndex: served)
             served += 1
             received.withLock { $0.append(request) }
             switch handler(request) {
             case .respond(let status, let extra, let text):
                 let payload = Array(text.utf8)
-                var head = "HTTP/1.1 \(status) \(Self.reason(status))\r\nContent-Length: \(payload.count)\r\nContent-Type: application/json\r\n"
+                var head =
+                    "HTTP/1.1 \(status) \(Self.reason(status))\r\nContent-Length: \(payload.count)\r\nContent-Type: application/json\r\n"
                 for (name, value) in extra { head += "\(name): \(value)\r\n" }
                 if !write(fd, head + "\r\n") || !write(fd, payload) { return }
                 if headers["connection"]?.lowercased() == "close" { return }
@@ -196,7 +204,10 @@ public final class LoopbackServer: Sendable {
     }
 
     private static func reason(_ status: Int) -> String {
-        [200: "OK", 204: "No Content", 302: "Found", 410: "Gone", 429: "Too Many Requests", 500: "Internal Server Error",
-         503: "Service Unavailable"][status] ?? "Status"
+        [
+            200: "OK", 204: "No Content", 302: "Found", 410: "Gone", 429: "Too Many Requests",
+            500: "Internal Server Error",
+            503: "Service Unavailable",
+        ][status] ?? "Status"
     }
 }

@@ -27,7 +27,9 @@ public enum EventText {
         switch event.type {
         case "activity.published":
             var lines: [String] = []
-            if let time = f.span(start: ["start", "starts_at", "start_at"], end: ["end", "ends_at", "end_at"]) { lines.append("时间：" + time) }
+            if let time = f.span(start: ["start", "starts_at", "start_at"], end: ["end", "ends_at", "end_at"]) {
+                lines.append("时间：" + time)
+            }
             if let place = f.first(["place", "location", "address"]) { lines.append("地点：" + place) }
             if let content = f.first(["content"]) { lines.append("服务内容：" + content) }
             if let rate = f.first(["rate", "points_per_hour"]) { lines.append("每小时积分：" + rate) }
@@ -37,88 +39,132 @@ public enum EventText {
             if let team = f.first(["team_name"]) { lines.append("组织：" + team) }
             return Message(title: "新活动：" + (f.first(["title", "name"]) ?? "（未命名）"), lines: lines)
         case "activity.cancelled":
-            return Message(title: "活动取消：" + (f.first(["title"]) ?? "（未命名）"), lines: [
-                f.span(start: ["start"], end: ["end"]).map { "原定时间：" + $0 },
-                f.line("地点", "place"),
-                f.line("取消原因", "reason"),
-                f.line("组织", "team_name"),
-                "已报名的志愿者不必前往。",
-            ].compactMap { $0 })
+            return Message(
+                title: "活动取消：" + (f.first(["title"]) ?? "（未命名）"),
+                lines: [
+                    f.span(start: ["start"], end: ["end"]).map { "原定时间：" + $0 },
+                    f.line("地点", "place"),
+                    f.line("取消原因", "reason"),
+                    f.line("组织", "team_name"),
+                    "已报名的志愿者不必前往。",
+                ].compactMap { $0 })
         case "activity.closed":
             let records = Int(f["records"]) ?? 0
-            return Message(title: "活动结束：" + (f.first(["title"]) ?? "（未命名）"), lines: [
-                f.span(start: ["start"], end: ["end"]).map { "时间：" + $0 },
-                records > 0 ? "共 \(records) 条服务记录，服务时长合计 \(duration(f["minutes"]))" : "没有服务记录",
-                f.line("组织", "team_name"),
-                "感谢各位志愿者的付出！",
-            ].compactMap { $0 })
+            return Message(
+                title: "活动结束：" + (f.first(["title"]) ?? "（未命名）"),
+                lines: [
+                    f.span(start: ["start"], end: ["end"]).map { "时间：" + $0 },
+                    records > 0 ? "共 \(records) 条服务记录，服务时长合计 \(duration(f["minutes"]))" : "没有服务记录",
+                    f.line("组织", "team_name"),
+                    "感谢各位志愿者的付出！",
+                ].compactMap { $0 })
         case "points.granted":
-            return Message(title: "积分发放", lines: ["\(f.who("to")) 获得 \(points)", f.line("原因", "memo"), f.line("操作人", "actor"), f.timeLine()].compactMap { $0 })
+            return Message(
+                title: "积分发放",
+                lines: ["\(f.who("to")) 获得 \(points)", f.line("原因", "memo"), f.line("操作人", "actor"), f.timeLine()]
+                    .compactMap { $0 })
         case "points.earned":
             let served = f.first(["minutes"]).map { "服务 " + duration($0) + "，" } ?? ""
-            let line = f.first(["activity_title"]).map { "\(f.who("to")) 参加「\($0)」\(served)获得 \(points)" }
+            let line =
+                f.first(["activity_title"]).map { "\(f.who("to")) 参加「\($0)」\(served)获得 \(points)" }
                 ?? "\(f.who("to")) 参加志愿服务\(served)获得 \(points)"
             return Message(title: "服务积分", lines: [line, f.timeLine()].compactMap { $0 })
         case "points.transferred":
-            return Message(title: "积分转赠", lines: ["\(f.who("from")) 赠给 \(f.who("to")) \(points)", f.line("留言", "memo"), f.timeLine()].compactMap { $0 })
+            return Message(
+                title: "积分转赠",
+                lines: ["\(f.who("from")) 赠给 \(f.who("to")) \(points)", f.line("留言", "memo"), f.timeLine()].compactMap {
+                    $0
+                })
         case "points.redeemed":
-            let line = f.first(["offer_title"]).map { "\(f.who("from")) 在 \(f.who("to")) 用 \(points)兑换「\($0)」" }
+            let line =
+                f.first(["offer_title"]).map { "\(f.who("from")) 在 \(f.who("to")) 用 \(points)兑换「\($0)」" }
                 ?? "\(f.who("from")) 在 \(f.who("to")) 使用 \(points)"
             return Message(title: "积分兑换", lines: [line, f.timeLine()].compactMap { $0 })
         case "points.refunded":
-            return Message(title: "积分退还", lines: [
-                "\(f.who("from")) 退还 \(f.who("to")) \(points)" + (f.first(["offer_title"]).map { "（兑换「\($0)」）" } ?? ""),
-                f.line("原因", "memo"), f.timeLine(),
-            ].compactMap { $0 })
+            return Message(
+                title: "积分退还",
+                lines: [
+                    "\(f.who("from")) 退还 \(f.who("to")) \(points)"
+                        + (f.first(["offer_title"]).map { "（兑换「\($0)」）" } ?? ""),
+                    f.line("原因", "memo"), f.timeLine(),
+                ].compactMap { $0 })
         case "points.reversed":
-            return Message(title: "积分更正", lines: [
-                "\(f.who("from")) 的 \(points)退回\(f.who("to"))，更正此前的一笔记录" + (f.first(["activity_title"]).map { "（活动「\($0)」）" } ?? ""),
-                f.line("原因", "memo"), f.timeLine(),
-            ].compactMap { $0 })
+            return Message(
+                title: "积分更正",
+                lines: [
+                    "\(f.who("from")) 的 \(points)退回\(f.who("to"))，更正此前的一笔记录"
+                        + (f.first(["activity_title"]).map { "（活动「\($0)」）" } ?? ""),
+                    f.line("原因", "memo"), f.timeLine(),
+                ].compactMap { $0 })
         case "points.expired":
-            return Message(title: "积分过期", lines: ["\(f.who("from")) 有 \(points)已过有效期，自动失效", f.timeLine()].compactMap { $0 })
+            return Message(
+                title: "积分过期", lines: ["\(f.who("from")) 有 \(points)已过有效期，自动失效", f.timeLine()].compactMap { $0 })
         case "points.adjusted":
-            return Message(title: "积分调整", lines: ["从 \(f.who("from")) 调给 \(f.who("to")) \(points)", f.line("原因", "memo"), f.timeLine()].compactMap { $0 })
+            return Message(
+                title: "积分调整",
+                lines: ["从 \(f.who("from")) 调给 \(f.who("to")) \(points)", f.line("原因", "memo"), f.timeLine()].compactMap
+                { $0 })
         case "merchant.settled":
-            return Message(title: "商户结算", lines: ["爱心商户 \(f.who("from")) 已结算 \(points)", f.timeLine()].compactMap { $0 })
+            return Message(
+                title: "商户结算", lines: ["爱心商户 \(f.who("from")) 已结算 \(points)", f.timeLine()].compactMap { $0 })
         case "points.held":
-            let line = f.first(["offer_title"]).map { "\(f.who("from")) 在 \(f.who("to")) 预留 \(points)兑换「\($0)」" }
+            let line =
+                f.first(["offer_title"]).map { "\(f.who("from")) 在 \(f.who("to")) 预留 \(points)兑换「\($0)」" }
                 ?? "\(f.who("from")) 在 \(f.who("to")) 预留 \(points)"
-            return Message(title: "积分预留", lines: [line, f.first(["expires_at"]).map { "请在 \(f.time(raw: $0)) 前领取，过期自动退回" }].compactMap { $0 })
+            return Message(
+                title: "积分预留",
+                lines: [line, f.first(["expires_at"]).map { "请在 \(f.time(raw: $0)) 前领取，过期自动退回" }].compactMap { $0 })
         case "points.released":
             let how = ["voided": "已撤销", "lapsed": "超时未领取", "posted": "已领取"][f["status"]] ?? "已解除"
             let offer = f.first(["offer_title"]).map { "兑换「\($0)」" } ?? ""
-            return Message(title: "预留解除", lines: ["\(f.who("from")) 在 \(f.who("to")) 预留\(offer)的 \(points)\(how)，积分已退回"])
+            return Message(
+                title: "预留解除", lines: ["\(f.who("from")) 在 \(f.who("to")) 预留\(offer)的 \(points)\(how)，积分已退回"])
         case "points.expiring":
             let day = f.first(["expires_on"]).map(Self.day) ?? "近日"
             return Message(title: "积分即将过期", lines: ["\(f.who("account")) 有 \(points)将于 \(day) 起失效，请尽快使用"])
         case "merchant.code_locked":
             let window = f.first(["window_hours"]).map { "\($0) 小时内" } ?? ""
-            return Message(title: "商户输错付款码过多，兑换已暂停", lines: [
-                "爱心商户 \(f.who("merchant")) \(window)输错付款码 \(f["wrong_tries"]) 次，已暂停兑换" + (f.first(["locked_until"]).map { "到 \(f.time(raw: $0))" } ?? ""),
-                "可能有人在猜志愿者的付款码，请组织者联系该商户核实。",
-            ])
+            return Message(
+                title: "商户输错付款码过多，兑换已暂停",
+                lines: [
+                    "爱心商户 \(f.who("merchant")) \(window)输错付款码 \(f["wrong_tries"]) 次，已暂停兑换"
+                        + (f.first(["locked_until"]).map { "到 \(f.time(raw: $0))" } ?? ""),
+                    "可能有人在猜志愿者的付款码，请组织者联系该商户核实。",
+                ])
         case let type where type.hasPrefix("request."):
             return requestMessage(type, f)
         case "ping":
             return Message(title: "积分系统测试消息", lines: ["这是一条由 jifen webhook test 发出的测试消息，收到即表示配置正确。"])
         case "points.donated":
-            return Message(title: "微心愿捐赠", lines: ["\(f.who("from")) 为微心愿「\(f["memo"])」捐赠 \(points)", f.line("心愿编号", "reference"), f.timeLine()].compactMap { $0 })
+            return Message(
+                title: "微心愿捐赠",
+                lines: ["\(f.who("from")) 为微心愿「\(f["memo"])」捐赠 \(points)", f.line("心愿编号", "reference"), f.timeLine()]
+                    .compactMap { $0 })
         case "wish.paid":
-            return Message(title: "微心愿积分支付", lines: ["\(f.who("to")) 实现微心愿「\(f["memo"])」，获得捐赠的 \(points)", f.line("心愿编号", "reference"), f.timeLine()].compactMap { $0 })
-        case "wish.posted", "wish.claimed", "wish.claim_cancelled", "wish.revoked", "wish.realized", "wish.taken_down", "wish.withdrawn":
-            let titles = ["wish.posted": "新的微心愿", "wish.claimed": "微心愿已被认领", "wish.claim_cancelled": "微心愿认领已取消",
-                          "wish.revoked": "微心愿认领被撤销", "wish.realized": "微心愿已实现", "wish.taken_down": "微心愿已撤下",
-                          "wish.withdrawn": "微心愿捐赠已收回"]
+            return Message(
+                title: "微心愿积分支付",
+                lines: [
+                    "\(f.who("to")) 实现微心愿「\(f["memo"])」，获得捐赠的 \(points)", f.line("心愿编号", "reference"), f.timeLine(),
+                ].compactMap { $0 })
+        case "wish.posted", "wish.claimed", "wish.claim_cancelled", "wish.revoked", "wish.realized", "wish.taken_down",
+            "wish.withdrawn":
+            let titles = [
+                "wish.posted": "新的微心愿", "wish.claimed": "微心愿已被认领", "wish.claim_cancelled": "微心愿认领已取消",
+                "wish.revoked": "微心愿认领被撤销", "wish.realized": "微心愿已实现", "wish.taken_down": "微心愿已撤下",
+                "wish.withdrawn": "微心愿捐赠已收回",
+            ]
             let who = f["beneficiary_kind"] == "elder" ? "一位老人" : "一名儿童"
             let asked = (Int(f["points"]) ?? 0) > 0 ? "需要 \(f["points"]) 积分，已捐 \(f["donated"]) 积分" : nil
-            return Message(title: (titles[event.type] ?? "微心愿") + "：" + (f.first(["title"]) ?? "（未命名）"), lines: [
-                "\(who)的心愿（编号 \(f["wish_id"])）", asked, f.line("认领人", "claimant"), f.line("说明", "note"),
-                event.type == "wish.posted" ? "欢迎志愿者和爱心商户认领。" : nil, f.timeLine(),
-            ].compactMap { $0 })
+            return Message(
+                title: (titles[event.type] ?? "微心愿") + "：" + (f.first(["title"]) ?? "（未命名）"),
+                lines: [
+                    "\(who)的心愿（编号 \(f["wish_id"])）", asked, f.line("认领人", "claimant"), f.line("说明", "note"),
+                    event.type == "wish.posted" ? "欢迎志愿者和爱心商户认领。" : nil, f.timeLine(),
+                ].compactMap { $0 })
         default:
             // No raw keys or UTC times: an event type this version does not know gets a plain note.
-            return Message(title: genericTitle, lines: ["积分系统有一条新的通知（\(event.type)），详情请在系统中查看。", f.timeLine()].compactMap { $0 })
+            return Message(
+                title: genericTitle, lines: ["积分系统有一条新的通知（\(event.type)），详情请在系统中查看。", f.timeLine()].compactMap { $0 })
         }
     }
 
@@ -139,10 +185,18 @@ public enum EventText {
         case "request.rejected":
             return Message(title: "不予受理：" + what, lines: [area, f.line("原因", "note")].compactMap { $0 })
         case "request.dispatched":
-            return Message(title: "派单：" + what, lines: [area, wanted, team, f.line("指派给", "volunteer"), f.first(["response_due"]).map { "请在 \(f.time(raw: $0)) 前接单" },
-                                                        claim].compactMap { $0 })
+            return Message(
+                title: "派单：" + what,
+                lines: [
+                    area, wanted, team, f.line("指派给", "volunteer"),
+                    f.first(["response_due"]).map { "请在 \(f.time(raw: $0)) 前接单" },
+                    claim,
+                ].compactMap { $0 })
         case "request.pooled":
-            return Message(title: "待接单：" + what, lines: [area, wanted, team, f.first(["response_due"]).map { "请在 \(f.time(raw: $0)) 前接单" }, claim].compactMap { $0 })
+            return Message(
+                title: "待接单：" + what,
+                lines: [area, wanted, team, f.first(["response_due"]).map { "请在 \(f.time(raw: $0)) 前接单" }, claim]
+                    .compactMap { $0 })
         case "request.claimed":
             return Message(title: "已接单：" + what, lines: [area, f.line("接单志愿者", "server")].compactMap { $0 })
         case "request.returned":
@@ -150,9 +204,12 @@ public enum EventText {
         case "request.started":
             return Message(title: "服务中：" + what, lines: [area, f.line("志愿者", "server")].compactMap { $0 })
         case "request.finished":
-            return Message(title: "服务完成，待居民确认：" + what, lines: [area, f.first(["note"]).map { "服务时长：" + duration($0) }].compactMap { $0 })
+            return Message(
+                title: "服务完成，待居民确认：" + what,
+                lines: [area, f.first(["note"]).map { "服务时长：" + duration($0) }].compactMap { $0 })
         case "request.confirmed":
-            return Message(title: "居民已确认：" + what, lines: [area, f.line("志愿者", "server"), "感谢志愿者的付出！"].compactMap { $0 })
+            return Message(
+                title: "居民已确认：" + what, lines: [area, f.line("志愿者", "server"), "感谢志愿者的付出！"].compactMap { $0 })
         case "request.rated":
             return Message(title: "居民评价：" + what, lines: [f.first(["note"]).map { "评分：\($0) 星" }].compactMap { $0 })
         case "request.reopened":
@@ -163,7 +220,9 @@ public enum EventText {
             return Message(title: "无人接单，已过期：" + what, lines: [area, team].compactMap { $0 })
         case "request.overdue":
             let late = f["note"] == "completion" ? "已超过完成时限，请尽快完成" : "已超过接单时限，仍无人接单"
-            return Message(title: "超时提醒：" + what, lines: [late, area, wanted, team, f["note"] == "completion" ? nil : claim].compactMap { $0 })
+            return Message(
+                title: "超时提醒：" + what,
+                lines: [late, area, wanted, team, f["note"] == "completion" ? nil : claim].compactMap { $0 })
         default:
             return Message(title: "服务请求：" + what, lines: [area, f.timeLine()].compactMap { $0 })
         }
@@ -187,7 +246,11 @@ public enum EventText {
             case ":" where next == "/": out.append("：")
             case "." where next.map { $0.isASCII && CharacterSet.letters.contains($0) } ?? false: out.append("．")
             default:
-                if let wide = wideLookAlikes[scalar] { out.unicodeScalars.append(wide) } else { out.unicodeScalars.append(scalar) }
+                if let wide = wideLookAlikes[scalar] {
+                    out.unicodeScalars.append(wide)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
         return out

@@ -47,7 +47,8 @@ public enum TransportFailure: Error, Sendable, Equatable, CustomStringConvertibl
         switch self {
         case .timeout(let seconds): "timeout after \(seconds) s"
         case .connection(let reason): "connection failed: \(reason)"
-        case .forbiddenAddress(let address): "address \(address) is private or loopback and the webhook was not added with --allow-private"
+        case .forbiddenAddress(let address):
+            "address \(address) is private or loopback and the webhook was not added with --allow-private"
         }
     }
 }

@@ -18,8 +18,10 @@ public struct NotifierOptions: Sendable {
     public var flushMillis: Int64
     public var timeZone: TimeZone
 
-    public init(owner: String, settings: WebhookSettings, once: Bool, pollMillis: Int64 = 200, flushMillis: Int64 = 50,
-                timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!) {
+    public init(
+        owner: String, settings: WebhookSettings, once: Bool, pollMillis: Int64 = 200, flushMillis: Int64 = 50,
+        timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!
+    ) {
         self.owner = owner
         concurrency = settings.concurrency
         timeout = TimeInterval(settings.timeoutSeconds)
@@ -67,10 +69,12 @@ public struct Notifier: Sendable {
     ///   - random: numbers in 0..<1 for jitter.
     ///   - resolve: host name → addresses, to refuse private ones before each attempt.
     ///   - logger: passed in; the notifier logs delivery ids, endpoint ids and outcomes, never secrets.
-    public init(store: any Store, transport: any HTTPTransport, policy: RetryPolicy, options: NotifierOptions,
-                nowMillis: @escaping @Sendable () -> Int64 = { Date().millis },
-                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-                resolve: @escaping @Sendable (String) -> [String] = WebhookURLPolicy.resolve, logger: Logger) {
+    public init(
+        store: any Store, transport: any HTTPTransport, policy: RetryPolicy, options: NotifierOptions,
+        nowMillis: @escaping @Sendable () -> Int64 = { Date().millis },
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        resolve: @escaping @Sendable (String) -> [String] = WebhookURLPolicy.resolve, logger: Logger
+    ) {
         self.store = store
         self.transport = transport
         self.policy = policy
@@ -100,8 +104,9 @@ public struct Notifier: Sendable {
                 let now = nowMillis()
                 let room = stopping ? 0 : options.concurrency - inFlight
                 if inFlight == 0 || finished.count >= batch || now - lastCall >= options.flushMillis {
-                    let claimed = try store.recordAndClaim(finished, owner: options.owner, nowMillis: now, limit: room,
-                                                           leaseMillis: options.leaseMillis)
+                    let claimed = try store.recordAndClaim(
+                        finished, owner: options.owner, nowMillis: now, limit: room,
+                        leaseMillis: options.leaseMillis)
                     lastCall = now
                     for record in finished { summary.count(record) }
                     finished.removeAll(keepingCapacity: true)
@@ -144,15 +149,23 @@ public struct Notifier: Sendable {
         var error = ""
         if case .failure(_, let reason, _) = result { error = reason }
         if case .gone = result { error = "410 Gone: endpoint disabled" }
-        let record = AttemptRecord(deliveryID: delivery.id, endpointID: delivery.endpoint.id, attempt: delivery.attempt,
-                                   atMillis: started, durationMillis: finished - started, statusCode: status, error: error, decision: decision)
+        let record = AttemptRecord(
+            deliveryID: delivery.id, endpointID: delivery.endpoint.id, attempt: delivery.attempt,
+            atMillis: started, durationMillis: finished - started, statusCode: status, error: error, decision: decision)
         if error.isEmpty {
-            logger.debug("delivered", metadata: ["delivery": "\(delivery.id)", "endpoint": "\(delivery.endpoint.id)", "status": "\(status ?? 0)"])
+            logger.debug(
+                "delivered",
+                metadata: [
+                    "delivery": "\(delivery.id)", "endpoint": "\(delivery.endpoint.id)", "status": "\(status ?? 0)",
+                ])
         } else {
-            logger.notice("delivery failed", metadata: [
-                "delivery": "\(delivery.id)", "endpoint": "\(delivery.endpoint.id)", "attempt": "\(delivery.attempt)",
-                "error": "\(error)", "next": "\(decision)",
-            ])
+            logger.notice(
+                "delivery failed",
+                metadata: [
+                    "delivery": "\(delivery.id)", "endpoint": "\(delivery.endpoint.id)",
+                    "attempt": "\(delivery.attempt)",
+                    "error": "\(error)", "next": "\(decision)",
+                ])
         }
         return record
     }
@@ -160,7 +173,8 @@ public struct Notifier: Sendable {
     /// Sends one attempt and classifies the answer; no decision, nothing recorded (`webhook test`).
     public func send(_ delivery: ClaimedDelivery, nowMillis: Int64) async -> (AttemptResult, Int?) {
         do {
-            let request = try WebhookMessage.request(for: delivery, nowMillis: nowMillis, timeout: options.timeout, timeZone: options.timeZone)
+            let request = try WebhookMessage.request(
+                for: delivery, nowMillis: nowMillis, timeout: options.timeout, timeZone: options.timeZone)
             if !delivery.endpoint.allowPrivate {
                 // Checked at every attempt, on the host as the connection spells it: a name that now
                 // resolves to a private address, or to nothing, is not sent to (fail closed).
@@ -169,11 +183,17 @@ public struct Notifier: Sendable {
                 case .forbidden(let address):
                     return (ResponseClassifier.classify(TransportFailure.forbiddenAddress(address)), nil)
                 case .unresolved:
-                    return (ResponseClassifier.classify(TransportFailure.connection("host name does not resolve; not sent (fail closed)")), nil)
+                    return (
+                        ResponseClassifier.classify(
+                            TransportFailure.connection("host name does not resolve; not sent (fail closed)")), nil
+                    )
                 }
             }
             let response = try await transport.send(request)
-            return (ResponseClassifier.classify(response, format: delivery.endpoint.format, nowMillis: self.nowMillis()), response.status)
+            return (
+                ResponseClassifier.classify(response, format: delivery.endpoint.format, nowMillis: self.nowMillis()),
+                response.status
+            )
         } catch let failure as TransportFailure {
             return (ResponseClassifier.classify(failure), nil)
         } catch {

@@ -70,21 +70,27 @@ public enum ResponseClassifier {
         if status == 410 { return .gone }
         guard (200...299).contains(status) else {
             let reason = (300...399).contains(status) ? "HTTP \(status) (redirects are not followed)" : "HTTP \(status)"
-            return .failure(status: status, reason: reason, retryAfterMillis: retryAfter(response.headers["retry-after"], nowMillis: nowMillis))
+            return .failure(
+                status: status, reason: reason,
+                retryAfterMillis: retryAfter(response.headers["retry-after"], nowMillis: nowMillis))
         }
         guard format.isRobot,
-              let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else {
+            let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]
+        else {
             return .success(status: status)
         }
         // WeCom and DingTalk: errcode/errmsg. Feishu: code/msg (older hooks: StatusCode/StatusMessage).
         let codeKeys = format == .feishu ? ["code", "StatusCode"] : ["errcode"]
-        guard let key = codeKeys.first(where: { object[$0] != nil }), let code = (object[key] as? NSNumber)?.intValue, code != 0 else {
+        guard let key = codeKeys.first(where: { object[$0] != nil }), let code = (object[key] as? NSNumber)?.intValue,
+            code != 0
+        else {
             return .success(status: status)
         }
         let message = ["errmsg", "msg", "StatusMessage"].lazy.compactMap { object[$0] as? String }.first ?? ""
         let limited = robotRateLimitCodes.contains(code)
-        return .failure(status: status, reason: "robot refused: \(key) \(code) \(message)".trimmingCharacters(in: .whitespaces),
-                        retryAfterMillis: limited ? 60_000 : nil)
+        return .failure(
+            status: status, reason: "robot refused: \(key) \(code) \(message)".trimmingCharacters(in: .whitespaces),
+            retryAfterMillis: limited ? 60_000 : nil)
     }
 
     public static func classify(_ failure: TransportFailure) -> AttemptResult {

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -95,13 +96,17 @@ private final class TaskTable: NSObject, URLSessionDataDelegate, Sendable {
         return true
     }
 
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
         completionHandler(nil)  // Never follow: the 3xx is the answer, and it is not a success.
     }
 
-    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
-                    completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void) {
+    func urlSession(
+        _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+        completionHandler: @escaping @Sendable (URLSession.ResponseDisposition) -> Void
+    ) {
         states.withLock { $0[dataTask.taskIdentifier]?.response = response as? HTTPURLResponse }
         completionHandler(.allow)
     }
@@ -125,12 +130,16 @@ private final class TaskTable: NSObject, URLSessionDataDelegate, Sendable {
             for (name, value) in response.allHeaderFields {
                 if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
             }
-            state.continuation.resume(returning: HTTPResponse(status: response.statusCode, headers: headers, body: state.body))
+            state.continuation.resume(
+                returning: HTTPResponse(status: response.statusCode, headers: headers, body: state.body))
         } else {
             if let urlError = error as? URLError, urlError.code == .timedOut {
-                return state.continuation.resume(throwing: TransportFailure.timeout(seconds: task.originalRequest?.timeoutInterval ?? 0))
+                return state.continuation.resume(
+                    throwing: TransportFailure.timeout(seconds: task.originalRequest?.timeoutInterval ?? 0))
             }
-            let reason = (error as? URLError).map { "\($0.code.rawValue) \($0.localizedDescription)" } ?? "\(error.map { "\($0)" } ?? "no response")"
+            let reason =
+                (error as? URLError).map { "\($0.code.rawValue) \($0.localizedDescription)" }
+                ?? "\(error.map { "\($0)" } ?? "no response")"
             state.continuation.resume(throwing: TransportFailure.connection(reason))
         }
     }

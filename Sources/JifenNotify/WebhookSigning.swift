@@ -20,14 +20,18 @@ public enum WebhookSigning {
         case .standard:
             guard let given, !given.isEmpty else { return generateStandardSecret() }
             guard standardKey(given) != nil else {
-                throw JifenError.usage(.badSecret, zh: "Standard Webhooks 的密钥应为 whsec_ 加 base64（解码后 24 到 64 字节）。不给 --secret 时会自动生成。",
-                                       en: "A Standard Webhooks secret is whsec_ followed by base64 (24 to 64 bytes decoded). Leave out --secret to have one generated.")
+                throw JifenError.usage(
+                    .badSecret, zh: "Standard Webhooks 的密钥应为 whsec_ 加 base64（解码后 24 到 64 字节）。不给 --secret 时会自动生成。",
+                    en:
+                        "A Standard Webhooks secret is whsec_ followed by base64 (24 to 64 bytes decoded). Leave out --secret to have one generated."
+                )
             }
             return given
         case .wecom:
             guard given?.isEmpty ?? true else {
-                throw JifenError.usage(.badSecret, zh: "企业微信群机器人不使用签名密钥：地址中的 key 就是凭据。请去掉 --secret。",
-                                       en: "WeCom robots are not signed: the key in the URL is the credential. Leave out --secret.")
+                throw JifenError.usage(
+                    .badSecret, zh: "企业微信群机器人不使用签名密钥：地址中的 key 就是凭据。请去掉 --secret。",
+                    en: "WeCom robots are not signed: the key in the URL is the credential. Leave out --secret.")
             }
             return ""
         case .dingtalk, .feishu:
@@ -39,7 +43,8 @@ public enum WebhookSigning {
     /// The HMAC key of a `whsec_` secret, nil when it is not one.
     public static func standardKey(_ secret: String) -> SymmetricKey? {
         guard secret.hasPrefix("whsec_"), let data = Data(base64Encoded: String(secret.dropFirst(6))),
-              (24...64).contains(data.count) else { return nil }
+            (24...64).contains(data.count)
+        else { return nil }
         return SymmetricKey(data: data)
     }
 
@@ -54,8 +59,12 @@ public enum WebhookSigning {
 
     /// Checks a received Standard Webhooks message: any of the space-separated `v1,` signatures
     /// made with `secret` over the id, timestamp and raw body. (What a receiver does; used by tests.)
-    public static func verifyStandard(secret: String, id: String, timestamp: String, signatures: String, body: Data) -> Bool {
-        guard let timestamp = Int64(timestamp), let expected = standardSignature(secret: secret, id: id, timestamp: timestamp, body: body) else {
+    public static func verifyStandard(
+        secret: String, id: String, timestamp: String, signatures: String, body: Data
+    ) -> Bool {
+        guard let timestamp = Int64(timestamp),
+            let expected = standardSignature(secret: secret, id: id, timestamp: timestamp, body: body)
+        else {
             return false
         }
         return signatures.split(separator: " ").contains { candidate in
@@ -66,7 +75,8 @@ public enum WebhookSigning {
 
     /// DingTalk: base64(HMAC-SHA256(key: secret, "{timestamp ms}\n{secret}")), before URL encoding.
     public static func dingTalkSign(secret: String, timestampMillis: Int64) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(timestampMillis)\n\(secret)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Data("\(timestampMillis)\n\(secret)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
         return Data(mac).base64EncodedString()
     }
 

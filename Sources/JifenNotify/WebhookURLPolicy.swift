@@ -1,5 +1,6 @@
 import Foundation
 import JifenCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -31,31 +32,46 @@ public enum WebhookURLPolicy {
     /// - Parameter resolve: host name → addresses. A name that does not resolve is refused
     ///   unless `allowPrivate` (then nothing about the address is checked).
     /// - Throws: `JifenError` (usage) saying what is wrong and how to fix it.
-    public static func check(_ text: String, allowPrivate: Bool,
-                             resolve: (String) -> [String] = WebhookURLPolicy.resolve) throws -> URL {
+    public static func check(
+        _ text: String, allowPrivate: Bool,
+        resolve: (String) -> [String] = WebhookURLPolicy.resolve
+    ) throws -> URL {
         let text = text.trimmingCharacters(in: .whitespaces)
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-              let url = components.url else {
-            throw JifenError.usage(.badURL, zh: "「\(redacted(text))」不是有效的网址。请给出完整地址，如 https://example.org/hooks/jifen。",
-                                   en: "\"\(redacted(text))\" is not a valid URL. Give a full address such as https://example.org/hooks/jifen.")
+            let url = components.url
+        else {
+            throw JifenError.usage(
+                .badURL, zh: "「\(redacted(text))」不是有效的网址。请给出完整地址，如 https://example.org/hooks/jifen。",
+                en:
+                    "\"\(redacted(text))\" is not a valid URL. Give a full address such as https://example.org/hooks/jifen."
+            )
         }
         guard scheme == "http" || scheme == "https" else {
-            throw JifenError.usage(.badURLScheme, zh: "Webhook 地址只能用 http 或 https，不能用 \(scheme)。",
-                                   en: "A webhook URL must use http or https, not \(scheme).")
+            throw JifenError.usage(
+                .badURLScheme, zh: "Webhook 地址只能用 http 或 https，不能用 \(scheme)。",
+                en: "A webhook URL must use http or https, not \(scheme).")
         }
         guard let host = host(of: components), !host.isEmpty else {
-            throw JifenError.usage(.badURL, zh: "网址「\(redacted(text))」缺少主机名。", en: "The URL \"\(redacted(text))\" has no host name.")
+            throw JifenError.usage(
+                .badURL, zh: "网址「\(redacted(text))」缺少主机名。", en: "The URL \"\(redacted(text))\" has no host name.")
         }
         guard !allowPrivate else { return url }
         switch verdict(host: host, resolve: resolve) {
         case .allowed:
             return url
         case .forbidden(let address):
-            throw JifenError.usage(.privateAddress, zh: "\(host) 指向本机或内网地址 \(address)，默认不允许。若确属本地接收端，请加 --allow-private。",
-                                   en: "\(host) points at the loopback or private address \(address), which is refused by default. Add --allow-private if this is your own local receiver.")
+            throw JifenError.usage(
+                .privateAddress, zh: "\(host) 指向本机或内网地址 \(address)，默认不允许。若确属本地接收端，请加 --allow-private。",
+                en:
+                    "\(host) points at the loopback or private address \(address), which is refused by default. Add --allow-private if this is your own local receiver."
+            )
         case .unresolved:
-            throw JifenError.usage(.unresolvedHost, zh: "主机名 \(host) 现在查不到地址，无法确认它不是本机或内网地址，因此不予添加。请检查拼写和网络（DNS）后再试；若确属本地接收端，请加 --allow-private。",
-                                   en: "The host name \(host) does not resolve now, so it cannot be checked to be outside loopback and private networks; it is refused. Check the spelling and the network (DNS) and try again; add --allow-private if this is your own local receiver.")
+            throw JifenError.usage(
+                .unresolvedHost,
+                zh: "主机名 \(host) 现在查不到地址，无法确认它不是本机或内网地址，因此不予添加。请检查拼写和网络（DNS）后再试；若确属本地接收端，请加 --allow-private。",
+                en:
+                    "The host name \(host) does not resolve now, so it cannot be checked to be outside loopback and private networks; it is refused. Check the spelling and the network (DNS) and try again; add --allow-private if this is your own local receiver."
+            )
         }
     }
 
@@ -119,8 +135,11 @@ public enum WebhookURLPolicy {
         for part in parts {
             var digits = Substring(part.lowercased())
             var radix = 10
-            if digits.hasPrefix("0x") { radix = 16; digits = digits.dropFirst(2) }
-            else if digits.count > 1 && digits.hasPrefix("0") { radix = 8; digits = digits.dropFirst() }
+            if digits.hasPrefix("0x") {
+                radix = 16; digits = digits.dropFirst(2)
+            } else if digits.count > 1 && digits.hasPrefix("0") {
+                radix = 8; digits = digits.dropFirst()
+            }
             if digits.isEmpty { if radix == 16 { values.append(0); continue } else { return nil } }
             guard digits.count <= 12, let value = UInt64(digits, radix: radix) else { return nil }
             values.append(value)
@@ -152,10 +171,10 @@ public enum WebhookURLPolicy {
         if b[0] == 0x20 && b[1] == 0x02 { return isPrivateV4(Array(b[2..<6])) }  // 6to4 2002::/16
         if b[0..<4] == [0x20, 0x01, 0x00, 0x00] { return true }  // Teredo 2001::/32
         if b[0..<8] == [0x01, 0, 0, 0, 0, 0, 0, 0] { return true }  // discard-only 100::/64
-        if b[0] & 0xFE == 0xFC { return true }                 // fc00::/7 unique local
+        if b[0] & 0xFE == 0xFC { return true }  // fc00::/7 unique local
         if b[0] == 0xFE && b[1] & 0xC0 == 0x80 { return true }  // fe80::/10 link-local
         if b[0] == 0xFE && b[1] & 0xC0 == 0xC0 { return true }  // fec0::/10 site-local (deprecated)
-        return b[0] == 0xFF                                     // multicast
+        return b[0] == 0xFF  // multicast
     }
 
     static func isPrivateV4(_ b: [UInt8]) -> Bool {
@@ -165,9 +184,9 @@ public enum WebhookURLPolicy {
         case (169, 254, _): true
         case (172, 16...31, _): true
         case (192, 168, _): true
-        case (192, 0, 0): true                 // IETF protocol assignments
-        case (198, 18...19, _): true           // benchmarking
-        case (224...255, _, _): true           // multicast, reserved, broadcast
+        case (192, 0, 0): true  // IETF protocol assignments
+        case (198, 18...19, _): true  // benchmarking
+        case (224...255, _, _): true  // multicast, reserved, broadcast
         default: false
         }
     }
@@ -184,10 +203,14 @@ public enum WebhookURLPolicy {
         while let info = pointer {
             var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
             if info.pointee.ai_family == AF_INET {
-                var address = info.pointee.ai_addr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
+                var address = info.pointee.ai_addr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                    $0.pointee.sin_addr
+                }
                 inet_ntop(AF_INET, &address, &buffer, socklen_t(buffer.count))
             } else if info.pointee.ai_family == AF_INET6 {
-                var address = info.pointee.ai_addr.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee.sin6_addr }
+                var address = info.pointee.ai_addr.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    $0.pointee.sin6_addr
+                }
                 inet_ntop(AF_INET6, &address, &buffer, socklen_t(buffer.count))
             }
             let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -199,7 +222,9 @@ public enum WebhookURLPolicy {
 
     /// The URL with query values hidden: robots carry their key or token there (`?key=****`).
     public static func redacted(_ text: String) -> String {
-        guard var components = URLComponents(string: text), let items = components.queryItems, !items.isEmpty else { return text }
+        guard var components = URLComponents(string: text), let items = components.queryItems, !items.isEmpty else {
+            return text
+        }
         components.queryItems = items.map { URLQueryItem(name: $0.name, value: "****") }
         return components.string ?? text
     }

@@ -64,8 +64,10 @@ final class LockedRows {
 
     func holdAdded(_ hold: Hold) {
         guard hold.status == .pending else { return }
-        holds[hold.debit]?.append(PendingHold(id: hold.id, amount: hold.amount, createdAtMillis: hold.createdAtMillis,
-                                               expiresAtMillis: hold.expiresAtMillis))
+        holds[hold.debit]?.append(
+            PendingHold(
+                id: hold.id, amount: hold.amount, createdAtMillis: hold.createdAtMillis,
+                expiresAtMillis: hold.expiresAtMillis))
     }
 
     func holdResolved(_ id: Int64) {

@@ -18,35 +18,43 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
 
     func account(_ id: String) throws -> Account? {
         if let locked = session.locked.accounts[id] { return locked }
-        return try session.rows("SELECT id, kind, community, balance FROM account WHERE id = $1", [id]).first.map(Self.account)
+        return try session.rows("SELECT id, kind, community, balance FROM account WHERE id = $1", [id]).first.map(
+            Self.account)
     }
 
     func accountName(_ id: String) throws -> String? {
         // A locked account's name came with its lock (no round trip); any other is read.
         if let name = session.locked.names[id] { return name.isEmpty ? nil : name }
-        return try session.rows("""
+        return try session.rows(
+            """
             SELECT name FROM volunteer WHERE id = $1 UNION ALL SELECT name FROM merchant WHERE id = $1 LIMIT 1
-            """, [id]).first.map { try $0.decode(String.self) }
+            """, [id]
+        ).first.map { try $0.decode(String.self) }
     }
 
     func heldAmount(account: String, nowMillis: Int64) throws -> Int64 {
         if let held = session.locked.held(account, nowMillis: nowMillis) { return held }
-        return try session.scalar(Int64.self, """
+        return try session.scalar(
+            Int64.self,
+            """
             SELECT COALESCE(SUM(amount), 0)::BIGINT FROM hold WHERE debit = $1 AND status = 'pending' AND expires_at > $2
             """, [account, nowMillis]) ?? 0
     }
 
     func pendingHolds(account: String, nowMillis: Int64) throws -> [PendingHold] {
         if let holds = session.locked.pendingHolds(account, nowMillis: nowMillis) { return holds }
-        return try session.rows("""
+        return try session.rows(
+            """
             SELECT id, amount, created_at, expires_at FROM hold WHERE debit = $1 AND status = 'pending' AND expires_at > $2 ORDER BY id
-            """, [account, nowMillis]).map { row in
-                let (id, amount, created, expires) = try row.decode((Int64, Int64, Int64, Int64).self)
-                return PendingHold(id: id, amount: amount, createdAtMillis: created, expiresAtMillis: expires)
-            }
+            """, [account, nowMillis]
+        ).map { row in
+            let (id, amount, created, expires) = try row.decode((Int64, Int64, Int64, Int64).self)
+            return PendingHold(id: id, amount: amount, createdAtMillis: created, expiresAtMillis: expires)
+        }
     }
 
-    static let transferColumns = "id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prev_hash, hash, seq"
+    static let transferColumns =
+        "id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prev_hash, hash, seq"
 
     func transfer(id: Int64) throws -> Transfer? {
         try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE id = $1", [id]).first.map(Self.transfer)
@@ -62,7 +70,8 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
             // the original's row lock makes the second wait until the first has committed.
             try session.execute("SELECT 1 FROM transfer WHERE id = $1 FOR UPDATE", [id])
         }
-        return try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE reverses = $1 ORDER BY id", [id]).map(Self.transfer)
+        return try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE reverses = $1 ORDER BY id", [id])
+            .map(Self.transfer)
     }
 
     func chainHead() throws -> ChainLink? {
@@ -72,47 +81,58 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
     }
 
     func unsealedTransfers(limit: Int) throws -> [Transfer] {
-        try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE seq IS NULL ORDER BY id LIMIT $1", [limit]).map(Self.transfer)
+        try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE seq IS NULL ORDER BY id LIMIT $1", [limit])
+            .map(Self.transfer)
     }
 
     func seal(_ t: Transfer) throws {
-        session.batch("UPDATE transfer SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4 AND seq IS NULL",
-                      [t.seq, t.prevHash, t.hash, t.id], row: "transfer:\(t.id)")
+        session.batch(
+            "UPDATE transfer SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4 AND seq IS NULL",
+            [t.seq, t.prevHash, t.hash, t.id], row: "transfer:\(t.id)")
         session.batch("UPDATE chain_head SET last_seq = $1, last_hash = $2", [t.seq, t.hash], replaces: "chain_head")
     }
 
     func openLots(account: String, limit: Int) throws -> [Lot] {
         if let lots = session.locked.openLots(account, limit: limit) { return lots }
-        return try session.rows("""
+        return try session.rows(
+            """
             SELECT id, account, expires_on, remaining FROM lot
             WHERE account = $1 AND remaining > 0 ORDER BY expires_on, id LIMIT $2
-            """, [account, limit]).map(Self.lot)
+            """, [account, limit]
+        ).map(Self.lot)
     }
 
     func lot(account: String, expiresOn: String) throws -> Lot? {
         if let lot = session.locked.lot(account, expiresOn: expiresOn) { return lot }
-        let lot = try session.rows("SELECT id, account, expires_on, remaining FROM lot WHERE account = $1 AND expires_on = $2",
-                                   [account, expiresOn]).first.map(Self.lot)
+        let lot = try session.rows(
+            "SELECT id, account, expires_on, remaining FROM lot WHERE account = $1 AND expires_on = $2",
+            [account, expiresOn]
+        ).first.map(Self.lot)
         if let lot { session.locked.remember(lot) }
         return lot
     }
 
     func lot(id: Int64) throws -> Lot? {
         if let lot = session.locked.lot(id: id) { return lot }
-        let lot = try session.rows("SELECT id, account, expires_on, remaining FROM lot WHERE id = $1", [id]).first.map(Self.lot)
+        let lot = try session.rows("SELECT id, account, expires_on, remaining FROM lot WHERE id = $1", [id]).first.map(
+            Self.lot)
         if let lot { session.locked.remember(lot) }
         return lot
     }
 
     func lotEntries(transfer: Int64) throws -> [LotEntry] {
-        try session.rows("SELECT lot, account, transfer, delta, expires_on FROM lot_entry WHERE transfer = $1 ORDER BY id", [transfer])
-            .map { row in
-                let (lot, account, transfer, delta, day) = try row.decode((Int64, String, Int64, Int64, String).self)
-                return LotEntry(lot: lot, account: account, transfer: transfer, delta: delta, expiresOn: day)
-            }
+        try session.rows(
+            "SELECT lot, account, transfer, delta, expires_on FROM lot_entry WHERE transfer = $1 ORDER BY id",
+            [transfer]
+        )
+        .map { row in
+            let (lot, account, transfer, delta, day) = try row.decode((Int64, String, Int64, Int64, String).self)
+            return LotEntry(lot: lot, account: account, transfer: transfer, delta: delta, expiresOn: day)
+        }
     }
 
-    static let holdColumns = "id, kind, debit, credit, amount, key, reference, actor, memo, status, created_at, expires_at, transfer"
+    static let holdColumns =
+        "id, kind, debit, credit, amount, key, reference, actor, memo, status, created_at, expires_at, transfer"
 
     func hold(id: Int64) throws -> Hold? {
         try session.rows("SELECT \(Self.holdColumns) FROM hold WHERE id = $1", [id]).first.map(Self.hold)
@@ -123,13 +143,18 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
     }
 
     func accountsWithLapsedLots(onOrBefore day: String) throws -> [String] {
-        try session.rows("SELECT DISTINCT account FROM lot WHERE remaining > 0 AND expires_on <= $1 ORDER BY account", [day])
-            .map { try $0.decode(String.self) }
+        try session.rows(
+            "SELECT DISTINCT account FROM lot WHERE remaining > 0 AND expires_on <= $1 ORDER BY account", [day]
+        )
+        .map { try $0.decode(String.self) }
     }
 
     func lapsedHolds(nowMillis: Int64) throws -> [Hold] {
-        try session.rows("SELECT \(Self.holdColumns) FROM hold WHERE status = 'pending' AND expires_at <= $1 ORDER BY id", [nowMillis])
-            .map(Self.hold)
+        try session.rows(
+            "SELECT \(Self.holdColumns) FROM hold WHERE status = 'pending' AND expires_at <= $1 ORDER BY id",
+            [nowMillis]
+        )
+        .map(Self.hold)
     }
 
     func settings() throws -> [String: String] {
@@ -155,7 +180,8 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
         // snapshot is taken once the locks are held (the first statement's snapshot predates any
         // wait for them); the two are sent together and answered in one wake-up.
         session.send("SELECT 1 FROM account WHERE id = ANY($1) ORDER BY id COLLATE \"C\" FOR UPDATE", [ids])
-        let rows = try session.rows("""
+        let rows = try session.rows(
+            """
             SELECT a.id, a.kind, a.community, a.balance,
                 COALESCE(h.ids, '{}'), COALESCE(h.amounts, '{}'), COALESCE(h.expiries, '{}'), COALESCE(h.created, '{}'),
                 COALESCE(l.ids, '{}'), COALESCE(l.days, '{}'), COALESCE(l.remaining, '{}'),
@@ -173,12 +199,26 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
             WHERE a.id = ANY($1)
             """, [ids, posting])
         for row in rows {
-            let (id, kind, community, balance, holdIDs, holdAmounts, holdExpiries, holdCreated, lotIDs, lotDays, lotRemaining, reserved, name) =
-                try row.decode((String, String, String, Int64, [Int64], [Int64], [Int64], [Int64], [Int64], [String], [Int64], Int64?, String).self)
+            let (
+                id, kind, community, balance, holdIDs, holdAmounts, holdExpiries, holdCreated, lotIDs, lotDays,
+                lotRemaining, reserved, name
+            ) =
+                try row.decode(
+                    (
+                        String, String, String, Int64, [Int64], [Int64], [Int64], [Int64], [Int64], [String], [Int64],
+                        Int64?, String
+                    ).self)
             if let reserved { session.reservedTransferID = reserved }
-            let account = Account(id: id, kind: AccountKind(rawValue: kind) ?? .volunteer, community: community, balance: balance)
-            let holds = holdIDs.indices.map { PendingHold(id: holdIDs[$0], amount: holdAmounts[$0], createdAtMillis: holdCreated[$0], expiresAtMillis: holdExpiries[$0]) }
-            let lots = lotIDs.indices.map { Lot(id: lotIDs[$0], account: id, expiresOn: lotDays[$0], remaining: lotRemaining[$0]) }
+            let account = Account(
+                id: id, kind: AccountKind(rawValue: kind) ?? .volunteer, community: community, balance: balance)
+            let holds = holdIDs.indices.map {
+                PendingHold(
+                    id: holdIDs[$0], amount: holdAmounts[$0], createdAtMillis: holdCreated[$0],
+                    expiresAtMillis: holdExpiries[$0])
+            }
+            let lots = lotIDs.indices.map {
+                Lot(id: lotIDs[$0], account: id, expiresOn: lotDays[$0], remaining: lotRemaining[$0])
+            }
             session.locked.locked(account, holds: holds, openLots: lots, name: name)
         }
     }
@@ -194,27 +234,35 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
     }
 
     func createAccount(_ account: Account) throws {
-        session.send("INSERT INTO account (id, kind, community, balance) VALUES ($1, $2, $3, $4)",
-                            [account.id, account.kind.rawValue, account.community, account.balance])
+        session.send(
+            "INSERT INTO account (id, kind, community, balance) VALUES ($1, $2, $3, $4)",
+            [account.id, account.kind.rawValue, account.community, account.balance])
     }
 
     func insert(transfer t: Transfer) throws -> Int64 {
-        session.batch("""
+        session.batch(
+            """
             INSERT INTO transfer (\(Self.transferColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-            """, [t.id, t.kind.rawValue, t.debit, t.credit, t.amount, t.key, t.reference, t.actor, t.memo, t.reverses,
-                  t.hold, t.atMillis, t.prevHash, t.hash, t.isSealed ? t.seq : nil])
+            """,
+            [
+                t.id, t.kind.rawValue, t.debit, t.credit, t.amount, t.key, t.reference, t.actor, t.memo, t.reverses,
+                t.hold, t.atMillis, t.prevHash, t.hash, t.isSealed ? t.seq : nil,
+            ])
         session.postedTransfer = max(session.postedTransfer ?? 0, t.id)
         return t.id
     }
 
     func addToBalance(account: String, delta: Int64) throws {
-        session.batch("UPDATE account SET balance = balance + $1 WHERE id = $2", [delta, account], row: "account:\(account)")
+        session.batch(
+            "UPDATE account SET balance = balance + $1 WHERE id = $2", [delta, account], row: "account:\(account)")
         session.locked.addToBalance(account, delta)
     }
 
     func insert(lot: Lot) throws -> Int64 {
-        let id = try session.scalar(Int64.self, "INSERT INTO lot (account, expires_on, remaining) VALUES ($1, $2, $3) RETURNING id",
-                                    [lot.account, lot.expiresOn, lot.remaining]) ?? 0
+        let id =
+            try session.scalar(
+                Int64.self, "INSERT INTO lot (account, expires_on, remaining) VALUES ($1, $2, $3) RETURNING id",
+                [lot.account, lot.expiresOn, lot.remaining]) ?? 0
         var stored = lot
         stored.id = id
         session.locked.remember(stored)
@@ -227,16 +275,24 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
     }
 
     func insert(lotEntry e: LotEntry) throws {
-        session.batch("INSERT INTO lot_entry (lot, account, transfer, delta, expires_on) VALUES ($1, $2, $3, $4, $5)",
-                            [e.lot, e.account, e.transfer, e.delta, e.expiresOn])
+        session.batch(
+            "INSERT INTO lot_entry (lot, account, transfer, delta, expires_on) VALUES ($1, $2, $3, $4, $5)",
+            [e.lot, e.account, e.transfer, e.delta, e.expiresOn])
     }
 
     func insert(hold h: Hold) throws -> Int64 {
-        let id = try session.scalar(Int64.self, """
-            INSERT INTO hold (kind, debit, credit, amount, key, reference, actor, memo, status, created_at, expires_at, transfer)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id
-            """, [h.kind.rawValue, h.debit, h.credit, h.amount, h.key, h.reference, h.actor, h.memo, h.status.rawValue,
-                  h.createdAtMillis, h.expiresAtMillis, h.transfer]) ?? 0
+        let id =
+            try session.scalar(
+                Int64.self,
+                """
+                INSERT INTO hold (kind, debit, credit, amount, key, reference, actor, memo, status, created_at, expires_at, transfer)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id
+                """,
+                [
+                    h.kind.rawValue, h.debit, h.credit, h.amount, h.key, h.reference, h.actor, h.memo,
+                    h.status.rawValue,
+                    h.createdAtMillis, h.expiresAtMillis, h.transfer,
+                ]) ?? 0
         var stored = h
         stored.id = id
         session.locked.holdAdded(stored)
@@ -244,14 +300,18 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
     }
 
     func resolve(hold id: Int64, to status: HoldStatus, transfer: Int64?) throws -> Bool {
-        let changed = try session.execute("UPDATE hold SET status = $1, transfer = $2 WHERE id = $3 AND status = 'pending'",
-                                          [status.rawValue, transfer, id]) == 1
+        let changed =
+            try session.execute(
+                "UPDATE hold SET status = $1, transfer = $2 WHERE id = $3 AND status = 'pending'",
+                [status.rawValue, transfer, id]) == 1
         if changed { session.locked.holdResolved(id) }
         return changed
     }
 
     func insert(event: OutboxEvent) throws {
-        session.batch("INSERT INTO event (type, payload, created_at) VALUES ($1, $2, $3)", [event.type, event.payload, event.atMillis])
+        session.batch(
+            "INSERT INTO event (type, payload, created_at) VALUES ($1, $2, $3)",
+            [event.type, event.payload, event.atMillis])
     }
 
     // MARK: Auditing
@@ -261,7 +321,8 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
         // transfers still awaiting their seal by id.
         var after: Int64 = 0
         while true {
-            let page = try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE seq > $1 ORDER BY seq LIMIT 5000", [after])
+            let page = try session.rows(
+                "SELECT \(Self.transferColumns) FROM transfer WHERE seq > $1 ORDER BY seq LIMIT 5000", [after])
             for row in page {
                 let transfer = try Self.transfer(row)
                 if try !body(transfer) { return }
@@ -271,7 +332,9 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
         }
         after = 0
         while true {
-            let page = try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE seq IS NULL AND id > $1 ORDER BY id LIMIT 5000", [after])
+            let page = try session.rows(
+                "SELECT \(Self.transferColumns) FROM transfer WHERE seq IS NULL AND id > $1 ORDER BY id LIMIT 5000",
+                [after])
             for row in page {
                 let transfer = try Self.transfer(row)
                 if try !body(transfer) { return }
@@ -299,8 +362,10 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
     }
 
     func pendingHolds(nowMillis: Int64) throws -> [Hold] {
-        try session.rows("SELECT \(Self.holdColumns) FROM hold WHERE status = 'pending' AND expires_at > $1 ORDER BY id", [nowMillis])
-            .map(Self.hold)
+        try session.rows(
+            "SELECT \(Self.holdColumns) FROM hold WHERE status = 'pending' AND expires_at > $1 ORDER BY id", [nowMillis]
+        )
+        .map(Self.hold)
     }
 
     // MARK: Rows
@@ -312,10 +377,16 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
 
     static func transfer(_ row: PostgresRow) throws -> Transfer {
         let (id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prevHash, hash, seq) =
-            try row.decode((Int64, String, String, String, Int64, String, String, String, String, Int64?, Int64?, Int64, String, String, Int64?).self)
-        return Transfer(id: id, kind: TransferKind(rawValue: kind) ?? .adjust, debit: debit, credit: credit, amount: amount, key: key,
-                        reference: reference, actor: actor, memo: memo, reverses: reverses, hold: hold, atMillis: at,
-                        prevHash: prevHash, hash: hash, seq: seq ?? 0)
+            try row.decode(
+                (
+                    Int64, String, String, String, Int64, String, String, String, String, Int64?, Int64?, Int64, String,
+                    String, Int64?
+                ).self)
+        return Transfer(
+            id: id, kind: TransferKind(rawValue: kind) ?? .adjust, debit: debit, credit: credit, amount: amount,
+            key: key,
+            reference: reference, actor: actor, memo: memo, reverses: reverses, hold: hold, atMillis: at,
+            prevHash: prevHash, hash: hash, seq: seq ?? 0)
     }
 
     static func lot(_ row: PostgresRow) throws -> Lot {
@@ -325,9 +396,13 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
 
     static func hold(_ row: PostgresRow) throws -> Hold {
         let (id, kind, debit, credit, amount, key, reference, actor, memo, status, created, expires, transfer) =
-            try row.decode((Int64, String, String, String, Int64, String, String, String, String, String, Int64, Int64, Int64?).self)
-        return Hold(id: id, kind: TransferKind(rawValue: kind) ?? .redeem, debit: debit, credit: credit, amount: amount, key: key,
-                    reference: reference, actor: actor, memo: memo, status: HoldStatus(rawValue: status) ?? .pending,
-                    createdAtMillis: created, expiresAtMillis: expires, transfer: transfer)
+            try row.decode(
+                (Int64, String, String, String, Int64, String, String, String, String, String, Int64, Int64, Int64?)
+                    .self)
+        return Hold(
+            id: id, kind: TransferKind(rawValue: kind) ?? .redeem, debit: debit, credit: credit, amount: amount,
+            key: key,
+            reference: reference, actor: actor, memo: memo, status: HoldStatus(rawValue: status) ?? .pending,
+            createdAtMillis: created, expiresAtMillis: expires, transfer: transfer)
     }
 }

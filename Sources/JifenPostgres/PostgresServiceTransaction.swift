@@ -18,56 +18,76 @@ extension PostgresLedgerTransaction: ServiceWriting {
     }
 
     func volunteer(_ id: String) throws -> Volunteer? {
-        try session.rows("SELECT \(PostgresStore.volunteerColumns) FROM volunteer WHERE id = $1", [id]).first.map(PostgresStore.volunteer)
+        try session.rows("SELECT \(PostgresStore.volunteerColumns) FROM volunteer WHERE id = $1", [id]).first.map(
+            PostgresStore.volunteer)
     }
 
     func isOrganizer(_ actor: String, team: String) throws -> Bool {
-        try !session.rows("SELECT 1 FROM actor_role WHERE actor = $1 AND role = 'organizer' AND team = $2", [actor, team]).isEmpty
+        try !session.rows(
+            "SELECT 1 FROM actor_role WHERE actor = $1 AND role = 'organizer' AND team = $2", [actor, team]
+        ).isEmpty
     }
 
-    static let activityColumns = "id, community, team, title, place, content, category, start_at, end_at, capacity, rate, status, checkin_code, created_by"
+    static let activityColumns =
+        "id, community, team, title, place, content, category, start_at, end_at, capacity, rate, status, checkin_code, created_by"
 
     static func activity(_ row: PostgresRow) throws -> Activity {
         let (id, community, team, title, place, content, category, start, end, capacity, rate, status, code, by) =
-            try row.decode((String, String, String, String, String, String, String, Int64, Int64, Int64?, Int64?, String, String, String).self)
-        return Activity(id: id, community: community, team: team, title: title, place: place, content: content, category: category,
-                        startMillis: start, endMillis: end, capacity: capacity.map { Int($0) }, rate: rate,
-                        status: ActivityStatus(rawValue: status) ?? .open, checkinCode: code, createdBy: by)
+            try row.decode(
+                (
+                    String, String, String, String, String, String, String, Int64, Int64, Int64?, Int64?, String,
+                    String, String
+                ).self)
+        return Activity(
+            id: id, community: community, team: team, title: title, place: place, content: content, category: category,
+            startMillis: start, endMillis: end, capacity: capacity.map { Int($0) }, rate: rate,
+            status: ActivityStatus(rawValue: status) ?? .open, checkinCode: code, createdBy: by)
     }
 
     func activity(_ id: String) throws -> Activity? {
-        try session.rows("SELECT \(Self.activityColumns) FROM activity WHERE id = $1\(lockClause)", [id]).first.map(Self.activity)
+        try session.rows("SELECT \(Self.activityColumns) FROM activity WHERE id = $1\(lockClause)", [id]).first.map(
+            Self.activity)
     }
 
     func nextActivityID() throws -> String { try nextID(.activity) }
 
     func insert(activity a: Activity, nowMillis: Int64) throws {
-        session.send("""
+        session.send(
+            """
             INSERT INTO activity (id, community, team, title, place, content, category, start_at, end_at, capacity, rate, status,
                                   checkin_code, created_at, created_by)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-            """, [a.id, a.community, a.team, a.title, a.place, a.content, a.category, a.startMillis, a.endMillis,
-                  a.capacity, a.rate, a.status.rawValue, a.checkinCode, nowMillis, a.createdBy])
+            """,
+            [
+                a.id, a.community, a.team, a.title, a.place, a.content, a.category, a.startMillis, a.endMillis,
+                a.capacity, a.rate, a.status.rawValue, a.checkinCode, nowMillis, a.createdBy,
+            ])
     }
 
-    func setActivityStatus(_ id: String, _ status: ActivityStatus, reason: String, actor: String, nowMillis: Int64) throws {
-        session.send("UPDATE activity SET status = $1, status_reason = $2, status_at = $3, status_by = $4 WHERE id = $5",
-                     [status.rawValue, reason, nowMillis, actor, id])
+    func setActivityStatus(
+        _ id: String, _ status: ActivityStatus, reason: String, actor: String, nowMillis: Int64
+    ) throws {
+        session.send(
+            "UPDATE activity SET status = $1, status_reason = $2, status_at = $3, status_by = $4 WHERE id = $5",
+            [status.rawValue, reason, nowMillis, actor, id])
     }
 
     static func participation(_ row: PostgresRow) throws -> Participation {
         let (activity, volunteer, joined, left, checkin, checkout, inBy, outBy) =
             try row.decode((String, String, Int64, Int64, Int64?, Int64?, String?, String?).self)
-        return Participation(activity: activity, volunteer: volunteer, joinedAtMillis: joined, left: left != 0,
-                             checkinMillis: checkin, checkoutMillis: checkout, checkinCorrectedBy: inBy, checkoutCorrectedBy: outBy)
+        return Participation(
+            activity: activity, volunteer: volunteer, joinedAtMillis: joined, left: left != 0,
+            checkinMillis: checkin, checkoutMillis: checkout, checkinCorrectedBy: inBy, checkoutCorrectedBy: outBy)
     }
 
     func checkinFailures(activity: String, volunteer: String?) throws -> Int {
         let rows: [PostgresRow]
         if let volunteer {
-            rows = try session.rows("SELECT count(*) FROM checkin_failure WHERE activity = $1 AND volunteer = $2", [activity, volunteer])
+            rows = try session.rows(
+                "SELECT count(*) FROM checkin_failure WHERE activity = $1 AND volunteer = $2", [activity, volunteer])
         } else {
-            rows = try session.rows("""
+            rows = try session.rows(
+                """
                 SELECT count(*) FROM checkin_failure f JOIN activity a ON a.id = f.activity WHERE f.activity = $1 AND f.generation = a.code_generation
                 """, [activity])
         }
@@ -75,45 +95,57 @@ extension PostgresLedgerTransaction: ServiceWriting {
     }
 
     func insertCheckinFailure(activity: String, volunteer: String, atMillis: Int64) throws {
-        session.send("""
+        session.send(
+            """
             INSERT INTO checkin_failure (activity, volunteer, generation, at) SELECT id, $1, code_generation, $2 FROM activity WHERE id = $3
             """, [volunteer, atMillis, activity])
     }
 
     func setCheckinCode(activity: String, code: String, actor: String, nowMillis: Int64) throws {
-        session.send("UPDATE activity SET checkin_code = $1, code_generation = code_generation + 1, code_set_at = $2, code_set_by = $3 WHERE id = $4",
-                     [code, nowMillis, actor, activity])
+        session.send(
+            "UPDATE activity SET checkin_code = $1, code_generation = code_generation + 1, code_set_at = $2, code_set_by = $3 WHERE id = $4",
+            [code, nowMillis, actor, activity])
     }
 
     func participation(activity: String, volunteer: String) throws -> Participation? {
-        try session.rows("""
+        try session.rows(
+            """
             SELECT activity, volunteer, joined_at, "left", checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation WHERE activity = $1 AND volunteer = $2
-            """, [activity, volunteer]).first.map(Self.participation)
+            """, [activity, volunteer]
+        ).first.map(Self.participation)
     }
 
     func participants(activity: String) throws -> [Participation] {
-        try session.rows("""
+        try session.rows(
+            """
             SELECT activity, volunteer, joined_at, "left", checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation WHERE activity = $1
             ORDER BY joined_at, volunteer COLLATE "C"
-            """, [activity]).map(Self.participation)
+            """, [activity]
+        ).map(Self.participation)
     }
 
     func openParticipations(volunteer: String) throws -> [Participation] {
-        try session.rows("""
+        try session.rows(
+            """
             SELECT activity, volunteer, joined_at, "left", checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation
             WHERE volunteer = $1 AND checkin_at IS NOT NULL AND checkout_at IS NULL AND "left" = 0 ORDER BY checkin_at, activity COLLATE "C"
-            """, [volunteer]).map(Self.participation)
+            """, [volunteer]
+        ).map(Self.participation)
     }
 
     func save(participation p: Participation) throws {
-        session.send("""
+        session.send(
+            """
             INSERT INTO participation (activity, volunteer, joined_at, "left", checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (activity, volunteer) DO UPDATE SET joined_at = excluded.joined_at, "left" = excluded."left",
                 checkin_at = excluded.checkin_at, checkout_at = excluded.checkout_at,
                 checkin_corrected_by = excluded.checkin_corrected_by, checkout_corrected_by = excluded.checkout_corrected_by
-            """, [p.activity, p.volunteer, p.joinedAtMillis, p.left ? 1 : 0, p.checkinMillis, p.checkoutMillis,
-                  p.checkinCorrectedBy, p.checkoutCorrectedBy])
+            """,
+            [
+                p.activity, p.volunteer, p.joinedAtMillis, p.left ? 1 : 0, p.checkinMillis, p.checkoutMillis,
+                p.checkinCorrectedBy, p.checkoutCorrectedBy,
+            ])
     }
 
     static let recordColumns = """
@@ -122,31 +154,45 @@ extension PostgresLedgerTransaction: ServiceWriting {
         """
 
     static func record(_ row: PostgresRow) throws -> ServiceRecord {
-        let (id, activity, volunteer, minutes, day, source, status, reason, note, recorder, entered, late, points, transfer,
-             disputed, version, importKey) =
-            try row.decode((String, String, String, Int64, String, String, String, String, String, String, Int64, Int64, Int64, Int64?,
-                            Int64, Int64, String?).self)
-        return ServiceRecord(id: id, activity: activity, volunteer: volunteer, minutes: minutes, serviceDay: day,
-                             source: RecordSource(rawValue: source) ?? .manual, status: RecordStatus(rawValue: status) ?? .pending,
-                             reason: reason, note: note, recorder: recorder, enteredAtMillis: entered, late: late != 0, points: points,
-                             transfer: transfer, disputed: disputed != 0, version: Int(version), importKey: importKey)
+        let (
+            id, activity, volunteer, minutes, day, source, status, reason, note, recorder, entered, late, points,
+            transfer,
+            disputed, version, importKey
+        ) =
+            try row.decode(
+                (
+                    String, String, String, Int64, String, String, String, String, String, String, Int64, Int64, Int64,
+                    Int64?,
+                    Int64, Int64, String?
+                ).self)
+        return ServiceRecord(
+            id: id, activity: activity, volunteer: volunteer, minutes: minutes, serviceDay: day,
+            source: RecordSource(rawValue: source) ?? .manual, status: RecordStatus(rawValue: status) ?? .pending,
+            reason: reason, note: note, recorder: recorder, enteredAtMillis: entered, late: late != 0, points: points,
+            transfer: transfer, disputed: disputed != 0, version: Int(version), importKey: importKey)
     }
 
     func record(_ id: String) throws -> ServiceRecord? {
-        try session.rows("SELECT \(Self.recordColumns) FROM service_record WHERE id = $1\(lockClause)", [id]).first.map(Self.record)
+        try session.rows("SELECT \(Self.recordColumns) FROM service_record WHERE id = $1\(lockClause)", [id]).first.map(
+            Self.record)
     }
 
     func records(activity: String) throws -> [ServiceRecord] {
-        try session.rows("SELECT \(Self.recordColumns) FROM service_record WHERE activity = $1 ORDER BY id\(lockClause)", [activity])
-            .map(Self.record)
+        try session.rows(
+            "SELECT \(Self.recordColumns) FROM service_record WHERE activity = $1 ORDER BY id\(lockClause)", [activity]
+        )
+        .map(Self.record)
     }
 
     func record(importKey: String) throws -> ServiceRecord? {
-        try session.rows("SELECT \(Self.recordColumns) FROM service_record WHERE import_key = $1", [importKey]).first.map(Self.record)
+        try session.rows("SELECT \(Self.recordColumns) FROM service_record WHERE import_key = $1", [importKey]).first
+            .map(Self.record)
     }
 
     func minutesOnDay(volunteer: String, day: String, excluding: String?) throws -> Int64 {
-        try session.scalar(Int64.self, """
+        try session.scalar(
+            Int64.self,
+            """
             SELECT COALESCE(SUM(minutes), 0)::BIGINT FROM service_record
             WHERE volunteer = $1 AND service_day = $2 AND status <> 'rejected' AND id IS DISTINCT FROM $3::TEXT
             """, [volunteer, day, excluding]) ?? 0
@@ -156,20 +202,24 @@ extension PostgresLedgerTransaction: ServiceWriting {
 
     /// Record ids are R + 7 digits, so the last in text order is the highest (up to 9,999,999).
     func lastRecordNumber() throws -> Int {
-        let last = try session.scalar(String.self, "SELECT id FROM service_record ORDER BY id COLLATE \"C\" DESC LIMIT 1")
+        let last = try session.scalar(
+            String.self, "SELECT id FROM service_record ORDER BY id COLLATE \"C\" DESC LIMIT 1")
         return last.flatMap { Int($0.dropFirst()) } ?? 0
     }
 
     func hasImportKeys() throws -> Bool {
-        try session.scalar(Bool.self, "SELECT EXISTS (SELECT 1 FROM service_record WHERE import_key IS NOT NULL)") ?? false
+        try session.scalar(Bool.self, "SELECT EXISTS (SELECT 1 FROM service_record WHERE import_key IS NOT NULL)")
+            ?? false
     }
 
     func minutesByVolunteerDay(from: String, to: String) throws -> [String: Int64] {
         var result: [String: Int64] = [:]
-        for row in try session.rows("""
+        for row in try session.rows(
+            """
             SELECT volunteer, service_day, SUM(minutes)::BIGINT FROM service_record
             WHERE service_day BETWEEN $1 AND $2 AND status <> 'rejected' GROUP BY volunteer, service_day
-            """, [from, to]) {
+            """, [from, to])
+        {
             let (volunteer, day, minutes) = try row.decode((String, String, Int64).self)
             result[volunteer + "\u{1F}" + day] = minutes
         }
@@ -177,25 +227,34 @@ extension PostgresLedgerTransaction: ServiceWriting {
     }
 
     func allVolunteers() throws -> [Volunteer] {
-        try session.rows("SELECT \(PostgresStore.volunteerColumns) FROM volunteer ORDER BY id").map(PostgresStore.volunteer)
+        try session.rows("SELECT \(PostgresStore.volunteerColumns) FROM volunteer ORDER BY id").map(
+            PostgresStore.volunteer)
     }
 
     func insert(record r: ServiceRecord) throws {
-        session.send("""
+        session.send(
+            """
             INSERT INTO service_record (\(Self.recordColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-            """, [r.id, r.activity, r.volunteer, r.minutes, r.serviceDay, r.source.rawValue, r.status.rawValue, r.reason, r.note,
-                  r.recorder, r.enteredAtMillis, r.late ? 1 : 0, r.points, r.transfer, r.disputed ? 1 : 0, r.version, r.importKey])
+            """,
+            [
+                r.id, r.activity, r.volunteer, r.minutes, r.serviceDay, r.source.rawValue, r.status.rawValue, r.reason,
+                r.note,
+                r.recorder, r.enteredAtMillis, r.late ? 1 : 0, r.points, r.transfer, r.disputed ? 1 : 0, r.version,
+                r.importKey,
+            ])
     }
 
     func update(record r: ServiceRecord) throws {
-        session.send("""
+        session.send(
+            """
             UPDATE service_record SET minutes = $1, status = $2, reason = $3, points = $4, transfer = $5, disputed = $6, version = $7
             WHERE id = $8
             """, [r.minutes, r.status.rawValue, r.reason, r.points, r.transfer, r.disputed ? 1 : 0, r.version, r.id])
     }
 
     func insert(version v: RecordVersion) throws {
-        session.send("""
+        session.send(
+            """
             INSERT INTO service_record_version (record, version, minutes, status, points, action, reason, actor, at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             """, [v.record, v.version, v.minutes, v.status.rawValue, v.points, v.action, v.reason, v.actor, v.atMillis])
@@ -214,7 +273,8 @@ extension PostgresStore {
                     return try body(PostgresLedgerTransaction(session: session, writing: true))
                 } catch let error as ImportRefusal {
                     refusal = error
-                    throw JifenError.usage(.badRows, zh: "导入的文件有问题，未写入任何记录。", en: "The sheet has bad rows; nothing was written.")
+                    throw JifenError.usage(
+                        .badRows, zh: "导入的文件有问题，未写入任何记录。", en: "The sheet has bad rows; nothing was written.")
                 }
             }
         } catch {

@@ -1,7 +1,7 @@
 import Foundation
+import JifenCore
 import Logging
 import NIOCore
-import JifenCore
 import PostgresNIO
 
 /// A value bound to a `$n` placeholder. Integers travel as `int8`, text as `text`; a nil is an
@@ -65,7 +65,9 @@ final class PostgresSession: @unchecked Sendable {
     /// Opens a connection and points its `search_path` at `schema` when one is given.
     static func connect(_ target: PostgresTarget, id: Int, logger: Logger) throws -> PostgresSession {
         let loop = PostgresConnection.defaultEventLoopGroup.next()
-        let connection = try PostgresConnection.connect(on: loop, configuration: try target.configuration(), id: id, logger: logger).wait()
+        let connection = try PostgresConnection.connect(
+            on: loop, configuration: try target.configuration(), id: id, logger: logger
+        ).wait()
         let session = PostgresSession(connection: connection, logger: logger)
         if let schema = target.schema {
             try session.execute("SET search_path TO \(PostgresTarget.quoted(schema))")
@@ -85,7 +87,8 @@ final class PostgresSession: @unchecked Sendable {
     }
 
     /// The first column of the first row, or nil when there is no row or it is NULL.
-    func scalar<T: PostgresDecodable>(_ type: T.Type, _ sql: String, _ values: [any PostgresBindable] = []) throws -> T? {
+    func scalar<T: PostgresDecodable>(_ type: T.Type, _ sql: String, _ values: [any PostgresBindable] = []) throws -> T?
+    {
         guard let cell = try rows(sql, values).first?.makeRandomAccess()[0], cell.bytes != nil else { return nil }
         return try cell.decode(T.self)
     }

@@ -8,45 +8,57 @@ import PostgresNIO
 extension PostgresStore {
     public func activities(team: String?, startingAfter: Int64?, endingBefore: Int64?) throws -> [Activity] {
         try transaction(readOnly: true) { session in
-            try session.rows("""
+            try session.rows(
+                """
                 SELECT \(PostgresLedgerTransaction.activityColumns) FROM activity
                 WHERE ($1::TEXT IS NULL OR team = $1) AND ($2::BIGINT IS NULL OR end_at > $2) AND ($3::BIGINT IS NULL OR end_at <= $3)
                 ORDER BY start_at, id COLLATE "C"
-                """, [team, startingAfter, endingBefore]).map(PostgresLedgerTransaction.activity)
+                """, [team, startingAfter, endingBefore]
+            ).map(PostgresLedgerTransaction.activity)
         }
     }
 
-    static func recordViews(_ session: PostgresSession, activity: String?, volunteer: String?, pendingOnly: Bool,
-                            from: String?, to: String?) throws -> [RecordView] {
+    static func recordViews(
+        _ session: PostgresSession, activity: String?, volunteer: String?, pendingOnly: Bool,
+        from: String?, to: String?
+    ) throws -> [RecordView] {
         let columns = PostgresLedgerTransaction.recordColumns.split(separator: ",")
             .map { "r." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
-        return try session.rows("""
+        return try session.rows(
+            """
             SELECT \(columns), v.name, a.title, a.place, a.content, t.id, t.name, t.leader
             FROM service_record r JOIN activity a ON a.id = r.activity JOIN team t ON t.id = a.team JOIN volunteer v ON v.id = r.volunteer
             WHERE ($1::TEXT IS NULL OR r.activity = $1) AND ($2::TEXT IS NULL OR r.volunteer = $2)
               AND (NOT $3::BOOLEAN OR r.status IN ('pending', 'review'))
               AND ($4::TEXT IS NULL OR r.service_day >= $4) AND ($5::TEXT IS NULL OR r.service_day <= $5)
             ORDER BY r.service_day COLLATE "C", r.id COLLATE "C"
-            """, [activity, volunteer, pendingOnly, from, to]).map { row in
+            """, [activity, volunteer, pendingOnly, from, to]
+        ).map { row in
             // The record's 17 columns, then the seven fields of its activity, team and volunteer.
             let record = try PostgresLedgerTransaction.record(row)
             let cells = row.makeRandomAccess()
             func text(_ i: Int) throws -> String { try cells[i].decode(String.self) }
-            return RecordView(record: record, volunteerName: try text(17), activityTitle: try text(18), place: try text(19),
-                              content: try text(20), team: try text(21), teamName: try text(22), personInCharge: try text(23))
+            return RecordView(
+                record: record, volunteerName: try text(17), activityTitle: try text(18), place: try text(19),
+                content: try text(20), team: try text(21), teamName: try text(22), personInCharge: try text(23))
         }
     }
 
     public func organizedTeams(_ actor: String) throws -> [String] {
         try transaction(readOnly: true) { session in
-            try session.rows("SELECT team FROM actor_role WHERE actor = $1 AND role = 'organizer' AND team <> '' ORDER BY team", [actor])
-                .map { try $0.decode(String.self) }
+            try session.rows(
+                "SELECT team FROM actor_role WHERE actor = $1 AND role = 'organizer' AND team <> '' ORDER BY team",
+                [actor]
+            )
+            .map { try $0.decode(String.self) }
         }
     }
 
     public func recordVolunteer(_ id: String) throws -> String? {
         try transaction(readOnly: true) { session in
-            try session.rows("SELECT volunteer FROM service_record WHERE id = $1", [id]).first.map { try $0.decode(String.self) }
+            try session.rows("SELECT volunteer FROM service_record WHERE id = $1", [id]).first.map {
+                try $0.decode(String.self)
+            }
         }
     }
 

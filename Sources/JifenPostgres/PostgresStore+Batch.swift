@@ -101,8 +101,9 @@ extension PostgresStore {
                     // An aborted transaction's COMMIT answers ROLLBACK without an error: then
                     // nothing of the batch is in, and no operation may be told otherwise.
                     guard try session.commitReportingSuccess() else {
-                        throw JifenError.fault(.database, zh: "PostgreSQL 回滚了这一批操作，均未写入。",
-                                               en: "PostgreSQL rolled this batch back; none of it was written.")
+                        throw JifenError.fault(
+                            .database, zh: "PostgreSQL 回滚了这一批操作，均未写入。",
+                            en: "PostgreSQL rolled this batch back; none of it was written.")
                     }
                     return results
                 } catch {

@@ -45,8 +45,10 @@ public final class PostgresRowSink {
 
 extension PostgresStore {
     /// Tables whose ids PostgreSQL numbers itself; after a copy their counters move past the copied ids.
-    static let identityTables = ["lot", "lot_entry", "hold", "event", "setting_change", "service_record_version",
-                                 "redemption_code", "redemption", "settlement", "wish", "wish_history", "checkin_failure"]
+    static let identityTables = [
+        "lot", "lot_entry", "hold", "event", "setting_change", "service_record_version",
+        "redemption_code", "redemption", "settlement", "wish", "wish_history", "checkin_failure",
+    ]
 
     /// Copies a whole ledger into this store in one transaction: all of it or nothing.
     /// - Parameters:
@@ -54,28 +56,39 @@ extension PostgresStore {
     ///   - check: reads the copy before it commits; throwing rolls the whole copy back.
     /// - Returns: the number of rows copied per table.
     /// - Throws: `JifenError` (refused) when the ledger here is not empty; the check's errors; the store's errors.
-    public func importLedger(_ feed: (PostgresRowSink) throws -> Void,
-                             check: (any LedgerReading & LedgerAuditing) throws -> Void) throws -> [String: Int] {
+    public func importLedger(
+        _ feed: (PostgresRowSink) throws -> Void,
+        check: (any LedgerReading & LedgerAuditing) throws -> Void
+    ) throws -> [String: Int] {
         try transaction(readOnly: false) { session in
-            let used = try session.scalar(Int64.self, """
-                SELECT ((SELECT count(*) FROM community) + (SELECT count(*) FROM account) + (SELECT count(*) FROM transfer))::BIGINT
-                """) ?? 0
+            let used =
+                try session.scalar(
+                    Int64.self,
+                    """
+                    SELECT ((SELECT count(*) FROM community) + (SELECT count(*) FROM account) + (SELECT count(*) FROM transfer))::BIGINT
+                    """) ?? 0
             guard used == 0 else {
-                throw JifenError.refused(.targetNotEmpty, zh: "目标 \(target.display) 里已有账本数据，不会写入。请换一个空数据库。",
-                                         en: "The target \(target.display) already holds a ledger; nothing was written. Use an empty database.")
+                throw JifenError.refused(
+                    .targetNotEmpty, zh: "目标 \(target.display) 里已有账本数据，不会写入。请换一个空数据库。",
+                    en:
+                        "The target \(target.display) already holds a ledger; nothing was written. Use an empty database."
+                )
             }
             let sink = PostgresRowSink(session: session)
             try feed(sink)
             try sink.flush()
             for table in Self.identityTables {
-                try session.execute("""
+                try session.execute(
+                    """
                     SELECT setval(pg_get_serial_sequence('\(table)', 'id'), COALESCE((SELECT MAX(id) FROM \(table)), 0) + 1, false)
                     """)
             }
             // The copied transfers were chained in id order on SQLite: their place is their id.
             try session.execute("UPDATE transfer SET seq = id")
-            try session.execute("SELECT setval('transfer_id_seq', COALESCE((SELECT MAX(id) FROM transfer), 0) + 1, false)")
-            try session.execute("""
+            try session.execute(
+                "SELECT setval('transfer_id_seq', COALESCE((SELECT MAX(id) FROM transfer), 0) + 1, false)")
+            try session.execute(
+                """
                 UPDATE chain_head SET last_seq = t.seq, last_hash = t.hash FROM (SELECT seq, hash FROM transfer ORDER BY seq DESC LIMIT 1) t
                 """)
             try check(PostgresLedgerTransaction(session: session, writing: false))

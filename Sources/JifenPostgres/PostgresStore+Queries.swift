@@ -7,9 +7,13 @@ extension PostgresStore {
     /// Hours and records of a volunteer's approved service.
     public func serviceTotals(volunteer: String) throws -> ServiceTotals {
         try transaction(readOnly: true) { session in
-            guard let row = try session.rows("""
-                SELECT COALESCE(SUM(minutes), 0)::BIGINT, COUNT(*)::BIGINT FROM service_record WHERE volunteer = $1 AND status = 'approved'
-                """, [volunteer]).first else { return ServiceTotals(minutes: 0, records: 0) }
+            guard
+                let row = try session.rows(
+                    """
+                    SELECT COALESCE(SUM(minutes), 0)::BIGINT, COUNT(*)::BIGINT FROM service_record WHERE volunteer = $1 AND status = 'approved'
+                    """, [volunteer]
+                ).first
+            else { return ServiceTotals(minutes: 0, records: 0) }
             let (minutes, records) = try row.decode((Int64, Int64).self)
             return ServiceTotals(minutes: minutes, records: Int(records))
         }
@@ -22,7 +26,9 @@ extension PostgresStore {
     /// Outbox events after `id`, oldest first: what a notifier reads.
     public func outboxEvents(after id: Int64 = 0, limit: Int = 1000) throws -> [(id: Int64, event: OutboxEvent)] {
         try transaction(readOnly: true) { session in
-            try session.rows("SELECT id, type, payload, created_at FROM event WHERE id > $1 ORDER BY id LIMIT $2", [id, limit]).map {
+            try session.rows(
+                "SELECT id, type, payload, created_at FROM event WHERE id > $1 ORDER BY id LIMIT $2", [id, limit]
+            ).map {
                 let (id, type, payload, at) = try $0.decode((Int64, String, String, Int64).self)
                 return (id, OutboxEvent(type: type, payload: payload, atMillis: at))
             }

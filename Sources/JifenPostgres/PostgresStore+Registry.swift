@@ -22,23 +22,31 @@ extension PostgresStore {
 
     // MARK: Volunteers
 
-    static let volunteerColumns = "id, community, team, name, gender, birth_date, id_number, phone, area, skills, categories, consent, created_at"
+    static let volunteerColumns =
+        "id, community, team, name, gender, birth_date, id_number, phone, area, skills, categories, consent, created_at"
 
     public func volunteers(community: String? = nil, team: String? = nil) throws -> [Volunteer] {
         try transaction(readOnly: true) { session in
-            try session.rows("""
+            try session.rows(
+                """
                 SELECT \(Self.volunteerColumns) FROM volunteer
                 WHERE ($1::TEXT IS NULL OR community = $1) AND ($2::TEXT IS NULL OR team = $2) ORDER BY id
-                """, [community, team]).map(Self.volunteer)
+                """, [community, team]
+            ).map(Self.volunteer)
         }
     }
 
     static func volunteer(_ row: PostgresRow) throws -> Volunteer {
         let (id, community, team, name, gender, birth, idNumber, phone, area, skills, categories, consent, created) =
-            try row.decode((String, String, String?, String, String, String?, String?, String, String, String, String, Int64, Int64).self)
-        return Volunteer(id: id, community: community, team: team, name: name, gender: Gender(rawValue: gender) ?? .unspecified,
-                         birthDate: birth, idNumber: idNumber, phone: phone, area: area, skills: skills, categories: categories,
-                         consent: consent != 0, createdAtMillis: created)
+            try row.decode(
+                (
+                    String, String, String?, String, String, String?, String?, String, String, String, String, Int64,
+                    Int64
+                ).self)
+        return Volunteer(
+            id: id, community: community, team: team, name: name, gender: Gender(rawValue: gender) ?? .unspecified,
+            birthDate: birth, idNumber: idNumber, phone: phone, area: area, skills: skills, categories: categories,
+            consent: consent != 0, createdAtMillis: created)
     }
 
     // MARK: Merchants
@@ -47,13 +55,18 @@ extension PostgresStore {
 
     public func merchants(community: String? = nil) throws -> [Merchant] {
         try transaction(readOnly: true) { session in
-            try session.rows("SELECT \(Self.merchantColumns) FROM merchant WHERE ($1::TEXT IS NULL OR community = $1) ORDER BY id",
-                             [community]).map(Self.merchant)
+            try session.rows(
+                "SELECT \(Self.merchantColumns) FROM merchant WHERE ($1::TEXT IS NULL OR community = $1) ORDER BY id",
+                [community]
+            ).map(Self.merchant)
         }
     }
 
     static func merchant(_ row: PostgresRow) throws -> Merchant {
-        let (id, community, name, contact, phone, address, created) = try row.decode((String, String, String, String, String, String, Int64).self)
-        return Merchant(id: id, community: community, name: name, contact: contact, phone: phone, address: address, createdAtMillis: created)
+        let (id, community, name, contact, phone, address, created) = try row.decode(
+            (String, String, String, String, String, String, Int64).self)
+        return Merchant(
+            id: id, community: community, name: name, contact: contact, phone: phone, address: address,
+            createdAtMillis: created)
     }
 }

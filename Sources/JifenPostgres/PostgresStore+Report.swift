@@ -5,13 +5,17 @@ import PostgresNIO
 /// The month's public notice on PostgreSQL: the same sums as on SQLite, read in one
 /// REPEATABLE READ snapshot; `MonthReport.make` (core) builds the notice from them.
 extension PostgresStore {
-    public func reportSums(startMillis start: Int64, endMillis end: Int64, firstDay: String, lastDay: String,
-                           sinceMillis: Int64?) throws -> ReportSums {
+    public func reportSums(
+        startMillis start: Int64, endMillis end: Int64, firstDay: String, lastDay: String,
+        sinceMillis: Int64?
+    ) throws -> ReportSums {
         try transaction(readOnly: true) { session in
             var sums = ReportSums()
-            for row in try session.rows("""
+            for row in try session.rows(
+                """
                 SELECT kind, SUM(amount)::BIGINT, COUNT(*)::BIGINT FROM transfer WHERE at >= $1 AND at < $2 GROUP BY kind
-                """, [start, end]) {
+                """, [start, end])
+            {
                 let (kind, points, count) = try row.decode((String, Int64, Int64).self)
                 sums.byKind.append(ReportSums.KindSum(kind: kind, points: points, count: Int(count)))
             }
@@ -21,26 +25,34 @@ extension PostgresStore {
             }
             if let since = sinceMillis {
                 for (side, sign) in [("credit", Int64(1)), ("debit", Int64(-1))] {
-                    for row in try session.rows("SELECT \(side), SUM(amount)::BIGINT FROM transfer WHERE at >= $1 GROUP BY \(side)", [since]) {
+                    for row in try session.rows(
+                        "SELECT \(side), SUM(amount)::BIGINT FROM transfer WHERE at >= $1 GROUP BY \(side)", [since])
+                    {
                         let (account, points) = try row.decode((String, Int64).self)
                         sums.movedSince[account, default: 0] += sign * points
                     }
                 }
             }
             for side in ["credit", "debit"] {
-                for row in try session.rows("""
+                for row in try session.rows(
+                    """
                     SELECT \(side), kind, SUM(amount)::BIGINT FROM transfer WHERE at >= $1 AND at < $2 GROUP BY \(side), kind
-                    """, [start, end]) {
+                    """, [start, end])
+                {
                     let (account, kind, points) = try row.decode((String, String, Int64).self)
-                    sums.byAccount.append(ReportSums.AccountSum(account: account, kind: kind, points: points, credited: side == "credit"))
+                    sums.byAccount.append(
+                        ReportSums.AccountSum(account: account, kind: kind, points: points, credited: side == "credit"))
                 }
             }
-            for row in try session.rows("""
+            for row in try session.rows(
+                """
                 SELECT t.debit, o.kind, SUM(t.amount)::BIGINT FROM transfer t JOIN transfer o ON o.id = t.reverses
                 WHERE t.at >= $1 AND t.at < $2 AND t.kind = 'reverse' GROUP BY t.debit, o.kind
-                """, [start, end]) {
+                """, [start, end])
+            {
                 let (account, kind, points) = try row.decode((String, String, Int64).self)
-                sums.reversedByKind.append(ReportSums.AccountSum(account: account, kind: kind, points: points, credited: false))
+                sums.reversedByKind.append(
+                    ReportSums.AccountSum(account: account, kind: kind, points: points, credited: false))
             }
             for row in try session.rows("SELECT id, name, team, consent FROM volunteer") {
                 let (id, name, team, consent) = try row.decode((String, String, String?, Int64).self)
@@ -55,27 +67,37 @@ extension PostgresStore {
                 sums.teamNames[id] = name
             }
 
-            sums.minutesServed = try session.scalar(Int64.self, """
-                SELECT COALESCE(SUM(minutes), 0)::BIGINT FROM service_record WHERE status = 'approved' AND service_day BETWEEN $1 AND $2
-                """, [firstDay, lastDay]) ?? 0
-            sums.servedToDate = try session.rows("""
+            sums.minutesServed =
+                try session.scalar(
+                    Int64.self,
+                    """
+                    SELECT COALESCE(SUM(minutes), 0)::BIGINT FROM service_record WHERE status = 'approved' AND service_day BETWEEN $1 AND $2
+                    """, [firstDay, lastDay]) ?? 0
+            sums.servedToDate = try session.rows(
+                """
                 SELECT volunteer, SUM(minutes)::BIGINT FROM service_record WHERE status = 'approved' AND service_day <= $1 GROUP BY volunteer
-                """, [lastDay]).map {
+                """, [lastDay]
+            ).map {
                 let (volunteer, minutes) = try $0.decode((String, Int64).self)
                 return ReportSums.ServedMinutes(volunteer: volunteer, minutes: minutes)
             }
-            sums.lateRecords = try session.rows("""
+            sums.lateRecords = try session.rows(
+                """
                 SELECT id, volunteer, activity, service_day, entered_at FROM service_record
                 WHERE late = 1 AND status <> 'rejected' AND service_day BETWEEN $1 AND $2 ORDER BY id COLLATE "C"
-                """, [firstDay, lastDay]).map {
-                let (id, volunteer, activity, day, entered) = try $0.decode((String, String, String, String, Int64).self)
+                """, [firstDay, lastDay]
+            ).map {
+                let (id, volunteer, activity, day, entered) = try $0.decode(
+                    (String, String, String, String, Int64).self)
                 return (record: id, volunteer: volunteer, activity: activity, servedOn: day, enteredAtMillis: entered)
             }
-            for row in try session.rows("""
+            for row in try session.rows(
+                """
                 SELECT a.category, SUM(t.amount)::BIGINT FROM transfer t
                 JOIN service_record r ON r.id = t.reference JOIN activity a ON a.id = r.activity
                 WHERE t.kind = 'earn' AND t.at >= $1 AND t.at < $2 GROUP BY a.category
-                """, [start, end]) {
+                """, [start, end])
+            {
                 let (category, points) = try row.decode((String, Int64).self)
                 sums.earnedByCategory[category] = points
             }

@@ -27,7 +27,9 @@ public struct PostgresStore: Store {
     }
 
     /// A logger that drops everything: the CLI reports errors itself.
-    public static func quietLogger() -> Logger { Logger(label: "jifen.postgres", factory: { _ in SwiftLogNoOpLogHandler() }) }
+    public static func quietLogger() -> Logger {
+        Logger(label: "jifen.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+    }
 
     /// Creates the Jifen tables in an empty database (or schema, created when missing).
     /// - Throws: `JifenError` (refused) when it already holds Jifen or other tables.
@@ -38,15 +40,22 @@ public struct PostgresStore: Store {
                 try session.execute("CREATE SCHEMA IF NOT EXISTS \(PostgresTarget.quoted(schema))")
             }
             if try session.scalar(Bool.self, "SELECT to_regclass('jifen_migration') IS NOT NULL") == true {
-                throw JifenError.refused(.alreadyInitialised, zh: "\(store.target.display) 已经是积分数据库，无需再次初始化。",
-                                         en: "\(store.target.display) is already a Jifen database; there is nothing to initialise.")
+                throw JifenError.refused(
+                    .alreadyInitialised, zh: "\(store.target.display) 已经是积分数据库，无需再次初始化。",
+                    en: "\(store.target.display) is already a Jifen database; there is nothing to initialise.")
             }
-            let tables = try session.scalar(Int64.self, """
-                SELECT count(*)::BIGINT FROM information_schema.tables WHERE table_schema = current_schema()
-                """) ?? 0
+            let tables =
+                try session.scalar(
+                    Int64.self,
+                    """
+                    SELECT count(*)::BIGINT FROM information_schema.tables WHERE table_schema = current_schema()
+                    """) ?? 0
             guard tables == 0 else {
-                throw JifenError.refused(.notEmpty, zh: "\(store.target.display) 里已有 \(tables) 张别的表。请换一个空数据库（createdb）或 ?schema=，不会改动它。",
-                                         en: "\(store.target.display) already holds \(tables) other tables. Use an empty database (createdb) or a ?schema=; Jifen will not touch it.")
+                throw JifenError.refused(
+                    .notEmpty, zh: "\(store.target.display) 里已有 \(tables) 张别的表。请换一个空数据库（createdb）或 ?schema=，不会改动它。",
+                    en:
+                        "\(store.target.display) already holds \(tables) other tables. Use an empty database (createdb) or a ?schema=; Jifen will not touch it."
+                )
             }
         }
         try store.migrate()
@@ -57,10 +66,15 @@ public struct PostgresStore: Store {
     /// - Throws: `JifenError` (fault) when it cannot be reached or holds no Jifen ledger.
     public static func open(url: String, logger: Logger = quietLogger()) throws -> PostgresStore {
         let store = PostgresStore(target: try PostgresTarget(url: url), logger: logger)
-        let ready = try store.session { try $0.scalar(Bool.self, "SELECT to_regclass('jifen_migration') IS NOT NULL") == true }
+        let ready = try store.session {
+            try $0.scalar(Bool.self, "SELECT to_regclass('jifen_migration') IS NOT NULL") == true
+        }
         guard ready else {
-            throw JifenError.fault(.noDatabase, zh: "\(store.target.display) 里还没有积分账本。请先运行 jifen init --db \(store.target.display)。",
-                                   en: "There is no Jifen ledger in \(store.target.display). Run `jifen init --db \(store.target.display)` first.")
+            throw JifenError.fault(
+                .noDatabase, zh: "\(store.target.display) 里还没有积分账本。请先运行 jifen init --db \(store.target.display)。",
+                en:
+                    "There is no Jifen ledger in \(store.target.display). Run `jifen init --db \(store.target.display)` first."
+            )
         }
         try store.migrate()
         return store
@@ -71,11 +85,13 @@ public struct PostgresStore: Store {
     func migrate() throws {
         try transaction(readOnly: false) { session in
             try session.execute("SELECT pg_advisory_xact_lock($1)", [PostgresSchema.migrationLock])
-            try session.execute("CREATE TABLE IF NOT EXISTS jifen_migration (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
+            try session.execute(
+                "CREATE TABLE IF NOT EXISTS jifen_migration (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
             let done = Set(try session.rows("SELECT name FROM jifen_migration").map { try $0.decode(String.self) })
             for migration in PostgresSchema.migrations where !done.contains(migration.name) {
                 for statement in migration.statements { try session.execute(statement) }
-                try session.execute("INSERT INTO jifen_migration (name, applied_at) VALUES ($1, $2)", [migration.name, Date().millis])
+                try session.execute(
+                    "INSERT INTO jifen_migration (name, applied_at) VALUES ($1, $2)", [migration.name, Date().millis])
             }
         }
     }
@@ -88,7 +104,6 @@ public struct PostgresStore: Store {
     }
 
     // MARK: Store
-
 
     /// Returns once transfer `id` (committed) is sealed: by this caller when no one else is
     /// sealing, else by the sealer at work, whose next turn finds it. Writers thus never queue
@@ -111,7 +126,10 @@ public struct PostgresStore: Store {
     /// One query outside any transaction: is transfer `id` sealed already, and if not, may this
     /// connection seal (a session advisory lock, taken only when no one else holds it)?
     static func sealLook(_ id: Int64) -> (sql: String, values: [any PostgresBindable]) {
-        ("SELECT seq IS NOT NULL, seq IS NULL AND pg_try_advisory_lock($2) FROM transfer WHERE id = $1", [id, PostgresSchema.sealLock])
+        (
+            "SELECT seq IS NOT NULL, seq IS NULL AND pg_try_advisory_lock($2) FROM transfer WHERE id = $1",
+            [id, PostgresSchema.sealLock]
+        )
     }
 
     /// Acts on a `sealLook` answer: true when the transfer is sealed (already, or now by this
@@ -123,7 +141,9 @@ public struct PostgresStore: Store {
         defer {
             // A connection that cannot give the lock back is closed, which gives it back: a
             // pooled connection must never keep every other writer from sealing.
-            if (try? session.scalar(Bool.self, "SELECT pg_advisory_unlock($1)", [PostgresSchema.sealLock])) != true { session.close() }
+            if (try? session.scalar(Bool.self, "SELECT pg_advisory_unlock($1)", [PostgresSchema.sealLock])) != true {
+                session.close()
+            }
         }
         session.send("BEGIN")
         do {
@@ -145,7 +165,9 @@ public struct PostgresStore: Store {
     public func sealPending() throws -> Int {
         if let batch = PostgresBatch.current, batch.pool == ObjectIdentifier(pool) {
             // A group commit holds the sealer's lock from its start: it seals inside its transaction.
-            return try batch.savepoint(readOnly: false) { try Chain.seal(in: PostgresLedgerTransaction(session: $0, writing: true)) }
+            return try batch.savepoint(readOnly: false) {
+                try Chain.seal(in: PostgresLedgerTransaction(session: $0, writing: true))
+            }
         }
         return try transaction(readOnly: false) { session in
             // Waits for a sealer at work (session lock, see `seal(through:)`), then is the sealer.
@@ -189,8 +211,10 @@ public struct PostgresStore: Store {
         return result
     }
 
-    private func attempts<T>(readOnly: Bool, _ body: (PostgresSession) throws -> T,
-                             sealing: (PostgresSession, [PostgresRow]) -> Void) throws -> T {
+    private func attempts<T>(
+        readOnly: Bool, _ body: (PostgresSession) throws -> T,
+        sealing: (PostgresSession, [PostgresRow]) -> Void
+    ) throws -> T {
         var attempt = 0
         while true {
             attempt += 1

@@ -37,11 +37,15 @@ public struct PostgresTarget: Sendable {
     /// - Throws: `JifenError` (usage) naming what is wrong with it.
     public init(url text: String) throws {
         func bad(_ zh: String, _ en: String) -> JifenError {
-            .usage(.badPostgresURL, zh: "PostgreSQL 地址 \(text) 无效：\(zh)。格式为 postgres://用户@主机:端口/数据库",
-                   en: "The PostgreSQL URL \(text) is not valid: \(en). Write it as postgres://user@host:port/database")
+            .usage(
+                .badPostgresURL, zh: "PostgreSQL 地址 \(text) 无效：\(zh)。格式为 postgres://用户@主机:端口/数据库",
+                en: "The PostgreSQL URL \(text) is not valid: \(en). Write it as postgres://user@host:port/database")
         }
-        guard Self.isURL(text), let components = URLComponents(string: text) else { throw bad("无法解析", "it cannot be parsed") }
-        let query = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
+        guard Self.isURL(text), let components = URLComponents(string: text) else {
+            throw bad("无法解析", "it cannot be parsed")
+        }
+        let query = Dictionary(
+            (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
         user = components.percentEncodedUser.flatMap { $0.removingPercentEncoding } ?? "postgres"
         password = components.percentEncodedPassword.flatMap { $0.removingPercentEncoding }
         host = query["host"] ?? components.host.flatMap { $0.removingPercentEncoding } ?? ""
@@ -70,9 +74,11 @@ public struct PostgresTarget: Sendable {
     func configuration() throws -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         if host.hasPrefix("/") {
-            configuration = .init(unixSocketPath: "\(host)/.s.PGSQL.\(port)", username: user, password: password, database: database)
+            configuration = .init(
+                unixSocketPath: "\(host)/.s.PGSQL.\(port)", username: user, password: password, database: database)
         } else {
-            configuration = .init(host: host, port: port, username: user, password: password, database: database, tls: try tlsSetting())
+            configuration = .init(
+                host: host, port: port, username: user, password: password, database: database, tls: try tlsSetting())
         }
         configuration.options.connectTimeout = .seconds(10)
         if tls == .verifyFull { configuration.options.tlsServerName = host }
@@ -90,14 +96,16 @@ public struct PostgresTarget: Sendable {
         do {
             return .require(try NIOSSLContext(configuration: settings))
         } catch {
-            throw JifenError.usage(.badTLS, zh: "无法准备 TLS（sslrootcert=\(rootCertificate ?? "")）：\(error)。请检查证书文件。",
-                                   en: "Cannot set up TLS (sslrootcert=\(rootCertificate ?? "")): \(error). Check the certificate file.")
+            throw JifenError.usage(
+                .badTLS, zh: "无法准备 TLS（sslrootcert=\(rootCertificate ?? "")）：\(error)。请检查证书文件。",
+                en: "Cannot set up TLS (sslrootcert=\(rootCertificate ?? "")): \(error). Check the certificate file.")
         }
     }
 
     /// A name safe to splice into SQL once quoted: lower-case ASCII letters, digits, underscores.
     static func isPlainName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 63 && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+        !name.isEmpty && name.count <= 63
+            && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
     }
 
     static func quoted(_ name: String) -> String { "\"\(name)\"" }

@@ -5,7 +5,8 @@ import JifenCore
 /// The merchant half of the store seam (`JifenCore/MerchantStore.swift`): plain SQL.
 extension SQLiteLedgerTransaction {
     static let offerColumns = "id, merchant, title, points, stock, valid_from, valid_to, retired_at, created_at"
-    static let redemptionColumns = "id, merchant, volunteer, offer, points, key, code_hash, status, transfer, hold, settlement, actor, created_at"
+    static let redemptionColumns =
+        "id, merchant, volunteer, offer, points, key, code_hash, status, transfer, hold, settlement, actor, created_at"
 
     func offer(id: String) throws -> Offer? {
         try one("SELECT \(Self.offerColumns) FROM offer WHERE id = ?", [id]).map(Self.offer)
@@ -18,12 +19,14 @@ extension SQLiteLedgerTransaction {
     static let codeColumns = "id, volunteer, hash, created_at, expires_at, used_at, redemption, secret_hash, max_points"
 
     static func code(_ row: Row) -> RedemptionCode {
-        RedemptionCode(id: row[0], volunteer: row[1], hash: row[2], createdAtMillis: row[3], expiresAtMillis: row[4],
-                       usedAtMillis: row[5], redemption: row[6], secretHash: row[7], maxPoints: row[8])
+        RedemptionCode(
+            id: row[0], volunteer: row[1], hash: row[2], createdAtMillis: row[3], expiresAtMillis: row[4],
+            usedAtMillis: row[5], redemption: row[6], secretHash: row[7], maxPoints: row[8])
     }
 
     func codes(hash: String) throws -> [RedemptionCode] {
-        try all("SELECT \(Self.codeColumns) FROM redemption_code WHERE hash = ? ORDER BY id DESC", [hash]).map(Self.code)
+        try all("SELECT \(Self.codeColumns) FROM redemption_code WHERE hash = ? ORDER BY id DESC", [hash]).map(
+            Self.code)
     }
 
     func code(secretHash: String) throws -> RedemptionCode? {
@@ -32,7 +35,8 @@ extension SQLiteLedgerTransaction {
 
     func wrongCodes(merchant: String, sinceMillis: Int64) throws -> [Int64] {
         // A write transaction holds SQLite's one write lock: one merchant's wrong codes are counted one at a time.
-        try all("SELECT at FROM code_wrong WHERE merchant = ? AND at > ? ORDER BY at, id", [merchant, sinceMillis]).map { $0[0] }
+        try all("SELECT at FROM code_wrong WHERE merchant = ? AND at > ? ORDER BY at, id", [merchant, sinceMillis]).map
+        { $0[0] }
     }
 
     func redemption(id: Int64) throws -> Redemption? {
@@ -48,18 +52,23 @@ extension SQLiteLedgerTransaction {
     }
 
     func unsettledRedemptions(merchant: String, beforeMillis: Int64) throws -> [Redemption] {
-        try all("""
+        try all(
+            """
             SELECT \(Self.redemptionColumns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
             FROM redemption r JOIN transfer t ON t.id = r.transfer
             WHERE r.merchant = ? AND r.settlement IS NULL AND r.status IN ('redeemed', 'picked_up') AND t.at < ?
             ORDER BY r.id
-            """, [merchant, beforeMillis]).map(Self.redemption)
+            """, [merchant, beforeMillis]
+        ).map(Self.redemption)
     }
 
-    func redemptions(merchant: String, statuses: [RedemptionStatus], createdFromMillis: Int64?, createdBeforeMillis: Int64?,
-                     limit: Int) throws -> [Redemption] {
+    func redemptions(
+        merchant: String, statuses: [RedemptionStatus], createdFromMillis: Int64?, createdBeforeMillis: Int64?,
+        limit: Int
+    ) throws -> [Redemption] {
         guard !statuses.isEmpty, limit > 0 else { return [] }
-        var sql = "SELECT \(Self.redemptionColumns) FROM redemption WHERE merchant = ? AND status IN (\(statuses.map { _ in "?" }.joined(separator: ", ")))"
+        var sql =
+            "SELECT \(Self.redemptionColumns) FROM redemption WHERE merchant = ? AND status IN (\(statuses.map { _ in "?" }.joined(separator: ", ")))"
         var arguments: [(any DatabaseValueConvertible)?] = [merchant] + statuses.map(\.rawValue)
         if let createdFromMillis { sql += " AND created_at >= ?"; arguments.append(createdFromMillis) }
         if let createdBeforeMillis { sql += " AND created_at < ?"; arguments.append(createdBeforeMillis) }
@@ -69,24 +78,29 @@ extension SQLiteLedgerTransaction {
     }
 
     func lotsNeedingNotice(afterDay: String, throughDay: String) throws -> [Lot] {
-        try all("""
+        try all(
+            """
             SELECT l.id, l.account, l.expires_on, l.remaining FROM lot l
             WHERE l.remaining > 0 AND l.expires_on > ? AND l.expires_on <= ?
               AND NOT EXISTS (SELECT 1 FROM expiry_notice n WHERE n.lot = l.id)
             ORDER BY l.expires_on, l.id
-            """, [afterDay, throughDay]).map(Self.lot)
+            """, [afterDay, throughDay]
+        ).map(Self.lot)
     }
 
     // MARK: Writing
 
     func insert(code c: RedemptionCode) throws -> Int64 {
-        try run("INSERT INTO redemption_code (volunteer, hash, created_at, expires_at, secret_hash, max_points) VALUES (?, ?, ?, ?, ?, ?)",
-                [c.volunteer, c.hash, c.createdAtMillis, c.expiresAtMillis, c.secretHash, c.maxPoints])
+        try run(
+            "INSERT INTO redemption_code (volunteer, hash, created_at, expires_at, secret_hash, max_points) VALUES (?, ?, ?, ?, ?, ?)",
+            [c.volunteer, c.hash, c.createdAtMillis, c.expiresAtMillis, c.secretHash, c.maxPoints])
         return db.lastInsertedRowID
     }
 
     func voidCodes(volunteer: String, atMillis: Int64) throws {
-        try run("UPDATE redemption_code SET expires_at = ? WHERE volunteer = ? AND used_at IS NULL AND expires_at > ?", [atMillis, volunteer, atMillis])
+        try run(
+            "UPDATE redemption_code SET expires_at = ? WHERE volunteer = ? AND used_at IS NULL AND expires_at > ?",
+            [atMillis, volunteer, atMillis])
     }
 
     func insert(wrongCode merchant: String, actor: String, atMillis: Int64) throws {
@@ -94,21 +108,30 @@ extension SQLiteLedgerTransaction {
     }
 
     func useCode(id: Int64, atMillis: Int64, redemption: Int64) throws -> Bool {
-        try run("UPDATE redemption_code SET used_at = ?, redemption = ? WHERE id = ? AND used_at IS NULL", [atMillis, redemption, id])
+        try run(
+            "UPDATE redemption_code SET used_at = ?, redemption = ? WHERE id = ? AND used_at IS NULL",
+            [atMillis, redemption, id])
         return db.changesCount == 1
     }
 
     func insert(redemption r: Redemption) throws -> Int64 {
-        try run("""
+        try run(
+            """
             INSERT INTO redemption (merchant, volunteer, offer, points, key, code_hash, status, transfer, hold, settlement, actor, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [r.merchant, r.volunteer, r.offer, r.points, r.key, r.codeHash, r.status.rawValue, r.transfer, r.hold, r.settlement,
-                  r.actor, r.createdAtMillis])
+            """,
+            [
+                r.merchant, r.volunteer, r.offer, r.points, r.key, r.codeHash, r.status.rawValue, r.transfer, r.hold,
+                r.settlement,
+                r.actor, r.createdAtMillis,
+            ])
         return db.lastInsertedRowID
     }
 
     func update(redemption id: Int64, status: RedemptionStatus, transfer: Int64?, hold: Int64?) throws {
-        try run("UPDATE redemption SET status = ?, transfer = ?, hold = ? WHERE id = ?", [status.rawValue, transfer, hold, id])
+        try run(
+            "UPDATE redemption SET status = ?, transfer = ?, hold = ? WHERE id = ?",
+            [status.rawValue, transfer, hold, id])
     }
 
     func takeStock(offer: String) throws -> Bool {
@@ -121,8 +144,9 @@ extension SQLiteLedgerTransaction {
     }
 
     func insert(settlement s: Settlement) throws -> Int64 {
-        try run("INSERT INTO settlement (merchant, through_day, points, actor, created_at) VALUES (?, ?, ?, ?, ?)",
-                [s.merchant, s.throughDay, s.points, s.actor, s.atMillis])
+        try run(
+            "INSERT INTO settlement (merchant, through_day, points, actor, created_at) VALUES (?, ?, ?, ?, ?)",
+            [s.merchant, s.throughDay, s.points, s.actor, s.atMillis])
         return db.lastInsertedRowID
     }
 
@@ -135,20 +159,26 @@ extension SQLiteLedgerTransaction {
     }
 
     func recordExpiryNotice(lot: Lot, atMillis: Int64) throws {
-        try run("INSERT INTO expiry_notice (lot, account, expires_on, points, created_at) VALUES (?, ?, ?, ?, ?)",
-                [lot.id, lot.account, lot.expiresOn, lot.remaining, atMillis])
+        try run(
+            "INSERT INTO expiry_notice (lot, account, expires_on, points, created_at) VALUES (?, ?, ?, ?, ?)",
+            [lot.id, lot.account, lot.expiresOn, lot.remaining, atMillis])
     }
 
     // MARK: Rows
 
     static func offer(_ row: Row) -> Offer {
-        Offer(id: row[0], merchant: row[1], title: row[2], points: row[3], stock: row[4], validFrom: row[5], validTo: row[6],
-              retiredAtMillis: row[7], createdAtMillis: row[8])
+        Offer(
+            id: row[0], merchant: row[1], title: row[2], points: row[3], stock: row[4], validFrom: row[5],
+            validTo: row[6],
+            retiredAtMillis: row[7], createdAtMillis: row[8])
     }
 
     static func redemption(_ row: Row) -> Redemption {
-        Redemption(id: row[0], merchant: row[1], volunteer: row[2], offer: row[3], points: row[4], key: row[5], codeHash: row[6],
-                   status: RedemptionStatus(rawValue: row[7]) ?? .redeemed, transfer: row[8], hold: row[9], settlement: row[10],
-                   actor: row[11], createdAtMillis: row[12])
+        Redemption(
+            id: row[0], merchant: row[1], volunteer: row[2], offer: row[3], points: row[4], key: row[5],
+            codeHash: row[6],
+            status: RedemptionStatus(rawValue: row[7]) ?? .redeemed, transfer: row[8], hold: row[9],
+            settlement: row[10],
+            actor: row[11], createdAtMillis: row[12])
     }
 }

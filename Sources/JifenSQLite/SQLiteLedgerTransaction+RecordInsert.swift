@@ -12,9 +12,10 @@ extension SQLiteLedgerTransaction {
         if let kept = memo.recordInsert {
             statement = kept
         } else {
-            statement = try db.makeStatement(sql: """
-                INSERT INTO service_record (\(Self.recordColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            statement = try db.makeStatement(
+                sql: """
+                    INSERT INTO service_record (\(Self.recordColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             memo.recordInsert = statement
         }
         let s = statement.sqliteStatement
@@ -38,7 +39,8 @@ extension SQLiteLedgerTransaction {
         let code = sqlite3_step(s)
         sqlite3_reset(s)
         guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
     }
 

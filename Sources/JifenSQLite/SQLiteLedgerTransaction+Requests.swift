@@ -7,35 +7,43 @@ extension SQLiteLedgerTransaction {
     static let residentColumns = "id, community, name, phone, id_number, address, area, volunteer, consent, created_at"
 
     static func resident(_ row: Row) -> Resident {
-        Resident(id: row[0], community: row[1], name: row[2], phone: row[3], idNumber: row[4], address: row[5], area: row[6],
-                 volunteer: row[7], consent: row[8], createdAtMillis: row[9])
+        Resident(
+            id: row[0], community: row[1], name: row[2], phone: row[3], idNumber: row[4], address: row[5], area: row[6],
+            volunteer: row[7], consent: row[8], createdAtMillis: row[9])
     }
 
     func resident(_ id: String) throws -> Resident? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.residentColumns) FROM resident WHERE id = ?", arguments: [id]).map(Self.resident)
+        try Row.fetchOne(db, sql: "SELECT \(Self.residentColumns) FROM resident WHERE id = ?", arguments: [id]).map(
+            Self.resident)
     }
 
     func residents(community: String?) throws -> [Resident] {
-        try Row.fetchAll(db, sql: "SELECT \(Self.residentColumns) FROM resident WHERE (?1 IS NULL OR community = ?1) ORDER BY id",
-                         arguments: [community]).map(Self.resident)
+        try Row.fetchAll(
+            db, sql: "SELECT \(Self.residentColumns) FROM resident WHERE (?1 IS NULL OR community = ?1) ORDER BY id",
+            arguments: [community]
+        ).map(Self.resident)
     }
 
     func organizesAnyTeam(_ actor: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM actor_role WHERE actor = ? AND role = 'organizer' AND team <> '' LIMIT 1",
-                          arguments: [actor]) == true
+        try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM actor_role WHERE actor = ? AND role = 'organizer' AND team <> '' LIMIT 1",
+            arguments: [actor]) == true
     }
 
     /// SQLite runs one writer at a time: reading is locking enough.
     func serviceRequest(_ id: String, forUpdate: Bool) throws -> ServiceRequest? {
-        try String.fetchOne(db, sql: "SELECT body FROM service_request WHERE id = ?", arguments: [id]).map { try ServiceRequest(body: $0) }
+        try String.fetchOne(db, sql: "SELECT body FROM service_request WHERE id = ?", arguments: [id]).map {
+            try ServiceRequest(body: $0)
+        }
     }
 
     func serviceRequests(states: [RequestState]?) throws -> [ServiceRequest] {
         let bodies: [String]
         if let states {
             let marks = Array(repeating: "?", count: states.count).joined(separator: ", ")
-            bodies = try String.fetchAll(db, sql: "SELECT body FROM service_request WHERE state IN (\(marks)) ORDER BY id",
-                                         arguments: StatementArguments(states.map(\.rawValue)))
+            bodies = try String.fetchAll(
+                db, sql: "SELECT body FROM service_request WHERE state IN (\(marks)) ORDER BY id",
+                arguments: StatementArguments(states.map(\.rawValue)))
         } else {
             bodies = try String.fetchAll(db, sql: "SELECT body FROM service_request ORDER BY id")
         }
@@ -43,37 +51,54 @@ extension SQLiteLedgerTransaction {
     }
 
     func requestSteps(request id: String) throws -> [RequestStep] {
-        try Row.fetchAll(db, sql: """
-            SELECT request, seq, action, from_state, to_state, actor, at, note FROM service_request_step WHERE request = ? ORDER BY seq
-            """, arguments: [id]).map {
-            RequestStep(request: $0[0], seq: $0[1], action: $0[2], from: $0[3], to: $0[4], actor: $0[5], atMillis: $0[6], note: $0[7])
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT request, seq, action, from_state, to_state, actor, at, note FROM service_request_step WHERE request = ? ORDER BY seq
+                """, arguments: [id]
+        ).map {
+            RequestStep(
+                request: $0[0], seq: $0[1], action: $0[2], from: $0[3], to: $0[4], actor: $0[5], atMillis: $0[6],
+                note: $0[7])
         }
     }
 
     func insert(resident r: Resident, actor: String, nowMillis: Int64) throws {
-        try db.execute(sql: """
-            INSERT INTO resident (id, community, name, phone, id_number, address, area, volunteer, consent, created_at, created_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [r.id, r.community, r.name, r.phone, r.idNumber, r.address, r.area, r.volunteer, r.consent, nowMillis, actor])
+        try db.execute(
+            sql: """
+                INSERT INTO resident (id, community, name, phone, id_number, address, area, volunteer, consent, created_at, created_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                r.id, r.community, r.name, r.phone, r.idNumber, r.address, r.area, r.volunteer, r.consent, nowMillis,
+                actor,
+            ])
     }
 
     func insert(request r: ServiceRequest) throws {
-        try db.execute(sql: """
-            INSERT INTO service_request (id, community, resident, state, team, server, posted_at, expires_at, updated_at, body)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [r.id, r.community, r.resident, r.state.rawValue, r.team, r.server, r.postedAtMillis, r.expiresAtMillis,
-                             r.updatedAtMillis, r.body])
+        try db.execute(
+            sql: """
+                INSERT INTO service_request (id, community, resident, state, team, server, posted_at, expires_at, updated_at, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                r.id, r.community, r.resident, r.state.rawValue, r.team, r.server, r.postedAtMillis, r.expiresAtMillis,
+                r.updatedAtMillis, r.body,
+            ])
     }
 
     func update(request r: ServiceRequest) throws {
-        try db.execute(sql: """
-            UPDATE service_request SET state = ?, team = ?, server = ?, expires_at = ?, updated_at = ?, body = ? WHERE id = ?
-            """, arguments: [r.state.rawValue, r.team, r.server, r.expiresAtMillis, r.updatedAtMillis, r.body, r.id])
+        try db.execute(
+            sql: """
+                UPDATE service_request SET state = ?, team = ?, server = ?, expires_at = ?, updated_at = ?, body = ? WHERE id = ?
+                """,
+            arguments: [r.state.rawValue, r.team, r.server, r.expiresAtMillis, r.updatedAtMillis, r.body, r.id])
     }
 
     func insert(requestStep s: RequestStep) throws {
-        try db.execute(sql: """
-            INSERT INTO service_request_step (request, seq, action, from_state, to_state, actor, at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [s.request, s.seq, s.action, s.from, s.to, s.actor, s.atMillis, s.note])
+        try db.execute(
+            sql: """
+                INSERT INTO service_request_step (request, seq, action, from_state, to_state, actor, at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [s.request, s.seq, s.action, s.from, s.to, s.actor, s.atMillis, s.note])
     }
 }

@@ -33,10 +33,13 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
     /// The account with the name of the volunteer or merchant behind it, in one statement: a
     /// transfer's event names both sides, and names never change.
     func account(_ id: String) throws -> Account? {
-        guard let row = try one("""
-            SELECT a.id, a.kind, a.community, a.balance, COALESCE(v.name, m.name) FROM account a
-            LEFT JOIN volunteer v ON v.id = a.id LEFT JOIN merchant m ON m.id = a.id WHERE a.id = ?
-            """, [id]) else { return nil }
+        guard
+            let row = try one(
+                """
+                SELECT a.id, a.kind, a.community, a.balance, COALESCE(v.name, m.name) FROM account a
+                LEFT JOIN volunteer v ON v.id = a.id LEFT JOIN merchant m ON m.id = a.id WHERE a.id = ?
+                """, [id])
+        else { return nil }
         let name: String? = row[4]
         memo.names[id] = .some(name)
         return Self.account(row)
@@ -44,23 +47,30 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
 
     func accountName(_ id: String) throws -> String? {
         if let known = memo.names[id] { return known }
-        return try String.fetchOne(db.cachedStatement(sql: """
-            SELECT name FROM volunteer WHERE id = ? UNION ALL SELECT name FROM merchant WHERE id = ? LIMIT 1
-            """), arguments: [id, id])
+        return try String.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT name FROM volunteer WHERE id = ? UNION ALL SELECT name FROM merchant WHERE id = ? LIMIT 1
+                    """), arguments: [id, id])
     }
 
     func heldAmount(account: String, nowMillis: Int64) throws -> Int64 {
-        try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT COALESCE(SUM(amount), 0) FROM hold WHERE debit = ? AND status = 'pending' AND expires_at > ?
-            """), arguments: [account, nowMillis]) ?? 0
+        try Int64.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT COALESCE(SUM(amount), 0) FROM hold WHERE debit = ? AND status = 'pending' AND expires_at > ?
+                    """), arguments: [account, nowMillis]) ?? 0
     }
 
     func pendingHolds(account: String, nowMillis: Int64) throws -> [PendingHold] {
-        try all("SELECT id, amount, created_at, expires_at FROM hold WHERE debit = ? AND status = 'pending' AND expires_at > ? ORDER BY id",
-                [account, nowMillis]).map { PendingHold(id: $0[0], amount: $0[1], createdAtMillis: $0[2], expiresAtMillis: $0[3]) }
+        try all(
+            "SELECT id, amount, created_at, expires_at FROM hold WHERE debit = ? AND status = 'pending' AND expires_at > ? ORDER BY id",
+            [account, nowMillis]
+        ).map { PendingHold(id: $0[0], amount: $0[1], createdAtMillis: $0[2], expiresAtMillis: $0[3]) }
     }
 
-    static let transferColumns = "id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prev_hash, hash"
+    static let transferColumns =
+        "id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prev_hash, hash"
 
     func transfer(id: Int64) throws -> Transfer? {
         try one("SELECT \(Self.transferColumns) FROM transfer WHERE id = ?", [id]).map(Self.transfer)
@@ -79,14 +89,19 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
     }
 
     func openLots(account: String, limit: Int) throws -> [Lot] {
-        try all("""
+        try all(
+            """
             SELECT id, account, expires_on, remaining FROM lot
             WHERE account = ? AND remaining > 0 ORDER BY expires_on, id LIMIT ?
-            """, [account, limit]).map(Self.lot)
+            """, [account, limit]
+        ).map(Self.lot)
     }
 
     func lot(account: String, expiresOn: String) throws -> Lot? {
-        try one("SELECT id, account, expires_on, remaining FROM lot WHERE account = ? AND expires_on = ?", [account, expiresOn]).map(Self.lot)
+        try one(
+            "SELECT id, account, expires_on, remaining FROM lot WHERE account = ? AND expires_on = ?",
+            [account, expiresOn]
+        ).map(Self.lot)
     }
 
     func lot(id: Int64) throws -> Lot? {
@@ -94,12 +109,15 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
     }
 
     func lotEntries(transfer: Int64) throws -> [LotEntry] {
-        try all("SELECT lot, account, transfer, delta, expires_on FROM lot_entry WHERE transfer = ? ORDER BY id", [transfer]).map {
+        try all(
+            "SELECT lot, account, transfer, delta, expires_on FROM lot_entry WHERE transfer = ? ORDER BY id", [transfer]
+        ).map {
             LotEntry(lot: $0[0], account: $0[1], transfer: $0[2], delta: $0[3], expiresOn: $0[4])
         }
     }
 
-    static let holdColumns = "id, kind, debit, credit, amount, key, reference, actor, memo, status, created_at, expires_at, transfer"
+    static let holdColumns =
+        "id, kind, debit, credit, amount, key, reference, actor, memo, status, created_at, expires_at, transfer"
 
     func hold(id: Int64) throws -> Hold? {
         try one("SELECT \(Self.holdColumns) FROM hold WHERE id = ?", [id]).map(Self.hold)
@@ -110,13 +128,17 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
     }
 
     func accountsWithLapsedLots(onOrBefore day: String) throws -> [String] {
-        try String.fetchAll(db.cachedStatement(sql: """
-            SELECT DISTINCT account FROM lot WHERE remaining > 0 AND expires_on <= ? ORDER BY account
-            """), arguments: [day])
+        try String.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT DISTINCT account FROM lot WHERE remaining > 0 AND expires_on <= ? ORDER BY account
+                    """), arguments: [day])
     }
 
     func lapsedHolds(nowMillis: Int64) throws -> [Hold] {
-        try all("SELECT \(Self.holdColumns) FROM hold WHERE status = 'pending' AND expires_at <= ? ORDER BY id", [nowMillis]).map(Self.hold)
+        try all(
+            "SELECT \(Self.holdColumns) FROM hold WHERE status = 'pending' AND expires_at <= ? ORDER BY id", [nowMillis]
+        ).map(Self.hold)
     }
 
     func settings() throws -> [String: String] {
@@ -140,15 +162,20 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
     func newTransferID() throws -> Int64 { (try chainHead()?.seq ?? 0) + 1 }
 
     func createAccount(_ account: Account) throws {
-        try run("INSERT INTO account (id, kind, community, balance) VALUES (?, ?, ?, ?)",
-                [account.id, account.kind.rawValue, account.community, account.balance])
+        try run(
+            "INSERT INTO account (id, kind, community, balance) VALUES (?, ?, ?, ?)",
+            [account.id, account.kind.rawValue, account.community, account.balance])
     }
 
     func insert(transfer t: Transfer) throws -> Int64 {
-        try run("""
+        try run(
+            """
             INSERT INTO transfer (\(Self.transferColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [t.id, t.kind.rawValue, t.debit, t.credit, t.amount, t.key, t.reference, t.actor, t.memo, t.reverses,
-                  t.hold, t.atMillis, t.prevHash, t.hash])
+            """,
+            [
+                t.id, t.kind.rawValue, t.debit, t.credit, t.amount, t.key, t.reference, t.actor, t.memo, t.reverses,
+                t.hold, t.atMillis, t.prevHash, t.hash,
+            ])
         return t.id
     }
 
@@ -157,22 +184,29 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
     }
 
     func moveBalance(amount: Int64, from debit: String, to credit: String) throws {
-        try run("UPDATE account SET balance = balance + CASE id WHEN ? THEN -? ELSE ? END WHERE id IN (?, ?)",
-                [debit, amount, amount, debit, credit])
+        try run(
+            "UPDATE account SET balance = balance + CASE id WHEN ? THEN -? ELSE ? END WHERE id IN (?, ?)",
+            [debit, amount, amount, debit, credit])
     }
 
     func addToLot(account: String, expiresOn day: String, amount: Int64) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db.cachedStatement(sql: """
-            INSERT INTO lot (account, expires_on, remaining) VALUES (?, ?, ?)
-            ON CONFLICT (account, expires_on) DO UPDATE SET remaining = remaining + excluded.remaining RETURNING id
-            """), arguments: [account, day, amount]) else {
+        guard
+            let id = try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        INSERT INTO lot (account, expires_on, remaining) VALUES (?, ?, ?)
+                        ON CONFLICT (account, expires_on) DO UPDATE SET remaining = remaining + excluded.remaining RETURNING id
+                        """), arguments: [account, day, amount])
+        else {
             throw JifenError.fault(.database, zh: "数据库没有返回批次编号。", en: "The database returned no lot id.")
         }
         return id
     }
 
     func insert(lot: Lot) throws -> Int64 {
-        try run("INSERT INTO lot (account, expires_on, remaining) VALUES (?, ?, ?)", [lot.account, lot.expiresOn, lot.remaining])
+        try run(
+            "INSERT INTO lot (account, expires_on, remaining) VALUES (?, ?, ?)",
+            [lot.account, lot.expiresOn, lot.remaining])
         return db.lastInsertedRowID
     }
 
@@ -181,26 +215,35 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
     }
 
     func insert(lotEntry e: LotEntry) throws {
-        try run("INSERT INTO lot_entry (lot, account, transfer, delta, expires_on) VALUES (?, ?, ?, ?, ?)",
-                [e.lot, e.account, e.transfer, e.delta, e.expiresOn])
+        try run(
+            "INSERT INTO lot_entry (lot, account, transfer, delta, expires_on) VALUES (?, ?, ?, ?, ?)",
+            [e.lot, e.account, e.transfer, e.delta, e.expiresOn])
     }
 
     func insert(hold h: Hold) throws -> Int64 {
-        try run("""
+        try run(
+            """
             INSERT INTO hold (kind, debit, credit, amount, key, reference, actor, memo, status, created_at, expires_at, transfer)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [h.kind.rawValue, h.debit, h.credit, h.amount, h.key, h.reference, h.actor, h.memo, h.status.rawValue,
-                  h.createdAtMillis, h.expiresAtMillis, h.transfer])
+            """,
+            [
+                h.kind.rawValue, h.debit, h.credit, h.amount, h.key, h.reference, h.actor, h.memo, h.status.rawValue,
+                h.createdAtMillis, h.expiresAtMillis, h.transfer,
+            ])
         return db.lastInsertedRowID
     }
 
     func resolve(hold id: Int64, to status: HoldStatus, transfer: Int64?) throws -> Bool {
-        try run("UPDATE hold SET status = ?, transfer = ? WHERE id = ? AND status = 'pending'", [status.rawValue, transfer, id])
+        try run(
+            "UPDATE hold SET status = ?, transfer = ? WHERE id = ? AND status = 'pending'",
+            [status.rawValue, transfer, id])
         return db.changesCount == 1
     }
 
     func insert(event: OutboxEvent) throws {
-        try run("INSERT INTO event (type, payload, created_at) VALUES (?, ?, ?)", [event.type, event.payload, event.atMillis])
+        try run(
+            "INSERT INTO event (type, payload, created_at) VALUES (?, ?, ?)",
+            [event.type, event.payload, event.atMillis])
     }
 
     // MARK: Auditing
@@ -222,12 +265,16 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
 
     func lotEntrySums() throws -> [Int64: Int64] {
         var sums: [Int64: Int64] = [:]
-        for row in try all("SELECT lot, SUM(delta) AS total FROM lot_entry GROUP BY lot") { sums[row["lot"]] = row["total"] }
+        for row in try all("SELECT lot, SUM(delta) AS total FROM lot_entry GROUP BY lot") {
+            sums[row["lot"]] = row["total"]
+        }
         return sums
     }
 
     func pendingHolds(nowMillis: Int64) throws -> [Hold] {
-        try all("SELECT \(Self.holdColumns) FROM hold WHERE status = 'pending' AND expires_at > ? ORDER BY id", [nowMillis]).map(Self.hold)
+        try all(
+            "SELECT \(Self.holdColumns) FROM hold WHERE status = 'pending' AND expires_at > ? ORDER BY id", [nowMillis]
+        ).map(Self.hold)
     }
 
     // MARK: Rows
@@ -240,9 +287,10 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
     }
 
     static func transfer(_ row: Row) -> Transfer {
-        Transfer(id: row[0], kind: TransferKind(rawValue: row[1]) ?? .adjust, debit: row[2], credit: row[3],
-                 amount: row[4], key: row[5], reference: row[6], actor: row[7], memo: row[8],
-                 reverses: row[9], hold: row[10], atMillis: row[11], prevHash: row[12], hash: row[13], seq: row[0])
+        Transfer(
+            id: row[0], kind: TransferKind(rawValue: row[1]) ?? .adjust, debit: row[2], credit: row[3],
+            amount: row[4], key: row[5], reference: row[6], actor: row[7], memo: row[8],
+            reverses: row[9], hold: row[10], atMillis: row[11], prevHash: row[12], hash: row[13], seq: row[0])
     }
 
     static func lot(_ row: Row) -> Lot {
@@ -250,10 +298,11 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
     }
 
     static func hold(_ row: Row) -> Hold {
-        Hold(id: row[0], kind: TransferKind(rawValue: row[1]) ?? .redeem, debit: row[2], credit: row[3],
-             amount: row[4], key: row[5], reference: row[6], actor: row[7], memo: row[8],
-             status: HoldStatus(rawValue: row[9]) ?? .pending, createdAtMillis: row[10],
-             expiresAtMillis: row[11], transfer: row[12])
+        Hold(
+            id: row[0], kind: TransferKind(rawValue: row[1]) ?? .redeem, debit: row[2], credit: row[3],
+            amount: row[4], key: row[5], reference: row[6], actor: row[7], memo: row[8],
+            status: HoldStatus(rawValue: row[9]) ?? .pending, createdAtMillis: row[10],
+            expiresAtMillis: row[11], transfer: row[12])
     }
 }
 

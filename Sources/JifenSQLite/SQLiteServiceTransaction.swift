@@ -5,102 +5,139 @@ import JifenCore
 /// Activities, participations and service records as SQL.
 extension SQLiteLedgerTransaction: ServiceWriting {
     func team(_ id: String) throws -> Team? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT id, community, name, leader FROM team WHERE id = ?"), arguments: [id]).map {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT id, community, name, leader FROM team WHERE id = ?"), arguments: [id]
+        ).map {
             Team(id: $0[0], community: $0[1], name: $0[2], leader: $0[3])
         }
     }
 
     func volunteer(_ id: String) throws -> Volunteer? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM volunteer WHERE id = ?"), arguments: [id]).map(SQLiteStore.volunteer)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM volunteer WHERE id = ?"), arguments: [id]).map(
+            SQLiteStore.volunteer)
     }
 
     func isOrganizer(_ actor: String, team: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM actor_role WHERE actor = ? AND role = 'organizer' AND team = ?"),
-                          arguments: [actor, team]) ?? false
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM actor_role WHERE actor = ? AND role = 'organizer' AND team = ?"),
+            arguments: [actor, team]) ?? false
     }
 
-    static let activityColumns = "id, community, team, title, place, content, category, start_at, end_at, capacity, rate, status, checkin_code, created_by"
+    static let activityColumns =
+        "id, community, team, title, place, content, category, start_at, end_at, capacity, rate, status, checkin_code, created_by"
 
     static func activity(_ row: Row) -> Activity {
-        Activity(id: row[0], community: row[1], team: row[2], title: row[3], place: row[4], content: row[5], category: row[6],
-                 startMillis: row[7], endMillis: row[8], capacity: row[9], rate: row[10],
-                 status: ActivityStatus(rawValue: row[11]) ?? .open, checkinCode: row[12], createdBy: row[13])
+        Activity(
+            id: row[0], community: row[1], team: row[2], title: row[3], place: row[4], content: row[5],
+            category: row[6],
+            startMillis: row[7], endMillis: row[8], capacity: row[9], rate: row[10],
+            status: ActivityStatus(rawValue: row[11]) ?? .open, checkinCode: row[12], createdBy: row[13])
     }
 
     func activity(_ id: String) throws -> Activity? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.activityColumns) FROM activity WHERE id = ?"), arguments: [id]).map(Self.activity)
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(Self.activityColumns) FROM activity WHERE id = ?"), arguments: [id]
+        ).map(Self.activity)
     }
 
     func nextActivityID() throws -> String { try nextID(.activity) }
 
     func insert(activity a: Activity, nowMillis: Int64) throws {
-        try db.execute(sql: """
-            INSERT INTO activity (id, community, team, title, place, content, category, start_at, end_at, capacity, rate, status,
-                                  checkin_code, created_at, created_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [a.id, a.community, a.team, a.title, a.place, a.content, a.category, a.startMillis, a.endMillis,
-                             a.capacity, a.rate, a.status.rawValue, a.checkinCode, nowMillis, a.createdBy])
+        try db.execute(
+            sql: """
+                INSERT INTO activity (id, community, team, title, place, content, category, start_at, end_at, capacity, rate, status,
+                                      checkin_code, created_at, created_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                a.id, a.community, a.team, a.title, a.place, a.content, a.category, a.startMillis, a.endMillis,
+                a.capacity, a.rate, a.status.rawValue, a.checkinCode, nowMillis, a.createdBy,
+            ])
     }
 
-    func setActivityStatus(_ id: String, _ status: ActivityStatus, reason: String, actor: String, nowMillis: Int64) throws {
-        try db.execute(sql: "UPDATE activity SET status = ?, status_reason = ?, status_at = ?, status_by = ? WHERE id = ?",
-                       arguments: [status.rawValue, reason, nowMillis, actor, id])
+    func setActivityStatus(
+        _ id: String, _ status: ActivityStatus, reason: String, actor: String, nowMillis: Int64
+    ) throws {
+        try db.execute(
+            sql: "UPDATE activity SET status = ?, status_reason = ?, status_at = ?, status_by = ? WHERE id = ?",
+            arguments: [status.rawValue, reason, nowMillis, actor, id])
     }
 
     static func participation(_ row: Row) -> Participation {
-        Participation(activity: row[0], volunteer: row[1], joinedAtMillis: row[2], left: row[3], checkinMillis: row[4], checkoutMillis: row[5],
-                      checkinCorrectedBy: row[6], checkoutCorrectedBy: row[7])
+        Participation(
+            activity: row[0], volunteer: row[1], joinedAtMillis: row[2], left: row[3], checkinMillis: row[4],
+            checkoutMillis: row[5],
+            checkinCorrectedBy: row[6], checkoutCorrectedBy: row[7])
     }
 
     func checkinFailures(activity: String, volunteer: String?) throws -> Int {
         if let volunteer {
-            return try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM checkin_failure WHERE activity = ? AND volunteer = ?"),
-                                    arguments: [activity, volunteer]) ?? 0
+            return try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT count(*) FROM checkin_failure WHERE activity = ? AND volunteer = ?"),
+                arguments: [activity, volunteer]) ?? 0
         }
-        return try Int.fetchOne(db.cachedStatement(sql: """
-            SELECT count(*) FROM checkin_failure f JOIN activity a ON a.id = f.activity WHERE f.activity = ? AND f.generation = a.code_generation
-            """), arguments: [activity]) ?? 0
+        return try Int.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT count(*) FROM checkin_failure f JOIN activity a ON a.id = f.activity WHERE f.activity = ? AND f.generation = a.code_generation
+                    """), arguments: [activity]) ?? 0
     }
 
     func insertCheckinFailure(activity: String, volunteer: String, atMillis: Int64) throws {
-        try db.execute(sql: """
-            INSERT INTO checkin_failure (activity, volunteer, generation, at) SELECT id, ?, code_generation, ? FROM activity WHERE id = ?
-            """, arguments: [volunteer, atMillis, activity])
+        try db.execute(
+            sql: """
+                INSERT INTO checkin_failure (activity, volunteer, generation, at) SELECT id, ?, code_generation, ? FROM activity WHERE id = ?
+                """, arguments: [volunteer, atMillis, activity])
     }
 
     func setCheckinCode(activity: String, code: String, actor: String, nowMillis: Int64) throws {
-        try db.execute(sql: "UPDATE activity SET checkin_code = ?, code_generation = code_generation + 1, code_set_at = ?, code_set_by = ? WHERE id = ?",
-                       arguments: [code, nowMillis, actor, activity])
+        try db.execute(
+            sql:
+                "UPDATE activity SET checkin_code = ?, code_generation = code_generation + 1, code_set_at = ?, code_set_by = ? WHERE id = ?",
+            arguments: [code, nowMillis, actor, activity])
     }
 
     func participation(activity: String, volunteer: String) throws -> Participation? {
-        try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT activity, volunteer, joined_at, left, checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation WHERE activity = ? AND volunteer = ?
-            """), arguments: [activity, volunteer]).map(Self.participation)
+        try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT activity, volunteer, joined_at, left, checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation WHERE activity = ? AND volunteer = ?
+                    """), arguments: [activity, volunteer]
+        ).map(Self.participation)
     }
 
     func participants(activity: String) throws -> [Participation] {
-        try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT activity, volunteer, joined_at, left, checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation WHERE activity = ? ORDER BY joined_at, volunteer
-            """), arguments: [activity]).map(Self.participation)
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT activity, volunteer, joined_at, left, checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation WHERE activity = ? ORDER BY joined_at, volunteer
+                    """), arguments: [activity]
+        ).map(Self.participation)
     }
 
     func openParticipations(volunteer: String) throws -> [Participation] {
-        try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT activity, volunteer, joined_at, left, checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation
-            WHERE volunteer = ? AND checkin_at IS NOT NULL AND checkout_at IS NULL AND left = 0 ORDER BY checkin_at, activity
-            """), arguments: [volunteer]).map(Self.participation)
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT activity, volunteer, joined_at, left, checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation
+                    WHERE volunteer = ? AND checkin_at IS NOT NULL AND checkout_at IS NULL AND left = 0 ORDER BY checkin_at, activity
+                    """), arguments: [volunteer]
+        ).map(Self.participation)
     }
 
     func save(participation p: Participation) throws {
-        try db.execute(sql: """
-            INSERT INTO participation (activity, volunteer, joined_at, left, checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (activity, volunteer) DO UPDATE SET joined_at = excluded.joined_at, left = excluded.left,
-                checkin_at = excluded.checkin_at, checkout_at = excluded.checkout_at,
-                checkin_corrected_by = excluded.checkin_corrected_by, checkout_corrected_by = excluded.checkout_corrected_by
-            """, arguments: [p.activity, p.volunteer, p.joinedAtMillis, p.left, p.checkinMillis, p.checkoutMillis,
-                             p.checkinCorrectedBy, p.checkoutCorrectedBy])
+        try db.execute(
+            sql: """
+                INSERT INTO participation (activity, volunteer, joined_at, left, checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (activity, volunteer) DO UPDATE SET joined_at = excluded.joined_at, left = excluded.left,
+                    checkin_at = excluded.checkin_at, checkout_at = excluded.checkout_at,
+                    checkin_corrected_by = excluded.checkin_corrected_by, checkout_corrected_by = excluded.checkout_corrected_by
+                """,
+            arguments: [
+                p.activity, p.volunteer, p.joinedAtMillis, p.left, p.checkinMillis, p.checkoutMillis,
+                p.checkinCorrectedBy, p.checkoutCorrectedBy,
+            ])
     }
 
     static let recordColumns = """
@@ -109,38 +146,48 @@ extension SQLiteLedgerTransaction: ServiceWriting {
         """
 
     static func record(_ row: Row) -> ServiceRecord {
-        ServiceRecord(id: row[0], activity: row[1], volunteer: row[2], minutes: row[3], serviceDay: row[4],
-                      source: RecordSource(rawValue: row[5]) ?? .manual, status: RecordStatus(rawValue: row[6]) ?? .pending,
-                      reason: row[7], note: row[8], recorder: row[9], enteredAtMillis: row[10], late: row[11], points: row[12],
-                      transfer: row[13], disputed: row[14], version: row[15], importKey: row[16])
+        ServiceRecord(
+            id: row[0], activity: row[1], volunteer: row[2], minutes: row[3], serviceDay: row[4],
+            source: RecordSource(rawValue: row[5]) ?? .manual, status: RecordStatus(rawValue: row[6]) ?? .pending,
+            reason: row[7], note: row[8], recorder: row[9], enteredAtMillis: row[10], late: row[11], points: row[12],
+            transfer: row[13], disputed: row[14], version: row[15], importKey: row[16])
     }
 
     func record(_ id: String) throws -> ServiceRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.recordColumns) FROM service_record WHERE id = ?"), arguments: [id]).map(Self.record)
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(Self.recordColumns) FROM service_record WHERE id = ?"), arguments: [id]
+        ).map(Self.record)
     }
 
     func records(activity: String) throws -> [ServiceRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.recordColumns) FROM service_record WHERE activity = ? ORDER BY id"),
-                         arguments: [activity]).map(Self.record)
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT \(Self.recordColumns) FROM service_record WHERE activity = ? ORDER BY id"),
+            arguments: [activity]
+        ).map(Self.record)
     }
 
     func record(importKey: String) throws -> ServiceRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.recordColumns) FROM service_record WHERE import_key = ?"),
-                         arguments: [importKey]).map(Self.record)
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(Self.recordColumns) FROM service_record WHERE import_key = ?"),
+            arguments: [importKey]
+        ).map(Self.record)
     }
 
     func minutesOnDay(volunteer: String, day: String, excluding: String?) throws -> Int64 {
-        try Int64.fetchOne(db.cachedStatement(sql: """
-            SELECT COALESCE(SUM(minutes), 0) FROM service_record
-            WHERE volunteer = ? AND service_day = ? AND status <> 'rejected' AND id IS NOT ?
-            """), arguments: [volunteer, day, excluding]) ?? 0
+        try Int64.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT COALESCE(SUM(minutes), 0) FROM service_record
+                    WHERE volunteer = ? AND service_day = ? AND status <> 'rejected' AND id IS NOT ?
+                    """), arguments: [volunteer, day, excluding]) ?? 0
     }
 
     func nextRecordID() throws -> String { Service.recordID(try lastRecordNumber() + 1) }
 
     /// Record ids are H + 7 digits (H for hours), so the last in text order is the highest (up to 9,999,999).
     func lastRecordNumber() throws -> Int {
-        let last = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM service_record ORDER BY id DESC LIMIT 1"))
+        let last = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM service_record ORDER BY id DESC LIMIT 1"))
         return last.flatMap { Int($0.dropFirst()) } ?? 0
     }
 
@@ -150,10 +197,12 @@ extension SQLiteLedgerTransaction: ServiceWriting {
 
     func minutesByVolunteerDay(from: String, to: String) throws -> [String: Int64] {
         var result: [String: Int64] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT volunteer, service_day, SUM(minutes) FROM service_record
-            WHERE service_day BETWEEN ? AND ? AND status <> 'rejected' GROUP BY volunteer, service_day
-            """, arguments: [from, to])
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT volunteer, service_day, SUM(minutes) FROM service_record
+                WHERE service_day BETWEEN ? AND ? AND status <> 'rejected' GROUP BY volunteer, service_day
+                """, arguments: [from, to])
         while let row = try rows.next() {
             let volunteer: String = row[0], day: String = row[1]
             result[volunteer + "\u{1F}" + day] = row[2]
@@ -170,16 +219,21 @@ extension SQLiteLedgerTransaction: ServiceWriting {
     }
 
     func update(record r: ServiceRecord) throws {
-        try db.execute(sql: """
-            UPDATE service_record SET minutes = ?, status = ?, reason = ?, points = ?, transfer = ?, disputed = ?, version = ? WHERE id = ?
-            """, arguments: [r.minutes, r.status.rawValue, r.reason, r.points, r.transfer, r.disputed, r.version, r.id])
+        try db.execute(
+            sql: """
+                UPDATE service_record SET minutes = ?, status = ?, reason = ?, points = ?, transfer = ?, disputed = ?, version = ? WHERE id = ?
+                """,
+            arguments: [r.minutes, r.status.rawValue, r.reason, r.points, r.transfer, r.disputed, r.version, r.id])
     }
 
     func insert(version v: RecordVersion) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO service_record_version (record, version, minutes, status, points, action, reason, actor, at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [v.record, v.version, v.minutes, v.status.rawValue, v.points, v.action, v.reason, v.actor, v.atMillis])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO service_record_version (record, version, minutes, status, points, action, reason, actor, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            v.record, v.version, v.minutes, v.status.rawValue, v.points, v.action, v.reason, v.actor, v.atMillis,
+        ])
     }
 }
-

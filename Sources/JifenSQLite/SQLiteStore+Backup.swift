@@ -15,12 +15,14 @@ extension SQLiteStore {
     public func backup(to path: String) throws {
         guard createExclusively(path) else {
             if errno == EEXIST {
-                throw JifenError.refused(.fileExists, zh: "\(path) 已存在。备份不会覆盖已有文件，请换一个文件名。",
-                                         en: "\(path) already exists. A backup never overwrites a file; choose another name.")
+                throw JifenError.refused(
+                    .fileExists, zh: "\(path) 已存在。备份不会覆盖已有文件，请换一个文件名。",
+                    en: "\(path) already exists. A backup never overwrites a file; choose another name.")
             }
             let reason = String(cString: strerror(errno))
-            throw JifenError.fault(.cannotWrite, zh: "无法创建 \(path)（\(reason)）。请检查路径和权限。",
-                                   en: "Cannot create \(path) (\(reason)). Check the path and permissions.")
+            throw JifenError.fault(
+                .cannotWrite, zh: "无法创建 \(path)（\(reason)）。请检查路径和权限。",
+                en: "Cannot create \(path) (\(reason)). Check the path and permissions.")
         }
         do {
             let copy = try DatabaseQueue(path: path)

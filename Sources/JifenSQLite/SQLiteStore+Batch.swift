@@ -38,8 +38,9 @@ extension SQLiteStore {
                                 // transaction back: then the earlier answers would be untrue.
                                 if !db.isInsideTransaction {
                                     if case .failure(let error) = results.last! { throw error }
-                                    throw JifenError.fault(.database, zh: "数据库事务被中止，本批操作均未写入。",
-                                                           en: "The database transaction was aborted; nothing of this batch was written.")
+                                    throw JifenError.fault(
+                                        .database, zh: "数据库事务被中止，本批操作均未写入。",
+                                        en: "The database transaction was aborted; nothing of this batch was written.")
                                 }
                             }
                         }

@@ -12,7 +12,9 @@ extension SQLiteStore {
 
     public func communities() throws -> [Community] {
         try readTransaction { db in
-            try Row.fetchAll(db, sql: "SELECT id, name FROM community ORDER BY id").map { Community(id: $0["id"], name: $0["name"]) }
+            try Row.fetchAll(db, sql: "SELECT id, name FROM community ORDER BY id").map {
+                Community(id: $0["id"], name: $0["name"])
+            }
         }
     }
 
@@ -30,30 +32,39 @@ extension SQLiteStore {
 
     public func volunteers(community: String? = nil, team: String? = nil) throws -> [Volunteer] {
         try readTransaction { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM volunteer WHERE (?1 IS NULL OR community = ?1) AND (?2 IS NULL OR team = ?2) ORDER BY id
-                """, arguments: [community, team]).map(Self.volunteer)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM volunteer WHERE (?1 IS NULL OR community = ?1) AND (?2 IS NULL OR team = ?2) ORDER BY id
+                    """, arguments: [community, team]
+            ).map(Self.volunteer)
         }
     }
 
     static func volunteer(_ row: Row) -> Volunteer {
-        Volunteer(id: row["id"], community: row["community"], team: row["team"], name: row["name"],
-                  gender: Gender(rawValue: row["gender"]) ?? .unspecified, birthDate: row["birth_date"], idNumber: row["id_number"],
-                  phone: row["phone"], area: row["area"], skills: row["skills"], categories: row["categories"],
-                  consent: row["consent"], createdAtMillis: row["created_at"])
+        Volunteer(
+            id: row["id"], community: row["community"], team: row["team"], name: row["name"],
+            gender: Gender(rawValue: row["gender"]) ?? .unspecified, birthDate: row["birth_date"],
+            idNumber: row["id_number"],
+            phone: row["phone"], area: row["area"], skills: row["skills"], categories: row["categories"],
+            consent: row["consent"], createdAtMillis: row["created_at"])
     }
 
     // MARK: Merchants
 
     public func merchants(community: String? = nil) throws -> [Merchant] {
         try readTransaction { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM merchant WHERE (?1 IS NULL OR community = ?1) ORDER BY id", arguments: [community])
-                .map(Self.merchant)
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM merchant WHERE (?1 IS NULL OR community = ?1) ORDER BY id",
+                arguments: [community]
+            )
+            .map(Self.merchant)
         }
     }
 
     static func merchant(_ row: Row) -> Merchant {
-        Merchant(id: row["id"], community: row["community"], name: row["name"], contact: row["contact"], phone: row["phone"],
-                 address: row["address"], createdAtMillis: row["created_at"])
+        Merchant(
+            id: row["id"], community: row["community"], name: row["name"], contact: row["contact"], phone: row["phone"],
+            address: row["address"], createdAtMillis: row["created_at"])
     }
 }

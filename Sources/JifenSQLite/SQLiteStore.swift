@@ -19,11 +19,13 @@ public struct SQLiteStore: Sendable {
     public static func create(path: String, busyTimeout: TimeInterval = 5) throws -> SQLiteStore {
         if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0 {
             if (try? Self.header(path))?.isJifen == true {
-                throw JifenError.refused(.alreadyInitialised, zh: "\(path) 已经是积分数据库，无需再次初始化。",
-                                         en: "\(path) is already a Jifen database; there is nothing to initialise.")
+                throw JifenError.refused(
+                    .alreadyInitialised, zh: "\(path) 已经是积分数据库，无需再次初始化。",
+                    en: "\(path) is already a Jifen database; there is nothing to initialise.")
             }
-            throw JifenError.refused(.fileExists, zh: "\(path) 已存在且不是积分数据库。请换一个文件名，不会覆盖它。",
-                                     en: "\(path) exists and is not a Jifen database. Choose another path; Jifen will not overwrite it.")
+            throw JifenError.refused(
+                .fileExists, zh: "\(path) 已存在且不是积分数据库。请换一个文件名，不会覆盖它。",
+                en: "\(path) exists and is not a Jifen database. Choose another path; Jifen will not overwrite it.")
         }
         let database = try SQLiteStore(path: path, busyTimeout: busyTimeout)
         try database.mapErrors {
@@ -45,23 +47,32 @@ public struct SQLiteStore: Sendable {
     ///   or unreadable.
     public static func open(path: String, busyTimeout: TimeInterval = 5) throws -> SQLiteStore {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw JifenError.fault(.noDatabase, zh: "找不到数据库 \(path)。请先运行 jifen init 创建，或用 --db 指定已有的文件。",
-                                   en: "There is no database at \(path). Run `jifen init` to create one, or point --db at an existing file.")
+            throw JifenError.fault(
+                .noDatabase, zh: "找不到数据库 \(path)。请先运行 jifen init 创建，或用 --db 指定已有的文件。",
+                en:
+                    "There is no database at \(path). Run `jifen init` to create one, or point --db at an existing file."
+            )
         }
         guard FileManager.default.isReadableFile(atPath: path) else {
-            throw JifenError.fault(.unreadable, zh: "无法读取 \(path)，请检查文件权限。",
-                                   en: "\(path) cannot be read; check the file's permissions.")
+            throw JifenError.fault(
+                .unreadable, zh: "无法读取 \(path)，请检查文件权限。",
+                en: "\(path) cannot be read; check the file's permissions.")
         }
         let folder = (path as NSString).deletingLastPathComponent
         guard FileManager.default.isWritableFile(atPath: path),
-              FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder) else {
+            FileManager.default.isWritableFile(atPath: folder.isEmpty ? "." : folder)
+        else {
             // WAL needs the -wal and -shm files beside the database, even to read it safely.
-            throw JifenError.fault(.readOnly, zh: "数据库 \(path)（或其所在目录）是只读的。积分需要写入该文件并在旁边创建 -wal 和 -shm 文件。请检查权限，或把文件复制到可写的位置再查看。",
-                                   en: "The database \(path) (or its folder) is read-only. Jifen needs to write it and to create its -wal and -shm files beside it. Check the permissions, or copy the file somewhere writable to inspect it.")
+            throw JifenError.fault(
+                .readOnly, zh: "数据库 \(path)（或其所在目录）是只读的。积分需要写入该文件并在旁边创建 -wal 和 -shm 文件。请检查权限，或把文件复制到可写的位置再查看。",
+                en:
+                    "The database \(path) (or its folder) is read-only. Jifen needs to write it and to create its -wal and -shm files beside it. Check the permissions, or copy the file somewhere writable to inspect it."
+            )
         }
         guard (try? header(path))?.isJifen == true else {
-            throw JifenError.fault(.notJifen, zh: "\(path) 不是积分数据库（可能是别的文件）。请检查 --db 的路径。",
-                                   en: "\(path) is not a Jifen database (it may be some other file). Check the --db path.")
+            throw JifenError.fault(
+                .notJifen, zh: "\(path) 不是积分数据库（可能是别的文件）。请检查 --db 的路径。",
+                en: "\(path) is not a Jifen database (it may be some other file). Check the --db path.")
         }
         let database = try SQLiteStore(path: path, busyTimeout: busyTimeout)
         try database.mapErrors {
@@ -142,7 +153,9 @@ public struct SQLiteStore: Sendable {
     /// Inside a group commit (`writeBatch`), reads in the batch's transaction: what the
     /// operations before have written, as one-at-a-time execution would have committed it.
     public func readTransaction<T>(_ body: (Database) throws -> T) throws -> T {
-        if let batch = SQLiteBatch.current, batch.queue == ObjectIdentifier(queue) { return try mapErrors { try body(batch.db) } }
+        if let batch = SQLiteBatch.current, batch.queue == ObjectIdentifier(queue) {
+            return try mapErrors { try body(batch.db) }
+        }
         return try mapErrors { try queue.read(body) }
     }
 
@@ -160,29 +173,38 @@ public struct SQLiteStore: Sendable {
         }
         switch dbError.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            return JifenError(.busy, .busy, zh: "数据库 \(path) 正被其他进程占用，等了 \(Int(busyTimeout)) 秒仍未释放。请稍后再试。",
-                              en: "The database \(path) was locked by another process for more than \(Int(busyTimeout)) s. Try again shortly.",
-                              cause: dbError)
+            return JifenError(
+                .busy, .busy, zh: "数据库 \(path) 正被其他进程占用，等了 \(Int(busyTimeout)) 秒仍未释放。请稍后再试。",
+                en:
+                    "The database \(path) was locked by another process for more than \(Int(busyTimeout)) s. Try again shortly.",
+                cause: dbError)
         case .SQLITE_READONLY, .SQLITE_PERM:
-            return .fault(.readOnly, zh: "数据库 \(path) 是只读的，无法写入。请检查文件及其目录的权限。",
-                          en: "The database \(path) is read-only and cannot be written. Check the permissions of the file and its folder.",
-                          cause: dbError)
+            return .fault(
+                .readOnly, zh: "数据库 \(path) 是只读的，无法写入。请检查文件及其目录的权限。",
+                en:
+                    "The database \(path) is read-only and cannot be written. Check the permissions of the file and its folder.",
+                cause: dbError)
         case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-            return .fault(.corrupt, zh: "\(path) 已损坏或不是数据库。请从备份恢复。",
-                          en: "\(path) is damaged or not a database. Restore it from a backup.", cause: dbError)
+            return .fault(
+                .corrupt, zh: "\(path) 已损坏或不是数据库。请从备份恢复。",
+                en: "\(path) is damaged or not a database. Restore it from a backup.", cause: dbError)
         case .SQLITE_FULL:
-            return .fault(.diskFull, zh: "磁盘已满，写入未完成（未做任何更改）。请腾出空间后重试。",
-                          en: "The disk is full; nothing was written. Free some space and try again.", cause: dbError)
+            return .fault(
+                .diskFull, zh: "磁盘已满，写入未完成（未做任何更改）。请腾出空间后重试。",
+                en: "The disk is full; nothing was written. Free some space and try again.", cause: dbError)
         case .SQLITE_CANTOPEN, .SQLITE_IOERR:
-            return .fault(.cannotOpen, zh: "无法打开或读写数据库 \(path)：\(dbError.message ?? "")。请检查路径和权限。",
-                          en: "Cannot open or access the database \(path): \(dbError.message ?? ""). Check the path and permissions.",
-                          cause: dbError)
+            return .fault(
+                .cannotOpen, zh: "无法打开或读写数据库 \(path)：\(dbError.message ?? "")。请检查路径和权限。",
+                en:
+                    "Cannot open or access the database \(path): \(dbError.message ?? ""). Check the path and permissions.",
+                cause: dbError)
         default:
             if dbError.resultCode == .SQLITE_CONSTRAINT, dbError.message?.contains("balance >= 0") == true {
                 return .balanceConstraint
             }
-            return .fault(.database, zh: "数据库出错：\(dbError.message ?? "\(dbError)")",
-                          en: "Database error: \(dbError.message ?? "\(dbError)")", cause: dbError)
+            return .fault(
+                .database, zh: "数据库出错：\(dbError.message ?? "\(dbError)")",
+                en: "Database error: \(dbError.message ?? "\(dbError)")", cause: dbError)
         }
     }
 }

@@ -69,9 +69,12 @@ public struct JifenServer: Sendable {
     /// Writes one log line (a request, a refusal, the start): never a credential, code or phone.
     let log: @Sendable (String) -> Void
 
-    public init(app: JifenApp, options: ServerOptions, guardian: SignInGuard? = nil,
-                log: @escaping @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }) {
-        self.app = app; self.options = options; self.guardian = guardian ?? SignInGuard(clock: app.clock); self.log = log
+    public init(
+        app: JifenApp, options: ServerOptions, guardian: SignInGuard? = nil,
+        log: @escaping @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    ) {
+        self.app = app; self.options = options; self.guardian = guardian ?? SignInGuard(clock: app.clock);
+        self.log = log
         publicBase = PublicBase(options.publicURL)
         pool = NIOThreadPool(numberOfThreads: max(1, options.workers))
         let batchMax = options.batchMax ?? app.defaultWriteBatch
@@ -85,12 +88,16 @@ public struct JifenServer: Sendable {
         defer { pool.shutdownGracefully { _ in } }
         let router = Router(context: JifenRequestContext.self)
         router.add(middleware: RequestLog(log: log))
-        router.add(middleware: NoRoute(routes: API.all.map { ($0.verb.rawValue, $0.path) }
-                                       + [("GET", "/health"), ("GET", "/ready"), ("GET", "/openapi.json")] + WebSite.routes))
+        router.add(
+            middleware: NoRoute(
+                routes: API.all.map { ($0.verb.rawValue, $0.path) }
+                    + [("GET", "/health"), ("GET", "/ready"), ("GET", "/openapi.json")] + WebSite.routes))
         router.get("/health") { _, _ in Self.json(["status": "ok"]) }
         router.get("/ready") { _, _ in try await self.ready() }
         router.get("/openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: OpenAPIDocument.json())))
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(data: OpenAPIDocument.json())))
         }
         addWebRoutes(router)
         for endpoint in API.all {
@@ -103,13 +110,19 @@ public struct JifenServer: Sendable {
         var logger = Logger(label: "jifen.serve")
         logger.logLevel = .critical
         // Slow clients: deadlines for headers and bodies, and connections per address.
-        let (header, body, idle) = (TimeAmount.seconds(options.headerTimeoutSeconds), TimeAmount.seconds(options.requestTimeoutSeconds),
-                                    TimeAmount.seconds(options.idleTimeoutSeconds))
-        let perAddress = options.trustProxy ? nil : ConnectionsPerAddress(limit: max(1, options.maxConnectionsPerAddress))
+        let (header, body, idle) = (
+            TimeAmount.seconds(options.headerTimeoutSeconds), TimeAmount.seconds(options.requestTimeoutSeconds),
+            TimeAmount.seconds(options.idleTimeoutSeconds)
+        )
+        let perAddress =
+            options.trustProxy ? nil : ConnectionsPerAddress(limit: max(1, options.maxConnectionsPerAddress))
         let log = self.log
-        var server: HTTPServerBuilder = .http1(configuration: .init(
-            additionalChannelHandlers: [SlowClientHandler(header: header, body: body, idle: idle, perAddress: perAddress, log: log)],
-            idleTimeout: idle))
+        var server: HTTPServerBuilder = .http1(
+            configuration: .init(
+                additionalChannelHandlers: [
+                    SlowClientHandler(header: header, body: body, idle: idle, perAddress: perAddress, log: log)
+                ],
+                idleTimeout: idle))
         if let certificate = options.tlsCertificate, let key = options.tlsKey {
             do {
                 var tls = TLSConfiguration.makeServerConfiguration(
@@ -118,15 +131,17 @@ public struct JifenServer: Sendable {
                 tls.minimumTLSVersion = .tlsv12
                 server = try .tls(server, tlsConfiguration: tls)
             } catch {
-                throw JifenError.usage(.badTLS, zh: "无法读取 TLS 证书或私钥（\(certificate)、\(key)）：\(error)",
-                                       en: "Cannot read the TLS certificate or key (\(certificate), \(key)): \(error)")
+                throw JifenError.usage(
+                    .badTLS, zh: "无法读取 TLS 证书或私钥（\(certificate)、\(key)）：\(error)",
+                    en: "Cannot read the TLS certificate or key (\(certificate), \(key)): \(error)")
             }
         }
         let options = self.options, publicBase = self.publicBase
         let application = Application(
             router: router, server: server,
-            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "jifen",
-                                 availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
+            configuration: .init(
+                address: .hostname(options.host, port: options.port), serverName: "jifen",
+                availableConnectionsDelegate: MaximumAvailableConnections(options.maxConnections)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 let host = options.host.contains(":") ? "[\(options.host)]" : options.host
@@ -158,14 +173,16 @@ public struct JifenServer: Sendable {
             for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
             var path: [String: String] = [:]
             for name in endpoint.pathParameters { path[name] = context.parameters.get(name) }
-            let body = try await Self.collect(request, limit: options.maxBodyBytes, seconds: options.requestTimeoutSeconds)
+            let body = try await Self.collect(
+                request, limit: options.maxBodyBytes, seconds: options.requestTimeoutSeconds)
             let key = request.headers[HTTPField.Name("Idempotency-Key")!]
             if let key, endpoint.writes {
                 // As the document says (OpenAPIDocument.idempotencyKey): a header's other bytes
                 // arrive mangled, and the key is kept in the ledger's hash chain.
                 guard (1...200).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
-                    throw JifenError.usage(.badValue, zh: "Idempotency-Key 应是 1 到 200 个可见的 ASCII 字符（不含空格），例如一个 UUID。",
-                                           en: "An Idempotency-Key is 1 to 200 visible ASCII characters (no spaces), e.g. a UUID.")
+                    throw JifenError.usage(
+                        .badValue, zh: "Idempotency-Key 应是 1 到 200 个可见的 ASCII 字符（不含空格），例如一个 UUID。",
+                        en: "An Idempotency-Key is 1 to 200 visible ASCII characters (no spaces), e.g. a UUID.")
                 }
                 // The ledger's own key, when the operation takes one: durable across restarts.
                 if endpoint.takesKey { query["key"] = key }
@@ -190,14 +207,18 @@ public struct JifenServer: Sendable {
             } else {
                 answer = try await pool.runIfActive(operation)
             }
-            var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store",
-                                       RequestLog<JifenRequestContext>.principalField: who.id]
+            var headers: HTTPFields = [
+                .contentType: "application/json; charset=utf-8", .cacheControl: "no-store",
+                RequestLog<JifenRequestContext>.principalField: who.id,
+            ]
             if answer.replayed { headers[HTTPField.Name("Idempotent-Replay")!] = "true" }
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: answer.json)))
         } catch let detailed as DetailedError {
             return Self.errorResponse(detailed.error, language: language, detail: detailed.detail)
         } catch let wait as SignInGuard.Wait {
-            log("refusal locked-out route=\(endpoint.path) address=\(clientAddress(request, context)) wait=\(wait.seconds)s")
+            log(
+                "refusal locked-out route=\(endpoint.path) address=\(clientAddress(request, context)) wait=\(wait.seconds)s"
+            )
             return Self.errorResponse(wait.error, language: language, retryAfter: wait.seconds)
         } catch let error as JifenError {
             if Self.isSignInRefusal(error.code) {
@@ -212,12 +233,17 @@ public struct JifenServer: Sendable {
     /// The principal of the request's credential; nil for an anonymous endpoint. The credential is
     /// always checked (`SignInGuard.credential`): nobody's failures stop a valid one.
     /// - Throws: `signInRequired` (no credential), `badCredential`, `SignInGuard.Wait` (429 with Retry-After).
-    func signIn(_ endpoint: AnyEndpoint, _ request: Request, _ context: JifenRequestContext) async throws -> Principal? {
+    func signIn(_ endpoint: AnyEndpoint, _ request: Request, _ context: JifenRequestContext) async throws -> Principal?
+    {
         if endpoint.anonymous { return nil }
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { throw JifenError.signInRequired }
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            throw JifenError.signInRequired
+        }
         let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         let address = clientAddress(request, context)
-        return try await pool.runIfActive { try self.guardian.credential(address: address) { try self.app.authenticate(token: token) } }
+        return try await pool.runIfActive {
+            try self.guardian.credential(address: address) { try self.app.authenticate(token: token) }
+        }
     }
 
     func clientAddress(_ request: Request, _ context: JifenRequestContext) -> String {
@@ -236,16 +262,20 @@ public struct JifenServer: Sendable {
                 do {
                     return try await request.body.collect(upTo: limit)
                 } catch is NIOTooManyBytesError {
-                    throw JifenError.usage(.bodyTooLarge, zh: "请求内容超过 \(limit) 字节。", en: "The request body is larger than \(limit) bytes.")
+                    throw JifenError.usage(
+                        .bodyTooLarge, zh: "请求内容超过 \(limit) 字节。", en: "The request body is larger than \(limit) bytes.")
                 }
             }
-            group.addTask { try await Task.sleep(nanoseconds: UInt64(seconds) * 1_000_000_000); return nil }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(seconds) * 1_000_000_000); return nil
+            }
             let first = try await group.next() ?? nil
             group.cancelAll()
             return first
         }
         guard let buffer else {
-            throw JifenError.usage(.badJSON, zh: "请求内容在 \(seconds) 秒内没有传完。", en: "The request body did not arrive within \(seconds) s.")
+            throw JifenError.usage(
+                .badJSON, zh: "请求内容在 \(seconds) 秒内没有传完。", en: "The request body did not arrive within \(seconds) s.")
         }
         return Data(buffer: buffer)
     }
@@ -259,7 +289,8 @@ public struct JifenServer: Sendable {
 
     static func json(_ object: [String: String]) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 
     /// The HTTP status of an error: its category, refined by its code.
@@ -278,7 +309,9 @@ public struct JifenServer: Sendable {
             case .unknownID, .unknownCertificate: return 404
             case .lockedOut: return 429
             case .keyReused, .alreadyApproved, .alreadyReversed, .alreadyCheckedIn, .alreadyCheckedOut, .hasRecords,
-                 .fullyRefunded, .holdResolved, .duplicateName, .duplicateVolunteer, .duplicateResident, .alreadyInitialised: return 409
+                .fullyRefunded, .holdResolved, .duplicateName, .duplicateVolunteer, .duplicateResident,
+                .alreadyInitialised:
+                return 409
             default: return 422
             }
         case .fault, .busy: return 503
@@ -286,17 +319,27 @@ public struct JifenServer: Sendable {
     }
 
     /// The JSON error answer. `status` overrides the one `status(_:)` gives the error (405).
-    static func errorResponse(_ error: JifenError, language: Language, retryAfter: Int? = nil, detail: Data? = nil,
-                              status code: Int? = nil) -> Response {
-        var body: [String: Any] = ["error": "\(error.category)", "code": error.code.rawValue, "message": error.message.text(language),
-                                   "zh": error.message.zh, "en": error.message.en]
+    static func errorResponse(
+        _ error: JifenError, language: Language, retryAfter: Int? = nil, detail: Data? = nil,
+        status code: Int? = nil
+    ) -> Response {
+        var body: [String: Any] = [
+            "error": "\(error.category)", "code": error.code.rawValue, "message": error.message.text(language),
+            "zh": error.message.zh, "en": error.message.en,
+        ]
         if let detail, let object = try? JSONSerialization.jsonObject(with: detail) { body["detail"] = object }
-        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store", .xContentTypeOptions: "nosniff"]
+        let data =
+            (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data()
+        var headers: HTTPFields = [
+            .contentType: "application/json; charset=utf-8", .cacheControl: "no-store", .xContentTypeOptions: "nosniff",
+        ]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         if error.category == .busy { headers[.retryAfter] = "1" }
         if status(error) == 401 { headers[.wwwAuthenticate] = "Bearer" }
-        return Response(status: .init(code: code ?? status(error)), headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
+        return Response(
+            status: .init(code: code ?? status(error)), headers: headers,
+            body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 }
 
@@ -320,7 +363,9 @@ struct NoRoute<Context: RequestContext>: RouterMiddleware {
     /// Every served method and path template (`{name}` matches one segment).
     let routes: [(method: String, path: String)]
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound && context.endpointPath == "NotFound" {
@@ -328,14 +373,18 @@ struct NoRoute<Context: RequestContext>: RouterMiddleware {
             let method = String(request.method.rawValue.prefix(20))
             let allowed = Self.methods(for: path, in: routes)
             if allowed.isEmpty {
-                return JifenServer.errorResponse(.usage(.noRoute, zh: "没有 \(method) \(path) 这个接口。见 /openapi.json。",
-                                                        en: "There is no \(method) \(path). See /openapi.json for the API."),
-                                                 language: JifenServer.language(request))
+                return JifenServer.errorResponse(
+                    .usage(
+                        .noRoute, zh: "没有 \(method) \(path) 这个接口。见 /openapi.json。",
+                        en: "There is no \(method) \(path). See /openapi.json for the API."),
+                    language: JifenServer.language(request))
             }
             let allow = allowed.joined(separator: ", ")
-            var response = JifenServer.errorResponse(.usage(.noRoute, zh: "\(path) 不接受 \(method)，只接受 \(allow)。见 /openapi.json。",
-                                                            en: "\(path) does not take \(method), only \(allow). See /openapi.json for the API."),
-                                                     language: JifenServer.language(request), status: 405)
+            var response = JifenServer.errorResponse(
+                .usage(
+                    .noRoute, zh: "\(path) 不接受 \(method)，只接受 \(allow)。见 /openapi.json。",
+                    en: "\(path) does not take \(method), only \(allow). See /openapi.json for the API."),
+                language: JifenServer.language(request), status: 405)
             response.headers[.allow] = allow
             return response
         }
@@ -344,10 +393,14 @@ struct NoRoute<Context: RequestContext>: RouterMiddleware {
     /// The methods served at `path`, sorted; empty when no template matches it.
     static func methods(for path: String, in routes: [(method: String, path: String)]) -> [String] {
         let segments = path.split(separator: "/")
-        return Set(routes.filter { route in
-            let template = route.path.split(separator: "/")
-            return template.count == segments.count
-                && zip(template, segments).allSatisfy { pattern, segment in pattern.hasPrefix("{") || pattern == segment }
-        }.map(\.method)).sorted()
+        return Set(
+            routes.filter { route in
+                let template = route.path.split(separator: "/")
+                return template.count == segments.count
+                    && zip(template, segments).allSatisfy { pattern, segment in
+                        pattern.hasPrefix("{") || pattern == segment
+                    }
+            }.map(\.method)
+        ).sorted()
     }
 }

@@ -11,7 +11,9 @@ struct RequestLog<Context: RequestContext>: RouterMiddleware {
     static var principalField: HTTPField.Name { HTTPField.Name("X-Jifen-Principal")! }
     let log: @Sendable (String) -> Void
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let start = DispatchTime.now().uptimeNanoseconds
         var status = 500
         var principal = "-"
@@ -19,7 +21,9 @@ struct RequestLog<Context: RequestContext>: RouterMiddleware {
             let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
             // The pages share one wildcard route; a known page's path carries no id (those ride in queries), so it is named.
             var route = context.endpointPath ?? "(no route)"
-            if route == "/web/**", WebSite.routes.contains(where: { $0.path == request.uri.path }) { route = request.uri.path }
+            if route == "/web/**", WebSite.routes.contains(where: { $0.path == request.uri.path }) {
+                route = request.uri.path
+            }
             log(String(format: "%@ %@ %d %.1fms principal=%@", request.method.rawValue, route, status, ms, principal))
         }
         do {

@@ -49,7 +49,10 @@ final class SlowClientHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var counted: String?
     private var deadline: Scheduled<Void>?
 
-    init(header: TimeAmount, body: TimeAmount, idle: TimeAmount, perAddress: ConnectionsPerAddress?, log: @escaping @Sendable (String) -> Void) {
+    init(
+        header: TimeAmount, body: TimeAmount, idle: TimeAmount, perAddress: ConnectionsPerAddress?,
+        log: @escaping @Sendable (String) -> Void
+    ) {
         self.header = header; self.body = body; self.idle = idle; self.perAddress = perAddress; self.log = log
     }
 

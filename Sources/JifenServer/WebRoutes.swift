@@ -35,25 +35,36 @@ extension JifenServer {
         var form: [String: String] = [:]
         if request.method == .post {
             do {
-                let body = try await Self.collect(request, limit: min(options.maxBodyBytes, 64 * 1024), seconds: options.requestTimeoutSeconds)
+                let body = try await Self.collect(
+                    request, limit: min(options.maxBodyBytes, 64 * 1024), seconds: options.requestTimeoutSeconds)
                 form = WebRequest.parseForm(String(decoding: body ?? Data(), as: UTF8.self))
             } catch let error as JifenError {
                 let page = site.errorPage(error, language: Self.language(request), status: Self.status(error))
-                return Response(status: .init(code: page.status), headers: HTTPFields(page.headers.compactMap { name, value in
-                    HTTPField.Name(name).map { HTTPField(name: $0, value: value) } }), body: .init(byteBuffer: ByteBuffer(data: page.body)))
+                return Response(
+                    status: .init(code: page.status),
+                    headers: HTTPFields(
+                        page.headers.compactMap { name, value in
+                            HTTPField.Name(name).map { HTTPField(name: $0, value: value) }
+                        }), body: .init(byteBuffer: ByteBuffer(data: page.body)))
             }
         }
-        let web = WebRequest(method: request.method == .post ? "POST" : "GET", path: request.uri.path, query: query, form: form,
-                             cookies: WebRequest.parseCookies(request.headers[.cookie]),
-                             acceptLanguage: request.headers[.acceptLanguage] ?? "", origin: request.headers[.origin],
-                             host: request.head.authority ?? "127.0.0.1",
-                             clientAddress: clientAddress(request, context),
-                             tls: options.tlsCertificate != nil || (options.trustProxy && request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"))
+        let web = WebRequest(
+            method: request.method == .post ? "POST" : "GET", path: request.uri.path, query: query, form: form,
+            cookies: WebRequest.parseCookies(request.headers[.cookie]),
+            acceptLanguage: request.headers[.acceptLanguage] ?? "", origin: request.headers[.origin],
+            host: request.head.authority ?? "127.0.0.1",
+            clientAddress: clientAddress(request, context),
+            tls: options.tlsCertificate != nil
+                || (options.trustProxy && request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"))
         let answer = try await pool.runIfActive { site.respond(web) }
         var headers = HTTPFields()
-        for (name, value) in answer.headers { if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) } }
+        for (name, value) in answer.headers {
+            if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }
+        }
         // Who acted goes to the request's log line (`RequestLog` removes the header before sending).
         if let principal = answer.principal { headers[RequestLog<JifenRequestContext>.principalField] = principal }
-        return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(data: answer.body)))
+        return Response(
+            status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(data: answer.body))
+        )
     }
 }

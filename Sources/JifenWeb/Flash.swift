@@ -34,7 +34,8 @@ struct Flash: Codable, Equatable {
     }
 
     static func mac(_ body: String, secret: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Data(("jifen-web-flash-v1|" + body).utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        let code = HMAC<SHA256>.authenticationCode(
+            for: Data(("jifen-web-flash-v1|" + body).utf8), using: SymmetricKey(data: Data(secret.utf8)))
         return code.prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 
@@ -58,7 +59,8 @@ extension Session {
     func carrying(_ flash: Flash, _ response: WebResponse) -> WebResponse {
         guard let secret = flashSecret, !secret.isEmpty else { return response }
         var response = response
-        var cookie = "\(Flash.cookie)=\(flash.sealed(secret: secret)); Path=/web; Max-Age=\(Flash.maxAge); HttpOnly; SameSite=Strict"
+        var cookie =
+            "\(Flash.cookie)=\(flash.sealed(secret: secret)); Path=/web; Max-Age=\(Flash.maxAge); HttpOnly; SameSite=Strict"
         if request.tls || !request.isLoopback { cookie += "; Secure" }
         response.headers.append(("Set-Cookie", cookie))
         return response

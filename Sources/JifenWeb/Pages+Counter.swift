@@ -35,37 +35,55 @@ extension Session {
     func takeCodeForm(_ offers: [Offer]) -> String {
         // After a refusal the form comes back as it was sent; else the first offer.
         let sent = !kept("code").isEmpty
-        let chosen = sent && (kept("offer").isEmpty || offers.contains { $0.id == kept("offer") }) ? kept("offer") : offers.first?.id ?? ""
+        let chosen =
+            sent && (kept("offer").isEmpty || offers.contains { $0.id == kept("offer") })
+            ? kept("offer") : offers.first?.id ?? ""
         var choices = "<fieldset class=\"offers\"><legend>\(w("兑换什么", "What for"))</legend>"
         for offer in offers {
-            choices += "<label class=\"choice\"><input type=\"radio\" name=\"offer\" value=\"\(HTML.escape(offer.id))\"\(offer.id == chosen ? " checked" : "")>"
+            choices +=
+                "<label class=\"choice\"><input type=\"radio\" name=\"offer\" value=\"\(HTML.escape(offer.id))\"\(offer.id == chosen ? " checked" : "")>"
                 + "<span>\(HTML.escape(offer.title)) — <strong>\(w("\(offer.points) 分", "\(offer.points) points"))</strong>"
-                + (offer.stock.map { " <small class=\"muted\">\(w("还剩 \($0) 份", "\($0) left"))</small>" } ?? "") + "</span></label>"
+                + (offer.stock.map { " <small class=\"muted\">\(w("还剩 \($0) 份", "\($0) left"))</small>" } ?? "")
+                + "</span></label>"
         }
-        choices += "<label class=\"choice\"><input type=\"radio\" name=\"offer\" value=\"\"\(chosen.isEmpty ? " checked" : "")>"
+        choices +=
+            "<label class=\"choice\"><input type=\"radio\" name=\"offer\" value=\"\"\(chosen.isEmpty ? " checked" : "")>"
             + "<span>\(w("按分数兑换（填在下面）", "A number of points (below)"))</span></label>"
-        choices += "<div class=\"points-field\">" + Part.field("points", label: w("分数（按分数兑换时填）", "Points (for a number of points)"),
-                                                             value: kept("points"), type: "number", extra: "inputmode=\"numeric\" min=\"1\"")
+        choices +=
+            "<div class=\"points-field\">"
+            + Part.field(
+                "points", label: w("分数（按分数兑换时填）", "Points (for a number of points)"),
+                value: kept("points"), type: "number", extra: "inputmode=\"numeric\" min=\"1\"")
             + "</div></fieldset>"
-        let code = "<div class=\"code-line\">" + Part.field("code", label: w("顾客的付款码（扫二维码，或输入 6 位数字）", "The customer's pay code (scan its QR, or type the 6 digits)"),
-                                                          value: kept("code"),
-                                                          extra: "inputmode=\"numeric\" autocomplete=\"off\" autofocus required")
+        let code =
+            "<div class=\"code-line\">"
+            + Part.field(
+                "code",
+                label: w("顾客的付款码（扫二维码，或输入 6 位数字）", "The customer's pay code (scan its QR, or type the 6 digits)"),
+                value: kept("code"),
+                extra: "inputmode=\"numeric\" autocomplete=\"off\" autofocus required")
             + "<button type=\"button\" data-scan=\"f-code\" hidden>\(w("用摄像头扫码", "Scan with the camera"))</button></div>"
-        return Part.form("/web/counter/confirm", csrf: csrf, fields: code + choices, button: w("下一步：核对", "Next: check"), id: "take",
-                         label: w("收顾客的付款码", "Take a customer's pay code"))
+        return Part.form(
+            "/web/counter/confirm", csrf: csrf, fields: code + choices, button: w("下一步：核对", "Next: check"), id: "take",
+            label: w("收顾客的付款码", "Take a customer's pay code"))
     }
 
     /// Holds waiting for pickup: the customer's name, what, and 交付 / 退回 in one tap each.
     func holdsSection(_ holds: [CounterRedemption]) -> String {
-        var html = "<section aria-labelledby=\"h-holds\" id=\"holds\"><h2 id=\"h-holds\">\(w("预留待取", "Held for pickup"))</h2>"
-        guard !holds.isEmpty else { return html + "<p class=\"muted\">\(w("没有等待领取的预留。", "Nothing is waiting for pickup."))</p></section>" }
+        var html =
+            "<section aria-labelledby=\"h-holds\" id=\"holds\"><h2 id=\"h-holds\">\(w("预留待取", "Held for pickup"))</h2>"
+        guard !holds.isEmpty else {
+            return html + "<p class=\"muted\">\(w("没有等待领取的预留。", "Nothing is waiting for pickup."))</p></section>"
+        }
         html += "<ul class=\"list counter-list\">"
         for line in holds {
             let r = line.redemption
-            html += "<li id=\"hold-\(HTML.escape(r.label))\"><p><strong>\(HTML.escape(line.customerName))</strong> "
+            html +=
+                "<li id=\"hold-\(HTML.escape(r.label))\"><p><strong>\(HTML.escape(line.customerName))</strong> "
                 + "\(HTML.escape(line.offerTitle ?? w.raw("按分数兑换", "Points"))) · \(w("\(r.points) 分", "\(r.points) points"))"
                 + " <small class=\"muted\">\(w("收据", "receipt")) \(HTML.escape(r.label))"
-                + (line.holdExpiresAtMillis.map { " · " + w("保留到 \(minute($0))", "held until \(minute($0))") } ?? "") + "</small></p>"
+                + (line.holdExpiresAtMillis.map { " · " + w("保留到 \(minute($0))", "held until \(minute($0))") } ?? "")
+                + "</small></p>"
                 + "<form method=\"post\" action=\"/web/counter/pickup\" class=\"row-actions\">\(Part.hidden("csrf", csrf))\(Part.hidden("redemption", r.label))"
                 + "<button type=\"submit\" class=\"primary\">\(w("交付", "Hand over"))<span class=\"visually-hidden\"> \(HTML.escape(line.customerName)) \(HTML.escape(r.label))</span></button>"
                 + "<button type=\"submit\" class=\"danger\" formaction=\"/web/counter/release\">\(w("退回", "Release"))<span class=\"visually-hidden\"> \(HTML.escape(line.customerName)) \(HTML.escape(r.label))</span></button>"
@@ -76,7 +94,8 @@ extension Session {
 
     /// The day's redemptions (tap one for its receipt and 退款) and the day's figures.
     func todaySection(_ lists: JifenApp.CounterResult) -> String {
-        var html = "<section aria-labelledby=\"h-today\" id=\"today\"><h2 id=\"h-today\">\(w("今天的兑换", "Today's redemptions")) <small class=\"muted\">\(HTML.escape(lists.day))</small></h2>"
+        var html =
+            "<section aria-labelledby=\"h-today\" id=\"today\"><h2 id=\"h-today\">\(w("今天的兑换", "Today's redemptions")) <small class=\"muted\">\(HTML.escape(lists.day))</small></h2>"
         if lists.today.isEmpty {
             html += "<p class=\"muted\">\(w("今天还没有兑换。", "No redemptions yet today."))</p>"
         } else {
@@ -85,10 +104,13 @@ extension Session {
                 let r = line.redemption
                 var state = ""
                 if line.refunded > 0 {
-                    state = line.refundable == 0 ? w("已全部退回", "fully refunded") : w("已退 \(line.refunded) 分", "\(line.refunded) refunded")
+                    state =
+                        line.refundable == 0
+                        ? w("已全部退回", "fully refunded") : w("已退 \(line.refunded) 分", "\(line.refunded) refunded")
                     state = " <span class=\"status\">\(state)</span>"
                 }
-                html += "<li><a class=\"row-link\" href=\"/web/counter/receipt/\(HTML.escape(r.label))\">"
+                html +=
+                    "<li><a class=\"row-link\" href=\"/web/counter/receipt/\(HTML.escape(r.label))\">"
                     + "<span>\(HTML.escape(time(r.createdAtMillis))) <strong>\(HTML.escape(line.customerName))</strong> "
                     + "\(HTML.escape(line.offerTitle ?? w.raw("按分数兑换", "Points"))) · \(w("\(r.points) 分", "\(r.points) points"))\(state)</span>"
                     + "<small class=\"muted\">\(w("收据", "receipt")) \(HTML.escape(r.label)) · \(w("退款", "Refund")) ›</small></a></li>"
@@ -98,11 +120,15 @@ extension Session {
         html += "</section>"
         // The day's figures: what came in, what went back, what settlement will pay.
         guard let lines = try? call(API.statement, .init(account: me, from: lists.day)).lines,
-              let standing = try? call(API.merchant, .init(merchant: me)) else { return html }
+            let standing = try? call(API.merchant, .init(merchant: me))
+        else { return html }
         let taken = lines.filter { $0.transfer.kind == .redeem }
         let refunded = lines.filter { $0.transfer.kind == .refund }
-        html += "<section aria-labelledby=\"h-figures\"><h2 id=\"h-figures\">\(w("今天的账", "Today's figures"))</h2><div class=\"figures\">"
-        html += figure(w("今天收的积分（\(taken.count) 笔）", "Points taken today (\(taken.count))"), "\(taken.reduce(0) { $0 + $1.change })", id: "takings")
+        html +=
+            "<section aria-labelledby=\"h-figures\"><h2 id=\"h-figures\">\(w("今天的账", "Today's figures"))</h2><div class=\"figures\">"
+        html += figure(
+            w("今天收的积分（\(taken.count) 笔）", "Points taken today (\(taken.count))"),
+            "\(taken.reduce(0) { $0 + $1.change })", id: "takings")
         html += figure(w("今天退回的", "Refunded today"), "\(-refunded.reduce(0) { $0 + $1.change })", id: "refunded")
         html += figure(w("下次结算将付的积分", "Settlement will pay for"), "\(standing.balance)", main: true, id: "unsettled")
         return html + "</div></section>"
@@ -112,7 +138,9 @@ extension Session {
     func lookupSection() -> String {
         "<section aria-labelledby=\"h-lookup\"><h2 id=\"h-lookup\">\(w("按收据号查找", "Find a receipt by its number"))</h2>"
             + "<form method=\"get\" action=\"/web/counter/receipt\">"
-            + Part.field("r", label: w("收据号（如 R001）", "Receipt number (e.g. R001)"), extra: "required autocapitalize=\"characters\" autocomplete=\"off\"", id: "f-lookup")
+            + Part.field(
+                "r", label: w("收据号（如 R001）", "Receipt number (e.g. R001)"),
+                extra: "required autocapitalize=\"characters\" autocomplete=\"off\"", id: "f-lookup")
             + "<button type=\"submit\">\(w("打开收据", "Open the receipt"))</button></form></section>"
     }
 
@@ -134,9 +162,13 @@ extension Session {
         let code = kept("code"), key = kept("key")
         guard !code.isEmpty, !key.isEmpty else {
             // Opened again after the check was used or had lapsed (Back, a restored tab): the counter, said so.
-            return counterPage(notice: Part.notice(w("没有待核对的兑换（已经确认过，或已过期）。请重新收顾客的付款码。",
-                                                     "Nothing is waiting to be checked (it was confirmed, or it lapsed). Take the customer's pay code again."),
-                                                   kind: .info, w: w))
+            return counterPage(
+                notice: Part.notice(
+                    w(
+                        "没有待核对的兑换（已经确认过，或已过期）。请重新收顾客的付款码。",
+                        "Nothing is waiting to be checked (it was confirmed, or it lapsed). Take the customer's pay code again."
+                    ),
+                    kind: .info, w: w))
         }
         let offerID = kept("offer"), pointsText = kept("points")
         var keep: [String: String] = [:]
@@ -145,27 +177,39 @@ extension Session {
             var title = w.raw("按分数兑换", "Points")
             var points = Int64(pointsText)
             if !offerID.isEmpty {
-                guard let offer = try call(API.offers, .init(merchant: me)).first(where: { $0.id == offerID && !$0.isRetired }) else {
-                    throw JifenError.refused(.unknownID, zh: "这个兑换项目已不在了，请重新选一个。", en: "That offer is gone; pick another one.")
+                guard
+                    let offer = try call(API.offers, .init(merchant: me)).first(where: {
+                        $0.id == offerID && !$0.isRetired
+                    })
+                else {
+                    throw JifenError.refused(
+                        .unknownID, zh: "这个兑换项目已不在了，请重新选一个。", en: "That offer is gone; pick another one.")
                 }
                 title = offer.title; points = offer.points
             } else if points == nil || points! <= 0 {
-                throw JifenError.usage(.offerOrPoints, zh: "请二选一：选一个兑换项目，或填写积分数。", en: "Give exactly one: an offer, or a number of points.")
+                throw JifenError.usage(
+                    .offerOrPoints, zh: "请二选一：选一个兑换项目，或填写积分数。", en: "Give exactly one: an offer, or a number of points."
+                )
             }
             var body = "<p>\(w("请和顾客核对：", "Check with the customer:"))</p>"
             body += "<p class=\"big\" id=\"confirm-title\">\(HTML.escape(title))</p>"
-            body += "<p class=\"digits\" id=\"confirm-points\">\(points.map { w("\($0) 分", "\($0) points") } ?? "?")</p>"
+            body +=
+                "<p class=\"digits\" id=\"confirm-points\">\(points.map { w("\($0) 分", "\($0) points") } ?? "?")</p>"
             // A scanned QR is a long secret: said as scanned, never echoed.
             let shown = code.count > Codes.length ? w("已扫码", "scanned") : HTML.escape(code)
             body += "<p>\(w("付款码", "Pay code")) <strong>\(shown)</strong></p>"
-            let fields = Part.hidden("code", code) + Part.hidden("offer", offerID) + Part.hidden("points", offerID.isEmpty ? pointsText : "")
+            let fields =
+                Part.hidden("code", code) + Part.hidden("offer", offerID)
+                + Part.hidden("points", offerID.isEmpty ? pointsText : "")
                 + Part.hidden("key", key)
-            body += "<form method=\"post\" action=\"/web/counter/redeem\" class=\"row-actions\">\(Part.hidden("csrf", csrf))\(fields)"
+            body +=
+                "<form method=\"post\" action=\"/web/counter/redeem\" class=\"row-actions\">\(Part.hidden("csrf", csrf))\(fields)"
                 + "<button type=\"submit\" class=\"primary\" id=\"confirm\">\(w("确认兑换", "Confirm"))</button> "
                 + "<button type=\"submit\" name=\"hold\" value=\"1\">\(w("先预留，顾客稍后来取", "Hold it for pickup later"))</button></form>"
             body += "<p><a href=\"/web/counter\">\(w("取消，返回", "Cancel"))</a></p>"
             // A reload within the flash's life shows the same check, with the same key.
-            return keepingFlash(page(w.raw("核对兑换", "Check the redemption"), body), keep: keep.merging(["key": key]) { $1 })
+            return keepingFlash(
+                page(w.raw("核对兑换", "Check the redemption"), body), keep: keep.merging(["key": key]) { $1 })
         } catch {
             return done("/web/counter", refusal(error), keep: keep)
         }
@@ -176,11 +220,16 @@ extension Session {
         var keep: [String: String] = [:]
         for name in Self.counterFields { keep[name] = field(name) }
         do {
-            let input = JifenApp.RedeemInput(merchant: me, code: field("code"), offer: offerID.isEmpty ? nil : offerID,
-                                             points: Int64(field("points")), key: field("key").isEmpty ? nil : field("key"), hold: field("hold") == "1")
+            let input = JifenApp.RedeemInput(
+                merchant: me, code: field("code"), offer: offerID.isEmpty ? nil : offerID,
+                points: Int64(field("points")), key: field("key").isEmpty ? nil : field("key"),
+                hold: field("hold") == "1")
             let r = try call(API.redeem, input).redemption
-            let notice = r.status == .held
-                ? w("已预留。顾客来取时，在收银台的“预留待取”里点“交付”。", "Held. When the customer comes, press “Hand over” under “Held for pickup” at the counter.")
+            let notice =
+                r.status == .held
+                ? w(
+                    "已预留。顾客来取时，在收银台的“预留待取”里点“交付”。",
+                    "Held. When the customer comes, press “Hand over” under “Held for pickup” at the counter.")
                 : w("兑换成功，积分已收到。", "Redeemed: the points are yours.")
             return done("/web/counter/receipt/\(r.label)", Part.notice(notice, kind: .ok, w: w))
         } catch {
@@ -211,35 +260,54 @@ extension Session {
             return page(w.raw("收据", "Receipt"), refusal(error), status: statusOf(error))
         }
         let r = line.redemption
-        var body = "<div class=\"receipt-head\"><p>\(w("收据号", "Receipt number"))</p><p class=\"digits\" id=\"receipt\">\(HTML.escape(r.label))</p>"
+        var body =
+            "<div class=\"receipt-head\"><p>\(w("收据号", "Receipt number"))</p><p class=\"digits\" id=\"receipt\">\(HTML.escape(r.label))</p>"
         body += "<p class=\"big\">\(HTML.escape(line.offerTitle ?? w.raw("按分数兑换", "Points")))</p>"
         body += "<p class=\"digits\" id=\"receipt-points\">\(w("\(r.points) 分", "\(r.points) points"))</p>"
-        body += "<p>\(w("顾客", "Customer")) <strong id=\"receipt-customer\">\(HTML.escape(line.customerName))</strong> · "
+        body +=
+            "<p>\(w("顾客", "Customer")) <strong id=\"receipt-customer\">\(HTML.escape(line.customerName))</strong> · "
             + "\(HTML.escape(minute(r.createdAtMillis))) · <span class=\"status\" id=\"receipt-state\">\(stateWords(line))</span></p></div>"
         if line.refunded > 0 {
-            body += "<p id=\"receipt-refunded\">\(w("已退回 \(line.refunded) 分，还可以退 \(line.refundable) 分。", "\(line.refunded) points given back; \(line.refundable) more can be."))</p>"
+            body +=
+                "<p id=\"receipt-refunded\">\(w("已退回 \(line.refunded) 分，还可以退 \(line.refundable) 分。", "\(line.refunded) points given back; \(line.refundable) more can be."))</p>"
         }
-        body += "<p><a class=\"button primary\" href=\"/web/counter\" id=\"next-customer\">\(w("下一位顾客", "Next customer"))</a></p>"
+        body +=
+            "<p><a class=\"button primary\" href=\"/web/counter\" id=\"next-customer\">\(w("下一位顾客", "Next customer"))</a></p>"
         if r.merchant == me && r.status == .held {
-            body += "<section aria-labelledby=\"h-hold\"><h2 id=\"h-hold\">\(w("预留", "The hold"))</h2>"
+            body +=
+                "<section aria-labelledby=\"h-hold\"><h2 id=\"h-hold\">\(w("预留", "The hold"))</h2>"
                 + "<form method=\"post\" action=\"/web/counter/pickup\" class=\"row-actions\">\(Part.hidden("csrf", csrf))\(Part.hidden("redemption", r.label))"
                 + "<button type=\"submit\" class=\"primary\">\(w("顾客来取了：交付", "Hand it over"))</button>"
                 + "<button type=\"submit\" class=\"danger\" formaction=\"/web/counter/release\">\(w("不要了：退回预留", "Release it"))</button></form></section>"
         }
         if r.merchant == me && line.refundable > 0 {
-            let reasons = [w.raw("顾客不要了", "The customer changed her mind"), w.raw("收错了（项目或分数不对）", "Taken by mistake (wrong offer or points)"),
-                           w.raw("没有做完或不满意", "Not done or not satisfied")]
-            var fields = Part.hidden("redemption", r.label) + Part.hidden("key", "web-refund-" + UUID().uuidString.lowercased())
-            fields += Part.field("points", label: w("退多少分（不填：全部 \(line.refundable) 分）", "Points to give back (empty: all \(line.refundable))"),
-                                 value: kept("points"), type: "number", extra: "inputmode=\"numeric\" min=\"1\" max=\"\(line.refundable)\"", id: "f-refund-p")
+            let reasons = [
+                w.raw("顾客不要了", "The customer changed her mind"),
+                w.raw("收错了（项目或分数不对）", "Taken by mistake (wrong offer or points)"),
+                w.raw("没有做完或不满意", "Not done or not satisfied"),
+            ]
+            var fields =
+                Part.hidden("redemption", r.label) + Part.hidden("key", "web-refund-" + UUID().uuidString.lowercased())
+            fields += Part.field(
+                "points",
+                label: w("退多少分（不填：全部 \(line.refundable) 分）", "Points to give back (empty: all \(line.refundable))"),
+                value: kept("points"), type: "number",
+                extra: "inputmode=\"numeric\" min=\"1\" max=\"\(line.refundable)\"", id: "f-refund-p")
             fields += "<fieldset><legend>\(w("原因", "Reason"))</legend>"
             for (i, reason) in reasons.enumerated() {
-                fields += "<label class=\"choice\"><input type=\"radio\" name=\"why\" value=\"\(HTML.escape(reason))\" id=\"f-why-\(i)\""
+                fields +=
+                    "<label class=\"choice\"><input type=\"radio\" name=\"why\" value=\"\(HTML.escape(reason))\" id=\"f-why-\(i)\""
                     + "\(kept("why") == reason ? " checked" : "")><span>\(HTML.escape(reason))</span></label>"
             }
-            fields += Part.field("reason", label: w("其他原因或说明", "Another reason, or a note"), value: kept("reason"), id: "f-refund-why") + "</fieldset>"
-            body += "<section aria-labelledby=\"h-refund\"><h2 id=\"h-refund\">\(w("退款", "Refund"))</h2>"
-                + Part.form("/web/counter/refund", csrf: csrf, fields: fields, button: w("退回积分", "Give the points back"), buttonClass: "danger", id: "refund")
+            fields +=
+                Part.field(
+                    "reason", label: w("其他原因或说明", "Another reason, or a note"), value: kept("reason"),
+                    id: "f-refund-why") + "</fieldset>"
+            body +=
+                "<section aria-labelledby=\"h-refund\"><h2 id=\"h-refund\">\(w("退款", "Refund"))</h2>"
+                + Part.form(
+                    "/web/counter/refund", csrf: csrf, fields: fields, button: w("退回积分", "Give the points back"),
+                    buttonClass: "danger", id: "refund")
                 + "</section>"
         }
         return page(w.raw("收据 \(r.label)", "Receipt \(r.label)"), body)
@@ -257,7 +325,9 @@ extension Session {
     }
 
     func receiptMissing(_ typed: String) -> String {
-        Part.notice(w("没有这张收据（\(typed)），或它不是本店的。请核对收据号。", "There is no receipt \(typed) at this counter. Check the number."), kind: .refused, w: w)
+        Part.notice(
+            w("没有这张收据（\(typed)），或它不是本店的。请核对收据号。", "There is no receipt \(typed) at this counter. Check the number."),
+            kind: .refused, w: w)
             + "<p><a class=\"button primary\" href=\"/web/counter\">\(w("返回收银台", "Back to the counter"))</a></p>"
     }
 
@@ -267,27 +337,48 @@ extension Session {
         let label = field("redemption")
         var reason = field("why")
         if !field("reason").isEmpty { reason = reason.isEmpty ? field("reason") : reason + "：" + field("reason") }
-        let back = (try? Redemption.parseID(label)).map { "/web/counter/receipt/\(Registry.id(prefix: "R", number: Int($0)))" } ?? "/web/counter"
+        let back =
+            (try? Redemption.parseID(label)).map { "/web/counter/receipt/\(Registry.id(prefix: "R", number: Int($0)))" }
+            ?? "/web/counter"
         do {
             let number = try Redemption.parseID(label)
-            let outcome = try call(API.refund, .init(redemption: number, points: Int64(field("points")), reason: reason,
-                                                     key: field("key").isEmpty ? nil : field("key")))
-            return done(back, Part.notice(w("已退回 \(outcome.transfer.amount) 分（收据 \(outcome.redemption.label)），还可以退 \(outcome.refundableLeft) 分。",
-                                            "Gave back \(outcome.transfer.amount) points (receipt \(outcome.redemption.label)); \(outcome.refundableLeft) more can be refunded."),
-                                          kind: .ok, w: w))
+            let outcome = try call(
+                API.refund,
+                .init(
+                    redemption: number, points: Int64(field("points")), reason: reason,
+                    key: field("key").isEmpty ? nil : field("key")))
+            return done(
+                back,
+                Part.notice(
+                    w(
+                        "已退回 \(outcome.transfer.amount) 分（收据 \(outcome.redemption.label)），还可以退 \(outcome.refundableLeft) 分。",
+                        "Gave back \(outcome.transfer.amount) points (receipt \(outcome.redemption.label)); \(outcome.refundableLeft) more can be refunded."
+                    ),
+                    kind: .ok, w: w))
         } catch {
-            return done(back, refusal(error), keep: ["points": field("points"), "why": field("why"), "reason": field("reason")])
+            return done(
+                back, refusal(error), keep: ["points": field("points"), "why": field("why"), "reason": field("reason")])
         }
     }
 
     func resolveHold(pickup: Bool) -> WebResponse {
         do {
             let number = try Redemption.parseID(field("redemption"))
-            let receipt = pickup ? try call(API.pickup, .init(redemption: number)) : try call(API.release, .init(redemption: number))
+            let receipt =
+                pickup
+                ? try call(API.pickup, .init(redemption: number)) : try call(API.release, .init(redemption: number))
             let r = receipt.redemption
-            return done("/web/counter", Part.notice(pickup ? w("已交付（收据 \(r.label)，\(r.points) 分）。", "Handed over (receipt \(r.label), \(r.points) points).")
-                                                           : w("已退回预留（收据 \(r.label)），积分回到顾客账上。", "Released (receipt \(r.label)): the points are back with the customer."),
-                                                    kind: .ok, w: w))
+            return done(
+                "/web/counter",
+                Part.notice(
+                    pickup
+                        ? w(
+                            "已交付（收据 \(r.label)，\(r.points) 分）。", "Handed over (receipt \(r.label), \(r.points) points)."
+                        )
+                        : w(
+                            "已退回预留（收据 \(r.label)），积分回到顾客账上。",
+                            "Released (receipt \(r.label)): the points are back with the customer."),
+                    kind: .ok, w: w))
         } catch {
             return done("/web/counter", refusal(error))
         }

@@ -19,12 +19,15 @@ extension Session {
             let who = try call(API.whoami, .init())
             let desk = try call(API.teamDesk, .init())
             body += "<p class=\"big\">\(HTML.escape(who.name ?? me))</p>"
-            body += desk.everyTeam
+            body +=
+                desk.everyTeam
                 ? "<p class=\"muted\">\(w("您是管理员：这里是所有服务队的活动。", "You are an administrator: every team's activities are here."))</p>"
                 : "<p class=\"muted\">\(w("您负责的服务队：", "Your teams: "))\(HTML.escape(desk.teams.map(\.name).joined(separator: w.raw("、", ", "))))</p>"
             let waiting = desk.activities.reduce(0) { $0 + $1.waiting.count }
-            body += "<section aria-labelledby=\"h-acts\"><h2 id=\"h-acts\">\(w("活动、签到与待审核时长", "Activities, check-ins and hours waiting"))</h2>"
-            body += "<p>\(waiting == 0 ? w("没有等待审核的服务时长。", "No hours are waiting for approval.") : w("共有 \(waiting) 条服务时长等待审核。", "\(waiting) records of hours are waiting for approval."))</p>"
+            body +=
+                "<section aria-labelledby=\"h-acts\"><h2 id=\"h-acts\">\(w("活动、签到与待审核时长", "Activities, check-ins and hours waiting"))</h2>"
+            body +=
+                "<p>\(waiting == 0 ? w("没有等待审核的服务时长。", "No hours are waiting for approval.") : w("共有 \(waiting) 条服务时长等待审核。", "\(waiting) records of hours are waiting for approval."))</p>"
             body += "<ul class=\"list desk\" id=\"activities\">"
             if desk.activities.isEmpty { body += "<li>\(w("今天和以后没有活动。", "No activities today or later."))</li>" }
             let at = kept("at"), shown = desk.activities.prefix(40)
@@ -48,29 +51,48 @@ extension Session {
         var html = "<li id=\"act-\(HTML.escape(a.id))\" class=\"act\" tabindex=\"-1\">"
         if notice?.at == "act-" + a.id { html += notice?.html ?? "" }
         html += "<h3>\(HTML.escape(a.title))</h3>"
-        html += "<p>\(HTML.escape(shortDay(a.startMillis))) \(HTML.escape(time(a.startMillis)))–\(HTML.escape(time(a.endMillis))) \(HTML.escape(a.place))"
-        html += " · \(HTML.escape(item.teamName))\(a.status == .open ? "" : " · " + (a.status == .closed ? w("已结束签到", "check-in closed") : w("已取消", "cancelled")))</p>"
+        html +=
+            "<p>\(HTML.escape(shortDay(a.startMillis))) \(HTML.escape(time(a.startMillis)))–\(HTML.escape(time(a.endMillis))) \(HTML.escape(a.place))"
+        html +=
+            " · \(HTML.escape(item.teamName))\(a.status == .open ? "" : " · " + (a.status == .closed ? w("已结束签到", "check-in closed") : w("已取消", "cancelled")))</p>"
         let capacity = a.capacity.map { w("（名额 \($0)）", " (of \($0) places)") } ?? ""
-        html += "<p class=\"counts\">\(w("报名", "Signed up")) <strong>\(item.signedUp)</strong>\(capacity) · \(w("已签到", "checked in")) <strong>\(item.checkedIn)</strong>"
+        html +=
+            "<p class=\"counts\">\(w("报名", "Signed up")) <strong>\(item.signedUp)</strong>\(capacity) · \(w("已签到", "checked in")) <strong>\(item.checkedIn)</strong>"
             + " · \(w("已签退", "checked out")) <strong>\(item.checkedOut)</strong> · \(w("待审核", "waiting")) <strong>\(item.waiting.count)</strong></p>"
         if a.status == .open {
-            html += "<p><a href=\"/web/poster?activity=\(HTML.query(a.id))\">\(w("打印签到海报：\(a.title)", "Print the check-in poster: \(a.title)"))</a></p>"
+            html +=
+                "<p><a href=\"/web/poster?activity=\(HTML.query(a.id))\">\(w("打印签到海报：\(a.title)", "Print the check-in poster: \(a.title)"))</a></p>"
         }
         if item.approveAll.count > 1 {
             let names = item.waiting.filter { item.approveAll.contains($0.record.id) }
                 .map { "\($0.volunteerName) \(hours($0.record.minutes))" + w.raw(" 小时", " h") }
             let flagged = item.waiting.count - item.approveAll.count
-            html += "<details class=\"approve-all\"><summary>\(w("本活动全部通过（\(item.approveAll.count) 条）…", "Approve all of this activity (\(item.approveAll.count))…"))</summary>"
-            html += "<p>\(w("将一起通过：", "This approves: "))\(HTML.escape(names.joined(separator: w.raw("、", ", "))))\(w("。", "."))"
-            if flagged > 0 { html += " " + w("另有 \(flagged) 条需要逐条查看，不在其中。", "\(flagged) more must be looked at one by one and are not included.") }
-            html += "</p>" + Part.form("/web/team/approve-all", csrf: csrf,
-                                       fields: Part.hidden("activity", a.id) + Part.hidden("records", item.approveAll.joined(separator: ",")),
-                                       button: w("确认：全部通过 \(item.approveAll.count) 条", "Confirm: approve all \(item.approveAll.count)"))
+            html +=
+                "<details class=\"approve-all\"><summary>\(w("本活动全部通过（\(item.approveAll.count) 条）…", "Approve all of this activity (\(item.approveAll.count))…"))</summary>"
+            html +=
+                "<p>\(w("将一起通过：", "This approves: "))\(HTML.escape(names.joined(separator: w.raw("、", ", "))))\(w("。", "."))"
+            if flagged > 0 {
+                html +=
+                    " "
+                    + w(
+                        "另有 \(flagged) 条需要逐条查看，不在其中。",
+                        "\(flagged) more must be looked at one by one and are not included.")
+            }
+            html +=
+                "</p>"
+                + Part.form(
+                    "/web/team/approve-all", csrf: csrf,
+                    fields: Part.hidden("activity", a.id)
+                        + Part.hidden("records", item.approveAll.joined(separator: ",")),
+                    button: w("确认：全部通过 \(item.approveAll.count) 条", "Confirm: approve all \(item.approveAll.count)"))
             html += "</details>"
         }
         if !item.waiting.isEmpty {
-            html += "<ul class=\"list waiting\" aria-label=\"\(w("\(a.title) 待审核的服务时长", "Hours waiting for \(a.title)"))\">"
-            for view in item.waiting { html += waitingRecord(view, notice: notice?.at == "rec-" + view.record.id ? notice?.html : nil) }
+            html +=
+                "<ul class=\"list waiting\" aria-label=\"\(w("\(a.title) 待审核的服务时长", "Hours waiting for \(a.title)"))\">"
+            for view in item.waiting {
+                html += waitingRecord(view, notice: notice?.at == "rec-" + view.record.id ? notice?.html : nil)
+            }
             html += "</ul>"
         }
         return html + "</li>"
@@ -79,16 +101,26 @@ extension Session {
     func waitingRecord(_ view: RecordView, notice: String?) -> String {
         let r = view.record
         let when = shortDay(day: r.serviceDay)
-        var html = "<li id=\"rec-\(HTML.escape(r.id))\" tabindex=\"-1\">\(notice ?? "")<strong>\(HTML.escape(view.volunteerName))</strong> \(HTML.escape(when)) "
+        var html =
+            "<li id=\"rec-\(HTML.escape(r.id))\" tabindex=\"-1\">\(notice ?? "")<strong>\(HTML.escape(view.volunteerName))</strong> \(HTML.escape(when)) "
             + "\(w("\(hours(r.minutes)) 小时", "\(hours(r.minutes)) h")) <span class=\"status\">"
-            + (r.status == .review ? w("需要逐条查看", "look at it first") : w("等待审核", "waiting")) + (r.disputed ? w("，有异议", ", disputed") : "") + "</span>"
-        if !r.reason.isEmpty { html += "<br><span class=\"why\">\(HTML.escape(ReviewReason.render(r.reason).text(language)))</span>" }
-        html += Part.form("/web/team/approve", csrf: csrf, fields: Part.hidden("record", r.id),
-                          button: w("通过：\(view.volunteerName) \(when)", "Approve: \(view.volunteerName) \(when)"))
+            + (r.status == .review ? w("需要逐条查看", "look at it first") : w("等待审核", "waiting"))
+            + (r.disputed ? w("，有异议", ", disputed") : "") + "</span>"
+        if !r.reason.isEmpty {
+            html += "<br><span class=\"why\">\(HTML.escape(ReviewReason.render(r.reason).text(language)))</span>"
+        }
+        html += Part.form(
+            "/web/team/approve", csrf: csrf, fields: Part.hidden("record", r.id),
+            button: w("通过：\(view.volunteerName) \(when)", "Approve: \(view.volunteerName) \(when)"))
         html += "<details><summary>\(w("不通过…", "Reject…"))</summary>"
-        html += Part.form("/web/team/reject", csrf: csrf,
-                          fields: Part.hidden("record", r.id) + Part.field("reason", label: w("不通过的原因（会告诉志愿者）", "Why (the volunteer is told)"), extra: "required", id: "why-\(r.id)"),
-                          button: w("不通过：\(view.volunteerName) \(when)", "Reject: \(view.volunteerName) \(when)"), buttonClass: "danger")
+        html += Part.form(
+            "/web/team/reject", csrf: csrf,
+            fields: Part.hidden("record", r.id)
+                + Part.field(
+                    "reason", label: w("不通过的原因（会告诉志愿者）", "Why (the volunteer is told)"), extra: "required",
+                    id: "why-\(r.id)"),
+            button: w("不通过：\(view.volunteerName) \(when)", "Reject: \(view.volunteerName) \(when)"),
+            buttonClass: "danger")
         return html + "</details></li>"
     }
 
@@ -97,17 +129,24 @@ extension Session {
         guard let report = try? call(API.report, .init(month: thisMonth, grouping: .team)) else { return "" }
         let mine = Set(desk.teams.map(\.id))
         let rows = report.report.rows.filter { desk.everyTeam || mine.contains($0.key) }
-        var html = "<section aria-labelledby=\"h-month\"><h2 id=\"h-month\">\(w("本月各队", "This month by team"))（\(HTML.escape(monthWords(report.month)))）</h2>"
-        html += "<table><thead><tr><th scope=\"col\">\(w("队伍", "Team"))</th><th scope=\"col\">\(w("获得", "Earned"))</th><th scope=\"col\">\(w("兑换", "Redeemed"))</th></tr></thead><tbody>"
-        if rows.isEmpty { html += "<tr><td colspan=\"3\">\(w("本月还没有积分变动。", "No points moved this month yet."))</td></tr>" }
+        var html =
+            "<section aria-labelledby=\"h-month\"><h2 id=\"h-month\">\(w("本月各队", "This month by team"))（\(HTML.escape(monthWords(report.month)))）</h2>"
+        html +=
+            "<table><thead><tr><th scope=\"col\">\(w("队伍", "Team"))</th><th scope=\"col\">\(w("获得", "Earned"))</th><th scope=\"col\">\(w("兑换", "Redeemed"))</th></tr></thead><tbody>"
+        if rows.isEmpty {
+            html += "<tr><td colspan=\"3\">\(w("本月还没有积分变动。", "No points moved this month yet."))</td></tr>"
+        }
         for row in rows {
-            html += "<tr><td>\(HTML.escape(row.label.isEmpty ? w.raw("未分队", "No team") : row.label))</td><td class=\"n\">\(row.figures.earned)</td><td class=\"n\">\(row.figures.redeemed)</td></tr>"
+            html +=
+                "<tr><td>\(HTML.escape(row.label.isEmpty ? w.raw("未分队", "No team") : row.label))</td><td class=\"n\">\(row.figures.earned)</td><td class=\"n\">\(row.figures.redeemed)</td></tr>"
         }
         html += "</tbody></table>"
         if let minutes = report.report.service.hoursServedMinutes {
-            html += "<p>\(w("本月服务 \(hours(minutes)) 小时（全社区）", "\(hours(minutes)) hours served this month (the whole community)"))</p>"
+            html +=
+                "<p>\(w("本月服务 \(hours(minutes)) 小时（全社区）", "\(hours(minutes)) hours served this month (the whole community)"))</p>"
         }
-        return html + "<p><a href=\"/web/notice?month=\(HTML.query(report.month))\">\(w("打印本月积分公示", "Print this month's public notice"))</a></p></section>"
+        return html
+            + "<p><a href=\"/web/notice?month=\(HTML.query(report.month))\">\(w("打印本月积分公示", "Print this month's public notice"))</a></p></section>"
     }
 
     /// The check-in poster for one A4 page: a QR of about 9 cm that opens the check-in page, and
@@ -117,22 +156,35 @@ extension Session {
             let detail = try call(API.activity, .init(activity: request.query["activity"] ?? ""))
             let a = detail.activity.activity
             guard let code = detail.activity.checkinCode else {
-                throw JifenError.forbidden(actor: me, action: Bilingual(zh: "查看活动「\(a.title)」的签到码", en: "see the check-in code of “\(a.title)”"))
+                throw JifenError.forbidden(
+                    actor: me,
+                    action: Bilingual(zh: "查看活动「\(a.title)」的签到码", en: "see the check-in code of “\(a.title)”"))
             }
             let link = "\(site.publicURL())/web/checkin?activity=\(HTML.query(a.id))&code=\(HTML.query(code))"
             var body = "<div class=\"poster\">"
-            body += "<p class=\"poster-when\">\(HTML.escape(shortDay(a.startMillis))) \(HTML.escape(time(a.startMillis)))–\(HTML.escape(time(a.endMillis))) \(HTML.escape(a.place))</p>"
+            body +=
+                "<p class=\"poster-when\">\(HTML.escape(shortDay(a.startMillis))) \(HTML.escape(time(a.startMillis)))–\(HTML.escape(time(a.endMillis))) \(HTML.escape(a.place))</p>"
             body += "<p class=\"poster-scan\">\(w("用手机扫码签到", "Scan with your phone to check in"))</p>"
-            body += QRCode.svg(link, label: w.raw("签到二维码：打开「\(a.title)」的签到页，签到码 \(code)", "Check-in QR code: opens the check-in of “\(a.title)”, code \(code)"), pixels: 340)
+            body += QRCode.svg(
+                link,
+                label: w.raw(
+                    "签到二维码：打开「\(a.title)」的签到页，签到码 \(code)",
+                    "Check-in QR code: opens the check-in of “\(a.title)”, code \(code)"), pixels: 340)
             body += "<p>\(w("或在“我的积分”页点“签到”，输入：", "Or on “My points” press “Check in” and type:"))</p>"
-            body += "<p class=\"poster-line\">\(w("活动编号", "Activity number")) <strong class=\"digits poster-act\">\(HTML.escape(a.id))</strong></p>"
-            body += "<p class=\"poster-line\">\(w("签到码", "Check-in code")) <strong class=\"digits poster-code\" id=\"poster-code\">\(HTML.escape(code))</strong></p></div>"
-            body += "<p class=\"noprint\"><button type=\"button\" class=\"primary\" data-print>\(w("打印海报（一张 A4）", "Print the poster (one A4 page)"))</button></p>"
-            body += "<p class=\"noprint\"><a href=\"/web/team#act-\(HTML.query(a.id))\">\(w("返回我的活动", "Back to my activities"))</a></p>"
+            body +=
+                "<p class=\"poster-line\">\(w("活动编号", "Activity number")) <strong class=\"digits poster-act\">\(HTML.escape(a.id))</strong></p>"
+            body +=
+                "<p class=\"poster-line\">\(w("签到码", "Check-in code")) <strong class=\"digits poster-code\" id=\"poster-code\">\(HTML.escape(code))</strong></p></div>"
+            body +=
+                "<p class=\"noprint\"><button type=\"button\" class=\"primary\" data-print>\(w("打印海报（一张 A4）", "Print the poster (one A4 page)"))</button></p>"
+            body +=
+                "<p class=\"noprint\"><a href=\"/web/team#act-\(HTML.query(a.id))\">\(w("返回我的活动", "Back to my activities"))</a></p>"
             return page(w.raw("签到：\(a.title)", "Check in: \(a.title)"), body, printable: true)
         } catch {
-            return page(w.raw("签到海报", "Check-in poster"), refusal(error) + "<p><a href=\"/web/team\">\(w("返回我的活动", "Back to my activities"))</a></p>",
-                        status: statusOf(error))
+            return page(
+                w.raw("签到海报", "Check-in poster"),
+                refusal(error) + "<p><a href=\"/web/team\">\(w("返回我的活动", "Back to my activities"))</a></p>",
+                status: statusOf(error))
         }
     }
 
@@ -142,13 +194,19 @@ extension Session {
         do {
             let done = try call(API.approve, .init(records: [id]))
             let points = done.reduce(0) { $0 + $1.points }
-            guard let record = done.first else { return toDesk("", Part.notice(w("没有要通过的记录。", "Nothing to approve."), kind: .info, w: w)) }
+            guard let record = done.first else {
+                return toDesk("", Part.notice(w("没有要通过的记录。", "Nothing to approve."), kind: .info, w: w))
+            }
             let views = (try? call(API.records, .init(activity: record.activity))) ?? []
             let name = views.first { $0.record.id == record.id }?.volunteerName ?? ""
             let when = shortDay(day: record.serviceDay)
-            return toDesk(anchor(after: record, in: views),
-                             Part.notice(w("已通过：\(name) \(when) \(hours(record.minutes)) 小时，得到 \(points) 分。",
-                                           "Approved: \(name), \(when), \(hours(record.minutes)) h, earned \(points) points."), kind: .ok, w: w))
+            return toDesk(
+                anchor(after: record, in: views),
+                Part.notice(
+                    w(
+                        "已通过：\(name) \(when) \(hours(record.minutes)) 小时，得到 \(points) 分。",
+                        "Approved: \(name), \(when), \(hours(record.minutes)) h, earned \(points) points."), kind: .ok,
+                    w: w))
         } catch {
             return toDesk(id.isEmpty ? "" : "rec-\(HTML.query(id))", refusal(error))
         }
@@ -158,17 +216,28 @@ extension Session {
     /// the same rule as one by one, for each record; all or none.
     func approveAll() -> WebResponse {
         let activity = field("activity")
-        let ids = field("records").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let ids = field("records").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
         let back = activity.isEmpty ? "" : "act-\(HTML.query(activity))"
         do {
-            guard !ids.isEmpty else { return toDesk(back, Part.notice(w("没有要通过的记录。", "Nothing to approve."), kind: .info, w: w)) }
+            guard !ids.isEmpty else {
+                return toDesk(back, Part.notice(w("没有要通过的记录。", "Nothing to approve."), kind: .info, w: w))
+            }
             let approved = try call(API.approve, .init(records: ids))
             let views = (try? call(API.records, .init(activity: activity))) ?? []
-            let names = approved.map { r in views.first { $0.record.id == r.id }?.volunteerName ?? "" }.filter { !$0.isEmpty }
+            let names = approved.map { r in views.first { $0.record.id == r.id }?.volunteerName ?? "" }.filter {
+                !$0.isEmpty
+            }
             let points = approved.reduce(0) { $0 + $1.points }
             let title = views.first?.activityTitle ?? ""
-            return toDesk(back, Part.notice(w("已全部通过「\(title)」的 \(approved.count) 条：\(names.joined(separator: "、"))，共得到 \(points) 分。",
-                                            "Approved all \(approved.count) of “\(title)”: \(names.joined(separator: ", ")); \(points) points earned."), kind: .ok, w: w))
+            return toDesk(
+                back,
+                Part.notice(
+                    w(
+                        "已全部通过「\(title)」的 \(approved.count) 条：\(names.joined(separator: "、"))，共得到 \(points) 分。",
+                        "Approved all \(approved.count) of “\(title)”: \(names.joined(separator: ", ")); \(points) points earned."
+                    ), kind: .ok, w: w))
         } catch {
             return toDesk(back, refusal(error))
         }
@@ -180,9 +249,13 @@ extension Session {
             let record = try call(API.reject, .init(record: id, reason: field("reason")))
             let views = (try? call(API.records, .init(activity: record.activity))) ?? []
             let name = views.first { $0.record.id == record.id }?.volunteerName ?? ""
-            return toDesk(anchor(after: record, in: views),
-                        Part.notice(w("已标为不通过：\(name) \(shortDay(day: record.serviceDay))，原因会告诉志愿者。",
-                                      "Rejected: \(name), \(shortDay(day: record.serviceDay)); the volunteer sees the reason."), kind: .ok, w: w))
+            return toDesk(
+                anchor(after: record, in: views),
+                Part.notice(
+                    w(
+                        "已标为不通过：\(name) \(shortDay(day: record.serviceDay))，原因会告诉志愿者。",
+                        "Rejected: \(name), \(shortDay(day: record.serviceDay)); the volunteer sees the reason."),
+                    kind: .ok, w: w))
         } catch {
             return toDesk(id.isEmpty ? "" : "rec-\(HTML.query(id))", refusal(error))
         }
@@ -192,7 +265,8 @@ extension Session {
     /// waiting, else the activity itself (an element id on the desk).
     func anchor(after record: ServiceRecord, in views: [RecordView]) -> String {
         let waiting = views.filter { $0.record.status == .pending || $0.record.status == .review }
-        let next = waiting.first { ($0.record.serviceDay, $0.record.id) > (record.serviceDay, record.id) } ?? waiting.first
+        let next =
+            waiting.first { ($0.record.serviceDay, $0.record.id) > (record.serviceDay, record.id) } ?? waiting.first
         return next.map { "rec-\(HTML.query($0.record.id))" } ?? "act-\(HTML.query(record.activity))"
     }
 
@@ -217,7 +291,10 @@ extension Session {
         let parts = month.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 2, (1...12).contains(parts[1]) else { return month }
         if w.isEnglish {
-            let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+            let months = [
+                "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December",
+            ]
             return "\(months[parts[1] - 1]) \(parts[0])"
         }
         return "\(parts[0])年\(parts[1])月"
@@ -237,19 +314,32 @@ extension Session {
         do {
             let report = try call(API.verify, .init())
             body += "<section aria-labelledby=\"h-verify\"><h2 id=\"h-verify\">\(w("账本核对", "Ledger check"))</h2>"
-            body += report.ok
-                ? Part.notice(w("账本完整无误：\(report.transfers) 笔转账、\(report.accounts) 个账户、\(report.lots) 批积分都对得上。",
-                                "The ledger is whole: \(report.transfers) transfers, \(report.accounts) accounts and \(report.lots) lots all agree."), kind: .ok, w: w)
-                : Part.notice(w("发现 \(report.faults.count) 处问题，请联系技术人员：", "\(report.faults.count) problems found; call your technician:"), kind: .refused, w: w)
-                    + "<ul>" + report.faults.prefix(20).map { "<li>\(HTML.escape($0.check)) \(HTML.escape($0.account ?? "")) \(HTML.escape($0.expected)) ≠ \(HTML.escape($0.found))</li>" }.joined() + "</ul>"
-            body += "</section><section aria-labelledby=\"h-notice\"><h2 id=\"h-notice\">\(w("积分公示", "Public notice"))</h2><ul class=\"list\">"
+            body +=
+                report.ok
+                ? Part.notice(
+                    w(
+                        "账本完整无误：\(report.transfers) 笔转账、\(report.accounts) 个账户、\(report.lots) 批积分都对得上。",
+                        "The ledger is whole: \(report.transfers) transfers, \(report.accounts) accounts and \(report.lots) lots all agree."
+                    ), kind: .ok, w: w)
+                : Part.notice(
+                    w(
+                        "发现 \(report.faults.count) 处问题，请联系技术人员：",
+                        "\(report.faults.count) problems found; call your technician:"), kind: .refused, w: w)
+                    + "<ul>"
+                    + report.faults.prefix(20).map {
+                        "<li>\(HTML.escape($0.check)) \(HTML.escape($0.account ?? "")) \(HTML.escape($0.expected)) ≠ \(HTML.escape($0.found))</li>"
+                    }.joined() + "</ul>"
+            body +=
+                "</section><section aria-labelledby=\"h-notice\"><h2 id=\"h-notice\">\(w("积分公示", "Public notice"))</h2><ul class=\"list\">"
             var month = thisMonth
             for _ in 0..<3 {
-                body += "<li><a href=\"/web/notice?month=\(month)\">\(w("\(monthWords(month)) 积分公示（打印 A4）", "\(monthWords(month)) public notice (prints on A4)"))</a></li>"
+                body +=
+                    "<li><a href=\"/web/notice?month=\(month)\">\(w("\(monthWords(month)) 积分公示（打印 A4）", "\(monthWords(month)) public notice (prints on A4)"))</a></li>"
                 month = Self.previousMonth(month)
             }
             body += "</ul></section>"
-            body += "<p><a href=\"/web/team\">\(w("所有服务队的活动与待审核时长", "Every team's activities and hours waiting"))</a></p>"
+            body +=
+                "<p><a href=\"/web/team\">\(w("所有服务队的活动与待审核时长", "Every team's activities and hours waiting"))</a></p>"
         } catch {
             body += refusal(error)
             return page(w.raw("管理员", "Administrator"), body, status: statusOf(error))
@@ -274,48 +364,68 @@ extension Session {
         do {
             let result = try call(API.report, .init(month: request.query["month"], grouping: .team))
             let r = result.report, p = result.publication
-            let title = w.raw("\(p.community) \(monthWords(result.month)) 志愿服务积分公示", "\(p.community) volunteer points notice, \(monthWords(result.month))")
+            let title = w.raw(
+                "\(p.community) \(monthWords(result.month)) 志愿服务积分公示",
+                "\(p.community) volunteer points notice, \(monthWords(result.month))")
             let contact = w.isEnglish ? p.objectionContactEn : p.objectionContact
             var body = "<div class=\"paper\">"
-            body += "<p class=\"publicity\">\(w("公示期：\(longDay(p.publishedOn)) 至 \(longDay(p.publicityThrough))（\(p.publicityDays) 天）。如有异议，请在公示期内向", "Posted from \(longDay(p.publishedOn)) to \(longDay(p.publicityThrough)) (\(p.publicityDays) days). Objections within that time go to"))"
+            body +=
+                "<p class=\"publicity\">\(w("公示期：\(longDay(p.publishedOn)) 至 \(longDay(p.publicityThrough))（\(p.publicityDays) 天）。如有异议，请在公示期内向", "Posted from \(longDay(p.publishedOn)) to \(longDay(p.publicityThrough)) (\(p.publicityDays) days). Objections within that time go to"))"
                 + " <strong>\(HTML.escape(contact))</strong>\(w(" 提出。", "."))</p>"
-            body += "<div class=\"paper-grid\"><table class=\"keep figures-table\"><caption>\(w("本月积分收支", "Points this month"))</caption><tbody>"
+            body +=
+                "<div class=\"paper-grid\"><table class=\"keep figures-table\"><caption>\(w("本月积分收支", "Points this month"))</caption><tbody>"
             let figures: [(String, Int64)] = [
                 (w.raw("月初志愿者持有", "Held by volunteers at the start"), r.openingOutstanding),
                 (w.raw("服务获得", "Earned for service"), r.totals.earned), (w.raw("社区发放", "Granted"), r.totals.granted),
                 (w.raw("兑换", "Redeemed"), r.totals.redeemed), (w.raw("退回", "Refunded"), r.totals.refunded),
-                (w.raw("过期", "Expired"), r.totals.expired), (w.raw("更正", "Corrections"), r.totals.reversed + r.totals.adjusted),
+                (w.raw("过期", "Expired"), r.totals.expired),
+                (w.raw("更正", "Corrections"), r.totals.reversed + r.totals.adjusted),
                 (w.raw("月末志愿者持有", "Held by volunteers at the end"), r.outstanding),
                 (w.raw("商户待结算", "Merchants not yet settled"), r.merchantsUnsettled),
             ]
-            for (label, value) in figures { body += "<tr><th scope=\"row\">\(HTML.escape(label))</th><td class=\"n\">\(value)</td></tr>" }
+            for (label, value) in figures {
+                body += "<tr><th scope=\"row\">\(HTML.escape(label))</th><td class=\"n\">\(value)</td></tr>"
+            }
             body += "</tbody></table>"
             if !r.topVolunteers.isEmpty {
-                body += "<table class=\"keep top\"><caption>\(w("本月服务积分前列", "Most points earned"))</caption><thead><tr><th scope=\"col\">\(w("志愿者", "Volunteer"))</th><th scope=\"col\">\(w("获得", "Earned"))</th></tr></thead><tbody>"
+                body +=
+                    "<table class=\"keep top\"><caption>\(w("本月服务积分前列", "Most points earned"))</caption><thead><tr><th scope=\"col\">\(w("志愿者", "Volunteer"))</th><th scope=\"col\">\(w("获得", "Earned"))</th></tr></thead><tbody>"
                 for v in r.topVolunteers {
-                    body += "<tr><td>\(HTML.escape(v.name.isEmpty ? w.raw("（未同意公示姓名）", "(name not published)") : v.name))</td><td class=\"n\">\(v.earned)</td></tr>"
+                    body +=
+                        "<tr><td>\(HTML.escape(v.name.isEmpty ? w.raw("（未同意公示姓名）", "(name not published)") : v.name))</td><td class=\"n\">\(v.earned)</td></tr>"
                 }
                 body += "</tbody></table>"
             }
             body += "</div>"
-            body += "<p>\(r.reconciles ? w("收支平衡：月初 + 本月变动 = 月末。", "It adds up: start + this month's changes = end.") : w("收支不平衡，请核查。", "It does not add up; please check."))"
-            if let minutes = r.service.hoursServedMinutes { body += " " + w("本月服务 \(hours(minutes)) 小时。", "\(hours(minutes)) hours served this month.") }
+            body +=
+                "<p>\(r.reconciles ? w("收支平衡：月初 + 本月变动 = 月末。", "It adds up: start + this month's changes = end.") : w("收支不平衡，请核查。", "It does not add up; please check."))"
+            if let minutes = r.service.hoursServedMinutes {
+                body += " " + w("本月服务 \(hours(minutes)) 小时。", "\(hours(minutes)) hours served this month.")
+            }
             body += "</p>"
-            let chunks = stride(from: 0, to: r.rows.count, by: Self.noticeTeamsPerPage).map { Array(r.rows[$0..<min($0 + Self.noticeTeamsPerPage, r.rows.count)]) }
+            let chunks = stride(from: 0, to: r.rows.count, by: Self.noticeTeamsPerPage).map {
+                Array(r.rows[$0..<min($0 + Self.noticeTeamsPerPage, r.rows.count)])
+            }
             for (index, chunk) in chunks.enumerated() {
-                body += "<table class=\"keep teams\(index > 0 ? " next-page" : "")\"><caption>\(w("各队", "By team"))"
-                    + (chunks.count > 1 ? w("（\(index + 1)/\(chunks.count)）", " (\(index + 1)/\(chunks.count))") : "") + "</caption>"
-                body += "<thead><tr><th scope=\"col\">\(w("队伍", "Team"))</th><th scope=\"col\">\(w("获得", "Earned"))</th><th scope=\"col\">\(w("兑换", "Redeemed"))</th></tr></thead><tbody>"
+                body +=
+                    "<table class=\"keep teams\(index > 0 ? " next-page" : "")\"><caption>\(w("各队", "By team"))"
+                    + (chunks.count > 1 ? w("（\(index + 1)/\(chunks.count)）", " (\(index + 1)/\(chunks.count))") : "")
+                    + "</caption>"
+                body +=
+                    "<thead><tr><th scope=\"col\">\(w("队伍", "Team"))</th><th scope=\"col\">\(w("获得", "Earned"))</th><th scope=\"col\">\(w("兑换", "Redeemed"))</th></tr></thead><tbody>"
                 for row in chunk {
-                    body += "<tr><td>\(HTML.escape(row.label.isEmpty ? w.raw("未分队", "No team") : row.label))</td><td class=\"n\">\(row.figures.earned)</td><td class=\"n\">\(row.figures.redeemed)</td></tr>"
+                    body +=
+                        "<tr><td>\(HTML.escape(row.label.isEmpty ? w.raw("未分队", "No team") : row.label))</td><td class=\"n\">\(row.figures.earned)</td><td class=\"n\">\(row.figures.redeemed)</td></tr>"
                 }
                 body += "</tbody></table>"
             }
             body += "<p class=\"muted\">\(w("只公布同意公示的志愿者姓名。", "Names appear only with the volunteer's consent."))</p>"
-            body += "<div class=\"sign keep\"><p>\(w("公示单位（盖章）：", "Posted by (stamp): "))\(HTML.escape(p.community))</p>"
+            body +=
+                "<div class=\"sign keep\"><p>\(w("公示单位（盖章）：", "Posted by (stamp): "))\(HTML.escape(p.community))</p>"
                 + "<p>\(w("负责人签字：", "Signed: "))<span class=\"blank\"></span></p>"
                 + "<p>\(w("公示日期：", "Date: "))\(HTML.escape(longDay(p.publishedOn)))</p></div></div>"
-            body += "<p class=\"noprint\"><button type=\"button\" class=\"primary\" data-print>\(w("打印公示（A4）", "Print the notice (A4)"))</button></p>"
+            body +=
+                "<p class=\"noprint\"><button type=\"button\" class=\"primary\" data-print>\(w("打印公示（A4）", "Print the notice (A4)"))</button></p>"
             body += "<p class=\"noprint\"><a href=\"/web\">\(w("返回", "Back"))</a></p>"
             return page(title, body, printable: true)
         } catch {

@@ -66,7 +66,11 @@ extension Session {
         let id = requestField
         do {
             let r = try call(API.startRequest, .init(request: id))
-            return done("/web/me#req-\(r.id)", Part.notice(w("已开始：\(r.content)。做完后请点“完成”。", "Started: \(r.content). Press “Done” when you finish."), kind: .ok, w: w))
+            return done(
+                "/web/me#req-\(r.id)",
+                Part.notice(
+                    w("已开始：\(r.content)。做完后请点“完成”。", "Started: \(r.content). Press “Done” when you finish."), kind: .ok,
+                    w: w))
         } catch {
             return done("/web/me#req-\(id)", requestRefusal(error, id))
         }
@@ -78,12 +82,17 @@ extension Session {
         let typed = field("other_minutes").isEmpty ? field("minutes") : field("other_minutes")
         do {
             guard let minutes = Int64(typed), minutes > 0 else {
-                throw JifenError.usage(.badValue, zh: "请选择或填写服务了多少分钟。", en: "Choose or type how many minutes you served.")
+                throw JifenError.usage(
+                    .badValue, zh: "请选择或填写服务了多少分钟。", en: "Choose or type how many minutes you served.")
             }
             let r = try call(API.finishRequest, .init(request: id, minutes: minutes))
-            return done("/web/me#req-\(r.id)",
-                        Part.notice(w("已完成：\(r.content)，服务 \(hours(minutes)) 小时。等居民确认后计入服务记录。",
-                                      "Done: \(r.content), \(hours(minutes)) hours. It is recorded once the resident confirms."), kind: .ok, w: w))
+            return done(
+                "/web/me#req-\(r.id)",
+                Part.notice(
+                    w(
+                        "已完成：\(r.content)，服务 \(hours(minutes)) 小时。等居民确认后计入服务记录。",
+                        "Done: \(r.content), \(hours(minutes)) hours. It is recorded once the resident confirms."),
+                    kind: .ok, w: w))
         } catch {
             return done("/web/me#req-\(id)", requestRefusal(error, id))
         }
@@ -94,7 +103,11 @@ extension Session {
         let id = requestField
         do {
             let r = try call(API.returnRequest, .init(request: id, reason: field("reason")))
-            return done("/web/me#requests", Part.notice(w("已退单：\(r.content)。社区会另找志愿者。", "Given back: \(r.content). The community will find someone else."), kind: .ok, w: w))
+            return done(
+                "/web/me#requests",
+                Part.notice(
+                    w("已退单：\(r.content)。社区会另找志愿者。", "Given back: \(r.content). The community will find someone else."),
+                    kind: .ok, w: w))
         } catch {
             return done("/web/me#req-\(id)", requestRefusal(error, id))
         }
@@ -105,37 +118,50 @@ extension Session {
     func takenRequests(_ list: [RequestView]) -> String {
         let taken = list.filter { $0.request.server == me && [.claimed, .inService, .done].contains($0.request.state) }
         guard !taken.isEmpty else { return "" }
-        var html = "<section aria-labelledby=\"h-taken\"><h2 id=\"h-taken\">\(w("我接的单", "Requests I took"))</h2><ul class=\"list\" id=\"taken\">"
+        var html =
+            "<section aria-labelledby=\"h-taken\"><h2 id=\"h-taken\">\(w("我接的单", "Requests I took"))</h2><ul class=\"list\" id=\"taken\">"
         for view in taken {
             let r = view.request
             html += "<li id=\"req-\(HTML.escape(r.id))\"><strong>\(HTML.escape(r.content))</strong>"
             html += " <span class=\"status\">\(serverWords(r))</span>"
-            html += "<br>\(w("居民", "Resident"))：\(HTML.escape(view.residentName)) · \(w("时间", "When"))：\(wantedWords(r))"
+            html +=
+                "<br>\(w("居民", "Resident"))：\(HTML.escape(view.residentName)) · \(w("时间", "When"))：\(wantedWords(r))"
             if !view.address.isEmpty { html += "<br>\(w("地址", "Address"))：\(HTML.escape(view.address))" }
             if !view.phone.isEmpty && !view.phone.contains("*") { html += "<br>" + phoneLink(view.phone) }
             switch r.state {
             case .claimed:
-                html += Part.form("/web/me/start", csrf: csrf, fields: Part.hidden("request", r.id),
-                                  button: w("开始服务：\(r.content)", "Start: \(r.content)"))
+                html += Part.form(
+                    "/web/me/start", csrf: csrf, fields: Part.hidden("request", r.id),
+                    button: w("开始服务：\(r.content)", "Start: \(r.content)"))
                 html += "<details><summary>\(w("去不了？退单", "Cannot go? Give it back"))</summary>"
-                html += Part.form("/web/me/return", csrf: csrf,
-                                  fields: Part.hidden("request", r.id)
-                                      + Part.field("reason", label: w("为什么去不了？", "Why can you not go?"), extra: "required", id: "return-\(r.id)"),
-                                  button: w("退单", "Give it back"), buttonClass: "danger")
+                html += Part.form(
+                    "/web/me/return", csrf: csrf,
+                    fields: Part.hidden("request", r.id)
+                        + Part.field(
+                            "reason", label: w("为什么去不了？", "Why can you not go?"), extra: "required",
+                            id: "return-\(r.id)"),
+                    button: w("退单", "Give it back"), buttonClass: "danger")
                 html += "</details>"
             case .inService:
                 var buttons = ""
-                for (minutes, zh, en) in [(30, "半小时", "Half an hour"), (60, "1 小时", "1 hour"), (90, "1.5 小时", "1.5 hours"), (120, "2 小时", "2 hours")] {
-                    buttons += "<button type=\"submit\" name=\"minutes\" value=\"\(minutes)\" class=\"primary\">\(w("完成，服务了\(zh)", "Done, served \(en.lowercased())"))</button> "
+                for (minutes, zh, en) in [
+                    (30, "半小时", "Half an hour"), (60, "1 小时", "1 hour"), (90, "1.5 小时", "1.5 hours"),
+                    (120, "2 小时", "2 hours"),
+                ] {
+                    buttons +=
+                        "<button type=\"submit\" name=\"minutes\" value=\"\(minutes)\" class=\"primary\">\(w("完成，服务了\(zh)", "Done, served \(en.lowercased())"))</button> "
                 }
-                html += "<form method=\"post\" action=\"/web/me/finish\" aria-label=\"\(w("完成：\(r.content)", "Done: \(r.content)"))\">"
+                html +=
+                    "<form method=\"post\" action=\"/web/me/finish\" aria-label=\"\(w("完成：\(r.content)", "Done: \(r.content)"))\">"
                     + Part.hidden("csrf", csrf) + Part.hidden("request", r.id) + buttons
                     + "<details><summary>\(w("别的时长", "Another length"))</summary>"
-                    + Part.field("other_minutes", label: w("服务了多少分钟", "Minutes served"), type: "number",
-                                 extra: "inputmode=\"numeric\" min=\"1\" max=\"1440\"", id: "minutes-\(r.id)")
+                    + Part.field(
+                        "other_minutes", label: w("服务了多少分钟", "Minutes served"), type: "number",
+                        extra: "inputmode=\"numeric\" min=\"1\" max=\"1440\"", id: "minutes-\(r.id)")
                     + "<button type=\"submit\">\(w("完成", "Done"))</button></details></form>"
             default:
-                html += "<p class=\"muted\">\(w("居民确认后，这次服务会记入您的服务记录。", "Once the resident confirms, it goes into your service records."))</p>"
+                html +=
+                    "<p class=\"muted\">\(w("居民确认后，这次服务会记入您的服务记录。", "Once the resident confirms, it goes into your service records."))</p>"
             }
             html += "</li>"
         }

@@ -18,17 +18,25 @@ extension Session {
     func reenrolSection() -> String {
         // The volunteers of the teams her desk covers (the core's rule: an organizer's own teams; an admin's, all).
         guard let desk = try? call(API.teamDesk, .init()) else { return "" }
-        let people = desk.everyTeam ? ((try? call(API.volunteers, .init())) ?? [])
+        let people =
+            desk.everyTeam
+            ? ((try? call(API.volunteers, .init())) ?? [])
             : desk.teams.flatMap { team in (try? call(API.volunteers, .init(team: team.id))) ?? [] }
         guard !people.isEmpty else { return "" }
         var html = "<section aria-labelledby=\"h-reenrol\"><h2 id=\"h-reenrol\">\(w("登记码与重新登录", "Sign-in codes"))</h2>"
-        let why = w("志愿者退出了、换了手机或清除了浏览器：在这里为她出一个新的登记码，让她用手机扫您屏幕上的二维码就能回来，不用新纸条；也可以打印成纸条。",
-                    "A volunteer who signed out, changed phones or cleared her browser: issue her a new code here and let her phone scan the QR on your screen, no new paper needed; or print it as a slip.")
+        let why = w(
+            "志愿者退出了、换了手机或清除了浏览器：在这里为她出一个新的登记码，让她用手机扫您屏幕上的二维码就能回来，不用新纸条；也可以打印成纸条。",
+            "A volunteer who signed out, changed phones or cleared her browser: issue her a new code here and let her phone scan the QR on your screen, no new paper needed; or print it as a slip."
+        )
         html += "<p>\(why)</p>"
-        let options = people.sorted { $0.id < $1.id }.map { "<option value=\"\(HTML.escape($0.id))\">\(HTML.escape($0.name))</option>" }.joined()
-        html += Part.form("/web/team/enrol", csrf: csrf,
-                          fields: "<label for=\"f-enrol-who\">\(w("志愿者", "Volunteer"))</label><select id=\"f-enrol-who\" name=\"volunteer\" required>\(options)</select>",
-                          button: w("出登记码", "Issue a sign-in code"), buttonClass: "", id: "reenrol")
+        let options = people.sorted { $0.id < $1.id }.map {
+            "<option value=\"\(HTML.escape($0.id))\">\(HTML.escape($0.name))</option>"
+        }.joined()
+        html += Part.form(
+            "/web/team/enrol", csrf: csrf,
+            fields:
+                "<label for=\"f-enrol-who\">\(w("志愿者", "Volunteer"))</label><select id=\"f-enrol-who\" name=\"volunteer\" required>\(options)</select>",
+            button: w("出登记码", "Issue a sign-in code"), buttonClass: "", id: "reenrol")
         return html + "</section>"
     }
 
@@ -36,14 +44,24 @@ extension Session {
     func issueSlip() -> WebResponse {
         let person = field("volunteer")
         do {
-            let issued = try call(API.issueCredential, .init(person: person, enrolment: true, label: w.raw("组织者出的登记码", "code from the organizer")))
+            let issued = try call(
+                API.issueCredential,
+                .init(person: person, enrolment: true, label: w.raw("组织者出的登记码", "code from the organizer")))
             let name = (try? call(API.volunteer, .init(volunteer: person)))?.volunteer.name ?? person
-            var response = done(Self.slipPath, Part.notice(w("已为 \(name) 出了新的登记码。请她用手机扫下面的二维码，再点“登录”。",
-                                                              "A new code for \(name). Let her phone scan the QR below, then press “Sign in”."), kind: .ok, w: w))
-            let stays = Int(max(60, (issued.credential.expiresAtMillis - app.clock().timeIntervalSince1970Millis) / 1000))
-            if let cookie = SealedCookie.seal(["name": name, "code": issued.secret, "expires": "\(issued.credential.expiresAtMillis)"],
-                                              name: Self.slipCookie, path: Self.slipPath, session: sessionSecret, maxAge: min(stays, 86_400),
-                                              request: request) {
+            var response = done(
+                Self.slipPath,
+                Part.notice(
+                    w(
+                        "已为 \(name) 出了新的登记码。请她用手机扫下面的二维码，再点“登录”。",
+                        "A new code for \(name). Let her phone scan the QR below, then press “Sign in”."), kind: .ok,
+                    w: w))
+            let stays = Int(
+                max(60, (issued.credential.expiresAtMillis - app.clock().timeIntervalSince1970Millis) / 1000))
+            if let cookie = SealedCookie.seal(
+                ["name": name, "code": issued.secret, "expires": "\(issued.credential.expiresAtMillis)"],
+                name: Self.slipCookie, path: Self.slipPath, session: sessionSecret, maxAge: min(stays, 86_400),
+                request: request)
+            {
                 response.headers.append(("Set-Cookie", cookie))
             }
             return response
@@ -54,20 +72,30 @@ extension Session {
 
     /// `GET /web/team/slip`: the slip of the code last issued here, to scan or to print on A4.
     func slipPage() -> WebResponse {
-        guard let f = SealedCookie.open(Self.slipCookie, request: request, session: sessionSecret), let code = f["code"], let name = f["name"] else {
-            return page(w.raw("登记码纸条", "Sign-in slip"),
-                        "<p>\(w("还没有在这里出登记码。", "No code was issued here yet."))</p>" + reenrolSection()
-                            + "<p><a href=\"/web/team\">\(w("返回", "Back"))</a></p>")
+        guard let f = SealedCookie.open(Self.slipCookie, request: request, session: sessionSecret),
+            let code = f["code"], let name = f["name"]
+        else {
+            return page(
+                w.raw("登记码纸条", "Sign-in slip"),
+                "<p>\(w("还没有在这里出登记码。", "No code was issued here yet."))</p>" + reenrolSection()
+                    + "<p><a href=\"/web/team\">\(w("返回", "Back"))</a></p>")
         }
         let link = "\(site.publicURL())/web/signin#code=\(HTML.query(code))"
         let until = f["expires"].flatMap { Int64($0) }.map { minute($0) } ?? ""
         var body = "<div class=\"slip\" id=\"slip\"><p class=\"big\">\(HTML.escape(name))</p>"
-        body += "<p>\(w("用手机相机扫这个二维码，打开后点“登录”。", "Scan this QR code with the phone's camera, then press “Sign in”."))</p>"
-        body += QRCode.svg(link, label: w.raw("登录二维码：打开登录页并填好登记码 \(code)", "Sign-in QR code: opens the sign-in page with code \(code) filled in"), pixels: 300)
+        body +=
+            "<p>\(w("用手机相机扫这个二维码，打开后点“登录”。", "Scan this QR code with the phone's camera, then press “Sign in”."))</p>"
+        body += QRCode.svg(
+            link,
+            label: w.raw(
+                "登录二维码：打开登录页并填好登记码 \(code)", "Sign-in QR code: opens the sign-in page with code \(code) filled in"),
+            pixels: 300)
         body += "<p>\(w("或打开登录页输入登记码", "Or type the code on the sign-in page"))</p>"
         body += "<p class=\"digits\" id=\"slip-code\">\(HTML.escape(code))</p>"
-        body += "<p>\(w("只能用一次，\(until) 前有效。请妥善保管，不要给别人。", "Works once, until \(until). Keep it to yourself."))</p></div>"
-        body += "<p class=\"noprint\"><button type=\"button\" class=\"primary\" data-print-slip>\(w("打印纸条", "Print the slip"))</button></p>"
+        body +=
+            "<p>\(w("只能用一次，\(until) 前有效。请妥善保管，不要给别人。", "Works once, until \(until). Keep it to yourself."))</p></div>"
+        body +=
+            "<p class=\"noprint\"><button type=\"button\" class=\"primary\" data-print-slip>\(w("打印纸条", "Print the slip"))</button></p>"
         body += "<p class=\"noprint\"><a href=\"/web/team#h-reenrol\">\(w("返回", "Back"))</a></p>"
         return page(w.raw("登记码纸条", "Sign-in slip"), body, printable: true)
     }

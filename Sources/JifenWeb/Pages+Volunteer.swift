@@ -17,41 +17,55 @@ extension Session {
             let balance = try call(API.balance, .init(account: me))
             let view = balance.view
             body += duty()
-            body += Part.form("/web/me/code", csrf: csrf, fields: "", button: w("出示付款码", "Show my pay code"), buttonClass: "primary huge",
-                              id: "show-code")
-            body += "<div class=\"figure main\" id=\"balance\"><span>\(w("\(who.name ?? me) 的积分余额", "\(who.name ?? me)'s balance"))</span>"
+            body += Part.form(
+                "/web/me/code", csrf: csrf, fields: "", button: w("出示付款码", "Show my pay code"),
+                buttonClass: "primary huge",
+                id: "show-code")
+            body +=
+                "<div class=\"figure main\" id=\"balance\"><span>\(w("\(who.name ?? me) 的积分余额", "\(who.name ?? me)'s balance"))</span>"
                 + "<span class=\"n\">\(view.balance)</span>"
-                + (view.available != view.balance ? "<small>\(w("现在可用 \(view.available) 分", "\(view.available) usable now"))</small>" : "") + "</div>"
+                + (view.available != view.balance
+                    ? "<small>\(w("现在可用 \(view.available) 分", "\(view.available) usable now"))</small>" : "") + "</div>"
             let requestsHTML = requests()
             var entries = [("#h-acts", w("活动", "Activities"))]
             if !requestsHTML.isEmpty { entries.append(("#h-reqs", w("居民点单", "Requests"))) }
             entries += [("#h-records", w("记录", "Records")), ("#h-cert", w("证明", "Certificate"))]
-            body += "<nav class=\"entries\" aria-label=\"\(w("常用", "Shortcuts"))\">"
+            body +=
+                "<nav class=\"entries\" aria-label=\"\(w("常用", "Shortcuts"))\">"
                 + entries.map { "<a class=\"button\" href=\"\($0.0)\">\($0.1)</a>" }.joined() + "</nav>"
             body += activities()
             body += requestsHTML
             body += records()
             body += movements()
-            body += "<section aria-labelledby=\"h-points\"><h2 id=\"h-points\">\(w("我的积分明细", "My points in detail"))</h2><div class=\"figures\">"
+            body +=
+                "<section aria-labelledby=\"h-points\"><h2 id=\"h-points\">\(w("我的积分明细", "My points in detail"))</h2><div class=\"figures\">"
             body += figure(w("可以用的", "Available"), "\(view.available)", id: "available")
             body += figure(w("预留待取的", "Held for pickup"), "\(view.held)", id: "held")
             var expiring = "\(view.expiringSoon)"
             if view.expiringSoon > 0, let first = view.lots.first {
-                expiring += "<small class=\"muted\"> " + w("最早一批 \(first.remaining) 分可用到 \(first.usableThrough)",
-                                                          "the first \(first.remaining) usable through \(first.usableThrough)") + "</small>"
+                expiring +=
+                    "<small class=\"muted\"> "
+                    + w(
+                        "最早一批 \(first.remaining) 分可用到 \(first.usableThrough)",
+                        "the first \(first.remaining) usable through \(first.usableThrough)") + "</small>"
             }
             body += figure(w("快要过期的", "Expiring soon"), expiring, id: "expiring")
             if let service = balance.service {
                 body += figure(w("服务时长（小时）", "Hours served"), hours(service.minutes), id: "hours")
                 var star = w("\(service.star) 星", "\(service.star) star")
                 if let next = service.hoursToNextStar {
-                    star += "<small class=\"muted\"> " + w("再服务 \(hours(Int64(next * 60))) 小时升一星", "\(hours(Int64(next * 60))) more hours to the next") + "</small>"
+                    star +=
+                        "<small class=\"muted\"> "
+                        + w("再服务 \(hours(Int64(next * 60))) 小时升一星", "\(hours(Int64(next * 60))) more hours to the next")
+                        + "</small>"
                 }
                 body += figure(w("星级", "Star level"), star, id: "star")
             }
             body += "</div></section>"
             body += "<section aria-labelledby=\"h-cert\"><h2 id=\"h-cert\">\(w("服务证明", "Service certificate"))</h2>"
-            body += Part.form("/web/me/certificate", csrf: csrf, fields: "", button: w("下载服务证明", "Download my certificate"), buttonClass: "")
+            body += Part.form(
+                "/web/me/certificate", csrf: csrf, fields: "", button: w("下载服务证明", "Download my certificate"),
+                buttonClass: "")
             body += "</section>"
             body += devices()
         } catch {
@@ -70,7 +84,8 @@ extension Session {
         guard let statement = try? call(API.statement, .init(account: me)) else { return "" }
         // Names, never ids: the statement names who is on the other side (张桂兰 转来, not V0005 转来).
         let names = statement.names
-        var html = "<section aria-labelledby=\"h-moves\"><h2 id=\"h-moves\">\(w("最近的积分变动", "Recent movements"))</h2><ul class=\"list\" id=\"movements\">"
+        var html =
+            "<section aria-labelledby=\"h-moves\"><h2 id=\"h-moves\">\(w("最近的积分变动", "Recent movements"))</h2><ul class=\"list\" id=\"movements\">"
         let lines = statement.lines.suffix(8).reversed()
         if lines.isEmpty { html += "<li>\(w("还没有积分变动。", "No movements yet."))</li>" }
         for line in lines {
@@ -83,14 +98,17 @@ extension Session {
             case .refund: what = w.raw("\(other) 退回积分", "refunded by \(other)")
             case .expire: what = w.raw("积分过期", "points expired")
             case .grant: what = w.raw("社区发放", "granted by the community") + (t.memo.isEmpty ? "" : "（\(t.memo)）")
-            case .transfer: what = line.change < 0 ? w.raw("转给 \(other)", "given to \(other)") : w.raw("\(other) 转来", "from \(other)")
+            case .transfer:
+                what =
+                    line.change < 0 ? w.raw("转给 \(other)", "given to \(other)") : w.raw("\(other) 转来", "from \(other)")
             case .reverse: what = w.raw("更正一笔记录", "a correction")
             case .adjust: what = w.raw("管理员调整", "an adjustment")
             case .settle: what = w.raw("结算", "settlement")
             case .donate: what = w.raw("捐给微心愿", "given to a micro-wish") + (t.memo.isEmpty ? "" : " " + t.memo)
             case .fulfil: what = w.raw("微心愿兑付", "paid for a micro-wish") + (t.memo.isEmpty ? "" : " " + t.memo)
             }
-            html += "<li>\(HTML.escape(shortDay(t.atMillis))) \(HTML.escape(what)) <span class=\"\(line.change < 0 ? "minus" : "plus")\">\(signed(line.change))</span>"
+            html +=
+                "<li>\(HTML.escape(shortDay(t.atMillis))) \(HTML.escape(what)) <span class=\"\(line.change < 0 ? "minus" : "plus")\">\(signed(line.change))</span>"
                 + " <small class=\"muted\">\(w("余", "balance")) \(line.balanceAfter)</small></li>"
         }
         return html + "</ul></section>"
@@ -110,19 +128,24 @@ extension Session {
 
     func records() -> String {
         guard let list = try? call(API.volunteerRecords, .init(volunteer: me)) else { return "" }
-        var html = "<section aria-labelledby=\"h-records\"><h2 id=\"h-records\">\(w("我的服务记录", "My service records"))</h2><ul class=\"list\" id=\"records\">"
+        var html =
+            "<section aria-labelledby=\"h-records\"><h2 id=\"h-records\">\(w("我的服务记录", "My service records"))</h2><ul class=\"list\" id=\"records\">"
         if list.isEmpty { html += "<li>\(w("还没有服务记录。", "No service records yet."))</li>" }
         for view in list.sorted(by: { $0.record.serviceDay > $1.record.serviceDay }).prefix(8) {
             let r = view.record
-            html += "<li>\(HTML.escape(r.serviceDay)) \(HTML.escape(view.activityTitle)) \(w("\(hours(r.minutes)) 小时", "\(hours(r.minutes)) h"))"
+            html +=
+                "<li>\(HTML.escape(r.serviceDay)) \(HTML.escape(view.activityTitle)) \(w("\(hours(r.minutes)) 小时", "\(hours(r.minutes)) h"))"
             html += " <span class=\"status\">\(HTML.escape(statusWords(r)))</span>"
             if r.points > 0 { html += " <span class=\"plus\">+\(r.points)</span>" }
             if !r.reason.isEmpty { html += "<br><small>\(w("原因", "Reason"))：\(HTML.escape(r.reason))</small>" }
             if !r.disputed {
                 html += "<details><summary>\(w("对这条记录有异议", "Dispute this record"))</summary>"
-                html += Part.form("/web/me/dispute", csrf: csrf,
-                                  fields: Part.hidden("record", r.id) + Part.field("reason", label: w("哪里不对？", "What is wrong?"), extra: "required", id: "reason-\(r.id)"),
-                                  button: w("提交异议", "Send the dispute"), buttonClass: "")
+                html += Part.form(
+                    "/web/me/dispute", csrf: csrf,
+                    fields: Part.hidden("record", r.id)
+                        + Part.field(
+                            "reason", label: w("哪里不对？", "What is wrong?"), extra: "required", id: "reason-\(r.id)"),
+                    button: w("提交异议", "Send the dispute"), buttonClass: "")
                 html += "</details>"
             }
             html += "</li>"
@@ -133,21 +156,29 @@ extension Session {
     func activities() -> String {
         let team = (try? call(API.volunteer, .init(volunteer: me)))?.volunteer.team
         guard let list = try? call(API.activities, .init(upcoming: true, past: false, team: team)) else { return "" }
-        var html = "<section aria-labelledby=\"h-acts\"><h2 id=\"h-acts\">\(w("近期活动", "Upcoming activities"))</h2><ul class=\"list\" id=\"activities\">"
+        var html =
+            "<section aria-labelledby=\"h-acts\"><h2 id=\"h-acts\">\(w("近期活动", "Upcoming activities"))</h2><ul class=\"list\" id=\"activities\">"
         if list.isEmpty { html += "<li>\(w("近期没有活动。", "No upcoming activities."))</li>" }
         for view in list.prefix(6) {
             let a = view.activity
-            let joined = ((try? call(API.activity, .init(activity: a.id)))?.participants ?? []).contains { $0.volunteer == me && !$0.left }
-            html += "<li id=\"act-\(HTML.escape(a.id))\"><strong>\(HTML.escape(a.title))</strong><br>\(HTML.escape(minute(a.startMillis)))–\(HTML.escape(time(a.endMillis))) \(HTML.escape(a.place))"
+            let joined = ((try? call(API.activity, .init(activity: a.id)))?.participants ?? []).contains {
+                $0.volunteer == me && !$0.left
+            }
+            html +=
+                "<li id=\"act-\(HTML.escape(a.id))\"><strong>\(HTML.escape(a.title))</strong><br>\(HTML.escape(minute(a.startMillis)))–\(HTML.escape(time(a.endMillis))) \(HTML.escape(a.place))"
             // After 报名 she comes back to this item (`/web/me#act-A0002`): what was done is said here too.
-            if kept("act") == a.id, !kept("act-note").isEmpty { html += "<p class=\"done-here\">\(HTML.escape(kept("act-note")))</p>" }
+            if kept("act") == a.id, !kept("act-note").isEmpty {
+                html += "<p class=\"done-here\">\(HTML.escape(kept("act-note")))</p>"
+            }
             html += " <span class=\"status\">\(joined ? w("已报名", "signed up") : w("未报名", "not signed up"))</span>"
-            html += Part.form(joined ? "/web/me/leave" : "/web/me/join", csrf: csrf, fields: Part.hidden("activity", a.id),
-                              button: joined ? w("取消报名：\(a.title)", "Leave: \(a.title)") : w("报名：\(a.title)", "Join: \(a.title)"),
-                              buttonClass: joined ? "" : "primary")
+            html += Part.form(
+                joined ? "/web/me/leave" : "/web/me/join", csrf: csrf, fields: Part.hidden("activity", a.id),
+                button: joined ? w("取消报名：\(a.title)", "Leave: \(a.title)") : w("报名：\(a.title)", "Join: \(a.title)"),
+                buttonClass: joined ? "" : "primary")
             html += "</li>"
         }
-        html += "</ul><p><a class=\"button\" href=\"/web/checkin\">\(w("签到（输入活动签到码）", "Check in (type the activity's code)"))</a></p></section>"
+        html +=
+            "</ul><p><a class=\"button\" href=\"/web/checkin\">\(w("签到（输入活动签到码）", "Check in (type the activity's code)"))</a></p></section>"
         return html
     }
 
@@ -157,17 +188,25 @@ extension Session {
     func requests() -> String {
         guard let list = try? call(API.requests, .init()), !list.isEmpty else { return "" }
         var html = takenRequests(list)
-        let open = list.filter { $0.request.server != me && ($0.request.state == .pooled || $0.request.state == .dispatched) }
+        let open = list.filter {
+            $0.request.server != me && ($0.request.state == .pooled || $0.request.state == .dispatched)
+        }
         guard !open.isEmpty else { return html }
-        html += "<section aria-labelledby=\"h-reqs\"><h2 id=\"h-reqs\">\(w("可以接的单", "Requests you may take"))</h2><ul class=\"list\" id=\"requests\">"
+        html +=
+            "<section aria-labelledby=\"h-reqs\"><h2 id=\"h-reqs\">\(w("可以接的单", "Requests you may take"))</h2><ul class=\"list\" id=\"requests\">"
         for view in open.prefix(6) {
             let r = view.request
-            html += "<li id=\"req-\(HTML.escape(r.id))\"><strong>\(HTML.escape(r.content))</strong> \(HTML.escape(r.area))"
+            html +=
+                "<li id=\"req-\(HTML.escape(r.id))\"><strong>\(HTML.escape(r.content))</strong> \(HTML.escape(r.area))"
             html += " <span class=\"status\">\(serverWords(r))\(view.overdue ? w("（已超时）", " (overdue)") : "")</span>"
-            html += "<br>\(w("时间", "When"))：\(wantedWords(r)) · \(w("请在 \(shortDay(r.responseDueMillis)) \(time(r.responseDueMillis)) 前接单", "take it by \(shortDay(r.responseDueMillis)) \(time(r.responseDueMillis))"))"
-            if r.offeredPoints > 0 { html += " · \(w("居民付 \(r.offeredPoints) 分", "the resident pays \(r.offeredPoints) points"))" }
-            html += Part.form("/web/me/claim", csrf: csrf, fields: Part.hidden("request", r.id),
-                              button: w("接单：\(r.content)", "Take: \(r.content)"), buttonClass: "primary")
+            html +=
+                "<br>\(w("时间", "When"))：\(wantedWords(r)) · \(w("请在 \(shortDay(r.responseDueMillis)) \(time(r.responseDueMillis)) 前接单", "take it by \(shortDay(r.responseDueMillis)) \(time(r.responseDueMillis))"))"
+            if r.offeredPoints > 0 {
+                html += " · \(w("居民付 \(r.offeredPoints) 分", "the resident pays \(r.offeredPoints) points"))"
+            }
+            html += Part.form(
+                "/web/me/claim", csrf: csrf, fields: Part.hidden("request", r.id),
+                button: w("接单：\(r.content)", "Take: \(r.content)"), buttonClass: "primary")
             html += "</li>"
         }
         return html + "</ul></section>"
@@ -179,9 +218,13 @@ extension Session {
         do {
             let taken = try call(API.claimRequest, .init(request: id))
             let who = (try? call(API.request, .init(request: taken.id)))?.residentName ?? ""
-            return done("/web/me#req-\(taken.id)",
-                        Part.notice(w("接单成功：\(taken.content)（\(who)）。地址和电话在“我接的单”里，到了请点“开始服务”。",
-                                      "Taken: \(taken.content) (\(who)). The address and phone are under “Requests I took”; press “Start” when you arrive."), kind: .ok, w: w))
+            return done(
+                "/web/me#req-\(taken.id)",
+                Part.notice(
+                    w(
+                        "接单成功：\(taken.content)（\(who)）。地址和电话在“我接的单”里，到了请点“开始服务”。",
+                        "Taken: \(taken.content) (\(who)). The address and phone are under “Requests I took”; press “Start” when you arrive."
+                    ), kind: .ok, w: w))
         } catch {
             return done("/web/me#req-\(id)", requestRefusal(error, id))
         }
@@ -197,8 +240,10 @@ extension Session {
             _ = join ? try call(API.join, input) : try call(API.leave, input)
             let a = try? call(API.activity, .init(activity: id)).activity.activity
             let title = a?.title ?? id, when = a.map { shortDay($0.startMillis) + " " + time($0.startMillis) } ?? ""
-            let said = join ? w.raw("报名成功：\(title)（\(when)）。", "Signed up: \(title) (\(when)).")
-                            : w.raw("已取消报名：\(title)（\(when)）。", "Left: \(title) (\(when)).")
+            let said =
+                join
+                ? w.raw("报名成功：\(title)（\(when)）。", "Signed up: \(title) (\(when)).")
+                : w.raw("已取消报名：\(title)（\(when)）。", "Left: \(title) (\(when)).")
             return done(back, Part.notice(HTML.escape(said), kind: .ok, w: w), keep: ["act": id, "act-note": said])
         } catch {
             return done(back, refusal(error))
@@ -208,7 +253,10 @@ extension Session {
     func dispute() -> WebResponse {
         do {
             _ = try call(API.dispute, .init(record: field("record"), reason: field("reason")))
-            return done("/web/me", Part.notice(w("异议已提交，组织者会再看一遍。", "Your dispute is sent; the organizer will look again."), kind: .ok, w: w))
+            return done(
+                "/web/me",
+                Part.notice(
+                    w("异议已提交，组织者会再看一遍。", "Your dispute is sent; the organizer will look again."), kind: .ok, w: w))
         } catch {
             return done("/web/me", refusal(error))
         }

@@ -6,7 +6,9 @@ import Foundation
 /// says what is wrong). `PlainWords.internal` is the list a test checks every page and message against.
 public enum PlainWords {
     /// Words of the terminal, the API or the code that no page may show.
-    public static let internalTokens = ["jifen ", "--", "review:", "list 命令", "list command", "Idempotency-Key", "pg_dump", "config show"]
+    public static let internalTokens = [
+        "jifen ", "--", "review:", "list 命令", "list command", "Idempotency-Key", "pg_dump", "config show",
+    ]
 
     public static func hasInternalWord(_ text: String) -> Bool { internalTokens.contains { text.contains($0) } }
 
@@ -41,14 +43,17 @@ public enum PlainWords {
         let chars = Array(out)
         for (i, character) in chars.enumerated() {
             current.append(character)
-            let ends = "。！？；".contains(character)
-                || ((character == "." || character == ";" || character == "!" || character == "?") && (i + 1 == chars.count || chars[i + 1] == " "))
+            let ends =
+                "。！？；".contains(character)
+                || ((character == "." || character == ";" || character == "!" || character == "?")
+                    && (i + 1 == chars.count || chars[i + 1] == " "))
             if ends { sentences.append(current); current = "" }
         }
         if !current.isEmpty { sentences.append(current) }
         let kept = sentences.filter { !hasInternalWord($0) }.joined().trimmingCharacters(in: .whitespaces)
         if kept.isEmpty {
-            return english ? "This could not be done here. Ask your organizer or the community office for help."
+            return english
+                ? "This could not be done here. Ask your organizer or the community office for help."
                 : "这里办不了这件事，请找组织者或社区办公室帮忙。"
         }
         return kept.replacingOccurrences(of: "  ", with: " ")

@@ -9,7 +9,9 @@ public enum QRCode {
     /// The dark modules, row by row (`width` × `width`); nil when the text cannot be encoded.
     public static func matrix(_ text: String) -> (width: Int, dark: [Bool])? {
         lock.lock(); defer { lock.unlock() }
-        guard let symbol = text.withCString({ QRcode_encodeString($0, 0, QR_ECLEVEL_M, QR_MODE_8, 1) }) else { return nil }
+        guard let symbol = text.withCString({ QRcode_encodeString($0, 0, QR_ECLEVEL_M, QR_MODE_8, 1) }) else {
+            return nil
+        }
         defer { QRcode_free(symbol) }
         let width = Int(symbol.pointee.width)
         let data = symbol.pointee.data!
@@ -32,7 +34,8 @@ public enum QRCode {
                 column += run
             }
         }
-        return "<svg class=\"qr\" role=\"img\" aria-label=\"\(HTML.escape(label))\" xmlns=\"http://www.w3.org/2000/svg\" "
+        return
+            "<svg class=\"qr\" role=\"img\" aria-label=\"\(HTML.escape(label))\" xmlns=\"http://www.w3.org/2000/svg\" "
             + "width=\"\(pixels)\" height=\"\(pixels)\" viewBox=\"0 0 \(size) \(size)\" shape-rendering=\"crispEdges\">"
             + "<rect width=\"\(size)\" height=\"\(size)\" fill=\"#fff\"/><path fill=\"#000\" d=\"\(path)\"/></svg>"
     }

@@ -12,11 +12,16 @@ enum SealedCookie {
     }
 
     /// The `Set-Cookie` value holding `fields`.
-    static func seal(_ fields: [String: String], name: String, path: String, session: String, maxAge: Int, request: WebRequest) -> String? {
+    static func seal(
+        _ fields: [String: String], name: String, path: String, session: String, maxAge: Int, request: WebRequest
+    ) -> String? {
         guard let data = try? JSONEncoder().encode(fields),
-              let box = try? AES.GCM.seal(data, using: key(session, purpose: name)).combined else { return nil }
-        let value = box.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+            let box = try? AES.GCM.seal(data, using: key(session, purpose: name)).combined
+        else { return nil }
+        let value = box.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
+            of: "/", with: "_"
+        )
+        .replacingOccurrences(of: "=", with: "")
         var cookie = "\(name)=\(value); Path=\(path); Max-Age=\(maxAge); HttpOnly; SameSite=Strict"
         if request.tls || !request.isLoopback { cookie += "; Secure" }
         return cookie
@@ -28,9 +33,12 @@ enum SealedCookie {
         text = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while text.count % 4 != 0 { text += "=" }
         guard let data = Data(base64Encoded: text), let box = try? AES.GCM.SealedBox(combined: data),
-              let plain = try? AES.GCM.open(box, using: key(session, purpose: name)) else { return nil }
+            let plain = try? AES.GCM.open(box, using: key(session, purpose: name))
+        else { return nil }
         return try? JSONDecoder().decode([String: String].self, from: plain)
     }
 
-    static func clear(_ name: String, path: String) -> String { "\(name)=; Path=\(path); Max-Age=0; HttpOnly; SameSite=Strict" }
+    static func clear(_ name: String, path: String) -> String {
+        "\(name)=; Path=\(path); Max-Age=0; HttpOnly; SameSite=Strict"
+    }
 }

@@ -21,11 +21,16 @@ public struct WebRequest: Sendable {
     /// Served over TLS (or behind a proxy that says so).
     public var tls: Bool
 
-    public init(method: String, path: String, query: [String: String] = [:], form: [String: String] = [:], cookies: [String: String] = [:],
-                acceptLanguage: String = "", origin: String? = nil, host: String = "127.0.0.1", clientAddress: String = "127.0.0.1",
-                tls: Bool = false) {
+    public init(
+        method: String, path: String, query: [String: String] = [:], form: [String: String] = [:],
+        cookies: [String: String] = [:],
+        acceptLanguage: String = "", origin: String? = nil, host: String = "127.0.0.1",
+        clientAddress: String = "127.0.0.1",
+        tls: Bool = false
+    ) {
         self.method = method; self.path = path; self.query = query; self.form = form; self.cookies = cookies
-        self.acceptLanguage = acceptLanguage; self.origin = origin; self.host = host; self.clientAddress = clientAddress; self.tls = tls
+        self.acceptLanguage = acceptLanguage; self.origin = origin; self.host = host;
+        self.clientAddress = clientAddress; self.tls = tls
     }
 
     /// The host part of `host` (no port), lowercased.
@@ -44,7 +49,9 @@ public struct WebRequest: Sendable {
         var fields: [String: String] = [:]
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ s: Substring) -> String { String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            func decode(_ s: Substring) -> String {
+                String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
             guard let name = parts.first else { continue }
             fields[decode(name)] = parts.count > 1 ? decode(parts[1]) : ""
         }
@@ -71,7 +78,9 @@ public struct WebResponse: Sendable {
     /// Who acted (a person's id, never a secret), for the server's log line; nil: nobody signed in.
     public var principal: String?
 
-    init(status: Int = 200, headers: [(String, String)] = [], body: Data) { self.status = status; self.headers = headers; self.body = body }
+    init(status: Int = 200, headers: [(String, String)] = [], body: Data) {
+        self.status = status; self.headers = headers; self.body = body
+    }
 
     /// The policy every page is served with: scripts and styles only from this server's files.
     public static let contentSecurityPolicy =
@@ -80,8 +89,10 @@ public struct WebResponse: Sendable {
 
     /// A page: HTML, never cached (it shows points), with the security headers.
     static func page(_ html: String, status: Int = 200) -> WebResponse {
-        WebResponse(status: status, headers: [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")] + security,
-                    body: Data(html.utf8))
+        WebResponse(
+            status: status,
+            headers: [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")] + security,
+            body: Data(html.utf8))
     }
 
     static let security: [(String, String)] = [
@@ -92,7 +103,8 @@ public struct WebResponse: Sendable {
 
     /// 303 to `location` (after a form: reloading does not post again).
     static func redirect(_ location: String) -> WebResponse {
-        WebResponse(status: 303, headers: [("Location", location), ("Cache-Control", "no-store")] + security, body: Data())
+        WebResponse(
+            status: 303, headers: [("Location", location), ("Cache-Control", "no-store")] + security, body: Data())
     }
 
     mutating func setCookie(_ name: String, _ value: String, request: WebRequest, maxAge: Int) {
@@ -108,7 +120,8 @@ public struct WebResponse: Sendable {
 /// Another site can neither read the cookie nor the token, so its forged POST is refused.
 enum CSRF {
     static func token(secret: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("jifen-web-csrf-v1".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Data("jifen-web-csrf-v1".utf8), using: SymmetricKey(data: Data(secret.utf8)))
         return mac.prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 

@@ -8,7 +8,8 @@ import JifenSQLite
 func buildYear(_ db: SQLiteStore, transfers count: Int, volunteers: [String], now: Int64) throws {
     var merchants: [String] = []
     for i in 1...59 {
-        merchants.append(try db.addMerchant(Merchant(community: "C01", name: "bench shop \(i)"), actor: "admin", nowMillis: now).id)
+        merchants.append(
+            try db.addMerchant(Merchant(community: "C01", name: "bench shop \(i)"), actor: "admin", nowMillis: now).id)
     }
     let step = max(1, 365 * 86_400_000 / Int64(count))
     let start = now - step * Int64(count)
@@ -25,16 +26,23 @@ func buildYear(_ db: SQLiteStore, transfers count: Int, volunteers: [String], no
                 let request: TransferRequest
                 switch roll {
                 case 0..<50:
-                    request = TransferRequest(kind: .earn, debit: Account.issuance("C01"), credit: v, amount: Int64(1 + rng.next() % 40), key: "y\(i)")
+                    request = TransferRequest(
+                        kind: .earn, debit: Account.issuance("C01"), credit: v, amount: Int64(1 + rng.next() % 40),
+                        key: "y\(i)")
                 case 50..<85:
-                    request = TransferRequest(kind: .redeem, debit: v, credit: m, amount: Int64(1 + rng.next() % 30), key: "y\(i)", reference: "R\(i)")
+                    request = TransferRequest(
+                        kind: .redeem, debit: v, credit: m, amount: Int64(1 + rng.next() % 30), key: "y\(i)",
+                        reference: "R\(i)")
                 case 85..<90 where i > 10_000:
                     request = TransferRequest(kind: .refund, debit: m, credit: v, amount: 1, key: "y\(i)")
                 default:
                     let w = volunteers[Int(rng.next() % UInt64(volunteers.count))]
-                    request = w == v
-                        ? TransferRequest(kind: .earn, debit: Account.issuance("C01"), credit: v, amount: 5, key: "y\(i)")
-                        : TransferRequest(kind: .transfer, debit: v, credit: w, amount: Int64(1 + rng.next() % 5), key: "y\(i)")
+                    request =
+                        w == v
+                        ? TransferRequest(
+                            kind: .earn, debit: Account.issuance("C01"), credit: v, amount: 5, key: "y\(i)")
+                        : TransferRequest(
+                            kind: .transfer, debit: v, credit: w, amount: Int64(1 + rng.next() % 5), key: "y\(i)")
                 }
                 _ = try Ledger.post(request, actor: "admin", atMillis: at, in: tx)
             }

@@ -27,13 +27,17 @@ if arguments.count >= 5, arguments[4].lowercased() == "normal" {
 // Accounts and their opening grants in one transaction: set-up, not measured.
 let volunteers: [String] = (1...accountCount).map { Registry.id(prefix: "V", number: $0) }
 for id in volunteers {
-    _ = try db.addVolunteer(Volunteer(community: "C01", name: "bench \(id)", phone: "13800000000"), actor: "admin", nowMillis: Date().millis)
+    _ = try db.addVolunteer(
+        Volunteer(community: "C01", name: "bench \(id)", phone: "13800000000"), actor: "admin", nowMillis: Date().millis
+    )
 }
 let now = Date().millis
 try db.write { tx in
     for id in volunteers {
-        _ = try Ledger.post(TransferRequest(kind: .grant, debit: Account.issuance("C01"), credit: id, amount: 1_000_000, key: "open-\(id)"),
-                            actor: "admin", atMillis: now, in: tx)
+        _ = try Ledger.post(
+            TransferRequest(
+                kind: .grant, debit: Account.issuance("C01"), credit: id, amount: 1_000_000, key: "open-\(id)"),
+            actor: "admin", atMillis: now, in: tx)
     }
 }
 var rng = SystemRandomNumberGenerator()
@@ -54,9 +58,11 @@ if arguments[1] == "import-setup" {
     let start = Date().millis - Int64(count + 2) * day
     try db.write { tx in
         for i in 0..<count {
-            let a = Activity(id: Registry.id(prefix: "A", number: i + 1), community: "C01", team: team.id, title: "bench \(i)",
-                             startMillis: start + Int64(i) * day, endMillis: start + Int64(i) * day + 3_600_000, checkinCode: "000000",
-                             createdBy: "admin")
+            let a = Activity(
+                id: Registry.id(prefix: "A", number: i + 1), community: "C01", team: team.id, title: "bench \(i)",
+                startMillis: start + Int64(i) * day, endMillis: start + Int64(i) * day + 3_600_000,
+                checkinCode: "000000",
+                createdBy: "admin")
             try tx.insert(activity: a, nowMillis: Date().millis)
         }
     }
@@ -74,8 +80,9 @@ case "ledger":
     let start = DispatchTime.now().uptimeNanoseconds
     for i in 0..<count {
         let (from, to) = pair()
-        _ = try ledger.transfer(from: from, to: to, amount: Int64.random(in: 1...10, using: &rng), memo: "",
-                                key: "b\(run)-\(i)", actor: "admin")
+        _ = try ledger.transfer(
+            from: from, to: to, amount: Int64.random(in: 1...10, using: &rng), memo: "",
+            key: "b\(run)-\(i)", actor: "admin")
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     print(String(format: "%d transfers in %.3f s", count, seconds))
@@ -85,8 +92,9 @@ case "ledger":
     let cost = try reopened.measuringCost {
         for i in 0..<measured {
             let (from, to) = pair()
-            _ = try ledger.transfer(from: from, to: to, amount: Int64.random(in: 1...10, using: &rng), memo: "",
-                                    key: "m\(run)-\(i)", actor: "admin")
+            _ = try ledger.transfer(
+                from: from, to: to, amount: Int64.random(in: 1...10, using: &rng), memo: "",
+                key: "m\(run)-\(i)", actor: "admin")
         }
     }
     print(String(format: "pages_per_commit=%.2f", Double(cost.walFrames) / Double(measured)))
@@ -101,8 +109,10 @@ case "balance":
         try reopened.write { tx in
             for i in 0..<batch {
                 let (from, to) = pair()
-                _ = try Ledger.post(TransferRequest(kind: .transfer, debit: from, credit: to, amount: Int64.random(in: 1...10),
-                                                    key: "f\(run)-\(done + i)"), actor: "admin", atMillis: now, in: tx)
+                _ = try Ledger.post(
+                    TransferRequest(
+                        kind: .transfer, debit: from, credit: to, amount: Int64.random(in: 1...10),
+                        key: "f\(run)-\(done + i)"), actor: "admin", atMillis: now, in: tx)
             }
         }
         done += batch

@@ -12,7 +12,8 @@ import Synchronization
 
 func option(_ name: String, _ fallback: Int) -> Int {
     let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else { return fallback }
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1])
+    else { return fallback }
     return value
 }
 
@@ -27,7 +28,8 @@ do {
     _ = try created.initialise(communityName: "玫瑰园社区", admin: "admin", nowMillis: Date().millis)
 }
 let db = try SQLiteStore.open(path: path)
-_ = try db.setSetting(key: "webhook.retry_schedule", value: "200ms,500ms,1s,2s", actor: "admin", nowMillis: Date().millis)
+_ = try db.setSetting(
+    key: "webhook.retry_schedule", value: "200ms,500ms,1s,2s", actor: "admin", nowMillis: Date().millis)
 
 /// Fails `failPercent` of first attempts (chosen by webhook-id), answers 200 otherwise.
 final class Receiver: Sendable {
@@ -65,8 +67,10 @@ final class Receiver: Sendable {
 let receiver = Receiver(events: events, failPercent: failPercent)
 let server = try LoopbackServer { receiver.handle($0) }
 let secret = WebhookSigning.generateStandardSecret()
-_ = try db.addWebhook(NewWebhook(url: server.url("/bench"), format: .standard, events: ["points.*"], secret: secret,
-                                 ratePerMinute: 0, allowPrivate: true), actor: "admin", nowMillis: Date().millis)
+_ = try db.addWebhook(
+    NewWebhook(
+        url: server.url("/bench"), format: .standard, events: ["points.*"], secret: secret,
+        ratePerMinute: 0, allowPrivate: true), actor: "admin", nowMillis: Date().millis)
 let insertStart = Date()
 try db.write { tx in
     for index in 0..<events {
@@ -74,18 +78,24 @@ try db.write { tx in
         try tx.insert(event: OutboxEvent(type: "points.granted", payload: payload, atMillis: Date().millis))
     }
 }
-print("events=\(events) written in \(String(format: "%.2f", Date().timeIntervalSince(insertStart))) s; receiver fails \(failPercent)% of first attempts")
+print(
+    "events=\(events) written in \(String(format: "%.2f", Date().timeIntervalSince(insertStart))) s; receiver fails \(failPercent)% of first attempts"
+)
 
 let settings = try db.webhookSettings()
 var logger = Logger(label: "jifen.notify.bench")
 logger.logLevel = .critical
-let notifier = Notifier(store: db, transport: URLSessionTransport(maxConnectionsPerHost: settings.concurrency), policy: RetryPolicy(settings),
-                        options: NotifierOptions(owner: "bench", settings: settings, once: false), logger: logger)
+let notifier = Notifier(
+    store: db, transport: URLSessionTransport(maxConnectionsPerHost: settings.concurrency),
+    policy: RetryPolicy(settings),
+    options: NotifierOptions(owner: "bench", settings: settings, once: false), logger: logger)
 let stop = StopFlag()
 let started = Date()
 let run = Task.detached { try await notifier.run(until: stop) }
 let deadline = Date().addingTimeInterval(600)
-while receiver.state.withLock({ $0.allDone == nil }) && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+while receiver.state.withLock({ $0.allDone == nil }) && Date() < deadline {
+    try await Task.sleep(for: .milliseconds(10))
+}
 stop.set()
 let summary = try await run.value
 server.stop()
@@ -93,12 +103,18 @@ server.stop()
 let state = receiver.state.withLock { $0 }
 let delivered = try db.deliveries(limit: events + 10).filter { $0.status == .delivered }.count
 guard let firstPass = state.firstPassDone, let allDone = state.allDone, delivered == events else {
-    print("FAILED: \(delivered) of \(events) delivered (receiver saw \(state.firstAttempts) first attempts, \(state.delivered) successes)")
+    print(
+        "FAILED: \(delivered) of \(events) delivered (receiver saw \(state.firstAttempts) first attempts, \(state.delivered) successes)"
+    )
     exit(1)
 }
 let firstPassSeconds = firstPass.timeIntervalSince(started)
 let allSeconds = allDone.timeIntervalSince(started)
 let perSecond = Int((Double(events) / firstPassSeconds).rounded())
-print("first pass: \(events) attempts in \(String(format: "%.2f", firstPassSeconds)) s (\(perSecond)/s), \(state.firstFailures) failed and retried")
-print("all delivered: \(events) events in \(String(format: "%.2f", allSeconds)) s, \(summary.attempts) attempts, retry schedule \(settings.retrySchedule.map { "\($0)ms" }.joined(separator: ","))")
+print(
+    "first pass: \(events) attempts in \(String(format: "%.2f", firstPassSeconds)) s (\(perSecond)/s), \(state.firstFailures) failed and retried"
+)
+print(
+    "all delivered: \(events) events in \(String(format: "%.2f", allSeconds)) s, \(summary.attempts) attempts, retry schedule \(settings.retrySchedule.map { "\($0)ms" }.joined(separator: ","))"
+)
 print("deliveries_per_second=\(perSecond)")

@@ -14,7 +14,8 @@ import Synchronization
 
 let arguments = CommandLine.arguments
 guard arguments.count == 5, let accountCount = Int(arguments[2]), accountCount >= 2,
-      let clients = Int(arguments[3]), clients >= 1, let seconds = Double(arguments[4]) else {
+    let clients = Int(arguments[3]), clients >= 1, let seconds = Double(arguments[4])
+else {
     FileHandle.standardError.write(Data("usage: jifen-pg-bench URL ACCOUNTS CLIENTS SECONDS\n".utf8))
     exit(64)
 }
@@ -26,8 +27,10 @@ let opened = Date().millis
 try store.write { tx in
     for id in volunteers {
         try tx.createAccount(Account(id: id, kind: .volunteer, community: "C01"))
-        _ = try Ledger.post(TransferRequest(kind: .grant, debit: Account.issuance("C01"), credit: id, amount: 100_000_000, key: "open-\(id)"),
-                            actor: "admin", atMillis: opened, in: tx)
+        _ = try Ledger.post(
+            TransferRequest(
+                kind: .grant, debit: Account.issuance("C01"), credit: id, amount: 100_000_000, key: "open-\(id)"),
+            actor: "admin", atMillis: opened, in: tx)
     }
 }
 
@@ -35,7 +38,8 @@ try store.write { tx in
 func cpuSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(
+        usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
 let ledger = Ledger(store: store)

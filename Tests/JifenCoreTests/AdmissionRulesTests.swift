@@ -1,7 +1,8 @@
 import Foundation
-@testable import JifenCLI
 import JifenCore
 import Testing
+
+@testable import JifenCLI
 
 /// The core rules behind issue 10's items 12, 16 and 25, and the CLI's argument-error helpers
 /// (items 7, 9), tested without a store or a process.
@@ -11,31 +12,40 @@ import Testing
     static let nowMillis: Int64 = 1_795_140_000_000
 
     @Test func birthDateAfterTodayIsRefusedInTheCommunitysZone() throws {
-        func volunteer(_ birth: String?) -> Volunteer { Volunteer(community: "C01", name: "王", birthDate: birth, phone: "13800001111") }
+        func volunteer(_ birth: String?) -> Volunteer {
+            Volunteer(community: "C01", name: "王", birthDate: birth, phone: "13800001111")
+        }
         try volunteer("1951-03-08").checkBirthDate(nowMillis: Self.nowMillis, zone: Self.shanghai)
         try volunteer("2026-11-20").checkBirthDate(nowMillis: Self.nowMillis, zone: Self.shanghai)
         try volunteer(nil).checkBirthDate(nowMillis: Self.nowMillis, zone: Self.shanghai)
         for day in ["2026-11-21", "2099-01-01"] {
-            #expect(throws: JifenError.self) { try volunteer(day).checkBirthDate(nowMillis: Self.nowMillis, zone: Self.shanghai) }
+            #expect(throws: JifenError.self) {
+                try volunteer(day).checkBirthDate(nowMillis: Self.nowMillis, zone: Self.shanghai)
+            }
         }
         // 2026-11-20 10:00 in Shanghai is still 2026-11-19 in Honolulu: the 20th is tomorrow there.
         #expect(throws: JifenError.self) {
-            try volunteer("2026-11-20").checkBirthDate(nowMillis: Self.nowMillis, zone: TimeZone(identifier: "Pacific/Honolulu")!)
+            try volunteer("2026-11-20").checkBirthDate(
+                nowMillis: Self.nowMillis, zone: TimeZone(identifier: "Pacific/Honolulu")!)
         }
     }
 
     @Test func samePersonIsNamedPhoneDigitsCompared() throws {
         let existing = [Volunteer(id: "V0007", community: "C01", name: "张桂兰", phone: "138-0000-1234")]
         do {
-            try Registry.refuseDuplicate(Volunteer(community: "C01", name: " 张桂兰", phone: "13800001234"), namesakes: existing, allowDuplicate: false)
+            try Registry.refuseDuplicate(
+                Volunteer(community: "C01", name: " 张桂兰", phone: "13800001234"), namesakes: existing,
+                allowDuplicate: false)
             Issue.record("a duplicate was accepted")
         } catch let error as JifenError {
             #expect(error.code == .duplicateVolunteer && error.category == .refused)
             #expect(error.message.en.contains("V0007") && error.message.zh.contains("V0007"))
             #expect(!error.message.en.contains("13800001234"), "the phone is masked")
         }
-        try Registry.refuseDuplicate(Volunteer(community: "C01", name: "张桂兰", phone: "13900001234"), namesakes: existing, allowDuplicate: false)
-        try Registry.refuseDuplicate(Volunteer(community: "C01", name: "张桂兰", phone: "13800001234"), namesakes: existing, allowDuplicate: true)
+        try Registry.refuseDuplicate(
+            Volunteer(community: "C01", name: "张桂兰", phone: "13900001234"), namesakes: existing, allowDuplicate: false)
+        try Registry.refuseDuplicate(
+            Volunteer(community: "C01", name: "张桂兰", phone: "13800001234"), namesakes: existing, allowDuplicate: true)
     }
 
     @Test func leaseMustBeTwiceTheTimeoutOnceSet() throws {
@@ -52,13 +62,18 @@ import Testing
         #expect(ArgumentErrors.distance("blance", "balance") == 1)
         #expect(ArgumentErrors.distance("", "abc") == 3)
         #expect(ArgumentErrors.distance("verfy", "verify") == 1)
-        #expect(ArgumentErrors.commandWords(["--db", "x.sqlite", "--lang", "zh", "--json", "hours", "aprove", "--as", "A"]) == ["hours", "aprove"])
-        #expect(ArgumentErrors.unknownCommand(["--lang", "zh", "blance"])?.message.en.contains("Did you mean jifen balance?") == true)
+        #expect(
+            ArgumentErrors.commandWords(["--db", "x.sqlite", "--lang", "zh", "--json", "hours", "aprove", "--as", "A"])
+                == ["hours", "aprove"])
+        #expect(
+            ArgumentErrors.unknownCommand(["--lang", "zh", "blance"])?.message.en.contains(
+                "Did you mean jifen balance?") == true)
         #expect(ArgumentErrors.unknownCommand(["certificate", "V0001"]) == nil)
         #expect(ArgumentErrors.unknownCommand(["grant", "V0001", "5"]) == nil)
         for text in ["-5", "-0.5", "-12"] { #expect(ArgumentErrors.isNegativeNumber(text)) }
         for text in ["--json", "-h", "-", "5", "-x5"] { #expect(!ArgumentErrors.isNegativeNumber(text)) }
-        let prefs = ArgumentErrors.preferences(["--lang=zh", "grant", "--json", "--", "--lang", "en"], environment: [:])
+        let prefs = ArgumentErrors.preferences(
+            ["--lang=zh", "grant", "--json", "--", "--lang", "en"], environment: [:])
         #expect(prefs.language == .zh && prefs.json)
         #expect(ArgumentErrors.chinese("Unknown option '--bogus'").contains("未知选项 --bogus"))
     }

@@ -19,9 +19,15 @@ import Testing
     }
 
     @Test func globalOptionsBeforeTheSubcommandMoveAfterIt() {
-        #expect(Jifen.reorderGlobalOptions(["--as", "V0001", "--json", "balance", "V0001"]) == ["balance", "V0001", "--as", "V0001", "--json"])
+        #expect(
+            Jifen.reorderGlobalOptions(["--as", "V0001", "--json", "balance", "V0001"]) == [
+                "balance", "V0001", "--as", "V0001", "--json",
+            ])
         #expect(Jifen.reorderGlobalOptions(["--db=x.sqlite", "verify"]) == ["verify", "--db=x.sqlite"])
         #expect(Jifen.reorderGlobalOptions(["balance", "--as", "V1"]) == ["balance", "--as", "V1"])
-        #expect(Jifen.reorderGlobalOptions(["--db", "x", "grant", "V1", "--", "-5"]) == ["grant", "V1", "--db", "x", "--", "-5"])
+        #expect(
+            Jifen.reorderGlobalOptions(["--db", "x", "grant", "V1", "--", "-5"]) == [
+                "grant", "V1", "--db", "x", "--", "-5",
+            ])
     }
 }

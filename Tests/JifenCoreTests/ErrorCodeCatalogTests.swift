@@ -24,7 +24,8 @@ import Testing
         let documented = try Self.documentedCodes()
         let catalog = JifenError.Code.allCases.map(\.rawValue)
         #expect(documented.count == Set(documented).count, "a code is listed twice")
-        #expect(Set(documented).subtracting(catalog).sorted() == [], "README lists codes that are not in JifenError.Code")
+        #expect(
+            Set(documented).subtracting(catalog).sorted() == [], "README lists codes that are not in JifenError.Code")
         #expect(Set(catalog).subtracting(documented).sorted() == [], "JifenError.Code has codes README does not list")
         #expect(catalog.count > 100)
     }

@@ -1,21 +1,25 @@
 import Foundation
-@testable import JifenCore
 import Testing
+
+@testable import JifenCore
 
 @Suite struct FormatTests {
     @Test func isoMatchesFoundation() {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         var rng = SystemRandomNumberGenerator()
-        let samples: [Int64] = [0, -1, 951_782_400_000, 4_107_542_399_999] + (0..<500).map { _ in Int64.random(in: -2_000_000_000_000...4_000_000_000_000, using: &rng) }
+        let samples: [Int64] =
+            [0, -1, 951_782_400_000, 4_107_542_399_999]
+            + (0..<500).map { _ in Int64.random(in: -2_000_000_000_000...4_000_000_000_000, using: &rng) }
         for millis in samples {
             #expect(DayFormat.iso(millis: millis) == formatter.string(from: Date(millis: millis)), "\(millis)")
         }
     }
 
     @Test func outboxJSONParsesBack() throws {
-        let t = Transfer(id: 7, kind: .grant, debit: "C01.issuance", credit: "V0001", amount: 5, key: "k",
-                         reference: "ref \"quoted\"", actor: "李主任", memo: "line\nbreak\u{1}\\", reverses: 3, atMillis: 0)
+        let t = Transfer(
+            id: 7, kind: .grant, debit: "C01.issuance", credit: "V0001", amount: 5, key: "k",
+            reference: "ref \"quoted\"", actor: "李主任", memo: "line\nbreak\u{1}\\", reverses: 3, atMillis: 0)
         let event = Events.transfer(t)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(event.payload.utf8)) as? [String: Any])
         #expect(object["memo"] as? String == t.memo)

@@ -1,6 +1,7 @@
 import Foundation
-@testable import JifenCore
 import Testing
+
+@testable import JifenCore
 
 /// The core pieces behind issue 10's fixes, without a store.
 @Suite struct NewUserFindingsUnitTests {
@@ -27,9 +28,12 @@ import Testing
 
     // 18. Review reasons round-trip through their stored code and render in one language each.
     @Test func reviewReasonsAreStoredAsCodes() throws {
-        let reasons: [ReviewReason] = [.shortSpan(minutes: 50, planned: 120, percent: 60),
-                                       .outsidePlan(span: "2026-11-20 09:00–2026-11-20 11:45", plan: "2026-11-20 09:00–2026-11-20 11:00", grace: 30),
-                                       .overDailyCap(day: "2026-11-20", minutes: 600, capHours: 8)]
+        let reasons: [ReviewReason] = [
+            .shortSpan(minutes: 50, planned: 120, percent: 60),
+            .outsidePlan(
+                span: "2026-11-20 09:00–2026-11-20 11:45", plan: "2026-11-20 09:00–2026-11-20 11:00", grace: 30),
+            .overDailyCap(day: "2026-11-20", minutes: 600, capHours: 8),
+        ]
         let stored = ReviewReason.stored(reasons)
         #expect(ReviewReason.parse(stored) == reasons)
         let text = ReviewReason.render(stored)
@@ -41,13 +45,19 @@ import Testing
 
     // 1, 2. Holds take the oldest lots valid when they were made; lapsed free points are not available.
     @Test func holdsReserveTheLotsValidWhenTheyWereMade() {
-        let lots = [Lot(id: 1, account: "V0001", expiresOn: "2026-11-20", remaining: 80),
-                    Lot(id: 2, account: "V0001", expiresOn: "2029-11-10", remaining: 68)]
+        let lots = [
+            Lot(id: 1, account: "V0001", expiresOn: "2026-11-20", remaining: 80),
+            Lot(id: 2, account: "V0001", expiresOn: "2029-11-10", remaining: 68),
+        ]
         let day: (Int64) -> String = { $0 < 100 ? "2026-11-19" : "2026-11-21" }
         // H1 made on 11-19 takes the lot lapsing on 11-20; H2 made on 11-21 may not.
-        let standing = LotStanding(lots: lots, holds: [PendingHold(id: 1, amount: 15, createdAtMillis: 10, expiresAtMillis: 1_000),
-                                                       PendingHold(id: 2, amount: 10, createdAtMillis: 200, expiresAtMillis: 1_000)],
-                                   today: "2026-11-21", dayOf: day)
+        let standing = LotStanding(
+            lots: lots,
+            holds: [
+                PendingHold(id: 1, amount: 15, createdAtMillis: 10, expiresAtMillis: 1_000),
+                PendingHold(id: 2, amount: 10, createdAtMillis: 200, expiresAtMillis: 1_000),
+            ],
+            today: "2026-11-21", dayOf: day)
         #expect(standing.byHold[1]?.map(\.lot) == [1] && standing.reservedBy(hold: 1) == 15)
         #expect(standing.byHold[2]?.map(\.lot) == [2] && standing.reservedBy(hold: 2) == 10)
         #expect(standing.held == 25)

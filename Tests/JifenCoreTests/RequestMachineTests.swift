@@ -28,7 +28,9 @@ import Testing
         for (action, from, to, who) in Self.expected {
             for state in RequestState.allCases {
                 for role in RequestRole.allCases {
-                    let result = Result { try RequestMachine.next(state, action, roles: [role], actor: "x", request: "Q0001") }
+                    let result = Result {
+                        try RequestMachine.next(state, action, roles: [role], actor: "x", request: "Q0001")
+                    }
                     switch result {
                     case .success(let next):
                         #expect(from.contains(state) && who.contains(role) && next == to, "\(state) \(action) \(role)")
@@ -48,22 +50,31 @@ import Testing
     @Test func postingNeedsTheResidentOrTheDesk() throws {
         #expect(try RequestMachine.next(nil, .post, roles: [.resident], actor: "R001", request: "Q0001") == .submitted)
         #expect(try RequestMachine.next(nil, .post, roles: [.desk], actor: "杨建军", request: "Q0001") == .submitted)
-        #expect(refusal { try RequestMachine.next(nil, .post, roles: [.eligible], actor: "V0001", request: "Q0001") }?.code == .notAllowed)
-        #expect(refusal { try RequestMachine.next(nil, .accept, roles: [.desk], actor: "杨建军", request: "Q0001") }?.code == .unknownID)
-        #expect(refusal { try RequestMachine.next(.pooled, .accept, roles: [.eligible], actor: "V0001", request: "Q0001") }?.code == .notAllowed)
+        #expect(
+            refusal { try RequestMachine.next(nil, .post, roles: [.eligible], actor: "V0001", request: "Q0001") }?.code
+                == .notAllowed)
+        #expect(
+            refusal { try RequestMachine.next(nil, .accept, roles: [.desk], actor: "杨建军", request: "Q0001") }?.code
+                == .unknownID)
+        #expect(
+            refusal { try RequestMachine.next(.pooled, .accept, roles: [.eligible], actor: "V0001", request: "Q0001") }?
+                .code == .notAllowed)
     }
 
     /// Points move only on confirmation (earn), hold on claim, release and reverse otherwise.
     @Test func ledgerEffects() {
         let effects = Dictionary(uniqueKeysWithValues: RequestMachine.transitions.map { ($0.action, $0.effect) })
-        #expect(effects.filter { $0.value == .earn }.keys.sorted { $0.rawValue < $1.rawValue } == [.autoConfirm, .confirm])
+        #expect(
+            effects.filter { $0.value == .earn }.keys.sorted { $0.rawValue < $1.rawValue } == [.autoConfirm, .confirm])
         #expect(effects[.claim] == .hold && effects[.reopen] == .reverse)
         #expect(Set(effects.filter { $0.value == .release }.keys) == [.reject, .return, .cancel, .expire])
     }
 
     @Test func requestSettingsArePerCategory() throws {
-        let rules = try Rules(settings: ["requests.response_hours": "12", "requests.response_hours.elder_care": "2",
-                                         "requests.completion_hours.repair": "48"])
+        let rules = try Rules(settings: [
+            "requests.response_hours": "12", "requests.response_hours.elder_care": "2",
+            "requests.completion_hours.repair": "48",
+        ])
         #expect(rules.requests.responseHours(category: "elder_care") == 2)
         #expect(rules.requests.responseHours(category: "repair") == 12)
         #expect(rules.requests.completionHours(category: "repair") == 48)
@@ -76,14 +87,20 @@ import Testing
         var checked = 0
         for action in RequestAction.allCases where action != .post {
             for (state, roles) in [(RequestState.done, Set<RequestRole>()), (.rated, Set(RequestRole.allCases))] {
-                guard let error = refusal({ try RequestMachine.next(state, action, roles: roles, actor: "V0001", request: "Q0001") }) else { continue }
+                guard
+                    let error = refusal({
+                        try RequestMachine.next(state, action, roles: roles, actor: "V0001", request: "Q0001")
+                    })
+                else { continue }
                 #expect(!error.message.zh.contains("服务服务"), "\(action): \(error.message.zh)")
                 checked += 1
             }
         }
         #expect(checked >= RequestAction.allCases.count)
-        #expect(refusal { try RequestMachine.next(.claimed, .finish, roles: [], actor: "V0001", request: "Q0001") }?.message.zh
-                    .contains("无权完成服务请求 Q0001") == true)
+        #expect(
+            refusal { try RequestMachine.next(.claimed, .finish, roles: [], actor: "V0001", request: "Q0001") }?.message
+                .zh
+                .contains("无权完成服务请求 Q0001") == true)
     }
 
     func refusal(_ body: () throws -> Any) -> JifenError? {

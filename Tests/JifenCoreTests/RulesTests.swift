@@ -4,10 +4,13 @@ import Testing
 
 @Suite struct RulesTests {
     /// The rounding rule the README states: minutes × rate ÷ 60, then rounded by `points.rounding`.
-    @Test(arguments: [
-        (60, 10, Rounding.nearest, 10), (45, 10, .nearest, 8), (44, 10, .nearest, 7), (3, 10, .nearest, 1), (2, 10, .nearest, 0),
-        (45, 10, .down, 7), (59, 10, .down, 9), (1, 10, .up, 1), (60, 10, .up, 10), (90, 15, .nearest, 23), (0, 10, .up, 0),
-    ] as [(Int64, Int64, Rounding, Int64)])
+    @Test(
+        arguments: [
+            (60, 10, Rounding.nearest, 10), (45, 10, .nearest, 8), (44, 10, .nearest, 7), (3, 10, .nearest, 1),
+            (2, 10, .nearest, 0),
+            (45, 10, .down, 7), (59, 10, .down, 9), (1, 10, .up, 1), (60, 10, .up, 10), (90, 15, .nearest, 23),
+            (0, 10, .up, 0),
+        ] as [(Int64, Int64, Rounding, Int64)])
     func minutesRoundToWholePoints(minutes: Int64, rate: Int64, rounding: Rounding, points: Int64) {
         #expect(Rules.points(minutes: minutes, rate: rate, rounding: rounding) == points)
     }
@@ -20,7 +23,9 @@ import Testing
         #expect(rules.points(forMinutes: 60) == 12)
     }
 
-    @Test(arguments: [(0, 0), (99 * 60, 0), (100 * 60, 1), (299 * 60, 1), (600 * 60, 3), (1500 * 60, 5), (9999 * 60, 5)] as [(Int64, Int)])
+    @Test(
+        arguments: [(0, 0), (99 * 60, 0), (100 * 60, 1), (299 * 60, 1), (600 * 60, 3), (1500 * 60, 5), (9999 * 60, 5)]
+            as [(Int64, Int)])
     func starLevels(minutes: Int64, level: Int) {
         #expect(Rules().star(forMinutes: minutes).level == level)
     }
@@ -41,8 +46,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ("points.per_hour", "-1"), ("points.per_hour", "ten"), ("points.rounding", "banker"), ("stars.thresholds", "300,100"),
-        ("stars.thresholds", ""), ("time_zone", "Mars/Olympus"), ("durability", "off"), ("no.such.key", "1"), ("points.per_hour.", "5"),
+        ("points.per_hour", "-1"), ("points.per_hour", "ten"), ("points.rounding", "banker"),
+        ("stars.thresholds", "300,100"),
+        ("stars.thresholds", ""), ("time_zone", "Mars/Olympus"), ("durability", "off"), ("no.such.key", "1"),
+        ("points.per_hour.", "5"),
     ])
     func badSettingsAreRefused(key: String, value: String) {
         var rules = Rules()
@@ -64,7 +71,9 @@ import Testing
         #expect(try Points.parse(" 7 ") == 7)
     }
 
-    @Test(arguments: [("13812341234", "138****1234"), ("", ""), ("12", "**"), ("0951-1234567", "095****4567"), ("1234567", "*****67")])
+    @Test(arguments: [
+        ("13812341234", "138****1234"), ("", ""), ("12", "**"), ("0951-1234567", "095****4567"), ("1234567", "*****67"),
+    ])
     func phonesAreMasked(phone: String, masked: String) {
         #expect(Masking.phone(phone) == masked)
     }
@@ -89,8 +98,13 @@ import Testing
 
     @Test func textChecks() throws {
         #expect(throws: JifenError.self) { try Registry.checkText("", field: Bilingual(zh: "姓名", en: "name"), max: 50) }
-        #expect(throws: JifenError.self) { try Registry.checkText(String(repeating: "张", count: 10_000), field: Bilingual(zh: "姓名", en: "name"), max: 50) }
-        #expect(throws: JifenError.self) { try Registry.checkText("a\u{0}b", field: Bilingual(zh: "姓名", en: "name"), max: 50) }
+        #expect(throws: JifenError.self) {
+            try Registry.checkText(
+                String(repeating: "张", count: 10_000), field: Bilingual(zh: "姓名", en: "name"), max: 50)
+        }
+        #expect(throws: JifenError.self) {
+            try Registry.checkText("a\u{0}b", field: Bilingual(zh: "姓名", en: "name"), max: 50)
+        }
         try Registry.checkText("O'Brien\"; DROP TABLE volunteer;--", field: Bilingual(zh: "姓名", en: "name"), max: 50)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
-@testable import JifenCore
 import Testing
+
+@testable import JifenCore
 
 @Suite struct ServiceRulesTests {
     @Test(arguments: [
@@ -25,8 +26,10 @@ import Testing
         #expect(lines.map(\.number) == [2, 4])
     }
 
-    @Test(arguments: [("姓名", HourSheet.Column.name), ("手机号", .phone), ("时长（分钟）", .minutes), ("时长", .hours), ("Minutes", .minutes),
-                      ("活动编号", .activity), ("备注", .note), ("服务 日期", .date)])
+    @Test(arguments: [
+        ("姓名", HourSheet.Column.name), ("手机号", .phone), ("时长（分钟）", .minutes), ("时长", .hours), ("Minutes", .minutes),
+        ("活动编号", .activity), ("备注", .note), ("服务 日期", .date),
+    ])
     func headersInChineseOrEnglish(header: String, column: HourSheet.Column) {
         #expect(HourSheet.Column.match(header) == column)
     }
@@ -41,13 +44,15 @@ import Testing
     }
 
     @Test func certificateDigestChangesWithCorrections() {
-        var record = ServiceRecord(id: "H0000001", activity: "A0001", volunteer: "V0001", minutes: 60, serviceDay: "2026-11-20",
-                                   source: .manual, status: .approved, recorder: "x", enteredAtMillis: 0)
+        var record = ServiceRecord(
+            id: "H0000001", activity: "A0001", volunteer: "V0001", minutes: 60, serviceDay: "2026-11-20",
+            source: .manual, status: .approved, recorder: "x", enteredAtMillis: 0)
         let before = Certificate.digest([record])
         record.minutes = 61
         record.version = 2
         #expect(Certificate.digest([record]) != before)
-        let code = Certificate.code(number: "ZM20261120-0001", volunteer: "V0001", fromDay: "a", toDay: "b", digest: before)
+        let code = Certificate.code(
+            number: "ZM20261120-0001", volunteer: "V0001", fromDay: "a", toDay: "b", digest: before)
         #expect(code.count == 14 && code.split(separator: "-").count == 3)
     }
 }

@@ -9,8 +9,12 @@ import Testing
     static let claimant = WishActor(kind: .volunteer, isClaimant: true)
     static let stranger = WishActor(kind: .none)
 
-    static func next(_ s: WishStatus, _ a: WishAction, _ who: WishActor, funded: Bool = false) -> Result<WishStatus, JifenError> {
-        Result { try Wishes.next(s, a, by: who, actorID: "x", wish: "W001", pointFunded: funded) }.mapError { $0 as! JifenError }
+    static func next(
+        _ s: WishStatus, _ a: WishAction, _ who: WishActor, funded: Bool = false
+    ) -> Result<WishStatus, JifenError> {
+        Result { try Wishes.next(s, a, by: who, actorID: "x", wish: "W001", pointFunded: funded) }.mapError {
+            $0 as! JifenError
+        }
     }
 
     @Test func theTable() throws {
@@ -53,8 +57,9 @@ import Testing
     }
 
     @Test func maskingHidesTheBeneficiary() {
-        let w = Wish(id: 1, community: "C01", team: "T01", title: "书包", beneficiaryKind: .child, beneficiaryName: "王小明",
-                     beneficiaryDetails: "三年级", points: 0, postedBy: "o", createdAtMillis: 0, updatedAtMillis: 0)
+        let w = Wish(
+            id: 1, community: "C01", team: "T01", title: "书包", beneficiaryKind: .child, beneficiaryName: "王小明",
+            beneficiaryDetails: "三年级", points: 0, postedBy: "o", createdAtMillis: 0, updatedAtMillis: 0)
         #expect(w.masked.beneficiaryName == "王*" && w.masked.beneficiaryDetails == "***" && w.masked.title == "书包")
         #expect(!Wishes.seesBeneficiary("V1", wish: w, isAdmin: false, organizes: ["T02"]))
         #expect(Wishes.seesBeneficiary("V1", wish: w, isAdmin: false, organizes: ["T01"]))

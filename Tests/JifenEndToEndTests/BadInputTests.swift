@@ -12,20 +12,42 @@ import Testing
         ("unknown volunteer", ["grant", "V9999", "5", "--reason", "x"], Exit.refused, "V9999"),
         ("unknown account in balance", ["balance", "V9999"], Exit.refused, "V9999"),
         ("insufficient points", ["transfer", "V0001", "V0002", "51"], Exit.refused, "50 points available"),
-        ("same key, other content", ["grant", "V0001", "51", "--reason", "纸质台账结转", "--key", "seed"], Exit.refused, "already used"),
+        (
+            "same key, other content", ["grant", "V0001", "51", "--reason", "纸质台账结转", "--key", "seed"], Exit.refused,
+            "already used"
+        ),
         ("not an admin", ["grant", "V0001", "5", "--reason", "x", "--as", "V0002"], Exit.refused, "may not"),
-        ("giving someone else's points", ["transfer", "V0001", "V0002", "5", "--as", "V0002"], Exit.refused, "may not"),
+        (
+            "giving someone else's points", ["transfer", "V0001", "V0002", "5", "--as", "V0002"], Exit.refused,
+            "may not"
+        ),
         ("missing reason", ["reverse", "1", "--reason", " "], Exit.usage, "reason"),
         ("bad transfer number", ["reverse", "abc", "--reason", "x"], Exit.usage, "not valid"),
         ("malformed date", ["statement", "V0001", "--from", "2026-13-45"], Exit.usage, "not a valid date"),
-        ("range backwards", ["statement", "V0001", "--from", "2026-11-30", "--to", "2026-11-01"], Exit.usage, "before"),
+        (
+            "range backwards", ["statement", "V0001", "--from", "2026-11-30", "--to", "2026-11-01"], Exit.usage,
+            "before"
+        ),
         ("empty name", ["volunteer", "add", "--name", "", "--phone", "13800001111"], Exit.usage, "must not be empty"),
-        ("10,000-character name", ["volunteer", "add", "--name", String(repeating: "张", count: 10_000), "--phone", "13800001111"],
-         Exit.usage, "too long"),
+        (
+            "10,000-character name",
+            ["volunteer", "add", "--name", String(repeating: "张", count: 10_000), "--phone", "13800001111"],
+            Exit.usage, "too long"
+        ),
         ("bad phone", ["volunteer", "add", "--name", "王", "--phone", "call me"], Exit.usage, "Phone"),
-        ("bad ID number", ["volunteer", "add", "--name", "王", "--phone", "13800001111", "--id-number", "123"], Exit.usage, "18 characters"),
-        ("bad birth date", ["volunteer", "add", "--name", "王", "--phone", "13800001111", "--birth-date", "1952-02-30"], Exit.usage, "not a valid date"),
-        ("unknown team", ["volunteer", "add", "--name", "王", "--phone", "13800001111", "--team", "T99"], Exit.refused, "T99"),
+        (
+            "bad ID number", ["volunteer", "add", "--name", "王", "--phone", "13800001111", "--id-number", "123"],
+            Exit.usage, "18 characters"
+        ),
+        (
+            "bad birth date",
+            ["volunteer", "add", "--name", "王", "--phone", "13800001111", "--birth-date", "1952-02-30"], Exit.usage,
+            "not a valid date"
+        ),
+        (
+            "unknown team", ["volunteer", "add", "--name", "王", "--phone", "13800001111", "--team", "T99"],
+            Exit.refused, "T99"
+        ),
         ("bad setting", ["config", "set", "points.per_hour", "ten"], Exit.usage, "not valid"),
         ("unknown setting", ["config", "set", "points.per_minute", "1"], Exit.usage, "no setting"),
         ("expiry in the future", ["expire", "--as-of", "2999-01-01"], Exit.usage, "cannot lapse early"),
@@ -108,18 +130,21 @@ import Testing
         let box = try Sandbox().seeded()
         let locker = Process()
         locker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        locker.arguments = ["python3", "-c", """
+        locker.arguments = [
+            "python3", "-c",
+            """
             import sqlite3, sys, time
             c = sqlite3.connect(sys.argv[1], isolation_level=None)
             c.execute('BEGIN IMMEDIATE')
             print('locked', flush=True)
             time.sleep(6)
-            """, box.db]
+            """, box.db,
+        ]
         let pipe = Pipe()
         locker.standardOutput = pipe
         try locker.run()
         defer { locker.terminate(); locker.waitUntilExit() }
-        _ = pipe.fileHandleForReading.availableData // waits for "locked"
+        _ = pipe.fileHandleForReading.availableData  // waits for "locked"
         let before = try box.bytes()
         let run = try box.jifen(["grant", "V0001", "5", "--reason", "x", "--busy-timeout", "0.5"])
         #expect(run.status == Exit.busy, "\(run)")

@@ -21,7 +21,9 @@ import Testing
         for bad in ["yesterday", "2026-13-45", "20.11.2026 10:00"] {
             let grant = try box.jifen(["grant", "V0001", "5", "--reason", "x"], env: ["JIFEN_NOW": bad])
             #expect(grant.status == Exit.usage, "\(bad): \(grant)")
-            #expect(grant.stderr.contains("JIFEN_NOW") && grant.stderr.contains(bad) && grant.stderr.contains("2026-11-20 10:00"), "\(grant)")
+            #expect(
+                grant.stderr.contains("JIFEN_NOW") && grant.stderr.contains(bad)
+                    && grant.stderr.contains("2026-11-20 10:00"), "\(grant)")
             #expect(grant.stdout.isEmpty, "\(grant)")
         }
         let zh = try box.jifen(["--lang", "zh", "balance", "V0001"], env: ["JIFEN_NOW": "yesterday"])
@@ -53,7 +55,9 @@ import Testing
         let issued = try box.jifen(["certificate", "V0001", "--output", path, "--json"], env: Self.now)
         #expect(issued.object["number"] as? String == "ZM20261120-0001", "\(issued)")
         #expect(FileManager.default.fileExists(atPath: path))
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: box.directory.path).filter { $0.hasPrefix(".jifen-") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: box.directory.path).filter {
+            $0.hasPrefix(".jifen-")
+        }
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
@@ -64,16 +68,22 @@ import Testing
         let box = try Sandbox(store).seeded()
         let before = try box.state()
         for day in ["2099-01-01", "2026-11-21"] {
-            let run = try box.jifen(["volunteer", "add", "--name", "王小明", "--phone", "13800009999", "--birth-date", day], env: Self.now)
+            let run = try box.jifen(
+                ["volunteer", "add", "--name", "王小明", "--phone", "13800009999", "--birth-date", day], env: Self.now)
             #expect(run.status == Exit.usage, "\(day): \(run)")
             #expect(run.stderr.contains("birth date \(day) is after today (2026-11-20)"), "\(run)")
         }
-        let zh = try box.jifen(["--lang", "zh", "volunteer", "add", "--name", "王小明", "--phone", "13800009999", "--birth-date", "2099-01-01"],
-                               env: Self.now)
+        let zh = try box.jifen(
+            [
+                "--lang", "zh", "volunteer", "add", "--name", "王小明", "--phone", "13800009999", "--birth-date",
+                "2099-01-01",
+            ],
+            env: Self.now)
         #expect(zh.status == Exit.usage && zh.stderr.contains("晚于今天"), "\(zh)")
         #expect(try box.state() == before, "a refused volunteer changed the database")
-        let born = try box.jifen(["volunteer", "add", "--name", "王小明", "--phone", "13800009999", "--birth-date", "2026-11-20", "--json"],
-                                 env: Self.now)
+        let born = try box.jifen(
+            ["volunteer", "add", "--name", "王小明", "--phone", "13800009999", "--birth-date", "2026-11-20", "--json"],
+            env: Self.now)
         #expect(born.object["id"] as? String == "V0003", "\(born)")
     }
 
@@ -86,15 +96,21 @@ import Testing
         for phone in ["13800001234", "138-0000-1234", "138 0000 1234"] {
             let run = try box.jifen(["volunteer", "add", "--name", "张桂兰", "--phone", phone], env: Self.now)
             #expect(run.status == Exit.refused, "\(phone): \(run)")
-            #expect(run.stderr.contains("already registered as V0001") && run.stderr.contains("--allow-duplicate"), "\(run)")
+            #expect(
+                run.stderr.contains("already registered as V0001") && run.stderr.contains("--allow-duplicate"), "\(run)"
+            )
         }
-        let zh = try box.jifen(["--lang", "zh", "volunteer", "add", "--name", "张桂兰", "--phone", "13800001234"], env: Self.now)
+        let zh = try box.jifen(
+            ["--lang", "zh", "volunteer", "add", "--name", "张桂兰", "--phone", "13800001234"], env: Self.now)
         #expect(zh.status == Exit.refused && zh.stderr.contains("已登记为 V0001"), "\(zh)")
         #expect(try box.state() == before, "a refused duplicate changed the database")
         // Another phone is another person; --allow-duplicate registers a namesake sharing a phone.
-        let other = try box.jifen(["volunteer", "add", "--name", "张桂兰", "--phone", "13900001234", "--json"], env: Self.now)
+        let other = try box.jifen(
+            ["volunteer", "add", "--name", "张桂兰", "--phone", "13900001234", "--json"], env: Self.now)
         #expect(other.object["id"] as? String == "V0003", "\(other)")
-        let allowed = try box.jifen(["volunteer", "add", "--name", "张桂兰", "--phone", "13800001234", "--allow-duplicate", "--json"], env: Self.now)
+        let allowed = try box.jifen(
+            ["volunteer", "add", "--name", "张桂兰", "--phone", "13800001234", "--allow-duplicate", "--json"],
+            env: Self.now)
         #expect(allowed.object["id"] as? String == "V0004", "\(allowed)")
     }
 
@@ -128,7 +144,9 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func refundAndSettleJSONShowTheSealedHash(store: StoreKind) throws {
         let box = try Sandbox(store).seeded()
-        let redeemed = try box.jifen(["--as", "M001", "redeem", "M001", "--code", try box.code("V0001"), "--points", "20", "--json"])
+        let redeemed = try box.jifen([
+            "--as", "M001", "redeem", "M001", "--code", try box.code("V0001"), "--points", "20", "--json",
+        ])
         #expect(redeemed.object["redemption"] as? String == "R001", "\(redeemed)")
         let refund = try box.jifen(["--as", "M001", "refund", "R001", "--points", "5", "--reason", "少剪一次", "--json"])
         let settle = try box.jifen(["settle", "M001", "--json"])
@@ -137,7 +155,8 @@ import Testing
             let hash = transfer?["hash"] as? String ?? ""
             #expect(hash.count == 64 && hash.allSatisfy(\.isHexDigit), "\(name): \(run)")
             let id = transfer?["id"] as? Int ?? 0
-            #expect(try box.query("SELECT hash FROM transfer WHERE id = \(id)") == [hash], "\(name): not the stored hash")
+            #expect(
+                try box.query("SELECT hash FROM transfer WHERE id = \(id)") == [hash], "\(name): not the stored hash")
         }
         expectOK(try box.jifen(["verify"]))
     }
@@ -147,10 +166,14 @@ import Testing
     @Test func negativeNumbersAreSaidToBeNegative() throws {
         let box = try Sandbox().seeded()
         let before = try box.state()
-        for arguments in [["grant", "V0001", "-5", "--reason", "x"], ["transfer", "V0001", "V0002", "-20"], ["grant", "V0001", "-0.5", "--reason", "x"]] {
+        for arguments in [
+            ["grant", "V0001", "-5", "--reason", "x"], ["transfer", "V0001", "V0002", "-20"],
+            ["grant", "V0001", "-0.5", "--reason", "x"],
+        ] {
             let run = try box.jifen(arguments)
             #expect(run.status == Exit.usage, "\(arguments): \(run)")
-            #expect(run.stderr.contains("is negative") && run.stderr.contains("must be positive"), "\(arguments): \(run)")
+            #expect(
+                run.stderr.contains("is negative") && run.stderr.contains("must be positive"), "\(arguments): \(run)")
             #expect(!run.stderr.contains("Missing expected argument"), "\(run)")
         }
         let zh = try box.jifen(["--lang", "zh", "grant", "V0001", "-5", "--reason", "x"])
@@ -164,9 +187,18 @@ import Testing
 
     static let parserErrors: [(String, [String], String, String)] = [
         ("unknown option", ["balance", "V0001", "--bogus"], "Unknown option '--bogus'", "未知选项 --bogus"),
-        ("missing argument", ["grant", "V0001", "--reason", "x"], "Missing expected argument '<points>'", "缺少参数 <points>"),
-        ("missing value", ["grant", "V0001", "5", "--reason"], "Missing value for '--reason <reason>'", "选项 --reason <reason> 缺少取值"),
-        ("bad enum value", ["report", "--by", "colour"], "The value 'colour' is invalid for '--by <by>'", "「colour」不是 --by <by> 的有效取值"),
+        (
+            "missing argument", ["grant", "V0001", "--reason", "x"], "Missing expected argument '<points>'",
+            "缺少参数 <points>"
+        ),
+        (
+            "missing value", ["grant", "V0001", "5", "--reason"], "Missing value for '--reason <reason>'",
+            "选项 --reason <reason> 缺少取值"
+        ),
+        (
+            "bad enum value", ["report", "--by", "colour"], "The value 'colour' is invalid for '--by <by>'",
+            "「colour」不是 --by <by> 的有效取值"
+        ),
         ("unexpected argument", ["balance", "V0001", "V0002"], "Unexpected argument 'V0002'", "多余的参数「V0002」"),
     ]
 
@@ -183,8 +215,10 @@ import Testing
         let json = try box.jifen(arguments + ["--json"])
         #expect(json.status == Exit.usage, "\(name): \(json)")
         let object = Self.jsonError(json)
-        #expect(object?["error"] as? String == "usage" && object?["exit"] as? Int == 64 && object?["code"] as? String == "bad-arguments",
-                "\(name): not the JSON error object: \(json)")
+        #expect(
+            object?["error"] as? String == "usage" && object?["exit"] as? Int == 64
+                && object?["code"] as? String == "bad-arguments",
+            "\(name): not the JSON error object: \(json)")
         #expect((object?["message"] as? String)?.contains(english) == true, "\(name): \(json)")
         let zhJSON = try box.jifen(["--lang", "zh", "--json"] + arguments)
         #expect((Self.jsonError(zhJSON)?["message"] as? String)?.contains(chinese) == true, "\(name): \(zhJSON)")
@@ -195,7 +229,9 @@ import Testing
     @Test func badLanguageValueIsSaidInTheLocalesLanguage() throws {
         let box = try Sandbox().seeded()
         let run = try box.jifen(["--lang", "fr", "balance", "V0001"], env: ["LANG": "zh_CN.UTF-8"])
-        #expect(run.status == Exit.usage && run.stderr.contains("「fr」不是 --lang <lang> 的有效取值") && run.stderr.contains("'zh'、'en'"), "\(run)")
+        #expect(
+            run.status == Exit.usage && run.stderr.contains("「fr」不是 --lang <lang> 的有效取值")
+                && run.stderr.contains("'zh'、'en'"), "\(run)")
     }
 
     // MARK: 9. Unknown commands
@@ -212,14 +248,20 @@ import Testing
         let nested = try box.jifen(["hours", "aprove", "H0000001"])
         #expect(nested.status == Exit.usage && nested.stderr.contains("Did you mean jifen hours approve?"), "\(nested)")
         let defaulted = try box.jifen(["config", "sett", "points.per_hour", "12"])
-        #expect(defaulted.status == Exit.usage && defaulted.stderr.contains("Did you mean jifen config set?"), "\(defaulted)")
+        #expect(
+            defaulted.status == Exit.usage && defaulted.stderr.contains("Did you mean jifen config set?"),
+            "\(defaulted)")
         let json = try box.jifen(["--json", "blance"])
         #expect(Self.jsonError(json)?["code"] as? String == "unknown-command", "\(json)")
         let far = try box.jifen(["xyzzyplugh"])
-        #expect(far.status == Exit.usage && far.stderr.contains("There is no command \"xyzzyplugh\"") && !far.stderr.contains("Did you mean"), "\(far)")
+        #expect(
+            far.status == Exit.usage && far.stderr.contains("There is no command \"xyzzyplugh\"")
+                && !far.stderr.contains("Did you mean"), "\(far)")
         #expect(try box.state() == before)
         // Words that are a default command's arguments are not taken for commands.
-        expectOK(try box.jifen(["certificate", "V0001", "--output", box.directory.appendingPathComponent("c.md").path], env: Self.now))
+        expectOK(
+            try box.jifen(
+                ["certificate", "V0001", "--output", box.directory.appendingPathComponent("c.md").path], env: Self.now))
     }
 
     // MARK: 24. Backups
@@ -229,10 +271,15 @@ import Testing
         // Another jifen process grants 60 times, one transfer per process run.
         let writer = Process()
         writer.executableURL = URL(fileURLWithPath: "/bin/sh")
-        writer.arguments = ["-c", """
+        writer.arguments = [
+            "-c",
+            """
             i=0; while [ $i -lt 60 ]; do i=$((i+1)); "$JIFEN" --db "$DB" grant V0002 1 --reason 备份测试 --key bk-$i >/dev/null || exit 1; done
-            """]
-        writer.environment = ["JIFEN": jifenBinary.path, "DB": box.db, "PATH": "/usr/bin:/bin", "HOME": box.directory.path]
+            """,
+        ]
+        writer.environment = [
+            "JIFEN": jifenBinary.path, "DB": box.db, "PATH": "/usr/bin:/bin", "HOME": box.directory.path,
+        ]
         try writer.run()
         var copies: [(path: String, committedBefore: Int)] = []
         for n in 1...3 {
@@ -248,7 +295,9 @@ import Testing
         }
         writer.waitUntilExit()
         #expect(writer.terminationStatus == 0)
-        #expect(copies.contains { $0.committedBefore > 1 && $0.committedBefore < 61 }, "no backup ran while the writer wrote: \(copies)")
+        #expect(
+            copies.contains { $0.committedBefore > 1 && $0.committedBefore < 61 },
+            "no backup ran while the writer wrote: \(copies)")
         let source = try box.query("SELECT id, hash FROM transfer ORDER BY id")
         #expect(source.count == 61)
         for copy in copies {
@@ -256,9 +305,13 @@ import Testing
             // backup began, identical, and it verifies on its own.
             let rows = try box.run("/usr/bin/sqlite3", [copy.path, "SELECT id, hash FROM transfer ORDER BY id"]).stdout
                 .split(separator: "\n").map(String.init)
-            #expect(rows.count >= copy.committedBefore && rows == Array(source.prefix(rows.count)), "\(copy.path): \(rows.count) rows")
+            #expect(
+                rows.count >= copy.committedBefore && rows == Array(source.prefix(rows.count)),
+                "\(copy.path): \(rows.count) rows")
             expectOK(try box.jifen(["--db", copy.path, "verify"]))
-            #expect(!FileManager.default.fileExists(atPath: copy.path + "-wal") || (try? Data(contentsOf: URL(fileURLWithPath: copy.path + "-wal")))?.isEmpty == true)
+            #expect(
+                !FileManager.default.fileExists(atPath: copy.path + "-wal")
+                    || (try? Data(contentsOf: URL(fileURLWithPath: copy.path + "-wal")))?.isEmpty == true)
         }
         // The last copy, restored by copying it into place, is a working database.
         let restored = box.directory.appendingPathComponent("restored.sqlite").path
@@ -279,7 +332,9 @@ import Testing
         let fresh = box.directory.appendingPathComponent("b.sqlite").path
         let run = try box.jifen(["backup", fresh])
         expectOK(run)
-        #expect(run.stdout.contains("1 transfers") && run.stdout.contains("chain head #1 ") && run.stdout.contains("The copy verifies."), "\(run)")
+        #expect(
+            run.stdout.contains("1 transfers") && run.stdout.contains("chain head #1 ")
+                && run.stdout.contains("The copy verifies."), "\(run)")
         let zh = try box.jifen(["--lang", "zh", "backup", box.directory.appendingPathComponent("c.sqlite").path])
         #expect(zh.stdout.contains("已备份到") && zh.stdout.contains("备份已核对无误"), "\(zh)")
     }
@@ -288,7 +343,8 @@ import Testing
         let box = try Sandbox(.postgres).seeded()
         let before = try box.state()
         let run = try box.jifen(["backup", box.directory.appendingPathComponent("b.sqlite").path])
-        #expect(run.status == Exit.usage && run.stderr.contains("pg_dump") && run.stderr.contains("pg_restore"), "\(run)")
+        #expect(
+            run.status == Exit.usage && run.stderr.contains("pg_dump") && run.stderr.contains("pg_restore"), "\(run)")
         #expect(try box.state() == before)
     }
 }

@@ -18,7 +18,9 @@ import Testing
         let box = try Sandbox(store).seeded()
         let accounts = ["V0001", "V0002", "V0003"]
         expectOK(try box.jifen(["volunteer", "add", "--name", "王秀英", "--phone", "13800009999"]))
-        for account in accounts { expectOK(try box.jifen(["grant", account, "40", "--reason", "start", "--key", "start-\(account)"])) }
+        for account in accounts {
+            expectOK(try box.jifen(["grant", account, "40", "--reason", "start", "--key", "start-\(account)"]))
+        }
         let reported = Mutex<[Reported]>([])
         let failures = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 8) { worker in
@@ -30,13 +32,18 @@ import Testing
                 let key = "w\(worker)-\(step)"
                 // Retry every third operation with the same key: it must not move points twice.
                 for _ in 0..<(step % 3 == 0 ? 2 : 1) {
-                    guard let run = try? box.jifen(["transfer", from, to, String(points), "--key", key, "--json", "--busy-timeout", "30"]) else { continue }
+                    guard
+                        let run = try? box.jifen([
+                            "transfer", from, to, String(points), "--key", key, "--json", "--busy-timeout", "30",
+                        ])
+                    else { continue }
                     switch run.status {
                     case 0:
                         if run.object["replayed"] as? Bool == false {
                             reported.withLock { $0.append(Reported(key: key, from: from, to: to, points: points)) }
                         }
-                    case Exit.refused where run.stderr.contains("insufficient-points") || run.stderr.contains("available"):
+                    case Exit.refused
+                    where run.stderr.contains("insufficient-points") || run.stderr.contains("available"):
                         break
                     default:
                         failures.withLock { $0.append("\(key): \(run)") }
@@ -61,7 +68,9 @@ import Testing
         var keys: [String] = []
         for account in accounts {
             let lines = try box.jifen(["statement", account, "--json"]).object["lines"] as? [[String: Any]] ?? []
-            keys += lines.compactMap { ($0["transfer"] as? [String: Any])?["key"] as? String }.filter { $0.hasPrefix("w") }
+            keys += lines.compactMap { ($0["transfer"] as? [String: Any])?["key"] as? String }.filter {
+                $0.hasPrefix("w")
+            }
         }
         // Each transfer shows on two statements: its payer's and its payee's.
         let counts = Dictionary(keys.map { ($0, 1) }, uniquingKeysWith: +)
@@ -99,7 +108,10 @@ import Testing
             usleep(UInt32.random(in: 200_000...1_500_000, using: &rng))
             var group: Int32 = 0
             for _ in 0..<100 where group == 0 {
-                group = Int32((try? String(contentsOf: pidFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+                group =
+                    Int32(
+                        (try? String(contentsOf: pidFile, encoding: .utf8))?.trimmingCharacters(
+                            in: .whitespacesAndNewlines) ?? "") ?? 0
                 if group == 0 { usleep(10_000) }
             }
             #expect(group > 0, "round \(round): the workload never started")
@@ -107,7 +119,8 @@ import Testing
             process.waitUntilExit()
             while kill(-group, 0) == 0 { usleep(10_000) }
             try handle.close()
-            let lines = String(decoding: try Data(contentsOf: log), as: UTF8.self).split(separator: "\n").map(String.init)
+            let lines = String(decoding: try Data(contentsOf: log), as: UTF8.self).split(separator: "\n").map(
+                String.init)
             reported.formUnion(lines)
             let verify = try box.jifen(["verify"])
             #expect(verify.status == 0, "round \(round): \(verify)")

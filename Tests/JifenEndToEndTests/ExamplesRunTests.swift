@@ -42,10 +42,18 @@ import Testing
                 inSection = line == "## Using `jifen`"
                 inServing = line == "## Serving: `jifen serve`"
             }
-            if line.trimmingCharacters(in: .whitespaces) == "```sh" || line.trimmingCharacters(in: .whitespaces) == "```bash" { block = [] }
+            if line.trimmingCharacters(in: .whitespaces) == "```sh"
+                || line.trimmingCharacters(in: .whitespaces) == "```bash"
+            {
+                block = []
+            }
         }
-        let strays = outside.filter { lines in !lines.allSatisfy { $0.hasPrefix("scripts/demo") || $0.hasPrefix("scripts/test") } }
-        #expect(strays.isEmpty, "```sh blocks outside \"Using `jifen`\": run them in this test or mark them ```text: \(strays)")
+        let strays = outside.filter { lines in
+            !lines.allSatisfy { $0.hasPrefix("scripts/demo") || $0.hasPrefix("scripts/test") }
+        }
+        #expect(
+            strays.isEmpty,
+            "```sh blocks outside \"Using `jifen`\": run them in this test or mark them ```text: \(strays)")
         return blocks
     }
 
@@ -69,8 +77,10 @@ import Testing
     /// The environment of every line: `jifen` first on PATH, the sandbox as HOME, a fixed zone and a fixed
     /// clock (the README sets its own; this one keeps any line that does not from reading today's date).
     static func environment(_ box: Sandbox, now: String, extra: [String: String] = [:]) -> [String: String] {
-        var env = ["PATH": jifenBinary.deletingLastPathComponent().path + ":/usr/bin:/bin", "HOME": box.directory.path,
-                   "TZ": "Asia/Shanghai", "JIFEN_NOW": now, "COLUMNS": "1000"]
+        var env = [
+            "PATH": jifenBinary.deletingLastPathComponent().path + ":/usr/bin:/bin", "HOME": box.directory.path,
+            "TZ": "Asia/Shanghai", "JIFEN_NOW": now, "COLUMNS": "1000",
+        ]
         env.merge(extra) { $1 }
         return env
     }
@@ -89,7 +99,9 @@ import Testing
         let path = box.directory.appendingPathComponent(".readme.sh")
         try script.write(to: path, atomically: true, encoding: .utf8)
         let run = try box.run("/bin/bash", [path.path], env: environment(box, now: "2026-11-18 09:00"))
-        let reached = (try? String(contentsOfFile: marker, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let reached =
+            (try? String(contentsOfFile: marker, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            ?? ""
         let failing = Int(reached).map { lines[$0] } ?? "(before the first line)"
         #expect(run.status == 0 && reached == "done", "README line failed: \(failing)\n\(run)")
         return run.status == 0 && reached == "done"
@@ -127,8 +139,10 @@ import Testing
             for line in help.stdout.components(separatedBy: "\n") {
                 let trimmed = line.trimmingCharacters(in: .whitespaces)
                 if trimmed.hasPrefix("Example:") {
-                    examples.append(Example(command: path.joined(separator: " "),
-                                            text: String(trimmed.dropFirst("Example:".count)).trimmingCharacters(in: .whitespaces)))
+                    examples.append(
+                        Example(
+                            command: path.joined(separator: " "),
+                            text: String(trimmed.dropFirst("Example:".count)).trimmingCharacters(in: .whitespaces)))
                     found += 1
                 }
                 if line == "SUBCOMMANDS:" { inList = true; continue }
@@ -152,11 +166,15 @@ import Testing
     /// Examples this test does not run, each with why. Keep it short: prefer making an example run.
     static let notRun: [String: String] = [
         "jifen notify          # a service": "runs until SIGTERM; `jifen notify --once` is run instead",
-        "jifen migrate --from rose.sqlite --to postgres://jifen@db.example:5432/rose": "needs a PostgreSQL server at db.example (MigrateTests covers migrate)",
-        "jifen serve --listen 127.0.0.1:8080 --db jifen.sqlite": "runs until SIGTERM; ServerTests start it on a free port",
-        "jifen login --server http://127.0.0.1:8080 --code 4F7K-9Q2M": "needs a running jifen serve and a fresh code; ServerTests sign in with both",
+        "jifen migrate --from rose.sqlite --to postgres://jifen@db.example:5432/rose":
+            "needs a PostgreSQL server at db.example (MigrateTests covers migrate)",
+        "jifen serve --listen 127.0.0.1:8080 --db jifen.sqlite":
+            "runs until SIGTERM; ServerTests start it on a free port",
+        "jifen login --server http://127.0.0.1:8080 --code 4F7K-9Q2M":
+            "needs a running jifen serve and a fresh code; ServerTests sign in with both",
         "jifen logout --server http://127.0.0.1:8080": "needs a running jifen serve; ServerTests sign out",
-        "jifen credential confirm --code 4F7K-9Q2M": "needs a server's device credential and a fresh code; SecurityTests.Credentials confirms both ways",
+        "jifen credential confirm --code 4F7K-9Q2M":
+            "needs a server's device credential and a fresh code; SecurityTests.Credentials confirms both ways",
     ]
 
     /// The order the examples run in, on the database the README leaves, each step at its moment
@@ -172,40 +190,52 @@ import Testing
             ("volunteer add", evening), ("volunteer list", evening), ("volunteer show", evening),
             ("merchant add", evening), ("merchant list", evening), ("merchant show", evening),
             ("activity post", evening), ("activity list", evening), ("activity show", evening),
-            ("activity join", evening), ("activity leave", evening), ("activity cancel", evening), ("activity rotate-code", evening),
+            ("activity join", evening), ("activity leave", evening), ("activity cancel", evening),
+            ("activity rotate-code", evening),
             ("checkin", checkin), ("checkout", after), ("activity close", after),
             ("hours add", after), ("hours list", after), ("hours reject", after), ("hours approve", after),
-            ("hours dispute", after), ("hours correct", after), ("hours history", after), ("hours import", after), ("records", after),
-            ("offer add", shop), ("offer list", shop), ("code", shop), ("redeem", shop), ("pickup", shop), ("release", shop),
+            ("hours dispute", after), ("hours correct", after), ("hours history", after), ("hours import", after),
+            ("records", after),
+            ("offer add", shop), ("offer list", shop), ("code", shop), ("redeem", shop), ("pickup", shop),
+            ("release", shop),
             ("refund", shop), ("balance", shop), ("statement", shop),
             ("grant", monthEnd), ("transfer", monthEnd), ("reverse", monthEnd),
-            ("wish post", monthEnd), ("wish list", monthEnd), ("wish show", monthEnd), ("wish donate", monthEnd), ("wish withdraw", monthEnd),
+            ("wish post", monthEnd), ("wish list", monthEnd), ("wish show", monthEnd), ("wish donate", monthEnd),
+            ("wish withdraw", monthEnd),
             ("wish claim", monthEnd), ("wish cancel", monthEnd), ("wish revoke", monthEnd), ("wish realize", monthEnd),
             ("wish take-down", monthEnd),
             ("settle", monthEnd), ("expire", monthEnd), ("report", monthEnd), ("export", monthEnd),
             ("certificate issue", monthEnd), ("certificate verify", monthEnd), ("verify", monthEnd),
             ("webhook add", monthEnd), ("webhook", monthEnd), ("webhook list", monthEnd), ("webhook pause", monthEnd),
             ("webhook resume", monthEnd), ("webhook rotate-secret", monthEnd), ("webhook test", monthEnd),
-            ("webhook deliveries", monthEnd), ("webhook replay", monthEnd), ("notify", monthEnd), ("webhook remove", monthEnd),
+            ("webhook deliveries", monthEnd), ("webhook replay", monthEnd), ("notify", monthEnd),
+            ("webhook remove", monthEnd),
             ("offer retire", monthEnd), ("migrate", monthEnd), ("backup", monthEnd),
-            ("credential issue", monthEnd), ("credential list", monthEnd), ("credential revoke", monthEnd), ("credential confirm", monthEnd), ("whoami", monthEnd),
+            ("credential issue", monthEnd), ("credential list", monthEnd), ("credential revoke", monthEnd),
+            ("credential confirm", monthEnd), ("whoami", monthEnd),
             ("serve", monthEnd), ("login", monthEnd), ("logout", monthEnd),
             // Service requests, on the README's R001 and Q0002 (returned): Q0003 goes the whole way, is reopened, returned, cancelled.
             ("resident add", evening), ("resident list", evening), ("resident show", evening),
-            ("request post", evening), ("request list", evening), ("request show", evening), ("request accept", evening),
-            ("request dispatch", evening), ("request claim", evening), ("request start", evening), ("request finish", evening),
-            ("request confirm", evening), ("request rate", evening), ("request reopen", evening), ("request return", evening),
+            ("request post", evening), ("request list", evening), ("request show", evening),
+            ("request accept", evening),
+            ("request dispatch", evening), ("request claim", evening), ("request start", evening),
+            ("request finish", evening),
+            ("request confirm", evening), ("request rate", evening), ("request reopen", evening),
+            ("request return", evening),
             ("request cancel", evening), ("request reject", evening), ("request sweep", monthEnd),
         ]
     }()
 
     /// The robots' and example hosts the examples name, each with a public address (never contacted:
     /// `webhook add` only checks where a name leads, and refuses a name that does not resolve).
-    static let publicHosts = ["example.org": "93.184.215.14", "qyapi.weixin.qq.com": "101.91.22.57", "oapi.dingtalk.com": "106.11.23.24"]
+    static let publicHosts = [
+        "example.org": "93.184.215.14", "qyapi.weixin.qq.com": "101.91.22.57", "oapi.dingtalk.com": "106.11.23.24",
+    ]
 
     static func hostsFile(in box: Sandbox) throws -> String {
         let path = box.directory.appendingPathComponent("hosts").path
-        let text = "127.0.0.1 localhost\n" + publicHosts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)\n" }.joined()
+        let text =
+            "127.0.0.1 localhost\n" + publicHosts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)\n" }.joined()
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         return path
     }
@@ -244,7 +274,9 @@ import Testing
     /// Values no example can know in advance, put in as a reader would from what they were shown:
     /// the activity's check-in code, the one-time code a volunteer reads out, a certificate's code,
     /// and the port of the test's own receiver instead of 8080.
-    static func substitute(_ example: String, in box: Sandbox, env: [String: String], receiverPort: String) throws -> String {
+    static func substitute(
+        _ example: String, in box: Sandbox, env: [String: String], receiverPort: String
+    ) throws -> String {
         var text = example.replacingOccurrences(of: "http://127.0.0.1:8080/", with: "http://127.0.0.1:\(receiverPort)/")
         func value(_ arguments: [String], _ key: String, nested: String? = nil) throws -> String {
             let run = try box.jifen(["--json"] + arguments, env: env)
@@ -253,19 +285,22 @@ import Testing
             return object[key] as? String ?? ""
         }
         if text.contains("--code 482913") {
-            text = text.replacingOccurrences(of: "482913", with: try value(["activity", "show", "A0004"], "checkin_code", nested: "activity"))
+            text = text.replacingOccurrences(
+                of: "482913", with: try value(["activity", "show", "A0004"], "checkin_code", nested: "activity"))
         }
         if text.contains("--code 493021") {
             text = text.replacingOccurrences(of: "493021", with: try value(["--as", "V0001", "code", "V0001"], "code"))
         }
         if text.contains("C0123456789ab") {
             let list = try box.jifen(["--json", "credential", "list"], env: env)
-            let credentials = (try? JSONSerialization.jsonObject(with: Data(list.stdout.utf8))) as? [[String: Any]] ?? []
+            let credentials =
+                (try? JSONSerialization.jsonObject(with: Data(list.stdout.utf8))) as? [[String: Any]] ?? []
             text = text.replacingOccurrences(of: "C0123456789ab", with: credentials.first?["id"] as? String ?? "")
         }
         if text.contains("3F2A-91BC-0D47") {
-            text = text.replacingOccurrences(of: "3F2A-91BC-0D47",
-                                             with: try value(["certificate", "V0001", "--output", "证明-核对.md"], "code"))
+            text = text.replacingOccurrences(
+                of: "3F2A-91BC-0D47",
+                with: try value(["certificate", "V0001", "--output", "证明-核对.md"], "code"))
         }
         return text
     }
@@ -276,7 +311,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: fresh.directory) }
         let examples = try Self.helpExamples(fresh)
         for example in examples where example.command.isEmpty {
-            let run = try fresh.run("/bin/bash", ["-c", "set -eo pipefail; " + example.text], env: Self.environment(fresh, now: "2026-11-18 09:00"))
+            let run = try fresh.run(
+                "/bin/bash", ["-c", "set -eo pipefail; " + example.text],
+                env: Self.environment(fresh, now: "2026-11-18 09:00"))
             #expect(run.status == 0, "example failed: \(example)\n\(run)")
         }
 
@@ -288,10 +325,16 @@ import Testing
 
         let planned = Set(Self.plan.map(\.command))
         let commands = Set(examples.map(\.command)).subtracting([""])
-        #expect(commands.subtracting(planned).isEmpty, "examples of commands the plan does not place: \(commands.subtracting(planned).sorted())")
-        #expect(planned.subtracting(commands).isEmpty, "planned commands without examples: \(planned.subtracting(commands).sorted())")
+        #expect(
+            commands.subtracting(planned).isEmpty,
+            "examples of commands the plan does not place: \(commands.subtracting(planned).sorted())")
+        #expect(
+            planned.subtracting(commands).isEmpty,
+            "planned commands without examples: \(planned.subtracting(commands).sorted())")
         let texts = Set(examples.map(\.text))
-        #expect(Set(Self.notRun.keys).subtracting(texts).isEmpty, "notRun lists examples that no longer exist: \(Set(Self.notRun.keys).subtracting(texts))")
+        #expect(
+            Set(Self.notRun.keys).subtracting(texts).isEmpty,
+            "notRun lists examples that no longer exist: \(Set(Self.notRun.keys).subtracting(texts))")
 
         let (receiver, port) = try Self.startReceiver()
         // SIGKILL: the test process may pass SIGTERM on blocked, and python3 then never stops.
@@ -307,8 +350,12 @@ import Testing
                 if Self.publicHosts.keys.contains(where: { text.contains($0) }) {
                     // This machine has no DNS: the example runs in a mount namespace whose
                     // /etc/hosts names the public hosts, so `webhook add` checks a real address.
-                    run = try box.run("/usr/bin/unshare", ["-m", "/bin/sh", "-c", "mount --bind \"$1\" /etc/hosts && exec /bin/bash -c \"$2\"",
-                                                           "sh", try Self.hostsFile(in: box), "set -eo pipefail; " + text], env: env)
+                    run = try box.run(
+                        "/usr/bin/unshare",
+                        [
+                            "-m", "/bin/sh", "-c", "mount --bind \"$1\" /etc/hosts && exec /bin/bash -c \"$2\"",
+                            "sh", try Self.hostsFile(in: box), "set -eo pipefail; " + text,
+                        ], env: env)
                 } else {
                     run = try box.run("/bin/bash", ["-c", "set -eo pipefail; " + text], env: env)
                 }

@@ -21,8 +21,9 @@ import Testing
         var stats: [String] = []
         for round in 0..<6 {
             let server = try ServerProcess(box, extra: ["--batch-max", "64"])
-            let clients = try C.startClients(box, port: server.port, tokens: tokens, prefix: "g\(round)", count: 100_000, max: 50,
-                                             stopOnLoss: true, attempts: 40)
+            let clients = try C.startClients(
+                box, port: server.port, tokens: tokens, prefix: "g\(round)", count: 100_000, max: 50,
+                stopOnLoss: true, attempts: 40)
             C.waitForLoad(clients, answers: 64)
             usleep(UInt32.random(in: 0...800_000, using: &rng))
             kill(server.process.processIdentifier, SIGKILL)
@@ -30,26 +31,32 @@ import Testing
             #expect(server.process.terminationReason == .uncaughtSignal && server.process.terminationStatus == SIGKILL)
             let ops = try C.finish(clients)
             let acknowledged = ops.filter(\.acknowledged), lost = ops.filter { $0.status == "lost" }
-            #expect(ops.count == acknowledged.count + lost.count, "round \(round): \(ops.filter { !$0.acknowledged && $0.status != "lost" })")
+            #expect(
+                ops.count == acknowledged.count + lost.count,
+                "round \(round): \(ops.filter { !$0.acknowledged && $0.status != "lost" })")
             #expect(lost.count <= 32)
             try C.expectConsistent(box, "round \(round) after kill -9")
             let rows = try C.rows(box)
             for op in acknowledged { #expect(rows[op.key] == C.row(of: op), "round \(round), acknowledged: \(op)") }
             for op in acknowledged where op.again != "-" && op.again != "lost" { #expect(op.again == op.id, "\(op)") }
             for op in lost {
-                if let row = rows[op.key] { #expect(row.debit == op.from && row.credit == op.to && row.amount == op.points, "\(op)") }
+                if let row = rows[op.key] {
+                    #expect(row.debit == op.from && row.credit == op.to && row.amount == op.points, "\(op)")
+                }
             }
             // Nothing of this round is in the ledger that no client asked for.
             let asked = Set(ops.map(\.key))
             let strays = rows.keys.filter { $0.hasPrefix("g\(round)h") && !asked.contains($0) }
             #expect(strays.isEmpty, "round \(round): written but never asked: \(strays.sorted())")
             let restarted = try ServerProcess(box)
-            let tokenOf = Dictionary(uniqueKeysWithValues: clients.enumerated().map { ("g\(round)h\($0.offset)", $0.element.token) })
+            let tokenOf = Dictionary(
+                uniqueKeysWithValues: clients.enumerated().map { ("g\(round)h\($0.offset)", $0.element.token) })
             let (retried, written) = try C.retry(lost, on: restarted, tokenOf: tokenOf, rows: rows, round: round)
             all += retried
             #expect(restarted.stop() == 0)
             all += acknowledged
-            stats.append("round \(round): \(acknowledged.count) acknowledged, \(lost.count) in flight (\(written) written)")
+            stats.append(
+                "round \(round): \(acknowledged.count) acknowledged, \(lost.count) in flight (\(written) written)")
         }
         print("GroupCommitServerTests kill -9, 32 clients: " + stats.joined(separator: "; "))
         #expect(all.count > 200, "the load barely ran: \(all.count)")
@@ -66,9 +73,11 @@ import Testing
     @Test func severalServersOnOnePostgreSQLStayExact() throws {
         let box = try ServerTests.community(.postgres)
         let admin = C.admin
-        try expectOK(box.jifen(["volunteer", "add", "--name", "王秀英", "--phone", "13800009999", "--team", "T02"], env: admin))
+        try expectOK(
+            box.jifen(["volunteer", "add", "--name", "王秀英", "--phone", "13800009999", "--team", "T02"], env: admin))
         for account in C.accounts {
-            try expectOK(box.jifen(["grant", account, "60", "--reason", "start", "--key", "start-\(account)"], env: admin))
+            try expectOK(
+                box.jifen(["grant", account, "60", "--reason", "start", "--key", "start-\(account)"], env: admin))
         }
         let start = try C.balances(box)
         let eight = try (0..<8).map { try ServerTests.token(box, for: C.accounts[$0 % C.accounts.count]) }
@@ -76,16 +85,22 @@ import Testing
         defer { for server in servers { server.stop() } }
         var clients: [C.Client] = []
         for (n, server) in servers.enumerated() {
-            clients += try C.startClients(box, port: server.port, tokens: eight, prefix: "p\(n)", count: 25, max: 30,
-                                          stopOnLoss: false, attempts: 40)
+            clients += try C.startClients(
+                box, port: server.port, tokens: eight, prefix: "p\(n)", count: 25, max: 30,
+                stopOnLoss: false, attempts: 40)
         }
         let ops = try C.finish(clients)
-        let perClient = Dictionary(grouping: ops) { String($0.key.split(separator: "-").first ?? "") }.mapValues(\.count)
-        #expect(ops.count == 3 * 8 * 25, "operations per client: \(perClient.sorted { $0.key < $1.key }), lost or short: \(ops.filter { $0.status == "lost" || $0.again == "lost" })")
+        let perClient = Dictionary(grouping: ops) { String($0.key.split(separator: "-").first ?? "") }.mapValues(
+            \.count)
+        #expect(
+            ops.count == 3 * 8 * 25,
+            "operations per client: \(perClient.sorted { $0.key < $1.key }), lost or short: \(ops.filter { $0.status == "lost" || $0.again == "lost" })"
+        )
         let unexpected = ops.filter { !$0.acknowledged && $0.code != "insufficient-points" }
         #expect(unexpected.isEmpty, "\(unexpected)")
         let done = ops.filter(\.acknowledged)
-        #expect(done.count > 100 && done.count < ops.count, "accepted \(done.count) of \(ops.count): the mix needs both")
+        #expect(
+            done.count > 100 && done.count < ops.count, "accepted \(done.count) of \(ops.count): the mix needs both")
         let repeats = ops.filter { $0.again != "-" }
         #expect(repeats.allSatisfy { $0.again == $0.id }, "\(repeats.filter { $0.again != $0.id })")
         let rows = try C.rows(box)

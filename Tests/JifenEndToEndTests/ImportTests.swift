@@ -13,12 +13,19 @@ import Testing
         for (name, phone) in [("张桂兰", "13800000001"), ("李志强", "13800000002"), ("王秀英", "13800000003")] {
             expectOK(try box.jifen(["volunteer", "add", "--name", name, "--phone", phone], env: env))
         }
-        expectOK(try box.jifen(["--as", "马秀兰", "activity", "post", "--team", "T01", "--title", "敬老院探访", "--start", "2026-11-18 09:00",
-                                "--end", "2026-11-18 12:00"], env: env))
+        expectOK(
+            try box.jifen(
+                [
+                    "--as", "马秀兰", "activity", "post", "--team", "T01", "--title", "敬老院探访", "--start",
+                    "2026-11-18 09:00",
+                    "--end", "2026-11-18 12:00",
+                ], env: env))
         return box
     }
 
-    func write(_ text: String, to box: Sandbox, name: String = "sheet.csv", bom: Bool = false, gbk: Bool = false) throws -> String {
+    func write(
+        _ text: String, to box: Sandbox, name: String = "sheet.csv", bom: Bool = false, gbk: Bool = false
+    ) throws -> String {
         let path = box.directory.appendingPathComponent(name).path
         if gbk {
             let py = "import sys; open(sys.argv[1], 'wb').write(sys.argv[2].encode('gbk'))"
@@ -30,10 +37,13 @@ import Testing
     }
 
     func importing(_ box: Sandbox, _ path: String, _ extra: [String] = []) throws -> Run {
-        try box.jifen(["--as", "马秀兰", "hours", "import", path, "--activity", "A0001", "--json"] + extra, env: OrganizerJourneyTests.now)
+        try box.jifen(
+            ["--as", "马秀兰", "hours", "import", path, "--activity", "A0001", "--json"] + extra,
+            env: OrganizerJourneyTests.now)
     }
 
-    static let sheet = "姓名,手机,日期,时长(分钟),备注\n张桂兰,138 0000 0001,2026-11-18,120,陪老人聊天\n李志强,13800000002,2026/11/18,90,\n\"王秀英\",13800000003,2026-11-18,60,\"打扫, 整理\"\n"
+    static let sheet =
+        "姓名,手机,日期,时长(分钟),备注\n张桂兰,138 0000 0001,2026-11-18,120,陪老人聊天\n李志强,13800000002,2026/11/18,90,\n\"王秀英\",13800000003,2026-11-18,60,\"打扫, 整理\"\n"
 
     @Test(arguments: StoreKind.allCases, ["utf8", "bom", "gbk"])
     func importsEveryEncodingOnceOnly(store: StoreKind, encoding: String) throws {
@@ -48,10 +58,14 @@ import Testing
         #expect(again.object["already_imported"] as? Int == 3)
         let list = try box.jifen(["hours", "list", "--pending", "--json"], env: OrganizerJourneyTests.now)
         #expect(list.stdout.contains("打扫, 整理"), "\(list)")
-        let approve = try box.jifen(["--as", "马秀兰", "hours", "approve", "--activity", "A0001", "--json"], env: OrganizerJourneyTests.now)
-        let points = ((try? JSONSerialization.jsonObject(with: Data(approve.stdout.utf8))) as? [[String: Any]] ?? []).compactMap { $0["points"] as? Int }
+        let approve = try box.jifen(
+            ["--as", "马秀兰", "hours", "approve", "--activity", "A0001", "--json"], env: OrganizerJourneyTests.now)
+        let points = ((try? JSONSerialization.jsonObject(with: Data(approve.stdout.utf8))) as? [[String: Any]] ?? [])
+            .compactMap { $0["points"] as? Int }
         #expect(points == [20, 15, 10], "\(approve)")
-        let balances = try ["V0001", "V0002", "V0003"].map { try box.jifen(["balance", $0, "--json"], env: OrganizerJourneyTests.now).object["balance"] as? Int }
+        let balances = try ["V0001", "V0002", "V0003"].map {
+            try box.jifen(["balance", $0, "--json"], env: OrganizerJourneyTests.now).object["balance"] as? Int
+        }
         #expect(balances == [20, 15, 10], "\(balances)")
         expectOK(try box.jifen(["verify"], env: OrganizerJourneyTests.now))
     }
@@ -80,7 +94,8 @@ import Testing
         let box = try prepared(store)
         let path = try write(text, to: box)
         let before = try box.state()
-        let run = try box.jifen(["--as", "马秀兰", "hours", "import", path, "--activity", "A0001"], env: OrganizerJourneyTests.now)
+        let run = try box.jifen(
+            ["--as", "马秀兰", "hours", "import", path, "--activity", "A0001"], env: OrganizerJourneyTests.now)
         #expect(run.status == Exit.usage, "\(name): \(run)")
         #expect(run.stderr.contains(fragment), "\(name): \(run.stderr)")
         #expect(try box.state() == before, "\(name): the database changed")
@@ -88,9 +103,11 @@ import Testing
 
     @Test func aTenMegabyteLineIsReportedNotLoaded() throws {
         let box = try prepared()
-        let path = try write("姓名,时长(分钟),备注\n张桂兰,60,ok\n李志强,60," + String(repeating: "啊", count: 3_500_000) + "\n", to: box)
+        let path = try write(
+            "姓名,时长(分钟),备注\n张桂兰,60,ok\n李志强,60," + String(repeating: "啊", count: 3_500_000) + "\n", to: box)
         let before = try box.bytes()
-        let refused = try box.jifen(["--as", "马秀兰", "hours", "import", path, "--activity", "A0001"], env: OrganizerJourneyTests.now)
+        let refused = try box.jifen(
+            ["--as", "马秀兰", "hours", "import", path, "--activity", "A0001"], env: OrganizerJourneyTests.now)
         #expect(refused.status == Exit.usage)
         #expect(refused.stderr.contains("line 3") && refused.stderr.contains("64 KB"), "\(refused.stderr.prefix(500))")
         #expect(try box.bytes() == before)
@@ -101,7 +118,8 @@ import Testing
     @Test func importingForAnotherTeamIsRefused() throws {
         let box = try prepared()
         let path = try write(Self.sheet, to: box)
-        let run = try box.jifen(["--as", "路人甲", "hours", "import", path, "--activity", "A0001"], env: OrganizerJourneyTests.now)
+        let run = try box.jifen(
+            ["--as", "路人甲", "hours", "import", path, "--activity", "A0001"], env: OrganizerJourneyTests.now)
         #expect(run.status == Exit.refused, "\(run)")
     }
 }

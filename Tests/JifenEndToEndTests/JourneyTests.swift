@@ -9,8 +9,10 @@ import Testing
         expectOK(try box.jifen(["--as", "李主任", "init", "--community", "玫瑰园社区", "--admin", "李主任"]))
         let team = try box.jifen(["team", "add", "--name", "平安使者巡逻队", "--leader", "王建国", "--as", "李主任", "--json"])
         #expect(team.object["id"] as? String == "T01", "\(team)")
-        let volunteer = try box.jifen(["volunteer", "add", "--name", "张桂兰", "--phone", "13812341234", "--team", "T01",
-                                       "--id-number", "11010519491231002X", "--as", "李主任", "--json"])
+        let volunteer = try box.jifen([
+            "volunteer", "add", "--name", "张桂兰", "--phone", "13812341234", "--team", "T01",
+            "--id-number", "11010519491231002X", "--as", "李主任", "--json",
+        ])
         #expect(volunteer.object["id"] as? String == "V0001", "\(volunteer)")
         #expect(volunteer.object["phone"] as? String == "138****1234")
         #expect(volunteer.object["id_number"] as? String == "110***********002X")
@@ -19,9 +21,13 @@ import Testing
         #expect(list.stdout.contains("138****1234"))
         #expect(!list.stdout.contains("13812341234"), "phones must be masked in listings")
 
-        let grant = try box.jifen(["grant", "V0001", "120", "--reason", "纸质台账结转", "--key", "carry-V0001", "--as", "李主任", "--json"])
+        let grant = try box.jifen([
+            "grant", "V0001", "120", "--reason", "纸质台账结转", "--key", "carry-V0001", "--as", "李主任", "--json",
+        ])
         #expect(grant.object["points"] as? Int == 120, "\(grant)")
-        let again = try box.jifen(["grant", "V0001", "120", "--reason", "纸质台账结转", "--key", "carry-V0001", "--as", "李主任", "--json"])
+        let again = try box.jifen([
+            "grant", "V0001", "120", "--reason", "纸质台账结转", "--key", "carry-V0001", "--as", "李主任", "--json",
+        ])
         #expect(again.object["replayed"] as? Bool == true)
         let gift = try box.jifen(["transfer", "V0001", "V0002", "20", "--memo", "给老伴", "--as", "V0001", "--json"])
         #expect(gift.object["kind"] as? String == "transfer", "\(gift)")

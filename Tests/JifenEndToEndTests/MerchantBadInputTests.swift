@@ -7,29 +7,75 @@ import Testing
 /// row of the merchant's wrong codes (`code_wrong`); the ledger itself stays as it was. On both stores.
 @Suite struct MerchantBadInputTests {
     static let cases: [(String, [String], Int32, String)] = [
-        ("malformed code", ["--as", "M001", "redeem", "M001", "--code", "12ab", "--points", "1"], Exit.usage, "malformed"),
-        ("wrong code", ["--as", "M001", "redeem", "M001", "--code", "{wrong}", "--points", "1"], Exit.refused, "not valid"),
-        ("used code", ["--as", "M001", "redeem", "M001", "--code", "{used}", "--points", "1"], Exit.refused, "not valid"),
-        ("expired code", ["--as", "M001", "redeem", "M001", "--code", "{expired}", "--points", "1"], Exit.refused, "not valid"),
-        ("points above the balance", ["--as", "M001", "redeem", "M001", "--code", "{live}", "--points", "31"], Exit.refused, "30 points available"),
-        ("offer out of stock", ["--as", "M001", "redeem", "M001", "--code", "{live}", "--offer", "O001"], Exit.refused, "out of stock"),
-        ("offer retired", ["--as", "M001", "redeem", "M001", "--code", "{live}", "--offer", "O002"], Exit.refused, "retired"),
-        ("offer of another merchant", ["--as", "M002", "redeem", "M002", "--code", "{live}", "--offer", "O003"], Exit.refused, "belongs to M001"),
-        ("neither offer nor points", ["--as", "M001", "redeem", "M001", "--code", "{live}"], Exit.usage, "exactly one"),
-        ("redeeming as another merchant", ["--as", "M002", "redeem", "M001", "--code", "{live}", "--points", "1"], Exit.refused, "may not"),
+        (
+            "malformed code", ["--as", "M001", "redeem", "M001", "--code", "12ab", "--points", "1"], Exit.usage,
+            "malformed"
+        ),
+        (
+            "wrong code", ["--as", "M001", "redeem", "M001", "--code", "{wrong}", "--points", "1"], Exit.refused,
+            "not valid"
+        ),
+        (
+            "used code", ["--as", "M001", "redeem", "M001", "--code", "{used}", "--points", "1"], Exit.refused,
+            "not valid"
+        ),
+        (
+            "expired code", ["--as", "M001", "redeem", "M001", "--code", "{expired}", "--points", "1"], Exit.refused,
+            "not valid"
+        ),
+        (
+            "points above the balance", ["--as", "M001", "redeem", "M001", "--code", "{live}", "--points", "31"],
+            Exit.refused, "30 points available"
+        ),
+        (
+            "offer out of stock", ["--as", "M001", "redeem", "M001", "--code", "{live}", "--offer", "O001"],
+            Exit.refused, "out of stock"
+        ),
+        (
+            "offer retired", ["--as", "M001", "redeem", "M001", "--code", "{live}", "--offer", "O002"], Exit.refused,
+            "retired"
+        ),
+        (
+            "offer of another merchant", ["--as", "M002", "redeem", "M002", "--code", "{live}", "--offer", "O003"],
+            Exit.refused, "belongs to M001"
+        ),
+        (
+            "neither offer nor points", ["--as", "M001", "redeem", "M001", "--code", "{live}"], Exit.usage,
+            "exactly one"
+        ),
+        (
+            "redeeming as another merchant", ["--as", "M002", "redeem", "M001", "--code", "{live}", "--points", "1"],
+            Exit.refused, "may not"
+        ),
         ("a code for someone else", ["--as", "V0002", "code", "V0001"], Exit.refused, "may not"),
-        ("refund above what was redeemed", ["--as", "M001", "refund", "R001", "--points", "21", "--reason", "x"], Exit.refused, "at most 20"),
+        (
+            "refund above what was redeemed", ["--as", "M001", "refund", "R001", "--points", "21", "--reason", "x"],
+            Exit.refused, "at most 20"
+        ),
         // Another merchant's redemption answers as a missing one (issue 21, item 18).
-        ("refund by another merchant", ["--as", "M002", "refund", "R001", "--points", "1", "--reason", "x"], Exit.refused, "No redemption with id R001"),
+        (
+            "refund by another merchant", ["--as", "M002", "refund", "R001", "--points", "1", "--reason", "x"],
+            Exit.refused, "No redemption with id R001"
+        ),
         ("refund without a reason", ["--as", "M001", "refund", "R001", "--reason", " "], Exit.usage, "reason"),
         ("pickup of a counter redemption", ["--as", "M001", "pickup", "R001"], Exit.refused, "no hold"),
         ("unknown redemption", ["--as", "M001", "release", "R999"], Exit.refused, "R999"),
         ("bad redemption id", ["--as", "M001", "pickup", "X1"], Exit.usage, "not valid"),
         ("settle with nothing to settle", ["settle", "M001"], Exit.refused, "no unsettled"),
         ("settle by a merchant", ["--as", "M001", "settle", "M002"], Exit.refused, "may not"),
-        ("offer by another merchant", ["--as", "M002", "offer", "add", "M001", "--title", "x", "--points", "5"], Exit.refused, "may not"),
-        ("offer with fractional points", ["offer", "add", "M001", "--title", "x", "--points", "2.5"], Exit.usage, "whole number"),
-        ("offer dates backwards", ["offer", "add", "M001", "--title", "x", "--points", "5", "--from", "2026-12-01", "--to", "2026-11-01"], Exit.usage, "before"),
+        (
+            "offer by another merchant", ["--as", "M002", "offer", "add", "M001", "--title", "x", "--points", "5"],
+            Exit.refused, "may not"
+        ),
+        (
+            "offer with fractional points", ["offer", "add", "M001", "--title", "x", "--points", "2.5"], Exit.usage,
+            "whole number"
+        ),
+        (
+            "offer dates backwards",
+            ["offer", "add", "M001", "--title", "x", "--points", "5", "--from", "2026-12-01", "--to", "2026-11-01"],
+            Exit.usage, "before"
+        ),
         ("bad report month", ["report", "--month", "2026-13"], Exit.usage, "not valid"),
         ("bad report grouping", ["report", "--by", "street"], Exit.usage, ""),
         ("bad export folder", ["export", "--format", "ledger", "/nonexistent/x.journal"], Exit.usage, "not writable"),
@@ -57,7 +103,9 @@ import Testing
     func refusedAndUnchanged(store: StoreKind, index: Int) throws {
         let (name, template, status, fragment) = Self.cases[index]
         let (box, codes) = try Self.counter(store)
-        let arguments = template.map { arg in codes.reduce(arg) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) } }
+        let arguments = template.map { arg in
+            codes.reduce(arg) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
+        }
         let before = try box.ledgerState()
         let run = try box.jifen(arguments)
         #expect(run.status == status, "\(name): \(run)")
@@ -70,11 +118,17 @@ import Testing
     func tenWrongCodesStopTheMerchantAndSayUntilWhen(store: StoreKind) throws {
         let (box, codes) = try Self.counter(store)
         for _ in 0..<9 {
-            #expect(try box.jifen(["--as", "M001", "redeem", "M001", "--code", codes["wrong"]!, "--points", "1"]).status == Exit.refused)
+            #expect(
+                try box.jifen(["--as", "M001", "redeem", "M001", "--code", codes["wrong"]!, "--points", "1"]).status
+                    == Exit.refused)
         }
-        let tenth = try box.jifen(["--as", "M001", "redeem", "M001", "--code", codes["wrong"]!, "--points", "1", "--lang", "zh"])
+        let tenth = try box.jifen([
+            "--as", "M001", "redeem", "M001", "--code", codes["wrong"]!, "--points", "1", "--lang", "zh",
+        ])
         #expect(tenth.stderr.contains("兑换已暂停到"), "\(tenth)")
-        let locked = try box.jifen(["--as", "M001", "redeem", "M001", "--code", codes["live"]!, "--points", "1", "--json"])
+        let locked = try box.jifen([
+            "--as", "M001", "redeem", "M001", "--code", codes["live"]!, "--points", "1", "--json",
+        ])
         #expect(locked.status == Exit.refused && locked.stderr.contains("merchant-locked"), "\(locked)")
         #expect(try box.query("SELECT COUNT(*) FROM event WHERE type = 'merchant.code_locked'") == ["1"])
         // Another merchant is not locked out.

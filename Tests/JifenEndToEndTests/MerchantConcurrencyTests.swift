@@ -49,18 +49,31 @@ import Testing
                 var (attempt, voided) = (0, 0)
                 while attempt < (step % 2 == 0 ? 2 : 1) {
                     defer { attempt += 1 }
-                    guard let run = try? box.jifen(["--as", merchant, "redeem", merchant, "--code", code, "--points", String(points),
-                                                    "--key", key, "--json", "--busy-timeout", "30"]) else { continue }
-                    if attempt == 0, run.status == Exit.refused, run.stderr.contains("code-wrong"), voided < 20, let fresh = newCode() {
+                    guard
+                        let run = try? box.jifen([
+                            "--as", merchant, "redeem", merchant, "--code", code, "--points", String(points),
+                            "--key", key, "--json", "--busy-timeout", "30",
+                        ])
+                    else { continue }
+                    if attempt == 0, run.status == Exit.refused, run.stderr.contains("code-wrong"), voided < 20,
+                        let fresh = newCode()
+                    {
                         (code, voided, attempt) = (fresh, voided + 1, -1)
                         continue
                     }
                     switch run.status {
                     case 0:
                         let replayed = run.object["replayed"] as? Bool ?? true
-                        if replayed != (attempt == 1) { failures.withLock { $0.append("\(key): replayed \(replayed) on attempt \(attempt)") } }
+                        if replayed != (attempt == 1) {
+                            failures.withLock { $0.append("\(key): replayed \(replayed) on attempt \(attempt)") }
+                        }
                         if !replayed, let id = run.object["redemption"] as? String {
-                            done.withLock { $0.append(Done(key: key, redemption: id, volunteer: volunteer, merchant: merchant, points: points)) }
+                            done.withLock {
+                                $0.append(
+                                    Done(
+                                        key: key, redemption: id, volunteer: volunteer, merchant: merchant,
+                                        points: points))
+                            }
                         }
                     case Exit.refused where run.stderr.contains("points available"):
                         // Refused, so nothing to replay (and the code may be voided by a newer one since).
@@ -80,7 +93,12 @@ import Testing
         let refunds = Mutex<[String: [Int]]>([:])
         DispatchQueue.concurrentPerform(iterations: 8) { worker in
             for (index, r) in redeemed.enumerated().shuffled() where index % 2 == worker % 2 {
-                guard let run = try? box.jifen(["refund", r.redemption, "--reason", "并发退款", "--key", "rf\(worker)", "--json", "--busy-timeout", "30"]) else { continue }
+                guard
+                    let run = try? box.jifen([
+                        "refund", r.redemption, "--reason", "并发退款", "--key", "rf\(worker)", "--json", "--busy-timeout",
+                        "30",
+                    ])
+                else { continue }
                 if run.status == 0 {
                     refunds.withLock { $0[r.redemption, default: []].append(run.object["refunded"] as? Int ?? -1) }
                 } else if !(run.status == Exit.refused && run.stderr.contains("already refunded")) {
@@ -105,7 +123,9 @@ import Testing
         for m in merchants {
             let lines = try box.jifen(["statement", m, "--json"]).object["lines"] as? [[String: Any]] ?? []
             for line in lines {
-                if let key = (line["transfer"] as? [String: Any])?["key"] as? String, key.hasPrefix("redemption:") { keys[key, default: 0] += 1 }
+                if let key = (line["transfer"] as? [String: Any])?["key"] as? String, key.hasPrefix("redemption:") {
+                    keys[key, default: 0] += 1
+                }
             }
         }
         #expect(Set(keys.keys) == Set(redeemed.map { "redemption:\($0.key)" }))
@@ -122,12 +142,16 @@ import Testing
         let results = Mutex<[String]>([])
         let failures = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 6) { worker in
-            for (kind, arguments) in [("offer", ["offer", "add", "M001", "--title", "项目\(worker)", "--points", "5"]),
-                                      ("team", ["team", "add", "--name", "服务队\(worker)"]),
-                                      ("config", ["config", "set", "points.per_hour", String(10 + worker)])] {
+            for (kind, arguments) in [
+                ("offer", ["offer", "add", "M001", "--title", "项目\(worker)", "--points", "5"]),
+                ("team", ["team", "add", "--name", "服务队\(worker)"]),
+                ("config", ["config", "set", "points.per_hour", String(10 + worker)]),
+            ] {
                 guard let run = try? box.jifen(arguments + ["--json", "--busy-timeout", "30"]) else { continue }
                 if run.status == 0 {
-                    results.withLock { $0.append("\(kind):\(run.object["id"] as? String ?? run.object["new_value"] as? String ?? "?")") }
+                    results.withLock {
+                        $0.append("\(kind):\(run.object["id"] as? String ?? run.object["new_value"] as? String ?? "?")")
+                    }
                 } else {
                     failures.withLock { $0.append("\(kind) \(worker): \(run)") }
                 }

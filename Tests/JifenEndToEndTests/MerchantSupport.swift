@@ -15,13 +15,15 @@ extension Sandbox {
     /// codes (`code_wrong`) are left out: a wrong code is the one refusal that writes.
     func ledgerState() throws -> String {
         try ["account", "transfer", "lot", "hold", "redemption", "redemption_code", "offer", "settlement", "event"]
-            .map { "## \($0)\n" + (try query("SELECT * FROM \($0) ORDER BY id")).joined(separator: "\n") }.joined(separator: "\n")
+            .map { "## \($0)\n" + (try query("SELECT * FROM \($0) ORDER BY id")).joined(separator: "\n") }.joined(
+                separator: "\n")
     }
 
     /// Balances as hledger computes them from `jifen export`, by journal account.
     func hledgerBalances(_ journal: String) throws -> [String: Int] {
         // hledger reads the journal in the locale's encoding: the descriptions are UTF-8.
-        let out = try run("/usr/bin/hledger", ["-f", journal, "balance", "--flat", "-N", "-O", "csv"], env: ["LANG": "C.UTF-8"])
+        let out = try run(
+            "/usr/bin/hledger", ["-f", journal, "balance", "--flat", "-N", "-O", "csv"], env: ["LANG": "C.UTF-8"])
         #expect(out.status == 0, "\(out)")
         var balances: [String: Int] = [:]
         for line in out.stdout.split(separator: "\n").dropFirst() {

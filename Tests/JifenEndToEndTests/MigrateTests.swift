@@ -14,8 +14,13 @@ import Testing
         expectOK(try box.jifen(["grant", "V0002", "9", "--reason", "误录", "--key", "oops"]))
         expectOK(try box.jifen(["reverse", "3", "--reason", "重复录入"]))
         let env = ["JIFEN_NOW": "2026-11-20 20:00"]
-        expectOK(try box.jifen(["--as", "杨建军", "activity", "post", "--team", "T01", "--title", "夜间巡逻", "--start", "2026-11-20 08:00",
-                                "--end", "2026-11-20 11:00", "--category", "patrol"], env: env))
+        expectOK(
+            try box.jifen(
+                [
+                    "--as", "杨建军", "activity", "post", "--team", "T01", "--title", "夜间巡逻", "--start",
+                    "2026-11-20 08:00",
+                    "--end", "2026-11-20 11:00", "--category", "patrol",
+                ], env: env))
         expectOK(try box.jifen(["--as", "V0001", "activity", "join", "A0001", "V0001"], env: env))
         expectOK(try box.jifen(["--as", "杨建军", "checkin", "A0001", "V0001", "--at", "2026-11-20 08:00"], env: env))
         expectOK(try box.jifen(["--as", "杨建军", "checkout", "A0001", "V0001", "--at", "2026-11-20 11:00"], env: env))
@@ -37,10 +42,16 @@ import Testing
         expectOK(run)
         #expect(run.object["transfers"] as? Int == 5, "\(run)")
         let rows = run.object["rows"] as? [String: Int] ?? [:]
-        #expect(rows["service_record"] == 1 && rows["activity"] == 1 && rows["setting"] == 1 && rows["lot_entry"] ?? 0 > 0, "\(rows)")
+        #expect(
+            rows["service_record"] == 1 && rows["activity"] == 1 && rows["setting"] == 1 && rows["lot_entry"] ?? 0 > 0,
+            "\(rows)")
         for account in ["V0001", "V0002", "M001", "C01.issuance"] {
-            #expect(try json(box, ["balance", account], db: target) == json(box, ["balance", account], db: box.db), "\(account)")
-            #expect(try json(box, ["statement", account], db: target) == json(box, ["statement", account], db: box.db), "\(account)")
+            #expect(
+                try json(box, ["balance", account], db: target) == json(box, ["balance", account], db: box.db),
+                "\(account)")
+            #expect(
+                try json(box, ["statement", account], db: target) == json(box, ["statement", account], db: box.db),
+                "\(account)")
         }
         #expect(try json(box, ["volunteer", "list"], db: target) == json(box, ["volunteer", "list"], db: box.db))
         #expect(try box.jifen(["--db", target, "verify", "--json"]).object["ok"] as? Bool == true)
@@ -63,7 +74,10 @@ import Testing
     @Test func everyListingAnswersTheSameOnBothStores() throws {
         let box = try community()
         let env = ["JIFEN_NOW": "2026-11-21 10:00"]
-        expectOK(try box.jifen(["--as", "M001", "offer", "add", "M001", "--title", "理发一次", "--points", "20", "--stock", "3"], env: env))
+        expectOK(
+            try box.jifen(
+                ["--as", "M001", "offer", "add", "M001", "--title", "理发一次", "--points", "20", "--stock", "3"], env: env)
+        )
         expectOK(try box.jifen(["offer", "add", "M001", "--title", "洗衣", "--points", "5"], env: env))
         expectOK(try box.jifen(["offer", "retire", "O002"], env: env))
         let code = try box.code("V0001", env: env)
@@ -77,7 +91,8 @@ import Testing
             ["activity", "show", "A0001"], ["hours", "list"], ["hours", "list", "--pending"], ["records", "V0001"],
             ["hours", "history", "H0000001"], ["config", "show"], ["config", "history"], ["balance", "V0001"],
             ["report", "--month", "2026-11"], ["report", "--month", "2026-11", "--by", "team"],
-            ["report", "--month", "2026-11", "--by", "volunteer"], ["report", "--month", "2026-11", "--by", "merchant"],
+            ["report", "--month", "2026-11", "--by", "volunteer"],
+            ["report", "--month", "2026-11", "--by", "merchant"],
             ["report", "--month", "2026-11", "--by", "category"],
         ]
         for arguments in listings {
@@ -86,7 +101,10 @@ import Testing
             expectOK(here)
             #expect(here.stdout.count > 2 && there.stdout == here.stdout, "\(arguments): \(there)")
         }
-        let (a, b) = (box.directory.appendingPathComponent("a.journal").path, box.directory.appendingPathComponent("b.journal").path)
+        let (a, b) = (
+            box.directory.appendingPathComponent("a.journal").path,
+            box.directory.appendingPathComponent("b.journal").path
+        )
         expectOK(try box.jifen(["--db", box.db, "export", a], env: env))
         expectOK(try box.jifen(["--db", target, "export", b], env: env))
         #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(contentsOf: URL(fileURLWithPath: b)))

@@ -9,16 +9,22 @@ import Testing
 
     /// A community on 2026-11-20 12:00: team T01 organised by 杨建军, `volunteers` volunteers
     /// (V0001…), and T01's activity A0001 that day from `start` to `end`; returns its check-in code.
-    func patrol(_ store: StoreKind = .sqlite, volunteers: Int = 1, start: String = "08:00", end: String = "11:00") throws -> (Sandbox, code: String) {
+    func patrol(
+        _ store: StoreKind = .sqlite, volunteers: Int = 1, start: String = "08:00", end: String = "11:00"
+    ) throws -> (Sandbox, code: String) {
         let box = try Sandbox(store)
         let now = Self.now
         expectOK(try box.jifen(["init", "--community", "玫瑰园社区"], env: now))
         expectOK(try box.jifen(["team", "add", "--name", "巡逻队", "--organizer", "杨建军"], env: now))
         for (index, name) in ["张桂兰", "李志强", "王秀英"].prefix(volunteers).enumerated() {
-            expectOK(try box.jifen(["volunteer", "add", "--name", name, "--phone", "1380000000\(index + 1)"], env: now))
+            expectOK(
+                try box.jifen(["volunteer", "add", "--name", name, "--phone", "1380000000\(index + 1)"], env: now))
         }
-        let post = try box.jifen(["--as", "杨建军", "activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-11-20 \(start)",
-                                  "--end", "2026-11-20 \(end)", "--json"], env: now)
+        let post = try box.jifen(
+            [
+                "--as", "杨建军", "activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-11-20 \(start)",
+                "--end", "2026-11-20 \(end)", "--json",
+            ], env: now)
         #expect(post.object["id"] as? String == "A0001", "\(post)")
         return (box, post.object["checkin_code"] as? String ?? "")
     }
@@ -42,7 +48,8 @@ import Testing
         let box = try lapsingLot(store)
         let before = ["JIFEN_NOW": "2026-11-19 09:00"]
         let code = try box.code("V0001", env: before)
-        let held = try box.jifen(["--as", "M001", "redeem", "M001", "--code", code, "--points", "15", "--hold", "--json"], env: before)
+        let held = try box.jifen(
+            ["--as", "M001", "redeem", "M001", "--code", code, "--points", "15", "--hold", "--json"], env: before)
         #expect(held.object["redemption"] as? String == "R001", "\(held)")
         let after = ["JIFEN_NOW": "2026-11-21 08:00"]
         let expired = try box.jifen(["expire", "--json"], env: after)
@@ -63,7 +70,8 @@ import Testing
         let box = try lapsingLot(.sqlite)
         let before = ["JIFEN_NOW": "2026-11-19 09:00"]
         let code = try box.code("V0001", env: before)
-        expectOK(try box.jifen(["--as", "M001", "redeem", "M001", "--code", code, "--points", "15", "--hold"], env: before))
+        expectOK(
+            try box.jifen(["--as", "M001", "redeem", "M001", "--code", code, "--points", "15", "--hold"], env: before))
         let after = ["JIFEN_NOW": "2026-11-21 08:00"]
         #expect(try box.jifen(["expire", "--json"], env: after).object["points"] as? Int == 65)
         expectOK(try box.jifen(["--as", "M001", "release", "R001"], env: after))
@@ -117,22 +125,32 @@ import Testing
         let (box, code) = try patrol(store, volunteers: 3, start: "09:00")
         let now = Self.now
         let before = try box.state()
-        let early = try box.jifen(["--as", "V0001", "checkin", "A0001", "V0001", "--code", code], env: ["JIFEN_NOW": "2026-11-20 03:00"])
+        let early = try box.jifen(
+            ["--as", "V0001", "checkin", "A0001", "V0001", "--code", code], env: ["JIFEN_NOW": "2026-11-20 03:00"])
         #expect(early.status == Exit.refused && early.stderr.contains("08:30"), "\(early)")
         #expect(try box.state() == before)
         // Within the grace: accepted; leaving at the end earns at once (each at the server's clock).
-        expectOK(try box.jifen(["--as", "V0001", "checkin", "A0001", "V0001", "--code", code], env: ["JIFEN_NOW": "2026-11-20 08:45"]))
-        expectOK(try box.jifen(["--as", "V0002", "checkin", "A0001", "V0002", "--code", code], env: ["JIFEN_NOW": "2026-11-20 09:00"]))
-        let out1 = try box.jifen(["--as", "V0001", "checkout", "A0001", "V0001", "--json"], env: ["JIFEN_NOW": "2026-11-20 11:00"])
+        expectOK(
+            try box.jifen(
+                ["--as", "V0001", "checkin", "A0001", "V0001", "--code", code], env: ["JIFEN_NOW": "2026-11-20 08:45"]))
+        expectOK(
+            try box.jifen(
+                ["--as", "V0002", "checkin", "A0001", "V0002", "--code", code], env: ["JIFEN_NOW": "2026-11-20 09:00"]))
+        let out1 = try box.jifen(
+            ["--as", "V0001", "checkout", "A0001", "V0001", "--json"], env: ["JIFEN_NOW": "2026-11-20 11:00"])
         #expect(out1.object["status"] as? String == "approved", "\(out1)")
         // Staying far past the end: the record waits for an organizer, and earns nothing yet.
-        let out2 = try box.jifen(["--as", "V0002", "checkout", "A0001", "V0002", "--json"], env: ["JIFEN_NOW": "2026-11-20 11:45"])
+        let out2 = try box.jifen(
+            ["--as", "V0002", "checkout", "A0001", "V0002", "--json"], env: ["JIFEN_NOW": "2026-11-20 11:45"])
         #expect(out2.object["status"] as? String == "review" && out2.object["points"] as? Int == 0, "\(out2)")
         #expect(try box.jifen(["balance", "V0002", "--json"], env: now).object["balance"] as? Int == 0)
         // The grace is a setting.
         expectOK(try box.jifen(["config", "set", "checkin.grace_minutes", "0"], env: now))
-        let refusedAtGrace = try box.jifen(["--as", "杨建军", "checkin", "A0001", "V0003", "--at", "2026-11-20 08:59"], env: now)
-        #expect(refusedAtGrace.status == Exit.refused && refusedAtGrace.stderr.contains("check-in opens 0 minutes before"), "\(refusedAtGrace)")
+        let refusedAtGrace = try box.jifen(
+            ["--as", "杨建军", "checkin", "A0001", "V0003", "--at", "2026-11-20 08:59"], env: now)
+        #expect(
+            refusedAtGrace.status == Exit.refused && refusedAtGrace.stderr.contains("check-in opens 0 minutes before"),
+            "\(refusedAtGrace)")
         expectOK(try box.jifen(["--as", "杨建军", "checkin", "A0001", "V0003", "--at", "2026-11-20 09:00"], env: now))
     }
 
@@ -144,7 +162,9 @@ import Testing
         let twice = try box.jifen(["--as", "杨建军", "checkin", "A0001", "V0001", "--at", "2026-11-20 09:05"], env: now)
         #expect(twice.stderr.contains("2026-11-20 09:00") && !twice.stderr.contains("T01:00:00"), "\(twice)")
         let future = try box.jifen(["--as", "杨建军", "checkout", "A0001", "V0001", "--at", "2026-11-20 18:00"], env: now)
-        #expect(future.status == Exit.usage && future.stderr.contains("2026-11-20 18:00") && !future.stderr.contains("Z"), "\(future)")
+        #expect(
+            future.status == Exit.usage && future.stderr.contains("2026-11-20 18:00") && !future.stderr.contains("Z"),
+            "\(future)")
     }
 
     // 4. The notice adds up month to month, with every kind of transfer, reversals included.
@@ -163,16 +183,24 @@ import Testing
         // November: earnings (one corrected, so reversed and earned again), a duplicate grant
         // reversed, a gift, a redemption, a refund, an admin adjustment, settlement.
         let nov = ["JIFEN_NOW": "2026-11-20 12:00"]
-        expectOK(try box.jifen(["--as", "杨建军", "activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-11-20 08:00",
-                                "--end", "2026-11-20 11:00"], env: nov))
+        expectOK(
+            try box.jifen(
+                [
+                    "--as", "杨建军", "activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-11-20 08:00",
+                    "--end", "2026-11-20 11:00",
+                ], env: nov))
         // Checked in and out by the organizer as it happens (the server's clock, so no correction to review).
         expectOK(try box.jifen(["--as", "杨建军", "checkin", "A0001", "V0001"], env: ["JIFEN_NOW": "2026-11-20 08:00"]))
         expectOK(try box.jifen(["--as", "杨建军", "checkin", "A0001", "V0002"], env: ["JIFEN_NOW": "2026-11-20 08:00"]))
-        let earned = try box.jifen(["--as", "杨建军", "checkout", "A0001", "V0001", "--json"], env: ["JIFEN_NOW": "2026-11-20 11:00"])
+        let earned = try box.jifen(
+            ["--as", "杨建军", "checkout", "A0001", "V0001", "--json"], env: ["JIFEN_NOW": "2026-11-20 11:00"])
         #expect(earned.object["points"] as? Int == 30, "\(earned)")
-        let second = try box.jifen(["--as", "杨建军", "checkout", "A0001", "V0002", "--json"], env: ["JIFEN_NOW": "2026-11-20 11:00"])
+        let second = try box.jifen(
+            ["--as", "杨建军", "checkout", "A0001", "V0002", "--json"], env: ["JIFEN_NOW": "2026-11-20 11:00"])
         let record = second.object["id"] as? String ?? ""
-        expectOK(try box.jifen(["--as", "杨建军", "hours", "correct", record, "--minutes", "60", "--reason", "只服务了一小时"], env: nov))
+        expectOK(
+            try box.jifen(
+                ["--as", "杨建军", "hours", "correct", record, "--minutes", "60", "--reason", "只服务了一小时"], env: nov))
         let dup = try box.jifen(["grant", "V0002", "25", "--reason", "重复录入", "--json"], env: nov)
         let dupID = String(dup.object["id"] as? Int ?? 0)
         expectOK(try box.jifen(["reverse", dupID, "--reason", "重复录入"], env: nov))
@@ -187,25 +215,35 @@ import Testing
         expectOK(try box.jifen(["grant", "V0002", "7", "--reason", "短期积分"], env: nov))
         let dec = ["JIFEN_NOW": "2026-12-20 12:00"]
         #expect(try box.jifen(["expire", "--json"], env: dec).object["points"] as? Int == 7)
-        let notices = try ["2026-10", "2026-11", "2026-12"].map { try box.jifen(["report", "--month", $0, "--json"], env: dec) }
+        let notices = try ["2026-10", "2026-11", "2026-12"].map {
+            try box.jifen(["report", "--month", $0, "--json"], env: dec)
+        }
         for notice in notices {
             #expect(notice.object["reconciles"] as? Bool == true, "\(notice)")
             let t = notice.object["totals"] as? [String: Any] ?? [:]
             func n(_ key: String) -> Int { t[key] as? Int ?? 0 }
             let opening = notice.object["opening_outstanding"] as? Int ?? -1
             let closing = notice.object["outstanding"] as? Int ?? -2
-            #expect(opening + n("earned") + n("granted") - n("redeemed") + n("refunded") - n("expired") + n("reversed") + n("adjusted") == closing,
-                    "\(notice)")
+            #expect(
+                opening + n("earned") + n("granted") - n("redeemed") + n("refunded") - n("expired") + n("reversed")
+                    + n("adjusted") == closing,
+                "\(notice)")
         }
         for (earlier, later) in zip(notices, notices.dropFirst()) {
-            #expect(earlier.object["outstanding"] as? Int == later.object["opening_outstanding"] as? Int, "\(earlier)\n\(later)")
+            #expect(
+                earlier.object["outstanding"] as? Int == later.object["opening_outstanding"] as? Int,
+                "\(earlier)\n\(later)")
         }
         let november = notices[1].object
         let totals = november["totals"] as? [String: Any] ?? [:]
         // 30 + 30 earned, 30 reversed by the correction, 10 earned again: 40 net.
-        #expect(totals["earned"] as? Int == 40 && totals["reversed"] as? Int == -25 && totals["adjusted"] as? Int == 0, "\(november)")
+        #expect(
+            totals["earned"] as? Int == 40 && totals["reversed"] as? Int == -25 && totals["adjusted"] as? Int == 0,
+            "\(november)")
         // The roll of honour counts what each kept: V0001 30, V0002 10.
-        let top = (november["top_volunteers"] as? [[String: Any]] ?? []).map { "\($0["id"] ?? ""):\($0["earned"] ?? "")" }
+        let top = (november["top_volunteers"] as? [[String: Any]] ?? []).map {
+            "\($0["id"] ?? ""):\($0["earned"] ?? "")"
+        }
         #expect(top == ["V0001:30", "V0002:10"], "\(november)")
         #expect((notices[2].object["totals"] as? [String: Any])?["expired"] as? Int == 7, "\(notices[2])")
         let table = try box.jifen(["report", "--month", "2026-11"], env: dec)
@@ -249,8 +287,13 @@ import Testing
         let box = try Sandbox()
         let now = ["JIFEN_NOW": "2026-11-20 12:00"]
         expectOK(try box.jifen(["init", "--community", "玫瑰园社区"], env: now))
-        expectOK(try box.jifen(["volunteer", "add", "--name", "=HYPERLINK(\"http://x\")", "--phone", "13800000001", "--consent"], env: now))
-        expectOK(try box.jifen(["volunteer", "add", "--name", "王\u{202E}英秀", "--phone", "13800000002", "--consent"], env: now))
+        expectOK(
+            try box.jifen(
+                ["volunteer", "add", "--name", "=HYPERLINK(\"http://x\")", "--phone", "13800000001", "--consent"],
+                env: now))
+        expectOK(
+            try box.jifen(
+                ["volunteer", "add", "--name", "王\u{202E}英秀", "--phone", "13800000002", "--consent"], env: now))
         expectOK(try box.jifen(["grant", "V0001", "10", "--reason", "x"], env: now))
         expectOK(try box.jifen(["grant", "V0002", "10", "--reason", "x"], env: now))
         let csv = try box.jifen(["report", "--month", "2026-11", "--by", "volunteer", "--csv"], env: now)
@@ -265,7 +308,8 @@ import Testing
         let (box, _) = try patrol()
         let now = Self.now
         expectOK(try box.jifen(["--as", "杨建军", "checkin", "A0001", "V0001", "--at", "2026-11-20 08:00"], env: now))
-        let out = try box.jifen(["--lang", "zh", "--as", "杨建军", "checkout", "A0001", "V0001", "--at", "2026-11-20 08:30"], env: now)
+        let out = try box.jifen(
+            ["--lang", "zh", "--as", "杨建军", "checkout", "A0001", "V0001", "--at", "2026-11-20 08:30"], env: now)
         #expect(out.stdout.contains("不足计划 180 分钟的 60%") && !out.stdout.contains("review:"), "\(out)")
         let zh = try box.jifen(["--lang", "zh", "--as", "杨建军", "hours", "list"], env: now)
         #expect(zh.stdout.contains("不足计划 180 分钟的 60%") && !zh.stdout.contains("below"), "\(zh)")
@@ -277,12 +321,16 @@ import Testing
         let later = ["JIFEN_NOW": "2026-12-21 12:00"]
         #expect(try box.jifen(["expire", "--json"], env: later).object["points"] as? Int == 10)
         let statement = try box.jifen(["--lang", "zh", "statement", "V0001"], env: later)
-        #expect(statement.stdout.contains("2026-12-21 及以前到期的积分") && !statement.stdout.contains("lapsed"), "\(statement)")
+        #expect(
+            statement.stdout.contains("2026-12-21 及以前到期的积分") && !statement.stdout.contains("lapsed"), "\(statement)")
         expectOK(try box.jifen(["grant", "V0001", "3", "--reason", "x"], env: later))
         let code = try box.code("V0001", env: later)
         expectOK(try box.jifen(["merchant", "add", "--name", "老街理发店"], env: later))
-        let refused = try box.jifen(["--lang", "zh", "--as", "M001", "redeem", "M001", "--code", code, "--points", "5"], env: later)
-        #expect(refused.status == Exit.refused && !refused.stderr.contains("充值") && refused.stderr.contains("可用积分为 3"), "\(refused)")
+        let refused = try box.jifen(
+            ["--lang", "zh", "--as", "M001", "redeem", "M001", "--code", code, "--points", "5"], env: later)
+        #expect(
+            refused.status == Exit.refused && !refused.stderr.contains("充值") && refused.stderr.contains("可用积分为 3"),
+            "\(refused)")
     }
 
     // 15. One JSON convention: snake_case keys everywhere, hours as two-decimal strings, one object per run.
@@ -293,8 +341,10 @@ import Testing
         expectOK(try box.jifen(["--as", "杨建军", "hours", "approve", "H0000001"], env: now))
         expectOK(try box.jifen(["config", "set", "points.per_hour", "12"], env: now))
         let camel = try NSRegularExpression(pattern: "\"[a-z]+[A-Z][A-Za-z]*\" :")
-        for args in [["config", "show"], ["config", "history"], ["hours", "history", "H0000001"], ["balance", "V0001"],
-                     ["report", "--month", "2026-11", "--by", "team"], ["records", "V0001"]] {
+        for args in [
+            ["config", "show"], ["config", "history"], ["hours", "history", "H0000001"], ["balance", "V0001"],
+            ["report", "--month", "2026-11", "--by", "team"], ["records", "V0001"],
+        ] {
             let run = try box.jifen(args + ["--json"], env: now)
             expectOK(run)
             let range = NSRange(run.stdout.startIndex..., in: run.stdout)
@@ -302,16 +352,21 @@ import Testing
         }
         let balance = try box.jifen(["balance", "V0001", "--json"], env: now)
         // 100 h for 1★: 98.33 hours to go, as a string like every other hours figure.
-        #expect(balance.object["hours_to_next_star"] as? String == "98.33" && balance.object["service_hours"] as? String == "1.67", "\(balance)")
+        #expect(
+            balance.object["hours_to_next_star"] as? String == "98.33"
+                && balance.object["service_hours"] as? String == "1.67", "\(balance)")
         let shown = try box.jifen(["config", "show", "--json"], env: now)
         #expect(shown.stdout.contains("\"is_default\"") && shown.stdout.contains("\"updated_at_millis\""), "\(shown)")
         // A refused import under --json: one JSON object (on stderr), with the problems in it.
         let sheet = box.directory.appendingPathComponent("bad.csv")
         try Data("姓名,时长(分钟)\n赵六,60\n".utf8).write(to: sheet)
-        let refused = try box.jifen(["--as", "杨建军", "hours", "import", sheet.path, "--activity", "A0001", "--json"], env: now)
+        let refused = try box.jifen(
+            ["--as", "杨建军", "hours", "import", sheet.path, "--activity", "A0001", "--json"], env: now)
         #expect(refused.status == Exit.usage && refused.stdout.isEmpty, "\(refused)")
         let lines = refused.stderr.split(separator: "\n")
         let object = (try? JSONSerialization.jsonObject(with: Data(refused.stderr.utf8))) as? [String: Any]
-        #expect(lines.count == 1 && object?["code"] as? String == "bad-rows" && (object?["problems"] as? [Any])?.count == 1, "\(refused)")
+        #expect(
+            lines.count == 1 && object?["code"] as? String == "bad-rows" && (object?["problems"] as? [Any])?.count == 1,
+            "\(refused)")
     }
 }

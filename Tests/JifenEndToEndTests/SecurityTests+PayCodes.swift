@@ -17,7 +17,8 @@ extension SecurityTests {
 
             /// A fresh code the volunteer opens herself.
             func code(max: Int? = nil) throws -> [String: Any] {
-                let answer = try post("/v1/accounts/V0001/codes", as: "volunteer", max.map { ["max_points": $0] } ?? [:])
+                let answer = try post(
+                    "/v1/accounts/V0001/codes", as: "volunteer", max.map { ["max_points": $0] } ?? [:])
                 #expect(answer.status == 200, "\(answer)")
                 return answer.object
             }
@@ -39,7 +40,8 @@ extension SecurityTests {
             let box = try ServerTests.community(store)
             let tokens = [
                 "volunteer": try ServerTests.token(box, for: "V0001"), "owner": try ServerTests.token(box, for: "M001"),
-                "staff": try ServerTests.token(box, for: "M001", staff: true), "other-merchant": try ServerTests.token(box, for: "M002"),
+                "staff": try ServerTests.token(box, for: "M001", staff: true),
+                "other-merchant": try ServerTests.token(box, for: "M002"),
             ]
             return Counter(box: box, server: try ServerProcess(box), tokens: tokens)
         }
@@ -67,7 +69,9 @@ extension SecurityTests {
             }
             // All ten answered alike (the used code too), and the tenth says the counter is stopped.
             #expect(wrongs.allSatisfy { $0.status == 422 && $0.object["code"] as? String == "code-wrong" }, "\(wrongs)")
-            #expect((wrongs.last?.object["zh"] as? String)?.contains("兑换已暂停到") == true, "\(String(describing: wrongs.last))")
+            #expect(
+                (wrongs.last?.object["zh"] as? String)?.contains("兑换已暂停到") == true, "\(String(describing: wrongs.last))"
+            )
             #expect(try c.count("SELECT COUNT(*) FROM code_wrong WHERE merchant = 'M001'") == 10)
             // Stopped, owner and staff alike, even with the volunteer's live code; nothing moves.
             let live = try #require(try c.code()["code"] as? String)
@@ -80,17 +84,26 @@ extension SecurityTests {
             let told = try c.box.query("SELECT payload FROM event WHERE type = 'merchant.code_locked'")
             #expect(told.count == 1 && told.first?.contains("老街理发店") == true, "\(told)")
             // Another merchant is not stopped by M001's guessing.
-            let elsewhere = try http("POST", c.server.base + "/v1/redemptions", token: c.tokens["other-merchant"],
-                                     json: ["merchant": "M002", "code": try #require(try c.code()["code"] as? String), "points": 1, "hold": false])
+            let elsewhere = try http(
+                "POST", c.server.base + "/v1/redemptions", token: c.tokens["other-merchant"],
+                json: [
+                    "merchant": "M002", "code": try #require(try c.code()["code"] as? String), "points": 1,
+                    "hold": false,
+                ])
             #expect(elsewhere.status == 200, "\(elsewhere)")
             #expect(try c.box.jifen(["verify"]).status == 0)
             // A day later (a server started on a later clock) the oldest wrong codes have left the window.
             c.server.stop()
             let later = try ServerProcess(c.box, now: "2026-12-02 10:05")
             defer { later.stop() }
-            let fresh = try http("POST", later.base + "/v1/accounts/V0001/codes", token: c.tokens["volunteer"], json: [:])
-            let again = try http("POST", later.base + "/v1/redemptions", token: c.tokens["owner"],
-                                 json: ["merchant": "M001", "code": try #require(fresh.object["code"] as? String), "points": 1, "hold": false])
+            let fresh = try http(
+                "POST", later.base + "/v1/accounts/V0001/codes", token: c.tokens["volunteer"], json: [:])
+            let again = try http(
+                "POST", later.base + "/v1/redemptions", token: c.tokens["owner"],
+                json: [
+                    "merchant": "M001", "code": try #require(fresh.object["code"] as? String), "points": 1,
+                    "hold": false,
+                ])
             #expect(again.status == 200, "\(again)")
         }
 
@@ -102,7 +115,9 @@ extension SecurityTests {
             defer { c.server.stop() }
             let first = try c.code(max: 30)
             let secret = try #require(first["secret"] as? String)
-            #expect(first["max_points"] as? Int == 30 && secret.count == 26 && secret != first["code"] as? String, "\(first)")
+            #expect(
+                first["max_points"] as? Int == 30 && secret.count == 26 && secret != first["code"] as? String,
+                "\(first)")
             // The QR's secret redeems the offer (30 points, at the ceiling).
             let paid = try c.redeem(secret, as: "staff", offer: "O001")
             #expect(paid.status == 200 && paid.object["balance_left"] as? Int == 70, "\(paid)")
@@ -110,13 +125,18 @@ extension SecurityTests {
             let small = try c.code(max: 20)
             let before = try c.box.query("SELECT id, balance FROM account ORDER BY id")
             let over = try c.redeem(try #require(small["code"] as? String), as: "owner", offer: "O001")
-            #expect(over.status == 422 && over.object["code"] as? String == "code-over-limit" && (over.object["en"] as? String)?.contains("at most 20") == true, "\(over)")
+            #expect(
+                over.status == 422 && over.object["code"] as? String == "code-over-limit"
+                    && (over.object["en"] as? String)?.contains("at most 20") == true, "\(over)")
             #expect(try c.box.query("SELECT id, balance FROM account ORDER BY id") == before)
             #expect(try c.count("SELECT COUNT(*) FROM code_wrong") == 0)
             // "Get a new code" voids the previous one: one live code per volunteer.
             for _ in 0..<5 { _ = try c.code() }
             let newest = try c.code()
-            #expect(try c.count("SELECT COUNT(*) FROM redemption_code WHERE used_at IS NULL AND expires_at > (SELECT MAX(created_at) FROM redemption_code)") == 1)
+            #expect(
+                try c.count(
+                    "SELECT COUNT(*) FROM redemption_code WHERE used_at IS NULL AND expires_at > (SELECT MAX(created_at) FROM redemption_code)"
+                ) == 1)
             let voided = try c.redeem(try #require(small["code"] as? String), as: "owner", points: 5)
             #expect(voided.object["code"] as? String == "code-wrong", "\(voided)")
             // The default ceiling (codes.max_points, 200) holds when she sets none.
@@ -129,9 +149,14 @@ extension SecurityTests {
             #expect(try c.count("SELECT COUNT(*) FROM code_wrong") == 2)
             // The CLI through the server shows the ceiling.
             let env = ["XDG_CONFIG_HOME": c.box.directory.appendingPathComponent("v").path]
-            expectOK(try c.box.jifen(["--server", c.server.base, "login", "--token", try #require(c.tokens["volunteer"])], env: env))
-            let cli = try c.box.jifen(["--server", c.server.base, "--json", "code", "V0001", "--max-points", "45"], env: env)
-            #expect(cli.status == 0 && cli.object["max_points"] as? Int == 45 && (cli.object["secret"] as? String)?.count == 26, "\(cli)")
+            expectOK(
+                try c.box.jifen(
+                    ["--server", c.server.base, "login", "--token", try #require(c.tokens["volunteer"])], env: env))
+            let cli = try c.box.jifen(
+                ["--server", c.server.base, "--json", "code", "V0001", "--max-points", "45"], env: env)
+            #expect(
+                cli.status == 0 && cli.object["max_points"] as? Int == 45
+                    && (cli.object["secret"] as? String)?.count == 26, "\(cli)")
             #expect(try c.balance() == 70)
             #expect(try c.box.jifen(["verify"]).status == 0)
         }

@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import JifenTestSupport
 import JifenWeb
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension SecurityTests {
     /// Issue 21, the server's part: nobody locks out someone else (6), slow clients (7), the
@@ -20,19 +21,28 @@ extension SecurityTests {
             let box = try ServerTests.community()
             let her = try ServerTests.token(box, for: "V0002")
             let herID = try #require(her.split(separator: "_").dropFirst().first.map(String.init))
-            let code = try #require(try box.jifen(["--json", "credential", "issue", "V0001", "--enrolment"], env: ["JIFEN_ACTOR": "李主任"])
-                .object["secret"] as? String)
+            let code = try #require(
+                try box.jifen(["--json", "credential", "issue", "V0001", "--enrolment"], env: ["JIFEN_ACTOR": "李主任"])
+                    .object["secret"] as? String)
             let server = try ServerProcess(box)
             defer { server.stop() }
             // The neighbour's phone opened the sign-in page before the guessing started.
-            let page = try RawClient.request(port: server.port, "GET /web/signin HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Real-IP: \(Self.room)\r\n")
+            let page = try RawClient.request(
+                port: server.port, "GET /web/signin HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Real-IP: \(Self.room)\r\n")
             let device = try #require(page.cookie("jf_pre"))
-            let csrf = try #require(page.body.range(of: "name=\"csrf\" value=\"").map { String(page.body[$0.upperBound...].prefix { $0 != "\"" }) })
+            let csrf = try #require(
+                page.body.range(of: "name=\"csrf\" value=\"").map {
+                    String(page.body[$0.upperBound...].prefix { $0 != "\"" })
+                })
             var statuses: [Int: Int] = [:]
             for i in 0..<150 {
-                let guess = try http("POST", server.base + "/v1/enrolments", json: ["code": "ZZZZ-Z\(String(format: "%03d", i))", "label": ""],
-                                     headers: ["X-Real-IP": Self.room])
-                let forged = try http("GET", server.base + "/v1/me", token: "jf_\(herID)_" + String(repeating: "A", count: 43), headers: ["X-Real-IP": Self.room])
+                let guess = try http(
+                    "POST", server.base + "/v1/enrolments",
+                    json: ["code": "ZZZZ-Z\(String(format: "%03d", i))", "label": ""],
+                    headers: ["X-Real-IP": Self.room])
+                let forged = try http(
+                    "GET", server.base + "/v1/me", token: "jf_\(herID)_" + String(repeating: "A", count: 43),
+                    headers: ["X-Real-IP": Self.room])
                 statuses[guess.status, default: 0] += 1
                 statuses[forged.status, default: 0] += 1
             }
@@ -41,18 +51,28 @@ extension SecurityTests {
             // Her credential, from the same address: served, by the API and by the pages.
             let me = try http("GET", server.base + "/v1/me", token: her, headers: ["X-Real-IP": Self.room])
             #expect(me.status == 200, "\(me)")
-            let mine = try RawClient.request(port: server.port, "GET /web/me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Real-IP: \(Self.room)\r\nCookie: jf=\(her)\r\n")
+            let mine = try RawClient.request(
+                port: server.port,
+                "GET /web/me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Real-IP: \(Self.room)\r\nCookie: jf=\(her)\r\n")
             #expect(mine.status == 200 && mine.body.contains("李志强"), "\(mine.head)")
             // The neighbour signs in with her code from her own device, at the same address.
             let form = "code=\(code)&csrf=\(csrf)&next=%2Fweb"
-            let signedIn = try RawClient.request(port: server.port, "POST /web/signin HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Real-IP: \(Self.room)\r\n"
-                                                 + "Cookie: jf_pre=\(device)\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: \(form.utf8.count)\r\n",
-                                                 body: form)
-            #expect(signedIn.status == 303 && signedIn.cookie("jf")?.hasPrefix("jf_") == true, "\(signedIn.head)\n\(signedIn.body)")
+            let signedIn = try RawClient.request(
+                port: server.port,
+                "POST /web/signin HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Real-IP: \(Self.room)\r\n"
+                    + "Cookie: jf_pre=\(device)\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: \(form.utf8.count)\r\n",
+                body: form)
+            #expect(
+                signedIn.status == 303 && signedIn.cookie("jf")?.hasPrefix("jf_") == true,
+                "\(signedIn.head)\n\(signedIn.body)")
             // The guesser's own next code, without a device, still waits; its log lines carry no secret.
-            let waits = try http("POST", server.base + "/v1/enrolments", json: ["code": "ZZZZ-ZZZZ", "label": ""], headers: ["X-Real-IP": Self.room])
+            let waits = try http(
+                "POST", server.base + "/v1/enrolments", json: ["code": "ZZZZ-ZZZZ", "label": ""],
+                headers: ["X-Real-IP": Self.room])
             #expect(waits.status == 429 && waits.headers["retry-after"] != nil, "\(waits)")
-            #expect(server.logText.contains("refusal locked-out") && !server.logText.contains(her) && !server.logText.contains(code))
+            #expect(
+                server.logText.contains("refusal locked-out") && !server.logText.contains(her)
+                    && !server.logText.contains(code))
         }
 
         /// Without `--trust-proxy` the address is the socket's: a client writing X-Real-IP or
@@ -64,8 +84,10 @@ extension SecurityTests {
             var statuses: [Int: Int] = [:]
             for i in 0..<110 {
                 let made = "198.51.100.\(i % 250)"
-                let answer = try http("POST", server.base + "/v1/enrolments", json: ["code": "YYYY-Y\(String(format: "%03d", i))", "label": ""],
-                                      headers: ["X-Real-IP": made, "X-Forwarded-For": made])
+                let answer = try http(
+                    "POST", server.base + "/v1/enrolments",
+                    json: ["code": "YYYY-Y\(String(format: "%03d", i))", "label": ""],
+                    headers: ["X-Real-IP": made, "X-Forwarded-For": made])
                 statuses[answer.status, default: 0] += 1
             }
             #expect(statuses[401] == 100 && statuses[429] == 10, "\(statuses)")
@@ -94,24 +116,38 @@ extension SecurityTests {
             #expect(times.max()! < 1, "\(times)")
             // The server keeps at most 64 of them (the per-address limit) and closes those after 3 s.
             #expect(held.allSatisfy { $0.closedByServer(within: 8) })
-            #expect(server.logText.contains("refusal header-timeout") && server.logText.contains("refusal too-many-connections"))
+            #expect(
+                server.logText.contains("refusal header-timeout")
+                    && server.logText.contains("refusal too-many-connections"))
         }
 
         /// The poster's QR code links to `--public-url`, whatever the request's Host header says.
         @Test func thePostersQRCodeLinksToThePublicURLNotTheHostHeader() throws {
             let box = try ServerTests.community()
-            try expectOK(box.jifen(["--as", "王队长", "activity", "post", "--team", "T01", "--title", "敬老院探访",
-                                    "--start", "2026-12-01 14:00", "--end", "2026-12-01 16:00"]))
+            try expectOK(
+                box.jifen([
+                    "--as", "王队长", "activity", "post", "--team", "T01", "--title", "敬老院探访",
+                    "--start", "2026-12-01 14:00", "--end", "2026-12-01 16:00",
+                ]))
             let organizer = try ServerTests.token(box, for: "王队长")
             let server = try ServerProcess(box, extra: ["--public-url", "https://jifen.example.org/"])
             defer { server.stop() }
-            let poster = try RawClient.request(port: server.port, "GET /web/poster?activity=A0001 HTTP/1.1\r\nHost: evil.example\r\nCookie: jf=\(organizer)\r\n")
+            let poster = try RawClient.request(
+                port: server.port,
+                "GET /web/poster?activity=A0001 HTTP/1.1\r\nHost: evil.example\r\nCookie: jf=\(organizer)\r\n")
             #expect(poster.status == 200, "\(poster.head)")
-            let code = try #require(poster.body.range(of: "id=\"poster-code\">").map { String(poster.body[$0.upperBound...].prefix { $0 != "<" }) })
+            let code = try #require(
+                poster.body.range(of: "id=\"poster-code\">").map {
+                    String(poster.body[$0.upperBound...].prefix { $0 != "<" })
+                })
             let label = "签到二维码：打开「敬老院探访」的签到页，签到码 \(code)"
-            let expected = QRCode.svg("https://jifen.example.org/web/checkin?activity=A0001&code=\(code)", label: label, pixels: 340)
+            let expected = QRCode.svg(
+                "https://jifen.example.org/web/checkin?activity=A0001&code=\(code)", label: label, pixels: 340)
             #expect(poster.body.contains(expected))
-            #expect(!poster.body.contains(QRCode.svg("https://evil.example/web/checkin?activity=A0001&code=\(code)", label: label, pixels: 340)))
+            #expect(
+                !poster.body.contains(
+                    QRCode.svg(
+                        "https://evil.example/web/checkin?activity=A0001&code=\(code)", label: label, pixels: 340)))
             // A public URL that is not one is a usage error.
             let bad = try box.jifen(["serve", "--listen", "127.0.0.1:0", "--public-url", "jifen.example.org"])
             #expect(bad.status == 64 && bad.stderr.contains("--public-url"), "\(bad)")
@@ -120,13 +156,24 @@ extension SecurityTests {
         /// `--tls-cert` speaks TLS 1.2 and 1.3 only: a TLS 1.1 handshake is refused.
         @Test func tlsIsOneDotTwoOrNewer() throws {
             let box = try ServerTests.community()
-            let (cert, key) = (box.directory.appendingPathComponent("cert.pem").path, box.directory.appendingPathComponent("key.pem").path)
-            #expect(try Self.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                                                     "-days", "2", "-subj", "/CN=127.0.0.1"]).status == 0)
+            let (cert, key) = (
+                box.directory.appendingPathComponent("cert.pem").path,
+                box.directory.appendingPathComponent("key.pem").path
+            )
+            #expect(
+                try Self.run(
+                    "/usr/bin/openssl",
+                    [
+                        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                        "-days", "2", "-subj", "/CN=127.0.0.1",
+                    ]
+                ).status == 0)
             let server = try ServerProcess(box, extra: ["--tls-cert", cert, "--tls-key", key])
             defer { server.stop() }
             func handshake(_ version: String) throws -> (status: Int32, output: String) {
-                try Self.run("/usr/bin/openssl", ["s_client", "-connect", "127.0.0.1:\(server.port)", version, "-cipher", "DEFAULT:@SECLEVEL=0"])
+                try Self.run(
+                    "/usr/bin/openssl",
+                    ["s_client", "-connect", "127.0.0.1:\(server.port)", version, "-cipher", "DEFAULT:@SECLEVEL=0"])
             }
             let old = try handshake("-tls1_1")
             #expect(old.status != 0 && old.output.contains("Cipher is (NONE)"), "\(old.output)")
@@ -140,20 +187,28 @@ extension SecurityTests {
             let admin = try ServerTests.token(box, for: "李主任")
             let server = try ServerProcess(box, extra: ["--max-body-bytes", "2000"])
             defer { server.stop() }
-            for answer in [try http("GET", server.base + "/health"), try http("GET", server.base + "/v1/me", token: admin),
-                           try http("GET", server.base + "/v1/me"), try http("GET", server.base + "/openapi.json")] {
+            for answer in [
+                try http("GET", server.base + "/health"), try http("GET", server.base + "/v1/me", token: admin),
+                try http("GET", server.base + "/v1/me"), try http("GET", server.base + "/openapi.json"),
+            ] {
                 #expect(answer.headers["x-content-type-options"] == "nosniff", "\(answer.status) \(answer.headers)")
             }
             let body: [String: Any] = ["account": "V0002", "points": 1, "reason": String(repeating: "x", count: 5000)]
             let big = try http("POST", server.base + "/v1/grants", token: admin, json: body)
             #expect(big.status == 413 && big.object["code"] as? String == "body-too-large", "\(big)")
             #expect(big.headers["x-content-type-options"] == "nosniff")
-            let form = try RawClient.request(port: server.port, "POST /web/signin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                                             + "Content-Length: 5000\r\n", body: String(repeating: "a", count: 5000))
+            let form = try RawClient.request(
+                port: server.port,
+                "POST /web/signin HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                    + "Content-Length: 5000\r\n", body: String(repeating: "a", count: 5000))
             // A page's form too large: an HTML page (the post/redirect/get base), never the API's JSON.
             #expect(form.status == 413 && form.head.lowercased().contains("content-type: text/html"), "\(form.head)")
-            #expect(server.logText.contains("POST /v1/grants 413") && server.logText.contains("POST /web/signin 413"), "\(server.logText)")
-            #expect(try box.jifen(["--json", "balance", "V0002"], env: ["JIFEN_ACTOR": "李主任"]).object["balance"] as? Int == 0)
+            #expect(
+                server.logText.contains("POST /v1/grants 413") && server.logText.contains("POST /web/signin 413"),
+                "\(server.logText)")
+            #expect(
+                try box.jifen(["--json", "balance", "V0002"], env: ["JIFEN_ACTOR": "李主任"]).object["balance"] as? Int
+                    == 0)
         }
 
         /// A page action's log line names who acted (the person's id), never the credential.
@@ -162,16 +217,30 @@ extension SecurityTests {
             let volunteer = try ServerTests.token(box, for: "V0001")
             let server = try ServerProcess(box)
             defer { server.stop() }
-            let page = try RawClient.request(port: server.port, "GET /web/me HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: jf=\(volunteer)\r\n")
+            let page = try RawClient.request(
+                port: server.port, "GET /web/me HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: jf=\(volunteer)\r\n")
             #expect(page.status == 200)
-            let csrf = try #require(page.body.range(of: "name=\"csrf\" value=\"").map { String(page.body[$0.upperBound...].prefix { $0 != "\"" }) })
+            let csrf = try #require(
+                page.body.range(of: "name=\"csrf\" value=\"").map {
+                    String(page.body[$0.upperBound...].prefix { $0 != "\"" })
+                })
             let form = "csrf=\(csrf)"
-            let code = try RawClient.request(port: server.port, "POST /web/me/code HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: jf=\(volunteer)\r\n"
-                                             + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(form.utf8.count)\r\n", body: form)
+            let code = try RawClient.request(
+                port: server.port,
+                "POST /web/me/code HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: jf=\(volunteer)\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(form.utf8.count)\r\n",
+                body: form)
             #expect(code.status == 303, "\(code.head)")
             let log = server.logText
-            #expect(log.contains("GET /web/me 200") && log.split(separator: "\n").contains { $0.hasPrefix("GET /web/me 200") && $0.hasSuffix("principal=V0001") }, "\(log)")
-            #expect(log.split(separator: "\n").contains { $0.hasPrefix("POST /web/me/code 303") && $0.hasSuffix("principal=V0001") }, "\(log)")
+            #expect(
+                log.contains("GET /web/me 200")
+                    && log.split(separator: "\n").contains {
+                        $0.hasPrefix("GET /web/me 200") && $0.hasSuffix("principal=V0001")
+                    }, "\(log)")
+            #expect(
+                log.split(separator: "\n").contains {
+                    $0.hasPrefix("POST /web/me/code 303") && $0.hasSuffix("principal=V0001")
+                }, "\(log)")
             #expect(!log.contains(volunteer) && !log.contains(csrf))
         }
 
@@ -209,8 +278,14 @@ extension SecurityTests.Server {
             remote.sin_port = in_port_t(UInt16(port).bigEndian)
             remote.sin_addr.s_addr = inet_addr("127.0.0.1")
             let size = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafePointer(to: &local) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) } }
-            let connected = bound == 0 ? withUnsafePointer(to: &remote) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, size) } } : -1
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) }
+            }
+            let connected =
+                bound == 0
+                ? withUnsafePointer(to: &remote) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, size) }
+                } : -1
             guard connected == 0 else { Glibc.close(fd); throw POSIXError(.ECONNREFUSED) }
         }
 
@@ -219,7 +294,8 @@ extension SecurityTests.Server {
         @discardableResult
         func send(_ text: String) -> Bool {
             let bytes = Array(text.utf8)
-            return bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
+            return bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                == bytes.count
         }
 
         private func timeout(_ seconds: Int) {
@@ -259,13 +335,16 @@ extension SecurityTests.Server {
         }
 
         /// One request (`head` without its blank line; `Connection: close` is added), read to the end.
-        static func request(port: Int, from source: String = "127.0.0.1", _ head: String, body: String = "") throws -> Answer {
+        static func request(
+            port: Int, from source: String = "127.0.0.1", _ head: String, body: String = ""
+        ) throws -> Answer {
             let client = try RawClient(port: port, from: source)
             client.send(head + "Connection: close\r\n\r\n" + body)
             let text = String(decoding: client.receive(), as: UTF8.self)
             let parts = text.components(separatedBy: "\r\n\r\n")
             let status = Int(parts.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
-            return Answer(status: status, head: parts.first ?? "", body: parts.dropFirst().joined(separator: "\r\n\r\n"))
+            return Answer(
+                status: status, head: parts.first ?? "", body: parts.dropFirst().joined(separator: "\r\n\r\n"))
         }
     }
 }

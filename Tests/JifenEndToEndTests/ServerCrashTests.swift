@@ -108,9 +108,12 @@ import Testing
     /// granted to each of V0001…V0004; the starting balances.
     static func community(granting points: Int) throws -> (Sandbox, [String: Int]) {
         let box = try ServerTests.community()
-        try expectOK(box.jifen(["volunteer", "add", "--name", "王秀英", "--phone", "13800009999", "--team", "T02"], env: admin))
+        try expectOK(
+            box.jifen(["volunteer", "add", "--name", "王秀英", "--phone", "13800009999", "--team", "T02"], env: admin))
         for account in accounts {
-            try expectOK(box.jifen(["grant", account, String(points), "--reason", "start", "--key", "start-\(account)"], env: admin))
+            try expectOK(
+                box.jifen(
+                    ["grant", account, String(points), "--reason", "start", "--key", "start-\(account)"], env: admin))
         }
         return (box, try balances(box))
     }
@@ -124,8 +127,10 @@ import Testing
     }
 
     /// Starts 8 client processes, client i spending from accounts[i % 4] with its own credential.
-    static func startClients(_ box: Sandbox, port: Int, tokens: [String], prefix: String, count: Int, max: Int,
-                             stopOnLoss: Bool, attempts: Int) throws -> [Client] {
+    static func startClients(
+        _ box: Sandbox, port: Int, tokens: [String], prefix: String, count: Int, max: Int,
+        stopOnLoss: Bool, attempts: Int
+    ) throws -> [Client] {
         let script = box.directory.appendingPathComponent("client.py")
         // Atomically: several calls share the file, and a python3 of an earlier call may be
         // opening it this moment (written in place, it could read it empty and print nothing).
@@ -133,11 +138,14 @@ import Testing
         var clients: [Client] = []
         for (i, token) in tokens.enumerated() {
             let name = "\(prefix)h\(i)"
-            let out = box.directory.appendingPathComponent("\(name).out"), err = box.directory.appendingPathComponent("\(name).err")
+            let out = box.directory.appendingPathComponent("\(name).out"),
+                err = box.directory.appendingPathComponent("\(name).err")
             let config = box.directory.appendingPathComponent("\(name).json")
-            let settings: [String: Any] = ["port": port, "token": token, "out": out.path, "prefix": name, "count": count, "max": max,
-                                           "from": accounts[i % accounts.count], "accounts": accounts, "seed": Int.random(in: 0..<1_000_000),
-                                           "stop_on_loss": stopOnLoss, "attempts": attempts]
+            let settings: [String: Any] = [
+                "port": port, "token": token, "out": out.path, "prefix": name, "count": count, "max": max,
+                "from": accounts[i % accounts.count], "accounts": accounts, "seed": Int.random(in: 0..<1_000_000),
+                "stop_on_loss": stopOnLoss, "attempts": attempts,
+            ]
             try JSONSerialization.data(withJSONObject: settings).write(to: config)
             _ = FileManager.default.createFile(atPath: out.path, contents: nil)
             _ = FileManager.default.createFile(atPath: err.path, contents: nil)
@@ -179,17 +187,24 @@ import Testing
     /// Sends each transfer that was in flight at the kill again, with its key, to the restarted
     /// server: it is done once, a replay exactly when the ledger already had it (then with that
     /// transfer's id). - Returns: the transfers, now acknowledged, and how many had been written.
-    static func retry(_ lost: [Op], on restarted: ServerProcess, tokenOf: [String: String], rows: [String: Row],
-                      round: Int) throws -> (ops: [Op], written: Int) {
+    static func retry(
+        _ lost: [Op], on restarted: ServerProcess, tokenOf: [String: String], rows: [String: Row],
+        round: Int
+    ) throws -> (ops: [Op], written: Int) {
         var written = 0
         var done: [Op] = []
         for var op in lost {
             let prefix = String(op.key.split(separator: "-").first ?? "")
-            let answer = try http("POST", restarted.base + "/v1/transfers", token: tokenOf[prefix], json: op.body, headers: ["Idempotency-Key": op.key])
+            let answer = try http(
+                "POST", restarted.base + "/v1/transfers", token: tokenOf[prefix], json: op.body,
+                headers: ["Idempotency-Key": op.key])
             #expect(answer.status == 200, "round \(round), retry of \(op): \(answer)")
             let transfer = answer.object["transfer"] as? [String: Any]
             let replayed = answer.object["replayed"] as? Bool
-            #expect(replayed == (rows[op.key] != nil), "round \(round): \(op) replayed \(String(describing: replayed)) but in the ledger: \(rows[op.key] != nil)")
+            #expect(
+                replayed == (rows[op.key] != nil),
+                "round \(round): \(op) replayed \(String(describing: replayed)) but in the ledger: \(rows[op.key] != nil)"
+            )
             if let row = rows[op.key] {
                 written += 1
                 #expect(transfer.flatMap { $0["id"] }.map { "\($0)" } == row.id, "\(op): \(answer)")
@@ -205,7 +220,9 @@ import Testing
         try text.split(separator: "\n").map { line in
             let f = line.split(separator: " ").map(String.init)
             try #require(f.count == 8, "\(line)")
-            return Op(key: f[0], from: f[1], to: f[2], points: Int(f[3]) ?? -1, status: f[4], code: f[5], id: f[6], again: f[7])
+            return Op(
+                key: f[0], from: f[1], to: f[2], points: Int(f[3]) ?? -1, status: f[4], code: f[5], id: f[6],
+                again: f[7])
         }
     }
 
@@ -214,7 +231,8 @@ import Testing
     static func rows(_ box: Sandbox) throws -> [String: Row] {
         var rows: [String: Row] = [:]
         var memos: [String: Int] = [:]
-        for line in try box.query("SELECT key, id, debit, credit, amount, memo FROM transfer WHERE memo LIKE 'memo %'") {
+        for line in try box.query("SELECT key, id, debit, credit, amount, memo FROM transfer WHERE memo LIKE 'memo %'")
+        {
             let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
             try #require(f.count == 6, "\(line)")
             #expect(f[5] == "memo " + f[0], "\(line)")
@@ -231,11 +249,19 @@ import Testing
     }
 
     /// The ledger's checks, and nothing anywhere but the grants' issuance below zero.
-    static func expectConsistent(_ box: Sandbox, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectConsistent(
+        _ box: Sandbox, _ context: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let verify = try box.jifen(["--json", "verify"], env: admin)
-        #expect(verify.status == 0 && verify.object["ok"] as? Bool == true, "\(context): \(verify)", sourceLocation: sourceLocation)
-        #expect(try box.query("SELECT sum(balance) FROM account") == ["0"], "\(context): not zero-sum", sourceLocation: sourceLocation)
-        #expect(try box.query("SELECT count(*) FROM account WHERE kind <> 'issuance' AND balance < 0") == ["0"], sourceLocation: sourceLocation)
+        #expect(
+            verify.status == 0 && verify.object["ok"] as? Bool == true, "\(context): \(verify)",
+            sourceLocation: sourceLocation)
+        #expect(
+            try box.query("SELECT sum(balance) FROM account") == ["0"], "\(context): not zero-sum",
+            sourceLocation: sourceLocation)
+        #expect(
+            try box.query("SELECT count(*) FROM account WHERE kind <> 'issuance' AND balance < 0") == ["0"],
+            sourceLocation: sourceLocation)
     }
 
     /// The balances that exactly `done` make from `start`.
@@ -262,8 +288,9 @@ import Testing
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 {
                 do {
-                    let clients = try Self.startClients(box, port: server.port, tokens: tokens, prefix: "x", count: 30, max: 25,
-                                                        stopOnLoss: false, attempts: 40)
+                    let clients = try Self.startClients(
+                        box, port: server.port, tokens: tokens, prefix: "x", count: 30, max: 25,
+                        stopOnLoss: false, attempts: 40)
                     let ops = try Self.finish(clients)
                     remote.withLock { $0 = ops }
                 } catch {
@@ -277,16 +304,23 @@ import Testing
                 let to = Self.accounts.filter { $0 != from }.randomElement(using: &rng)!
                 let points = Int.random(in: 1...25, using: &rng)
                 let key = "c-\(step)"
-                var op = Op(key: key, from: from, to: to, points: points, status: "lost", code: "-", id: "-", again: "-")
+                var op = Op(
+                    key: key, from: from, to: to, points: points, status: "lost", code: "-", id: "-", again: "-")
                 for _ in 0..<5 {
-                    guard let run = try? box.jifen(["--as", from, "--json", "transfer", from, to, String(points), "--memo", "memo " + key,
-                                                    "--key", key, "--busy-timeout", "30"]) else { continue }
+                    guard
+                        let run = try? box.jifen([
+                            "--as", from, "--json", "transfer", from, to, String(points), "--memo", "memo " + key,
+                            "--key", key, "--busy-timeout", "30",
+                        ])
+                    else { continue }
                     op.status = "cli-\(run.status)"
                     if run.status == 0 {
                         op.id = run.object["id"].map { "\($0)" } ?? "?"
                         break
                     }
-                    if run.status == Exit.refused, run.stderr.contains("insufficient-points") || run.stderr.contains("available") {
+                    if run.status == Exit.refused,
+                        run.stderr.contains("insufficient-points") || run.stderr.contains("available")
+                    {
                         op.code = "insufficient-points"
                         break
                     }
@@ -305,9 +339,13 @@ import Testing
         let unexpected = (viaHTTP + cli).filter { !$0.acknowledged && $0.code != "insufficient-points" }
         #expect(unexpected.isEmpty, "\(unexpected)")
         let repeats = viaHTTP.filter { $0.again != "-" }
-        #expect(!repeats.isEmpty && repeats.allSatisfy { $0.again == $0.id }, "a repeated key named another transfer: \(repeats.filter { $0.again != $0.id })")
+        #expect(
+            !repeats.isEmpty && repeats.allSatisfy { $0.again == $0.id },
+            "a repeated key named another transfer: \(repeats.filter { $0.again != $0.id })")
         let done = (viaHTTP + cli).filter(\.acknowledged)
-        #expect(viaHTTP.filter(\.acknowledged).count > 60 && cli.filter(\.acknowledged).count > 5, "too few went through: \(done.count)")
+        #expect(
+            viaHTTP.filter(\.acknowledged).count > 60 && cli.filter(\.acknowledged).count > 5,
+            "too few went through: \(done.count)")
         // The ledger holds exactly the acknowledged transfers, each once and as asked; the refused left nothing.
         let rows = try Self.rows(box)
         #expect(Set(rows.keys) == Set(done.map(\.key)))
@@ -332,8 +370,9 @@ import Testing
         var stats: [String] = []
         for round in 0..<5 {
             let server = try ServerProcess(box)
-            let clients = try Self.startClients(box, port: server.port, tokens: tokens, prefix: "r\(round)", count: 100_000, max: 50,
-                                                stopOnLoss: true, attempts: 40)
+            let clients = try Self.startClients(
+                box, port: server.port, tokens: tokens, prefix: "r\(round)", count: 100_000, max: 50,
+                stopOnLoss: true, attempts: 40)
             Self.waitForLoad(clients, answers: 16)
             usleep(UInt32.random(in: 0...1_500_000, using: &rng))
             kill(server.process.processIdentifier, SIGKILL)
@@ -341,7 +380,9 @@ import Testing
             #expect(server.process.terminationReason == .uncaughtSignal && server.process.terminationStatus == SIGKILL)
             let ops = try Self.finish(clients)
             let acknowledged = ops.filter(\.acknowledged), lost = ops.filter { $0.status == "lost" }
-            #expect(ops.count == acknowledged.count + lost.count, "round \(round): \(ops.filter { !$0.acknowledged && $0.status != "lost" })")
+            #expect(
+                ops.count == acknowledged.count + lost.count,
+                "round \(round): \(ops.filter { !$0.acknowledged && $0.status != "lost" })")
             #expect(lost.count <= 8)
             try Self.expectConsistent(box, "round \(round) after kill -9")
             let rows = try Self.rows(box)
@@ -349,16 +390,21 @@ import Testing
             for op in acknowledged where op.again != "-" && op.again != "lost" { #expect(op.again == op.id, "\(op)") }
             // An operation in flight at the kill: all of it or nothing (verify checked the balances).
             for op in lost {
-                if let row = rows[op.key] { #expect(row.debit == op.from && row.credit == op.to && row.amount == op.points, "\(op)") }
+                if let row = rows[op.key] {
+                    #expect(row.debit == op.from && row.credit == op.to && row.amount == op.points, "\(op)")
+                }
             }
             // The restarted server: each lost one again with its key, once.
             let restarted = try ServerProcess(box)
-            let tokenOf = Dictionary(uniqueKeysWithValues: clients.enumerated().map { ("r\(round)h\($0.offset)", $0.element.token) })
+            let tokenOf = Dictionary(
+                uniqueKeysWithValues: clients.enumerated().map { ("r\(round)h\($0.offset)", $0.element.token) })
             let (retried, written) = try Self.retry(lost, on: restarted, tokenOf: tokenOf, rows: rows, round: round)
             all += retried
             #expect(restarted.stop() == 0)
             all += acknowledged
-            stats.append("round \(round): \(acknowledged.count) acknowledged, \(lost.count) in flight (\(written) of them written before the kill)")
+            stats.append(
+                "round \(round): \(acknowledged.count) acknowledged, \(lost.count) in flight (\(written) of them written before the kill)"
+            )
         }
         print("ServerCrashTests kill -9: " + stats.joined(separator: "; "))
         #expect(all.count > 50, "the load barely ran: \(all.count)")
@@ -377,8 +423,9 @@ import Testing
         let (box, start) = try Self.community(granting: 100_000)
         let tokens = try (0..<8).map { try ServerTests.token(box, for: Self.accounts[$0 % Self.accounts.count]) }
         let server = try ServerProcess(box)
-        let clients = try Self.startClients(box, port: server.port, tokens: tokens, prefix: "t", count: 100_000, max: 50,
-                                            stopOnLoss: true, attempts: 40)
+        let clients = try Self.startClients(
+            box, port: server.port, tokens: tokens, prefix: "t", count: 100_000, max: 50,
+            stopOnLoss: true, attempts: 40)
         Self.waitForLoad(clients, answers: 16)
         usleep(UInt32.random(in: 0...500_000))
         server.process.terminate()
@@ -386,7 +433,9 @@ import Testing
         #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0, "\(server.logText)")
         let ops = try Self.finish(clients)
         let done = ops.filter(\.acknowledged)
-        #expect(ops.allSatisfy { $0.acknowledged || $0.status == "lost" }, "\(ops.filter { !$0.acknowledged && $0.status != "lost" })")
+        #expect(
+            ops.allSatisfy { $0.acknowledged || $0.status == "lost" },
+            "\(ops.filter { !$0.acknowledged && $0.status != "lost" })")
         #expect(done.count >= 16, "the load barely ran: \(done.count)")
         // Every 200 the server logged reached its client.
         let logged = server.logText.components(separatedBy: "POST /v1/transfers 200 ").count - 1
@@ -399,6 +448,8 @@ import Testing
         #expect(unanswered.isEmpty, "written but never answered: \(unanswered.sorted())")
         #expect(try Self.balances(box) == Self.expected(start, after: done))
         try Self.expectConsistent(box, "after SIGTERM")
-        print("ServerCrashTests SIGTERM: \(done.count) acknowledged, \(ops.count - done.count) without an answer (none of them written)")
+        print(
+            "ServerCrashTests SIGTERM: \(done.count) acknowledged, \(ops.count - done.count) without an answer (none of them written)"
+        )
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
+import JifenTestSupport
+import Testing
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import JifenTestSupport
-import Testing
 
 /// A real `jifen serve` on 127.0.0.1 (a free port) over a sandbox's database, stopped with SIGTERM.
 final class ServerProcess: @unchecked Sendable {
@@ -18,15 +19,18 @@ final class ServerProcess: @unchecked Sendable {
         let out = box.directory.appendingPathComponent("serve-\(UUID().uuidString).out")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        process = try jifenProcess(["serve", "--listen", "127.0.0.1:0", "--db", box.db] + (trustProxy ? ["--trust-proxy"] : []) + extra,
-                                   environment: ["PATH": "/usr/bin:/bin", "HOME": box.directory.path, "TZ": "Asia/Shanghai", "JIFEN_NOW": now])
+        process = try jifenProcess(
+            ["serve", "--listen", "127.0.0.1:0", "--db", box.db] + (trustProxy ? ["--trust-proxy"] : []) + extra,
+            environment: ["PATH": "/usr/bin:/bin", "HOME": box.directory.path, "TZ": "Asia/Shanghai", "JIFEN_NOW": now])
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
         var found: Int?
         for _ in 0..<600 where found == nil {
             let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.contains("listening on") }), let port = Int(line.split(separator: ":").last ?? "") {
+            if let line = text.split(separator: "\n").first(where: { $0.contains("listening on") }),
+                let port = Int(line.split(separator: ":").last ?? "")
+            {
                 found = port
             } else if !process.isRunning {
                 break
@@ -66,8 +70,10 @@ struct Answer: CustomStringConvertible {
 
 /// A plain HTTP call over loopback, synchronous. `rawJSON` is a body sent exactly as written (when a
 /// number's spelling matters); `json` one serialized from an object.
-func http(_ method: String, _ url: String, token: String? = nil, json: Any? = nil, rawJSON: String? = nil,
-          headers: [String: String] = [:]) throws -> Answer {
+func http(
+    _ method: String, _ url: String, token: String? = nil, json: Any? = nil, rawJSON: String? = nil,
+    headers: [String: String] = [:]
+) throws -> Answer {
     var request = URLRequest(url: URL(string: url)!, timeoutInterval: 30)
     request.httpMethod = method
     if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }

@@ -12,15 +12,17 @@ import Testing
     static func community(_ kind: StoreKind = .sqlite) throws -> Sandbox {
         let box = try Sandbox(kind)
         let admin = ["JIFEN_ACTOR": "李主任"]
-        for step in [["init", "--community", "玫瑰园社区", "--admin", "李主任"],
-                     ["team", "add", "--name", "助老队"], ["team", "add", "--name", "巡逻队"],
-                     ["team", "add-organizer", "T01", "王队长"], ["team", "add-organizer", "T02", "赵队长"],
-                     ["volunteer", "add", "--name", "张桂兰", "--phone", "13800001234", "--team", "T01"],
-                     ["volunteer", "add", "--name", "李志强", "--phone", "13800005678", "--team", "T01"],
-                     ["volunteer", "add", "--name", "陈小红", "--phone", "13800009012", "--team", "T02"],
-                     ["merchant", "add", "--name", "老街理发店"], ["merchant", "add", "--name", "便民超市"],
-                     ["offer", "add", "M001", "--title", "理发一次", "--points", "30"],
-                     ["grant", "V0001", "100", "--reason", "结转", "--key", "seed"]] {
+        for step in [
+            ["init", "--community", "玫瑰园社区", "--admin", "李主任"],
+            ["team", "add", "--name", "助老队"], ["team", "add", "--name", "巡逻队"],
+            ["team", "add-organizer", "T01", "王队长"], ["team", "add-organizer", "T02", "赵队长"],
+            ["volunteer", "add", "--name", "张桂兰", "--phone", "13800001234", "--team", "T01"],
+            ["volunteer", "add", "--name", "李志强", "--phone", "13800005678", "--team", "T01"],
+            ["volunteer", "add", "--name", "陈小红", "--phone", "13800009012", "--team", "T02"],
+            ["merchant", "add", "--name", "老街理发店"], ["merchant", "add", "--name", "便民超市"],
+            ["offer", "add", "M001", "--title", "理发一次", "--points", "30"],
+            ["grant", "V0001", "100", "--reason", "结转", "--key", "seed"],
+        ] {
             try expectOK(box.jifen(step, env: admin))
         }
         return box
@@ -29,8 +31,10 @@ import Testing
     /// Issues a device credential locally (the database's owner, as an admin would) and returns the
     /// token. `own`: the person then confirms it as theirs (as she would with her enrolment code),
     /// so it may spend her points; false leaves it the admin's credential for her.
-    static func token(_ box: Sandbox, for person: String, staff: Bool = false, days: Int? = nil, now: String = Sandbox.defaultNow,
-                      own: Bool = true) throws -> String {
+    static func token(
+        _ box: Sandbox, for person: String, staff: Bool = false, days: Int? = nil, now: String = Sandbox.defaultNow,
+        own: Bool = true
+    ) throws -> String {
         var args = ["--json", "credential", "issue", person, "--label", "test"]
         if staff { args.append("--staff") }
         if let days { args += ["--days", String(days)] }
@@ -50,11 +54,14 @@ import Testing
         // The organizer of T01 signs in with a device credential and prints a code for V0001.
         let organizer = ["XDG_CONFIG_HOME": box.directory.appendingPathComponent("organizer").path]
         let volunteer = ["XDG_CONFIG_HOME": box.directory.appendingPathComponent("volunteer").path]
-        try expectOK(box.jifen(["--server", server.base, "login", "--token", Self.token(box, for: "王队长")], env: organizer))
-        let issued = try box.jifen(["--server", server.base, "--json", "credential", "issue", "V0001", "--enrolment"], env: organizer)
+        try expectOK(
+            box.jifen(["--server", server.base, "login", "--token", Self.token(box, for: "王队长")], env: organizer))
+        let issued = try box.jifen(
+            ["--server", server.base, "--json", "credential", "issue", "V0001", "--enrolment"], env: organizer)
         try expectOK(issued)
         let code = try #require(issued.object["secret"] as? String)
-        #expect(code.range(of: #"^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$"#, options: .regularExpression) != nil, "\(code)")
+        #expect(
+            code.range(of: #"^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$"#, options: .regularExpression) != nil, "\(code)")
         // The volunteer types it (in lower case, as people do) and sees the balance the local CLI reports.
         try expectOK(box.jifen(["--server", server.base, "login", "--code", code.lowercased()], env: volunteer))
         let credentials = box.directory.appendingPathComponent("volunteer/jifen/credentials.json").path
@@ -66,9 +73,13 @@ import Testing
         #expect(remote.stdout == local.stdout)
         #expect(remote.object["balance"] as? Int == 100)
         // The same table too.
-        #expect(try box.jifen(["--server", server.base, "balance", "V0001"], env: volunteer).stdout == box.jifen(["balance", "V0001"], env: ["JIFEN_ACTOR": "李主任"]).stdout)
+        #expect(
+            try box.jifen(["--server", server.base, "balance", "V0001"], env: volunteer).stdout
+                == box.jifen(["balance", "V0001"], env: ["JIFEN_ACTOR": "李主任"]).stdout)
         // The code worked once.
-        let again = try box.jifen(["--server", server.base, "--json", "login", "--code", code], env: ["XDG_CONFIG_HOME": box.directory.path + "/x"])
+        let again = try box.jifen(
+            ["--server", server.base, "--json", "login", "--code", code],
+            env: ["XDG_CONFIG_HOME": box.directory.path + "/x"])
         #expect(again.status == 65 && again.stderr.contains("bad-enrolment-code"), "\(again)")
         // Another volunteer's points are not theirs to see; --as is refused remotely.
         let other = try box.jifen(["--server", server.base, "--json", "balance", "V0002"], env: volunteer)
@@ -78,7 +89,9 @@ import Testing
         // whoami, then logout revokes the credential on the server.
         let who = try box.jifen(["--server", server.base, "--json", "whoami"], env: volunteer)
         #expect(who.object["person"] as? String == "V0001" && who.object["role"] as? String == "volunteer", "\(who)")
-        let token = try #require((try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: credentials))) as? [String: String])?.values.first)
+        let token = try #require(
+            (try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: credentials)))
+                as? [String: String])?.values.first)
         try expectOK(box.jifen(["--server", server.base, "logout"], env: volunteer))
         #expect(try http("GET", server.base + "/v1/me", token: token).status == 401)
         // The log has one line per request, and no secret.
@@ -93,20 +106,34 @@ import Testing
         let server = try ServerProcess(box, now: "2026-11-22 18:00")
         defer { server.stop() }
         func signedIn(_ person: String, staff: Bool = false) throws -> [String: String] {
-            let env = ["XDG_CONFIG_HOME": box.directory.appendingPathComponent("cfg-\(person)").path, "JIFEN_NOW": "2026-11-22 18:00"]
-            try expectOK(box.jifen(["--server", server.base, "login", "--token", Self.token(box, for: person, staff: staff)], env: env))
+            let env = [
+                "XDG_CONFIG_HOME": box.directory.appendingPathComponent("cfg-\(person)").path,
+                "JIFEN_NOW": "2026-11-22 18:00",
+            ]
+            try expectOK(
+                box.jifen(
+                    ["--server", server.base, "login", "--token", Self.token(box, for: person, staff: staff)], env: env)
+            )
             return env
         }
-        let organizer = try signedIn("王队长"), volunteer = try signedIn("V0001"), counter = try signedIn("M001", staff: true)
+        let organizer = try signedIn("王队长"), volunteer = try signedIn("V0001"),
+            counter = try signedIn("M001", staff: true)
         func remote(_ env: [String: String], _ args: [String]) throws -> Run {
             try box.jifen(["--server", server.base, "--json"] + args, env: env)
         }
-        let posted = try remote(organizer, ["activity", "post", "--team", "T01", "--title", "探访独居老人", "--start", "2026-11-22 19:00",
-                                            "--end", "2026-11-22 21:00", "--rate", "10"])
+        let posted = try remote(
+            organizer,
+            [
+                "activity", "post", "--team", "T01", "--title", "探访独居老人", "--start", "2026-11-22 19:00",
+                "--end", "2026-11-22 21:00", "--rate", "10",
+            ])
         try expectOK(posted)
-        let activity = try #require(posted.object["id"] as? String ?? (posted.object["activity"] as? [String: Any])?["id"] as? String, "\(posted)")
+        let activity = try #require(
+            posted.object["id"] as? String ?? (posted.object["activity"] as? [String: Any])?["id"] as? String,
+            "\(posted)")
         try expectOK(remote(volunteer, ["activity", "join", activity, "V0001"]))
-        try expectOK(remote(organizer, ["hours", "add", activity, "V0001", "--minutes", "120", "--date", "2026-11-22"]))
+        try expectOK(
+            remote(organizer, ["hours", "add", activity, "V0001", "--minutes", "120", "--date", "2026-11-22"]))
         let pending = try remote(organizer, ["hours", "list", "--pending"])
         try expectOK(pending)
         try expectOK(remote(organizer, ["hours", "approve", "--activity", activity]))
@@ -138,13 +165,16 @@ import Testing
         #expect(document.object["openapi"] as? String == "3.1.0")
         let paths = try #require(document.object["paths"] as? [String: [String: Any]])
         var documented = Set<String>()
-        for (path, operations) in paths { for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") } }
+        for (path, operations) in paths {
+            for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
+        }
         let served = Set(API.all.map { "\($0.verb.rawValue) \($0.path)" } + ["GET /health", "GET /ready"])
         #expect(documented == served)
         // Every documented route is routed: without a credential it answers 401 (or, for
         // enrolment, 400/401), never 404.
         for endpoint in API.all {
-            let path = endpoint.path.replacingOccurrences(of: "{redemption}", with: "1").replacingOccurrences(of: #"\{[a-z_]+\}"#, with: "X1", options: .regularExpression)
+            let path = endpoint.path.replacingOccurrences(of: "{redemption}", with: "1").replacingOccurrences(
+                of: #"\{[a-z_]+\}"#, with: "X1", options: .regularExpression)
             let answer = try http(endpoint.verb.rawValue, server.base + path)
             if endpoint.anonymous {
                 #expect([400, 401].contains(answer.status), "\(endpoint.path): \(answer)")
@@ -164,7 +194,9 @@ import Testing
     /// `residentsMay` (every other route refuses a resident's credential).
     static let matrix: [String: [String: Bool]] = staffMatrix.reduce(into: [:]) { rows, entry in
         let may = residentsMay[entry.key]
-        rows[entry.key] = entry.value.merging(["resident": may?.own ?? false, "other-resident": may?.other ?? false]) { $1 }
+        rows[entry.key] = entry.value.merging(["resident": may?.own ?? false, "other-resident": may?.other ?? false]) {
+            $1
+        }
     }
 
     /// What a resident's credential reaches, as R001 (whose requests Q0001–Q0004 are: `requestFixtures`) and
@@ -172,16 +204,23 @@ import Testing
     /// make but not in the request's state (confirming the claimed Q0003, cancelling Q0004 the admin
     /// cancelled first) passes the role check and meets the state (422).
     static let residentsMay: [String: (own: Bool, other: Bool)] = [
-        "enrol": (true, true), "whoami": (true, true), "listCredentials": (true, true), "revokeCredential": (true, true),
-        "confirmCredential": (true, true), "resident": (true, false), "requests": (true, true), "requestForm": (true, true),
-        "postRequest": (true, false), "request": (true, false), "confirmRequest": (true, false), "rateRequest": (true, false),
+        "enrol": (true, true), "whoami": (true, true), "listCredentials": (true, true),
+        "revokeCredential": (true, true),
+        "confirmCredential": (true, true), "resident": (true, false), "requests": (true, true),
+        "requestForm": (true, true),
+        "postRequest": (true, false), "request": (true, false), "confirmRequest": (true, false),
+        "rateRequest": (true, false),
         "reopenRequest": (true, false), "cancelRequest": (true, false),
     ]
 
     static let staffMatrix: [String: [String: Bool]] = {
-        let all = ["volunteer": true, "other-volunteer": true, "organizer": true, "other-organizer": true,
-                   "merchant": true, "other-merchant": true, "staff": true, "admin": true]
-        func only(_ roles: String...) -> [String: Bool] { all.mapValues { _ in false }.merging(Dictionary(uniqueKeysWithValues: roles.map { ($0, true) })) { $1 } }
+        let all = [
+            "volunteer": true, "other-volunteer": true, "organizer": true, "other-organizer": true,
+            "merchant": true, "other-merchant": true, "staff": true, "admin": true,
+        ]
+        func only(_ roles: String...) -> [String: Bool] {
+            all.mapValues { _ in false }.merging(Dictionary(uniqueKeysWithValues: roles.map { ($0, true) })) { $1 }
+        }
         return [
             "enrol": all, "whoami": all, "listCredentials": all, "revokeCredential": all,
             // An admin for anyone, an organizer of V0001's team; the volunteer for themself is not an issuer.
@@ -221,7 +260,8 @@ import Testing
             "merchants": all, "merchant": only("merchant", "staff", "admin"),
             "addMerchant": only("admin"), "addTeam": only("admin"), "addOrganizer": only("admin"),
             "teams": all, "settings": all, "settingChanges": all, "setSetting": only("admin"),
-            "addWebhook": only("admin"), "removeWebhook": only("admin"), "pauseWebhook": only("admin"), "resumeWebhook": only("admin"),
+            "addWebhook": only("admin"), "removeWebhook": only("admin"), "pauseWebhook": only("admin"),
+            "resumeWebhook": only("admin"),
             "rotateWebhookSecret": only("admin"), "webhookDeliveries": only("admin"), "replayWebhooks": only("admin"),
             // Micro-wishes, in API order on one wish W001 (point-funded, posted by the admin first):
             // the merchant claims it, then cancels; the organizers' revoke and realize find it open (422);
@@ -233,15 +273,19 @@ import Testing
             "withdrawDonation": all.merging(["staff": false]) { $1 },
             // Residents and service requests: the desk is an admin or any organizer. Q0001 is in T01's pool (V0001 may
             // claim it), Q0002 and Q0003 were taken by V0001, Q0004 is only posted (`requestFixtures`).
-            "addResident": only("organizer", "other-organizer", "admin"), "residents": only("organizer", "other-organizer", "admin"),
+            "addResident": only("organizer", "other-organizer", "admin"),
+            "residents": only("organizer", "other-organizer", "admin"),
             "resident": only("organizer", "other-organizer", "admin"),
             "requests": all, "postRequest": only("organizer", "other-organizer", "admin"),
             "request": only("volunteer", "organizer", "other-organizer", "admin"),
-            "acceptRequest": only("organizer", "other-organizer", "admin"), "rejectRequest": only("organizer", "other-organizer", "admin"),
+            "acceptRequest": only("organizer", "other-organizer", "admin"),
+            "rejectRequest": only("organizer", "other-organizer", "admin"),
             "dispatchRequest": only("organizer", "other-organizer", "admin"), "claimRequest": only("volunteer"),
             "returnRequest": only("volunteer"), "startRequest": only("volunteer"), "finishRequest": only("volunteer"),
-            "confirmRequest": only("organizer", "other-organizer", "admin"), "rateRequest": only("organizer", "other-organizer", "admin"),
-            "reopenRequest": only("organizer", "other-organizer", "admin"), "cancelRequest": only("organizer", "other-organizer", "admin"),
+            "confirmRequest": only("organizer", "other-organizer", "admin"),
+            "rateRequest": only("organizer", "other-organizer", "admin"),
+            "reopenRequest": only("organizer", "other-organizer", "admin"),
+            "cancelRequest": only("organizer", "other-organizer", "admin"),
             "sweepRequests": only("admin"),
             // A0001 is closed by then (closeActivity runs first): the organizers pass the role check and meet the closure (422).
             "rotateCheckinCode": only("organizer", "admin"),
@@ -262,8 +306,10 @@ import Testing
     /// Routes by id that answer a caller who may not see the thing as if it were missing (issue 21,
     /// item 18; `SecurityTests.Small` compares the two answers).
     static let hiddenByID: Set<String> = [
-        "reject", "dispute", "correct", "approve", "recordHistory", "resident", "request", "acceptRequest", "rejectRequest",
-        "dispatchRequest", "claimRequest", "returnRequest", "startRequest", "finishRequest", "confirmRequest", "rateRequest",
+        "reject", "dispute", "correct", "approve", "recordHistory", "resident", "request", "acceptRequest",
+        "rejectRequest",
+        "dispatchRequest", "claimRequest", "returnRequest", "startRequest", "finishRequest", "confirmRequest",
+        "rateRequest",
         "reopenRequest", "cancelRequest", "pickup", "release", "refund", "postRequest", "redemption",
     ]
 
@@ -271,16 +317,27 @@ import Testing
     /// a resident R002 with none.
     static func requestFixtures(_ box: Sandbox) throws {
         let admin = ["JIFEN_ACTOR": "李主任"]
-        try expectOK(box.jifen(["resident", "add", "--name", "王秀英", "--phone", "13800007788", "--address", "幸福里3号楼2单元501",
-                                "--area", "幸福里3号楼"], env: admin))
-        try expectOK(box.jifen(["resident", "add", "--name", "刘大爷", "--phone", "13800006655", "--address", "幸福里5号楼1单元101",
-                                "--area", "幸福里5号楼"], env: admin))
+        try expectOK(
+            box.jifen(
+                [
+                    "resident", "add", "--name", "王秀英", "--phone", "13800007788", "--address", "幸福里3号楼2单元501",
+                    "--area", "幸福里3号楼",
+                ], env: admin))
+        try expectOK(
+            box.jifen(
+                [
+                    "resident", "add", "--name", "刘大爷", "--phone", "13800006655", "--address", "幸福里5号楼1单元101",
+                    "--area", "幸福里5号楼",
+                ], env: admin))
         for id in ["Q0001", "Q0002", "Q0003", "Q0004"] {
             try expectOK(box.jifen(["request", "post", "--resident", "R001", "--content", "换水龙头"], env: admin))
             if id == "Q0004" { continue }
             try expectOK(box.jifen(["request", "accept", id], env: admin))
-            try expectOK(box.jifen(id == "Q0001" ? ["request", "dispatch", id, "--team", "T01", "--pool"]
-                                                 : ["request", "dispatch", id, "--volunteer", "V0001"], env: admin))
+            try expectOK(
+                box.jifen(
+                    id == "Q0001"
+                        ? ["request", "dispatch", id, "--team", "T01", "--pool"]
+                        : ["request", "dispatch", id, "--volunteer", "V0001"], env: admin))
             if id != "Q0001" { try expectOK(box.jifen(["request", "claim", id], env: ["JIFEN_ACTOR": "V0001"])) }
         }
     }
@@ -288,8 +345,13 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func theAuthorizationMatrixHoldsForEveryRouteAndRole(store: StoreKind) throws {
         let box = try Self.community(store)
-        try expectOK(box.jifen(["activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-11-25 09:00", "--end", "2026-11-25 11:00"],
-                               env: ["JIFEN_ACTOR": "李主任"]))
+        try expectOK(
+            box.jifen(
+                [
+                    "activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-11-25 09:00", "--end",
+                    "2026-11-25 11:00",
+                ],
+                env: ["JIFEN_ACTOR": "李主任"]))
         // A record S000001 of V0001 in A0001 (T01), for the record routes.
         try expectOK(box.jifen(["hours", "add", "A0001", "V0001", "--minutes", "60"], env: ["JIFEN_ACTOR": "李主任"]))
         try Self.requestFixtures(box)
@@ -322,26 +384,38 @@ import Testing
             for name in endpoint.pathParameters {
                 path = path.replacingOccurrences(of: "{\(name)}", with: "\(fields.removeValue(forKey: name) ?? "")")
             }
-            let query = endpoint.verb == .get
-                ? "?" + fields.map { "\($0.key)=\(("\($0.value)").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&") : ""
+            let query =
+                endpoint.verb == .get
+                ? "?"
+                    + fields.map {
+                        "\($0.key)=\(("\($0.value)").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+                    }.joined(separator: "&") : ""
             for role in ["anonymous", "revoked", "expired"] + row.keys.sorted() {
-                let answer = try http(endpoint.verb.rawValue, server.base + path + query, token: tokens[role],
-                                      json: endpoint.verb == .post ? fields : nil, headers: ["X-Real-IP": "10.1.0.\(cells % 200)"])
+                let answer = try http(
+                    endpoint.verb.rawValue, server.base + path + query, token: tokens[role],
+                    json: endpoint.verb == .post ? fields : nil, headers: ["X-Real-IP": "10.1.0.\(cells % 200)"])
                 cells += 1
                 if endpoint.anonymous {
-                    #expect(answer.status != 403 && answer.status != 500, "\(endpoint.operationID) as \(role): \(answer)")
+                    #expect(
+                        answer.status != 403 && answer.status != 500, "\(endpoint.operationID) as \(role): \(answer)")
                 } else if role == "anonymous" {
                     #expect(answer.status == 401, "\(endpoint.operationID) as \(role): \(answer)")
                 } else if ["revoked", "expired"].contains(role) {
                     // 401; after ten tries of the same dead credential, locked out (429).
-                    #expect(answer.status == 401 || answer.object["code"] as? String == "locked-out", "\(endpoint.operationID) as \(role): \(answer)")
+                    #expect(
+                        answer.status == 401 || answer.object["code"] as? String == "locked-out",
+                        "\(endpoint.operationID) as \(role): \(answer)")
                 } else if row[role] == true {
-                    #expect(![401, 403].contains(answer.status) && answer.status < 500, "\(endpoint.operationID) as \(role): \(answer)")
+                    #expect(
+                        ![401, 403].contains(answer.status) && answer.status < 500,
+                        "\(endpoint.operationID) as \(role): \(answer)")
                 } else if Self.hiddenByID.contains(endpoint.operationID) {
                     // Someone else's record, request, resident or redemption answers as a missing one (404) to
                     // whoever may not see it; 403 to those who may see it but not do this.
-                    #expect(answer.status == 403 || (answer.status == 404 && answer.object["code"] as? String == "unknown-id"),
-                            "\(endpoint.operationID) as \(role): \(answer)")
+                    #expect(
+                        answer.status == 403
+                            || (answer.status == 404 && answer.object["code"] as? String == "unknown-id"),
+                        "\(endpoint.operationID) as \(role): \(answer)")
                 } else {
                     #expect(answer.status == 403, "\(endpoint.operationID) as \(role): \(answer)")
                 }
@@ -354,7 +428,8 @@ import Testing
 
     @Test func tenThousandGuessesEndInLockoutWithoutASuccessAndOthersAreServed() throws {
         let box = try Self.community()
-        let issued = try box.jifen(["--json", "credential", "issue", "V0001", "--enrolment"], env: ["JIFEN_ACTOR": "李主任"])
+        let issued = try box.jifen(
+            ["--json", "credential", "issue", "V0001", "--enrolment"], env: ["JIFEN_ACTOR": "李主任"])
         let realCode = try #require(issued.object["secret"] as? String)
         let volunteer = try Self.token(box, for: "V0002")
         let server = try ServerProcess(box)
@@ -370,9 +445,14 @@ import Testing
             queue.async {
                 defer { group.leave() }
                 let guess = String((0..<8).map { _ in alphabet.randomElement()! })
-                let answer = i % 2 == 0
-                    ? try? http("POST", server.base + "/v1/enrolments", json: ["code": guess, "label": ""], headers: guesser)
-                    : try? http("GET", server.base + "/v1/me", token: "jf_C\(String(format: "%012x", i))_" + String(repeating: "A", count: 43), headers: guesser)
+                let answer =
+                    i % 2 == 0
+                    ? try? http(
+                        "POST", server.base + "/v1/enrolments", json: ["code": guess, "label": ""], headers: guesser)
+                    : try? http(
+                        "GET", server.base + "/v1/me",
+                        token: "jf_C\(String(format: "%012x", i))_" + String(repeating: "A", count: 43),
+                        headers: guesser)
                 tally.lock.lock(); tally.statuses[answer?.status ?? 0, default: 0] += 1; tally.lock.unlock()
             }
             if i % 8 == 7 { group.wait() }
@@ -385,12 +465,19 @@ import Testing
         #expect((statuses[401] ?? 0) <= 208, "\(statuses)")
         #expect((statuses[429] ?? 0) >= 9_792, "\(statuses)")
         // The real code from the locked address is refused too (a guesser learns nothing) ...
-        let locked = try http("POST", server.base + "/v1/enrolments", json: ["code": realCode, "label": ""], headers: guesser)
+        let locked = try http(
+            "POST", server.base + "/v1/enrolments", json: ["code": realCode, "label": ""], headers: guesser)
         #expect(locked.status == 429 && locked.headers["retry-after"] != nil, "\(locked)")
         // ... while everyone else is served, also at the guesser's address (a valid credential is never locked out).
-        #expect(try http("GET", server.base + "/v1/me", token: volunteer, headers: ["X-Real-IP": "198.51.100.7"]).status == 200)
+        #expect(
+            try http("GET", server.base + "/v1/me", token: volunteer, headers: ["X-Real-IP": "198.51.100.7"]).status
+                == 200)
         #expect(try http("GET", server.base + "/v1/me", token: volunteer, headers: guesser).status == 200)
-        #expect(try http("POST", server.base + "/v1/enrolments", json: ["code": realCode, "label": "phone"], headers: ["X-Real-IP": "198.51.100.8"]).status == 200)
+        #expect(
+            try http(
+                "POST", server.base + "/v1/enrolments", json: ["code": realCode, "label": "phone"],
+                headers: ["X-Real-IP": "198.51.100.8"]
+            ).status == 200)
         #expect(server.logText.contains("refusal locked-out"))
     }
 
@@ -400,16 +487,24 @@ import Testing
         let server = try ServerProcess(box)
         defer { server.stop() }
         let body: [String: Any] = ["account": "V0002", "points": 7, "reason": "补发"]
-        let first = try http("POST", server.base + "/v1/grants", token: admin, json: body, headers: ["Idempotency-Key": "k-1"])
-        let second = try http("POST", server.base + "/v1/grants", token: admin, json: body, headers: ["Idempotency-Key": "k-1"])
+        let first = try http(
+            "POST", server.base + "/v1/grants", token: admin, json: body, headers: ["Idempotency-Key": "k-1"])
+        let second = try http(
+            "POST", server.base + "/v1/grants", token: admin, json: body, headers: ["Idempotency-Key": "k-1"])
         #expect(first.status == 200 && second.status == 200, "\(first) \(second)")
-        #expect(((first.object["transfer"] as? [String: Any])?["id"] as? Int) == ((second.object["transfer"] as? [String: Any])?["id"] as? Int))
-        let other = try http("POST", server.base + "/v1/grants", token: admin, json: ["account": "V0002", "points": 8, "reason": "补发"],
-                             headers: ["Idempotency-Key": "k-1"])
+        #expect(
+            ((first.object["transfer"] as? [String: Any])?["id"] as? Int)
+                == ((second.object["transfer"] as? [String: Any])?["id"] as? Int))
+        let other = try http(
+            "POST", server.base + "/v1/grants", token: admin, json: ["account": "V0002", "points": 8, "reason": "补发"],
+            headers: ["Idempotency-Key": "k-1"])
         #expect(other.status == 409 && other.object["code"] as? String == "key-reused", "\(other)")
-        #expect(try box.jifen(["--json", "balance", "V0002"], env: ["JIFEN_ACTOR": "李主任"]).object["balance"] as? Int == 7)
+        #expect(
+            try box.jifen(["--json", "balance", "V0002"], env: ["JIFEN_ACTOR": "李主任"]).object["balance"] as? Int == 7)
         // Limits: a body over the limit is 413 and changes nothing; SIGTERM exits cleanly.
-        let big = try http("POST", server.base + "/v1/grants", token: admin, json: ["account": "V0002", "points": 1, "reason": String(repeating: "x", count: 2 << 20)])
+        let big = try http(
+            "POST", server.base + "/v1/grants", token: admin,
+            json: ["account": "V0002", "points": 1, "reason": String(repeating: "x", count: 2 << 20)])
         #expect(big.status == 413, "\(big.status)")
         #expect(server.stop() == 0)
     }
@@ -418,12 +513,19 @@ import Testing
 
     @Test func numbersBeyondTwoToThe53AreRefusedBeforeTheyReachTheRules() throws {
         let box = try Self.community()
-        try expectOK(box.jifen(["activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-12-05 09:00", "--end", "2026-12-05 11:00"],
-                               env: ["JIFEN_ACTOR": "李主任"]))
+        try expectOK(
+            box.jifen(
+                [
+                    "activity", "post", "--team", "T01", "--title", "巡逻", "--start", "2026-12-05 09:00", "--end",
+                    "2026-12-05 11:00",
+                ],
+                env: ["JIFEN_ACTOR": "李主任"]))
         let admin = try Self.token(box, for: "李主任")
         let server = try ServerProcess(box)
         defer { server.stop() }
-        let hours: [String: Any] = ["activity": "A0001", "volunteer": "V0001", "minutes": 120, "date": "2026-12-05", "note": ""]
+        let hours: [String: Any] = [
+            "activity": "A0001", "volunteer": "V0001", "minutes": 120, "date": "2026-12-05", "note": "",
+        ]
         let first = try http("POST", server.base + "/v1/records", token: admin, json: hours)
         #expect(first.status == 200, "\(first)")
         // With 120 minutes on the day, 2^63 − 2 more overflowed the daily-cap sum and killed the server.
@@ -445,7 +547,9 @@ import Testing
         let missing = try http("GET", server.base + "/v1/nothing")
         #expect(missing.status == 404 && missing.object["code"] as? String == "no-route", "\(missing)")
         let wrong = try http("DELETE", server.base + "/v1/grants")
-        #expect(wrong.status == 405 && wrong.headers["allow"] == "POST" && wrong.object["code"] as? String == "no-route", "\(wrong)")
+        #expect(
+            wrong.status == 405 && wrong.headers["allow"] == "POST" && wrong.object["code"] as? String == "no-route",
+            "\(wrong)")
         #expect(try http("PUT", server.base + "/v1/credentials").headers["allow"] == "GET, POST")
         let templated = try http("GET", server.base + "/v1/redemptions/7/pickup")
         #expect(templated.status == 405 && templated.headers["allow"] == "POST", "\(templated)")
@@ -459,10 +563,15 @@ import Testing
         defer { server.stop() }
         let body: [String: Any] = ["account": "V0002", "points": 7, "reason": "补发"]
         for key in ["k 1", String(repeating: "k", count: 201)] {
-            let answer = try http("POST", server.base + "/v1/grants", token: admin, json: body, headers: ["Idempotency-Key": key])
+            let answer = try http(
+                "POST", server.base + "/v1/grants", token: admin, json: body, headers: ["Idempotency-Key": key])
             #expect(answer.status == 400 && answer.object["code"] as? String == "bad-value", "\(key): \(answer)")
         }
-        #expect(try http("POST", server.base + "/v1/grants", token: admin, json: body, headers: ["Idempotency-Key": UUID().uuidString]).status == 200)
+        #expect(
+            try http(
+                "POST", server.base + "/v1/grants", token: admin, json: body,
+                headers: ["Idempotency-Key": UUID().uuidString]
+            ).status == 200)
         // GET /v1/activities and /v1/records without their flags: all of them, as the CLI without --upcoming.
         #expect(try http("GET", server.base + "/v1/activities", token: admin).status == 200)
         #expect(try http("GET", server.base + "/v1/records", token: admin).status == 200)
@@ -470,7 +579,8 @@ import Testing
         let document = try http("GET", server.base + "/openapi.json").object
         let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
         let grant = try #require(paths["/v1/grants"]?["post"]?["requestBody"] as? [String: Any])
-        let schema = try #require(((grant["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any])
+        let schema = try #require(
+            ((grant["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any])
         #expect(schema["required"] as? [String] == ["account", "points", "reason"])
         let approve = try #require(paths["/v1/records/approvals"]?["post"]?["requestBody"] as? [String: Any])
         #expect(approve["required"] as? Bool == false)
@@ -479,7 +589,8 @@ import Testing
         // ... and what it answers, field by field: a balance's view has its points, a whoami its person.
         func result(_ path: String, _ method: String) -> [String: Any]? {
             let ok = (paths[path]?[method]?["responses"] as? [String: Any])?["200"] as? [String: Any]
-            return ((ok?["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any]
+            return ((ok?["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"]
+                as? [String: Any]
         }
         let balance = try #require(result("/v1/accounts/{account}/balance", "get"))
         #expect(balance["required"] as? [String] == ["view"], "\(balance)")
@@ -504,7 +615,13 @@ import Testing
         let section = rest[..<(rest.range(of: "\n## ")?.lowerBound ?? rest.endIndex)]
         var blocks: [[String]] = [], current: [String]?
         for line in section.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            if line == "```sh" { current = [] } else if line == "```", let block = current { blocks.append(block); current = nil } else { current?.append(line) }
+            if line == "```sh" {
+                current = []
+            } else if line == "```", let block = current {
+                blocks.append(block); current = nil
+            } else {
+                current?.append(line)
+            }
         }
         return blocks
     }
@@ -515,10 +632,12 @@ import Testing
         let box = try Sandbox()
         let db = box.directory.appendingPathComponent("demo.sqlite").path
         let admin = ["JIFEN_ACTOR": "李主任"]
-        for step in [["init", "--community", "玫瑰园社区", "--admin", "李主任"], ["team", "add", "--name", "680爱心联盟"],
-                     ["volunteer", "add", "--name", "张桂兰", "--phone", "13800001234", "--team", "T01"],
-                     ["volunteer", "add", "--name", "王小红", "--phone", "13800005678", "--team", "T01"],
-                     ["grant", "V0001", "40", "--reason", "结转"]] {
+        for step in [
+            ["init", "--community", "玫瑰园社区", "--admin", "李主任"], ["team", "add", "--name", "680爱心联盟"],
+            ["volunteer", "add", "--name", "张桂兰", "--phone", "13800001234", "--team", "T01"],
+            ["volunteer", "add", "--name", "王小红", "--phone", "13800005678", "--team", "T01"],
+            ["grant", "V0001", "40", "--reason", "结转"],
+        ] {
             try expectOK(box.jifen(["--db", db] + step, env: admin))
         }
         let bin = jifenBinary.deletingLastPathComponent().path
@@ -554,8 +673,13 @@ import Testing
             server = process
             for _ in 0..<600 where port.isEmpty {
                 let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
-                if let found = text.split(separator: "\n").first(where: { $0.contains("listening") })?.split(separator: ":").last { port = String(found) }
-                else { usleep(50_000) }
+                if let found = text.split(separator: "\n").first(where: { $0.contains("listening") })?.split(
+                    separator: ":"
+                ).last {
+                    port = String(found)
+                } else {
+                    usleep(50_000)
+                }
             }
         }
         #expect(!port.isEmpty)
@@ -563,12 +687,16 @@ import Testing
         try terminal(blocks[1]) { line, env in
             let run = try box.run("/bin/bash", ["-c", line], env: env)
             try expectOK(run)
-            code = run.stdout.range(of: #"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}"#, options: .regularExpression).map { String(run.stdout[$0]) } ?? ""
+            code =
+                run.stdout.range(of: #"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}"#, options: .regularExpression).map {
+                    String(run.stdout[$0])
+                } ?? ""
         }
         #expect(!code.isEmpty)
         var outputs: [String] = []
         try terminal(blocks[2]) { line, env in
-            let typed = line.replacingOccurrences(of: "4F7K-9Q2M", with: code).replacingOccurrences(of: "127.0.0.1:8080", with: "127.0.0.1:\(port)")
+            let typed = line.replacingOccurrences(of: "4F7K-9Q2M", with: code).replacingOccurrences(
+                of: "127.0.0.1:8080", with: "127.0.0.1:\(port)")
             var volunteer = env
             volunteer["HOME"] = box.directory.appendingPathComponent("phone").path
             let run = try box.run("/bin/bash", ["-c", typed], env: volunteer)
@@ -578,7 +706,10 @@ import Testing
         #expect(outputs.count == 4)
         #expect(outputs[1].contains("V0001") && outputs[1].contains("40"), "\(outputs)")
         #expect(outputs[3].contains("V0001") && outputs[3].contains("volunteer"), "\(outputs)")
-        let mode = try FileManager.default.attributesOfItem(atPath: box.directory.appendingPathComponent("phone/.config/jifen/credentials.json").path)[.posixPermissions] as? Int
+        let mode =
+            try FileManager.default.attributesOfItem(
+                atPath: box.directory.appendingPathComponent("phone/.config/jifen/credentials.json").path)[
+                .posixPermissions] as? Int
         #expect(mode == 0o600)
     }
 }

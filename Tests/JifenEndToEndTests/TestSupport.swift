@@ -36,7 +36,9 @@ struct Sandbox {
         var args = arguments
         if !args.contains(where: { $0.hasPrefix("--lang") }) { args = ["--lang", "en"] + args }
         if !args.contains(where: { $0.hasPrefix("--db") }) { args = ["--db", db] + args }
-        return try run(prefix.isEmpty ? jifenBinary.path : prefix[0], Array(prefix.dropFirst()) + (prefix.isEmpty ? [] : [jifenBinary.path]) + args, env: env)
+        return try run(
+            prefix.isEmpty ? jifenBinary.path : prefix[0],
+            Array(prefix.dropFirst()) + (prefix.isEmpty ? [] : [jifenBinary.path]) + args, env: env)
     }
 
     func run(_ executable: String, _ arguments: [String], env: [String: String] = [:]) throws -> Run {
@@ -45,7 +47,9 @@ struct Sandbox {
         process.arguments = arguments
         // Every run has a fixed clock unless the test gives its own: no rule in a test may depend
         // on today's date (a month of 31 days once broke the suite).
-        var environment = ["PATH": "/usr/bin:/bin", "HOME": directory.path, "TZ": "Asia/Shanghai", "JIFEN_NOW": Sandbox.defaultNow]
+        var environment = [
+            "PATH": "/usr/bin:/bin", "HOME": directory.path, "TZ": "Asia/Shanghai", "JIFEN_NOW": Sandbox.defaultNow,
+        ]
         environment.merge(env) { $1 }
         process.environment = environment
         process.currentDirectoryURL = directory
@@ -66,8 +70,9 @@ struct Sandbox {
             try? FileManager.default.removeItem(at: out)
             try? FileManager.default.removeItem(at: err)
         }
-        return Run(status: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
-                   stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: out), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: err), as: UTF8.self))
     }
 
     /// A database with a community, two volunteers (V0001 with 50 points) and a merchant.
@@ -87,7 +92,10 @@ struct Sandbox {
     /// The server URL without `?schema=`, and the schema, of a PostgreSQL sandbox.
     var postgresParts: (url: String, schema: String) {
         let parts = db.split(separator: "?", maxSplits: 1).map(String.init)
-        let schema = parts.count > 1 ? parts[1].split(separator: "&").first { $0.hasPrefix("schema=") }.map { String($0.dropFirst(7)) } ?? "public" : "public"
+        let schema =
+            parts.count > 1
+            ? parts[1].split(separator: "&").first { $0.hasPrefix("schema=") }.map { String($0.dropFirst(7)) }
+                ?? "public" : "public"
         return (parts[0], schema)
     }
 
@@ -97,7 +105,9 @@ struct Sandbox {
         let out: Run
         if isPostgres {
             let (url, schema) = postgresParts
-            out = try run("/usr/bin/psql", [url, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", "SET search_path TO \(schema)", "-c", sql])
+            out = try run(
+                "/usr/bin/psql",
+                [url, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-c", "SET search_path TO \(schema)", "-c", sql])
         } else {
             // A busy timeout as jifen has: a reader can meet a lock while another process
             // opens the file or checkpoints its WAL.
@@ -111,11 +121,14 @@ struct Sandbox {
     /// SQLite file's bytes, or every row of every table of the PostgreSQL schema.
     func state() throws -> Data {
         guard isPostgres else { return try bytes() }
-        let tables = try query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1")
+        let tables = try query(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1")
         #expect(tables.count > 10, "\(tables)")
         var dump = ""
         for table in tables {
-            dump += "## \(table)\n" + (try query("SELECT t::text FROM \"\(table)\" t ORDER BY 1").joined(separator: "\n")) + "\n"
+            dump +=
+                "## \(table)\n" + (try query("SELECT t::text FROM \"\(table)\" t ORDER BY 1").joined(separator: "\n"))
+                + "\n"
         }
         return Data(dump.utf8)
     }

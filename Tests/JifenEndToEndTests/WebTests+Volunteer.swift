@@ -28,12 +28,19 @@ extension WebTests {
             mutating func take(_ response: WebResponse) {
                 for set in WebTests.header(response, "Set-Cookie") {
                     let pair = set.split(separator: ";").first.map(String.init) ?? ""
-                    let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                    let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(
+                        String.init)
                     guard parts.count == 2 else { continue }
-                    if set.contains("Max-Age=0") || parts[1].isEmpty { jar[parts[0]] = nil } else { jar[parts[0]] = parts[1] }
+                    if set.contains("Max-Age=0") || parts[1].isEmpty {
+                        jar[parts[0]] = nil
+                    } else {
+                        jar[parts[0]] = parts[1]
+                    }
                 }
                 let html = WebTests.body(response)
-                if let r = html.range(of: "name=\"csrf\" value=\"") { csrf = String(html[r.upperBound...].prefix { $0 != "\"" }) }
+                if let r = html.range(of: "name=\"csrf\" value=\"") {
+                    csrf = String(html[r.upperBound...].prefix { $0 != "\"" })
+                }
             }
 
             mutating func get(_ target: String) -> WebResponse {
@@ -44,12 +51,16 @@ extension WebTests {
             }
 
             /// Posts a form; answers the 303 and the page it leads to.
-            mutating func post(_ path: String, _ form: [String: String] = [:]) -> (redirect: WebResponse, page: WebResponse?) {
+            mutating func post(
+                _ path: String, _ form: [String: String] = [:]
+            ) -> (redirect: WebResponse, page: WebResponse?) {
                 var fields = form
                 fields["csrf"] = csrf
                 let answer = site.respond(WebRequest(method: "POST", path: path, form: fields, cookies: jar))
                 take(answer)
-                guard answer.status == 303, let location = WebTests.header(answer, "Location").first else { return (answer, nil) }
+                guard answer.status == 303, let location = WebTests.header(answer, "Location").first else {
+                    return (answer, nil)
+                }
                 return (answer, get(location))
             }
 
@@ -63,8 +74,12 @@ extension WebTests {
         static func site(_ kind: StoreKind, clock: Clock = Clock()) throws -> (Sandbox, WebSite) {
             let box = try ServerTests.community(kind)
             let app = try JifenApp.open(box.db, clock: { clock.now }, zone: TimeZone(identifier: "Asia/Shanghai")!)
-            return (box, WebSite(app: app, guardian: SignInGuard(), status: { JifenServer.status($0) },
-                                 publicURL: { "https://jifen.example.org" }))
+            return (
+                box,
+                WebSite(
+                    app: app, guardian: SignInGuard(), status: { JifenServer.status($0) },
+                    publicURL: { "https://jifen.example.org" })
+            )
         }
 
         static func signedIn(_ site: WebSite, _ box: Sandbox, as person: String) throws -> Phone {
@@ -99,13 +114,17 @@ extension WebTests {
             let first = Self.html(page)
             let code = try #require(Self.digits(first))
             #expect(code.count == 6)
-            #expect(first.contains("aria-label=\"付款码的二维码，数字 \(code.prefix(3)) \(code.suffix(3))\""), "the QR's name says the digits")
+            #expect(
+                first.contains("aria-label=\"付款码的二维码，数字 \(code.prefix(3)) \(code.suffix(3))\""),
+                "the QR's name says the digits")
             #expect(first.contains("aria-live=\"assertive\"") && first.contains("data-poll=\"/web/me/code/state\""))
             // Reload: the same live code again, HTML 200, no new one.
             let reload = phone.get("/web/me/code")
-            #expect(reload.status == 200 && WebTests.header(reload, "Content-Type").first?.hasPrefix("text/html") == true)
+            #expect(
+                reload.status == 200 && WebTests.header(reload, "Content-Type").first?.hasPrefix("text/html") == true)
             #expect(Self.digits(Self.html(reload)) == code)
-            #expect(String(decoding: phone.get("/web/me/code/state").body, as: UTF8.self).contains("\"state\":\"live\""))
+            #expect(
+                String(decoding: phone.get("/web/me/code/state").body, as: UTF8.self).contains("\"state\":\"live\""))
             // The cookie opens only for this session: another phone of hers sees no code from it.
             var other = try Self.signedIn(site, box, as: "V0001")
             other.jar["jf_code"] = phone.jar["jf_code"]
@@ -115,7 +134,8 @@ extension WebTests {
             let state = String(decoding: phone.get("/web/me/code/state").body, as: UTF8.self)
             #expect(state.contains("\"state\":\"redeemed\"") && state.contains("已兑换：理发一次 −30 分，余额 70"), "\(state)")
             let after = Self.html(phone.get("/web/me/code"))
-            #expect(after.contains("已兑换：理发一次 −30 分，余额 70") && Self.digits(after) == nil, "a reload says what became of it")
+            #expect(
+                after.contains("已兑换：理发一次 −30 分，余额 70") && Self.digits(after) == nil, "a reload says what became of it")
 
             // A new code says the previous one is void; asked about, the previous one is.
             let (_, renewed) = phone.post("/web/me/code", ["max_points": "50"])
@@ -136,7 +156,7 @@ extension WebTests {
             _ = phone.post("/web/me/code")
             let held = phone.jar["jf_code"]
             var other = phone
-            _ = other.post("/web/me/code")      // the same phone opens a newer code (another tab)
+            _ = other.post("/web/me/code")  // the same phone opens a newer code (another tab)
             phone.jar["jf_code"] = held
             let voided = String(decoding: phone.get("/web/me/code/state").body, as: UTF8.self)
             #expect(voided.contains("\"state\":\"voided\"") && voided.contains("已作废"), "\(voided)")
@@ -150,10 +170,15 @@ extension WebTests {
             let clock = Clock()
             let (box, site) = try Self.site(store, clock: clock)
             let organizer = ["JIFEN_ACTOR": "王队长"]
-            try expectOK(box.jifen(["activity", "post", "--team", "T01", "--title", "探访独居老人", "--start", "2026-12-01 10:00",
-                                    "--end", "2026-12-01 12:00"], env: organizer))
-            let checkinCode = try #require(try box.jifen(["--json", "activity", "show", "A0001"], env: organizer)
-                .object["activity"].flatMap { ($0 as? [String: Any])?["checkin_code"] as? String })
+            try expectOK(
+                box.jifen(
+                    [
+                        "activity", "post", "--team", "T01", "--title", "探访独居老人", "--start", "2026-12-01 10:00",
+                        "--end", "2026-12-01 12:00",
+                    ], env: organizer))
+            let checkinCode = try #require(
+                try box.jifen(["--json", "activity", "show", "A0001"], env: organizer)
+                    .object["activity"].flatMap { ($0 as? [String: Any])?["checkin_code"] as? String })
             var phone = try Self.signedIn(site, box, as: "V0001")
             _ = phone.get("/web/checkin?activity=A0001&code=\(checkinCode)")
             let (answer, page) = phone.post("/web/checkin", ["activity": "A0001", "code": checkinCode])
@@ -163,12 +188,15 @@ extension WebTests {
             let duty = try #require(me.range(of: "正在服务：探访独居老人 10:00 签到"))
             let checkout = try #require(me.range(of: "id=\"checkout-A0001\""))
             let show = try #require(me.range(of: "id=\"show-code\""))
-            #expect(duty.lowerBound < show.lowerBound && checkout.lowerBound < show.lowerBound, "签退 is at the top while she is checked in")
+            #expect(
+                duty.lowerBound < show.lowerBound && checkout.lowerBound < show.lowerBound,
+                "签退 is at the top while she is checked in")
 
             clock.advance(minutes: 8)
             let (asked, question) = phone.post("/web/checkout", ["activity": "A0001"])
             #expect(WebTests.header(asked, "Location") == ["/web/checkout?activity=A0001"])
-            #expect(Self.html(question).contains("只服务了 8 分钟") && Self.html(question).contains("id=\"checkout-confirm\""))
+            #expect(
+                Self.html(question).contains("只服务了 8 分钟") && Self.html(question).contains("id=\"checkout-confirm\""))
             let records = { try box.jifen(["--json", "hours", "list", "--volunteer", "V0001"], env: organizer).stdout }
             #expect(!(try records()).contains("A0001"), "nothing is recorded before she answers")
             let (_, done) = phone.post("/web/checkout", ["activity": "A0001", "confirm": "yes"])
@@ -181,10 +209,15 @@ extension WebTests {
             let clock = Clock()
             let (box, site) = try Self.site(.sqlite, clock: clock)
             let organizer = ["JIFEN_ACTOR": "王队长"]
-            try expectOK(box.jifen(["activity", "post", "--team", "T01", "--title", "探访独居老人", "--start", "2026-12-01 10:00",
-                                    "--end", "2026-12-01 12:00"], env: organizer))
-            let code = try #require(try box.jifen(["--json", "activity", "show", "A0001"], env: organizer)
-                .object["activity"].flatMap { ($0 as? [String: Any])?["checkin_code"] as? String })
+            try expectOK(
+                box.jifen(
+                    [
+                        "activity", "post", "--team", "T01", "--title", "探访独居老人", "--start", "2026-12-01 10:00",
+                        "--end", "2026-12-01 12:00",
+                    ], env: organizer))
+            let code = try #require(
+                try box.jifen(["--json", "activity", "show", "A0001"], env: organizer)
+                    .object["activity"].flatMap { ($0 as? [String: Any])?["checkin_code"] as? String })
             var phone = try Self.signedIn(site, box, as: "V0001")
             _ = phone.get("/web/me")
             _ = phone.post("/web/checkin", ["activity": "A0001", "code": code])
@@ -196,9 +229,14 @@ extension WebTests {
 
         @Test func signingUpStaysAtTheItemAndNamesItAndMovementsNameThePeople() throws {
             let (box, site) = try Self.site(.sqlite)
-            try expectOK(box.jifen(["activity", "post", "--team", "T01", "--title", "社区义诊", "--start", "2026-12-05 09:00",
-                                    "--end", "2026-12-05 11:00"], env: ["JIFEN_ACTOR": "王队长"]))
-            try expectOK(box.jifen(["grant", "V0002", "10", "--reason", "结转", "--key", "seed2"], env: ["JIFEN_ACTOR": "李主任"]))
+            try expectOK(
+                box.jifen(
+                    [
+                        "activity", "post", "--team", "T01", "--title", "社区义诊", "--start", "2026-12-05 09:00",
+                        "--end", "2026-12-05 11:00",
+                    ], env: ["JIFEN_ACTOR": "王队长"]))
+            try expectOK(
+                box.jifen(["grant", "V0002", "10", "--reason", "结转", "--key", "seed2"], env: ["JIFEN_ACTOR": "李主任"]))
             try expectOK(box.jifen(["--as", "V0002", "transfer", "V0002", "V0001", "5", "--memo", "谢谢"]))
             var phone = try Self.signedIn(site, box, as: "V0001")
             let me = Self.html(phone.get("/web/me"))
@@ -213,20 +251,28 @@ extension WebTests {
         @Test func theNewPagesSpeakPlainlyInBothLanguages() throws {
             let clock = Clock()
             let (box, site) = try Self.site(.sqlite, clock: clock)
-            try expectOK(box.jifen(["activity", "post", "--team", "T01", "--title", "探访独居老人", "--start", "2026-12-01 10:00",
-                                    "--end", "2026-12-01 12:00"], env: ["JIFEN_ACTOR": "王队长"]))
+            try expectOK(
+                box.jifen(
+                    [
+                        "activity", "post", "--team", "T01", "--title", "探访独居老人", "--start", "2026-12-01 10:00",
+                        "--end", "2026-12-01 12:00",
+                    ], env: ["JIFEN_ACTOR": "王队长"]))
             try expectOK(box.jifen(["--as", "王队长", "checkin", "A0001", "V0001", "--at", "2026-12-01 10:00"]))
             clock.advance(minutes: 5)
             var leaks: [String] = []
-            for (person, paths) in [("V0001", ["/web/me", "/web/me/code", "/web/checkout?activity=A0001", "/web/signout"]),
-                                    ("王队长", ["/web/team", "/web/team/slip"])] {
+            for (person, paths) in [
+                ("V0001", ["/web/me", "/web/me/code", "/web/checkout?activity=A0001", "/web/signout"]),
+                ("王队长", ["/web/team", "/web/team/slip"]),
+            ] {
                 var phone = try Self.signedIn(site, box, as: person)
                 _ = phone.get("/web")
                 _ = phone.post(person == "V0001" ? "/web/me/code" : "/web/team/enrol", ["volunteer": "V0001"])
                 for language in ["zh-CN", "en"] {
                     for target in paths {
                         let (path, query) = Phone.split(target)
-                        let answer = site.respond(WebRequest(method: "GET", path: path, query: query, cookies: phone.jar, acceptLanguage: language))
+                        let answer = site.respond(
+                            WebRequest(
+                                method: "GET", path: path, query: query, cookies: phone.jar, acceptLanguage: language))
                         #expect(answer.status == 200, "\(person) \(target)")
                         let text = WebTests.PlainWordsTests.visibleText(WebTests.body(answer))
                         let found = WebTests.PlainWordsTests.internalWords(text)
@@ -246,7 +292,9 @@ extension WebTests {
             let main = try #require(me.range(of: "</main>"))
             #expect(link.lowerBound > main.lowerBound, "the way out is at the bottom")
             let question = Self.html(phone.get("/web/signout"))
-            #expect(question.contains("不能再用来登录") && question.contains("组织者") && question.contains("action=\"/web/signout\""))
+            #expect(
+                question.contains("不能再用来登录") && question.contains("组织者") && question.contains("action=\"/web/signout\"")
+            )
             let (out, _) = phone.post("/web/signout")
             #expect(WebTests.header(out, "Location") == ["/web/signin"])
             #expect(phone.get("/web/me").status == 303, "signed out")
@@ -262,7 +310,9 @@ extension WebTests {
             // The QR opens sign-in with the code in the fragment (never sent to the server).
             let qr = QRCode.svg("https://jifen.example.org/web/signin#code=\(code)", label: "x", pixels: 300)
             let path = try #require(qr.range(of: " d=\""))
-            #expect(html.contains(String(qr[path.lowerBound...].prefix { $0 != "/" })), "the slip's QR carries /web/signin#code=…")
+            #expect(
+                html.contains(String(qr[path.lowerBound...].prefix { $0 != "/" })),
+                "the slip's QR carries /web/signin#code=…")
             #expect(Self.html(organizer.get("/web/team/slip")).contains(code), "reloading the slip shows the same code")
             // Another team's organizer may not.
             var stranger = try Self.signedIn(site, box, as: "赵队长")

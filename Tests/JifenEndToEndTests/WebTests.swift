@@ -63,11 +63,15 @@ import Testing
     }
 
     /// Signs in with an enrolment code as the browser would: the sign-in page, then the form.
-    static func signIn(_ site: WebSite, code: String, host: String = "127.0.0.1:8080") throws -> (cookies: [String: String], answer: WebResponse) {
+    static func signIn(
+        _ site: WebSite, code: String, host: String = "127.0.0.1:8080"
+    ) throws -> (cookies: [String: String], answer: WebResponse) {
         let page = site.respond(WebRequest(method: "GET", path: "/web/signin", host: host))
         let pre = value(cookie(page, "jf_pre"))
-        let answer = site.respond(WebRequest(method: "POST", path: "/web/signin", form: ["code": code, "csrf": try csrf(page)],
-                                             cookies: ["jf_pre": pre], host: host))
+        let answer = site.respond(
+            WebRequest(
+                method: "POST", path: "/web/signin", form: ["code": code, "csrf": try csrf(page)],
+                cookies: ["jf_pre": pre], host: host))
         return (["jf_pre": pre, "jf": value(cookie(answer, "jf"))], answer)
     }
 
@@ -99,18 +103,24 @@ import Testing
         }
         // Another site's page posting with the volunteer's cookie: its Origin is refused even with a token.
         let page = site.respond(WebRequest(method: "GET", path: "/web/me", cookies: cookies))
-        let foreign = site.respond(WebRequest(method: "POST", path: "/web/me/code", form: ["csrf": try Self.csrf(page)], cookies: cookies,
-                                              origin: "https://evil.example", host: "127.0.0.1:8080"))
+        let foreign = site.respond(
+            WebRequest(
+                method: "POST", path: "/web/me/code", form: ["csrf": try Self.csrf(page)], cookies: cookies,
+                origin: "https://evil.example", host: "127.0.0.1:8080"))
         #expect(foreign.status == 403)
         #expect(try box.jifen(["--json", "balance", "V0001"]).object["balance"] as? Int == codesBefore)
         // The same form with the token works: a pay code.
-        let ok = site.respond(WebRequest(method: "POST", path: "/web/me/code", form: ["csrf": try Self.csrf(page)], cookies: cookies,
-                                         origin: "http://127.0.0.1:8080", host: "127.0.0.1:8080"))
+        let ok = site.respond(
+            WebRequest(
+                method: "POST", path: "/web/me/code", form: ["csrf": try Self.csrf(page)], cookies: cookies,
+                origin: "http://127.0.0.1:8080", host: "127.0.0.1:8080"))
         #expect(ok.status == 303 && Self.header(ok, "Location") == ["/web/me/code"])
         var held = cookies
         held["jf_code"] = Self.value(Self.cookie(ok, "jf_code"))
         let shown = site.respond(WebRequest(method: "GET", path: "/web/me/code", cookies: held))
-        #expect(shown.status == 200 && Self.body(shown).contains("id=\"pay-code\"") && Self.body(shown).contains("<svg class=\"qr\""))
+        #expect(
+            shown.status == 200 && Self.body(shown).contains("id=\"pay-code\"")
+                && Self.body(shown).contains("<svg class=\"qr\""))
     }
 
     @Test func everyPageHasTheStrictPolicyAndNoInlineScriptOrStyle() throws {
@@ -119,11 +129,15 @@ import Testing
         for path in ["/web/signin", "/web/me", "/web/checkin", "/web/nothing-here"] {
             let answer = site.respond(WebRequest(method: "GET", path: path, cookies: cookies))
             let policy = Self.header(answer, "Content-Security-Policy").first ?? ""
-            #expect(policy.contains("default-src 'none'") && policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'"))
+            #expect(
+                policy.contains("default-src 'none'") && policy.contains("script-src 'self'")
+                    && policy.contains("frame-ancestors 'none'"))
             #expect(!policy.contains("unsafe-inline") && !policy.contains("unsafe-eval"))
             #expect(Self.header(answer, "Cache-Control") == ["no-store"])
             let html = Self.body(answer)
-            #expect(!html.contains("<script>") && !html.contains("style=") && !html.contains("<style") && html.range(of: #" on[a-z]+=""#, options: .regularExpression) == nil, "\(path)")
+            #expect(
+                !html.contains("<script>") && !html.contains("style=") && !html.contains("<style")
+                    && html.range(of: #" on[a-z]+=""#, options: .regularExpression) == nil, "\(path)")
         }
     }
 
@@ -143,7 +157,10 @@ import Testing
 
     @Test func textFromTheLedgerIsEscaped() throws {
         let (box, site, _) = try Self.site()
-        try expectOK(box.jifen(["offer", "add", "M001", "--title", "<script>alert(\"x\")</script>&'", "--points", "5"], env: ["JIFEN_ACTOR": "李主任"]))
+        try expectOK(
+            box.jifen(
+                ["offer", "add", "M001", "--title", "<script>alert(\"x\")</script>&'", "--points", "5"],
+                env: ["JIFEN_ACTOR": "李主任"]))
         let (cookies, _) = try Self.signIn(site, code: try Self.code(box, for: "M001"))
         let html = Self.body(site.respond(WebRequest(method: "GET", path: "/web/counter", cookies: cookies)))
         #expect(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;"))
@@ -155,8 +172,11 @@ import Testing
         let (box, site, _) = try Self.site()
         let (cookies, _) = try Self.signIn(site, code: try Self.code(box, for: "M001"))
         let page = site.respond(WebRequest(method: "GET", path: "/web/counter", cookies: cookies))
-        let answer = site.respond(WebRequest(method: "POST", path: "/web/counter/redeem",
-                                             form: ["csrf": try Self.csrf(page), "code": "123456", "offer": "O001", "key": "web-test-1"], cookies: cookies))
+        let answer = site.respond(
+            WebRequest(
+                method: "POST", path: "/web/counter/redeem",
+                form: ["csrf": try Self.csrf(page), "code": "123456", "offer": "O001", "key": "web-test-1"],
+                cookies: cookies))
         #expect(answer.status == 303, "post/redirect/get: a refusal too")
         let shown = Self.follow(site, answer, cookies: cookies)
         #expect(shown.status == 200 && Self.body(shown).contains("role=\"alert\""))
@@ -172,18 +192,24 @@ import Testing
         let page = site.respond(WebRequest(method: "GET", path: "/web/me", cookies: cookies))
         let html = Self.body(page)
         #expect(html.contains("id=\"requests\"") && html.contains("name=\"request\" value=\"Q0001\""), "\(html)")
-        #expect(!html.components(separatedBy: "<form").contains { $0.contains("/web/me/claim") && $0.contains("value=\"Q0002\"") },
-                "a request she already took has no claim button")
+        #expect(
+            !html.components(separatedBy: "<form").contains {
+                $0.contains("/web/me/claim") && $0.contains("value=\"Q0002\"")
+            },
+            "a request she already took has no claim button")
         #expect(html.contains("幸福里3号楼2单元501"), "the address of a request she serves")
-        let answer = site.respond(WebRequest(method: "POST", path: "/web/me/claim",
-                                             form: ["csrf": try Self.csrf(page), "request": "Q0001"], cookies: cookies))
+        let answer = site.respond(
+            WebRequest(
+                method: "POST", path: "/web/me/claim",
+                form: ["csrf": try Self.csrf(page), "request": "Q0001"], cookies: cookies))
         #expect(answer.status == 303, "\(Self.body(answer))")
         #expect(Self.body(Self.follow(site, answer, cookies: cookies)).contains("role=\"status\""))
         let shown = try box.jifen(["--json", "request", "show", "Q0001"], env: ["JIFEN_ACTOR": "李主任"])
         try expectOK(shown)
         #expect(shown.stdout.contains("\"claimed\"") && shown.stdout.contains("V0001"), "\(shown.stdout)")
         // Without the form's token nothing is taken.
-        let forged = site.respond(WebRequest(method: "POST", path: "/web/me/claim", form: ["request": "Q0001"], cookies: cookies))
+        let forged = site.respond(
+            WebRequest(method: "POST", path: "/web/me/claim", form: ["request": "Q0001"], cookies: cookies))
         #expect(forged.status == 403)
     }
 
@@ -193,8 +219,11 @@ import Testing
         let device = Self.value(Self.cookie(page, "jf_pre"))
         var statuses: [Int] = []
         for i in 0..<11 {
-            let answer = site.respond(WebRequest(method: "POST", path: "/web/signin", form: ["code": "ZZZZ-ZZ\(10 + i)", "csrf": try Self.csrf(page)],
-                                                 cookies: ["jf_pre": device]))
+            let answer = site.respond(
+                WebRequest(
+                    method: "POST", path: "/web/signin",
+                    form: ["code": "ZZZZ-ZZ\(10 + i)", "csrf": try Self.csrf(page)],
+                    cookies: ["jf_pre": device]))
             statuses.append(answer.status)
             if i == 10 { #expect(Self.body(answer).contains("输错的次数太多")) }
         }
@@ -222,7 +251,8 @@ import Testing
         #expect(page.headers["content-type"] == "text/html; charset=utf-8")
         #expect(page.headers["content-security-policy"]?.contains("script-src 'self'") == true)
         #expect(page.headers["set-cookie"]?.contains("HttpOnly") == true)
-        let refused = try http("POST", server.base + "/web/me/code", headers: ["Content-Type": "application/x-www-form-urlencoded"])
+        let refused = try http(
+            "POST", server.base + "/web/me/code", headers: ["Content-Type": "application/x-www-form-urlencoded"])
         #expect(refused.status == 403)
         #expect(try http("GET", server.base + "/web/nope").status == 404)
     }

@@ -54,7 +54,9 @@ import Testing
         let f = try Fixture.make(kind)
         let app = app(f)
         let volunteer = f.volunteers[0]
-        let error = refusal { _ = try app.grant(Principal(volunteer), .init(account: volunteer, points: 50, reason: "给自己")) }
+        let error = refusal {
+            _ = try app.grant(Principal(volunteer), .init(account: volunteer, points: 50, reason: "给自己"))
+        }
         #expect(error?.code == .notAllowed)
         #expect(error?.category == .refused)
         #expect(error?.message.en == "\(volunteer) may not grant points. Act as an admin or someone who may (--as).")
@@ -123,7 +125,8 @@ import Testing
     func anUnreadableBirthDateNamesTheFieldInEachLanguage(kind: StoreKind) throws {
         let f = try Fixture.make(kind)
         let error = refusal {
-            _ = try app(f).addVolunteer(Principal("admin"), .init(name: "赵淑芬", phone: "13800004321", birthDate: "1952-02-30"))
+            _ = try app(f).addVolunteer(
+                Principal("admin"), .init(name: "赵淑芬", phone: "13800004321", birthDate: "1952-02-30"))
         }
         #expect(error?.code == .badDate)
         #expect(error?.message.zh.hasPrefix("出生日期「1952-02-30」") == true)

@@ -1,9 +1,9 @@
 import Foundation
 import JifenApp
 import JifenCore
-import JifenTestSupport
 import JifenPostgres
 import JifenSQLite
+import JifenTestSupport
 import Testing
 
 /// The application layer's operations in process, on each real store: the permission checks,
@@ -29,8 +29,11 @@ import Testing
         let (app, team) = try app(f)
         let organizer = Principal("杨建军"), volunteer = Principal(f.volunteers[0])
         let start = f.clock.now.addingTimeInterval(-5 * 3600)
-        let posted = try app.postActivity(organizer, .init(team: team, title: "夜间巡逻", start: minute(start),
-                                                            end: minute(start.addingTimeInterval(3 * 3600)), capacity: 5))
+        let posted = try app.postActivity(
+            organizer,
+            .init(
+                team: team, title: "夜间巡逻", start: minute(start),
+                end: minute(start.addingTimeInterval(3 * 3600)), capacity: 5))
         let code = try #require(posted.checkinCode)
         #expect(code.count == 6)
         #expect(posted.activity.checkinCode == code)
@@ -40,12 +43,17 @@ import Testing
         #expect(seenByVolunteer.activity.activity.checkinCode == "")
         #expect(try app.showActivity(Principal("admin"), posted.activity.id).activity.checkinCode == code)
         #expect(try app.showActivity(organizer, posted.activity.id).activity.checkinCode == code)
-        #expect(try app.listActivities(organizer, .init()).allSatisfy { $0.checkinCode == nil && $0.activity.checkinCode.isEmpty })
+        #expect(
+            try app.listActivities(organizer, .init()).allSatisfy {
+                $0.checkinCode == nil && $0.activity.checkinCode.isEmpty
+            })
         // Time windows are the app's: the activity ended two hours ago.
         #expect(try app.listActivities(volunteer, .init(past: true)).map(\.activity.id) == [posted.activity.id])
         #expect(try app.listActivities(volunteer, .init(upcoming: true)).isEmpty)
         // A bad time is a usage error naming its field, read by the app.
-        let bad = refusal { try app.postActivity(organizer, .init(team: team, title: "x", start: "not a time", end: minute(start))) }
+        let bad = refusal {
+            try app.postActivity(organizer, .init(team: team, title: "x", start: "not a time", end: minute(start)))
+        }
         #expect(bad?.category == .usage)
         #expect(bad?.message.en.contains("--start") == true)
     }
@@ -57,19 +65,25 @@ import Testing
         let organizer = Principal("杨建军")
         let (v0, v1) = (f.volunteers[0], f.volunteers[1])
         let start = f.clock.now.addingTimeInterval(-5 * 3600)
-        let activity = try app.postActivity(organizer, .init(team: team, title: "夜间巡逻", start: minute(start),
-                                                              end: minute(start.addingTimeInterval(3 * 3600)))).activity.id
+        let activity = try app.postActivity(
+            organizer,
+            .init(
+                team: team, title: "夜间巡逻", start: minute(start),
+                end: minute(start.addingTimeInterval(3 * 3600)))
+        ).activity.id
         for v in [v0, v1] {
             #expect(try app.joinActivity(Principal(v), .init(activity: activity, volunteer: v)).status == "joined")
             _ = try app.checkin(organizer, .init(activity: activity, volunteer: v, at: minute(start)))
         }
-        let checkedOut = try app.checkout(organizer, .init(activity: activity, volunteer: v0, at: minute(start.addingTimeInterval(3 * 3600))))
+        let checkedOut = try app.checkout(
+            organizer, .init(activity: activity, volunteer: v0, at: minute(start.addingTimeInterval(3 * 3600))))
         #expect(checkedOut.minutes == 180)
         // The organizer's times are corrections: the record waits for review, then is approved.
         #expect(checkedOut.status == .review && checkedOut.points == 0)
         let record = try #require(try app.approveRecords(organizer, .records([checkedOut.id])).first)
         #expect(record.status == .approved)
-        _ = try app.checkout(organizer, .init(activity: activity, volunteer: v1, at: minute(start.addingTimeInterval(3 * 3600))))
+        _ = try app.checkout(
+            organizer, .init(activity: activity, volunteer: v1, at: minute(start.addingTimeInterval(3 * 3600))))
 
         // A volunteer asking for another's records is refused; asking for none gets only their own.
         let refused = refusal { try app.listRecords(Principal(v1), .init(volunteer: v0)) }
@@ -93,11 +107,15 @@ import Testing
         #expect(issued.text.contains("志愿服务证明"))
         #expect(issued.file == nil)
         #expect(refusal { try app.issueCertificate(Principal(v1), .init(volunteer: v0)) }?.code == .notAllowed)
-        #expect(refusal { try app.issueCertificate(Principal(v0), .init(volunteer: v0, format: "pdf")) }?.code == .badFormat)
+        #expect(
+            refusal { try app.issueCertificate(Principal(v0), .init(volunteer: v0, format: "pdf")) }?.code == .badFormat
+        )
         #expect(try app.verifyCertificate(Principal("anyone"), issued.certificate.code).matches)
 
         // The report's month defaults to this month.
-        #expect(try app.report(Principal("admin"), .init()).month == String(DayFormat.string(f.clock.now, in: zone).prefix(7)))
+        #expect(
+            try app.report(Principal("admin"), .init()).month
+                == String(DayFormat.string(f.clock.now, in: zone).prefix(7)))
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -108,18 +126,25 @@ import Testing
         // A loopback receiver is refused unless allowed, before anything is written.
         #expect(refusal { try app.addWebhook(admin, .init(url: "http://127.0.0.1:9/hook")) }?.category == .usage)
         #expect(try app.listWebhooks(admin).isEmpty)
-        #expect(refusal { try app.addWebhook(Principal(f.volunteers[0]), .init(url: "http://127.0.0.1:9/hook", allowPrivate: true)) }?
+        #expect(
+            refusal {
+                try app.addWebhook(
+                    Principal(f.volunteers[0]), .init(url: "http://127.0.0.1:9/hook", allowPrivate: true))
+            }?
             .code == .notAllowed)
         let added = try app.addWebhook(admin, .init(url: "http://127.0.0.1:9/hook", allowPrivate: true))
         #expect(added.secret?.hasPrefix("whsec_") == true)
         #expect(added.webhook.signed)
         #expect(added.webhook.ratePerMinute == 0)
         // A robot gets the rules' robot rate by default; a given secret is never echoed.
-        let robot = try app.addWebhook(admin, .init(url: "http://127.0.0.1:9/robot", format: .dingtalk, secret: "SEC123", allowPrivate: true))
+        let robot = try app.addWebhook(
+            admin, .init(url: "http://127.0.0.1:9/robot", format: .dingtalk, secret: "SEC123", allowPrivate: true))
         #expect(robot.secret == nil)
         #expect(robot.webhook.ratePerMinute == (try f.store.webhookSettings().robotRatePerMinute))
         #expect(refusal { try app.rotateWebhookSecret(admin, .init(id: robot.webhook.id)) }?.code == .secretRequired)
-        #expect(refusal { try app.rotateWebhookSecret(admin, .init(id: added.webhook.id, overlapHours: 200)) }?.code == .badOverlap)
+        #expect(
+            refusal { try app.rotateWebhookSecret(admin, .init(id: added.webhook.id, overlapHours: 200)) }?.code
+                == .badOverlap)
         #expect(refusal { try app.webhookDeliveries(admin, .init(limit: 0)) }?.code == .badLimit)
         #expect(try app.pauseWebhook(admin, added.webhook.id).status == .paused)
         #expect(refusal { try app.notifier(Principal(f.volunteers[0]), .init(once: true)) }?.code == .notAllowed)

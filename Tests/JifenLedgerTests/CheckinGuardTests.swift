@@ -15,8 +15,9 @@ import Testing
         try f.store.addOrganizer("杨建军", team: team, actor: "admin", nowMillis: at)
         let service = Service(store: f.store, now: { f.clock.now }, role: role)
         let start = f.clock.now.addingTimeInterval(10 * 60)
-        let activity = try service.post(ActivityRequest(team: team, title: "夜间巡逻", start: start, end: start.addingTimeInterval(3 * 3600)),
-                                        actor: "杨建军")
+        let activity = try service.post(
+            ActivityRequest(team: team, title: "夜间巡逻", start: start, end: start.addingTimeInterval(3 * 3600)),
+            actor: "杨建军")
         return (service, activity)
     }
 
@@ -32,7 +33,11 @@ import Testing
         f.clock.advance(minutes: 10)
         // She gives a time (in the past, to claim more): refused, nothing written.
         let before = try f.snapshot()
-        let backdated = refusal { try service.checkin(activity.id, volunteer: v0, code: activity.checkinCode, at: f.clock.now.addingTimeInterval(-3600), actor: v0) }
+        let backdated = refusal {
+            try service.checkin(
+                activity.id, volunteer: v0, code: activity.checkinCode, at: f.clock.now.addingTimeInterval(-3600),
+                actor: v0)
+        }
         #expect(backdated?.code == .ownTime)
         #expect(try f.snapshot() == before)
         #expect(try f.strings("SELECT volunteer FROM participation").isEmpty)
@@ -40,11 +45,15 @@ import Testing
         let p = try service.checkin(activity.id, volunteer: v0, code: activity.checkinCode, at: nil, actor: v0)
         #expect(p.checkinMillis == f.clock.nowMillis && p.checkinCorrectedBy == nil)
         f.clock.advance(minutes: 180)
-        #expect(refusal { try service.checkout(activity.id, volunteer: v0, at: f.clock.now.addingTimeInterval(3600), actor: v0) }?.code == .ownTime)
+        #expect(
+            refusal {
+                try service.checkout(activity.id, volunteer: v0, at: f.clock.now.addingTimeInterval(3600), actor: v0)
+            }?.code == .ownTime)
         let hers = try service.checkout(activity.id, volunteer: v0, at: nil, actor: v0)
         #expect(hers.status == .approved && hers.minutes == 180 && hers.points > 0)
         // The organizer's time for v1 is a correction: kept as such, and the record waits for review.
-        let corrected = try service.checkin(activity.id, volunteer: v1, code: nil, at: f.clock.now.addingTimeInterval(-180 * 60), actor: "杨建军")
+        let corrected = try service.checkin(
+            activity.id, volunteer: v1, code: nil, at: f.clock.now.addingTimeInterval(-180 * 60), actor: "杨建军")
         #expect(corrected.checkinCorrectedBy == "杨建军")
         f.clock.advance(minutes: 1)
         let record = try service.checkout(activity.id, volunteer: v1, at: nil, actor: "杨建军")
@@ -62,30 +71,52 @@ import Testing
         let f = try Fixture.make(kind)
         let (service, activity) = try patrol(f)
         let (v0, v1, v2) = (f.volunteers[0], f.volunteers[1], f.volunteers[2])
-        _ = try f.store.setSetting(key: "checkin.wrong_codes_per_volunteer", value: "3", actor: "admin", nowMillis: f.clock.nowMillis)
-        _ = try f.store.setSetting(key: "checkin.wrong_codes_per_activity", value: "5", actor: "admin", nowMillis: f.clock.nowMillis)
+        _ = try f.store.setSetting(
+            key: "checkin.wrong_codes_per_volunteer", value: "3", actor: "admin", nowMillis: f.clock.nowMillis)
+        _ = try f.store.setSetting(
+            key: "checkin.wrong_codes_per_activity", value: "5", actor: "admin", nowMillis: f.clock.nowMillis)
         f.clock.advance(minutes: 10)
         let wrong = activity.checkinCode == "000000" ? "000001" : "000000"
         // The guesser's wrong codes are refused and counted (the count commits); after three, even the right code is refused unchecked.
-        for _ in 0..<3 { #expect(refusal { try service.checkin(activity.id, volunteer: v0, code: wrong, at: nil, actor: v0) }?.code == .badCheckinCode) }
+        for _ in 0..<3 {
+            #expect(
+                refusal { try service.checkin(activity.id, volunteer: v0, code: wrong, at: nil, actor: v0) }?.code
+                    == .badCheckinCode)
+        }
         #expect(try failures(f) == 3)
-        #expect(refusal { try service.checkin(activity.id, volunteer: v0, code: activity.checkinCode, at: nil, actor: v0) }?.code == .checkinLocked)
-        #expect(refusal { try service.checkin(activity.id, volunteer: v0, code: wrong, at: nil, actor: v0) }?.code == .checkinLocked)
+        #expect(
+            refusal { try service.checkin(activity.id, volunteer: v0, code: activity.checkinCode, at: nil, actor: v0) }?
+                .code == .checkinLocked)
+        #expect(
+            refusal { try service.checkin(activity.id, volunteer: v0, code: wrong, at: nil, actor: v0) }?.code
+                == .checkinLocked)
         #expect(try failures(f) == 3)
         // Another volunteer with the right code checks in.
         _ = try service.checkin(activity.id, volunteer: v1, code: activity.checkinCode, at: nil, actor: v1)
         // Two more wrong codes from v2 spend the activity's budget: its code stops for everyone ...
-        for _ in 0..<2 { #expect(refusal { try service.checkin(activity.id, volunteer: v2, code: wrong, at: nil, actor: v2) }?.code == .badCheckinCode) }
-        #expect(refusal { try service.checkin(activity.id, volunteer: v2, code: activity.checkinCode, at: nil, actor: v2) }?.code == .checkinLocked)
+        for _ in 0..<2 {
+            #expect(
+                refusal { try service.checkin(activity.id, volunteer: v2, code: wrong, at: nil, actor: v2) }?.code
+                    == .badCheckinCode)
+        }
+        #expect(
+            refusal { try service.checkin(activity.id, volunteer: v2, code: activity.checkinCode, at: nil, actor: v2) }?
+                .code == .checkinLocked)
         // ... until the organizer rotates it: a new code, the old one wrong, the activity's count afresh.
         #expect(refusal { try service.rotateCode(activity.id, actor: v2) }?.code == .notAllowed)
         let rotated = try service.rotateCode(activity.id, actor: "杨建军")
         #expect(rotated.checkinCode != activity.checkinCode && rotated.checkinCode.count == 6)
-        #expect(refusal { try service.checkin(activity.id, volunteer: v1, code: activity.checkinCode, at: nil, actor: v1) }?.code == .badCheckinCode)
+        #expect(
+            refusal { try service.checkin(activity.id, volunteer: v1, code: activity.checkinCode, at: nil, actor: v1) }?
+                .code == .badCheckinCode)
         _ = try service.checkin(activity.id, volunteer: v2, code: rotated.checkinCode, at: nil, actor: v2)
         // The guesser stays stopped (hers is per activity, not per code); an organizer checks her in.
-        #expect(refusal { try service.checkin(activity.id, volunteer: v0, code: rotated.checkinCode, at: nil, actor: v0) }?.code == .checkinLocked)
-        #expect(try service.checkin(activity.id, volunteer: v0, code: nil, at: nil, actor: "杨建军").checkinMillis == f.clock.nowMillis)
+        #expect(
+            refusal { try service.checkin(activity.id, volunteer: v0, code: rotated.checkinCode, at: nil, actor: v0) }?
+                .code == .checkinLocked)
+        #expect(
+            try service.checkin(activity.id, volunteer: v0, code: nil, at: nil, actor: "杨建军").checkinMillis
+                == f.clock.nowMillis)
         #expect(try failures(f) == 6)
     }
 
@@ -96,22 +127,34 @@ import Testing
         let v0 = f.volunteers[0]
         // v0 also organizes the activity's team.
         try f.store.addOrganizer(v0, team: activity.team, actor: "admin", nowMillis: f.clock.nowMillis)
-        let record = try service.addHours(activity.id, volunteer: f.volunteers[1], minutes: 60, day: nil, note: "", actor: "杨建军")
+        let record = try service.addHours(
+            activity.id, volunteer: f.volunteers[1], minutes: 60, day: nil, note: "", actor: "杨建军")
         let asVolunteer = Service(store: f.store, now: { f.clock.now }, role: .volunteer)
         let before = try f.snapshot()
         #expect(refusal { try asVolunteer.approve([record.id], actor: v0) }?.code == .notAllowed)
         #expect(refusal { try asVolunteer.approve(activity: activity.id, actor: v0) }?.code == .notAllowed)
-        #expect(refusal { try asVolunteer.addHours(activity.id, volunteer: v0, minutes: 60, day: nil, note: "", actor: v0) }?.code == .notAllowed)
+        #expect(
+            refusal {
+                try asVolunteer.addHours(activity.id, volunteer: v0, minutes: 60, day: nil, note: "", actor: v0)
+            }?.code == .notAllowed)
         #expect(refusal { try asVolunteer.rotateCode(activity.id, actor: v0) }?.code == .notAllowed)
         #expect(try f.snapshot() == before)
         #expect(try Permissions.reader(v0, role: .volunteer, in: f.store) == .volunteer(v0))
         #expect(try Permissions.reader(v0, role: .organizer, in: f.store) == .organizer(teams: [activity.team]))
         // An admin's organizer credential is not an admin's: outside its teams it is refused.
-        let other = try f.store.addTeam(name: "老王说和室", leader: "", community: nil, actor: "admin", nowMillis: f.clock.nowMillis).id
-        let elsewhere = try service.post(ActivityRequest(team: other, title: "调解", start: f.clock.now.addingTimeInterval(600),
-                                                         end: f.clock.now.addingTimeInterval(4200)), actor: "admin")
+        let other = try f.store.addTeam(
+            name: "老王说和室", leader: "", community: nil, actor: "admin", nowMillis: f.clock.nowMillis
+        ).id
+        let elsewhere = try service.post(
+            ActivityRequest(
+                team: other, title: "调解", start: f.clock.now.addingTimeInterval(600),
+                end: f.clock.now.addingTimeInterval(4200)), actor: "admin")
         try f.store.addOrganizer("admin", team: activity.team, actor: "admin", nowMillis: f.clock.nowMillis)
-        #expect(refusal { try Service(store: f.store, now: { f.clock.now }, role: .organizer).rotateCode(elsewhere.id, actor: "admin") }?.code == .notAllowed)
+        #expect(
+            refusal {
+                try Service(store: f.store, now: { f.clock.now }, role: .organizer).rotateCode(
+                    elsewhere.id, actor: "admin")
+            }?.code == .notAllowed)
         // With the organizer's credential the same person approves.
         let asOrganizer = Service(store: f.store, now: { f.clock.now }, role: .organizer)
         #expect(try asOrganizer.approve([record.id], actor: v0).first?.status == .approved)

@@ -30,7 +30,8 @@ import Testing
         #expect(try app.issueCredential(admin, .init(person: "杨建军")).credential.role == .organizer)
         #expect(try app.issueCredential(admin, .init(person: f.merchant)).credential.role == .merchant)
         // An organizer for the team's volunteers only.
-        #expect(try app.issueCredential(organizer, .init(person: member, enrolment: true)).credential.role == .volunteer)
+        #expect(
+            try app.issueCredential(organizer, .init(person: member, enrolment: true)).credential.role == .volunteer)
         #expect(refusal { try app.issueCredential(organizer, .init(person: f.volunteers[0])) }?.code == .notAllowed)
         // A merchant for its own staff, not for itself or another; a volunteer for nobody.
         let merchant = Principal(f.merchant)
@@ -39,7 +40,8 @@ import Testing
         #expect(refusal { try app.issueCredential(volunteer, .init(person: member)) }?.code == .notAllowed)
         // Staff issue nothing; a role the person does not hold is refused; unknown people too.
         let staff = Principal(f.merchant, role: .staff, credential: "Cx")
-        #expect(refusal { try app.issueCredential(staff, .init(person: f.merchant, role: .staff)) }?.code == .notAllowed)
+        #expect(
+            refusal { try app.issueCredential(staff, .init(person: f.merchant, role: .staff)) }?.code == .notAllowed)
         #expect(refusal { try app.issueCredential(admin, .init(person: member, role: .admin)) }?.code == .badRole)
         #expect(refusal { try app.issueCredential(admin, .init(person: "nobody")) }?.code == .unknownID)
         #expect(refusal { try app.issueCredential(admin, .init(person: member, days: 0)) }?.code == .badValue)
@@ -52,13 +54,16 @@ import Testing
         let code = try app.issueCredential(Principal("杨建军"), .init(person: member, enrolment: true, label: "纸条")).secret
         // Typed in lower case with a space instead of the dash: the same code.
         let device = try app.enrol(.init(code: code.lowercased().replacingOccurrences(of: "-", with: " "), label: "手机"))
-        #expect(device.credential.person == member && device.credential.kind == .device && device.credential.label == "手机")
+        #expect(
+            device.credential.person == member && device.credential.kind == .device && device.credential.label == "手机")
         let principal = try app.authenticate(token: device.secret)
         #expect(principal == Principal(member, role: .volunteer, credential: device.credential.id))
         #expect(refusal { try app.enrol(.init(code: code)) }?.code == .badEnrolmentCode)
         // The database holds hashes, never the code or the token.
         let stored = try f.strings("SELECT secret_hash FROM credential").joined(separator: " ")
-        #expect(!stored.contains(code) && !stored.contains(device.secret) && !stored.contains(String(device.secret.suffix(43))))
+        #expect(
+            !stored.contains(code) && !stored.contains(device.secret)
+                && !stored.contains(String(device.secret.suffix(43))))
         #expect(stored.contains(CredentialSecret.sha256(String(device.secret.suffix(43)))))
     }
 
@@ -114,14 +119,16 @@ import Testing
     @Test func enrolmentGuessesAreLimitedPerCodeDeviceAndAddressWithoutStoppingANeighbour() throws {
         let clock = TestClock()
         var limits = SignInGuard.Limits()
-        (limits.perCode, limits.perDevice, limits.perAddress, limits.devicesPerAddress, limits.window) = (2, 3, 5, 4, 60)
+        (limits.perCode, limits.perDevice, limits.perAddress, limits.devicesPerAddress, limits.window) = (
+            2, 3, 5, 4, 60
+        )
         let guardian = SignInGuard(limits: limits, clock: { clock.now })
         func wrong() throws -> Bool { throw JifenError.badEnrolmentCode }
         func right() throws -> Bool { true }
         func attempt(_ code: String, device: String?, address: String = "a", _ body: () throws -> Bool) -> String {
-            do { return try guardian.enrolment(code: code, device: device, address: address, body) ? "ok" : "?" }
-            catch let wait as SignInGuard.Wait { return "wait \(wait.seconds)" }
-            catch { return "wrong" }
+            do {
+                return try guardian.enrolment(code: code, device: device, address: address, body) ? "ok" : "?"
+            } catch let wait as SignInGuard.Wait { return "wait \(wait.seconds)" } catch { return "wrong" }
         }
         // Per code value: the same wrong code twice, then it waits (whatever device or address).
         #expect(attempt("AAAA-AAAA", device: nil, address: "x", wrong) == "wrong")
@@ -129,7 +136,8 @@ import Testing
         #expect(attempt("AAAA-AAAA", device: nil, address: "z", wrong) == "wait 60")
         // Per device: three wrong codes, then that device waits; the neighbour's device at the same
         // address does not.
-        let guesser = try #require(guardian.newDevice(address: "a")), neighbour = try #require(guardian.newDevice(address: "a"))
+        let guesser = try #require(guardian.newDevice(address: "a")),
+            neighbour = try #require(guardian.newDevice(address: "a"))
         for i in 0..<3 { #expect(attempt("BBBB-BB\(10 + i)", device: guesser, wrong) == "wrong") }
         #expect(attempt("BBBB-BB20", device: guesser, right) == "wait 60")
         // Per address: two more wrong codes (five from "a") spend the address; a cookie-less try waits...
@@ -160,9 +168,11 @@ import Testing
         (limits.credentialsPerAddress, limits.window) = (3, 60)
         let guardian = SignInGuard(limits: limits, clock: { clock.now })
         func attempt(_ valid: Bool, address: String = "a") -> String {
-            do { return try guardian.credential(address: address) { () throws -> String in if valid { return "ok" }; throw JifenError.badCredential } }
-            catch let wait as SignInGuard.Wait { return "wait \(wait.seconds)" }
-            catch { return "wrong" }
+            do {
+                return try guardian.credential(address: address) { () throws -> String in
+                    if valid { return "ok" }; throw JifenError.badCredential
+                }
+            } catch let wait as SignInGuard.Wait { return "wait \(wait.seconds)" } catch { return "wrong" }
         }
         #expect((0..<3).map { _ in attempt(false) } == ["wrong", "wrong", "wrong"])
         #expect(attempt(false) == "wait 60")

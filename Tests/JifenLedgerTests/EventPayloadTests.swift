@@ -23,10 +23,14 @@ import Testing
         let team = try tests.team(f)
         let service = try tests.service(f)
         let start = f.clock.now.addingTimeInterval(10 * 60)
-        let activity = try service.post(ActivityRequest(team: team, title: "夜间巡逻", start: start, end: start.addingTimeInterval(3 * 3600),
-                                                        place: "小区东门", category: "patrol", capacity: 4, rate: 12), actor: "杨建军")
+        let activity = try service.post(
+            ActivityRequest(
+                team: team, title: "夜间巡逻", start: start, end: start.addingTimeInterval(3 * 3600),
+                place: "小区东门", category: "patrol", capacity: 4, rate: 12), actor: "杨建军")
         let published = try last(f, "activity.published")
-        #expect(published["rate"] as? Int == 12 && published["team_name"] as? String == "平安使者巡逻队" && published["title"] as? String == "夜间巡逻")
+        #expect(
+            published["rate"] as? Int == 12 && published["team_name"] as? String == "平安使者巡逻队"
+                && published["title"] as? String == "夜间巡逻")
 
         // Earned: the volunteer's name, the activity's title and the minutes, not only the record id.
         // Checked in and out at the service's clock (a time given would be a correction, for review).
@@ -43,14 +47,20 @@ import Testing
 
         _ = try service.close(activity.id, actor: "杨建军")
         let closed = try last(f, "activity.closed")
-        #expect(closed["team_name"] as? String == "平安使者巡逻队" && closed["records"] as? Int == 1 && closed["minutes"] as? Int == 180)
+        #expect(
+            closed["team_name"] as? String == "平安使者巡逻队" && closed["records"] as? Int == 1
+                && closed["minutes"] as? Int == 180)
         #expect(closed["start"] as? String != nil)
-        let other = try service.post(ActivityRequest(team: team, title: "楼道清扫", start: start.addingTimeInterval(86_400),
-                                                     end: start.addingTimeInterval(86_400 + 3600), place: "3号楼"), actor: "杨建军")
+        let other = try service.post(
+            ActivityRequest(
+                team: team, title: "楼道清扫", start: start.addingTimeInterval(86_400),
+                end: start.addingTimeInterval(86_400 + 3600), place: "3号楼"), actor: "杨建军")
         _ = try service.cancel(other.id, reason: "下雨", actor: "杨建军")
         let cancelled = try last(f, "activity.cancelled")
         #expect(cancelled["title"] as? String == "楼道清扫" && cancelled["reason"] as? String == "下雨")
-        #expect(cancelled["team_name"] as? String == "平安使者巡逻队" && cancelled["place"] as? String == "3号楼" && cancelled["end"] != nil)
+        #expect(
+            cancelled["team_name"] as? String == "平安使者巡逻队" && cancelled["place"] as? String == "3号楼"
+                && cancelled["end"] != nil)
 
         // Granted and given: both names.
         _ = try f.grant(v0, 200)
@@ -60,10 +70,12 @@ import Testing
         #expect(gift["from_name"] as? String == "志愿者甲" && gift["to_name"] as? String == "志愿者乙")
 
         // Redeemed against an offer: the offer's title, the merchant's name; the redemption id stays the reference.
-        let offer = try f.facade.addOffer(merchant: f.merchant, title: "理发", points: 30, stock: nil, validFrom: nil, validTo: nil,
-                                          actor: "admin", nowMillis: f.clock.now.millis)
+        let offer = try f.facade.addOffer(
+            merchant: f.merchant, title: "理发", points: 30, stock: nil, validFrom: nil, validTo: nil,
+            actor: "admin", nowMillis: f.clock.now.millis)
         let code = try f.ledger.issueCode(volunteer: v0, actor: v0).code
-        let receipt = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: code, offer: offer.id, key: "r1"), actor: f.merchant)
+        let receipt = try f.ledger.redeem(
+            RedeemRequest(merchant: f.merchant, code: code, offer: offer.id, key: "r1"), actor: f.merchant)
         let redeemed = try last(f, "points.redeemed")
         #expect(redeemed["offer_title"] as? String == "理发" && redeemed["offer_id"] as? String == offer.id)
         #expect(redeemed["from_name"] as? String == "志愿者甲" && redeemed["to_name"] as? String == "测试商户")
@@ -71,21 +83,31 @@ import Testing
 
         _ = try f.ledger.refund(receipt.redemption.id, points: 10, reason: "未完成", key: "rf1", actor: f.merchant)
         let refunded = try last(f, "points.refunded")
-        #expect(refunded["offer_title"] as? String == "理发" && refunded["from_name"] as? String == "测试商户" && refunded["to_name"] as? String == "志愿者甲")
+        #expect(
+            refunded["offer_title"] as? String == "理发" && refunded["from_name"] as? String == "测试商户"
+                && refunded["to_name"] as? String == "志愿者甲")
 
         // A held redemption: held, picked up (a redeemed event with the offer), and one released.
-        let held = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try f.ledger.issueCode(volunteer: v0, actor: v0).code,
-                                                     offer: offer.id, key: "h1", hold: true), actor: f.merchant)
+        let held = try f.ledger.redeem(
+            RedeemRequest(
+                merchant: f.merchant, code: try f.ledger.issueCode(volunteer: v0, actor: v0).code,
+                offer: offer.id, key: "h1", hold: true), actor: f.merchant)
         let heldEvent = try last(f, "points.held")
-        #expect(heldEvent["offer_title"] as? String == "理发" && heldEvent["from_name"] as? String == "志愿者甲" && heldEvent["to_name"] as? String == "测试商户")
+        #expect(
+            heldEvent["offer_title"] as? String == "理发" && heldEvent["from_name"] as? String == "志愿者甲"
+                && heldEvent["to_name"] as? String == "测试商户")
         _ = try f.ledger.pickup(held.redemption.id, actor: f.merchant)
         let picked = try last(f, "points.redeemed")
         #expect(picked["offer_title"] as? String == "理发" && picked["hold_id"] != nil)
-        let second = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: try f.ledger.issueCode(volunteer: v0, actor: v0).code,
-                                                       offer: offer.id, key: "h2", hold: true), actor: f.merchant)
+        let second = try f.ledger.redeem(
+            RedeemRequest(
+                merchant: f.merchant, code: try f.ledger.issueCode(volunteer: v0, actor: v0).code,
+                offer: offer.id, key: "h2", hold: true), actor: f.merchant)
         _ = try f.ledger.release(second.redemption.id, actor: v0)
         let released = try last(f, "points.released")
-        #expect(released["offer_title"] as? String == "理发" && released["from_name"] as? String == "志愿者甲" && released["status"] as? String == "voided")
+        #expect(
+            released["offer_title"] as? String == "理发" && released["from_name"] as? String == "志愿者甲"
+                && released["status"] as? String == "voided")
 
         // A reversal names the volunteer; the community's account stays unnamed.
         let grant = try f.grant(v1, 50)

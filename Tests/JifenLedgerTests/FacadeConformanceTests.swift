@@ -1,8 +1,8 @@
 import Foundation
 import JifenCore
-import JifenTestSupport
 import JifenPostgres
 import JifenSQLite
+import JifenTestSupport
 import Testing
 
 /// The facade level the CLI uses besides the ledger (`JifenCore/StoreFacades.swift`): offers,
@@ -13,26 +13,82 @@ import Testing
         let f = try Fixture.make(kind)
         let at = f.clock.now.millis
         let today = DayFormat.string(f.clock.now, in: try f.facade.rules().timeZone)
-        let cheap = try f.facade.addOffer(merchant: f.merchant, title: "理发", points: 30, stock: 2, validFrom: today, validTo: nil, actor: f.merchant, nowMillis: at)
-        let dear = try f.facade.addOffer(merchant: f.merchant, title: "体检", points: 300, stock: nil, validFrom: nil, validTo: nil, actor: "admin", nowMillis: at)
-        let soldOut = try f.facade.addOffer(merchant: f.merchant, title: "洗车", points: 10, stock: 0, validFrom: nil, validTo: nil, actor: "admin", nowMillis: at)
-        let later = try f.facade.addOffer(merchant: f.merchant, title: "年货", points: 10, stock: nil, validFrom: "2099-01-01", validTo: nil, actor: "admin", nowMillis: at)
+        let cheap = try f.facade.addOffer(
+            merchant: f.merchant, title: "理发", points: 30, stock: 2, validFrom: today, validTo: nil, actor: f.merchant,
+            nowMillis: at)
+        let dear = try f.facade.addOffer(
+            merchant: f.merchant, title: "体检", points: 300, stock: nil, validFrom: nil, validTo: nil, actor: "admin",
+            nowMillis: at)
+        let soldOut = try f.facade.addOffer(
+            merchant: f.merchant, title: "洗车", points: 10, stock: 0, validFrom: nil, validTo: nil, actor: "admin",
+            nowMillis: at)
+        let later = try f.facade.addOffer(
+            merchant: f.merchant, title: "年货", points: 10, stock: nil, validFrom: "2099-01-01", validTo: nil,
+            actor: "admin", nowMillis: at)
         #expect([cheap.id, dear.id, soldOut.id, later.id] == ["O001", "O002", "O003", "O004"])
         #expect(cheap.validFrom == today && cheap.stock == 2 && dear.stock == nil)
 
         // Refusals: bad input is usage, the wrong actor or an unknown merchant is refused; none writes.
         let checks: [(() throws -> Any, JifenError.Category)] = [
-            ({ try f.facade.addOffer(merchant: f.merchant, title: "", points: 1, stock: nil, validFrom: nil, validTo: nil, actor: "admin", nowMillis: at) }, .usage),
-            ({ try f.facade.addOffer(merchant: f.merchant, title: "x", points: 0, stock: nil, validFrom: nil, validTo: nil, actor: "admin", nowMillis: at) }, .usage),
-            ({ try f.facade.addOffer(merchant: f.merchant, title: "x", points: 1, stock: -1, validFrom: nil, validTo: nil, actor: "admin", nowMillis: at) }, .usage),
-            ({ try f.facade.addOffer(merchant: f.merchant, title: "x", points: 1, stock: nil, validFrom: "2026-12-02", validTo: "2026-12-01", actor: "admin", nowMillis: at) }, .usage),
-            ({ try f.facade.addOffer(merchant: f.merchant, title: "x", points: 1, stock: nil, validFrom: "明天", validTo: nil, actor: "admin", nowMillis: at) }, .usage),
-            ({ try f.facade.addOffer(merchant: f.merchant, title: "x", points: 1, stock: nil, validFrom: nil, validTo: nil, actor: f.volunteers[0], nowMillis: at) }, .refused),
-            ({ try f.facade.addOffer(merchant: "M999", title: "x", points: 1, stock: nil, validFrom: nil, validTo: nil, actor: "admin", nowMillis: at) }, .refused),
+            (
+                {
+                    try f.facade.addOffer(
+                        merchant: f.merchant, title: "", points: 1, stock: nil, validFrom: nil, validTo: nil,
+                        actor: "admin", nowMillis: at)
+                }, .usage
+            ),
+            (
+                {
+                    try f.facade.addOffer(
+                        merchant: f.merchant, title: "x", points: 0, stock: nil, validFrom: nil, validTo: nil,
+                        actor: "admin", nowMillis: at)
+                }, .usage
+            ),
+            (
+                {
+                    try f.facade.addOffer(
+                        merchant: f.merchant, title: "x", points: 1, stock: -1, validFrom: nil, validTo: nil,
+                        actor: "admin", nowMillis: at)
+                }, .usage
+            ),
+            (
+                {
+                    try f.facade.addOffer(
+                        merchant: f.merchant, title: "x", points: 1, stock: nil, validFrom: "2026-12-02",
+                        validTo: "2026-12-01", actor: "admin", nowMillis: at)
+                }, .usage
+            ),
+            (
+                {
+                    try f.facade.addOffer(
+                        merchant: f.merchant, title: "x", points: 1, stock: nil, validFrom: "明天", validTo: nil,
+                        actor: "admin", nowMillis: at)
+                }, .usage
+            ),
+            (
+                {
+                    try f.facade.addOffer(
+                        merchant: f.merchant, title: "x", points: 1, stock: nil, validFrom: nil, validTo: nil,
+                        actor: f.volunteers[0], nowMillis: at)
+                }, .refused
+            ),
+            (
+                {
+                    try f.facade.addOffer(
+                        merchant: "M999", title: "x", points: 1, stock: nil, validFrom: nil, validTo: nil,
+                        actor: "admin", nowMillis: at)
+                }, .refused
+            ),
             ({ try f.facade.retireOffer(cheap.id, actor: f.volunteers[0], nowMillis: at) }, .refused),
             ({ try f.facade.retireOffer("O999", actor: "admin", nowMillis: at) }, .refused),
-            ({ try f.facade.offers(merchant: "M999", affordableBy: nil, includeRetired: true, nowMillis: at) }, .refused),
-            ({ try f.facade.offers(merchant: nil, affordableBy: f.merchant, includeRetired: true, nowMillis: at) }, .refused),
+            (
+                { try f.facade.offers(merchant: "M999", affordableBy: nil, includeRetired: true, nowMillis: at) },
+                .refused
+            ),
+            (
+                { try f.facade.offers(merchant: nil, affordableBy: f.merchant, includeRetired: true, nowMillis: at) },
+                .refused
+            ),
         ]
         for (index, (body, category)) in checks.enumerated() {
             #expect(refusal(body)?.category == category, "check \(index)")
@@ -42,12 +98,19 @@ import Testing
         let v = f.volunteers[0]
         #expect(try f.facade.offers(merchant: nil, affordableBy: v, includeRetired: true, nowMillis: at).isEmpty)
         _ = try f.grant(v, 100)
-        #expect(try f.facade.offers(merchant: nil, affordableBy: v, includeRetired: true, nowMillis: at).map(\.id) == [cheap.id])
+        #expect(
+            try f.facade.offers(merchant: nil, affordableBy: v, includeRetired: true, nowMillis: at).map(\.id) == [
+                cheap.id
+            ])
         let retired = try f.facade.retireOffer(cheap.id, actor: f.merchant, nowMillis: at)
         #expect(retired.isRetired)
-        #expect(try f.facade.retireOffer(cheap.id, actor: "admin", nowMillis: at + 1).retiredAtMillis == retired.retiredAtMillis)
+        #expect(
+            try f.facade.retireOffer(cheap.id, actor: "admin", nowMillis: at + 1).retiredAtMillis
+                == retired.retiredAtMillis)
         #expect(try f.facade.offers(merchant: nil, affordableBy: v, includeRetired: true, nowMillis: at).isEmpty)
-        #expect(try f.facade.offers(merchant: f.merchant, affordableBy: nil, includeRetired: false, nowMillis: at).map(\.id) == ["O002", "O003", "O004"])
+        #expect(
+            try f.facade.offers(merchant: f.merchant, affordableBy: nil, includeRetired: false, nowMillis: at).map(\.id)
+                == ["O002", "O003", "O004"])
         #expect(try f.verify().ok)
     }
 
@@ -58,18 +121,29 @@ import Testing
         let defaults = try f.facade.settingViews()
         #expect(defaults.map(\.key) == Rules.definitions.map(\.key) && defaults.allSatisfy(\.isDefault))
         let first = try f.facade.setSetting(key: "points.per_hour", value: " 12 ", actor: "admin", nowMillis: at)
-        #expect(first == SettingChange(key: "points.per_hour", oldValue: nil, newValue: "12", actor: "admin", atMillis: at))
+        #expect(
+            first == SettingChange(key: "points.per_hour", oldValue: nil, newValue: "12", actor: "admin", atMillis: at))
         let second = try f.facade.setSetting(key: "points.per_hour", value: "15", actor: "admin", nowMillis: at + 1)
         #expect(second.oldValue == "12")
         _ = try f.facade.setSetting(key: "points.per_hour.elder_care", value: "20", actor: "admin", nowMillis: at + 2)
-        #expect(refusal { try f.facade.setSetting(key: "points.per_hour", value: "abc", actor: "admin", nowMillis: at) }?.category == .usage)
-        #expect(refusal { try f.facade.setSetting(key: "no.such.key", value: "1", actor: "admin", nowMillis: at) }?.category == .usage)
-        #expect(refusal { try f.facade.setSetting(key: "points.per_hour", value: "11", actor: f.volunteers[0], nowMillis: at) }?.category == .refused)
+        #expect(
+            refusal { try f.facade.setSetting(key: "points.per_hour", value: "abc", actor: "admin", nowMillis: at) }?
+                .category == .usage)
+        #expect(
+            refusal { try f.facade.setSetting(key: "no.such.key", value: "1", actor: "admin", nowMillis: at) }?.category
+                == .usage)
+        #expect(
+            refusal {
+                try f.facade.setSetting(key: "points.per_hour", value: "11", actor: f.volunteers[0], nowMillis: at)
+            }?.category == .refused)
         #expect(try f.facade.rules().pointsPerHour == 15)
         let views = try f.facade.settingViews()
         #expect(views.count == defaults.count + 1 && views.last?.key == "points.per_hour.elder_care")
         let rate = try #require(views.first { $0.key == "points.per_hour" })
-        #expect(rate == SettingView(key: "points.per_hour", value: "15", isDefault: false, updatedBy: "admin", updatedAtMillis: at + 1))
+        #expect(
+            rate
+                == SettingView(
+                    key: "points.per_hour", value: "15", isDefault: false, updatedBy: "admin", updatedAtMillis: at + 1))
         #expect(try f.facade.settingChanges().map(\.newValue) == ["12", "15", "20"])
     }
 
@@ -78,19 +152,29 @@ import Testing
         let f = try Fixture.make(kind)
         let at = f.clock.now.millis
         let team = try f.facade.addTeam(name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at)
-        #expect(refusal { try f.facade.addTeam(name: "x", leader: "", community: nil, actor: f.volunteers[0], nowMillis: at) }?.category == .refused)
-        #expect(refusal { try f.facade.addOrganizer("杨建军", team: "T99", actor: "admin", nowMillis: at) }?.category == .refused)
+        #expect(
+            refusal {
+                try f.facade.addTeam(name: "x", leader: "", community: nil, actor: f.volunteers[0], nowMillis: at)
+            }?.category == .refused)
+        #expect(
+            refusal { try f.facade.addOrganizer("杨建军", team: "T99", actor: "admin", nowMillis: at) }?.category
+                == .refused)
         try f.facade.addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)
-        try f.facade.addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at) // twice: harmless
+        try f.facade.addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)  // twice: harmless
         #expect(try f.facade.teams() == [team])
 
         let service = Service(store: f.facade, now: { f.clock.now })
         let start = f.clock.now.addingTimeInterval(-5 * 3600)
-        let past = try service.post(ActivityRequest(team: team.id, title: "夜间巡逻", start: start, end: start.addingTimeInterval(3 * 3600),
-                                                    place: "东门", content: "巡逻"), actor: "杨建军")
-        let future = try service.post(ActivityRequest(team: team.id, title: "义诊", start: f.clock.now.addingTimeInterval(86_400),
-                                                      end: f.clock.now.addingTimeInterval(90_000)), actor: "杨建军")
-        #expect(try f.facade.activities(team: nil, startingAfter: nil, endingBefore: nil).map(\.id) == [past.id, future.id])
+        let past = try service.post(
+            ActivityRequest(
+                team: team.id, title: "夜间巡逻", start: start, end: start.addingTimeInterval(3 * 3600),
+                place: "东门", content: "巡逻"), actor: "杨建军")
+        let future = try service.post(
+            ActivityRequest(
+                team: team.id, title: "义诊", start: f.clock.now.addingTimeInterval(86_400),
+                end: f.clock.now.addingTimeInterval(90_000)), actor: "杨建军")
+        #expect(
+            try f.facade.activities(team: nil, startingAfter: nil, endingBefore: nil).map(\.id) == [past.id, future.id])
         #expect(try f.facade.activities(team: nil, startingAfter: at, endingBefore: nil).map(\.id) == [future.id])
         #expect(try f.facade.activities(team: nil, startingAfter: nil, endingBefore: at).map(\.id) == [past.id])
         #expect(try f.facade.activities(team: "T99", startingAfter: nil, endingBefore: nil).isEmpty)
@@ -103,17 +187,23 @@ import Testing
 
         let r0 = try service.addHours(past.id, volunteer: v0, minutes: 120, note: "", actor: "杨建军")
         let r1 = try service.addHours(past.id, volunteer: v1, minutes: 90, note: "补录", actor: "杨建军")
-        #expect(try f.facade.records(activity: past.id, volunteer: nil, pendingOnly: true, from: nil, to: nil).map(\.record.id) == [r0.id, r1.id])
+        #expect(
+            try f.facade.records(activity: past.id, volunteer: nil, pendingOnly: true, from: nil, to: nil).map(
+                \.record.id) == [r0.id, r1.id])
         _ = try service.approve([r0.id], actor: "杨建军")
         let pending = try f.facade.records(activity: nil, volunteer: nil, pendingOnly: true, from: nil, to: nil)
         #expect(pending.map(\.record.id) == [r1.id])
-        let view = try #require(try f.facade.records(activity: nil, volunteer: v0, pendingOnly: false, from: nil, to: nil).first)
+        let view = try #require(
+            try f.facade.records(activity: nil, volunteer: v0, pendingOnly: false, from: nil, to: nil).first)
         #expect(view.record.status == .approved && view.record.points == 20)
-        #expect(view.activityTitle == "夜间巡逻" && view.place == "东门" && view.content == "巡逻" && view.team == team.id
-            && view.teamName == "平安使者巡逻队" && view.personInCharge == "杨建军" && view.volunteerName == "志愿者甲")
+        #expect(
+            view.activityTitle == "夜间巡逻" && view.place == "东门" && view.content == "巡逻" && view.team == team.id
+                && view.teamName == "平安使者巡逻队" && view.personInCharge == "杨建军" && view.volunteerName == "志愿者甲")
         let day = r0.serviceDay
         #expect(try f.facade.records(activity: nil, volunteer: nil, pendingOnly: false, from: day, to: day).count == 2)
-        #expect(try f.facade.records(activity: nil, volunteer: nil, pendingOnly: false, from: "2099-01-01", to: nil).isEmpty)
+        #expect(
+            try f.facade.records(activity: nil, volunteer: nil, pendingOnly: false, from: "2099-01-01", to: nil).isEmpty
+        )
         _ = try service.correct(r0.id, minutes: 150, reason: "核对", actor: "杨建军")
         #expect(try f.facade.recordHistory(r0.id).map(\.action) == ["add", "approve", "correct"])
         #expect(refusal { try f.facade.recordHistory("H9999999") }?.category == .refused)
@@ -122,10 +212,14 @@ import Testing
 
         let book = try #require(f.store as? any Store)
         let zone = try f.facade.rules().timeZone
-        let (certificate, covered) = try book.issueCertificate(volunteer: v0, fromDay: day, toDay: day, actor: "admin", nowMillis: at, zone: zone)
-        #expect(certificate.number == Certificate.number(issuedOn: DayFormat.string(f.clock.now, in: zone), issuedBefore: 0))
+        let (certificate, covered) = try book.issueCertificate(
+            volunteer: v0, fromDay: day, toDay: day, actor: "admin", nowMillis: at, zone: zone)
+        #expect(
+            certificate.number == Certificate.number(issuedOn: DayFormat.string(f.clock.now, in: zone), issuedBefore: 0)
+        )
         #expect(certificate.minutes == 150 && certificate.records == 1 && covered.map(\.record.id) == [r0.id])
-        let (second, _) = try book.issueCertificate(volunteer: v0, fromDay: day, toDay: day, actor: "admin", nowMillis: at, zone: zone)
+        let (second, _) = try book.issueCertificate(
+            volunteer: v0, fromDay: day, toDay: day, actor: "admin", nowMillis: at, zone: zone)
         #expect(second.number.hasSuffix("-0002"))
         let typed = certificate.code.lowercased().replacingOccurrences(of: "-", with: " ")
         #expect(try book.verifyCertificate(code: typed).stillMatches)
@@ -142,13 +236,17 @@ import Testing
         try f.facade.addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)
         let service = Service(store: f.facade, now: { f.clock.now })
         let start = f.clock.now.addingTimeInterval(-5 * 3600)
-        let activity = try service.post(ActivityRequest(team: team.id, title: "巡逻", start: start, end: start.addingTimeInterval(3 * 3600),
-                                                        category: "patrol"), actor: "杨建军")
+        let activity = try service.post(
+            ActivityRequest(
+                team: team.id, title: "巡逻", start: start, end: start.addingTimeInterval(3 * 3600),
+                category: "patrol"), actor: "杨建军")
         let record = try service.addHours(activity.id, volunteer: f.volunteers[0], minutes: 120, note: "", actor: "杨建军")
         _ = try service.approve([record.id], actor: "杨建军")
         _ = try f.grant(f.volunteers[1], 100, key: "g1")
         let code = try f.ledger.issueCode(volunteer: f.volunteers[1], actor: f.volunteers[1]).code
-        let r = try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: code, points: 40, key: "r1"), actor: f.merchant).redemption
+        let r = try f.ledger.redeem(
+            RedeemRequest(merchant: f.merchant, code: code, points: 40, key: "r1"), actor: f.merchant
+        ).redemption
         _ = try f.ledger.refund(r.id, points: 10, reason: "x", key: "f1", actor: f.merchant)
         _ = try f.ledger.settle(merchant: f.merchant, throughDay: nil, actor: "admin")
         let reporting = try #require(f.store as? any Store)
@@ -162,15 +260,20 @@ import Testing
             let (store, month) = try playMonth(f)
             let now = f.clock.now.millis
             let groupings: [ReportGrouping?] = [nil] + ReportGrouping.allCases.map { $0 }
-            reports.append(try groupings.map { try MonthReport.make(month: month, grouping: $0, nowMillis: now, from: store) })
+            reports.append(
+                try groupings.map { try MonthReport.make(month: month, grouping: $0, nowMillis: now, from: store) })
             let totals = try #require(reports.last?.first)
-            #expect(totals.totals.earned == 20 && totals.totals.granted == 100 && totals.totals.redeemed == 40
-                && totals.totals.refunded == 10 && totals.totals.settled == 30, "\(kind)")
+            #expect(
+                totals.totals.earned == 20 && totals.totals.granted == 100 && totals.totals.redeemed == 40
+                    && totals.totals.refunded == 10 && totals.totals.settled == 30, "\(kind)")
             #expect(totals.outstanding == 20 + 70 && totals.merchantsUnsettled == 0 && totals.transfers == 5, "\(kind)")
-            #expect(totals.service.hoursServedMinutes == 120 && totals.service.earnedByCategory == ["patrol": 20], "\(kind)")
+            #expect(
+                totals.service.hoursServedMinutes == 120 && totals.service.earnedByCategory == ["patrol": 20], "\(kind)"
+            )
             #expect(totals.topVolunteers.map(\.id) == [f.volunteers[0]], "\(kind)")
             let byMerchant = try #require(reports.last?[3])
-            #expect(byMerchant.rows.map(\.key) == [f.merchant] && byMerchant.rows.first?.figures.settled == 30, "\(kind)")
+            #expect(
+                byMerchant.rows.map(\.key) == [f.merchant] && byMerchant.rows.first?.figures.settled == 30, "\(kind)")
             // A month already over: balances at its end, not today's.
             f.clock.advance(days: 40)
             _ = try f.grant(f.volunteers[2], 7, key: "later")

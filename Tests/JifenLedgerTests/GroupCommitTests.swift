@@ -21,7 +21,9 @@ import Testing
         let admin = Principal("admin")
         _ = try app.grant(admin, .init(account: f.volunteers[0], points: 100, reason: "开账", key: "open-0"))
         _ = try app.grant(admin, .init(account: f.volunteers[1], points: 10, reason: "开账", key: "open-1"))
-        let codes = try (0..<2).map { i in try app.issueCode(Principal(f.volunteers[i]), .init(account: f.volunteers[i])).code }
+        let codes = try (0..<2).map { i in
+            try app.issueCode(Principal(f.volunteers[i]), .init(account: f.volunteers[i])).code
+        }
         return (app, codes)
     }
 
@@ -76,7 +78,8 @@ import Testing
     /// The whole state a client could see: every account's balance, the chain, the outbox.
     func state(_ f: Fixture) throws -> [String] {
         try f.strings("SELECT id || ':' || CAST(balance AS TEXT) FROM account ORDER BY id")
-            + f.strings("SELECT CAST(id AS TEXT) || ':' || hash || ':' || CAST(amount AS TEXT) FROM transfer ORDER BY id")
+            + f.strings(
+                "SELECT CAST(id AS TEXT) || ':' || hash || ':' || CAST(amount AS TEXT) FROM transfer ORDER BY id")
             + f.strings("SELECT type || ':' || payload FROM event ORDER BY id")
     }
 
@@ -85,16 +88,22 @@ import Testing
         let batched = try Fixture.make(kind), single = try Fixture.make(kind)
         let (batchedApp, batchedCodes) = try prepare(batched)
         let (singleApp, singleCodes) = try prepare(single)
-        let batchAnswers = batched.store.writeBatch(operations(batched, batchedApp, codes: batchedCodes)).map(Self.answer)
-        let singleAnswers = operations(single, singleApp, codes: singleCodes).map { operation in Self.answer(Result { try operation() }) }
+        let batchAnswers = batched.store.writeBatch(operations(batched, batchedApp, codes: batchedCodes)).map(
+            Self.answer)
+        let singleAnswers = operations(single, singleApp, codes: singleCodes).map { operation in
+            Self.answer(Result { try operation() })
+        }
         #expect(batchAnswers.count == singleAnswers.count)
         for (index, (b, s)) in zip(batchAnswers, singleAnswers).enumerated() {
             #expect(b == s, "operation \(index): batched \(b) / one at a time \(s)")
         }
         // The mix really has both: accepted and refused ones of each kind.
         let refused = batchAnswers.filter { $0.hasPrefix("refused ") }
-        #expect(Set(refused) == ["refused insufficient-points", "refused key-reused", "refused code-wrong", "refused not-allowed",
-                                 "refused unknown-id"])
+        #expect(
+            Set(refused) == [
+                "refused insufficient-points", "refused key-reused", "refused code-wrong", "refused not-allowed",
+                "refused unknown-id",
+            ])
         #expect(batchAnswers.count - refused.count == 8)
         #expect(try state(batched) == state(single))
         #expect(try batched.verify().ok)
@@ -107,7 +116,9 @@ import Testing
         let app = app(f)
         let admin = Principal("admin")
         let (v1, v2, v3) = (f.volunteers[0], f.volunteers[1], f.volunteers[2])
-        for v in [v1, v2, v3] { _ = try app.grant(admin, .init(account: v, points: 100, reason: "开账", key: "open-\(v)")) }
+        for v in [v1, v2, v3] {
+            _ = try app.grant(admin, .init(account: v, points: 100, reason: "开账", key: "open-\(v)"))
+        }
         let batcher = WriteBatcher(app: app, maxBatch: 16)
         // 300 transfers of 1 point around a ring of three, from 30 tasks at once; some are
         // retried with the same key (a replay), some reuse a key with other content (refused).
@@ -130,7 +141,9 @@ import Testing
                         }
                         if n % 4 == 0 {
                             do {
-                                _ = try await batcher.perform { try app.transfer(Principal(from), .init(from: from, to: to, points: 2, key: key)) }
+                                _ = try await batcher.perform {
+                                    try app.transfer(Principal(from), .init(from: from, to: to, points: 2, key: key))
+                                }
                                 Issue.record("a reused key with other content was accepted")
                             } catch let error as JifenError {
                                 #expect(error.code == .keyReused)
@@ -166,18 +179,28 @@ import Testing
         for step in 0..<150 {
             let key = Bool.random(using: &rng) && !keys.isEmpty ? keys.randomElement(using: &rng)! : "k\(step)"
             keys.append(key)
-            plan.append((Int.random(in: 0..<8, using: &rng), Int64.random(in: -2...60, using: &rng), accounts.randomElement(using: &rng)!,
-                         accounts.randomElement(using: &rng)!, key, Int64.random(in: 1...40, using: &rng), Int.random(in: 1...300, using: &rng)))
+            plan.append(
+                (
+                    Int.random(in: 0..<8, using: &rng), Int64.random(in: -2...60, using: &rng),
+                    accounts.randomElement(using: &rng)!,
+                    accounts.randomElement(using: &rng)!, key, Int64.random(in: 1...40, using: &rng),
+                    Int.random(in: 1...300, using: &rng)
+                ))
         }
         func operations(_ f: Fixture) -> [() throws -> String] {
             plan.map { p in
                 {
                     switch p.kind {
-                    case 0, 1: return "\(try f.ledger.grant(to: p.from, amount: p.amount, reason: "r", key: p.key, actor: "admin"))"
-                    case 2, 3: return "\(try f.ledger.transfer(from: p.from, to: p.to, amount: p.amount, memo: "", key: p.key, actor: "admin"))"
+                    case 0, 1:
+                        return
+                            "\(try f.ledger.grant(to: p.from, amount: p.amount, reason: "r", key: p.key, actor: "admin"))"
+                    case 2, 3:
+                        return
+                            "\(try f.ledger.transfer(from: p.from, to: p.to, amount: p.amount, memo: "", key: p.key, actor: "admin"))"
                     case 4: return "\(try f.ledger.reverse(p.pick, reason: "fix", actor: "admin"))"
                     case 5:
-                        let request = TransferRequest(kind: .redeem, debit: p.from, credit: p.to, amount: p.amount, key: p.key)
+                        let request = TransferRequest(
+                            kind: .redeem, debit: p.from, credit: p.to, amount: p.amount, key: p.key)
                         return "\(try f.ledger.hold(request, actor: "admin", timeoutMinutes: p.minutes))"
                     case 6: return "\(try f.ledger.postHold(p.pick % 8 + 1, actor: "admin"))"
                     default: return "\(try f.ledger.voidHold(p.pick % 8 + 1, actor: "admin"))"

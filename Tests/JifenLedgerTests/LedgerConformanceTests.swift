@@ -1,5 +1,5 @@
-import GRDB
 import Foundation
+import GRDB
 import JifenCore
 import JifenTestSupport
 import Testing
@@ -54,7 +54,8 @@ import Testing
         _ = try f.grant(f.volunteers[0], 30)
         let before = try f.snapshot()
         let error = refusal {
-            try f.ledger.transfer(from: f.volunteers[0], to: f.volunteers[1], amount: 31, memo: "", key: "g", actor: f.volunteers[0])
+            try f.ledger.transfer(
+                from: f.volunteers[0], to: f.volunteers[1], amount: 31, memo: "", key: "g", actor: f.volunteers[0])
         }
         #expect(error?.code == .insufficientPoints)
         #expect(try f.snapshot() == before)
@@ -65,12 +66,15 @@ import Testing
         let f = try Fixture.make(kind)
         _ = try f.grant(f.volunteers[0], 30)
         let error = refusal {
-            try f.ledger.transfer(from: f.volunteers[0], to: f.volunteers[1], amount: 5, memo: "", key: "g", actor: f.volunteers[1])
+            try f.ledger.transfer(
+                from: f.volunteers[0], to: f.volunteers[1], amount: 5, memo: "", key: "g", actor: f.volunteers[1])
         }
         #expect(error?.code == .notAllowed)
-        let gift = try f.ledger.transfer(from: f.volunteers[0], to: f.volunteers[1], amount: 5, memo: "给老伴", key: "g", actor: f.volunteers[0])
+        let gift = try f.ledger.transfer(
+            from: f.volunteers[0], to: f.volunteers[1], amount: 5, memo: "给老伴", key: "g", actor: f.volunteers[0])
         #expect(gift.transfer.kind == .transfer)
-        let moved = try f.ledger.transfer(from: f.volunteers[1], to: f.volunteers[2], amount: 5, memo: "fix", key: "a", actor: "admin")
+        let moved = try f.ledger.transfer(
+            from: f.volunteers[1], to: f.volunteers[2], amount: 5, memo: "fix", key: "a", actor: "admin")
         #expect(moved.transfer.kind == .adjust)
         #expect(try f.verify().ok)
     }
@@ -78,10 +82,13 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func onlyAdminsGrantAndReverse(kind: StoreKind) throws {
         let f = try Fixture.make(kind)
-        let error = refusal { try f.ledger.grant(to: f.volunteers[0], amount: 5, reason: "x", key: "k", actor: f.volunteers[0]) }
+        let error = refusal {
+            try f.ledger.grant(to: f.volunteers[0], amount: 5, reason: "x", key: "k", actor: f.volunteers[0])
+        }
         #expect(error?.code == .notAllowed)
         let posted = try f.grant(f.volunteers[0], 5)
-        #expect(refusal { try f.ledger.reverse(posted.transfer.id, reason: "x", actor: "someone") }?.code == .notAllowed)
+        #expect(
+            refusal { try f.ledger.reverse(posted.transfer.id, reason: "x", actor: "someone") }?.code == .notAllowed)
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -93,10 +100,14 @@ import Testing
         #expect(reversal.transfer.debit == f.volunteers[0])
         #expect(try f.balance(f.volunteers[0]) == 0)
         #expect(try f.ledger.reverse(earned.transfer.id, reason: "重复录入", actor: "admin").replayed)
-        #expect(refusal { try f.ledger.reverse(earned.transfer.id, reason: "other", actor: "admin") }?.code == .alreadyReversed)
-        #expect(refusal { try f.ledger.reverse(reversal.transfer.id, reason: "x", actor: "admin") }?.code == .cannotReverse)
+        #expect(
+            refusal { try f.ledger.reverse(earned.transfer.id, reason: "other", actor: "admin") }?.code
+                == .alreadyReversed)
+        #expect(
+            refusal { try f.ledger.reverse(reversal.transfer.id, reason: "x", actor: "admin") }?.code == .cannotReverse)
         #expect(refusal { try f.ledger.reverse(999, reason: "x", actor: "admin") }?.code == .unknownID)
-        #expect(refusal { try f.ledger.reverse(earned.transfer.id, reason: "  ", actor: "admin") }?.code == .reasonRequired)
+        #expect(
+            refusal { try f.ledger.reverse(earned.transfer.id, reason: "  ", actor: "admin") }?.code == .reasonRequired)
         #expect(try f.verify().ok)
     }
 
@@ -104,8 +115,11 @@ import Testing
     func reversingSpentEarningsIsRefused(kind: StoreKind) throws {
         let f = try Fixture.make(kind)
         let earned = try f.grant(f.volunteers[0], 40)
-        _ = try f.ledger.transfer(from: f.volunteers[0], to: f.volunteers[1], amount: 30, memo: "", key: "g", actor: "admin")
-        #expect(refusal { try f.ledger.reverse(earned.transfer.id, reason: "x", actor: "admin") }?.code == .insufficientPoints)
+        _ = try f.ledger.transfer(
+            from: f.volunteers[0], to: f.volunteers[1], amount: 30, memo: "", key: "g", actor: "admin")
+        #expect(
+            refusal { try f.ledger.reverse(earned.transfer.id, reason: "x", actor: "admin") }?.code
+                == .insufficientPoints)
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -116,9 +130,11 @@ import Testing
         for amount: Int64 in [0, -5, Points.maximum + 1] {
             #expect(refusal { try f.grant(f.volunteers[0], amount) }?.category == .usage)
         }
-        #expect(refusal {
-            try f.ledger.transfer(from: f.volunteers[0], to: f.volunteers[0], amount: 1, memo: "", key: "s", actor: "admin")
-        }?.code == .sameAccount)
+        #expect(
+            refusal {
+                try f.ledger.transfer(
+                    from: f.volunteers[0], to: f.volunteers[0], amount: 1, memo: "", key: "s", actor: "admin")
+            }?.code == .sameAccount)
         #expect(try f.snapshot() == before)
     }
 
@@ -127,14 +143,19 @@ import Testing
         let f = try Fixture.make(kind)
         let v = f.volunteers[0]
         _ = try f.grant(v, 100)
-        let request = TransferRequest(kind: .redeem, debit: v, credit: f.merchant, amount: 70, key: "h1", reference: "offer")
+        let request = TransferRequest(
+            kind: .redeem, debit: v, credit: f.merchant, amount: 70, key: "h1", reference: "offer")
         let (hold, replayed) = try f.ledger.hold(request, actor: v)
         #expect(!replayed)
         #expect(try f.ledger.hold(request, actor: v).replayed)
         // 30 left available: a second spend of 31 is refused, of 30 allowed.
         let spend = TransferRequest(kind: .redeem, debit: v, credit: f.merchant, amount: 31, key: "s1")
         #expect(refusal { try f.ledger.post(spend, actor: v) }?.code == .insufficientPoints)
-        #expect(refusal { try f.ledger.hold(TransferRequest(kind: .redeem, debit: v, credit: f.merchant, amount: 31, key: "h2"), actor: v) }?
+        #expect(
+            refusal {
+                try f.ledger.hold(
+                    TransferRequest(kind: .redeem, debit: v, credit: f.merchant, amount: 31, key: "h2"), actor: v)
+            }?
             .code == .insufficientPoints)
         let posted = try f.ledger.postHold(hold.id, actor: f.merchant)
         #expect(posted.transfer.amount == 70)
@@ -151,16 +172,21 @@ import Testing
         let f = try Fixture.make(kind)
         let v = f.volunteers[0]
         _ = try f.grant(v, 100)
-        let voided = try f.ledger.hold(TransferRequest(kind: .redeem, debit: v, credit: f.merchant, amount: 60, key: "a"), actor: v).hold
+        let voided = try f.ledger.hold(
+            TransferRequest(kind: .redeem, debit: v, credit: f.merchant, amount: 60, key: "a"), actor: v
+        ).hold
         _ = try f.ledger.voidHold(voided.id, actor: v)
         _ = try f.ledger.voidHold(voided.id, actor: v)
         #expect(refusal { try f.ledger.postHold(voided.id, actor: f.merchant) }?.code == .holdResolved)
-        let lapsing = try f.ledger.hold(TransferRequest(kind: .redeem, debit: v, credit: f.merchant, amount: 90, key: "b"), actor: v,
-                                        timeoutMinutes: 30).hold
+        let lapsing = try f.ledger.hold(
+            TransferRequest(kind: .redeem, debit: v, credit: f.merchant, amount: 90, key: "b"), actor: v,
+            timeoutMinutes: 30
+        ).hold
         f.clock.advance(minutes: 31)
         #expect(refusal { try f.ledger.postHold(lapsing.id, actor: f.merchant) }?.code == .holdResolved)
         // The points are available again even before the lapse is recorded.
-        _ = try f.ledger.post(TransferRequest(kind: .redeem, debit: v, credit: f.merchant, amount: 100, key: "c"), actor: v)
+        _ = try f.ledger.post(
+            TransferRequest(kind: .redeem, debit: v, credit: f.merchant, amount: 100, key: "c"), actor: v)
         let lapsed = try f.ledger.lapseHolds(actor: "admin")
         #expect(lapsed.map(\.id) == [lapsing.id])
         #expect(try f.ledger.lapseHolds(actor: "admin").isEmpty)
@@ -174,7 +200,8 @@ import Testing
         _ = try f.grant(v, 10)
         f.clock.advance(days: 40)
         _ = try f.grant(v, 20)
-        _ = try f.ledger.post(TransferRequest(kind: .redeem, debit: v, credit: f.merchant, amount: 15, key: "r"), actor: v)
+        _ = try f.ledger.post(
+            TransferRequest(kind: .redeem, debit: v, credit: f.merchant, amount: 15, key: "r"), actor: v)
         let lots = try f.store.read { try $0.openLots(account: v, limit: 10) }
         #expect(lots.count == 1)
         #expect(lots.first?.remaining == 15)
@@ -188,7 +215,7 @@ import Testing
         _ = try f.grant(v, 10)
         f.clock.advance(days: 400)
         _ = try f.grant(v, 20)
-        f.clock.advance(days: 800) // the first lot (36 months) has lapsed, the second not yet
+        f.clock.advance(days: 800)  // the first lot (36 months) has lapsed, the second not yet
         let report = try f.ledger.expire(asOf: nil, actor: "admin")
         #expect(report.points == 10)
         #expect(try f.balance(v) == 20)
@@ -204,8 +231,10 @@ import Testing
         let v = f.volunteers[0]
         _ = try f.grant(v, 50)
         f.clock.advance(days: 365 * 3 - 1)
-        let hold = try f.ledger.hold(TransferRequest(kind: .redeem, debit: v, credit: f.merchant, amount: 20, key: "h"), actor: v,
-                                     timeoutMinutes: 60 * 24 * 5).hold
+        let hold = try f.ledger.hold(
+            TransferRequest(kind: .redeem, debit: v, credit: f.merchant, amount: 20, key: "h"), actor: v,
+            timeoutMinutes: 60 * 24 * 5
+        ).hold
         f.clock.advance(days: 2)
         #expect(try f.ledger.expire(asOf: nil, actor: "admin").points == 30)
         _ = try f.ledger.postHold(hold.id, actor: f.merchant)

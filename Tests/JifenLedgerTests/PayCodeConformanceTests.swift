@@ -12,17 +12,25 @@ import Testing
         try f.ledger.issueCode(volunteer: volunteer, maxPoints: max, actor: volunteer)
     }
 
-    func redeem(_ f: Fixture, _ code: String, points: Int64 = 1, key: String = UUID().uuidString, offer: String? = nil) throws -> Receipt {
-        try f.ledger.redeem(RedeemRequest(merchant: f.merchant, code: code, offer: offer, points: offer == nil ? points : nil, key: key), actor: f.merchant)
+    func redeem(
+        _ f: Fixture, _ code: String, points: Int64 = 1, key: String = UUID().uuidString, offer: String? = nil
+    ) throws -> Receipt {
+        try f.ledger.redeem(
+            RedeemRequest(
+                merchant: f.merchant, code: code, offer: offer, points: offer == nil ? points : nil, key: key),
+            actor: f.merchant)
     }
 
     /// Six digits no live code has (a million to choose from, a handful live).
     func unissued(_ f: Fixture) throws -> String {
         let live = Set(try f.strings("SELECT hash FROM redemption_code"))
-        return try #require((0..<1000).lazy.map { String(format: "%06d", 100_000 + $0 * 7) }.first { !live.contains(Codes.hash($0)) })
+        return try #require(
+            (0..<1000).lazy.map { String(format: "%06d", 100_000 + $0 * 7) }.first { !live.contains(Codes.hash($0)) })
     }
 
-    func wrongRows(_ f: Fixture) throws -> Int { try f.strings("SELECT CAST(COUNT(*) AS TEXT) FROM code_wrong").first.flatMap { Int($0) } ?? -1 }
+    func wrongRows(_ f: Fixture) throws -> Int {
+        try f.strings("SELECT CAST(COUNT(*) AS TEXT) FROM code_wrong").first.flatMap { Int($0) } ?? -1
+    }
 
     /// Before the fix a success reset the count (5 in a row), so 9 wrong, a success and 1 more went on.
     @Test(arguments: PayCodeConformanceTests.stores)
@@ -41,7 +49,9 @@ import Testing
         let tenth = refusal { try redeem(f, wrong, key: "w9") }
         #expect(tenth?.code == .codeWrong && tenth?.message.zh.contains("暂停") == true, "\(String(describing: tenth))")
         let told = try events(f)
-        #expect(told.count == 1 && told[0].contains("\"merchant_name\":\"测试商户\"") && told[0].contains("\"wrong_tries\":10"), "\(told)")
+        #expect(
+            told.count == 1 && told[0].contains("\"merchant_name\":\"测试商户\"") && told[0].contains("\"wrong_tries\":10"),
+            "\(told)")
         // Stopped: even a live code is refused, and stays live; nothing moves, nothing more is counted.
         let good = try issue(f, v).code
         let before = try f.snapshot()
@@ -69,10 +79,15 @@ import Testing
         f.clock.advance(minutes: 6)
         let voided = try issue(f, v)
         _ = try issue(f, v)
-        let answers = [used, expired, voided.code, voided.secret, try unissued(f)].map { code in refusal { try redeem(f, code) } }
+        let answers = [used, expired, voided.code, voided.secret, try unissued(f)].map { code in
+            refusal { try redeem(f, code) }
+        }
         #expect(answers.map { $0?.code } == Array(repeating: .codeWrong, count: 5), "\(answers)")
         // The same words, but for the count left.
-        let texts = Set(answers.map { $0?.message.en.replacingOccurrences(of: #"\d+ more"#, with: "N more", options: .regularExpression) ?? "" })
+        let texts = Set(
+            answers.map {
+                $0?.message.en.replacingOccurrences(of: #"\d+ more"#, with: "N more", options: .regularExpression) ?? ""
+            })
         #expect(texts.count == 1, "\(texts)")
         #expect(try wrongRows(f) == 5)
     }
@@ -85,11 +100,14 @@ import Testing
         _ = try f.grant(v, 100)
         let first = try issue(f, v)
         #expect(first.secret.count == Codes.secretLength && Codes.secretBits >= 64 && first.secret != first.code)
-        #expect(try Codes.parse(first.secret) == .secret(first.secret) && Codes.parse(first.secret.lowercased()) == .secret(first.secret))
+        #expect(
+            try Codes.parse(first.secret) == .secret(first.secret)
+                && Codes.parse(first.secret.lowercased()) == .secret(first.secret))
         let second = try issue(f, v)
         #expect(second.secret != first.secret)
         let now = f.clock.now.millis
-        #expect(try f.strings("SELECT volunteer FROM redemption_code WHERE used_at IS NULL AND expires_at > \(now)") == [v])
+        #expect(
+            try f.strings("SELECT volunteer FROM redemption_code WHERE used_at IS NULL AND expires_at > \(now)") == [v])
         // Neither face of the voided code works; the new QR's secret does.
         #expect(refusal { try redeem(f, first.code) }?.code == .codeWrong)
         #expect(refusal { try redeem(f, first.secret) }?.code == .codeWrong)
@@ -98,8 +116,11 @@ import Testing
         #expect(try redeem(f, second.secret, points: 30, key: "scan").replayed)
         #expect(refusal { try redeem(f, second.code) }?.code == .codeWrong)
         // Neither the secret nor the digits are stored, only their hashes.
-        let stored = try f.strings("SELECT hash || ' ' || secret_hash FROM redemption_code ORDER BY id").joined(separator: " ")
-        #expect(!stored.contains(second.secret) && !stored.contains(second.code) && stored.contains(Codes.secretHash(second.secret)))
+        let stored = try f.strings("SELECT hash || ' ' || secret_hash FROM redemption_code ORDER BY id").joined(
+            separator: " ")
+        #expect(
+            !stored.contains(second.secret) && !stored.contains(second.code)
+                && stored.contains(Codes.secretHash(second.secret)))
         #expect(try f.verify().ok)
     }
 
@@ -119,10 +140,13 @@ import Testing
         // Her own ceiling, and an offer above it.
         let small = try issue(f, v, max: 25)
         #expect(small.maxPoints == 25)
-        let offer = try f.facade.addOffer(merchant: f.merchant, title: "理发", points: 30, stock: 3, validFrom: nil, validTo: nil,
-                                          actor: "admin", nowMillis: f.clock.now.millis)
+        let offer = try f.facade.addOffer(
+            merchant: f.merchant, title: "理发", points: 30, stock: 3, validFrom: nil, validTo: nil,
+            actor: "admin", nowMillis: f.clock.now.millis)
         #expect(refusal { try redeem(f, small.secret, offer: offer.id) }?.code == .codeOverLimit)
-        #expect(try f.facade.offers(merchant: nil, affordableBy: nil, includeRetired: true, nowMillis: f.clock.now.millis).first?.stock == 3)
+        #expect(
+            try f.facade.offers(merchant: nil, affordableBy: nil, includeRetired: true, nowMillis: f.clock.now.millis)
+                .first?.stock == 3)
         #expect(try redeem(f, small.code, points: 25).balanceLeft == 275)
         // The setting moves the default; a ceiling below 1 is refused.
         _ = try f.facade.setSetting(key: "codes.max_points", value: "50", actor: "admin", nowMillis: f.clock.now.millis)
@@ -135,15 +159,21 @@ import Testing
     @Test(arguments: PayCodeConformanceTests.stores)
     func theBudgetAndWindowAreSettings(kind: StoreKind) throws {
         let f = try Fixture.make(kind)
-        _ = try f.facade.setSetting(key: "codes.wrong_budget", value: "2", actor: "admin", nowMillis: f.clock.now.millis)
-        _ = try f.facade.setSetting(key: "codes.wrong_window_hours", value: "1", actor: "admin", nowMillis: f.clock.now.millis)
+        _ = try f.facade.setSetting(
+            key: "codes.wrong_budget", value: "2", actor: "admin", nowMillis: f.clock.now.millis)
+        _ = try f.facade.setSetting(
+            key: "codes.wrong_window_hours", value: "1", actor: "admin", nowMillis: f.clock.now.millis)
         let wrong = try unissued(f)
         #expect(refusal { try redeem(f, wrong) }?.code == .codeWrong)
         #expect(refusal { try redeem(f, wrong) }?.code == .codeWrong)
         #expect(refusal { try redeem(f, wrong) }?.code == .merchantLocked)
         f.clock.advance(minutes: 61)
         #expect(refusal { try redeem(f, wrong) }?.code == .codeWrong)
-        #expect(refusal { try f.facade.setSetting(key: "codes.max_wrong_tries", value: "5", actor: "admin", nowMillis: f.clock.now.millis) }?.code == .unknownSetting)
+        #expect(
+            refusal {
+                try f.facade.setSetting(
+                    key: "codes.max_wrong_tries", value: "5", actor: "admin", nowMillis: f.clock.now.millis)
+            }?.code == .unknownSetting)
     }
 
     func events(_ f: Fixture) throws -> [String] { try f.eventPayloads("merchant.code_locked") }

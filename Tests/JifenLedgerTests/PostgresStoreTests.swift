@@ -1,7 +1,7 @@
 import Foundation
 import JifenCore
-import JifenTestSupport
 import JifenPostgres
+import JifenTestSupport
 import Synchronization
 import Testing
 
@@ -37,10 +37,13 @@ import Testing
                     // Holds count against what is available, which no database constraint checks:
                     // only the account locks keep a hold and a spend from both taking the same points.
                     if Bool.random(using: &rng) {
-                        _ = try ledger.hold(TransferRequest(kind: .redeem, debit: from, credit: to, amount: amount, key: "h\(worker)-\(step)"),
-                                            actor: "admin", timeoutMinutes: 600)
+                        _ = try ledger.hold(
+                            TransferRequest(
+                                kind: .redeem, debit: from, credit: to, amount: amount, key: "h\(worker)-\(step)"),
+                            actor: "admin", timeoutMinutes: 600)
                     } else {
-                        _ = try ledger.transfer(from: from, to: to, amount: amount, memo: "", key: "w\(worker)-\(step)", actor: "admin")
+                        _ = try ledger.transfer(
+                            from: from, to: to, amount: amount, memo: "", key: "w\(worker)-\(step)", actor: "admin")
                     }
                     outcomes.withLock { $0.done += 1 }
                 } catch let error as JifenError where error.code == .insufficientPoints {
@@ -54,13 +57,19 @@ import Testing
         #expect(result.other.isEmpty, "\(result.other)")
         #expect(result.done + result.refused == 240)
         #expect(result.done > 20)
-        let views = try f.volunteers.map { v in try f.store.read { try BalanceView.read(v, nowMillis: f.clock.now.millis, in: $0) } }
+        let views = try f.volunteers.map { v in
+            try f.store.read { try BalanceView.read(v, nowMillis: f.clock.now.millis, in: $0) }
+        }
         #expect(views.allSatisfy { $0.available >= 0 }, "\(views)")
         #expect(views.reduce(0) { $0 + $1.balance } == 300)
         let report = try f.verify()
         #expect(report.ok, "\(report.faults.map { $0.message(.en) })")
         var count = 0
-        try f.store.read { try $0.forEachTransfer { _ in count += 1; return true } }
+        try f.store.read {
+            try $0.forEachTransfer { _ in
+                count += 1; return true
+            }
+        }
         #expect(count > 3 && count <= 3 + result.done)
     }
 
@@ -73,7 +82,10 @@ import Testing
                 let posted = try ledger.grant(to: target, amount: 25, reason: "结转", key: "same-key", actor: "admin")
                 results.withLock { $0.append(.success(posted)) }
             } catch {
-                results.withLock { $0.append(.failure(error as? JifenError ?? JifenError.fault(.unexpected, zh: "\(error)", en: "\(error)"))) }
+                results.withLock {
+                    $0.append(
+                        .failure(error as? JifenError ?? JifenError.fault(.unexpected, zh: "\(error)", en: "\(error)")))
+                }
             }
         }
         let all = results.withLock { $0 }
@@ -91,7 +103,9 @@ import Testing
         let store = try #require(f.store as? PostgresStore)
         #expect(throws: JifenError.self) { try store.execute(unsafeSQL: "UPDATE transfer SET amount = 6") }
         #expect(throws: JifenError.self) { try store.execute(unsafeSQL: "DELETE FROM transfer") }
-        #expect(throws: JifenError.self) { try store.execute(unsafeSQL: "UPDATE account SET balance = -1 WHERE kind = 'volunteer'") }
+        #expect(throws: JifenError.self) {
+            try store.execute(unsafeSQL: "UPDATE account SET balance = -1 WHERE kind = 'volunteer'")
+        }
         #expect(try f.balance(f.volunteers[0]) == 5)
         #expect(try f.verify().ok)
     }
@@ -128,8 +142,9 @@ import Testing
 
     func certificate() throws -> String {
         guard let path = ProcessInfo.processInfo.environment["JIFEN_TEST_POSTGRES_CA"], !path.isEmpty else {
-            throw JifenError.fault(.noTestPostgres, zh: "没有设置 JIFEN_TEST_POSTGRES_CA。请用 scripts/test 运行测试。",
-                                   en: "JIFEN_TEST_POSTGRES_CA is not set. Run the tests with scripts/test.")
+            throw JifenError.fault(
+                .noTestPostgres, zh: "没有设置 JIFEN_TEST_POSTGRES_CA。请用 scripts/test 运行测试。",
+                en: "JIFEN_TEST_POSTGRES_CA is not set. Run the tests with scripts/test.")
         }
         return path
     }
@@ -145,9 +160,11 @@ import Testing
         let verified = try PostgresStore.open(url: localhost)
         try verified.execute(unsafeSQL: Self.requireEncrypted)
         // Not signed by a root the system trusts: refused.
-        let untrusted = try url("schema=\(schema)&sslmode=verify-full").replacingOccurrences(of: "@127.0.0.1:", with: "@localhost:")
+        let untrusted = try url("schema=\(schema)&sslmode=verify-full").replacingOccurrences(
+            of: "@127.0.0.1:", with: "@localhost:")
         #expect(refusal { try PostgresStore.open(url: untrusted) }?.category == .fault)
-        #expect(refusal { try PostgresTarget(url: "postgres://u@x/db?host=/tmp&sslmode=require") }?.code == .badPostgresURL)
+        #expect(
+            refusal { try PostgresTarget(url: "postgres://u@x/db?host=/tmp&sslmode=require") }?.code == .badPostgresURL)
         #expect(refusal { try PostgresTarget(url: "postgres://u@x/db?sslmode=sometimes") }?.code == .badPostgresURL)
     }
 }
@@ -160,13 +177,18 @@ import Testing
         _ = try f.grant(f.volunteers[0], 10)
         // A crash between commit and seal leaves transfers unsealed: make two the same way.
         let store = try #require(f.store as? PostgresStore)
-        try store.execute(unsafeSQL: "INSERT INTO transfer (id, kind, debit, credit, amount, key, actor, at, prev_hash, hash) SELECT nextval('transfer_id_seq'), 'grant', 'C01.issuance', 'V0002', 5, 'crashed-1', 'admin', 1, '', ''")
+        try store.execute(
+            unsafeSQL:
+                "INSERT INTO transfer (id, kind, debit, credit, amount, key, actor, at, prev_hash, hash) SELECT nextval('transfer_id_seq'), 'grant', 'C01.issuance', 'V0002', 5, 'crashed-1', 'admin', 1, '', ''"
+        )
         try store.execute(unsafeSQL: "UPDATE account SET balance = balance + 5 WHERE id = 'V0002'")
         try store.execute(unsafeSQL: "UPDATE account SET balance = balance - 5 WHERE id = 'C01.issuance'")
         var report = try f.verify()
         #expect(report.unsealed == 1)
         // Balances are still proven from every transfer, sealed or not (lots aside: the raw insert made none).
-        #expect(!report.faults.contains { $0.check == "balance" || $0.check == "zero-sum" }, "\(report.faults.map { $0.message(.en) })")
+        #expect(
+            !report.faults.contains { $0.check == "balance" || $0.check == "zero-sum" },
+            "\(report.faults.map { $0.message(.en) })")
         #expect(try store.sealPending() == 1)
         report = try f.verify()
         #expect(report.unsealed == 0)
@@ -181,12 +203,21 @@ import Testing
         let f = try Fixture.make(.postgres)
         _ = try f.grant(f.volunteers[0], 10)
         let store = try #require(f.store as? PostgresStore)
-        #expect(throws: JifenError.self) { try store.execute(unsafeSQL: "UPDATE transfer SET amount = 11 WHERE seq = 1") }
-        #expect(throws: JifenError.self) { try store.execute(unsafeSQL: "UPDATE transfer SET seq = 7, hash = 'x' WHERE seq = 1") }
+        #expect(throws: JifenError.self) {
+            try store.execute(unsafeSQL: "UPDATE transfer SET amount = 11 WHERE seq = 1")
+        }
+        #expect(throws: JifenError.self) {
+            try store.execute(unsafeSQL: "UPDATE transfer SET seq = 7, hash = 'x' WHERE seq = 1")
+        }
         #expect(throws: JifenError.self) { try store.execute(unsafeSQL: "DELETE FROM transfer WHERE seq = 1") }
         // Unsealed, only the seal may be written: not the content.
-        try store.execute(unsafeSQL: "INSERT INTO transfer (id, kind, debit, credit, amount, key, actor, at, prev_hash, hash) SELECT nextval('transfer_id_seq'), 'grant', 'C01.issuance', 'V0002', 5, 'raw', 'admin', 1, '', ''")
-        #expect(throws: JifenError.self) { try store.execute(unsafeSQL: "UPDATE transfer SET amount = 6, seq = 2 WHERE key = 'raw'") }
+        try store.execute(
+            unsafeSQL:
+                "INSERT INTO transfer (id, kind, debit, credit, amount, key, actor, at, prev_hash, hash) SELECT nextval('transfer_id_seq'), 'grant', 'C01.issuance', 'V0002', 5, 'raw', 'admin', 1, '', ''"
+        )
+        #expect(throws: JifenError.self) {
+            try store.execute(unsafeSQL: "UPDATE transfer SET amount = 6, seq = 2 WHERE key = 'raw'")
+        }
         #expect(try f.verify().faults.allSatisfy { $0.check != "chain-link" })
     }
 

@@ -27,17 +27,24 @@ import Testing
             do {
                 switch Int.random(in: 0..<9, using: &rng) {
                 case 0, 1:
-                    transfers.append(try f.ledger.grant(to: from, amount: amount, reason: "r", key: key, actor: "admin").transfer.id)
+                    transfers.append(
+                        try f.ledger.grant(to: from, amount: amount, reason: "r", key: key, actor: "admin").transfer.id)
                 case 2, 3:
-                    transfers.append(try f.ledger.transfer(from: from, to: to, amount: amount, memo: "", key: key, actor: "admin").transfer.id)
+                    transfers.append(
+                        try f.ledger.transfer(from: from, to: to, amount: amount, memo: "", key: key, actor: "admin")
+                            .transfer.id)
                 case 4:
                     let id = transfers.randomElement(using: &rng) ?? 1
                     transfers.append(try f.ledger.reverse(id, reason: "fix", actor: "admin").transfer.id)
                 case 5:
-                    holds.append(try f.ledger.hold(TransferRequest(kind: .redeem, debit: from, credit: to, amount: amount, key: key),
-                                                   actor: "admin", timeoutMinutes: Int.random(in: 1...300, using: &rng)).hold.id)
+                    holds.append(
+                        try f.ledger.hold(
+                            TransferRequest(kind: .redeem, debit: from, credit: to, amount: amount, key: key),
+                            actor: "admin", timeoutMinutes: Int.random(in: 1...300, using: &rng)
+                        ).hold.id)
                 case 6:
-                    transfers.append(try f.ledger.postHold(holds.randomElement(using: &rng) ?? 1, actor: "admin").transfer.id)
+                    transfers.append(
+                        try f.ledger.postHold(holds.randomElement(using: &rng) ?? 1, actor: "admin").transfer.id)
                 case 7:
                     _ = try f.ledger.voidHold(holds.randomElement(using: &rng) ?? 1, actor: "admin")
                 default:

@@ -27,15 +27,23 @@ import Testing
             try f.store.addOrganizer("杨建军", team: t1, actor: "admin", nowMillis: at)
             try f.store.addOrganizer("李梅", team: t2, actor: "admin", nowMillis: at)
             func volunteer(_ name: String, _ team: String) throws -> String {
-                try f.store.addVolunteer(Volunteer(community: "C01", team: team, name: name, phone: "13900000000"), actor: "admin", nowMillis: at).id
+                try f.store.addVolunteer(
+                    Volunteer(community: "C01", team: team, name: name, phone: "13900000000"), actor: "admin",
+                    nowMillis: at
+                ).id
             }
             let (a, b, c) = (try volunteer("张师傅", t1), try volunteer("李师傅", t1), try volunteer("王师傅", t2))
-            _ = try f.store.addResident(Resident(name: "王秀英", phone: "13812345678", idNumber: "11010519491231002X",
-                                                 address: "幸福里3号楼2单元501", area: "幸福里3号楼"), actor: "杨建军", nowMillis: at)
-            _ = try f.store.addResident(Resident(name: "志愿者甲", phone: "13800000000", address: "幸福里5号楼101", area: "幸福里5号楼",
-                                                 volunteer: f.volunteers[0]), actor: "admin", nowMillis: at)
+            _ = try f.store.addResident(
+                Resident(
+                    name: "王秀英", phone: "13812345678", idNumber: "11010519491231002X",
+                    address: "幸福里3号楼2单元501", area: "幸福里3号楼"), actor: "杨建军", nowMillis: at)
+            _ = try f.store.addResident(
+                Resident(
+                    name: "志愿者甲", phone: "13800000000", address: "幸福里5号楼101", area: "幸福里5号楼",
+                    volunteer: f.volunteers[0]), actor: "admin", nowMillis: at)
             _ = try f.grant(f.volunteers[0], 100)
-            return World(f: f, requests: Requests(store: f.store, now: { f.clock.now }), t1: t1, t2: t2, a: a, b: b, c: c)
+            return World(
+                f: f, requests: Requests(store: f.store, now: { f.clock.now }), t1: t1, t2: t2, a: a, b: b, c: c)
         }
 
         func available(_ account: String) throws -> Int64 {
@@ -47,7 +55,8 @@ import Testing
         /// Posts for the elder and takes it to `state` by the usual hands.
         func request(to state: RequestState, points: Int64 = 0, pool: Bool = true) throws -> ServiceRequest {
             let resident = points > 0 ? neighbour : elder
-            var r = try requests.post(.init(resident: resident, category: "repair", content: "换水龙头", offeredPoints: points), actor: desk)
+            var r = try requests.post(
+                .init(resident: resident, category: "repair", content: "换水龙头", offeredPoints: points), actor: desk)
             if state == .submitted { return r }
             r = try requests.accept(r.id, actor: desk)
             if state == .accepted { return r }
@@ -80,7 +89,9 @@ import Testing
         let record = try #require(try w.f.store.read { try $0.record(confirmed.record!) })
         #expect(record.status == .approved && record.minutes == 90 && record.points == 15 && record.volunteer == w.a)
         let activity = try #require(try w.f.store.read { try $0.activity(record.activity) })
-        #expect(activity.team == w.t1 && activity.content == "换水龙头" && activity.place == "幸福里3号楼" && activity.status == .closed)
+        #expect(
+            activity.team == w.t1 && activity.content == "换水龙头" && activity.place == "幸福里3号楼"
+                && activity.status == .closed)
         _ = try w.requests.rate(r.id, stars: 5, comment: "师傅很细心", actor: w.elder)
         let reopened = try w.requests.reopen(r.id, reason: "还在滴水", actor: w.elder)
         #expect(reopened.state == .claimed && reopened.server == w.a && reopened.rating == nil)
@@ -90,12 +101,19 @@ import Testing
         _ = try w.requests.confirm(r.id, actor: w.elder)
         #expect(try w.f.balance(w.a) == 5)
         let history = try w.requests.show(r.id, actor: "admin", everything: false).history.map(\.action)
-        #expect(history == ["post", "accept", "pool", "claim", "start", "finish", "confirm", "rate", "reopen", "start", "finish", "confirm"])
+        #expect(
+            history == [
+                "post", "accept", "pool", "claim", "start", "finish", "confirm", "rate", "reopen", "start", "finish",
+                "confirm",
+            ])
         let types = try w.f.eventTypes()
-        #expect(types.contains("request.posted") && types.contains("request.reopened") && types.contains("points.reversed"))
+        #expect(
+            types.contains("request.posted") && types.contains("request.reopened") && types.contains("points.reversed"))
         // The group chat's event names the area only.
         let posted = try #require(try w.f.eventPayloads("request.posted").first)
-        #expect(posted.contains("幸福里3号楼") && !posted.contains("501") && !posted.contains("王秀英") && !posted.contains("13812345678"))
+        #expect(
+            posted.contains("幸福里3号楼") && !posted.contains("501") && !posted.contains("王秀英")
+                && !posted.contains("13812345678"))
         let report = try w.f.verify()
         #expect(report.ok, "\(report.faults.map { $0.message(.en) })")
     }
@@ -103,7 +121,8 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func pointsPaidAreHeldOnClaimAndPostedOnConfirmation(kind: StoreKind) throws {
         let w = try World.make(kind)
-        var r = try w.requests.post(.init(resident: w.neighbour, category: "escort", content: "接孩子放学", offeredPoints: 20), actor: w.payer)
+        var r = try w.requests.post(
+            .init(resident: w.neighbour, category: "escort", content: "接孩子放学", offeredPoints: 20), actor: w.payer)
         #expect(r.payer == w.payer)
         r = try w.requests.accept(r.id, actor: w.desk)
         r = try w.requests.dispatch(r.id, team: nil, volunteer: w.b, pool: false, actor: w.desk)
@@ -139,7 +158,8 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func releasedOnCancelRejectAndExpiry(kind: StoreKind) throws {
         let w = try World.make(kind)
-        let cancelled = try w.requests.post(.init(resident: w.neighbour, content: "买药", offeredPoints: 10), actor: w.payer)
+        let cancelled = try w.requests.post(
+            .init(resident: w.neighbour, content: "买药", offeredPoints: 10), actor: w.payer)
         _ = try w.requests.cancel(cancelled.id, reason: "", actor: w.payer)
         var rejected = try w.request(to: .claimed, points: 10)
         rejected = try w.requests.giveBack(rejected.id, reason: "太远", actor: w.a)
@@ -195,10 +215,28 @@ import Testing
             (.notAllowed, { try w.requests.confirm(done.id, actor: w.a) }),
             (.unknownID, { try w.requests.claim(pooled.id, actor: w.c) }),
             (.notAllowed, { try w.requests.claim(pooled.id, actor: "R001") }),
-            (.pastDeadline, { try w.requests.post(.init(resident: w.elder, content: "x", deadlineMillis: w.f.clock.nowMillis - 1), actor: w.desk) }),
-            (.pastDeadline, { try w.requests.post(.init(resident: w.elder, content: "x", wantedAtMillis: w.f.clock.nowMillis), actor: w.desk) }),
-            (.badAccounts, { try w.requests.post(.init(resident: w.elder, content: "x", offeredPoints: 5), actor: w.desk) }),
-            (.insufficientPoints, { try w.requests.post(.init(resident: w.neighbour, content: "x", offeredPoints: 101), actor: w.payer) }),
+            (
+                .pastDeadline,
+                {
+                    try w.requests.post(
+                        .init(resident: w.elder, content: "x", deadlineMillis: w.f.clock.nowMillis - 1), actor: w.desk)
+                }
+            ),
+            (
+                .pastDeadline,
+                {
+                    try w.requests.post(
+                        .init(resident: w.elder, content: "x", wantedAtMillis: w.f.clock.nowMillis), actor: w.desk)
+                }
+            ),
+            (
+                .badAccounts,
+                { try w.requests.post(.init(resident: w.elder, content: "x", offeredPoints: 5), actor: w.desk) }
+            ),
+            (
+                .insufficientPoints,
+                { try w.requests.post(.init(resident: w.neighbour, content: "x", offeredPoints: 101), actor: w.payer) }
+            ),
             (.notAllowed, { try w.requests.post(.init(resident: w.elder, content: "x"), actor: w.c) }),
             (.emptyText, { try w.requests.post(.init(resident: w.elder, content: " "), actor: w.desk) }),
             (.badTransition, { try w.requests.cancel(claimed.id, reason: "", actor: w.elder) }),
@@ -222,7 +260,9 @@ import Testing
         let w = try World.make(kind)
         let pooled = try w.request(to: .pooled)
         let claimable = try w.requests.list(actor: w.b, everything: false)
-        #expect(claimable.map(\.request.id) == [pooled.id] && claimable[0].address == "" && claimable[0].phone == "138****5678")
+        #expect(
+            claimable.map(\.request.id) == [pooled.id] && claimable[0].address == ""
+                && claimable[0].phone == "138****5678")
         #expect(try w.requests.list(actor: w.c, everything: false).isEmpty, "another team's pool")
         #expect(refusal { try w.requests.show(pooled.id, actor: w.c, everything: false) }?.code == .unknownID)
         _ = try w.requests.claim(pooled.id, actor: w.a)
@@ -233,16 +273,23 @@ import Testing
         #expect(try w.requests.show(pooled.id, actor: w.elder, everything: false).address == "")
         #expect(try w.requests.list(actor: w.b, everything: false).isEmpty, "taken: no longer b's to claim")
         let listed = try w.f.store.read { try $0.residents(community: nil) }.map(\.masked)
-        #expect(listed[0].phone == "138****5678" && listed[0].idNumber == "110***********002X" && listed[0].address == "幸福里3***")
-        #expect(refusal { try w.f.store.addResident(Resident(name: "x", phone: "13800000000"), actor: w.a, nowMillis: 0) }?.code == .notAllowed)
+        #expect(
+            listed[0].phone == "138****5678" && listed[0].idNumber == "110***********002X"
+                && listed[0].address == "幸福里3***")
+        #expect(
+            refusal { try w.f.store.addResident(Resident(name: "x", phone: "13800000000"), actor: w.a, nowMillis: 0) }?
+                .code == .notAllowed)
     }
 
     /// A volunteer's list: what they may claim in their teams, nearest deadline first.
     @Test(arguments: StoreKind.allCases)
     func aVolunteerSeesWhatTheyMayClaimNearestDeadlineFirst(kind: StoreKind) throws {
         let w = try World.make(kind)
-        let later = try w.requests.post(.init(resident: w.elder, content: "理发", deadlineMillis: w.f.clock.nowMillis + 50 * 3_600_000), actor: w.desk)
-        let sooner = try w.requests.post(.init(resident: w.elder, content: "送餐", deadlineMillis: w.f.clock.nowMillis + 5 * 3_600_000), actor: w.desk)
+        let later = try w.requests.post(
+            .init(resident: w.elder, content: "理发", deadlineMillis: w.f.clock.nowMillis + 50 * 3_600_000), actor: w.desk
+        )
+        let sooner = try w.requests.post(
+            .init(resident: w.elder, content: "送餐", deadlineMillis: w.f.clock.nowMillis + 5 * 3_600_000), actor: w.desk)
         for r in [later, sooner] {
             _ = try w.requests.accept(r.id, actor: w.desk)
             _ = try w.requests.dispatch(r.id, team: w.t1, volunteer: nil, pool: true, actor: w.desk)
@@ -268,16 +315,22 @@ import Testing
         for step in 0..<150 {
             let before = (try w.f.snapshot(), try w.all())
             let live = before.1.filter { !$0.state.isFinal }.map(\.id)
-            let id = (Bool.random(using: &rng) ? live.randomElement(using: &rng) : nil) ?? ids.randomElement(using: &rng) ?? "Q0001"
+            let id =
+                (Bool.random(using: &rng) ? live.randomElement(using: &rng) : nil) ?? ids.randomElement(using: &rng)
+                ?? "Q0001"
             let current = before.1.first { $0.id == id }
             // Mostly a move the request's state allows, sometimes any (which is then refused).
             var action = Int.random(in: 0..<14, using: &rng)
             if let r = current, Int.random(in: 0..<10, using: &rng) < 6 {
-                let numbers: [RequestAction: Int] = [.accept: 2, .reject: 3, .dispatch: 4, .pool: 4, .claim: 5, .return: 7, .start: 8,
-                                                     .finish: 9, .confirm: 10, .rate: 11, .reopen: 12, .cancel: 13]
+                let numbers: [RequestAction: Int] = [
+                    .accept: 2, .reject: 3, .dispatch: 4, .pool: 4, .claim: 5, .return: 7, .start: 8,
+                    .finish: 9, .confirm: 10, .rate: 11, .reopen: 12, .cancel: 13,
+                ]
                 // Forward moves: rejections and cancellations come often enough from the unguided picks.
-                let allowed = RequestMachine.transitions.filter { $0.from.contains(r.state) }.compactMap { numbers[$0.action] }
-                    .filter { $0 != 3 && $0 != 13 }
+                let allowed = RequestMachine.transitions.filter { $0.from.contains(r.state) }.compactMap {
+                    numbers[$0.action]
+                }
+                .filter { $0 != 3 && $0 != 13 }
                 action = allowed.randomElement(using: &rng) ?? action
             }
             // Mostly the person whose move it is, sometimes anyone (who is then mostly refused).
@@ -285,32 +338,40 @@ import Testing
             if let r = current, Int.random(in: 0..<10, using: &rng) < 7 {
                 let resident = r.resident == w.elder ? w.elder : w.payer
                 let team = r.volunteer.map { [$0] } ?? (r.team == w.t1 ? [w.a, w.b] : r.team == w.t2 ? [w.c] : [])
-                let right: [String] = switch action {
-                case 2, 3, 4: [w.desk, "admin"]
-                case 5, 6: team
-                case 7, 8, 9: r.server.map { [$0] } ?? []
-                default: [resident]
-                }
+                let right: [String] =
+                    switch action {
+                    case 2, 3, 4: [w.desk, "admin"]
+                    case 5, 6: team
+                    case 7, 8, 9: r.server.map { [$0] } ?? []
+                    default: [resident]
+                    }
                 actor = right.randomElement(using: &rng) ?? actor
             }
             do {
                 switch action {
                 case 0, 1:
                     let paid = Bool.random(using: &rng)
-                    ids.append(try w.requests.post(.init(resident: paid ? w.neighbour : w.elder, content: "帮忙 \(step)",
-                                                         offeredPoints: paid ? Int64.random(in: 1...30, using: &rng) : 0), actor: actor).id)
+                    ids.append(
+                        try w.requests.post(
+                            .init(
+                                resident: paid ? w.neighbour : w.elder, content: "帮忙 \(step)",
+                                offeredPoints: paid ? Int64.random(in: 1...30, using: &rng) : 0), actor: actor
+                        ).id)
                 case 2: _ = try w.requests.accept(id, actor: actor)
                 case 3: _ = try w.requests.reject(id, reason: "r", actor: actor)
                 case 4:
                     let pick = Int.random(in: 0..<4, using: &rng)
-                    _ = try w.requests.dispatch(id, team: pick < 2 ? [w.t1, w.t2][pick] : nil, volunteer: pick >= 2 ? [w.a, w.c][pick - 2] : nil,
-                                                pool: pick == 0, actor: actor)
+                    _ = try w.requests.dispatch(
+                        id, team: pick < 2 ? [w.t1, w.t2][pick] : nil,
+                        volunteer: pick >= 2 ? [w.a, w.c][pick - 2] : nil,
+                        pool: pick == 0, actor: actor)
                 case 5, 6: _ = try w.requests.claim(id, actor: actor)
                 case 7: _ = try w.requests.giveBack(id, reason: "r", actor: actor)
                 case 8: _ = try w.requests.start(id, actor: actor)
                 case 9: _ = try w.requests.finish(id, minutes: Int64.random(in: 1...200, using: &rng), actor: actor)
                 case 10: _ = try w.requests.confirm(id, actor: actor)
-                case 11: _ = try w.requests.rate(id, stars: Int.random(in: 0...6, using: &rng), comment: "", actor: actor)
+                case 11:
+                    _ = try w.requests.rate(id, stars: Int.random(in: 0...6, using: &rng), comment: "", actor: actor)
                 case 12: _ = try w.requests.reopen(id, reason: "r", actor: actor)
                 default:
                     if Bool.random(using: &rng) {
@@ -325,7 +386,9 @@ import Testing
             } catch let error as JifenError {
                 #expect(error.category != .fault, "step \(step): \(error)")
                 let after = (try w.f.snapshot(), try w.all())
-                #expect(after.0 == before.0 && after.1 == before.1, "step \(step): a refused transition changed something: \(error)")
+                #expect(
+                    after.0 == before.0 && after.1 == before.1,
+                    "step \(step): a refused transition changed something: \(error)")
             }
             let report = try w.f.verify()
             #expect(report.ok, "\(kind) seed \(seed) step \(step): \(report.faults.map { $0.message(.en) })")
@@ -365,27 +428,42 @@ import Testing
         let w = try World.make(kind)
         let before = (try w.f.snapshot(), try w.all())
         for category in ["repair\n紧急", "repair\r\n", "a\u{2028}b"] {
-            let refused = refusal { try w.requests.post(.init(resident: w.elder, category: category, content: "换水龙头"), actor: w.desk) }
-            #expect(refused?.code == .controlCharacters && refused?.message.en.contains("one line") == true, "\(String(describing: refused))")
+            let refused = refusal {
+                try w.requests.post(.init(resident: w.elder, category: category, content: "换水龙头"), actor: w.desk)
+            }
+            #expect(
+                refused?.code == .controlCharacters && refused?.message.en.contains("one line") == true,
+                "\(String(describing: refused))")
         }
         let service = Service(store: w.f.store, now: { w.f.clock.now })
         let hour = w.f.clock.now.addingTimeInterval(3600)
-        #expect(refusal { try service.post(ActivityRequest(team: w.t1, title: "巡逻", start: hour, end: hour.addingTimeInterval(3600),
-                                                           category: "a\nb"), actor: w.desk) }?.code == .controlCharacters)
+        #expect(
+            refusal {
+                try service.post(
+                    ActivityRequest(
+                        team: w.t1, title: "巡逻", start: hour, end: hour.addingTimeInterval(3600),
+                        category: "a\nb"), actor: w.desk)
+            }?.code == .controlCharacters)
         #expect(try w.f.snapshot() == before.0 && w.all() == before.1)
         let posted = try w.requests.post(.init(resident: w.elder, category: "repair", content: "换水龙头"), actor: w.desk)
         for bad in ["Q12x", "", "Q", "Q-1", "../Q0001", "Q0001 OR 1=1", "Q1.0"] {
             #expect(refusal { try w.requests.accept(bad, actor: w.desk) }?.code == .badRequestID, "\(bad)")
-            #expect(refusal { try w.requests.show(bad, actor: w.desk, everything: true) }?.code == .badRequestID, "\(bad)")
+            #expect(
+                refusal { try w.requests.show(bad, actor: w.desk, everything: true) }?.code == .badRequestID, "\(bad)")
         }
         #expect(try w.requests.show("q1", actor: w.desk, everything: true).request.id == posted.id)
         #expect(try w.requests.accept(" 1 ", actor: w.desk).state == .accepted)
         // The same name and phone (however written) is the same resident.
         let residents = try w.f.store.read { try $0.residents(community: nil) }
-        let again = refusal { try w.f.store.addResident(Resident(name: "王秀英 ", phone: "138-1234-5678"), actor: w.desk, nowMillis: 0) }
-        #expect(again?.code == .duplicateResident && again?.message.en.contains("R001") == true, "\(String(describing: again))")
+        let again = refusal {
+            try w.f.store.addResident(Resident(name: "王秀英 ", phone: "138-1234-5678"), actor: w.desk, nowMillis: 0)
+        }
+        #expect(
+            again?.code == .duplicateResident && again?.message.en.contains("R001") == true,
+            "\(String(describing: again))")
         #expect(try w.f.store.read { try $0.residents(community: nil) } == residents)
-        let other = try w.f.store.addResident(Resident(name: "王秀英", phone: "13812345678"), actor: w.desk, nowMillis: 0, allowDuplicate: true)
+        let other = try w.f.store.addResident(
+            Resident(name: "王秀英", phone: "13812345678"), actor: w.desk, nowMillis: 0, allowDuplicate: true)
         #expect(other.id != "R001")
         #expect(try w.f.verify().ok)
     }

@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 import JifenCore
-import JifenTestSupport
 import JifenSQLite
+import JifenTestSupport
 import Testing
 
 /// What only the SQLite store can show: tampering below the ledger is caught by `verify`.
@@ -21,7 +21,9 @@ import Testing
         let f = try Fixture.make()
         _ = try f.grant(f.volunteers[0], 5)
         let queue = try DatabaseQueue(path: f.location)
-        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE transfer SET amount = 6") } }
+        #expect(throws: DatabaseError.self) {
+            try queue.write { try $0.execute(sql: "UPDATE transfer SET amount = 6") }
+        }
         #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM transfer") } }
     }
 
@@ -32,7 +34,10 @@ import Testing
         try tamper(f, "UPDATE transfer SET amount = 500 WHERE id = 2")
         let report = try f.verify()
         #expect(report.faults.contains { $0.check == "content-hash" && $0.transfer == 2 })
-        #expect(report.faults.contains { $0.check == "balance" && $0.account == f.volunteers[1] && $0.expected == "500" && $0.found == "7" })
+        #expect(
+            report.faults.contains {
+                $0.check == "balance" && $0.account == f.volunteers[1] && $0.expected == "500" && $0.found == "7"
+            })
     }
 
     @Test func verifyNamesADeletedTransfer() throws {
@@ -53,7 +58,10 @@ import Testing
             try db.execute(sql: "UPDATE lot SET remaining = remaining + 1")
         }
         let report = try f.verify()
-        #expect(report.faults.contains { $0.check == "balance" && $0.account == f.volunteers[0] && $0.expected == "5" && $0.found == "105" })
+        #expect(
+            report.faults.contains {
+                $0.check == "balance" && $0.account == f.volunteers[0] && $0.expected == "5" && $0.found == "105"
+            })
         #expect(report.faults.contains { $0.check == "zero-sum" && $0.found == "100" })
         #expect(report.faults.contains { $0.check == "lot" })
         #expect(report.faults.contains { $0.check == "lots-balance" })
@@ -62,7 +70,8 @@ import Testing
     @Test func openRefusesForeignAndMissingFiles() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jifen-open-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        #expect(refusal { try SQLiteStore.open(path: dir.appendingPathComponent("none.sqlite").path) }?.code == .noDatabase)
+        #expect(
+            refusal { try SQLiteStore.open(path: dir.appendingPathComponent("none.sqlite").path) }?.code == .noDatabase)
         let text = dir.appendingPathComponent("notes.txt")
         try Data("hello".utf8).write(to: text)
         #expect(refusal { try SQLiteStore.open(path: text.path) }?.code == .notJifen)

@@ -1,27 +1,34 @@
 import Foundation
 import GRDB
 import JifenCore
-@testable import JifenPostgres
 import JifenSQLite
 import JifenTestSupport
 import Testing
+
+@testable import JifenPostgres
 
 /// The two stores keep the same tables and columns: a column added to one store only fails
 /// here until the other store has it too, or it is listed below with the reason it differs.
 @Suite struct SchemaParityTests {
     /// (table, column) pairs only SQLite has, each with why.
     static let onlySQLite: [String: String] = [
-        "grdb_migrations.identifier": "SQLite records its applied migrations in GRDB's own table; PostgreSQL in jifen_migration",
+        "grdb_migrations.identifier":
+            "SQLite records its applied migrations in GRDB's own table; PostgreSQL in jifen_migration"
     ]
 
     /// (table, column) pairs only PostgreSQL has, each with why.
     static let onlyPostgres: [String: String] = [
-        "jifen_migration.name": "PostgreSQL records its applied migrations in jifen_migration; SQLite in GRDB's grdb_migrations",
-        "jifen_migration.applied_at": "PostgreSQL records its applied migrations in jifen_migration; SQLite in GRDB's grdb_migrations",
-        "chain_head.one": "PostgreSQL chains transfers after commit: writers lock this one-row head instead of the table (SQLite's single writer chains as it posts)",
-        "chain_head.last_seq": "PostgreSQL chains transfers after commit: the head holds the last sealed place in the chain",
+        "jifen_migration.name":
+            "PostgreSQL records its applied migrations in jifen_migration; SQLite in GRDB's grdb_migrations",
+        "jifen_migration.applied_at":
+            "PostgreSQL records its applied migrations in jifen_migration; SQLite in GRDB's grdb_migrations",
+        "chain_head.one":
+            "PostgreSQL chains transfers after commit: writers lock this one-row head instead of the table (SQLite's single writer chains as it posts)",
+        "chain_head.last_seq":
+            "PostgreSQL chains transfers after commit: the head holds the last sealed place in the chain",
         "chain_head.last_hash": "PostgreSQL chains transfers after commit: the head holds the last sealed hash",
-        "transfer.seq": "PostgreSQL chains transfers after commit: a transfer's place in the hash chain, null until sealed (SQLite chains in id order as it posts)",
+        "transfer.seq":
+            "PostgreSQL chains transfers after commit: a transfer's place in the hash chain, null until sealed (SQLite chains in id order as it posts)",
     ]
 
     /// Every column of every table of a fresh SQLite store (`sqlite_master` and `PRAGMA
@@ -31,9 +38,15 @@ import Testing
         _ = try scratch.create()
         let store = try SQLiteStore.open(path: scratch.location)
         let pairs = try store.readTransaction { db in
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+            let tables = try String.fetchAll(
+                db,
+                sql:
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name"
+            )
             return try tables.flatMap { table in
-                try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table]).map { "\(table).\($0["name"] as String)" }
+                try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table]).map {
+                    "\(table).\($0["name"] as String)"
+                }
             }
         }
         withExtendedLifetime(scratch) {}
@@ -46,11 +59,13 @@ import Testing
         _ = try scratch.create()
         let store = try PostgresStore.open(url: scratch.location)
         let pairs = try store.transaction(readOnly: true) { session in
-            try session.rows("""
+            try session.rows(
+                """
                 SELECT c.table_name::TEXT, c.column_name::TEXT FROM information_schema.columns c
                 JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
                 WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
-                """).map { row -> String in
+                """
+            ).map { row -> String in
                 let (table, column) = try row.decode((String, String).self)
                 return "\(table).\(column)"
             }
@@ -59,14 +74,19 @@ import Testing
         return Set(pairs)
     }
 
-    @Test(.enabled(if: TestPostgres.url != nil, "needs a PostgreSQL server: JIFEN_TEST_POSTGRES is unset (CI and scripts/test always set it)"))
+    @Test(
+        .enabled(
+            if: TestPostgres.url != nil,
+            "needs a PostgreSQL server: JIFEN_TEST_POSTGRES is unset (CI and scripts/test always set it)"))
     func tablesAndColumnsMatchExceptTheListedDifferences() throws {
         let sqlite = try sqliteColumns()
         let postgres = try postgresColumns()
         #expect(sqlite.count > 50, "\(sqlite.sorted())")
-        #expect(sqlite.subtracting(postgres) == Set(Self.onlySQLite.keys),
-                "only in SQLite: \(sqlite.subtracting(postgres).sorted())")
-        #expect(postgres.subtracting(sqlite) == Set(Self.onlyPostgres.keys),
-                "only in PostgreSQL: \(postgres.subtracting(sqlite).sorted())")
+        #expect(
+            sqlite.subtracting(postgres) == Set(Self.onlySQLite.keys),
+            "only in SQLite: \(sqlite.subtracting(postgres).sorted())")
+        #expect(
+            postgres.subtracting(sqlite) == Set(Self.onlyPostgres.keys),
+            "only in PostgreSQL: \(postgres.subtracting(sqlite).sorted())")
     }
 }

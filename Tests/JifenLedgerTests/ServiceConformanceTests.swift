@@ -9,8 +9,9 @@ import Testing
     func team(_ f: Fixture) throws -> String {
         let at = f.clock.now.millis
         let team = try f.store.addTeam(name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at)
-        #expect(refusal { try f.store.addTeam(name: "平安使者巡逻队", leader: "", community: nil, actor: "admin", nowMillis: at) }?
-            .code == .duplicateName)
+        #expect(
+            refusal { try f.store.addTeam(name: "平安使者巡逻队", leader: "", community: nil, actor: "admin", nowMillis: at) }?
+                .code == .duplicateName)
         try f.store.addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)
         return team.id
     }
@@ -27,8 +28,10 @@ import Testing
         let (v0, v1, v2) = (f.volunteers[0], f.volunteers[1], f.volunteers[2])
         let start = f.clock.now.addingTimeInterval(10 * 60)
         let end = start.addingTimeInterval(3 * 3600)
-        let activity = try service.post(ActivityRequest(team: team, title: "夜间巡逻", start: start, end: end, category: "patrol",
-                                                        capacity: 2), actor: "杨建军")
+        let activity = try service.post(
+            ActivityRequest(
+                team: team, title: "夜间巡逻", start: start, end: end, category: "patrol",
+                capacity: 2), actor: "杨建军")
         #expect(activity.id == "A0001")
         _ = try service.join(activity.id, volunteer: v0, actor: v0)
         _ = try service.join(activity.id, volunteer: v1, actor: v1)

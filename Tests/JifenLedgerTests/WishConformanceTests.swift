@@ -22,18 +22,27 @@ import Testing
     static func world(_ kind: StoreKind) throws -> World {
         let f = try Fixture.make(kind)
         let now = f.clock.now.millis
-        let team = try f.store.addTeam(name: "助老队", leader: organizer, community: nil, actor: "admin", nowMillis: now).id
-        let other = try f.store.addTeam(name: "巡逻队", leader: otherOrganizer, community: nil, actor: "admin", nowMillis: now).id
+        let team = try f.store.addTeam(name: "助老队", leader: organizer, community: nil, actor: "admin", nowMillis: now)
+            .id
+        let other = try f.store.addTeam(
+            name: "巡逻队", leader: otherOrganizer, community: nil, actor: "admin", nowMillis: now
+        ).id
         try f.store.addOrganizer(organizer, team: team, actor: "admin", nowMillis: now)
         try f.store.addOrganizer(otherOrganizer, team: other, actor: "admin", nowMillis: now)
         for v in f.volunteers { _ = try f.grant(v, 200) }
         let clock = f.clock
-        return World(f: f, app: JifenApp(store: f.store, clock: { clock.now }, zone: zone), team: team, merchant2: try f.addMerchant("第二商户"))
+        return World(
+            f: f, app: JifenApp(store: f.store, clock: { clock.now }, zone: zone), team: team,
+            merchant2: try f.addMerchant("第二商户"))
     }
 
     static func post(_ w: World, points: Int64 = 0, title: String = "一个新书包") throws -> String {
-        try w.app.postWish(Principal(organizer), .init(team: w.team, title: title, beneficiaryKind: .child, beneficiaryName: "小明",
-                                                        beneficiaryDetails: "三年级，住3号楼", points: points)).id
+        try w.app.postWish(
+            Principal(organizer),
+            .init(
+                team: w.team, title: title, beneficiaryKind: .child, beneficiaryName: "小明",
+                beneficiaryDetails: "三年级，住3号楼", points: points)
+        ).id
     }
 
     static func code(_ body: () throws -> Any) -> String? { refusal(body)?.code.rawValue }
@@ -68,12 +77,16 @@ import Testing
         #expect(try w.f.balance(v2) == 200)
         // Withdrawing twice says nothing is left (issue 21, item 22), and moves nothing.
         let repeated = refusal { try w.app.withdrawDonation(Principal(v2), .init(wish: id)) }
-        #expect(repeated?.code == .nothingToWithdraw && repeated?.message.en.contains("nothing is left") == true, "\(String(describing: repeated))")
+        #expect(
+            repeated?.code == .nothingToWithdraw && repeated?.message.en.contains("nothing is left") == true,
+            "\(String(describing: repeated))")
         #expect(try w.f.balance(v2) == 200)
         #expect(try w.f.balance(w.donations) == 40)
 
         let claimed = try w.app.claimWish(Principal(w.f.merchant), .init(wish: id))
-        #expect(claimed.wish.wish.status == .claimed && claimed.wish.beneficiaryShown && claimed.wish.wish.beneficiaryName == "小明")
+        #expect(
+            claimed.wish.wish.status == .claimed && claimed.wish.beneficiaryShown
+                && claimed.wish.wish.beneficiaryName == "小明")
         // Once claimed, a donor cannot take back.
         #expect(Self.code { try w.app.withdrawDonation(Principal(v1), .init(wish: id)) } == "wish-state")
         let realized = try w.app.realizeWish(Principal(Self.organizer), .init(wish: id, text: "书包已送到"))
@@ -81,15 +94,20 @@ import Testing
         #expect(realized.transfers.first?.kind == .fulfil && realized.transfers.first?.credit == w.f.merchant)
         #expect(try w.f.balance(w.f.merchant) == 40 && w.f.balance(w.donations) == 0)
         // A retried realization moves nothing.
-        #expect(Self.code { try w.app.realizeWish(Principal(Self.organizer), .init(wish: id, text: "书包已送到")) } == "wish-state")
+        #expect(
+            Self.code { try w.app.realizeWish(Principal(Self.organizer), .init(wish: id, text: "书包已送到")) }
+                == "wish-state")
         #expect(try w.f.balance(w.f.merchant) == 40)
 
         let settled = try w.f.ledger.settle(merchant: w.f.merchant, throughDay: nil, actor: "admin")
         #expect(settled.wishPoints == 40 && settled.posted.transfer.amount == 40)
         // One wish reads "1 wish", not "1 wishes" (issue 21, item 22).
-        #expect(settled.posted.transfer.memo.hasPrefix("0 redemptions, 1 wish through "), "\(settled.posted.transfer.memo)")
+        #expect(
+            settled.posted.transfer.memo.hasPrefix("0 redemptions, 1 wish through "), "\(settled.posted.transfer.memo)")
         #expect(try w.f.balance(w.f.merchant) == 0)
-        #expect(Self.code { try w.f.ledger.settle(merchant: w.f.merchant, throughDay: nil, actor: "admin") } == "nothing-to-settle")
+        #expect(
+            Self.code { try w.f.ledger.settle(merchant: w.f.merchant, throughDay: nil, actor: "admin") }
+                == "nothing-to-settle")
 
         let shown = try w.app.wish(Principal(Self.organizer), .init(wish: id))
         #expect(shown.history?.map(\.action) == ["post", "donate", "donate", "withdraw", "claim", "realize"])
@@ -108,7 +126,9 @@ import Testing
         #expect(report.totals.donated == 70)
         #expect(report.reconciles)
         let notice = try #require(report.wishes)
-        #expect(notice.realized.map(\.id) == [id] && notice.donated == 70 && notice.returned == 30 && notice.paid == 40 && notice.held == 0)
+        #expect(
+            notice.realized.map(\.id) == [id] && notice.donated == 70 && notice.returned == 30 && notice.paid == 40
+                && notice.held == 0)
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -117,13 +137,17 @@ import Testing
         let id = try Self.post(w, points: 90)
         for v in w.f.volunteers { _ = try w.app.donateToWish(Principal(v), .init(wish: id, points: 20)) }
         _ = try w.app.claimWish(Principal(w.f.merchant), .init(wish: id))
-        #expect(Self.code { try w.app.takeDownWish(Principal(Self.organizer), .init(wish: id, text: "不需要了")) } == "wish-state")
+        #expect(
+            Self.code { try w.app.takeDownWish(Principal(Self.organizer), .init(wish: id, text: "不需要了")) }
+                == "wish-state")
         _ = try w.app.revokeWishClaim(Principal(Self.organizer), .init(wish: id, text: "商户缺货"))
         let down = try w.app.takeDownWish(Principal(Self.organizer), .init(wish: id, text: "不需要了"))
         #expect(down.wish.wish.status == .takenDown && down.points == 60 && down.transfers.count == 3)
         for v in w.f.volunteers { #expect(try w.f.balance(v) == 200) }
         #expect(try w.f.balance(w.donations) == 0 && w.f.verify().ok)
-        #expect(Self.code { try w.app.donateToWish(Principal(w.f.volunteers[0]), .init(wish: id, points: 5)) } == "wish-state")
+        #expect(
+            Self.code { try w.app.donateToWish(Principal(w.f.volunteers[0]), .init(wish: id, points: 5)) }
+                == "wish-state")
     }
 
     /// Who may make each transition, and who sees the beneficiary.
@@ -135,10 +159,16 @@ import Testing
         let plain = try Self.post(w, title: "一双棉鞋")
         // Posting: the team's organizer or an admin.
         for actor in [v1, w.f.merchant, Self.otherOrganizer, "路人"] {
-            #expect(Self.code { try w.app.postWish(Principal(actor), .init(team: w.team, title: "x", beneficiaryKind: .elder, beneficiaryName: "王奶奶")) }
+            #expect(
+                Self.code {
+                    try w.app.postWish(
+                        Principal(actor),
+                        .init(team: w.team, title: "x", beneficiaryKind: .elder, beneficiaryName: "王奶奶"))
+                }
                     == "not-allowed", "\(actor)")
         }
-        _ = try w.app.postWish(Principal("admin"), .init(team: w.team, title: "绘本", beneficiaryKind: .child, beneficiaryName: "小雨"))
+        _ = try w.app.postWish(
+            Principal("admin"), .init(team: w.team, title: "绘本", beneficiaryKind: .child, beneficiaryName: "小雨"))
         // Who sees the beneficiary of an open wish.
         func sees(_ actor: String, _ id: String) throws -> Bool {
             let v = try w.app.wish(Principal(actor), .init(wish: id))
@@ -146,7 +176,9 @@ import Testing
             return v.beneficiaryShown
         }
         #expect(try sees(Self.organizer, plain) && sees("admin", plain))
-        #expect(try !sees(v1, plain) && !sees(w.f.merchant, plain) && !sees(Self.otherOrganizer, plain) && !sees("路人", plain))
+        #expect(
+            try !sees(v1, plain) && !sees(w.f.merchant, plain) && !sees(Self.otherOrganizer, plain)
+                && !sees("路人", plain))
         #expect(try w.app.wish(Principal(v1), .init(wish: plain)).wish.beneficiaryName == "小*")
         #expect(try w.app.wishes(Principal(v1), .init()).allSatisfy { !$0.beneficiaryShown })
         #expect(try w.app.wish(Principal("someone", isOwner: true), .init(wish: plain)).beneficiaryShown)
@@ -159,12 +191,18 @@ import Testing
         #expect(try sees(v1, plain) && !sees(v2, plain))
         // Cancelling: the claimant only.
         for actor in [v2, Self.organizer, "admin", w.f.merchant] {
-            #expect(Self.code { try w.app.cancelWishClaim(Principal(actor), .init(wish: plain)) } == "not-allowed", "\(actor)")
+            #expect(
+                Self.code { try w.app.cancelWishClaim(Principal(actor), .init(wish: plain)) } == "not-allowed",
+                "\(actor)")
         }
         // Revoking and realizing: the team's organizer or an admin.
         for actor in [v1, v2, Self.otherOrganizer, w.f.merchant] {
-            #expect(Self.code { try w.app.revokeWishClaim(Principal(actor), .init(wish: plain, text: "r")) } == "not-allowed", "\(actor)")
-            #expect(Self.code { try w.app.realizeWish(Principal(actor), .init(wish: plain, text: "n")) } == "not-allowed", "\(actor)")
+            #expect(
+                Self.code { try w.app.revokeWishClaim(Principal(actor), .init(wish: plain, text: "r")) }
+                    == "not-allowed", "\(actor)")
+            #expect(
+                Self.code { try w.app.realizeWish(Principal(actor), .init(wish: plain, text: "n")) } == "not-allowed",
+                "\(actor)")
         }
         _ = try w.app.cancelWishClaim(Principal(v1), .init(wish: plain))
         #expect(try !sees(v1, plain))
@@ -175,10 +213,15 @@ import Testing
         #expect(try sees(w.f.merchant, plain))
         // Taking down: the organizer, only while open; donating: a volunteer from their own points.
         for actor in [v1, w.f.merchant, Self.otherOrganizer] {
-            #expect(Self.code { try w.app.takeDownWish(Principal(actor), .init(wish: funded, text: "r")) } == "not-allowed", "\(actor)")
+            #expect(
+                Self.code { try w.app.takeDownWish(Principal(actor), .init(wish: funded, text: "r")) } == "not-allowed",
+                "\(actor)")
         }
-        #expect(Self.code { try w.app.donateToWish(Principal(w.f.merchant), .init(wish: funded, points: 5)) } == "not-allowed")
-        #expect(Self.code { try w.app.donateToWish(Principal("admin"), .init(wish: funded, points: 5)) } == "not-allowed")
+        #expect(
+            Self.code { try w.app.donateToWish(Principal(w.f.merchant), .init(wish: funded, points: 5)) }
+                == "not-allowed")
+        #expect(
+            Self.code { try w.app.donateToWish(Principal("admin"), .init(wish: funded, points: 5)) } == "not-allowed")
         // Counter staff do none of it.
         let staff = Principal(w.f.merchant, role: .staff, credential: "c1")
         #expect(Self.code { try w.app.claimWish(staff, .init(wish: funded)) } == "not-allowed")
@@ -203,7 +246,14 @@ import Testing
             ("unknown-id", { try w.app.claimWish(Principal(v), .init(wish: "W099")) }),
             ("nothing-to-withdraw", { try w.app.withdrawDonation(Principal(v), .init(wish: funded)) }),
             ("reason-required", { try w.app.realizeWish(Principal(Self.organizer), .init(wish: plain, text: " ")) }),
-            ("bad-amount", { try w.app.postWish(Principal(Self.organizer), .init(team: w.team, title: "x", beneficiaryKind: .child, beneficiaryName: "a", points: -1)) }),
+            (
+                "bad-amount",
+                {
+                    try w.app.postWish(
+                        Principal(Self.organizer),
+                        .init(team: w.team, title: "x", beneficiaryKind: .child, beneficiaryName: "a", points: -1))
+                }
+            ),
         ]
         for (expected, body) in cases {
             let got = Self.code(body)
@@ -213,11 +263,15 @@ import Testing
         }
         _ = try w.app.claimWish(Principal(v), .init(wish: plain))
         let claimed = try w.f.snapshot()
-        #expect(Self.code { try w.app.takeDownWish(Principal(Self.organizer), .init(wish: plain, text: "r")) } == "wish-state")
+        #expect(
+            Self.code { try w.app.takeDownWish(Principal(Self.organizer), .init(wish: plain, text: "r")) }
+                == "wish-state")
         #expect(Self.code { try w.app.claimWish(Principal(w.f.volunteers[1]), .init(wish: plain)) } == "wish-state")
         _ = try w.app.donateToWish(Principal(v), .init(wish: funded, points: 100, key: "d1"))
         // The same key for another content is refused; beyond what a wish needs too.
-        #expect(Self.code { try w.app.donateToWish(Principal(v), .init(wish: funded, points: 99, key: "d1")) } == "key-reused")
+        #expect(
+            Self.code { try w.app.donateToWish(Principal(v), .init(wish: funded, points: 99, key: "d1")) }
+                == "key-reused")
         let small = try Self.post(w, points: 10)
         #expect(Self.code { try w.app.donateToWish(Principal(v), .init(wish: small, points: 11)) } == "wish-funding")
         // A donation is taken back with wish withdraw, never by an admin's reversal.
@@ -225,7 +279,9 @@ import Testing
         #expect(donation.action == "donate")
         let transferID = try w.f.store.read { r in
             var id: Int64 = 0
-            try r.forEachTransfer { t in if t.kind == .donate { id = t.id }; return true }
+            try r.forEachTransfer { t in
+                if t.kind == .donate { id = t.id }; return true
+            }
             return id
         }
         #expect(Self.code { try w.f.ledger.reverse(transferID, reason: "r", actor: "admin") } == "cannot-reverse")
@@ -259,7 +315,9 @@ import Testing
                 case 2: return try w.app.revokeWishClaim(actor, .init(wish: id, text: "r"))
                 case 3: return try w.app.realizeWish(actor, .init(wish: id, text: "n"))
                 case 4: return try w.app.takeDownWish(actor, .init(wish: id, text: "r"))
-                case 5, 6: return try w.app.donateToWish(actor, .init(wish: id, points: Int64.random(in: -3...80, using: &rng), key: key))
+                case 5, 6:
+                    return try w.app.donateToWish(
+                        actor, .init(wish: id, points: Int64.random(in: -3...80, using: &rng), key: key))
                 case 7: return try w.app.withdrawDonation(actor, .init(wish: id))
                 case 8: return try w.app.claimWish(Principal(w.f.merchant), .init(wish: id))
                 default:
@@ -268,7 +326,9 @@ import Testing
                     return new
                 }
             }
-            if outcome == nil { done += 1 } else {
+            if outcome == nil {
+                done += 1
+            } else {
                 #expect(try w.f.snapshot() == before, "step \(step): \(outcome!)")
                 #expect(try w.f.store.read { try $0.wishes() } == wishesBefore, "step \(step)")
             }

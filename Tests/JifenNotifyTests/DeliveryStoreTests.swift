@@ -1,7 +1,7 @@
 import Foundation
 import JifenCore
-import JifenTestSupport
 import JifenSQLite
+import JifenTestSupport
 import Synchronization
 import Testing
 
@@ -43,7 +43,9 @@ import Testing
             try Ledger(store: test.db).grant(to: "V9999", amount: 5, reason: "x", key: "k1", actor: "admin")
         }
         #expect(try test.db.deliveries().isEmpty)
-        #expect(try test.db.recordAndClaim([], owner: "a", nowMillis: Date().millis + 1, limit: 10, leaseMillis: lease).isEmpty)
+        #expect(
+            try test.db.recordAndClaim([], owner: "a", nowMillis: Date().millis + 1, limit: 10, leaseMillis: lease)
+                .isEmpty)
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -52,8 +54,10 @@ import Testing
         defer { test.remove() }
         try test.addWebhook("http://127.0.0.1:1/a", events: "points.granted")
         let volunteer = try test.addVolunteer("张桂兰")
-        _ = try Ledger(store: test.db).grant(to: volunteer.id, amount: 120, reason: "纸质台账结转", key: "carry", actor: "admin")
-        let claimed = try test.db.recordAndClaim([], owner: "a", nowMillis: Date().millis + 1, limit: 10, leaseMillis: lease)
+        _ = try Ledger(store: test.db).grant(
+            to: volunteer.id, amount: 120, reason: "纸质台账结转", key: "carry", actor: "admin")
+        let claimed = try test.db.recordAndClaim(
+            [], owner: "a", nowMillis: Date().millis + 1, limit: 10, leaseMillis: lease)
         #expect(claimed.count == 1)
         #expect(claimed.first?.event.payload.contains(#""points":120"#) == true)
     }
@@ -69,14 +73,17 @@ import Testing
         let b = try other.recordAndClaim([], owner: "b", nowMillis: 2_500, limit: 10, leaseMillis: lease)
         #expect(a.count == 3 && b.count == 2)
         #expect(Set(a.map(\.id)).isDisjoint(with: b.map(\.id)))
-        #expect(try other.recordAndClaim([], owner: "b", nowMillis: 2_000 + lease - 1, limit: 10, leaseMillis: lease).isEmpty)
+        #expect(
+            try other.recordAndClaim([], owner: "b", nowMillis: 2_000 + lease - 1, limit: 10, leaseMillis: lease)
+                .isEmpty)
         // "a" died: after its lease, "b" takes its deliveries, with the same webhook-ids.
         let taken = try other.recordAndClaim([], owner: "b", nowMillis: 2_000 + lease, limit: 10, leaseMillis: lease)
         #expect(taken.map(\.webhookID) == a.map(\.webhookID))
         #expect(taken.allSatisfy { $0.attempt == 1 })
         // "a" coming back late cannot overwrite "b"'s claim; its attempt is still in the history.
-        let late = AttemptRecord(deliveryID: a[0].id, endpointID: a[0].endpoint.id, attempt: 1, atMillis: 3_000, durationMillis: 5,
-                                 statusCode: 200, error: "", decision: .delivered)
+        let late = AttemptRecord(
+            deliveryID: a[0].id, endpointID: a[0].endpoint.id, attempt: 1, atMillis: 3_000, durationMillis: 5,
+            statusCode: 200, error: "", decision: .delivered)
         _ = try test.db.recordAndClaim([late], owner: "a", nowMillis: 3_000 + lease, limit: 0, leaseMillis: lease)
         #expect(try test.db.deliveries().first { $0.id == a[0].id }?.status == .pending)
     }
@@ -93,7 +100,8 @@ import Testing
                 group.addTask {
                     var mine: [Int64] = []
                     while true {
-                        let batch = try store.recordAndClaim([], owner: "p\(index)", nowMillis: 5_000, limit: 7, leaseMillis: 60_000)
+                        let batch = try store.recordAndClaim(
+                            [], owner: "p\(index)", nowMillis: 5_000, limit: 7, leaseMillis: 60_000)
                         if batch.isEmpty { return mine }
                         mine += batch.map(\.id)
                     }
@@ -127,8 +135,9 @@ import Testing
         _ = try test.db.setWebhookStatus(endpoint.id, to: .active, actor: "admin")
         let claimed = try test.db.recordAndClaim([], owner: "a", nowMillis: 2_000, limit: 10, leaseMillis: lease)
         #expect(claimed.count == 2)
-        let gone = AttemptRecord(deliveryID: claimed[0].id, endpointID: endpoint.id, attempt: 1, atMillis: 2_100, durationMillis: 3,
-                                 statusCode: 410, error: "410 Gone", decision: .disableEndpoint(retryAtMillis: 2_100))
+        let gone = AttemptRecord(
+            deliveryID: claimed[0].id, endpointID: endpoint.id, attempt: 1, atMillis: 2_100, durationMillis: 3,
+            statusCode: 410, error: "410 Gone", decision: .disableEndpoint(retryAtMillis: 2_100))
         _ = try test.db.recordAndClaim([gone], owner: "a", nowMillis: 2_200, limit: 0, leaseMillis: lease)
         #expect(try test.db.webhook(endpoint.id).status == .disabled)
         try test.insertEvents(1, atMillis: 2_300)
@@ -142,15 +151,18 @@ import Testing
         defer { test.remove() }
         try test.addWebhook("http://127.0.0.1:1/a")
         try test.insertEvents(1, atMillis: 1_000)
-        let first = try #require(try test.db.recordAndClaim([], owner: "a", nowMillis: 2_000, limit: 1, leaseMillis: lease).first)
-        let dead = AttemptRecord(deliveryID: first.id, endpointID: first.endpoint.id, attempt: 1, atMillis: 2_000, durationMillis: 3,
-                                 statusCode: 500, error: "HTTP 500", decision: .dead)
+        let first = try #require(
+            try test.db.recordAndClaim([], owner: "a", nowMillis: 2_000, limit: 1, leaseMillis: lease).first)
+        let dead = AttemptRecord(
+            deliveryID: first.id, endpointID: first.endpoint.id, attempt: 1, atMillis: 2_000, durationMillis: 3,
+            statusCode: 500, error: "HTTP 500", decision: .dead)
         _ = try test.db.recordAndClaim([dead], owner: "a", nowMillis: 2_001, limit: 0, leaseMillis: lease)
         #expect(try test.db.deliveries(deadOnly: true).map(\.id) == [first.id])
         #expect(throws: JifenError.self) { try test.db.replayDead(actor: "V0001", nowMillis: 3_000) }  // admins only
         #expect(try test.db.deliveries(deadOnly: true).count == 1)
         #expect(try test.db.replayDead(actor: "admin", nowMillis: 3_000) == 1)
-        let again = try #require(try test.db.recordAndClaim([], owner: "b", nowMillis: 3_000, limit: 1, leaseMillis: lease).first)
+        let again = try #require(
+            try test.db.recordAndClaim([], owner: "b", nowMillis: 3_000, limit: 1, leaseMillis: lease).first)
         #expect(again.webhookID == first.webhookID && again.attempt == 1)
         #expect(throws: JifenError.self) { try test.db.replay(event: 999, actor: "admin", nowMillis: 3_000) }
     }
@@ -160,8 +172,10 @@ import Testing
         let test = try QueueFixture.make(kind)
         defer { test.remove() }
         #expect(throws: JifenError.self) {
-            try test.db.addWebhook(NewWebhook(url: "https://x.example/h", format: .standard, events: ["*"], secret: "",
-                                              ratePerMinute: 0, allowPrivate: false), actor: "V0001", nowMillis: 1)
+            try test.db.addWebhook(
+                NewWebhook(
+                    url: "https://x.example/h", format: .standard, events: ["*"], secret: "",
+                    ratePerMinute: 0, allowPrivate: false), actor: "V0001", nowMillis: 1)
         }
         #expect(try test.db.webhooks().isEmpty)
     }
@@ -173,21 +187,31 @@ import Testing
         let test = try QueueFixture.make(kind)
         defer { test.remove() }
         let patterns = ["*", "points.*", "points.granted", "points_x.*", "a_b.c", "activity.*", "a.b.*"]
-        let types = ["points.granted", "points.transferred", "pointsx.granted", "points_x.y", "pointsAx.y", "points_xy.z",
-                     "a_b.c", "axb.c", "a_b.cd", "activity.published", "activity", "points.", "a.b.c.d", "a.bc"]
+        let types = [
+            "points.granted", "points.transferred", "pointsx.granted", "points_x.y", "pointsAx.y", "points_xy.z",
+            "a_b.c", "axb.c", "a_b.cd", "activity.published", "activity", "points.", "a.b.c.d", "a.bc",
+        ]
         var endpoints: [String: Int64] = [:]
-        for pattern in patterns { endpoints[pattern] = try test.addWebhook("http://127.0.0.1:1/\(endpoints.count)", events: pattern).id }
+        for pattern in patterns {
+            endpoints[pattern] = try test.addWebhook("http://127.0.0.1:1/\(endpoints.count)", events: pattern).id
+        }
         for type in types { try test.insertEvents(1, type: type) }
         for pattern in patterns {
-            let queued = try test.db.deliveries(endpoint: endpoints[pattern], deadOnly: false, limit: 100).map(\.eventType)
+            let queued = try test.db.deliveries(endpoint: endpoints[pattern], deadOnly: false, limit: 100).map(
+                \.eventType)
             let expected = types.filter { WebhookEventFilter.matches(pattern, $0) }
             #expect(queued.sorted() == expected.sorted(), "pattern \(pattern)")
         }
         // The same rule when an event is replayed to subscriptions added after it was written.
         let late = try test.addWebhook("http://127.0.0.1:1/late", events: "points_x.*")
-        let eventIDs = Dictionary(try test.db.deliveries(endpoint: endpoints["*"], deadOnly: false, limit: 100).map { ($0.eventType, $0.event) },
-                                  uniquingKeysWith: { a, _ in a })
-        for type in ["points_x.y", "pointsAx.y"] { _ = try test.db.replay(event: try #require(eventIDs[type]), actor: "admin", nowMillis: 5) }
+        let eventIDs = Dictionary(
+            try test.db.deliveries(endpoint: endpoints["*"], deadOnly: false, limit: 100).map {
+                ($0.eventType, $0.event)
+            },
+            uniquingKeysWith: { a, _ in a })
+        for type in ["points_x.y", "pointsAx.y"] {
+            _ = try test.db.replay(event: try #require(eventIDs[type]), actor: "admin", nowMillis: 5)
+        }
         #expect(try test.db.deliveries(endpoint: late.id).map(\.eventType) == ["points_x.y"])
     }
 
@@ -203,7 +227,9 @@ import Testing
             let now = 10_000 + Int64(round) * 3_000
             let counts = Mutex<[Int]>([])
             inParallel(stores.count) { index in
-                let claimed = (try? stores[index].recordAndClaim([], owner: "n\(index)", nowMillis: now, limit: 10, leaseMillis: 60_000))?.count ?? -100
+                let claimed =
+                    (try? stores[index].recordAndClaim(
+                        [], owner: "n\(index)", nowMillis: now, limit: 10, leaseMillis: 60_000))?.count ?? -100
                 counts.withLock { $0.append(claimed) }
             }
             #expect(counts.withLock { $0.reduce(0, +) } == 1, "round \(round): \(counts.withLock { $0 })")
@@ -216,15 +242,18 @@ import Testing
         defer { test.remove() }
         try test.addWebhook("http://127.0.0.1:1/a")
         try test.insertEvents(1, atMillis: 1_000)
-        let first = try #require(try test.db.recordAndClaim([], owner: "a", nowMillis: 2_000, limit: 1, leaseMillis: lease).first)
-        let done = AttemptRecord(deliveryID: first.id, endpointID: first.endpoint.id, attempt: 1, atMillis: 2_000, durationMillis: 3,
-                                 statusCode: 200, error: "", decision: .delivered)
+        let first = try #require(
+            try test.db.recordAndClaim([], owner: "a", nowMillis: 2_000, limit: 1, leaseMillis: lease).first)
+        let done = AttemptRecord(
+            deliveryID: first.id, endpointID: first.endpoint.id, attempt: 1, atMillis: 2_000, durationMillis: 3,
+            statusCode: 200, error: "", decision: .delivered)
         _ = try test.db.recordAndClaim([done], owner: "a", nowMillis: 2_001, limit: 0, leaseMillis: lease)
         let delivered = try #require(try test.db.deliveries().first)
         #expect(delivered.status == .delivered && delivered.deliveredAtMillis == 2_000 && delivered.attempts == 1)
         #expect(throws: JifenError.self) { try test.db.replay(event: first.event.id, actor: "V0001", nowMillis: 3_000) }
         #expect(try test.db.replay(event: first.event.id, actor: "admin", nowMillis: 3_000) == 1)
-        let again = try #require(try test.db.recordAndClaim([], owner: "b", nowMillis: 3_000, limit: 5, leaseMillis: lease).first)
+        let again = try #require(
+            try test.db.recordAndClaim([], owner: "b", nowMillis: 3_000, limit: 5, leaseMillis: lease).first)
         #expect(again.webhookID == first.webhookID && again.attempt == 1 && again.event == first.event)
     }
 
@@ -232,12 +261,18 @@ import Testing
     func subscriptionsChangeAlikeOnBothStores(_ kind: StoreKind) throws {
         let test = try QueueFixture.make(kind)
         defer { test.remove() }
-        let added = try test.addWebhook("http://127.0.0.1:1/a", events: "points.*,activity.published", secret: "whsec_" + Data(repeating: 7, count: 24).base64EncodedString())
-        #expect(added.events == ["activity.published", "points.*"] && added.status == .active && added.createdBy == "admin")
+        let added = try test.addWebhook(
+            "http://127.0.0.1:1/a", events: "points.*,activity.published",
+            secret: "whsec_" + Data(repeating: 7, count: 24).base64EncodedString())
+        #expect(
+            added.events == ["activity.published", "points.*"] && added.status == .active && added.createdBy == "admin")
         #expect(try test.db.webhooks() == [added])
         #expect(try test.db.webhook(added.id) == added)
-        let rotated = try test.db.rotateWebhookSecret(added.id, newSecret: "whsec_bmV3", graceMillis: 3_600_000, actor: "admin", nowMillis: 1_000)
-        #expect(rotated.secret == "whsec_bmV3" && rotated.previousSecret == added.secret && rotated.previousSecretUntilMillis == 3_601_000)
+        let rotated = try test.db.rotateWebhookSecret(
+            added.id, newSecret: "whsec_bmV3", graceMillis: 3_600_000, actor: "admin", nowMillis: 1_000)
+        #expect(
+            rotated.secret == "whsec_bmV3" && rotated.previousSecret == added.secret
+                && rotated.previousSecretUntilMillis == 3_601_000)
         #expect(rotated.signingSecrets(nowMillis: 2_000) == ["whsec_bmV3", added.secret])
         let paused = try test.db.setWebhookStatus(added.id, to: .paused, actor: "admin")
         #expect(paused.status == .paused && paused.statusReason == "paused by admin")

@@ -31,10 +31,12 @@ import Testing
         let test = try TestDatabase()
         defer { test.remove() }
         let format: WebhookFormat = behaviour == .robotError ? .dingtalk : .standard
-        let endpoint = try test.addWebhook(server.url("/hook?access_token=t"), format: format, secret: format == .dingtalk ? "SECx" : nil)
+        let endpoint = try test.addWebhook(
+            server.url("/hook?access_token=t"), format: format, secret: format == .dingtalk ? "SECx" : nil)
         try test.insertEvents(1)
         let started = Date().millis
-        let summary = try await makeNotifier(test.db, settings: fastSettings(schedule: [60_000], timeout: 1)).run(until: StopFlag())
+        let summary = try await makeNotifier(test.db, settings: fastSettings(schedule: [60_000], timeout: 1)).run(
+            until: StopFlag())
         let elapsed = Date().millis - started
         let delivery = try #require(try test.db.deliveries().first)
         #expect(summary.attempts == 1)
@@ -48,12 +50,16 @@ import Testing
         case .tooMany:
             #expect(delivery.status == .pending && delivery.nextAttemptAtMillis >= started + 120_000)
         case .hang:
-            #expect(delivery.status == .pending && delivery.lastStatusCode == nil && delivery.lastError.contains("timeout"))
+            #expect(
+                delivery.status == .pending && delivery.lastStatusCode == nil && delivery.lastError.contains("timeout"))
             #expect(elapsed < 4_000)
         case .reset:
-            #expect(delivery.status == .pending && delivery.lastStatusCode == nil && delivery.lastError.contains("connection"))
+            #expect(
+                delivery.status == .pending && delivery.lastStatusCode == nil
+                    && delivery.lastError.contains("connection"))
         case .robotError:
-            #expect(delivery.status == .pending && delivery.lastStatusCode == 200 && delivery.lastError.contains("310000"))
+            #expect(
+                delivery.status == .pending && delivery.lastStatusCode == 200 && delivery.lastError.contains("310000"))
         case .serverError, .redirect:
             #expect(delivery.status == .pending && delivery.lastStatusCode == (behaviour == .redirect ? 302 : 500))
             #expect(delivery.nextAttemptAtMillis >= started + 60_000)
@@ -76,7 +82,9 @@ import Testing
         let stop = StopFlag()
         let notifier = makeNotifier(test.db, settings: fastSettings(), once: false)
         async let run = notifier.run(until: stop)
-        let done = try await eventually(30) { try test.db.deliveries(limit: 1000).allSatisfy { $0.status == .delivered } }
+        let done = try await eventually(30) {
+            try test.db.deliveries(limit: 1000).allSatisfy { $0.status == .delivered }
+        }
         stop.set()
         let summary = try await run
         #expect(done)
@@ -92,31 +100,46 @@ import Testing
         let test = try TestDatabase()
         defer { test.remove() }
         let server = try LoopbackServer { request in
-            request.target.hasPrefix("/feishu") ? .respond(status: 200, body: #"{"code":0,"msg":"success"}"#)
-                : request.target.hasPrefix("/standard") ? .respond(status: 204) : .respond(status: 200, body: #"{"errcode":0,"errmsg":"ok"}"#)
+            request.target.hasPrefix("/feishu")
+                ? .respond(status: 200, body: #"{"code":0,"msg":"success"}"#)
+                : request.target.hasPrefix("/standard")
+                    ? .respond(status: 204) : .respond(status: 200, body: #"{"errcode":0,"errmsg":"ok"}"#)
         }
         defer { server.stop() }
         let secret = try WebhookSigning.secret(nil, for: .standard)
         try test.addWebhook(server.url("/standard"), events: "activity.*", secret: secret)
         try test.addWebhook(server.url("/wecom?key=k"), format: .wecom, events: "activity.*", rate: 20)
-        try test.addWebhook(server.url("/ding?access_token=t"), format: .dingtalk, events: "activity.*", secret: "SECding", rate: 20)
-        try test.addWebhook(server.url("/feishu/hook"), format: .feishu, events: "activity.*", secret: "fsecret", rate: 20)
+        try test.addWebhook(
+            server.url("/ding?access_token=t"), format: .dingtalk, events: "activity.*", secret: "SECding", rate: 20)
+        try test.addWebhook(
+            server.url("/feishu/hook"), format: .feishu, events: "activity.*", secret: "fsecret", rate: 20)
         try test.db.write { tx in
-            try tx.insert(event: OutboxEvent(type: "activity.published", payload: Events.json([
-                "title": "社区义诊", "place": "玫瑰园社区卫生室", "start": "2026-11-28T01:00:00Z", "rate": "12", "places_left": "4",
-            ]), atMillis: Date().millis))
+            try tx.insert(
+                event: OutboxEvent(
+                    type: "activity.published",
+                    payload: Events.json([
+                        "title": "社区义诊", "place": "玫瑰园社区卫生室", "start": "2026-11-28T01:00:00Z", "rate": "12",
+                        "places_left": "4",
+                    ]), atMillis: Date().millis))
         }
         let summary = try await makeNotifier(test.db, settings: fastSettings()).run(until: StopFlag())
         #expect(summary.delivered == 4)
-        let byPath = Dictionary(uniqueKeysWithValues: server.requests.map { (String($0.target.prefix { $0 != "?" }), $0) })
+        let byPath = Dictionary(
+            uniqueKeysWithValues: server.requests.map { (String($0.target.prefix { $0 != "?" }), $0) })
         let standard = try #require(byPath["/standard"])
-        #expect(WebhookSigning.verifyStandard(secret: secret, id: standard.headers["webhook-id"] ?? "", timestamp: standard.headers["webhook-timestamp"] ?? "",
-                                              signatures: standard.headers["webhook-signature"] ?? "", body: standard.body))
+        #expect(
+            WebhookSigning.verifyStandard(
+                secret: secret, id: standard.headers["webhook-id"] ?? "",
+                timestamp: standard.headers["webhook-timestamp"] ?? "",
+                signatures: standard.headers["webhook-signature"] ?? "", body: standard.body))
         let wecom = try #require(byPath["/wecom"])
         #expect(wecom.bodyText.contains("新活动：社区义诊"))
         let ding = try #require(byPath["/ding"])
         let timestamp = try #require(Int64(ding.query["timestamp"] ?? ""))
-        #expect(ding.query["sign"] == WebhookSigning.queryEncode(WebhookSigning.dingTalkSign(secret: "SECding", timestampMillis: timestamp)))
+        #expect(
+            ding.query["sign"]
+                == WebhookSigning.queryEncode(
+                    WebhookSigning.dingTalkSign(secret: "SECding", timestampMillis: timestamp)))
         #expect(ding.bodyText.contains("地点：玫瑰园社区卫生室"))
         let feishuRequest = try #require(byPath["/feishu/hook"])
         let feishu = try #require(try JSONSerialization.jsonObject(with: feishuRequest.body) as? [String: Any])
@@ -153,12 +176,15 @@ import Testing
         settings.concurrency = 4
         var logger = Logger(label: "jifen.notify.test")
         logger.logLevel = .critical
-        let notifier = Notifier(store: test.db, transport: transport, policy: RetryPolicy(settings),
-                                options: NotifierOptions(owner: "t", settings: settings, once: false, pollMillis: 20, flushMillis: 10),
-                                logger: logger)
+        let notifier = Notifier(
+            store: test.db, transport: transport, policy: RetryPolicy(settings),
+            options: NotifierOptions(owner: "t", settings: settings, once: false, pollMillis: 20, flushMillis: 10),
+            logger: logger)
         let stop = StopFlag()
         async let run = notifier.run(until: stop)
-        let done = try await eventually(40) { try test.db.deliveries(limit: 100).allSatisfy { $0.status == .delivered } }
+        let done = try await eventually(40) {
+            try test.db.deliveries(limit: 100).allSatisfy { $0.status == .delivered }
+        }
         stop.set()
         _ = try await run
         #expect(done)
@@ -182,18 +208,21 @@ import Testing
         let test = try TestDatabase()
         defer { test.remove() }
         // Stored as a subscription without --allow-private that passed when it was added.
-        try test.db.addWebhook(NewWebhook(url: "http://\(host):\(server.port)/hook", format: .standard, events: WebhookEventFilter.parse("*"),
-                                          secret: WebhookSigning.secret(nil, for: .standard), ratePerMinute: 0, allowPrivate: false),
-                               actor: "admin", nowMillis: Date().millis)
+        try test.db.addWebhook(
+            NewWebhook(
+                url: "http://\(host):\(server.port)/hook", format: .standard, events: WebhookEventFilter.parse("*"),
+                secret: WebhookSigning.secret(nil, for: .standard), ratePerMinute: 0, allowPrivate: false),
+            actor: "admin", nowMillis: Date().millis)
         try test.insertEvents(1)
         let settings = fastSettings(schedule: [60_000], timeout: 2)
         var logger = Logger(label: "jifen.notify.test")
         logger.logLevel = .critical
         // What the name answers now: rebound.example has moved to loopback, gone.example is gone.
         let resolve: @Sendable (String) -> [String] = { $0 == "rebound.example" ? ["127.0.0.1"] : [] }
-        let notifier = Notifier(store: test.db, transport: URLSessionTransport(), policy: RetryPolicy(settings),
-                                options: NotifierOptions(owner: "t", settings: settings, once: true, pollMillis: 20, flushMillis: 10),
-                                resolve: resolve, logger: logger)
+        let notifier = Notifier(
+            store: test.db, transport: URLSessionTransport(), policy: RetryPolicy(settings),
+            options: NotifierOptions(owner: "t", settings: settings, once: true, pollMillis: 20, flushMillis: 10),
+            resolve: resolve, logger: logger)
         let summary = try await notifier.run(until: StopFlag())
         #expect(summary.attempts == 1 && summary.delivered == 0)
         #expect(server.requests.isEmpty)
@@ -237,10 +266,14 @@ final class RecordingTransport: HTTPTransport {
         let started = Date()
         do {
             let response = try await inner.send(request)
-            log.withLock { $0.append(Outcome(seconds: Date().timeIntervalSince(started), status: response.status, error: "")) }
+            log.withLock {
+                $0.append(Outcome(seconds: Date().timeIntervalSince(started), status: response.status, error: ""))
+            }
             return response
         } catch {
-            log.withLock { $0.append(Outcome(seconds: Date().timeIntervalSince(started), status: nil, error: "\(error)")) }
+            log.withLock {
+                $0.append(Outcome(seconds: Date().timeIntervalSince(started), status: nil, error: "\(error)"))
+            }
             throw error
         }
     }
@@ -261,8 +294,11 @@ final class DedupingReceiver: Sendable {
 
     func handle(_ request: LoopbackServer.Request, secret: String) -> LoopbackServer.Reply {
         let id = request.headers["webhook-id"] ?? ""
-        guard WebhookSigning.verifyStandard(secret: secret, id: id, timestamp: request.headers["webhook-timestamp"] ?? "",
-                                            signatures: request.headers["webhook-signature"] ?? "", body: request.body) else {
+        guard
+            WebhookSigning.verifyStandard(
+                secret: secret, id: id, timestamp: request.headers["webhook-timestamp"] ?? "",
+                signatures: request.headers["webhook-signature"] ?? "", body: request.body)
+        else {
             state.withLock { $0.badSignatures += 1 }
             return .respond(status: 401)
         }
@@ -271,10 +307,10 @@ final class DedupingReceiver: Sendable {
             state.seen += 1
             let attempt = (state.attempts[id] ?? 0) + 1
             state.attempts[id] = attempt
-            if attempt == 1 && roll < 3 { return .respond(status: 500) }    // failed before processing
+            if attempt == 1 && roll < 3 { return .respond(status: 500) }  // failed before processing
             if state.processed[id] != nil { state.duplicates += 1; return .respond(status: 200) }
             state.processed[id] = request.bodyText
-            if attempt == 1 && roll < 6 { return .reset }                   // processed, answer lost
+            if attempt == 1 && roll < 6 { return .reset }  // processed, answer lost
             return .respond(status: 200)
         }
     }

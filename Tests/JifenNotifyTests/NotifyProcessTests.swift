@@ -1,8 +1,8 @@
 import Foundation
 import JifenCore
-import JifenTestSupport
 import JifenLoopback
 import JifenSQLite
+import JifenTestSupport
 import Synchronization
 import Testing
 
@@ -31,7 +31,9 @@ import Testing
     @Test func killedMidDeliveryThenRestartedLosesNothingAndKeepsTheWebhookID() async throws {
         #expect(jifenExecutable() != nil, "the jifen binary should be built next to the tests")
         let answering = Atomic<Bool>(false)
-        let server = try LoopbackServer { _ in answering.load(ordering: .acquiring) ? .respond(status: 200) : .hang(seconds: 30) }
+        let server = try LoopbackServer { _ in
+            answering.load(ordering: .acquiring) ? .respond(status: 200) : .hang(seconds: 30)
+        }
         defer { server.stop() }
         let test = try prepare(receiver: server.url())
         defer { test.remove() }

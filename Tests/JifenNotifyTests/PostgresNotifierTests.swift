@@ -1,11 +1,12 @@
 import Foundation
 import JifenCore
-import JifenTestSupport
 import JifenLoopback
 import JifenNotify
-@testable import JifenPostgres
+import JifenTestSupport
 import Synchronization
 import Testing
+
+@testable import JifenPostgres
 
 /// Several notifiers sharing one PostgreSQL queue: claims skip the rows another notifier holds,
 /// every delivery goes out exactly once, and the work is shared. Also `jifen webhook …` and
@@ -20,10 +21,13 @@ import Testing
         let ids = try test.db.deliveries().map(\.id).sorted()
         let locked = Array(ids.prefix(2))
         let holder = try PostgresStore.open(url: test.location)
-        let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
+        let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0),
+            finished = DispatchSemaphore(value: 0)
         Thread {
             _ = try? holder.transaction(readOnly: false) { session in
-                _ = try session.rows("SELECT id FROM webhook_delivery WHERE id = ANY($1::TEXT[]::BIGINT[]) FOR UPDATE", [locked.map(String.init)])
+                _ = try session.rows(
+                    "SELECT id FROM webhook_delivery WHERE id = ANY($1::TEXT[]::BIGINT[]) FOR UPDATE",
+                    [locked.map(String.init)])
                 holding.signal()
                 _ = release.wait(timeout: .now() + 30)
             }
@@ -63,7 +67,9 @@ import Testing
         let stop = StopFlag()
         async let a = makeNotifier(first, settings: settings, once: false, owner: "notifier-a").run(until: stop)
         async let b = makeNotifier(second, settings: settings, once: false, owner: "notifier-b").run(until: stop)
-        let done = try await eventually(90) { try test.db.deliveries(limit: count + 10).allSatisfy { $0.status == .delivered } }
+        let done = try await eventually(90) {
+            try test.db.deliveries(limit: count + 10).allSatisfy { $0.status == .delivered }
+        }
         stop.set()
         let (summaryA, summaryB) = try await (a, b)
         #expect(done)
@@ -89,8 +95,12 @@ import Testing
         defer { server.stop() }
         let store = try PostgresStore.open(url: test.location)
         // `config set` is SQLite-only for now: the setting row as it would write it.
-        try store.execute(unsafeSQL: "INSERT INTO setting (key, value, updated_at, updated_by) VALUES ('webhook.concurrency', '4', 0, 'admin')")
-        let (status, output) = try runJifen(["webhook", "add", server.url(), "--events", "points.*", "--allow-private"], db: test.location)
+        try store.execute(
+            unsafeSQL:
+                "INSERT INTO setting (key, value, updated_at, updated_by) VALUES ('webhook.concurrency', '4', 0, 'admin')"
+        )
+        let (status, output) = try runJifen(
+            ["webhook", "add", server.url(), "--events", "points.*", "--allow-private"], db: test.location)
         #expect(status == 0, "\(output)")
         var processes: [(Process, Pipe)] = []
         for _ in 0..<2 {
@@ -104,7 +114,9 @@ import Testing
         try await Task.sleep(for: .milliseconds(1_500))  // both running and polling
         let count = 200
         try test.insertEvents(count)
-        let done = try await eventually(90) { try test.db.deliveries(limit: count + 10).allSatisfy { $0.status == .delivered } }
+        let done = try await eventually(90) {
+            try test.db.deliveries(limit: count + 10).allSatisfy { $0.status == .delivered }
+        }
         var summaries: [NotifierSummary] = []
         for (process, pipe) in processes {
             process.terminate()
@@ -160,10 +172,14 @@ import Testing
         let notified = try jifen(["notify", "--once", "--json"])
         #expect((try json(notified) as? [String: Any])?["delivered"] as? Int == 1, "\(notified)")
         let first = try #require(received.withLock { $0.first })
-        #expect(first.bodyText.contains(#""type":"points.granted""#) && first.bodyText.contains(#""points":120"#), "\(first.bodyText)")
+        #expect(
+            first.bodyText.contains(#""type":"points.granted""#) && first.bodyText.contains(#""points":120"#),
+            "\(first.bodyText)")
         let webhookID = first.headers["webhook-id"] ?? ""
-        #expect(WebhookSigning.verifyStandard(secret: secret, id: webhookID, timestamp: first.headers["webhook-timestamp"] ?? "",
-                                              signatures: first.headers["webhook-signature"] ?? "", body: first.body))
+        #expect(
+            WebhookSigning.verifyStandard(
+                secret: secret, id: webhookID, timestamp: first.headers["webhook-timestamp"] ?? "",
+                signatures: first.headers["webhook-signature"] ?? "", body: first.body))
         let deliveries = try #require(try json(jifen(["webhook", "deliveries", "--json"])) as? [[String: Any]])
         #expect(deliveries.count == 1 && deliveries.first?["status"] as? String == "delivered", "\(deliveries)")
         #expect(deliveries.first?["webhook_id"] as? String == webhookID)
@@ -172,7 +188,8 @@ import Testing
         let eventID = try #require(try PostgresStore.open(url: db).deliveries().first?.event)
         #expect(try jifen(["webhook", "replay", "\(eventID)"]).contains("Queued 1"))
         _ = try jifen(["notify", "--once"])
-        #expect(received.withLock { $0.count } == 2 && received.withLock { $0.last?.headers["webhook-id"] } == webhookID)
+        #expect(
+            received.withLock { $0.count } == 2 && received.withLock { $0.last?.headers["webhook-id"] } == webhookID)
 
         // Paused: events queue but nothing goes out; resumed: they do.
         _ = try jifen(["webhook", "pause", "1"])

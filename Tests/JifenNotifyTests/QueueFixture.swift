@@ -38,6 +38,8 @@ struct QueueFixture: WebhookFixture {
 
     /// Registers a volunteer through the store's own registry.
     func addVolunteer(_ name: String) throws -> Volunteer {
-        try db.addVolunteer(Volunteer(community: "C01", name: name, phone: "13800001234"), actor: "admin", nowMillis: 1, allowDuplicate: false)
+        try db.addVolunteer(
+            Volunteer(community: "C01", name: name, phone: "13800001234"), actor: "admin", nowMillis: 1,
+            allowDuplicate: false)
     }
 }

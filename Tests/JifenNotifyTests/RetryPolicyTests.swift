@@ -16,14 +16,18 @@ import Testing
 
     @Test func successIsDeliveredAndGoneDisablesTheEndpoint() {
         #expect(policy.decide(attempt: 1, result: .success(status: 204), nowMillis: now, random: 0.5) == .delivered)
-        #expect(policy.decide(attempt: 3, result: .gone, nowMillis: now, random: 0.5) == .disableEndpoint(retryAtMillis: now))
+        #expect(
+            policy.decide(attempt: 3, result: .gone, nowMillis: now, random: 0.5)
+                == .disableEndpoint(retryAtMillis: now))
     }
 
     @Test func failuresBackOffWithJitterWithinBounds() {
         let failure = AttemptResult.failure(status: 500, reason: "HTTP 500", retryAfterMillis: nil)
-        #expect(policy.decide(attempt: 1, result: failure, nowMillis: now, random: 0.5) == .retry(atMillis: now + 5_000))
+        #expect(
+            policy.decide(attempt: 1, result: failure, nowMillis: now, random: 0.5) == .retry(atMillis: now + 5_000))
         #expect(policy.decide(attempt: 1, result: failure, nowMillis: now, random: 0) == .retry(atMillis: now + 4_000))
-        #expect(policy.decide(attempt: 2, result: failure, nowMillis: now, random: 1) == .retry(atMillis: now + 360_000))
+        #expect(
+            policy.decide(attempt: 2, result: failure, nowMillis: now, random: 1) == .retry(atMillis: now + 360_000))
         for attempt in 1..<policy.maxAttempts {
             for random in stride(from: 0.0, through: 1.0, by: 0.125) {
                 let delay = policy.delay(afterAttempt: attempt, random: random)
@@ -51,12 +55,15 @@ import Testing
 
     @Test func retryAfterIsHonouredAndCappedAtADay() {
         let asked = AttemptResult.failure(status: 429, reason: "HTTP 429", retryAfterMillis: 120_000)
-        #expect(policy.decide(attempt: 1, result: asked, nowMillis: now, random: 0.5) == .retry(atMillis: now + 120_000))
+        #expect(
+            policy.decide(attempt: 1, result: asked, nowMillis: now, random: 0.5) == .retry(atMillis: now + 120_000))
         // A shorter Retry-After than the backoff does not bring the retry forward.
         let short = AttemptResult.failure(status: 429, reason: "HTTP 429", retryAfterMillis: 1_000)
-        #expect(policy.decide(attempt: 2, result: short, nowMillis: now, random: 0.5) == .retry(atMillis: now + 300_000))
+        #expect(
+            policy.decide(attempt: 2, result: short, nowMillis: now, random: 0.5) == .retry(atMillis: now + 300_000))
         let huge = AttemptResult.failure(status: 503, reason: "HTTP 503", retryAfterMillis: 9_000_000_000)
-        #expect(policy.decide(attempt: 1, result: huge, nowMillis: now, random: 0.5) == .retry(atMillis: now + 86_400_000))
+        #expect(
+            policy.decide(attempt: 1, result: huge, nowMillis: now, random: 0.5) == .retry(atMillis: now + 86_400_000))
         // Out of attempts, even a Retry-After is dead.
         #expect(policy.decide(attempt: 8, result: asked, nowMillis: now, random: 0.5) == .dead)
     }
@@ -74,23 +81,46 @@ import Testing
         Answer(format: .standard, status: 200, body: "", expected: .success(status: 200)),
         Answer(format: .standard, status: 204, body: "", expected: .success(status: 204)),
         Answer(format: .standard, status: 200, body: #"{"errcode":1}"#, expected: .success(status: 200)),
-        Answer(format: .standard, status: 302, body: "", expected: .failure(status: 302, reason: "HTTP 302 (redirects are not followed)", retryAfterMillis: nil)),
-        Answer(format: .standard, status: 500, body: "", expected: .failure(status: 500, reason: "HTTP 500", retryAfterMillis: nil)),
-        Answer(format: .standard, status: 429, body: "", headers: ["retry-after": "7"], expected: .failure(status: 429, reason: "HTTP 429", retryAfterMillis: 7_000)),
-        Answer(format: .standard, status: 503, body: "", headers: ["retry-after": "Tue, 14 Nov 2023 22:14:20 GMT"],
-               expected: .failure(status: 503, reason: "HTTP 503", retryAfterMillis: 7_000)),
+        Answer(
+            format: .standard, status: 302, body: "",
+            expected: .failure(status: 302, reason: "HTTP 302 (redirects are not followed)", retryAfterMillis: nil)),
+        Answer(
+            format: .standard, status: 500, body: "",
+            expected: .failure(status: 500, reason: "HTTP 500", retryAfterMillis: nil)),
+        Answer(
+            format: .standard, status: 429, body: "", headers: ["retry-after": "7"],
+            expected: .failure(status: 429, reason: "HTTP 429", retryAfterMillis: 7_000)),
+        Answer(
+            format: .standard, status: 503, body: "", headers: ["retry-after": "Tue, 14 Nov 2023 22:14:20 GMT"],
+            expected: .failure(status: 503, reason: "HTTP 503", retryAfterMillis: 7_000)),
         Answer(format: .standard, status: 410, body: "", expected: .gone),
         Answer(format: .wecom, status: 200, body: #"{"errcode":0,"errmsg":"ok"}"#, expected: .success(status: 200)),
-        Answer(format: .wecom, status: 200, body: #"{"errcode":93000,"errmsg":"invalid webhook url"}"#,
-               expected: .failure(status: 200, reason: "robot refused: errcode 93000 invalid webhook url", retryAfterMillis: nil)),
-        Answer(format: .dingtalk, status: 200, body: #"{"errcode":310000,"errmsg":"sign not match"}"#,
-               expected: .failure(status: 200, reason: "robot refused: errcode 310000 sign not match", retryAfterMillis: nil)),
-        Answer(format: .dingtalk, status: 200, body: #"{"errcode":130101,"errmsg":"send too fast"}"#,
-               expected: .failure(status: 200, reason: "robot refused: errcode 130101 send too fast", retryAfterMillis: 60_000)),
-        Answer(format: .feishu, status: 200, body: #"{"code":19021,"msg":"sign match fail or timestamp is not within one hour from current time"}"#,
-               expected: .failure(status: 200, reason: "robot refused: code 19021 sign match fail or timestamp is not within one hour from current time", retryAfterMillis: nil)),
-        Answer(format: .feishu, status: 200, body: #"{"code":0,"msg":"success","data":{}}"#, expected: .success(status: 200)),
-        Answer(format: .feishu, status: 200, body: #"{"StatusCode":0,"StatusMessage":"success"}"#, expected: .success(status: 200)),
+        Answer(
+            format: .wecom, status: 200, body: #"{"errcode":93000,"errmsg":"invalid webhook url"}"#,
+            expected: .failure(
+                status: 200, reason: "robot refused: errcode 93000 invalid webhook url", retryAfterMillis: nil)),
+        Answer(
+            format: .dingtalk, status: 200, body: #"{"errcode":310000,"errmsg":"sign not match"}"#,
+            expected: .failure(
+                status: 200, reason: "robot refused: errcode 310000 sign not match", retryAfterMillis: nil)),
+        Answer(
+            format: .dingtalk, status: 200, body: #"{"errcode":130101,"errmsg":"send too fast"}"#,
+            expected: .failure(
+                status: 200, reason: "robot refused: errcode 130101 send too fast", retryAfterMillis: 60_000)),
+        Answer(
+            format: .feishu, status: 200,
+            body: #"{"code":19021,"msg":"sign match fail or timestamp is not within one hour from current time"}"#,
+            expected: .failure(
+                status: 200,
+                reason:
+                    "robot refused: code 19021 sign match fail or timestamp is not within one hour from current time",
+                retryAfterMillis: nil)),
+        Answer(
+            format: .feishu, status: 200, body: #"{"code":0,"msg":"success","data":{}}"#,
+            expected: .success(status: 200)),
+        Answer(
+            format: .feishu, status: 200, body: #"{"StatusCode":0,"StatusMessage":"success"}"#,
+            expected: .success(status: 200)),
     ])
     func answersAreReadByFormat(_ answer: Answer) {
         let nowMillis: Int64 = 1_700_000_053_000  // 2023-11-14 22:14:13 GMT
@@ -99,7 +129,8 @@ import Testing
     }
 
     @Test func scheduleSettingParsesUnitsAndRefusesNonsense() throws {
-        #expect(try WebhookSettings.parseSchedule("200ms, 1s,2m,1h,1d") == [200, 1_000, 120_000, 3_600_000, 86_400_000])
+        #expect(
+            try WebhookSettings.parseSchedule("200ms, 1s,2m,1h,1d") == [200, 1_000, 120_000, 3_600_000, 86_400_000])
         for bad in ["", "5", "5x", "-1s", "1s,,2s", "40d"] {
             #expect(throws: JifenError.self) { try WebhookSettings.parseSchedule(bad) }
         }

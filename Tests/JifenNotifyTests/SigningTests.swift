@@ -9,12 +9,17 @@ import Testing
     @Test func standardSignatureMatchesTheReferenceVector() {
         let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
         let body = Data(#"{"test": 2432232314}"#.utf8)
-        let signature = WebhookSigning.standardSignature(secret: secret, id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1614265330, body: body)
+        let signature = WebhookSigning.standardSignature(
+            secret: secret, id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: 1614265330, body: body)
         #expect(signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
-        #expect(WebhookSigning.verifyStandard(secret: secret, id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: "1614265330",
-                                              signatures: "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", body: body))
-        #expect(!WebhookSigning.verifyStandard(secret: secret, id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: "1614265330",
-                                               signatures: "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", body: body + Data(" ".utf8)))
+        #expect(
+            WebhookSigning.verifyStandard(
+                secret: secret, id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: "1614265330",
+                signatures: "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", body: body))
+        #expect(
+            !WebhookSigning.verifyStandard(
+                secret: secret, id: "msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp: "1614265330",
+                signatures: "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", body: body + Data(" ".utf8)))
     }
 
     /// DingTalk's robot signing, checked against the Python code of DingTalk's robot
@@ -28,7 +33,8 @@ import Testing
     /// Feishu's robot signing, checked against the Python code of Feishu's custom-bot documentation
     /// (hmac.new(f"{ts}\n{secret}", b"", sha256) → base64).
     @Test func feishuSignatureMatchesTheDocumentedAlgorithm() {
-        #expect(WebhookSigning.feishuSign(secret: "demo-feishu-secret", timestampSeconds: 1599360473)
+        #expect(
+            WebhookSigning.feishuSign(secret: "demo-feishu-secret", timestampSeconds: 1599360473)
                 == "I14G+BylJBIS1VqI4nUg1mKqMAjMGZlFJGT36IJRUr8=")
     }
 
@@ -45,20 +51,28 @@ import Testing
         #expect(throws: JifenError.self) { try WebhookSigning.secret(secret, for: format) }
     }
 
-    func delivery(_ format: WebhookFormat, secret: String, previous: String? = nil, type: String = "activity.published",
-                  payload: String = #"{"title":"重阳节敬老院陪伴","starts_at":"2026-10-11T01:00:00Z","ends_at":"2026-10-11T03:30:00Z","place":"玫瑰园社区养老服务站","points_per_hour":10,"places_left":6,"capacity":12}"#
+    func delivery(
+        _ format: WebhookFormat, secret: String, previous: String? = nil, type: String = "activity.published",
+        payload: String =
+            #"{"title":"重阳节敬老院陪伴","starts_at":"2026-10-11T01:00:00Z","ends_at":"2026-10-11T03:30:00Z","place":"玫瑰园社区养老服务站","points_per_hour":10,"places_left":6,"capacity":12}"#
     ) -> ClaimedDelivery {
-        let endpoint = WebhookEndpoint(id: 7, url: "https://robot.example/send?access_token=t0k", format: format, events: ["*"],
-                                       secret: secret, previousSecret: previous, previousSecretUntilMillis: previous == nil ? nil : 1_800_000_000_000,
-                                       ratePerMinute: 0, allowPrivate: false, createdAtMillis: 0, createdBy: "admin")
-        return ClaimedDelivery(id: 3, webhookID: "msg_abc", attempt: 2,
-                               event: StoredEvent(id: 42, type: type, payload: payload, createdAtMillis: 1_760_144_400_000), endpoint: endpoint)
+        let endpoint = WebhookEndpoint(
+            id: 7, url: "https://robot.example/send?access_token=t0k", format: format, events: ["*"],
+            secret: secret, previousSecret: previous,
+            previousSecretUntilMillis: previous == nil ? nil : 1_800_000_000_000,
+            ratePerMinute: 0, allowPrivate: false, createdAtMillis: 0, createdBy: "admin")
+        return ClaimedDelivery(
+            id: 3, webhookID: "msg_abc", attempt: 2,
+            event: StoredEvent(id: 42, type: type, payload: payload, createdAtMillis: 1_760_144_400_000),
+            endpoint: endpoint)
     }
 
     @Test func standardMessageCarriesTypeTimestampDataAndBothSignaturesDuringRotation() throws {
-        let current = try WebhookSigning.secret(nil, for: .standard), old = try WebhookSigning.secret(nil, for: .standard)
-        let request = try WebhookMessage.request(for: delivery(.standard, secret: current, previous: old), nowMillis: 1_760_000_000_123,
-                                                 timeout: 5, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        let current = try WebhookSigning.secret(nil, for: .standard),
+            old = try WebhookSigning.secret(nil, for: .standard)
+        let request = try WebhookMessage.request(
+            for: delivery(.standard, secret: current, previous: old), nowMillis: 1_760_000_000_123,
+            timeout: 5, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
         let body = try #require(try JSONSerialization.jsonObject(with: request.body) as? [String: Any])
         #expect(body["type"] as? String == "activity.published")
         #expect(body["timestamp"] as? String == "2025-10-11T01:00:00.000Z")
@@ -68,26 +82,35 @@ import Testing
         let signatures = try #require(request.headers["webhook-signature"])
         #expect(signatures.split(separator: " ").count == 2)
         for secret in [current, old] {
-            #expect(WebhookSigning.verifyStandard(secret: secret, id: "msg_abc", timestamp: "1760000000", signatures: signatures, body: request.body))
+            #expect(
+                WebhookSigning.verifyStandard(
+                    secret: secret, id: "msg_abc", timestamp: "1760000000", signatures: signatures, body: request.body))
         }
     }
 
     @Test func robotMessagesAreChineseAndSignedTheirWay() throws {
         let zone = TimeZone(identifier: "Asia/Shanghai")!
-        let wecom = try WebhookMessage.request(for: delivery(.wecom, secret: ""), nowMillis: 1_760_000_000_123, timeout: 5, timeZone: zone)
-        let content = try #require(((try JSONSerialization.jsonObject(with: wecom.body) as? [String: Any])?["markdown"] as? [String: Any])?["content"] as? String)
+        let wecom = try WebhookMessage.request(
+            for: delivery(.wecom, secret: ""), nowMillis: 1_760_000_000_123, timeout: 5, timeZone: zone)
+        let content = try #require(
+            ((try JSONSerialization.jsonObject(with: wecom.body) as? [String: Any])?["markdown"] as? [String: Any])?[
+                "content"] as? String)
         #expect(content.contains("**新活动：重阳节敬老院陪伴**"))
         #expect(content.contains("时间：2026年10月11日 09:00–11:30"))
         #expect(content.contains("地点：玫瑰园社区养老服务站") && content.contains("每小时积分：10") && content.contains("剩余名额：6（共 12 个）"))
 
-        let ding = try WebhookMessage.request(for: delivery(.dingtalk, secret: "SECx"), nowMillis: 1_760_000_000_123, timeout: 5, timeZone: zone)
+        let ding = try WebhookMessage.request(
+            for: delivery(.dingtalk, secret: "SECx"), nowMillis: 1_760_000_000_123, timeout: 5, timeZone: zone)
         let query = URLComponents(url: ding.url, resolvingAgainstBaseURL: false)?.queryItems ?? []
         #expect(query.first { $0.name == "access_token" }?.value == "t0k")
         #expect(query.first { $0.name == "timestamp" }?.value == "1760000000123")
-        #expect(query.first { $0.name == "sign" }?.value == WebhookSigning.dingTalkSign(secret: "SECx", timestampMillis: 1_760_000_000_123))
+        #expect(
+            query.first { $0.name == "sign" }?.value
+                == WebhookSigning.dingTalkSign(secret: "SECx", timestampMillis: 1_760_000_000_123))
         #expect(String(decoding: ding.body, as: UTF8.self).contains(#""msgtype":"markdown""#))
 
-        let feishu = try WebhookMessage.request(for: delivery(.feishu, secret: "fs"), nowMillis: 1_760_000_000_123, timeout: 5, timeZone: zone)
+        let feishu = try WebhookMessage.request(
+            for: delivery(.feishu, secret: "fs"), nowMillis: 1_760_000_000_123, timeout: 5, timeZone: zone)
         let object = try #require(try JSONSerialization.jsonObject(with: feishu.body) as? [String: Any])
         #expect(object["timestamp"] as? String == "1760000000")
         #expect(object["sign"] as? String == WebhookSigning.feishuSign(secret: "fs", timestampSeconds: 1_760_000_000))
@@ -95,9 +118,11 @@ import Testing
     }
 
     @Test func pointsEventsRenderInChinese() {
-        let event = StoredEvent(id: 1, type: "points.granted",
-                                payload: #"{"actor":"李主任","at":"2026-11-22T02:30:00.000Z","from":"C0001.issuance","memo":"纸质台账结转","points":120,"to":"V0001"}"#,
-                                createdAtMillis: 0)
+        let event = StoredEvent(
+            id: 1, type: "points.granted",
+            payload:
+                #"{"actor":"李主任","at":"2026-11-22T02:30:00.000Z","from":"C0001.issuance","memo":"纸质台账结转","points":120,"to":"V0001"}"#,
+            createdAtMillis: 0)
         let message = EventText.render(event, timeZone: TimeZone(identifier: "Asia/Shanghai")!)
         #expect(message.title == "积分发放")
         #expect(message.lines == ["V0001 获得 120 积分", "原因：纸质台账结转", "操作人：李主任", "时间：2026年11月22日 10:30"])
@@ -205,9 +230,14 @@ import Testing
     }
 
     /// A public name, a public literal and public NAT64 are still accepted.
-    @Test(arguments: ["https://hooks.example.org/jifen", "http://93.184.216.34/", "http://[64:ff9b::5db8:d822]/", "https://hooks.example.org./x"])
+    @Test(arguments: [
+        "https://hooks.example.org/jifen", "http://93.184.216.34/", "http://[64:ff9b::5db8:d822]/",
+        "https://hooks.example.org./x",
+    ])
     func publicAddressesAreAccepted(_ url: String) throws {
-        let resolve: (String) -> [String] = { $0 == "hooks.example.org" ? ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"] : [] }
+        let resolve: (String) -> [String] = {
+            $0 == "hooks.example.org" ? ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"] : []
+        }
         _ = try WebhookURLPolicy.check(url, allowPrivate: false, resolve: resolve)
     }
 
@@ -228,7 +258,8 @@ import Testing
     }
 
     @Test func queryValuesAreHiddenWhenShown() {
-        #expect(WebhookURLPolicy.redacted("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc-123") ==
-                "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=****")
+        #expect(
+            WebhookURLPolicy.redacted("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc-123")
+                == "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=****")
     }
 }

@@ -11,18 +11,24 @@ protocol WebhookFixture {
 
 extension WebhookFixture {
     @discardableResult
-    func addWebhook(_ url: String, format: WebhookFormat = .standard, events: String = "*", secret: String? = nil,
-                    rate: Int = 0) throws -> WebhookEndpoint {
-        try queueStore.addWebhook(NewWebhook(url: url, format: format, events: WebhookEventFilter.parse(events),
-                                     secret: WebhookSigning.secret(secret, for: format), ratePerMinute: rate, allowPrivate: true),
-                          actor: "admin", nowMillis: Date().millis)
+    func addWebhook(
+        _ url: String, format: WebhookFormat = .standard, events: String = "*", secret: String? = nil,
+        rate: Int = 0
+    ) throws -> WebhookEndpoint {
+        try queueStore.addWebhook(
+            NewWebhook(
+                url: url, format: format, events: WebhookEventFilter.parse(events),
+                secret: WebhookSigning.secret(secret, for: format), ratePerMinute: rate, allowPrivate: true),
+            actor: "admin", nowMillis: Date().millis)
     }
 
     /// Writes events the way the ledger does: into the outbox, in one write transaction.
     func insertEvents(_ count: Int, type: String = "points.granted", atMillis: Int64 = Date().millis) throws {
         try queueStore.write { tx in
             for index in 0..<count {
-                let payload = Events.json(["to": "V\(1000 + index)", "points": "\(index + 1)", "memo": "测试 \(index)", "actor": "admin"])
+                let payload = Events.json([
+                    "to": "V\(1000 + index)", "points": "\(index + 1)", "memo": "测试 \(index)", "actor": "admin",
+                ])
                 try tx.insert(event: OutboxEvent(type: type, payload: payload, atMillis: atMillis))
             }
         }
@@ -67,13 +73,16 @@ func fastSettings(schedule: [Int64] = [20, 20, 20, 20, 20, 20, 20, 20], timeout:
     return settings
 }
 
-func makeNotifier(_ store: any Store, settings: WebhookSettings, once: Bool = true, owner: String = "test",
-                  nowMillis: @escaping @Sendable () -> Int64 = { Date().millis }) -> Notifier {
+func makeNotifier(
+    _ store: any Store, settings: WebhookSettings, once: Bool = true, owner: String = "test",
+    nowMillis: @escaping @Sendable () -> Int64 = { Date().millis }
+) -> Notifier {
     var logger = Logger(label: "jifen.notify.test")
     logger.logLevel = .critical
-    return Notifier(store: store, transport: URLSessionTransport(), policy: RetryPolicy(settings),
-                    options: NotifierOptions(owner: owner, settings: settings, once: once, pollMillis: 20, flushMillis: 10),
-                    nowMillis: nowMillis, logger: logger)
+    return Notifier(
+        store: store, transport: URLSessionTransport(), policy: RetryPolicy(settings),
+        options: NotifierOptions(owner: owner, settings: settings, once: once, pollMillis: 20, flushMillis: 10),
+        nowMillis: nowMillis, logger: logger)
 }
 
 /// Waits up to `seconds` for `condition`, without holding a thread of the concurrency pool.

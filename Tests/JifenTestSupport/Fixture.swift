@@ -30,12 +30,18 @@ public struct Fixture: Sendable {
         _ = try store.initialise(communityName: "测试社区", admin: "admin", nowMillis: clock.now.millis)
         var volunteers: [String] = []
         for name in ["甲", "乙", "丙"] {
-            volunteers.append(try store.addVolunteer(Volunteer(community: "C01", name: "志愿者\(name)", phone: "13800000000"),
-                                                     actor: "admin", nowMillis: clock.now.millis, allowDuplicate: false).id)
+            volunteers.append(
+                try store.addVolunteer(
+                    Volunteer(community: "C01", name: "志愿者\(name)", phone: "13800000000"),
+                    actor: "admin", nowMillis: clock.now.millis, allowDuplicate: false
+                ).id)
         }
-        let merchant = try store.addMerchant(Merchant(community: "C01", name: "测试商户"), actor: "admin", nowMillis: clock.now.millis).id
-        return Fixture(kind: kind, scratch: scratch, store: store, clock: clock, ledger: Ledger(store: store, now: { clock.now }),
-                       volunteers: volunteers, merchant: merchant)
+        let merchant = try store.addMerchant(
+            Merchant(community: "C01", name: "测试商户"), actor: "admin", nowMillis: clock.now.millis
+        ).id
+        return Fixture(
+            kind: kind, scratch: scratch, store: store, clock: clock, ledger: Ledger(store: store, now: { clock.now }),
+            volunteers: volunteers, merchant: merchant)
     }
 
     /// The outbox's events, oldest first. Read below the `Store` protocol (which has no read of
@@ -68,11 +74,14 @@ public struct Fixture: Sendable {
     public func eventTypes() throws -> [String] { try outbox().map(\.type) }
 
     /// The payloads of the outbox events of one type, oldest first.
-    public func eventPayloads(_ type: String) throws -> [String] { try outbox().filter { $0.type == type }.map(\.payload) }
+    public func eventPayloads(_ type: String) throws -> [String] {
+        try outbox().filter { $0.type == type }.map(\.payload)
+    }
 
     /// Registers another merchant through the store's own registry.
     public func addMerchant(_ name: String) throws -> String {
-        try store.addMerchant(Merchant(community: community, name: name), actor: "admin", nowMillis: clock.now.millis).id
+        try store.addMerchant(Merchant(community: community, name: name), actor: "admin", nowMillis: clock.now.millis)
+            .id
     }
 
     public var issuance: String { Account.issuance(community) }
@@ -88,9 +97,12 @@ public struct Fixture: Sendable {
     public func snapshot() throws -> Snapshot {
         try store.read { r in
             var transfers = 0
-            try r.forEachTransfer { _ in transfers += 1; return true }
-            return Snapshot(accounts: try r.allAccounts(), lots: try r.allLots(), transfers: transfers,
-                            holds: try r.pendingHolds(nowMillis: 0))
+            try r.forEachTransfer { _ in
+                transfers += 1; return true
+            }
+            return Snapshot(
+                accounts: try r.allAccounts(), lots: try r.allLots(), transfers: transfers,
+                holds: try r.pendingHolds(nowMillis: 0))
         }
     }
 

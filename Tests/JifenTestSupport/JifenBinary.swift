@@ -23,7 +23,8 @@ public func jifenExecutable() -> URL? {
 /// - Parameters:
 ///   - prefix: a wrapper and its arguments to run `jifen` under (e.g. `unshare`), or empty.
 /// - Throws: ENOENT when the binary was not built.
-public func jifenProcess(_ arguments: [String], environment: [String: String], prefix: [String] = []) throws -> Process {
+public func jifenProcess(_ arguments: [String], environment: [String: String], prefix: [String] = []) throws -> Process
+{
     guard let executable = jifenExecutable() else { throw POSIXError(.ENOENT) }
     let process = Process()
     if prefix.isEmpty {

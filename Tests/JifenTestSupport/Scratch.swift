@@ -19,8 +19,10 @@ public final class Scratch: Sendable {
     ///   - file: the SQLite file's name inside the folder.
     ///   - schemaPrefix: the PostgreSQL schema's name before its UUID.
     /// - Throws: the `no-test-postgres` fault for `.postgres` when `JIFEN_TEST_POSTGRES` is unset.
-    public init(_ kind: StoreKind, folderPrefix: String = "jifen-test-", file: String = "jifen.sqlite",
-                schemaPrefix: String = "t_") throws {
+    public init(
+        _ kind: StoreKind, folderPrefix: String = "jifen-test-", file: String = "jifen.sqlite",
+        schemaPrefix: String = "t_"
+    ) throws {
         self.kind = kind
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(folderPrefix + UUID().uuidString)
         switch kind {

@@ -26,9 +26,13 @@ public enum TestPostgres {
     /// The server's URL. Missing, the `.postgres` cases fail: they never skip.
     public static func requireURL() throws -> String {
         guard let url else {
-            throw JifenError.fault(.noTestPostgres,
-                                   zh: "没有设置 JIFEN_TEST_POSTGRES，PostgreSQL 的测试无法运行。请用 scripts/test 运行测试（它会启动一个临时 PostgreSQL），或设为 postgres://用户@127.0.0.1:端口/数据库。",
-                                   en: "JIFEN_TEST_POSTGRES is not set, so the PostgreSQL cases cannot run. Run the tests with scripts/test (it starts a throwaway PostgreSQL), or set it to postgres://user@127.0.0.1:port/database.")
+            throw JifenError.fault(
+                .noTestPostgres,
+                zh:
+                    "没有设置 JIFEN_TEST_POSTGRES，PostgreSQL 的测试无法运行。请用 scripts/test 运行测试（它会启动一个临时 PostgreSQL），或设为 postgres://用户@127.0.0.1:端口/数据库。",
+                en:
+                    "JIFEN_TEST_POSTGRES is not set, so the PostgreSQL cases cannot run. Run the tests with scripts/test (it starts a throwaway PostgreSQL), or set it to postgres://user@127.0.0.1:port/database."
+            )
         }
         return url
     }

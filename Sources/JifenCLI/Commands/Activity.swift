@@ -19,8 +19,10 @@ struct ActivityJSON: Encodable {
 
 extension Context {
     func statusLabel(_ status: String) -> String {
-        let zh = ["open": "进行中", "cancelled": "已取消", "closed": "已关闭", "pending": "待审核", "review": "需复核",
-                  "approved": "已通过", "rejected": "已驳回"]
+        let zh = [
+            "open": "进行中", "cancelled": "已取消", "closed": "已关闭", "pending": "待审核", "review": "需复核",
+            "approved": "已通过", "rejected": "已驳回",
+        ]
         return language == .zh ? zh[status] ?? status : status
     }
 }
@@ -28,8 +30,11 @@ extension Context {
 extension Jifen {
     struct ActivityCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "activity", abstract: "Activities 活动: post, list, show, cancel, close, join, leave, rotate-code.",
-            subcommands: [Post.self, List.self, Show.self, Cancel.self, Close.self, Join.self, Leave.self, RotateCode.self])
+            commandName: "activity",
+            abstract: "Activities 活动: post, list, show, cancel, close, join, leave, rotate-code.",
+            subcommands: [
+                Post.self, List.self, Show.self, Cancel.self, Close.self, Join.self, Leave.self, RotateCode.self,
+            ])
 
         struct Post: JifenCommand {
             static let configuration = CommandConfiguration(
@@ -50,35 +55,54 @@ extension Jifen {
             @Option(help: "Points per hour for this activity (default: the rules).") var rate: Int64?
 
             func execute(_ context: Context) throws {
-                let input = JifenApp.PostActivityInput(team: team, title: title, start: start, end: end, place: place, content: content,
-                                                       category: category, capacity: capacity, rate: rate)
+                let input = JifenApp.PostActivityInput(
+                    team: team, title: title, start: start, end: end, place: place, content: content,
+                    category: category, capacity: capacity, rate: rate)
                 let posted = try context.perform(API.postActivity, input)
                 if context.options.json { return context.printJSON(ActivityJSON(posted)) }
                 let a = posted.activity, code = posted.checkinCode ?? ""
-                context.print(context.t("已发布活动 \(a.id)「\(a.title)」，签到码 \(code)", "Posted activity \(a.id) \"\(a.title)\"; check-in code \(code)"))
+                context.print(
+                    context.t(
+                        "已发布活动 \(a.id)「\(a.title)」，签到码 \(code)",
+                        "Posted activity \(a.id) \"\(a.title)\"; check-in code \(code)"))
             }
         }
 
         struct List: JifenCommand {
-            static let configuration = CommandConfiguration(abstract: "List activities.", discussion: "Example: jifen activity list --upcoming --team T03\nExample: jifen activity list --past")
+            static let configuration = CommandConfiguration(
+                abstract: "List activities.",
+                discussion: "Example: jifen activity list --upcoming --team T03\nExample: jifen activity list --past")
             @OptionGroup var global: GlobalOptions
             @Flag(help: "Only those not yet ended.") var upcoming = false
             @Flag(help: "Only those already ended.") var past = false
             @Option(help: "Only this team.") var team: String?
 
             func execute(_ context: Context) throws {
-                let views = try context.perform(API.activities, JifenApp.ActivityQuery(upcoming: upcoming, past: past, team: team))
+                let views = try context.perform(
+                    API.activities, JifenApp.ActivityQuery(upcoming: upcoming, past: past, team: team))
                 if context.options.json { return context.printJSON(views.map(ActivityJSON.init)) }
                 let list = views.map(\.activity)
-                context.printTable([context.t("编号", "id"), context.t("开始", "start"), context.t("结束", "end"), context.t("活动", "title"),
-                                    context.t("服务队", "team"), context.t("地点", "place"), context.t("名额", "places"), context.t("状态", "status")],
-                                   list.map { [$0.id, context.time($0.startMillis), context.time($0.endMillis), $0.title, $0.team, $0.place,
-                                               $0.capacity.map(String.init) ?? "-", context.statusLabel($0.status.rawValue)] })
+                context.printTable(
+                    [
+                        context.t("编号", "id"), context.t("开始", "start"), context.t("结束", "end"),
+                        context.t("活动", "title"),
+                        context.t("服务队", "team"), context.t("地点", "place"), context.t("名额", "places"),
+                        context.t("状态", "status"),
+                    ],
+                    list.map {
+                        [
+                            $0.id, context.time($0.startMillis), context.time($0.endMillis), $0.title, $0.team,
+                            $0.place,
+                            $0.capacity.map(String.init) ?? "-", context.statusLabel($0.status.rawValue),
+                        ]
+                    })
             }
         }
 
         struct Show: JifenCommand {
-            static let configuration = CommandConfiguration(abstract: "Show an activity with who signed up and who checked in.", discussion: "Example: jifen activity show A0001")
+            static let configuration = CommandConfiguration(
+                abstract: "Show an activity with who signed up and who checked in.",
+                discussion: "Example: jifen activity show A0001")
             @OptionGroup var global: GlobalOptions
             @Argument(help: "Activity id, e.g. A0001.") var id: String
 
@@ -92,27 +116,45 @@ extension Jifen {
                         var checkin_corrected_by: String?; var checkout_corrected_by: String?
                     }
                     struct Out: Encodable { var activity: ActivityJSON; var participants: [P] }
-                    return context.printJSON(Out(activity: ActivityJSON(detail.activity), participants: people.map {
-                        P(volunteer: $0.volunteer, joined: !$0.left, checkin: $0.checkinMillis.map { DayFormat.iso(millis: $0) },
-                          checkout: $0.checkoutMillis.map { DayFormat.iso(millis: $0) },
-                          checkin_corrected_by: $0.checkinCorrectedBy, checkout_corrected_by: $0.checkoutCorrectedBy)
-                    }))
+                    return context.printJSON(
+                        Out(
+                            activity: ActivityJSON(detail.activity),
+                            participants: people.map {
+                                P(
+                                    volunteer: $0.volunteer, joined: !$0.left,
+                                    checkin: $0.checkinMillis.map { DayFormat.iso(millis: $0) },
+                                    checkout: $0.checkoutMillis.map { DayFormat.iso(millis: $0) },
+                                    checkin_corrected_by: $0.checkinCorrectedBy,
+                                    checkout_corrected_by: $0.checkoutCorrectedBy)
+                            }))
                 }
                 context.print("\(a.id) \(a.title)  [\(context.statusLabel(a.status.rawValue))]")
                 context.print("\(context.time(a.startMillis)) – \(context.time(a.endMillis))  \(a.place)  \(a.team)")
                 if let code = detail.activity.checkinCode { context.print(context.t("签到码：", "check-in code: ") + code) }
-                context.printTable([context.t("志愿者", "volunteer"), context.t("报名", "signed up"), context.t("签到", "in"), context.t("签退", "out")],
-                                   people.map { p in
-                                       let corrected = { (by: String?) in by.map { context.t("（\($0) 补录）", " (corrected by \($0))") } ?? "" }
-                                       return [p.volunteer, p.left ? context.t("已退出", "left") : "✓",
-                                               (p.checkinMillis.map(context.time) ?? "") + (p.checkinMillis == nil ? "" : corrected(p.checkinCorrectedBy)),
-                                               (p.checkoutMillis.map(context.time) ?? "") + (p.checkoutMillis == nil ? "" : corrected(p.checkoutCorrectedBy))]
-                                   })
+                context.printTable(
+                    [
+                        context.t("志愿者", "volunteer"), context.t("报名", "signed up"), context.t("签到", "in"),
+                        context.t("签退", "out"),
+                    ],
+                    people.map { p in
+                        let corrected = { (by: String?) in
+                            by.map { context.t("（\($0) 补录）", " (corrected by \($0))") } ?? ""
+                        }
+                        return [
+                            p.volunteer, p.left ? context.t("已退出", "left") : "✓",
+                            (p.checkinMillis.map(context.time) ?? "")
+                                + (p.checkinMillis == nil ? "" : corrected(p.checkinCorrectedBy)),
+                            (p.checkoutMillis.map(context.time) ?? "")
+                                + (p.checkoutMillis == nil ? "" : corrected(p.checkoutCorrectedBy)),
+                        ]
+                    })
             }
         }
 
         struct Cancel: JifenCommand {
-            static let configuration = CommandConfiguration(abstract: "Cancel an activity that has no records yet.", discussion: "Example: jifen --as 杨建军 activity cancel A0005 --reason 下雨")
+            static let configuration = CommandConfiguration(
+                abstract: "Cancel an activity that has no records yet.",
+                discussion: "Example: jifen --as 杨建军 activity cancel A0005 --reason 下雨")
             @OptionGroup var global: GlobalOptions
             @Argument var id: String
             @Option(help: "Why (announced).") var reason: String
@@ -126,7 +168,9 @@ extension Jifen {
         }
 
         struct Close: JifenCommand {
-            static let configuration = CommandConfiguration(abstract: "Close an activity: no more check-ins.", discussion: "Example: jifen --as 杨建军 activity close A0004")
+            static let configuration = CommandConfiguration(
+                abstract: "Close an activity: no more check-ins.",
+                discussion: "Example: jifen --as 杨建军 activity close A0004")
             @OptionGroup var global: GlobalOptions
             @Argument var id: String
 
@@ -141,40 +185,51 @@ extension Jifen {
         struct RotateCode: JifenCommand {
             static let configuration = CommandConfiguration(
                 commandName: "rotate-code",
-                abstract: "Give an activity a new check-in code (an organizer of its team); the old code stops working.",
-                discussion: "Example: jifen --as 杨建军 activity rotate-code A0004   # the code leaked, or too many wrong codes stopped it")
+                abstract:
+                    "Give an activity a new check-in code (an organizer of its team); the old code stops working.",
+                discussion:
+                    "Example: jifen --as 杨建军 activity rotate-code A0004   # the code leaked, or too many wrong codes stopped it"
+            )
             @OptionGroup var global: GlobalOptions
             @Argument(help: "Activity id, e.g. A0001.") var id: String
 
             func execute(_ context: Context) throws {
                 let rotated = try context.perform(API.rotateCheckinCode, .init(activity: id))
                 if context.options.json { return context.printJSON(ActivityJSON(rotated)) }
-                context.print(context.t("活动 \(rotated.activity.id) 的新签到码 \(rotated.checkinCode ?? "")（旧码已失效）",
-                                        "New check-in code for activity \(rotated.activity.id): \(rotated.checkinCode ?? "") (the old one no longer works)"))
+                context.print(
+                    context.t(
+                        "活动 \(rotated.activity.id) 的新签到码 \(rotated.checkinCode ?? "")（旧码已失效）",
+                        "New check-in code for activity \(rotated.activity.id): \(rotated.checkinCode ?? "") (the old one no longer works)"
+                    ))
             }
         }
 
         struct Join: JifenCommand {
-            static let configuration = CommandConfiguration(abstract: "Sign a volunteer up (themself, or by an organizer).", discussion: "Example: jifen --as V0001 activity join A0004 V0001")
+            static let configuration = CommandConfiguration(
+                abstract: "Sign a volunteer up (themself, or by an organizer).",
+                discussion: "Example: jifen --as V0001 activity join A0004 V0001")
             @OptionGroup var global: GlobalOptions
             @Argument var activity: String
             @Argument var volunteer: String
 
             func execute(_ context: Context) throws {
-                let joined = try context.perform(API.join, JifenApp.MembershipInput(activity: activity, volunteer: volunteer))
+                let joined = try context.perform(
+                    API.join, JifenApp.MembershipInput(activity: activity, volunteer: volunteer))
                 if context.options.json { return context.printJSON(joined) }
                 context.print(context.t("\(volunteer) 已报名 \(activity)", "\(volunteer) signed up for \(activity)"))
             }
         }
 
         struct Leave: JifenCommand {
-            static let configuration = CommandConfiguration(abstract: "Withdraw a sign-up.", discussion: "Example: jifen --as V0001 activity leave A0004 V0001")
+            static let configuration = CommandConfiguration(
+                abstract: "Withdraw a sign-up.", discussion: "Example: jifen --as V0001 activity leave A0004 V0001")
             @OptionGroup var global: GlobalOptions
             @Argument var activity: String
             @Argument var volunteer: String
 
             func execute(_ context: Context) throws {
-                let left = try context.perform(API.leave, JifenApp.MembershipInput(activity: activity, volunteer: volunteer))
+                let left = try context.perform(
+                    API.leave, JifenApp.MembershipInput(activity: activity, volunteer: volunteer))
                 if context.options.json { return context.printJSON(left) }
                 context.print(context.t("\(volunteer) 已取消报名 \(activity)", "\(volunteer) withdrew from \(activity)"))
             }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import JifenCore
 import JifenApp
+import JifenCore
 
 extension Jifen {
     struct Backup: JifenCommand {
@@ -27,17 +27,26 @@ extension Jifen {
                     var file: String; var bytes: Int; var ok: Bool; var transfers: Int; var accounts: Int; var lots: Int
                     var chain_head: Head?; var faults: [VerifyFault]
                 }
-                context.printJSON(Out(file: file, bytes: bytes, ok: report.ok, transfers: report.transfers, accounts: report.accounts,
-                                      lots: report.lots, chain_head: head.map { Head(seq: $0.seq, hash: $0.hash) }, faults: report.faults))
+                context.printJSON(
+                    Out(
+                        file: file, bytes: bytes, ok: report.ok, transfers: report.transfers, accounts: report.accounts,
+                        lots: report.lots, chain_head: head.map { Head(seq: $0.seq, hash: $0.hash) },
+                        faults: report.faults))
             } else {
                 let chain = head.map { "#\($0.seq) \($0.hash)" } ?? context.t("（空）", "(empty)")
-                context.print(context.t("已备份到 \(file)（\(bytes) 字节）：\(report.transfers) 笔转账、\(report.accounts) 个账户、\(report.lots) 个积分批次；哈希链末端 \(chain)。",
-                                        "Backed up to \(file) (\(bytes) bytes): \(report.transfers) transfers, \(report.accounts) accounts, \(report.lots) lots; chain head \(chain)."))
+                context.print(
+                    context.t(
+                        "已备份到 \(file)（\(bytes) 字节）：\(report.transfers) 笔转账、\(report.accounts) 个账户、\(report.lots) 个积分批次；哈希链末端 \(chain)。",
+                        "Backed up to \(file) (\(bytes) bytes): \(report.transfers) transfers, \(report.accounts) accounts, \(report.lots) lots; chain head \(chain)."
+                    ))
                 if report.ok {
                     context.print(context.t("备份已核对无误。", "The copy verifies."))
                 } else {
-                    context.print(context.t("备份核对发现 \(report.faults.count) 处问题（原库请用 jifen verify 检查）：",
-                                            "The copy has \(report.faults.count) faults (check the database itself with jifen verify):"))
+                    context.print(
+                        context.t(
+                            "备份核对发现 \(report.faults.count) 处问题（原库请用 jifen verify 检查）：",
+                            "The copy has \(report.faults.count) faults (check the database itself with jifen verify):")
+                    )
                     for fault in report.faults { context.print("  - " + fault.message(context.language)) }
                 }
             }

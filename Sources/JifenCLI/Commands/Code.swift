@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import JifenAPI
-import JifenCore
 import JifenApp
+import JifenCore
 
 extension Jifen {
     struct Code: JifenCommand {
@@ -18,17 +18,26 @@ extension Jifen {
                 """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Volunteer id, e.g. V0001.") var volunteer: String
-        @Option(help: "The most points this code may take (default: the setting codes.max_points).") var maxPoints: Int64?
+        @Option(help: "The most points this code may take (default: the setting codes.max_points).") var maxPoints:
+            Int64?
 
         func execute(_ context: Context) throws {
             let issued = try context.perform(API.issueCode, .init(account: volunteer, maxPoints: maxPoints))
             if context.options.json {
-                struct Out: Encodable { var volunteer: String; var code: String; var secret: String; var max_points: Int64; var expires_at: String }
-                return context.printJSON(Out(volunteer: volunteer, code: issued.code, secret: issued.secret, max_points: issued.maxPoints,
-                                             expires_at: DayFormat.iso(millis: issued.expiresAtMillis)))
+                struct Out: Encodable {
+                    var volunteer: String; var code: String; var secret: String; var max_points: Int64;
+                    var expires_at: String
+                }
+                return context.printJSON(
+                    Out(
+                        volunteer: volunteer, code: issued.code, secret: issued.secret, max_points: issued.maxPoints,
+                        expires_at: DayFormat.iso(millis: issued.expiresAtMillis)))
             }
-            context.print(context.t("兑换码 \(issued.code)（\(volunteer)，最多 \(issued.maxPoints) 分，\(context.time(issued.expiresAtMillis)) 前有效，仅限一次）",
-                                    "Code \(issued.code) for \(volunteer): at most \(issued.maxPoints) points, valid once, until \(context.time(issued.expiresAtMillis))"))
+            context.print(
+                context.t(
+                    "兑换码 \(issued.code)（\(volunteer)，最多 \(issued.maxPoints) 分，\(context.time(issued.expiresAtMillis)) 前有效，仅限一次）",
+                    "Code \(issued.code) for \(volunteer): at most \(issued.maxPoints) points, valid once, until \(context.time(issued.expiresAtMillis))"
+                ))
         }
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import JifenCore
 import JifenApp
+import JifenCore
 
 extension Jifen {
     struct Export: JifenCommand {
@@ -25,7 +25,10 @@ extension Jifen {
                 struct Out: Encodable { var file: String; var format: String; var transfers: Int }
                 return context.printJSON(Out(file: file, format: format.rawValue, transfers: count))
             }
-            context.print(context.t("已导出 \(count) 笔转账到 \(file)（hledger/ledger 格式）。", "Exported \(count) transfers to \(file) (hledger/ledger journal)."))
+            context.print(
+                context.t(
+                    "已导出 \(count) 笔转账到 \(file)（hledger/ledger 格式）。",
+                    "Exported \(count) transfers to \(file) (hledger/ledger journal)."))
         }
     }
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import JifenAPI
-import JifenCore
 import JifenApp
+import JifenCore
 
 /// A transfer as `--json` prints it.
 struct TransferJSON: Encodable {
@@ -33,15 +33,21 @@ func report(_ posted: JifenApp.PostedResult, _ context: Context) {
     let t = posted.transfer, account = posted.account
     if context.options.json { return context.printJSON(TransferJSON(t, replayed: posted.replayed)) }
     let again = posted.replayed ? context.t("（此前已完成，本次未重复记账）", " (already done earlier; nothing new was written)") : ""
-    context.print(context.t("完成：转账 #\(t.id) \(t.debit) → \(t.credit) \(t.amount) 积分。\(account) 余额 \(posted.balance)。\(again)",
-                            "Done: transfer #\(t.id) \(t.debit) → \(t.credit), \(t.amount) points. \(account) balance \(posted.balance).\(again)"))
+    context.print(
+        context.t(
+            "完成：转账 #\(t.id) \(t.debit) → \(t.credit) \(t.amount) 积分。\(account) 余额 \(posted.balance)。\(again)",
+            "Done: transfer #\(t.id) \(t.debit) → \(t.credit), \(t.amount) points. \(account) balance \(posted.balance).\(again)"
+        ))
 }
 
 extension Jifen {
     struct Grant: JifenCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Credit points from the community's issuance account (admin), e.g. balances carried over from paper.",
-            discussion: "Example: jifen grant V0002 120 --reason 纸质台账结转 --key carry-V0002   # the same key again writes nothing")
+            abstract:
+                "Credit points from the community's issuance account (admin), e.g. balances carried over from paper.",
+            discussion:
+                "Example: jifen grant V0002 120 --reason 纸质台账结转 --key carry-V0002   # the same key again writes nothing"
+        )
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Account to credit, e.g. V0001.") var account: String
         @Argument(help: "Whole points, at least 1.") var points: String
@@ -49,7 +55,10 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             let amount = try parsePoints(points)
-            report(try context.perform(API.grant, .init(account: account, points: amount, reason: reason, key: context.options.key)), context)
+            report(
+                try context.perform(
+                    API.grant, .init(account: account, points: amount, reason: reason, key: context.options.key)),
+                context)
         }
     }
 
@@ -66,7 +75,10 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             let amount = try parsePoints(points)
-            report(try context.perform(API.transfer, .init(from: from, to: to, points: amount, memo: memo, key: context.options.key)), context)
+            report(
+                try context.perform(
+                    API.transfer, .init(from: from, to: to, points: amount, memo: memo, key: context.options.key)),
+                context)
         }
     }
 
@@ -80,8 +92,9 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             guard let id = Int64(transfer.trimmingCharacters(in: CharacterSet(charactersIn: "# "))), id > 0 else {
-                throw JifenError.usage(.badTransferID, zh: "转账编号「\(transfer)」无效，应为正整数，如 17。",
-                                       en: "Transfer number \"\(transfer)\" is not valid; give a whole number such as 17.")
+                throw JifenError.usage(
+                    .badTransferID, zh: "转账编号「\(transfer)」无效，应为正整数，如 17。",
+                    en: "Transfer number \"\(transfer)\" is not valid; give a whole number such as 17.")
             }
             report(try context.perform(API.reverse, .init(transfer: id, reason: reason)), context)
         }

@@ -22,7 +22,9 @@ extension Jifen.Hours {
         func execute(_ context: Context) throws {
             let forced = try encoding.map(HourSheet.Encoding.parse)
             let terminal = isatty(STDERR_FILENO) == 1
-            let input = try JifenApp.ImportHoursInput(file: file, activity: activity, encoding: forced, skipBad: skipBad) { done, total in
+            let input = try JifenApp.ImportHoursInput(
+                file: file, activity: activity, encoding: forced, skipBad: skipBad
+            ) { done, total in
                 guard terminal, total > 0 else { return }
                 let width = 30
                 let filled = width * done / total
@@ -31,7 +33,11 @@ extension Jifen.Hours {
             }
             do {
                 if context.serverURL != nil {
-                    report(try context.perform(API.importHours, .init(sheet: input.data, activity: activity, encoding: forced?.rawValue, skipBad: skipBad)), context)
+                    report(
+                        try context.perform(
+                            API.importHours,
+                            .init(sheet: input.data, activity: activity, encoding: forced?.rawValue, skipBad: skipBad)),
+                        context)
                 } else {
                     report(try context.app().importHours(context.principal, input), context)
                 }
@@ -51,8 +57,10 @@ extension Jifen.Hours {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 encoder.keyEncodingStrategy = .convertToSnakeCase
-                let body = Refused(error: "\(error.category)", code: error.code.rawValue, message: error.message.text(context.language), exit: exit,
-                                   encoding: r.encoding, rows: r.rows, problems: r.problems, imported: false)
+                let body = Refused(
+                    error: "\(error.category)", code: error.code.rawValue,
+                    message: error.message.text(context.language), exit: exit,
+                    encoding: r.encoding, rows: r.rows, problems: r.problems, imported: false)
                 FileHandle.standardError.write(((try? encoder.encode(body)) ?? Data()) + Data("\n".utf8))
                 throw ExitCode(exit)
             }
@@ -60,9 +68,13 @@ extension Jifen.Hours {
 
         func report(_ result: JifenApp.ImportOutcome, _ context: Context, refused: Bool = false) {
             if context.options.json {
-                struct Out: Encodable { var encoding: String; var rows: Int; var written: Int; var already_imported: Int; var problems: [ImportProblem]; var imported: Bool }
-                let out = Out(encoding: result.encoding, rows: result.rows, written: refused ? 0 : result.written.count,
-                              already_imported: result.alreadyImported, problems: result.problems, imported: !refused)
+                struct Out: Encodable {
+                    var encoding: String; var rows: Int; var written: Int; var already_imported: Int;
+                    var problems: [ImportProblem]; var imported: Bool
+                }
+                let out = Out(
+                    encoding: result.encoding, rows: result.rows, written: refused ? 0 : result.written.count,
+                    already_imported: result.alreadyImported, problems: result.problems, imported: !refused)
                 context.printJSON(out)
                 return
             }
@@ -70,11 +82,17 @@ extension Jifen.Hours {
             for p in result.problems.prefix(200) {
                 lines.append(context.t("  第 \(p.line) 行：\(p.reasonZh)", "  line \(p.line): \(p.reason)"))
             }
-            if result.problems.count > 200 { lines.append(context.t("  ……另有 \(result.problems.count - 200) 行", "  … and \(result.problems.count - 200) more")) }
+            if result.problems.count > 200 {
+                lines.append(
+                    context.t("  ……另有 \(result.problems.count - 200) 行", "  … and \(result.problems.count - 200) more"))
+            }
             if !lines.isEmpty { FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8)) }
             if !refused {
-                context.print(context.t("读取 \(result.rows) 行（\(result.encoding)）：新导入 \(result.written.count) 条待审核，\(result.alreadyImported) 条此前已导入，\(result.problems.count) 行跳过。",
-                                        "Read \(result.rows) rows (\(result.encoding)): \(result.written.count) imported pending approval, \(result.alreadyImported) already imported, \(result.problems.count) skipped."))
+                context.print(
+                    context.t(
+                        "读取 \(result.rows) 行（\(result.encoding)）：新导入 \(result.written.count) 条待审核，\(result.alreadyImported) 条此前已导入，\(result.problems.count) 行跳过。",
+                        "Read \(result.rows) rows (\(result.encoding)): \(result.written.count) imported pending approval, \(result.alreadyImported) already imported, \(result.problems.count) skipped."
+                    ))
             }
         }
     }

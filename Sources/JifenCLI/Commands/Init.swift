@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import JifenCore
 import JifenApp
+import JifenCore
 
 extension Jifen {
     struct Init: JifenCommand {
@@ -14,13 +14,18 @@ extension Jifen {
         @Option(help: "Name of the first admin (use it with --as).") var admin: String = JifenApp.Defaults.owner
 
         func execute(_ context: Context) throws {
-            let created = try JifenApp.initialise(.init(location: context.dbPath, communityName: community, admin: admin,
-                                                        busyTimeout: context.busyTimeout), clock: context.now)
+            let created = try JifenApp.initialise(
+                .init(
+                    location: context.dbPath, communityName: community, admin: admin,
+                    busyTimeout: context.busyTimeout), clock: context.now)
             if context.options.json {
                 context.printJSON(created)
             } else {
-                context.print(context.t("已创建数据库 \(context.dbPath)：社区 \(created.community) \(created.communityName)，管理员 \(created.admin)。",
-                                        "Created \(context.dbPath): community \(created.community) \(created.communityName), admin \(created.admin)."))
+                context.print(
+                    context.t(
+                        "已创建数据库 \(context.dbPath)：社区 \(created.community) \(created.communityName)，管理员 \(created.admin)。",
+                        "Created \(context.dbPath): community \(created.community) \(created.communityName), admin \(created.admin)."
+                    ))
             }
         }
     }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import JifenAPI
-import JifenCore
 import JifenApp
+import JifenCore
 
 struct MerchantListing: Encodable {
     var id: String
@@ -25,7 +25,8 @@ extension Jifen {
         struct Add: JifenCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Register a partner merchant (admin). Prints the new id, e.g. M001.",
-                discussion: "Example: jifen merchant add --name 玫瑰园便民超市 --contact 刘师傅 --phone 13900002222 --address 玫瑰园3号门")
+                discussion:
+                    "Example: jifen merchant add --name 玫瑰园便民超市 --contact 刘师傅 --phone 13900002222 --address 玫瑰园3号门")
             @OptionGroup var global: GlobalOptions
             @Option(help: "Shop name.") var name: String
             @Option(help: "Contact person.") var contact: String = ""
@@ -34,28 +35,36 @@ extension Jifen {
             @Option(help: "Community id, when there are several.") var community: String?
 
             func execute(_ context: Context) throws {
-                let m = try context.perform(API.addMerchant, .init(name: name, contact: contact, phone: phone, address: address,
-                                                                               community: community))
+                let m = try context.perform(
+                    API.addMerchant,
+                    .init(
+                        name: name, contact: contact, phone: phone, address: address,
+                        community: community))
                 if context.options.json { return context.printJSON(MerchantListing(m)) }
                 context.print(context.t("已登记商户 \(m.id) \(m.name)", "Registered merchant \(m.id) \(m.name)"))
             }
         }
 
         struct List: JifenCommand {
-            static let configuration = CommandConfiguration(abstract: "List merchants (phones masked).", discussion: "Example: jifen merchant list")
+            static let configuration = CommandConfiguration(
+                abstract: "List merchants (phones masked).", discussion: "Example: jifen merchant list")
             @OptionGroup var global: GlobalOptions
 
             func execute(_ context: Context) throws {
                 let list = try context.perform(API.merchants, .init()).map(MerchantListing.init)
                 if context.options.json { return context.printJSON(list) }
-                context.printTable([context.t("编号", "id"), context.t("名称", "name"), context.t("联系人", "contact"),
-                                    context.t("电话", "phone"), context.t("地址", "address")],
-                                   list.map { [$0.id, $0.name, $0.contact, $0.phone, $0.address] })
+                context.printTable(
+                    [
+                        context.t("编号", "id"), context.t("名称", "name"), context.t("联系人", "contact"),
+                        context.t("电话", "phone"), context.t("地址", "address"),
+                    ],
+                    list.map { [$0.id, $0.name, $0.contact, $0.phone, $0.address] })
             }
         }
 
         struct Show: JifenCommand {
-            static let configuration = CommandConfiguration(abstract: "Show one merchant and what it holds.", discussion: "Example: jifen merchant show M001")
+            static let configuration = CommandConfiguration(
+                abstract: "Show one merchant and what it holds.", discussion: "Example: jifen merchant show M001")
             @OptionGroup var global: GlobalOptions
             @Argument(help: "Merchant id, e.g. M001.") var id: String
 
@@ -66,11 +75,14 @@ extension Jifen {
                     struct Shown: Encodable { var merchant: MerchantListing; var balance: Int64 }
                     return context.printJSON(Shown(merchant: listing, balance: shown.balance))
                 }
-                context.printTable([context.t("项目", "field"), context.t("内容", "value")], [
-                    [context.t("编号", "id"), listing.id], [context.t("名称", "name"), listing.name],
-                    [context.t("联系人", "contact"), listing.contact], [context.t("电话", "phone"), listing.phone],
-                    [context.t("地址", "address"), listing.address], [context.t("待结算积分", "points to settle"), String(shown.balance)],
-                ])
+                context.printTable(
+                    [context.t("项目", "field"), context.t("内容", "value")],
+                    [
+                        [context.t("编号", "id"), listing.id], [context.t("名称", "name"), listing.name],
+                        [context.t("联系人", "contact"), listing.contact], [context.t("电话", "phone"), listing.phone],
+                        [context.t("地址", "address"), listing.address],
+                        [context.t("待结算积分", "points to settle"), String(shown.balance)],
+                    ])
             }
         }
     }

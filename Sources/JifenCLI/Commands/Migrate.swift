@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import JifenCore
 import JifenApp
+import JifenCore
 
 extension Jifen {
     struct Migrate: JifenCommand {
@@ -21,9 +21,11 @@ extension Jifen {
             let report = try JifenApp.migrate(from: from, to: to, busyTimeout: context.busyTimeout, clock: context.now)
             if context.options.json { return context.printJSON(report) }
             let rows = report.rows.values.reduce(0, +)
-            context.print(context.t(
-                "已迁移 \(report.from) → \(report.to)：\(rows) 行，\(report.transfers) 笔转账，\(report.accounts) 个账户；两边 verify 均通过，余额逐一相符。",
-                "Migrated \(report.from) → \(report.to): \(rows) rows, \(report.transfers) transfers, \(report.accounts) accounts; verify passes on both and every balance matches."))
+            context.print(
+                context.t(
+                    "已迁移 \(report.from) → \(report.to)：\(rows) 行，\(report.transfers) 笔转账，\(report.accounts) 个账户；两边 verify 均通过，余额逐一相符。",
+                    "Migrated \(report.from) → \(report.to): \(rows) rows, \(report.transfers) transfers, \(report.accounts) accounts; verify passes on both and every balance matches."
+                ))
         }
     }
 }

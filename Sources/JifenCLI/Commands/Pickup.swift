@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import JifenAPI
-import JifenCore
 import JifenApp
+import JifenCore
 
 extension Jifen {
     struct Pickup: JifenCommand {

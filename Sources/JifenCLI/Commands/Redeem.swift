@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import JifenAPI
-import JifenCore
 import JifenApp
+import JifenCore
 
 /// A receipt as `--json` prints it (redeem, pickup, release).
 struct ReceiptJSON: Encodable {
@@ -21,7 +21,8 @@ struct ReceiptJSON: Encodable {
     init(_ r: JifenApp.ReceiptResult) {
         redemption = r.redemption.label; status = r.redemption.status.rawValue; merchant = r.redemption.merchant
         volunteer = r.redemption.volunteer; offer = r.redemption.offer; points = r.redemption.points
-        transfer_id = r.transfer?.id; hold_id = r.hold?.id; hold_expires_at = r.hold.map { DayFormat.iso(millis: $0.expiresAtMillis) }
+        transfer_id = r.transfer?.id; hold_id = r.hold?.id;
+        hold_expires_at = r.hold.map { DayFormat.iso(millis: $0.expiresAtMillis) }
         balance_left = r.balanceLeft; replayed = r.replayed
     }
 }
@@ -40,8 +41,11 @@ func printReceipt(_ receipt: JifenApp.ReceiptResult, _ context: Context) {
     case .pickedUp: what = context.t("已领取，\(r.points) 积分入账", "picked up; \(r.points) points paid")
     case .redeemed: what = context.t("已兑换 \(r.points) 积分", "redeemed \(r.points) points")
     }
-    context.print(context.t("兑换单 \(r.label)：\(r.volunteer) 在 \(r.merchant) \(what)\(r.offer.map { "（\($0)）" } ?? "")。\(r.volunteer) 可用余额 \(receipt.balanceLeft)。\(again)",
-                            "Receipt \(r.label): \(r.volunteer) at \(r.merchant), \(what)\(r.offer.map { " (\($0))" } ?? ""). \(r.volunteer) has \(receipt.balanceLeft) points left.\(again)"))
+    context.print(
+        context.t(
+            "兑换单 \(r.label)：\(r.volunteer) 在 \(r.merchant) \(what)\(r.offer.map { "（\($0)）" } ?? "")。\(r.volunteer) 可用余额 \(receipt.balanceLeft)。\(again)",
+            "Receipt \(r.label): \(r.volunteer) at \(r.merchant), \(what)\(r.offer.map { " (\($0))" } ?? ""). \(r.volunteer) has \(receipt.balanceLeft) points left.\(again)"
+        ))
 }
 
 extension Jifen {
@@ -67,8 +71,11 @@ extension Jifen {
 
         func execute(_ context: Context) throws {
             let amount = try points.map(parsePoints)
-            let receipt = try context.perform(API.redeem, .init(merchant: merchant, code: code, offer: offer, points: amount,
-                                                                            key: context.options.key, hold: hold))
+            let receipt = try context.perform(
+                API.redeem,
+                .init(
+                    merchant: merchant, code: code, offer: offer, points: amount,
+                    key: context.options.key, hold: hold))
             printReceipt(receipt, context)
         }
     }

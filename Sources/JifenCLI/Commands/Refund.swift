@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import JifenAPI
-import JifenCore
 import JifenApp
+import JifenCore
 
 extension Jifen {
     struct Refund: JifenCommand {
@@ -17,16 +17,28 @@ extension Jifen {
         func execute(_ context: Context) throws {
             let id = try Redemption.parseID(redemption)
             let amount = try points.map(parsePoints)
-            let result = try context.perform(API.refund, .init(redemption: id, points: amount, reason: reason, key: context.options.key))
+            let result = try context.perform(
+                API.refund, .init(redemption: id, points: amount, reason: reason, key: context.options.key))
             if context.options.json {
-                struct Out: Encodable { var redemption: String; var refunded: Int64; var refunded_total: Int64; var refundable_left: Int64; var transfer: TransferJSON }
-                return context.printJSON(Out(redemption: result.redemption.label, refunded: result.transfer.amount, refunded_total: result.refundedTotal,
-                                             refundable_left: result.refundableLeft, transfer: TransferJSON(result.transfer, replayed: result.replayed)))
+                struct Out: Encodable {
+                    var redemption: String; var refunded: Int64; var refunded_total: Int64; var refundable_left: Int64;
+                    var transfer: TransferJSON
+                }
+                return context.printJSON(
+                    Out(
+                        redemption: result.redemption.label, refunded: result.transfer.amount,
+                        refunded_total: result.refundedTotal,
+                        refundable_left: result.refundableLeft,
+                        transfer: TransferJSON(result.transfer, replayed: result.replayed)))
             }
             let t = result.transfer
-            let again = result.replayed ? context.t("（此前已完成，本次未重复记账）", " (already done earlier; nothing new was written)") : ""
-            context.print(context.t("已退还 \(t.amount) 积分给 \(t.credit)（\(result.redemption.label)，转账 #\(t.id)）。累计退还 \(result.refundedTotal)，还可退 \(result.refundableLeft)。\(t.credit) 余额 \(result.balance)。\(again)",
-                                    "Refunded \(t.amount) points to \(t.credit) (\(result.redemption.label), transfer #\(t.id)). Refunded in all \(result.refundedTotal); \(result.refundableLeft) left refundable. \(t.credit) balance \(result.balance).\(again)"))
+            let again =
+                result.replayed ? context.t("（此前已完成，本次未重复记账）", " (already done earlier; nothing new was written)") : ""
+            context.print(
+                context.t(
+                    "已退还 \(t.amount) 积分给 \(t.credit)（\(result.redemption.label)，转账 #\(t.id)）。累计退还 \(result.refundedTotal)，还可退 \(result.refundableLeft)。\(t.credit) 余额 \(result.balance)。\(again)",
+                    "Refunded \(t.amount) points to \(t.credit) (\(result.redemption.label), transfer #\(t.id)). Refunded in all \(result.refundedTotal); \(result.refundableLeft) left refundable. \(t.credit) balance \(result.balance).\(again)"
+                ))
         }
     }
 }

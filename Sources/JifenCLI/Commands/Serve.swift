@@ -8,7 +8,8 @@ import JifenServer
 extension Jifen {
     struct Serve: JifenCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Serve the ledger over HTTP: the JSON API at /v1, described at /openapi.json; people sign in with credentials.",
+            abstract:
+                "Serve the ledger over HTTP: the JSON API at /v1, described at /openapi.json; people sign in with credentials.",
             discussion: """
                 Whoever runs it holds the database; everyone else signs in with a credential
                 (jifen credential issue) or an enrolment code (jifen credential issue --enrolment).
@@ -23,30 +24,47 @@ extension Jifen {
         @Option(help: "TLS private key (PEM).") var tlsKey: String?
         @Option(help: "Largest request body in bytes.") var maxBodyBytes = 1 << 20
         @Option(help: "Most connections open at once (default 512).") var maxConnections: Int?
-        @Option(help: "Most connections one client address may hold open (default 64; not applied with --trust-proxy: limit at the proxy).")
+        @Option(
+            help:
+                "Most connections one client address may hold open (default 64; not applied with --trust-proxy: limit at the proxy)."
+        )
         var maxConnectionsPerAddress: Int?
         @Option(help: "Seconds before an idle connection is closed (default 30).") var idleTimeout: Int64?
         @Option(help: "Seconds a request's headers may take to arrive (default 10).") var headerTimeout: Int64?
-        @Option(help: "Seconds a request's body may take to arrive after its headers (default 30).") var bodyTimeout: Int64?
-        @Option(help: "The address people reach this server at, e.g. https://jifen.example.org: the poster's QR code links there (default: the --listen address).")
+        @Option(help: "Seconds a request's body may take to arrive after its headers (default 30).") var bodyTimeout:
+            Int64?
+        @Option(
+            help:
+                "The address people reach this server at, e.g. https://jifen.example.org: the poster's QR code links there (default: the --listen address)."
+        )
         var publicURL: String?
-        @Flag(help: "Take the client's address from X-Real-IP (behind nginx on the same machine).") var trustProxy = false
-        @Option(help: "Group commit: most writes carried by one commit (1: each write its own transaction; default 64 on SQLite, 1 on PostgreSQL).")
+        @Flag(help: "Take the client's address from X-Real-IP (behind nginx on the same machine).") var trustProxy =
+            false
+        @Option(
+            help:
+                "Group commit: most writes carried by one commit (1: each write its own transaction; default 64 on SQLite, 1 on PostgreSQL)."
+        )
         var batchMax: Int?
 
         func execute(_ context: Context) throws {
             let parts = listen.split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count >= 2, let port = Int(parts.last!), (0...65535).contains(port) else {
-                throw JifenError.usage(.badValue, zh: "--listen 应写成 地址:端口，如 127.0.0.1:8080。", en: "--listen is host:port, e.g. 127.0.0.1:8080.")
+                throw JifenError.usage(
+                    .badValue, zh: "--listen 应写成 地址:端口，如 127.0.0.1:8080。",
+                    en: "--listen is host:port, e.g. 127.0.0.1:8080.")
             }
             guard (tlsCert == nil) == (tlsKey == nil) else {
-                throw JifenError.usage(.badTLS, zh: "--tls-cert 和 --tls-key 要一起给。", en: "Give --tls-cert and --tls-key together.")
+                throw JifenError.usage(
+                    .badTLS, zh: "--tls-cert 和 --tls-key 要一起给。", en: "Give --tls-cert and --tls-key together.")
             }
             guard (batchMax ?? 1) >= 1 else {
                 throw JifenError.usage(.badValue, zh: "--batch-max 至少是 1。", en: "--batch-max is at least 1.")
             }
-            for (name, value) in [("--max-connections", maxConnections.map(Int64.init)), ("--max-connections-per-address", maxConnectionsPerAddress.map(Int64.init)),
-                                  ("--idle-timeout", idleTimeout), ("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout)] {
+            for (name, value) in [
+                ("--max-connections", maxConnections.map(Int64.init)),
+                ("--max-connections-per-address", maxConnectionsPerAddress.map(Int64.init)),
+                ("--idle-timeout", idleTimeout), ("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout),
+            ] {
                 guard (value ?? 1) >= 1 else {
                     throw JifenError.usage(.badValue, zh: "\(name) 至少是 1。", en: "\(name) is at least 1.")
                 }
@@ -55,16 +73,21 @@ extension Jifen {
             if let given = publicURL {
                 let url = URL(string: given)
                 guard let url, ["http", "https"].contains(url.scheme?.lowercased() ?? ""), !(url.host ?? "").isEmpty,
-                      url.query == nil, url.fragment == nil, url.user == nil else {
-                    throw JifenError.usage(.badValue, zh: "--public-url 应是 http:// 或 https:// 开头的地址，如 https://jifen.example.org，不带 ? 和 #。",
-                                           en: "--public-url is an http:// or https:// address like https://jifen.example.org, without ? or #.")
+                    url.query == nil, url.fragment == nil, url.user == nil
+                else {
+                    throw JifenError.usage(
+                        .badValue, zh: "--public-url 应是 http:// 或 https:// 开头的地址，如 https://jifen.example.org，不带 ? 和 #。",
+                        en:
+                            "--public-url is an http:// or https:// address like https://jifen.example.org, without ? or #."
+                    )
                 }
                 base = given.hasSuffix("/") ? String(given.dropLast()) : given
             }
             let app = try context.app()
             try app.checkStore()
             var options = ServerOptions()
-            options.host = parts.dropLast().joined(separator: ":").trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            options.host = parts.dropLast().joined(separator: ":").trimmingCharacters(
+                in: CharacterSet(charactersIn: "[]"))
             options.port = port
             options.tlsCertificate = tlsCert
             options.tlsKey = tlsKey
@@ -82,7 +105,8 @@ extension Jifen {
             let host = options.host
             try runBlocking {
                 try await server.run { bound in
-                    FileHandle.standardOutput.write(Data("jifen serve: listening on \(scheme)://\(host):\(bound)\n".utf8))
+                    FileHandle.standardOutput.write(
+                        Data("jifen serve: listening on \(scheme)://\(host):\(bound)\n".utf8))
                 }
             }
             print("jifen serve: stopped")
@@ -91,7 +115,8 @@ extension Jifen {
 
     struct Login: JifenCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Sign in to a jifen serve with an enrolment code (or a credential) and keep the credential for the next commands.",
+            abstract:
+                "Sign in to a jifen serve with an enrolment code (or a credential) and keep the credential for the next commands.",
             discussion: "Example: jifen login --server http://127.0.0.1:8080 --code 4F7K-9Q2M")
         @OptionGroup var global: GlobalOptions
         @Option(help: "The enrolment code from your organizer, e.g. 4F7K-9Q2M.") var code: String?
@@ -113,11 +138,15 @@ extension Jifen {
                 who = try client.call(API.whoami, .init(), token: token)
                 try file.save(token, for: server)
             } else {
-                throw JifenError.usage(.badArguments, zh: "请给 --code（登记码）或 --token。", en: "Give --code (the enrolment code) or --token.")
+                throw JifenError.usage(
+                    .badArguments, zh: "请给 --code（登记码）或 --token。", en: "Give --code (the enrolment code) or --token.")
             }
             if context.options.json { return context.printJSON(who) }
-            context.print(context.t("已登录：\(who.name ?? who.person)（\(who.person)，\(who.role?.rawValue ?? "")）。凭证保存在 \(file.url.path)。",
-                                    "Signed in as \(who.name ?? who.person) (\(who.person), \(who.role?.rawValue ?? "")). The credential is kept in \(file.url.path)."))
+            context.print(
+                context.t(
+                    "已登录：\(who.name ?? who.person)（\(who.person)，\(who.role?.rawValue ?? "")）。凭证保存在 \(file.url.path)。",
+                    "Signed in as \(who.name ?? who.person) (\(who.person), \(who.role?.rawValue ?? "")). The credential is kept in \(file.url.path)."
+                ))
         }
     }
 
@@ -153,10 +182,16 @@ extension Jifen {
         func execute(_ context: Context) throws {
             let who = try context.perform(API.whoami, .init())
             if context.options.json { return context.printJSON(who) }
-            context.printTable([context.t("项目", "item"), context.t("内容", "value")],
-                               [[context.t("人员", "person"), who.person], [context.t("姓名", "name"), who.name ?? "—"],
-                                [context.t("身份", "role"), who.role?.rawValue ?? "—"],
-                                [context.t("凭证", "credential"), who.credential ?? context.t("本机（数据库所有者）", "local (the database's owner)")]])
+            context.printTable(
+                [context.t("项目", "item"), context.t("内容", "value")],
+                [
+                    [context.t("人员", "person"), who.person], [context.t("姓名", "name"), who.name ?? "—"],
+                    [context.t("身份", "role"), who.role?.rawValue ?? "—"],
+                    [
+                        context.t("凭证", "credential"),
+                        who.credential ?? context.t("本机（数据库所有者）", "local (the database's owner)"),
+                    ],
+                ])
         }
     }
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import JifenAPI
-import JifenCore
 import JifenApp
+import JifenCore
 
 extension Jifen {
     struct Settle: JifenCommand {
@@ -22,8 +22,11 @@ extension Jifen {
             if let csv { try checkWritable(csv) }
             let result = try context.perform(API.settle, .init(merchant: merchant, through: through))
             let rows = result.redemptions.map { line in
-                [line.redemption.label, context.time(line.atMillis), line.redemption.volunteer, line.redemption.offer ?? "",
-                 String(line.redeemed), String(line.refunded), String(line.settled)]
+                [
+                    line.redemption.label, context.time(line.atMillis), line.redemption.volunteer,
+                    line.redemption.offer ?? "",
+                    String(line.redeemed), String(line.refunded), String(line.settled),
+                ]
             }
             if let csv {
                 let header = ["redemption", "time", "volunteer", "offer", "redeemed", "refunded", "settled"]
@@ -31,18 +34,37 @@ extension Jifen {
             }
             let s = result.settlement
             if context.options.json {
-                struct Line: Encodable { var redemption: String; var at: String; var volunteer: String; var offer: String?; var redeemed: Int64; var refunded: Int64; var settled: Int64 }
-                struct Out: Encodable { var settlement: String; var merchant: String; var through: String; var points: Int64; var transfer: TransferJSON; var redemptions: [Line] }
-                return context.printJSON(Out(settlement: s.label, merchant: s.merchant, through: s.throughDay, points: s.points,
-                                             transfer: TransferJSON(result.transfer), redemptions: result.redemptions.map {
-                                                 Line(redemption: $0.redemption.label, at: DayFormat.iso(millis: $0.atMillis), volunteer: $0.redemption.volunteer,
-                                                      offer: $0.redemption.offer, redeemed: $0.redeemed, refunded: $0.refunded, settled: $0.settled)
-                                             }))
+                struct Line: Encodable {
+                    var redemption: String; var at: String; var volunteer: String; var offer: String?;
+                    var redeemed: Int64; var refunded: Int64; var settled: Int64
+                }
+                struct Out: Encodable {
+                    var settlement: String; var merchant: String; var through: String; var points: Int64;
+                    var transfer: TransferJSON; var redemptions: [Line]
+                }
+                return context.printJSON(
+                    Out(
+                        settlement: s.label, merchant: s.merchant, through: s.throughDay, points: s.points,
+                        transfer: TransferJSON(result.transfer),
+                        redemptions: result.redemptions.map {
+                            Line(
+                                redemption: $0.redemption.label, at: DayFormat.iso(millis: $0.atMillis),
+                                volunteer: $0.redemption.volunteer,
+                                offer: $0.redemption.offer, redeemed: $0.redeemed, refunded: $0.refunded,
+                                settled: $0.settled)
+                        }))
             }
-            context.print(context.t("结算单 \(s.label)：\(s.merchant) 截至 \(s.throughDay) 共 \(result.redemptions.count) 笔兑换，结算 \(s.points) 积分（转账 #\(s.transfer)）。",
-                                    "Settlement \(s.label): \(s.merchant) through \(s.throughDay), \(result.redemptions.count) redemption\(result.redemptions.count == 1 ? "" : "s"), \(s.points) points settled (transfer #\(s.transfer))."))
-            context.printTable([context.t("兑换单", "redemption"), context.t("时间", "time"), context.t("志愿者", "volunteer"), context.t("项目", "offer"),
-                                context.t("兑换", "redeemed"), context.t("已退", "refunded"), context.t("结算", "settled")], rows, right: [4, 5, 6])
+            context.print(
+                context.t(
+                    "结算单 \(s.label)：\(s.merchant) 截至 \(s.throughDay) 共 \(result.redemptions.count) 笔兑换，结算 \(s.points) 积分（转账 #\(s.transfer)）。",
+                    "Settlement \(s.label): \(s.merchant) through \(s.throughDay), \(result.redemptions.count) redemption\(result.redemptions.count == 1 ? "" : "s"), \(s.points) points settled (transfer #\(s.transfer))."
+                ))
+            context.printTable(
+                [
+                    context.t("兑换单", "redemption"), context.t("时间", "time"), context.t("志愿者", "volunteer"),
+                    context.t("项目", "offer"),
+                    context.t("兑换", "redeemed"), context.t("已退", "refunded"), context.t("结算", "settled"),
+                ], rows, right: [4, 5, 6])
         }
     }
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import JifenAPI
-import JifenCore
 import JifenApp
+import JifenCore
 
 /// A volunteer as listings show them: phone and ID numbers masked.
 struct VolunteerListing: Encodable {
@@ -22,7 +22,8 @@ struct VolunteerListing: Encodable {
     init(_ v: Volunteer) {
         id = v.id; name = v.name; gender = v.gender.rawValue; birth_date = v.birthDate
         id_number = v.idNumber ?? ""; phone = v.phone
-        community = v.community; team = v.team; area = v.area; skills = v.skills; categories = v.categories; consent = v.consent
+        community = v.community; team = v.team; area = v.area; skills = v.skills; categories = v.categories;
+        consent = v.consent
     }
 }
 
@@ -34,7 +35,9 @@ extension Jifen {
         struct Add: JifenCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Register a volunteer (admin). Prints the new id, e.g. V0001.",
-                discussion: "Example: jifen volunteer add --name 赵淑芬 --phone 13800004321 --gender 女 --birth-date 1952-03-08 --team T03 --consent")
+                discussion:
+                    "Example: jifen volunteer add --name 赵淑芬 --phone 13800004321 --gender 女 --birth-date 1952-03-08 --team T03 --consent"
+            )
             @OptionGroup var global: GlobalOptions
             @Option(help: "Full name.") var name: String
             @Option(help: "Mobile or landline number (shown masked).") var phone: String
@@ -47,34 +50,53 @@ extension Jifen {
             @Option(help: "Team id, e.g. T01.") var team: String?
             @Option(help: "Community id, when there are several.") var community: String?
             @Flag(help: "The volunteer consents to their name in public notices.") var consent = false
-            @Flag(help: "Register even if a volunteer with the same name and phone exists (another person).") var allowDuplicate = false
+            @Flag(help: "Register even if a volunteer with the same name and phone exists (another person).")
+            var allowDuplicate = false
 
             func execute(_ context: Context) throws {
-                let v = try context.perform(API.addVolunteer, .init(
-                    name: name, phone: phone, gender: gender, birthDate: birthDate, idNumber: idNumber, area: area, skills: skills,
-                    categories: categories, team: team, community: community, consent: consent, allowDuplicate: allowDuplicate))
+                let v = try context.perform(
+                    API.addVolunteer,
+                    .init(
+                        name: name, phone: phone, gender: gender, birthDate: birthDate, idNumber: idNumber, area: area,
+                        skills: skills,
+                        categories: categories, team: team, community: community, consent: consent,
+                        allowDuplicate: allowDuplicate))
                 if context.options.json { return context.printJSON(VolunteerListing(v)) }
                 context.print(context.t("已登记志愿者 \(v.id) \(v.name)", "Registered volunteer \(v.id) \(v.name)"))
             }
         }
 
         struct List: JifenCommand {
-            static let configuration = CommandConfiguration(abstract: "List volunteers (phone and ID masked).", discussion: "Example: jifen volunteer list --team T01")
+            static let configuration = CommandConfiguration(
+                abstract: "List volunteers (phone and ID masked).",
+                discussion: "Example: jifen volunteer list --team T01")
             @OptionGroup var global: GlobalOptions
             @Option(help: "Only this team.") var team: String?
             @Option(help: "Only this community.") var community: String?
 
             func execute(_ context: Context) throws {
-                let list = try context.perform(API.volunteers, .init(community: community, team: team)).map(VolunteerListing.init)
+                let list = try context.perform(API.volunteers, .init(community: community, team: team)).map(
+                    VolunteerListing.init)
                 if context.options.json { return context.printJSON(list) }
-                context.printTable([context.t("编号", "id"), context.t("姓名", "name"), context.t("性别", "gender"), context.t("电话", "phone"),
-                                    context.t("服务队", "team"), context.t("地区", "area")],
-                                   list.map { [$0.id, $0.name, Gender(rawValue: $0.gender)?.label.text(context.language) ?? "", $0.phone, $0.team ?? "", $0.area] })
+                context.printTable(
+                    [
+                        context.t("编号", "id"), context.t("姓名", "name"), context.t("性别", "gender"),
+                        context.t("电话", "phone"),
+                        context.t("服务队", "team"), context.t("地区", "area"),
+                    ],
+                    list.map {
+                        [
+                            $0.id, $0.name, Gender(rawValue: $0.gender)?.label.text(context.language) ?? "", $0.phone,
+                            $0.team ?? "", $0.area,
+                        ]
+                    })
             }
         }
 
         struct Show: JifenCommand {
-            static let configuration = CommandConfiguration(abstract: "Show one volunteer's profile and balance.", discussion: "Example: jifen volunteer show V0001")
+            static let configuration = CommandConfiguration(
+                abstract: "Show one volunteer's profile and balance.", discussion: "Example: jifen volunteer show V0001"
+            )
             @OptionGroup var global: GlobalOptions
             @Argument(help: "Volunteer id, e.g. V0001.") var id: String
 
@@ -82,20 +104,31 @@ extension Jifen {
                 let shown = try context.perform(API.volunteer, .init(volunteer: id))
                 let listing = VolunteerListing(shown.volunteer)
                 if context.options.json {
-                    struct Shown: Encodable { var volunteer: VolunteerListing; var balance: Int64; var available: Int64 }
-                    return context.printJSON(Shown(volunteer: listing, balance: shown.balance, available: shown.available))
+                    struct Shown: Encodable {
+                        var volunteer: VolunteerListing; var balance: Int64; var available: Int64
+                    }
+                    return context.printJSON(
+                        Shown(volunteer: listing, balance: shown.balance, available: shown.available))
                 }
                 let yes = context.t("是", "yes"), no = context.t("否", "no")
-                context.printTable([context.t("项目", "field"), context.t("内容", "value")], [
-                    [context.t("编号", "id"), listing.id], [context.t("姓名", "name"), listing.name],
-                    [context.t("性别", "gender"), Gender(rawValue: listing.gender)?.label.text(context.language) ?? ""],
-                    [context.t("出生日期", "born"), listing.birth_date ?? ""], [context.t("身份证号", "ID number"), listing.id_number],
-                    [context.t("电话", "phone"), listing.phone], [context.t("社区", "community"), listing.community],
-                    [context.t("服务队", "team"), listing.team ?? ""], [context.t("地区", "area"), listing.area],
-                    [context.t("技能", "skills"), listing.skills], [context.t("服务类别", "categories"), listing.categories],
-                    [context.t("同意公示", "consent"), listing.consent ? yes : no],
-                    [context.t("积分余额", "balance"), String(shown.balance)], [context.t("可用积分", "available"), String(shown.available)],
-                ])
+                context.printTable(
+                    [context.t("项目", "field"), context.t("内容", "value")],
+                    [
+                        [context.t("编号", "id"), listing.id], [context.t("姓名", "name"), listing.name],
+                        [
+                            context.t("性别", "gender"),
+                            Gender(rawValue: listing.gender)?.label.text(context.language) ?? "",
+                        ],
+                        [context.t("出生日期", "born"), listing.birth_date ?? ""],
+                        [context.t("身份证号", "ID number"), listing.id_number],
+                        [context.t("电话", "phone"), listing.phone], [context.t("社区", "community"), listing.community],
+                        [context.t("服务队", "team"), listing.team ?? ""], [context.t("地区", "area"), listing.area],
+                        [context.t("技能", "skills"), listing.skills],
+                        [context.t("服务类别", "categories"), listing.categories],
+                        [context.t("同意公示", "consent"), listing.consent ? yes : no],
+                        [context.t("积分余额", "balance"), String(shown.balance)],
+                        [context.t("可用积分", "available"), String(shown.available)],
+                    ])
             }
         }
     }

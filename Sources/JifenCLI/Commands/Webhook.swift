@@ -26,8 +26,9 @@ extension WebhookFormat: ExpressibleByArgument {}
 /// Parses a subscription id argument (`3` or `#3`).
 func parseWebhookID(_ text: String) throws -> Int64 {
     guard let id = Int64(text.trimmingCharacters(in: CharacterSet(charactersIn: "# "))), id > 0 else {
-        throw JifenError.usage(.badWebhookID, zh: "Webhook 编号「\(text)」无效，应为正整数，如 3。用 jifen webhook list 查看。",
-                               en: "Webhook id \"\(text)\" is not valid; give a whole number such as 3. See jifen webhook list.")
+        throw JifenError.usage(
+            .badWebhookID, zh: "Webhook 编号「\(text)」无效，应为正整数，如 3。用 jifen webhook list 查看。",
+            en: "Webhook id \"\(text)\" is not valid; give a whole number such as 3. See jifen webhook list.")
     }
     return id
 }

@@ -14,7 +14,10 @@ struct WebhookPause: JifenCommand {
     func execute(_ context: Context) throws {
         let endpoint = try context.perform(API.pauseWebhook, Ref.Webhook(webhook: try parseWebhookID(id)))
         if context.options.json { return context.printJSON(endpoint) }
-        context.print(context.t("已暂停：", "Paused: ") + context.describe(endpoint)
-                      + context.t("。新事件照常排队，jifen webhook resume 后发送。", ". New events still queue and go out after jifen webhook resume."))
+        context.print(
+            context.t("已暂停：", "Paused: ") + context.describe(endpoint)
+                + context.t(
+                    "。新事件照常排队，jifen webhook resume 后发送。",
+                    ". New events still queue and go out after jifen webhook resume."))
     }
 }

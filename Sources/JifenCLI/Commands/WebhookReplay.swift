@@ -22,21 +22,28 @@ struct WebhookReplay: JifenCommand {
         switch (event, dead) {
         case (let event?, false):
             guard endpoint == nil else {
-                throw JifenError.usage(.badReplay, zh: "--endpoint 只能和 --dead 一起用。", en: "--endpoint goes only with --dead.")
+                throw JifenError.usage(
+                    .badReplay, zh: "--endpoint 只能和 --dead 一起用。", en: "--endpoint goes only with --dead.")
             }
             guard let id = Int64(event.trimmingCharacters(in: CharacterSet(charactersIn: "# "))), id > 0 else {
-                throw JifenError.usage(.badEventID, zh: "事件编号「\(event)」无效，应为正整数。", en: "Event id \"\(event)\" is not valid; give a whole number.")
+                throw JifenError.usage(
+                    .badEventID, zh: "事件编号「\(event)」无效，应为正整数。",
+                    en: "Event id \"\(event)\" is not valid; give a whole number.")
             }
             input = Ref.Replay(event: id)
         case (nil, true):
             input = Ref.Replay(endpoint: try endpoint.map(parseWebhookID))
         default:
-            throw JifenError.usage(.badReplay, zh: "请给出一个事件编号，或用 --dead 重发全部死信（二者选一）。",
-                                   en: "Give one event id, or --dead to replay every dead delivery (one or the other).")
+            throw JifenError.usage(
+                .badReplay, zh: "请给出一个事件编号，或用 --dead 重发全部死信（二者选一）。",
+                en: "Give one event id, or --dead to replay every dead delivery (one or the other).")
         }
         let requeued = try context.perform(API.replayWebhooks, input)
         if context.options.json { return context.printJSON(requeued) }
         let count = requeued.queued
-        context.print(context.t("已重新排队 \(count) 个投递；jifen notify 会发送。", "Queued \(count) deliveries again; jifen notify will send them."))
+        context.print(
+            context.t(
+                "已重新排队 \(count) 个投递；jifen notify 会发送。", "Queued \(count) deliveries again; jifen notify will send them."
+            ))
     }
 }

@@ -6,7 +6,8 @@ import JifenCore
 
 struct WebhookResume: JifenCommand {
     static let configuration = CommandConfiguration(
-        commandName: "resume", abstract: "Send again to a paused subscription, or one disabled by a 410 answer (admin). 恢复推送。",
+        commandName: "resume",
+        abstract: "Send again to a paused subscription, or one disabled by a 410 answer (admin). 恢复推送。",
         discussion: "Example: jifen webhook resume 3")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Webhook id, from jifen webhook list.") var id: String

@@ -1,0 +1,215 @@
+import Foundation
+
+/// Credentials and enrolment codes: who may issue one for whom, what using a code yields, and
+/// what makes a token valid. Written once over the row-level `credential` requirements.
+extension Store {
+    /// The role `person` holds, strongest first; nil when the person is none of them.
+    public func strongestRole(of person: String) throws -> CredentialRole? {
+        if try isAdmin(person) { return .admin }
+        if try !organizedTeams(person).isEmpty { return .organizer }
+        if try isVolunteer(person) { return .volunteer }
+        if try read({ try $0.merchantExists(person) }) { return .merchant }
+        if try read({ try $0.resident(person) }) != nil { return .resident }
+        return nil
+    }
+
+    /// Makes a device credential or an enrolment code for `person`.
+    /// - Rules: an admin issues for anyone; a team's organizer for that team's volunteers; a
+    ///   merchant for its own counter staff. The role is the person's own (a `staff` credential
+    ///   acts for a merchant); it cannot be one the person does not hold.
+    /// - Returns: the stored credential (its hash is of `secretHash`).
+    public func issueCredential(
+        actor: String, person: String, role: CredentialRole?, kind: Credential.Kind, label: String,
+        validMillis: Int64, nowMillis: Int64, id: String, secretHash: String
+    ) throws -> Credential {
+        guard let held = try strongestRole(of: person) else {
+            throw JifenError.unknown(Bilingual(zh: "人员", en: "person"), person)
+        }
+        let role = role ?? held
+        let holds: Bool
+        switch role {
+        case .admin: holds = try isAdmin(person)
+        case .organizer: holds = try !organizedTeams(person).isEmpty
+        case .volunteer: holds = try isVolunteer(person)
+        case .merchant, .staff: holds = try read { try $0.merchantExists(person) }
+        case .resident: holds = try read { try $0.resident(person) } != nil
+        }
+        guard holds else {
+            throw JifenError.refused(
+                .badRole, zh: "\(person) 没有「\(role.rawValue)」这个身份，不能为此身份发凭证。",
+                en: "\(person) does not hold the role \(role.rawValue); no credential can be issued for it.")
+        }
+        let action = Bilingual(zh: "为 \(person) 发放登录凭证", en: "issue a credential for \(person)")
+        let allowed: Bool
+        if try actsAsAdmin(actor) {
+            allowed = true
+        } else if role == .staff {
+            allowed = actor == person
+        } else if role == .volunteer, let team = try read({ try $0.volunteer(person) })?.team {
+            allowed = try actsAsOrganizerOf(actor).contains(team)
+        } else if role == .resident, let resident = try read({ try $0.resident(person) }) {
+            let organized = Set(try actsAsOrganizerOf(actor))
+            allowed =
+                try !organized.isEmpty
+                && teams().contains { organized.contains($0.id) && $0.community == resident.community }
+        } else {
+            allowed = false
+        }
+        guard allowed else { throw JifenError.forbidden(actor: actor, action: action) }
+        let credential = Credential(
+            id: id, kind: kind, person: person, role: role, label: label, issuedBy: actor,
+            createdAtMillis: nowMillis, expiresAtMillis: nowMillis + validMillis, secretHash: secretHash)
+        try write { tx in try tx.insert(credential: credential) }
+        return credential
+    }
+
+    /// Uses an enrolment code once: marks it used and stores a device credential for the same
+    /// person and role, in one transaction (two phones typing the same code: one wins).
+    /// - Throws: `badEnrolmentCode` for a code that is unknown, used, expired or revoked.
+    public func enrol(
+        codeHash: String, label: String, validMillis: Int64, nowMillis: Int64, id: String, secretHash: String
+    ) throws -> Credential {
+        try write { tx in
+            guard let code = try tx.credential(hash: codeHash), code.kind == .enrolment, code.isLive(at: nowMillis),
+                try tx.markCredentialUsed(id: code.id, atMillis: nowMillis)
+            else { throw JifenError.badEnrolmentCode }
+            let device = Credential(
+                id: id, kind: .device, person: code.person, role: code.role,
+                label: label.isEmpty ? code.label : label, issuedBy: code.issuedBy,
+                createdAtMillis: nowMillis, expiresAtMillis: nowMillis + validMillis,
+                enrolledFrom: code.id, secretHash: secretHash)
+            try tx.insert(credential: device)
+            return device
+        }
+    }
+
+    /// The live device credential a token names.
+    /// - Throws: `badCredential` when there is none, the secret differs, or it expired or was revoked.
+    public func authenticate(id: String, secretHash: String, nowMillis: Int64) throws -> Credential {
+        guard let credential = try read({ try $0.credential(id: id) }), credential.kind == .device,
+            CredentialSecret.constantTimeEqual(credential.secretHash, secretHash), credential.isLive(at: nowMillis)
+        else { throw JifenError.badCredential }
+        return credential
+    }
+
+    /// Credentials `actor` may see: an admin all, anyone else those they hold or issued; counter
+    /// staff (`staffCredential`: the credential they signed in with) only their own, never the
+    /// merchant owner's or the other counters'.
+    public func credentials(actor: String, staffCredential: String? = nil, person: String?) throws -> [Credential] {
+        let all = try read { try $0.credentials(person: person) }
+        if let staffCredential { return all.filter { $0.id == staffCredential } }
+        if try actsAsAdmin(actor) { return all }
+        return all.filter { $0.person == actor || $0.issuedBy == actor }
+    }
+
+    /// Revokes a credential or an unused code from the next request on.
+    /// - Rules: an admin, its issuer, or the person it acts as (a lost phone); counter staff
+    ///   (`staffCredential`) only the credential they signed in with (signing out).
+    /// - Returns: the credential as now stored; revoking twice is harmless.
+    public func revokeCredential(
+        actor: String, staffCredential: String? = nil, id: String, nowMillis: Int64
+    ) throws -> Credential {
+        guard let credential = try read({ try $0.credential(id: id) }) else {
+            throw JifenError.unknown(Bilingual(zh: "凭证", en: "credential"), id)
+        }
+        let allowed =
+            try staffCredential.map { $0 == id }
+            ?? (credential.person == actor || credential.issuedBy == actor || actsAsAdmin(actor))
+        guard allowed else {
+            throw JifenError.forbidden(actor: actor, action: Bilingual(zh: "收回凭证 \(id)", en: "revoke credential \(id)"))
+        }
+        if credential.revokedAtMillis != nil { return credential }
+        try write { tx in _ = try tx.revokeCredential(id: id, atMillis: nowMillis) }
+        return try read { try $0.credential(id: id) } ?? credential
+    }
+
+    /// Confirms, as the person's own act, a device credential someone else issued for her, so it
+    /// may spend her points (`Credential.isPersonsOwn`).
+    /// - Rules: with `codeHash`, the credential signed in with (`actorCredential`) is confirmed by
+    ///   one of her live enrolment codes for the same role, which is used up; without it, `actor`
+    ///   must be acting with her own credential (`consented`) and confirms another of hers.
+    /// - Throws: `badEnrolmentCode` (wrong, used or someone else's code), `unconfirmedCredential`,
+    ///   not allowed (someone else's credential), unknown id.
+    public func confirmCredential(
+        actor: String, actorCredential: String?, consented: Bool, target: String?, codeHash: String?,
+        nowMillis: Int64
+    ) throws -> Credential {
+        guard let id = target ?? actorCredential else {
+            throw JifenError.usage(
+                .badValue, zh: "请给出要确认的凭证编号（jifen credential list）。",
+                en: "Give the id of the credential to confirm (jifen credential list).")
+        }
+        return try write { tx in
+            guard let credential = try tx.credential(id: id), credential.kind == .device,
+                credential.isLive(at: nowMillis)
+            else {
+                throw JifenError.unknown(Bilingual(zh: "凭证", en: "credential"), id)
+            }
+            guard credential.person == actor else {
+                throw JifenError.forbidden(
+                    actor: actor, action: Bilingual(zh: "确认凭证 \(id)", en: "confirm credential \(id)"))
+            }
+            if let codeHash {
+                // Her paper code, typed on the device that signed in with the credential.
+                guard id == actorCredential, let code = try tx.credential(hash: codeHash), code.kind == .enrolment,
+                    code.person == actor, code.role == credential.role, code.isLive(at: nowMillis),
+                    try tx.markCredentialUsed(id: code.id, atMillis: nowMillis)
+                else { throw JifenError.badEnrolmentCode }
+            } else if !consented {
+                throw JifenError.unconfirmedCredential
+            }
+            if credential.confirmedAtMillis == nil { _ = try tx.confirmCredential(id: id, atMillis: nowMillis) }
+            return try tx.credential(id: id) ?? credential
+        }
+    }
+
+    /// Runs a write at most once per `(actor, operation, key)`: the first answer is stored with
+    /// the write, in the same transaction (`atomically`), and the same key with the same request
+    /// (`fingerprint`) gets it again, however many arrive at once and across restarts.
+    /// - Throws: `keyReused` when the key came with a different request; else the write's error
+    ///   (nothing is stored then: a refused write may be tried again with its key).
+    /// - Returns: the answer, and whether it is a replay.
+    public func once(
+        actor: String, operation: String, key: String, fingerprint: String, nowMillis: Int64,
+        _ body: () throws -> String
+    ) throws -> (answer: String, replayed: Bool) {
+        try atomically {
+            if let earlier = try read({ try $0.storedReply(actor: actor, operation: operation, key: key) }) {
+                guard earlier.fingerprint == fingerprint else { throw JifenError.keyReusedForAnotherRequest }
+                return (earlier.answer, true)
+            }
+            let answer = try body()
+            try write { tx in
+                try tx.insert(
+                    reply: StoredReply(
+                        actor: actor, operation: operation, key: key, fingerprint: fingerprint,
+                        answer: answer, createdAtMillis: nowMillis))
+            }
+            return (answer, false)
+        }
+    }
+}
+
+/// A write's first answer, kept under its idempotency key (`Store.once`).
+public struct StoredReply: Sendable, Equatable {
+    public var actor: String
+    public var operation: String
+    public var key: String
+    /// SHA-256 of the request (its operation and input), so another request with the key is refused.
+    public var fingerprint: String
+    /// The answer, as JSON text.
+    public var answer: String
+    public var createdAtMillis: Int64
+    public init(
+        actor: String, operation: String, key: String, fingerprint: String, answer: String, createdAtMillis: Int64
+    ) {
+        self.actor = actor; self.operation = operation; self.key = key; self.fingerprint = fingerprint
+        self.answer = answer; self.createdAtMillis = createdAtMillis
+    }
+}
+
+extension JifenError {
+    public static let keyReusedForAnotherRequest = JifenError.refused(
+        .keyReused, zh: "这个 Idempotency-Key（--key）已用于另一个请求。请换一个新的键。",
+        en: "This Idempotency-Key (--key) was already used for a different request. Use a new key.")
+}

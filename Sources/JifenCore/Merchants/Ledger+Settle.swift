@@ -1,0 +1,91 @@
+import Foundation
+
+/// One redemption covered by a settlement.
+public struct SettledLine: Sendable, Equatable {
+    public var redemption: Redemption
+    public var atMillis: Int64
+    public var redeemed: Int64
+    public var refunded: Int64
+    public var net: Int64 { redeemed - refunded }
+}
+
+public struct SettlementResult: Sendable, Equatable {
+    public var settlement: Settlement
+    public var posted: Posted
+    public var lines: [SettledLine]
+    /// Points of fulfilled micro-wishes this settlement covers (besides the redemptions' lines).
+    public var wishPoints: Int64 = 0
+}
+
+extension Ledger {
+    /// Moves what a merchant took in through a day (redemptions less their refunds, not yet
+    /// settled) to the community's settlement account, and marks those redemptions settled, in one
+    /// transaction. Settling the same period again finds nothing and is refused.
+    /// - Parameter throughDay: last day covered (inclusive), `yyyy-MM-dd`; default today, never later.
+    /// - Throws: refused `nothing-to-settle`, refused for non-admins, usage for a bad or future day.
+    public func settle(merchant: String, throughDay: String?, actor: String) throws -> SettlementResult {
+        let at = now().millis
+        return try store.write { tx in
+            try Permissions.requireAdmin(actor, action: Bilingual(zh: "为商户结算", en: "settle a merchant"), in: tx)
+            guard let account = try tx.account(merchant), account.kind == .merchant else {
+                throw JifenError.unknown(Bilingual(zh: "商户", en: "merchant"), merchant)
+            }
+            let rules = try Rules(settings: tx.settings())
+            let today = DayFormat.string(Date(millis: at), in: rules.timeZone)
+            let day = try throughDay.map { try DayFormat.day($0, in: rules.timeZone, field: "--through") } ?? today
+            guard day <= today else {
+                throw JifenError.usage(
+                    .futureDate, zh: "--through \(day) 在今天（\(today)）之后，不能结算未来。",
+                    en: "--through \(day) is after today (\(today)); the future cannot be settled.")
+            }
+            let end = try DayFormat.startMillis(
+                of: DayFormat.adding(days: 1, to: day, in: rules.timeZone), in: rules.timeZone)
+            var lines: [SettledLine] = []
+            for r in try tx.unsettledRedemptions(merchant: merchant, beforeMillis: end) {
+                guard let id = r.transfer, let t = try tx.transfer(id: id) else { continue }
+                let refunded = try tx.reversals(of: id).reduce(0) { $0 + $1.amount }
+                if t.amount > refunded {
+                    lines.append(
+                        SettledLine(redemption: r, atMillis: t.atMillis, redeemed: t.amount, refunded: refunded))
+                }
+            }
+            // Micro-wishes the merchant fulfilled were paid from the donation account: settled alike.
+            var wishes: [Wish] = []
+            for w in try tx.wishes() where w.claimant == merchant && w.settlement == nil {
+                guard let id = w.payment, let t = try tx.transfer(id: id), t.atMillis < end else { continue }
+                wishes.append(w)
+            }
+            let wishPoints = try wishes.reduce(Int64(0)) { $0 + (try tx.transfer(id: $1.payment ?? 0)?.amount ?? 0) }
+            let total = lines.reduce(0) { $0 + $1.net } + wishPoints
+            guard total > 0 else {
+                throw JifenError.refused(
+                    .nothingToSettle, zh: "\(merchant) 截至 \(day) 没有待结算的兑换（可能已结算过）。",
+                    en: "\(merchant) has no unsettled redemptions through \(day) (they may have been settled already).")
+            }
+            var settlement = Settlement(merchant: merchant, throughDay: day, points: total, actor: actor, atMillis: at)
+            settlement.id = try tx.insert(settlement: settlement)
+            let request = TransferRequest(
+                kind: .settle, debit: merchant, credit: Account.settlement(account.community), amount: total,
+                key: "settle:\(merchant):\(settlement.id)", reference: settlement.label,
+                memo: Self.settlementMemo(redemptions: lines.count, wishes: wishes.count, through: day))
+            let posted = try Self.post(request, actor: actor, atMillis: at, in: tx)
+            settlement.transfer = posted.transfer.id
+            try tx.setSettlementTransfer(id: settlement.id, transfer: posted.transfer.id)
+            try tx.markSettled(redemptions: lines.map(\.redemption.id), settlement: settlement.id)
+            for var w in wishes {
+                w.settlement = settlement.id
+                try tx.update(wish: w)
+            }
+            return SettlementResult(settlement: settlement, posted: posted, lines: lines, wishPoints: wishPoints)
+        }
+    }
+}
+
+extension Ledger {
+    /// The settlement transfer's memo: "1 redemption, 2 wishes through 2026-12-19" (each count in its own number).
+    public static func settlementMemo(redemptions: Int, wishes: Int, through day: String) -> String {
+        func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+        return count(redemptions, "redemption", "redemptions")
+            + (wishes == 0 ? "" : ", " + count(wishes, "wish", "wishes")) + " through \(day)"
+    }
+}
