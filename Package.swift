@@ -1,6 +1,13 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// Every source target, as Hummingbird does: a file imports each module whose members it uses
+// (SE-0444), and an import is internal unless the module's public API shows its types (SE-0409).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
 let package = Package(
     name: "Jifen",
     platforms: [.macOS(.v13)],
@@ -25,15 +32,16 @@ let package = Package(
         // Hummingbird's own dependencies, named for the types the server uses from them.
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
     ],
     targets: [
         // Domain types, rules and the ledger's semantics. Knows no SQL, no terminal.
         .target(
             name: "JifenCore",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-            ]),
+                .product(name: "Crypto", package: "swift-crypto")
+            ],
+            swiftSettings: swiftSettings),
         // The embedded store: GRDB on the system libsqlite3.
         .target(
             name: "JifenSQLite",
@@ -42,7 +50,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The C API itself, for the import's statement bound without GRDB's argument lists.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
-            ]),
+            ],
+            swiftSettings: swiftSettings),
         // The server store: PostgreSQL through PostgresNIO, the same ledger operations as SQLite.
         .target(
             name: "JifenPostgres",
@@ -52,7 +61,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
-            ]),
+            ],
+            swiftSettings: swiftSettings),
         // Outbox delivery: webhook formats, signing, retry policy, HTTP transport (URLSession).
         .target(
             name: "JifenNotify",
@@ -60,18 +70,20 @@ let package = Package(
                 "JifenCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ]),
+            ],
+            swiftSettings: swiftSettings),
         // A loopback HTTP receiver for the notifier's tests and benchmark; not shipped.
-        .target(name: "JifenLoopback"),
+        .target(name: "JifenLoopback", swiftSettings: swiftSettings),
         // The application layer: every use case as one operation over the store; opens stores.
         .target(
             name: "JifenApp",
             dependencies: [
                 "JifenCore", "JifenSQLite", "JifenPostgres", "JifenNotify",
                 .product(name: "Logging", package: "swift-log"),
-            ]),
+            ],
+            swiftSettings: swiftSettings),
         // The HTTP API's contract (endpoints: method, path, input, operation), shared by server and client.
-        .target(name: "JifenAPI", dependencies: ["JifenApp", "JifenCore"]),
+        .target(name: "JifenAPI", dependencies: ["JifenApp", "JifenCore"], swiftSettings: swiftSettings),
         // `jifen serve`: the JSON API over JifenApp (routes, credentials, limits, OpenAPI document).
         .target(
             name: "JifenServer",
@@ -82,11 +94,18 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // SIGTERM and SIGINT for the graceful shutdown.
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                // The request and response parts the slow clients' deadlines watch.
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                // ByteBuffer from and to Data.
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
-            ]),
+            ],
+            swiftSettings: swiftSettings),
         // Debian's libqrencode (apt-get install libqrencode-dev; scripts/setup installs it).
         .systemLibrary(
             name: "CQRencode", path: "Sources/CQRencode", pkgConfig: "libqrencode",
@@ -97,24 +116,28 @@ let package = Package(
             dependencies: [
                 "JifenAPI", "JifenApp", "JifenCore", "CQRencode",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]),
+            ],
+            swiftSettings: swiftSettings),
         // Commands and rendering over JifenApp; a library so tests can reach the renderers.
         .target(
             name: "JifenCLI",
             dependencies: [
-                "JifenApp", "JifenCore", "JifenSQLite", "JifenNotify", "JifenPostgres", "JifenServer", "JifenAPI",
-                .product(name: "Logging", package: "swift-log"),
+                "JifenAPI", "JifenApp", "JifenCore", "JifenNotify", "JifenServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
-        .executableTarget(name: "jifen", dependencies: ["JifenCLI"]),
-        .executableTarget(name: "jifen-bench", dependencies: ["JifenCore", "JifenSQLite"]),
-        .executableTarget(name: "jifen-pg-bench", dependencies: ["JifenCore", "JifenPostgres"]),
+            ],
+            swiftSettings: swiftSettings),
+        .executableTarget(name: "jifen", dependencies: ["JifenCLI"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "jifen-bench", dependencies: ["JifenCore", "JifenSQLite"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "jifen-pg-bench", dependencies: ["JifenCore", "JifenPostgres"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "jifen-notify-bench",
             dependencies: [
                 "JifenCore", "JifenSQLite", "JifenNotify", "JifenLoopback",
                 .product(name: "Logging", package: "swift-log"),
-            ]),
+            ],
+            swiftSettings: swiftSettings),
         // What every test target shares, written once: store kinds, the test clock, scratch
         // stores (temp folders, PostgreSQL schemas) cleaned up, the ledger fixture, the built binary.
         .target(

@@ -1,6 +1,6 @@
 import Foundation
-import JifenApp
-import JifenCore
+public import JifenApp
+public import JifenCore
 
 /// The merchant's counter (issue 22): its lists and one receipt, so a refund or a pickup needs no
 /// receipt number typed.

@@ -1,5 +1,5 @@
 import Foundation
-import JifenApp
+public import JifenApp
 import JifenCore
 
 /// Micro-wishes (微心愿): `jifen wish …` and `/v1/wishes`.

@@ -1,6 +1,6 @@
-import Foundation
-import JifenApp
-import JifenCore
+public import Foundation
+public import JifenApp
+public import JifenCore
 
 /// Inputs of operations that take one id or nothing, as the API names them.
 public enum Ref {

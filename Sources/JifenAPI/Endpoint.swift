@@ -1,6 +1,6 @@
-import Foundation
-import JifenApp
-import JifenCore
+public import Foundation
+public import JifenApp
+public import JifenCore
 
 /// The HTTP API's contract, written once and shared by `jifen serve` (which serves it) and the
 /// CLI's `--server` client (which calls it): each endpoint is one operation of `JifenApp` with

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The OpenAPI 3.1 document of the API, made from the endpoint list (`API.all`), so it
 /// describes exactly what is served: a test compares the two.

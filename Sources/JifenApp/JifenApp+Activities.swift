@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 
 /// Activities: posting, listing, showing, cancelling, closing, signing up, checking in and out.
 extension JifenApp {

@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 
 /// Service certificates (志愿服务证明): issuing one as a document, and checking a code.
 extension JifenApp {

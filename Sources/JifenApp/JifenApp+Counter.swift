@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 
 /// The merchant's counter: what it lists so a refund or a pickup needs no receipt number, and one
 /// receipt to show again.

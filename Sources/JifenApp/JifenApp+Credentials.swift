@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 
 /// Credentials: issuing device credentials and enrolment codes, enrolling with a code,
 /// authenticating a token (`jifen serve` turns the result into the request's `Principal`),

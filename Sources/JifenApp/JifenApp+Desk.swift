@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 
 /// The organizer's desk (`TeamDesk`): her teams' activities with counts and the hours waiting.
 extension JifenApp {

@@ -1,5 +1,5 @@
-import Foundation
-import JifenCore
+public import Foundation
+public import JifenCore
 
 /// Service records: entering, listing, approving, rejecting, disputing, correcting, their
 /// history, and importing hour sheets. Who may read which records is decided here.

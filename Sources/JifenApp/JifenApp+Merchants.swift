@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 
 /// Partner merchants and their offers.
 extension JifenApp {

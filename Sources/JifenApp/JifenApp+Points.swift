@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 
 /// Points: balances and statements, writes that move points (grant, transfer, reverse), the
 /// redemption round (code, redeem, pickup, release, refund, settle), expiry, verify and export.

@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 
 /// Volunteers, teams and their organizers, and the demo seed.
 extension JifenApp {

@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 
 /// The month's public notice (积分公示).
 extension JifenApp {

@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 
 /// Residents and their service requests (点单 · 派单 · 接单 · 评单). The state machine and its
 /// permissions are the core's (`RequestMachine`, `Requests`); here: inputs as typed, the clock, masking.

@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 
 /// The rules in force and their history.
 extension JifenApp {

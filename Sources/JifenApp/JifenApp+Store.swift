@@ -1,5 +1,5 @@
-import Foundation
-import JifenCore
+public import Foundation
+public import JifenCore
 import JifenPostgres
 import JifenSQLite
 

@@ -1,6 +1,6 @@
-import Foundation
-import JifenCore
-import JifenNotify
+public import Foundation
+public import JifenCore
+public import JifenNotify
 import Logging
 
 /// Webhook subscriptions and the notifier that delivers to them. The URL policy (no private or

@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 
 /// Micro-wishes (微心愿): an organizer posts a child's or an elder's small wish, a volunteer or a
 /// merchant claims it, the organizer confirms it came true. Volunteers may fund one in points.

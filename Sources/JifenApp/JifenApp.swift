@@ -1,5 +1,5 @@
-import Foundation
-import JifenCore
+public import Foundation
+public import JifenCore
 
 /// Who acts. Every operation takes one, and every write records its `id` as the actor.
 ///

@@ -1,5 +1,5 @@
-import Foundation
-import JifenCore
+public import Foundation
+public import JifenCore
 
 /// The sign-in limits, written once: the API and the pages only map its answers to HTTP.
 ///

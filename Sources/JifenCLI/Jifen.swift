@@ -1,5 +1,6 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
+import JifenCore
 
 /// `jifen`: the volunteer points ledger from the command line.
 public struct Jifen: ParsableCommand {

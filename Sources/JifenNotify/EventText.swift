@@ -1,5 +1,5 @@
-import Foundation
-import JifenCore
+public import Foundation
+public import JifenCore
 
 /// Renders an event in plain Chinese for a group chat (WeCom, DingTalk, Feishu): a title and a
 /// few lines, with people's and merchants' names, activities' and offers' titles, and times in

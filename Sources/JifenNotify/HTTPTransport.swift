@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One HTTP request of a delivery attempt. Always sent without following redirects.
 public struct HTTPRequest: Sendable, Equatable {

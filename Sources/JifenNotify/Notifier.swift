@@ -1,6 +1,6 @@
-import Foundation
-import JifenCore
-import Logging
+public import Foundation
+public import JifenCore
+public import Logging
 import Synchronization
 
 /// How a notifier runs; from `WebhookSettings` plus the process's own choices.

@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 
 /// What one attempt came to, before the policy decides what follows.
 public enum AttemptResult: Sendable, Equatable {

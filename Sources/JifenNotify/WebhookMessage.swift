@@ -1,5 +1,5 @@
-import Foundation
-import JifenCore
+public import Foundation
+public import JifenCore
 
 /// Builds the HTTP request of one attempt in the endpoint's format, signed for that attempt.
 public enum WebhookMessage {

@@ -1,6 +1,6 @@
-import Crypto
-import Foundation
-import JifenCore
+public import Crypto
+public import Foundation
+public import JifenCore
 
 /// Secrets and signatures of the four formats.
 public enum WebhookSigning {

@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 import PostgresNIO
 
 /// Activities, participations and service records as SQL, for `JifenCore.Service`.

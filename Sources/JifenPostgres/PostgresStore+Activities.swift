@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 import PostgresNIO
 
 /// What organizers' and volunteers' listings read on PostgreSQL: activities, records with the

@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 
 /// Rows fed to `PostgresStore.importLedger`, inserted in batches.
 public final class PostgresRowSink {

@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 import PostgresNIO
 
 /// The registry on PostgreSQL: communities, volunteers, merchants, roles. Inputs are checked by

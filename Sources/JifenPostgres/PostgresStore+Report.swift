@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 import PostgresNIO
 
 /// The month's public notice on PostgreSQL: the same sums as on SQLite, read in one

@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 import PostgresNIO
 
 /// The rules in force on PostgreSQL (`jifen config`), checked by `Rules.checkedChange` as on SQLite.

@@ -1,5 +1,6 @@
 import Foundation
-import JifenCore
+public import JifenCore
+import PostgresNIO
 
 /// Teams on PostgreSQL (their rules are in the core: `Store.addTeam`, `Store.addOrganizer`).
 extension PostgresStore {

@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 import PostgresNIO
 
 /// The webhook delivery queue on PostgreSQL: filled by the `webhook_fanout` trigger in each

@@ -1,6 +1,6 @@
 import Foundation
-import JifenCore
-import Logging
+public import JifenCore
+public import Logging
 import PostgresNIO
 
 /// The server store: one PostgreSQL database (or schema) shared by several `jifen` processes on

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import JifenCore
+public import JifenCore
 
 /// The ledger's reads and writes as SQL on one connection inside one transaction.
 /// Plain queries only: what they mean is decided in `JifenCore.Ledger`.

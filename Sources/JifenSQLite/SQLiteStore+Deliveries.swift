@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import JifenCore
+public import JifenCore
 
 /// The delivery queue: filled by the `webhook_fanout` trigger, drained by `jifen notify`.
 extension SQLiteStore {

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import JifenCore
+public import JifenCore
 
 /// The registry: communities, teams, volunteers, merchants, roles. Each write checks the actor
 /// with the core's `Permissions` and the text with `Registry`, inside the write transaction.

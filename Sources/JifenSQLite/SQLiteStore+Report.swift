@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import JifenCore
+public import JifenCore
 
 /// The month's public notice: the sums `MonthReport.make` builds it from, read with grouped
 /// queries over the transfers of the month (by the `transfer_at` index, named in each query:

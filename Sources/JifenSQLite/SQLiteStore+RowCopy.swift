@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import JifenCore
+public import JifenCore
 
 extension SQLiteStore {
     /// Reads whole tables in one read transaction (one consistent snapshot), row by row in

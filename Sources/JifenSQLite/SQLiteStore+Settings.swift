@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import JifenCore
+public import JifenCore
 
 extension SQLiteStore {
     public func settingChanges() throws -> [SettingChange] {

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import JifenCore
+public import JifenCore
 
 /// Webhook subscriptions as SQL; the admin's acts on them are in the core (`Store+Webhooks`).
 extension SQLiteStore {

@@ -1,6 +1,6 @@
-import Foundation
-import GRDB
-import JifenCore
+public import Foundation
+public import GRDB
+public import JifenCore
 
 /// The embedded store: one SQLite file, shared by several `jifen` processes.
 ///

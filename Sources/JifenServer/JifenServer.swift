@@ -1,17 +1,19 @@
-import Foundation
+public import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
 import JifenAPI
-import JifenApp
-import JifenCore
+public import JifenApp
+public import JifenCore
 import JifenWeb
 import Logging
-import NIOCore
+public import NIOCore
+import NIOFoundationEssentialsCompat
 import NIOPosix
 import NIOSSL
 import ServiceLifecycle
+import UnixSignals
 
 /// How `jifen serve` listens and what it allows.
 public struct ServerOptions: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdCore
 import NIOCore
+import NIOHTTPTypes
 
 /// Open connections per client address, shared by every connection of a server: past `limit`,
 /// a new connection from that address is closed at once, so one client cannot take the

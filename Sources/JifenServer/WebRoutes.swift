@@ -5,6 +5,8 @@ import JifenApp
 import JifenCore
 import JifenWeb
 import NIOCore
+import NIOFoundationEssentialsCompat
+import NIOPosix
 
 /// The web pages (`JifenWeb`) on the server's router: each request becomes a `WebRequest`, is
 /// answered on the worker pool (pages run store operations), and its answer is sent as is.

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 import JifenCore
 
 /// A request as the pages see it; `jifen serve` fills it from the HTTP request.

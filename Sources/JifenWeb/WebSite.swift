@@ -1,7 +1,7 @@
 import Foundation
 import JifenAPI
-import JifenApp
-import JifenCore
+public import JifenApp
+public import JifenCore
 
 /// The web pages of `jifen serve`: the volunteer's phone, the merchant's counter, the organizer's
 /// and the admin's pages. Each page establishes who is acting from the credential in its cookie

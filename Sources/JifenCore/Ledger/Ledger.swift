@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What a caller asks the ledger to move.
 public struct TransferRequest: Sendable, Equatable {

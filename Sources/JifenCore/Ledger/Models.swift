@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What an account is for. Only the issuance account may go below zero: its negative balance
 /// is the number of points in circulation.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One thing `verify` found wrong, named precisely enough to find it.
 public struct VerifyFault: Sendable, Equatable, Codable {

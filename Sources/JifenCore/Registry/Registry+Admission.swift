@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // The registry's rules that need more than the typed fields: the clock, and the people already
 // registered. Written once here; both stores call them inside their write transaction.

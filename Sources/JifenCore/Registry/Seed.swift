@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What `seed load` loaded.
 public struct SeedCounts: Sendable, Codable, Equatable {

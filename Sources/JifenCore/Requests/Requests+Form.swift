@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What a resident picks from when she asks for help herself (居民点单 on her page): the
 /// categories the community offers (`requests.categories`) in plain words, and a few times to

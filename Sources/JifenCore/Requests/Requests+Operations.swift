@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Service requests (点单 · 派单 · 接单 · 评单): each operation checks its input, then runs one
 /// write transaction in which `RequestMachine` decides the transition for the actor's roles,

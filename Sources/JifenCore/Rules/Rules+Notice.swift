@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The printed monthly notice's settings (积分公示): how long it stays up for objections and
 /// where a resident takes one (`jifen config set notice.objection_contact "社区居委会 010-5555-0100"`).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How service minutes become whole points. The ledger holds only whole points.
 public enum Rounding: String, Sendable, CaseIterable {

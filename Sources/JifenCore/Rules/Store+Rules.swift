@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Offers, settings, certificates and the account views: each rule written once, over the
 /// row-level reads and writes every store answers inside `read`/`write`.

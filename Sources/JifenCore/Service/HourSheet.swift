@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Reading the hour sheets organizers already keep: CSV from Excel or WPS, in UTF-8 (with or
 /// without BOM) or GB18030/GBK (what Excel writes on Chinese Windows), headers in Chinese or English.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What `activity post` asks for.
 public struct ActivityRequest: Sendable {

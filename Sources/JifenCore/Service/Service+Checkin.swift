@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension Service {
     /// Checks a volunteer in. A volunteer checking themself in gives the activity's code and no

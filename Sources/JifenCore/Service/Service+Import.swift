@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// A row of an hour sheet that could not be taken, and why.
 public struct ImportProblem: Sendable, Equatable, Codable {

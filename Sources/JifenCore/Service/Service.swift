@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Organizers and volunteers: activities, taking part, service records, approvals that earn
 /// points. Who may do what is checked here, so every front end gets the same rules.

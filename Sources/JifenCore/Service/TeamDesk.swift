@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The organizer's desk: her teams' activities from today on, and every activity of her teams with
 /// hours waiting, each with its counts (signed up, checked in, checked out) and its waiting records.

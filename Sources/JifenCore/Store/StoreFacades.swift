@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // The facade level a front end uses besides the ledger: offers, rules, teams, activities and
 // records. Each store (JifenSQLite's `SQLiteStore`, JifenPostgres's `PostgresStore`) conforms

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension DayFormat {
     /// The instant a `yyyy-MM-dd` day starts in a zone, in milliseconds.

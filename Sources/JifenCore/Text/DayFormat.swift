@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Dates and times as people type and read them, in a given time zone; stored in UTC.
 public enum DayFormat {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A sentence in both languages the CLI speaks. Chinese first: most users read it.
 public struct Bilingual: Sendable, Equatable, CustomStringConvertible {
