@@ -2,7 +2,7 @@ import Foundation
 public import JifenApp
 public import JifenCore
 
-/// The merchant's counter (issue 22): its lists and one receipt, so a refund or a pickup needs no
+/// The merchant's counter: its lists and one receipt, so a refund or a pickup needs no
 /// receipt number typed.
 extension API {
     public static let counter = Endpoint<App.CounterQuery, App.CounterResult>(

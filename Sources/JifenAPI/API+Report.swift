@@ -1,0 +1,12 @@
+public import JifenApp
+
+/// The month's figures and public notice.
+extension API {
+    public static let report = Endpoint<App.ReportInput, App.ReportResult>(
+        .get, "/v1/reports", "report", "The month's figures and public notice",
+        sample: .init(month: "2026-11", grouping: nil)
+    ) { app, p, input in try app.report(p, input) }
+
+    /// This area's endpoints, in `API.all`.
+    static let reportEndpoints: [AnyEndpoint] = [AnyEndpoint(report)]
+}
