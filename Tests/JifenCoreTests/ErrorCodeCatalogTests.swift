@@ -2,18 +2,18 @@ import Foundation
 import JifenCore
 import Testing
 
-/// The JSON error contract is one list: `JifenError.Code`. README's "Error codes" table must
+/// The JSON error contract is one list: `JifenError.Code`. docs/REFERENCE.md's "Error codes" table must
 /// name exactly its codes, so a new code without a row (or a row for a code that is gone) fails.
 @Suite struct ErrorCodeCatalogTests {
     static let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("README.md")
+        .deletingLastPathComponent().appendingPathComponent("docs/REFERENCE.md")
 
-    /// The codes in the table under "### Error codes", in order.
+    /// The codes in the table under "## Error codes", in order.
     static func documentedCodes() throws -> [String] {
         let text = try String(contentsOf: readme, encoding: .utf8)
-        let start = try #require(text.range(of: "### Error codes"))
+        let start = try #require(text.range(of: "## Error codes"))
         let rest = text[start.upperBound...]
-        let end = rest.range(of: "\n### ")?.lowerBound ?? rest.endIndex
+        let end = rest.range(of: "\n## ")?.lowerBound ?? rest.endIndex
         return rest[..<end].split(separator: "\n").compactMap { line -> String? in
             guard line.hasPrefix("| `") else { return nil }
             return line.dropFirst(3).split(separator: "`").first.map(String.init)
