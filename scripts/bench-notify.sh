@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The notifier's benchmark (issue 5): 10,000 events to a loopback receiver that fails 30% of
+# The notifier's benchmark: 10,000 events to a loopback receiver that fails 30% of
 # first attempts; prints deliveries per second of the first pass and the time until all are
 # delivered. Last line: deliveries_per_second=N. Goal: at least 1000.
 # Usage: scripts/bench-notify.sh [--events N] [--fail-percent P]

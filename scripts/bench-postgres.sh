@@ -3,7 +3,7 @@
 #   1. pgbench TPC-B-like: pgbench -i -s 10, then pgbench -c 8 -j 2 -T 20;
 #   2. Jifen transfers (one per transaction, the code path of `jifen transfer`), 8 concurrent
 #      clients, 20 s, over 10,000 accounts (uniform), then over 10 hot accounts;
-#   3. (issue 15) `jifen serve` on the same server over HTTP with wrk: POST /v1/transfers at 1, 8,
+#   3. `jifen serve` on the same server over HTTP with wrk: POST /v1/transfers at 1, 8,
 #      32 and 128 connections, uniform (100 volunteers) and 10 hot accounts, group commit on
 #      (--batch-max 64) and off (--batch-max 1); then verify and the ledger check (each 2xx once).
 # Prints transfers per second for each; then ratio= (in-process Jifen ÷ pgbench, uniform case);

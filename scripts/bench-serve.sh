@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `scripts/bench serve` (issues 12, 15): reads and transfers over HTTP against a release
+# `scripts/bench serve`: reads and transfers over HTTP against a release
 # `jifen serve` on loopback, driven by wrk, each with its anchor in the same run:
 #   reads      GET /v1/accounts/V…/balance (32 connections, each volunteer's own credential)
 #              against wrk on GET /health of the same server: HTTP's own cost;

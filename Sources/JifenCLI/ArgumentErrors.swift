@@ -137,7 +137,10 @@ enum ArgumentErrors {
             (
                 #"^The value '(.*)' is invalid for '(.+)'\. Please provide one of (.+)\.$"#,
                 {
-                    "「\($0[0])」不是 \($0[1]) 的有效取值，请从 \($0[2].replacingOccurrences(of: " and ", with: "、").replacingOccurrences(of: " or ", with: "、")) 中选择。"
+                    """
+                    「\($0[0])」不是 \($0[1]) 的有效取值，\
+                    请从 \($0[2].replacingOccurrences(of: " and ", with: "、").replacingOccurrences(of: " or ", with: "、")) 中选择。
+                    """
                 }
             ),
             (#"^The value '(.*)' is invalid for '(.+)'(.*)$"#, { "「\($0[0])」不是 \($0[1]) 的有效取值。\($0[2])" }),

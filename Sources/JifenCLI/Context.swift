@@ -67,9 +67,15 @@ struct Context {
             throw JifenError.usage(
                 .badJifenNow,
                 zh:
-                    "环境变量 JIFEN_NOW「\(fixed)」不是可读的时间。请写成 2026-11-20、2026-11-20 10:00、2026-11-20T10:00:00 或带时区的 ISO 8601（2026-11-20T02:00:00Z），或删除它以使用系统时钟。",
+                    """
+                    环境变量 JIFEN_NOW「\(fixed)」不是可读的时间。请写成 2026-11-20、2026-11-20 10:00、2026-11-20T10:00:00 或带时区的 ISO \
+                    8601（2026-11-20T02:00:00Z），或删除它以使用系统时钟。
+                    """,
                 en:
-                    "JIFEN_NOW \"\(fixed)\" is not a readable time. Write it as 2026-11-20, 2026-11-20 10:00, 2026-11-20T10:00:00 or ISO 8601 with a zone (2026-11-20T02:00:00Z), or unset it to use the system clock."
+                    """
+                    JIFEN_NOW \"\(fixed)\" is not a readable time. Write it as 2026-11-20, 2026-11-20 10:00, 2026-11-20T10:00:00 or ISO \
+                    8601 with a zone (2026-11-20T02:00:00Z), or unset it to use the system clock.
+                    """
             )
         }
     }

@@ -63,14 +63,21 @@ public enum WebhookURLPolicy {
             throw JifenError.usage(
                 .privateAddress, zh: "\(host) 指向本机或内网地址 \(address)，默认不允许。若确属本地接收端，请加 --allow-private。",
                 en:
-                    "\(host) points at the loopback or private address \(address), which is refused by default. Add --allow-private if this is your own local receiver."
+                    """
+                    \(host) points at the loopback or private address \(address), which is refused by default. Add --allow-private if \
+                    this is your own local receiver.
+                    """
             )
         case .unresolved:
             throw JifenError.usage(
                 .unresolvedHost,
                 zh: "主机名 \(host) 现在查不到地址，无法确认它不是本机或内网地址，因此不予添加。请检查拼写和网络（DNS）后再试；若确属本地接收端，请加 --allow-private。",
                 en:
-                    "The host name \(host) does not resolve now, so it cannot be checked to be outside loopback and private networks; it is refused. Check the spelling and the network (DNS) and try again; add --allow-private if this is your own local receiver."
+                    """
+                    The host name \(host) does not resolve now, so it cannot be checked to be outside loopback and private networks; it \
+                    is refused. Check the spelling and the network (DNS) and try again; add --allow-private if this is your own local \
+                    receiver.
+                    """
             )
         }
     }

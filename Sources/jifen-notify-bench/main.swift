@@ -115,6 +115,9 @@ print(
     "first pass: \(events) attempts in \(String(format: "%.2f", firstPassSeconds)) s (\(perSecond)/s), \(state.firstFailures) failed and retried"
 )
 print(
-    "all delivered: \(events) events in \(String(format: "%.2f", allSeconds)) s, \(summary.attempts) attempts, retry schedule \(settings.retrySchedule.map { "\($0)ms" }.joined(separator: ","))"
+    """
+    all delivered: \(events) events in \(String(format: "%.2f", allSeconds)) s, \(summary.attempts) attempts, retry \
+    schedule \(settings.retrySchedule.map { "\($0)ms" }.joined(separator: ","))
+    """
 )
 print("deliveries_per_second=\(perSecond)")

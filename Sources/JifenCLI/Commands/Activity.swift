@@ -40,7 +40,8 @@ extension Jifen {
             static let configuration = CommandConfiguration(
                 abstract: "Post an activity (an organizer of the team). Prints its id and check-in code.",
                 discussion: """
-                    Example: jifen --as 杨建军 activity post --team T03 --title 夜间巡逻 --start "2026-11-22 19:00" --end "2026-11-22 21:00" --place 小区东门 --category patrol --capacity 8
+                    Example: jifen --as 杨建军 activity post --team T03 --title 夜间巡逻 --start "2026-11-22 19:00" --end "2026-11-22 21:00" \
+                    --place 小区东门 --category patrol --capacity 8
                     Example: jifen --as 杨建军 activity post --team T03 --title 邻里调解日 --start "2026-11-29 09:00" --end "2026-11-29 11:00" --rate 12
                     """)
             @OptionGroup var global: GlobalOptions

@@ -37,7 +37,10 @@ extension Jifen {
                 context.print(
                     context.t(
                         "已备份到 \(file)（\(bytes) 字节）：\(report.transfers) 笔转账、\(report.accounts) 个账户、\(report.lots) 个积分批次；哈希链末端 \(chain)。",
-                        "Backed up to \(file) (\(bytes) bytes): \(report.transfers) transfers, \(report.accounts) accounts, \(report.lots) lots; chain head \(chain)."
+                        """
+                        Backed up to \(file) (\(bytes) bytes): \(report.transfers) transfers, \(report.accounts) accounts, \(report.lots) \
+                        lots; chain head \(chain).
+                        """
                     ))
                 if report.ok {
                     context.print(context.t("备份已核对无误。", "The copy verifies."))

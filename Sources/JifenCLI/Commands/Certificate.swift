@@ -51,8 +51,14 @@ extension Jifen {
                 }
                 context.print(
                     context.t(
-                        "已出具证明 \(certificate.number)（\(hoursText(certificate.minutes)) 小时，\(certificate.records) 条记录）→ \(path)，验证码 \(certificate.code)",
-                        "Issued certificate \(certificate.number) (\(hoursText(certificate.minutes)) h, \(certificate.records) records) → \(path); verification code \(certificate.code)"
+                        """
+                        已出具证明 \(certificate.number)（\(hoursText(certificate.minutes)) 小时，\(certificate.records) 条记录）→ \(path)，\
+                        验证码 \(certificate.code)
+                        """,
+                        """
+                        Issued certificate \(certificate.number) (\(hoursText(certificate.minutes)) h, \(certificate.records) records) \
+                        → \(path); verification code \(certificate.code)
+                        """
                     ))
             }
         }
@@ -82,13 +88,19 @@ extension Jifen {
                     context.print(
                         context.t(
                             "有效：证明 \(c.number)，\(c.volunteer)，\(c.fromDay) 至 \(c.toDay)，\(hoursText(c.minutes)) 小时，与账本一致。",
-                            "Valid: certificate \(c.number), \(c.volunteer), \(c.fromDay) to \(c.toDay), \(hoursText(c.minutes)) h, matches the ledger."
+                            """
+                            Valid: certificate \(c.number), \(c.volunteer), \(c.fromDay) to \(c.toDay), \(hoursText(c.minutes)) h, \
+                            matches the ledger.
+                            """
                         ))
                 } else {
                     context.print(
                         context.t(
                             "证明 \(c.number) 确由本社区出具，但其后服务记录已更正，内容与账本不再一致。请重新出具。",
-                            "Certificate \(c.number) was issued here, but its service records were corrected since; it no longer matches the ledger. Issue a new one."
+                            """
+                            Certificate \(c.number) was issued here, but its service records were corrected since; it no longer matches \
+                            the ledger. Issue a new one.
+                            """
                         ))
                 }
                 if !matches { throw ExitCode(ExitStatus.verifyFailed) }

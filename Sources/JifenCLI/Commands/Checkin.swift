@@ -48,7 +48,10 @@ extension Jifen {
         @Option(help: "The activity's 6-digit check-in code (needed when checking yourself in).") var code: String?
         @Option(
             help:
-                "An organizer's correction: when, if not now, e.g. \"2026-11-22 09:05\" (the record goes to review). A volunteer checking herself in gives no time."
+                """
+                An organizer's correction: when, if not now, e.g. \"2026-11-22 09:05\" (the record goes to review). A volunteer checking \
+                herself in gives no time.
+                """
         ) var at: String?
 
         func execute(_ context: Context) throws {

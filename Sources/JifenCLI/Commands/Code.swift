@@ -36,7 +36,10 @@ extension Jifen {
             context.print(
                 context.t(
                     "兑换码 \(issued.code)（\(volunteer)，最多 \(issued.maxPoints) 分，\(context.time(issued.expiresAtMillis)) 前有效，仅限一次）",
-                    "Code \(issued.code) for \(volunteer): at most \(issued.maxPoints) points, valid once, until \(context.time(issued.expiresAtMillis))"
+                    """
+                    Code \(issued.code) for \(volunteer): at most \(issued.maxPoints) points, valid once, \
+                    until \(context.time(issued.expiresAtMillis))
+                    """
                 ))
         }
     }

@@ -16,7 +16,10 @@ extension Jifen {
             static let configuration = CommandConfiguration(
                 abstract: "Enter service time by hand (pending approval).",
                 discussion:
-                    "Example: jifen hours add A0004 V0002 --minutes 90 --note 补录\nExample: jifen hours add A0004 V0003 --minutes 120 --date 2026-11-22"
+                    """
+                    Example: jifen hours add A0004 V0002 --minutes 90 --note 补录\nExample: jifen hours add A0004 V0003 --minutes 120 \
+                    --date 2026-11-22
+                    """
             )
             @OptionGroup var global: GlobalOptions
             @Argument var activity: String
@@ -51,7 +54,10 @@ extension Jifen {
             static let configuration = CommandConfiguration(
                 abstract: "Approve records: each earns its points once.",
                 discussion:
-                    "Example: jifen hours approve H0000004\nExample: jifen hours approve --activity A0004   # every pending record of the activity; review records only by id"
+                    """
+                    Example: jifen hours approve H0000004\nExample: jifen hours approve --activity A0004   # every pending record of the \
+                    activity; review records only by id
+                    """
             )
             @OptionGroup var global: GlobalOptions
             @Argument(help: "Record ids.") var records: [String] = []

@@ -90,8 +90,14 @@ extension Jifen.Hours {
             if !refused {
                 context.print(
                     context.t(
-                        "读取 \(result.rows) 行（\(result.encoding)）：新导入 \(result.written.count) 条待审核，\(result.alreadyImported) 条此前已导入，\(result.problems.count) 行跳过。",
-                        "Read \(result.rows) rows (\(result.encoding)): \(result.written.count) imported pending approval, \(result.alreadyImported) already imported, \(result.problems.count) skipped."
+                        """
+                        读取 \(result.rows) 行（\(result.encoding)）：新导入 \(result.written.count) 条待审核，\(result.alreadyImported) \
+                        条此前已导入，\(result.problems.count) 行跳过。
+                        """,
+                        """
+                        Read \(result.rows) rows (\(result.encoding)): \(result.written.count) imported pending \
+                        approval, \(result.alreadyImported) already imported, \(result.problems.count) skipped.
+                        """
                     ))
             }
         }

@@ -24,7 +24,10 @@ extension Jifen {
             context.print(
                 context.t(
                     "已迁移 \(report.from) → \(report.to)：\(rows) 行，\(report.transfers) 笔转账，\(report.accounts) 个账户；两边 verify 均通过，余额逐一相符。",
-                    "Migrated \(report.from) → \(report.to): \(rows) rows, \(report.transfers) transfers, \(report.accounts) accounts; verify passes on both and every balance matches."
+                    """
+                    Migrated \(report.from) → \(report.to): \(rows) rows, \(report.transfers) transfers, \(report.accounts) accounts; \
+                    verify passes on both and every balance matches.
+                    """
                 ))
         }
     }

@@ -43,8 +43,14 @@ func printReceipt(_ receipt: JifenApp.ReceiptResult, _ context: Context) {
     }
     context.print(
         context.t(
-            "兑换单 \(r.label)：\(r.volunteer) 在 \(r.merchant) \(what)\(r.offer.map { "（\($0)）" } ?? "")。\(r.volunteer) 可用余额 \(receipt.balanceLeft)。\(again)",
-            "Receipt \(r.label): \(r.volunteer) at \(r.merchant), \(what)\(r.offer.map { " (\($0))" } ?? ""). \(r.volunteer) has \(receipt.balanceLeft) points left.\(again)"
+            """
+            兑换单 \(r.label)：\(r.volunteer) 在 \(r.merchant) \(what)\(r.offer.map { "（\($0)）" } ?? "")。\(r.volunteer) \
+            可用余额 \(receipt.balanceLeft)。\(again)
+            """,
+            """
+            Receipt \(r.label): \(r.volunteer) at \(r.merchant), \(what)\(r.offer.map { " (\($0))" } ?? ""). \(r.volunteer) \
+            has \(receipt.balanceLeft) points left.\(again)
+            """
         ))
 }
 

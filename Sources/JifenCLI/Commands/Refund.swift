@@ -36,8 +36,14 @@ extension Jifen {
                 result.replayed ? context.t("（此前已完成，本次未重复记账）", " (already done earlier; nothing new was written)") : ""
             context.print(
                 context.t(
-                    "已退还 \(t.amount) 积分给 \(t.credit)（\(result.redemption.label)，转账 #\(t.id)）。累计退还 \(result.refundedTotal)，还可退 \(result.refundableLeft)。\(t.credit) 余额 \(result.balance)。\(again)",
-                    "Refunded \(t.amount) points to \(t.credit) (\(result.redemption.label), transfer #\(t.id)). Refunded in all \(result.refundedTotal); \(result.refundableLeft) left refundable. \(t.credit) balance \(result.balance).\(again)"
+                    """
+                    已退还 \(t.amount) 积分给 \(t.credit)（\(result.redemption.label)，转账 #\(t.id)）。累计退还 \(result.refundedTotal)，\
+                    还可退 \(result.refundableLeft)。\(t.credit) 余额 \(result.balance)。\(again)
+                    """,
+                    """
+                    Refunded \(t.amount) points to \(t.credit) (\(result.redemption.label), transfer #\(t.id)). Refunded in \
+                    all \(result.refundedTotal); \(result.refundableLeft) left refundable. \(t.credit) balance \(result.balance).\(again)
+                    """
                 ))
         }
     }

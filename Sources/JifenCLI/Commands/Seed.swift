@@ -14,7 +14,10 @@ extension Jifen {
                 abstract:
                     "Load teams.csv, volunteers.csv, merchants.csv and offers.csv from a folder (admin), one transaction per file.",
                 discussion:
-                    "Example: jifen --db rose.sqlite seed load seed   # seed/ as scripts/gen-seed writes it, into a database made by jifen --db rose.sqlite init"
+                    """
+                    Example: jifen --db rose.sqlite seed load seed   # seed/ as scripts/gen-seed writes it, into a database made by jifen \
+                    --db rose.sqlite init
+                    """
             )
             @OptionGroup var global: GlobalOptions
             @Argument(help: "Folder with the CSV files (as scripts/gen-seed writes them).") var directory: String

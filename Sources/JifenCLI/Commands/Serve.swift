@@ -35,7 +35,10 @@ extension Jifen {
             Int64?
         @Option(
             help:
-                "The address people reach this server at, e.g. https://jifen.example.org: the poster's QR code links there (default: the --listen address)."
+                """
+                The address people reach this server at, e.g. https://jifen.example.org: the poster's QR code links there (default: the \
+                --listen address).
+                """
         )
         var publicURL: String?
         @Flag(help: "Take the client's address from X-Real-IP (behind nginx on the same machine).") var trustProxy =

@@ -57,7 +57,10 @@ extension Jifen {
             context.print(
                 context.t(
                     "结算单 \(s.label)：\(s.merchant) 截至 \(s.throughDay) 共 \(result.redemptions.count) 笔兑换，结算 \(s.points) 积分（转账 #\(s.transfer)）。",
-                    "Settlement \(s.label): \(s.merchant) through \(s.throughDay), \(result.redemptions.count) redemption\(result.redemptions.count == 1 ? "" : "s"), \(s.points) points settled (transfer #\(s.transfer))."
+                    """
+                    Settlement \(s.label): \(s.merchant) through \(s.throughDay), \(result.redemptions.count) \
+                    redemption\(result.redemptions.count == 1 ? "" : "s"), \(s.points) points settled (transfer #\(s.transfer)).
+                    """
                 ))
             context.printTable(
                 [

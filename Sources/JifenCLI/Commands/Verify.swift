@@ -32,7 +32,10 @@ extension Jifen {
             context.print(
                 context.t(
                     "截至 \(report.asOf)：\(report.transfers.count) 位志愿者共 \(report.points) 积分过期；\(report.lapsedHolds.count) 笔冻结超时退回。",
-                    "As of \(report.asOf): \(report.points) points expired from \(report.transfers.count) volunteers; \(report.lapsedHolds.count) holds lapsed."
+                    """
+                    As of \(report.asOf): \(report.points) points expired from \(report.transfers.count) \
+                    volunteers; \(report.lapsedHolds.count) holds lapsed.
+                    """
                 ))
             if !report.expiringNotices.isEmpty {
                 let points = report.expiringNotices.reduce(0) { $0 + $1.remaining }
@@ -66,7 +69,10 @@ extension Jifen {
                 context.print(
                     context.t(
                         "账本无误：\(report.transfers) 笔转账、\(report.accounts) 个账户、\(report.lots) 个积分批次全部核对一致，余额总和为零。",
-                        "Ledger verified: \(report.transfers) transfers, \(report.accounts) accounts, \(report.lots) lots all agree; balances sum to zero."
+                        """
+                        Ledger verified: \(report.transfers) transfers, \(report.accounts) accounts, \(report.lots) lots all agree; \
+                        balances sum to zero.
+                        """
                     ))
             } else {
                 context.print(context.t("发现 \(report.faults.count) 处问题：", "Found \(report.faults.count) faults:"))

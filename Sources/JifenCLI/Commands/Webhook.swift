@@ -12,7 +12,8 @@ extension Jifen {
             discussion: """
                 Subscriptions are delivered by `jifen notify`.
                 Example: jifen webhook add https://example.org/hooks/jifen --events 'points.*'
-                Example: jifen webhook add 'https://oapi.dingtalk.com/robot/send?access_token=9f2c61d0e8' --format dingtalk --secret SEC5d1f0a77c2 --events activity.published
+                Example: jifen webhook add 'https://oapi.dingtalk.com/robot/send?access_token=9f2c61d0e8' --format dingtalk --secret \
+                SEC5d1f0a77c2 --events activity.published
                 """,
             subcommands: [
                 WebhookAdd.self, WebhookList.self, WebhookRemove.self, WebhookPause.self, WebhookResume.self,

@@ -44,7 +44,7 @@ class Scratch:
 
     def own_credential(self, person, *extra):
         """A device credential for `person` that she then confirms as her own (so it may spend her
-        points, issue 21 item 10); returns its secret."""
+        points); returns its secret."""
         issued = self.json("credential", "issue", person, "--label", "attack", *extra)
         self.run("credential", "confirm", issued["credential"]["id"], actor=person)
         return issued["secret"]

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Attack: a volunteer claims service she did not give (issue 21, items 4 and 5).
+"""Attack: a volunteer claims service she did not give.
 
 Against a real `jifen serve` on 127.0.0.1 over its own scratch SQLite database, with the volunteers'
 own credentials:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Nobody can lock out someone else, and one slow client cannot stall the server (issue 21, items 6-7).
+"""Nobody can lock out someone else, and one slow client cannot stall the server.
 
 Against a real `jifen serve` (no --trust-proxy: addresses are the sockets' own; 127.0.0.x are
 different clients on Linux's loopback) over a scratch SQLite database:

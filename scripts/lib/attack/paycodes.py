@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Attack: a merchant guesses volunteers' pay codes (issue 21).
+"""Attack: a merchant guesses volunteers' pay codes.
 
 A merchant's owner and its counter staff, each with a real credential, guess six-digit codes and
 QR secrets at full speed against a real `jifen serve`, in between real redemptions of codes the

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Retries never pay twice (issue 21, items 12-13).
+"""Retries never pay twice.
 
 Plays a client that retries: 12 concurrent POST /v1/wishes with one Idempotency-Key and 12
 concurrent POST /v1/grants with another, against a real `jifen serve` over a scratch SQLite

@@ -1,4 +1,4 @@
-"""The merchant's counter at 1280x800 (issue 22, item 7, and its share of item 4).
+"""The merchant's counter at 1280x800, and its pages' sizes.
 
 A bakery (街角面包房) and its customer (钱美华), seeded by web-test.sh and found here by name. The CLI
 issues her pay codes (as her phone would) and witnesses every balance. Journeys, with taps and typed

@@ -1,4 +1,4 @@
-"""Printed paper and the organizer's pages (issue 22, items 8 and 10), run by scripts/lib/web-test.py.
+"""Printed paper and the organizer's pages, run by scripts/lib/web-test.py.
 
 - The check-in poster printed by Chromium (Page.printToPDF, the page's own @page size): one A4 page
   (pdfinfo), its QR about 9 cm and the code's digits over 20 mm under print media; the QR decoded

@@ -1,4 +1,4 @@
-"""Residents sign in (issue 22, item 1), in the browser.
+"""Residents sign in, in the browser.
 
 A resident (R001, 王秀英, seeded by web-test.sh) signs in with her paper code and asks for help in a
 few taps (the taps are counted: at most 5 with the sign-in); the desk sends it to the team's pool

@@ -1,4 +1,4 @@
-"""The volunteer's phone (issue 22, items 2, 3 and 6), played by 孙秀珍 (seeded in web-test.sh):
+"""The volunteer's phone, played by 孙秀珍 (seeded in web-test.sh):
 
   - her page opens with 出示付款码 as the first big button, then her balance, then big entries;
   - she shows her pay code in 1 tap; a barber redeems it with the CLI; her page says
