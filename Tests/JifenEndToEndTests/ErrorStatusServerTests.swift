@@ -2,8 +2,9 @@ import Foundation
 import HTTPTypes
 import JifenAPI
 import JifenCore
-@testable import JifenServer
 import Testing
+
+@testable import JifenServer
 
 /// The HTTP status of every error, pinned: each `JifenError.Code` under each category, as
 /// `jifen serve` answers it (and the pages, which take the same status). The table was taken
