@@ -3,8 +3,8 @@ public import Foundation
 /// The OpenAPI 3.1 document of the API, made from the endpoint list (`API.all`), so it
 /// describes exactly what is served: a test compares the two.
 public enum OpenAPIDocument {
-    /// The statuses an error may have, with the error body.
-    public static let errorStatuses = ["400", "401", "403", "404", "409", "413", "422", "429", "503"]
+    /// The statuses an error may have, with the error body: every status of `ErrorStatus`.
+    public static var errorStatuses: [String] { ErrorStatus.all.map(String.init) }
 
     /// What the server takes as an Idempotency-Key: 1 to 200 visible ASCII characters (no
     /// spaces or controls, which it refuses with 400).

@@ -47,10 +47,17 @@ public struct ServerOptions: Sendable {
     public init() {}
 }
 
-/// The request context: Hummingbird's, plus the client's address for limiting guesses.
+/// The request context: Hummingbird's, plus the client's address for limiting guesses, and what
+/// an API route's pipeline (`Pipeline.swift`) found before its handler runs.
 public struct JifenRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// Who the request's credential signs in as (`Authentication`); nil for an anonymous endpoint.
+    public var principal: Principal?
+    /// A POST's body, collected within its limits (`BodyLimits`); nil for a GET.
+    public var body: Data?
+    /// A write's `Idempotency-Key`, checked (`IdempotentReplay`); nil when the request gives none.
+    public var idempotencyKey: String?
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
@@ -103,9 +110,8 @@ public struct JifenServer: Sendable {
         }
         addWebRoutes(router)
         for endpoint in API.all {
-            let path = RouterPath(endpoint.path)
             let method: HTTPRequest.Method = endpoint.verb == .get ? .get : .post
-            router.on(path, method: method) { request, context in
+            pipeline(router, for: endpoint).on(RouterPath(endpoint.path), method: method) { request, context in
                 try await self.handle(endpoint, request, context)
             }
         }
@@ -165,87 +171,59 @@ public struct JifenServer: Sendable {
         }
     }
 
-    func handle(_ endpoint: AnyEndpoint, _ request: Request, _ context: JifenRequestContext) async throws -> Response {
-        let language = Self.language(request)
-        var signedIn: String?
-        do {
-            let principal = try await signIn(endpoint, request, context)
-            signedIn = principal?.id
-            var query: [String: String] = [:]
-            for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
-            var path: [String: String] = [:]
-            for name in endpoint.pathParameters { path[name] = context.parameters.get(name) }
-            let body = try await Self.collect(
-                request, limit: options.maxBodyBytes, seconds: options.requestTimeoutSeconds)
-            let key = request.headers[HTTPField.Name("Idempotency-Key")!]
-            if let key, endpoint.writes {
-                // As the document says (OpenAPIDocument.idempotencyKey): a header's other bytes
-                // arrive mangled, and the key is kept in the ledger's hash chain.
-                guard (1...200).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
-                    throw JifenError.usage(
-                        .badValue, zh: "Idempotency-Key 应是 1 到 200 个可见的 ASCII 字符（不含空格），例如一个 UUID。",
-                        en: "An Idempotency-Key is 1 to 200 visible ASCII characters (no spaces), e.g. a UUID.")
+    /// The middlewares an API route runs through, outermost first (`Pipeline.swift`): error
+    /// mapping, authentication, the body's limits, the write's idempotency key.
+    func pipeline(_ router: Router<JifenRequestContext>, for endpoint: AnyEndpoint) -> RouterGroup<JifenRequestContext>
+    {
+        let address: @Sendable (Request, JifenRequestContext) -> String = { self.clientAddress($0, $1) }
+        let (app, guardian, pool) = (self.app, self.guardian, self.pool)
+        return router.group()
+            .add(middleware: ErrorMapping(route: endpoint.path, address: address, log: log))
+            .add(
+                middleware: Authentication(anonymous: endpoint.anonymous, address: address) { token, address in
+                    try await pool.runIfActive { try app.signIn(token: token, address: address, guardian: guardian) }
                 }
-                // The ledger's own key, when the operation takes one: durable across restarts.
-                if endpoint.takesKey { query["key"] = key }
-            }
-            let who = principal ?? Principal("anonymous")
-            // Writes with a key run once per key: the ledger's own key for the operations that
-            // take one, else the first answer kept in the store with the write (`Endpoint.perform`):
-            // the same key and request get it again, concurrent or after a restart; another request 409.
-            let (pathValues, queryValues, writeKey) = (path, query, endpoint.writes ? key : nil)
-            var operation: @Sendable () throws -> (json: Data, replayed: Bool) = {
-                try endpoint.handle(self.app, who, pathValues, queryValues, body, writeKey)
-            }
-            if endpoint.operationID == API.enrol.operationID {
-                // An enrolment code: tried only when the sign-in limits allow it (the API has no device cookie).
-                let code = body.flatMap { try? JSONDecoder().decode(JifenApp.EnrolInput.self, from: $0) }?.code ?? ""
-                let (address, plain) = (clientAddress(request, context), operation)
-                operation = { try self.guardian.enrolment(code: code, device: nil, address: address, plain) }
-            }
-            let answer: (json: Data, replayed: Bool)
-            if endpoint.writes, let batcher {
-                answer = try await batcher.perform(operation)
-            } else {
-                answer = try await pool.runIfActive(operation)
-            }
-            var headers: HTTPFields = [
-                .contentType: "application/json; charset=utf-8", .cacheControl: "no-store",
-                RequestLog<JifenRequestContext>.principalField: who.id,
-            ]
-            if answer.replayed { headers[HTTPField.Name("Idempotent-Replay")!] = "true" }
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: answer.json)))
-        } catch let detailed as DetailedError {
-            return Self.errorResponse(detailed.error, language: language, detail: detailed.detail)
-        } catch let wait as SignInGuard.Wait {
-            log(
-                "refusal locked-out route=\(endpoint.path) address=\(clientAddress(request, context)) wait=\(wait.seconds)s"
             )
-            return Self.errorResponse(wait.error, language: language, retryAfter: wait.seconds)
-        } catch let error as JifenError {
-            if Self.isSignInRefusal(error.code) {
-                log("refusal \(error.code.rawValue) route=\(endpoint.path) address=\(clientAddress(request, context))")
-            }
-            var response = Self.errorResponse(error, language: language)
-            if let signedIn { response.headers[RequestLog<JifenRequestContext>.principalField] = signedIn }
-            return response
-        }
+            .add(middleware: BodyLimits(limit: options.maxBodyBytes, seconds: options.requestTimeoutSeconds))
+            .add(middleware: IdempotentReplay(writes: endpoint.writes))
     }
 
-    /// The principal of the request's credential; nil for an anonymous endpoint. The credential is
-    /// always checked (`SignInGuard.credential`): nobody's failures stop a valid one.
-    /// - Throws: `signInRequired` (no credential), `badCredential`, `SignInGuard.Wait` (429 with Retry-After).
-    func signIn(_ endpoint: AnyEndpoint, _ request: Request, _ context: JifenRequestContext) async throws -> Principal?
-    {
-        if endpoint.anonymous { return nil }
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
-            throw JifenError.signInRequired
+    /// One API request past its pipeline: decodes the input from the path, the query and the body,
+    /// calls the endpoint's operation as the signed-in principal, and encodes its answer as JSON.
+    func handle(_ endpoint: AnyEndpoint, _ request: Request, _ context: JifenRequestContext) async throws -> Response {
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+        var path: [String: String] = [:]
+        for name in endpoint.pathParameters { path[name] = context.parameters.get(name) }
+        // The ledger's own key, when the operation takes one: durable across restarts.
+        if let key = context.idempotencyKey, endpoint.takesKey { query["key"] = key }
+        let answer = try await call(endpoint, path: path, query: query, request, context)
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
+        if answer.replayed { headers[IdempotentReplay.replayField] = "true" }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: answer.json)))
+    }
+
+    /// Runs the endpoint's operation: a write through the group commit (or on the worker pool), a
+    /// read on the worker pool. Writes with a key run once per key: the ledger's own key for the
+    /// operations that take one, else the first answer kept in the store with the write
+    /// (`Endpoint.perform`): the same key and request get it again, concurrent or after a restart;
+    /// another request 409.
+    func call(
+        _ endpoint: AnyEndpoint, path: [String: String], query: [String: String], _ request: Request,
+        _ context: JifenRequestContext
+    ) async throws -> (json: Data, replayed: Bool) {
+        let (who, body, key) = (context.principal ?? Principal("anonymous"), context.body, context.idempotencyKey)
+        var operation: @Sendable () throws -> (json: Data, replayed: Bool) = {
+            try endpoint.handle(self.app, who, path, query, body, key)
         }
-        let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-        let address = clientAddress(request, context)
-        return try await pool.runIfActive {
-            try self.guardian.credential(address: address) { try self.app.authenticate(token: token) }
+        if endpoint.operationID == API.enrol.operationID {
+            // An enrolment code: tried only when the sign-in limits allow it (the API has no device cookie).
+            let code = body.flatMap { try? JSONDecoder().decode(JifenApp.EnrolInput.self, from: $0) }?.code ?? ""
+            let (address, plain) = (clientAddress(request, context), operation)
+            operation = { try self.guardian.enrolment(code: code, device: nil, address: address, plain) }
         }
+        if endpoint.writes, let batcher { return try await batcher.perform(operation) }
+        return try await pool.runIfActive(operation)
     }
 
     func clientAddress(_ request: Request, _ context: JifenRequestContext) -> String {
@@ -265,7 +243,9 @@ public struct JifenServer: Sendable {
                     return try await request.body.collect(upTo: limit)
                 } catch is NIOTooManyBytesError {
                     throw JifenError.usage(
-                        .bodyTooLarge, zh: "请求内容超过 \(limit) 字节。", en: "The request body is larger than \(limit) bytes.")
+                        .bodyTooLarge,
+                        zh: "请求内容超过 \(limit) 字节。",
+                        en: "The request body is larger than \(limit) bytes.")
                 }
             }
             group.addTask {
@@ -277,7 +257,9 @@ public struct JifenServer: Sendable {
         }
         guard let buffer else {
             throw JifenError.usage(
-                .badJSON, zh: "请求内容在 \(seconds) 秒内没有传完。", en: "The request body did not arrive within \(seconds) s.")
+                .badJSON,
+                zh: "请求内容在 \(seconds) 秒内没有传完。",
+                en: "The request body did not arrive within \(seconds) s.")
         }
         return Data(buffer: buffer)
     }
@@ -295,32 +277,10 @@ public struct JifenServer: Sendable {
             status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 
-    /// The HTTP status of an error: its category, refined by its code.
-    public static func status(_ error: JifenError) -> Int {
-        switch error.category {
-        case .usage:
-            switch error.code {
-            case .bodyTooLarge: return 413
-            case .noRoute: return 404
-            default: return 400
-            }
-        case .refused:
-            switch error.code {
-            case .badCredential, .badEnrolmentCode, .signInRequired: return 401
-            case .notAllowed, .unconfirmedCredential: return 403
-            case .unknownID, .unknownCertificate: return 404
-            case .lockedOut: return 429
-            case .keyReused, .alreadyApproved, .alreadyReversed, .alreadyCheckedIn, .alreadyCheckedOut, .hasRecords,
-                .fullyRefunded, .holdResolved, .duplicateName, .duplicateVolunteer, .duplicateResident,
-                .alreadyInitialised:
-                return 409
-            default: return 422
-            }
-        case .fault, .busy: return 503
-        }
-    }
+    /// The HTTP status of an error (`ErrorStatus`, the one table).
+    public static func status(_ error: JifenError) -> Int { error.httpStatus }
 
-    /// The JSON error answer. `status` overrides the one `status(_:)` gives the error (405).
+    /// The JSON error answer. `status` overrides the one `ErrorStatus` gives the error (405).
     static func errorResponse(
         _ error: JifenError, language: Language, retryAfter: Int? = nil, detail: Data? = nil,
         status code: Int? = nil
@@ -338,9 +298,9 @@ public struct JifenServer: Sendable {
         ]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         if error.category == .busy { headers[.retryAfter] = "1" }
-        if status(error) == 401 { headers[.wwwAuthenticate] = "Bearer" }
+        if error.httpStatus == 401 { headers[.wwwAuthenticate] = "Bearer" }
         return Response(
-            status: .init(code: code ?? status(error)), headers: headers,
+            status: .init(code: code ?? error.httpStatus), headers: headers,
             body: .init(byteBuffer: ByteBuffer(data: data)))
     }
 }

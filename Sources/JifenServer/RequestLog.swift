@@ -19,7 +19,8 @@ struct RequestLog<Context: RequestContext>: RouterMiddleware {
         var principal = "-"
         defer {
             let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
-            // The pages share one wildcard route; a known page's path carries no id (those ride in queries), so it is named.
+            // The pages share one wildcard route; a known page's path carries no id (those ride in
+            // queries), so it is named.
             var route = context.endpointPath ?? "(no route)"
             if route == "/web/**", WebSite.routes.contains(where: { $0.path == request.uri.path }) {
                 route = request.uri.path

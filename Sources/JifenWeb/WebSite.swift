@@ -5,7 +5,7 @@ public import JifenCore
 
 /// The web pages of `jifen serve`: the volunteer's phone, the merchant's counter, the organizer's
 /// and the admin's pages. Each page establishes who is acting from the credential in its cookie
-/// (`JifenApp.authenticate`, as the API does from a bearer token), calls the same endpoints'
+/// (`JifenApp.signIn`, as the API does from a bearer token), calls the same endpoints'
 /// operations (`API.x.call`) with that `Principal`, and renders the result or the refusal. No
 /// rule, permission or default lives here; the script only counts down and scans.
 public struct WebSite: Sendable {
@@ -85,9 +85,7 @@ public struct WebSite: Sendable {
         var refusedCredential: JifenError?
         if let token {
             do {
-                principal = try guardian.credential(address: request.clientAddress) {
-                    try app.authenticate(token: token)
-                }
+                principal = try app.signIn(token: token, address: request.clientAddress, guardian: guardian)
             } catch let wait as SignInGuard.Wait {
                 log("refusal locked-out route=\(request.path) address=\(request.clientAddress) wait=\(wait.seconds)s")
                 return Session(site: self, request: request, w: w, principal: nil, csrf: "").lockedPage(wait.seconds)

@@ -33,15 +33,18 @@ extension JifenError {
         case badCapacity = "bad-capacity"
         /// refused: The check-in code does not match. Ask the organizer for the 6-digit code shown on site (--code).
         case badCheckinCode = "bad-checkin-code"
-        /// usage: The pay code is malformed: it is … digits, or its QR scanned. Ask the customer to tap “Show my pay code” on her phone for a new one.
+        /// usage: The pay code is malformed: it is … digits, or its QR scanned. Ask the customer to tap “Show my pay
+        /// code” on her phone for a new one.
         case badCode = "bad-code"
-        /// refused: The credential is not valid, has expired or was revoked. Sign in again (jifen login), or ask your organizer for a new enrolment code.
+        /// refused: The credential is not valid, has expired or was revoked. Sign in again (jifen login), or ask your
+        /// organizer for a new enrolment code.
         case badCredential = "bad-credential"
         /// usage: The … "…" is not a valid date or time. Write it as 2026-11-22 or 2026-11-22 09:30.
         case badDate = "bad-date"
         /// usage: Unknown encoding "…"; use utf-8 or gbk.
         case badEncoding = "bad-encoding"
-        /// refused: The enrolment code is wrong, already used or expired. Check the 8 characters on the paper (like 4F7K-9Q2M), or ask your organizer for a new one.
+        /// refused: The enrolment code is wrong, already used or expired. Check the 8 characters on the paper (like
+        /// 4F7K-9Q2M), or ask your organizer for a new one.
         case badEnrolmentCode = "bad-enrolment-code"
         /// usage: Event id "…" is not valid; give a whole number.
         case badEventID = "bad-event-id"
@@ -53,7 +56,8 @@ extension JifenError {
         case badGender = "bad-gender"
         /// usage: An ID number has 18 characters (the last may be X).
         case badIDNumber = "bad-id-number"
-        /// usage: JIFEN_NOW "…" is not a readable time. Write it as 2026-11-20, 2026-11-20 10:00, 2026-11-20T10:00:00 or ISO 8601 with a zone (2026-11-20T02:00:00Z),…
+        /// usage: JIFEN_NOW "…" is not a readable time. Write it as 2026-11-20, 2026-11-20 10:00, 2026-11-20T10:00:00
+        /// or ISO 8601 with a zone (2026-11-20T02:00:00Z),…
         case badJifenNow = "bad-jifen-now"
         /// usage: The request body is not the JSON this route takes: ….
         case badJSON = "bad-json"
@@ -83,11 +87,13 @@ extension JifenError {
         case badRole = "bad-role"
         /// usage: The sheet has bad rows; nothing was written.
         case badRows = "bad-rows"
-        /// usage: A Standard Webhooks secret is whsec_ followed by base64 (24 to 64 bytes decoded). Leave out --secret to have one generated.
+        /// usage: A Standard Webhooks secret is whsec_ followed by base64 (24 to 64 bytes decoded). Leave out --secret
+        /// to have one generated.
         case badSecret = "bad-secret"
         /// usage: The server address "…" is not an http:// or https:// URL.
         case badServer = "bad-server"
-        /// usage: webhook.lease_seconds (… s) must be at least twice webhook.timeout_seconds (… s), that is at least …. Raise the lease or lower the timeout.
+        /// usage: webhook.lease_seconds (… s) must be at least twice webhook.timeout_seconds (… s), that is at least ….
+        /// Raise the lease or lower the timeout.
         case badSetting = "bad-setting"
         /// usage: --from must be the path of a SQLite database file.
         case badSource = "bad-source"
@@ -131,7 +137,9 @@ extension JifenError {
         case checkinTooEarly = "checkin-too-early"
         /// usage: The check-out is not after the check-in at ….
         case checkoutBeforeCheckin = "checkout-before-checkin"
-        /// refused: This code is not valid (mistyped, used or expired). Check it, or ask the customer to tap “Show my pay code” on her phone for a new one, and preferably scan its QR. … may present … more wrong codes within … hours.
+        /// refused: This code is not valid (mistyped, used or expired). Check it, or ask the customer to tap “Show my
+        /// pay code” on her phone for a new one, and preferably scan its QR. … may present … more wrong codes within …
+        /// hours.
         case codeWrong = "code-wrong"
         /// busy: No fresh code is free right now; try again shortly.
         case codesExhausted = "codes-exhausted"
@@ -149,7 +157,8 @@ extension JifenError {
         case diskFull = "disk-full"
         /// refused: The team "…" exists already: was the seed loaded before?
         case duplicateName = "duplicate-name"
-        /// refused: … (phone …) is already registered as …. Use …; if this is another person with the same name and phone, register again with --allow-duplicate.
+        /// refused: … (phone …) is already registered as …. Use …; if this is another person with the same name and
+        /// phone, register again with --allow-duplicate.
         case duplicateVolunteer = "duplicate-volunteer"
         /// usage: The file is empty: no header. The first line names the columns, e.g. name,phone,date,minutes.
         case emptyFile = "empty-file"
@@ -179,7 +188,8 @@ extension JifenError {
         case lockedOut = "locked-out"
         /// fault: The lots of … do not add up to its balance (short by …). Run jifen verify and call the admin.
         case lotsOutOfStep = "lots-out-of-step"
-        /// refused: … presented … wrong codes within … hours and is stopped from redeeming codes until …; the community has been told. Try again then, or talk to the community.
+        /// refused: … presented … wrong codes within … hours and is stopped from redeeming codes until …; the community
+        /// has been told. Try again then, or talk to the community.
         case merchantLocked = "merchant-locked"
         /// fault: The copy does not match the source (…); it was rolled back and the target is unchanged.
         case migrateMismatch = "migrate-mismatch"
@@ -203,11 +213,13 @@ extension JifenError {
         case notCheckedIn = "not-checked-in"
         /// refused: … checked in but never checked out. Close them first with jifen checkout … ID --at TIME.
         case notCheckedOut = "not-checked-out"
-        /// refused: … already holds … other tables. Use an empty database (createdb) or a ?schema=; Jifen will not touch it.
+        /// refused: … already holds … other tables. Use an empty database (createdb) or a ?schema=; Jifen will not
+        /// touch it.
         case notEmpty = "not-empty"
         /// fault: … is not a Jifen database (it may be some other file). Check the --db path.
         case notJifen = "not-jifen"
-        /// refused: … is still held: no points moved to the merchant, so there is nothing to refund. Release the hold instead, and the points go back to the customer.
+        /// refused: … is still held: no points moved to the merchant, so there is nothing to refund. Release the hold
+        /// instead, and the points go back to the customer.
         case notRedeemed = "not-redeemed"
         /// usage: jifen … runs only on the database's own machine (--db), not through a server.
         case notServed = "not-served"
@@ -229,11 +241,14 @@ extension JifenError {
         case otherCommunity = "other-community"
         /// refused: Offer … "…" is out of stock.
         case outOfStock = "out-of-stock"
-        /// refused: … already has … min on …; … more exceeds the daily cap of … h. Check the time, or ask an admin to change hours.daily_cap.
+        /// refused: … already has … min on …; … more exceeds the daily cap of … h. Check the time, or ask an admin to
+        /// change hours.daily_cap.
         case overDailyCap = "over-daily-cap"
-        /// usage: … points at the loopback or private address …, which is refused by default. Add --allow-private if this is your own local receiver.
+        /// usage: … points at the loopback or private address …, which is refused by default. Add --allow-private if
+        /// this is your own local receiver.
         case privateAddress = "private-address"
-        /// fault: The database … (or its folder) is read-only. Jifen needs to write it and to create its -wal and -shm files beside it. Check the permissions, or cop…
+        /// fault: The database … (or its folder) is read-only. Jifen needs to write it and to create its -wal and -shm
+        /// files beside it. Check the permissions, or cop…
         case readOnly = "read-only"
         /// usage: Give a reason with --reason; auditors read it.
         case reasonRequired = "reason-required"
@@ -245,7 +260,8 @@ extension JifenError {
         case remoteActor = "remote-actor"
         /// usage: The paying and receiving account are the same, ….
         case sameAccount = "same-account"
-        /// usage: A robot's secret is issued by DingTalk/Feishu: reset it in the robot's settings and pass the new one with --secret.
+        /// usage: A robot's secret is issued by DingTalk/Feishu: reset it in the robot's settings and pass the new one
+        /// with --secret.
         case secretRequired = "secret-required"
         /// fault: PostgreSQL at … is shutting down or starting; nothing was changed. Try again shortly.
         case serverStopping = "server-stopping"
@@ -255,7 +271,8 @@ extension JifenError {
         case sourceNotVerified = "source-not-verified"
         /// refused: The target … already holds a ledger; nothing was written. Use an empty database.
         case targetNotEmpty = "target-not-empty"
-        /// refused: The receiver answered 410 Gone: this address no longer exists. Check the URL, or remove the webhook.
+        /// refused: The receiver answered 410 Gone: this address no longer exists. Check the URL, or remove the
+        /// webhook.
         case testFailed = "test-failed"
         /// usage: The … is too long (… characters); at most ….
         case textTooLong = "text-too-long"
@@ -273,9 +290,11 @@ extension JifenError {
         case unknownSetting = "unknown-setting"
         /// fault: … cannot be read; check the file's permissions.
         case unreadable = "unreadable"
-        /// usage: The host name … does not resolve now, so it cannot be checked to be outside loopback and private networks; it is refused. Check the spelling and th…
+        /// usage: The host name … does not resolve now, so it cannot be checked to be outside loopback and private
+        /// networks; it is refused. Check the spelling and th…
         case unresolvedHost = "unresolved-host"
-        /// usage: Back up a PostgreSQL database with pg_dump and restore it with pg_restore, e.g. pg_dump --format=custom --file jifen.dump postgres://… (see docs/DE…
+        /// usage: Back up a PostgreSQL database with pg_dump and restore it with pg_restore, e.g. pg_dump
+        /// --format=custom --file jifen.dump postgres://… (see docs/DE…
         case usePGDump = "use-pg-dump"
         /// refused: Wish … is …; it cannot be … (only a wish that is … can).
         case wishState = "wish-state"
@@ -293,17 +312,23 @@ extension JifenError {
         case pastDeadline = "past-deadline"
         /// refused: Request … was confirmed more than … hours ago and can no longer be reopened; post a new request.
         case windowClosed = "window-closed"
-        /// refused: This pay code allows at most … points; this redemption is …. Ask the volunteer to raise the ceiling on her pay code page and show the new code.
+        /// refused: This pay code allows at most … points; this redemption is …. Ask the volunteer to raise the ceiling
+        /// on her pay code page and show the new code.
         case codeOverLimit = "code-over-limit"
-        /// refused: A volunteer's own check-in and check-out are stamped with the server's clock; no time (--at) can be given. Check in or out now without --at, or ask an organizer to correct the time (it then goes to review).
+        /// refused: A volunteer's own check-in and check-out are stamped with the server's clock; no time (--at) can be
+        /// given. Check in or out now without --at, or ask an organizer to correct the time (it then goes to review).
         case ownTime = "own-time"
-        /// refused: Too many wrong check-in codes …. Ask an organizer of the team to check you in, or to rotate the code (jifen activity rotate-code).
+        /// refused: Too many wrong check-in codes …. Ask an organizer of the team to check you in, or to rotate the
+        /// code (jifen activity rotate-code).
         case checkinLocked = "checkin-locked"
-        /// refused: This credential was issued for you by someone else (e.g. an organizer) and cannot spend your points yet. Confirm it yourself: with your enrolment code on this device (jifen credential confirm --code CODE), or from the phone you signed in on yourself (jifen credential confirm CREDENTIAL-ID).
+        /// refused: This credential was issued for you by someone else (e.g. an organizer) and cannot spend your points
+        /// yet. Confirm it yourself: with your enrolment code on this device (jifen credential confirm --code CODE), or
+        /// from the phone you signed in on yourself (jifen credential confirm CREDENTIAL-ID).
         case unconfirmedCredential = "unconfirmed-credential"
         /// usage: Request id "…" is not valid; give one like Q0001.
         case badRequestID = "bad-request-id"
-        /// refused: … (phone …) is already registered as resident …. Use …; if this is another person with the same name and phone, register again with --allow-duplicate.
+        /// refused: … (phone …) is already registered as resident …. Use …; if this is another person with the same
+        /// name and phone, register again with --allow-duplicate.
         case duplicateResident = "duplicate-resident"
         /// refused: There is no such pay code. Show a new pay code.
         case payCodeUnknown = "pay-code-unknown"
