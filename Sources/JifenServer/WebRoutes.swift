@@ -18,8 +18,13 @@ extension JifenServer {
 
     func addWebRoutes(_ router: Router<JifenRequestContext>) {
         let site = self.site
-        // Every path under /web is the pages' (an unknown one gets their HTML 404, never the API's JSON).
-        for path in ["/", "/web", "/web/**"] {
+        // Every page's path (`WebSite.pages`), and every other path under /web: the pages answer them all
+        // (a form's address opened with GET, an unknown address: their HTML, never the API's JSON).
+        var paths = ["/", "/web", "/web/**"]
+        for route in WebSite.routes where !route.path.hasPrefix("/static/") && !paths.contains(route.path) {
+            paths.append(route.path)
+        }
+        for path in paths {
             for method in [HTTPRequest.Method.get, .post] {
                 router.on(RouterPath(path), method: method) { request, context in
                     try await self.page(site, request, context)

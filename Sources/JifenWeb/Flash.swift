@@ -8,9 +8,28 @@ import Foundation
 /// session, can put HTML on a page through it.
 struct Flash: Codable, Equatable {
     /// A notice (`Part.notice`, `Session.refusal`), shown at the top of the next page.
-    var notice: String
+    var notice: Markup
     /// Form values the next page fills in again (e.g. the pay code after a refusal).
     var keep: [String: String] = [:]
+
+    init(notice: Markup, keep: [String: String] = [:]) {
+        self.notice = notice; self.keep = keep
+    }
+
+    enum CodingKeys: String, CodingKey { case notice, keep }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(notice.html, forKey: .notice)
+        try container.encode(keep, forKey: .keep)
+    }
+
+    /// Read back only from a cookie whose signature `open` checked: markup this server sealed.
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        notice = Markup(sealed: try container.decode(String.self, forKey: .notice))
+        keep = try container.decodeIfPresent([String: String].self, forKey: .keep) ?? [:]
+    }
 
     static let cookie = "jf_flash"
     /// Long enough for a slow phone to follow the redirect, short enough that it is never seen twice.
@@ -49,7 +68,7 @@ extension Session {
     /// Answers a form: 303 to `path` (a page under /web, may carry a query and a `#fragment`); the
     /// page shows `notice` once at its top, and `kept(name)` gives back the values in `keep`.
     /// Every form answers through this, refusals too (not sign-in's and the form token's refusals).
-    func done(_ path: String, _ notice: String, keep: [String: String] = [:]) -> WebResponse {
+    func done(_ path: String, _ notice: Markup, keep: [String: String] = [:]) -> WebResponse {
         var target = path
         if !target.hasPrefix("/web") || target.contains("//") { target = "/web" }
         return carrying(Flash(notice: notice, keep: keep), .redirect(target))

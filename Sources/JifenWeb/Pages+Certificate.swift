@@ -9,7 +9,7 @@ import JifenCore
 extension Session {
     /// `GET /web/me/certificate`: her latest certificate, or the offer to issue the first one.
     func certificatePage() -> WebResponse {
-        var body = ""
+        var body: Markup = ""
         do {
             let shown = try call(API.latestCertificate, .init(volunteer: me))
             guard let c = shown.certificate else {
@@ -19,7 +19,7 @@ extension Session {
                     "/web/me/certificate", csrf: csrf, fields: Part.hidden("again", "1"),
                     button: w("开一份服务证明", "Issue my certificate"))
                 body += "<p><a href=\"/web\">\(w("返回我的积分", "Back to my points"))</a></p>"
-                return page(w.raw("服务证明", "Service certificate"), body)
+                return page(w.text("服务证明", "Service certificate"), body)
             }
             if !shown.matches {
                 body += Part.notice(
@@ -40,21 +40,18 @@ extension Session {
                 button: w("重新开一份", "Issue a new one"), buttonClass: "")
             body += "</section><p class=\"noprint\"><a href=\"/web\">\(w("返回我的积分", "Back to my points"))</a></p>"
         } catch {
-            return page(
-                w.raw("服务证明", "Service certificate"),
-                refusal(error) + "<p><a href=\"/web\">\(w("返回首页", "Back to the start"))</a></p>",
-                status: statusOf(error))
+            return errorPage(w.text("服务证明", "Service certificate"), error)
         }
-        return page(w.raw("服务证明", "Service certificate"), body, printable: true)
+        return page(w.text("服务证明", "Service certificate"), body, printable: true)
     }
 
-    func certificateArticle(_ shown: JifenApp.LatestCertificate, _ c: Certificate) -> String {
+    func certificateArticle(_ shown: JifenApp.LatestCertificate, _ c: Certificate) -> Markup {
         let id = shown.idNumber.map { w("（身份证号 \($0)）", " (ID \($0))") } ?? ""
-        var html =
-            "<article class=\"certificate\" aria-labelledby=\"cert-title\"><p class=\"cert-org\">\(HTML.escape(shown.community))</p>"
+        var html: Markup =
+            "<article class=\"certificate\" aria-labelledby=\"cert-title\"><p class=\"cert-org\">\(shown.community)</p>"
         html += "<h2 id=\"cert-title\" class=\"cert-title\">\(w("志愿服务证明", "Certificate of volunteer service"))</h2>"
         html +=
-            "<p>" + w("兹证明 ", "This certifies that ") + "<strong>\(HTML.escape(shown.volunteerName))</strong>\(id)"
+            "<p>" + w("兹证明 ", "This certifies that ") + "<strong>\(shown.volunteerName)</strong>\(id)"
             + w(
                 " 于 \(longDay(c.fromDay)) 至 \(longDay(c.toDay)) 期间参加志愿服务，累计服务时长 \(JifenApp.hoursText(c.minutes)) 小时（\(c.records) 次）。",
                 " served as a volunteer from \(longDay(c.fromDay)) to \(longDay(c.toDay)): \(JifenApp.hoursText(c.minutes)) hours in \(c.records) services."
@@ -65,15 +62,15 @@ extension Session {
                 + "<th scope=\"col\">\(w("活动与服务队", "Activity and team"))</th><th scope=\"col\">\(w("小时", "Hours"))</th></tr></thead><tbody>"
             for v in shown.records {
                 html +=
-                    "<tr><td>\(HTML.escape(shortDay(day: v.record.serviceDay)))</td><td>\(HTML.escape(v.activityTitle))<br><small>\(HTML.escape(v.teamName))</small></td>"
+                    "<tr><td>\(shortDay(day: v.record.serviceDay))</td><td>\(v.activityTitle)<br><small>\(v.teamName)</small></td>"
                     + "<td class=\"n\">\(JifenApp.hoursText(v.record.minutes))</td></tr>"
             }
             html += "</tbody></table>"
         }
-        html += "<dl class=\"cert-foot\"><dt>\(w("出具单位", "Issued by"))</dt><dd>\(HTML.escape(shown.community))</dd>"
-        html += "<dt>\(w("证明编号", "Number"))</dt><dd id=\"cert-number\">\(HTML.escape(c.number))</dd>"
-        html += "<dt>\(w("出具日期", "Issued on"))</dt><dd>\(HTML.escape(longDay(shown.issuedOn ?? c.toDay)))</dd>"
-        html += "<dt>\(w("验证码", "Check code"))</dt><dd class=\"cert-code\">\(HTML.escape(c.code))</dd></dl>"
+        html += "<dl class=\"cert-foot\"><dt>\(w("出具单位", "Issued by"))</dt><dd>\(shown.community)</dd>"
+        html += "<dt>\(w("证明编号", "Number"))</dt><dd id=\"cert-number\">\(c.number)</dd>"
+        html += "<dt>\(w("出具日期", "Issued on"))</dt><dd>\(longDay(shown.issuedOn ?? c.toDay))</dd>"
+        html += "<dt>\(w("验证码", "Check code"))</dt><dd class=\"cert-code\">\(c.code)</dd></dl>"
         html +=
             "<p class=\"muted\">\(w("接收单位可请社区凭验证码核对这份证明。", "Whoever receives it may ask the community to check it by its code."))</p>"
         return html + "<p class=\"cert-stamp\">\(w("（盖章）", "(stamp)"))</p></article>"

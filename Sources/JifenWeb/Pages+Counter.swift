@@ -13,7 +13,7 @@ extension Session {
     /// `/web/counter/receipt/R030`: a receipt, opened as often as wanted.
     static let receiptPrefix = "/web/counter/receipt/"
 
-    func counterPage(notice: String = "", status: Int = 200) -> WebResponse {
+    func counterPage(notice: Markup = "", status: Int = 200) -> WebResponse {
         var body = notice
         do {
             let who = try call(API.whoami, .init())
@@ -24,25 +24,24 @@ extension Session {
             body += holdsSection(lists.holds)
             body += todaySection(lists)
             body += lookupSection()
-            return page(w.raw("收银台 · \(shop)", "Counter · \(shop)"), body, status: status)
+            return page(w.text("收银台 · \(shop)", "Counter · \(shop)"), body, status: status)
         } catch {
-            body += refusal(error)
-            return page(w.raw("收银台", "Counter"), body, status: statusOf(error))
+            return errorPage(w.text("收银台", "Counter"), error, notice: notice)
         }
     }
 
     /// The first screen: the code (typed or scanned), what for, and the button, all above the fold.
-    func takeCodeForm(_ offers: [Offer]) -> String {
+    func takeCodeForm(_ offers: [Offer]) -> Markup {
         // After a refusal the form comes back as it was sent; else the first offer.
         let sent = !kept("code").isEmpty
         let chosen =
             sent && (kept("offer").isEmpty || offers.contains { $0.id == kept("offer") })
             ? kept("offer") : offers.first?.id ?? ""
-        var choices = "<fieldset class=\"offers\"><legend>\(w("兑换什么", "What for"))</legend>"
+        var choices: Markup = "<fieldset class=\"offers\"><legend>\(w("兑换什么", "What for"))</legend>"
         for offer in offers {
             choices +=
-                "<label class=\"choice\"><input type=\"radio\" name=\"offer\" value=\"\(HTML.escape(offer.id))\"\(offer.id == chosen ? " checked" : "")>"
-                + "<span>\(HTML.escape(offer.title)) — <strong>\(w("\(offer.points) 分", "\(offer.points) points"))</strong>"
+                "<label class=\"choice\"><input type=\"radio\" name=\"offer\" value=\"\(offer.id)\"\(offer.id == chosen ? " checked" : "")>"
+                + "<span>\(offer.title) — <strong>\(w("\(offer.points) 分", "\(offer.points) points"))</strong>"
                 + (offer.stock.map { " <small class=\"muted\">\(w("还剩 \($0) 份", "\($0) left"))</small>" } ?? "")
                 + "</span></label>"
         }
@@ -55,7 +54,7 @@ extension Session {
                 "points", label: w("分数（按分数兑换时填）", "Points (for a number of points)"),
                 value: kept("points"), type: "number", extra: "inputmode=\"numeric\" min=\"1\"")
             + "</div></fieldset>"
-        let code =
+        let code: Markup =
             "<div class=\"code-line\">"
             + Part.field(
                 "code",
@@ -69,8 +68,8 @@ extension Session {
     }
 
     /// Holds waiting for pickup: the customer's name, what, and 交付 / 退回 in one tap each.
-    func holdsSection(_ holds: [CounterRedemption]) -> String {
-        var html =
+    func holdsSection(_ holds: [CounterRedemption]) -> Markup {
+        var html: Markup =
             "<section aria-labelledby=\"h-holds\" id=\"holds\"><h2 id=\"h-holds\">\(w("预留待取", "Held for pickup"))</h2>"
         guard !holds.isEmpty else {
             return html + "<p class=\"muted\">\(w("没有等待领取的预留。", "Nothing is waiting for pickup."))</p></section>"
@@ -79,30 +78,30 @@ extension Session {
         for line in holds {
             let r = line.redemption
             html +=
-                "<li id=\"hold-\(HTML.escape(r.label))\"><p><strong>\(HTML.escape(line.customerName))</strong> "
-                + "\(HTML.escape(line.offerTitle ?? w.raw("按分数兑换", "Points"))) · \(w("\(r.points) 分", "\(r.points) points"))"
-                + " <small class=\"muted\">\(w("收据", "receipt")) \(HTML.escape(r.label))"
+                "<li id=\"hold-\(r.label)\"><p><strong>\(line.customerName)</strong> "
+                + "\(line.offerTitle ?? w.text("按分数兑换", "Points")) · \(w("\(r.points) 分", "\(r.points) points"))"
+                + " <small class=\"muted\">\(w("收据", "receipt")) \(r.label)"
                 + (line.holdExpiresAtMillis.map { " · " + w("保留到 \(minute($0))", "held until \(minute($0))") } ?? "")
                 + "</small></p>"
                 + "<form method=\"post\" action=\"/web/counter/pickup\" class=\"row-actions\">\(Part.hidden("csrf", csrf))\(Part.hidden("redemption", r.label))"
-                + "<button type=\"submit\" class=\"primary\">\(w("交付", "Hand over"))<span class=\"visually-hidden\"> \(HTML.escape(line.customerName)) \(HTML.escape(r.label))</span></button>"
-                + "<button type=\"submit\" class=\"danger\" formaction=\"/web/counter/release\">\(w("退回", "Release"))<span class=\"visually-hidden\"> \(HTML.escape(line.customerName)) \(HTML.escape(r.label))</span></button>"
+                + "<button type=\"submit\" class=\"primary\">\(w("交付", "Hand over"))<span class=\"visually-hidden\"> \(line.customerName) \(r.label)</span></button>"
+                + "<button type=\"submit\" class=\"danger\" formaction=\"/web/counter/release\">\(w("退回", "Release"))<span class=\"visually-hidden\"> \(line.customerName) \(r.label)</span></button>"
                 + "</form></li>"
         }
         return html + "</ul></section>"
     }
 
     /// The day's redemptions (tap one for its receipt and 退款) and the day's figures.
-    func todaySection(_ lists: JifenApp.CounterResult) -> String {
-        var html =
-            "<section aria-labelledby=\"h-today\" id=\"today\"><h2 id=\"h-today\">\(w("今天的兑换", "Today's redemptions")) <small class=\"muted\">\(HTML.escape(lists.day))</small></h2>"
+    func todaySection(_ lists: JifenApp.CounterResult) -> Markup {
+        var html: Markup =
+            "<section aria-labelledby=\"h-today\" id=\"today\"><h2 id=\"h-today\">\(w("今天的兑换", "Today's redemptions")) <small class=\"muted\">\(lists.day)</small></h2>"
         if lists.today.isEmpty {
             html += "<p class=\"muted\">\(w("今天还没有兑换。", "No redemptions yet today."))</p>"
         } else {
             html += "<ul class=\"list counter-list\">"
             for line in lists.today {
                 let r = line.redemption
-                var state = ""
+                var state: Markup = ""
                 if line.refunded > 0 {
                     state =
                         line.refundable == 0
@@ -110,10 +109,10 @@ extension Session {
                     state = " <span class=\"status\">\(state)</span>"
                 }
                 html +=
-                    "<li><a class=\"row-link\" href=\"/web/counter/receipt/\(HTML.escape(r.label))\">"
-                    + "<span>\(HTML.escape(time(r.createdAtMillis))) <strong>\(HTML.escape(line.customerName))</strong> "
-                    + "\(HTML.escape(line.offerTitle ?? w.raw("按分数兑换", "Points"))) · \(w("\(r.points) 分", "\(r.points) points"))\(state)</span>"
-                    + "<small class=\"muted\">\(w("收据", "receipt")) \(HTML.escape(r.label)) · \(w("退款", "Refund")) ›</small></a></li>"
+                    "<li><a class=\"row-link\" href=\"/web/counter/receipt/\(r.label)\">"
+                    + "<span>\(time(r.createdAtMillis)) <strong>\(line.customerName)</strong> "
+                    + "\(line.offerTitle ?? w.text("按分数兑换", "Points")) · \(w("\(r.points) 分", "\(r.points) points"))\(state)</span>"
+                    + "<small class=\"muted\">\(w("收据", "receipt")) \(r.label) · \(w("退款", "Refund")) ›</small></a></li>"
             }
             html += "</ul>"
         }
@@ -135,7 +134,7 @@ extension Session {
     }
 
     /// An older receipt by its number (printed on paper, or told by the customer).
-    func lookupSection() -> String {
+    func lookupSection() -> Markup {
         "<section aria-labelledby=\"h-lookup\"><h2 id=\"h-lookup\">\(w("按收据号查找", "Find a receipt by its number"))</h2>"
             + "<form method=\"get\" action=\"/web/counter/receipt\">"
             + Part.field(
@@ -174,7 +173,7 @@ extension Session {
         var keep: [String: String] = [:]
         for name in Self.counterFields { keep[name] = kept(name) }
         do {
-            var title = w.raw("按分数兑换", "Points")
+            var title = w.text("按分数兑换", "Points")
             var points = Int64(pointsText)
             if !offerID.isEmpty {
                 guard
@@ -191,12 +190,12 @@ extension Session {
                     .offerOrPoints, zh: "请二选一：选一个兑换项目，或填写积分数。", en: "Give exactly one: an offer, or a number of points."
                 )
             }
-            var body = "<p>\(w("请和顾客核对：", "Check with the customer:"))</p>"
-            body += "<p class=\"big\" id=\"confirm-title\">\(HTML.escape(title))</p>"
+            var body: Markup = "<p>\(w("请和顾客核对：", "Check with the customer:"))</p>"
+            body += "<p class=\"big\" id=\"confirm-title\">\(title)</p>"
             body +=
                 "<p class=\"digits\" id=\"confirm-points\">\(points.map { w("\($0) 分", "\($0) points") } ?? "?")</p>"
             // A scanned QR is a long secret: said as scanned, never echoed.
-            let shown = code.count > Codes.length ? w("已扫码", "scanned") : HTML.escape(code)
+            let shown = code.count > Codes.length ? w("已扫码", "scanned") : "\(code)"
             body += "<p>\(w("付款码", "Pay code")) <strong>\(shown)</strong></p>"
             let fields =
                 Part.hidden("code", code) + Part.hidden("offer", offerID)
@@ -209,7 +208,7 @@ extension Session {
             body += "<p><a href=\"/web/counter\">\(w("取消，返回", "Cancel"))</a></p>"
             // A reload within the flash's life shows the same check, with the same key.
             return keepingFlash(
-                page(w.raw("核对兑换", "Check the redemption"), body), keep: keep.merging(["key": key]) { $1 })
+                page(w.text("核对兑换", "Check the redemption"), body), keep: keep.merging(["key": key]) { $1 })
         } catch {
             return done("/web/counter", refusal(error), keep: keep)
         }
@@ -243,7 +242,7 @@ extension Session {
     func receiptLookup() -> WebResponse {
         let typed = (request.query["r"] ?? "").trimmingCharacters(in: .whitespaces)
         guard let id = try? Redemption.parseID(typed) else {
-            return page(w.raw("没有这张收据", "No such receipt"), receiptMissing(typed), status: 404)
+            return errorPage(receiptMissing(typed))
         }
         return .redirect("/web/counter/receipt/\(Registry.id(prefix: "R", number: Int(id)))")
     }
@@ -255,18 +254,18 @@ extension Session {
         do {
             line = try call(API.redemption, .init(redemption: try Redemption.parseID(label)))
         } catch let error as JifenError where error.code == .unknownID || error.code == .badRedemptionID {
-            return page(w.raw("没有这张收据", "No such receipt"), receiptMissing(label), status: 404)
+            return errorPage(receiptMissing(label))
         } catch {
-            return page(w.raw("收据", "Receipt"), refusal(error), status: statusOf(error))
+            return errorPage(w.text("收据", "Receipt"), error)
         }
         let r = line.redemption
-        var body =
-            "<div class=\"receipt-head\"><p>\(w("收据号", "Receipt number"))</p><p class=\"digits\" id=\"receipt\">\(HTML.escape(r.label))</p>"
-        body += "<p class=\"big\">\(HTML.escape(line.offerTitle ?? w.raw("按分数兑换", "Points")))</p>"
+        var body: Markup =
+            "<div class=\"receipt-head\"><p>\(w("收据号", "Receipt number"))</p><p class=\"digits\" id=\"receipt\">\(r.label)</p>"
+        body += "<p class=\"big\">\(line.offerTitle ?? w.text("按分数兑换", "Points"))</p>"
         body += "<p class=\"digits\" id=\"receipt-points\">\(w("\(r.points) 分", "\(r.points) points"))</p>"
         body +=
-            "<p>\(w("顾客", "Customer")) <strong id=\"receipt-customer\">\(HTML.escape(line.customerName))</strong> · "
-            + "\(HTML.escape(minute(r.createdAtMillis))) · <span class=\"status\" id=\"receipt-state\">\(stateWords(line))</span></p></div>"
+            "<p>\(w("顾客", "Customer")) <strong id=\"receipt-customer\">\(line.customerName)</strong> · "
+            + "\(minute(r.createdAtMillis)) · <span class=\"status\" id=\"receipt-state\">\(stateWords(line))</span></p></div>"
         if line.refunded > 0 {
             body +=
                 "<p id=\"receipt-refunded\">\(w("已退回 \(line.refunded) 分，还可以退 \(line.refundable) 分。", "\(line.refunded) points given back; \(line.refundable) more can be."))</p>"
@@ -282,9 +281,9 @@ extension Session {
         }
         if r.merchant == me && line.refundable > 0 {
             let reasons = [
-                w.raw("顾客不要了", "The customer changed her mind"),
-                w.raw("收错了（项目或分数不对）", "Taken by mistake (wrong offer or points)"),
-                w.raw("没有做完或不满意", "Not done or not satisfied"),
+                w.text("顾客不要了", "The customer changed her mind"),
+                w.text("收错了（项目或分数不对）", "Taken by mistake (wrong offer or points)"),
+                w.text("没有做完或不满意", "Not done or not satisfied"),
             ]
             var fields =
                 Part.hidden("redemption", r.label) + Part.hidden("key", "web-refund-" + UUID().uuidString.lowercased())
@@ -296,8 +295,8 @@ extension Session {
             fields += "<fieldset><legend>\(w("原因", "Reason"))</legend>"
             for (i, reason) in reasons.enumerated() {
                 fields +=
-                    "<label class=\"choice\"><input type=\"radio\" name=\"why\" value=\"\(HTML.escape(reason))\" id=\"f-why-\(i)\""
-                    + "\(kept("why") == reason ? " checked" : "")><span>\(HTML.escape(reason))</span></label>"
+                    "<label class=\"choice\"><input type=\"radio\" name=\"why\" value=\"\(reason)\" id=\"f-why-\(i)\""
+                    + "\(kept("why") == reason ? " checked" : "")><span>\(reason)</span></label>"
             }
             fields +=
                 Part.field(
@@ -310,10 +309,10 @@ extension Session {
                     buttonClass: "danger", id: "refund")
                 + "</section>"
         }
-        return page(w.raw("收据 \(r.label)", "Receipt \(r.label)"), body)
+        return page(w.text("收据 \(r.label)", "Receipt \(r.label)"), body)
     }
 
-    func stateWords(_ line: CounterRedemption) -> String {
+    func stateWords(_ line: CounterRedemption) -> Markup {
         switch line.redemption.status {
         case .redeemed, .pickedUp:
             if line.refundable == 0 && line.refunded > 0 { return w("已全部退回", "Fully refunded") }
@@ -324,11 +323,12 @@ extension Session {
         }
     }
 
-    func receiptMissing(_ typed: String) -> String {
-        Part.notice(
-            w("没有这张收据（\(typed)），或它不是本店的。请核对收据号。", "There is no receipt \(typed) at this counter. Check the number."),
-            kind: .refused, w: w)
-            + "<p><a class=\"button primary\" href=\"/web/counter\">\(w("返回收银台", "Back to the counter"))</a></p>"
+    func receiptMissing(_ typed: String) -> ErrorPage {
+        ErrorPage(
+            title: w.text("没有这张收据", "No such receipt"),
+            message: w(
+                "没有这张收据（\(typed)），或它不是本店的。请核对收据号。", "There is no receipt \(typed) at this counter. Check the number."),
+            status: 404, back: "/web/counter", backLabel: w("返回收银台", "Back to the counter"))
     }
 
     // MARK: Refunds and holds

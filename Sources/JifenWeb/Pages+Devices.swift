@@ -6,17 +6,17 @@ import JifenCore
 /// The volunteer's signed-in devices: each one she may end (a lost phone, a borrowed tablet), and
 /// those someone else signed in for her, which spend her points only once she confirms them.
 extension Session {
-    func devices() -> String {
+    func devices() -> Markup {
         guard let list = try? call(API.credentials, .init(person: me)) else { return "" }
         let live = list.filter { $0.kind == .device && $0.state == "live" }
-        var html =
+        var html: Markup =
             "<section aria-labelledby=\"h-devices\"><h2 id=\"h-devices\">\(w("我登录的设备", "My signed-in devices"))</h2><ul class=\"list\" id=\"devices\">"
         for device in live {
             let this = device.id == principal?.credential
             // Names, not ids: what she called it, and since when.
-            let name = device.label.isEmpty ? w.raw("一台设备", "A device") : device.label
+            let name = device.label.isEmpty ? w.text("一台设备", "A device") : device.label
             html +=
-                "<li id=\"device-\(HTML.escape(device.id))\">\(HTML.escape(name)) <small class=\"muted\">"
+                "<li id=\"device-\(device.id)\">\(name) <small class=\"muted\">"
                 + w("登录于 \(day(device.createdAtMillis))", "since \(day(device.createdAtMillis))")
                 + (this ? " · " + w("就是这台", "this device") : "") + "</small>"
             if !device.own {
@@ -94,7 +94,7 @@ extension Session {
             id: "signout-confirm")
         body +=
             "<p><a class=\"button primary huge\" href=\"/web\" id=\"signout-cancel\">\(w("不退出，返回", "Stay signed in, go back"))</a></p>"
-        return page(w.raw("退出登录？", "Sign out?"), body)
+        return page(w.text("退出登录？", "Sign out?"), body)
     }
 
     /// Back to the sign-in page with the cookie forgotten.

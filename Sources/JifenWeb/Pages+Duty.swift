@@ -8,9 +8,9 @@ import JifenCore
 /// span (the core's rule, `OnDuty.shortIfNow`) asks on a page of its own before it records.
 extension Session {
     /// The banner at the top of her page while she is on duty, empty when she is not.
-    func duty() -> String {
+    func duty() -> Markup {
         guard let list = try? call(API.onDuty, .init(volunteer: me)), !list.isEmpty else { return "" }
-        var html =
+        var html: Markup =
             "<section class=\"duty\" id=\"duty\" aria-labelledby=\"h-duty\"><h2 id=\"h-duty\">\(w("正在服务", "On duty"))</h2>"
         for d in list {
             html +=
@@ -18,7 +18,7 @@ extension Session {
             html += Part.form(
                 "/web/checkout", csrf: csrf, fields: Part.hidden("activity", d.activity),
                 button: w("签退：\(d.title)", "Check out: \(d.title)"), buttonClass: "primary huge",
-                id: "checkout-\(HTML.escape(d.activity))")
+                id: "checkout-\(d.activity)")
         }
         return html + "</section>"
     }
@@ -39,7 +39,7 @@ extension Session {
                     extra: "inputmode=\"numeric\" autocomplete=\"off\" required"),
             button: w("签到", "Check in"))
         body += backLink()
-        return page(w.raw("活动签到", "Check in"), body, status: status)
+        return page(w.text("活动签到", "Check in"), body, status: status)
     }
 
     /// `POST /web/checkin`: checked in, she goes to her page, where 签退 waits at the top.
@@ -107,6 +107,6 @@ extension Session {
             button: w("是，现在签退", "Yes, check out now"), buttonClass: "danger huge", id: "checkout-confirm")
         body +=
             "<p><a class=\"button primary huge\" href=\"/web/me\" id=\"keep-serving\">\(w("不签退，继续服务", "No, keep serving"))</a></p>"
-        return page(w.raw("签退前确认：\(on.title)", "Before checking out: \(on.title)"), body)
+        return page(w.text("签退前确认：\(on.title)", "Before checking out: \(on.title)"), body)
     }
 }

@@ -13,16 +13,16 @@ extension Session {
     /// The desk. After a decision the page opens at the activity or record the form named (`#act-…`,
     /// `#rec-…`), and the message is shown there, where she is, rather than at the top.
     func teamPage() -> WebResponse {
-        var body = ""
+        var body: Markup = ""
         var here = self
         do {
             let who = try call(API.whoami, .init())
             let desk = try call(API.teamDesk, .init())
-            body += "<p class=\"big\">\(HTML.escape(who.name ?? me))</p>"
+            body += "<p class=\"big\">\(who.name ?? me)</p>"
             body +=
                 desk.everyTeam
                 ? "<p class=\"muted\">\(w("您是管理员：这里是所有服务队的活动。", "You are an administrator: every team's activities are here."))</p>"
-                : "<p class=\"muted\">\(w("您负责的服务队：", "Your teams: "))\(HTML.escape(desk.teams.map(\.name).joined(separator: w.raw("、", ", "))))</p>"
+                : "<p class=\"muted\">\(w("您负责的服务队：", "Your teams: "))\(desk.teams.map(\.name).joined(separator: w.text("、", ", ")))</p>"
             let waiting = desk.activities.reduce(0) { $0 + $1.waiting.count }
             body +=
                 "<section aria-labelledby=\"h-acts\"><h2 id=\"h-acts\">\(w("活动、签到与待审核时长", "Activities, check-ins and hours waiting"))</h2>"
@@ -39,22 +39,21 @@ extension Session {
             body += monthByTeam(desk)
             body += reenrolSection()
         } catch {
-            body += refusal(error)
-            return page(w.raw("组织者", "Organizer"), body, status: statusOf(error))
+            return errorPage(w.text("组织者", "Organizer"), error)
         }
-        return here.page(w.raw("组织者", "Organizer"), body)
+        return here.page(w.text("组织者", "Organizer"), body)
     }
 
     /// One activity on the desk: when and where, its counts, its poster, and its hours waiting.
-    func deskItem(_ item: DeskActivity, notice: (at: String, html: String)?) -> String {
+    func deskItem(_ item: DeskActivity, notice: (at: String, html: Markup)?) -> Markup {
         let a = item.activity
-        var html = "<li id=\"act-\(HTML.escape(a.id))\" class=\"act\" tabindex=\"-1\">"
+        var html: Markup = "<li id=\"act-\(a.id)\" class=\"act\" tabindex=\"-1\">"
         if notice?.at == "act-" + a.id { html += notice?.html ?? "" }
-        html += "<h3>\(HTML.escape(a.title))</h3>"
+        html += "<h3>\(a.title)</h3>"
         html +=
-            "<p>\(HTML.escape(shortDay(a.startMillis))) \(HTML.escape(time(a.startMillis)))–\(HTML.escape(time(a.endMillis))) \(HTML.escape(a.place))"
+            "<p>\(shortDay(a.startMillis)) \(time(a.startMillis))–\(time(a.endMillis)) \(a.place)"
         html +=
-            " · \(HTML.escape(item.teamName))\(a.status == .open ? "" : " · " + (a.status == .closed ? w("已结束签到", "check-in closed") : w("已取消", "cancelled")))</p>"
+            " · \(item.teamName)\(a.status == .open ? "" : " · " + (a.status == .closed ? w("已结束签到", "check-in closed") : w("已取消", "cancelled")))</p>"
         let capacity = a.capacity.map { w("（名额 \($0)）", " (of \($0) places)") } ?? ""
         html +=
             "<p class=\"counts\">\(w("报名", "Signed up")) <strong>\(item.signedUp)</strong>\(capacity) · \(w("已签到", "checked in")) <strong>\(item.checkedIn)</strong>"
@@ -65,12 +64,12 @@ extension Session {
         }
         if item.approveAll.count > 1 {
             let names = item.waiting.filter { item.approveAll.contains($0.record.id) }
-                .map { "\($0.volunteerName) \(hours($0.record.minutes))" + w.raw(" 小时", " h") }
+                .map { "\($0.volunteerName) \(hours($0.record.minutes))" + w.text(" 小时", " h") }
             let flagged = item.waiting.count - item.approveAll.count
             html +=
                 "<details class=\"approve-all\"><summary>\(w("本活动全部通过（\(item.approveAll.count) 条）…", "Approve all of this activity (\(item.approveAll.count))…"))</summary>"
             html +=
-                "<p>\(w("将一起通过：", "This approves: "))\(HTML.escape(names.joined(separator: w.raw("、", ", "))))\(w("。", "."))"
+                "<p>\(w("将一起通过：", "This approves: "))\(names.joined(separator: w.text("、", ", ")))\(w("。", "."))"
             if flagged > 0 {
                 html +=
                     " "
@@ -98,16 +97,16 @@ extension Session {
         return html + "</li>"
     }
 
-    func waitingRecord(_ view: RecordView, notice: String?) -> String {
+    func waitingRecord(_ view: RecordView, notice: Markup?) -> Markup {
         let r = view.record
         let when = shortDay(day: r.serviceDay)
-        var html =
-            "<li id=\"rec-\(HTML.escape(r.id))\" tabindex=\"-1\">\(notice ?? "")<strong>\(HTML.escape(view.volunteerName))</strong> \(HTML.escape(when)) "
+        var html: Markup =
+            "<li id=\"rec-\(r.id)\" tabindex=\"-1\">\(notice ?? "")<strong>\(view.volunteerName)</strong> \(when) "
             + "\(w("\(hours(r.minutes)) 小时", "\(hours(r.minutes)) h")) <span class=\"status\">"
             + (r.status == .review ? w("需要逐条查看", "look at it first") : w("等待审核", "waiting"))
             + (r.disputed ? w("，有异议", ", disputed") : "") + "</span>"
         if !r.reason.isEmpty {
-            html += "<br><span class=\"why\">\(HTML.escape(ReviewReason.render(r.reason).text(language)))</span>"
+            html += "<br><span class=\"why\">\(ReviewReason.render(r.reason).text(language))</span>"
         }
         html += Part.form(
             "/web/team/approve", csrf: csrf, fields: Part.hidden("record", r.id),
@@ -125,12 +124,12 @@ extension Session {
     }
 
     /// This month's figures of the desk's teams.
-    func monthByTeam(_ desk: TeamDesk) -> String {
+    func monthByTeam(_ desk: TeamDesk) -> Markup {
         guard let report = try? call(API.report, .init(month: thisMonth, grouping: .team)) else { return "" }
         let mine = Set(desk.teams.map(\.id))
         let rows = report.report.rows.filter { desk.everyTeam || mine.contains($0.key) }
-        var html =
-            "<section aria-labelledby=\"h-month\"><h2 id=\"h-month\">\(w("本月各队", "This month by team"))（\(HTML.escape(monthWords(report.month)))）</h2>"
+        var html: Markup =
+            "<section aria-labelledby=\"h-month\"><h2 id=\"h-month\">\(w("本月各队", "This month by team"))（\(monthWords(report.month))）</h2>"
         html +=
             "<table><thead><tr><th scope=\"col\">\(w("队伍", "Team"))</th><th scope=\"col\">\(w("获得", "Earned"))</th><th scope=\"col\">\(w("兑换", "Redeemed"))</th></tr></thead><tbody>"
         if rows.isEmpty {
@@ -138,7 +137,7 @@ extension Session {
         }
         for row in rows {
             html +=
-                "<tr><td>\(HTML.escape(row.label.isEmpty ? w.raw("未分队", "No team") : row.label))</td><td class=\"n\">\(row.figures.earned)</td><td class=\"n\">\(row.figures.redeemed)</td></tr>"
+                "<tr><td>\(row.label.isEmpty ? w.text("未分队", "No team") : row.label)</td><td class=\"n\">\(row.figures.earned)</td><td class=\"n\">\(row.figures.redeemed)</td></tr>"
         }
         html += "</tbody></table>"
         if let minutes = report.report.service.hoursServedMinutes {
@@ -161,30 +160,29 @@ extension Session {
                     action: Bilingual(zh: "查看活动「\(a.title)」的签到码", en: "see the check-in code of “\(a.title)”"))
             }
             let link = "\(site.publicURL())/web/checkin?activity=\(HTML.query(a.id))&code=\(HTML.query(code))"
-            var body = "<div class=\"poster\">"
+            var body: Markup = "<div class=\"poster\">"
             body +=
-                "<p class=\"poster-when\">\(HTML.escape(shortDay(a.startMillis))) \(HTML.escape(time(a.startMillis)))–\(HTML.escape(time(a.endMillis))) \(HTML.escape(a.place))</p>"
+                "<p class=\"poster-when\">\(shortDay(a.startMillis)) \(time(a.startMillis))–\(time(a.endMillis)) \(a.place)</p>"
             body += "<p class=\"poster-scan\">\(w("用手机扫码签到", "Scan with your phone to check in"))</p>"
-            body += QRCode.svg(
+            body += QRCode.markup(
                 link,
-                label: w.raw(
+                label: w.text(
                     "签到二维码：打开「\(a.title)」的签到页，签到码 \(code)",
                     "Check-in QR code: opens the check-in of “\(a.title)”, code \(code)"), pixels: 340)
             body += "<p>\(w("或在“我的积分”页点“签到”，输入：", "Or on “My points” press “Check in” and type:"))</p>"
             body +=
-                "<p class=\"poster-line\">\(w("活动编号", "Activity number")) <strong class=\"digits poster-act\">\(HTML.escape(a.id))</strong></p>"
+                "<p class=\"poster-line\">\(w("活动编号", "Activity number")) <strong class=\"digits poster-act\">\(a.id)</strong></p>"
             body +=
-                "<p class=\"poster-line\">\(w("签到码", "Check-in code")) <strong class=\"digits poster-code\" id=\"poster-code\">\(HTML.escape(code))</strong></p></div>"
+                "<p class=\"poster-line\">\(w("签到码", "Check-in code")) <strong class=\"digits poster-code\" id=\"poster-code\">\(code)</strong></p></div>"
             body +=
                 "<p class=\"noprint\"><button type=\"button\" class=\"primary\" data-print>\(w("打印海报（一张 A4）", "Print the poster (one A4 page)"))</button></p>"
             body +=
                 "<p class=\"noprint\"><a href=\"/web/team#act-\(HTML.query(a.id))\">\(w("返回我的活动", "Back to my activities"))</a></p>"
-            return page(w.raw("签到：\(a.title)", "Check in: \(a.title)"), body, printable: true)
+            return page(w.text("签到：\(a.title)", "Check in: \(a.title)"), body, printable: true)
         } catch {
-            return page(
-                w.raw("签到海报", "Check-in poster"),
-                refusal(error) + "<p><a href=\"/web/team\">\(w("返回我的活动", "Back to my activities"))</a></p>",
-                status: statusOf(error))
+            return errorPage(
+                w.text("签到海报", "Check-in poster"), error, back: "/web/team",
+                backLabel: w("返回我的活动", "Back to my activities"))
         }
     }
 
@@ -271,7 +269,7 @@ extension Session {
     }
 
     /// Back to the desk at `at` (`act-…` or `rec-…`; "" for its top), where the message is shown.
-    func toDesk(_ at: String, _ notice: String) -> WebResponse {
+    func toDesk(_ at: String, _ notice: Markup) -> WebResponse {
         at.isEmpty ? done("/web/team", notice) : done("/web/team#" + at, notice, keep: ["at": at])
     }
 
@@ -310,7 +308,7 @@ extension Session {
     // MARK: The admin
 
     func adminPage() -> WebResponse {
-        var body = ""
+        var body: Markup = ""
         do {
             let report = try call(API.verify, .init())
             body += "<section aria-labelledby=\"h-verify\"><h2 id=\"h-verify\">\(w("账本核对", "Ledger check"))</h2>"
@@ -326,8 +324,8 @@ extension Session {
                         "发现 \(report.faults.count) 处问题，请联系技术人员：",
                         "\(report.faults.count) problems found; call your technician:"), kind: .refused, w: w)
                     + "<ul>"
-                    + report.faults.prefix(20).map {
-                        "<li>\(HTML.escape($0.check)) \(HTML.escape($0.account ?? "")) \(HTML.escape($0.expected)) ≠ \(HTML.escape($0.found))</li>"
+                    + report.faults.prefix(20).map { fault -> Markup in
+                        "<li>\(fault.check) \(fault.account ?? "") \(fault.expected) ≠ \(fault.found)</li>"
                     }.joined() + "</ul>"
             body +=
                 "</section><section aria-labelledby=\"h-notice\"><h2 id=\"h-notice\">\(w("积分公示", "Public notice"))</h2><ul class=\"list\">"
@@ -341,10 +339,9 @@ extension Session {
             body +=
                 "<p><a href=\"/web/team\">\(w("所有服务队的活动与待审核时长", "Every team's activities and hours waiting"))</a></p>"
         } catch {
-            body += refusal(error)
-            return page(w.raw("管理员", "Administrator"), body, status: statusOf(error))
+            return errorPage(w.text("管理员", "Administrator"), error)
         }
-        return page(w.raw("管理员", "Administrator"), body)
+        return page(w.text("管理员", "Administrator"), body)
     }
 
     static func previousMonth(_ month: String) -> String {
@@ -364,27 +361,27 @@ extension Session {
         do {
             let result = try call(API.report, .init(month: request.query["month"], grouping: .team))
             let r = result.report, p = result.publication
-            let title = w.raw(
+            let title = w.text(
                 "\(p.community) \(monthWords(result.month)) 志愿服务积分公示",
                 "\(p.community) volunteer points notice, \(monthWords(result.month))")
             let contact = w.isEnglish ? p.objectionContactEn : p.objectionContact
-            var body = "<div class=\"paper\">"
+            var body: Markup = "<div class=\"paper\">"
             body +=
                 "<p class=\"publicity\">\(w("公示期：\(longDay(p.publishedOn)) 至 \(longDay(p.publicityThrough))（\(p.publicityDays) 天）。如有异议，请在公示期内向", "Posted from \(longDay(p.publishedOn)) to \(longDay(p.publicityThrough)) (\(p.publicityDays) days). Objections within that time go to"))"
-                + " <strong>\(HTML.escape(contact))</strong>\(w(" 提出。", "."))</p>"
+                + " <strong>\(contact)</strong>\(w(" 提出。", "."))</p>"
             body +=
                 "<div class=\"paper-grid\"><table class=\"keep figures-table\"><caption>\(w("本月积分收支", "Points this month"))</caption><tbody>"
             let figures: [(String, Int64)] = [
-                (w.raw("月初志愿者持有", "Held by volunteers at the start"), r.openingOutstanding),
-                (w.raw("服务获得", "Earned for service"), r.totals.earned), (w.raw("社区发放", "Granted"), r.totals.granted),
-                (w.raw("兑换", "Redeemed"), r.totals.redeemed), (w.raw("退回", "Refunded"), r.totals.refunded),
-                (w.raw("过期", "Expired"), r.totals.expired),
-                (w.raw("更正", "Corrections"), r.totals.reversed + r.totals.adjusted),
-                (w.raw("月末志愿者持有", "Held by volunteers at the end"), r.outstanding),
-                (w.raw("商户待结算", "Merchants not yet settled"), r.merchantsUnsettled),
+                (w.text("月初志愿者持有", "Held by volunteers at the start"), r.openingOutstanding),
+                (w.text("服务获得", "Earned for service"), r.totals.earned), (w.text("社区发放", "Granted"), r.totals.granted),
+                (w.text("兑换", "Redeemed"), r.totals.redeemed), (w.text("退回", "Refunded"), r.totals.refunded),
+                (w.text("过期", "Expired"), r.totals.expired),
+                (w.text("更正", "Corrections"), r.totals.reversed + r.totals.adjusted),
+                (w.text("月末志愿者持有", "Held by volunteers at the end"), r.outstanding),
+                (w.text("商户待结算", "Merchants not yet settled"), r.merchantsUnsettled),
             ]
             for (label, value) in figures {
-                body += "<tr><th scope=\"row\">\(HTML.escape(label))</th><td class=\"n\">\(value)</td></tr>"
+                body += "<tr><th scope=\"row\">\(label)</th><td class=\"n\">\(value)</td></tr>"
             }
             body += "</tbody></table>"
             if !r.topVolunteers.isEmpty {
@@ -392,7 +389,7 @@ extension Session {
                     "<table class=\"keep top\"><caption>\(w("本月服务积分前列", "Most points earned"))</caption><thead><tr><th scope=\"col\">\(w("志愿者", "Volunteer"))</th><th scope=\"col\">\(w("获得", "Earned"))</th></tr></thead><tbody>"
                 for v in r.topVolunteers {
                     body +=
-                        "<tr><td>\(HTML.escape(v.name.isEmpty ? w.raw("（未同意公示姓名）", "(name not published)") : v.name))</td><td class=\"n\">\(v.earned)</td></tr>"
+                        "<tr><td>\(v.name.isEmpty ? w.text("（未同意公示姓名）", "(name not published)") : v.name)</td><td class=\"n\">\(v.earned)</td></tr>"
                 }
                 body += "</tbody></table>"
             }
@@ -415,21 +412,21 @@ extension Session {
                     "<thead><tr><th scope=\"col\">\(w("队伍", "Team"))</th><th scope=\"col\">\(w("获得", "Earned"))</th><th scope=\"col\">\(w("兑换", "Redeemed"))</th></tr></thead><tbody>"
                 for row in chunk {
                     body +=
-                        "<tr><td>\(HTML.escape(row.label.isEmpty ? w.raw("未分队", "No team") : row.label))</td><td class=\"n\">\(row.figures.earned)</td><td class=\"n\">\(row.figures.redeemed)</td></tr>"
+                        "<tr><td>\(row.label.isEmpty ? w.text("未分队", "No team") : row.label)</td><td class=\"n\">\(row.figures.earned)</td><td class=\"n\">\(row.figures.redeemed)</td></tr>"
                 }
                 body += "</tbody></table>"
             }
             body += "<p class=\"muted\">\(w("只公布同意公示的志愿者姓名。", "Names appear only with the volunteer's consent."))</p>"
             body +=
-                "<div class=\"sign keep\"><p>\(w("公示单位（盖章）：", "Posted by (stamp): "))\(HTML.escape(p.community))</p>"
+                "<div class=\"sign keep\"><p>\(w("公示单位（盖章）：", "Posted by (stamp): "))\(p.community)</p>"
                 + "<p>\(w("负责人签字：", "Signed: "))<span class=\"blank\"></span></p>"
-                + "<p>\(w("公示日期：", "Date: "))\(HTML.escape(longDay(p.publishedOn)))</p></div></div>"
+                + "<p>\(w("公示日期：", "Date: "))\(longDay(p.publishedOn))</p></div></div>"
             body +=
                 "<p class=\"noprint\"><button type=\"button\" class=\"primary\" data-print>\(w("打印公示（A4）", "Print the notice (A4)"))</button></p>"
             body += "<p class=\"noprint\"><a href=\"/web\">\(w("返回", "Back"))</a></p>"
             return page(title, body, printable: true)
         } catch {
-            return page(w.raw("积分公示", "Public notice"), refusal(error), status: statusOf(error))
+            return errorPage(w.text("积分公示", "Public notice"), error)
         }
     }
 }

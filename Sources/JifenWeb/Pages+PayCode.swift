@@ -66,34 +66,34 @@ extension Session {
     /// `GET /web/me/code`: the live code again, or what became of it.
     func payCodePage() -> WebResponse {
         guard let held = heldCode else {
-            let body =
+            let body: Markup =
                 "<p>\(w("付款码只在您点下面的按钮后出现，每个码只能用一次。", "A pay code appears when you press the button below; each works once."))</p>"
                 + newCodeForm(first: true) + backLink()
-            return page(w.raw("付款码", "Pay code"), body)
+            return page(w.text("付款码", "Pay code"), body)
         }
         let state: JifenApp.CodeStateResult
         do {
             state = try call(API.codeState, .init(account: me, secret: held.secret))
         } catch {
             return page(
-                w.raw("付款码", "Pay code"), refusal(error) + newCodeForm(first: true) + backLink(),
+                w.text("付款码", "Pay code"), refusal(error) + newCodeForm(first: true) + backLink(),
                 status: statusOf(error))
         }
         guard state.state == .live else {
-            let body =
+            let body: Markup =
                 "<div id=\"code-status\" class=\"code-status big \(state.state.rawValue)\" aria-live=\"assertive\" aria-atomic=\"true\">"
-                + HTML.escape(codeWords(state)) + "</div>" + newCodeForm(first: false) + backLink()
-            return page(w.raw("付款码", "Pay code"), body)
+                + "\(codeWords(state))" + "</div>" + newCodeForm(first: false) + backLink()
+            return page(w.text("付款码", "Pay code"), body)
         }
         let remaining = max(0, (held.expiresAtMillis - app.clock().timeIntervalSince1970Millis) / 1000)
         let spaced = held.code.count == 6 ? "\(held.code.prefix(3)) \(held.code.suffix(3))" : held.code
-        var body =
+        var body: Markup =
             "<div id=\"code-status\" class=\"code-status big\" aria-live=\"assertive\" aria-atomic=\"true\"></div>"
         body += "<div class=\"live-code\" data-poll=\"\(Self.payPath)/state\">"
         body +=
             "<p>\(w("请让商户扫这个二维码；扫不了时，把下面的数字念给商户。", "Let the merchant scan this QR code; if they cannot, read them the digits below."))</p>"
-        body += QRCode.svg(
-            held.secret, label: w.raw("付款码的二维码，数字 \(spaced)", "QR code of the pay code, digits \(spaced)"))
+        body += QRCode.markup(
+            held.secret, label: w.text("付款码的二维码，数字 \(spaced)", "QR code of the pay code, digits \(spaced)"))
         body += "<p class=\"digits\" id=\"pay-code\">\(spaced)</p>"
         body +=
             "<p class=\"big\" id=\"pay-ceiling\">\(w("最多可兑换 \(held.maxPoints) 分", "At most \(held.maxPoints) points"))</p>"
@@ -115,7 +115,7 @@ extension Session {
                 type: "number", extra: "inputmode=\"numeric\" min=\"1\" required"),
             button: w("换一个新码（旧码作废）", "Get a new code (voids this one)"), buttonClass: "", id: "refresh")
         body += backLink()
-        return page(w.raw("付款码", "Pay code"), body)
+        return page(w.text("付款码", "Pay code"), body)
     }
 
     /// `GET /web/me/code/state`: what became of the code this phone shows, for the page's script
@@ -136,29 +136,29 @@ extension Session {
     func codeWords(_ s: JifenApp.CodeStateResult) -> String {
         let points = s.points ?? 0
         let what = s.offerTitle ?? s.merchantName ?? ""
-        let at = s.merchantName.map { w.raw("（\($0)）", " (\($0))") } ?? ""
+        let at = s.merchantName.map { w.text("（\($0)）", " (\($0))") } ?? ""
         switch s.state {
         case .live: return ""
         case .redeemed:
-            return w.raw(
+            return w.text(
                 "已兑换：\(what) −\(points) 分，余额 \(s.balance)", "Redeemed: \(what) −\(points) points, balance \(s.balance)")
                 + (s.offerTitle != nil ? at : "")
         case .held:
-            return w.raw(
+            return w.text(
                 "已预留：\(what) \(points) 分，取货时扣除；现在可用 \(s.available) 分",
                 "Held: \(what) \(points) points, taken at pickup; \(s.available) usable now")
                 + (s.offerTitle != nil ? at : "")
-        case .voided: return w.raw("这个付款码已作废：您已经换了新码。", "This pay code is void: you opened a newer one.")
-        case .expired: return w.raw("这个付款码已过期作废。", "This pay code has expired and is void.")
+        case .voided: return w.text("这个付款码已作废：您已经换了新码。", "This pay code is void: you opened a newer one.")
+        case .expired: return w.text("这个付款码已过期作废。", "This pay code has expired and is void.")
         }
     }
 
-    func newCodeForm(first: Bool) -> String {
+    func newCodeForm(first: Bool) -> Markup {
         Part.form(
             "/web/me/code", csrf: csrf, fields: "",
             button: first ? w("出示付款码", "Show my pay code") : w("出示新的付款码", "Show a new pay code"),
             buttonClass: "primary huge", id: "show-code")
     }
 
-    func backLink() -> String { "<p><a href=\"/web/me\">\(w("返回我的积分", "Back to my points"))</a></p>" }
+    func backLink() -> Markup { "<p><a href=\"/web/me\">\(w("返回我的积分", "Back to my points"))</a></p>" }
 }

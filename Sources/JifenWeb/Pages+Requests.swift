@@ -8,31 +8,31 @@ import JifenCore
 /// took (开始 / 完成 / 退单). Every move is the endpoint's operation; the page only says it.
 extension Session {
     /// "维修（水电、门窗）", or the category as typed when the list does not know it.
-    func categoryName(_ category: String) -> String {
+    func categoryName(_ category: String) -> Markup {
         let name = RequestForm.name(category)
         return w(name.zh, name.en)
     }
 
     /// When she would like it: "12月2日 09:00", or "尽快".
-    func wantedWords(_ r: ServiceRequest) -> String {
+    func wantedWords(_ r: ServiceRequest) -> Markup {
         guard let at = r.wantedAtMillis else { return w("尽快", "as soon as possible") }
-        return HTML.escape(shortDay(at) + " " + time(at))
+        return "\(shortDay(at) + " " + time(at))"
     }
 
     /// A phone to tap and call: `tel:` with its digits, shown in groups ("138 0000 1234").
-    func phoneLink(_ phone: String) -> String {
+    func phoneLink(_ phone: String) -> Markup {
         let dial = phone.filter { $0.isNumber || $0 == "+" }
-        guard !dial.isEmpty else { return HTML.escape(phone) }
+        guard !dial.isEmpty else { return "\(phone)" }
         var shown = phone
         if dial.count == 11, dial.allSatisfy(\.isNumber) {
             let d = Array(dial)
             shown = String(d[0..<3]) + " " + String(d[3..<7]) + " " + String(d[7..<11])
         }
-        return "<a class=\"button tel\" href=\"tel:\(HTML.escape(dial))\">\(w("打电话", "Call")) \(HTML.escape(shown))</a>"
+        return "<a class=\"button tel\" href=\"tel:\(dial)\">\(w("打电话", "Call")) \(shown)</a>"
     }
 
     /// The state as the volunteer reads it.
-    func serverWords(_ r: ServiceRequest) -> String {
+    func serverWords(_ r: ServiceRequest) -> Markup {
         switch r.state {
         case .claimed: w("已接单，还没开始", "taken, not started yet")
         case .inService: w("正在服务", "serving now")
@@ -45,12 +45,12 @@ extension Session {
     }
 
     /// A refusal about one request, naming it by what it is (「换水龙头」) rather than its number.
-    func requestRefusal(_ error: Error, _ id: String) -> String {
+    func requestRefusal(_ error: Error, _ id: String) -> Markup {
         var text = message(error)
         if !id.isEmpty, text.contains(id), let content = (try? call(API.request, .init(request: id)))?.request.content {
             text = text.replacingOccurrences(of: id, with: "「\(content)」")
         }
-        return Part.notice(HTML.escape(text), kind: .refused, w: w)
+        return Part.notice("\(text)", kind: .refused, w: w)
     }
 
     /// The request id of a form, kept to the shape of an id (it goes into an anchor).
@@ -115,18 +115,18 @@ extension Session {
 
     /// What she took and still serves (已接单, 服务中, 待确认), with the resident's address and phone
     /// and the next move.
-    func takenRequests(_ list: [RequestView]) -> String {
+    func takenRequests(_ list: [RequestView]) -> Markup {
         let taken = list.filter { $0.request.server == me && [.claimed, .inService, .done].contains($0.request.state) }
         guard !taken.isEmpty else { return "" }
-        var html =
+        var html: Markup =
             "<section aria-labelledby=\"h-taken\"><h2 id=\"h-taken\">\(w("我接的单", "Requests I took"))</h2><ul class=\"list\" id=\"taken\">"
         for view in taken {
             let r = view.request
-            html += "<li id=\"req-\(HTML.escape(r.id))\"><strong>\(HTML.escape(r.content))</strong>"
+            html += "<li id=\"req-\(r.id)\"><strong>\(r.content)</strong>"
             html += " <span class=\"status\">\(serverWords(r))</span>"
             html +=
-                "<br>\(w("居民", "Resident"))：\(HTML.escape(view.residentName)) · \(w("时间", "When"))：\(wantedWords(r))"
-            if !view.address.isEmpty { html += "<br>\(w("地址", "Address"))：\(HTML.escape(view.address))" }
+                "<br>\(w("居民", "Resident"))：\(view.residentName) · \(w("时间", "When"))：\(wantedWords(r))"
+            if !view.address.isEmpty { html += "<br>\(w("地址", "Address"))：\(view.address)" }
             if !view.phone.isEmpty && !view.phone.contains("*") { html += "<br>" + phoneLink(view.phone) }
             switch r.state {
             case .claimed:
@@ -143,7 +143,7 @@ extension Session {
                     button: w("退单", "Give it back"), buttonClass: "danger")
                 html += "</details>"
             case .inService:
-                var buttons = ""
+                var buttons: Markup = ""
                 for (minutes, zh, en) in [
                     (30, "半小时", "Half an hour"), (60, "1 小时", "1 hour"), (90, "1.5 小时", "1.5 hours"),
                     (120, "2 小时", "2 hours"),

@@ -11,43 +11,42 @@ extension Session {
     static let residentPath = "/web/resident"
 
     func residentPage() -> WebResponse {
-        var body = ""
+        var body: Markup = ""
         do {
             let form = try call(API.requestForm, .init())
             let list = try call(API.requests, .init())
-            body += "<p class=\"big\">\(HTML.escape(form.name))</p>"
+            body += "<p class=\"big\">\(form.name)</p>"
             // While someone is on the way (or she has to confirm), that comes first; else asking does.
             let waiting = list.contains { !$0.request.state.isFinal }
             body += waiting ? myRequests(list) + askForHelp(form) : askForHelp(form) + myRequests(list)
         } catch {
-            body += refusal(error)
-            return page(w.raw("请人帮忙", "Ask for help"), body, status: statusOf(error))
+            return errorPage(w.text("请人帮忙", "Ask for help"), error)
         }
-        return page(w.raw("请人帮忙", "Ask for help"), body)
+        return page(w.text("请人帮忙", "Ask for help"), body)
     }
 
     /// The form: a category, a time (as soon as possible is chosen), a few words if she likes.
-    func askForHelp(_ form: JifenApp.RequestFormView) -> String {
+    func askForHelp(_ form: JifenApp.RequestFormView) -> Markup {
         let chosenCategory = kept("category"), chosenTime = kept("wanted")
-        var fields = "<fieldset><legend>\(w("要帮什么忙？", "What do you need?"))</legend>"
+        var fields: Markup = "<fieldset><legend>\(w("要帮什么忙？", "What do you need?"))</legend>"
         for choice in form.categories {
             fields +=
-                "<label class=\"choice\"><input type=\"radio\" name=\"category\" value=\"\(HTML.escape(choice.value))\" required"
+                "<label class=\"choice\"><input type=\"radio\" name=\"category\" value=\"\(choice.value)\" required"
                 + (choice.value == chosenCategory ? " checked" : "") + ">\(w(choice.zh, choice.en))</label>"
         }
         fields += "</fieldset><fieldset><legend>\(w("什么时候？", "When?"))</legend>"
         let times = form.times.contains { $0.value == chosenTime } ? chosenTime : ""
         for choice in form.times {
             fields +=
-                "<label class=\"choice\"><input type=\"radio\" name=\"wanted\" value=\"\(HTML.escape(choice.value))\""
+                "<label class=\"choice\"><input type=\"radio\" name=\"wanted\" value=\"\(choice.value)\""
                 + (choice.value == times ? " checked" : "") + ">\(w(choice.zh, choice.en))</label>"
         }
         fields += "</fieldset>"
         fields += Part.field(
             "content", label: w("想多说几句？（可以不填）", "Anything to add? (you may leave it empty)"), value: kept("content"),
             extra: "maxlength=\"200\" autocomplete=\"off\"")
-        var where_ =
-            "<p id=\"where\">\(w("地点", "Where"))：<strong>\(HTML.escape(form.address.isEmpty ? form.area : form.address))</strong>"
+        var where_: Markup =
+            "<p id=\"where\">\(w("地点", "Where"))：<strong>\(form.address.isEmpty ? form.area : form.address)</strong>"
         where_ +=
             "<br><small class=\"muted\">\(w("这是您登记的地址。地址不对请找社区改。", "This is the address you registered. If it is wrong, ask the community office."))</small></p>"
         return "<section aria-labelledby=\"h-ask\"><h2 id=\"h-ask\">\(w("请志愿者帮忙", "Ask a volunteer for help"))</h2>"
@@ -58,13 +57,13 @@ extension Session {
     }
 
     /// Her requests, newest and open first (the app's order), each with its state in words and its next move.
-    func myRequests(_ list: [RequestView]) -> String {
-        var html =
+    func myRequests(_ list: [RequestView]) -> Markup {
+        var html: Markup =
             "<section aria-labelledby=\"h-mine\"><h2 id=\"h-mine\">\(w("我的请求", "My requests"))</h2><ul class=\"list\" id=\"my-requests\">"
         if list.isEmpty { html += "<li>\(w("还没有请过人帮忙。", "You have not asked for help yet."))</li>" }
         for view in list.prefix(12) {
             let r = view.request
-            html += "<li id=\"req-\(HTML.escape(r.id))\"><strong>\(HTML.escape(r.content))</strong>"
+            html += "<li id=\"req-\(r.id)\"><strong>\(r.content)</strong>"
             html += " <span class=\"status\">\(w(r.state.chinese, stateEnglish(r.state)))</span>"
             html += "<br>\(w("时间", "When"))：\(wantedWords(r))"
             html += "<p class=\"state-words\">\(residentWords(view))</p>"
@@ -97,8 +96,8 @@ extension Session {
     }
 
     /// What is happening, in a sentence she can act on.
-    func residentWords(_ view: RequestView) -> String {
-        let r = view.request, who = HTML.escape(view.serverName)
+    func residentWords(_ view: RequestView) -> Markup {
+        let r = view.request, who = "\(view.serverName)"
         switch r.state {
         case .submitted, .accepted:
             return w("社区已收到，正在安排志愿者。", "The community has it and is finding a volunteer.")
@@ -124,10 +123,10 @@ extension Session {
             let stars = r.rating.map { String(repeating: "★", count: $0) } ?? ""
             return w("您的评价：", "Your rating: ")
                 + "<span aria-label=\"\(w("\(r.rating ?? 0) 星", "\(r.rating ?? 0) stars"))\">\(stars)</span>"
-                + (r.comment.isEmpty ? "" : " " + HTML.escape(r.comment))
+                + (r.comment.isEmpty ? "" : " " + "\(r.comment)")
         case .rejected:
             return w("社区没有受理", "The community did not take it on")
-                + (r.reason.isEmpty ? "" : "：" + HTML.escape(r.reason))
+                + (r.reason.isEmpty ? "" : "：" + "\(r.reason)")
                 + w("。有疑问请找社区。", ". Ask the community office if unsure.")
         case .cancelled:
             return w("您已取消。", "You cancelled it.")
@@ -137,7 +136,7 @@ extension Session {
     }
 
     /// The next move the state allows her (the app still decides: a late one is refused with the reason).
-    func residentMoves(_ r: ServiceRequest) -> String {
+    func residentMoves(_ r: ServiceRequest) -> Markup {
         let id = Part.hidden("request", r.id)
         switch r.state {
         case .done:
@@ -145,14 +144,15 @@ extension Session {
                 "/web/resident/confirm", csrf: csrf, fields: id,
                 button: w("确认办好了：\(r.content)", "Yes, it is done: \(r.content)"))
         case .confirmed:
-            var buttons = ""
+            var buttons: Markup = ""
             for (stars, zh, en) in [
                 (5, "很满意", "Very good"), (4, "满意", "Good"), (3, "一般", "All right"), (2, "不太满意", "Not good"),
                 (1, "很不满意", "Bad"),
             ] {
-                buttons +=
-                    "<button type=\"submit\" name=\"stars\" value=\"\(stars)\" class=\"\(stars == 5 ? "primary" : "")\">"
-                    + "<span aria-hidden=\"true\">\(String(repeating: "★", count: stars))</span> \(w("\(stars) 星 \(zh)", "\(stars) stars: \(en)"))</button> "
+                let primary = stars == 5 ? "primary" : ""
+                buttons += "<button type=\"submit\" name=\"stars\" value=\"\(stars)\" class=\"\(primary)\">"
+                buttons += "<span aria-hidden=\"true\">\(String(repeating: "★", count: stars))</span> "
+                buttons += "\(w("\(stars) 星 \(zh)", "\(stars) stars: \(en)"))</button> "
             }
             return
                 "<form method=\"post\" action=\"/web/resident/rate\" class=\"stars\" aria-label=\"\(w("给「\(r.content)」打分", "Rate “\(r.content)”"))\">"
@@ -177,7 +177,7 @@ extension Session {
         }
     }
 
-    func reopenForm(_ r: ServiceRequest) -> String {
+    func reopenForm(_ r: ServiceRequest) -> Markup {
         "<details><summary>\(w("还没办好？请他再来", "Not right? Ask for it again"))</summary>"
             + Part.form(
                 "/web/resident/reopen", csrf: csrf,

@@ -10,7 +10,7 @@ extension Session {
 
     /// Her page, in the order of her day: where she is on duty (签退 at the top), the pay code,
     /// her balance, then big entries to the activities, residents' requests, records and certificate.
-    func volunteerPage(notice: String = "", status: Int = 200) -> WebResponse {
+    func volunteerPage(notice: Markup = "", status: Int = 200) -> WebResponse {
         var body = notice
         do {
             let who = try call(API.whoami, .init())
@@ -41,7 +41,7 @@ extension Session {
                 "<section aria-labelledby=\"h-points\"><h2 id=\"h-points\">\(w("我的积分明细", "My points in detail"))</h2><div class=\"figures\">"
             body += figure(w("可以用的", "Available"), "\(view.available)", id: "available")
             body += figure(w("预留待取的", "Held for pickup"), "\(view.held)", id: "held")
-            var expiring = "\(view.expiringSoon)"
+            var expiring: Markup = "\(view.expiringSoon)"
             if view.expiringSoon > 0, let first = view.lots.first {
                 expiring +=
                     "<small class=\"muted\"> "
@@ -51,7 +51,7 @@ extension Session {
             }
             body += figure(w("快要过期的", "Expiring soon"), expiring, id: "expiring")
             if let service = balance.service {
-                body += figure(w("服务时长（小时）", "Hours served"), hours(service.minutes), id: "hours")
+                body += figure(w("服务时长（小时）", "Hours served"), "\(hours(service.minutes))", id: "hours")
                 var star = w("\(service.star) 星", "\(service.star) star")
                 if let next = service.hoursToNextStar {
                     star +=
@@ -69,46 +69,46 @@ extension Session {
             body += "</section>"
             body += devices()
         } catch {
-            body += refusal(error)
-            return page(w.raw("我的积分", "My points"), body, status: statusOf(error))
+            return errorPage(w.text("我的积分", "My points"), error, notice: notice)
         }
-        return page(w.raw("我的积分", "My points"), body, status: status)
+        return page(w.text("我的积分", "My points"), body, status: status)
     }
 
-    func figure(_ label: String, _ value: String, main: Bool = false, id: String) -> String {
+    func figure(_ label: Markup, _ value: Markup, main: Bool = false, id: String) -> Markup {
         "<div class=\"figure\(main ? " main" : "")\" id=\"\(id)\"><span>\(label)</span><span class=\"n\">\(value)</span></div>"
     }
 
     /// The last movements, newest first, in plain words ("11月29日 在 老街理发店 兑换 理发一次 −30").
-    func movements() -> String {
+    func movements() -> Markup {
         guard let statement = try? call(API.statement, .init(account: me)) else { return "" }
         // Names, never ids: the statement names who is on the other side (张桂兰 转来, not V0005 转来).
         let names = statement.names
-        var html =
+        var html: Markup =
             "<section aria-labelledby=\"h-moves\"><h2 id=\"h-moves\">\(w("最近的积分变动", "Recent movements"))</h2><ul class=\"list\" id=\"movements\">"
         let lines = statement.lines.suffix(8).reversed()
         if lines.isEmpty { html += "<li>\(w("还没有积分变动。", "No movements yet."))</li>" }
         for line in lines {
             let t = line.transfer
-            let other = names[line.counterparty] ?? w.raw("另一位志愿者", "another volunteer")
+            let other = names[line.counterparty] ?? w.text("另一位志愿者", "another volunteer")
             let what: String
             switch t.kind {
-            case .earn: what = w.raw("服务获得", "earned for service") + (t.memo.isEmpty ? "" : " " + t.memo)
-            case .redeem: what = w.raw("在 \(other) 兑换", "redeemed at \(other)") + (t.memo.isEmpty ? "" : " " + t.memo)
-            case .refund: what = w.raw("\(other) 退回积分", "refunded by \(other)")
-            case .expire: what = w.raw("积分过期", "points expired")
-            case .grant: what = w.raw("社区发放", "granted by the community") + (t.memo.isEmpty ? "" : "（\(t.memo)）")
+            case .earn: what = w.text("服务获得", "earned for service") + (t.memo.isEmpty ? "" : " " + t.memo)
+            case .redeem: what = w.text("在 \(other) 兑换", "redeemed at \(other)") + (t.memo.isEmpty ? "" : " " + t.memo)
+            case .refund: what = w.text("\(other) 退回积分", "refunded by \(other)")
+            case .expire: what = w.text("积分过期", "points expired")
+            case .grant: what = w.text("社区发放", "granted by the community") + (t.memo.isEmpty ? "" : "（\(t.memo)）")
             case .transfer:
                 what =
-                    line.change < 0 ? w.raw("转给 \(other)", "given to \(other)") : w.raw("\(other) 转来", "from \(other)")
-            case .reverse: what = w.raw("更正一笔记录", "a correction")
-            case .adjust: what = w.raw("管理员调整", "an adjustment")
-            case .settle: what = w.raw("结算", "settlement")
-            case .donate: what = w.raw("捐给微心愿", "given to a micro-wish") + (t.memo.isEmpty ? "" : " " + t.memo)
-            case .fulfil: what = w.raw("微心愿兑付", "paid for a micro-wish") + (t.memo.isEmpty ? "" : " " + t.memo)
+                    line.change < 0
+                    ? w.text("转给 \(other)", "given to \(other)") : w.text("\(other) 转来", "from \(other)")
+            case .reverse: what = w.text("更正一笔记录", "a correction")
+            case .adjust: what = w.text("管理员调整", "an adjustment")
+            case .settle: what = w.text("结算", "settlement")
+            case .donate: what = w.text("捐给微心愿", "given to a micro-wish") + (t.memo.isEmpty ? "" : " " + t.memo)
+            case .fulfil: what = w.text("微心愿兑付", "paid for a micro-wish") + (t.memo.isEmpty ? "" : " " + t.memo)
             }
             html +=
-                "<li>\(HTML.escape(shortDay(t.atMillis))) \(HTML.escape(what)) <span class=\"\(line.change < 0 ? "minus" : "plus")\">\(signed(line.change))</span>"
+                "<li>\(shortDay(t.atMillis)) \(what) <span class=\"\(line.change < 0 ? "minus" : "plus")\">\(signed(line.change))</span>"
                 + " <small class=\"muted\">\(w("余", "balance")) \(line.balanceAfter)</small></li>"
         }
         return html + "</ul></section>"
@@ -117,27 +117,27 @@ extension Session {
     func statusWords(_ record: ServiceRecord) -> String {
         var text: String
         switch record.status {
-        case .pending: text = w.raw("等待审核", "waiting for approval")
-        case .review: text = w.raw("需要组织者复核", "to be checked by the organizer")
-        case .approved: text = w.raw("已通过", "approved")
-        case .rejected: text = w.raw("未通过", "rejected")
+        case .pending: text = w.text("等待审核", "waiting for approval")
+        case .review: text = w.text("需要组织者复核", "to be checked by the organizer")
+        case .approved: text = w.text("已通过", "approved")
+        case .rejected: text = w.text("未通过", "rejected")
         }
-        if record.disputed { text += w.raw("，已提出异议", ", disputed") }
+        if record.disputed { text += w.text("，已提出异议", ", disputed") }
         return text
     }
 
-    func records() -> String {
+    func records() -> Markup {
         guard let list = try? call(API.volunteerRecords, .init(volunteer: me)) else { return "" }
-        var html =
+        var html: Markup =
             "<section aria-labelledby=\"h-records\"><h2 id=\"h-records\">\(w("我的服务记录", "My service records"))</h2><ul class=\"list\" id=\"records\">"
         if list.isEmpty { html += "<li>\(w("还没有服务记录。", "No service records yet."))</li>" }
         for view in list.sorted(by: { $0.record.serviceDay > $1.record.serviceDay }).prefix(8) {
             let r = view.record
             html +=
-                "<li>\(HTML.escape(r.serviceDay)) \(HTML.escape(view.activityTitle)) \(w("\(hours(r.minutes)) 小时", "\(hours(r.minutes)) h"))"
-            html += " <span class=\"status\">\(HTML.escape(statusWords(r)))</span>"
+                "<li>\(r.serviceDay) \(view.activityTitle) \(w("\(hours(r.minutes)) 小时", "\(hours(r.minutes)) h"))"
+            html += " <span class=\"status\">\(statusWords(r))</span>"
             if r.points > 0 { html += " <span class=\"plus\">+\(r.points)</span>" }
-            if !r.reason.isEmpty { html += "<br><small>\(w("原因", "Reason"))：\(HTML.escape(r.reason))</small>" }
+            if !r.reason.isEmpty { html += "<br><small>\(w("原因", "Reason"))：\(r.reason)</small>" }
             if !r.disputed {
                 html += "<details><summary>\(w("对这条记录有异议", "Dispute this record"))</summary>"
                 html += Part.form(
@@ -153,10 +153,10 @@ extension Session {
         return html + "</ul></section>"
     }
 
-    func activities() -> String {
+    func activities() -> Markup {
         let team = (try? call(API.volunteer, .init(volunteer: me)))?.volunteer.team
         guard let list = try? call(API.activities, .init(upcoming: true, past: false, team: team)) else { return "" }
-        var html =
+        var html: Markup =
             "<section aria-labelledby=\"h-acts\"><h2 id=\"h-acts\">\(w("近期活动", "Upcoming activities"))</h2><ul class=\"list\" id=\"activities\">"
         if list.isEmpty { html += "<li>\(w("近期没有活动。", "No upcoming activities."))</li>" }
         for view in list.prefix(6) {
@@ -165,10 +165,10 @@ extension Session {
                 $0.volunteer == me && !$0.left
             }
             html +=
-                "<li id=\"act-\(HTML.escape(a.id))\"><strong>\(HTML.escape(a.title))</strong><br>\(HTML.escape(minute(a.startMillis)))–\(HTML.escape(time(a.endMillis))) \(HTML.escape(a.place))"
+                "<li id=\"act-\(a.id)\"><strong>\(a.title)</strong><br>\(minute(a.startMillis))–\(time(a.endMillis)) \(a.place)"
             // After 报名 she comes back to this item (`/web/me#act-A0002`): what was done is said here too.
             if kept("act") == a.id, !kept("act-note").isEmpty {
-                html += "<p class=\"done-here\">\(HTML.escape(kept("act-note")))</p>"
+                html += "<p class=\"done-here\">\(kept("act-note"))</p>"
             }
             html += " <span class=\"status\">\(joined ? w("已报名", "signed up") : w("未报名", "not signed up"))</span>"
             html += Part.form(
@@ -185,7 +185,7 @@ extension Session {
     /// Residents' requests: what she took, with its next move (`takenRequests`: 开始 / 完成 / 退单),
     /// then what she may take in her teams (可以接的单), nearest deadline first (the list is the
     /// app's `requestList`: its rules, not the page's).
-    func requests() -> String {
+    func requests() -> Markup {
         guard let list = try? call(API.requests, .init()), !list.isEmpty else { return "" }
         var html = takenRequests(list)
         let open = list.filter {
@@ -197,7 +197,7 @@ extension Session {
         for view in open.prefix(6) {
             let r = view.request
             html +=
-                "<li id=\"req-\(HTML.escape(r.id))\"><strong>\(HTML.escape(r.content))</strong> \(HTML.escape(r.area))"
+                "<li id=\"req-\(r.id)\"><strong>\(r.content)</strong> \(r.area)"
             html += " <span class=\"status\">\(serverWords(r))\(view.overdue ? w("（已超时）", " (overdue)") : "")</span>"
             html +=
                 "<br>\(w("时间", "When"))：\(wantedWords(r)) · \(w("请在 \(shortDay(r.responseDueMillis)) \(time(r.responseDueMillis)) 前接单", "take it by \(shortDay(r.responseDueMillis)) \(time(r.responseDueMillis))"))"
@@ -242,9 +242,9 @@ extension Session {
             let title = a?.title ?? id, when = a.map { shortDay($0.startMillis) + " " + time($0.startMillis) } ?? ""
             let said =
                 join
-                ? w.raw("报名成功：\(title)（\(when)）。", "Signed up: \(title) (\(when)).")
-                : w.raw("已取消报名：\(title)（\(when)）。", "Left: \(title) (\(when)).")
-            return done(back, Part.notice(HTML.escape(said), kind: .ok, w: w), keep: ["act": id, "act-note": said])
+                ? w.text("报名成功：\(title)（\(when)）。", "Signed up: \(title) (\(when)).")
+                : w.text("已取消报名：\(title)（\(when)）。", "Left: \(title) (\(when)).")
+            return done(back, Part.notice("\(said)", kind: .ok, w: w), keep: ["act": id, "act-note": said])
         } catch {
             return done(back, refusal(error))
         }

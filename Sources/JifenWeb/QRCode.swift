@@ -21,6 +21,11 @@ public enum QRCode {
     /// An SVG image of the code with a quiet zone of 4 modules, one path of dark squares;
     /// `label` is what a screen reader says.
     public static func svg(_ text: String, label: String, pixels: Int = 240) -> String {
+        markup(text, label: label, pixels: pixels).html
+    }
+
+    /// The SVG as a page's markup: the label is text (escaped), the path only letters and digits.
+    static func markup(_ text: String, label: String, pixels: Int = 240) -> Markup {
         guard let (width, dark) = matrix(text) else { return "" }
         let size = width + 8
         var path = ""
@@ -34,8 +39,7 @@ public enum QRCode {
                 column += run
             }
         }
-        return
-            "<svg class=\"qr\" role=\"img\" aria-label=\"\(HTML.escape(label))\" xmlns=\"http://www.w3.org/2000/svg\" "
+        return "<svg class=\"qr\" role=\"img\" aria-label=\"\(label)\" xmlns=\"http://www.w3.org/2000/svg\" "
             + "width=\"\(pixels)\" height=\"\(pixels)\" viewBox=\"0 0 \(size) \(size)\" shape-rendering=\"crispEdges\">"
             + "<rect width=\"\(size)\" height=\"\(size)\" fill=\"#fff\"/><path fill=\"#000\" d=\"\(path)\"/></svg>"
     }

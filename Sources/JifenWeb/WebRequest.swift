@@ -88,11 +88,11 @@ public struct WebResponse: Sendable {
         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     /// A page: HTML, never cached (it shows points), with the security headers.
-    static func page(_ html: String, status: Int = 200) -> WebResponse {
+    static func page(_ markup: Markup, status: Int = 200) -> WebResponse {
         WebResponse(
             status: status,
             headers: [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")] + security,
-            body: Data(html.utf8))
+            body: Data(markup.html.utf8))
     }
 
     static let security: [(String, String)] = [

@@ -30,53 +30,11 @@ public struct WebSite: Sendable {
     static let credentialCookie = "jf", preCookie = "jf_pre", languageCookie = "jf_lang", sizeCookie = "jf_size"
     static let credentialMaxAge = JifenApp.CredentialDefaults.deviceDays * 86_400
 
-    /// Every route the pages answer: `jifen serve` routes them (and no other paths under /web).
-    public static let routes: [(method: String, path: String)] = [
-        ("GET", "/"), ("GET", "/web"), ("GET", "/web/signin"), ("POST", "/web/signin"), ("POST", "/web/signout"),
-        ("GET", "/web/lang"), ("GET", "/web/size"),
-        ("GET", "/web/me"), ("POST", "/web/me/code"), ("POST", "/web/me/join"), ("POST", "/web/me/leave"),
-        ("POST", "/web/me/claim"), ("POST", "/web/me/dispute"),
-        ("POST", "/web/me/certificate"), ("POST", "/web/me/devices/end"), ("POST", "/web/me/devices/confirm"),
-        ("GET", "/web/checkin"), ("POST", "/web/checkin"), ("POST", "/web/checkout"),
-        ("GET", "/web/counter"), ("POST", "/web/counter/confirm"), ("POST", "/web/counter/redeem"),
-        ("POST", "/web/counter/refund"),
-        ("POST", "/web/counter/pickup"), ("POST", "/web/counter/release"), ("GET", "/web/counter/check"),
-        ("GET", "/web/counter/receipt"),
-        ("GET", "/web/team"), ("GET", "/web/poster"), ("POST", "/web/team/approve"), ("POST", "/web/team/reject"),
-        ("GET", "/web/admin"), ("GET", "/web/notice"),
-        ("GET", "/web/me/certificate"), ("POST", "/web/team/approve-all"),
-        ("GET", "/web/me/code"), ("GET", "/web/me/code/state"), ("GET", "/web/signout"), ("GET", "/web/checkout"),
-        ("POST", "/web/team/enrol"), ("GET", "/web/team/slip"),
-        // Residents and the requests a volunteer took (issue 22, item 1).
-        ("GET", "/web/resident"), ("POST", "/web/resident/post"), ("POST", "/web/resident/confirm"),
-        ("POST", "/web/resident/rate"),
-        ("POST", "/web/resident/reopen"), ("POST", "/web/resident/cancel"),
-        ("POST", "/web/me/start"), ("POST", "/web/me/finish"), ("POST", "/web/me/return"),
-        ("GET", Static.cssPath), ("GET", Static.jsPath),
-    ]
-
     /// Answers one request. Runs store operations: call it off the event loop.
     public func respond(_ request: WebRequest) -> WebResponse {
         if let file = Static.file(request.path) { return file }
         let language = Self.language(request)
-        if request.path == "/web/lang" {
-            let to = request.query["to"] == "en" ? "en" : "zh"
-            var back = request.query["back"] ?? "/web"
-            if !back.hasPrefix("/web") || back.contains("//") { back = "/web" }
-            var response = WebResponse.redirect(back)
-            response.setCookie(Self.languageCookie, to, request: request, maxAge: 365 * 86_400)
-            return response
-        }
-        // 大字 on this device (a display choice like the language: a link, remembered for a year).
-        if request.path == "/web/size" {
-            var back = request.query["back"] ?? "/web"
-            if !back.hasPrefix("/web") || back.contains("//") { back = "/web" }
-            var response = WebResponse.redirect(back)
-            response.setCookie(
-                Self.sizeCookie, request.query["to"] == "large" ? "large" : "normal", request: request,
-                maxAge: 365 * 86_400)
-            return response
-        }
+        if let display = Self.display(request.path) { return display(request) }
         let w = Words(language: language)
         // Who is acting: the credential in the cookie, checked as the API checks a bearer token
         // (always: nobody's failures stop a valid one; `SignInGuard` only slows wrong ones).
@@ -106,16 +64,14 @@ public struct WebSite: Sendable {
                 } ?? true
             guard sameOrigin, CSRF.check(request.form["csrf"], secret: secret) else {
                 log("refusal csrf route=\(request.path) address=\(request.clientAddress)")
-                let page = PageLayout(
-                    title: w.raw("请重新打开页面", "Please open the page again"),
-                    body: Part.notice(
-                        w(
-                            "这个表单已过期或不是从本站提交的，没有办理任何事。请返回，刷新页面后再试。",
-                            "This form has expired or did not come from this site; nothing was done. Go back, reload the page and try again."
-                        ),
-                        kind: .refused, w: w) + "<p><a href=\"/web\">\(w("返回首页", "Back to the start"))</a></p>",
-                    language: language, path: "/web", large: request.cookies[Self.sizeCookie] == "large")
-                return .page(page.render(), status: 403)
+                let refused = ErrorPage(
+                    title: w.text("请重新打开页面", "Please open the page again"),
+                    message: w(
+                        "这个表单已过期或不是从本站提交的，没有办理任何事。请返回，刷新页面后再试。",
+                        "This form has expired or did not come from this site; nothing was done. "
+                            + "Go back, reload the page and try again."),
+                    status: 403)
+                return refused.response(language: language, large: request.cookies[Self.sizeCookie] == "large")
             }
         }
         // Before sign-in, the form's secret is also the device's id for the sign-in limits: one the
@@ -137,7 +93,7 @@ public struct WebSite: Sendable {
         if let refusedCredential {
             response = session.signInPage(
                 notice: Part.notice(
-                    HTML.escape(session.message(refusedCredential))
+                    "\(session.message(refusedCredential))"
                         + " " + w("请用组织者给您的登记码重新登录。", "Sign in again with a code from your organizer."),
                     kind: .refused, w: w), status: 401)
             response.headers.append(
@@ -161,20 +117,38 @@ public struct WebSite: Sendable {
     /// reader's language with the way home, never the API's JSON.
     public func errorPage(_ error: JifenError, language: Language, status: Int) -> WebResponse {
         let w = Words(language: language)
-        let layout = PageLayout(
-            title: w.raw("没有办成", "Not done"),
-            body: Part.notice(
-                HTML.escape(PlainWords.forPeople(error.message.text(language), english: language == .en)),
-                kind: .refused, w: w)
-                + "<p><a class=\"button primary\" href=\"/web\">\(w("返回首页", "Back to the start"))</a></p>",
-            language: language, path: "/web")
-        return .page(layout.render(), status: status)
+        let message = PlainWords.forPeople(error.message.text(language), english: language == .en)
+        return ErrorPage(title: w.text("没有办成", "Not done"), message: "\(message)", status: status)
+            .response(language: language)
     }
 
     /// The reader's language: the switch's cookie, else the browser's first language.
     static func language(_ request: WebRequest) -> Language {
         if let chosen = request.cookies[languageCookie] { return chosen == "en" ? .en : .zh }
         return request.acceptLanguage.lowercased().hasPrefix("en") ? .en : .zh
+    }
+}
+
+/// The one page a refusal is shown on (a form's token refused, an address no page answers, a body
+/// too large, an operation refused): the status, what happened in the reader's language, and the
+/// way back (home, or the page it came from).
+struct ErrorPage {
+    var title: String
+    var message: Markup
+    var status: Int
+    var back = "/web"
+    var backLabel: Markup? = nil
+
+    func body(_ w: Words) -> Markup {
+        Part.notice(message, kind: .refused, w: w)
+            + "<p><a class=\"button primary\" href=\"\(back)\">\(backLabel ?? w("返回首页", "Back to the start"))</a></p>"
+    }
+
+    /// The page before any session (its layout without the sign-out or a flash).
+    func response(language: Language, large: Bool = false) -> WebResponse {
+        let layout = PageLayout(
+            title: title, body: body(Words(language: language)), language: language, path: "/web", large: large)
+        return .page(layout.render(), status: status)
     }
 }
 
@@ -205,82 +179,44 @@ struct Session {
         if path == "/web/checkin" && !post && principal == nil {
             return signInPage(next: "/web/checkin?" + queryString)
         }
-        guard let principal else {
+        guard principal != nil else {
             if path == "/" || path == "/web" { return signInPage() }
             return WebSite.routes.contains(where: { $0.path == path }) || path.hasPrefix(Self.receiptPrefix)
                 ? .redirect("/web/signin") : notFound()
         }
-        switch (request.method, path) {
-        case ("GET", "/"), ("GET", "/web"):
-            switch principal.role {
-            case .merchant?, .staff?: return .redirect("/web/counter")
-            case .organizer?: return .redirect("/web/team")
-            case .admin?: return .redirect("/web/admin")
-            case .resident?: return .redirect(Session.residentPath)
-            default: return .redirect("/web/me")
-            }
-        case ("POST", "/web/signout"): return signOut()
-        // A resident's home is her requests; the volunteer's pages are not hers.
-        case ("GET", "/web/me") where principal.role == .resident: return .redirect(Session.residentPath)
-        case ("GET", Session.residentPath): return residentPage()
-        case ("POST", "/web/resident/post"): return postOwnRequest()
-        case ("POST", "/web/resident/confirm"): return confirmOwnRequest()
-        case ("POST", "/web/resident/rate"): return rateOwnRequest()
-        case ("POST", "/web/resident/reopen"): return reopenOwnRequest()
-        case ("POST", "/web/resident/cancel"): return cancelOwnRequest()
-        case ("POST", "/web/me/start"): return startServing()
-        case ("POST", "/web/me/finish"): return finishServing()
-        case ("POST", "/web/me/return"): return giveBackRequest()
-        case ("GET", "/web/me"): return volunteerPage()
-        case ("POST", "/web/me/code"): return openPayCode()
-        case ("GET", "/web/me/code"): return payCodePage()
-        case ("GET", "/web/me/code/state"): return payCodeState()
-        case ("GET", "/web/signout"): return signOutQuestion()
-        case ("GET", "/web/checkout"): return checkoutQuestion()
-        case ("POST", "/web/team/enrol"): return issueSlip()
-        case ("GET", "/web/team/slip"): return slipPage()
-        case ("POST", "/web/me/join"), ("POST", "/web/me/leave"): return joinOrLeave(join: path.hasSuffix("join"))
-        case ("POST", "/web/me/claim"): return claim()
-        case ("POST", "/web/me/dispute"): return dispute()
-        case ("POST", "/web/me/certificate"): return certificate()
-        case ("POST", "/web/me/devices/end"): return endDevice()
-        case ("POST", "/web/me/devices/confirm"): return confirmDevice()
-        case ("GET", "/web/checkin"): return checkinPage()
-        case ("POST", "/web/checkin"): return checkin()
-        case ("POST", "/web/checkout"): return checkout()
-        case ("GET", "/web/counter"): return counterPage()
-        case ("POST", "/web/counter/confirm"): return confirmCode()
-        case ("GET", "/web/counter/check"): return checkPage()
-        case ("GET", "/web/counter/receipt"): return receiptLookup()
-        case ("GET", _) where path.hasPrefix(Self.receiptPrefix):
-            return receiptPage(String(path.dropFirst(Self.receiptPrefix.count)))
-        case ("POST", "/web/counter/redeem"): return redeem()
-        case ("POST", "/web/counter/refund"): return refund()
-        case ("POST", "/web/counter/pickup"), ("POST", "/web/counter/release"):
-            return resolveHold(pickup: path.hasSuffix("pickup"))
-        case ("GET", "/web/team"): return teamPage()
-        case ("GET", "/web/poster"): return posterPage()
-        case ("POST", "/web/team/approve"): return approve()
-        case ("POST", "/web/team/reject"): return reject()
-        case ("GET", "/web/admin"): return adminPage()
-        case ("GET", "/web/notice"): return noticePage()
-        case ("GET", "/web/me/certificate"): return certificatePage()
-        case ("POST", "/web/team/approve-all"): return approveAll()
-        default:
-            // A form's address opened again (reload, Back, a restored tab, a bookmark): its page.
-            if request.method == "GET", WebSite.routes.contains(where: { $0.method == "POST" && $0.path == path }) {
-                return .redirect("/web")
-            }
-            return notFound()
+        if let page = WebSite.page(request.method, path), case .page(let answer) = page.answer { return answer(self) }
+        // A form's address opened again (reload, Back, a restored tab, a bookmark): its page.
+        if request.method == "GET", WebSite.routes.contains(where: { $0.method == "POST" && $0.path == path }) {
+            return .redirect("/web")
         }
+        return notFound()
     }
 
     /// The page for an address no page answers: in the reader's language, with the way home.
     func notFound() -> WebResponse {
-        page(
-            w.raw("没有这个页面", "No such page"),
-            "<p>\(w("这个网址没有对应的页面，可能输错了或已经过期。", "Nothing is at this address: it may be mistyped or out of date."))</p>"
-                + "<p><a class=\"button primary\" href=\"/web\">\(w("返回首页", "Back to the start"))</a></p>", status: 404)
+        errorPage(
+            ErrorPage(
+                title: w.text("没有这个页面", "No such page"),
+                message: w(
+                    "这个网址没有对应的页面，可能输错了或已经过期。",
+                    "Nothing is at this address: it may be mistyped or out of date."),
+                status: 404))
+    }
+
+    /// A page's refusal on the one error page, in this session's layout (its flash, its sign-out),
+    /// after `notice` when the page had one to say first.
+    func errorPage(_ refused: ErrorPage, notice: Markup = "") -> WebResponse {
+        page(refused.title, notice + refused.body(w), status: refused.status)
+    }
+
+    /// An operation's refusal on the error page: its words, and the status the API would answer.
+    func errorPage(
+        _ title: String, _ error: Error, notice: Markup = "", back: String = "/web", backLabel: Markup? = nil
+    ) -> WebResponse {
+        errorPage(
+            ErrorPage(
+                title: title, message: "\(message(error))", status: statusOf(error), back: back, backLabel: backLabel),
+            notice: notice)
     }
 
     var queryString: String {
@@ -289,7 +225,7 @@ struct Session {
     }
 
     /// A page in the shared layout.
-    func page(_ title: String, _ body: String, status: Int = 200, printable: Bool = false) -> WebResponse {
+    func page(_ title: String, _ body: Markup, status: Int = 200, printable: Bool = false) -> WebResponse {
         .page(
             PageLayout(
                 title: title, body: (flash?.notice ?? "") + body, language: language, path: request.path,
@@ -299,8 +235,8 @@ struct Session {
     }
 
     /// A refusal in the reader's language (the operation's own words), boxed.
-    func refusal(_ error: Error) -> String {
-        Part.notice(HTML.escape(message(error)), kind: .refused, w: w)
+    func refusal(_ error: Error) -> Markup {
+        Part.notice("\(message(error))", kind: .refused, w: w)
     }
 
     func message(_ error: Error) -> String {
@@ -318,19 +254,19 @@ struct Session {
                 let counter = principal?.role == .merchant || principal?.role == .staff
                 let name =
                     (try? call(API.volunteer, .init(volunteer: id)))?.volunteer.name
-                    ?? (counter ? w.raw("顾客", "the customer") : w.raw("这位志愿者", "this volunteer"))
+                    ?? (counter ? w.text("顾客", "the customer") : w.text("这位志愿者", "this volunteer"))
                 text.replaceSubrange(range, with: name)
             }
             return text
         }
-        return w.raw("出了点问题，没有办成，请稍后再试。", "Something went wrong and nothing was done; try again later.")
+        return w.text("出了点问题，没有办成，请稍后再试。", "Something went wrong and nothing was done; try again later.")
     }
 
     func statusOf(_ error: Error) -> Int { (error as? JifenError).map(site.status) ?? 500 }
 
     // MARK: Signing in
 
-    func signInPage(notice: String = "", next: String? = nil, status: Int = 200) -> WebResponse {
+    func signInPage(notice: Markup = "", next: String? = nil, status: Int = 200) -> WebResponse {
         let target = next ?? request.form["next"] ?? "/web"
         let body =
             notice
@@ -342,13 +278,13 @@ struct Session {
                     extra: "autocomplete=\"off\" autocapitalize=\"characters\" required")
                     + Part.hidden("next", target),
                 button: w("登录", "Sign in"))
-        return page(w.raw("登录", "Sign in"), body, status: status)
+        return page(w.text("登录", "Sign in"), body, status: status)
     }
 
     func lockedPage(_ seconds: Int) -> WebResponse {
         let minutes = max(1, (seconds + 59) / 60)
         return page(
-            w.raw("请稍后再试", "Please try later"),
+            w.text("请稍后再试", "Please try later"),
             Part.notice(
                 w(
                     "输错的次数太多，为了安全，这台设备暂时不能登录。请 \(minutes) 分钟后再试，或请组织者重新发一个登记码。",
@@ -365,7 +301,7 @@ struct Session {
             ) {
                 try API.enrol.call(
                     app, Principal("anonymous"),
-                    .init(code: request.form["code"] ?? "", label: w.raw("网页登录", "web sign-in")))
+                    .init(code: request.form["code"] ?? "", label: w.text("网页登录", "web sign-in")))
             }
             var next = request.form["next"] ?? "/web"
             if !next.hasPrefix("/web") || next.contains("//") { next = "/web" }
@@ -393,7 +329,7 @@ struct Session {
                 _ = try API.revokeCredential.call(app, principal, .init(credential: id))
                 site.log("web sign-out credential=\(id) principal=\(principal.id)")
             } catch {
-                return page(w.raw("没有退出", "Not signed out"), refusal(error), status: statusOf(error))
+                return errorPage(w.text("没有退出", "Not signed out"), error)
             }
         }
         return signedOut()
