@@ -57,7 +57,7 @@ extension JifenError {
         /// usage: An ID number has 18 characters (the last may be X).
         case badIDNumber = "bad-id-number"
         /// usage: JIFEN_NOW "…" is not a readable time. Write it as 2026-11-20, 2026-11-20 10:00, 2026-11-20T10:00:00
-        /// or ISO 8601 with a zone (2026-11-20T02:00:00Z),…
+        /// or ISO 8601 with a zone (2026-11-20T02:00:00Z), or unset it to use the system clock.
         case badJifenNow = "bad-jifen-now"
         /// usage: The request body is not the JSON this route takes: ….
         case badJSON = "bad-json"
@@ -248,7 +248,7 @@ extension JifenError {
         /// this is your own local receiver.
         case privateAddress = "private-address"
         /// fault: The database … (or its folder) is read-only. Jifen needs to write it and to create its -wal and -shm
-        /// files beside it. Check the permissions, or cop…
+        /// files beside it. Check the permissions, or copy the file somewhere writable to inspect it.
         case readOnly = "read-only"
         /// usage: Give a reason with --reason; auditors read it.
         case reasonRequired = "reason-required"
@@ -291,10 +291,11 @@ extension JifenError {
         /// fault: … cannot be read; check the file's permissions.
         case unreadable = "unreadable"
         /// usage: The host name … does not resolve now, so it cannot be checked to be outside loopback and private
-        /// networks; it is refused. Check the spelling and th…
+        /// networks; it is refused. Check the spelling and the network (DNS) and try again; add --allow-private if
+        /// this is your own local receiver.
         case unresolvedHost = "unresolved-host"
         /// usage: Back up a PostgreSQL database with pg_dump and restore it with pg_restore, e.g. pg_dump
-        /// --format=custom --file jifen.dump postgres://… (see docs/DE…
+        /// --format=custom --file jifen.dump postgres://… (see docs/DEPLOYMENT.md). jifen backup is for SQLite files.
         case usePGDump = "use-pg-dump"
         /// refused: Wish … is …; it cannot be … (only a wish that is … can).
         case wishState = "wish-state"
