@@ -7,7 +7,7 @@ import PostgresNIO
 /// In a write transaction the activity and record rows the core reads are locked (`FOR UPDATE`):
 /// its checks on them (capacity, status, a record approved once) then hold until commit, as they
 /// do under SQLite's single writer.
-extension PostgresLedgerTransaction: ServiceWriting {
+extension PostgresLedgerTransaction {
     private var lockClause: String { writing ? " FOR UPDATE" : "" }
 
     func team(_ id: String) throws -> Team? {

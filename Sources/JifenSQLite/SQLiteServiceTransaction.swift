@@ -3,7 +3,7 @@ import GRDB
 import JifenCore
 
 /// Activities, participations and service records as SQL.
-extension SQLiteLedgerTransaction: ServiceWriting {
+extension SQLiteLedgerTransaction {
     func team(_ id: String) throws -> Team? {
         try Row.fetchOne(
             db.cachedStatement(sql: "SELECT id, community, name, leader FROM team WHERE id = ?"), arguments: [id]
