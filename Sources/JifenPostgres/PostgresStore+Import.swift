@@ -91,7 +91,7 @@ extension PostgresStore {
                 """
                 UPDATE chain_head SET last_seq = t.seq, last_hash = t.hash FROM (SELECT seq, hash FROM transfer ORDER BY seq DESC LIMIT 1) t
                 """)
-            try check(PostgresLedgerTransaction(session: session, writing: false))
+            try check(PostgresTransaction(session: session, writing: false))
             return sink.counts
         }
     }

@@ -147,7 +147,7 @@ public struct PostgresStore: Store {
         }
         session.send("BEGIN")
         do {
-            try Chain.seal(in: PostgresLedgerTransaction(session: session, writing: true))
+            try Chain.seal(in: PostgresTransaction(session: session, writing: true))
             _ = try session.commit()
         } catch {
             session.settle()
@@ -166,18 +166,14 @@ public struct PostgresStore: Store {
         if let batch = PostgresBatch.current, batch.pool == ObjectIdentifier(pool) {
             // A group commit holds the sealer's lock from its start: it seals inside its transaction.
             return try batch.savepoint(readOnly: false) {
-                try Chain.seal(in: PostgresLedgerTransaction(session: $0, writing: true))
+                try Chain.seal(in: PostgresTransaction(session: $0, writing: true))
             }
         }
         return try transaction(readOnly: false) { session in
             // Waits for a sealer at work (session lock, see `seal(through:)`), then is the sealer.
             session.send("SELECT pg_advisory_xact_lock($1)", [PostgresSchema.sealLock])
-            return try Chain.seal(in: PostgresLedgerTransaction(session: session, writing: true))
+            return try Chain.seal(in: PostgresTransaction(session: session, writing: true))
         }
-    }
-
-    public func read<T>(_ body: (any LedgerReading & LedgerAuditing) throws -> T) throws -> T {
-        try transaction(readOnly: true) { try body(PostgresLedgerTransaction(session: $0, writing: false)) }
     }
 
     // MARK: Transactions

@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import JifenCore
 
-/// Credential rows as SQL; what makes one valid is in the core (`Store+Credentials.swift`).
-extension SQLiteLedgerTransaction {
+/// Credential rows and the stored first answers of idempotent writes, as SQL; what makes a
+/// credential valid is in the core (`Store+Credentials.swift`).
+extension SQLiteTransaction {
     static let credentialColumns = """
         id, kind, person, role, label, issued_by, created_at, expires_at, revoked_at, used_at, enrolled_from, secret_hash, confirmed_at
         """
@@ -36,6 +37,18 @@ extension SQLiteLedgerTransaction {
         ).map(Self.credential)
     }
 
+    func storedReply(actor: String, operation: String, key: String) throws -> StoredReply? {
+        try Row.fetchOne(
+            db,
+            sql: """
+                SELECT fingerprint, answer, created_at FROM idempotent_reply WHERE actor = ? AND operation = ? AND key = ?
+                """, arguments: [actor, operation, key]
+        ).map {
+            StoredReply(
+                actor: actor, operation: operation, key: key, fingerprint: $0[0], answer: $0[1], createdAtMillis: $0[2])
+        }
+    }
+
     func insert(credential c: Credential) throws {
         try db.execute(
             sql: "INSERT INTO credential (\(Self.credentialColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -62,18 +75,6 @@ extension SQLiteLedgerTransaction {
             sql: "UPDATE credential SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL",
             arguments: [atMillis, id])
         return db.changesCount == 1
-    }
-
-    func storedReply(actor: String, operation: String, key: String) throws -> StoredReply? {
-        try Row.fetchOne(
-            db,
-            sql: """
-                SELECT fingerprint, answer, created_at FROM idempotent_reply WHERE actor = ? AND operation = ? AND key = ?
-                """, arguments: [actor, operation, key]
-        ).map {
-            StoredReply(
-                actor: actor, operation: operation, key: key, fingerprint: $0[0], answer: $0[1], createdAtMillis: $0[2])
-        }
     }
 
     func insert(reply r: StoredReply) throws {

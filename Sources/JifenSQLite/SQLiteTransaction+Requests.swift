@@ -3,7 +3,7 @@ import GRDB
 import JifenCore
 
 /// Residents, service requests and their history, as SQL. The rules are in the core's `Requests`.
-extension SQLiteLedgerTransaction {
+extension SQLiteTransaction {
     static let residentColumns = "id, community, name, phone, id_number, address, area, volunteer, consent, created_at"
 
     static func resident(_ row: Row) -> Resident {
@@ -22,12 +22,6 @@ extension SQLiteLedgerTransaction {
             db, sql: "SELECT \(Self.residentColumns) FROM resident WHERE (?1 IS NULL OR community = ?1) ORDER BY id",
             arguments: [community]
         ).map(Self.resident)
-    }
-
-    func organizesAnyTeam(_ actor: String) throws -> Bool {
-        try Bool.fetchOne(
-            db, sql: "SELECT 1 FROM actor_role WHERE actor = ? AND role = 'organizer' AND team <> '' LIMIT 1",
-            arguments: [actor]) == true
     }
 
     /// SQLite runs one writer at a time: reading is locking enough.

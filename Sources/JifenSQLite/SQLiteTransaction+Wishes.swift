@@ -3,7 +3,7 @@ import GRDB
 import JifenCore
 
 /// Micro-wishes as SQL: plain rows; the rules are in `JifenCore.Ledger+Wishes`.
-extension SQLiteLedgerTransaction {
+extension SQLiteTransaction {
     static let wishColumns = """
         id, community, team, title, beneficiary_kind, beneficiary_name, beneficiary_details, points, donated, status, claimant, \
         note, reason, posted_by, created_at, updated_at, realized_at, payment, settlement
