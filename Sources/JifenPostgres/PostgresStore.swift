@@ -14,8 +14,8 @@ import PostgresNIO
 /// and answers as the rules say (a replay, or a refusal).
 public struct PostgresStore: Store {
     /// One transaction per write: on PostgreSQL, writes from a pool of connections in parallel
-    /// measured faster than batches through one writer connection (issue 15's bench: 110 against
-    /// 38 transfers/s at 32 clients), so `jifen serve` batches only when `--batch-max` asks.
+    /// measured faster than batches through one writer connection (110 against 38 transfers/s at
+    /// 32 clients), so `jifen serve` batches only when `--batch-max` asks.
     public var defaultWriteBatch: Int { 1 }
     let pool: PostgresPool
     public let target: PostgresTarget
@@ -52,9 +52,10 @@ public struct PostgresStore: Store {
                     """) ?? 0
             guard tables == 0 else {
                 throw JifenError.refused(
-                    .notEmpty, zh: "\(store.target.display) 里已有 \(tables) 张别的表。请换一个空数据库（createdb）或 ?schema=，不会改动它。",
-                    en:
-                        "\(store.target.display) already holds \(tables) other tables. Use an empty database (createdb) or a ?schema=; Jifen will not touch it."
+                    .notEmpty,
+                    zh: "\(store.target.display) 里已有 \(tables) 张别的表。请换一个空数据库（createdb）或 ?schema=，不会改动它。",
+                    en: "\(store.target.display) already holds \(tables) other tables. "
+                        + "Use an empty database (createdb) or a ?schema=; Jifen will not touch it."
                 )
             }
         }

@@ -161,7 +161,8 @@ extension PostgresTransaction {
         try session.scalar(
             Int64.self,
             """
-            INSERT INTO redemption_code (volunteer, hash, created_at, expires_at, secret_hash, max_points) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+            INSERT INTO redemption_code (volunteer, hash, created_at, expires_at, secret_hash, max_points)
+            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
             """, [c.volunteer, c.hash, c.createdAtMillis, c.expiresAtMillis, c.secretHash, c.maxPoints]) ?? 0
     }
 

@@ -109,7 +109,8 @@ extension PostgresTransaction {
     ) throws {
         try session.execute(
             """
-            INSERT INTO actor_role (actor, role, team, granted_at, granted_by) VALUES ($1, $2, $3, $4, $5)\(ignoringExisting ? " ON CONFLICT DO NOTHING" : "")
+            INSERT INTO actor_role (actor, role, team, granted_at, granted_by)
+            VALUES ($1, $2, $3, $4, $5)\(ignoringExisting ? " ON CONFLICT DO NOTHING" : "")
             """, [actor, role, team, nowMillis, grantor])
     }
 }

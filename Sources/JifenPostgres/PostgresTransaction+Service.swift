@@ -25,6 +25,9 @@ extension PostgresTransaction {
             status: ActivityStatus(rawValue: status) ?? .open, checkinCode: code, createdBy: by)
     }
 
+    static let participationColumns =
+        "activity, volunteer, joined_at, \"left\", checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by"
+
     static func participation(_ row: PostgresRow) throws -> Participation {
         let (activity, volunteer, joined, left, checkin, checkout, inBy, outBy) =
             try row.decode((String, String, Int64, Int64, Int64?, Int64?, String?, String?).self)
@@ -76,7 +79,7 @@ extension PostgresTransaction {
     func participation(activity: String, volunteer: String) throws -> Participation? {
         try session.rows(
             """
-            SELECT activity, volunteer, joined_at, "left", checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation WHERE activity = $1 AND volunteer = $2
+            SELECT \(Self.participationColumns) FROM participation WHERE activity = $1 AND volunteer = $2
             """, [activity, volunteer]
         ).first.map(Self.participation)
     }
@@ -84,7 +87,7 @@ extension PostgresTransaction {
     func participants(activity: String) throws -> [Participation] {
         try session.rows(
             """
-            SELECT activity, volunteer, joined_at, "left", checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation WHERE activity = $1
+            SELECT \(Self.participationColumns) FROM participation WHERE activity = $1
             ORDER BY joined_at, volunteer COLLATE "C"
             """, [activity]
         ).map(Self.participation)
@@ -93,7 +96,7 @@ extension PostgresTransaction {
     func openParticipations(volunteer: String) throws -> [Participation] {
         try session.rows(
             """
-            SELECT activity, volunteer, joined_at, "left", checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation
+            SELECT \(Self.participationColumns) FROM participation
             WHERE volunteer = $1 AND checkin_at IS NOT NULL AND checkout_at IS NULL AND "left" = 0 ORDER BY checkin_at, activity COLLATE "C"
             """, [volunteer]
         ).map(Self.participation)

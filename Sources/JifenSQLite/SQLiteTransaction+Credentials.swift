@@ -11,10 +11,11 @@ extension SQLiteTransaction {
 
     static func credential(_ row: Row) -> Credential {
         Credential(
-            id: row[0], kind: Credential.Kind(rawValue: row[1]) ?? .device, person: row[2],
-            role: CredentialRole(rawValue: row[3]) ?? .volunteer, label: row[4], issuedBy: row[5],
-            createdAtMillis: row[6], expiresAtMillis: row[7], revokedAtMillis: row[8], usedAtMillis: row[9],
-            enrolledFrom: row[10], secretHash: row[11], confirmedAtMillis: row[12])
+            id: row["id"], kind: Credential.Kind(rawValue: row["kind"]) ?? .device, person: row["person"],
+            role: CredentialRole(rawValue: row["role"]) ?? .volunteer, label: row["label"], issuedBy: row["issued_by"],
+            createdAtMillis: row["created_at"], expiresAtMillis: row["expires_at"], revokedAtMillis: row["revoked_at"],
+            usedAtMillis: row["used_at"], enrolledFrom: row["enrolled_from"], secretHash: row["secret_hash"],
+            confirmedAtMillis: row["confirmed_at"])
     }
 
     func credential(hash: String) throws -> Credential? {
@@ -45,7 +46,8 @@ extension SQLiteTransaction {
                 """, arguments: [actor, operation, key]
         ).map {
             StoredReply(
-                actor: actor, operation: operation, key: key, fingerprint: $0[0], answer: $0[1], createdAtMillis: $0[2])
+                actor: actor, operation: operation, key: key, fingerprint: $0["fingerprint"], answer: $0["answer"],
+                createdAtMillis: $0["created_at"])
         }
     }
 

@@ -14,24 +14,24 @@ extension SQLiteTransaction {
 
     static func code(_ row: Row) -> RedemptionCode {
         RedemptionCode(
-            id: row[0], volunteer: row[1], hash: row[2], createdAtMillis: row[3], expiresAtMillis: row[4],
-            usedAtMillis: row[5], redemption: row[6], secretHash: row[7], maxPoints: row[8])
+            id: row["id"], volunteer: row["volunteer"], hash: row["hash"], createdAtMillis: row["created_at"],
+            expiresAtMillis: row["expires_at"], usedAtMillis: row["used_at"], redemption: row["redemption"],
+            secretHash: row["secret_hash"], maxPoints: row["max_points"])
     }
 
     static func offer(_ row: Row) -> Offer {
         Offer(
-            id: row[0], merchant: row[1], title: row[2], points: row[3], stock: row[4], validFrom: row[5],
-            validTo: row[6],
-            retiredAtMillis: row[7], createdAtMillis: row[8])
+            id: row["id"], merchant: row["merchant"], title: row["title"], points: row["points"], stock: row["stock"],
+            validFrom: row["valid_from"], validTo: row["valid_to"], retiredAtMillis: row["retired_at"],
+            createdAtMillis: row["created_at"])
     }
 
     static func redemption(_ row: Row) -> Redemption {
         Redemption(
-            id: row[0], merchant: row[1], volunteer: row[2], offer: row[3], points: row[4], key: row[5],
-            codeHash: row[6],
-            status: RedemptionStatus(rawValue: row[7]) ?? .redeemed, transfer: row[8], hold: row[9],
-            settlement: row[10],
-            actor: row[11], createdAtMillis: row[12])
+            id: row["id"], merchant: row["merchant"], volunteer: row["volunteer"], offer: row["offer"],
+            points: row["points"], key: row["key"], codeHash: row["code_hash"],
+            status: RedemptionStatus(rawValue: row["status"]) ?? .redeemed, transfer: row["transfer"],
+            hold: row["hold"], settlement: row["settlement"], actor: row["actor"], createdAtMillis: row["created_at"])
     }
 
     func offer(id: String) throws -> Offer? {
@@ -103,7 +103,8 @@ extension SQLiteTransaction {
     func insert(offer: Offer, actor: String, nowMillis: Int64) throws {
         try db.execute(
             sql: """
-                INSERT INTO offer (id, merchant, title, points, stock, valid_from, valid_to, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO offer (id, merchant, title, points, stock, valid_from, valid_to, created_at, created_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 offer.id, offer.merchant, offer.title, offer.points, offer.stock, offer.validFrom, offer.validTo,

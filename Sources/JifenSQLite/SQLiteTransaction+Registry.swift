@@ -15,7 +15,7 @@ extension SQLiteTransaction {
                 db, sql: "SELECT name, id FROM \(table.rawValue) WHERE community = ? ORDER BY id",
                 arguments: [community]
             )
-            .map { ($0[0] as String, $0[1] as String) }, uniquingKeysWith: { a, _ in a })
+            .map { ($0["name"] as String, $0["id"] as String) }, uniquingKeysWith: { a, _ in a })
     }
 
     func volunteer(_ id: String) throws -> Volunteer? {

@@ -10,17 +10,20 @@ extension SQLiteTransaction {
 
     static func activity(_ row: Row) -> Activity {
         Activity(
-            id: row[0], community: row[1], team: row[2], title: row[3], place: row[4], content: row[5],
-            category: row[6],
-            startMillis: row[7], endMillis: row[8], capacity: row[9], rate: row[10],
-            status: ActivityStatus(rawValue: row[11]) ?? .open, checkinCode: row[12], createdBy: row[13])
+            id: row["id"], community: row["community"], team: row["team"], title: row["title"], place: row["place"],
+            content: row["content"], category: row["category"], startMillis: row["start_at"], endMillis: row["end_at"],
+            capacity: row["capacity"], rate: row["rate"], status: ActivityStatus(rawValue: row["status"]) ?? .open,
+            checkinCode: row["checkin_code"], createdBy: row["created_by"])
     }
+
+    static let participationColumns =
+        "activity, volunteer, joined_at, left, checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by"
 
     static func participation(_ row: Row) -> Participation {
         Participation(
-            activity: row[0], volunteer: row[1], joinedAtMillis: row[2], left: row[3], checkinMillis: row[4],
-            checkoutMillis: row[5],
-            checkinCorrectedBy: row[6], checkoutCorrectedBy: row[7])
+            activity: row["activity"], volunteer: row["volunteer"], joinedAtMillis: row["joined_at"], left: row["left"],
+            checkinMillis: row["checkin_at"], checkoutMillis: row["checkout_at"],
+            checkinCorrectedBy: row["checkin_corrected_by"], checkoutCorrectedBy: row["checkout_corrected_by"])
     }
 
     static let recordColumns = """
@@ -30,17 +33,18 @@ extension SQLiteTransaction {
 
     static func record(_ row: Row) -> ServiceRecord {
         ServiceRecord(
-            id: row[0], activity: row[1], volunteer: row[2], minutes: row[3], serviceDay: row[4],
-            source: RecordSource(rawValue: row[5]) ?? .manual, status: RecordStatus(rawValue: row[6]) ?? .pending,
-            reason: row[7], note: row[8], recorder: row[9], enteredAtMillis: row[10], late: row[11], points: row[12],
-            transfer: row[13], disputed: row[14], version: row[15], importKey: row[16])
+            id: row["id"], activity: row["activity"], volunteer: row["volunteer"], minutes: row["minutes"],
+            serviceDay: row["service_day"], source: RecordSource(rawValue: row["source"]) ?? .manual,
+            status: RecordStatus(rawValue: row["status"]) ?? .pending, reason: row["reason"], note: row["note"],
+            recorder: row["recorder"], enteredAtMillis: row["entered_at"], late: row["late"], points: row["points"],
+            transfer: row["transfer"], disputed: row["disputed"], version: row["version"], importKey: row["import_key"])
     }
 
     func team(_ id: String) throws -> Team? {
         try Row.fetchOne(
             db.cachedStatement(sql: "SELECT id, community, name, leader FROM team WHERE id = ?"), arguments: [id]
         ).map {
-            Team(id: $0[0], community: $0[1], name: $0[2], leader: $0[3])
+            Team(id: $0["id"], community: $0["community"], name: $0["name"], leader: $0["leader"])
         }
     }
 
@@ -59,7 +63,7 @@ extension SQLiteTransaction {
         try Row.fetchOne(
             db.cachedStatement(
                 sql: """
-                    SELECT activity, volunteer, joined_at, left, checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation WHERE activity = ? AND volunteer = ?
+                    SELECT \(Self.participationColumns) FROM participation WHERE activity = ? AND volunteer = ?
                     """), arguments: [activity, volunteer]
         ).map(Self.participation)
     }
@@ -68,7 +72,7 @@ extension SQLiteTransaction {
         try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT activity, volunteer, joined_at, left, checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation WHERE activity = ? ORDER BY joined_at, volunteer
+                    SELECT \(Self.participationColumns) FROM participation WHERE activity = ? ORDER BY joined_at, volunteer
                     """), arguments: [activity]
         ).map(Self.participation)
     }
@@ -77,7 +81,7 @@ extension SQLiteTransaction {
         try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT activity, volunteer, joined_at, left, checkin_at, checkout_at, checkin_corrected_by, checkout_corrected_by FROM participation
+                    SELECT \(Self.participationColumns) FROM participation
                     WHERE volunteer = ? AND checkin_at IS NOT NULL AND checkout_at IS NULL AND left = 0 ORDER BY checkin_at, activity
                     """), arguments: [volunteer]
         ).map(Self.participation)
@@ -92,7 +96,8 @@ extension SQLiteTransaction {
         return try Int.fetchOne(
             db.cachedStatement(
                 sql: """
-                    SELECT count(*) FROM checkin_failure f JOIN activity a ON a.id = f.activity WHERE f.activity = ? AND f.generation = a.code_generation
+                    SELECT count(*) FROM checkin_failure f JOIN activity a ON a.id = f.activity
+                    WHERE f.activity = ? AND f.generation = a.code_generation
                     """), arguments: [activity]) ?? 0
     }
 
@@ -124,8 +129,9 @@ extension SQLiteTransaction {
                 """, arguments: [id]
         ).map {
             RecordVersion(
-                record: $0[0], version: $0[1], minutes: $0[2], status: RecordStatus(rawValue: $0[3]) ?? .pending,
-                points: $0[4], actor: $0[5], atMillis: $0[6], action: $0[7], reason: $0[8])
+                record: $0["record"], version: $0["version"], minutes: $0["minutes"],
+                status: RecordStatus(rawValue: $0["status"]) ?? .pending, points: $0["points"], actor: $0["actor"],
+                atMillis: $0["at"], action: $0["action"], reason: $0["reason"])
         }
     }
 
@@ -138,8 +144,10 @@ extension SQLiteTransaction {
         return try Row.fetchAll(
             db,
             sql: """
-                SELECT \(cols.joined(separator: ", ")), v.name, a.title, a.place, a.content, t.id, t.name, t.leader
-                FROM service_record r JOIN activity a ON a.id = r.activity JOIN team t ON t.id = a.team JOIN volunteer v ON v.id = r.volunteer
+                SELECT \(cols.joined(separator: ", ")),
+                    v.name AS volunteer_name, a.title, a.place, a.content, t.id AS team_id, t.name AS team_name, t.leader
+                FROM service_record r JOIN activity a ON a.id = r.activity JOIN team t ON t.id = a.team
+                    JOIN volunteer v ON v.id = r.volunteer
                 WHERE (?1 IS NULL OR r.activity = ?1) AND (?2 IS NULL OR r.volunteer = ?2)
                   AND (?3 = 0 OR r.status IN ('pending', 'review'))
                   AND (?4 IS NULL OR r.service_day >= ?4) AND (?5 IS NULL OR r.service_day <= ?5)
@@ -147,8 +155,9 @@ extension SQLiteTransaction {
                 """, arguments: [activity, volunteer, pendingOnly, from, to]
         ).map { row in
             RecordView(
-                record: Self.record(row), volunteerName: row[17], activityTitle: row[18], place: row[19],
-                content: row[20], team: row[21], teamName: row[22], personInCharge: row[23])
+                record: Self.record(row), volunteerName: row["volunteer_name"], activityTitle: row["title"],
+                place: row["place"], content: row["content"], team: row["team_id"], teamName: row["team_name"],
+                personInCharge: row["leader"])
         }
     }
 
@@ -200,8 +209,9 @@ extension SQLiteTransaction {
                 """, arguments: [code]
         ).map { row in
             Certificate(
-                number: row[0], volunteer: row[1], fromDay: row[2], toDay: row[3], minutes: row[4], records: row[5],
-                digest: row[6], code: row[7], issuedAtMillis: row[8], issuedBy: row[9])
+                number: row["number"], volunteer: row["volunteer"], fromDay: row["from_day"], toDay: row["to_day"],
+                minutes: row["minutes"], records: row["records"], digest: row["digest"], code: row["code"],
+                issuedAtMillis: row["issued_at"], issuedBy: row["issued_by"])
         }
     }
 
@@ -214,8 +224,9 @@ extension SQLiteTransaction {
                 """, arguments: [volunteer]
         ).map { row in
             Certificate(
-                number: row[0], volunteer: row[1], fromDay: row[2], toDay: row[3], minutes: row[4], records: row[5],
-                digest: row[6], code: row[7], issuedAtMillis: row[8], issuedBy: row[9])
+                number: row["number"], volunteer: row["volunteer"], fromDay: row["from_day"], toDay: row["to_day"],
+                minutes: row["minutes"], records: row["records"], digest: row["digest"], code: row["code"],
+                issuedAtMillis: row["issued_at"], issuedBy: row["issued_by"])
         }
     }
 
