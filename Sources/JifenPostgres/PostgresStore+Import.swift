@@ -58,7 +58,7 @@ extension PostgresStore {
     /// - Throws: `JifenError` (refused) when the ledger here is not empty; the check's errors; the store's errors.
     public func importLedger(
         _ feed: (PostgresRowSink) throws -> Void,
-        check: (any LedgerReading & LedgerAuditing) throws -> Void
+        check: (any ReadTransaction & LedgerAuditing) throws -> Void
     ) throws -> [String: Int] {
         try transaction(readOnly: false) { session in
             let used =
