@@ -35,7 +35,7 @@ final class PostgresBatch: @unchecked Sendable {
                 // sealer): a later operation of the batch reads them sealed, as it would after
                 // their own commit and seal one at a time (a replay answers with the chain's hash).
                 if session.postedTransfer != nil {
-                    try Chain.seal(in: PostgresLedgerTransaction(session: session, writing: true))
+                    try Chain.seal(in: PostgresTransaction(session: session, writing: true))
                 }
                 // Waits for the writes sent without waiting: an error of theirs is this body's.
                 try session.execute("RELEASE SAVEPOINT jifen_op")
@@ -95,7 +95,7 @@ extension PostgresStore {
                             }
                         }
                         if session.postedTransfer != nil {
-                            try Chain.seal(in: PostgresLedgerTransaction(session: session, writing: true))
+                            try Chain.seal(in: PostgresTransaction(session: session, writing: true))
                         }
                     }
                     // An aborted transaction's COMMIT answers ROLLBACK without an error: then

@@ -58,7 +58,7 @@ extension PostgresStore {
     /// - Throws: `JifenError` (refused) when the ledger here is not empty; the check's errors; the store's errors.
     public func importLedger(
         _ feed: (PostgresRowSink) throws -> Void,
-        check: (any LedgerReading & LedgerAuditing) throws -> Void
+        check: (any ReadTransaction & LedgerAuditing) throws -> Void
     ) throws -> [String: Int] {
         try transaction(readOnly: false) { session in
             let used =
@@ -91,7 +91,7 @@ extension PostgresStore {
                 """
                 UPDATE chain_head SET last_seq = t.seq, last_hash = t.hash FROM (SELECT seq, hash FROM transfer ORDER BY seq DESC LIMIT 1) t
                 """)
-            try check(PostgresLedgerTransaction(session: session, writing: false))
+            try check(PostgresTransaction(session: session, writing: false))
             return sink.counts
         }
     }

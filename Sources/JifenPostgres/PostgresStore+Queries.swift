@@ -2,27 +2,8 @@ import Foundation
 public import JifenCore
 import PostgresNIO
 
-/// What the read-only commands show, from PostgreSQL.
+/// Reads for the notifier, tests and diagnostics that are no part of the `Store` seam.
 extension PostgresStore {
-    /// Hours and records of a volunteer's approved service.
-    public func serviceTotals(volunteer: String) throws -> ServiceTotals {
-        try transaction(readOnly: true) { session in
-            guard
-                let row = try session.rows(
-                    """
-                    SELECT COALESCE(SUM(minutes), 0)::BIGINT, COUNT(*)::BIGINT FROM service_record WHERE volunteer = $1 AND status = 'approved'
-                    """, [volunteer]
-                ).first
-            else { return ServiceTotals(minutes: 0, records: 0) }
-            let (minutes, records) = try row.decode((Int64, Int64).self)
-            return ServiceTotals(minutes: minutes, records: Int(records))
-        }
-    }
-
-    public func isVolunteer(_ id: String) throws -> Bool {
-        try transaction(readOnly: true) { try !$0.rows("SELECT 1 FROM volunteer WHERE id = $1", [id]).isEmpty }
-    }
-
     /// Outbox events after `id`, oldest first: what a notifier reads.
     public func outboxEvents(after id: Int64 = 0, limit: Int = 1000) throws -> [(id: Int64, event: OutboxEvent)] {
         try transaction(readOnly: true) { session in

@@ -2,9 +2,8 @@ import Foundation
 public import JifenCore
 import PostgresNIO
 
-/// The registry on PostgreSQL: communities, volunteers, merchants, roles. Inputs are checked by
-/// the core (`Volunteer.checked()`, `Registry`), the actor by `Permissions`, inside the write
-/// transaction, exactly as on SQLite.
+/// The registry's listings and role checks on PostgreSQL (`RegistryQueries`): communities,
+/// volunteers, merchants, roles. The writes are the core's, through `PostgresTransaction+Registry.swift`.
 extension PostgresStore {
     /// The community a command means: the one given, or the only one there is.
     public func resolveCommunity(_ id: String?) throws -> Community {
@@ -68,5 +67,23 @@ extension PostgresStore {
         return Merchant(
             id: id, community: community, name: name, contact: contact, phone: phone, address: address,
             createdAtMillis: created)
+    }
+
+    public func organizedTeams(_ actor: String) throws -> [String] {
+        try transaction(readOnly: true) { session in
+            try session.rows(
+                "SELECT team FROM actor_role WHERE actor = $1 AND role = 'organizer' AND team <> '' ORDER BY team",
+                [actor]
+            )
+            .map { try $0.decode(String.self) }
+        }
+    }
+
+    public func isAdmin(_ actor: String) throws -> Bool {
+        try read { try $0.isAdmin(actor) }
+    }
+
+    public func isVolunteer(_ id: String) throws -> Bool {
+        try transaction(readOnly: true) { try !$0.rows("SELECT 1 FROM volunteer WHERE id = $1", [id]).isEmpty }
     }
 }

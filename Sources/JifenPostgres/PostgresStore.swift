@@ -14,8 +14,8 @@ import PostgresNIO
 /// and answers as the rules say (a replay, or a refusal).
 public struct PostgresStore: Store {
     /// One transaction per write: on PostgreSQL, writes from a pool of connections in parallel
-    /// measured faster than batches through one writer connection (issue 15's bench: 110 against
-    /// 38 transfers/s at 32 clients), so `jifen serve` batches only when `--batch-max` asks.
+    /// measured faster than batches through one writer connection (110 against 38 transfers/s at
+    /// 32 clients), so `jifen serve` batches only when `--batch-max` asks.
     public var defaultWriteBatch: Int { 1 }
     let pool: PostgresPool
     public let target: PostgresTarget
@@ -52,9 +52,10 @@ public struct PostgresStore: Store {
                     """) ?? 0
             guard tables == 0 else {
                 throw JifenError.refused(
-                    .notEmpty, zh: "\(store.target.display) 里已有 \(tables) 张别的表。请换一个空数据库（createdb）或 ?schema=，不会改动它。",
-                    en:
-                        "\(store.target.display) already holds \(tables) other tables. Use an empty database (createdb) or a ?schema=; Jifen will not touch it."
+                    .notEmpty,
+                    zh: "\(store.target.display) 里已有 \(tables) 张别的表。请换一个空数据库（createdb）或 ?schema=，不会改动它。",
+                    en: "\(store.target.display) already holds \(tables) other tables. "
+                        + "Use an empty database (createdb) or a ?schema=; Jifen will not touch it."
                 )
             }
         }
@@ -147,7 +148,7 @@ public struct PostgresStore: Store {
         }
         session.send("BEGIN")
         do {
-            try Chain.seal(in: PostgresLedgerTransaction(session: session, writing: true))
+            try Chain.seal(in: PostgresTransaction(session: session, writing: true))
             _ = try session.commit()
         } catch {
             session.settle()
@@ -166,18 +167,14 @@ public struct PostgresStore: Store {
         if let batch = PostgresBatch.current, batch.pool == ObjectIdentifier(pool) {
             // A group commit holds the sealer's lock from its start: it seals inside its transaction.
             return try batch.savepoint(readOnly: false) {
-                try Chain.seal(in: PostgresLedgerTransaction(session: $0, writing: true))
+                try Chain.seal(in: PostgresTransaction(session: $0, writing: true))
             }
         }
         return try transaction(readOnly: false) { session in
             // Waits for a sealer at work (session lock, see `seal(through:)`), then is the sealer.
             session.send("SELECT pg_advisory_xact_lock($1)", [PostgresSchema.sealLock])
-            return try Chain.seal(in: PostgresLedgerTransaction(session: session, writing: true))
+            return try Chain.seal(in: PostgresTransaction(session: session, writing: true))
         }
-    }
-
-    public func read<T>(_ body: (any LedgerReading & LedgerAuditing) throws -> T) throws -> T {
-        try transaction(readOnly: true) { try body(PostgresLedgerTransaction(session: $0, writing: false)) }
     }
 
     // MARK: Transactions

@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 public import JifenCore
 
-/// The registry: communities, teams, volunteers, merchants, roles. Each write checks the actor
-/// with the core's `Permissions` and the text with `Registry`, inside the write transaction.
+/// The registry's listings and role checks (`RegistryQueries`): communities, volunteers,
+/// merchants, roles. The writes are the core's, through `SQLiteTransaction+Registry.swift`.
 extension SQLiteStore {
     /// The community a command means: the one given, or the only one there is.
     public func resolveCommunity(_ id: String?) throws -> Community {
@@ -14,16 +14,6 @@ extension SQLiteStore {
         try readTransaction { db in
             try Row.fetchAll(db, sql: "SELECT id, name FROM community ORDER BY id").map {
                 Community(id: $0["id"], name: $0["name"])
-            }
-        }
-    }
-
-    // MARK: Teams
-
-    public func teams() throws -> [Team] {
-        try readTransaction { db in
-            try Row.fetchAll(db, sql: "SELECT id, community, name, leader FROM team ORDER BY id").map {
-                Team(id: $0["id"], community: $0["community"], name: $0["name"], leader: $0["leader"])
             }
         }
     }
@@ -66,5 +56,25 @@ extension SQLiteStore {
         Merchant(
             id: row["id"], community: row["community"], name: row["name"], contact: row["contact"], phone: row["phone"],
             address: row["address"], createdAtMillis: row["created_at"])
+    }
+
+    /// Who an actor is, for rules that depend on it in listings (a volunteer sees only their own records).
+    public func isVolunteer(_ actor: String) throws -> Bool {
+        try readTransaction { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM volunteer WHERE id = ?", arguments: [actor]) ?? false
+        }
+    }
+
+    public func organizedTeams(_ actor: String) throws -> [String] {
+        try readTransaction { db in
+            try String.fetchAll(
+                db,
+                sql: "SELECT team FROM actor_role WHERE actor = ? AND role = 'organizer' AND team <> '' ORDER BY team",
+                arguments: [actor])
+        }
+    }
+
+    public func isAdmin(_ actor: String) throws -> Bool {
+        try readTransaction { db in try SQLiteTransaction(db: db).isAdmin(actor) }
     }
 }

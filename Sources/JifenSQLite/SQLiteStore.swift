@@ -64,9 +64,12 @@ public struct SQLiteStore: Sendable {
         else {
             // WAL needs the -wal and -shm files beside the database, even to read it safely.
             throw JifenError.fault(
-                .readOnly, zh: "数据库 \(path)（或其所在目录）是只读的。积分需要写入该文件并在旁边创建 -wal 和 -shm 文件。请检查权限，或把文件复制到可写的位置再查看。",
+                .readOnly,
+                zh: "数据库 \(path)（或其所在目录）是只读的。积分需要写入该文件并在旁边创建 -wal 和 -shm 文件。"
+                    + "请检查权限，或把文件复制到可写的位置再查看。",
                 en:
-                    "The database \(path) (or its folder) is read-only. Jifen needs to write it and to create its -wal and -shm files beside it. Check the permissions, or copy the file somewhere writable to inspect it."
+                    "The database \(path) (or its folder) is read-only. Jifen needs to write it and to create its -wal and -shm files "
+                    + "beside it. Check the permissions, or copy the file somewhere writable to inspect it."
             )
         }
         guard (try? header(path))?.isJifen == true else {

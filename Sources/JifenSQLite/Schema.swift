@@ -244,7 +244,7 @@ enum Schema {
                     );
                     """)
         }
-        // Webhook subscriptions and their deliveries (issue 5). The `event` table is not changed:
+        // Webhook subscriptions and their deliveries. The `event` table is not changed:
         // a trigger turns each new event into one delivery row per matching endpoint, in the same
         // transaction as the change, so a rolled-back change queues nothing.
         migrator.registerMigration("v3-webhooks") { db in
@@ -491,7 +491,7 @@ enum Schema {
                         WHERE NOT EXISTS (SELECT 1 FROM account a WHERE a.id = community.id || '.donations');
                     """)
         }
-        // The one-at-a-time path (issue 15): a commit appends every page it changed to the WAL,
+        // The one-at-a-time path: a commit appends every page it changed to the WAL,
         // and the two partial lot indexes (`WHERE remaining > 0`) were rewritten by every change
         // of a lot's `remaining`, so each transfer wrote up to four index pages for them. Open
         // lots are found through `UNIQUE (account, expires_on)` (an account's lots, in expiry
@@ -504,7 +504,7 @@ enum Schema {
                     CREATE INDEX lot_expiry ON lot(expires_on);
                     """)
         }
-        // Pay codes that cannot be guessed or stretched (issue 21): each code carries the hash of its
+        // Pay codes that cannot be guessed or stretched: each code carries the hash of its
         // QR's 128-bit secret and the ceiling the volunteer consented to; every wrong code is one
         // row, so a merchant's budget counts over a sliding window and never resets on a success
         // (`code_guard` is no longer read). The two settings of the old in-a-row lockout are gone.
@@ -525,7 +525,7 @@ enum Schema {
                     DELETE FROM setting WHERE key IN ('codes.max_wrong_tries', 'codes.lockout_minutes');
                     """)
         }
-        // Check-ins (issue 21): a time an organizer gave is kept as a correction (who gave it);
+        // Check-ins: a time an organizer gave is kept as a correction (who gave it);
         // wrong check-in codes are counted per volunteer and per activity's code (its generation,
         // which a rotation bumps).
         migrator.registerMigration("v7-service-checkin") { db in
@@ -547,12 +547,12 @@ enum Schema {
                     """)
         }
         // When a person confirmed a device credential someone else issued for her, so that it may
-        // spend her points (issue 21).
+        // spend her points.
         migrator.registerMigration("v7-creds-consent") { db in
             try db.execute(sql: "ALTER TABLE credential ADD COLUMN confirmed_at INTEGER")
         }
         // The first answer of each write under its idempotency key, kept with the write in its
-        // transaction, so a retry (concurrent, or after a restart) answers it again (issue 21).
+        // transaction, so a retry (concurrent, or after a restart) answers it again.
         migrator.registerMigration("v7-creds-replies") { db in
             try db.execute(
                 sql: """
@@ -567,7 +567,7 @@ enum Schema {
                     );
                     """)
         }
-        // The counter lists a merchant's redemptions of the day and its open holds (issue 22).
+        // The counter lists a merchant's redemptions of the day and its open holds.
         migrator.registerMigration("v7-counter-redemption-lists") { db in
             try db.execute(sql: "CREATE INDEX redemption_merchant_created ON redemption(merchant, created_at)")
         }

@@ -2,33 +2,39 @@ import Foundation
 import GRDB
 public import JifenCore
 
-/// The ledger's reads and writes as SQL on one connection inside one transaction.
-/// Plain queries only: what they mean is decided in `JifenCore.Ledger`.
-struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
-    let db: Database
-    /// What this transaction has already read and need not ask again.
-    let memo = Memo()
+/// Accounts, transfers, lots, holds, expiry notices and the outbox's events as SQL, and the bulk
+/// reads `verify` makes (`LedgerAuditing`). What they mean is decided in `JifenCore.Ledger`.
+extension SQLiteTransaction {
+    static let transferColumns =
+        "id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prev_hash, hash"
 
-    /// Names of volunteers and merchants, read with their accounts (for the transfer's event).
-    final class Memo {
-        var names: [String: String?] = [:]
-        /// The service record INSERT an import binds a row at a time.
-        var recordInsert: Statement?
+    static let holdColumns =
+        "id, kind, debit, credit, amount, key, reference, actor, memo, status, created_at, expires_at, transfer"
+
+    // Rows are read by position (the SELECT lists above fix the order): GRDB's lookup by name
+    // lowercases every column name, a measurable share of a transfer's CPU time.
+    static func account(_ row: Row) -> Account {
+        Account(id: row[0], kind: AccountKind(rawValue: row[1]) ?? .volunteer, community: row[2], balance: row[3])
     }
 
-    func one(_ sql: String, _ arguments: StatementArguments = []) throws -> Row? {
-        try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    static func transfer(_ row: Row) -> Transfer {
+        Transfer(
+            id: row[0], kind: TransferKind(rawValue: row[1]) ?? .adjust, debit: row[2], credit: row[3],
+            amount: row[4], key: row[5], reference: row[6], actor: row[7], memo: row[8],
+            reverses: row[9], hold: row[10], atMillis: row[11], prevHash: row[12], hash: row[13], seq: row[0])
     }
 
-    func all(_ sql: String, _ arguments: StatementArguments = []) throws -> [Row] {
-        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    static func lot(_ row: Row) -> Lot {
+        Lot(id: row[0], account: row[1], expiresOn: row[2], remaining: row[3])
     }
 
-    func run(_ sql: String, _ arguments: StatementArguments) throws {
-        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    static func hold(_ row: Row) -> Hold {
+        Hold(
+            id: row[0], kind: TransferKind(rawValue: row[1]) ?? .redeem, debit: row[2], credit: row[3],
+            amount: row[4], key: row[5], reference: row[6], actor: row[7], memo: row[8],
+            status: HoldStatus(rawValue: row[9]) ?? .pending, createdAtMillis: row[10],
+            expiresAtMillis: row[11], transfer: row[12])
     }
-
-    // MARK: Reading
 
     /// The account with the name of the volunteer or merchant behind it, in one statement: a
     /// transfer's event names both sides, and names never change.
@@ -68,9 +74,6 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
             [account, nowMillis]
         ).map { PendingHold(id: $0[0], amount: $0[1], createdAtMillis: $0[2], expiresAtMillis: $0[3]) }
     }
-
-    static let transferColumns =
-        "id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prev_hash, hash"
 
     func transfer(id: Int64) throws -> Transfer? {
         try one("SELECT \(Self.transferColumns) FROM transfer WHERE id = ?", [id]).map(Self.transfer)
@@ -116,8 +119,16 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
         }
     }
 
-    static let holdColumns =
-        "id, kind, debit, credit, amount, key, reference, actor, memo, status, created_at, expires_at, transfer"
+    func lotsNeedingNotice(afterDay: String, throughDay: String) throws -> [Lot] {
+        try all(
+            """
+            SELECT l.id, l.account, l.expires_on, l.remaining FROM lot l
+            WHERE l.remaining > 0 AND l.expires_on > ? AND l.expires_on <= ?
+              AND NOT EXISTS (SELECT 1 FROM expiry_notice n WHERE n.lot = l.id)
+            ORDER BY l.expires_on, l.id
+            """, [afterDay, throughDay]
+        ).map(Self.lot)
+    }
 
     func hold(id: Int64) throws -> Hold? {
         try one("SELECT \(Self.holdColumns) FROM hold WHERE id = ?", [id]).map(Self.hold)
@@ -141,17 +152,27 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
         ).map(Self.hold)
     }
 
-    func settings() throws -> [String: String] {
-        var result: [String: String] = [:]
-        for row in try all("SELECT key, value FROM setting") { result[row["key"]] = row["value"] }
-        return result
+    func movedSince(account id: String, sinceMillis: Int64) throws -> Int64 {
+        try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT COALESCE(SUM(CASE WHEN credit = ?1 THEN amount ELSE -amount END), 0) FROM (
+                    SELECT credit, amount FROM transfer WHERE debit = ?1 AND at >= ?2
+                    UNION ALL SELECT credit, amount FROM transfer WHERE credit = ?1 AND at >= ?2)
+                """, arguments: [id, sinceMillis]) ?? 0
     }
 
-    func isAdmin(_ actor: String) throws -> Bool {
-        try one("SELECT 1 FROM actor_role WHERE actor = ? AND role = 'admin'", [actor]) != nil
+    func transfers(touching id: String, fromMillis: Int64, toMillis: Int64, limit: Int) throws -> [Transfer] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(Self.transferColumns) FROM (
+                    SELECT * FROM transfer WHERE debit = ?1 AND at >= ?2 AND at < ?3
+                    UNION ALL SELECT * FROM transfer WHERE credit = ?1 AND at >= ?2 AND at < ?3)
+                ORDER BY id LIMIT ?4
+                """, arguments: [id, fromMillis, toMillis, limit]
+        ).map(Self.transfer)
     }
-
-    // MARK: Writing
 
     /// Nothing to lock: every write transaction is `BEGIN IMMEDIATE`, so it runs alone.
     func lock(accounts: [String], posting: Bool) throws {}
@@ -189,6 +210,17 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
             [debit, amount, amount, debit, credit])
     }
 
+    func insert(lot: Lot) throws -> Int64 {
+        try run(
+            "INSERT INTO lot (account, expires_on, remaining) VALUES (?, ?, ?)",
+            [lot.account, lot.expiresOn, lot.remaining])
+        return db.lastInsertedRowID
+    }
+
+    func addToLot(id: Int64, delta: Int64) throws {
+        try run("UPDATE lot SET remaining = remaining + ? WHERE id = ?", [delta, id])
+    }
+
     func addToLot(account: String, expiresOn day: String, amount: Int64) throws -> Int64 {
         guard
             let id = try Int64.fetchOne(
@@ -203,21 +235,16 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
         return id
     }
 
-    func insert(lot: Lot) throws -> Int64 {
-        try run(
-            "INSERT INTO lot (account, expires_on, remaining) VALUES (?, ?, ?)",
-            [lot.account, lot.expiresOn, lot.remaining])
-        return db.lastInsertedRowID
-    }
-
-    func addToLot(id: Int64, delta: Int64) throws {
-        try run("UPDATE lot SET remaining = remaining + ? WHERE id = ?", [delta, id])
-    }
-
     func insert(lotEntry e: LotEntry) throws {
         try run(
             "INSERT INTO lot_entry (lot, account, transfer, delta, expires_on) VALUES (?, ?, ?, ?, ?)",
             [e.lot, e.account, e.transfer, e.delta, e.expiresOn])
+    }
+
+    func recordExpiryNotice(lot: Lot, atMillis: Int64) throws {
+        try run(
+            "INSERT INTO expiry_notice (lot, account, expires_on, points, created_at) VALUES (?, ?, ?, ?, ?)",
+            [lot.id, lot.account, lot.expiresOn, lot.remaining, atMillis])
     }
 
     func insert(hold h: Hold) throws -> Int64 {
@@ -246,8 +273,6 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
             [event.type, event.payload, event.atMillis])
     }
 
-    // MARK: Auditing
-
     func forEachTransfer(_ body: (Transfer) throws -> Bool) throws {
         let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.transferColumns) FROM transfer ORDER BY id")
         while let row = try cursor.next() {
@@ -275,43 +300,5 @@ struct SQLiteLedgerTransaction: LedgerWriting, LedgerAuditing {
         try all(
             "SELECT \(Self.holdColumns) FROM hold WHERE status = 'pending' AND expires_at > ? ORDER BY id", [nowMillis]
         ).map(Self.hold)
-    }
-
-    // MARK: Rows
-
-    // Rows are read by position (the SELECT lists above fix the order): GRDB's lookup by name
-    // lowercases every column name, a measurable share of a transfer's CPU time.
-
-    static func account(_ row: Row) -> Account {
-        Account(id: row[0], kind: AccountKind(rawValue: row[1]) ?? .volunteer, community: row[2], balance: row[3])
-    }
-
-    static func transfer(_ row: Row) -> Transfer {
-        Transfer(
-            id: row[0], kind: TransferKind(rawValue: row[1]) ?? .adjust, debit: row[2], credit: row[3],
-            amount: row[4], key: row[5], reference: row[6], actor: row[7], memo: row[8],
-            reverses: row[9], hold: row[10], atMillis: row[11], prevHash: row[12], hash: row[13], seq: row[0])
-    }
-
-    static func lot(_ row: Row) -> Lot {
-        Lot(id: row[0], account: row[1], expiresOn: row[2], remaining: row[3])
-    }
-
-    static func hold(_ row: Row) -> Hold {
-        Hold(
-            id: row[0], kind: TransferKind(rawValue: row[1]) ?? .redeem, debit: row[2], credit: row[3],
-            amount: row[4], key: row[5], reference: row[6], actor: row[7], memo: row[8],
-            status: HoldStatus(rawValue: row[9]) ?? .pending, createdAtMillis: row[10],
-            expiresAtMillis: row[11], transfer: row[12])
-    }
-}
-
-extension SQLiteStore {
-    public func write<T>(_ body: (any ServiceWriting) throws -> T) throws -> T {
-        try writeTransaction { db in try body(SQLiteLedgerTransaction(db: db)) }
-    }
-
-    public func read<T>(_ body: (any LedgerReading & LedgerAuditing) throws -> T) throws -> T {
-        try readTransaction { db in try body(SQLiteLedgerTransaction(db: db)) }
     }
 }

@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 public import JifenCore
 
+/// The service listings (`ServiceQueries`): teams, activities, a record's volunteer, a volunteer's
+/// totals. The writes are `JifenCore.Service`'s, through `SQLiteTransaction+Service.swift`.
 extension SQLiteStore {
     public func activities(
         team: String? = nil, startingAfter: Int64? = nil, endingBefore: Int64? = nil
@@ -10,11 +12,11 @@ extension SQLiteStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT \(SQLiteLedgerTransaction.activityColumns) FROM activity
+                    SELECT \(SQLiteTransaction.activityColumns) FROM activity
                     WHERE (?1 IS NULL OR team = ?1) AND (?2 IS NULL OR end_at > ?2) AND (?3 IS NULL OR end_at <= ?3)
                     ORDER BY start_at, id
                     """, arguments: [team, startingAfter, endingBefore]
-            ).map(SQLiteLedgerTransaction.activity)
+            ).map(SQLiteTransaction.activity)
         }
     }
 
@@ -30,29 +32,17 @@ extension SQLiteStore {
         }
     }
 
-    /// Who an actor is, for rules that depend on it in listings (a volunteer sees only their own records).
-    public func isVolunteer(_ actor: String) throws -> Bool {
-        try readTransaction { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM volunteer WHERE id = ?", arguments: [actor]) ?? false
-        }
-    }
-
-    public func organizedTeams(_ actor: String) throws -> [String] {
-        try readTransaction { db in
-            try String.fetchAll(
-                db,
-                sql: "SELECT team FROM actor_role WHERE actor = ? AND role = 'organizer' AND team <> '' ORDER BY team",
-                arguments: [actor])
-        }
-    }
-
     public func recordVolunteer(_ id: String) throws -> String? {
         try readTransaction { db in
             try String.fetchOne(db, sql: "SELECT volunteer FROM service_record WHERE id = ?", arguments: [id])
         }
     }
 
-    public func isAdmin(_ actor: String) throws -> Bool {
-        try readTransaction { db in try SQLiteLedgerTransaction(db: db).isAdmin(actor) }
+    public func teams() throws -> [Team] {
+        try readTransaction { db in
+            try Row.fetchAll(db, sql: "SELECT id, community, name, leader FROM team ORDER BY id").map {
+                Team(id: $0["id"], community: $0["community"], name: $0["name"], leader: $0["leader"])
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// Micro-wishes on PostgreSQL: the same plain rows as the SQLite store; the rules are in the core.
 /// In a write a wish is read `FOR UPDATE`: every change to it is read-modify-write.
-extension PostgresLedgerTransaction {
+extension PostgresTransaction {
     static let wishColumns = """
         id, community, team, title, beneficiary_kind, beneficiary_name, beneficiary_details, points, donated, status, claimant, \
         note, reason, posted_by, created_at, updated_at, realized_at, payment, settlement

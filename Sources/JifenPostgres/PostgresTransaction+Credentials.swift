@@ -2,8 +2,9 @@ import Foundation
 import JifenCore
 import PostgresNIO
 
-/// Credential rows as SQL; what makes one valid is in the core (`Store+Credentials.swift`).
-extension PostgresLedgerTransaction {
+/// Credential rows and the stored first answers of idempotent writes, as SQL; what makes a
+/// credential valid is in the core (`Store+Credentials.swift`).
+extension PostgresTransaction {
     static let credentialColumns = """
         id, kind, person, role, label, issued_by, created_at, expires_at, revoked_at, used_at, enrolled_from, secret_hash, confirmed_at
         """
@@ -38,6 +39,19 @@ extension PostgresLedgerTransaction {
         ).map(Self.credential)
     }
 
+    func storedReply(actor: String, operation: String, key: String) throws -> StoredReply? {
+        try session.rows(
+            """
+            SELECT fingerprint, answer, created_at FROM idempotent_reply WHERE actor = $1 AND operation = $2 AND key = $3
+            """, [actor, operation, key]
+        ).first.map { row in
+            let (fingerprint, answer, created) = try row.decode((String, String, Int64).self)
+            return StoredReply(
+                actor: actor, operation: operation, key: key, fingerprint: fingerprint, answer: answer,
+                createdAtMillis: created)
+        }
+    }
+
     func insert(credential c: Credential) throws {
         try session.execute(
             "INSERT INTO credential (\(Self.credentialColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
@@ -59,19 +73,6 @@ extension PostgresLedgerTransaction {
     func confirmCredential(id: String, atMillis: Int64) throws -> Bool {
         try session.execute(
             "UPDATE credential SET confirmed_at = $1 WHERE id = $2 AND confirmed_at IS NULL", [atMillis, id]) == 1
-    }
-
-    func storedReply(actor: String, operation: String, key: String) throws -> StoredReply? {
-        try session.rows(
-            """
-            SELECT fingerprint, answer, created_at FROM idempotent_reply WHERE actor = $1 AND operation = $2 AND key = $3
-            """, [actor, operation, key]
-        ).first.map { row in
-            let (fingerprint, answer, created) = try row.decode((String, String, Int64).self)
-            return StoredReply(
-                actor: actor, operation: operation, key: key, fingerprint: fingerprint, answer: answer,
-                createdAtMillis: created)
-        }
     }
 
     func insert(reply r: StoredReply) throws {

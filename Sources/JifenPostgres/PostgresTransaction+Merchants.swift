@@ -2,22 +2,13 @@ import Foundation
 import JifenCore
 import PostgresNIO
 
-/// The merchant half of the store seam (`JifenCore/MerchantStore.swift`) on PostgreSQL: the same
-/// plain rows as the SQLite store; the rules are in the core.
-extension PostgresLedgerTransaction {
+/// Offers, redemption codes, wrong codes, redemptions and settlements as SQL, the same plain rows
+/// as the SQLite store; the rules are in the core's redeem, pickup, refund and settle.
+extension PostgresTransaction {
     static let offerColumns = "id, merchant, title, points, stock, valid_from, valid_to, retired_at, created_at"
+
     static let redemptionColumns =
         "id, merchant, volunteer, offer, points, key, code_hash, status, transfer, hold, settlement, actor, created_at"
-
-    func offer(id: String) throws -> Offer? {
-        // Locked in a write: taking and returning stock are read-then-write.
-        try session.rows("SELECT \(Self.offerColumns) FROM offer WHERE id = $1\(writing ? " FOR UPDATE" : "")", [id])
-            .first.map(Self.offer)
-    }
-
-    func merchantExists(_ id: String) throws -> Bool {
-        try !session.rows("SELECT 1 FROM merchant WHERE id = $1", [id]).isEmpty
-    }
 
     static let codeColumns = "id, volunteer, hash, created_at, expires_at, used_at, redemption, secret_hash, max_points"
 
@@ -27,6 +18,47 @@ extension PostgresLedgerTransaction {
         return RedemptionCode(
             id: id, volunteer: volunteer, hash: hash, createdAtMillis: created, expiresAtMillis: expires,
             usedAtMillis: used, redemption: redemption, secretHash: secret, maxPoints: max)
+    }
+
+    /// The first key of the two-key advisory locks that serialize one volunteer's pay codes.
+    static let codeLockSpace: Int32 = 0x4A43
+
+    static func offer(_ row: PostgresRow) throws -> Offer {
+        let (id, merchant, title, points, stock, from, to, retired, created) =
+            try row.decode((String, String, String, Int64, Int64?, String?, String?, Int64?, Int64).self)
+        return Offer(
+            id: id, merchant: merchant, title: title, points: points, stock: stock, validFrom: from, validTo: to,
+            retiredAtMillis: retired, createdAtMillis: created)
+    }
+
+    static func redemption(_ row: PostgresRow) throws -> Redemption {
+        let (
+            id, merchant, volunteer, offer, points, key, codeHash, status, transfer, hold, settlement, actor, created
+        ) =
+            try row.decode(
+                (Int64, String, String, String?, Int64, String, String, String, Int64?, Int64?, Int64?, String, Int64)
+                    .self)
+        return Redemption(
+            id: id, merchant: merchant, volunteer: volunteer, offer: offer, points: points, key: key,
+            codeHash: codeHash,
+            status: RedemptionStatus(rawValue: status) ?? .redeemed, transfer: transfer, hold: hold,
+            settlement: settlement,
+            actor: actor, createdAtMillis: created)
+    }
+
+    func offer(id: String) throws -> Offer? {
+        // Locked in a write: taking and returning stock are read-then-write.
+        try session.rows("SELECT \(Self.offerColumns) FROM offer WHERE id = $1\(writing ? " FOR UPDATE" : "")", [id])
+            .first.map(Self.offer)
+    }
+
+    func offers(merchant: String?) throws -> [Offer] {
+        try session.rows(
+            """
+            SELECT \(Self.offerColumns) FROM offer WHERE ($1::TEXT IS NULL OR merchant = $1)
+            ORDER BY merchant COLLATE "C", id COLLATE "C"
+            """, [merchant]
+        ).map(Self.offer)
     }
 
     func codes(hash: String) throws -> [RedemptionCode] {
@@ -100,25 +132,49 @@ extension PostgresLedgerTransaction {
         ).map(Self.redemption)
     }
 
-    func lotsNeedingNotice(afterDay: String, throughDay: String) throws -> [Lot] {
-        try session.rows(
+    func insert(offer: Offer, actor: String, nowMillis: Int64) throws {
+        try session.execute(
             """
-            SELECT l.id, l.account, l.expires_on, l.remaining FROM lot l
-            WHERE l.remaining > 0 AND l.expires_on > $1 AND l.expires_on <= $2
-              AND NOT EXISTS (SELECT 1 FROM expiry_notice n WHERE n.lot = l.id)
-            ORDER BY l.expires_on, l.id
-            """, [afterDay, throughDay]
-        ).map(Self.lot)
+            INSERT INTO offer (id, merchant, title, points, stock, valid_from, valid_to, created_at, created_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """,
+            [
+                offer.id, offer.merchant, offer.title, offer.points, offer.stock, offer.validFrom, offer.validTo,
+                nowMillis, actor,
+            ])
     }
 
-    // MARK: Writing
+    func retire(offer id: String, atMillis: Int64) throws {
+        try session.execute("UPDATE offer SET retired_at = $1 WHERE id = $2", [atMillis, id])
+    }
+
+    func takeStock(offer: String) throws -> Bool {
+        try session.execute(
+            "UPDATE offer SET stock = stock - 1 WHERE id = $1 AND (stock IS NULL OR stock > 0)", [offer]) == 1
+    }
+
+    func returnStock(offer: String) throws {
+        try session.execute("UPDATE offer SET stock = stock + 1 WHERE id = $1 AND stock IS NOT NULL", [offer])
+    }
 
     func insert(code c: RedemptionCode) throws -> Int64 {
         try session.scalar(
             Int64.self,
             """
-            INSERT INTO redemption_code (volunteer, hash, created_at, expires_at, secret_hash, max_points) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+            INSERT INTO redemption_code (volunteer, hash, created_at, expires_at, secret_hash, max_points)
+            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
             """, [c.volunteer, c.hash, c.createdAtMillis, c.expiresAtMillis, c.secretHash, c.maxPoints]) ?? 0
+    }
+
+    func useCode(id: Int64, atMillis: Int64, redemption: Int64) throws -> Bool {
+        try session.execute(
+            "UPDATE redemption_code SET used_at = $1, redemption = $2 WHERE id = $3 AND used_at IS NULL",
+            [atMillis, redemption, id]) == 1
+    }
+
+    func insert(wrongCode merchant: String, actor: String, atMillis: Int64) throws {
+        try session.execute(
+            "INSERT INTO code_wrong (merchant, actor, at) VALUES ($1, $2, $3)", [merchant, actor, atMillis])
     }
 
     func voidCodes(volunteer: String, atMillis: Int64) throws {
@@ -128,20 +184,6 @@ extension PostgresLedgerTransaction {
         try session.execute(
             "UPDATE redemption_code SET expires_at = $1 WHERE volunteer = $2 AND used_at IS NULL AND expires_at > $1",
             [atMillis, volunteer])
-    }
-
-    /// The first key of the two-key advisory locks that serialize one volunteer's pay codes.
-    static let codeLockSpace: Int32 = 0x4A43
-
-    func insert(wrongCode merchant: String, actor: String, atMillis: Int64) throws {
-        try session.execute(
-            "INSERT INTO code_wrong (merchant, actor, at) VALUES ($1, $2, $3)", [merchant, actor, atMillis])
-    }
-
-    func useCode(id: Int64, atMillis: Int64, redemption: Int64) throws -> Bool {
-        try session.execute(
-            "UPDATE redemption_code SET used_at = $1, redemption = $2 WHERE id = $3 AND used_at IS NULL",
-            [atMillis, redemption, id]) == 1
     }
 
     func insert(redemption r: Redemption) throws -> Int64 {
@@ -164,15 +206,6 @@ extension PostgresLedgerTransaction {
             [status.rawValue, transfer, hold, id])
     }
 
-    func takeStock(offer: String) throws -> Bool {
-        try session.execute(
-            "UPDATE offer SET stock = stock - 1 WHERE id = $1 AND (stock IS NULL OR stock > 0)", [offer]) == 1
-    }
-
-    func returnStock(offer: String) throws {
-        try session.execute("UPDATE offer SET stock = stock + 1 WHERE id = $1 AND stock IS NOT NULL", [offer])
-    }
-
     func insert(settlement s: Settlement) throws -> Int64 {
         try session.scalar(
             Int64.self,
@@ -188,36 +221,5 @@ extension PostgresLedgerTransaction {
         for id in redemptions {
             try session.execute("UPDATE redemption SET settlement = $1 WHERE id = $2", [settlement, id])
         }
-    }
-
-    func recordExpiryNotice(lot: Lot, atMillis: Int64) throws {
-        try session.execute(
-            "INSERT INTO expiry_notice (lot, account, expires_on, points, created_at) VALUES ($1, $2, $3, $4, $5)",
-            [lot.id, lot.account, lot.expiresOn, lot.remaining, atMillis])
-    }
-
-    // MARK: Rows
-
-    static func offer(_ row: PostgresRow) throws -> Offer {
-        let (id, merchant, title, points, stock, from, to, retired, created) =
-            try row.decode((String, String, String, Int64, Int64?, String?, String?, Int64?, Int64).self)
-        return Offer(
-            id: id, merchant: merchant, title: title, points: points, stock: stock, validFrom: from, validTo: to,
-            retiredAtMillis: retired, createdAtMillis: created)
-    }
-
-    static func redemption(_ row: PostgresRow) throws -> Redemption {
-        let (
-            id, merchant, volunteer, offer, points, key, codeHash, status, transfer, hold, settlement, actor, created
-        ) =
-            try row.decode(
-                (Int64, String, String, String?, Int64, String, String, String, Int64?, Int64?, Int64?, String, Int64)
-                    .self)
-        return Redemption(
-            id: id, merchant: merchant, volunteer: volunteer, offer: offer, points: points, key: key,
-            codeHash: codeHash,
-            status: RedemptionStatus(rawValue: status) ?? .redeemed, transfer: transfer, hold: hold,
-            settlement: settlement,
-            actor: actor, createdAtMillis: created)
     }
 }

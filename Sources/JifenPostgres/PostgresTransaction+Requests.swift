@@ -3,7 +3,7 @@ import JifenCore
 import PostgresNIO
 
 /// Residents, service requests and their history, as SQL. The rules are in the core's `Requests`.
-extension PostgresLedgerTransaction {
+extension PostgresTransaction {
     static let residentColumns = "id, community, name, phone, id_number, address, area, volunteer, consent, created_at"
 
     static func resident(_ row: PostgresRow) throws -> Resident {
@@ -24,12 +24,6 @@ extension PostgresLedgerTransaction {
             SELECT \(Self.residentColumns) FROM resident WHERE ($1::TEXT IS NULL OR community = $1) ORDER BY id COLLATE "C"
             """, [community]
         ).map(Self.resident)
-    }
-
-    func organizesAnyTeam(_ actor: String) throws -> Bool {
-        try !session.rows(
-            "SELECT 1 FROM actor_role WHERE actor = $1 AND role = 'organizer' AND team <> '' LIMIT 1", [actor]
-        ).isEmpty
     }
 
     /// `forUpdate` locks the row: two volunteers claiming one request at once take turns, and the

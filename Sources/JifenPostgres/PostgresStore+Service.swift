@@ -2,19 +2,20 @@ import Foundation
 public import JifenCore
 import PostgresNIO
 
-/// What organizers' and volunteers' listings read on PostgreSQL: activities, records with the
-/// fields of the 2020 rules, a record's versions. The writes are `JifenCore.Service`'s, through
-/// `PostgresServiceTransaction.swift`. Text is ordered with `COLLATE "C"`, as SQLite orders it.
+/// The service listings on PostgreSQL (`ServiceQueries`): teams, activities, records with the
+/// fields of the 2020 rules, a record's volunteer, a volunteer's totals. The writes are
+/// `JifenCore.Service`'s, through `PostgresTransaction+Service.swift`. Text is ordered with
+/// `COLLATE "C"`, as SQLite orders it.
 extension PostgresStore {
     public func activities(team: String?, startingAfter: Int64?, endingBefore: Int64?) throws -> [Activity] {
         try transaction(readOnly: true) { session in
             try session.rows(
                 """
-                SELECT \(PostgresLedgerTransaction.activityColumns) FROM activity
+                SELECT \(PostgresTransaction.activityColumns) FROM activity
                 WHERE ($1::TEXT IS NULL OR team = $1) AND ($2::BIGINT IS NULL OR end_at > $2) AND ($3::BIGINT IS NULL OR end_at <= $3)
                 ORDER BY start_at, id COLLATE "C"
                 """, [team, startingAfter, endingBefore]
-            ).map(PostgresLedgerTransaction.activity)
+            ).map(PostgresTransaction.activity)
         }
     }
 
@@ -22,7 +23,7 @@ extension PostgresStore {
         _ session: PostgresSession, activity: String?, volunteer: String?, pendingOnly: Bool,
         from: String?, to: String?
     ) throws -> [RecordView] {
-        let columns = PostgresLedgerTransaction.recordColumns.split(separator: ",")
+        let columns = PostgresTransaction.recordColumns.split(separator: ",")
             .map { "r." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
         return try session.rows(
             """
@@ -35,22 +36,12 @@ extension PostgresStore {
             """, [activity, volunteer, pendingOnly, from, to]
         ).map { row in
             // The record's 17 columns, then the seven fields of its activity, team and volunteer.
-            let record = try PostgresLedgerTransaction.record(row)
+            let record = try PostgresTransaction.record(row)
             let cells = row.makeRandomAccess()
             func text(_ i: Int) throws -> String { try cells[i].decode(String.self) }
             return RecordView(
                 record: record, volunteerName: try text(17), activityTitle: try text(18), place: try text(19),
                 content: try text(20), team: try text(21), teamName: try text(22), personInCharge: try text(23))
-        }
-    }
-
-    public func organizedTeams(_ actor: String) throws -> [String] {
-        try transaction(readOnly: true) { session in
-            try session.rows(
-                "SELECT team FROM actor_role WHERE actor = $1 AND role = 'organizer' AND team <> '' ORDER BY team",
-                [actor]
-            )
-            .map { try $0.decode(String.self) }
         }
     }
 
@@ -62,7 +53,27 @@ extension PostgresStore {
         }
     }
 
-    public func isAdmin(_ actor: String) throws -> Bool {
-        try read { try $0.isAdmin(actor) }
+    /// Hours and records of a volunteer's approved service.
+    public func serviceTotals(volunteer: String) throws -> ServiceTotals {
+        try transaction(readOnly: true) { session in
+            guard
+                let row = try session.rows(
+                    """
+                    SELECT COALESCE(SUM(minutes), 0)::BIGINT, COUNT(*)::BIGINT FROM service_record WHERE volunteer = $1 AND status = 'approved'
+                    """, [volunteer]
+                ).first
+            else { return ServiceTotals(minutes: 0, records: 0) }
+            let (minutes, records) = try row.decode((Int64, Int64).self)
+            return ServiceTotals(minutes: minutes, records: Int(records))
+        }
+    }
+
+    public func teams() throws -> [Team] {
+        try transaction(readOnly: true) { session in
+            try session.rows("SELECT id, community, name, leader FROM team ORDER BY id COLLATE \"C\"").map {
+                let (id, community, name, leader) = try $0.decode((String, String, String, String).self)
+                return Team(id: id, community: community, name: name, leader: leader)
+            }
+        }
     }
 }

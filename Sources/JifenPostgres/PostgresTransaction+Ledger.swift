@@ -2,19 +2,52 @@ import Foundation
 import JifenCore
 import PostgresNIO
 
-/// The ledger's reads and writes as SQL on one connection inside one transaction.
-/// Plain queries only: what they mean is decided in `JifenCore.Ledger`, as for SQLite.
-///
-/// Concurrency, the PostgreSQL way (READ COMMITTED): `lock(accounts:)` takes the row locks of
-/// the accounts an operation touches, sorted, before the core reads their balances. Each
-/// statement reads the latest committed rows, so what is read after a lock is current.
-/// Transfers are chained after commit (`Chaining.afterCommit`): nothing global is locked while
-/// a transfer is written, and `PostgresStore` seals them right after the commit.
-struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
-    let session: PostgresSession
-    let writing: Bool
+/// Accounts, transfers, lots, holds, expiry notices and the outbox's events as SQL, and the bulk
+/// reads `verify` makes (`LedgerAuditing`). What they mean is decided in `JifenCore.Ledger`.
+/// A locked account's row, holds and open lots are kept in `session.locked` and answer reads
+/// without another round trip.
+extension PostgresTransaction {
+    static let transferColumns =
+        "id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prev_hash, hash, seq"
 
-    // MARK: Reading
+    static let holdColumns =
+        "id, kind, debit, credit, amount, key, reference, actor, memo, status, created_at, expires_at, transfer"
+
+    static func account(_ row: PostgresRow) throws -> Account {
+        let (id, kind, community, balance) = try row.decode((String, String, String, Int64).self)
+        return Account(id: id, kind: AccountKind(rawValue: kind) ?? .volunteer, community: community, balance: balance)
+    }
+
+    static func transfer(_ row: PostgresRow) throws -> Transfer {
+        let (id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prevHash, hash, seq) =
+            try row.decode(
+                (
+                    Int64, String, String, String, Int64, String, String, String, String, Int64?, Int64?, Int64, String,
+                    String, Int64?
+                ).self)
+        return Transfer(
+            id: id, kind: TransferKind(rawValue: kind) ?? .adjust, debit: debit, credit: credit, amount: amount,
+            key: key,
+            reference: reference, actor: actor, memo: memo, reverses: reverses, hold: hold, atMillis: at,
+            prevHash: prevHash, hash: hash, seq: seq ?? 0)
+    }
+
+    static func lot(_ row: PostgresRow) throws -> Lot {
+        let (id, account, day, remaining) = try row.decode((Int64, String, String, Int64).self)
+        return Lot(id: id, account: account, expiresOn: day, remaining: remaining)
+    }
+
+    static func hold(_ row: PostgresRow) throws -> Hold {
+        let (id, kind, debit, credit, amount, key, reference, actor, memo, status, created, expires, transfer) =
+            try row.decode(
+                (Int64, String, String, String, Int64, String, String, String, String, String, Int64, Int64, Int64?)
+                    .self)
+        return Hold(
+            id: id, kind: TransferKind(rawValue: kind) ?? .redeem, debit: debit, credit: credit, amount: amount,
+            key: key,
+            reference: reference, actor: actor, memo: memo, status: HoldStatus(rawValue: status) ?? .pending,
+            createdAtMillis: created, expiresAtMillis: expires, transfer: transfer)
+    }
 
     func account(_ id: String) throws -> Account? {
         if let locked = session.locked.accounts[id] { return locked }
@@ -53,9 +86,6 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
         }
     }
 
-    static let transferColumns =
-        "id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prev_hash, hash, seq"
-
     func transfer(id: Int64) throws -> Transfer? {
         try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE id = $1", [id]).first.map(Self.transfer)
     }
@@ -78,18 +108,6 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
         let row = try session.rows("SELECT last_seq, last_hash FROM chain_head").first
         guard let (seq, hash) = try row?.decode((Int64, String).self), seq > 0 else { return nil }
         return ChainLink(seq: seq, hash: hash)
-    }
-
-    func unsealedTransfers(limit: Int) throws -> [Transfer] {
-        try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE seq IS NULL ORDER BY id LIMIT $1", [limit])
-            .map(Self.transfer)
-    }
-
-    func seal(_ t: Transfer) throws {
-        session.batch(
-            "UPDATE transfer SET seq = $1, prev_hash = $2, hash = $3 WHERE id = $4 AND seq IS NULL",
-            [t.seq, t.prevHash, t.hash, t.id], row: "transfer:\(t.id)")
-        session.batch("UPDATE chain_head SET last_seq = $1, last_hash = $2", [t.seq, t.hash], replaces: "chain_head")
     }
 
     func openLots(account: String, limit: Int) throws -> [Lot] {
@@ -131,8 +149,16 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
         }
     }
 
-    static let holdColumns =
-        "id, kind, debit, credit, amount, key, reference, actor, memo, status, created_at, expires_at, transfer"
+    func lotsNeedingNotice(afterDay: String, throughDay: String) throws -> [Lot] {
+        try session.rows(
+            """
+            SELECT l.id, l.account, l.expires_on, l.remaining FROM lot l
+            WHERE l.remaining > 0 AND l.expires_on > $1 AND l.expires_on <= $2
+              AND NOT EXISTS (SELECT 1 FROM expiry_notice n WHERE n.lot = l.id)
+            ORDER BY l.expires_on, l.id
+            """, [afterDay, throughDay]
+        ).map(Self.lot)
+    }
 
     func hold(id: Int64) throws -> Hold? {
         try session.rows("SELECT \(Self.holdColumns) FROM hold WHERE id = $1", [id]).first.map(Self.hold)
@@ -157,20 +183,26 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
         .map(Self.hold)
     }
 
-    func settings() throws -> [String: String] {
-        var result: [String: String] = [:]
-        for row in try session.rows("SELECT key, value FROM setting") {
-            let (key, value) = try row.decode((String, String).self)
-            result[key] = value
-        }
-        return result
+    func movedSince(account id: String, sinceMillis: Int64) throws -> Int64 {
+        try session.scalar(
+            Int64.self,
+            """
+            SELECT COALESCE(SUM(CASE WHEN credit = $1 THEN amount ELSE -amount END), 0)::BIGINT FROM (
+                SELECT credit, amount FROM transfer WHERE debit = $1 AND at >= $2
+                UNION ALL SELECT credit, amount FROM transfer WHERE credit = $1 AND at >= $2) moved
+            """, [id, sinceMillis]) ?? 0
     }
 
-    func isAdmin(_ actor: String) throws -> Bool {
-        try !session.rows("SELECT 1 FROM actor_role WHERE actor = $1 AND role = 'admin'", [actor]).isEmpty
+    func transfers(touching id: String, fromMillis: Int64, toMillis: Int64, limit: Int) throws -> [Transfer] {
+        try session.rows(
+            """
+            SELECT \(Self.transferColumns) FROM (
+                SELECT * FROM transfer WHERE debit = $1 AND at >= $2 AND at < $3
+                UNION ALL SELECT * FROM transfer WHERE credit = $1 AND at >= $2 AND at < $3) touching
+            ORDER BY id LIMIT $4
+            """, [id, fromMillis, toMillis, limit]
+        ).map(Self.transfer)
     }
-
-    // MARK: Writing
 
     func lock(accounts ids: [String], posting: Bool) throws {
         // Rows are locked in the order the sort emits them: every transaction takes them in the
@@ -280,6 +312,12 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
             [e.lot, e.account, e.transfer, e.delta, e.expiresOn])
     }
 
+    func recordExpiryNotice(lot: Lot, atMillis: Int64) throws {
+        try session.execute(
+            "INSERT INTO expiry_notice (lot, account, expires_on, points, created_at) VALUES ($1, $2, $3, $4, $5)",
+            [lot.id, lot.account, lot.expiresOn, lot.remaining, atMillis])
+    }
+
     func insert(hold h: Hold) throws -> Int64 {
         let id =
             try session.scalar(
@@ -313,8 +351,6 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
             "INSERT INTO event (type, payload, created_at) VALUES ($1, $2, $3)",
             [event.type, event.payload, event.atMillis])
     }
-
-    // MARK: Auditing
 
     func forEachTransfer(_ body: (Transfer) throws -> Bool) throws {
         // Pages, so verify's memory does not grow with the ledger: the chain by place, then the
@@ -366,43 +402,5 @@ struct PostgresLedgerTransaction: LedgerWriting, LedgerAuditing, ChainSealing {
             "SELECT \(Self.holdColumns) FROM hold WHERE status = 'pending' AND expires_at > $1 ORDER BY id", [nowMillis]
         )
         .map(Self.hold)
-    }
-
-    // MARK: Rows
-
-    static func account(_ row: PostgresRow) throws -> Account {
-        let (id, kind, community, balance) = try row.decode((String, String, String, Int64).self)
-        return Account(id: id, kind: AccountKind(rawValue: kind) ?? .volunteer, community: community, balance: balance)
-    }
-
-    static func transfer(_ row: PostgresRow) throws -> Transfer {
-        let (id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prevHash, hash, seq) =
-            try row.decode(
-                (
-                    Int64, String, String, String, Int64, String, String, String, String, Int64?, Int64?, Int64, String,
-                    String, Int64?
-                ).self)
-        return Transfer(
-            id: id, kind: TransferKind(rawValue: kind) ?? .adjust, debit: debit, credit: credit, amount: amount,
-            key: key,
-            reference: reference, actor: actor, memo: memo, reverses: reverses, hold: hold, atMillis: at,
-            prevHash: prevHash, hash: hash, seq: seq ?? 0)
-    }
-
-    static func lot(_ row: PostgresRow) throws -> Lot {
-        let (id, account, day, remaining) = try row.decode((Int64, String, String, Int64).self)
-        return Lot(id: id, account: account, expiresOn: day, remaining: remaining)
-    }
-
-    static func hold(_ row: PostgresRow) throws -> Hold {
-        let (id, kind, debit, credit, amount, key, reference, actor, memo, status, created, expires, transfer) =
-            try row.decode(
-                (Int64, String, String, String, Int64, String, String, String, String, String, Int64, Int64, Int64?)
-                    .self)
-        return Hold(
-            id: id, kind: TransferKind(rawValue: kind) ?? .redeem, debit: debit, credit: credit, amount: amount,
-            key: key,
-            reference: reference, actor: actor, memo: memo, status: HoldStatus(rawValue: status) ?? .pending,
-            createdAtMillis: created, expiresAtMillis: expires, transfer: transfer)
     }
 }

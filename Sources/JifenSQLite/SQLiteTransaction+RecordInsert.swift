@@ -6,7 +6,7 @@ import JifenCore
 /// A service record's INSERT with its values bound straight to one prepared statement that
 /// the transaction keeps: an import writes a million of them in one transaction, and building
 /// GRDB's argument list for each was a large share of its time.
-extension SQLiteLedgerTransaction {
+extension SQLiteTransaction {
     func insertRecordBound(_ r: ServiceRecord) throws {
         let statement: Statement
         if let kept = memo.recordInsert {

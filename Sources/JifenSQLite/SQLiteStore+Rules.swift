@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 public import JifenCore
 
+/// The rules' history (`SettingQueries`): `jifen config history`.
 extension SQLiteStore {
     public func settingChanges() throws -> [SettingChange] {
         try readTransaction { db in

@@ -2,18 +2,20 @@ import Foundation
 import GRDB
 import JifenCore
 
-/// Credential rows as SQL; what makes one valid is in the core (`Store+Credentials.swift`).
-extension SQLiteLedgerTransaction {
+/// Credential rows and the stored first answers of idempotent writes, as SQL; what makes a
+/// credential valid is in the core (`Store+Credentials.swift`).
+extension SQLiteTransaction {
     static let credentialColumns = """
         id, kind, person, role, label, issued_by, created_at, expires_at, revoked_at, used_at, enrolled_from, secret_hash, confirmed_at
         """
 
     static func credential(_ row: Row) -> Credential {
         Credential(
-            id: row[0], kind: Credential.Kind(rawValue: row[1]) ?? .device, person: row[2],
-            role: CredentialRole(rawValue: row[3]) ?? .volunteer, label: row[4], issuedBy: row[5],
-            createdAtMillis: row[6], expiresAtMillis: row[7], revokedAtMillis: row[8], usedAtMillis: row[9],
-            enrolledFrom: row[10], secretHash: row[11], confirmedAtMillis: row[12])
+            id: row["id"], kind: Credential.Kind(rawValue: row["kind"]) ?? .device, person: row["person"],
+            role: CredentialRole(rawValue: row["role"]) ?? .volunteer, label: row["label"], issuedBy: row["issued_by"],
+            createdAtMillis: row["created_at"], expiresAtMillis: row["expires_at"], revokedAtMillis: row["revoked_at"],
+            usedAtMillis: row["used_at"], enrolledFrom: row["enrolled_from"], secretHash: row["secret_hash"],
+            confirmedAtMillis: row["confirmed_at"])
     }
 
     func credential(hash: String) throws -> Credential? {
@@ -34,6 +36,19 @@ extension SQLiteLedgerTransaction {
                 SELECT \(Self.credentialColumns) FROM credential WHERE (?1 IS NULL OR person = ?1) ORDER BY created_at DESC, id
                 """, arguments: [person]
         ).map(Self.credential)
+    }
+
+    func storedReply(actor: String, operation: String, key: String) throws -> StoredReply? {
+        try Row.fetchOne(
+            db,
+            sql: """
+                SELECT fingerprint, answer, created_at FROM idempotent_reply WHERE actor = ? AND operation = ? AND key = ?
+                """, arguments: [actor, operation, key]
+        ).map {
+            StoredReply(
+                actor: actor, operation: operation, key: key, fingerprint: $0["fingerprint"], answer: $0["answer"],
+                createdAtMillis: $0["created_at"])
+        }
     }
 
     func insert(credential c: Credential) throws {
@@ -62,18 +77,6 @@ extension SQLiteLedgerTransaction {
             sql: "UPDATE credential SET confirmed_at = ? WHERE id = ? AND confirmed_at IS NULL",
             arguments: [atMillis, id])
         return db.changesCount == 1
-    }
-
-    func storedReply(actor: String, operation: String, key: String) throws -> StoredReply? {
-        try Row.fetchOne(
-            db,
-            sql: """
-                SELECT fingerprint, answer, created_at FROM idempotent_reply WHERE actor = ? AND operation = ? AND key = ?
-                """, arguments: [actor, operation, key]
-        ).map {
-            StoredReply(
-                actor: actor, operation: operation, key: key, fingerprint: $0[0], answer: $0[1], createdAtMillis: $0[2])
-        }
     }
 
     func insert(reply r: StoredReply) throws {

@@ -3,7 +3,7 @@ import GRDB
 import JifenCore
 
 /// Micro-wishes as SQL: plain rows; the rules are in `JifenCore.Ledger+Wishes`.
-extension SQLiteLedgerTransaction {
+extension SQLiteTransaction {
     static let wishColumns = """
         id, community, team, title, beneficiary_kind, beneficiary_name, beneficiary_details, points, donated, status, claimant, \
         note, reason, posted_by, created_at, updated_at, realized_at, payment, settlement
@@ -11,13 +11,13 @@ extension SQLiteLedgerTransaction {
 
     static func wish(_ row: Row) -> Wish {
         Wish(
-            id: row[0], community: row[1], team: row[2], title: row[3],
-            beneficiaryKind: BeneficiaryKind(rawValue: row[4]) ?? .child,
-            beneficiaryName: row[5], beneficiaryDetails: row[6], points: row[7], donated: row[8],
-            status: WishStatus(rawValue: row[9]) ?? .open, claimant: row[10], note: row[11], reason: row[12],
-            postedBy: row[13],
-            createdAtMillis: row[14], updatedAtMillis: row[15], realizedAtMillis: row[16], payment: row[17],
-            settlement: row[18])
+            id: row["id"], community: row["community"], team: row["team"], title: row["title"],
+            beneficiaryKind: BeneficiaryKind(rawValue: row["beneficiary_kind"]) ?? .child,
+            beneficiaryName: row["beneficiary_name"], beneficiaryDetails: row["beneficiary_details"],
+            points: row["points"], donated: row["donated"], status: WishStatus(rawValue: row["status"]) ?? .open,
+            claimant: row["claimant"], note: row["note"], reason: row["reason"], postedBy: row["posted_by"],
+            createdAtMillis: row["created_at"], updatedAtMillis: row["updated_at"],
+            realizedAtMillis: row["realized_at"], payment: row["payment"], settlement: row["settlement"])
     }
 
     func wish(id: Int64) throws -> Wish? {
@@ -34,8 +34,8 @@ extension SQLiteLedgerTransaction {
             [wish]
         ).map {
             WishHistory(
-                wish: $0[0], action: $0[1], fromStatus: $0[2], toStatus: $0[3], actor: $0[4], note: $0[5],
-                points: $0[6], atMillis: $0[7])
+                wish: $0["wish"], action: $0["action"], fromStatus: $0["from_status"], toStatus: $0["to_status"],
+                actor: $0["actor"], note: $0["note"], points: $0["points"], atMillis: $0["created_at"])
         }
     }
 

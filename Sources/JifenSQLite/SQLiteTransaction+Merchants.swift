@@ -2,26 +2,49 @@ import Foundation
 import GRDB
 import JifenCore
 
-/// The merchant half of the store seam (`JifenCore/MerchantStore.swift`): plain SQL.
-extension SQLiteLedgerTransaction {
+/// Offers, redemption codes, wrong codes, redemptions and settlements as SQL; the rules are in the
+/// core's redeem, pickup, refund and settle.
+extension SQLiteTransaction {
     static let offerColumns = "id, merchant, title, points, stock, valid_from, valid_to, retired_at, created_at"
+
     static let redemptionColumns =
         "id, merchant, volunteer, offer, points, key, code_hash, status, transfer, hold, settlement, actor, created_at"
-
-    func offer(id: String) throws -> Offer? {
-        try one("SELECT \(Self.offerColumns) FROM offer WHERE id = ?", [id]).map(Self.offer)
-    }
-
-    func merchantExists(_ id: String) throws -> Bool {
-        try one("SELECT 1 FROM merchant WHERE id = ?", [id]) != nil
-    }
 
     static let codeColumns = "id, volunteer, hash, created_at, expires_at, used_at, redemption, secret_hash, max_points"
 
     static func code(_ row: Row) -> RedemptionCode {
         RedemptionCode(
-            id: row[0], volunteer: row[1], hash: row[2], createdAtMillis: row[3], expiresAtMillis: row[4],
-            usedAtMillis: row[5], redemption: row[6], secretHash: row[7], maxPoints: row[8])
+            id: row["id"], volunteer: row["volunteer"], hash: row["hash"], createdAtMillis: row["created_at"],
+            expiresAtMillis: row["expires_at"], usedAtMillis: row["used_at"], redemption: row["redemption"],
+            secretHash: row["secret_hash"], maxPoints: row["max_points"])
+    }
+
+    static func offer(_ row: Row) -> Offer {
+        Offer(
+            id: row["id"], merchant: row["merchant"], title: row["title"], points: row["points"], stock: row["stock"],
+            validFrom: row["valid_from"], validTo: row["valid_to"], retiredAtMillis: row["retired_at"],
+            createdAtMillis: row["created_at"])
+    }
+
+    static func redemption(_ row: Row) -> Redemption {
+        Redemption(
+            id: row["id"], merchant: row["merchant"], volunteer: row["volunteer"], offer: row["offer"],
+            points: row["points"], key: row["key"], codeHash: row["code_hash"],
+            status: RedemptionStatus(rawValue: row["status"]) ?? .redeemed, transfer: row["transfer"],
+            hold: row["hold"], settlement: row["settlement"], actor: row["actor"], createdAtMillis: row["created_at"])
+    }
+
+    func offer(id: String) throws -> Offer? {
+        try one("SELECT \(Self.offerColumns) FROM offer WHERE id = ?", [id]).map(Self.offer)
+    }
+
+    func offers(merchant: String?) throws -> [Offer] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(Self.offerColumns) FROM offer WHERE (?1 IS NULL OR merchant = ?1) ORDER BY merchant, id
+                """, arguments: [merchant]
+        ).map(Self.offer)
     }
 
     func codes(hash: String) throws -> [RedemptionCode] {
@@ -77,18 +100,30 @@ extension SQLiteLedgerTransaction {
         return try all(sql, StatementArguments(arguments)).map(Self.redemption)
     }
 
-    func lotsNeedingNotice(afterDay: String, throughDay: String) throws -> [Lot] {
-        try all(
-            """
-            SELECT l.id, l.account, l.expires_on, l.remaining FROM lot l
-            WHERE l.remaining > 0 AND l.expires_on > ? AND l.expires_on <= ?
-              AND NOT EXISTS (SELECT 1 FROM expiry_notice n WHERE n.lot = l.id)
-            ORDER BY l.expires_on, l.id
-            """, [afterDay, throughDay]
-        ).map(Self.lot)
+    func insert(offer: Offer, actor: String, nowMillis: Int64) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO offer (id, merchant, title, points, stock, valid_from, valid_to, created_at, created_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                offer.id, offer.merchant, offer.title, offer.points, offer.stock, offer.validFrom, offer.validTo,
+                nowMillis, actor,
+            ])
     }
 
-    // MARK: Writing
+    func retire(offer id: String, atMillis: Int64) throws {
+        try db.execute(sql: "UPDATE offer SET retired_at = ? WHERE id = ?", arguments: [atMillis, id])
+    }
+
+    func takeStock(offer: String) throws -> Bool {
+        try run("UPDATE offer SET stock = stock - 1 WHERE id = ? AND (stock IS NULL OR stock > 0)", [offer])
+        return db.changesCount == 1
+    }
+
+    func returnStock(offer: String) throws {
+        try run("UPDATE offer SET stock = stock + 1 WHERE id = ? AND stock IS NOT NULL", [offer])
+    }
 
     func insert(code c: RedemptionCode) throws -> Int64 {
         try run(
@@ -97,21 +132,21 @@ extension SQLiteLedgerTransaction {
         return db.lastInsertedRowID
     }
 
-    func voidCodes(volunteer: String, atMillis: Int64) throws {
+    func useCode(id: Int64, atMillis: Int64, redemption: Int64) throws -> Bool {
         try run(
-            "UPDATE redemption_code SET expires_at = ? WHERE volunteer = ? AND used_at IS NULL AND expires_at > ?",
-            [atMillis, volunteer, atMillis])
+            "UPDATE redemption_code SET used_at = ?, redemption = ? WHERE id = ? AND used_at IS NULL",
+            [atMillis, redemption, id])
+        return db.changesCount == 1
     }
 
     func insert(wrongCode merchant: String, actor: String, atMillis: Int64) throws {
         try run("INSERT INTO code_wrong (merchant, actor, at) VALUES (?, ?, ?)", [merchant, actor, atMillis])
     }
 
-    func useCode(id: Int64, atMillis: Int64, redemption: Int64) throws -> Bool {
+    func voidCodes(volunteer: String, atMillis: Int64) throws {
         try run(
-            "UPDATE redemption_code SET used_at = ?, redemption = ? WHERE id = ? AND used_at IS NULL",
-            [atMillis, redemption, id])
-        return db.changesCount == 1
+            "UPDATE redemption_code SET expires_at = ? WHERE volunteer = ? AND used_at IS NULL AND expires_at > ?",
+            [atMillis, volunteer, atMillis])
     }
 
     func insert(redemption r: Redemption) throws -> Int64 {
@@ -134,15 +169,6 @@ extension SQLiteLedgerTransaction {
             [status.rawValue, transfer, hold, id])
     }
 
-    func takeStock(offer: String) throws -> Bool {
-        try run("UPDATE offer SET stock = stock - 1 WHERE id = ? AND (stock IS NULL OR stock > 0)", [offer])
-        return db.changesCount == 1
-    }
-
-    func returnStock(offer: String) throws {
-        try run("UPDATE offer SET stock = stock + 1 WHERE id = ? AND stock IS NOT NULL", [offer])
-    }
-
     func insert(settlement s: Settlement) throws -> Int64 {
         try run(
             "INSERT INTO settlement (merchant, through_day, points, actor, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -156,29 +182,5 @@ extension SQLiteLedgerTransaction {
 
     func markSettled(redemptions: [Int64], settlement: Int64) throws {
         for id in redemptions { try run("UPDATE redemption SET settlement = ? WHERE id = ?", [settlement, id]) }
-    }
-
-    func recordExpiryNotice(lot: Lot, atMillis: Int64) throws {
-        try run(
-            "INSERT INTO expiry_notice (lot, account, expires_on, points, created_at) VALUES (?, ?, ?, ?, ?)",
-            [lot.id, lot.account, lot.expiresOn, lot.remaining, atMillis])
-    }
-
-    // MARK: Rows
-
-    static func offer(_ row: Row) -> Offer {
-        Offer(
-            id: row[0], merchant: row[1], title: row[2], points: row[3], stock: row[4], validFrom: row[5],
-            validTo: row[6],
-            retiredAtMillis: row[7], createdAtMillis: row[8])
-    }
-
-    static func redemption(_ row: Row) -> Redemption {
-        Redemption(
-            id: row[0], merchant: row[1], volunteer: row[2], offer: row[3], points: row[4], key: row[5],
-            codeHash: row[6],
-            status: RedemptionStatus(rawValue: row[7]) ?? .redeemed, transfer: row[8], hold: row[9],
-            settlement: row[10],
-            actor: row[11], createdAtMillis: row[12])
     }
 }

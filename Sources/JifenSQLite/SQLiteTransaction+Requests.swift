@@ -3,13 +3,14 @@ import GRDB
 import JifenCore
 
 /// Residents, service requests and their history, as SQL. The rules are in the core's `Requests`.
-extension SQLiteLedgerTransaction {
+extension SQLiteTransaction {
     static let residentColumns = "id, community, name, phone, id_number, address, area, volunteer, consent, created_at"
 
     static func resident(_ row: Row) -> Resident {
         Resident(
-            id: row[0], community: row[1], name: row[2], phone: row[3], idNumber: row[4], address: row[5], area: row[6],
-            volunteer: row[7], consent: row[8], createdAtMillis: row[9])
+            id: row["id"], community: row["community"], name: row["name"], phone: row["phone"],
+            idNumber: row["id_number"], address: row["address"], area: row["area"], volunteer: row["volunteer"],
+            consent: row["consent"], createdAtMillis: row["created_at"])
     }
 
     func resident(_ id: String) throws -> Resident? {
@@ -22,12 +23,6 @@ extension SQLiteLedgerTransaction {
             db, sql: "SELECT \(Self.residentColumns) FROM resident WHERE (?1 IS NULL OR community = ?1) ORDER BY id",
             arguments: [community]
         ).map(Self.resident)
-    }
-
-    func organizesAnyTeam(_ actor: String) throws -> Bool {
-        try Bool.fetchOne(
-            db, sql: "SELECT 1 FROM actor_role WHERE actor = ? AND role = 'organizer' AND team <> '' LIMIT 1",
-            arguments: [actor]) == true
     }
 
     /// SQLite runs one writer at a time: reading is locking enough.
@@ -58,8 +53,8 @@ extension SQLiteLedgerTransaction {
                 """, arguments: [id]
         ).map {
             RequestStep(
-                request: $0[0], seq: $0[1], action: $0[2], from: $0[3], to: $0[4], actor: $0[5], atMillis: $0[6],
-                note: $0[7])
+                request: $0["request"], seq: $0["seq"], action: $0["action"], from: $0["from_state"],
+                to: $0["to_state"], actor: $0["actor"], atMillis: $0["at"], note: $0["note"])
         }
     }
 

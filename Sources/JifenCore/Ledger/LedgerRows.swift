@@ -1,0 +1,128 @@
+import Foundation
+
+/// The ledger's rows read inside a transaction: accounts, transfers, lots and holds. A store
+/// (SQLite, PostgreSQL) answers these with plain queries; every rule about what they mean lives
+/// in `Ledger`, written once.
+public protocol LedgerRowReading {
+    func account(_ id: String) throws -> Account?
+    /// The name of the volunteer or merchant an account belongs to (for the outbox's events,
+    /// which group chats read); nil for a community's system accounts.
+    func accountName(_ id: String) throws -> String?
+    /// Points reserved by pending holds on an account that have not lapsed at `nowMillis`.
+    func heldAmount(account: String, nowMillis: Int64) throws -> Int64
+    /// Pending holds on an account (as debit) that have not lapsed at `nowMillis`, oldest first.
+    func pendingHolds(account: String, nowMillis: Int64) throws -> [PendingHold]
+    func transfer(id: Int64) throws -> Transfer?
+    func transfer(key: String) throws -> Transfer?
+    /// The reversals of a transfer (at most one by the ledger's rules).
+    func reversals(of id: Int64) throws -> [Transfer]
+    /// Place and hash of the last sealed transfer (the end of the hash chain), or nil when there is none.
+    func chainHead() throws -> ChainLink?
+    /// Open lots of an account, oldest expiry first, then oldest lot.
+    func openLots(account: String, limit: Int) throws -> [Lot]
+    func lot(account: String, expiresOn: String) throws -> Lot?
+    func lot(id: Int64) throws -> Lot?
+    func lotEntries(transfer: Int64) throws -> [LotEntry]
+    /// Lots with points left expiring after `afterDay` and on or before `throughDay` that have had no notice yet.
+    func lotsNeedingNotice(afterDay: String, throughDay: String) throws -> [Lot]
+    func hold(id: Int64) throws -> Hold?
+    func hold(key: String) throws -> Hold?
+    /// Accounts that hold lots expiring on or before `day`, with something left.
+    func accountsWithLapsedLots(onOrBefore day: String) throws -> [String]
+    /// Pending holds whose timeout has passed.
+    func lapsedHolds(nowMillis: Int64) throws -> [Hold]
+    /// Credits less debits of an account's transfers at or after `sinceMillis`.
+    func movedSince(account: String, sinceMillis: Int64) throws -> Int64
+    /// Transfers debiting or crediting an account in `[fromMillis, toMillis)`, by id, at most `limit`.
+    func transfers(touching account: String, fromMillis: Int64, toMillis: Int64, limit: Int) throws -> [Transfer]
+}
+
+/// The ledger's rows written inside a write transaction: accounts, balances, transfers, lots,
+/// holds, expiry notices and the outbox's events.
+public protocol LedgerRowWriting: LedgerRowReading {
+    /// Locks the accounts an operation is about to read and change, until the transaction ends.
+    /// The ledger passes them sorted, so every store that locks rows takes them in one order.
+    /// A store that serialises whole write transactions (SQLite) has nothing to do here.
+    /// - Parameter posting: true when a transfer is about to be posted (unless refused), so a
+    ///   store may reserve its id with the same round trip (`newTransferID` then returns it).
+    func lock(accounts: [String], posting: Bool) throws
+    /// How this store orders the hash chain (see `Chain`).
+    var chaining: Chaining { get }
+    /// A new transfer id, for a store that chains after commit (its ids need not follow the chain).
+    func newTransferID() throws -> Int64
+    func createAccount(_ account: Account) throws
+    /// Stores a transfer and returns its id.
+    func insert(transfer: Transfer) throws -> Int64
+    func addToBalance(account: String, delta: Int64) throws
+    /// Moves `amount` from `debit`'s balance to `credit`'s: the two `addToBalance` calls, which a
+    /// store may run as one statement.
+    func moveBalance(amount: Int64, from debit: String, to credit: String) throws
+    func insert(lot: Lot) throws -> Int64
+    func addToLot(id: Int64, delta: Int64) throws
+    /// Adds `amount` to an account's lot of a day, making the lot when there is none; returns its id.
+    func addToLot(account: String, expiresOn: String, amount: Int64) throws -> Int64
+    func insert(lotEntry: LotEntry) throws
+    func recordExpiryNotice(lot: Lot, atMillis: Int64) throws
+    func insert(hold: Hold) throws -> Int64
+    /// Moves a hold out of `pending`; returns false when it was no longer pending.
+    func resolve(hold id: Int64, to status: HoldStatus, transfer: Int64?) throws -> Bool
+    func insert(event: OutboxEvent) throws
+}
+
+extension LedgerRowWriting {
+    /// Locks accounts for an operation that posts no transfer of its own.
+    public func lock(accounts: [String]) throws { try lock(accounts: accounts, posting: false) }
+
+    public func moveBalance(amount: Int64, from debit: String, to credit: String) throws {
+        try addToBalance(account: debit, delta: -amount)
+        try addToBalance(account: credit, delta: amount)
+    }
+
+    public func addToLot(account: String, expiresOn day: String, amount: Int64) throws -> Int64 {
+        if let lot = try lot(account: account, expiresOn: day) {
+            try addToLot(id: lot.id, delta: amount)
+            return lot.id
+        }
+        return try insert(lot: Lot(account: account, expiresOn: day, remaining: amount))
+    }
+}
+
+/// The end of the hash chain.
+public struct ChainLink: Sendable, Equatable, Codable {
+    public var seq: Int64
+    public var hash: String
+    public init(seq: Int64, hash: String) { self.seq = seq; self.hash = hash }
+}
+
+/// When a transfer gets its place in the hash chain.
+public enum Chaining: Sendable {
+    /// In the transaction that posts it: right for a store whose writers are serialised anyway
+    /// (SQLite), where it costs nothing. Ids and places are then the same numbers.
+    case inline
+    /// Right after its transaction commits, by `Chain.seal`, in commit order: for a store whose
+    /// writers run at once (PostgreSQL), so transfers between different accounts never wait on
+    /// one another, and only the short sealing step is serialised, for many transfers at a time.
+    case afterCommit
+}
+
+/// What sealing reads and writes, inside a transaction that the store has made the only sealer.
+public protocol ChainSealing {
+    func chainHead() throws -> ChainLink?
+    /// Committed transfers that have no place in the chain yet, lowest id first.
+    func unsealedTransfers(limit: Int) throws -> [Transfer]
+    /// Records a transfer's place, previous hash and hash, and moves the chain's head to it.
+    func seal(_ transfer: Transfer) throws
+}
+
+/// Everything `verify` needs to read, in bulk.
+public protocol LedgerAuditing {
+    /// Calls `body` for every sealed transfer in chain order, then every unsealed one in id order;
+    /// stops early when it returns false.
+    func forEachTransfer(_ body: (Transfer) throws -> Bool) throws
+    func allAccounts() throws -> [Account]
+    func allLots() throws -> [Lot]
+    /// Sum of entries per lot id.
+    func lotEntrySums() throws -> [Int64: Int64]
+    /// Pending holds not past their timeout at `nowMillis`.
+    func pendingHolds(nowMillis: Int64) throws -> [Hold]
+}
