@@ -14,7 +14,11 @@ extension Session {
             let shown = try call(API.latestCertificate, .init(volunteer: me))
             guard let c = shown.certificate else {
                 body +=
-                    "<p>\(w("您还没有开过服务证明。开一份后，这里会一直显示它，可以打印，也可以给单位看验证码。", "You have no certificate yet. Once issued it stays here: print it, or show its check code."))</p>"
+                    "<p>"
+                    + w(
+                        "您还没有开过服务证明。开一份后，这里会一直显示它，可以打印，也可以给单位看验证码。",
+                        "You have no certificate yet. Once issued it stays here: print it, or show its check code.")
+                    + "</p>"
                 body += Part.form(
                     "/web/me/certificate", csrf: csrf, fields: Part.hidden("again", "1"),
                     button: w("开一份服务证明", "Issue my certificate"))
@@ -30,11 +34,18 @@ extension Session {
             }
             body += certificateArticle(shown, c)
             body +=
-                "<p class=\"noprint\"><button type=\"button\" class=\"primary\" data-print>\(w("打印证明（一张 A4）", "Print the certificate (one A4 page)"))</button></p>"
+                "<p class=\"noprint\"><button type=\"button\" class=\"primary\" data-print>"
+                + w(
+                    "打印证明（一张 A4）",
+                    "Print the certificate (one A4 page)") + "</button></p>"
             body +=
                 "<section class=\"noprint\" aria-labelledby=\"h-again\"><h2 id=\"h-again\">\(w("需要新的证明？", "Need a new one?"))</h2>"
             body +=
-                "<p>\(w("重新开一份会写到今天为止的服务，换一个新编号；旧的证明仍可凭它的验证码核对。", "A new one covers your service up to today with a new number; the old one can still be checked with its code."))</p>"
+                "<p>"
+                + w(
+                    "重新开一份会写到今天为止的服务，换一个新编号；旧的证明仍可凭它的验证码核对。",
+                    "A new one covers your service up to today with a new number; the old one can still be checked with its code."
+                ) + "</p>"
             body += Part.form(
                 "/web/me/certificate", csrf: csrf, fields: Part.hidden("again", "1"),
                 button: w("重新开一份", "Issue a new one"), buttonClass: "")
@@ -54,7 +65,8 @@ extension Session {
             "<p>" + w("兹证明 ", "This certifies that ") + "<strong>\(shown.volunteerName)</strong>\(id)"
             + w(
                 " 于 \(longDay(c.fromDay)) 至 \(longDay(c.toDay)) 期间参加志愿服务，累计服务时长 \(JifenApp.hoursText(c.minutes)) 小时（\(c.records) 次）。",
-                " served as a volunteer from \(longDay(c.fromDay)) to \(longDay(c.toDay)): \(JifenApp.hoursText(c.minutes)) hours in \(c.records) services."
+                " served as a volunteer from \(longDay(c.fromDay)) to \(longDay(c.toDay)): "
+                    + "\(JifenApp.hoursText(c.minutes)) hours in \(c.records) services."
             ) + "</p>"
         if !shown.records.isEmpty {
             html +=

@@ -83,9 +83,16 @@ extension Session {
                 + " <small class=\"muted\">\(w("收据", "receipt")) \(r.label)"
                 + (line.holdExpiresAtMillis.map { " · " + w("保留到 \(minute($0))", "held until \(minute($0))") } ?? "")
                 + "</small></p>"
-                + "<form method=\"post\" action=\"/web/counter/pickup\" class=\"row-actions\">\(Part.hidden("csrf", csrf))\(Part.hidden("redemption", r.label))"
-                + "<button type=\"submit\" class=\"primary\">\(w("交付", "Hand over"))<span class=\"visually-hidden\"> \(line.customerName) \(r.label)</span></button>"
-                + "<button type=\"submit\" class=\"danger\" formaction=\"/web/counter/release\">\(w("退回", "Release"))<span class=\"visually-hidden\"> \(line.customerName) \(r.label)</span></button>"
+                + "<form method=\"post\" action=\"/web/counter/pickup\" class=\"row-actions\">"
+                + "\(Part.hidden("csrf", csrf))\(Part.hidden("redemption", r.label))"
+                + "<button type=\"submit\" class=\"primary\">"
+                + w(
+                    "交付",
+                    "Hand over") + "<span class=\"visually-hidden\"> \(line.customerName) \(r.label)</span></button>"
+                + "<button type=\"submit\" class=\"danger\" formaction=\"/web/counter/release\">"
+                + w(
+                    "退回",
+                    "Release") + "<span class=\"visually-hidden\"> \(line.customerName) \(r.label)</span></button>"
                 + "</form></li>"
         }
         return html + "</ul></section>"
@@ -94,7 +101,10 @@ extension Session {
     /// The day's redemptions (tap one for its receipt and 退款) and the day's figures.
     func todaySection(_ lists: JifenApp.CounterResult) -> Markup {
         var html: Markup =
-            "<section aria-labelledby=\"h-today\" id=\"today\"><h2 id=\"h-today\">\(w("今天的兑换", "Today's redemptions")) <small class=\"muted\">\(lists.day)</small></h2>"
+            "<section aria-labelledby=\"h-today\" id=\"today\"><h2 id=\"h-today\">"
+            + w(
+                "今天的兑换",
+                "Today's redemptions") + " <small class=\"muted\">\(lists.day)</small></h2>"
         if lists.today.isEmpty {
             html += "<p class=\"muted\">\(w("今天还没有兑换。", "No redemptions yet today."))</p>"
         } else {
@@ -268,16 +278,23 @@ extension Session {
             + "\(minute(r.createdAtMillis)) · <span class=\"status\" id=\"receipt-state\">\(stateWords(line))</span></p></div>"
         if line.refunded > 0 {
             body +=
-                "<p id=\"receipt-refunded\">\(w("已退回 \(line.refunded) 分，还可以退 \(line.refundable) 分。", "\(line.refunded) points given back; \(line.refundable) more can be."))</p>"
+                "<p id=\"receipt-refunded\">"
+                + w(
+                    "已退回 \(line.refunded) 分，还可以退 \(line.refundable) 分。",
+                    "\(line.refunded) points given back; \(line.refundable) more can be.") + "</p>"
         }
         body +=
             "<p><a class=\"button primary\" href=\"/web/counter\" id=\"next-customer\">\(w("下一位顾客", "Next customer"))</a></p>"
         if r.merchant == me && r.status == .held {
             body +=
                 "<section aria-labelledby=\"h-hold\"><h2 id=\"h-hold\">\(w("预留", "The hold"))</h2>"
-                + "<form method=\"post\" action=\"/web/counter/pickup\" class=\"row-actions\">\(Part.hidden("csrf", csrf))\(Part.hidden("redemption", r.label))"
+                + "<form method=\"post\" action=\"/web/counter/pickup\" class=\"row-actions\">"
+                + "\(Part.hidden("csrf", csrf))\(Part.hidden("redemption", r.label))"
                 + "<button type=\"submit\" class=\"primary\">\(w("顾客来取了：交付", "Hand it over"))</button>"
-                + "<button type=\"submit\" class=\"danger\" formaction=\"/web/counter/release\">\(w("不要了：退回预留", "Release it"))</button></form></section>"
+                + "<button type=\"submit\" class=\"danger\" formaction=\"/web/counter/release\">"
+                + w(
+                    "不要了：退回预留",
+                    "Release it") + "</button></form></section>"
         }
         if r.merchant == me && line.refundable > 0 {
             let reasons = [
@@ -352,7 +369,8 @@ extension Session {
                 Part.notice(
                     w(
                         "已退回 \(outcome.transfer.amount) 分（收据 \(outcome.redemption.label)），还可以退 \(outcome.refundableLeft) 分。",
-                        "Gave back \(outcome.transfer.amount) points (receipt \(outcome.redemption.label)); \(outcome.refundableLeft) more can be refunded."
+                        "Gave back \(outcome.transfer.amount) points (receipt \(outcome.redemption.label)); "
+                            + "\(outcome.refundableLeft) more can be refunded."
                     ),
                     kind: .ok, w: w))
         } catch {

@@ -10,7 +10,10 @@ extension Session {
         guard let list = try? call(API.credentials, .init(person: me)) else { return "" }
         let live = list.filter { $0.kind == .device && $0.state == "live" }
         var html: Markup =
-            "<section aria-labelledby=\"h-devices\"><h2 id=\"h-devices\">\(w("我登录的设备", "My signed-in devices"))</h2><ul class=\"list\" id=\"devices\">"
+            "<section aria-labelledby=\"h-devices\"><h2 id=\"h-devices\">"
+            + w(
+                "我登录的设备",
+                "My signed-in devices") + "</h2><ul class=\"list\" id=\"devices\">"
         for device in live {
             let this = device.id == principal?.credential
             // Names, not ids: what she called it, and since when.
@@ -83,7 +86,8 @@ extension Session {
             + (volunteer
                 ? w(
                     "您纸条上的登记码已经用过，不能再用来登录。要回来：请找您的组织者，他在自己的手机上为您出一个新的登录二维码，您用这部手机扫一下，点“登录”就回来了，不用新纸条。",
-                    "The enrolment code on your paper is used up and will not sign you in again. To come back, ask your organizer: they show a new sign-in QR code on their phone, you scan it with this phone and press “Sign in”. No new paper is needed."
+                    "The enrolment code on your paper is used up and will not sign you in again. To come back, ask your organizer: "
+                        + "they show a new sign-in QR code on their phone, you scan it with this phone and press “Sign in”. No new paper is needed."
                 )
                 : w(
                     "您用过的登记码不能再用来登录。要回来，请管理员（或组织者）为您发一个新的登记码。",

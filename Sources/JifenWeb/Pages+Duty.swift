@@ -14,7 +14,10 @@ extension Session {
             "<section class=\"duty\" id=\"duty\" aria-labelledby=\"h-duty\"><h2 id=\"h-duty\">\(w("正在服务", "On duty"))</h2>"
         for d in list {
             html +=
-                "<p class=\"duty-line\">\(w("正在服务：\(d.title) \(time(d.checkinMillis)) 签到", "On duty: \(d.title), checked in at \(time(d.checkinMillis))"))</p>"
+                "<p class=\"duty-line\">"
+                + w(
+                    "正在服务：\(d.title) \(time(d.checkinMillis)) 签到",
+                    "On duty: \(d.title), checked in at \(time(d.checkinMillis))") + "</p>"
             html += Part.form(
                 "/web/checkout", csrf: csrf, fields: Part.hidden("activity", d.activity),
                 button: w("签退：\(d.title)", "Check out: \(d.title)"), buttonClass: "primary huge",
@@ -28,7 +31,11 @@ extension Session {
         let code = request.query["code"] ?? ""
         var body = duty()
         body +=
-            "<p>\(w("输入活动编号和现场的签到码（也可以用手机扫活动海报上的二维码，会自动填好）。", "Type the activity number and the check-in code shown on site (or scan the poster's QR code with your phone: it fills them in)."))</p>"
+            "<p>"
+            + w(
+                "输入活动编号和现场的签到码（也可以用手机扫活动海报上的二维码，会自动填好）。",
+                "Type the activity number and the check-in code shown on site (or scan the poster's QR code with your phone: it fills them in)."
+            ) + "</p>"
         body += Part.form(
             "/web/checkin", csrf: csrf,
             fields: Part.field(
@@ -98,7 +105,9 @@ extension Session {
         var body = Part.notice(
             w(
                 "您 \(time(on.checkinMillis)) 签到，到现在只服务了 \(on.minutesSoFar) 分钟，不到这次活动计划 \(planned) 小时的 \(on.minSharePercent)%。现在签退的话，这条记录要组织者复核后才给积分。",
-                "You checked in at \(time(on.checkinMillis)) and have served \(on.minutesSoFar) minutes, less than \(on.minSharePercent)% of the planned \(planned) hours. If you check out now, the organizer checks the record before points are given."
+                "You checked in at \(time(on.checkinMillis)) and have served \(on.minutesSoFar) minutes, "
+                    + "less than \(on.minSharePercent)% of the planned \(planned) hours. "
+                    + "If you check out now, the organizer checks the record before points are given."
             ),
             kind: .info, w: w)
         body += "<p class=\"big-line\">\(w("现在签退吗？", "Check out now?"))</p>"

@@ -26,8 +26,11 @@ extension Session {
             let waiting = desk.activities.reduce(0) { $0 + $1.waiting.count }
             body +=
                 "<section aria-labelledby=\"h-acts\"><h2 id=\"h-acts\">\(w("活动、签到与待审核时长", "Activities, check-ins and hours waiting"))</h2>"
-            body +=
-                "<p>\(waiting == 0 ? w("没有等待审核的服务时长。", "No hours are waiting for approval.") : w("共有 \(waiting) 条服务时长等待审核。", "\(waiting) records of hours are waiting for approval."))</p>"
+            let waitingWords =
+                waiting == 0
+                ? w("没有等待审核的服务时长。", "No hours are waiting for approval.")
+                : w("共有 \(waiting) 条服务时长等待审核。", "\(waiting) records of hours are waiting for approval.")
+            body += "<p>\(waitingWords)</p>"
             body += "<ul class=\"list desk\" id=\"activities\">"
             if desk.activities.isEmpty { body += "<li>\(w("今天和以后没有活动。", "No activities today or later."))</li>" }
             let at = kept("at"), shown = desk.activities.prefix(40)
@@ -56,7 +59,10 @@ extension Session {
             " · \(item.teamName)\(a.status == .open ? "" : " · " + (a.status == .closed ? w("已结束签到", "check-in closed") : w("已取消", "cancelled")))</p>"
         let capacity = a.capacity.map { w("（名额 \($0)）", " (of \($0) places)") } ?? ""
         html +=
-            "<p class=\"counts\">\(w("报名", "Signed up")) <strong>\(item.signedUp)</strong>\(capacity) · \(w("已签到", "checked in")) <strong>\(item.checkedIn)</strong>"
+            "<p class=\"counts\">\(w("报名", "Signed up")) <strong>\(item.signedUp)</strong>\(capacity) · "
+            + w(
+                "已签到",
+                "checked in") + " <strong>\(item.checkedIn)</strong>"
             + " · \(w("已签退", "checked out")) <strong>\(item.checkedOut)</strong> · \(w("待审核", "waiting")) <strong>\(item.waiting.count)</strong></p>"
         if a.status == .open {
             html +=
@@ -67,7 +73,10 @@ extension Session {
                 .map { "\($0.volunteerName) \(hours($0.record.minutes))" + w.text(" 小时", " h") }
             let flagged = item.waiting.count - item.approveAll.count
             html +=
-                "<details class=\"approve-all\"><summary>\(w("本活动全部通过（\(item.approveAll.count) 条）…", "Approve all of this activity (\(item.approveAll.count))…"))</summary>"
+                "<details class=\"approve-all\"><summary>"
+                + w(
+                    "本活动全部通过（\(item.approveAll.count) 条）…",
+                    "Approve all of this activity (\(item.approveAll.count))…") + "</summary>"
             html +=
                 "<p>\(w("将一起通过：", "This approves: "))\(names.joined(separator: w.text("、", ", ")))\(w("。", "."))"
             if flagged > 0 {
@@ -131,13 +140,17 @@ extension Session {
         var html: Markup =
             "<section aria-labelledby=\"h-month\"><h2 id=\"h-month\">\(w("本月各队", "This month by team"))（\(monthWords(report.month))）</h2>"
         html +=
-            "<table><thead><tr><th scope=\"col\">\(w("队伍", "Team"))</th><th scope=\"col\">\(w("获得", "Earned"))</th><th scope=\"col\">\(w("兑换", "Redeemed"))</th></tr></thead><tbody>"
+            "<table><thead><tr><th scope=\"col\">\(w("队伍", "Team"))</th><th scope=\"col\">\(w("获得", "Earned"))</th><th scope=\"col\">"
+            + w(
+                "兑换",
+                "Redeemed") + "</th></tr></thead><tbody>"
         if rows.isEmpty {
             html += "<tr><td colspan=\"3\">\(w("本月还没有积分变动。", "No points moved this month yet."))</td></tr>"
         }
         for row in rows {
             html +=
-                "<tr><td>\(row.label.isEmpty ? w.text("未分队", "No team") : row.label)</td><td class=\"n\">\(row.figures.earned)</td><td class=\"n\">\(row.figures.redeemed)</td></tr>"
+                "<tr><td>\(row.label.isEmpty ? w.text("未分队", "No team") : row.label)</td>"
+                + "<td class=\"n\">\(row.figures.earned)</td><td class=\"n\">\(row.figures.redeemed)</td></tr>"
         }
         html += "</tbody></table>"
         if let minutes = report.report.service.hoursServedMinutes {
@@ -173,9 +186,16 @@ extension Session {
             body +=
                 "<p class=\"poster-line\">\(w("活动编号", "Activity number")) <strong class=\"digits poster-act\">\(a.id)</strong></p>"
             body +=
-                "<p class=\"poster-line\">\(w("签到码", "Check-in code")) <strong class=\"digits poster-code\" id=\"poster-code\">\(code)</strong></p></div>"
+                "<p class=\"poster-line\">"
+                + w(
+                    "签到码",
+                    "Check-in code")
+                + " <strong class=\"digits poster-code\" id=\"poster-code\">\(code)</strong></p></div>"
             body +=
-                "<p class=\"noprint\"><button type=\"button\" class=\"primary\" data-print>\(w("打印海报（一张 A4）", "Print the poster (one A4 page)"))</button></p>"
+                "<p class=\"noprint\"><button type=\"button\" class=\"primary\" data-print>"
+                + w(
+                    "打印海报（一张 A4）",
+                    "Print the poster (one A4 page)") + "</button></p>"
             body +=
                 "<p class=\"noprint\"><a href=\"/web/team#act-\(HTML.query(a.id))\">\(w("返回我的活动", "Back to my activities"))</a></p>"
             return page(w.text("签到：\(a.title)", "Check in: \(a.title)"), body, printable: true)
@@ -332,7 +352,10 @@ extension Session {
             var month = thisMonth
             for _ in 0..<3 {
                 body +=
-                    "<li><a href=\"/web/notice?month=\(month)\">\(w("\(monthWords(month)) 积分公示（打印 A4）", "\(monthWords(month)) public notice (prints on A4)"))</a></li>"
+                    "<li><a href=\"/web/notice?month=\(month)\">"
+                    + w(
+                        "\(monthWords(month)) 积分公示（打印 A4）",
+                        "\(monthWords(month)) public notice (prints on A4)") + "</a></li>"
                 month = Self.previousMonth(month)
             }
             body += "</ul></section>"
@@ -367,7 +390,12 @@ extension Session {
             let contact = w.isEnglish ? p.objectionContactEn : p.objectionContact
             var body: Markup = "<div class=\"paper\">"
             body +=
-                "<p class=\"publicity\">\(w("公示期：\(longDay(p.publishedOn)) 至 \(longDay(p.publicityThrough))（\(p.publicityDays) 天）。如有异议，请在公示期内向", "Posted from \(longDay(p.publishedOn)) to \(longDay(p.publicityThrough)) (\(p.publicityDays) days). Objections within that time go to"))"
+                "<p class=\"publicity\">"
+                + w(
+                    "公示期：\(longDay(p.publishedOn)) 至 \(longDay(p.publicityThrough))（\(p.publicityDays) 天）。如有异议，请在公示期内向",
+                    "Posted from \(longDay(p.publishedOn)) to \(longDay(p.publicityThrough)) (\(p.publicityDays) days). "
+                        + "Objections within that time go to"
+                )
                 + " <strong>\(contact)</strong>\(w(" 提出。", "."))</p>"
             body +=
                 "<div class=\"paper-grid\"><table class=\"keep figures-table\"><caption>\(w("本月积分收支", "Points this month"))</caption><tbody>"
@@ -386,7 +414,13 @@ extension Session {
             body += "</tbody></table>"
             if !r.topVolunteers.isEmpty {
                 body +=
-                    "<table class=\"keep top\"><caption>\(w("本月服务积分前列", "Most points earned"))</caption><thead><tr><th scope=\"col\">\(w("志愿者", "Volunteer"))</th><th scope=\"col\">\(w("获得", "Earned"))</th></tr></thead><tbody>"
+                    "<table class=\"keep top\"><caption>"
+                    + w(
+                        "本月服务积分前列",
+                        "Most points earned") + "</caption><thead><tr><th scope=\"col\">"
+                    + w(
+                        "志愿者",
+                        "Volunteer") + "</th><th scope=\"col\">\(w("获得", "Earned"))</th></tr></thead><tbody>"
                 for v in r.topVolunteers {
                     body +=
                         "<tr><td>\(v.name.isEmpty ? w.text("（未同意公示姓名）", "(name not published)") : v.name)</td><td class=\"n\">\(v.earned)</td></tr>"
@@ -394,8 +428,11 @@ extension Session {
                 body += "</tbody></table>"
             }
             body += "</div>"
-            body +=
-                "<p>\(r.reconciles ? w("收支平衡：月初 + 本月变动 = 月末。", "It adds up: start + this month's changes = end.") : w("收支不平衡，请核查。", "It does not add up; please check."))"
+            let balanceWords =
+                r.reconciles
+                ? w("收支平衡：月初 + 本月变动 = 月末。", "It adds up: start + this month's changes = end.")
+                : w("收支不平衡，请核查。", "It does not add up; please check.")
+            body += "<p>\(balanceWords)"
             if let minutes = r.service.hoursServedMinutes {
                 body += " " + w("本月服务 \(hours(minutes)) 小时。", "\(hours(minutes)) hours served this month.")
             }
@@ -409,10 +446,14 @@ extension Session {
                     + (chunks.count > 1 ? w("（\(index + 1)/\(chunks.count)）", " (\(index + 1)/\(chunks.count))") : "")
                     + "</caption>"
                 body +=
-                    "<thead><tr><th scope=\"col\">\(w("队伍", "Team"))</th><th scope=\"col\">\(w("获得", "Earned"))</th><th scope=\"col\">\(w("兑换", "Redeemed"))</th></tr></thead><tbody>"
+                    "<thead><tr><th scope=\"col\">\(w("队伍", "Team"))</th><th scope=\"col\">\(w("获得", "Earned"))</th><th scope=\"col\">"
+                    + w(
+                        "兑换",
+                        "Redeemed") + "</th></tr></thead><tbody>"
                 for row in chunk {
                     body +=
-                        "<tr><td>\(row.label.isEmpty ? w.text("未分队", "No team") : row.label)</td><td class=\"n\">\(row.figures.earned)</td><td class=\"n\">\(row.figures.redeemed)</td></tr>"
+                        "<tr><td>\(row.label.isEmpty ? w.text("未分队", "No team") : row.label)</td>"
+                        + "<td class=\"n\">\(row.figures.earned)</td><td class=\"n\">\(row.figures.redeemed)</td></tr>"
                 }
                 body += "</tbody></table>"
             }

@@ -98,13 +98,20 @@ extension Session {
         body +=
             "<p class=\"big\" id=\"pay-ceiling\">\(w("最多可兑换 \(held.maxPoints) 分", "At most \(held.maxPoints) points"))</p>"
         body +=
-            "<p data-remaining=\"\(remaining)\" aria-live=\"off\">\(w("还剩", "Time left")) <strong class=\"left\">\(remaining / 60):\(String(format: "%02d", remaining % 60))</strong>"
+            "<p data-remaining=\"\(remaining)\" aria-live=\"off\">"
+            + w(
+                "还剩",
+                "Time left")
+            + " <strong class=\"left\">\(remaining / 60):\(String(format: "%02d", remaining % 60))</strong>"
             + " · \(w("\(time(held.expiresAtMillis)) 前有效，过期后自动换新码", "valid until \(time(held.expiresAtMillis)); a new one comes when it ends"))</p>"
         let most = min(held.maxPoints, state.available)
         body += Part.notice(
             w(
-                "这个码只能用一次：商户凭它为您兑换一次，最多 \(held.maxPoints) 分（您现在可用 \(state.available) 分，所以最多用掉 \(most) 分）。超过上限的兑换会被拒绝。换新码后旧码立即作废；用过或过期也作废，别人拿到旧码也没有用。",
-                "This code works once: the merchant can redeem one thing for you with it, for at most \(held.maxPoints) points (you can use \(state.available) now, so at most \(most) will go). A redemption above the ceiling is refused. A new code voids this one at once; once used or expired it is void too, and an old code is useless to anyone."
+                "这个码只能用一次：商户凭它为您兑换一次，最多 \(held.maxPoints) 分（您现在可用 \(state.available) 分，所以最多用掉 \(most) 分）。"
+                    + "超过上限的兑换会被拒绝。换新码后旧码立即作废；用过或过期也作废，别人拿到旧码也没有用。",
+                "This code works once: the merchant can redeem one thing for you with it, for at most \(held.maxPoints) points "
+                    + "(you can use \(state.available) now, so at most \(most) will go). A redemption above the ceiling is refused. "
+                    + "A new code voids this one at once; once used or expired it is void too, and an old code is useless to anyone."
             ),
             kind: .info, w: w)
         body += "</div>"

@@ -149,7 +149,10 @@ extension Session {
                     (120, "2 小时", "2 hours"),
                 ] {
                     buttons +=
-                        "<button type=\"submit\" name=\"minutes\" value=\"\(minutes)\" class=\"primary\">\(w("完成，服务了\(zh)", "Done, served \(en.lowercased())"))</button> "
+                        "<button type=\"submit\" name=\"minutes\" value=\"\(minutes)\" class=\"primary\">"
+                        + w(
+                            "完成，服务了\(zh)",
+                            "Done, served \(en.lowercased())") + "</button> "
                 }
                 html +=
                     "<form method=\"post\" action=\"/web/me/finish\" aria-label=\"\(w("完成：\(r.content)", "Done: \(r.content)"))\">"

@@ -48,7 +48,10 @@ extension Session {
         var where_: Markup =
             "<p id=\"where\">\(w("地点", "Where"))：<strong>\(form.address.isEmpty ? form.area : form.address)</strong>"
         where_ +=
-            "<br><small class=\"muted\">\(w("这是您登记的地址。地址不对请找社区改。", "This is the address you registered. If it is wrong, ask the community office."))</small></p>"
+            "<br><small class=\"muted\">"
+            + w(
+                "这是您登记的地址。地址不对请找社区改。",
+                "This is the address you registered. If it is wrong, ask the community office.") + "</small></p>"
         return "<section aria-labelledby=\"h-ask\"><h2 id=\"h-ask\">\(w("请志愿者帮忙", "Ask a volunteer for help"))</h2>"
             + Part.form(
                 "/web/resident/post", csrf: csrf, fields: fields + where_, button: w("提交，请人来帮忙", "Send: ask for help"),

@@ -27,7 +27,8 @@ extension Session {
             "<section aria-labelledby=\"h-reenrol\"><h2 id=\"h-reenrol\">\(w("登记码与重新登录", "Sign-in codes"))</h2>"
         let why = w(
             "志愿者退出了、换了手机或清除了浏览器：在这里为她出一个新的登记码，让她用手机扫您屏幕上的二维码就能回来，不用新纸条；也可以打印成纸条。",
-            "A volunteer who signed out, changed phones or cleared her browser: issue her a new code here and let her phone scan the QR on your screen, no new paper needed; or print it as a slip."
+            "A volunteer who signed out, changed phones or cleared her browser: "
+                + "issue her a new code here and let her phone scan the QR on your screen, no new paper needed; or print it as a slip."
         )
         html += "<p>\(why)</p>"
         let options = people.sorted { $0.id < $1.id }.map { person -> Markup in
@@ -36,7 +37,10 @@ extension Session {
         html += Part.form(
             "/web/team/enrol", csrf: csrf,
             fields:
-                "<label for=\"f-enrol-who\">\(w("志愿者", "Volunteer"))</label><select id=\"f-enrol-who\" name=\"volunteer\" required>\(options)</select>",
+                "<label for=\"f-enrol-who\">"
+                + w(
+                    "志愿者",
+                    "Volunteer") + "</label><select id=\"f-enrol-who\" name=\"volunteer\" required>\(options)</select>",
             button: w("出登记码", "Issue a sign-in code"), buttonClass: "", id: "reenrol")
         return html + "</section>"
     }

@@ -200,7 +200,10 @@ extension Session {
                 "<li id=\"req-\(r.id)\"><strong>\(r.content)</strong> \(r.area)"
             html += " <span class=\"status\">\(serverWords(r))\(view.overdue ? w("（已超时）", " (overdue)") : "")</span>"
             html +=
-                "<br>\(w("时间", "When"))：\(wantedWords(r)) · \(w("请在 \(shortDay(r.responseDueMillis)) \(time(r.responseDueMillis)) 前接单", "take it by \(shortDay(r.responseDueMillis)) \(time(r.responseDueMillis))"))"
+                "<br>\(w("时间", "When"))：\(wantedWords(r)) · "
+                + w(
+                    "请在 \(shortDay(r.responseDueMillis)) \(time(r.responseDueMillis)) 前接单",
+                    "take it by \(shortDay(r.responseDueMillis)) \(time(r.responseDueMillis))")
             if r.offeredPoints > 0 {
                 html += " · \(w("居民付 \(r.offeredPoints) 分", "the resident pays \(r.offeredPoints) points"))"
             }

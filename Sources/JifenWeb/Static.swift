@@ -8,7 +8,8 @@ enum Static {
     static let css = """
         *{box-sizing:border-box}
         html{font-size:20px;-webkit-text-size-adjust:100%}
-        body{margin:0;font-family:system-ui,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;line-height:1.5;color:#1a1a1a;background:#fff}
+        body{margin:0;font-family:system-ui,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;line-height:1.5;color:#1a1a1a;
+        background:#fff}
         header{display:flex;justify-content:space-between;align-items:center;padding:.3rem 1rem;border-bottom:2px solid #1a1a1a}
         header nav{display:flex;gap:.5rem;align-items:center}
         header form{margin:0}
@@ -19,7 +20,8 @@ enum Static {
         a,button,input,select,summary{min-height:48px;min-width:48px}
         a.home,header a{display:inline-flex;align-items:center;padding:0 .5rem;font-weight:700}
         main a{display:inline-flex;align-items:center}
-        button,.button{display:inline-flex;align-items:center;justify-content:center;font:inherit;font-size:1.1rem;padding:.5rem 1.2rem;margin:.3rem 0;border:2px solid #0a4a80;border-radius:8px;background:#fff;color:#0a4a80;cursor:pointer;text-decoration:none}
+        button,.button{display:inline-flex;align-items:center;justify-content:center;font:inherit;font-size:1.1rem;padding:.5rem 1.2rem;
+        margin:.3rem 0;border:2px solid #0a4a80;border-radius:8px;background:#fff;color:#0a4a80;cursor:pointer;text-decoration:none}
         button.primary,.button.primary{background:#0a4a80;color:#fff}
         button.danger{border-color:#8a1c1c;color:#8a1c1c}
         button.link{border:0;padding:0 .5rem;text-decoration:underline;font-size:1rem}
@@ -27,7 +29,8 @@ enum Static {
         label{display:block;font-weight:700;margin-top:.8rem}
         input,select{font:inherit;font-size:1.3rem;width:100%;padding:.4rem .6rem;border:2px solid #1a1a1a;border-radius:6px}
         input[type=radio],input[type=checkbox]{width:auto;min-width:28px;min-height:28px;margin-right:.5rem}
-        .choice{display:flex;align-items:center;min-height:48px;font-weight:400;border:1px solid #595959;border-radius:6px;padding:.3rem .6rem;margin:.3rem 0}
+        .choice{display:flex;align-items:center;min-height:48px;font-weight:400;border:1px solid #595959;border-radius:6px;
+        padding:.3rem .6rem;margin:.3rem 0}
         .figures{display:grid;grid-template-columns:1fr 1fr;gap:.6rem}
         .figure{border:2px solid #1a1a1a;border-radius:8px;padding:.4rem .6rem}
         .figure .n{display:block;font-size:2rem;font-weight:700;font-variant-numeric:tabular-nums}
@@ -60,7 +63,7 @@ enum Static {
         [hidden]{display:none!important}
         @page{size:A4;margin:15mm}
         @media print{header,form,.noprint{display:none}body{font-size:14pt}main{max-width:none;padding:0}a{color:#000;text-decoration:none}}
-        /* paper (issue 22, items 8 and 10): the organizer's desk; the poster, the notice and the certificate each fit A4 */
+        /* paper: the organizer's desk; the poster, the notice and the certificate each fit A4 */
         .desk li.act{padding:.6rem 0}.desk h3{font-size:1.25rem;margin:.2rem 0}.desk p{margin:.3rem 0}
         .counts strong{font-variant-numeric:tabular-nums}
         ul.waiting{border-left:4px solid #595959;padding-left:.6rem;margin-top:.4rem}
@@ -69,7 +72,8 @@ enum Static {
         li:target,section:target{scroll-margin-top:1rem;outline:3px solid #b35900;outline-offset:2px}
         .poster .poster-when{font-size:1.3rem;font-weight:700}.poster .poster-line{font-size:1.2rem}
         .paper caption,.certificate caption{text-align:left;font-weight:700;padding:.6rem 0 .2rem}
-        .sign p{margin:.6rem 0}.sign .blank{display:inline-block;width:6em;max-width:100%;border-bottom:1px solid #1a1a1a;min-height:1.2em;vertical-align:bottom}
+        .sign p{margin:.6rem 0}.sign .blank{display:inline-block;width:6em;max-width:100%;border-bottom:1px solid #1a1a1a;min-height:1.2em;
+        vertical-align:bottom}
         .certificate{border:2px solid #1a1a1a;border-radius:8px;padding:.6rem .8rem;overflow-wrap:anywhere}
         .cert-org{font-weight:700;text-align:center;margin:.2rem 0}.cert-title{text-align:center;border:0;font-size:1.6rem;margin:.4rem 0}
         .cert-foot{display:grid;grid-template-columns:auto 1fr;gap:.2rem .8rem}.cert-foot dt{font-weight:700}.cert-foot dd{margin:0}
@@ -86,9 +90,10 @@ enum Static {
         .paper caption{padding:1mm 0}
         .paper-grid{display:grid;grid-template-columns:1fr 1fr;gap:6mm;align-items:start}
         .sign .blank{width:50mm}
-        .certificate{border:0;padding:0}.cert-title{font-size:20pt}.cert-records{font-size:10pt;line-height:1.25}.cert-records td,.cert-records th{padding:.6mm 2mm}
+        .certificate{border:0;padding:0}.cert-title{font-size:20pt}.cert-records{font-size:10pt;line-height:1.25}
+        .cert-records td,.cert-records th{padding:.6mm 2mm}
         }
-        /* volunteer (issue 22, items 2, 3, 6): her day first, the pay code that reacts, signing out at the bottom, slips */
+        /* volunteer: her day first, the pay code that reacts, signing out at the bottom, slips */
         button.huge,.button.huge{display:flex;width:100%;min-height:64px;font-size:1.4rem;font-weight:700}
         form#show-code{margin:.4rem 0 .6rem}
         #balance{margin:.4rem 0}
@@ -98,22 +103,24 @@ enum Static {
         .duty h2{margin:.4rem 0;border:0}
         .duty-line,.big-line{font-size:1.3rem;font-weight:700;margin:.3rem 0}
         .code-status{margin:.6rem 0}.code-status:empty{display:none}
-        .code-status.redeemed,.code-status.held,.code-status.voided,.code-status.expired{border:3px solid #1a1a1a;border-left-width:12px;border-radius:6px;padding:.6rem .8rem}
+        .code-status.redeemed,.code-status.held,.code-status.voided,.code-status.expired{border:3px solid #1a1a1a;border-left-width:12px;
+        border-radius:6px;padding:.6rem .8rem}
         .live-code[hidden]{display:none}
         .done-here{font-weight:700;border-left:8px solid #1a1a1a;padding-left:.5rem;margin:.3rem 0}
         footer{max-width:40rem;margin:0 auto;padding:1.5rem 1rem 3rem;border-top:1px solid #595959}
         footer a{display:inline-flex;align-items:center;min-height:48px;padding:0 .5rem}
         .slip{text-align:center}.slip .digits{font-size:min(3rem,12vw)}.slip .qr{width:8cm;max-width:100%;height:auto}
-        /* residents (issue 22, item 1): her request form, her requests, the volunteer's taken requests */
+        /* residents: her request form, her requests, the volunteer's taken requests */
         #ask fieldset{border:0;padding:0;margin:.8rem 0}#ask legend{font-weight:700;font-size:1.15rem}
         .state-words{font-size:1.15rem;margin:.3rem 0}
         a.button.tel{font-size:1.3rem}
         form.stars button,#taken form button{width:100%;justify-content:flex-start}
-        /* counter (issue 22, item 7): hidden means hidden (the scan button), the form above the fold, lists to tap */
+        /* counter: hidden means hidden (the scan button), the form above the fold, lists to tap */
         [hidden]{display:none!important}
         .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
         #take label{margin-top:.4rem}
-        .offers{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(15rem,100%),1fr));gap:0 .6rem;border:0;min-width:0;padding:0;margin:.4rem 0}
+        .offers{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(15rem,100%),1fr));gap:0 .6rem;border:0;min-width:0;padding:0;
+        margin:.4rem 0}
         .offers legend{font-weight:700;padding:0}.offers .choice{margin:.2rem 0}
         .counter-list li{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.2rem .8rem}
         .counter-list p{margin:0}.row-actions{display:flex;flex-wrap:wrap;gap:.6rem}.row-actions button{margin:0}
@@ -132,20 +139,23 @@ enum Static {
         var t=setInterval(function(){left--;if(left<=0){clearInterval(t);left=0;show();if(f){f.submit();}return;}show();},1000);}
         var s=document.querySelector('[data-scan]');
         if(s&&'BarcodeDetector' in window&&navigator.mediaDevices&&navigator.mediaDevices.getUserMedia){
-        (BarcodeDetector.getSupportedFormats?BarcodeDetector.getSupportedFormats():Promise.resolve(['qr_code'])).then(function(f){if(f.indexOf('qr_code')>=0){s.hidden=false;}});
+        (BarcodeDetector.getSupportedFormats?BarcodeDetector.getSupportedFormats():Promise.resolve(['qr_code'])).then(function(f){
+        if(f.indexOf('qr_code')>=0){s.hidden=false;}});
         s.addEventListener('click',function(){var input=document.getElementById(s.getAttribute('data-scan'));
         var v=document.createElement('video');v.setAttribute('playsinline','');v.muted=true;s.parentNode.insertBefore(v,s.nextSibling);
         navigator.mediaDevices.getUserMedia({video:{facingMode:'environment'}}).then(function(stream){v.srcObject=stream;v.play();
         var d=new BarcodeDetector({formats:['qr_code']});var stop=function(){stream.getTracks().forEach(function(k){k.stop();});v.remove();};
-        var look=function(){d.detect(v).then(function(codes){if(codes.length){stop();input.value=codes[0].rawValue.replace(/[^0-9A-Za-z]/g,'');var b=input.form&&input.form.querySelector('button[type=submit]');(b||input).focus();}
+        var look=function(){d.detect(v).then(function(codes){if(codes.length){stop();
+        input.value=codes[0].rawValue.replace(/[^0-9A-Za-z]/g,'');var b=input.form&&input.form.querySelector('button[type=submit]');
+        (b||input).focus();}
         else{setTimeout(look,200);}},function(){setTimeout(look,200);});};look();},function(){v.remove();});});}
         })();
-        // paper (issue 22, item 8): a print button prints the page (no inline script: the CSP forbids it)
+        // paper: a print button prints the page (no inline script: the CSP forbids it)
         (function(){
         'use strict';
         document.querySelectorAll('[data-print]').forEach(function(b){b.addEventListener('click',function(){window.print();});});
         })();
-        /* volunteer (issue 22, items 2, 3): the pay code learns of a redemption; sign-in takes a code from the link's fragment; slips print */
+        /* volunteer: the pay code learns of a redemption; sign-in takes a code from the link's fragment; slips print */
         (function(){
         'use strict';
         var p=document.querySelector('[data-poll]'),st=document.getElementById('code-status');

@@ -270,7 +270,12 @@ struct Session {
         let target = next ?? request.form["next"] ?? "/web"
         let body =
             notice
-            + "<p>\(w("请输入组织者给您的登记码（纸条上的 8 位字母和数字）。登录后这部手机会一直保持登录，直到组织者收回。", "Type the enrolment code your organizer gave you (8 letters and digits on the paper). This phone then stays signed in until the organizer revokes it."))</p>"
+            + "<p>"
+            + w(
+                "请输入组织者给您的登记码（纸条上的 8 位字母和数字）。登录后这部手机会一直保持登录，直到组织者收回。",
+                "Type the enrolment code your organizer gave you (8 letters and digits on the paper). "
+                    + "This phone then stays signed in until the organizer revokes it."
+            ) + "</p>"
             + Part.form(
                 "/web/signin", csrf: csrf,
                 fields: Part.field(
@@ -288,7 +293,8 @@ struct Session {
             Part.notice(
                 w(
                     "输错的次数太多，为了安全，这台设备暂时不能登录。请 \(minutes) 分钟后再试，或请组织者重新发一个登记码。",
-                    "Too many wrong codes: for safety this device cannot sign in for now. Try again in \(minutes) minutes, or ask your organizer for a new code."
+                    "Too many wrong codes: for safety this device cannot sign in for now. "
+                        + "Try again in \(minutes) minutes, or ask your organizer for a new code."
                 ),
                 kind: .refused, w: w), status: 429)
     }
