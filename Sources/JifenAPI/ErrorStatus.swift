@@ -1,4 +1,4 @@
-import JifenCore
+public import JifenCore
 
 /// The HTTP status of every `JifenError`, written once: `jifen serve`'s error answers, the pages'
 /// refusals and the OpenAPI document's error responses all come from this table. An error's

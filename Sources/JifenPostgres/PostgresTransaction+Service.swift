@@ -1,5 +1,5 @@
 import Foundation
-public import JifenCore
+import JifenCore
 import PostgresNIO
 
 /// Teams, activities, participations, check-in failures, service records, their versions and

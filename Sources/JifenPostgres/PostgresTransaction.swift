@@ -1,5 +1,5 @@
 import Foundation
-import JifenCore
+public import JifenCore
 import PostgresNIO
 
 /// One transaction's reads and writes as SQL on one connection: every area's rows, one file per

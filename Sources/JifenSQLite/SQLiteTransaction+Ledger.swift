@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-public import JifenCore
+import JifenCore
 
 /// Accounts, transfers, lots, holds, expiry notices and the outbox's events as SQL, and the bulk
 /// reads `verify` makes (`LedgerAuditing`). What they mean is decided in `JifenCore.Ledger`.

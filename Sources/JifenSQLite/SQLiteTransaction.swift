@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import JifenCore
+public import JifenCore
 
 /// One transaction's reads and writes as SQL on one connection: every area's rows, one file per
 /// area of the core (`SQLiteTransaction+Ledger.swift`, `+Merchants`, …). Plain queries only:

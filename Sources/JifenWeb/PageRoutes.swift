@@ -1,4 +1,6 @@
 import Foundation
+import JifenApp
+import JifenCore
 
 /// One address the pages answer: its method, its path (or, for `prefix`, every path that starts
 /// with it), and the page that answers it. `WebSite.pages` lists them all, one line each: the
