@@ -25,10 +25,10 @@ extension JifenApp {
     /// An account's points, and for a volunteer the service hours and star level.
     public func balance(_ principal: Principal, _ account: String) throws -> BalanceResult {
         if !principal.isOwner { try Permissions.requireAccountReader(actor: principal.id, account: account, in: store) }
-        let view = try store.balance(account, nowMillis: nowMillis)
+        let view = try ledger.balance(account, nowMillis: nowMillis)
         guard try store.isVolunteer(account) else { return BalanceResult(view: view, service: nil) }
         let totals = try store.serviceTotals(volunteer: account)
-        let star = try store.rules().star(forMinutes: totals.minutes)
+        let star = try settings.rules().star(forMinutes: totals.minutes)
         return BalanceResult(
             view: view,
             service: ServiceStanding(
@@ -77,7 +77,7 @@ extension JifenApp {
         if !principal.isOwner {
             try Permissions.requireAccountReader(actor: principal.id, account: input.account, in: store)
         }
-        let (opening, lines) = try store.statement(
+        let (opening, lines) = try ledger.statement(
             input.account, fromMillis: fromMillis, toMillis: toMillis, limit: Self.statementLimit)
         let others = Set(lines.map(\.counterparty)).filter { !Account.isSystem($0) }
         let names = try store.read { tx in
@@ -213,7 +213,7 @@ extension JifenApp {
     /// showing it learns of a redemption or a newer code at once.
     public func codeState(_ principal: Principal, _ input: CodeStateInput) throws -> CodeStateResult {
         let state = try ledger.codeState(volunteer: input.account, secret: input.secret, actor: principal.id)
-        let view = try store.balance(input.account, nowMillis: nowMillis)
+        let view = try ledger.balance(input.account, nowMillis: nowMillis)
         let r = state.redemption
         return CodeStateResult(
             volunteer: input.account, state: state.state, maxPoints: state.maxPoints,
@@ -300,7 +300,7 @@ extension JifenApp {
             input.redemption, points: input.points, reason: input.reason, key: input.key ?? Self.freshKey("refund"),
             actor: principal.id)
         let transfer = try sealed(result.posted.transfer)
-        let balance = try store.balance(result.redemption.volunteer, nowMillis: nowMillis)
+        let balance = try ledger.balance(result.redemption.volunteer, nowMillis: nowMillis)
         return RefundOutcome(
             redemption: result.redemption, transfer: transfer, replayed: result.posted.replayed,
             refundedTotal: result.refundedTotal, refundableLeft: result.left, balance: balance.balance)
@@ -406,7 +406,7 @@ extension JifenApp {
 
     func result(_ posted: Posted, balanceOf account: String) throws -> PostedResult {
         let transfer = try sealed(posted.transfer)
-        let balance = try store.balance(account, nowMillis: nowMillis)
+        let balance = try ledger.balance(account, nowMillis: nowMillis)
         return PostedResult(transfer: transfer, replayed: posted.replayed, account: account, balance: balance.balance)
     }
 }

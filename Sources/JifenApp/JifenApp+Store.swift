@@ -30,7 +30,7 @@ extension JifenApp {
         _ input: InitInput, clock: @escaping @Sendable () -> Date = { Date() }
     ) throws -> InitResult {
         let store = try Stores.create(input.location, busyTimeout: input.busyTimeout)
-        let created = try store.initialise(
+        let created = try Registry(store: store).initialise(
             communityName: input.communityName, admin: input.admin, nowMillis: clock().millis)
         return InitResult(
             database: input.location, community: created.id, communityName: created.name, admin: input.admin)

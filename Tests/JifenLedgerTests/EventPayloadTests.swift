@@ -70,7 +70,7 @@ import Testing
         #expect(gift["from_name"] as? String == "志愿者甲" && gift["to_name"] as? String == "志愿者乙")
 
         // Redeemed against an offer: the offer's title, the merchant's name; the redemption id stays the reference.
-        let offer = try f.facade.addOffer(
+        let offer = try Merchants(store: f.facade).addOffer(
             merchant: f.merchant, title: "理发", points: 30, stock: nil, validFrom: nil, validTo: nil,
             actor: "admin", nowMillis: f.clock.now.millis)
         let code = try f.ledger.issueCode(volunteer: v0, actor: v0).code

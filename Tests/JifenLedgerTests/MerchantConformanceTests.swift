@@ -22,12 +22,14 @@ import Testing
     }
 
     func stock(_ f: Fixture) throws -> Int64? {
-        try f.facade.offers(merchant: nil, affordableBy: nil, includeRetired: true, nowMillis: f.clock.now.millis)
-            .first?.stock
+        try Merchants(store: f.facade).offers(
+            merchant: nil, affordableBy: nil, includeRetired: true, nowMillis: f.clock.now.millis
+        )
+        .first?.stock
     }
 
     func offer(_ f: Fixture, points: Int64 = 30, stock: Int64? = nil, from: String? = nil) throws -> Offer {
-        try f.facade.addOffer(
+        try Merchants(store: f.facade).addOffer(
             merchant: f.merchant, title: "理发", points: points, stock: stock, validFrom: from, validTo: nil,
             actor: "admin", nowMillis: f.clock.now.millis)
     }
@@ -65,7 +67,7 @@ import Testing
         _ = try f.grant(v, 50)
         let soldOut = try offer(f, stock: 0)
         let retired = try offer(f)
-        _ = try f.facade.retireOffer(retired.id, actor: "admin", nowMillis: f.clock.now.millis)
+        _ = try Merchants(store: f.facade).retireOffer(retired.id, actor: "admin", nowMillis: f.clock.now.millis)
         let later = try offer(f, from: "2099-01-01")
         let c = try code(f, v)
         let before = try f.snapshot()
@@ -190,7 +192,7 @@ import Testing
     @Test(arguments: MerchantConformanceTests.stores)
     func expiryAnnouncesLotsOnceBeforeTheyLapse(kind: StoreKind) throws {
         let f = try Fixture.make(kind)
-        _ = try f.facade.setSetting(
+        _ = try Settings(store: f.facade).setSetting(
             key: "points.validity_months", value: "1", actor: "admin", nowMillis: f.clock.now.millis)
         _ = try f.grant(f.volunteers[0], 40)
         _ = try f.grant(f.volunteers[1], 10)

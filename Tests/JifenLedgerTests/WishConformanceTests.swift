@@ -22,13 +22,15 @@ import Testing
     static func world(_ kind: StoreKind) throws -> World {
         let f = try Fixture.make(kind)
         let now = f.clock.now.millis
-        let team = try f.store.addTeam(name: "助老队", leader: organizer, community: nil, actor: "admin", nowMillis: now)
-            .id
-        let other = try f.store.addTeam(
+        let team = try Registry(store: f.store).addTeam(
+            name: "助老队", leader: organizer, community: nil, actor: "admin", nowMillis: now
+        )
+        .id
+        let other = try Registry(store: f.store).addTeam(
             name: "巡逻队", leader: otherOrganizer, community: nil, actor: "admin", nowMillis: now
         ).id
-        try f.store.addOrganizer(organizer, team: team, actor: "admin", nowMillis: now)
-        try f.store.addOrganizer(otherOrganizer, team: other, actor: "admin", nowMillis: now)
+        try Registry(store: f.store).addOrganizer(organizer, team: team, actor: "admin", nowMillis: now)
+        try Registry(store: f.store).addOrganizer(otherOrganizer, team: other, actor: "admin", nowMillis: now)
         for v in f.volunteers { _ = try f.grant(v, 200) }
         let clock = f.clock
         return World(

@@ -267,7 +267,7 @@ public struct Requests: Sendable {
                 actor, action: Bilingual(zh: "处理到期的服务请求", en: "sweep service requests"), in: $0)
         }
         let at = now().millis
-        let rules = try store.rules()
+        let rules = try Settings(store: store).rules()
         let waiting = try store.read {
             try $0.serviceRequests(states: RequestMachine.unclaimed + [.claimed, .inService, .done])
         }
