@@ -248,7 +248,8 @@ extension JifenApp {
             throw JifenError.refused(
                 .testFailed, zh: "测试消息未送达（\(status.map { "HTTP \($0)，" } ?? "")\(reason)）。请检查地址、密钥和接收端日志。",
                 en:
-                    "The test message was not delivered (\(status.map { "HTTP \($0), " } ?? "")\(reason)). Check the URL, the secret and the receiver's log."
+                    "The test message was not delivered (\(status.map { "HTTP \($0), " } ?? "")\(reason)). Check the "
+                    + "URL, the secret and the receiver's log."
             )
         }
     }

@@ -280,12 +280,16 @@ import Testing
         let record = try service.addHours(activity.id, volunteer: f.volunteers[0], minutes: 120, note: "", actor: "杨建军")
         _ = try service.approve([record.id], actor: "杨建军")
         _ = try f.grant(f.volunteers[1], 100, key: "g1")
-        let code = try f.ledger.issueCode(volunteer: f.volunteers[1], actor: f.volunteers[1]).code
-        let r = try f.ledger.redeem(
+        let code = try Merchants(store: f.ledger.store, now: f.ledger.now).issueCode(
+            volunteer: f.volunteers[1], actor: f.volunteers[1]
+        ).code
+        let r = try Merchants(store: f.ledger.store, now: f.ledger.now).redeem(
             RedeemRequest(merchant: f.merchant, code: code, points: 40, key: "r1"), actor: f.merchant
         ).redemption
-        _ = try f.ledger.refund(r.id, points: 10, reason: "x", key: "f1", actor: f.merchant)
-        _ = try f.ledger.settle(merchant: f.merchant, throughDay: nil, actor: "admin")
+        _ = try Merchants(store: f.ledger.store, now: f.ledger.now).refund(
+            r.id, points: 10, reason: "x", key: "f1", actor: f.merchant)
+        _ = try Merchants(store: f.ledger.store, now: f.ledger.now).settle(
+            merchant: f.merchant, throughDay: nil, actor: "admin")
         let reporting = try #require(f.store as? any Store)
         return (
             reporting,

@@ -9,13 +9,14 @@ import Testing
     static let stores = StoreKind.allCases
 
     func issue(_ f: Fixture, _ volunteer: String, max: Int64? = nil) throws -> IssuedPayCode {
-        try f.ledger.issueCode(volunteer: volunteer, maxPoints: max, actor: volunteer)
+        try Merchants(store: f.ledger.store, now: f.ledger.now).issueCode(
+            volunteer: volunteer, maxPoints: max, actor: volunteer)
     }
 
     func redeem(
         _ f: Fixture, _ code: String, points: Int64 = 1, key: String = UUID().uuidString, offer: String? = nil
     ) throws -> Receipt {
-        try f.ledger.redeem(
+        try Merchants(store: f.ledger.store, now: f.ledger.now).redeem(
             RedeemRequest(
                 merchant: f.merchant, code: code, offer: offer, points: offer == nil ? points : nil, key: key),
             actor: f.merchant)

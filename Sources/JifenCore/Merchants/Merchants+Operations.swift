@@ -1,11 +1,18 @@
 import Foundation
 
-/// The merchants' side of the ledger: the offers a merchant lists. Each operation checks the
-/// actor with `Permissions` inside its transaction, on every store.
+/// The merchants' side of the ledger: the offers a merchant lists, pay codes, redemptions at the
+/// counter (redeem, pick up, release, refund) and settlements. Each operation checks the actor
+/// inside its transaction, on every store, and moves points through the ledger's own posting path
+/// (`Ledger.post`, `Ledger.hold`, `Ledger.postHold`, `Ledger.voidHold`), so the ledger's rules stay
+/// written once.
 public struct Merchants: Sendable {
     public let store: any Store
+    public let now: @Sendable () -> Date
 
-    public init(store: any Store) { self.store = store }
+    public init(store: any Store, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.now = now
+    }
 
     /// Adds an offer, checked by `Offer.checked` and `Permissions.requireMerchantOrAdmin`.
     /// - Parameters:
