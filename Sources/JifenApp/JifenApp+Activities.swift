@@ -70,7 +70,7 @@ extension JifenApp {
 
     /// One activity with who signed up and who checked in; the code only for its checkers.
     public func showActivity(_ principal: Principal, _ id: String) throws -> ActivityDetail {
-        let (a, people) = try store.activity(id)
+        let (a, people) = try service.activity(id)
         let organizer =
             try principal.isOwner
             || Permissions.reader(principal.id, role: principal.role, in: store).seesCheckinCode(team: a.team)

@@ -56,8 +56,10 @@ extension JifenApp {
         }
         let today = DayFormat.string(clock(), in: zone)
         // Without a first day: from the first approved record, so the certificate states a real period.
-        let first = try store.records(activity: nil, volunteer: input.volunteer, pendingOnly: false, from: nil, to: nil)
-            .first { $0.record.status == .approved }?.record.serviceDay
+        let first = try service.records(
+            activity: nil, volunteer: input.volunteer, pendingOnly: false, from: nil, to: nil
+        )
+        .first { $0.record.status == .approved }?.record.serviceDay
         let fromDay = try input.from.map { try DayFormat.day($0, in: zone, field: "--from") } ?? first ?? today
         let toDay = try input.to.map { try DayFormat.day($0, in: zone, field: "--to") } ?? today
         guard fromDay <= toDay else {
@@ -65,10 +67,10 @@ extension JifenApp {
         }
         // Who may comes before whether the volunteer exists: someone else's id and a missing one answer alike.
         _ = try recordFilter(principal, requested: input.volunteer)
-        let person = try store.volunteer(input.volunteer)
+        let person = try registry.volunteer(input.volunteer)
         let community = try store.resolveCommunity(person.community)
         let issue = { () throws -> IssuedCertificate in
-            let (certificate, views) = try self.store.issueCertificate(
+            let (certificate, views) = try self.service.issueCertificate(
                 volunteer: input.volunteer, fromDay: fromDay, toDay: toDay,
                 actor: principal.id, nowMillis: self.nowMillis, zone: self.zone)
             let text = CertificateText(
@@ -120,14 +122,14 @@ extension JifenApp {
     public func latestCertificate(_ principal: Principal, volunteer: String) throws -> LatestCertificate {
         // Who may comes before whether the volunteer exists, as for issuing.
         _ = try recordFilter(principal, requested: volunteer)
-        let person = try store.volunteer(volunteer)
+        let person = try registry.volunteer(volunteer)
         let community = try store.resolveCommunity(person.community)
         guard let certificate = try store.read({ try $0.latestCertificate(volunteer: volunteer) }) else {
             return LatestCertificate(
                 certificate: nil, volunteerName: person.name, idNumber: person.idNumber.map { Masking.idNumber($0) },
                 community: community.name, issuedOn: nil, records: [], matches: true)
         }
-        let current = try store.records(
+        let current = try service.records(
             activity: nil, volunteer: volunteer, pendingOnly: false, from: certificate.fromDay, to: certificate.toDay)
         return LatestCertificate(
             certificate: certificate, volunteerName: person.name,
@@ -148,7 +150,7 @@ extension JifenApp {
 
     /// Checks a certificate's verification code. Anyone may.
     public func verifyCertificate(_ principal: Principal, _ code: String) throws -> CertificateCheck {
-        let (c, matches) = try store.verifyCertificate(code: code)
+        let (c, matches) = try service.verifyCertificate(code: code)
         return CertificateCheck(certificate: c, matches: matches)
     }
 }

@@ -31,7 +31,7 @@ extension JifenApp {
             try query.day.map { try DayFormat.day($0, in: zone, field: "day") } ?? DayFormat.string(clock(), in: zone)
         let from = try DayFormat.startMillis(of: day, in: zone)
         let to = try DayFormat.startMillis(of: DayFormat.adding(days: 1, to: day, in: zone), in: zone)
-        let lists = try ledger.counterLists(
+        let lists = try merchants.counterLists(
             merchant: query.merchant, fromMillis: from, toMillis: to, limit: Self.counterListLimit,
             actor: principal.id)
         return CounterResult(merchant: query.merchant, day: day, today: lists.today, holds: lists.holds)
@@ -40,6 +40,6 @@ extension JifenApp {
     /// One redemption (its receipt) with the customer's name and what can still be refunded:
     /// its merchant, its volunteer or an admin; to anyone else it is missing.
     public func redemption(_ principal: Principal, _ id: Int64) throws -> CounterRedemption {
-        try ledger.counterRedemption(id, actor: principal.id)
+        try merchants.counterRedemption(id, actor: principal.id)
     }
 }

@@ -86,7 +86,7 @@ extension JifenApp {
             id = CredentialSecret.newID(prefix: "C")
             (secret, hash) = CredentialSecret.newToken(id: id)
         }
-        let credential = try store.issueCredential(
+        let credential = try credentials.issueCredential(
             actor: principal.id, person: input.person, role: input.role,
             kind: input.enrolment ? .enrolment : .device, label: input.label,
             validMillis: Int64(days) * 86_400_000, nowMillis: nowMillis, id: id, secretHash: hash)
@@ -106,7 +106,7 @@ extension JifenApp {
         try Registry.checkText(input.label, field: Bilingual(zh: "设备名称", en: "label"), max: 60, allowEmpty: true)
         let id = CredentialSecret.newID(prefix: "C")
         let (token, hash) = CredentialSecret.newToken(id: id)
-        let device = try store.enrol(
+        let device = try credentials.enrol(
             codeHash: CredentialSecret.sha256(code), label: input.label,
             validMillis: Int64(CredentialDefaults.deviceDays) * 86_400_000, nowMillis: nowMillis,
             id: id, secretHash: hash)
@@ -117,7 +117,7 @@ extension JifenApp {
     /// - Throws: `badCredential` for a token that is malformed, unknown, wrong, expired or revoked.
     public func authenticate(token: String) throws -> Principal {
         guard let (id, hash) = CredentialSecret.parseToken(token) else { throw JifenError.badCredential }
-        let credential = try store.authenticate(id: id, secretHash: hash, nowMillis: nowMillis)
+        let credential = try credentials.authenticate(id: id, secretHash: hash, nowMillis: nowMillis)
         return Principal(
             credential.person, role: credential.role, credential: credential.id, consented: credential.isPersonsOwn)
     }
@@ -127,13 +127,15 @@ extension JifenApp {
 
     /// Credentials the principal may see (`Store.credentials`): counter staff only their own.
     public func credentials(_ principal: Principal, person: String? = nil) throws -> [CredentialView] {
-        try store.credentials(actor: principal.id, staffCredential: Self.staffCredential(principal), person: person)
-            .map { CredentialView($0, nowMillis: nowMillis) }
+        try credentials.credentials(
+            actor: principal.id, staffCredential: Self.staffCredential(principal), person: person
+        )
+        .map { CredentialView($0, nowMillis: nowMillis) }
     }
 
     public func revokeCredential(_ principal: Principal, _ id: String) throws -> CredentialView {
         CredentialView(
-            try store.revokeCredential(
+            try credentials.revokeCredential(
                 actor: principal.id, staffCredential: Self.staffCredential(principal), id: id,
                 nowMillis: nowMillis), nowMillis: nowMillis)
     }
@@ -159,7 +161,7 @@ extension JifenApp {
             guard let code = CredentialSecret.normalisedCode(typed) else { throw JifenError.badEnrolmentCode }
             codeHash = CredentialSecret.sha256(code)
         }
-        let confirmed = try store.confirmCredential(
+        let confirmed = try credentials.confirmCredential(
             actor: principal.id, actorCredential: principal.credential, consented: principal.consented,
             target: input.credential, codeHash: codeHash, nowMillis: nowMillis)
         return CredentialView(confirmed, nowMillis: nowMillis)
@@ -200,7 +202,8 @@ extension JifenApp {
             try tx.volunteer(principal.id)?.name ?? tx.merchant(principal.id)?.name ?? tx.resident(principal.id)?.name
         }
         return WhoAmI(
-            person: principal.id, name: name, role: try principal.role ?? s.strongestRole(of: principal.id),
+            person: principal.id, name: name,
+            role: try principal.role ?? Credentials(store: s).strongestRole(of: principal.id),
             credential: principal.credential)
     }
 }

@@ -38,7 +38,7 @@ extension JifenApp {
     /// - Throws: forbidden for a volunteer asking for another's records, or for someone who is nobody here.
     public func listRecords(_ principal: Principal, _ query: RecordQuery) throws -> [RecordView] {
         let who = try recordFilter(principal, requested: query.volunteer)
-        return try store.records(
+        return try service.records(
             activity: query.activity, volunteer: who, pendingOnly: query.pending, from: nil, to: nil)
     }
 
@@ -46,8 +46,8 @@ extension JifenApp {
     /// - Throws: forbidden as `listRecords`; unknown when there is no such volunteer.
     public func volunteerRecords(_ principal: Principal, _ volunteer: String) throws -> [RecordView] {
         let who = try recordFilter(principal, requested: volunteer)
-        _ = try store.volunteer(volunteer)
-        return try store.records(activity: nil, volunteer: who, pendingOnly: false, from: nil, to: nil)
+        _ = try registry.volunteer(volunteer)
+        return try service.records(activity: nil, volunteer: who, pendingOnly: false, from: nil, to: nil)
     }
 
     /// Whose records `principal` may list: the database's owner (local, without `--as`) reads
@@ -105,7 +105,7 @@ extension JifenApp {
         if !principal.isOwner {
             try Permissions.requireRecordReader(actor: principal.id, role: principal.role, record: record, in: store)
         }
-        let versions = try store.recordHistory(record)
+        let versions = try service.recordHistory(record)
         if versions.isEmpty { throw JifenError.unknown(Bilingual(zh: "服务记录", en: "service record"), record) }
         return versions
     }

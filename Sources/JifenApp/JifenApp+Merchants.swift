@@ -26,7 +26,7 @@ extension JifenApp {
     /// Lists a new offer (the merchant itself or an admin).
     public func addOffer(_ principal: Principal, _ input: OfferInput) throws -> Offer {
         try Self.requireNotStaff(principal, Bilingual(zh: "新增兑换项目", en: "add an offer"))
-        return try store.addOffer(
+        return try merchants.addOffer(
             merchant: input.merchant, title: input.title, points: input.points, stock: input.stock,
             validFrom: input.validFrom, validTo: input.validTo, actor: principal.id, nowMillis: nowMillis)
     }
@@ -43,14 +43,14 @@ extension JifenApp {
 
     /// Offers, retired ones included, by merchant then id.
     public func offers(_ principal: Principal, _ query: OffersQuery) throws -> [Offer] {
-        try store.offers(
+        try merchants.offers(
             merchant: query.merchant, affordableBy: query.affordableBy, includeRetired: true, nowMillis: nowMillis)
     }
 
     /// Takes an offer off the list (the merchant itself or an admin); retiring twice is harmless.
     public func retireOffer(_ principal: Principal, _ id: String) throws -> Offer {
         try Self.requireNotStaff(principal, Bilingual(zh: "下架兑换项目", en: "retire an offer"))
-        return try store.retireOffer(id, actor: principal.id, nowMillis: nowMillis)
+        return try merchants.retireOffer(id, actor: principal.id, nowMillis: nowMillis)
     }
 
     // MARK: Merchants
@@ -72,7 +72,7 @@ extension JifenApp {
 
     /// Registers a partner merchant (admin).
     public func addMerchant(_ principal: Principal, _ input: MerchantInput) throws -> Merchant {
-        try store.addMerchant(
+        try registry.addMerchant(
             Merchant(
                 community: input.community ?? "", name: input.name, contact: input.contact, phone: input.phone,
                 address: input.address),
@@ -94,8 +94,8 @@ extension JifenApp {
     /// One merchant and what it holds.
     public func merchant(_ principal: Principal, _ id: String) throws -> MerchantStanding {
         if !principal.isOwner { try Permissions.requireAccountReader(actor: principal.id, account: id, in: store) }
-        let merchant = try store.merchant(id).masked
-        return MerchantStanding(merchant: merchant, balance: try store.account(id).balance)
+        let merchant = try registry.merchant(id).masked
+        return MerchantStanding(merchant: merchant, balance: try ledger.account(id).balance)
     }
 
     /// Counter staff act for their merchant at the counter only (redeem, hand over, release,

@@ -25,10 +25,10 @@ extension JifenApp {
     /// An account's points, and for a volunteer the service hours and star level.
     public func balance(_ principal: Principal, _ account: String) throws -> BalanceResult {
         if !principal.isOwner { try Permissions.requireAccountReader(actor: principal.id, account: account, in: store) }
-        let view = try store.balance(account, nowMillis: nowMillis)
+        let view = try ledger.balance(account, nowMillis: nowMillis)
         guard try store.isVolunteer(account) else { return BalanceResult(view: view, service: nil) }
         let totals = try store.serviceTotals(volunteer: account)
-        let star = try store.rules().star(forMinutes: totals.minutes)
+        let star = try settings.rules().star(forMinutes: totals.minutes)
         return BalanceResult(
             view: view,
             service: ServiceStanding(
@@ -77,7 +77,7 @@ extension JifenApp {
         if !principal.isOwner {
             try Permissions.requireAccountReader(actor: principal.id, account: input.account, in: store)
         }
-        let (opening, lines) = try store.statement(
+        let (opening, lines) = try ledger.statement(
             input.account, fromMillis: fromMillis, toMillis: toMillis, limit: Self.statementLimit)
         let others = Set(lines.map(\.counterparty)).filter { !Account.isSystem($0) }
         let names = try store.read { tx in
@@ -177,7 +177,7 @@ extension JifenApp {
     /// ceiling. It voids the volunteer's previous code.
     public func issueCode(_ principal: Principal, _ input: IssueCodeInput) throws -> IssuedCode {
         try Self.requireConsent(principal, spending: input.account)
-        let issued = try ledger.issueCode(volunteer: input.account, maxPoints: input.maxPoints, actor: principal.id)
+        let issued = try merchants.issueCode(volunteer: input.account, maxPoints: input.maxPoints, actor: principal.id)
         return IssuedCode(
             volunteer: input.account, code: issued.code, secret: issued.secret, maxPoints: issued.maxPoints,
             expiresAtMillis: issued.expiresAtMillis)
@@ -212,8 +212,8 @@ extension JifenApp {
     /// The state of one of the volunteer's pay codes (her own, or an admin's asking), so the page
     /// showing it learns of a redemption or a newer code at once.
     public func codeState(_ principal: Principal, _ input: CodeStateInput) throws -> CodeStateResult {
-        let state = try ledger.codeState(volunteer: input.account, secret: input.secret, actor: principal.id)
-        let view = try store.balance(input.account, nowMillis: nowMillis)
+        let state = try merchants.codeState(volunteer: input.account, secret: input.secret, actor: principal.id)
+        let view = try ledger.balance(input.account, nowMillis: nowMillis)
         let r = state.redemption
         return CodeStateResult(
             volunteer: input.account, state: state.state, maxPoints: state.maxPoints,
@@ -259,17 +259,17 @@ extension JifenApp {
         let request = RedeemRequest(
             merchant: input.merchant, code: input.code, offer: input.offer, points: input.points,
             key: input.key ?? Self.freshKey("redeem"), hold: input.hold)
-        return ReceiptResult(try ledger.redeem(request, actor: principal.id))
+        return ReceiptResult(try merchants.redeem(request, actor: principal.id))
     }
 
     /// Hands over a held redemption (R002 is 2, `Redemption.parseID`): its points go to the merchant, at most once.
     public func pickup(_ principal: Principal, _ redemption: Int64) throws -> ReceiptResult {
-        ReceiptResult(try ledger.pickup(redemption, actor: principal.id))
+        ReceiptResult(try merchants.pickup(redemption, actor: principal.id))
     }
 
     /// Cancels a held redemption before pickup: points and stock come back.
     public func release(_ principal: Principal, _ redemption: Int64) throws -> ReceiptResult {
-        ReceiptResult(try ledger.release(redemption, actor: principal.id))
+        ReceiptResult(try merchants.release(redemption, actor: principal.id))
     }
 
     public struct RefundInput: Codable, Sendable {
@@ -296,11 +296,11 @@ extension JifenApp {
 
     /// Gives points of a redemption back (the redeeming merchant or an admin).
     public func refund(_ principal: Principal, _ input: RefundInput) throws -> RefundOutcome {
-        let result = try ledger.refund(
+        let result = try merchants.refund(
             input.redemption, points: input.points, reason: input.reason, key: input.key ?? Self.freshKey("refund"),
             actor: principal.id)
         let transfer = try sealed(result.posted.transfer)
-        let balance = try store.balance(result.redemption.volunteer, nowMillis: nowMillis)
+        let balance = try ledger.balance(result.redemption.volunteer, nowMillis: nowMillis)
         return RefundOutcome(
             redemption: result.redemption, transfer: transfer, replayed: result.posted.replayed,
             refundedTotal: result.refundedTotal, refundableLeft: result.left, balance: balance.balance)
@@ -330,7 +330,7 @@ extension JifenApp {
     /// Settles a merchant (admin): what it took in through a day moves to the settlement account.
     public func settle(_ principal: Principal, _ input: SettleInput) throws -> SettleOutcome {
         try Self.requireNotStaff(principal, Bilingual(zh: "结算", en: "settle"))
-        let result = try ledger.settle(merchant: input.merchant, throughDay: input.through, actor: principal.id)
+        let result = try merchants.settle(merchant: input.merchant, throughDay: input.through, actor: principal.id)
         return SettleOutcome(
             settlement: result.settlement, transfer: try sealed(result.posted.transfer),
             redemptions: result.lines.map {
@@ -406,7 +406,7 @@ extension JifenApp {
 
     func result(_ posted: Posted, balanceOf account: String) throws -> PostedResult {
         let transfer = try sealed(posted.transfer)
-        let balance = try store.balance(account, nowMillis: nowMillis)
+        let balance = try ledger.balance(account, nowMillis: nowMillis)
         return PostedResult(transfer: transfer, replayed: posted.replayed, account: account, balance: balance.balance)
     }
 }

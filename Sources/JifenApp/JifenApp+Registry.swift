@@ -46,7 +46,7 @@ extension JifenApp {
             gender: try Gender.parse(input.gender),
             birthDate: birth, idNumber: input.idNumber, phone: input.phone, area: input.area, skills: input.skills,
             categories: input.categories, consent: input.consent)
-        return try store.addVolunteer(
+        return try registry.addVolunteer(
             volunteer, actor: principal.id, nowMillis: nowMillis, allowDuplicate: input.allowDuplicate
         ).masked
     }
@@ -74,8 +74,8 @@ extension JifenApp {
     /// One volunteer's profile and points.
     public func volunteer(_ principal: Principal, _ id: String) throws -> VolunteerStanding {
         if !principal.isOwner { try Permissions.requireAccountReader(actor: principal.id, account: id, in: store) }
-        let volunteer = try store.volunteer(id).masked
-        let balance = try store.balance(id, nowMillis: nowMillis)
+        let volunteer = try registry.volunteer(id).masked
+        let balance = try ledger.balance(id, nowMillis: nowMillis)
         return VolunteerStanding(volunteer: volunteer, balance: balance.balance, available: balance.available)
     }
 
@@ -94,11 +94,11 @@ extension JifenApp {
 
     /// Adds a team (admin), with its first organizer when one is named.
     public func addTeam(_ principal: Principal, _ input: TeamInput) throws -> Team {
-        let team = try store.addTeam(
+        let team = try registry.addTeam(
             name: input.name, leader: input.leader, community: input.community, actor: principal.id,
             nowMillis: nowMillis)
         if let organizer = input.organizer {
-            try store.addOrganizer(organizer, team: team.id, actor: principal.id, nowMillis: nowMillis)
+            try registry.addOrganizer(organizer, team: team.id, actor: principal.id, nowMillis: nowMillis)
         }
         return team
     }
@@ -117,7 +117,7 @@ extension JifenApp {
 
     /// Lets someone organize a team: post, approve, import (admin).
     public func addOrganizer(_ principal: Principal, _ input: OrganizerInput) throws -> OrganizerResult {
-        try store.addOrganizer(input.organizer, team: input.team, actor: principal.id, nowMillis: nowMillis)
+        try registry.addOrganizer(input.organizer, team: input.team, actor: principal.id, nowMillis: nowMillis)
         return OrganizerResult(team: input.team, organizer: input.organizer)
     }
 
@@ -138,7 +138,7 @@ extension JifenApp {
 
     /// Loads the demo data (admin), one transaction per file.
     public func loadSeed(_ principal: Principal, _ input: SeedInput) throws -> SeedCounts {
-        try store.loadSeed(
+        try registry.loadSeed(
             directory: input.directory, community: input.community, actor: principal.id, nowMillis: nowMillis)
     }
 

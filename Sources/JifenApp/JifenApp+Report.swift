@@ -36,7 +36,7 @@ extension JifenApp {
 
     /// Builds a month's public notice. Anyone may read it: names appear only with consent.
     public func report(_ principal: Principal, _ input: ReportInput) throws -> ReportResult {
-        let rules = try store.rules()
+        let rules = try settings.rules()
         let zone = rules.timeZone
         let chosen = input.month ?? String(DayFormat.string(clock(), in: zone).prefix(7))
         var report = try MonthReport.make(month: chosen, grouping: input.grouping, nowMillis: nowMillis, from: store)

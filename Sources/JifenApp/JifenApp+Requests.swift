@@ -37,7 +37,7 @@ extension JifenApp {
         let resident = Resident(
             community: input.community ?? "", name: input.name, phone: input.phone, idNumber: input.idNumber,
             address: input.address, area: input.area, volunteer: input.volunteer, consent: input.consent)
-        return try store.addResident(
+        return try registry.addResident(
             resident, actor: principal.id, nowMillis: nowMillis, allowDuplicate: input.allowDuplicate
         ).masked
     }
@@ -89,7 +89,7 @@ extension JifenApp {
     }
 
     public func requestForm(_ principal: Principal) throws -> RequestFormView {
-        let rules = try store.rules()
+        let rules = try settings.rules()
         let me = try store.read { try $0.resident(principal.id) }
         return RequestFormView(
             resident: me?.id ?? "", name: me?.name ?? "", area: me?.area ?? "", address: me?.address ?? "",

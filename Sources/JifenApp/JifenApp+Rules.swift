@@ -5,7 +5,7 @@ public import JifenCore
 extension JifenApp {
     /// Every rule in force, with who set it.
     public func settings(_ principal: Principal) throws -> [SettingView] {
-        try store.settingViews()
+        try settings.settingViews()
     }
 
     public struct SettingInput: Codable, Sendable {
@@ -16,7 +16,7 @@ extension JifenApp {
 
     /// Changes one rule (admin); the change is recorded with actor and time.
     public func setSetting(_ principal: Principal, _ input: SettingInput) throws -> SettingChange {
-        try store.setSetting(key: input.key, value: input.value, actor: principal.id, nowMillis: nowMillis)
+        try settings.setSetting(key: input.key, value: input.value, actor: principal.id, nowMillis: nowMillis)
     }
 
     /// Every change of the rules, oldest first.

@@ -30,7 +30,7 @@ extension JifenApp {
         _ input: InitInput, clock: @escaping @Sendable () -> Date = { Date() }
     ) throws -> InitResult {
         let store = try Stores.create(input.location, busyTimeout: input.busyTimeout)
-        let created = try store.initialise(
+        let created = try Registry(store: store).initialise(
             communityName: input.communityName, admin: input.admin, nowMillis: clock().millis)
         return InitResult(
             database: input.location, community: created.id, communityName: created.name, admin: input.admin)
@@ -50,9 +50,12 @@ extension JifenApp {
             throw JifenError.usage(
                 .usePGDump,
                 zh:
-                    "PostgreSQL 数据库请用 pg_dump 备份、pg_restore 恢复，例如 pg_dump --format=custom --file jifen.dump postgres://…（见 docs/DEPLOYMENT.md）。jifen backup 只用于 SQLite 文件。",
+                    "PostgreSQL 数据库请用 pg_dump 备份、pg_restore 恢复，例如 pg_dump --format=custom --file jifen.dump "
+                    + "postgres://…（见 docs/DEPLOYMENT.md）。jifen backup 只用于 SQLite 文件。",
                 en:
-                    "Back up a PostgreSQL database with pg_dump and restore it with pg_restore, e.g. pg_dump --format=custom --file jifen.dump postgres://… (see docs/DEPLOYMENT.md). jifen backup is for SQLite files."
+                    "Back up a PostgreSQL database with pg_dump and restore it with pg_restore, e.g. pg_dump "
+                    + "--format=custom --file jifen.dump postgres://… (see docs/DEPLOYMENT.md). jifen backup is "
+                    + "for SQLite files."
             )
         }
         try sqlite.backup(to: file)

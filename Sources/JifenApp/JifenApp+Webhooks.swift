@@ -80,9 +80,9 @@ extension JifenApp {
         let patterns = try WebhookEventFilter.parse(input.events)
         let secret = try WebhookSigning.secret(input.secret, for: input.format)
         let givenRate = try input.rate.map(Self.parseRate)
-        let ratePerMinute = try givenRate ?? (input.format.isRobot ? store.webhookSettings().robotRatePerMinute : 0)
+        let ratePerMinute = try givenRate ?? (input.format.isRobot ? settings.webhookSettings().robotRatePerMinute : 0)
         let now = nowMillis
-        let endpoint = try store.addWebhook(
+        let endpoint = try webhooks.addWebhook(
             NewWebhook(
                 url: checked.absoluteString, format: input.format, events: patterns, secret: secret,
                 ratePerMinute: ratePerMinute, allowPrivate: input.allowPrivate),
@@ -116,19 +116,19 @@ extension JifenApp {
     /// Deletes a subscription with its queue and secret (admin).
     public func removeWebhook(_ principal: Principal, _ id: Int64) throws -> WebhookInfo {
         try requireWebhookAdmin(principal)
-        return WebhookInfo(try store.removeWebhook(id, actor: principal.id), nowMillis: nowMillis)
+        return WebhookInfo(try webhooks.removeWebhook(id, actor: principal.id), nowMillis: nowMillis)
     }
 
     /// Stops sending to a subscription; events keep queueing (admin).
     public func pauseWebhook(_ principal: Principal, _ id: Int64) throws -> WebhookInfo {
         try requireWebhookAdmin(principal)
-        return WebhookInfo(try store.setWebhookStatus(id, to: .paused, actor: principal.id), nowMillis: nowMillis)
+        return WebhookInfo(try webhooks.setWebhookStatus(id, to: .paused, actor: principal.id), nowMillis: nowMillis)
     }
 
     /// Sends again to a paused or disabled subscription (admin).
     public func resumeWebhook(_ principal: Principal, _ id: Int64) throws -> WebhookInfo {
         try requireWebhookAdmin(principal)
-        return WebhookInfo(try store.setWebhookStatus(id, to: .active, actor: principal.id), nowMillis: nowMillis)
+        return WebhookInfo(try webhooks.setWebhookStatus(id, to: .active, actor: principal.id), nowMillis: nowMillis)
     }
 
     public struct RotateSecretInput: Codable, Sendable {
@@ -149,7 +149,7 @@ extension JifenApp {
             throw JifenError.usage(
                 .badOverlap, zh: "--overlap-hours 应在 0 到 168 之间。", en: "--overlap-hours must be from 0 to 168.")
         }
-        let format = try store.webhook(input.id).format
+        let format = try webhooks.webhook(input.id).format
         if format.isRobot && (input.secret ?? "").isEmpty {
             throw JifenError.usage(
                 .secretRequired, zh: "机器人的密钥由钉钉/飞书生成：请在机器人设置里重置后用 --secret 给出新密钥。",
@@ -159,7 +159,7 @@ extension JifenApp {
         }
         let newSecret = try WebhookSigning.secret(input.secret, for: format)
         let now = nowMillis
-        let endpoint = try store.rotateWebhookSecret(
+        let endpoint = try webhooks.rotateWebhookSecret(
             input.id, newSecret: newSecret, graceMillis: Int64(input.overlapHours) * 3_600_000,
             actor: principal.id, nowMillis: now)
         return WebhookWithSecret(
@@ -199,9 +199,10 @@ extension JifenApp {
         try requireWebhookAdmin(principal)
         let now = nowMillis
         switch input {
-        case .event(let id): return Requeued(queued: try store.replay(event: id, actor: principal.id, nowMillis: now))
+        case .event(let id):
+            return Requeued(queued: try webhooks.replay(event: id, actor: principal.id, nowMillis: now))
         case .dead(let endpoint):
-            return Requeued(queued: try store.replayDead(endpoint: endpoint, actor: principal.id, nowMillis: now))
+            return Requeued(queued: try webhooks.replayDead(endpoint: endpoint, actor: principal.id, nowMillis: now))
         }
     }
 
@@ -216,9 +217,9 @@ extension JifenApp {
     /// Sends a `ping` event to a subscription now (admin). Nothing is queued or recorded.
     /// - Throws: refused (`test-failed`) when the receiver refused it or could not be reached.
     public func testWebhook(_ principal: Principal, _ id: Int64) async throws -> WebhookTestResult {
-        try store.requireAdmin(principal.id, action: Bilingual(zh: "发送测试消息", en: "send a test message"))
-        let endpoint = try store.webhook(id)
-        let settings = try store.webhookSettings()
+        try registry.requireAdmin(principal.id, action: Bilingual(zh: "发送测试消息", en: "send a test message"))
+        let endpoint = try webhooks.webhook(id)
+        let settings = try settings.webhookSettings()
         // The real clock: receivers check a signature's timestamp against theirs.
         let now = Date().millis
         let payload = Events.json(["message": "ping", "endpoint": "\(id)", "sent_by": principal.id])
@@ -247,7 +248,8 @@ extension JifenApp {
             throw JifenError.refused(
                 .testFailed, zh: "测试消息未送达（\(status.map { "HTTP \($0)，" } ?? "")\(reason)）。请检查地址、密钥和接收端日志。",
                 en:
-                    "The test message was not delivered (\(status.map { "HTTP \($0), " } ?? "")\(reason)). Check the URL, the secret and the receiver's log."
+                    "The test message was not delivered (\(status.map { "HTTP \($0), " } ?? "")\(reason)). Check the "
+                    + "URL, the secret and the receiver's log."
             )
         }
     }
@@ -276,8 +278,8 @@ extension JifenApp {
     /// Checks that the principal may run the notifier (admin) and builds it on the rules' settings;
     /// the front end runs it until it asks it to stop.
     public func notifier(_ principal: Principal, _ input: NotifyInput) throws -> NotifierSetup {
-        try store.requireAdmin(principal.id, action: Bilingual(zh: "运行推送服务", en: "run the notifier"))
-        let settings = try store.webhookSettings()
+        try registry.requireAdmin(principal.id, action: Bilingual(zh: "运行推送服务", en: "run the notifier"))
+        let settings = try settings.webhookSettings()
         var logger = Logger(label: "jifen.notify")
         logger.logLevel = input.verbose ? .debug : .notice
         let notifier = Notifier(

@@ -3,7 +3,7 @@ public import JifenCore
 
 /// Micro-wishes (微心愿): an organizer posts a child's or an elder's small wish, a volunteer or a
 /// merchant claims it, the organizer confirms it came true. Volunteers may fund one in points.
-/// The rules (state machine, who may, points) are in the core: `Wishes`, `Ledger+Wishes`.
+/// The rules (state machine, who may, points) are in the core: `WishMachine`, `Wishes`.
 extension JifenApp {
     public struct WishPostInput: Codable, Sendable {
         public var team: String
@@ -82,7 +82,7 @@ extension JifenApp {
     /// Posts a wish (an organizer of the team, or an admin).
     public func postWish(_ principal: Principal, _ input: WishPostInput) throws -> WishView {
         try Self.requireNotStaff(principal, Bilingual(zh: "发布微心愿", en: "post wishes"))
-        let wish = try ledger.postWish(
+        let wish = try wishes.postWish(
             WishRequest(
                 team: input.team, title: input.title, beneficiaryKind: input.beneficiaryKind,
                 beneficiaryName: input.beneficiaryName, beneficiaryDetails: input.beneficiaryDetails,
@@ -100,7 +100,7 @@ extension JifenApp {
 
     /// One wish with its history.
     public func wish(_ principal: Principal, _ input: WishInput) throws -> WishView {
-        let id = try Wishes.parseID(input.wish)
+        let id = try WishMachine.parseID(input.wish)
         let (wish, history) = try store.read { tx -> (Wish?, [WishHistory]) in
             guard let wish = try tx.wish(id: id) else { return (nil, []) }
             return (wish, try tx.wishHistory(wish: id))
@@ -140,8 +140,8 @@ extension JifenApp {
     public func donateToWish(_ principal: Principal, _ input: WishDonateInput) throws -> WishStepResult {
         try Self.requireNotStaff(principal, Bilingual(zh: "捐赠积分", en: "donate points"))
         try Self.requireConsent(principal, spending: principal.id)
-        let id = try Wishes.parseID(input.wish)
-        let step = try ledger.donate(
+        let id = try WishMachine.parseID(input.wish)
+        let step = try wishes.donate(
             to: id, points: input.points, key: input.key ?? Self.freshKey("donate"), actor: principal.id)
         return try result(step, for: principal)
     }
@@ -149,16 +149,16 @@ extension JifenApp {
     /// A donor takes back what they gave to a wish that is still open.
     public func withdrawDonation(_ principal: Principal, _ input: WishInput) throws -> WishStepResult {
         try Self.requireNotStaff(principal, Bilingual(zh: "收回捐赠", en: "take back a donation"))
-        let id = try Wishes.parseID(input.wish)
-        return try result(try ledger.withdrawDonation(from: id, actor: principal.id), for: principal)
+        let id = try WishMachine.parseID(input.wish)
+        return try result(try wishes.withdrawDonation(from: id, actor: principal.id), for: principal)
     }
 
     // MARK: Helpers
 
     func move(_ principal: Principal, _ text: String, _ action: WishAction, _ note: String) throws -> WishStepResult {
         try Self.requireNotStaff(principal, Bilingual(zh: "\(action.zh)微心愿", en: "\(action.rawValue) wishes"))
-        let id = try Wishes.parseID(text)
-        return try result(try ledger.moveWish(id, action, text: note, actor: principal.id), for: principal)
+        let id = try WishMachine.parseID(text)
+        return try result(try wishes.moveWish(id, action, text: note, actor: principal.id), for: principal)
     }
 
     func result(_ step: WishStep, for principal: Principal) throws -> WishStepResult {
@@ -172,10 +172,10 @@ extension JifenApp {
         let store = try self.store
         let shown =
             try principal.isOwner
-            || Wishes.seesBeneficiary(
+            || WishMachine.seesBeneficiary(
                 principal.id, wish: wish, isAdmin: store.actsAsAdmin(principal.id),
                 organizes: store.actsAsOrganizerOf(principal.id))
-        let raised = try store.read { try Ledger.raised(wish, in: $0) }
+        let raised = try store.read { try Wishes.raised(wish, in: $0) }
         return WishView(
             id: wish.label, wish: shown ? wish : wish.masked, beneficiaryShown: shown, raised: raised,
             needed: max(0, wish.points - raised), history: nil)

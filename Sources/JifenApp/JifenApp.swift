@@ -94,6 +94,12 @@ public struct JifenApp: Sendable {
     var nowMillis: Int64 { clock().millis }
     var ledger: Ledger { get throws { Ledger(store: try store, now: clock) } }
     var service: Service { get throws { Service(store: try store, now: clock) } }
+    var wishes: Wishes { get throws { Wishes(store: try store, now: clock) } }
+    var registry: Registry { get throws { Registry(store: try store) } }
+    var settings: Settings { get throws { Settings(store: try store) } }
+    var merchants: Merchants { get throws { Merchants(store: try store, now: clock) } }
+    var credentials: Credentials { get throws { Credentials(store: try store) } }
+    var webhooks: Webhooks { get throws { Webhooks(store: try store) } }
     /// The service rules for one principal: its credential's role limits what it may do.
     func service(_ principal: Principal) throws -> Service {
         Service(store: try store, now: clock, role: principal.role)

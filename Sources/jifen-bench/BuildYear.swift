@@ -9,7 +9,9 @@ func buildYear(_ db: SQLiteStore, transfers count: Int, volunteers: [String], no
     var merchants: [String] = []
     for i in 1...59 {
         merchants.append(
-            try db.addMerchant(Merchant(community: "C01", name: "bench shop \(i)"), actor: "admin", nowMillis: now).id)
+            try Registry(store: db).addMerchant(
+                Merchant(community: "C01", name: "bench shop \(i)"), actor: "admin", nowMillis: now
+            ).id)
     }
     let step = max(1, 365 * 86_400_000 / Int64(count))
     let start = now - step * Int64(count)

@@ -20,14 +20,14 @@ for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath:
 
 let accountCount = 1000
 let db = try SQLiteStore.create(path: path, busyTimeout: 30)
-_ = try db.initialise(communityName: "bench", admin: "admin", nowMillis: Date().millis)
+_ = try Registry(store: db).initialise(communityName: "bench", admin: "admin", nowMillis: Date().millis)
 if arguments.count >= 5, arguments[4].lowercased() == "normal" {
-    _ = try db.setSetting(key: "durability", value: "normal", actor: "admin", nowMillis: Date().millis)
+    _ = try Settings(store: db).setSetting(key: "durability", value: "normal", actor: "admin", nowMillis: Date().millis)
 }
 // Accounts and their opening grants in one transaction: set-up, not measured.
 let volunteers: [String] = (1...accountCount).map { Registry.id(prefix: "V", number: $0) }
 for id in volunteers {
-    _ = try db.addVolunteer(
+    _ = try Registry(store: db).addVolunteer(
         Volunteer(community: "C01", name: "bench \(id)", phone: "13800000000"), actor: "admin", nowMillis: Date().millis
     )
 }
@@ -52,8 +52,9 @@ func pair() -> (String, String) {
 if arguments[1] == "import-setup" {
     // 1,000 volunteers (made above) and `count` activities of one team, one a day going back:
     // the database `jifen hours import` loads a million-row sheet into.
-    let team = try db.addTeam(name: "bench", leader: "", community: "C01", actor: "admin", nowMillis: Date().millis)
-    try db.addOrganizer("admin", team: team.id, actor: "admin", nowMillis: Date().millis)
+    let team = try Registry(store: db).addTeam(
+        name: "bench", leader: "", community: "C01", actor: "admin", nowMillis: Date().millis)
+    try Registry(store: db).addOrganizer("admin", team: team.id, actor: "admin", nowMillis: Date().millis)
     let day: Int64 = 86_400_000
     let start = Date().millis - Int64(count + 2) * day
     try db.write { tx in
@@ -121,7 +122,7 @@ case "balance":
     let start = DispatchTime.now().uptimeNanoseconds
     var total: Int64 = 0
     for _ in 0..<reads {
-        total &+= try reopened.balance(pair().0, nowMillis: now).balance
+        total &+= try Ledger(store: reopened).balance(pair().0, nowMillis: now).balance
     }
     let micros = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(reads)
     print(String(format: "ledger of %d transfers: %.2f µs per balance read (checksum %lld)", count, micros, total))

@@ -25,10 +25,10 @@ defer { try? FileManager.default.removeItem(at: folder) }
 let path = folder.appendingPathComponent("bench.sqlite").path
 do {
     let created = try SQLiteStore.create(path: path)
-    _ = try created.initialise(communityName: "玫瑰园社区", admin: "admin", nowMillis: Date().millis)
+    _ = try Registry(store: created).initialise(communityName: "玫瑰园社区", admin: "admin", nowMillis: Date().millis)
 }
 let db = try SQLiteStore.open(path: path)
-_ = try db.setSetting(
+_ = try Settings(store: db).setSetting(
     key: "webhook.retry_schedule", value: "200ms,500ms,1s,2s", actor: "admin", nowMillis: Date().millis)
 
 /// Fails `failPercent` of first attempts (chosen by webhook-id), answers 200 otherwise.
@@ -67,7 +67,7 @@ final class Receiver: Sendable {
 let receiver = Receiver(events: events, failPercent: failPercent)
 let server = try LoopbackServer { receiver.handle($0) }
 let secret = WebhookSigning.generateStandardSecret()
-_ = try db.addWebhook(
+_ = try Webhooks(store: db).addWebhook(
     NewWebhook(
         url: server.url("/bench"), format: .standard, events: ["points.*"], secret: secret,
         ratePerMinute: 0, allowPrivate: true), actor: "admin", nowMillis: Date().millis)
@@ -82,7 +82,7 @@ print(
     "events=\(events) written in \(String(format: "%.2f", Date().timeIntervalSince(insertStart))) s; receiver fails \(failPercent)% of first attempts"
 )
 
-let settings = try db.webhookSettings()
+let settings = try Settings(store: db).webhookSettings()
 var logger = Logger(label: "jifen.notify.bench")
 logger.logLevel = .critical
 let notifier = Notifier(
@@ -101,7 +101,7 @@ let summary = try await run.value
 server.stop()
 
 let state = receiver.state.withLock { $0 }
-let delivered = try db.deliveries(limit: events + 10).filter { $0.status == .delivered }.count
+let delivered = try Webhooks(store: db).deliveries(limit: events + 10).filter { $0.status == .delivered }.count
 guard let firstPass = state.firstPassDone, let allDone = state.allDone, delivered == events else {
     print(
         "FAILED: \(delivered) of \(events) delivered (receiver saw \(state.firstAttempts) first attempts, \(state.delivered) successes)"

@@ -21,7 +21,7 @@ else {
 }
 
 let store = try PostgresStore.create(url: arguments[1])
-_ = try store.initialise(communityName: "bench", admin: "admin", nowMillis: Date().millis)
+_ = try Registry(store: store).initialise(communityName: "bench", admin: "admin", nowMillis: Date().millis)
 let volunteers: [String] = (1...accountCount).map { Registry.id(prefix: "V", number: $0) }
 let opened = Date().millis
 try store.write { tx in

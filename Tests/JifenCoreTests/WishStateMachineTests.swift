@@ -12,7 +12,7 @@ import Testing
     static func next(
         _ s: WishStatus, _ a: WishAction, _ who: WishActor, funded: Bool = false
     ) -> Result<WishStatus, JifenError> {
-        Result { try Wishes.next(s, a, by: who, actorID: "x", wish: "W001", pointFunded: funded) }.mapError {
+        Result { try WishMachine.next(s, a, by: who, actorID: "x", wish: "W001", pointFunded: funded) }.mapError {
             $0 as! JifenError
         }
     }
@@ -51,9 +51,10 @@ import Testing
     }
 
     @Test func idsParse() throws {
-        #expect(try Wishes.parseID("W001") == 1 && Wishes.parseID("w12") == 12 && Wishes.parseID("3") == 3)
-        #expect(throws: JifenError.self) { try Wishes.parseID("W0") }
-        #expect(throws: JifenError.self) { try Wishes.parseID("R001") }
+        #expect(
+            try WishMachine.parseID("W001") == 1 && WishMachine.parseID("w12") == 12 && WishMachine.parseID("3") == 3)
+        #expect(throws: JifenError.self) { try WishMachine.parseID("W0") }
+        #expect(throws: JifenError.self) { try WishMachine.parseID("R001") }
     }
 
     @Test func maskingHidesTheBeneficiary() {
@@ -61,13 +62,13 @@ import Testing
             id: 1, community: "C01", team: "T01", title: "书包", beneficiaryKind: .child, beneficiaryName: "王小明",
             beneficiaryDetails: "三年级", points: 0, postedBy: "o", createdAtMillis: 0, updatedAtMillis: 0)
         #expect(w.masked.beneficiaryName == "王*" && w.masked.beneficiaryDetails == "***" && w.masked.title == "书包")
-        #expect(!Wishes.seesBeneficiary("V1", wish: w, isAdmin: false, organizes: ["T02"]))
-        #expect(Wishes.seesBeneficiary("V1", wish: w, isAdmin: false, organizes: ["T01"]))
+        #expect(!WishMachine.seesBeneficiary("V1", wish: w, isAdmin: false, organizes: ["T02"]))
+        #expect(WishMachine.seesBeneficiary("V1", wish: w, isAdmin: false, organizes: ["T01"]))
         var claimed = w
         claimed.status = .claimed; claimed.claimant = "V1"
-        #expect(Wishes.seesBeneficiary("V1", wish: claimed, isAdmin: false, organizes: []))
+        #expect(WishMachine.seesBeneficiary("V1", wish: claimed, isAdmin: false, organizes: []))
         claimed.status = .open
-        #expect(!Wishes.seesBeneficiary("V1", wish: claimed, isAdmin: false, organizes: []))
+        #expect(!WishMachine.seesBeneficiary("V1", wish: claimed, isAdmin: false, organizes: []))
     }
 }
 

@@ -15,8 +15,10 @@ import Testing
     func app(_ f: Fixture) throws -> (JifenApp, team: String) {
         let at = f.clock.now.millis
         let team: String
-        team = try f.store.addTeam(name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at).id
-        try f.store.addOrganizer("杨建军", team: team, actor: "admin", nowMillis: at)
+        team = try Registry(store: f.store).addTeam(
+            name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at
+        ).id
+        try Registry(store: f.store).addOrganizer("杨建军", team: team, actor: "admin", nowMillis: at)
         let clock = f.clock
         return (JifenApp(store: f.store, clock: { clock.now }, zone: zone), team)
     }
@@ -140,7 +142,7 @@ import Testing
         let robot = try app.addWebhook(
             admin, .init(url: "http://127.0.0.1:9/robot", format: .dingtalk, secret: "SEC123", allowPrivate: true))
         #expect(robot.secret == nil)
-        #expect(robot.webhook.ratePerMinute == (try f.store.webhookSettings().robotRatePerMinute))
+        #expect(robot.webhook.ratePerMinute == (try Settings(store: f.store).webhookSettings().robotRatePerMinute))
         #expect(refusal { try app.rotateWebhookSecret(admin, .init(id: robot.webhook.id)) }?.code == .secretRequired)
         #expect(
             refusal { try app.rotateWebhookSecret(admin, .init(id: added.webhook.id, overlapHours: 200)) }?.code

@@ -11,8 +11,10 @@ import Testing
     /// service on the fixture's clock (with the credential role given).
     func patrol(_ f: Fixture, role: CredentialRole? = nil) throws -> (Service, Activity) {
         let at = f.clock.now.millis
-        let team = try f.store.addTeam(name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at).id
-        try f.store.addOrganizer("杨建军", team: team, actor: "admin", nowMillis: at)
+        let team = try Registry(store: f.store).addTeam(
+            name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at
+        ).id
+        try Registry(store: f.store).addOrganizer("杨建军", team: team, actor: "admin", nowMillis: at)
         let service = Service(store: f.store, now: { f.clock.now }, role: role)
         let start = f.clock.now.addingTimeInterval(10 * 60)
         let activity = try service.post(
@@ -71,9 +73,9 @@ import Testing
         let f = try Fixture.make(kind)
         let (service, activity) = try patrol(f)
         let (v0, v1, v2) = (f.volunteers[0], f.volunteers[1], f.volunteers[2])
-        _ = try f.store.setSetting(
+        _ = try Settings(store: f.store).setSetting(
             key: "checkin.wrong_codes_per_volunteer", value: "3", actor: "admin", nowMillis: f.clock.nowMillis)
-        _ = try f.store.setSetting(
+        _ = try Settings(store: f.store).setSetting(
             key: "checkin.wrong_codes_per_activity", value: "5", actor: "admin", nowMillis: f.clock.nowMillis)
         f.clock.advance(minutes: 10)
         let wrong = activity.checkinCode == "000000" ? "000001" : "000000"
@@ -126,7 +128,7 @@ import Testing
         let (service, activity) = try patrol(f)
         let v0 = f.volunteers[0]
         // v0 also organizes the activity's team.
-        try f.store.addOrganizer(v0, team: activity.team, actor: "admin", nowMillis: f.clock.nowMillis)
+        try Registry(store: f.store).addOrganizer(v0, team: activity.team, actor: "admin", nowMillis: f.clock.nowMillis)
         let record = try service.addHours(
             activity.id, volunteer: f.volunteers[1], minutes: 60, day: nil, note: "", actor: "杨建军")
         let asVolunteer = Service(store: f.store, now: { f.clock.now }, role: .volunteer)
@@ -142,14 +144,15 @@ import Testing
         #expect(try Permissions.reader(v0, role: .volunteer, in: f.store) == .volunteer(v0))
         #expect(try Permissions.reader(v0, role: .organizer, in: f.store) == .organizer(teams: [activity.team]))
         // An admin's organizer credential is not an admin's: outside its teams it is refused.
-        let other = try f.store.addTeam(
+        let other = try Registry(store: f.store).addTeam(
             name: "老王说和室", leader: "", community: nil, actor: "admin", nowMillis: f.clock.nowMillis
         ).id
         let elsewhere = try service.post(
             ActivityRequest(
                 team: other, title: "调解", start: f.clock.now.addingTimeInterval(600),
                 end: f.clock.now.addingTimeInterval(4200)), actor: "admin")
-        try f.store.addOrganizer("admin", team: activity.team, actor: "admin", nowMillis: f.clock.nowMillis)
+        try Registry(store: f.store).addOrganizer(
+            "admin", team: activity.team, actor: "admin", nowMillis: f.clock.nowMillis)
         #expect(
             refusal {
                 try Service(store: f.store, now: { f.clock.now }, role: .organizer).rotateCode(

@@ -12,11 +12,15 @@ import Testing
     /// The app, a team T01 organized by 杨建军 with volunteer `member`; fixture volunteers have no team.
     func app(_ f: Fixture) throws -> (JifenApp, member: String) {
         let at = f.clock.now.millis
-        let team = try f.store.addTeam(name: "助老队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at).id
-        try f.store.addOrganizer("杨建军", team: team, actor: "admin", nowMillis: at)
+        let team = try Registry(store: f.store).addTeam(
+            name: "助老队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at
+        ).id
+        try Registry(store: f.store).addOrganizer("杨建军", team: team, actor: "admin", nowMillis: at)
         var volunteer = Volunteer(community: "C01", name: "张桂兰", phone: "13800001234")
         volunteer.team = team
-        let member = try f.store.addVolunteer(volunteer, actor: "admin", nowMillis: at, allowDuplicate: false).id
+        let member = try Registry(store: f.store).addVolunteer(
+            volunteer, actor: "admin", nowMillis: at, allowDuplicate: false
+        ).id
         let clock = f.clock
         return (JifenApp(store: f.store, clock: { clock.now }, zone: zone), member)
     }

@@ -70,40 +70,43 @@ import Testing
         #expect(gift["from_name"] as? String == "志愿者甲" && gift["to_name"] as? String == "志愿者乙")
 
         // Redeemed against an offer: the offer's title, the merchant's name; the redemption id stays the reference.
-        let offer = try f.facade.addOffer(
+        let offer = try Merchants(store: f.facade).addOffer(
             merchant: f.merchant, title: "理发", points: 30, stock: nil, validFrom: nil, validTo: nil,
             actor: "admin", nowMillis: f.clock.now.millis)
-        let code = try f.ledger.issueCode(volunteer: v0, actor: v0).code
-        let receipt = try f.ledger.redeem(
+        let code = try Merchants(store: f.ledger.store, now: f.ledger.now).issueCode(volunteer: v0, actor: v0).code
+        let receipt = try Merchants(store: f.ledger.store, now: f.ledger.now).redeem(
             RedeemRequest(merchant: f.merchant, code: code, offer: offer.id, key: "r1"), actor: f.merchant)
         let redeemed = try last(f, "points.redeemed")
         #expect(redeemed["offer_title"] as? String == "理发" && redeemed["offer_id"] as? String == offer.id)
         #expect(redeemed["from_name"] as? String == "志愿者甲" && redeemed["to_name"] as? String == "测试商户")
         #expect(redeemed["reference"] as? String == "R001")
 
-        _ = try f.ledger.refund(receipt.redemption.id, points: 10, reason: "未完成", key: "rf1", actor: f.merchant)
+        _ = try Merchants(store: f.ledger.store, now: f.ledger.now).refund(
+            receipt.redemption.id, points: 10, reason: "未完成", key: "rf1", actor: f.merchant)
         let refunded = try last(f, "points.refunded")
         #expect(
             refunded["offer_title"] as? String == "理发" && refunded["from_name"] as? String == "测试商户"
                 && refunded["to_name"] as? String == "志愿者甲")
 
         // A held redemption: held, picked up (a redeemed event with the offer), and one released.
-        let held = try f.ledger.redeem(
+        let held = try Merchants(store: f.ledger.store, now: f.ledger.now).redeem(
             RedeemRequest(
-                merchant: f.merchant, code: try f.ledger.issueCode(volunteer: v0, actor: v0).code,
+                merchant: f.merchant,
+                code: try Merchants(store: f.ledger.store, now: f.ledger.now).issueCode(volunteer: v0, actor: v0).code,
                 offer: offer.id, key: "h1", hold: true), actor: f.merchant)
         let heldEvent = try last(f, "points.held")
         #expect(
             heldEvent["offer_title"] as? String == "理发" && heldEvent["from_name"] as? String == "志愿者甲"
                 && heldEvent["to_name"] as? String == "测试商户")
-        _ = try f.ledger.pickup(held.redemption.id, actor: f.merchant)
+        _ = try Merchants(store: f.ledger.store, now: f.ledger.now).pickup(held.redemption.id, actor: f.merchant)
         let picked = try last(f, "points.redeemed")
         #expect(picked["offer_title"] as? String == "理发" && picked["hold_id"] != nil)
-        let second = try f.ledger.redeem(
+        let second = try Merchants(store: f.ledger.store, now: f.ledger.now).redeem(
             RedeemRequest(
-                merchant: f.merchant, code: try f.ledger.issueCode(volunteer: v0, actor: v0).code,
+                merchant: f.merchant,
+                code: try Merchants(store: f.ledger.store, now: f.ledger.now).issueCode(volunteer: v0, actor: v0).code,
                 offer: offer.id, key: "h2", hold: true), actor: f.merchant)
-        _ = try f.ledger.release(second.redemption.id, actor: v0)
+        _ = try Merchants(store: f.ledger.store, now: f.ledger.now).release(second.redemption.id, actor: v0)
         let released = try last(f, "points.released")
         #expect(
             released["offer_title"] as? String == "理发" && released["from_name"] as? String == "志愿者甲"

@@ -12,17 +12,17 @@ import Testing
     func offersAreListedRetiredAndFilteredByWhatAVolunteerCanAfford(kind: StoreKind) throws {
         let f = try Fixture.make(kind)
         let at = f.clock.now.millis
-        let today = DayFormat.string(f.clock.now, in: try f.facade.rules().timeZone)
-        let cheap = try f.facade.addOffer(
+        let today = DayFormat.string(f.clock.now, in: try Settings(store: f.facade).rules().timeZone)
+        let cheap = try Merchants(store: f.facade).addOffer(
             merchant: f.merchant, title: "理发", points: 30, stock: 2, validFrom: today, validTo: nil, actor: f.merchant,
             nowMillis: at)
-        let dear = try f.facade.addOffer(
+        let dear = try Merchants(store: f.facade).addOffer(
             merchant: f.merchant, title: "体检", points: 300, stock: nil, validFrom: nil, validTo: nil, actor: "admin",
             nowMillis: at)
-        let soldOut = try f.facade.addOffer(
+        let soldOut = try Merchants(store: f.facade).addOffer(
             merchant: f.merchant, title: "洗车", points: 10, stock: 0, validFrom: nil, validTo: nil, actor: "admin",
             nowMillis: at)
-        let later = try f.facade.addOffer(
+        let later = try Merchants(store: f.facade).addOffer(
             merchant: f.merchant, title: "年货", points: 10, stock: nil, validFrom: "2099-01-01", validTo: nil,
             actor: "admin", nowMillis: at)
         #expect([cheap.id, dear.id, soldOut.id, later.id] == ["O001", "O002", "O003", "O004"])
@@ -32,84 +32,99 @@ import Testing
         let checks: [(() throws -> Any, JifenError.Category)] = [
             (
                 {
-                    try f.facade.addOffer(
+                    try Merchants(store: f.facade).addOffer(
                         merchant: f.merchant, title: "", points: 1, stock: nil, validFrom: nil, validTo: nil,
                         actor: "admin", nowMillis: at)
                 }, .usage
             ),
             (
                 {
-                    try f.facade.addOffer(
+                    try Merchants(store: f.facade).addOffer(
                         merchant: f.merchant, title: "x", points: 0, stock: nil, validFrom: nil, validTo: nil,
                         actor: "admin", nowMillis: at)
                 }, .usage
             ),
             (
                 {
-                    try f.facade.addOffer(
+                    try Merchants(store: f.facade).addOffer(
                         merchant: f.merchant, title: "x", points: 1, stock: -1, validFrom: nil, validTo: nil,
                         actor: "admin", nowMillis: at)
                 }, .usage
             ),
             (
                 {
-                    try f.facade.addOffer(
+                    try Merchants(store: f.facade).addOffer(
                         merchant: f.merchant, title: "x", points: 1, stock: nil, validFrom: "2026-12-02",
                         validTo: "2026-12-01", actor: "admin", nowMillis: at)
                 }, .usage
             ),
             (
                 {
-                    try f.facade.addOffer(
+                    try Merchants(store: f.facade).addOffer(
                         merchant: f.merchant, title: "x", points: 1, stock: nil, validFrom: "明天", validTo: nil,
                         actor: "admin", nowMillis: at)
                 }, .usage
             ),
             (
                 {
-                    try f.facade.addOffer(
+                    try Merchants(store: f.facade).addOffer(
                         merchant: f.merchant, title: "x", points: 1, stock: nil, validFrom: nil, validTo: nil,
                         actor: f.volunteers[0], nowMillis: at)
                 }, .refused
             ),
             (
                 {
-                    try f.facade.addOffer(
+                    try Merchants(store: f.facade).addOffer(
                         merchant: "M999", title: "x", points: 1, stock: nil, validFrom: nil, validTo: nil,
                         actor: "admin", nowMillis: at)
                 }, .refused
             ),
-            ({ try f.facade.retireOffer(cheap.id, actor: f.volunteers[0], nowMillis: at) }, .refused),
-            ({ try f.facade.retireOffer("O999", actor: "admin", nowMillis: at) }, .refused),
+            ({ try Merchants(store: f.facade).retireOffer(cheap.id, actor: f.volunteers[0], nowMillis: at) }, .refused),
+            ({ try Merchants(store: f.facade).retireOffer("O999", actor: "admin", nowMillis: at) }, .refused),
             (
-                { try f.facade.offers(merchant: "M999", affordableBy: nil, includeRetired: true, nowMillis: at) },
+                {
+                    try Merchants(store: f.facade).offers(
+                        merchant: "M999", affordableBy: nil, includeRetired: true, nowMillis: at)
+                },
                 .refused
             ),
             (
-                { try f.facade.offers(merchant: nil, affordableBy: f.merchant, includeRetired: true, nowMillis: at) },
+                {
+                    try Merchants(store: f.facade).offers(
+                        merchant: nil, affordableBy: f.merchant, includeRetired: true, nowMillis: at)
+                },
                 .refused
             ),
         ]
         for (index, (body, category)) in checks.enumerated() {
             #expect(refusal(body)?.category == category, "check \(index)")
         }
-        #expect(try f.facade.offers(merchant: nil, affordableBy: nil, includeRetired: true, nowMillis: at).count == 4)
+        #expect(
+            try Merchants(store: f.facade).offers(merchant: nil, affordableBy: nil, includeRetired: true, nowMillis: at)
+                .count == 4)
 
         let v = f.volunteers[0]
-        #expect(try f.facade.offers(merchant: nil, affordableBy: v, includeRetired: true, nowMillis: at).isEmpty)
+        #expect(
+            try Merchants(store: f.facade).offers(merchant: nil, affordableBy: v, includeRetired: true, nowMillis: at)
+                .isEmpty)
         _ = try f.grant(v, 100)
         #expect(
-            try f.facade.offers(merchant: nil, affordableBy: v, includeRetired: true, nowMillis: at).map(\.id) == [
-                cheap.id
-            ])
-        let retired = try f.facade.retireOffer(cheap.id, actor: f.merchant, nowMillis: at)
+            try Merchants(store: f.facade).offers(merchant: nil, affordableBy: v, includeRetired: true, nowMillis: at)
+                .map(\.id) == [
+                    cheap.id
+                ])
+        let retired = try Merchants(store: f.facade).retireOffer(cheap.id, actor: f.merchant, nowMillis: at)
         #expect(retired.isRetired)
         #expect(
-            try f.facade.retireOffer(cheap.id, actor: "admin", nowMillis: at + 1).retiredAtMillis
+            try Merchants(store: f.facade).retireOffer(cheap.id, actor: "admin", nowMillis: at + 1).retiredAtMillis
                 == retired.retiredAtMillis)
-        #expect(try f.facade.offers(merchant: nil, affordableBy: v, includeRetired: true, nowMillis: at).isEmpty)
         #expect(
-            try f.facade.offers(merchant: f.merchant, affordableBy: nil, includeRetired: false, nowMillis: at).map(\.id)
+            try Merchants(store: f.facade).offers(merchant: nil, affordableBy: v, includeRetired: true, nowMillis: at)
+                .isEmpty)
+        #expect(
+            try Merchants(store: f.facade).offers(
+                merchant: f.merchant, affordableBy: nil, includeRetired: false, nowMillis: at
+            ).map(\.id)
                 == ["O002", "O003", "O004"])
         #expect(try f.verify().ok)
     }
@@ -118,26 +133,35 @@ import Testing
     func rulesAreChangedByAnAdminAndEveryChangeIsKept(kind: StoreKind) throws {
         let f = try Fixture.make(kind)
         let at = f.clock.now.millis
-        let defaults = try f.facade.settingViews()
+        let defaults = try Settings(store: f.facade).settingViews()
         #expect(defaults.map(\.key) == Rules.definitions.map(\.key) && defaults.allSatisfy(\.isDefault))
-        let first = try f.facade.setSetting(key: "points.per_hour", value: " 12 ", actor: "admin", nowMillis: at)
+        let first = try Settings(store: f.facade).setSetting(
+            key: "points.per_hour", value: " 12 ", actor: "admin", nowMillis: at)
         #expect(
             first == SettingChange(key: "points.per_hour", oldValue: nil, newValue: "12", actor: "admin", atMillis: at))
-        let second = try f.facade.setSetting(key: "points.per_hour", value: "15", actor: "admin", nowMillis: at + 1)
+        let second = try Settings(store: f.facade).setSetting(
+            key: "points.per_hour", value: "15", actor: "admin", nowMillis: at + 1)
         #expect(second.oldValue == "12")
-        _ = try f.facade.setSetting(key: "points.per_hour.elder_care", value: "20", actor: "admin", nowMillis: at + 2)
+        _ = try Settings(store: f.facade).setSetting(
+            key: "points.per_hour.elder_care", value: "20", actor: "admin", nowMillis: at + 2)
         #expect(
-            refusal { try f.facade.setSetting(key: "points.per_hour", value: "abc", actor: "admin", nowMillis: at) }?
-                .category == .usage)
+            refusal {
+                try Settings(store: f.facade).setSetting(
+                    key: "points.per_hour", value: "abc", actor: "admin", nowMillis: at)
+            }?
+            .category == .usage)
         #expect(
-            refusal { try f.facade.setSetting(key: "no.such.key", value: "1", actor: "admin", nowMillis: at) }?.category
+            refusal {
+                try Settings(store: f.facade).setSetting(key: "no.such.key", value: "1", actor: "admin", nowMillis: at)
+            }?.category
                 == .usage)
         #expect(
             refusal {
-                try f.facade.setSetting(key: "points.per_hour", value: "11", actor: f.volunteers[0], nowMillis: at)
+                try Settings(store: f.facade).setSetting(
+                    key: "points.per_hour", value: "11", actor: f.volunteers[0], nowMillis: at)
             }?.category == .refused)
-        #expect(try f.facade.rules().pointsPerHour == 15)
-        let views = try f.facade.settingViews()
+        #expect(try Settings(store: f.facade).rules().pointsPerHour == 15)
+        let views = try Settings(store: f.facade).settingViews()
         #expect(views.count == defaults.count + 1 && views.last?.key == "points.per_hour.elder_care")
         let rate = try #require(views.first { $0.key == "points.per_hour" })
         #expect(
@@ -151,16 +175,19 @@ import Testing
     func teamsActivitiesRecordsAndCertificates(kind: StoreKind) throws {
         let f = try Fixture.make(kind)
         let at = f.clock.now.millis
-        let team = try f.facade.addTeam(name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at)
+        let team = try Registry(store: f.facade).addTeam(
+            name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at)
         #expect(
             refusal {
-                try f.facade.addTeam(name: "x", leader: "", community: nil, actor: f.volunteers[0], nowMillis: at)
+                try Registry(store: f.facade).addTeam(
+                    name: "x", leader: "", community: nil, actor: f.volunteers[0], nowMillis: at)
             }?.category == .refused)
         #expect(
-            refusal { try f.facade.addOrganizer("杨建军", team: "T99", actor: "admin", nowMillis: at) }?.category
+            refusal { try Registry(store: f.facade).addOrganizer("杨建军", team: "T99", actor: "admin", nowMillis: at) }?
+                .category
                 == .refused)
-        try f.facade.addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)
-        try f.facade.addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)  // twice: harmless
+        try Registry(store: f.facade).addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)
+        try Registry(store: f.facade).addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)  // twice: harmless
         #expect(try f.facade.teams() == [team])
 
         let service = Service(store: f.facade, now: { f.clock.now })
@@ -181,59 +208,69 @@ import Testing
 
         let (v0, v1) = (f.volunteers[0], f.volunteers[1])
         _ = try service.join(past.id, volunteer: v0, actor: v0)
-        let (shown, people) = try f.facade.activity(past.id)
+        let (shown, people) = try Service(store: f.facade).activity(past.id)
         #expect(shown == past && people.map(\.volunteer) == [v0])
-        #expect(refusal { try f.facade.activity("A9999") }?.category == .refused)
+        #expect(refusal { try Service(store: f.facade).activity("A9999") }?.category == .refused)
 
         let r0 = try service.addHours(past.id, volunteer: v0, minutes: 120, note: "", actor: "杨建军")
         let r1 = try service.addHours(past.id, volunteer: v1, minutes: 90, note: "补录", actor: "杨建军")
         #expect(
-            try f.facade.records(activity: past.id, volunteer: nil, pendingOnly: true, from: nil, to: nil).map(
+            try Service(store: f.facade).records(
+                activity: past.id, volunteer: nil, pendingOnly: true, from: nil, to: nil
+            ).map(
                 \.record.id) == [r0.id, r1.id])
         _ = try service.approve([r0.id], actor: "杨建军")
-        let pending = try f.facade.records(activity: nil, volunteer: nil, pendingOnly: true, from: nil, to: nil)
+        let pending = try Service(store: f.facade).records(
+            activity: nil, volunteer: nil, pendingOnly: true, from: nil, to: nil)
         #expect(pending.map(\.record.id) == [r1.id])
         let view = try #require(
-            try f.facade.records(activity: nil, volunteer: v0, pendingOnly: false, from: nil, to: nil).first)
+            try Service(store: f.facade).records(activity: nil, volunteer: v0, pendingOnly: false, from: nil, to: nil)
+                .first)
         #expect(view.record.status == .approved && view.record.points == 20)
         #expect(
             view.activityTitle == "夜间巡逻" && view.place == "东门" && view.content == "巡逻" && view.team == team.id
                 && view.teamName == "平安使者巡逻队" && view.personInCharge == "杨建军" && view.volunteerName == "志愿者甲")
         let day = r0.serviceDay
-        #expect(try f.facade.records(activity: nil, volunteer: nil, pendingOnly: false, from: day, to: day).count == 2)
         #expect(
-            try f.facade.records(activity: nil, volunteer: nil, pendingOnly: false, from: "2099-01-01", to: nil).isEmpty
+            try Service(store: f.facade).records(activity: nil, volunteer: nil, pendingOnly: false, from: day, to: day)
+                .count == 2)
+        #expect(
+            try Service(store: f.facade).records(
+                activity: nil, volunteer: nil, pendingOnly: false, from: "2099-01-01", to: nil
+            ).isEmpty
         )
         _ = try service.correct(r0.id, minutes: 150, reason: "核对", actor: "杨建军")
-        #expect(try f.facade.recordHistory(r0.id).map(\.action) == ["add", "approve", "correct"])
-        #expect(refusal { try f.facade.recordHistory("H9999999") }?.category == .refused)
+        #expect(try Service(store: f.facade).recordHistory(r0.id).map(\.action) == ["add", "approve", "correct"])
+        #expect(refusal { try Service(store: f.facade).recordHistory("H9999999") }?.category == .refused)
         #expect(try f.facade.isAdmin("admin") && !f.facade.isAdmin("杨建军"))
         #expect(try f.facade.isVolunteer(v0) && !f.facade.isVolunteer("杨建军"))
 
         let book = try #require(f.store as? any Store)
-        let zone = try f.facade.rules().timeZone
-        let (certificate, covered) = try book.issueCertificate(
+        let zone = try Settings(store: f.facade).rules().timeZone
+        let (certificate, covered) = try Service(store: book).issueCertificate(
             volunteer: v0, fromDay: day, toDay: day, actor: "admin", nowMillis: at, zone: zone)
         #expect(
             certificate.number == Certificate.number(issuedOn: DayFormat.string(f.clock.now, in: zone), issuedBefore: 0)
         )
         #expect(certificate.minutes == 150 && certificate.records == 1 && covered.map(\.record.id) == [r0.id])
-        let (second, _) = try book.issueCertificate(
+        let (second, _) = try Service(store: book).issueCertificate(
             volunteer: v0, fromDay: day, toDay: day, actor: "admin", nowMillis: at, zone: zone)
         #expect(second.number.hasSuffix("-0002"))
         let typed = certificate.code.lowercased().replacingOccurrences(of: "-", with: " ")
-        #expect(try book.verifyCertificate(code: typed).stillMatches)
-        #expect(refusal { try book.verifyCertificate(code: "0000-0000-0000") }?.code == .unknownCertificate)
+        #expect(try Service(store: book).verifyCertificate(code: typed).stillMatches)
+        #expect(
+            refusal { try Service(store: book).verifyCertificate(code: "0000-0000-0000") }?.code == .unknownCertificate)
         _ = try service.correct(r0.id, minutes: 140, reason: "再核对", actor: "杨建军")
-        #expect(try book.verifyCertificate(code: certificate.code).stillMatches == false)
+        #expect(try Service(store: book).verifyCertificate(code: certificate.code).stillMatches == false)
         #expect(try f.verify().ok)
     }
 
     /// The same month played on a store: grants, service approved, a redemption refunded in part, a settlement.
     func playMonth(_ f: Fixture) throws -> (any Store, month: String) {
         let at = f.clock.now.millis
-        let team = try f.facade.addTeam(name: "巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at)
-        try f.facade.addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)
+        let team = try Registry(store: f.facade).addTeam(
+            name: "巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at)
+        try Registry(store: f.facade).addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)
         let service = Service(store: f.facade, now: { f.clock.now })
         let start = f.clock.now.addingTimeInterval(-5 * 3600)
         let activity = try service.post(
@@ -243,14 +280,21 @@ import Testing
         let record = try service.addHours(activity.id, volunteer: f.volunteers[0], minutes: 120, note: "", actor: "杨建军")
         _ = try service.approve([record.id], actor: "杨建军")
         _ = try f.grant(f.volunteers[1], 100, key: "g1")
-        let code = try f.ledger.issueCode(volunteer: f.volunteers[1], actor: f.volunteers[1]).code
-        let r = try f.ledger.redeem(
+        let code = try Merchants(store: f.ledger.store, now: f.ledger.now).issueCode(
+            volunteer: f.volunteers[1], actor: f.volunteers[1]
+        ).code
+        let r = try Merchants(store: f.ledger.store, now: f.ledger.now).redeem(
             RedeemRequest(merchant: f.merchant, code: code, points: 40, key: "r1"), actor: f.merchant
         ).redemption
-        _ = try f.ledger.refund(r.id, points: 10, reason: "x", key: "f1", actor: f.merchant)
-        _ = try f.ledger.settle(merchant: f.merchant, throughDay: nil, actor: "admin")
+        _ = try Merchants(store: f.ledger.store, now: f.ledger.now).refund(
+            r.id, points: 10, reason: "x", key: "f1", actor: f.merchant)
+        _ = try Merchants(store: f.ledger.store, now: f.ledger.now).settle(
+            merchant: f.merchant, throughDay: nil, actor: "admin")
         let reporting = try #require(f.store as? any Store)
-        return (reporting, String(DayFormat.string(f.clock.now, in: try f.facade.rules().timeZone).prefix(7)))
+        return (
+            reporting,
+            String(DayFormat.string(f.clock.now, in: try Settings(store: f.facade).rules().timeZone).prefix(7))
+        )
     }
 
     @Test func theMonthsReportIsTheSameOnBothStores() throws {

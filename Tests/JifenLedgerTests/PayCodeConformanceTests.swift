@@ -9,13 +9,14 @@ import Testing
     static let stores = StoreKind.allCases
 
     func issue(_ f: Fixture, _ volunteer: String, max: Int64? = nil) throws -> IssuedPayCode {
-        try f.ledger.issueCode(volunteer: volunteer, maxPoints: max, actor: volunteer)
+        try Merchants(store: f.ledger.store, now: f.ledger.now).issueCode(
+            volunteer: volunteer, maxPoints: max, actor: volunteer)
     }
 
     func redeem(
         _ f: Fixture, _ code: String, points: Int64 = 1, key: String = UUID().uuidString, offer: String? = nil
     ) throws -> Receipt {
-        try f.ledger.redeem(
+        try Merchants(store: f.ledger.store, now: f.ledger.now).redeem(
             RedeemRequest(
                 merchant: f.merchant, code: code, offer: offer, points: offer == nil ? points : nil, key: key),
             actor: f.merchant)
@@ -140,16 +141,19 @@ import Testing
         // Her own ceiling, and an offer above it.
         let small = try issue(f, v, max: 25)
         #expect(small.maxPoints == 25)
-        let offer = try f.facade.addOffer(
+        let offer = try Merchants(store: f.facade).addOffer(
             merchant: f.merchant, title: "理发", points: 30, stock: 3, validFrom: nil, validTo: nil,
             actor: "admin", nowMillis: f.clock.now.millis)
         #expect(refusal { try redeem(f, small.secret, offer: offer.id) }?.code == .codeOverLimit)
         #expect(
-            try f.facade.offers(merchant: nil, affordableBy: nil, includeRetired: true, nowMillis: f.clock.now.millis)
-                .first?.stock == 3)
+            try Merchants(store: f.facade).offers(
+                merchant: nil, affordableBy: nil, includeRetired: true, nowMillis: f.clock.now.millis
+            )
+            .first?.stock == 3)
         #expect(try redeem(f, small.code, points: 25).balanceLeft == 275)
         // The setting moves the default; a ceiling below 1 is refused.
-        _ = try f.facade.setSetting(key: "codes.max_points", value: "50", actor: "admin", nowMillis: f.clock.now.millis)
+        _ = try Settings(store: f.facade).setSetting(
+            key: "codes.max_points", value: "50", actor: "admin", nowMillis: f.clock.now.millis)
         #expect(try issue(f, v).maxPoints == 50)
         #expect(refusal { try issue(f, v, max: 0) }?.category == .usage)
         #expect(try f.verify().ok)
@@ -159,9 +163,9 @@ import Testing
     @Test(arguments: PayCodeConformanceTests.stores)
     func theBudgetAndWindowAreSettings(kind: StoreKind) throws {
         let f = try Fixture.make(kind)
-        _ = try f.facade.setSetting(
+        _ = try Settings(store: f.facade).setSetting(
             key: "codes.wrong_budget", value: "2", actor: "admin", nowMillis: f.clock.now.millis)
-        _ = try f.facade.setSetting(
+        _ = try Settings(store: f.facade).setSetting(
             key: "codes.wrong_window_hours", value: "1", actor: "admin", nowMillis: f.clock.now.millis)
         let wrong = try unissued(f)
         #expect(refusal { try redeem(f, wrong) }?.code == .codeWrong)
@@ -171,7 +175,7 @@ import Testing
         #expect(refusal { try redeem(f, wrong) }?.code == .codeWrong)
         #expect(
             refusal {
-                try f.facade.setSetting(
+                try Settings(store: f.facade).setSetting(
                     key: "codes.max_wrong_tries", value: "5", actor: "admin", nowMillis: f.clock.now.millis)
             }?.code == .unknownSetting)
     }

@@ -22,22 +22,26 @@ import Testing
         static func make(_ kind: StoreKind) throws -> World {
             let f = try Fixture.make(kind)
             let at = f.clock.now.millis
-            let t1 = try f.store.addTeam(name: "红管家", leader: "杨建军", community: nil, actor: "admin", nowMillis: at).id
-            let t2 = try f.store.addTeam(name: "平安使者", leader: "李梅", community: nil, actor: "admin", nowMillis: at).id
-            try f.store.addOrganizer("杨建军", team: t1, actor: "admin", nowMillis: at)
-            try f.store.addOrganizer("李梅", team: t2, actor: "admin", nowMillis: at)
+            let t1 = try Registry(store: f.store).addTeam(
+                name: "红管家", leader: "杨建军", community: nil, actor: "admin", nowMillis: at
+            ).id
+            let t2 = try Registry(store: f.store).addTeam(
+                name: "平安使者", leader: "李梅", community: nil, actor: "admin", nowMillis: at
+            ).id
+            try Registry(store: f.store).addOrganizer("杨建军", team: t1, actor: "admin", nowMillis: at)
+            try Registry(store: f.store).addOrganizer("李梅", team: t2, actor: "admin", nowMillis: at)
             func volunteer(_ name: String, _ team: String) throws -> String {
-                try f.store.addVolunteer(
+                try Registry(store: f.store).addVolunteer(
                     Volunteer(community: "C01", team: team, name: name, phone: "13900000000"), actor: "admin",
                     nowMillis: at
                 ).id
             }
             let (a, b, c) = (try volunteer("张师傅", t1), try volunteer("李师傅", t1), try volunteer("王师傅", t2))
-            _ = try f.store.addResident(
+            _ = try Registry(store: f.store).addResident(
                 Resident(
                     name: "王秀英", phone: "13812345678", idNumber: "11010519491231002X",
                     address: "幸福里3号楼2单元501", area: "幸福里3号楼"), actor: "杨建军", nowMillis: at)
-            _ = try f.store.addResident(
+            _ = try Registry(store: f.store).addResident(
                 Resident(
                     name: "志愿者甲", phone: "13800000000", address: "幸福里5号楼101", area: "幸福里5号楼",
                     volunteer: f.volunteers[0]), actor: "admin", nowMillis: at)
@@ -47,7 +51,7 @@ import Testing
         }
 
         func available(_ account: String) throws -> Int64 {
-            try f.store.balance(account, nowMillis: f.clock.nowMillis).available
+            try Ledger(store: f.store).balance(account, nowMillis: f.clock.nowMillis).available
         }
 
         func all() throws -> [ServiceRequest] { try f.store.read { try $0.serviceRequests(states: nil) } }
@@ -277,8 +281,11 @@ import Testing
             listed[0].phone == "138****5678" && listed[0].idNumber == "110***********002X"
                 && listed[0].address == "幸福里3***")
         #expect(
-            refusal { try w.f.store.addResident(Resident(name: "x", phone: "13800000000"), actor: w.a, nowMillis: 0) }?
-                .code == .notAllowed)
+            refusal {
+                try Registry(store: w.f.store).addResident(
+                    Resident(name: "x", phone: "13800000000"), actor: w.a, nowMillis: 0)
+            }?
+            .code == .notAllowed)
     }
 
     /// A volunteer's list: what they may claim in their teams, nearest deadline first.
@@ -456,13 +463,14 @@ import Testing
         // The same name and phone (however written) is the same resident.
         let residents = try w.f.store.read { try $0.residents(community: nil) }
         let again = refusal {
-            try w.f.store.addResident(Resident(name: "王秀英 ", phone: "138-1234-5678"), actor: w.desk, nowMillis: 0)
+            try Registry(store: w.f.store).addResident(
+                Resident(name: "王秀英 ", phone: "138-1234-5678"), actor: w.desk, nowMillis: 0)
         }
         #expect(
             again?.code == .duplicateResident && again?.message.en.contains("R001") == true,
             "\(String(describing: again))")
         #expect(try w.f.store.read { try $0.residents(community: nil) } == residents)
-        let other = try w.f.store.addResident(
+        let other = try Registry(store: w.f.store).addResident(
             Resident(name: "王秀英", phone: "13812345678"), actor: w.desk, nowMillis: 0, allowDuplicate: true)
         #expect(other.id != "R001")
         #expect(try w.f.verify().ok)

@@ -8,11 +8,15 @@ import Testing
     /// A team with an organizer, registered through the store; a second team of the same name is refused.
     func team(_ f: Fixture) throws -> String {
         let at = f.clock.now.millis
-        let team = try f.store.addTeam(name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at)
+        let team = try Registry(store: f.store).addTeam(
+            name: "平安使者巡逻队", leader: "杨建军", community: nil, actor: "admin", nowMillis: at)
         #expect(
-            refusal { try f.store.addTeam(name: "平安使者巡逻队", leader: "", community: nil, actor: "admin", nowMillis: at) }?
-                .code == .duplicateName)
-        try f.store.addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)
+            refusal {
+                try Registry(store: f.store).addTeam(
+                    name: "平安使者巡逻队", leader: "", community: nil, actor: "admin", nowMillis: at)
+            }?
+            .code == .duplicateName)
+        try Registry(store: f.store).addOrganizer("杨建军", team: team.id, actor: "admin", nowMillis: at)
         return team.id
     }
 

@@ -22,13 +22,15 @@ import Testing
     static func world(_ kind: StoreKind) throws -> World {
         let f = try Fixture.make(kind)
         let now = f.clock.now.millis
-        let team = try f.store.addTeam(name: "助老队", leader: organizer, community: nil, actor: "admin", nowMillis: now)
-            .id
-        let other = try f.store.addTeam(
+        let team = try Registry(store: f.store).addTeam(
+            name: "助老队", leader: organizer, community: nil, actor: "admin", nowMillis: now
+        )
+        .id
+        let other = try Registry(store: f.store).addTeam(
             name: "巡逻队", leader: otherOrganizer, community: nil, actor: "admin", nowMillis: now
         ).id
-        try f.store.addOrganizer(organizer, team: team, actor: "admin", nowMillis: now)
-        try f.store.addOrganizer(otherOrganizer, team: other, actor: "admin", nowMillis: now)
+        try Registry(store: f.store).addOrganizer(organizer, team: team, actor: "admin", nowMillis: now)
+        try Registry(store: f.store).addOrganizer(otherOrganizer, team: other, actor: "admin", nowMillis: now)
         for v in f.volunteers { _ = try f.grant(v, 200) }
         let clock = f.clock
         return World(
@@ -99,14 +101,18 @@ import Testing
                 == "wish-state")
         #expect(try w.f.balance(w.f.merchant) == 40)
 
-        let settled = try w.f.ledger.settle(merchant: w.f.merchant, throughDay: nil, actor: "admin")
+        let settled = try Merchants(store: w.f.ledger.store, now: w.f.ledger.now).settle(
+            merchant: w.f.merchant, throughDay: nil, actor: "admin")
         #expect(settled.wishPoints == 40 && settled.posted.transfer.amount == 40)
         // One wish reads "1 wish", not "1 wishes" (issue 21, item 22).
         #expect(
             settled.posted.transfer.memo.hasPrefix("0 redemptions, 1 wish through "), "\(settled.posted.transfer.memo)")
         #expect(try w.f.balance(w.f.merchant) == 0)
         #expect(
-            Self.code { try w.f.ledger.settle(merchant: w.f.merchant, throughDay: nil, actor: "admin") }
+            Self.code {
+                try Merchants(store: w.f.ledger.store, now: w.f.ledger.now).settle(
+                    merchant: w.f.merchant, throughDay: nil, actor: "admin")
+            }
                 == "nothing-to-settle")
 
         let shown = try w.app.wish(Principal(Self.organizer), .init(wish: id))

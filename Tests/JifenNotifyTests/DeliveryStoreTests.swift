@@ -20,10 +20,11 @@ import Testing
         try test.insertEvents(2, type: "points.granted")
         try test.insertEvents(1, type: "activity.published")
         try test.insertEvents(1, type: "merchant.settled")
-        #expect(try test.db.deliveries(endpoint: points.id).count == 2)
-        #expect(try test.db.deliveries(endpoint: all.id).count == 4)
-        #expect(try test.db.deliveries(endpoint: activities.id).map(\.eventType) == ["activity.published"])
-        #expect(Set(try test.db.deliveries().map(\.webhookID)).count == 7)
+        #expect(try Webhooks(store: test.db).deliveries(endpoint: points.id).count == 2)
+        #expect(try Webhooks(store: test.db).deliveries(endpoint: all.id).count == 4)
+        #expect(
+            try Webhooks(store: test.db).deliveries(endpoint: activities.id).map(\.eventType) == ["activity.published"])
+        #expect(Set(try Webhooks(store: test.db).deliveries().map(\.webhookID)).count == 7)
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -42,7 +43,7 @@ import Testing
         #expect(throws: JifenError.self) {
             try Ledger(store: test.db).grant(to: "V9999", amount: 5, reason: "x", key: "k1", actor: "admin")
         }
-        #expect(try test.db.deliveries().isEmpty)
+        #expect(try Webhooks(store: test.db).deliveries().isEmpty)
         #expect(
             try test.db.recordAndClaim([], owner: "a", nowMillis: Date().millis + 1, limit: 10, leaseMillis: lease)
                 .isEmpty)
@@ -85,7 +86,7 @@ import Testing
             deliveryID: a[0].id, endpointID: a[0].endpoint.id, attempt: 1, atMillis: 3_000, durationMillis: 5,
             statusCode: 200, error: "", decision: .delivered)
         _ = try test.db.recordAndClaim([late], owner: "a", nowMillis: 3_000 + lease, limit: 0, leaseMillis: lease)
-        #expect(try test.db.deliveries().first { $0.id == a[0].id }?.status == .pending)
+        #expect(try Webhooks(store: test.db).deliveries().first { $0.id == a[0].id }?.status == .pending)
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -129,19 +130,19 @@ import Testing
         let test = try QueueFixture.make(kind)
         defer { test.remove() }
         let endpoint = try test.addWebhook("http://127.0.0.1:1/a")
-        _ = try test.db.setWebhookStatus(endpoint.id, to: .paused, actor: "admin")
+        _ = try Webhooks(store: test.db).setWebhookStatus(endpoint.id, to: .paused, actor: "admin")
         try test.insertEvents(2, atMillis: 1_000)
         #expect(try test.db.recordAndClaim([], owner: "a", nowMillis: 2_000, limit: 10, leaseMillis: lease).isEmpty)
-        _ = try test.db.setWebhookStatus(endpoint.id, to: .active, actor: "admin")
+        _ = try Webhooks(store: test.db).setWebhookStatus(endpoint.id, to: .active, actor: "admin")
         let claimed = try test.db.recordAndClaim([], owner: "a", nowMillis: 2_000, limit: 10, leaseMillis: lease)
         #expect(claimed.count == 2)
         let gone = AttemptRecord(
             deliveryID: claimed[0].id, endpointID: endpoint.id, attempt: 1, atMillis: 2_100, durationMillis: 3,
             statusCode: 410, error: "410 Gone", decision: .disableEndpoint(retryAtMillis: 2_100))
         _ = try test.db.recordAndClaim([gone], owner: "a", nowMillis: 2_200, limit: 0, leaseMillis: lease)
-        #expect(try test.db.webhook(endpoint.id).status == .disabled)
+        #expect(try Webhooks(store: test.db).webhook(endpoint.id).status == .disabled)
         try test.insertEvents(1, atMillis: 2_300)
-        #expect(try test.db.deliveries(endpoint: endpoint.id).count == 2)  // nothing new queued while disabled
+        #expect(try Webhooks(store: test.db).deliveries(endpoint: endpoint.id).count == 2)  // nothing new queued while disabled
         #expect(try test.db.recordAndClaim([], owner: "a", nowMillis: 999_999, limit: 10, leaseMillis: lease).isEmpty)
     }
 
@@ -157,14 +158,16 @@ import Testing
             deliveryID: first.id, endpointID: first.endpoint.id, attempt: 1, atMillis: 2_000, durationMillis: 3,
             statusCode: 500, error: "HTTP 500", decision: .dead)
         _ = try test.db.recordAndClaim([dead], owner: "a", nowMillis: 2_001, limit: 0, leaseMillis: lease)
-        #expect(try test.db.deliveries(deadOnly: true).map(\.id) == [first.id])
-        #expect(throws: JifenError.self) { try test.db.replayDead(actor: "V0001", nowMillis: 3_000) }  // admins only
-        #expect(try test.db.deliveries(deadOnly: true).count == 1)
-        #expect(try test.db.replayDead(actor: "admin", nowMillis: 3_000) == 1)
+        #expect(try Webhooks(store: test.db).deliveries(deadOnly: true).map(\.id) == [first.id])
+        #expect(throws: JifenError.self) { try Webhooks(store: test.db).replayDead(actor: "V0001", nowMillis: 3_000) }  // admins only
+        #expect(try Webhooks(store: test.db).deliveries(deadOnly: true).count == 1)
+        #expect(try Webhooks(store: test.db).replayDead(actor: "admin", nowMillis: 3_000) == 1)
         let again = try #require(
             try test.db.recordAndClaim([], owner: "b", nowMillis: 3_000, limit: 1, leaseMillis: lease).first)
         #expect(again.webhookID == first.webhookID && again.attempt == 1)
-        #expect(throws: JifenError.self) { try test.db.replay(event: 999, actor: "admin", nowMillis: 3_000) }
+        #expect(throws: JifenError.self) {
+            try Webhooks(store: test.db).replay(event: 999, actor: "admin", nowMillis: 3_000)
+        }
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -172,7 +175,7 @@ import Testing
         let test = try QueueFixture.make(kind)
         defer { test.remove() }
         #expect(throws: JifenError.self) {
-            try test.db.addWebhook(
+            try Webhooks(store: test.db).addWebhook(
                 NewWebhook(
                     url: "https://x.example/h", format: .standard, events: ["*"], secret: "",
                     ratePerMinute: 0, allowPrivate: false), actor: "V0001", nowMillis: 1)
@@ -210,9 +213,9 @@ import Testing
             },
             uniquingKeysWith: { a, _ in a })
         for type in ["points_x.y", "pointsAx.y"] {
-            _ = try test.db.replay(event: try #require(eventIDs[type]), actor: "admin", nowMillis: 5)
+            _ = try Webhooks(store: test.db).replay(event: try #require(eventIDs[type]), actor: "admin", nowMillis: 5)
         }
-        #expect(try test.db.deliveries(endpoint: late.id).map(\.eventType) == ["points_x.y"])
+        #expect(try Webhooks(store: test.db).deliveries(endpoint: late.id).map(\.eventType) == ["points_x.y"])
     }
 
     /// Several notifiers claiming at the same instant: a robot's slot goes to exactly one of them.
@@ -248,10 +251,12 @@ import Testing
             deliveryID: first.id, endpointID: first.endpoint.id, attempt: 1, atMillis: 2_000, durationMillis: 3,
             statusCode: 200, error: "", decision: .delivered)
         _ = try test.db.recordAndClaim([done], owner: "a", nowMillis: 2_001, limit: 0, leaseMillis: lease)
-        let delivered = try #require(try test.db.deliveries().first)
+        let delivered = try #require(try Webhooks(store: test.db).deliveries().first)
         #expect(delivered.status == .delivered && delivered.deliveredAtMillis == 2_000 && delivered.attempts == 1)
-        #expect(throws: JifenError.self) { try test.db.replay(event: first.event.id, actor: "V0001", nowMillis: 3_000) }
-        #expect(try test.db.replay(event: first.event.id, actor: "admin", nowMillis: 3_000) == 1)
+        #expect(throws: JifenError.self) {
+            try Webhooks(store: test.db).replay(event: first.event.id, actor: "V0001", nowMillis: 3_000)
+        }
+        #expect(try Webhooks(store: test.db).replay(event: first.event.id, actor: "admin", nowMillis: 3_000) == 1)
         let again = try #require(
             try test.db.recordAndClaim([], owner: "b", nowMillis: 3_000, limit: 5, leaseMillis: lease).first)
         #expect(again.webhookID == first.webhookID && again.attempt == 1 && again.event == first.event)
@@ -267,24 +272,26 @@ import Testing
         #expect(
             added.events == ["activity.published", "points.*"] && added.status == .active && added.createdBy == "admin")
         #expect(try test.db.webhooks() == [added])
-        #expect(try test.db.webhook(added.id) == added)
-        let rotated = try test.db.rotateWebhookSecret(
+        #expect(try Webhooks(store: test.db).webhook(added.id) == added)
+        let rotated = try Webhooks(store: test.db).rotateWebhookSecret(
             added.id, newSecret: "whsec_bmV3", graceMillis: 3_600_000, actor: "admin", nowMillis: 1_000)
         #expect(
             rotated.secret == "whsec_bmV3" && rotated.previousSecret == added.secret
                 && rotated.previousSecretUntilMillis == 3_601_000)
         #expect(rotated.signingSecrets(nowMillis: 2_000) == ["whsec_bmV3", added.secret])
-        let paused = try test.db.setWebhookStatus(added.id, to: .paused, actor: "admin")
+        let paused = try Webhooks(store: test.db).setWebhookStatus(added.id, to: .paused, actor: "admin")
         #expect(paused.status == .paused && paused.statusReason == "paused by admin")
-        #expect(try test.db.setWebhookStatus(added.id, to: .active, actor: "admin").statusReason == "")
+        #expect(try Webhooks(store: test.db).setWebhookStatus(added.id, to: .active, actor: "admin").statusReason == "")
         try test.insertEvents(2)
-        #expect(throws: JifenError.self) { try test.db.removeWebhook(added.id, actor: "V0001") }
-        #expect(try test.db.removeWebhook(added.id, actor: "admin") == rotated)
-        #expect(try test.db.webhooks().isEmpty && test.db.deliveries().isEmpty)
-        let unknown = refusal { try test.db.webhook(added.id) }
+        #expect(throws: JifenError.self) { try Webhooks(store: test.db).removeWebhook(added.id, actor: "V0001") }
+        #expect(try Webhooks(store: test.db).removeWebhook(added.id, actor: "admin") == rotated)
+        #expect(try test.db.webhooks().isEmpty && Webhooks(store: test.db).deliveries().isEmpty)
+        let unknown = refusal { try Webhooks(store: test.db).webhook(added.id) }
         #expect(unknown?.code == .unknownID && unknown?.category == .refused)
-        #expect(refusal { try test.db.setWebhookStatus(99, to: .paused, actor: "admin") }?.code == .unknownID)
-        #expect(try test.db.webhookSettings() == WebhookSettings())
+        #expect(
+            refusal { try Webhooks(store: test.db).setWebhookStatus(99, to: .paused, actor: "admin") }?.code
+                == .unknownID)
+        #expect(try Settings(store: test.db).webhookSettings() == WebhookSettings())
     }
 }
 

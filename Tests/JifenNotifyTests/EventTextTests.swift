@@ -156,7 +156,7 @@ import Testing
                 updatedAtMillis: at)
             wish.claimant = type == "wish.posted" ? nil : "M001"
             return Sample(
-                event: Ledger.wishEvent(
+                event: Wishes.wishEvent(
                     type, wish, actor: "杨建军", note: type == "wish.realized" ? "书包已送到" : "", atMillis: at),
                 says: ["一个新书包", "一名儿童的心愿", "需要 60 积分，已捐 30 积分", "时间：2026年12月20日 09:00"],
                 never: ["王小明", "三年级"])
@@ -252,7 +252,7 @@ import Testing
             Self.transfer(.grant, "C01.issuance", "V0001", 10, memo: typed, toName: "张桂兰"),
             Self.transfer(.transfer, "V0001", "V0002", 5, memo: typed, fromName: typed, toName: "王秀英"),
             Events.activityCancelled(Self.activity, teamName: typed, reason: typed, atMillis: Self.at),
-            Ledger.wishEvent("wish.claimed", wish, actor: "杨建军", note: typed, atMillis: Self.at),
+            Wishes.wishEvent("wish.claimed", wish, actor: "杨建军", note: typed, atMillis: Self.at),
         ]
         for event in events {
             let text = try Self.delivered(event, format)

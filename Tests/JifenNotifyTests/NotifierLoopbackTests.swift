@@ -38,7 +38,7 @@ import Testing
         let summary = try await makeNotifier(test.db, settings: fastSettings(schedule: [60_000], timeout: 1)).run(
             until: StopFlag())
         let elapsed = Date().millis - started
-        let delivery = try #require(try test.db.deliveries().first)
+        let delivery = try #require(try Webhooks(store: test.db).deliveries().first)
         #expect(summary.attempts == 1)
         #expect(server.requests.count == 1)  // never a redirect followed, never a second try within --once
         switch behaviour {
@@ -46,7 +46,7 @@ import Testing
             #expect(delivery.status == .delivered && delivery.lastStatusCode == 200)
         case .gone:
             #expect(delivery.status == .pending && delivery.lastStatusCode == 410)
-            #expect(try test.db.webhook(endpoint.id).status == .disabled)
+            #expect(try Webhooks(store: test.db).webhook(endpoint.id).status == .disabled)
         case .tooMany:
             #expect(delivery.status == .pending && delivery.nextAttemptAtMillis >= started + 120_000)
         case .hang:
@@ -83,7 +83,7 @@ import Testing
         let notifier = makeNotifier(test.db, settings: fastSettings(), once: false)
         async let run = notifier.run(until: stop)
         let done = try await eventually(30) {
-            try test.db.deliveries(limit: 1000).allSatisfy { $0.status == .delivered }
+            try Webhooks(store: test.db).deliveries(limit: 1000).allSatisfy { $0.status == .delivered }
         }
         stop.set()
         let summary = try await run
@@ -183,7 +183,7 @@ import Testing
         let stop = StopFlag()
         async let run = notifier.run(until: stop)
         let done = try await eventually(40) {
-            try test.db.deliveries(limit: 100).allSatisfy { $0.status == .delivered }
+            try Webhooks(store: test.db).deliveries(limit: 100).allSatisfy { $0.status == .delivered }
         }
         stop.set()
         _ = try await run
@@ -208,7 +208,7 @@ import Testing
         let test = try TestDatabase()
         defer { test.remove() }
         // Stored as a subscription without --allow-private that passed when it was added.
-        try test.db.addWebhook(
+        try Webhooks(store: test.db).addWebhook(
             NewWebhook(
                 url: "http://\(host):\(server.port)/hook", format: .standard, events: WebhookEventFilter.parse("*"),
                 secret: WebhookSigning.secret(nil, for: .standard), ratePerMinute: 0, allowPrivate: false),
@@ -226,7 +226,7 @@ import Testing
         let summary = try await notifier.run(until: StopFlag())
         #expect(summary.attempts == 1 && summary.delivered == 0)
         #expect(server.requests.isEmpty)
-        let delivery = try #require(try test.db.deliveries().first)
+        let delivery = try #require(try Webhooks(store: test.db).deliveries().first)
         #expect(delivery.status == .pending)
         #expect(delivery.lastError.contains(host == "gone.example" ? "does not resolve" : "private"))
     }

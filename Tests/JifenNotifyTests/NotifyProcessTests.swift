@@ -49,13 +49,13 @@ import Testing
         #expect(notifier.terminationReason == .uncaughtSignal)
         let inFlight = Set(server.requests.compactMap { $0.headers["webhook-id"] })
         #expect(inFlight.count == 5)
-        #expect(try test.db.deliveries().allSatisfy { $0.status == .pending })
+        #expect(try Webhooks(store: test.db).deliveries().allSatisfy { $0.status == .pending })
 
         answering.store(true, ordering: .releasing)
         try await Task.sleep(for: .milliseconds(2_100))  // the dead process's leases run out
         let (status, output) = try runJifen(["notify", "--once"], db: test.path)
         #expect(status == 0, "\(output)")
-        let deliveries = try test.db.deliveries()
+        let deliveries = try Webhooks(store: test.db).deliveries()
         #expect(deliveries.count == 5 && deliveries.allSatisfy { $0.status == .delivered })
         let redelivered = server.requests.dropFirst(firstWave).compactMap { $0.headers["webhook-id"] }
         #expect(Set(redelivered) == inFlight)  // the same webhook-ids: a receiver deduplicates them
@@ -78,6 +78,6 @@ import Testing
         notifier.terminate()  // SIGTERM while the answer is still coming
         notifier.waitUntilExit()
         #expect(notifier.terminationReason == .exit && notifier.terminationStatus == 0)
-        #expect(try test.db.deliveries().map(\.status) == [.delivered])
+        #expect(try Webhooks(store: test.db).deliveries().map(\.status) == [.delivered])
     }
 }

@@ -18,7 +18,7 @@ import Testing
         let test = try QueueFixture.make(.postgres)
         try test.addWebhook("http://127.0.0.1:1/a")
         try test.insertEvents(5, atMillis: 1_000)
-        let ids = try test.db.deliveries().map(\.id).sorted()
+        let ids = try Webhooks(store: test.db).deliveries().map(\.id).sorted()
         let locked = Array(ids.prefix(2))
         let holder = try PostgresStore.open(url: test.location)
         let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0),
@@ -68,13 +68,13 @@ import Testing
         async let a = makeNotifier(first, settings: settings, once: false, owner: "notifier-a").run(until: stop)
         async let b = makeNotifier(second, settings: settings, once: false, owner: "notifier-b").run(until: stop)
         let done = try await eventually(90) {
-            try test.db.deliveries(limit: count + 10).allSatisfy { $0.status == .delivered }
+            try Webhooks(store: test.db).deliveries(limit: count + 10).allSatisfy { $0.status == .delivered }
         }
         stop.set()
         let (summaryA, summaryB) = try await (a, b)
         #expect(done)
         let received = seen.withLock { $0 }
-        let queued = Set(try test.db.deliveries(limit: count + 10).map(\.webhookID))
+        let queued = Set(try Webhooks(store: test.db).deliveries(limit: count + 10).map(\.webhookID))
         #expect(queued.count == count)
         #expect(Set(received.keys) == queued)  // none missing, none foreign
         #expect(received.values.allSatisfy { $0 == 1 }, "\(received.filter { $0.value > 1 })")  // none twice
@@ -115,7 +115,7 @@ import Testing
         let count = 200
         try test.insertEvents(count)
         let done = try await eventually(90) {
-            try test.db.deliveries(limit: count + 10).allSatisfy { $0.status == .delivered }
+            try Webhooks(store: test.db).deliveries(limit: count + 10).allSatisfy { $0.status == .delivered }
         }
         var summaries: [NotifierSummary] = []
         for (process, pipe) in processes {
@@ -185,7 +185,7 @@ import Testing
         #expect(deliveries.first?["webhook_id"] as? String == webhookID)
 
         // A replay sends the same webhook-id again.
-        let eventID = try #require(try PostgresStore.open(url: db).deliveries().first?.event)
+        let eventID = try #require(try Webhooks(store: PostgresStore.open(url: db)).deliveries().first?.event)
         #expect(try jifen(["webhook", "replay", "\(eventID)"]).contains("Queued 1"))
         _ = try jifen(["notify", "--once"])
         #expect(

@@ -24,7 +24,7 @@ struct QueueFixture: WebhookFixture {
         case .postgres:
             let scratch = try Scratch(kind, folderPrefix: "jifen-notify-", file: "jifen.sqlite", schemaPrefix: "n_")
             let store = try scratch.create()
-            _ = try store.initialise(communityName: "玫瑰园社区", admin: "admin", nowMillis: Date().millis)
+            _ = try Registry(store: store).initialise(communityName: "玫瑰园社区", admin: "admin", nowMillis: Date().millis)
             return QueueFixture(kind: kind, db: store, scratch: scratch)
         }
     }
@@ -38,7 +38,7 @@ struct QueueFixture: WebhookFixture {
 
     /// Registers a volunteer through the store's own registry.
     func addVolunteer(_ name: String) throws -> Volunteer {
-        try db.addVolunteer(
+        try Registry(store: db).addVolunteer(
             Volunteer(community: "C01", name: name, phone: "13800001234"), actor: "admin", nowMillis: 1,
             allowDuplicate: false)
     }

@@ -140,11 +140,13 @@ import Testing
         let test = try TestDatabase()
         defer { test.remove() }
         #expect(throws: JifenError.self) {
-            try test.db.setSetting(key: "webhook.retry_schedule", value: "soon", actor: "admin", nowMillis: now)
+            try Settings(store: test.db).setSetting(
+                key: "webhook.retry_schedule", value: "soon", actor: "admin", nowMillis: now)
         }
-        #expect(try test.db.webhookSettings() == WebhookSettings())
-        _ = try test.db.setSetting(key: "webhook.retry_schedule", value: "1s,2s", actor: "admin", nowMillis: now)
-        #expect(try test.db.webhookSettings().retrySchedule == [1_000, 2_000])
-        #expect(try test.db.rules().pointsPerHour == 10)  // the ledger's rules still read with webhook keys stored
+        #expect(try Settings(store: test.db).webhookSettings() == WebhookSettings())
+        _ = try Settings(store: test.db).setSetting(
+            key: "webhook.retry_schedule", value: "1s,2s", actor: "admin", nowMillis: now)
+        #expect(try Settings(store: test.db).webhookSettings().retrySchedule == [1_000, 2_000])
+        #expect(try Settings(store: test.db).rules().pointsPerHour == 10)  // the ledger's rules still read with webhook keys stored
     }
 }

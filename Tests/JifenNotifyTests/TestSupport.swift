@@ -15,7 +15,7 @@ extension WebhookFixture {
         _ url: String, format: WebhookFormat = .standard, events: String = "*", secret: String? = nil,
         rate: Int = 0
     ) throws -> WebhookEndpoint {
-        try queueStore.addWebhook(
+        try Webhooks(store: queueStore).addWebhook(
             NewWebhook(
                 url: url, format: format, events: WebhookEventFilter.parse(events),
                 secret: WebhookSigning.secret(secret, for: format), ratePerMinute: rate, allowPrivate: true),
@@ -52,7 +52,9 @@ struct TestDatabase: WebhookFixture {
         // file's header carries Jifen's application id for every later connection and process.
         do {
             let created = try scratch.create()
-            community = try created.initialise(communityName: "玫瑰园社区", admin: "admin", nowMillis: Date().millis).id
+            community = try Registry(store: created).initialise(
+                communityName: "玫瑰园社区", admin: "admin", nowMillis: Date().millis
+            ).id
         }
         db = try scratch.open()
     }

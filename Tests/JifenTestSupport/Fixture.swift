@@ -27,16 +27,16 @@ public struct Fixture: Sendable {
         let scratch = try Scratch(kind, folderPrefix: "jifen-test-", file: "ledger.sqlite", schemaPrefix: "t_")
         let clock = TestClock()
         let store = try scratch.create()
-        _ = try store.initialise(communityName: "测试社区", admin: "admin", nowMillis: clock.now.millis)
+        _ = try Registry(store: store).initialise(communityName: "测试社区", admin: "admin", nowMillis: clock.now.millis)
         var volunteers: [String] = []
         for name in ["甲", "乙", "丙"] {
             volunteers.append(
-                try store.addVolunteer(
+                try Registry(store: store).addVolunteer(
                     Volunteer(community: "C01", name: "志愿者\(name)", phone: "13800000000"),
                     actor: "admin", nowMillis: clock.now.millis, allowDuplicate: false
                 ).id)
         }
-        let merchant = try store.addMerchant(
+        let merchant = try Registry(store: store).addMerchant(
             Merchant(community: "C01", name: "测试商户"), actor: "admin", nowMillis: clock.now.millis
         ).id
         return Fixture(
@@ -80,8 +80,10 @@ public struct Fixture: Sendable {
 
     /// Registers another merchant through the store's own registry.
     public func addMerchant(_ name: String) throws -> String {
-        try store.addMerchant(Merchant(community: community, name: name), actor: "admin", nowMillis: clock.now.millis)
-            .id
+        try Registry(store: store).addMerchant(
+            Merchant(community: community, name: name), actor: "admin", nowMillis: clock.now.millis
+        )
+        .id
     }
 
     public var issuance: String { Account.issuance(community) }

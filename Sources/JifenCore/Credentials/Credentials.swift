@@ -147,7 +147,8 @@ extension JifenError {
     public static let badEnrolmentCode = JifenError.refused(
         .badEnrolmentCode, zh: "登记码不对、已用过或已过期。请核对纸条上的 8 位码（如 4F7K-9Q2M），或请组织者重新发一个。",
         en:
-            "The enrolment code is wrong, already used or expired. Check the 8 characters on the paper (like 4F7K-9Q2M), or ask your organizer for a new one."
+            "The enrolment code is wrong, already used or expired. Check the 8 characters on the paper (like "
+            + "4F7K-9Q2M), or ask your organizer for a new one."
     )
 
     public static let signInRequired = JifenError.refused(
@@ -160,7 +161,9 @@ extension JifenError {
         zh:
             "这个登录凭证是别人（如组织者）替您发的，还不能花您的积分。请您本人确认：在这台设备上用您的登记码确认（jifen credential confirm --code 登记码），或在您自己登录的手机上确认它（jifen credential confirm 凭证编号）。",
         en:
-            "This credential was issued for you by someone else (e.g. an organizer) and cannot spend your points yet. Confirm it yourself: with your enrolment code on this device (jifen credential confirm --code CODE), or from the phone you signed in on yourself (jifen credential confirm CREDENTIAL-ID)."
+            "This credential was issued for you by someone else (e.g. an organizer) and cannot spend your points yet. "
+            + "Confirm it yourself: with your enrolment code on this device (jifen credential confirm --code "
+            + "CODE), or from the phone you signed in on yourself (jifen credential confirm CREDENTIAL-ID)."
     )
 
     public static func lockedOut(seconds: Int) -> JifenError {

@@ -44,7 +44,7 @@ public enum Events {
         TransferKind.allCases.map { Events.type(for: $0) } + [
             "points.held", "points.released", "points.expiring", "merchant.code_locked",
             "activity.published", "activity.cancelled", "activity.closed",
-        ] + Wishes.eventTypes + Requests.eventTypes
+        ] + WishMachine.eventTypes + Requests.eventTypes
 
     /// `{activity_id?, activity_title?, actor, at, from, from_name?, hold_id?, kind, memo, minutes?,
     /// offer_id?, offer_title?, points, reference, reverses?, to, to_name?, transfer_id}`, keys sorted.

@@ -136,7 +136,7 @@ extension Ledger {
             where try tx.resolve(hold: hold.id, to: .lapsed, transfer: nil) {
                 hold.status = .lapsed
                 try tx.insert(event: Events.hold(hold, type: "points.released", actor: actor, atMillis: at, in: tx))
-                try Self.holdEnded(holdID: hold.id, status: .lapsed, in: tx)
+                try Merchants.holdEnded(holdID: hold.id, status: .lapsed, in: tx)
                 lapsed.append(hold)
             }
             return lapsed

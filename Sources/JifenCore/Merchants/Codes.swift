@@ -36,7 +36,8 @@ public enum Codes {
         throw JifenError.usage(
             .badCode, zh: "付款码格式不对：应为 \(length) 位数字，或扫描付款码的二维码。请顾客在手机上点「出示付款码」换一个新码。",
             en:
-                "The pay code is malformed: it is \(length) digits, or its QR scanned. Ask the customer to tap “Show my pay code” on her phone for a new one."
+                "The pay code is malformed: it is \(length) digits, or its QR scanned. Ask the customer to tap “Show "
+                + "my pay code” on her phone for a new one."
         )
     }
 
@@ -117,7 +118,7 @@ public struct RedeemRequest: Sendable, Equatable {
     }
 }
 
-extension Ledger {
+extension Merchants {
     /// Issues a one-time code for a volunteer: her consent to one redemption of at most `maxPoints`
     /// (default `codes.max_points`). It voids any code she had, so she holds at most one live code.
     /// - Returns: the digits and the QR's secret (shown once, never stored), the ceiling and expiry.

@@ -43,9 +43,12 @@ extension Registry {
         throw JifenError.refused(
             .duplicateVolunteer,
             zh:
-                "\(existing.name)（电话 \(Masking.phone(existing.phone))）已登记为 \(existing.id)。请使用 \(existing.id)；如确是同名同电话的另一个人，请加 --allow-duplicate 重新登记。",
+                "\(existing.name)（电话 \(Masking.phone(existing.phone))）已登记为 \(existing.id)。请使用 \(existing.id)；"
+                + "如确是同名同电话的另一个人，请加 --allow-duplicate 重新登记。",
             en:
-                "\(existing.name) (phone \(Masking.phone(existing.phone))) is already registered as \(existing.id). Use \(existing.id); if this is another person with the same name and phone, register again with --allow-duplicate."
+                "\(existing.name) (phone \(Masking.phone(existing.phone))) is already registered as \(existing.id). "
+                + "Use \(existing.id); if this is another person with the same name and phone, register again with "
+                + "--allow-duplicate."
         )
     }
 }

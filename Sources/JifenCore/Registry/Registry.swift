@@ -106,7 +106,7 @@ public struct Merchant: Codable, Sendable, Equatable {
     }
 }
 
-public enum Registry {
+extension Registry {
     /// Short, typable ids: C01, T01, V0001, M001. Numbers grow past the padding when needed.
     public static func id(prefix: String, number: Int) -> String {
         let width = ["C": 2, "T": 2, "V": 4, "M": 3, "A": 4, "Q": 4][prefix] ?? 3

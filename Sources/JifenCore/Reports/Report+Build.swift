@@ -81,7 +81,7 @@ extension MonthReport {
         month: String, grouping: ReportGrouping?, top: Int = 10, nowMillis: Int64,
         from store: any Store
     ) throws -> MonthReport {
-        let rules = try store.rules()
+        let rules = try Settings(store: store).rules()
         let zone = rules.timeZone
         let (start, end) = try DayFormat.monthRange(month, in: zone)
         let firstDay = DayFormat.string(Date(millis: start), in: zone)

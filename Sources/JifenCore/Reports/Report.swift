@@ -76,7 +76,7 @@ public struct TopVolunteer: Sendable, Equatable, Codable {
     public init(id: String, name: String, earned: Int64) { self.id = id; self.name = name; self.earned = earned }
 }
 
-// MARK: Extension point for issue 3 (service records)
+// MARK: Service figures (from service records)
 
 /// One volunteer on the star roster (星级名单).
 public struct StarEntry: Sendable, Equatable, Codable {
@@ -106,9 +106,9 @@ public struct LateRecord: Sendable, Equatable, Codable {
 
 /// What a month's report says about service itself: hours, stars, late records.
 ///
-/// EXTENSION POINT (issue 3): filled from service records by a `ServiceFiguresSource`. Until
-/// service records exist, `hoursServedMinutes` is nil (shown as "not recorded"), the lists empty
-/// and `earnedByCategory` empty (earnings then show under "uncategorised").
+/// Filled from the period's service records when the report is built (`Report+Build.swift`).
+/// `hoursServedMinutes` nil is shown as "not recorded"; with `earnedByCategory` empty, earnings
+/// show under "uncategorised".
 public struct ServiceFigures: Sendable, Equatable, Codable {
     public var hoursServedMinutes: Int64?
     public var starRoster: [StarEntry] = []

@@ -60,7 +60,9 @@ public enum RequestForm {
                 zh:
                     "设置 requests.categories 的值「\(value.prefix(80))」无效，应为 1 到 20 个不重复的类别名（小写英文字母、数字和下划线），用逗号分隔，如 repair,elder_care。",
                 en:
-                    "The value \"\(value.prefix(80))\" for requests.categories is not valid; expected 1 to 20 different category names (lower-case letters, digits, underscores), comma-separated, e.g. repair,elder_care."
+                    "The value \"\(value.prefix(80))\" for requests.categories is not valid; expected 1 to 20 "
+                    + "different category names (lower-case letters, digits, underscores), comma-separated, e.g. "
+                    + "repair,elder_care."
             )
         }
         return list

@@ -82,7 +82,8 @@ public struct Requests: Sendable {
                     throw JifenError.refused(
                         .badAccounts, zh: "居民 \(resident.id) 不是志愿者，没有积分账户，不能用积分支付；请不填 --points，由社区计分。",
                         en:
-                            "Resident \(resident.id) is not a volunteer and has no points account to pay from; leave out --points and the community pays."
+                            "Resident \(resident.id) is not a volunteer and has no points account to pay from; leave "
+                            + "out --points and the community pays."
                     )
                 }
                 let available = try Lots.available(account, nowMillis: at, in: tx)
@@ -219,7 +220,8 @@ public struct Requests: Sendable {
                     .windowClosed,
                     zh: "服务请求 \(r.id) 确认已超过 \(rules.requests.reopenHours) 小时，不能再重办；请重新提交一个请求。",
                     en:
-                        "Request \(r.id) was confirmed more than \(rules.requests.reopenHours) hours ago and can no longer be reopened; post a new request."
+                        "Request \(r.id) was confirmed more than \(rules.requests.reopenHours) hours ago and can no "
+                        + "longer be reopened; post a new request."
                 )
             }
             try Self.unsettle(&r, reason: reason, actor: actor, at: at, in: tx)
@@ -267,7 +269,7 @@ public struct Requests: Sendable {
                 actor, action: Bilingual(zh: "处理到期的服务请求", en: "sweep service requests"), in: $0)
         }
         let at = now().millis
-        let rules = try store.rules()
+        let rules = try Settings(store: store).rules()
         let waiting = try store.read {
             try $0.serviceRequests(states: RequestMachine.unclaimed + [.claimed, .inService, .done])
         }

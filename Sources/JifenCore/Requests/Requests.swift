@@ -149,7 +149,8 @@ public enum RequestMachine {
                 zh:
                     "\(actor) 无权\(verb(action).zh)服务请求 \(request)（可由\(t.who.map(roleName).map(\.zh).joined(separator: "、"))操作）。",
                 en:
-                    "\(actor) may not have request \(request) \(verb(action).en) (that is for the \(t.who.map(roleName).map(\.en).joined(separator: " or ")))."
+                    "\(actor) may not have request \(request) \(verb(action).en) (that is for the "
+                    + "\(t.who.map(roleName).map(\.en).joined(separator: " or ")))."
             )
         }
         if let state {

@@ -63,39 +63,6 @@ extension Masking {
     }
 }
 
-extension Store {
-    /// Registers a resident (an admin, or an organizer: the desk registers the people it serves).
-    /// - Parameter allowDuplicate: register even when a resident of the same name and phone exists
-    ///   (another person; `Registry.refuseDuplicate`, as for volunteers).
-    /// - Throws: usage for bad text, phone or ID; refused for an unknown volunteer or community, or
-    ///   `duplicate-resident`.
-    public func addResident(
-        _ input: Resident, actor: String, nowMillis: Int64, allowDuplicate: Bool = false
-    ) throws -> Resident {
-        var r = try input.checked()
-        r.community = try resolveCommunity(r.community.isEmpty ? nil : r.community).id
-        r.createdAtMillis = nowMillis
-        return try write { tx in
-            guard try tx.actsAsAdmin(actor) || tx.actsAsOrganizerOfAnyTeam(actor) else {
-                throw JifenError.forbidden(actor: actor, action: Bilingual(zh: "登记居民", en: "register a resident"))
-            }
-            // Two processes registering the same person at once: the second waits here for the first's commit.
-            try tx.serialise(.volunteerRegistration)
-            try Registry.refuseDuplicate(
-                r, among: try tx.residents(community: r.community), allowDuplicate: allowDuplicate)
-            if let v = r.volunteer {
-                guard let volunteer = try tx.volunteer(v), volunteer.community == r.community else {
-                    throw JifenError.unknown(Bilingual(zh: "志愿者", en: "volunteer"), v)
-                }
-            }
-            var added = r
-            added.id = try tx.nextID(.resident)
-            try tx.insert(resident: added, actor: actor, nowMillis: nowMillis)
-            return added
-        }
-    }
-}
-
 extension Registry {
     /// The same resident registered twice (same name, same phone) would split their requests over
     /// two ids; refused like a volunteer's duplicate, unless the desk says it is another person.
@@ -113,9 +80,12 @@ extension Registry {
         throw JifenError.refused(
             .duplicateResident,
             zh:
-                "\(existing.name)（电话 \(Masking.phone(existing.phone))）已登记为居民 \(existing.id)。请使用 \(existing.id)；如确是同名同电话的另一个人，请加 --allow-duplicate 重新登记。",
+                "\(existing.name)（电话 \(Masking.phone(existing.phone))）已登记为居民 \(existing.id)。请使用 \(existing.id)；"
+                + "如确是同名同电话的另一个人，请加 --allow-duplicate 重新登记。",
             en:
-                "\(existing.name) (phone \(Masking.phone(existing.phone))) is already registered as resident \(existing.id). Use \(existing.id); if this is another person with the same name and phone, register again with --allow-duplicate."
+                "\(existing.name) (phone \(Masking.phone(existing.phone))) is already registered as resident "
+                + "\(existing.id). Use \(existing.id); if this is another person with the same name and phone, "
+                + "register again with --allow-duplicate."
         )
     }
 }

@@ -51,7 +51,8 @@ extension Rules {
                 throw JifenError.usage(
                     .badSetting, zh: "设置 notice.objection_contact 的值无效，应为 1 到 120 个字的一行文字，如「社区居委会 010-5555-0100」。",
                     en:
-                        "The value for notice.objection_contact is not valid; expected one line of 1 to 120 characters, e.g. \"Community office 010-5555-0100\"."
+                        "The value for notice.objection_contact is not valid; expected one line of 1 to 120 "
+                        + "characters, e.g. \"Community office 010-5555-0100\"."
                 )
             }
             rules.notice.objectionContact = value == NoticeRules.defaultContact.zh ? nil : value

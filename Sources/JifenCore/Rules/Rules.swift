@@ -244,7 +244,8 @@ extension Rules {
                 meaning: Bilingual(
                     zh: "每个商户（店主和全部店员合计）在窗口时间内最多可输错的兑换码数，用完即暂停兑换；兑换成功不清零",
                     en:
-                        "wrong codes a merchant (owner and all staff together) may present per window before it is stopped; a success does not reset it"
+                        "wrong codes a merchant (owner and all staff together) may present per window before it is "
+                        + "stopped; a success does not reset it"
                 )
             ) { rules, value in
                 rules.codeWrongBudget = Int(try int(value, key: "codes.wrong_budget", in: 1...1000))

@@ -34,9 +34,13 @@ extension Service {
                 throw JifenError.refused(
                     .checkinTooEarly,
                     zh:
-                        "活动 \(id) 于 \(DayFormat.minute(Date(millis: activity.startMillis), in: zone)) 开始，最早可在开始前 \(rules.checkinGraceMinutes) 分钟（\(DayFormat.minute(Date(millis: earliest), in: zone))）签到。请到时再签到。",
+                        "活动 \(id) 于 \(DayFormat.minute(Date(millis: activity.startMillis), in: zone)) 开始，最早可在开始前 "
+                        + "\(rules.checkinGraceMinutes) 分钟（\(DayFormat.minute(Date(millis: earliest), in: zone))）"
+                        + "签到。请到时再签到。",
                     en:
-                        "Activity \(id) starts at \(DayFormat.minute(Date(millis: activity.startMillis), in: zone)); check-in opens \(rules.checkinGraceMinutes) minutes before, at \(DayFormat.minute(Date(millis: earliest), in: zone)). Check in then."
+                        "Activity \(id) starts at \(DayFormat.minute(Date(millis: activity.startMillis), in: zone)); "
+                        + "check-in opens \(rules.checkinGraceMinutes) minutes before, at "
+                        + "\(DayFormat.minute(Date(millis: earliest), in: zone)). Check in then."
                 )
             }
             var p = try Self.join(activity, volunteer: volunteer, at: now, in: tx)
@@ -60,7 +64,9 @@ extension Service {
     static let ownTime = JifenError.refused(
         .ownTime, zh: "志愿者本人的签到和签退以服务器当时的时间为准，不能自己填写时间（--at）。请现在直接签到或签退（不加 --at），或请组织者更正时间（更正的记录需审核）。",
         en:
-            "A volunteer's own check-in and check-out are stamped with the server's clock; no time (--at) can be given. Check in or out now without --at, or ask an organizer to correct the time (it then goes to review)."
+            "A volunteer's own check-in and check-out are stamped with the server's clock; no time (--at) can be "
+            + "given. Check in or out now without --at, or ask an organizer to correct the time (it then goes to "
+            + "review)."
     )
 
     /// Checks a volunteer's own code against the budgets; a wrong one is counted.
@@ -75,7 +81,8 @@ extension Service {
                 .checkinLocked,
                 zh: "\(volunteer) 已对活动 \(activity.id) 输错签到码 \(hers) 次，不能再用签到码签到。请当面请该队组织者为您签到。",
                 en:
-                    "Too many wrong check-in codes: \(volunteer) gave \(hers) wrong codes for activity \(activity.id) and can no longer check in by code. Ask an organizer of the team to check you in."
+                    "Too many wrong check-in codes: \(volunteer) gave \(hers) wrong codes for activity \(activity.id) "
+                    + "and can no longer check in by code. Ask an organizer of the team to check you in."
             )
         }
         let all = try tx.checkinFailures(activity: activity.id, volunteer: nil)
@@ -85,7 +92,9 @@ extension Service {
                 zh:
                     "活动 \(activity.id) 的签到码已被输错 \(all) 次，已停用。请请组织者为您签到，或更换签到码（jifen activity rotate-code \(activity.id)）。",
                 en:
-                    "Too many wrong check-in codes: activity \(activity.id) took \(all) and its code is stopped. Ask an organizer of the team to check you in, or to rotate the code (jifen activity rotate-code \(activity.id))."
+                    "Too many wrong check-in codes: activity \(activity.id) took \(all) and its code is stopped. Ask "
+                    + "an organizer of the team to check you in, or to rotate the code (jifen activity rotate-code "
+                    + "\(activity.id))."
             )
         }
         let typed = code?.trimmingCharacters(in: .whitespaces) ?? ""
@@ -168,7 +177,8 @@ extension Service {
                 let span =
                     "\(DayFormat.minute(Date(millis: checkin), in: zone))–\(DayFormat.minute(Date(millis: at), in: zone))"
                 let plan =
-                    "\(DayFormat.minute(Date(millis: activity.startMillis), in: zone))–\(DayFormat.minute(Date(millis: activity.endMillis), in: zone))"
+                    "\(DayFormat.minute(Date(millis: activity.startMillis), in: zone))–"
+                    + "\(DayFormat.minute(Date(millis: activity.endMillis), in: zone))"
                 reasons.append(.outsidePlan(span: span, plan: plan, grace: rules.checkinGraceMinutes))
             }
             if already + minutes > Int64(rules.dailyCapHours) * 60 {

@@ -44,7 +44,8 @@ extension Service {
                 zh:
                     "\(volunteer) 在 \(day) 已有 \(already) 分钟，再加 \(minutes) 分钟超过每日上限 \(rules.dailyCapHours) 小时。请核对时长，或请管理员调整 hours.daily_cap。",
                 en:
-                    "\(volunteer) already has \(already) min on \(day); \(minutes) more exceeds the daily cap of \(rules.dailyCapHours) h. Check the time, or ask an admin to change hours.daily_cap."
+                    "\(volunteer) already has \(already) min on \(day); \(minutes) more exceeds the daily cap of "
+                    + "\(rules.dailyCapHours) h. Check the time, or ask an admin to change hours.daily_cap."
             )
         }
     }

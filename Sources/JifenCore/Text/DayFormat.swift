@@ -46,8 +46,10 @@ public enum DayFormat {
             let s = String(v)
             return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
         }
-        return
-            "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(ms / 3_600_000, 2)):\(pad(ms / 60_000 % 60, 2)):\(pad(ms / 1000 % 60, 2)).\(pad(ms % 1000, 3))Z"
+        let date = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+        let time =
+            "\(pad(ms / 3_600_000, 2)):\(pad(ms / 60_000 % 60, 2)):\(pad(ms / 1000 % 60, 2)).\(pad(ms % 1000, 3))"
+        return date + "T" + time + "Z"
     }
 
     /// Parses a day or a time typed by a person: `2026-11-22`, `2026-11-22 09:30`, `2026-11-22T09:30:00`,

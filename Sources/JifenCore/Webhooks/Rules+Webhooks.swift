@@ -43,9 +43,13 @@ public struct WebhookSettings: Sendable, Equatable {
         throw JifenError.usage(
             .badSetting,
             zh:
-                "webhook.lease_seconds（\(webhook.leaseSeconds) 秒）至少应为 webhook.timeout_seconds（\(webhook.timeoutSeconds) 秒）的两倍，即不少于 \(2 * webhook.timeoutSeconds)。请调大租期或调小超时。",
+                "webhook.lease_seconds（\(webhook.leaseSeconds) 秒）至少应为 "
+                + "webhook.timeout_seconds（\(webhook.timeoutSeconds) 秒）的两倍，即不少于 \(2 * webhook.timeoutSeconds)。"
+                + "请调大租期或调小超时。",
             en:
-                "webhook.lease_seconds (\(webhook.leaseSeconds) s) must be at least twice webhook.timeout_seconds (\(webhook.timeoutSeconds) s), that is at least \(2 * webhook.timeoutSeconds). Raise the lease or lower the timeout."
+                "webhook.lease_seconds (\(webhook.leaseSeconds) s) must be at least twice webhook.timeout_seconds "
+                + "(\(webhook.timeoutSeconds) s), that is at least \(2 * webhook.timeoutSeconds). Raise the lease "
+                + "or lower the timeout."
         )
     }
 
@@ -83,7 +87,8 @@ public struct WebhookSettings: Sendable, Equatable {
                 throw JifenError.usage(
                     .badSetting, zh: "重试间隔「\(part)」无效。应为逗号分隔的时长，如 5s,5m,30m,2h,5h,10h,10h（单位 ms、s、m、h、d）。",
                     en:
-                        "The retry delay \"\(part)\" is not valid. Give comma-separated durations such as 5s,5m,30m,2h,5h,10h,10h (units ms, s, m, h, d)."
+                        "The retry delay \"\(part)\" is not valid. Give comma-separated durations such as "
+                        + "5s,5m,30m,2h,5h,10h,10h (units ms, s, m, h, d)."
                 )
             }
             delays.append(number * factor)

@@ -56,20 +56,6 @@ public struct DeliveryView: Sendable, Codable, Equatable {
     }
 }
 
-extension Store {
-    public func deliveries(endpoint: Int64? = nil, deadOnly: Bool = false) throws -> [DeliveryView] {
-        try deliveries(endpoint: endpoint, deadOnly: deadOnly, limit: 100)
-    }
-
-    public func deliveries(limit: Int) throws -> [DeliveryView] {
-        try deliveries(endpoint: nil, deadOnly: false, limit: limit)
-    }
-
-    public func replayDead(actor: String, nowMillis: Int64) throws -> Int {
-        try replayDead(endpoint: nil, actor: actor, nowMillis: nowMillis)
-    }
-}
-
 /// The rules of the delivery queue that are not plain SQL, written once for both stores.
 public enum WebhookRules {
     /// Actions named in an admin-only refusal.

@@ -1,6 +1,6 @@
 import Foundation
 
-extension Ledger {
+extension Merchants {
     /// Redeems a volunteer's one-time code at a merchant: for an offer (its points, one unit of its
     /// stock) or for a number of points; at once, or as a hold for pickup later. The code is the six
     /// digits read aloud or the QR's secret; it allows at most the ceiling the volunteer saw.
@@ -68,7 +68,9 @@ extension Ledger {
                 zh:
                     "\(shop) 在 \(rules.codeWrongWindowHours) 小时内输错了 \(rules.codeWrongBudget) 次兑换码，兑换已暂停到 \(time)，社区已收到通知。请到时再试，或联系社区核实。",
                 en:
-                    "\(shop) presented \(rules.codeWrongBudget) wrong codes within \(rules.codeWrongWindowHours) hours and is stopped from redeeming codes until \(time); the community has been told. Try again then, or talk to the community."
+                    "\(shop) presented \(rules.codeWrongBudget) wrong codes within \(rules.codeWrongWindowHours) hours "
+                    + "and is stopped from redeeming codes until \(time); the community has been told. Try again "
+                    + "then, or talk to the community."
             )
         }
         let found: RedemptionCode?
@@ -87,7 +89,9 @@ extension Ledger {
                 zh:
                     "这个付款码无效（输错了、已用过或已过期）。请核对，或请顾客在手机上点「出示付款码」换一个新码，最好扫二维码。\(shop) 在 \(rules.codeWrongWindowHours) 小时内还可输错 \(left) 次。",
                 en:
-                    "This code is not valid (mistyped, used or expired). Check it, or ask the customer to tap “Show my pay code” on her phone for a new one, and preferably scan its QR. \(shop) may present \(left) more wrong codes within \(rules.codeWrongWindowHours) hours."
+                    "This code is not valid (mistyped, used or expired). Check it, or ask the customer to tap “Show my "
+                    + "pay code” on her phone for a new one, and preferably scan its QR. \(shop) may present "
+                    + "\(left) more wrong codes within \(rules.codeWrongWindowHours) hours."
             )
             if left == 0 {
                 let until = (wrong.first ?? at) + window
@@ -117,7 +121,8 @@ extension Ledger {
             throw JifenError.refused(
                 .codeOverLimit, zh: "这个付款码最多只能兑换 \(ceiling) 分，这笔要 \(points) 分。请顾客在付款码页面把上限改高，再出示新码。",
                 en:
-                    "This pay code allows at most \(ceiling) points; this redemption is \(points). Ask the customer to raise the ceiling on her pay code page and show the new code."
+                    "This pay code allows at most \(ceiling) points; this redemption is \(points). Ask the customer to "
+                    + "raise the ceiling on her pay code page and show the new code."
             )
         }
         if let offer {
@@ -143,9 +148,9 @@ extension Ledger {
             kind: .redeem, debit: volunteer.id, credit: merchant.id, amount: points,
             key: "redemption:\(request.key)", reference: redemption.label, memo: memo, details: details)
         if request.hold {
-            redemption.hold = try hold(transferRequest, actor: actor, atMillis: at, in: tx).hold.id
+            redemption.hold = try Ledger.hold(transferRequest, actor: actor, atMillis: at, in: tx).hold.id
         } else {
-            redemption.transfer = try post(transferRequest, actor: actor, atMillis: at, in: tx).transfer.id
+            redemption.transfer = try Ledger.post(transferRequest, actor: actor, atMillis: at, in: tx).transfer.id
         }
         try tx.update(
             redemption: redemption.id, status: redemption.status, transfer: redemption.transfer, hold: redemption.hold)

@@ -8,7 +8,7 @@ public struct RefundResult: Sendable, Equatable {
     public var left: Int64
 }
 
-extension Ledger {
+extension Merchants {
     /// Gives points of a redemption back to the volunteer: a transfer of kind `refund` linked to
     /// the redemption's transfer (`reverses`), so the points return to the days they came from.
     /// Partial refunds are allowed; all refunds together never exceed what was redeemed (checked
@@ -30,12 +30,13 @@ extension Ledger {
                         "\(label) was redeemed at \(r.merchant); \(actor) may not refund it. Only that merchant or an admin may."
                 )
             }
-            let reason = try Self.requireReason(reason)
+            let reason = try Ledger.requireReason(reason)
             guard r.status.isPosted, let transferID = r.transfer, let original = try tx.transfer(id: transferID) else {
                 throw JifenError.refused(
                     .notRedeemed, zh: "\(label) 还在预留中，积分尚未划给商户，不能退款；请撤销这笔预留，积分就会回到顾客账上。",
                     en:
-                        "\(label) is still held: no points moved to the merchant, so there is nothing to refund. Release the hold instead, and the points go back to the customer."
+                        "\(label) is still held: no points moved to the merchant, so there is nothing to refund. "
+                        + "Release the hold instead, and the points go back to the customer."
                 )
             }
             let transferKey = "refund:\(id):\(key)"
@@ -57,7 +58,8 @@ extension Ledger {
                         .refundTooMuch,
                         zh: "\(label) 兑换了 \(original.amount) 积分，已退 \(refunded)，最多还能退 \(left)，不能退 \(amount)。",
                         en:
-                            "\(label) redeemed \(original.amount) points and \(refunded) were refunded already: at most \(left) can be refunded, not \(amount)."
+                            "\(label) redeemed \(original.amount) points and \(refunded) were refunded already: at "
+                            + "most \(left) can be refunded, not \(amount)."
                     )
                 }
             }
@@ -66,7 +68,7 @@ extension Ledger {
                 kind: .refund, debit: r.merchant, credit: r.volunteer, amount: amount, key: transferKey,
                 reference: r.label, memo: reason, reverses: original.id,
                 details: TransferDetails(offerID: r.offer, offerTitle: offerTitle))
-            let posted = try Self.post(request, actor: actor, atMillis: at, in: tx)
+            let posted = try Ledger.post(request, actor: actor, atMillis: at, in: tx)
             let total = try tx.reversals(of: original.id).reduce(0) { $0 + $1.amount }
             return RefundResult(posted: posted, redemption: r, refundedTotal: total, left: original.amount - total)
         }

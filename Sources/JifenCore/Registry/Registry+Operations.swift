@@ -53,12 +53,16 @@ extension ServiceWriting {
 
 /// The registry: communities, teams, volunteers, merchants, roles. Each write checks the text
 /// with `Registry` and the actor with `Permissions` inside the write transaction, on every store.
-extension Store {
+public struct Registry: Sendable {
+    public let store: any Store
+
+    public init(store: any Store) { self.store = store }
+
     /// Sets up a new store: the first community, its system accounts, and the first admin.
     public func initialise(communityName: String, admin: String, nowMillis: Int64) throws -> Community {
         try Registry.checkText(communityName, field: Bilingual(zh: "社区名称", en: "community name"), max: 100)
         try Registry.checkText(admin, field: Bilingual(zh: "管理员名称", en: "admin name"), max: 100)
-        return try write { tx in
+        return try store.write { tx in
             let community = try tx.addCommunity(name: communityName, nowMillis: nowMillis)
             try tx.grant(role: "admin", to: admin, team: "", by: admin, nowMillis: nowMillis, ignoringExisting: false)
             return community
@@ -68,7 +72,7 @@ extension Store {
     /// Adds another community (an admin's act), with its issuance, expiry and settlement accounts.
     public func addCommunity(name: String, actor: String, nowMillis: Int64) throws -> Community {
         try Registry.checkText(name, field: Bilingual(zh: "社区名称", en: "community name"), max: 100)
-        return try write { tx in
+        return try store.write { tx in
             try Permissions.requireAdmin(actor, action: Bilingual(zh: "添加社区", en: "add a community"), in: tx)
             return try tx.addCommunity(name: name, nowMillis: nowMillis)
         }
@@ -81,8 +85,8 @@ extension Store {
     ) throws -> Team {
         try Registry.checkText(name, field: Bilingual(zh: "服务队名称", en: "team name"), max: 100)
         try Registry.checkText(leader, field: Bilingual(zh: "负责人", en: "leader"), max: 100, allowEmpty: true)
-        let community = try resolveCommunity(community)
-        return try write { tx in
+        let community = try store.resolveCommunity(community)
+        return try store.write { tx in
             try Permissions.requireAdmin(actor, action: Bilingual(zh: "添加服务队", en: "add a team"), in: tx)
             if try tx.teamExists(named: name, community: community.id) {
                 throw JifenError.refused(
@@ -98,7 +102,7 @@ extension Store {
     /// Gives an actor the organizer role of a team (admin only).
     public func addOrganizer(_ organizer: String, team: String, actor: String, nowMillis: Int64) throws {
         try Registry.checkText(organizer, field: Bilingual(zh: "组织者", en: "organizer"), max: 100)
-        try write { tx in
+        try store.write { tx in
             try Permissions.requireAdmin(actor, action: Bilingual(zh: "指定组织者", en: "appoint organizers"), in: tx)
             guard try tx.team(team) != nil else { throw JifenError.unknown(Bilingual(zh: "服务队", en: "team"), team) }
             try tx.grant(
@@ -114,10 +118,10 @@ extension Store {
         _ input: Volunteer, actor: String, nowMillis: Int64, allowDuplicate: Bool = false
     ) throws -> Volunteer {
         var v = try input.checked()
-        try v.checkBirthDate(nowMillis: nowMillis, zone: try rules().timeZone)
-        v.community = try resolveCommunity(v.community.isEmpty ? nil : v.community).id
+        try v.checkBirthDate(nowMillis: nowMillis, zone: try Settings(store: store).rules().timeZone)
+        v.community = try store.resolveCommunity(v.community.isEmpty ? nil : v.community).id
         v.createdAtMillis = nowMillis
-        return try write { tx in
+        return try store.write { tx in
             try Permissions.requireAdmin(actor, action: Bilingual(zh: "登记志愿者", en: "register a volunteer"), in: tx)
             // Two processes registering the same person at once: the second waits here for the first's commit.
             try tx.serialise(.volunteerRegistration)
@@ -139,9 +143,9 @@ extension Store {
 
     public func addMerchant(_ input: Merchant, actor: String, nowMillis: Int64) throws -> Merchant {
         var m = try input.checked()
-        m.community = try resolveCommunity(m.community.isEmpty ? nil : m.community).id
+        m.community = try store.resolveCommunity(m.community.isEmpty ? nil : m.community).id
         m.createdAtMillis = nowMillis
-        return try write { tx in
+        return try store.write { tx in
             try Permissions.requireAdmin(actor, action: Bilingual(zh: "登记商户", en: "register a merchant"), in: tx)
             var added = m
             added.id = try tx.nextID(.merchant)
@@ -159,11 +163,13 @@ extension Store {
     public func loadSeed(
         directory: String, community: String? = nil, actor: String, nowMillis: Int64
     ) throws -> SeedCounts {
-        let community = try resolveCommunity(community).id
-        try read { try Permissions.requireAdmin(actor, action: Bilingual(zh: "导入示例数据", en: "load seed data"), in: $0) }
-        let zone = try rules().timeZone
+        let community = try store.resolveCommunity(community).id
+        try store.read {
+            try Permissions.requireAdmin(actor, action: Bilingual(zh: "导入示例数据", en: "load seed data"), in: $0)
+        }
+        let zone = try Settings(store: store).rules().timeZone
         var counts = SeedCounts()
-        counts.teams = try write { tx in
+        counts.teams = try store.write { tx in
             let teams = try SeedFiles.teams(in: directory)
             var next = try tx.highestNumber(in: .team)
             for team in teams {
@@ -183,7 +189,7 @@ extension Store {
             }
             return teams.count
         }
-        counts.volunteers = try write { tx in
+        counts.volunteers = try store.write { tx in
             let volunteers = try SeedFiles.volunteers(
                 in: directory, community: community,
                 teams: try tx.idsByName(in: .team, community: community), zone: zone)
@@ -196,7 +202,7 @@ extension Store {
             }
             return volunteers.count
         }
-        counts.merchants = try write { tx in
+        counts.merchants = try store.write { tx in
             let merchants = try SeedFiles.merchants(in: directory, community: community)
             var next = try tx.highestNumber(in: .merchant)
             for var m in merchants {
@@ -207,7 +213,7 @@ extension Store {
             }
             return merchants.count
         }
-        counts.offers = try write { tx in
+        counts.offers = try store.write { tx in
             let offers = try SeedFiles.offers(
                 in: directory, merchants: try tx.idsByName(in: .merchant, community: community))
             var next = try tx.highestNumber(in: .offer)
@@ -228,6 +234,59 @@ extension Store {
 
     /// Refuses anyone but an admin, without writing (for `webhook test` and `notify`).
     public func requireAdmin(_ actor: String, action: Bilingual) throws {
-        try read { try Permissions.requireAdmin(actor, action: action, in: $0) }
+        try store.read { try Permissions.requireAdmin(actor, action: action, in: $0) }
+    }
+
+    // MARK: Residents
+
+    /// Registers a resident (an admin, or an organizer: the desk registers the people it serves).
+    /// - Parameter allowDuplicate: register even when a resident of the same name and phone exists
+    ///   (another person; `Registry.refuseDuplicate`, as for volunteers).
+    /// - Throws: usage for bad text, phone or ID; refused for an unknown volunteer or community, or
+    ///   `duplicate-resident`.
+    public func addResident(
+        _ input: Resident, actor: String, nowMillis: Int64, allowDuplicate: Bool = false
+    ) throws -> Resident {
+        var r = try input.checked()
+        r.community = try store.resolveCommunity(r.community.isEmpty ? nil : r.community).id
+        r.createdAtMillis = nowMillis
+        return try store.write { tx in
+            guard try tx.actsAsAdmin(actor) || tx.actsAsOrganizerOfAnyTeam(actor) else {
+                throw JifenError.forbidden(actor: actor, action: Bilingual(zh: "登记居民", en: "register a resident"))
+            }
+            // Two processes registering the same person at once: the second waits here for the first's commit.
+            try tx.serialise(.volunteerRegistration)
+            try Registry.refuseDuplicate(
+                r, among: try tx.residents(community: r.community), allowDuplicate: allowDuplicate)
+            if let v = r.volunteer {
+                guard let volunteer = try tx.volunteer(v), volunteer.community == r.community else {
+                    throw JifenError.unknown(Bilingual(zh: "志愿者", en: "volunteer"), v)
+                }
+            }
+            var added = r
+            added.id = try tx.nextID(.resident)
+            try tx.insert(resident: added, actor: actor, nowMillis: nowMillis)
+            return added
+        }
+    }
+
+    // MARK: Single rows by id: an unknown id is refused with the same message on every store
+
+    public func volunteer(_ id: String) throws -> Volunteer {
+        try store.read { tx in
+            guard let volunteer = try tx.volunteer(id) else {
+                throw JifenError.unknown(Bilingual(zh: "志愿者", en: "volunteer"), id)
+            }
+            return volunteer
+        }
+    }
+
+    public func merchant(_ id: String) throws -> Merchant {
+        try store.read { tx in
+            guard let merchant = try tx.merchant(id) else {
+                throw JifenError.unknown(Bilingual(zh: "商户", en: "merchant"), id)
+            }
+            return merchant
+        }
     }
 }

@@ -2,14 +2,18 @@ import Foundation
 
 /// Credentials and enrolment codes: who may issue one for whom, what using a code yields, and
 /// what makes a token valid. Written once over the row-level `credential` requirements.
-extension Store {
+public struct Credentials: Sendable {
+    public let store: any Store
+
+    public init(store: any Store) { self.store = store }
+
     /// The role `person` holds, strongest first; nil when the person is none of them.
     public func strongestRole(of person: String) throws -> CredentialRole? {
-        if try isAdmin(person) { return .admin }
-        if try !organizedTeams(person).isEmpty { return .organizer }
-        if try isVolunteer(person) { return .volunteer }
-        if try read({ try $0.merchantExists(person) }) { return .merchant }
-        if try read({ try $0.resident(person) }) != nil { return .resident }
+        if try store.isAdmin(person) { return .admin }
+        if try !store.organizedTeams(person).isEmpty { return .organizer }
+        if try store.isVolunteer(person) { return .volunteer }
+        if try store.read({ try $0.merchantExists(person) }) { return .merchant }
+        if try store.read({ try $0.resident(person) }) != nil { return .resident }
         return nil
     }
 
@@ -28,11 +32,11 @@ extension Store {
         let role = role ?? held
         let holds: Bool
         switch role {
-        case .admin: holds = try isAdmin(person)
-        case .organizer: holds = try !organizedTeams(person).isEmpty
-        case .volunteer: holds = try isVolunteer(person)
-        case .merchant, .staff: holds = try read { try $0.merchantExists(person) }
-        case .resident: holds = try read { try $0.resident(person) } != nil
+        case .admin: holds = try store.isAdmin(person)
+        case .organizer: holds = try !store.organizedTeams(person).isEmpty
+        case .volunteer: holds = try store.isVolunteer(person)
+        case .merchant, .staff: holds = try store.read { try $0.merchantExists(person) }
+        case .resident: holds = try store.read { try $0.resident(person) } != nil
         }
         guard holds else {
             throw JifenError.refused(
@@ -41,17 +45,17 @@ extension Store {
         }
         let action = Bilingual(zh: "为 \(person) 发放登录凭证", en: "issue a credential for \(person)")
         let allowed: Bool
-        if try actsAsAdmin(actor) {
+        if try store.actsAsAdmin(actor) {
             allowed = true
         } else if role == .staff {
             allowed = actor == person
-        } else if role == .volunteer, let team = try read({ try $0.volunteer(person) })?.team {
-            allowed = try actsAsOrganizerOf(actor).contains(team)
-        } else if role == .resident, let resident = try read({ try $0.resident(person) }) {
-            let organized = Set(try actsAsOrganizerOf(actor))
+        } else if role == .volunteer, let team = try store.read({ try $0.volunteer(person) })?.team {
+            allowed = try store.actsAsOrganizerOf(actor).contains(team)
+        } else if role == .resident, let resident = try store.read({ try $0.resident(person) }) {
+            let organized = Set(try store.actsAsOrganizerOf(actor))
             allowed =
                 try !organized.isEmpty
-                && teams().contains { organized.contains($0.id) && $0.community == resident.community }
+                && store.teams().contains { organized.contains($0.id) && $0.community == resident.community }
         } else {
             allowed = false
         }
@@ -59,7 +63,7 @@ extension Store {
         let credential = Credential(
             id: id, kind: kind, person: person, role: role, label: label, issuedBy: actor,
             createdAtMillis: nowMillis, expiresAtMillis: nowMillis + validMillis, secretHash: secretHash)
-        try write { tx in try tx.insert(credential: credential) }
+        try store.write { tx in try tx.insert(credential: credential) }
         return credential
     }
 
@@ -69,7 +73,7 @@ extension Store {
     public func enrol(
         codeHash: String, label: String, validMillis: Int64, nowMillis: Int64, id: String, secretHash: String
     ) throws -> Credential {
-        try write { tx in
+        try store.write { tx in
             guard let code = try tx.credential(hash: codeHash), code.kind == .enrolment, code.isLive(at: nowMillis),
                 try tx.markCredentialUsed(id: code.id, atMillis: nowMillis)
             else { throw JifenError.badEnrolmentCode }
@@ -86,7 +90,7 @@ extension Store {
     /// The live device credential a token names.
     /// - Throws: `badCredential` when there is none, the secret differs, or it expired or was revoked.
     public func authenticate(id: String, secretHash: String, nowMillis: Int64) throws -> Credential {
-        guard let credential = try read({ try $0.credential(id: id) }), credential.kind == .device,
+        guard let credential = try store.read({ try $0.credential(id: id) }), credential.kind == .device,
             CredentialSecret.constantTimeEqual(credential.secretHash, secretHash), credential.isLive(at: nowMillis)
         else { throw JifenError.badCredential }
         return credential
@@ -96,9 +100,9 @@ extension Store {
     /// staff (`staffCredential`: the credential they signed in with) only their own, never the
     /// merchant owner's or the other counters'.
     public func credentials(actor: String, staffCredential: String? = nil, person: String?) throws -> [Credential] {
-        let all = try read { try $0.credentials(person: person) }
+        let all = try store.read { try $0.credentials(person: person) }
         if let staffCredential { return all.filter { $0.id == staffCredential } }
-        if try actsAsAdmin(actor) { return all }
+        if try store.actsAsAdmin(actor) { return all }
         return all.filter { $0.person == actor || $0.issuedBy == actor }
     }
 
@@ -109,18 +113,18 @@ extension Store {
     public func revokeCredential(
         actor: String, staffCredential: String? = nil, id: String, nowMillis: Int64
     ) throws -> Credential {
-        guard let credential = try read({ try $0.credential(id: id) }) else {
+        guard let credential = try store.read({ try $0.credential(id: id) }) else {
             throw JifenError.unknown(Bilingual(zh: "凭证", en: "credential"), id)
         }
         let allowed =
             try staffCredential.map { $0 == id }
-            ?? (credential.person == actor || credential.issuedBy == actor || actsAsAdmin(actor))
+            ?? (credential.person == actor || credential.issuedBy == actor || store.actsAsAdmin(actor))
         guard allowed else {
             throw JifenError.forbidden(actor: actor, action: Bilingual(zh: "收回凭证 \(id)", en: "revoke credential \(id)"))
         }
         if credential.revokedAtMillis != nil { return credential }
-        try write { tx in _ = try tx.revokeCredential(id: id, atMillis: nowMillis) }
-        return try read { try $0.credential(id: id) } ?? credential
+        try store.write { tx in _ = try tx.revokeCredential(id: id, atMillis: nowMillis) }
+        return try store.read { try $0.credential(id: id) } ?? credential
     }
 
     /// Confirms, as the person's own act, a device credential someone else issued for her, so it
@@ -139,7 +143,7 @@ extension Store {
                 .badValue, zh: "请给出要确认的凭证编号（jifen credential list）。",
                 en: "Give the id of the credential to confirm (jifen credential list).")
         }
-        return try write { tx in
+        return try store.write { tx in
             guard let credential = try tx.credential(id: id), credential.kind == .device,
                 credential.isLive(at: nowMillis)
             else {
@@ -162,54 +166,4 @@ extension Store {
             return try tx.credential(id: id) ?? credential
         }
     }
-
-    /// Runs a write at most once per `(actor, operation, key)`: the first answer is stored with
-    /// the write, in the same transaction (`atomically`), and the same key with the same request
-    /// (`fingerprint`) gets it again, however many arrive at once and across restarts.
-    /// - Throws: `keyReused` when the key came with a different request; else the write's error
-    ///   (nothing is stored then: a refused write may be tried again with its key).
-    /// - Returns: the answer, and whether it is a replay.
-    public func once(
-        actor: String, operation: String, key: String, fingerprint: String, nowMillis: Int64,
-        _ body: () throws -> String
-    ) throws -> (answer: String, replayed: Bool) {
-        try atomically {
-            if let earlier = try read({ try $0.storedReply(actor: actor, operation: operation, key: key) }) {
-                guard earlier.fingerprint == fingerprint else { throw JifenError.keyReusedForAnotherRequest }
-                return (earlier.answer, true)
-            }
-            let answer = try body()
-            try write { tx in
-                try tx.insert(
-                    reply: StoredReply(
-                        actor: actor, operation: operation, key: key, fingerprint: fingerprint,
-                        answer: answer, createdAtMillis: nowMillis))
-            }
-            return (answer, false)
-        }
-    }
-}
-
-/// A write's first answer, kept under its idempotency key (`Store.once`).
-public struct StoredReply: Sendable, Equatable {
-    public var actor: String
-    public var operation: String
-    public var key: String
-    /// SHA-256 of the request (its operation and input), so another request with the key is refused.
-    public var fingerprint: String
-    /// The answer, as JSON text.
-    public var answer: String
-    public var createdAtMillis: Int64
-    public init(
-        actor: String, operation: String, key: String, fingerprint: String, answer: String, createdAtMillis: Int64
-    ) {
-        self.actor = actor; self.operation = operation; self.key = key; self.fingerprint = fingerprint
-        self.answer = answer; self.createdAtMillis = createdAtMillis
-    }
-}
-
-extension JifenError {
-    public static let keyReusedForAnotherRequest = JifenError.refused(
-        .keyReused, zh: "这个 Idempotency-Key（--key）已用于另一个请求。请换一个新的键。",
-        en: "This Idempotency-Key (--key) was already used for a different request. Use a new key.")
 }

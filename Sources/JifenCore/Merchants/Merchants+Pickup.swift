@@ -1,6 +1,6 @@
 import Foundation
 
-extension Ledger {
+extension Merchants {
     /// Posts a held redemption when the volunteer picks the offer up. At most once: a second
     /// pickup returns the first receipt; a released or lapsed hold is refused.
     public func pickup(_ id: Int64, actor: String) throws -> Receipt {
@@ -16,7 +16,7 @@ extension Ledger {
             default: throw Self.notHeld(r)
             }
             guard let holdID = r.hold else { throw Self.notHeld(r) }
-            let posted = try Self.postHold(holdID, actor: actor, atMillis: at, in: tx)
+            let posted = try Ledger.postHold(holdID, actor: actor, atMillis: at, in: tx)
             var updated = r
             updated.status = .pickedUp
             updated.transfer = posted.transfer.id
@@ -41,7 +41,7 @@ extension Ledger {
             default: throw Self.notHeld(r)
             }
             guard let holdID = r.hold else { throw Self.notHeld(r) }
-            _ = try Self.voidHold(holdID, actor: actor, atMillis: at, in: tx)
+            _ = try Ledger.voidHold(holdID, actor: actor, atMillis: at, in: tx)
             var updated = r
             updated.status = .released
             try Self.holdEnded(holdID: holdID, status: .released, in: tx)

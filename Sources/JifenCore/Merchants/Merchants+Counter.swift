@@ -33,7 +33,7 @@ public struct CounterLists: Codable, Sendable, Equatable {
     public var holds: [CounterRedemption]
 }
 
-extension Ledger {
+extension Merchants {
     /// The counter's lists for `merchant`: redemptions made in `[fromMillis, toMillis)` that moved
     /// points, and its live holds (a hold past its timeout is gone: expiry gives it back).
     /// - Rules: the merchant itself (its counter staff act as it) or an admin; anyone else is refused.

@@ -17,7 +17,7 @@ public struct SettlementResult: Sendable, Equatable {
     public var wishPoints: Int64 = 0
 }
 
-extension Ledger {
+extension Merchants {
     /// Moves what a merchant took in through a day (redemptions less their refunds, not yet
     /// settled) to the community's settlement account, and marks those redemptions settled, in one
     /// transaction. Settling the same period again finds nothing and is refused.
@@ -68,7 +68,7 @@ extension Ledger {
                 kind: .settle, debit: merchant, credit: Account.settlement(account.community), amount: total,
                 key: "settle:\(merchant):\(settlement.id)", reference: settlement.label,
                 memo: Self.settlementMemo(redemptions: lines.count, wishes: wishes.count, through: day))
-            let posted = try Self.post(request, actor: actor, atMillis: at, in: tx)
+            let posted = try Ledger.post(request, actor: actor, atMillis: at, in: tx)
             settlement.transfer = posted.transfer.id
             try tx.setSettlementTransfer(id: settlement.id, transfer: posted.transfer.id)
             try tx.markSettled(redemptions: lines.map(\.redemption.id), settlement: settlement.id)
@@ -81,7 +81,7 @@ extension Ledger {
     }
 }
 
-extension Ledger {
+extension Merchants {
     /// The settlement transfer's memo: "1 redemption, 2 wishes through 2026-12-19" (each count in its own number).
     public static func settlementMemo(redemptions: Int, wishes: Int, through day: String) -> String {
         func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }

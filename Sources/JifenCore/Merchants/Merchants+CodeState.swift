@@ -24,7 +24,7 @@ public struct PayCodeState: Sendable, Equatable {
     public var offerTitle: String?
 }
 
-extension Ledger {
+extension Merchants {
     /// The state of one of a volunteer's pay codes, found by its QR's secret (the digits recur;
     /// the secret names one code). Only the volunteer herself, or an admin, may ask.
     /// - Throws: `JifenError` refused when the actor may not; `payCodeUnknown` when she has no such code.
