@@ -42,7 +42,7 @@ public enum ActingCredential {
     }
 }
 
-extension LedgerReading {
+extension ReadTransaction {
     /// `isAdmin`, as far as the acting credential's role lets its person be one.
     public func actsAsAdmin(_ actor: String) throws -> Bool { try ActingCredential.mayActAsAdmin && isAdmin(actor) }
     /// `organizesAnyTeam`, as far as the acting credential's role lets its person be an organizer.
@@ -51,7 +51,7 @@ extension LedgerReading {
     }
 }
 
-extension ServiceWriting {
+extension WriteTransaction {
     /// `isOrganizer`, as far as the acting credential's role lets its person be an organizer.
     public func actsAsOrganizer(_ actor: String, team: String) throws -> Bool {
         try ActingCredential.mayActAsOrganizer && isOrganizer(actor, team: team)

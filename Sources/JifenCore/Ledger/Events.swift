@@ -76,18 +76,18 @@ public enum Events {
     }
 
     /// The name behind an account when it is a person's or a merchant's.
-    static func name(_ account: Account, in tx: any LedgerReading) throws -> String? {
+    static func name(_ account: Account, in tx: any ReadTransaction) throws -> String? {
         guard account.kind == .volunteer || account.kind == .merchant else { return nil }
         return try tx.accountName(account.id)
     }
 
-    static func name(_ account: String, in tx: any LedgerReading) throws -> String? {
+    static func name(_ account: String, in tx: any ReadTransaction) throws -> String? {
         guard let found = try tx.account(account) else { return nil }
         return try name(found, in: tx)
     }
 
     /// The offer behind a hold, when the hold is a redemption's.
-    static func offerDetails(hold: Int64, in tx: any LedgerReading) throws -> TransferDetails {
+    static func offerDetails(hold: Int64, in tx: any ReadTransaction) throws -> TransferDetails {
         guard let offerID = try tx.redemption(hold: hold)?.offer else { return TransferDetails() }
         let title = try tx.offer(id: offerID)?.title
         return TransferDetails(offerID: offerID, offerTitle: title)
@@ -124,7 +124,7 @@ public enum Events {
     /// A hold's event with the names and the offer looked up (`details` when the caller knows them).
     static func hold(
         _ h: Hold, type: String, actor: String, atMillis: Int64, details: TransferDetails? = nil,
-        in tx: any LedgerReading
+        in tx: any ReadTransaction
     ) throws -> OutboxEvent {
         let fromName = try name(h.debit, in: tx)
         let toName = try name(h.credit, in: tx)

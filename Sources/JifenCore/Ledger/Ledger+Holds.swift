@@ -18,7 +18,7 @@ extension Ledger {
     /// reserves its points and its offer's stock in one transaction).
     public static func hold(
         _ request: TransferRequest, actor: String, atMillis at: Int64, timeoutMinutes: Int? = nil,
-        in tx: any LedgerWriting
+        in tx: any WriteTransaction
     ) throws -> (hold: Hold, replayed: Bool) {
         try validate(request)
         if let existing = try tx.hold(key: request.key) {
@@ -70,7 +70,7 @@ extension Ledger {
 
     /// `postHold(_:actor:)` inside a transaction the caller holds.
     public static func postHold(
-        _ id: Int64, actor: String, atMillis at: Int64, in tx: any LedgerWriting
+        _ id: Int64, actor: String, atMillis at: Int64, in tx: any WriteTransaction
     ) throws -> Posted {
         guard let hold = try tx.hold(id: id) else {
             throw JifenError.unknown(Bilingual(zh: "冻结", en: "hold"), "#\(id)")
@@ -108,7 +108,7 @@ extension Ledger {
 
     /// `voidHold(_:actor:)` inside a transaction the caller holds; `replayed` when it was already voided.
     public static func voidHold(
-        _ id: Int64, actor: String, atMillis at: Int64, in tx: any LedgerWriting
+        _ id: Int64, actor: String, atMillis at: Int64, in tx: any WriteTransaction
     ) throws -> (hold: Hold, replayed: Bool) {
         guard var hold = try tx.hold(id: id) else {
             throw JifenError.unknown(Bilingual(zh: "冻结", en: "hold"), "#\(id)")

@@ -164,7 +164,7 @@ public struct Ledger: Sendable {
     /// - Parameter excludingHold: a hold being posted, whose reservation must not count against itself.
     public static func post(
         _ request: TransferRequest, actor: String, atMillis: Int64,
-        excludingHold hold: Hold? = nil, in tx: any LedgerWriting
+        excludingHold hold: Hold? = nil, in tx: any WriteTransaction
     ) throws -> Posted {
         try validate(request)
         if let existing = try tx.transfer(key: request.key) {

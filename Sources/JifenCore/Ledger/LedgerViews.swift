@@ -56,7 +56,7 @@ public struct BalanceView: Sendable, Codable, Equatable {
     /// Lapsed points (their day has come, `expire` has not moved them yet) are not available and
     /// are shown apart; expiring-soon counts only points still usable today.
     /// - Throws: `JifenError` (refused) for an unknown account.
-    public static func read(_ id: String, nowMillis: Int64, in tx: any LedgerReading) throws -> BalanceView {
+    public static func read(_ id: String, nowMillis: Int64, in tx: any ReadTransaction) throws -> BalanceView {
         guard let account = try tx.account(id) else { throw JifenError.unknown(Bilingual(zh: "账户", en: "account"), id) }
         guard account.kind.keepsLots else {
             let held = try tx.heldAmount(account: id, nowMillis: nowMillis)

@@ -79,7 +79,7 @@ public struct LotStanding: Sendable, Equatable {
 
 extension Lots {
     /// How `account`'s lots stand at `nowMillis` (see `LotStanding`).
-    public static func standing(account: String, nowMillis: Int64, in tx: any LedgerReading) throws -> LotStanding {
+    public static func standing(account: String, nowMillis: Int64, in tx: any ReadTransaction) throws -> LotStanding {
         let zone = try Rules(settings: tx.settings()).timeZone
         let holds = try tx.pendingHolds(account: account, nowMillis: nowMillis)
         let lots = try tx.openLots(account: account, limit: 100_000)
@@ -90,7 +90,7 @@ extension Lots {
 
     /// The points an account may spend now: its balance less pending holds and, for a volunteer,
     /// less lapsed points that `expire` has not moved yet.
-    public static func available(_ account: Account, nowMillis: Int64, in tx: any LedgerReading) throws -> Int64 {
+    public static func available(_ account: Account, nowMillis: Int64, in tx: any ReadTransaction) throws -> Int64 {
         guard account.kind.keepsLots else {
             return account.balance - (try tx.heldAmount(account: account.id, nowMillis: nowMillis))
         }

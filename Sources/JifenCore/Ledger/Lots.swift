@@ -5,7 +5,7 @@ import Foundation
 enum Lots {
     static func move(
         _ t: Transfer, from debit: Account, to credit: Account, standing: LotStanding? = nil,
-        in tx: any LedgerWriting
+        in tx: any WriteTransaction
     ) throws {
         var consumed: [(day: String, amount: Int64)] = []
         if debit.kind.keepsLots {
@@ -38,7 +38,7 @@ enum Lots {
     /// - anything else spends valid lots only, oldest first.
     private static func consume(
         _ t: Transfer, account: String, standing: LotStanding,
-        in tx: any LedgerWriting
+        in tx: any WriteTransaction
     ) throws -> [(day: String, amount: Int64)] {
         var left = t.amount
         var taken: [(day: String, amount: Int64)] = []
@@ -97,7 +97,7 @@ enum Lots {
     /// first, less what earlier refunds and reversals of the same original already gave back.
     private static func returning(
         _ t: Transfer, original: Transfer, to account: String,
-        in tx: any LedgerWriting
+        in tx: any WriteTransaction
     ) throws -> [(day: String, amount: Int64)] {
         var byDay: [String: Int64] = [:]
         for entry in try tx.lotEntries(transfer: original.id) where entry.account == account && entry.delta < 0 {
@@ -122,7 +122,7 @@ enum Lots {
 
     private static func add(
         _ amount: Int64, to account: String, expiresOn day: String, transfer: Int64,
-        in tx: any LedgerWriting
+        in tx: any WriteTransaction
     ) throws {
         let id = try tx.addToLot(account: account, expiresOn: day, amount: amount)
         try tx.insert(lotEntry: LotEntry(lot: id, account: account, transfer: transfer, delta: amount, expiresOn: day))

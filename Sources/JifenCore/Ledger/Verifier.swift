@@ -56,7 +56,7 @@ public enum Verifier {
     }
 
     /// Verifies what `reader` sees inside a transaction the caller holds (e.g. a copy before it commits).
-    public static func verify(reader: any LedgerReading & LedgerAuditing, nowMillis: Int64) throws -> VerifyReport {
+    public static func verify(reader: any ReadTransaction & LedgerAuditing, nowMillis: Int64) throws -> VerifyReport {
         do {
             var report = VerifyReport()
             var computed: [String: Int64] = [:]

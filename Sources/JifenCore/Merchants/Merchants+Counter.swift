@@ -69,7 +69,7 @@ extension Merchants {
         try store.read { tx in try Self.counterLine(Self.redemption(id, for: actor, in: tx), in: tx) }
     }
 
-    static func counterLine(_ r: Redemption, in tx: any LedgerReading) throws -> CounterRedemption {
+    static func counterLine(_ r: Redemption, in tx: any ReadTransaction) throws -> CounterRedemption {
         let name = try tx.accountName(r.volunteer).flatMap { $0.isEmpty ? nil : $0 } ?? r.volunteer
         let title = try r.offer.flatMap { try tx.offer(id: $0)?.title }
         var refunded: Int64 = 0, refundable: Int64 = 0

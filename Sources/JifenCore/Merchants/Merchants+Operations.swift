@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The merchants' side of the ledger: the offers a merchant lists, pay codes, redemptions at the
 /// counter (redeem, pick up, release, refund) and settlements. Each operation checks the actor

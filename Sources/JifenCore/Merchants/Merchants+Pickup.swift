@@ -50,19 +50,19 @@ extension Merchants {
     }
 
     /// A redemption's hold ended without pickup: the redemption records it and its offer gets its unit back.
-    static func holdEnded(holdID: Int64, status: RedemptionStatus, in tx: any LedgerWriting) throws {
+    static func holdEnded(holdID: Int64, status: RedemptionStatus, in tx: any WriteTransaction) throws {
         guard let r = try tx.redemption(hold: holdID), r.status == .held else { return }
         try tx.update(redemption: r.id, status: status, transfer: nil, hold: holdID)
         if let offer = r.offer { try tx.returnStock(offer: offer) }
     }
 
-    private static func heldRedemption(_ id: Int64, actor: String, in tx: any LedgerReading) throws -> Redemption {
+    private static func heldRedemption(_ id: Int64, actor: String, in tx: any ReadTransaction) throws -> Redemption {
         try redemption(id, for: actor, in: tx)
     }
 
     /// A redemption by number for `actor`. A missing one and one `actor` is no party to (not its
     /// merchant, its volunteer or an admin) answer alike, so numbers cannot be probed.
-    static func redemption(_ id: Int64, for actor: String, in tx: any LedgerReading) throws -> Redemption {
+    static func redemption(_ id: Int64, for actor: String, in tx: any ReadTransaction) throws -> Redemption {
         guard let r = try tx.redemption(id: id),
             try actor == r.merchant || actor == r.volunteer || tx.actsAsAdmin(actor)
         else {

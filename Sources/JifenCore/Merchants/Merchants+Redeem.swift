@@ -32,7 +32,7 @@ extension Merchants {
     /// commits; every other refusal throws and rolls back.
     static func redeem(
         _ request: RedeemRequest, code: Codes.Presented, actor: String, atMillis at: Int64,
-        in tx: any LedgerWriting
+        in tx: any WriteTransaction
     ) throws -> Result<Receipt, JifenError> {
         guard let merchant = try tx.account(request.merchant), merchant.kind == .merchant else {
             throw JifenError.unknown(Bilingual(zh: "商户", en: "merchant"), request.merchant)
@@ -158,7 +158,7 @@ extension Merchants {
     }
 
     static func usableOffer(
-        _ id: String, merchant: String, rules: Rules, atMillis at: Int64, in tx: any LedgerReading
+        _ id: String, merchant: String, rules: Rules, atMillis at: Int64, in tx: any ReadTransaction
     ) throws -> Offer {
         guard let offer = try tx.offer(id: id) else { throw JifenError.unknown(Bilingual(zh: "兑换项目", en: "offer"), id) }
         guard offer.merchant == merchant else {
@@ -182,14 +182,14 @@ extension Merchants {
     }
 
     static func requireMerchantOrAdmin(
-        _ actor: String, merchant: String, action: Bilingual, in tx: any LedgerReading
+        _ actor: String, merchant: String, action: Bilingual, in tx: any ReadTransaction
     ) throws {
         guard try actor == merchant || tx.actsAsAdmin(actor) else {
             throw JifenError.forbidden(actor: actor, action: action)
         }
     }
 
-    static func receipt(_ r: Redemption, replayed: Bool, atMillis: Int64, in tx: any LedgerReading) throws -> Receipt {
+    static func receipt(_ r: Redemption, replayed: Bool, atMillis: Int64, in tx: any ReadTransaction) throws -> Receipt {
         let left = try tx.account(r.volunteer).map { try Lots.available($0, nowMillis: atMillis, in: tx) } ?? 0
         return Receipt(
             redemption: r, transfer: try r.transfer.flatMap { try tx.transfer(id: $0) },

@@ -3,7 +3,7 @@
 /// Jifen is not an authentication system: whoever can write the database file can act as anyone.
 /// `--as` says who is acting; it is recorded on every write, and these rules say what that role may do.
 public enum Permissions {
-    public static func requireAdmin(_ actor: String, action: Bilingual, in tx: any LedgerReading) throws {
+    public static func requireAdmin(_ actor: String, action: Bilingual, in tx: any ReadTransaction) throws {
         guard try tx.actsAsAdmin(actor) else {
             if try tx.isAdmin(actor) { throw ActingCredential.wrongCredential(actor, action: action) }
             throw JifenError.forbidden(actor: actor, action: action)

@@ -29,7 +29,7 @@ public enum Serialised: Sendable {
     case volunteerRegistration
 }
 
-extension LedgerReading {
+extension ReadTransaction {
     /// The next id of a registry table. Two writers of a store that runs writers at once
     /// (PostgreSQL) may take the same one: they collide on the primary key and the loser's
     /// transaction is rerun.
@@ -38,7 +38,7 @@ extension LedgerReading {
     }
 }
 
-extension ServiceWriting {
+extension WriteTransaction {
     /// A community with its issuance, expiry and settlement accounts.
     func addCommunity(name: String, nowMillis: Int64) throws -> Community {
         let community = Community(id: try nextID(.community), name: name)

@@ -12,7 +12,7 @@ struct RequestAudit {
     let owner: [String: String]
     var net: [String: Int64] = [:]
 
-    init(reader: any LedgerReading) throws {
+    init(reader: any ReadTransaction) throws {
         requests = try reader.serviceRequests(states: nil)
         var owner: [String: String] = [:]
         for r in requests {
@@ -31,7 +31,7 @@ struct RequestAudit {
         }
     }
 
-    func faults(reader: any LedgerReading & LedgerAuditing, nowMillis: Int64) throws -> [VerifyFault] {
+    func faults(reader: any ReadTransaction & LedgerAuditing, nowMillis: Int64) throws -> [VerifyFault] {
         guard !requests.isEmpty else { return [] }
         var faults: [VerifyFault] = []
         var pending: [String: [Int64]] = [:]

@@ -330,7 +330,7 @@ public struct Requests: Sendable {
     /// ledger effect and sets the fields, then the request, its history row and its event are written.
     func move(
         _ id: String, _ action: RequestAction, actor: String, note: String = "", clock: Bool = false,
-        _ change: (inout ServiceRequest, any ServiceWriting, Rules, Int64) throws -> Void
+        _ change: (inout ServiceRequest, any WriteTransaction, Rules, Int64) throws -> Void
     ) throws -> ServiceRequest {
         let id = try Self.parseID(id)
         let at = now().millis
@@ -374,7 +374,7 @@ public struct Requests: Sendable {
 
     /// The parts `actor` plays for request `r`.
     public static func roles(
-        of actor: String, for r: ServiceRequest, in tx: any LedgerReading
+        of actor: String, for r: ServiceRequest, in tx: any ReadTransaction
     ) throws -> Set<RequestRole> {
         var roles: Set<RequestRole> = []
         let resident = try tx.resident(r.resident)
@@ -392,14 +392,14 @@ public struct Requests: Sendable {
     }
 
     /// The community desk: an admin, or an organizer of any team.
-    static func isDesk(_ actor: String, in tx: any LedgerReading) throws -> Bool {
+    static func isDesk(_ actor: String, in tx: any ReadTransaction) throws -> Bool {
         try tx.actsAsAdmin(actor) || tx.actsAsOrganizerOfAnyTeam(actor)
     }
 
     /// The history row and the outbox event of a transition.
     static func written(
         _ r: ServiceRequest, action: RequestAction, from: RequestState?, actor: String, note: String, at: Int64,
-        in tx: any ServiceWriting
+        in tx: any WriteTransaction
     ) throws {
         let steps = try tx.requestSteps(request: r.id)
         try tx.insert(
@@ -436,7 +436,7 @@ public struct Requests: Sendable {
     /// response_due, server?, state, team?, team_name?, volunteer?, wanted_at?}`, keys sorted. The area
     /// only: never the resident's name, address or phone (group chats read these).
     static func event(
-        _ r: ServiceRequest, type: String, actor: String, note: String, at: Int64, in tx: any ServiceWriting
+        _ r: ServiceRequest, type: String, actor: String, note: String, at: Int64, in tx: any WriteTransaction
     ) throws -> OutboxEvent {
         var json = JSONText()
         json.add("actor", actor)

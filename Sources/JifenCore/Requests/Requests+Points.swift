@@ -9,7 +9,7 @@ import Foundation
 /// - `reverse:<transfer>` — the reversal of what a confirmation posted.
 extension Requests {
     /// A points-paid request holds the offered points on the resident's account, for the volunteer taking it.
-    static func holdOffered(_ r: inout ServiceRequest, actor: String, at: Int64, in tx: any ServiceWriting) throws {
+    static func holdOffered(_ r: inout ServiceRequest, actor: String, at: Int64, in tx: any WriteTransaction) throws {
         guard r.pointsPaid, let payer = r.payer, let server = r.server else { return }
         r.holds += 1
         let request = TransferRequest(
@@ -20,7 +20,7 @@ extension Requests {
     }
 
     /// Gives held points back, if any are held.
-    static func release(_ r: inout ServiceRequest, actor: String, at: Int64, in tx: any ServiceWriting) throws {
+    static func release(_ r: inout ServiceRequest, actor: String, at: Int64, in tx: any WriteTransaction) throws {
         guard let hold = r.hold else { return }
         _ = try Ledger.voidHold(hold, actor: actor, atMillis: at, in: tx)
         r.hold = nil
@@ -30,7 +30,7 @@ extension Requests {
     /// (the 2020 fields: content, place, day, minutes, team and its leader); a community-paid
     /// request earns by the rules (`Service.approve`), a points-paid one posts its hold to the volunteer.
     static func settle(
-        _ r: inout ServiceRequest, actor: String, rules: Rules, at: Int64, in tx: any ServiceWriting
+        _ r: inout ServiceRequest, actor: String, rules: Rules, at: Int64, in tx: any WriteTransaction
     ) throws {
         guard let server = r.server, let team = r.team else {
             throw JifenError.fault(
@@ -79,7 +79,7 @@ extension Requests {
     /// record is rejected (its history says why), and a points-paid request holds the offered
     /// points again for the same volunteer. The next confirmation makes a new record.
     static func unsettle(
-        _ r: inout ServiceRequest, reason: String, actor: String, at: Int64, in tx: any ServiceWriting
+        _ r: inout ServiceRequest, reason: String, actor: String, at: Int64, in tx: any WriteTransaction
     ) throws {
         var posted: Int64?
         var record: ServiceRecord?

@@ -68,7 +68,7 @@ extension Requests {
 
     static func view(
         _ r: ServiceRequest, actor: String, at: Int64, history: Bool, teams: [String: String],
-        in tx: any LedgerReading & LedgerAuditing
+        in tx: any ReadTransaction & LedgerAuditing
     ) throws -> RequestView {
         let resident = try tx.resident(r.resident)
         let serving = r.server == actor && [.claimed, .inService, .done].contains(r.state)

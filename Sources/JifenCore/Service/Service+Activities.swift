@@ -129,7 +129,7 @@ extension Service {
     }
 
     static func join(
-        _ activity: Activity, volunteer: String, at: Int64, in tx: any ServiceWriting
+        _ activity: Activity, volunteer: String, at: Int64, in tx: any WriteTransaction
     ) throws -> Participation {
         guard let found = try tx.volunteer(volunteer), found.community == activity.community else {
             throw JifenError.refused(

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Records as the national rules show them, their history, activities with their participants,
 /// and the certificates issued over approved records.

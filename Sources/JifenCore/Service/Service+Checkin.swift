@@ -73,7 +73,7 @@ extension Service {
     /// - Returns: the refusal to answer (after its count is written), nil when the code is right.
     static func checkCode(
         _ code: String?, activity: Activity, volunteer: String, rules: Rules, at now: Int64,
-        in tx: any ServiceWriting
+        in tx: any WriteTransaction
     ) throws -> JifenError? {
         let hers = try tx.checkinFailures(activity: activity.id, volunteer: volunteer)
         if hers >= rules.checkinWrongPerVolunteer {

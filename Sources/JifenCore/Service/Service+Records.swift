@@ -30,7 +30,7 @@ extension Service {
 
     /// Minutes must be whole, above zero, and keep the volunteer's day within the daily cap.
     static func checkMinutes(
-        _ minutes: Int64, volunteer: String, day: String, excluding: String?, rules: Rules, in tx: any ServiceWriting
+        _ minutes: Int64, volunteer: String, day: String, excluding: String?, rules: Rules, in tx: any WriteTransaction
     ) throws {
         let cap = Int64(rules.dailyCapHours) * 60
         guard minutes > 0 else {
@@ -77,7 +77,7 @@ extension Service {
 
     static func approve(
         _ record: ServiceRecord, activity: Activity, rules: Rules, actor: String, at: Int64,
-        in tx: any ServiceWriting
+        in tx: any WriteTransaction
     ) throws -> ServiceRecord {
         switch record.status {
         case .approved:
@@ -100,7 +100,7 @@ extension Service {
     /// Earns the record's points from the community's issuance account, keyed by record and version.
     static func earn(
         _ record: ServiceRecord, activity: Activity, rules: Rules, actor: String, at: Int64,
-        in tx: any ServiceWriting
+        in tx: any WriteTransaction
     ) throws -> ServiceRecord {
         var record = record
         let rate = activity.rate ?? rules.pointsPerHourByCategory[activity.category] ?? rules.pointsPerHour
@@ -197,7 +197,7 @@ extension Service {
     }
 
     static func version(
-        _ r: ServiceRecord, action: String, reason: String, actor: String, at: Int64, in tx: any ServiceWriting
+        _ r: ServiceRecord, action: String, reason: String, actor: String, at: Int64, in tx: any WriteTransaction
     ) throws {
         try tx.insert(
             version: RecordVersion(

@@ -17,7 +17,7 @@ public struct Service: Sendable {
         self.role = role
     }
 
-    func write<T>(_ body: (any ServiceWriting, Rules, Int64) throws -> T) throws -> T {
+    func write<T>(_ body: (any WriteTransaction, Rules, Int64) throws -> T) throws -> T {
         let at = now().millis
         return try store.write { tx in try body(tx, try Rules(settings: tx.settings()), at) }
     }
@@ -27,7 +27,7 @@ public struct Service: Sendable {
     /// An admin or an organizer of `team`, as far as the credential's `role` lets its holder be one.
     static func requireOrganizer(
         _ actor: String, team: String, action: Bilingual, role: CredentialRole? = nil,
-        in tx: any ServiceWriting
+        in tx: any WriteTransaction
     ) throws {
         let role = role ?? ActingCredential.role
         if try isOrganizer(actor, team: team, role: role, in: tx) { return }
@@ -45,7 +45,7 @@ public struct Service: Sendable {
     /// The volunteer themself, or an organizer of the team, or an admin (as far as `role` lets).
     static func requireSelfOrOrganizer(
         _ actor: String, volunteer: String, team: String, action: Bilingual, role: CredentialRole? = nil,
-        in tx: any ServiceWriting
+        in tx: any WriteTransaction
     ) throws {
         if actor == volunteer { return }
         let role = role ?? ActingCredential.role
@@ -63,7 +63,7 @@ public struct Service: Sendable {
     /// limited by the credential's role (an admin's credential may do both, an organizer's only
     /// the organizer's part, any other none).
     static func isOrganizer(
-        _ actor: String, team: String, role: CredentialRole?, in tx: any ServiceWriting
+        _ actor: String, team: String, role: CredentialRole?, in tx: any WriteTransaction
     ) throws -> Bool {
         switch role ?? ActingCredential.role {
         case nil, .admin?: return try tx.isAdmin(actor) || tx.isOrganizer(actor, team: team)
@@ -82,19 +82,19 @@ public struct Service: Sendable {
         )
     }
 
-    func requireOrganizer(_ actor: String, team: String, action: Bilingual, in tx: any ServiceWriting) throws {
+    func requireOrganizer(_ actor: String, team: String, action: Bilingual, in tx: any WriteTransaction) throws {
         try Self.requireOrganizer(actor, team: team, action: action, role: role, in: tx)
     }
 
     func requireSelfOrOrganizer(
-        _ actor: String, volunteer: String, team: String, action: Bilingual, in tx: any ServiceWriting
+        _ actor: String, volunteer: String, team: String, action: Bilingual, in tx: any WriteTransaction
     ) throws {
         try Self.requireSelfOrOrganizer(actor, volunteer: volunteer, team: team, action: action, role: role, in: tx)
     }
 
     /// A record by id for `actor`. A missing one and someone else's that `actor` may not read (not
     /// its volunteer, an admin or an organizer) answer alike, so ids cannot be probed.
-    static func record(_ id: String, for actor: String, in tx: any ServiceWriting) throws -> ServiceRecord {
+    static func record(_ id: String, for actor: String, in tx: any WriteTransaction) throws -> ServiceRecord {
         guard let record = try tx.record(id),
             try record.volunteer == actor || tx.actsAsAdmin(actor) || tx.actsAsOrganizerOfAnyTeam(actor)
         else {
@@ -103,14 +103,14 @@ public struct Service: Sendable {
         return record
     }
 
-    static func activity(_ id: String, in tx: any ServiceWriting) throws -> Activity {
+    static func activity(_ id: String, in tx: any WriteTransaction) throws -> Activity {
         guard let activity = try tx.activity(id) else {
             throw JifenError.unknown(Bilingual(zh: "活动", en: "activity"), id)
         }
         return activity
     }
 
-    static func volunteer(_ id: String, in tx: any ServiceWriting) throws -> Volunteer {
+    static func volunteer(_ id: String, in tx: any WriteTransaction) throws -> Volunteer {
         guard let volunteer = try tx.volunteer(id) else {
             throw JifenError.unknown(Bilingual(zh: "志愿者", en: "volunteer"), id)
         }

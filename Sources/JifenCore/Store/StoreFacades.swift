@@ -100,7 +100,7 @@ extension Offer {
     /// - Throws: refused for an unknown merchant or volunteer.
     public static func checkListing(
         merchant: String?, affordableBy volunteer: String?, nowMillis: Int64,
-        in tx: any LedgerReading
+        in tx: any ReadTransaction
     ) throws -> Int64? {
         if let merchant, try !tx.merchantExists(merchant) {
             throw JifenError.unknown(Bilingual(zh: "商户", en: "merchant"), merchant)
@@ -125,7 +125,7 @@ extension Offer {
 extension Permissions {
     /// The merchant itself or an admin: who may list and retire a merchant's offers.
     public static func requireMerchantOrAdmin(
-        _ actor: String, merchant: String, action: Bilingual, in tx: any LedgerReading
+        _ actor: String, merchant: String, action: Bilingual, in tx: any ReadTransaction
     ) throws {
         guard try actor == merchant || tx.actsAsAdmin(actor) else {
             throw JifenError.forbidden(actor: actor, action: action)
@@ -138,7 +138,7 @@ extension Rules {
     /// - Returns: the value to store, trimmed.
     /// - Throws: refused for a non-admin; usage for an unknown key or a bad value.
     public static func checkedChange(
-        key: String, value: String, actor: String, in tx: any LedgerReading
+        key: String, value: String, actor: String, in tx: any ReadTransaction
     ) throws -> String {
         try Permissions.requireAdmin(actor, action: Bilingual(zh: "修改规则", en: "change the rules"), in: tx)
         var rules = try Rules(settings: tx.settings())

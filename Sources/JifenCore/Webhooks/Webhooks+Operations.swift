@@ -1,6 +1,6 @@
 import Foundation
 
-extension LedgerReading {
+extension ReadTransaction {
     /// A subscription; refused (`unknown-id`) when there is none.
     /// - Parameter forUpdate: the row is about to be read and rewritten (a store that runs
     ///   writers at once locks it until the transaction ends).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What `wish post` asks for.
 public struct WishRequest: Sendable, Equatable {
@@ -246,7 +246,7 @@ public struct Wishes: Sendable {
 
     // MARK: Helpers
 
-    static func wish(_ id: Int64, in tx: any LedgerReading) throws -> Wish {
+    static func wish(_ id: Int64, in tx: any ReadTransaction) throws -> Wish {
         guard let wish = try tx.wish(id: id) else {
             throw JifenError.unknown(Bilingual(zh: "微心愿", en: "wish"), Registry.id(prefix: "W", number: Int(id)))
         }
@@ -254,7 +254,7 @@ public struct Wishes: Sendable {
     }
 
     /// What the state machine needs to know about `actor` for this wish.
-    static func wishActor(_ actor: String, wish: Wish, in tx: any ServiceWriting) throws -> WishActor {
+    static func wishActor(_ actor: String, wish: Wish, in tx: any WriteTransaction) throws -> WishActor {
         let kind: WishActor.Kind
         if let v = try tx.volunteer(actor), v.community == wish.community {
             kind = .volunteer
@@ -268,13 +268,13 @@ public struct Wishes: Sendable {
     }
 
     /// The wish's donations (transfers of kind `donate`), oldest first.
-    static func donations(to wish: Wish, in tx: any LedgerReading) throws -> [Transfer] {
+    static func donations(to wish: Wish, in tx: any ReadTransaction) throws -> [Transfer] {
         try tx.transfers(touching: Account.donation(wish.community), fromMillis: 0, toMillis: .max, limit: .max)
             .filter { $0.kind == .donate && $0.reference == wish.label }
     }
 
     /// What donors gave to a wish, less what went back to them.
-    public static func raised(_ wish: Wish, in tx: any LedgerReading) throws -> Int64 {
+    public static func raised(_ wish: Wish, in tx: any ReadTransaction) throws -> Int64 {
         guard let payment = wish.payment else { return wish.donated }
         return wish.donated + (try tx.transfer(id: payment)?.amount ?? 0)
     }
@@ -282,7 +282,7 @@ public struct Wishes: Sendable {
     /// Returns the donations (of one donor, or all) not yet returned, by linked reversals.
     static func returnDonations(
         of wish: inout Wish, donor: String?, actor: String, atMillis: Int64,
-        in tx: any LedgerWriting
+        in tx: any WriteTransaction
     ) throws -> [Transfer] {
         var returned: [Transfer] = []
         for d in try donations(to: wish, in: tx) where donor == nil || d.debit == donor {
