@@ -469,7 +469,8 @@ enum PostgresSchema {
                 #"""
                 CREATE FUNCTION jifen_glob(pattern TEXT, subject TEXT) RETURNS BOOLEAN
                     LANGUAGE sql IMMUTABLE STRICT AS $$
-                    SELECT subject LIKE replace(replace(replace(replace(replace(pattern, '\', '\\'), '%', '\%'), '_', '\_'), '*', '%'), '?', '_') ESCAPE '\'
+                    SELECT subject LIKE replace(replace(replace(replace(replace(pattern, '\', '\\'), '%', '\%'),\#
+                 '_', '\_'), '*', '%'), '?', '_') ESCAPE '\'
                 $$
                 """#,
                 """
