@@ -253,7 +253,7 @@ import Testing
         return (reporting, String(DayFormat.string(f.clock.now, in: try f.facade.rules().timeZone).prefix(7)))
     }
 
-    @Test func theMonthsReportIsTheSameOnBothStores() throws {
+    @Test(.needsPostgres) func theMonthsReportIsTheSameOnBothStores() throws {
         var reports: [[MonthReport]] = []
         for kind in StoreKind.allCases {
             let f = try Fixture.make(kind)
