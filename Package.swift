@@ -147,7 +147,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Tests/JifenTestSupport"),
-        .testTarget(name: "JifenCoreTests", dependencies: ["JifenCore", "JifenCLI", "JifenTestSupport"]),
+        // The core's rules alone: no store, no process, no front end.
+        .testTarget(name: "JifenCoreTests", dependencies: ["JifenCore"]),
+        // The command line's own pieces (tables, argument errors), without a process.
+        .testTarget(name: "JifenCLITests", dependencies: ["JifenCLI"]),
         .testTarget(
             name: "JifenLedgerTests",
             dependencies: [

@@ -2,10 +2,9 @@ import Foundation
 import JifenCore
 import Testing
 
-@testable import JifenCLI
-
-/// The core rules behind issue 10's items 12, 16 and 25, and the CLI's argument-error helpers
-/// (items 7, 9), tested without a store or a process.
+/// Who may be admitted: a birth date not after today in the community's zone, one person not
+/// registered twice (names and phone digits compared), and webhook settings that fit together;
+/// tested without a store or a process.
 @Suite struct AdmissionRulesTests {
     static let shanghai = TimeZone(identifier: "Asia/Shanghai")!
     /// 2026-11-20 10:00 in Shanghai.
@@ -56,25 +55,5 @@ import Testing
         #expect(throws: JifenError.self) {
             try WebhookSettings.checkTogether(["webhook.lease_seconds": "60", "webhook.timeout_seconds": "31"])
         }
-    }
-
-    @Test func nearestCommandAndNegativeNumbers() {
-        #expect(ArgumentErrors.distance("blance", "balance") == 1)
-        #expect(ArgumentErrors.distance("", "abc") == 3)
-        #expect(ArgumentErrors.distance("verfy", "verify") == 1)
-        #expect(
-            ArgumentErrors.commandWords(["--db", "x.sqlite", "--lang", "zh", "--json", "hours", "aprove", "--as", "A"])
-                == ["hours", "aprove"])
-        #expect(
-            ArgumentErrors.unknownCommand(["--lang", "zh", "blance"])?.message.en.contains(
-                "Did you mean jifen balance?") == true)
-        #expect(ArgumentErrors.unknownCommand(["certificate", "V0001"]) == nil)
-        #expect(ArgumentErrors.unknownCommand(["grant", "V0001", "5"]) == nil)
-        for text in ["-5", "-0.5", "-12"] { #expect(ArgumentErrors.isNegativeNumber(text)) }
-        for text in ["--json", "-h", "-", "5", "-x5"] { #expect(!ArgumentErrors.isNegativeNumber(text)) }
-        let prefs = ArgumentErrors.preferences(
-            ["--lang=zh", "grant", "--json", "--", "--lang", "en"], environment: [:])
-        #expect(prefs.language == .zh && prefs.json)
-        #expect(ArgumentErrors.chinese("Unknown option '--bogus'").contains("未知选项 --bogus"))
     }
 }

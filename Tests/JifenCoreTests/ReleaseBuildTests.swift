@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Issue 21, item 21: `swift build -c release` builds every target a packager builds, and a
+/// `swift build -c release` builds every target a packager builds, and a
 /// release build has no testability, so no shipped or shared target may `@testable import`
 /// (only test targets, which a release build leaves out, may).
 @Suite struct ReleaseBuildTests {

@@ -82,7 +82,7 @@ import Testing
         #expect(refusal { try Rules(settings: ["requests.confirm_hours": "0"]) }?.code == .badSetting)
     }
 
-    /// Issue 21, item 22: a refusal names the action once ("无权完成服务请求", never "完成服务服务请求").
+    /// A refusal names the action once ("无权完成服务请求", never "完成服务服务请求").
     @Test func refusalsReadRight() {
         var checked = 0
         for action in RequestAction.allCases where action != .post {

@@ -126,7 +126,7 @@ import Testing
         #expect(try box.bytes() == before)
     }
 
-    @Test func lockedPastTheTimeoutIsBusy() throws {
+    @Test(.tags(.alone)) func lockedPastTheTimeoutIsBusy() throws {
         let box = try Sandbox().seeded()
         let locker = Process()
         locker.executableURL = URL(fileURLWithPath: "/usr/bin/env")

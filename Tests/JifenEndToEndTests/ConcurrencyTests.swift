@@ -5,7 +5,7 @@ import Testing
 
 /// Several real `jifen` processes on one SQLite file or one PostgreSQL database: no balance negative, the zero sum exact, every
 /// operation that reported success present exactly once, nothing else.
-@Suite(.serialized) struct ConcurrencyTests {
+@Suite(.serialized, .tags(.alone)) struct ConcurrencyTests {
     struct Reported: Hashable {
         var key: String
         var from: String

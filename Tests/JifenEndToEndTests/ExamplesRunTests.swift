@@ -2,7 +2,7 @@ import Foundation
 import JifenTestSupport
 import Testing
 
-/// Every command a reader is told to type runs as written (issue 10, item 10): the README's command
+/// Every command a reader is told to type runs as written: the README's command
 /// blocks, line by line in an empty folder, and then every `Example:` line of every `jifen … --help`
 /// on the database those blocks leave. The examples once used record ids (`R000001`) that do not exist,
 /// ids and teams before they were made, and `--as admin` where init had made 李主任.

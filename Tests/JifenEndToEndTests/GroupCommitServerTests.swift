@@ -2,10 +2,10 @@ import Foundation
 import JifenTestSupport
 import Testing
 
-/// Group commit in `jifen serve` (issue 15) through the real binary: 32 client processes while
+/// Group commit in `jifen serve` through the real binary: 32 client processes while
 /// the server is killed with SIGKILL in the middle of its batches, again and again; several
 /// servers on one PostgreSQL. The clients and checks are `ServerCrashTests`'.
-@Suite(.serialized) struct GroupCommitServerTests {
+@Suite(.serialized, .tags(.alone)) struct GroupCommitServerTests {
     typealias C = ServerCrashTests
 
     /// kill -9 of a server committing batches for 32 client processes, six times: after each,
@@ -70,7 +70,7 @@ import Testing
     /// Three `jifen serve` processes on one PostgreSQL, each committing batches for 8 clients, on
     /// the same four accounts, each starting with 60 points so that refusals for want of points come too: every acknowledged
     /// transfer is there once, nothing else is, the balances follow, `verify` passes.
-    @Test func severalServersOnOnePostgreSQLStayExact() throws {
+    @Test(.needsPostgres) func severalServersOnOnePostgreSQLStayExact() throws {
         let box = try ServerTests.community(.postgres)
         let admin = C.admin
         try expectOK(
@@ -92,10 +92,10 @@ import Testing
         let ops = try C.finish(clients)
         let perClient = Dictionary(grouping: ops) { String($0.key.split(separator: "-").first ?? "") }.mapValues(
             \.count)
+        let lostOrShort = ops.filter { $0.status == "lost" || $0.again == "lost" }
         #expect(
             ops.count == 3 * 8 * 25,
-            "operations per client: \(perClient.sorted { $0.key < $1.key }), lost or short: \(ops.filter { $0.status == "lost" || $0.again == "lost" })"
-        )
+            "operations per client: \(perClient.sorted { $0.key < $1.key }), lost or short: \(lostOrShort)")
         let unexpected = ops.filter { !$0.acknowledged && $0.code != "insufficient-points" }
         #expect(unexpected.isEmpty, "\(unexpected)")
         let done = ops.filter(\.acknowledged)

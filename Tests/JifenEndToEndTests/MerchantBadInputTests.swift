@@ -52,7 +52,7 @@ import Testing
             "refund above what was redeemed", ["--as", "M001", "refund", "R001", "--points", "21", "--reason", "x"],
             Exit.refused, "at most 20"
         ),
-        // Another merchant's redemption answers as a missing one (issue 21, item 18).
+        // Another merchant's redemption answers as a missing one.
         (
             "refund by another merchant", ["--as", "M002", "refund", "R001", "--points", "1", "--reason", "x"],
             Exit.refused, "No redemption with id R001"

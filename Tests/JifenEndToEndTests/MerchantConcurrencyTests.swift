@@ -6,7 +6,7 @@ import Testing
 /// Eight real `jifen` processes redeeming from the same volunteers with fresh codes and retried
 /// keys, then refunding the same redemptions at once: no overdraft, no double spend, no double
 /// refund, and the zero sum exact. On one SQLite file and on one PostgreSQL server.
-@Suite(.serialized) struct MerchantConcurrencyTests {
+@Suite(.serialized, .tags(.alone)) struct MerchantConcurrencyTests {
     struct Done: Hashable {
         var key: String
         var redemption: String

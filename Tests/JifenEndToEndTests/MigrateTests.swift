@@ -4,7 +4,7 @@ import Testing
 
 /// `jifen migrate` through the real binary: a SQLite community with activities and service
 /// records moves to PostgreSQL whole, and the ledger goes on there.
-@Suite(.serialized) struct MigrateTests {
+@Suite(.serialized, .needsPostgres) struct MigrateTests {
     /// A community with settings, a gift, a reversal, an activity, approved hours and a dispute.
     func community() throws -> Sandbox {
         let box = try Sandbox().seeded()

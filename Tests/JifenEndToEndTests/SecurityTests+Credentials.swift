@@ -6,7 +6,7 @@ import JifenTestSupport
 import JifenWeb
 import Testing
 
-/// Issue 21, items 9–13: credentials and consent, and retries that never pay twice, through the
+/// Credentials and consent, and retries that never pay twice, through the
 /// real binary and a real `jifen serve` on both stores.
 extension SecurityTests {
     @Suite(.serialized) struct Credentials {

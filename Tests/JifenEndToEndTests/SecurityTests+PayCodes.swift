@@ -3,7 +3,7 @@ import JifenTestSupport
 import Testing
 
 extension SecurityTests {
-    /// Issue 21, "Points cannot be stolen by guessing or overhearing": pay codes through a real
+    /// Points cannot be stolen by guessing or overhearing: pay codes through a real
     /// `jifen serve`, with the owner's and the counter staff's own credentials, on both stores.
     @Suite struct PayCodes {
         struct Counter {

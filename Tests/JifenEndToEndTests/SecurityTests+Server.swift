@@ -8,10 +8,10 @@ import Glibc
 #endif
 
 extension SecurityTests {
-    /// Issue 21, the server's part: nobody locks out someone else (6), slow clients (7), the
-    /// poster's link (15), TLS, nosniff and 413 (16), page actions in the log (19). Each through the
+    /// The server's part: nobody locks out someone else, slow clients, the poster's link, TLS,
+    /// nosniff and 413, page actions in the log. Each through the
     /// real binary and a real `jifen serve` (the sign-in limits live in memory: one store suffices).
-    @Suite(.serialized) struct Server {
+    @Suite(.serialized, .tags(.alone)) struct Server {
         static let room = "203.0.113.9"
 
         /// A signed-in volunteer and a neighbour holding a fresh code share the guesser's address

@@ -3,7 +3,7 @@ import JifenTestSupport
 import Testing
 
 extension SecurityTests {
-    /// Issue 21, items 4, 5, 8 and 20: check-ins and the service records they make, through the
+    /// Check-ins and the service records they make, through the
     /// real binary and a real `jifen serve` on both stores (ServerTests' community: admin 李主任,
     /// T01 organized by 王队长 with V0001 (100 points) and V0002, T02 by 赵队长 with V0003).
     @Suite(.serialized) struct Service {

@@ -7,9 +7,9 @@ import FoundationNetworking
 #endif
 
 extension SecurityTests {
-    /// Issue 21's smaller findings through a real `jifen serve` and the binary, on both stores:
-    /// typed text stays text in certificates (item 14), points in JSON are whole numbers (17), and
-    /// someone else's things answer as missing ones (18).
+    /// Smaller guards through a real `jifen serve` and the binary, on both stores: typed text
+    /// stays text in certificates, points in JSON are whole numbers, and someone else's things
+    /// answer as missing ones.
     @Suite struct Small {
         static let admin = ["JIFEN_ACTOR": "李主任"]
 

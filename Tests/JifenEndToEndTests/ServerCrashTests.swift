@@ -7,7 +7,7 @@ import Testing
 /// the local CLI on the same SQLite file; the server killed with SIGKILL mid-load and restarted;
 /// SIGTERM with requests in flight. Every acknowledged transfer is in the ledger exactly once,
 /// nothing else is, the balances follow from exactly those, and `verify` passes.
-@Suite(.serialized) struct ServerCrashTests {
+@Suite(.serialized, .tags(.alone)) struct ServerCrashTests {
     static let admin = ["JIFEN_ACTOR": "李主任"]
     static let accounts = ["V0001", "V0002", "V0003", "V0004"]
 

@@ -303,8 +303,8 @@ import Testing
         ]
     }()
 
-    /// Routes by id that answer a caller who may not see the thing as if it were missing (issue 21,
-    /// item 18; `SecurityTests.Small` compares the two answers).
+    /// Routes by id that answer a caller who may not see the thing as if it were missing
+    /// (`SecurityTests.Small` compares the two answers).
     static let hiddenByID: Set<String> = [
         "reject", "dispute", "correct", "approve", "recordHistory", "resident", "request", "acceptRequest",
         "rejectRequest",

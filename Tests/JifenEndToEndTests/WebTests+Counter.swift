@@ -8,7 +8,7 @@ import JifenWeb
 import Testing
 
 extension WebTests {
-    /// The merchant's counter (issue 22, item 7 and its share of item 4): today's redemptions and
+    /// The merchant's counter: today's redemptions and
     /// the open holds by the customer's name (only the merchant's own), a receipt page that opens
     /// again, and forms that answer with a redirect so reload and Back never post twice.
     @Suite(.serialized) struct Counter {

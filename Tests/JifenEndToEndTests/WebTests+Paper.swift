@@ -7,7 +7,7 @@ import JifenWeb
 import Testing
 
 extension WebTests {
-    /// Printed paper and the organizer's pages (issue 22, items 8 and 10): the poster and the notice
+    /// Printed paper and the organizer's pages: the poster and the notice
     /// laid out for one A4 page with a print button, the notice's publicity period and where to
     /// object, the certificate in the page with one number until a new one is asked for; the
     /// organizer's own teams with counts, "approve all of this activity" through the same rule per
@@ -117,10 +117,10 @@ extension WebTests {
             try box.jifen(["--json", "balance", account], env: admin).object["balance"] as? Int
         }
 
-        /// Words a person must never read (issue 22, item 5).
+        /// Words a person must never read.
         static let internalWords = ["jifen ", "--", "review:", "short-span", "corrected-time", "list 命令"]
 
-        @Test(arguments: StoreKind.available)
+        @Test(arguments: StoreKind.allCases)
         func theOrganizerSeesHerOwnTeamsWithCountsAndApprovesAllOfAnActivityThroughTheSameRulePerRecord(
             _ kind: StoreKind
         ) throws {
@@ -267,7 +267,7 @@ extension WebTests {
                     .contains("the community office"))
         }
 
-        @Test(arguments: StoreKind.available)
+        @Test(arguments: StoreKind.allCases)
         func theCertificateIsShownInThePageAndKeepsItsNumberUntilSheAsksForANewOne(_ kind: StoreKind) throws {
             let (box, site) = try Self.site(kind)
             try expectOK(box.jifen(["hours", "approve", "H0000001"], env: Self.organizer))

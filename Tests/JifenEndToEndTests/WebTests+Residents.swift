@@ -6,7 +6,7 @@ import JifenTestSupport
 import JifenWeb
 import Testing
 
-/// Residents sign in (issue 22, item 1): a resident's paper code gives her a credential whose role
+/// Residents sign in: a resident's paper code gives her a credential whose role
 /// reaches her own service requests and nothing else, through the API and her page.
 extension WebTests {
     @Suite(.serialized) struct Residents {

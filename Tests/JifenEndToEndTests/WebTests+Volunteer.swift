@@ -7,7 +7,7 @@ import JifenWeb
 import Testing
 
 extension WebTests {
-    /// The volunteer's phone (issue 22, items 2, 3 and 6): the pay code survives reload and learns
+    /// The volunteer's phone: the pay code survives reload and learns
     /// of its redemption, signing out asks first and the organizer gets her back without paper, and
     /// her page opens with what she does every day (签退 at the top while on duty; a short span asks).
     @Suite(.serialized) struct Volunteer {

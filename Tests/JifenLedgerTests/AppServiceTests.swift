@@ -92,7 +92,7 @@ import Testing
         #expect(refused?.code == .notAllowed)
         #expect(refused?.category == .refused)
         #expect(refusal { try app.volunteerRecords(Principal(v1), v0) }?.code == .notAllowed)
-        // Someone else's record answers as a missing one (issue 21, item 18).
+        // Someone else's record answers as a missing one.
         #expect(refusal { try app.recordHistory(Principal(v1), record.id) }?.code == .unknownID)
         #expect(refusal { try app.listRecords(Principal("路人"), .init()) }?.code == .notAllowed)
         #expect(try app.listRecords(Principal(v1), .init()).map(\.record.volunteer) == [v1])

@@ -3,7 +3,7 @@ import JifenCore
 import JifenTestSupport
 import Testing
 
-/// Check-in rules of issue 21 through `Service`, the same on every store: the server's clock for a
+/// Check-in rules through `Service`, the same on every store: the server's clock for a
 /// volunteer's own check-in, an organizer's time as a correction for review, the wrong-code budgets
 /// and the code's rotation, and the credential's role.
 @Suite struct CheckinGuardTests {

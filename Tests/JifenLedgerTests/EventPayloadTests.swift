@@ -3,7 +3,7 @@ import JifenCore
 import JifenTestSupport
 import Testing
 
-/// Issue 10, item 20: the outbox's events carry the names and titles a group chat shows — the
+/// The outbox's events carry the names and titles a group chat shows — the
 /// volunteer's and merchant's names, the activity's and offer's titles — on both stores, so no
 /// robot has to show an id (`R001`, `H0000001`, `V0001`) where a person reads a name.
 @Suite struct EventPayloadTests {

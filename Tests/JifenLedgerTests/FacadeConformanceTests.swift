@@ -297,7 +297,7 @@ import Testing
         )
     }
 
-    @Test func theMonthsReportIsTheSameOnBothStores() throws {
+    @Test(.needsPostgres) func theMonthsReportIsTheSameOnBothStores() throws {
         var reports: [[MonthReport]] = []
         for kind in StoreKind.allCases {
             let f = try Fixture.make(kind)

@@ -150,7 +150,7 @@ import Testing
         let r = try Merchants(store: f.ledger.store, now: f.ledger.now).redeem(
             RedeemRequest(merchant: f.merchant, code: try code(f, v), points: 50, key: "r"), actor: f.merchant
         ).redemption
-        // Another merchant's redemption answers as a missing one (issue 21, item 18); its volunteer is told it is not hers to refund.
+        // Another merchant's redemption answers as a missing one; its volunteer is told it is not hers to refund.
         #expect(
             refusal {
                 try Merchants(store: f.ledger.store, now: f.ledger.now).refund(

@@ -3,7 +3,7 @@ import JifenCore
 import JifenTestSupport
 import Testing
 
-/// Pay codes cannot be guessed, overheard into more than was consented, or minted out (issue 21):
+/// Pay codes cannot be guessed, overheard into more than was consented, or minted out:
 /// the rules on both stores. `SecurityTests.PayCodes` plays the same through `jifen serve`.
 @Suite struct PayCodeConformanceTests {
     static let stores = StoreKind.allCases

@@ -7,7 +7,7 @@ import Testing
 
 /// What only the PostgreSQL store needs shown: many writers at once on separate connections,
 /// the database's own guards, and its migrations.
-@Suite struct PostgresStoreTests {
+@Suite(.tags(.alone), .needsPostgres) struct PostgresStoreTests {
     /// Runs `body(i)` for i in 0..<count on that many threads at once and waits for all.
     func inParallel(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
         let group = DispatchGroup()
@@ -119,7 +119,10 @@ import Testing
         let empty = store.target.display.replacingOccurrences(of: "schema=", with: "schema=e")
         #expect(refusal { try PostgresStore.open(url: empty) }?.code == .noDatabase)
     }
+}
 
+/// What a PostgreSQL URL may say, read without a server.
+@Suite struct PostgresURLTests {
     @Test(arguments: ["mysql://x@h/db", "postgres://u@h:0/db", "postgres://u@h/", "postgres://u@h/db?schema=Bad-Name"])
     func badURLsAreUsageErrors(url: String) {
         #expect(refusal { try PostgresTarget(url: url) }?.category == .usage)
@@ -127,7 +130,7 @@ import Testing
 }
 
 /// TLS to the test server, which scripts/test starts with a self-signed certificate for localhost.
-@Suite struct PostgresTLSTests {
+@Suite(.needsPostgres) struct PostgresTLSTests {
     /// Fails unless the statement runs on an encrypted connection.
     static let requireEncrypted = """
         DO $$ BEGIN
@@ -171,7 +174,7 @@ import Testing
 
 /// The hash chain on PostgreSQL is given after commit (`Chaining.afterCommit`): what that
 /// changes, and what it must not.
-@Suite struct PostgresChainTests {
+@Suite(.needsPostgres) struct PostgresChainTests {
     @Test func aTransferLeftUnsealedIsCountedThenSealedInCommitOrder() throws {
         let f = try Fixture.make(.postgres)
         _ = try f.grant(f.volunteers[0], 10)
@@ -179,7 +182,8 @@ import Testing
         let store = try #require(f.store as? PostgresStore)
         try store.execute(
             unsafeSQL:
-                "INSERT INTO transfer (id, kind, debit, credit, amount, key, actor, at, prev_hash, hash) SELECT nextval('transfer_id_seq'), 'grant', 'C01.issuance', 'V0002', 5, 'crashed-1', 'admin', 1, '', ''"
+                "INSERT INTO transfer (id, kind, debit, credit, amount, key, actor, at, prev_hash, hash) "
+                + "SELECT nextval('transfer_id_seq'), 'grant', 'C01.issuance', 'V0002', 5, 'crashed-1', 'admin', 1, '', ''"
         )
         try store.execute(unsafeSQL: "UPDATE account SET balance = balance + 5 WHERE id = 'V0002'")
         try store.execute(unsafeSQL: "UPDATE account SET balance = balance - 5 WHERE id = 'C01.issuance'")
@@ -213,7 +217,8 @@ import Testing
         // Unsealed, only the seal may be written: not the content.
         try store.execute(
             unsafeSQL:
-                "INSERT INTO transfer (id, kind, debit, credit, amount, key, actor, at, prev_hash, hash) SELECT nextval('transfer_id_seq'), 'grant', 'C01.issuance', 'V0002', 5, 'raw', 'admin', 1, '', ''"
+                "INSERT INTO transfer (id, kind, debit, credit, amount, key, actor, at, prev_hash, hash) "
+                + "SELECT nextval('transfer_id_seq'), 'grant', 'C01.issuance', 'V0002', 5, 'raw', 'admin', 1, '', ''"
         )
         #expect(throws: JifenError.self) {
             try store.execute(unsafeSQL: "UPDATE transfer SET amount = 6, seq = 2 WHERE key = 'raw'")

@@ -130,7 +130,7 @@ import Testing
         #expect(r.payer == w.payer)
         r = try w.requests.accept(r.id, actor: w.desk)
         r = try w.requests.dispatch(r.id, team: nil, volunteer: w.b, pool: false, actor: w.desk)
-        // Sent to b by name: a plays no part in it, so it answers as a missing one (issue 21, item 18).
+        // Sent to b by name: a plays no part in it, so it answers as a missing one.
         #expect(refusal { try w.requests.claim(r.id, actor: w.a) }?.code == .unknownID, "sent to b by name")
         r = try w.requests.claim(r.id, actor: w.b)
         #expect(try w.available(w.payer) == 80)
@@ -214,7 +214,7 @@ import Testing
             (.badRating, { try w.requests.rate(confirmed.id, stars: 6, comment: "", actor: w.elder) }),
             // 8 hours a day: the confirmed request's record already holds 90 of a's minutes today.
             (.overDailyCap, { try w.requests.finish(claimed.id, minutes: 8 * 60 - 90 + 1, actor: w.a) }),
-            // Another team's volunteer plays no part: the request answers as a missing one (issue 21, item 18).
+            // Another team's volunteer plays no part: the request answers as a missing one.
             (.unknownID, { try w.requests.confirm(done.id, actor: w.c) }),
             (.notAllowed, { try w.requests.confirm(done.id, actor: w.a) }),
             (.unknownID, { try w.requests.claim(pooled.id, actor: w.c) }),
@@ -407,7 +407,7 @@ import Testing
         for r in try w.all() where ![.claimed, .inService, .done].contains(r.state) { #expect(r.hold == nil) }
     }
 
-    /// Issue 21, item 22: a request returned and taken again after its response deadline was
+    /// A request returned and taken again after its response deadline was
     /// answered late: in the month's notice as `request sweep` flags it.
     @Test(arguments: StoreKind.allCases)
     func aRequestReturnedAndTakenAgainLateIsLateInTheNotice(kind: StoreKind) throws {
@@ -428,7 +428,7 @@ import Testing
         #expect(!notice.overdue.contains { $0.request == onTime.id })
     }
 
-    /// Issue 21, item 22: a category is one line, a request id is well-formed (else a usage
+    /// A category is one line, a request id is well-formed (else a usage
     /// error), and a resident registered twice is refused like a volunteer; nothing changes.
     @Test(arguments: StoreKind.allCases)
     func oneLineCategoriesWellFormedIdsAndNoDuplicateResidents(kind: StoreKind) throws {

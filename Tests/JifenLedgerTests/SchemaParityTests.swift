@@ -23,12 +23,14 @@ import Testing
         "jifen_migration.applied_at":
             "PostgreSQL records its applied migrations in jifen_migration; SQLite in GRDB's grdb_migrations",
         "chain_head.one":
-            "PostgreSQL chains transfers after commit: writers lock this one-row head instead of the table (SQLite's single writer chains as it posts)",
+            "PostgreSQL chains transfers after commit: writers lock this one-row head instead of the table "
+            + "(SQLite's single writer chains as it posts)",
         "chain_head.last_seq":
             "PostgreSQL chains transfers after commit: the head holds the last sealed place in the chain",
         "chain_head.last_hash": "PostgreSQL chains transfers after commit: the head holds the last sealed hash",
         "transfer.seq":
-            "PostgreSQL chains transfers after commit: a transfer's place in the hash chain, null until sealed (SQLite chains in id order as it posts)",
+            "PostgreSQL chains transfers after commit: a transfer's place in the hash chain, null until sealed "
+            + "(SQLite chains in id order as it posts)",
     ]
 
     /// Every column of every table of a fresh SQLite store (`sqlite_master` and `PRAGMA
@@ -74,10 +76,7 @@ import Testing
         return Set(pairs)
     }
 
-    @Test(
-        .enabled(
-            if: TestPostgres.url != nil,
-            "needs a PostgreSQL server: JIFEN_TEST_POSTGRES is unset (CI and scripts/test always set it)"))
+    @Test(.needsPostgres)
     func tablesAndColumnsMatchExceptTheListedDifferences() throws {
         let sqlite = try sqliteColumns()
         let postgres = try postgresColumns()

@@ -77,7 +77,7 @@ import Testing
         let back = try w.app.withdrawDonation(Principal(v2), .init(wish: id))
         #expect(back.points == 30 && back.transfers.allSatisfy { $0.kind == .reverse && $0.credit == v2 })
         #expect(try w.f.balance(v2) == 200)
-        // Withdrawing twice says nothing is left (issue 21, item 22), and moves nothing.
+        // Withdrawing twice says nothing is left, and moves nothing.
         let repeated = refusal { try w.app.withdrawDonation(Principal(v2), .init(wish: id)) }
         #expect(
             repeated?.code == .nothingToWithdraw && repeated?.message.en.contains("nothing is left") == true,
@@ -104,7 +104,7 @@ import Testing
         let settled = try Merchants(store: w.f.ledger.store, now: w.f.ledger.now).settle(
             merchant: w.f.merchant, throughDay: nil, actor: "admin")
         #expect(settled.wishPoints == 40 && settled.posted.transfer.amount == 40)
-        // One wish reads "1 wish", not "1 wishes" (issue 21, item 22).
+        // One wish reads "1 wish", not "1 wishes".
         #expect(
             settled.posted.transfer.memo.hasPrefix("0 redemptions, 1 wish through "), "\(settled.posted.transfer.memo)")
         #expect(try w.f.balance(w.f.merchant) == 0)

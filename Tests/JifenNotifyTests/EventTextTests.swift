@@ -4,7 +4,7 @@ import Testing
 
 @testable import JifenCore
 
-/// Issue 10, item 20: what the group-chat robots say, for every event type the core writes, in
+/// What the group-chat robots say, for every event type the core writes, in
 /// each robot's format. The events are built by the core's own payload builders, with the names
 /// and titles the ledger fills in, so the text is tested against the payload the ledger writes.
 @Suite struct EventTextTests {
@@ -236,7 +236,7 @@ import Testing
         #expect(types.count == Events.allTypes.count)
     }
 
-    /// Issue 21, item 14: what people typed (a memo, a name, a title, a reason) reaches a group
+    /// What people typed (a memo, a name, a title, a reason) reaches a group
     /// chat as text: no link, no Markdown, no `<@all>` (WeCom), `@all` (DingTalk) or
     /// `<at user_id="all">` (Feishu), no line of its own; and it still reads as typed.
     @Test(arguments: EventTextTests.robots)

@@ -3,12 +3,13 @@ import JifenCore
 import JifenLoopback
 import JifenNotify
 import JifenSQLite
+import JifenTestSupport
 import Logging
 import Synchronization
 import Testing
 
 /// The notifier against a real HTTP receiver on 127.0.0.1, through the real URLSession transport.
-@Suite(.serialized) struct NotifierLoopbackTests {
+@Suite(.serialized, .tags(.alone)) struct NotifierLoopbackTests {
     enum Behaviour: String, Sendable, CaseIterable {
         case ok, serverError, tooMany, gone, robotError, hang, reset, redirect
     }
@@ -148,7 +149,7 @@ import Testing
         #expect(((feishu["content"] as? [String: Any])?["text"] as? String)?.contains("每小时积分：12") == true)
     }
 
-    /// Issue 10, item 21: a receiver that resets every kept-alive connection. Before the fix,
+    /// A receiver that resets every kept-alive connection. Before the fix,
     /// libcurl reconnected inside the attempt and sent the signed headers without the body, and
     /// the attempt ran into its timeout. Now every request that reaches the receiver has its whole
     /// body, and a reset is a failed attempt at once (a connection failure, never a timeout).
@@ -199,7 +200,7 @@ import Testing
         #expect(Set(server.requests.compactMap { $0.headers["webhook-id"] }).count == 24)
     }
 
-    /// Issue 10, item 22: the address is checked again before every attempt, on the host as the
+    /// The address is checked again before every attempt, on the host as the
     /// connection spells it, and a name that does not resolve (now) is not sent to.
     @Test(arguments: ["localhost.", "LocalHost", "[::ffff:127.0.0.1]", "2130706433", "rebound.example", "gone.example"])
     func theAddressIsCheckedAgainAtEveryAttempt(_ host: String) async throws {

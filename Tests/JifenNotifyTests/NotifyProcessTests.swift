@@ -7,7 +7,7 @@ import Synchronization
 import Testing
 
 /// The real `jifen` binary: crashes and signals of `jifen notify`.
-@Suite(.serialized) struct NotifyProcessTests {
+@Suite(.serialized, .tags(.alone)) struct NotifyProcessTests {
     /// A database made with the CLI: a volunteer, fast notifier settings, five points events.
     func prepare(receiver: String, grants: Int = 5) throws -> TestDatabase {
         let test = try TestDatabase()
@@ -42,7 +42,8 @@ import Testing
         notifier.standardOutput = FileHandle.nullDevice
         notifier.standardError = FileHandle.nullDevice
         try notifier.run()
-        #expect(await eventually(30) { server.requests.count >= 5 })  // a loaded machine may already be retrying  // all five in flight, none answered
+        // All five in flight, none answered (a loaded machine may already be retrying).
+        #expect(await eventually(30) { server.requests.count >= 5 })
         kill(notifier.processIdentifier, SIGKILL)
         notifier.waitUntilExit()
         let firstWave = server.requests.count

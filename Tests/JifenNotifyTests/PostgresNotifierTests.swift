@@ -11,7 +11,8 @@ import Testing
 /// Several notifiers sharing one PostgreSQL queue: claims skip the rows another notifier holds,
 /// every delivery goes out exactly once, and the work is shared. Also `jifen webhook …` and
 /// `jifen notify` through the real binary with `--db postgres://…`.
-@Suite(.serialized) struct PostgresNotifierTests {
+@Suite(.serialized, .tags(.alone), .needsPostgres)
+struct PostgresNotifierTests {
     /// A claim meets rows that another transaction holds locked (another notifier in the middle of
     /// its claim): it takes the others at once instead of waiting, and the held ones stay queued.
     @Test func aClaimSkipsRowsAnotherTransactionHoldsInsteadOfWaiting() throws {

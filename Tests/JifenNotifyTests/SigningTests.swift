@@ -54,7 +54,8 @@ import Testing
     func delivery(
         _ format: WebhookFormat, secret: String, previous: String? = nil, type: String = "activity.published",
         payload: String =
-            #"{"title":"重阳节敬老院陪伴","starts_at":"2026-10-11T01:00:00Z","ends_at":"2026-10-11T03:30:00Z","place":"玫瑰园社区养老服务站","points_per_hour":10,"places_left":6,"capacity":12}"#
+            #"{"title":"重阳节敬老院陪伴","starts_at":"2026-10-11T01:00:00Z","ends_at":"2026-10-11T03:30:00Z","#
+            + #""place":"玫瑰园社区养老服务站","points_per_hour":10,"places_left":6,"capacity":12}"#
     ) -> ClaimedDelivery {
         let endpoint = WebhookEndpoint(
             id: 7, url: "https://robot.example/send?access_token=t0k", format: format, events: ["*"],
@@ -171,7 +172,7 @@ import Testing
         #expect(accepted == c.ok)
     }
 
-    /// Issue 10, item 22: every spelling of a loopback, private or link-local address is refused
+    /// Every spelling of a loopback, private or link-local address is refused
     /// without --allow-private, whatever resolves; with it each is accepted.
     @Test(arguments: [
         "http://localhost./",

@@ -10,9 +10,14 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertib
 
     public var testDescription: String { rawValue }
 
-    /// The kinds this run can reach: PostgreSQL only when `JIFEN_TEST_POSTGRES` is set. The
-    /// conformance suites run `allCases`, so a missing server fails them rather than skipping.
-    public static var available: [StoreKind] { TestPostgres.url == nil ? [.sqlite] : allCases }
+    /// The stores this run covers, which store-parameterized tests take as their arguments: both
+    /// when a PostgreSQL server is configured or required (`TestPostgres.runs`), else SQLite
+    /// only (the fast loop), with the reason written once to standard error.
+    public static var allCases: [StoreKind] {
+        if TestPostgres.runs { return [.sqlite, .postgres] }
+        _ = TestPostgres.noteSkipped
+        return [.sqlite]
+    }
 }
 
 /// The PostgreSQL server of the `.postgres` cases (scripts/test starts a throwaway one).
@@ -23,15 +28,33 @@ public enum TestPostgres {
         return url
     }
 
-    /// The server's URL. Missing, the `.postgres` cases fail: they never skip.
+    /// `JIFEN_TEST_REQUIRE_POSTGRES=1`: the PostgreSQL cases run even without a server, and fail.
+    /// The full scripts/test sets it, so a PostgreSQL that did not start cannot pass as skipped.
+    public static var required: Bool { ProcessInfo.processInfo.environment["JIFEN_TEST_REQUIRE_POSTGRES"] == "1" }
+
+    /// Whether this run has PostgreSQL cases: a server is configured, or one is required.
+    public static var runs: Bool { url != nil || required }
+
+    /// Why the PostgreSQL cases are left out: the reason of `.enabled(if: TestPostgres.runs, …)`
+    /// on the tests and suites that need PostgreSQL only.
+    public static let skipReason: Comment =
+        "no PostgreSQL configured (JIFEN_TEST_POSTGRES is unset): the PostgreSQL cases are skipped; scripts/test runs them"
+
+    /// Writes the skip's reason to standard error, once per process.
+    static let noteSkipped: Void = {
+        FileHandle.standardError.write(Data("note: \(skipReason.rawValue)\n".utf8))
+    }()
+
+    /// The server's URL. Missing, the `.postgres` cases fail: they never skip once they run.
     public static func requireURL() throws -> String {
         guard let url else {
             throw JifenError.fault(
                 .noTestPostgres,
-                zh:
-                    "没有设置 JIFEN_TEST_POSTGRES，PostgreSQL 的测试无法运行。请用 scripts/test 运行测试（它会启动一个临时 PostgreSQL），或设为 postgres://用户@127.0.0.1:端口/数据库。",
+                zh: "没有设置 JIFEN_TEST_POSTGRES，PostgreSQL 的测试无法运行。"
+                    + "请用 scripts/test 运行测试（它会启动一个临时 PostgreSQL），或设为 postgres://用户@127.0.0.1:端口/数据库。",
                 en:
-                    "JIFEN_TEST_POSTGRES is not set, so the PostgreSQL cases cannot run. Run the tests with scripts/test (it starts a throwaway PostgreSQL), or set it to postgres://user@127.0.0.1:port/database."
+                    "JIFEN_TEST_POSTGRES is not set, so the PostgreSQL cases cannot run. Run the tests with scripts/test"
+                    + " (it starts a throwaway PostgreSQL), or set it to postgres://user@127.0.0.1:port/database."
             )
         }
         return url
@@ -50,3 +73,9 @@ public enum TestPostgres {
 
 /// The server URL of the test server, for tests that build their own schema URLs.
 public func testPostgresURL() throws -> String { try TestPostgres.requireURL() }
+
+extension Trait where Self == ConditionTrait {
+    /// A test or suite that needs PostgreSQL only: skipped, with the reason, when the run has no
+    /// PostgreSQL cases (`TestPostgres.runs`).
+    public static var needsPostgres: Self { .enabled(if: TestPostgres.runs, TestPostgres.skipReason) }
+}

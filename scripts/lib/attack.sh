@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The attack scripts (issue 21): each scripts/lib/attack/*.py plays a dishonest holder of a real
+# The attack scripts: each scripts/lib/attack/*.py plays a dishonest holder of a real
 # credential against a real `jifen serve` on 127.0.0.1 over its own scratch database, checks that
 # nothing moved that should not have, prints its figures and exits non-zero on any failure. What they
 # share (the scratch database, the server, the checks) is scripts/lib/attack/_scratch.py.

@@ -71,7 +71,7 @@ unset JIFEN_SERVER
 "$J" grant V0001 100 --reason 纸质台账结转 --key web-carry-V0001 >/dev/null
 "$J" grant V0002 20 --reason 纸质台账结转 --key web-carry-V0002 >/dev/null
 "$J" --as 王德顺 hours add A0001 V0002 --minutes 90 --note 补录 >/dev/null                        # H0000001: pending
-# volunteer (issue 22, items 2, 3, 6; scripts/lib/web/volunteer.py finds these by name): her own phone's
+# volunteer (scripts/lib/web/volunteer.py finds these by name): her own phone's
 # person, a barber whose counter no other journey locks, and an activity happening now to check in to.
 "$J" volunteer add --name 孙秀珍 --phone 13800006789 --team T01 --consent >/dev/null
 "$J" merchant add --name 街口理发室 --contact 周师傅 --phone 13900003333 >/dev/null
@@ -81,9 +81,9 @@ unset JIFEN_SERVER
   --reason 纸质台账结转 --key web-carry-volunteer-part >/dev/null
 "$J" --as 王德顺 activity post --team T01 --title 陪老人散步 --start "2026-12-01 09:30" --end "2026-12-01 11:30" --place 花园 --capacity 10 >/dev/null
 "$J" --as 王德顺 activity post --team T01 --title 助餐送饭 --start "2026-12-01 09:30" --end "2026-12-01 11:30" --place 食堂 --capacity 10 >/dev/null
-# residents (issue 22 item 1, scripts/lib/web/resident.py): a resident who asks for help herself (synthetic)
+# residents (scripts/lib/web/resident.py): a resident who asks for help herself (synthetic)
 "$J" resident add --name 王秀英 --phone 13800007788 --address 玫瑰园小区3号楼2单元501 --area 玫瑰园小区3号楼 >/dev/null   # R001
-# counter (issue 22, item 7): a bakery's counter at 1280x800 and its customer, apart from M001 (whose wrong-code
+# counter: a bakery's counter at 1280x800 and its customer, apart from M001 (whose wrong-code
 # budget journey 3b spends); scripts/lib/web/counter.py finds them by name.
 id_of() { python3 -c 'import json,sys;print(json.load(sys.stdin)["id"])'; }
 bakery=$("$J" --json merchant add --name 街角面包房 --contact 吴师傅 --phone 13900004444 | id_of)

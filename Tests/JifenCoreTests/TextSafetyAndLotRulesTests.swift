@@ -3,8 +3,10 @@ import Testing
 
 @testable import JifenCore
 
-/// The core pieces behind issue 10's fixes, without a store.
-@Suite struct NewUserFindingsUnitTests {
+/// CSV fields that cannot be formulas, display text with control and bidi characters escaped,
+/// review reasons stored as codes, and holds that reserve the lots valid when they were made:
+/// the core's pieces, without a store.
+@Suite struct TextSafetyAndLotRulesTests {
     // 13. OWASP's CSV injection advice.
     @Test(arguments: [
         ("=1+1", "\"'=1+1\""), ("+SUM(A1)", "\"'+SUM(A1)\""), ("-2+3", "\"'-2+3\""), ("@cmd", "\"'@cmd\""),

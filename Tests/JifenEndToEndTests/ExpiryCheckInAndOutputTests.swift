@@ -2,9 +2,12 @@ import Foundation
 import JifenTestSupport
 import Testing
 
-/// What a new user found that did not hold (issue 10), each through the built binary on a fixed
-/// clock, on both stores where the store matters.
-@Suite struct NewUserFindingsTests {
+/// Lots that lapse (holds keep their points, lapsed points are not spendable, the last usable
+/// day shown once), check-in before the start and overtime, local times in messages, the month's
+/// notice, who may read records, CSV and text safety, stored texts in the reader's language and
+/// one JSON convention: each through the built binary on a fixed clock, on both stores where the
+/// store matters.
+@Suite struct ExpiryCheckInAndOutputTests {
     static let now = ["JIFEN_NOW": "2026-11-20 12:00"]
 
     /// A community on 2026-11-20 12:00: team T01 organised by 杨建军, `volunteers` volunteers

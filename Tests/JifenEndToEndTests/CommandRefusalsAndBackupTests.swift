@@ -2,10 +2,13 @@ import Foundation
 import JifenTestSupport
 import Testing
 
-/// Issue 10's command-line items (7, 8, 9, 11, 12, 16, 19, 23, 24, 25), through the built binary.
+/// The command line's refusals (a bad fixed clock, an unwritable certificate path, a birth date in
+/// the future, the same person twice, settings out of range, negative numbers, parser errors in
+/// the chosen language and JSON, unknown commands), the sealed hash in refund and settle JSON, and
+/// backups, through the built binary.
 /// Every refusal is checked to change nothing (`Sandbox.state()`), and every rule that depends on
 /// the day runs on a fixed clock.
-@Suite struct CLIFixesTests {
+@Suite struct CommandRefusalsAndBackupTests {
     static let now = ["JIFEN_NOW": "2026-11-20 10:00"]
 
     /// The one JSON error object of stderr (`{"code", "error", "exit", "message"}`), or nil.
@@ -266,7 +269,7 @@ import Testing
 
     // MARK: 24. Backups
 
-    @Test func backupWhileAnotherProcessWritesHoldsEveryCommittedTransfer() throws {
+    @Test(.tags(.alone)) func backupWhileAnotherProcessWritesHoldsEveryCommittedTransfer() throws {
         let box = try Sandbox().seeded()
         // Another jifen process grants 60 times, one transfer per process run.
         let writer = Process()
@@ -339,7 +342,7 @@ import Testing
         #expect(zh.stdout.contains("已备份到") && zh.stdout.contains("备份已核对无误"), "\(zh)")
     }
 
-    @Test func backupOnPostgresPointsToPgDump() throws {
+    @Test(.needsPostgres) func backupOnPostgresPointsToPgDump() throws {
         let box = try Sandbox(.postgres).seeded()
         let before = try box.state()
         let run = try box.jifen(["backup", box.directory.appendingPathComponent("b.sqlite").path])
