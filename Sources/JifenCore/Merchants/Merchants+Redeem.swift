@@ -189,7 +189,8 @@ extension Merchants {
         }
     }
 
-    static func receipt(_ r: Redemption, replayed: Bool, atMillis: Int64, in tx: any ReadTransaction) throws -> Receipt {
+    static func receipt(_ r: Redemption, replayed: Bool, atMillis: Int64, in tx: any ReadTransaction) throws -> Receipt
+    {
         let left = try tx.account(r.volunteer).map { try Lots.available($0, nowMillis: atMillis, in: tx) } ?? 0
         return Receipt(
             redemption: r, transfer: try r.transfer.flatMap { try tx.transfer(id: $0) },
