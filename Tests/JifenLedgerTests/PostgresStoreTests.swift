@@ -56,7 +56,10 @@ import Testing
         let result = outcomes.withLock { $0 }
         #expect(result.other.isEmpty, "\(result.other)")
         #expect(result.done + result.refused == 240)
-        #expect(result.done > 20)
+        // Both paths raced: some writes went through and some were refused. How many went through
+        // depends on the order the threads ran (holds keep their points), so a fixed share would fail on
+        // a legal order (runs on this machine went through 20 to 45 of the 240).
+        #expect(result.done > 0 && result.refused > 0, "\(result)")
         let views = try f.volunteers.map { v in
             try f.store.read { try BalanceView.read(v, nowMillis: f.clock.now.millis, in: $0) }
         }
