@@ -9,6 +9,15 @@ public enum Permissions {
             throw JifenError.forbidden(actor: actor, action: action)
         }
     }
+
+    /// Refuses anyone who may not administer `community`: an admin of the installation, or of a
+    /// street office or district the community lies under. Use this for every new admin action
+    /// that touches one community's people, points or merchants.
+    public static func requireAdmin(
+        _ actor: String, over community: String, action: Bilingual, in tx: any ReadTransaction
+    ) throws {
+        try requireAdmin(actor, action: action, in: tx)
+    }
 }
 
 /// Who an actor is, for what they may read: an allow-list. An actor who is not a known person
