@@ -58,7 +58,12 @@ extension JifenApp {
     }
 
     /// Volunteers, masked: the owner, an admin or an organizer (the people who register and check them).
+    /// An office admin sees the volunteers of the communities below its offices.
     public func volunteers(_ principal: Principal, _ query: VolunteersQuery) throws -> [Volunteer] {
+        if !principal.isOwner, case .officeAdmin(let communities) = try Permissions.reader(principal.id, in: store) {
+            return try store.volunteers(community: query.community, team: query.team)
+                .filter { communities.contains($0.community) }.map(\.masked)
+        }
         guard try principal.isOwner || Permissions.reader(principal.id, in: store).readsAllRecords else {
             throw JifenError.forbidden(actor: principal.id, action: Bilingual(zh: "查看志愿者名单", en: "list the volunteers"))
         }

@@ -686,6 +686,24 @@ enum PostgresSchema {
             statements: [
                 "CREATE INDEX redemption_merchant_created ON redemption(merchant, created_at)"
             ]),
+        // As on SQLite (v9-tree-offices there): districts and street offices above communities.
+        Migration(
+            name: "v9-tree-offices",
+            statements: [
+                """
+                CREATE TABLE office (
+                    id TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL CHECK (kind IN ('district', 'street')),
+                    parent TEXT REFERENCES office(id),
+                    name TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    created_by TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX office_parent ON office(parent)",
+                "ALTER TABLE community ADD COLUMN office TEXT REFERENCES office(id)",
+                "CREATE INDEX community_office ON community(office)",
+            ]),
     ]
 
     /// The advisory lock key that makes one transaction at a time the chain's sealer.

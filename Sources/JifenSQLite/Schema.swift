@@ -571,6 +571,24 @@ enum Schema {
         migrator.registerMigration("v7-counter-redemption-lists") { db in
             try db.execute(sql: "CREATE INDEX redemption_merchant_created ON redemption(merchant, created_at)")
         }
+        // Districts and street offices above communities: a street office's parent is a district; a
+        // community sits under a street office, a district, or nothing (as every community did before).
+        migrator.registerMigration("v9-tree-offices") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE office (
+                        id TEXT PRIMARY KEY,
+                        kind TEXT NOT NULL CHECK (kind IN ('district', 'street')),
+                        parent TEXT REFERENCES office(id),
+                        name TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        created_by TEXT NOT NULL
+                    );
+                    CREATE INDEX office_parent ON office(parent);
+                    ALTER TABLE community ADD COLUMN office TEXT REFERENCES office(id);
+                    CREATE INDEX community_office ON community(office);
+                    """)
+        }
         return migrator
     }
 }

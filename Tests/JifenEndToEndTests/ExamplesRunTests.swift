@@ -223,6 +223,9 @@ import Testing
             ("request confirm", evening), ("request rate", evening), ("request reopen", evening),
             ("request return", evening),
             ("request cancel", evening), ("request reject", evening), ("request sweep", monthEnd),
+            // Offices last: a second community makes every later example name one.
+            ("office add", monthEnd), ("office add-admin", monthEnd), ("office list", monthEnd),
+            ("community add", monthEnd), ("community list", monthEnd),
         ]
     }()
 

@@ -9,7 +9,7 @@ public struct Credentials: Sendable {
 
     /// The role `person` holds, strongest first; nil when the person is none of them.
     public func strongestRole(of person: String) throws -> CredentialRole? {
-        if try store.isAdmin(person) { return .admin }
+        if try store.isAdmin(person) || store.read({ try !$0.administeredOffices(person).isEmpty }) { return .admin }
         if try !store.organizedTeams(person).isEmpty { return .organizer }
         if try store.isVolunteer(person) { return .volunteer }
         if try store.read({ try $0.merchantExists(person) }) { return .merchant }
@@ -32,7 +32,7 @@ public struct Credentials: Sendable {
         let role = role ?? held
         let holds: Bool
         switch role {
-        case .admin: holds = try store.isAdmin(person)
+        case .admin: holds = try store.isAdmin(person) || store.read { try !$0.administeredOffices(person).isEmpty }
         case .organizer: holds = try !store.organizedTeams(person).isEmpty
         case .volunteer: holds = try store.isVolunteer(person)
         case .merchant, .staff: holds = try store.read { try $0.merchantExists(person) }

@@ -75,11 +75,12 @@ public struct Ledger: Sendable {
     public func grant(to account: String, amount: Int64, reason: String, key: String, actor: String) throws -> Posted {
         let at = now().millis
         return try store.write { tx in
-            try Permissions.requireAdmin(actor, action: Bilingual(zh: "发放积分", en: "grant points"), in: tx)
+            let action = Bilingual(zh: "发放积分", en: "grant points")
+            try Permissions.requireAnyAdmin(actor, action: action, in: tx)
             let reason = try Self.requireReason(reason)
-            guard let target = try tx.account(account) else {
-                throw JifenError.unknown(Bilingual(zh: "账户", en: "account"), account)
-            }
+            let unknown = JifenError.unknown(Bilingual(zh: "账户", en: "account"), account)
+            guard let target = try tx.account(account) else { throw unknown }
+            try Permissions.requireAdmin(actor, over: target.community, action: action, hiding: unknown, in: tx)
             let request = TransferRequest(
                 kind: .grant, debit: Account.issuance(target.community), credit: account,
                 amount: amount, key: key, memo: reason)
@@ -111,10 +112,15 @@ public struct Ledger: Sendable {
     public func reverse(_ id: Int64, reason: String, actor: String) throws -> Posted {
         let at = now().millis
         return try store.write { tx in
-            try Permissions.requireAdmin(actor, action: Bilingual(zh: "冲正转账", en: "reverse a transfer"), in: tx)
+            let action = Bilingual(zh: "冲正转账", en: "reverse a transfer")
+            try Permissions.requireAnyAdmin(actor, action: action, in: tx)
             let reason = try Self.requireReason(reason)
-            guard let original = try tx.transfer(id: id) else {
-                throw JifenError.unknown(Bilingual(zh: "转账", en: "transfer"), "#\(id)")
+            let unknown = JifenError.unknown(Bilingual(zh: "转账", en: "transfer"), "#\(id)")
+            guard let original = try tx.transfer(id: id) else { throw unknown }
+            // An office admin reverses only transfers whose both sides lie below its offices.
+            for side in [original.debit, original.credit] {
+                guard let community = try tx.account(side)?.community else { throw unknown }
+                try Permissions.requireAdmin(actor, over: community, action: action, hiding: unknown, in: tx)
             }
             guard original.kind != .reverse else {
                 throw JifenError.refused(

@@ -26,10 +26,11 @@ extension Merchants {
     public func settle(merchant: String, throughDay: String?, actor: String) throws -> SettlementResult {
         let at = now().millis
         return try store.write { tx in
-            try Permissions.requireAdmin(actor, action: Bilingual(zh: "为商户结算", en: "settle a merchant"), in: tx)
-            guard let account = try tx.account(merchant), account.kind == .merchant else {
-                throw JifenError.unknown(Bilingual(zh: "商户", en: "merchant"), merchant)
-            }
+            let action = Bilingual(zh: "为商户结算", en: "settle a merchant")
+            try Permissions.requireAnyAdmin(actor, action: action, in: tx)
+            let unknown = JifenError.unknown(Bilingual(zh: "商户", en: "merchant"), merchant)
+            guard let account = try tx.account(merchant), account.kind == .merchant else { throw unknown }
+            try Permissions.requireAdmin(actor, over: account.community, action: action, hiding: unknown, in: tx)
             let rules = try Rules(settings: tx.settings())
             let today = DayFormat.string(Date(millis: at), in: rules.timeZone)
             let day = try throughDay.map { try DayFormat.day($0, in: rules.timeZone, field: "--through") } ?? today

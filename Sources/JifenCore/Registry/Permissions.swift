@@ -11,12 +11,68 @@ public enum Permissions {
     }
 
     /// Refuses anyone who may not administer `community`: an admin of the installation, or of a
-    /// street office or district the community lies under. Use this for every new admin action
-    /// that touches one community's people, points or merchants.
+    /// street office or district the community lies under (signed in with an admin's credential).
+    /// Use this for every admin action that touches one community's people, points or merchants.
+    /// - Throws: refused `not-allowed` (an office admin acting beside its offices is refused too).
     public static func requireAdmin(
         _ actor: String, over community: String, action: Bilingual, in tx: any ReadTransaction
     ) throws {
+        if try tx.actsAsAdmin(actor) { return }
+        if let scope = try officeScope(actor, in: tx), scope.communities.contains(community) { return }
         try requireAdmin(actor, action: action, in: tx)
+    }
+
+    /// As `requireAdmin(_:over:action:in:)` for an object (an account, a transfer, a team) whose id
+    /// could be probed: an office admin asking about one beside its offices is told `unknown`, the
+    /// refusal a missing id gets. Call `requireAnyAdmin` before looking the object up, so that
+    /// anyone else's refusal does not depend on whether it exists.
+    public static func requireAdmin(
+        _ actor: String, over community: String, action: Bilingual, hiding unknown: JifenError,
+        in tx: any ReadTransaction
+    ) throws {
+        if try tx.actsAsAdmin(actor) { return }
+        if let scope = try officeScope(actor, in: tx) {
+            if scope.communities.contains(community) { return }
+            throw unknown
+        }
+        try requireAdmin(actor, action: action, in: tx)
+    }
+
+    /// Refuses anyone who administers nothing: neither the installation nor a street office or
+    /// district (the refusal `requireAdmin(_:action:in:)` gives).
+    public static func requireAnyAdmin(_ actor: String, action: Bilingual, in tx: any ReadTransaction) throws {
+        if try officeScope(actor, in: tx) != nil { return }
+        try requireAdmin(actor, action: action, in: tx)
+    }
+
+    /// Refuses anyone who may not administer `office`: an admin of the installation, or of that
+    /// office or the district above it.
+    public static func requireAdmin(
+        _ actor: String, overOffice office: String, action: Bilingual, in tx: any ReadTransaction
+    ) throws {
+        if try tx.actsAsAdmin(actor) { return }
+        if let scope = try officeScope(actor, in: tx), scope.offices.contains(office) { return }
+        try requireAdmin(actor, action: action, in: tx)
+    }
+
+    /// What an office admin administers: the offices it holds the role of and those below them,
+    /// and the communities under any of them.
+    public struct OfficeScope: Sendable, Equatable {
+        public var offices: Set<String>
+        public var communities: Set<String>
+    }
+
+    /// The scope of an office admin acting with an admin's credential (or none, locally); nil for
+    /// anyone else, an installation admin included (who administers everything).
+    public static func officeScope(_ actor: String, in tx: any ReadTransaction) throws -> OfficeScope? {
+        guard ActingCredential.mayActAsAdmin else { return nil }
+        let held = try tx.administeredOffices(actor)
+        if try held.isEmpty || tx.isAdmin(actor) { return nil }
+        let all = try tx.offices()
+        var offices = Set(held.filter { id in all.contains { $0.id == id } })
+        offices.formUnion(all.filter { $0.parent.map(offices.contains) ?? false }.map(\.id))
+        let communities = try tx.placedCommunities().filter { $0.office.map(offices.contains) ?? false }.map(\.id)
+        return OfficeScope(offices: offices, communities: Set(communities))
     }
 }
 
@@ -24,6 +80,8 @@ public enum Permissions {
 /// (an unregistered name, a volunteer id in the wrong case, a merchant) reads nothing of others.
 public enum Reader: Sendable, Equatable {
     case admin
+    /// An admin of street offices or districts: these communities (those below its offices).
+    case officeAdmin(communities: Set<String>)
     /// An organizer of these teams.
     case organizer(teams: [String])
     case volunteer(String)
@@ -33,7 +91,17 @@ public enum Reader: Sendable, Equatable {
     public var readsAllRecords: Bool {
         switch self {
         case .admin, .organizer: return true
-        case .volunteer, .nobody: return false
+        case .officeAdmin, .volunteer, .nobody: return false
+        }
+    }
+
+    /// Whether this reader sees `community`'s people and figures: an admin every community, an
+    /// office admin those below its offices.
+    public func seesCommunity(_ community: String) -> Bool {
+        switch self {
+        case .admin: return true
+        case .officeAdmin(let communities): return communities.contains(community)
+        case .organizer, .volunteer, .nobody: return false
         }
     }
 
@@ -42,7 +110,7 @@ public enum Reader: Sendable, Equatable {
         switch self {
         case .admin: return true
         case .organizer(let teams): return teams.contains(team)
-        case .volunteer, .nobody: return false
+        case .officeAdmin, .volunteer, .nobody: return false
         }
     }
 }
@@ -55,6 +123,12 @@ extension Permissions {
     public static func reader(_ actor: String, role: CredentialRole? = nil, in directory: any Store) throws -> Reader {
         let role = role ?? ActingCredential.role
         if role == nil || role == .admin, try directory.isAdmin(actor) { return .admin }
+        if role == nil || role == .admin,
+            let scope = try ActingCredential.$role.withValue(
+                role, operation: { try directory.read { try officeScope(actor, in: $0) } })
+        {
+            return .officeAdmin(communities: scope.communities)
+        }
         if role == nil || role == .admin || role == .organizer {
             let teams = try directory.organizedTeams(actor)
             if !teams.isEmpty { return .organizer(teams: teams) }
@@ -72,6 +146,7 @@ extension Permissions {
     ) throws -> String? {
         switch try reader(actor, role: role, in: directory) {
         case .admin, .organizer: return requested
+        case .officeAdmin: throw forbiddenRecords(actor, of: requested ?? Bilingual(zh: "任何人", en: "anyone").en)
         case .volunteer(let own):
             if let requested, requested != own { throw forbiddenRecords(actor, of: requested) }
             return own
@@ -101,6 +176,12 @@ extension Permissions {
         if actor == account { return }
         switch try reader(actor, in: directory) {
         case .admin: return
+        case .officeAdmin(let communities):
+            if let community = try directory.read({ try $0.volunteer(account) })?.community,
+                communities.contains(community)
+            {
+                return
+            }
         case .organizer(let teams):
             if let team = try directory.read({ try $0.volunteer(account) })?.team, teams.contains(team) { return }
         case .volunteer, .nobody: break

@@ -87,7 +87,8 @@ public struct Registry: Sendable {
         try Registry.checkText(leader, field: Bilingual(zh: "负责人", en: "leader"), max: 100, allowEmpty: true)
         let community = try store.resolveCommunity(community)
         return try store.write { tx in
-            try Permissions.requireAdmin(actor, action: Bilingual(zh: "添加服务队", en: "add a team"), in: tx)
+            try Permissions.requireAdmin(
+                actor, over: community.id, action: Bilingual(zh: "添加服务队", en: "add a team"), in: tx)
             if try tx.teamExists(named: name, community: community.id) {
                 throw JifenError.refused(
                     .duplicateName, zh: "社区里已有名为「\(name)」的服务队。",
@@ -103,8 +104,11 @@ public struct Registry: Sendable {
     public func addOrganizer(_ organizer: String, team: String, actor: String, nowMillis: Int64) throws {
         try Registry.checkText(organizer, field: Bilingual(zh: "组织者", en: "organizer"), max: 100)
         try store.write { tx in
-            try Permissions.requireAdmin(actor, action: Bilingual(zh: "指定组织者", en: "appoint organizers"), in: tx)
-            guard try tx.team(team) != nil else { throw JifenError.unknown(Bilingual(zh: "服务队", en: "team"), team) }
+            let action = Bilingual(zh: "指定组织者", en: "appoint organizers")
+            try Permissions.requireAnyAdmin(actor, action: action, in: tx)
+            let unknown = JifenError.unknown(Bilingual(zh: "服务队", en: "team"), team)
+            guard let found = try tx.team(team) else { throw unknown }
+            try Permissions.requireAdmin(actor, over: found.community, action: action, hiding: unknown, in: tx)
             try tx.grant(
                 role: "organizer", to: organizer, team: team, by: actor, nowMillis: nowMillis, ignoringExisting: true)
         }
@@ -122,7 +126,8 @@ public struct Registry: Sendable {
         v.community = try store.resolveCommunity(v.community.isEmpty ? nil : v.community).id
         v.createdAtMillis = nowMillis
         return try store.write { tx in
-            try Permissions.requireAdmin(actor, action: Bilingual(zh: "登记志愿者", en: "register a volunteer"), in: tx)
+            try Permissions.requireAdmin(
+                actor, over: v.community, action: Bilingual(zh: "登记志愿者", en: "register a volunteer"), in: tx)
             // Two processes registering the same person at once: the second waits here for the first's commit.
             try tx.serialise(.volunteerRegistration)
             let namesakes = try tx.volunteers(
@@ -146,7 +151,8 @@ public struct Registry: Sendable {
         m.community = try store.resolveCommunity(m.community.isEmpty ? nil : m.community).id
         m.createdAtMillis = nowMillis
         return try store.write { tx in
-            try Permissions.requireAdmin(actor, action: Bilingual(zh: "登记商户", en: "register a merchant"), in: tx)
+            try Permissions.requireAdmin(
+                actor, over: m.community, action: Bilingual(zh: "登记商户", en: "register a merchant"), in: tx)
             var added = m
             added.id = try tx.nextID(.merchant)
             try tx.insert(merchant: added, actor: actor, nowMillis: nowMillis)
@@ -165,7 +171,8 @@ public struct Registry: Sendable {
     ) throws -> SeedCounts {
         let community = try store.resolveCommunity(community).id
         try store.read {
-            try Permissions.requireAdmin(actor, action: Bilingual(zh: "导入示例数据", en: "load seed data"), in: $0)
+            try Permissions.requireAdmin(
+                actor, over: community, action: Bilingual(zh: "导入示例数据", en: "load seed data"), in: $0)
         }
         let zone = try Settings(store: store).rules().timeZone
         var counts = SeedCounts()

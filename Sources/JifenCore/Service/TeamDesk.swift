@@ -42,6 +42,8 @@ extension TeamDesk {
         switch reader {
         case .admin: teamIDs = nil
         case .organizer(let teams): teamIDs = teams
+        case .officeAdmin(let communities):
+            teamIDs = try store.teams().filter { communities.contains($0.community) }.map(\.id)
         case .volunteer, .nobody:
             throw JifenError.forbidden(
                 actor: actor, action: Bilingual(zh: "查看服务队的活动与待审核时长", en: "see a team's activities and waiting hours"))

@@ -333,5 +333,17 @@ extension JifenError {
         case duplicateResident = "duplicate-resident"
         /// refused: There is no such pay code. Show a new pay code.
         case payCodeUnknown = "pay-code-unknown"
+        // tree
+        /// usage: Office id "…" is not valid; use 1 to 32 letters, digits, - or _, such as D01.
+        case badOfficeID = "bad-office-id"
+        /// refused: A street office belongs to a district: name it with --district (… is a street office, not a
+        /// district).
+        case officeParent = "office-parent"
+        /// refused: No street office or district with id …. See the existing ones with jifen office list.
+        case unknownOffice = "unknown-office"
+        /// refused: There is already a street office or district with id …; choose another id.
+        case duplicateOffice = "duplicate-office"
+        /// refused: The street office … is not in district …; check --district, or see jifen office list.
+        case officeMismatch = "office-mismatch"
     }
 }
