@@ -26,9 +26,15 @@ extension API {
         sample: .init(office: "D01")
     ) { app, p, q in try app.communities(p, q) }
 
+    public static let placeCommunity = Endpoint<App.PlaceInput, PlacedCommunity>(
+        .post, "/v1/communities/{community}/office", "placeCommunity",
+        "Move a community under an office, or from under any (installation admin)",
+        sample: .init(community: "C01", office: "D01-S01")
+    ) { app, p, input in try app.placeCommunity(p, input) }
+
     /// This area's endpoints, in `API.all`.
     static let officeEndpoints: [AnyEndpoint] = [
         AnyEndpoint(addOffice), AnyEndpoint(offices), AnyEndpoint(addOfficeAdmin), AnyEndpoint(addCommunity),
-        AnyEndpoint(communities),
+        AnyEndpoint(communities), AnyEndpoint(placeCommunity),
     ]
 }

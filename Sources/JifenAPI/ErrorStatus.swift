@@ -22,11 +22,12 @@ public enum ErrorStatus {
         .refused: [
             .badCredential: 401, .badEnrolmentCode: 401, .signInRequired: 401,
             .notAllowed: 403, .unconfirmedCredential: 403,
-            .unknownID: 404, .unknownCertificate: 404,
+            .unknownID: 404, .unknownCertificate: 404, .unknownOffice: 404,
             .lockedOut: 429,
             .keyReused: 409, .alreadyApproved: 409, .alreadyReversed: 409, .alreadyCheckedIn: 409,
             .alreadyCheckedOut: 409, .hasRecords: 409, .fullyRefunded: 409, .holdResolved: 409,
             .duplicateName: 409, .duplicateVolunteer: 409, .duplicateResident: 409, .alreadyInitialised: 409,
+            .duplicateOffice: 409,
         ],
     ]
 

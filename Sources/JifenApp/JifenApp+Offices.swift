@@ -61,6 +61,18 @@ extension JifenApp {
         try offices.communities(actor: lister(principal), office: query.office)
     }
 
+    public struct PlaceInput: Codable, Sendable {
+        public var community: String
+        /// The office it moves under; nil: under none.
+        public var office: String?
+        public init(community: String, office: String? = nil) { self.community = community; self.office = office }
+    }
+
+    /// Moves an existing community under an office, or from under any (an installation admin).
+    public func placeCommunity(_ principal: Principal, _ input: PlaceInput) throws -> PlacedCommunity {
+        try offices.place(community: input.community, under: input.office, actor: principal.id)
+    }
+
     public struct OfficeAdminInput: Codable, Sendable {
         public var office: String
         /// The admin's name, as they will act (`--as`, or the person a credential is issued for).

@@ -225,7 +225,7 @@ import Testing
             ("request cancel", evening), ("request reject", evening), ("request sweep", monthEnd),
             // Offices last: a second community makes every later example name one.
             ("office add", monthEnd), ("office add-admin", monthEnd), ("office list", monthEnd),
-            ("community add", monthEnd), ("community list", monthEnd),
+            ("community place", monthEnd), ("community add", monthEnd), ("community list", monthEnd),
         ]
     }()
 

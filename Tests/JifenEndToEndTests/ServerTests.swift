@@ -217,17 +217,22 @@ import Testing
         let all = [
             "volunteer": true, "other-volunteer": true, "organizer": true, "other-organizer": true,
             "merchant": true, "other-merchant": true, "staff": true, "admin": true,
+            "district-admin": true, "street-admin": true,
         ]
-        func only(_ roles: String...) -> [String: Bool] {
+        /// An admin of the district D01 or of its street office D01-S01, which C01 is under
+        /// (`officeFixtures`): what an installation admin does to C01's people, points and merchants.
+        let offices = ["district-admin", "street-admin"]
+        func only(_ roles: [String]) -> [String: Bool] {
             all.mapValues { _ in false }.merging(Dictionary(uniqueKeysWithValues: roles.map { ($0, true) })) { $1 }
         }
+        func only(_ roles: String...) -> [String: Bool] { only(roles) }
         return [
             "enrol": all, "whoami": all, "listCredentials": all, "revokeCredential": all,
             // An admin for anyone, an organizer of V0001's team; the volunteer for themself is not an issuer.
             "issueCredential": only("organizer", "admin"),
-            "balance": only("volunteer", "organizer", "admin"),
+            "balance": only(["volunteer", "organizer", "admin"] + offices),
             "statement": only("volunteer", "organizer", "admin"),
-            "grant": only("admin"),
+            "grant": only(["admin"] + offices),
             "transfer": only("volunteer", "admin"),
             "issueCode": only("volunteer", "admin"),
             "offers": all,
@@ -253,12 +258,13 @@ import Testing
             "issueCertificate": only("volunteer", "organizer", "other-organizer", "admin"),
             "verifyCertificate": all,
             "addOffer": only("merchant", "admin"), "retireOffer": only("merchant", "admin"),
-            "reverse": only("admin"), "settle": only("admin"), "expire": only("admin"),
-            "volunteers": only("organizer", "other-organizer", "admin"),
-            "volunteer": only("volunteer", "organizer", "admin"),
-            "addVolunteer": only("admin"),
+            "reverse": only(["admin"] + offices), "settle": only(["admin"] + offices), "expire": only("admin"),
+            "volunteers": only(["organizer", "other-organizer", "admin"] + offices),
+            "volunteer": only(["volunteer", "organizer", "admin"] + offices),
+            "addVolunteer": only(["admin"] + offices),
             "merchants": all, "merchant": only("merchant", "staff", "admin"),
-            "addMerchant": only("admin"), "addTeam": only("admin"), "addOrganizer": only("admin"),
+            "addMerchant": only(["admin"] + offices), "addTeam": only(["admin"] + offices),
+            "addOrganizer": only(["admin"] + offices),
             "teams": all, "settings": all, "settingChanges": all, "setSetting": only("admin"),
             "addWebhook": only("admin"), "removeWebhook": only("admin"), "pauseWebhook": only("admin"),
             "resumeWebhook": only("admin"),
@@ -300,6 +306,11 @@ import Testing
             "requestForm": all,
             // The counter's lists: the merchant, its staff, an admin. No redemption 1 exists: 404 for everyone.
             "counter": only("merchant", "staff", "admin"), "redemption": all,
+            // Offices: a street office under D01 is the district's to add (D01-S01 exists: 409), its admins
+            // the office's and the district's; communities under D01-S01 too; moving one is the installation's.
+            "addOffice": only("admin", "district-admin"), "offices": all,
+            "addOfficeAdmin": only(["admin"] + offices), "addCommunity": only(["admin"] + offices),
+            "communities": all, "placeCommunity": only("admin"),
         ]
     }()
 
@@ -342,6 +353,20 @@ import Testing
         }
     }
 
+    /// The district D01, its street office D01-S01 with C01 under it, and an admin of each
+    /// (区管理员, 街道管理员).
+    static func officeFixtures(_ box: Sandbox) throws {
+        let admin = ["JIFEN_ACTOR": "李主任"]
+        for step in [
+            ["office", "add", "--id", "D01", "--name", "武清区"],
+            ["office", "add", "--id", "D01-S01", "--name", "杨村街道", "--district", "D01"],
+            ["community", "place", "C01", "--office", "D01-S01"],
+            ["office", "add-admin", "D01", "区管理员"], ["office", "add-admin", "D01-S01", "街道管理员"],
+        ] {
+            try expectOK(box.jifen(step, env: admin))
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func theAuthorizationMatrixHoldsForEveryRouteAndRole(store: StoreKind) throws {
         let box = try Self.community(store)
@@ -355,7 +380,9 @@ import Testing
         // A record S000001 of V0001 in A0001 (T01), for the record routes.
         try expectOK(box.jifen(["hours", "add", "A0001", "V0001", "--minutes", "60"], env: ["JIFEN_ACTOR": "李主任"]))
         try Self.requestFixtures(box)
+        try Self.officeFixtures(box)
         var tokens: [String: String] = [
+            "district-admin": try Self.token(box, for: "区管理员"), "street-admin": try Self.token(box, for: "街道管理员"),
             "volunteer": try Self.token(box, for: "V0001"), "other-volunteer": try Self.token(box, for: "V0003"),
             "organizer": try Self.token(box, for: "王队长"), "other-organizer": try Self.token(box, for: "赵队长"),
             "merchant": try Self.token(box, for: "M001"), "other-merchant": try Self.token(box, for: "M002"),
@@ -421,7 +448,7 @@ import Testing
                 }
             }
         }
-        #expect(cells == API.all.count * 13)
+        #expect(cells == API.all.count * 15)
         let verify = try box.jifen(["--json", "verify"], env: ["JIFEN_ACTOR": "李主任"])
         #expect(verify.status == 0, "\(verify)")
     }

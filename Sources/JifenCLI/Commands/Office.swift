@@ -74,7 +74,7 @@ extension Jifen {
     struct CommunityCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "community", abstract: "Communities 社区 and the office each sits under.",
-            subcommands: [Add.self, List.self])
+            subcommands: [Add.self, List.self, Place.self])
 
         struct Add: JifenCommand {
             static let configuration = CommandConfiguration(
@@ -92,6 +92,24 @@ extension Jifen {
                 context.print(
                     context.t(
                         "已添加社区 \(community.id) \(community.name)", "Added community \(community.id) \(community.name)"))
+            }
+        }
+
+        struct Place: JifenCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Move a community under a street office or district, or from under any (installation admin).",
+                discussion: "Example: jifen community place C01 --office WQ-YC")
+            @OptionGroup var global: GlobalOptions
+            @Argument(help: "Community id.") var community: String
+            @Option(help: "The office it moves under; leave out to take it from under any.") var office: String?
+
+            func execute(_ context: Context) throws {
+                let placed = try context.perform(API.placeCommunity, .init(community: community, office: office))
+                if context.options.json { return context.printJSON(placed) }
+                context.print(
+                    context.t(
+                        "社区 \(placed.id) 现属于 \(placed.office ?? "（无）")",
+                        "Community \(placed.id) is now under \(placed.office ?? "no office")"))
             }
         }
 
