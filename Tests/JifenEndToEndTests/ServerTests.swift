@@ -231,7 +231,7 @@ import Testing
             // An admin for anyone, an organizer of V0001's team; the volunteer for themself is not an issuer.
             "issueCredential": only("organizer", "admin"),
             "balance": only(["volunteer", "organizer", "admin"] + offices),
-            "statement": only("volunteer", "organizer", "admin"),
+            "statement": only(["volunteer", "organizer", "admin"] + offices),
             "grant": only(["admin"] + offices),
             "transfer": only("volunteer", "admin"),
             "issueCode": only("volunteer", "admin"),
@@ -298,7 +298,7 @@ import Testing
             // The sample names no such credential: 404 for everyone (SecurityTests.Credentials covers the rules).
             "confirmCredential": all,
             // The organizer's desk: her own teams (the other organizer gets hers); the latest certificate of V0001 as records are read.
-            "teamDesk": only("organizer", "other-organizer", "admin"),
+            "teamDesk": only(["organizer", "other-organizer", "admin"] + offices),
             "latestCertificate": only("volunteer", "organizer", "other-organizer", "admin"),
             // Her own pay code's state (the sample's secret names no code: 422 past the role check), and where she is checked in.
             "codeState": only("volunteer", "admin"), "onDuty": only("volunteer", "organizer", "admin"),
