@@ -686,6 +686,24 @@ enum PostgresSchema {
             statements: [
                 "CREATE INDEX redemption_merchant_created ON redemption(merchant, created_at)"
             ]),
+        // As on SQLite (v9-across-partners there): communities a merchant accepts points from
+        // besides its home; a removed partnership keeps its row.
+        Migration(
+            name: "v9-across-partners",
+            statements: [
+                """
+                CREATE TABLE merchant_partner (
+                    merchant TEXT NOT NULL REFERENCES merchant(id),
+                    community TEXT NOT NULL REFERENCES community(id),
+                    added_at BIGINT NOT NULL,
+                    added_by TEXT NOT NULL,
+                    removed_at BIGINT,
+                    removed_by TEXT,
+                    PRIMARY KEY (merchant, community)
+                )
+                """,
+                "CREATE INDEX merchant_partner_community ON merchant_partner(community)",
+            ]),
     ]
 
     /// The advisory lock key that makes one transaction at a time the chain's sealer.

@@ -333,5 +333,10 @@ extension JifenError {
         case duplicateResident = "duplicate-resident"
         /// refused: There is no such pay code. Show a new pay code.
         case payCodeUnknown = "pay-code-unknown"
+        // across
+        /// refused: … is not a partner community of …; there is nothing to remove. See jifen merchant partner list ….
+        case notPartner = "not-partner"
+        /// refused: … is the home community of …; its points are accepted already.
+        case partnerHome = "partner-home"
     }
 }
