@@ -259,6 +259,8 @@ import Testing
             "addVolunteer": only("admin"),
             "merchants": all, "merchant": only("merchant", "staff", "admin"),
             "addMerchant": only("admin"), "addTeam": only("admin"), "addOrganizer": only("admin"),
+            // Partner communities: anyone reads them; only an admin over the community adds or removes one.
+            "partners": all, "addPartner": only("admin"), "removePartner": only("admin"),
             "teams": all, "settings": all, "settingChanges": all, "setSetting": only("admin"),
             "addWebhook": only("admin"), "removeWebhook": only("admin"), "pauseWebhook": only("admin"),
             "resumeWebhook": only("admin"),
