@@ -33,9 +33,26 @@ extension API {
         try app.addMerchant(p, input)
     }
 
+    public static let partners = Endpoint<Ref.Merchant, PartnerList>(
+        .get, "/v1/merchants/{merchant}/partners", "partners",
+        "A merchant's home community and the communities whose points it accepts",
+        sample: .init(merchant: "M001")
+    ) { app, p, input in try app.partners(p, input.merchant) }
+    public static let addPartner = Endpoint<App.PartnerInput, PartnerList>(
+        .post, "/v1/merchants/{merchant}/partners", "addPartner",
+        "Let a community's volunteers spend at the merchant (an admin over that community)",
+        sample: .init(merchant: "M001", community: "C02")
+    ) { app, p, input in try app.addPartner(p, input) }
+    public static let removePartner = Endpoint<App.PartnerInput, PartnerList>(
+        .post, "/v1/merchants/{merchant}/partners/{community}/removal", "removePartner",
+        "Stop a community's volunteers spending at the merchant (what they spent still settles)",
+        sample: .init(merchant: "M001", community: "C02")
+    ) { app, p, input in try app.removePartner(p, input) }
+
     /// This area's endpoints, in `API.all`.
     static let merchantEndpoints: [AnyEndpoint] = [
         AnyEndpoint(offers), AnyEndpoint(addOffer), AnyEndpoint(retireOffer), AnyEndpoint(merchants),
-        AnyEndpoint(merchant), AnyEndpoint(addMerchant),
+        AnyEndpoint(merchant), AnyEndpoint(addMerchant), AnyEndpoint(partners), AnyEndpoint(addPartner),
+        AnyEndpoint(removePartner),
     ]
 }

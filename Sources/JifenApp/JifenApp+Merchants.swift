@@ -87,15 +87,21 @@ extension JifenApp {
 
     public struct MerchantStanding: Codable, Sendable, Equatable {
         public var merchant: Merchant
-        /// Points taken in and not yet settled.
+        /// Points taken in and not yet settled (from every community it accepts).
         public var balance: Int64
+        /// The balance per community, when the merchant took in points of partner communities; nil otherwise.
+        public var byCommunity: [String: Int64]?
     }
 
     /// One merchant and what it holds.
     public func merchant(_ principal: Principal, _ id: String) throws -> MerchantStanding {
         if !principal.isOwner { try Permissions.requireAccountReader(actor: principal.id, account: id, in: store) }
         let merchant = try registry.merchant(id).masked
-        return MerchantStanding(merchant: merchant, balance: try ledger.account(id).balance)
+        let accounts = try merchants.accounts(merchant: id)
+        return MerchantStanding(
+            merchant: merchant, balance: accounts.reduce(0) { $0 + $1.balance },
+            byCommunity: accounts.count > 1
+                ? Dictionary(accounts.map { ($0.community, $0.balance) }, uniquingKeysWith: +) : nil)
     }
 
     /// Counter staff act for their merchant at the counter only (redeem, hand over, release,

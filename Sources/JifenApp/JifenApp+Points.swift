@@ -325,19 +325,29 @@ extension JifenApp {
         public var settlement: Settlement
         public var transfer: Transfer
         public var redemptions: [SettledRedemption]
+        /// The community that owes it; nil for the merchant's home community.
+        public var community: String?
+        /// The same run's settlements in partner communities (each owes its own); nil when there are none.
+        public var partners: [SettleOutcome]?
     }
 
     /// Settles a merchant (admin): what it took in through a day moves to the settlement account.
     public func settle(_ principal: Principal, _ input: SettleInput) throws -> SettleOutcome {
         try Self.requireNotStaff(principal, Bilingual(zh: "结算", en: "settle"))
         let result = try merchants.settle(merchant: input.merchant, throughDay: input.through, actor: principal.id)
-        return SettleOutcome(
-            settlement: result.settlement, transfer: try sealed(result.posted.transfer),
-            redemptions: result.lines.map {
-                SettledRedemption(
-                    redemption: $0.redemption, atMillis: $0.atMillis, redeemed: $0.redeemed,
-                    refunded: $0.refunded, settled: $0.net)
-            })
+        let home = try merchants.accounts(merchant: input.merchant).first?.community
+        func outcome(_ r: SettlementResult) throws -> SettleOutcome {
+            SettleOutcome(
+                settlement: r.settlement, transfer: try sealed(r.posted.transfer),
+                redemptions: r.lines.map {
+                    SettledRedemption(
+                        redemption: $0.redemption, atMillis: $0.atMillis, redeemed: $0.redeemed,
+                        refunded: $0.refunded, settled: $0.net)
+                }, community: r.community == home ? nil : r.community)
+        }
+        var first = try outcome(result)
+        if !result.others.isEmpty { first.partners = try result.others.map(outcome) }
+        return first
     }
 
     // MARK: Expiry, proof and export

@@ -704,6 +704,24 @@ enum PostgresSchema {
                 "ALTER TABLE community ADD COLUMN office TEXT REFERENCES office(id)",
                 "CREATE INDEX community_office ON community(office)",
             ]),
+        // As on SQLite (v9-across-partners there): communities a merchant accepts points from
+        // besides its home; a removed partnership keeps its row.
+        Migration(
+            name: "v9-across-partners",
+            statements: [
+                """
+                CREATE TABLE merchant_partner (
+                    merchant TEXT NOT NULL REFERENCES merchant(id),
+                    community TEXT NOT NULL REFERENCES community(id),
+                    added_at BIGINT NOT NULL,
+                    added_by TEXT NOT NULL,
+                    removed_at BIGINT,
+                    removed_by TEXT,
+                    PRIMARY KEY (merchant, community)
+                )
+                """,
+                "CREATE INDEX merchant_partner_community ON merchant_partner(community)",
+            ]),
     ]
 
     /// The advisory lock key that makes one transaction at a time the chain's sealer.

@@ -222,4 +222,32 @@ extension PostgresTransaction {
             try session.execute("UPDATE redemption SET settlement = $1 WHERE id = $2", [settlement, id])
         }
     }
+
+    // MARK: Partner communities
+
+    func partnerships(merchant: String?, community: String?) throws -> [Partnership] {
+        try session.rows(
+            """
+            SELECT merchant, community, added_at, added_by, removed_at, removed_by FROM merchant_partner
+            WHERE ($1::TEXT IS NULL OR merchant = $1) AND ($2::TEXT IS NULL OR community = $2)
+            ORDER BY merchant COLLATE "C", community COLLATE "C"
+            """, [merchant, community]
+        ).map { row in
+            let (merchant, community, added, by, removed, removedBy) =
+                try row.decode((String, String, Int64, String, Int64?, String?).self)
+            return Partnership(
+                merchant: merchant, community: community, addedAtMillis: added, addedBy: by,
+                removedAtMillis: removed, removedBy: removedBy)
+        }
+    }
+
+    func save(partnership p: Partnership) throws {
+        try session.execute(
+            """
+            INSERT INTO merchant_partner (merchant, community, added_at, added_by, removed_at, removed_by)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (merchant, community) DO UPDATE SET added_at = excluded.added_at, added_by = excluded.added_by,
+                removed_at = excluded.removed_at, removed_by = excluded.removed_by
+            """, [p.merchant, p.community, p.addedAtMillis, p.addedBy, p.removedAtMillis, p.removedBy])
+    }
 }

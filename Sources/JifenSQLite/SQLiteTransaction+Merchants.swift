@@ -183,4 +183,29 @@ extension SQLiteTransaction {
     func markSettled(redemptions: [Int64], settlement: Int64) throws {
         for id in redemptions { try run("UPDATE redemption SET settlement = ? WHERE id = ?", [settlement, id]) }
     }
+
+    // MARK: Partner communities
+
+    func partnerships(merchant: String?, community: String?) throws -> [Partnership] {
+        try all(
+            """
+            SELECT merchant, community, added_at, added_by, removed_at, removed_by FROM merchant_partner
+            WHERE (?1 IS NULL OR merchant = ?1) AND (?2 IS NULL OR community = ?2) ORDER BY merchant, community
+            """, [merchant, community]
+        ).map {
+            Partnership(
+                merchant: $0["merchant"], community: $0["community"], addedAtMillis: $0["added_at"],
+                addedBy: $0["added_by"], removedAtMillis: $0["removed_at"], removedBy: $0["removed_by"])
+        }
+    }
+
+    func save(partnership p: Partnership) throws {
+        try run(
+            """
+            INSERT INTO merchant_partner (merchant, community, added_at, added_by, removed_at, removed_by)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (merchant, community) DO UPDATE SET added_at = excluded.added_at, added_by = excluded.added_by,
+                removed_at = excluded.removed_at, removed_by = excluded.removed_by
+            """, [p.merchant, p.community, p.addedAtMillis, p.addedBy, p.removedAtMillis, p.removedBy])
+    }
 }

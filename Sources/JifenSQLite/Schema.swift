@@ -589,6 +589,23 @@ enum Schema {
                     CREATE INDEX community_office ON community(office);
                     """)
         }
+        // Communities a merchant accepts points from besides its home (通存通兑); a removed
+        // partnership keeps its row, so what was spent before still settles.
+        migrator.registerMigration("v9-across-partners") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE merchant_partner (
+                        merchant TEXT NOT NULL REFERENCES merchant(id),
+                        community TEXT NOT NULL REFERENCES community(id),
+                        added_at INTEGER NOT NULL,
+                        added_by TEXT NOT NULL,
+                        removed_at INTEGER,
+                        removed_by TEXT,
+                        PRIMARY KEY (merchant, community)
+                    );
+                    CREATE INDEX merchant_partner_community ON merchant_partner(community);
+                    """)
+        }
         return migrator
     }
 }

@@ -173,6 +173,10 @@ import Testing
         "jifen login --server http://127.0.0.1:8080 --code 4F7K-9Q2M":
             "needs a running jifen serve and a fresh code; ServerTests sign in with both",
         "jifen logout --server http://127.0.0.1:8080": "needs a running jifen serve; ServerTests sign out",
+        "jifen merchant partner add M001 C02":
+            "needs a second community, which README's database does not have; PartnerCLITests adds and removes one",
+        "jifen merchant partner remove M001 C02":
+            "needs a second community, which README's database does not have; PartnerCLITests adds and removes one",
         "jifen credential confirm --code 4F7K-9Q2M":
             "needs a server's device credential and a fresh code; SecurityTests.Credentials confirms both ways",
     ]
@@ -189,6 +193,7 @@ import Testing
             ("team add", evening), ("team add-organizer", evening), ("team list", evening),
             ("volunteer add", evening), ("volunteer list", evening), ("volunteer show", evening),
             ("merchant add", evening), ("merchant list", evening), ("merchant show", evening),
+            ("merchant partner add", evening), ("merchant partner list", evening), ("merchant partner remove", evening),
             ("activity post", evening), ("activity list", evening), ("activity show", evening),
             ("activity join", evening), ("activity leave", evening), ("activity cancel", evening),
             ("activity rotate-code", evening),

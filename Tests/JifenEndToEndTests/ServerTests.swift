@@ -265,6 +265,8 @@ import Testing
             "merchants": all, "merchant": only("merchant", "staff", "admin"),
             "addMerchant": only(["admin"] + offices), "addTeam": only(["admin"] + offices),
             "addOrganizer": only(["admin"] + offices),
+            // Partner communities: anyone reads them; only an admin over the community adds or removes one.
+            "partners": all, "addPartner": only("admin"), "removePartner": only("admin"),
             "teams": all, "settings": all, "settingChanges": all, "setSetting": only("admin"),
             "addWebhook": only("admin"), "removeWebhook": only("admin"), "pauseWebhook": only("admin"),
             "resumeWebhook": only("admin"),

@@ -20,7 +20,8 @@ struct MerchantListing: Encodable {
 extension Jifen {
     struct MerchantCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "merchant", abstract: "Partner merchants 爱心商户.", subcommands: [Add.self, List.self, Show.self])
+            commandName: "merchant", abstract: "Partner merchants 爱心商户.",
+            subcommands: [Add.self, List.self, Show.self, Partner.self])
 
         struct Add: JifenCommand {
             static let configuration = CommandConfiguration(
@@ -72,8 +73,14 @@ extension Jifen {
                 let shown = try context.perform(API.merchant, .init(merchant: id))
                 let listing = MerchantListing(shown.merchant)
                 if context.options.json {
-                    struct Shown: Encodable { var merchant: MerchantListing; var balance: Int64 }
-                    return context.printJSON(Shown(merchant: listing, balance: shown.balance))
+                    struct Shown: Encodable {
+                        var merchant: MerchantListing; var balance: Int64; var by_community: [String: Int64]?
+                    }
+                    return context.printJSON(
+                        Shown(merchant: listing, balance: shown.balance, by_community: shown.byCommunity))
+                }
+                let perCommunity = (shown.byCommunity ?? [:]).sorted { $0.key < $1.key }.map {
+                    [context.t("其中社区 \($0.key)", "of which \($0.key)"), String($0.value)]
                 }
                 context.printTable(
                     [context.t("项目", "field"), context.t("内容", "value")],
@@ -82,7 +89,7 @@ extension Jifen {
                         [context.t("联系人", "contact"), listing.contact], [context.t("电话", "phone"), listing.phone],
                         [context.t("地址", "address"), listing.address],
                         [context.t("待结算积分", "points to settle"), String(shown.balance)],
-                    ])
+                    ] + perCommunity)
             }
         }
     }

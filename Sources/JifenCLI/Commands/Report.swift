@@ -126,6 +126,7 @@ extension Jifen {
                 if late.count > 10 { context.print(context.t("……其余见 --json 或 --csv", "… the rest in --json or --csv")) }
             }
             if let w = report.wishes { printWishes(w, context) }
+            if let e = report.elsewhere { printSpentElsewhere(e, context) }
             printRequests(report.requests, context)
         }
 
@@ -225,6 +226,7 @@ struct ReportJSON: Encodable {
     var top_volunteers: [TopVolunteer]
     var service: Service
     var wishes: WishNotice?
+    var spent_elsewhere: [SpentElsewhere]?
     var requests: Requests
     struct Requests: Encodable {
         struct Team: Encodable {
@@ -241,6 +243,7 @@ struct ReportJSON: Encodable {
 
     init(_ r: MonthReport) {
         wishes = r.wishes
+        spent_elsewhere = r.elsewhere
         month = r.month; transfers = r.transfers; totals = r.totals; outstanding = r.outstanding;
         opening_outstanding = r.openingOutstanding
         reconciles = r.reconciles; merchants_unsettled = r.merchantsUnsettled

@@ -21,7 +21,8 @@ extension Jifen {
         func execute(_ context: Context) throws {
             if let csv { try checkWritable(csv) }
             let result = try context.perform(API.settle, .init(merchant: merchant, through: through))
-            let rows = result.redemptions.map { line in
+            // Every community's lines: the home settlement's, then each partner community's.
+            let rows = ([result] + (result.partners ?? [])).flatMap(\.redemptions).map { line in
                 [
                     line.redemption.label, context.time(line.atMillis), line.redemption.volunteer,
                     line.redemption.offer ?? "",
@@ -41,18 +42,23 @@ extension Jifen {
                 struct Out: Encodable {
                     var settlement: String; var merchant: String; var through: String; var points: Int64;
                     var transfer: TransferJSON; var redemptions: [Line]
+                    /// The community that owes it, when not the merchant's home; the partner communities' settlements.
+                    var community: String?; var partners: [Out]?
                 }
-                return context.printJSON(
-                    Out(
+                func out(_ r: JifenApp.SettleOutcome) -> Out {
+                    let s = r.settlement
+                    return Out(
                         settlement: s.label, merchant: s.merchant, through: s.throughDay, points: s.points,
-                        transfer: TransferJSON(result.transfer),
-                        redemptions: result.redemptions.map {
+                        transfer: TransferJSON(r.transfer),
+                        redemptions: r.redemptions.map {
                             Line(
                                 redemption: $0.redemption.label, at: DayFormat.iso(millis: $0.atMillis),
                                 volunteer: $0.redemption.volunteer,
                                 offer: $0.redemption.offer, redeemed: $0.redeemed, refunded: $0.refunded,
                                 settled: $0.settled)
-                        }))
+                        }, community: r.community, partners: r.partners?.map(out))
+                }
+                return context.printJSON(out(result))
             }
             context.print(
                 context.t(
@@ -68,6 +74,19 @@ extension Jifen {
                     context.t("项目", "offer"),
                     context.t("兑换", "redeemed"), context.t("已退", "refunded"), context.t("结算", "settled"),
                 ], rows, right: [4, 5, 6])
+            for p in result.partners ?? [] {
+                let ps = p.settlement
+                context.print(
+                    context.t(
+                        "结算单 \(ps.label)：社区 \(p.community ?? "") 的志愿者在 \(ps.merchant) 兑换 \(p.redemptions.count) 笔，"
+                            + "由该社区结算 \(ps.points) 积分（转账 #\(ps.transfer)）。",
+                        """
+                        Settlement \(ps.label): \(p.community ?? "") owes \(ps.merchant) \(ps.points) points for \
+                        \(p.redemptions.count) redemption\(p.redemptions.count == 1 ? "" : "s") by its volunteers \
+                        (transfer #\(ps.transfer)).
+                        """
+                    ))
+            }
         }
     }
 }

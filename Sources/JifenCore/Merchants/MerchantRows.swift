@@ -24,6 +24,8 @@ public protocol MerchantRowReading {
         merchant: String, statuses: [RedemptionStatus], createdFromMillis: Int64?, createdBeforeMillis: Int64?,
         limit: Int
     ) throws -> [Redemption]
+    /// Partnerships, removed ones included, of a merchant and/or a community (either nil: any), by merchant then community.
+    func partnerships(merchant: String?, community: String?) throws -> [Partnership]
 }
 
 /// The merchants' rows written inside a write transaction: offers and their stock, codes,
@@ -47,4 +49,6 @@ public protocol MerchantRowWriting: MerchantRowReading {
     func insert(settlement: Settlement) throws -> Int64
     func setSettlementTransfer(id: Int64, transfer: Int64) throws
     func markSettled(redemptions: [Int64], settlement: Int64) throws
+    /// Inserts a partnership, or updates the one of its merchant and community.
+    func save(partnership: Partnership) throws
 }

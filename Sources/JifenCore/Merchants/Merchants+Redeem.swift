@@ -79,9 +79,10 @@ extension Merchants {
         case .secret: found = try tx.code(secretHash: hash).flatMap { $0.isLive(atMillis: at) ? $0 : nil }
         }
         guard let live = found, let volunteer = try tx.account(live.volunteer),
-            volunteer.community == merchant.community
+            let takings = try takingsAccount(merchant: merchant, volunteer: volunteer, in: tx)
         else {
-            // Never issued, used, expired, voided or another community's: one answer, and all count.
+            // Never issued, used, expired, voided or of a community the merchant does not accept:
+            // one answer, and all count.
             try tx.insert(wrongCode: merchant.id, actor: actor, atMillis: at)
             let left = rules.codeWrongBudget - wrong.count - 1
             var error = JifenError.refused(
@@ -145,7 +146,7 @@ extension Merchants {
         }
         let details = request.offer.map { TransferDetails(offerID: $0, offerTitle: memo) } ?? TransferDetails()
         let transferRequest = TransferRequest(
-            kind: .redeem, debit: volunteer.id, credit: merchant.id, amount: points,
+            kind: .redeem, debit: volunteer.id, credit: takings, amount: points,
             key: "redemption:\(request.key)", reference: redemption.label, memo: memo, details: details)
         if request.hold {
             redemption.hold = try Ledger.hold(transferRequest, actor: actor, atMillis: at, in: tx).hold.id

@@ -10,7 +10,9 @@ public struct RefundResult: Sendable, Equatable {
 
 extension Merchants {
     /// Gives points of a redemption back to the volunteer: a transfer of kind `refund` linked to
-    /// the redemption's transfer (`reverses`), so the points return to the days they came from.
+    /// the redemption's transfer (`reverses`), so the points return to the days they came from. It is
+    /// paid from the account the redemption credited (the merchant's receivable account in the
+    /// volunteer's community when she came from a partner community), so it stays in her community.
     /// Partial refunds are allowed; all refunds together never exceed what was redeemed (checked
     /// inside the write transaction).
     /// - Parameters:
@@ -65,7 +67,7 @@ extension Merchants {
             }
             let offerTitle = try r.offer.flatMap { try tx.offer(id: $0)?.title }
             let request = TransferRequest(
-                kind: .refund, debit: r.merchant, credit: r.volunteer, amount: amount, key: transferKey,
+                kind: .refund, debit: original.credit, credit: r.volunteer, amount: amount, key: transferKey,
                 reference: r.label, memo: reason, reverses: original.id,
                 details: TransferDetails(offerID: r.offer, offerTitle: offerTitle))
             let posted = try Ledger.post(request, actor: actor, atMillis: at, in: tx)

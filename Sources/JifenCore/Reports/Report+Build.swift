@@ -104,6 +104,7 @@ extension MonthReport {
             for i in notice!.realized.indices { notice!.realized[i].points = byWish[notice!.realized[i].id] ?? 0 }
         }
         report.wishes = notice
+        report.elsewhere = try spentElsewhere(startMillis: start, endMillis: end, from: store)
         return report
     }
 

@@ -144,6 +144,8 @@ public struct MonthReport: Sendable, Equatable, Codable {
     public var wishes: WishNotice?
     /// Service requests of the month per team: the three rates and the overdue list.
     public var requests = RequestNotice()
+    /// What the community's volunteers spent at merchants of other communities (`Report+Elsewhere.swift`); nil: nothing.
+    public var elsewhere: [SpentElsewhere]?
 
     public init(
         month: String, startMillis: Int64, endMillis: Int64, transfers: Int, totals: ReportFigures, outstanding: Int64,

@@ -345,5 +345,10 @@ extension JifenError {
         case duplicateOffice = "duplicate-office"
         /// refused: The street office … is not in district …; check --district, or see jifen office list.
         case officeMismatch = "office-mismatch"
+        // across
+        /// refused: … is not a partner community of …; there is nothing to remove. See jifen merchant partner list ….
+        case notPartner = "not-partner"
+        /// refused: … is the home community of …; its points are accepted already.
+        case partnerHome = "partner-home"
     }
 }
