@@ -101,5 +101,6 @@ public enum API {
         deskEndpoints,
         wishEndpoints,
         counterEndpoints,
+        personEndpoints,
     ].flatMap { $0 }
 }

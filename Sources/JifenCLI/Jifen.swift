@@ -27,6 +27,7 @@ public struct Jifen: ParsableCommand {
             Serve.self, Login.self, Logout.self, WhoAmI.self, CredentialCommand.self,
             WishCommand.self,
             ResidentCommand.self, RequestCommand.self,
+            PersonCommand.self,
         ])
 
     public init() {}

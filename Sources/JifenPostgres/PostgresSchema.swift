@@ -686,6 +686,20 @@ enum PostgresSchema {
             statements: [
                 "CREATE INDEX redemption_merchant_created ON redemption(merchant, created_at)"
             ]),
+        // As on SQLite (v9-privacy-erasure there): who erased whom, when and why.
+        Migration(
+            name: "v9-privacy-erasure",
+            statements: [
+                """
+                CREATE TABLE person_erasure (
+                    person TEXT PRIMARY KEY,
+                    community TEXT NOT NULL,
+                    erased_at BIGINT NOT NULL,
+                    erased_by TEXT NOT NULL,
+                    reason TEXT NOT NULL
+                )
+                """
+            ]),
     ]
 
     /// The advisory lock key that makes one transaction at a time the chain's sealer.

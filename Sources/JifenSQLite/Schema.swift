@@ -571,6 +571,24 @@ enum Schema {
         migrator.registerMigration("v7-counter-redemption-lists") { db in
             try db.execute(sql: "CREATE INDEX redemption_merchant_created ON redemption(merchant, created_at)")
         }
+        // Erasure (注销): who erased whom, when and why (no personal data: the reason is checked).
+        // A request step's note may be erased (the person's words); the rest of the step stays immutable.
+        migrator.registerMigration("v9-privacy-erasure") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE person_erasure (
+                        person TEXT PRIMARY KEY,
+                        community TEXT NOT NULL,
+                        erased_at INTEGER NOT NULL,
+                        erased_by TEXT NOT NULL,
+                        reason TEXT NOT NULL
+                    );
+                    DROP TRIGGER service_request_step_immutable;
+                    CREATE TRIGGER service_request_step_immutable
+                        BEFORE UPDATE OF request, seq, action, from_state, to_state, actor, at ON service_request_step
+                        BEGIN SELECT RAISE(ABORT, 'request history is immutable'); END;
+                    """)
+        }
         return migrator
     }
 }

@@ -223,6 +223,8 @@ import Testing
             ("request confirm", evening), ("request rate", evening), ("request reopen", evening),
             ("request return", evening),
             ("request cancel", evening), ("request reject", evening), ("request sweep", monthEnd),
+            // A person's data, last: the copy, the sweep (nobody idle for five years), then erasing V0002.
+            ("person export", monthEnd), ("person sweep", monthEnd), ("person erase", monthEnd),
         ]
     }()
 

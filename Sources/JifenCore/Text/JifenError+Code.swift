@@ -333,5 +333,11 @@ extension JifenError {
         case duplicateResident = "duplicate-resident"
         /// refused: There is no such pay code. Show a new pay code.
         case payCodeUnknown = "pay-code-unknown"
+        // privacy
+        /// refused: … was already erased (at …); a person is erased once.
+        case alreadyErased = "already-erased"
+        /// usage: The erasure's reason must not carry personal data (a name, phone, ID number, address or long
+        /// number): it is kept after the erasure. Give only the reason, e.g. "asked by the person".
+        case badErasureReason = "bad-erasure-reason"
     }
 }
