@@ -23,6 +23,11 @@ extension PostgresTransaction {
             case .mentions(let column):
                 return "(" + ids.map { "strpos(\(quoted(column)), \(next("\"\($0)\""))) > 0" }.joined(separator: " OR ")
                     + ")"
+            case .mentionsRow(let column, let table, let key, let inner):
+                return """
+                    EXISTS (SELECT 1 FROM \(quoted(table)) AS m WHERE \(clause(inner)) \
+                    AND strpos(\(quoted(column)), '"' || m.\(quoted(key)) || '"') > 0)
+                    """
             }
         }
         guard !ids.isEmpty else { return ("FALSE", []) }

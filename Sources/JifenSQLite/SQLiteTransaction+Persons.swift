@@ -20,6 +20,11 @@ extension SQLiteTransaction {
             case .mentions(let column):
                 args += ids.map { "\"\($0)\"" }
                 return "(" + ids.map { _ in "instr(\(quoted(column)), ?) > 0" }.joined(separator: " OR ") + ")"
+            case .mentionsRow(let column, let table, let key, let inner):
+                return """
+                    EXISTS (SELECT 1 FROM \(quoted(table)) AS m WHERE \(clause(inner)) \
+                    AND instr(\(quoted(column)), '"' || m.\(quoted(key)) || '"') > 0)
+                    """
             }
         }
         guard !ids.isEmpty else { return ("0", []) }

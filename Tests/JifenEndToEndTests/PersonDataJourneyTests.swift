@@ -25,8 +25,10 @@ import Testing
         // CSV: one file per kind in the folder, opening in Excel (BOM).
         let folder = box.directory.appendingPathComponent("V0001-data").path
         try expectOK(box.jifen(["person", "export", "V0001", "--format", "csv", "--out", folder], env: admin))
-        let profile = try String(contentsOfFile: folder + "/profile.csv", encoding: .utf8)
-        #expect(profile.hasPrefix("\u{FEFF}field,value") && profile.contains("张桂兰"))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: folder + "/profile.csv"))
+        #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let profile = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        #expect(profile.hasPrefix("field,value") && profile.contains("张桂兰"))
         let transfers = try String(contentsOfFile: folder + "/transfers.csv", encoding: .utf8)
         #expect(transfers.contains("V0002") && !transfers.contains("李志强"))
         #expect(try box.jifen(["person", "export", "V0001", "--format", "csv"], env: admin).status == 64)

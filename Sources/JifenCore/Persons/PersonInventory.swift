@@ -10,6 +10,9 @@ public indirect enum PersonMatch: Sendable, Equatable {
     case within(column: String, table: String, key: String, PersonMatch)
     /// The column's text names one of her ids in quotes (`"V0001"`): JSON payloads.
     case mentions(String)
+    /// The column's text names in quotes the key of a row of `table` (its column `key`) that
+    /// matches: an event about one of her requests (`"Q0001"`).
+    case mentionsRow(column: String, table: String, key: String, PersonMatch)
 }
 
 /// One kind of data Jifen holds about a person: a table, the rows that are hers, the columns an
@@ -181,7 +184,11 @@ public enum PersonInventory {
             order: "id", erasedText: ["note"], activity: ["created_at"]),
         // The outbox's events that name her: their payloads may quote her name and phone.
         PersonSource(
-            kind: "events", table: "event", matches: [.mentions("payload")],
+            kind: "events", table: "event",
+            matches: [
+                .mentions("payload"),
+                .mentionsRow(column: "payload", table: "service_request", key: "id", .column("resident")),
+            ],
             columns: ["id", "type", "payload", "created_at"], order: "id", scrubbed: ["payload"]),
         // Stored first answers of her writes: not exported (each repeats rows above), scrubbed on erasure.
         PersonSource(

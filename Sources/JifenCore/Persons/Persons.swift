@@ -278,25 +278,28 @@ public struct Persons: Sendable {
         let resident = try ids.resident.flatMap { try tx.resident($0) }
         try checkReason(reason, volunteer: volunteer, resident: resident)
         let own = ids.all
-        // Her words quoted elsewhere (events, stored answers): the longest first, so a phone is
-        // replaced before any part of it.
-        let terms = Array(
-            Set(
-                [
-                    volunteer?.name, resident?.name, volunteer?.phone, resident?.phone, volunteer?.idNumber,
-                    resident?.idNumber, resident?.address,
-                ].compactMap { $0 }.filter { $0.count >= 2 })
-        ).sorted { $0.count > $1.count }
         // Her requests' bodies (the request's JSON) are rewritten through the request itself.
+        var requests: [ServiceRequest] = []
         if let asked = PersonInventory.sources.first(where: { $0.kind == "service_requests" }) {
             for json in try tx.personRows(asked, ids: own) {
                 guard case .text(let rid)? = try decode(json)["id"],
-                    var request = try tx.serviceRequest(rid, forUpdate: true)
+                    let request = try tx.serviceRequest(rid, forUpdate: true)
                 else { continue }
-                request.content = erased; request.comment = request.comment.isEmpty ? "" : erased
-                request.reason = request.reason.isEmpty ? "" : erased; request.area = erased
-                try tx.update(request: request)
+                requests.append(request)
             }
+        }
+        // Her data and words quoted elsewhere (events, stored answers): the longest first, so a
+        // phone is replaced before any part of it.
+        let quoted =
+            [
+                volunteer?.name, resident?.name, volunteer?.phone, resident?.phone, volunteer?.idNumber,
+                resident?.idNumber, resident?.address, resident?.area,
+            ] + requests.flatMap { [$0.content, $0.comment, $0.reason, $0.area] as [String?] }
+        let terms = Array(Set(quoted.compactMap { $0 }.filter { $0.count >= 2 })).sorted { $0.count > $1.count }
+        for var request in requests {
+            request.content = erased; request.comment = request.comment.isEmpty ? "" : erased
+            request.reason = request.reason.isEmpty ? "" : erased; request.area = erased
+            try tx.update(request: request)
         }
         for source in PersonInventory.sources {
             if !source.erasedText.isEmpty || !source.erasedNull.isEmpty {
