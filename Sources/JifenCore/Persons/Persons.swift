@@ -269,10 +269,12 @@ public struct Persons: Sendable {
     ) throws -> PersonErasure {
         let person = ids.volunteer ?? ids.resident ?? ""
         if let done = try tx.personErasure(ids: ids.all) {
+            let when = ISO8601DateFormatter().string(
+                from: Date(timeIntervalSince1970: Double(done.erasedAtMillis) / 1000))
             throw JifenError.refused(
                 .alreadyErased,
-                zh: "\(person) 已于 \(done.erasedAtMillis) 被注销，不能再次注销。",
-                en: "\(person) was already erased (at \(done.erasedAtMillis)); a person is erased once.")
+                zh: "\(person) 已于 \(when) 被注销，不能再次注销。",
+                en: "\(person) was already erased (at \(when)); a person is erased once.")
         }
         let volunteer = try ids.volunteer.flatMap { try tx.volunteer($0) }
         let resident = try ids.resident.flatMap { try tx.resident($0) }
