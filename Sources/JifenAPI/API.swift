@@ -102,5 +102,6 @@ public enum API {
         wishEndpoints,
         counterEndpoints,
         officeEndpoints,
+        personEndpoints,
     ].flatMap { $0 }
 }

@@ -28,6 +28,7 @@ public enum ErrorStatus {
             .alreadyCheckedOut: 409, .hasRecords: 409, .fullyRefunded: 409, .holdResolved: 409,
             .duplicateName: 409, .duplicateVolunteer: 409, .duplicateResident: 409, .alreadyInitialised: 409,
             .duplicateOffice: 409,
+            .alreadyErased: 409,
         ],
     ]
 

@@ -28,6 +28,7 @@ public struct Jifen: ParsableCommand {
             WishCommand.self,
             ResidentCommand.self, RequestCommand.self,
             OfficeCommand.self, CommunityCommand.self,
+            PersonCommand.self,
         ])
 
     public init() {}

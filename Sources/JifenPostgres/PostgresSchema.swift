@@ -722,6 +722,20 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX merchant_partner_community ON merchant_partner(community)",
             ]),
+        // As on SQLite (v9-privacy-erasure there): who erased whom, when and why.
+        Migration(
+            name: "v9-privacy-erasure",
+            statements: [
+                """
+                CREATE TABLE person_erasure (
+                    person TEXT PRIMARY KEY,
+                    community TEXT NOT NULL,
+                    erased_at BIGINT NOT NULL,
+                    erased_by TEXT NOT NULL,
+                    reason TEXT NOT NULL
+                )
+                """
+            ]),
     ]
 
     /// The advisory lock key that makes one transaction at a time the chain's sealer.

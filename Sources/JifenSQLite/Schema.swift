@@ -606,6 +606,24 @@ enum Schema {
                     CREATE INDEX merchant_partner_community ON merchant_partner(community);
                     """)
         }
+        // Erasure (注销): who erased whom, when and why (no personal data: the reason is checked).
+        // A request step's note may be erased (the person's words); the rest of the step stays immutable.
+        migrator.registerMigration("v9-privacy-erasure") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE person_erasure (
+                        person TEXT PRIMARY KEY,
+                        community TEXT NOT NULL,
+                        erased_at INTEGER NOT NULL,
+                        erased_by TEXT NOT NULL,
+                        reason TEXT NOT NULL
+                    );
+                    DROP TRIGGER service_request_step_immutable;
+                    CREATE TRIGGER service_request_step_immutable
+                        BEFORE UPDATE OF request, seq, action, from_state, to_state, actor, at ON service_request_step
+                        BEGIN SELECT RAISE(ABORT, 'request history is immutable'); END;
+                    """)
+        }
         return migrator
     }
 }

@@ -61,6 +61,7 @@ extension WebSite {
         .post("/web/me/join") { $0.joinOrLeave(join: true) }, .post("/web/me/leave") { $0.joinOrLeave(join: false) },
         .post("/web/me/claim") { $0.claim() }, .post("/web/me/dispute") { $0.dispute() },
         .get("/web/me/certificate") { $0.certificatePage() }, .post("/web/me/certificate") { $0.certificate() },
+        .get("/web/me/export") { $0.myData() },
         .post("/web/me/devices/end") { $0.endDevice() }, .post("/web/me/devices/confirm") { $0.confirmDevice() },
         .get("/web/checkin") { $0.checkinPage() }, .post("/web/checkin") { $0.checkin() },
         .get("/web/checkout") { $0.checkoutQuestion() }, .post("/web/checkout") { $0.checkout() },

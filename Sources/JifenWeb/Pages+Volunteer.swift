@@ -67,6 +67,7 @@ extension Session {
                 "/web/me/certificate", csrf: csrf, fields: "", button: w("下载服务证明", "Download my certificate"),
                 buttonClass: "")
             body += "</section>"
+            body += myDataLink()
             body += devices()
         } catch {
             return errorPage(w.text("我的积分", "My points"), error, notice: notice)

@@ -211,6 +211,7 @@ import Testing
         "postRequest": (true, false), "request": (true, false), "confirmRequest": (true, false),
         "rateRequest": (true, false),
         "reopenRequest": (true, false), "cancelRequest": (true, false),
+        "exportMine": (true, true),
     ]
 
     static let staffMatrix: [String: [String: Bool]] = {
@@ -313,6 +314,11 @@ import Testing
             "addOffice": only("admin", "district-admin"), "offices": all,
             "addOfficeAdmin": only(["admin"] + offices), "addCommunity": only(["admin"] + offices),
             "communities": all, "placeCommunity": only("admin"),
+            // A person's data: her own copy for anyone signed in (a merchant or an organizer by name is
+            // no person: 404); V0001's for herself and an admin, anyone else answered as if V0001 did not
+            // exist; the sweep, then erasing V0002 (sorted roles: the admin first, the rest 403).
+            "exportMine": all, "exportPerson": only("volunteer", "admin"),
+            "sweepPersons": only("admin"), "erasePerson": only("admin"),
         ]
     }()
 
@@ -324,6 +330,7 @@ import Testing
         "dispatchRequest", "claimRequest", "returnRequest", "startRequest", "finishRequest", "confirmRequest",
         "rateRequest",
         "reopenRequest", "cancelRequest", "pickup", "release", "refund", "postRequest", "redemption",
+        "exportPerson",
     ]
 
     /// A resident R001 and four requests: Q0001 in T01's pool, Q0002 and Q0003 taken by V0001, Q0004 only posted;

@@ -19,6 +19,6 @@ public enum LedgerTables {
         "offer", "redemption_code", "code_guard", "redemption", "settlement", "expiry_notice", "credential",
         "wish", "wish_history",
         "resident", "service_request", "service_request_step", "checkin_failure",
-        "idempotent_reply",
+        "idempotent_reply", "person_erasure",
     ]
 }

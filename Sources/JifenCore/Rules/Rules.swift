@@ -33,6 +33,8 @@ public struct Rules: Sendable, Equatable {
     /// Wrong check-in codes an activity takes, from everyone, before its code stops working until an organizer rotates it.
     public var checkinWrongPerActivity: Int = 50
     public var timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!
+    /// Years without any activity after which a person's data is erased (`retention.inactive_years`); 0: never.
+    public var retentionInactiveYears: Int = 5
     /// SQLite's synchronous level: FULL keeps a reported transfer through a power cut.
     public var durability: String = "full"
     /// Minutes a redemption code stays valid.
@@ -272,7 +274,7 @@ extension Rules {
             ) { rules, value in
                 rules.expiringNoticeDays = Int(try int(value, key: "points.expiring_notice_days", in: 0...3650))
             },
-        ] + webhookDefinitions + requestDefinitions + noticeDefinitions
+        ] + webhookDefinitions + requestDefinitions + noticeDefinitions + retentionDefinitions
 
     /// Builds the rules from stored settings, defaults for what is not stored.
     /// - Throws: `JifenError` (usage) for an unknown key or a value out of range.

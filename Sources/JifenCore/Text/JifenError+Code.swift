@@ -350,5 +350,11 @@ extension JifenError {
         case notPartner = "not-partner"
         /// refused: … is the home community of …; its points are accepted already.
         case partnerHome = "partner-home"
+        // privacy
+        /// refused: … was already erased (at …); a person is erased once.
+        case alreadyErased = "already-erased"
+        /// usage: The erasure's reason must not carry personal data (a name, phone, ID number, address or long
+        /// number): it is kept after the erasure. Give only the reason, e.g. "asked by the person".
+        case badErasureReason = "bad-erasure-reason"
     }
 }

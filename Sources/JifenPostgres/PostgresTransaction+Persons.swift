@@ -1,0 +1,123 @@
+import Foundation
+import JifenCore
+import PostgresNIO
+
+/// A person's rows on PostgreSQL: the same statements as the SQLite store, from the core's
+/// inventory (`PersonInventory`).
+extension PostgresTransaction {
+    static func quoted(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+
+    /// The WHERE clause that picks her rows; its parameters are numbered from `first`.
+    static func personWhere(_ matches: [PersonMatch], ids: [String], first: Int = 1) -> (String, [String]) {
+        var args: [String] = []
+        func next(_ value: String) -> String {
+            args.append(value)
+            return "$\(first + args.count - 1)"
+        }
+        func clause(_ match: PersonMatch) -> String {
+            switch match {
+            case .column(let column):
+                return "\(quoted(column)) IN (\(ids.map { next($0) }.joined(separator: ", ")))"
+            case .within(let column, let table, let key, let inner):
+                return "\(quoted(column)) IN (SELECT \(quoted(key)) FROM \(quoted(table)) WHERE \(clause(inner)))"
+            case .mentions(let column):
+                return "(" + ids.map { "strpos(\(quoted(column)), \(next("\"\($0)\""))) > 0" }.joined(separator: " OR ")
+                    + ")"
+            case .mentionsRow(let column, let table, let key, let inner):
+                return """
+                    EXISTS (SELECT 1 FROM \(quoted(table)) AS m WHERE \(clause(inner)) \
+                    AND strpos(\(quoted(column)), '"' || m.\(quoted(key)) || '"') > 0)
+                    """
+            }
+        }
+        guard !ids.isEmpty else { return ("FALSE", []) }
+        let text = matches.map { "(\(clause($0)))" }.joined(separator: " OR ")
+        return (text, args)
+    }
+
+    func personIDs(_ id: String) throws -> PersonIDs? {
+        if try session.scalar(String.self, "SELECT id FROM volunteer WHERE id = $1", [id]) != nil {
+            let resident = try session.scalar(
+                String.self, "SELECT id FROM resident WHERE volunteer = $1 ORDER BY id LIMIT 1", [id])
+            return PersonIDs(volunteer: id, resident: resident)
+        }
+        guard let row = try session.rows("SELECT id, volunteer FROM resident WHERE id = $1", [id]).first else {
+            return nil
+        }
+        let (_, volunteer) = try row.decode((String, String?).self)
+        return PersonIDs(volunteer: volunteer, resident: id)
+    }
+
+    func personRows(_ source: PersonSource, ids: [String]) throws -> [String] {
+        guard !source.columns.isEmpty else { return [] }
+        let (clause, args) = Self.personWhere(source.matches, ids: ids)
+        let object = source.columns.map { "'\($0)', \(Self.quoted($0))" }.joined(separator: ", ")
+        return try session.rows(
+            "SELECT json_build_object(\(object))::text FROM \(Self.quoted(source.table)) WHERE \(clause) ORDER BY \(Self.quoted(source.order))",
+            args
+        ).map { try $0.decode(String.self) }
+    }
+
+    func personLatest(_ source: PersonSource, column: String, ids: [String]) throws -> Int64? {
+        let (clause, args) = Self.personWhere(source.matches, ids: ids)
+        return try session.scalar(
+            Int64.self, "SELECT MAX(\(Self.quoted(column)))::bigint FROM \(Self.quoted(source.table)) WHERE \(clause)",
+            args)
+    }
+
+    func personErasure(ids: [String]) throws -> PersonErasure? {
+        guard !ids.isEmpty else { return nil }
+        let list = ids.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+        guard
+            let row = try session.rows(
+                """
+                SELECT person, community, erased_at, erased_by, reason FROM person_erasure
+                WHERE person IN (\(list)) ORDER BY erased_at LIMIT 1
+                """, ids
+            ).first
+        else { return nil }
+        let (person, community, at, by, reason) = try row.decode((String, String, Int64, String, String).self)
+        return PersonErasure(person: person, community: community, erasedAtMillis: at, erasedBy: by, reason: reason)
+    }
+
+    func personCandidates(registeredBeforeMillis millis: Int64) throws -> [String] {
+        try session.rows(
+            """
+            SELECT id FROM volunteer WHERE created_at < $1 AND id NOT IN (SELECT person FROM person_erasure)
+            UNION SELECT id FROM resident WHERE created_at < $1 AND id NOT IN (SELECT person FROM person_erasure)
+            ORDER BY 1
+            """, [millis]
+        ).map { try $0.decode(String.self) }
+    }
+
+    func eraseText(_ source: PersonSource, ids: [String], text: String) throws -> Int {
+        guard !source.erasedText.isEmpty || !source.erasedNull.isEmpty else { return 0 }
+        let sets =
+            source.erasedText.map { "\(Self.quoted($0)) = $1" } + source.erasedNull.map { "\(Self.quoted($0)) = NULL" }
+        let (clause, args) = Self.personWhere(source.matches, ids: ids, first: 2)
+        return try session.execute(
+            "UPDATE \(Self.quoted(source.table)) SET \(sets.joined(separator: ", ")) WHERE \(clause)", [text] + args)
+    }
+
+    func scrubText(_ source: PersonSource, ids: [String], terms: [String], text: String) throws -> Int {
+        guard !source.scrubbed.isEmpty, !terms.isEmpty else { return 0 }
+        var setArgs: [String] = [text]
+        let sets = source.scrubbed.map { column -> String in
+            var expression = Self.quoted(column)
+            for term in terms {
+                setArgs.append(term)
+                expression = "replace(\(expression), $\(setArgs.count), $1)"
+            }
+            return "\(Self.quoted(column)) = \(expression)"
+        }
+        let (clause, args) = Self.personWhere(source.matches, ids: ids, first: setArgs.count + 1)
+        return try session.execute(
+            "UPDATE \(Self.quoted(source.table)) SET \(sets.joined(separator: ", ")) WHERE \(clause)", setArgs + args)
+    }
+
+    func insert(personErasure e: PersonErasure) throws {
+        _ = try session.execute(
+            "INSERT INTO person_erasure (person, community, erased_at, erased_by, reason) VALUES ($1, $2, $3, $4, $5)",
+            [e.person, e.community, e.erasedAtMillis, e.erasedBy, e.reason])
+    }
+}
