@@ -101,5 +101,6 @@ public enum API {
         deskEndpoints,
         wishEndpoints,
         counterEndpoints,
+        consentEndpoints,
     ].flatMap { $0 }
 }

@@ -5,11 +5,12 @@ import Foundation
 /// queries; every rule about what the rows mean lives in the area's core code, written once.
 public protocol ReadTransaction:
     LedgerRowReading, MerchantRowReading, ServiceRowReading, RegistryRowReading, CredentialRowReading,
-    SettingRowReading, WebhookRowReading, RequestRowReading, WishRowReading
+    SettingRowReading, WebhookRowReading, RequestRowReading, WishRowReading, ConsentRowReading
 {}
 
 /// What a write transaction reads and writes: every area's rows.
 public protocol WriteTransaction:
     ReadTransaction, LedgerRowWriting, MerchantRowWriting, ServiceRowWriting, RegistryRowWriting,
-    CredentialRowWriting, SettingRowWriting, WebhookRowWriting, RequestRowWriting, WishRowWriting
+    CredentialRowWriting, SettingRowWriting, WebhookRowWriting, RequestRowWriting, WishRowWriting,
+    ConsentRowWriting
 {}

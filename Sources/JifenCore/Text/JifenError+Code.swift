@@ -333,5 +333,17 @@ extension JifenError {
         case duplicateResident = "duplicate-resident"
         /// refused: There is no such pay code. Show a new pay code.
         case payCodeUnknown = "pay-code-unknown"
+        // consent
+        /// fault: The ID-number encryption key file … is missing; nothing was changed. Restore the key file from its
+        /// separate backup or name it with --key-file / JIFEN_KEY_FILE; a database without a key gets one with jifen
+        /// seal-ids.
+        case idKeyMissing = "id-key-missing"
+        /// fault: The ID-number encryption key file … is not this database's key (…); nothing was changed. Name the key
+        /// file made for this database with --key-file / JIFEN_KEY_FILE.
+        case idKeyWrong = "id-key-wrong"
+        /// refused: This ID number is already registered as …. Use …; one ID number is one person.
+        case duplicateIDNumber = "duplicate-id-number"
+        /// usage: The consent text's version (--version) must be 1 to 50 characters, e.g. 2026-01.
+        case badConsent = "bad-consent"
     }
 }
