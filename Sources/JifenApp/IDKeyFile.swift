@@ -1,5 +1,6 @@
 public import Foundation
 public import JifenCore
+import JifenSQLite
 
 #if canImport(Glibc)
 import Glibc
@@ -79,8 +80,8 @@ extension JifenApp {
     }
 
     /// The volunteer with her ID number opened for masking: with the key the number (then masked by
-    /// `.masked`); without it, or with another key, `IDNumberKey.unreadable` in its place, so a
-    /// listing still works when the key is away (the rest of her row needs no key).
+    /// `.masked`); without it, or with another key, still sealed (masked as `IDNumberKey.unreadable`),
+    /// so a listing still works when the key is away (the rest of her row needs no key).
     func opened(_ v: Volunteer, key: IDNumberKey?) -> Volunteer {
         var copy = v
         copy.idNumber = Self.opened(v.idNumber, key: key)
@@ -95,7 +96,8 @@ extension JifenApp {
 
     static func opened(_ stored: String?, key: IDNumberKey?) -> String? {
         guard let stored, IDNumberKey.isSealed(stored) else { return stored }
-        guard let key, let plain = try? key.open(stored) else { return IDNumberKey.unreadable }
+        // Left sealed when it cannot be opened: `Masking.idNumber` shows it as `IDNumberKey.unreadable`.
+        guard let key, let plain = try? key.open(stored) else { return stored }
         return plain
     }
 
@@ -125,6 +127,8 @@ extension JifenApp {
             created = try file.create()
         }
         let report = try registry.sealIDNumbers(key: try file.load(), actor: principal.id, nowMillis: nowMillis)
+        // The plain numbers' old page images leave the SQLite WAL too.
+        if report.sealed > 0, let sqlite = try store as? SQLiteStore { try sqlite.truncateWAL() }
         return SealIDsResult(
             keyFile: file.path, keyCreated: created, sealed: report.sealed, duplicates: report.duplicates)
     }
