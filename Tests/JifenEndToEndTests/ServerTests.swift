@@ -300,6 +300,9 @@ import Testing
             "requestForm": all,
             // The counter's lists: the merchant, its staff, an admin. No redemption 1 exists: 404 for everyone.
             "counter": only("merchant", "staff", "admin"), "redemption": all,
+            // consent: V0001's own, or an admin over her community (her paper form); a resident's credential is
+            // refused as anyone else's.
+            "recordConsent": only("volunteer", "admin"), "consents": only("volunteer", "admin"),
         ]
     }()
 

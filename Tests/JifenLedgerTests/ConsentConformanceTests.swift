@@ -44,7 +44,8 @@ import Testing
             let files = [f.location, f.location + "-wal"].compactMap { FileManager.default.contents(atPath: $0) }
             return files.map { String(decoding: $0, as: UTF8.self) }.joined()
         case .postgres:
-            return try (f.strings("SELECT COALESCE(id_number, '') || ' ' || COALESCE(id_number_digest, '') FROM volunteer")
+            return try
+                (f.strings("SELECT COALESCE(id_number, '') || ' ' || COALESCE(id_number_digest, '') FROM volunteer")
                 + f.strings("SELECT COALESCE(id_number, '') || ' ' || COALESCE(id_number_digest, '') FROM resident"))
                 .joined(separator: "\n")
         }
@@ -172,7 +173,8 @@ import Testing
         let untouched = try app.consents(Principal("admin"), .init(person: v))
         #expect(untouched.keep && !untouched.publish && !untouched.share && untouched.history.isEmpty)
         // Her own, signed in as herself.
-        let given = try app.recordConsent(Principal(v), .init(person: v, publish: true, share: true, version: "2026-01"))
+        let given = try app.recordConsent(
+            Principal(v), .init(person: v, publish: true, share: true, version: "2026-01"))
         #expect(given.publish && given.share && given.history.count == 2)
         f.clock.advance(minutes: 1)
         // The admin records her paper form withdrawing publication under a newer text.
@@ -187,11 +189,16 @@ import Testing
         // Nobody else records or reads it; an empty version and nothing to record are malformed.
         let other = f.volunteers[1]
         #expect(
-            refusal { _ = try app.recordConsent(Principal(other), .init(person: v, share: false)) }?.code == .notAllowed)
+            refusal { _ = try app.recordConsent(Principal(other), .init(person: v, share: false)) }?.code == .notAllowed
+        )
         #expect(refusal { _ = try app.consents(Principal(other), .init(person: v)) }?.code == .notAllowed)
-        #expect(refusal { _ = try app.recordConsent(Principal(v), .init(person: v, share: false, version: " ")) }?.code == .badConsent)
+        #expect(
+            refusal { _ = try app.recordConsent(Principal(v), .init(person: v, share: false, version: " ")) }?.code
+                == .badConsent)
         #expect(refusal { _ = try app.recordConsent(Principal(v), .init(person: v)) }?.code == .badConsent)
-        #expect(refusal { _ = try app.recordConsent(Principal("admin"), .init(person: "V9999", keep: true)) }?.code == .unknownID)
+        #expect(
+            refusal { _ = try app.recordConsent(Principal("admin"), .init(person: "V9999", keep: true)) }?.code
+                == .unknownID)
         #expect(try app.consents(Principal(v), .init(person: v)).history.count == 3)
     }
 
@@ -203,8 +210,10 @@ import Testing
         _ = try f.grant(v, 50)
         let month = String(DayFormat.string(f.clock.now, in: Self.zone).prefix(7))
         func label() throws -> String? {
-            try app.report(Principal("admin"), .init(month: month, grouping: .volunteer)).report.rows.first { $0.key == v }?
-                .label
+            try app.report(Principal("admin"), .init(month: month, grouping: .volunteer)).report.rows.first {
+                $0.key == v
+            }?
+            .label
         }
         #expect(try label() == "志**甲")
         _ = try app.recordConsent(Principal(v), .init(person: v, publish: true))
