@@ -27,6 +27,7 @@ public enum ErrorStatus {
             .keyReused: 409, .alreadyApproved: 409, .alreadyReversed: 409, .alreadyCheckedIn: 409,
             .alreadyCheckedOut: 409, .hasRecords: 409, .fullyRefunded: 409, .holdResolved: 409,
             .duplicateName: 409, .duplicateVolunteer: 409, .duplicateResident: 409, .alreadyInitialised: 409,
+            .duplicateIDNumber: 409,
         ],
     ]
 

@@ -223,6 +223,7 @@ import Testing
             ("request confirm", evening), ("request rate", evening), ("request reopen", evening),
             ("request return", evening),
             ("request cancel", evening), ("request reject", evening), ("request sweep", monthEnd),
+            ("consent", monthEnd), ("seal-ids", monthEnd),
         ]
     }()
 

@@ -35,10 +35,8 @@ extension Jifen {
                 an admin over her community (her paper form) may record. With no --keep/--publish/--share it shows \
                 her consents.
 
-                Examples:
-                  jifen consent V0001 --publish yes --share no --version 2026-01
-                  jifen consent V0001 --publish no
-                  jifen consent V0001
+                Example: jifen consent V0001 --publish yes --share no --version 2026-01
+                Example: jifen consent V0001
                 """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The volunteer's or resident's id, e.g. V0001 or R001.") var person: String
