@@ -103,5 +103,6 @@ public enum API {
         counterEndpoints,
         officeEndpoints,
         personEndpoints,
+        consentEndpoints,
     ].flatMap { $0 }
 }

@@ -29,6 +29,7 @@ public enum ErrorStatus {
             .duplicateName: 409, .duplicateVolunteer: 409, .duplicateResident: 409, .alreadyInitialised: 409,
             .duplicateOffice: 409,
             .alreadyErased: 409,
+            .duplicateIDNumber: 409,
         ],
     ]
 

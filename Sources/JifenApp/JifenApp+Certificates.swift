@@ -67,7 +67,7 @@ extension JifenApp {
         }
         // Who may comes before whether the volunteer exists: someone else's id and a missing one answer alike.
         _ = try recordFilter(principal, requested: input.volunteer)
-        let person = try registry.volunteer(input.volunteer)
+        let person = opened(try registry.volunteer(input.volunteer), key: idKeyIfAtHand)
         let community = try store.resolveCommunity(person.community)
         let issue = { () throws -> IssuedCertificate in
             let (certificate, views) = try self.service.issueCertificate(
@@ -122,7 +122,7 @@ extension JifenApp {
     public func latestCertificate(_ principal: Principal, volunteer: String) throws -> LatestCertificate {
         // Who may comes before whether the volunteer exists, as for issuing.
         _ = try recordFilter(principal, requested: volunteer)
-        let person = try registry.volunteer(volunteer)
+        let person = opened(try registry.volunteer(volunteer), key: idKeyIfAtHand)
         let community = try store.resolveCommunity(person.community)
         guard let certificate = try store.read({ try $0.latestCertificate(volunteer: volunteer) }) else {
             return LatestCertificate(

@@ -47,7 +47,8 @@ extension JifenApp {
             birthDate: birth, idNumber: input.idNumber, phone: input.phone, area: input.area, skills: input.skills,
             categories: input.categories, consent: input.consent)
         return try registry.addVolunteer(
-            volunteer, actor: principal.id, nowMillis: nowMillis, allowDuplicate: input.allowDuplicate
+            volunteer, actor: principal.id, nowMillis: nowMillis, allowDuplicate: input.allowDuplicate,
+            idKey: { [self] in try self.idKey() }
         ).masked
     }
 
@@ -67,7 +68,8 @@ extension JifenApp {
         guard try principal.isOwner || Permissions.reader(principal.id, in: store).readsAllRecords else {
             throw JifenError.forbidden(actor: principal.id, action: Bilingual(zh: "查看志愿者名单", en: "list the volunteers"))
         }
-        return try store.volunteers(community: query.community, team: query.team).map(\.masked)
+        let key = idKeyIfAtHand
+        return try store.volunteers(community: query.community, team: query.team).map { opened($0, key: key).masked }
     }
 
     public struct VolunteerStanding: Codable, Sendable, Equatable {
@@ -79,7 +81,7 @@ extension JifenApp {
     /// One volunteer's profile and points.
     public func volunteer(_ principal: Principal, _ id: String) throws -> VolunteerStanding {
         if !principal.isOwner { try Permissions.requireAccountReader(actor: principal.id, account: id, in: store) }
-        let volunteer = try registry.volunteer(id).masked
+        let volunteer = opened(try registry.volunteer(id), key: idKeyIfAtHand).masked
         let balance = try ledger.balance(id, nowMillis: nowMillis)
         return VolunteerStanding(volunteer: volunteer, balance: balance.balance, available: balance.available)
     }

@@ -38,7 +38,8 @@ extension JifenApp {
             community: input.community ?? "", name: input.name, phone: input.phone, idNumber: input.idNumber,
             address: input.address, area: input.area, volunteer: input.volunteer, consent: input.consent)
         return try registry.addResident(
-            resident, actor: principal.id, nowMillis: nowMillis, allowDuplicate: input.allowDuplicate
+            resident, actor: principal.id, nowMillis: nowMillis, allowDuplicate: input.allowDuplicate,
+            idKey: { [self] in try self.idKey() }
         ).masked
     }
 
@@ -52,7 +53,8 @@ extension JifenApp {
         guard try principal.isOwner || Permissions.reader(principal.id, in: store).readsAllRecords else {
             throw JifenError.forbidden(actor: principal.id, action: Bilingual(zh: "查看居民名单", en: "list the residents"))
         }
-        return try store.read { try $0.residents(community: query.community) }.map(\.masked)
+        let key = idKeyIfAtHand
+        return try store.read { try $0.residents(community: query.community) }.map { opened($0, key: key).masked }
     }
 
     public struct ResidentRef: Codable, Sendable {
@@ -70,7 +72,7 @@ extension JifenApp {
         else {
             throw JifenError.unknown(Bilingual(zh: "居民", en: "resident"), input.resident)
         }
-        var shown = found.masked
+        var shown = opened(found, key: idKeyIfAtHand).masked
         if found.isActor(principal.id) { shown.address = found.address }
         return shown
     }

@@ -22,18 +22,23 @@ extension JifenApp {
         public var community: String
         public var communityName: String
         public var admin: String
+        /// The ID-number key file made for it (nil when none is named, as for PostgreSQL without one).
+        public var keyFile: String?
     }
 
     /// Creates a store at a new location (file or PostgreSQL URL) with its first community and admin.
     /// Nobody is acting yet: the admin named here is the first person.
+    /// - Parameter idKeyFile: where to make the ID-number key (`IDKeyFile.create`; one already there is kept).
     public static func initialise(
-        _ input: InitInput, clock: @escaping @Sendable () -> Date = { Date() }
+        _ input: InitInput, clock: @escaping @Sendable () -> Date = { Date() }, idKeyFile: IDKeyFile? = nil
     ) throws -> InitResult {
         let store = try Stores.create(input.location, busyTimeout: input.busyTimeout)
         let created = try Registry(store: store).initialise(
             communityName: input.communityName, admin: input.admin, nowMillis: clock().millis)
+        if let idKeyFile { try idKeyFile.create() }
         return InitResult(
-            database: input.location, community: created.id, communityName: created.name, admin: input.admin)
+            database: input.location, community: created.id, communityName: created.name, admin: input.admin,
+            keyFile: idKeyFile?.path)
     }
 
     public struct BackupResult: Codable, Sendable {

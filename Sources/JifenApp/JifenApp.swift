@@ -49,24 +49,35 @@ public struct JifenApp: Sendable {
     /// The community's time zone: days (expiry, periods, `--to`) are calendar days in it.
     public let zone: TimeZone
 
-    public init(store: any Store, clock: @escaping @Sendable () -> Date = { Date() }, zone: TimeZone) {
+    /// The file with the key ID numbers are sealed with (`IDKeyFile`); nil when none is named.
+    public let idKeyFile: IDKeyFile?
+
+    public init(
+        store: any Store, clock: @escaping @Sendable () -> Date = { Date() }, zone: TimeZone,
+        idKeyFile: IDKeyFile? = nil
+    ) {
         self.opener = StoreOpener(store)
         self.clock = clock
         self.zone = zone
+        self.idKeyFile = idKeyFile
     }
 
     /// Opens the store at `location` (a SQLite path or a `postgres://` URL).
+    /// - Parameter idKeyFile: the ID-number key file; nil: `IDKeyFile.resolve`'s default for `location`.
     public static func open(
         _ location: String, busyTimeout: TimeInterval = 5, clock: @escaping @Sendable () -> Date = { Date() },
-        zone: TimeZone
+        zone: TimeZone, idKeyFile: IDKeyFile? = nil
     ) throws -> JifenApp {
-        JifenApp(opener: StoreOpener { try Stores.open(location, busyTimeout: busyTimeout) }, clock: clock, zone: zone)
+        JifenApp(
+            opener: StoreOpener { try Stores.open(location, busyTimeout: busyTimeout) }, clock: clock, zone: zone,
+            idKeyFile: idKeyFile ?? IDKeyFile.resolve(named: nil, location: location, environment: [:]))
     }
 
-    init(opener: StoreOpener, clock: @escaping @Sendable () -> Date, zone: TimeZone) {
+    init(opener: StoreOpener, clock: @escaping @Sendable () -> Date, zone: TimeZone, idKeyFile: IDKeyFile? = nil) {
         self.opener = opener
         self.clock = clock
         self.zone = zone
+        self.idKeyFile = idKeyFile
     }
 
     /// What a front end uses when its user says nothing.
@@ -89,6 +100,8 @@ public struct JifenApp: Sendable {
         public static let secretOverlapHours = 24
         /// A certificate's file format: Markdown (`md`) or `html`.
         public static let certificateFormat = "md"
+        /// The consent text's version when a recording names none.
+        public static let consentVersion = "1"
     }
 
     var nowMillis: Int64 { clock().millis }

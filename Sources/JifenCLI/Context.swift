@@ -16,6 +16,13 @@ public enum ExitStatus {
     public static let fault: Int32 = 74
     /// Another process held the write lock past the busy timeout; try again.
     public static let busy: Int32 = 75
+    /// The ID-number key file is missing or is not this database's key (a fault of its own, so a
+    /// script can tell "restore the key" from "the database is broken").
+    public static let idKey: Int32 = 78
+
+    static func code(for error: JifenError) -> Int32 {
+        [.idKeyMissing, .idKeyWrong].contains(error.code) ? idKey : code(for: error.category)
+    }
 
     static func code(for category: JifenError.Category) -> Int32 {
         switch category {
@@ -44,6 +51,10 @@ struct Context {
     }
     var actor: String {
         options.actor ?? environment["JIFEN_ACTOR"].flatMap { $0.isEmpty ? nil : $0 } ?? JifenApp.Defaults.owner
+    }
+    /// The ID-number key file: `--key-file`, else JIFEN_KEY_FILE, else the default beside a SQLite database.
+    var idKeyFile: IDKeyFile? {
+        IDKeyFile.resolve(named: options.keyFile, location: dbPath, environment: environment)
     }
     var busyTimeout: TimeInterval {
         options.busyTimeout ?? environment["JIFEN_BUSY_TIMEOUT"].flatMap(Double.init) ?? JifenApp.Defaults.busyTimeout
@@ -132,7 +143,7 @@ struct Context {
             try body(context)
         } catch let error as JifenError {
             context.report(error)
-            throw ExitCode(ExitStatus.code(for: error.category))
+            throw ExitCode(ExitStatus.code(for: error))
         }
     }
 
@@ -148,7 +159,7 @@ struct Context {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let body = ErrorBody(
                 error: "\(error.category)", code: error.code.rawValue, message: error.message.text(language),
-                exit: ExitStatus.code(for: error.category))
+                exit: ExitStatus.code(for: error))
             text = String(decoding: (try? encoder.encode(body)) ?? Data(), as: UTF8.self)
         } else {
             text =

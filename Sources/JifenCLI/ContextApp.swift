@@ -12,7 +12,7 @@ extension Context {
                 .notServed, zh: "这个命令只能在数据库所在的机器上运行（--db），不能通过服务器（\(server)）。",
                 en: "This command runs only on the database's own machine (--db), not through a server (\(server)).")
         }
-        return try JifenApp.open(dbPath, busyTimeout: busyTimeout, clock: now, zone: timeZone)
+        return try JifenApp.open(dbPath, busyTimeout: busyTimeout, clock: now, zone: timeZone, idKeyFile: idKeyFile)
     }
 
     /// Runs one operation of the API: on the local database, or with `--server` on the server as

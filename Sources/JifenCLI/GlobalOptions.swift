@@ -37,5 +37,12 @@ public struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Seconds to wait for another process's write lock (env JIFEN_BUSY_TIMEOUT; default 5).")
     var busyTimeout: Double?
 
+    @Option(
+        name: .long,
+        help:
+            "The key file ID numbers are encrypted with (env JIFEN_KEY_FILE; default <db>.key beside a SQLite file)."
+    )
+    var keyFile: String?
+
     public init() {}
 }

@@ -29,6 +29,7 @@ public struct Jifen: ParsableCommand {
             ResidentCommand.self, RequestCommand.self,
             OfficeCommand.self, CommunityCommand.self,
             PersonCommand.self,
+            ConsentCommand.self, SealIDs.self,
         ])
 
     public init() {}
@@ -39,7 +40,7 @@ extension Jifen {
     /// people expect; ArgumentParser reads options only on the command that declares them, so
     /// leading global options are moved to the end, where the subcommand's `GlobalOptions` reads them.
     public static func reorderGlobalOptions(_ arguments: [String]) -> [String] {
-        let takesValue: Set<String> = ["--db", "--as", "--lang", "--busy-timeout", "--server"]
+        let takesValue: Set<String> = ["--db", "--as", "--lang", "--busy-timeout", "--server", "--key-file"]
         let flags: Set<String> = ["--json"]
         var leading: [String] = []
         var index = 0

@@ -48,6 +48,7 @@ extension PostgresStore {
     static let identityTables = [
         "lot", "lot_entry", "hold", "event", "setting_change", "service_record_version",
         "redemption_code", "redemption", "settlement", "wish", "wish_history", "checkin_failure",
+        "consent",
     ]
 
     /// Copies a whole ledger into this store in one transaction: all of it or nothing.

@@ -98,6 +98,9 @@ public struct SQLiteStore: Sendable {
             // Up to 256 MiB of page cache (allocated only as used): a large import's transaction
             // then stays in memory instead of spilling pages to the WAL and reading them back.
             try db.execute(sql: "PRAGMA cache_size = -262144")
+            // Personal data overwritten (an ID number sealed, a person erased) must not linger in a
+            // page's free space: FAST zeroes it on the b-tree pages being written anyway, at no extra I/O.
+            try db.execute(sql: "PRAGMA secure_delete = FAST")
         }
         self.path = path
         self.busyTimeout = busyTimeout

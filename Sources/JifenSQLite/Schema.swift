@@ -624,6 +624,39 @@ enum Schema {
                         BEGIN SELECT RAISE(ABORT, 'request history is immutable'); END;
                     """)
         }
+        // ID numbers sealed with the key file's key (AES-GCM; the column keeps its name and holds
+        // the sealed text), a keyed digest beside each to find the same number twice, and the
+        // key's fingerprint so another key is refused before it writes.
+        migrator.registerMigration("v9-consent-id-numbers") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE volunteer ADD COLUMN id_number_digest TEXT;
+                    ALTER TABLE resident ADD COLUMN id_number_digest TEXT;
+                    CREATE INDEX volunteer_id_number_digest ON volunteer(id_number_digest);
+                    CREATE INDEX resident_id_number_digest ON resident(id_number_digest);
+                    CREATE TABLE id_key (
+                        fingerprint TEXT NOT NULL PRIMARY KEY,
+                        created_at INTEGER NOT NULL
+                    );
+                    """)
+        }
+        // Consent given or withdrawn, each kind on its own, with the text's version: history is
+        // kept (a withdrawal is a new row).
+        migrator.registerMigration("v9-consent-records") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE consent (
+                        id INTEGER PRIMARY KEY,
+                        person TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('keep', 'publish', 'share')),
+                        version TEXT NOT NULL,
+                        granted INTEGER NOT NULL CHECK (granted IN (0, 1)),
+                        at INTEGER NOT NULL,
+                        recorded_by TEXT NOT NULL
+                    );
+                    CREATE INDEX consent_person ON consent(person, id);
+                    """)
+        }
         return migrator
     }
 }

@@ -423,7 +423,7 @@ extension Session {
                         "Volunteer") + "</th><th scope=\"col\">\(w("获得", "Earned"))</th></tr></thead><tbody>"
                 for v in r.topVolunteers {
                     body +=
-                        "<tr><td>\(v.name.isEmpty ? w.text("（未同意公示姓名）", "(name not published)") : v.name)</td><td class=\"n\">\(v.earned)</td></tr>"
+                        "<tr><td>\(v.name.isEmpty ? v.id : "\(v.name) \(v.id)")</td><td class=\"n\">\(v.earned)</td></tr>"
                 }
                 body += "</tbody></table>"
             }
@@ -457,7 +457,10 @@ extension Session {
                 }
                 body += "</tbody></table>"
             }
-            body += "<p class=\"muted\">\(w("只公布同意公示的志愿者姓名。", "Names appear only with the volunteer's consent."))</p>"
+            let unnamed = w(
+                "未同意公示姓名的志愿者只显示姓氏、末字和编号（如 张*兰 V0001）。",
+                "A volunteer who has not consented to publication shows as her initials and number (e.g. 张*兰 V0001).")
+            body += "<p class=\"muted\">\(unnamed)</p>"
             body +=
                 "<div class=\"sign keep\"><p>\(w("公示单位（盖章）：", "Posted by (stamp): "))\(p.community)</p>"
                 + "<p>\(w("负责人签字：", "Signed: "))<span class=\"blank\"></span></p>"

@@ -139,6 +139,9 @@ import Testing
         "partner-home": [400, 422, 503, 503],
         "past-deadline": [400, 422, 503, 503],
         "pay-code-unknown": [400, 422, 503, 503],
+        // consent
+        "id-key-missing": [400, 422, 503, 503], "id-key-wrong": [400, 422, 503, 503],
+        "duplicate-id-number": [400, 409, 503, 503], "bad-consent": [400, 422, 503, 503],
         "private-address": [400, 422, 503, 503],
         "read-only": [400, 422, 503, 503],
         "reason-required": [400, 422, 503, 503],

@@ -228,6 +228,7 @@ import Testing
             ("request confirm", evening), ("request rate", evening), ("request reopen", evening),
             ("request return", evening),
             ("request cancel", evening), ("request reject", evening), ("request sweep", monthEnd),
+            ("consent", monthEnd), ("seal-ids", monthEnd),
             // A person's data, last: the copy, the sweep (nobody idle for five years), then erasing V0002.
             ("person export", monthEnd), ("person sweep", monthEnd), ("person erase", monthEnd),
             // Offices last: a second community makes every later example name one.

@@ -319,6 +319,9 @@ import Testing
             // exist; the sweep, then erasing V0002 (sorted roles: the admin first, the rest 403).
             "exportMine": all, "exportPerson": only("volunteer", "admin"),
             "sweepPersons": only("admin"), "erasePerson": only("admin"),
+            // consent: V0001's own, or an admin over her community (her paper form); a resident's credential is
+            // refused as anyone else's.
+            "recordConsent": only("volunteer", "admin"), "consents": only("volunteer", "admin"),
         ]
     }()
 

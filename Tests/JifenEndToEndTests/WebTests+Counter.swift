@@ -111,6 +111,13 @@ extension WebTests {
             try Self.redemptions(box)
             let app = try JifenApp.open(box.db, clock: { WebTests.now }, zone: TimeZone(identifier: "Asia/Shanghai")!)
             let staff = Principal("M001", role: .staff, credential: "C-staff")
+            // Without her consent to sharing with merchants, the counter sees her masked name only.
+            let unshared = try API.counter.call(app, staff, .init(merchant: "M001"))
+            #expect(unshared.today.first?.customerName == "张*兰" && unshared.holds.first?.customerName == "张*兰")
+            #expect(try API.redemption.call(app, staff, .init(redemption: 2)).customerName == "张*兰")
+            try expectOK(
+                box.jifen(
+                    ["consent", "V0001", "--share", "yes", "--version", "2026-01"], env: ["JIFEN_ACTOR": "V0001"]))
             let lists = try API.counter.call(app, staff, .init(merchant: "M001"))
             #expect(lists.day == "2026-12-01")
             #expect(
@@ -157,7 +164,9 @@ extension WebTests {
             let server = try ServerProcess(box)
             defer { server.stop() }
             let own = try http("GET", server.base + "/v1/merchants/M001/counter", token: staff)
-            #expect(own.status == 200 && own.text.contains("张桂兰") && own.text.contains("\"holds\""), "\(own)")
+            // No consent to sharing: her masked name, never her name or phone.
+            #expect(own.status == 200 && own.text.contains("张*兰") && own.text.contains("\"holds\""), "\(own)")
+            #expect(!own.text.contains("张桂兰") && !own.text.contains("13800001234"), "\(own)")
             #expect(try http("GET", server.base + "/v1/merchants/M002/counter", token: staff).status == 403)
             #expect(try http("GET", server.base + "/v1/redemptions/2", token: staff).status == 200)
             let other = try http("GET", server.base + "/v1/redemptions/4", token: staff)
@@ -172,8 +181,8 @@ extension WebTests {
             let html = WebTests.body(page)
             #expect(page.status == 200)
             #expect(
-                html.contains("href=\"/web/counter/receipt/R002\"") && html.contains("张桂兰"),
-                "today's redemption, by name, tap to open")
+                html.contains("href=\"/web/counter/receipt/R002\"") && html.contains("张*兰") && !html.contains("张桂兰"),
+                "today's redemption, by her masked name (no consent to sharing), tap to open")
             #expect(
                 !html.contains("receipt/R001") && !html.contains("R004") && !html.contains("矿泉水"),
                 "not yesterday's, not another merchant's")
@@ -186,7 +195,7 @@ extension WebTests {
             // The receipt opens (and opens again: reload) for its merchant ...
             for _ in 0..<2 {
                 let receipt = clerk.go("GET", "/web/counter/receipt/R002")
-                #expect(receipt.status == 200 && WebTests.body(receipt).contains("id=\"receipt-customer\">张桂兰"))
+                #expect(receipt.status == 200 && WebTests.body(receipt).contains("id=\"receipt-customer\">张*兰"))
                 #expect(WebTests.body(receipt).contains("action=\"/web/counter/refund\""))
             }
             // ... found by its number ...

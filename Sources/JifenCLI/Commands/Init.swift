@@ -17,7 +17,7 @@ extension Jifen {
             let created = try JifenApp.initialise(
                 .init(
                     location: context.dbPath, communityName: community, admin: admin,
-                    busyTimeout: context.busyTimeout), clock: context.now)
+                    busyTimeout: context.busyTimeout), clock: context.now, idKeyFile: context.idKeyFile)
             if context.options.json {
                 context.printJSON(created)
             } else {
@@ -26,6 +26,12 @@ extension Jifen {
                         "已创建数据库 \(context.dbPath)：社区 \(created.community) \(created.communityName)，管理员 \(created.admin)。",
                         "Created \(context.dbPath): community \(created.community) \(created.communityName), admin \(created.admin)."
                     ))
+                if let key = created.keyFile {
+                    context.print(
+                        context.t(
+                            "身份证号加密密钥：\(key)（仅所有者可读）。请另行备份，不要与数据库放在同一份备份里。",
+                            "ID-number key: \(key) (owner-only). Back it up apart from the database's backups."))
+                }
             }
         }
     }

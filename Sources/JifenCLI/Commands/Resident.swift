@@ -36,7 +36,8 @@ extension Jifen {
             @OptionGroup var global: GlobalOptions
             @Option(help: "Full name.") var name: String
             @Option(help: "Mobile or landline number (shown masked).") var phone: String
-            @Option(help: "Resident ID number, optional (stored, shown masked).") var idNumber: String?
+            @Option(help: "Resident ID number, optional (stored encrypted under the key file, shown masked).")
+            var idNumber: String?
             @Option(help: "Full address: only the volunteer serving one of their requests sees it.") var address:
                 String = ""
             @Option(help: "Area a group chat may show, e.g. 幸福里3号楼.") var area: String = ""

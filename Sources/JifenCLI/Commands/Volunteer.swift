@@ -43,7 +43,8 @@ extension Jifen {
             @Option(help: "Mobile or landline number (shown masked).") var phone: String
             @Option(help: "男/女 or male/female.") var gender: String = ""
             @Option(help: "Date of birth, e.g. 1952-03-08.") var birthDate: String?
-            @Option(help: "Resident ID number, optional (stored, shown masked).") var idNumber: String?
+            @Option(help: "Resident ID number, optional (stored encrypted under the key file, shown masked).")
+            var idNumber: String?
             @Option(help: "Area, e.g. 3号楼.") var area: String = ""
             @Option(help: "Skills, e.g. 理发,维修.") var skills: String = ""
             @Option(help: "Service categories, e.g. elder_care,patrol.") var categories: String = ""

@@ -20,5 +20,6 @@ public enum LedgerTables {
         "wish", "wish_history",
         "resident", "service_request", "service_request_step", "checkin_failure",
         "idempotent_reply", "person_erasure",
+        "id_key", "consent",
     ]
 }

@@ -70,7 +70,11 @@ extension Merchants {
     }
 
     static func counterLine(_ r: Redemption, in tx: any ReadTransaction) throws -> CounterRedemption {
-        let name = try tx.accountName(r.volunteer).flatMap { $0.isEmpty ? nil : $0 } ?? r.volunteer
+        // The merchant sees her name only with her consent to sharing (`ReportNames.atCounter`).
+        let name =
+            try tx.accountName(r.volunteer).flatMap { $0.isEmpty ? nil : $0 }.map {
+                ReportNames.atCounter($0, shared: try Registry.sharesWithMerchants(r.volunteer, in: tx))
+            } ?? r.volunteer
         let title = try r.offer.flatMap { try tx.offer(id: $0)?.title }
         var refunded: Int64 = 0, refundable: Int64 = 0
         if r.status.isPosted, let transfer = r.transfer, let original = try tx.transfer(id: transfer) {

@@ -118,10 +118,14 @@ public struct Registry: Sendable {
 
     /// - Parameter allowDuplicate: register even when a volunteer of the same name and phone exists
     ///   (`Registry.refuseDuplicate`).
+    /// - Parameter idKey: the key that seals an ID number (`IDNumberKey`); needed only when one is given.
+    /// - Returns: the volunteer as registered, her ID number in plain text (the row holds it sealed).
     public func addVolunteer(
-        _ input: Volunteer, actor: String, nowMillis: Int64, allowDuplicate: Bool = false
+        _ input: Volunteer, actor: String, nowMillis: Int64, allowDuplicate: Bool = false,
+        idKey: (@Sendable () throws -> IDNumberKey)? = nil
     ) throws -> Volunteer {
         var v = try input.checked()
+        let key = try Registry.keyIfNeeded(v.idNumber, idKey)
         try v.checkBirthDate(nowMillis: nowMillis, zone: try Settings(store: store).rules().timeZone)
         v.community = try store.resolveCommunity(v.community.isEmpty ? nil : v.community).id
         v.createdAtMillis = nowMillis
@@ -138,9 +142,21 @@ public struct Registry: Sendable {
                     throw JifenError.unknown(Bilingual(zh: "服务队", en: "team"), team)
                 }
             }
+            let sealed = try Registry.sealIDNumber(v.idNumber, key: key, in: tx, nowMillis: nowMillis)
             var added = v
             added.id = try tx.nextID(.volunteer)
-            try tx.insert(volunteer: added, actor: actor, nowMillis: nowMillis)
+            var row = added
+            row.idNumber = sealed?.sealed
+            try tx.insert(volunteer: row, actor: actor, nowMillis: nowMillis)
+            if let sealed {
+                try tx.setIDNumber(sealed: sealed.sealed, digest: sealed.digest, person: added.id, table: .volunteer)
+            }
+            if added.consent {
+                try tx.insert(
+                    consent: ConsentRecord(
+                        person: added.id, kind: .publish, version: "registration", granted: true, atMillis: nowMillis,
+                        recordedBy: actor))
+            }
             try tx.createAccount(Account(id: added.id, kind: .volunteer, community: added.community))
             return added
         }
@@ -252,9 +268,11 @@ public struct Registry: Sendable {
     /// - Throws: usage for bad text, phone or ID; refused for an unknown volunteer or community, or
     ///   `duplicate-resident`.
     public func addResident(
-        _ input: Resident, actor: String, nowMillis: Int64, allowDuplicate: Bool = false
+        _ input: Resident, actor: String, nowMillis: Int64, allowDuplicate: Bool = false,
+        idKey: (@Sendable () throws -> IDNumberKey)? = nil
     ) throws -> Resident {
         var r = try input.checked()
+        let key = try Registry.keyIfNeeded(r.idNumber, idKey)
         r.community = try store.resolveCommunity(r.community.isEmpty ? nil : r.community).id
         r.createdAtMillis = nowMillis
         return try store.write { tx in
@@ -270,9 +288,15 @@ public struct Registry: Sendable {
                     throw JifenError.unknown(Bilingual(zh: "志愿者", en: "volunteer"), v)
                 }
             }
+            let sealed = try Registry.sealIDNumber(r.idNumber, key: key, in: tx, nowMillis: nowMillis)
             var added = r
             added.id = try tx.nextID(.resident)
-            try tx.insert(resident: added, actor: actor, nowMillis: nowMillis)
+            var row = added
+            row.idNumber = sealed?.sealed
+            try tx.insert(resident: row, actor: actor, nowMillis: nowMillis)
+            if let sealed {
+                try tx.setIDNumber(sealed: sealed.sealed, digest: sealed.digest, person: added.id, table: .resident)
+            }
             return added
         }
     }

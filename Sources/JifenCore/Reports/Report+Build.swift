@@ -113,7 +113,9 @@ extension MonthReport {
         sums: ReportSums, rules: Rules
     ) -> MonthReport {
         var figures = ServiceFigures(hoursServedMinutes: sums.minutesServed)
-        func publicName(_ id: String) -> String { sums.volunteers[id].map { $0.consent ? $0.name : "" } ?? "" }
+        func publicName(_ id: String) -> String {
+            sums.volunteers[id].map { ReportNames.inNotice($0.name, published: $0.consent) } ?? ""
+        }
         // Stars count every approved hour up to the month's end; names only with consent.
         for served in sums.servedToDate.sorted(by: { ($0.minutes, $1.volunteer) > ($1.minutes, $0.volunteer) }) {
             let level = rules.star(forMinutes: served.minutes).level

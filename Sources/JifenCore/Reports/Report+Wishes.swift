@@ -53,7 +53,10 @@ extension MonthReport {
             guard let at = wish.realizedAtMillis, at >= startMillis, at < endMillis, let claimant = wish.claimant else {
                 continue
             }
-            let name = sums.merchantNames[claimant] ?? sums.volunteers[claimant].map { $0.consent ? $0.name : "" } ?? ""
+            let name =
+                sums.merchantNames[claimant] ?? sums.volunteers[claimant].map {
+                    ReportNames.inNotice($0.name, published: $0.consent)
+                } ?? ""
             notice.realized.append(
                 WishNotice.Realized(
                     id: wish.label, title: wish.title, team: wish.team, claimant: claimant, claimantName: name,

@@ -6,7 +6,7 @@ import Foundation
 public protocol ReadTransaction:
     LedgerRowReading, MerchantRowReading, ServiceRowReading, RegistryRowReading, CredentialRowReading,
     SettingRowReading, WebhookRowReading, RequestRowReading, WishRowReading, OfficeRowReading,
-    PersonRowReading
+    PersonRowReading, ConsentRowReading
 {}
 
 /// What a write transaction reads and writes: every area's rows.
@@ -14,5 +14,5 @@ public protocol WriteTransaction:
     ReadTransaction, LedgerRowWriting, MerchantRowWriting, ServiceRowWriting, RegistryRowWriting,
     CredentialRowWriting, SettingRowWriting, WebhookRowWriting, RequestRowWriting, WishRowWriting,
     OfficeRowWriting,
-    PersonRowWriting
+    PersonRowWriting, ConsentRowWriting
 {}

@@ -356,5 +356,17 @@ extension JifenError {
         /// usage: The erasure's reason must not carry personal data (a name, phone, ID number, address or long
         /// number): it is kept after the erasure. Give only the reason, e.g. "asked by the person".
         case badErasureReason = "bad-erasure-reason"
+        // consent
+        /// fault: The ID-number encryption key file … is missing; nothing was changed. Restore the key file from its
+        /// separate backup or name it with --key-file / JIFEN_KEY_FILE; a database without a key gets one with jifen
+        /// seal-ids.
+        case idKeyMissing = "id-key-missing"
+        /// fault: The ID-number encryption key file … is not this database's key (…); nothing was changed. Name the key
+        /// file made for this database with --key-file / JIFEN_KEY_FILE.
+        case idKeyWrong = "id-key-wrong"
+        /// refused: This ID number is already registered as …. Use …; one ID number is one person.
+        case duplicateIDNumber = "duplicate-id-number"
+        /// usage: The consent text's version (--version) must be 1 to 50 characters, e.g. 2026-01.
+        case badConsent = "bad-consent"
     }
 }

@@ -13,8 +13,10 @@ public enum Masking {
     }
 
     /// `110101199003071234` → `110***********1234` (first 3 and last 4 shown).
+    /// A sealed one (`IDNumberKey`) that was not opened first shows `IDNumberKey.unreadable`.
     public static func idNumber(_ id: String?) -> String {
         guard let id, !id.isEmpty else { return "" }
+        if IDNumberKey.isSealed(id) { return IDNumberKey.unreadable }
         let chars = Array(id)
         guard chars.count > 7 else { return String(repeating: "*", count: chars.count) }
         return String(chars.prefix(3)) + String(repeating: "*", count: chars.count - 7) + String(chars.suffix(4))
