@@ -197,6 +197,11 @@ public enum PersonInventory {
         PersonSource(
             kind: "erasures", table: "person_erasure", matches: [hers("person")],
             columns: ["person", "erased_at", "erased_by", "reason"], order: "erased_at", others: ["erased_by"]),
+        // Her consents, given and withdrawn, with the text's version (kept after erasure: what she agreed to).
+        PersonSource(
+            kind: "consents", table: "consent", matches: [hers("person")],
+            columns: ["id", "person", "kind", "version", "granted", "at", "recorded_by"], order: "id",
+            others: ["recorded_by"], activity: ["at"]),
     ]
 
     /// The kinds an export writes, in order (the profile first).
