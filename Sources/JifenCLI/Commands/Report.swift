@@ -15,7 +15,7 @@ extension Jifen {
                 Names of volunteers appear only with their consent (volunteer add --consent); otherwise their id.
                 Example: jifen report --month 2026-11 --by team
                 Example: jifen report --month 2026-11 --by merchant --csv > 2026-11-merchants.csv
-                Example: jifen report --month 2026-11 --office WQ   # a district or street office: the sum and each community
+                Example: jifen report --month 2026-11 --community C01   # one community; --office ID: all below an office, and each
                 """)
         @OptionGroup var global: GlobalOptions
         @Option(help: "Month as YYYY-MM (default: this month).") var month: String?
