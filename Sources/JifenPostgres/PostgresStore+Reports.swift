@@ -7,26 +7,36 @@ import PostgresNIO
 extension PostgresStore {
     public func reportSums(
         startMillis start: Int64, endMillis end: Int64, firstDay: String, lastDay: String,
-        sinceMillis: Int64?
+        sinceMillis: Int64?, communities: [String]?
     ) throws -> ReportSums {
-        try transaction(readOnly: true) { session in
+        // Only these communities' rows, when given: one array parameter, the query's `$n`.
+        func moved(_ t: String, _ n: Int) -> String {
+            let accounts = "(SELECT id FROM account WHERE community = ANY($\(n)))"
+            return communities == nil ? "" : " AND (\(t)debit IN \(accounts) OR \(t)credit IN \(accounts))"
+        }
+        func within(_ column: String, _ n: Int) -> String { communities == nil ? "" : " AND \(column) = ANY($\(n))" }
+        func args(_ a: [any PostgresBindable]) -> [any PostgresBindable] { communities.map { a + [$0] } ?? a }
+        return try transaction(readOnly: true) { session in
             var sums = ReportSums()
             for row in try session.rows(
                 """
-                SELECT kind, SUM(amount)::BIGINT, COUNT(*)::BIGINT FROM transfer WHERE at >= $1 AND at < $2 GROUP BY kind
-                """, [start, end])
+                SELECT kind, SUM(amount)::BIGINT, COUNT(*)::BIGINT FROM transfer WHERE at >= $1 AND at < $2\(moved("", 3)) GROUP BY kind
+                """, args([start, end]))
             {
                 let (kind, points, count) = try row.decode((String, Int64, Int64).self)
                 sums.byKind.append(ReportSums.KindSum(kind: kind, points: points, count: Int(count)))
             }
-            for row in try session.rows("SELECT id, kind, balance FROM account") {
+            for row in try session.rows(
+                "SELECT id, kind, balance FROM account WHERE TRUE\(within("community", 1))", args([]))
+            {
                 let (id, kind, balance) = try row.decode((String, String, Int64).self)
                 sums.accounts[id] = (kind: AccountKind(rawValue: kind) ?? .volunteer, balance: balance)
             }
             if let since = sinceMillis {
                 for (side, sign) in [("credit", Int64(1)), ("debit", Int64(-1))] {
                     for row in try session.rows(
-                        "SELECT \(side), SUM(amount)::BIGINT FROM transfer WHERE at >= $1 GROUP BY \(side)", [since])
+                        "SELECT \(side), SUM(amount)::BIGINT FROM transfer WHERE at >= $1\(moved("", 2)) GROUP BY \(side)",
+                        args([since]))
                     {
                         let (account, points) = try row.decode((String, Int64).self)
                         sums.movedSince[account, default: 0] += sign * points
@@ -36,8 +46,8 @@ extension PostgresStore {
             for side in ["credit", "debit"] {
                 for row in try session.rows(
                     """
-                    SELECT \(side), kind, SUM(amount)::BIGINT FROM transfer WHERE at >= $1 AND at < $2 GROUP BY \(side), kind
-                    """, [start, end])
+                    SELECT \(side), kind, SUM(amount)::BIGINT FROM transfer WHERE at >= $1 AND at < $2\(moved("", 3)) GROUP BY \(side), kind
+                    """, args([start, end]))
                 {
                     let (account, kind, points) = try row.decode((String, String, Int64).self)
                     sums.byAccount.append(
@@ -47,36 +57,42 @@ extension PostgresStore {
             for row in try session.rows(
                 """
                 SELECT t.debit, o.kind, SUM(t.amount)::BIGINT FROM transfer t JOIN transfer o ON o.id = t.reverses
-                WHERE t.at >= $1 AND t.at < $2 AND t.kind = 'reverse' GROUP BY t.debit, o.kind
-                """, [start, end])
+                WHERE t.at >= $1 AND t.at < $2 AND t.kind = 'reverse'\(moved("t.", 3)) GROUP BY t.debit, o.kind
+                """, args([start, end]))
             {
                 let (account, kind, points) = try row.decode((String, String, Int64).self)
                 sums.reversedByKind.append(
                     ReportSums.AccountSum(account: account, kind: kind, points: points, credited: false))
             }
-            for row in try session.rows("SELECT id, name, team, consent FROM volunteer") {
+            for row in try session.rows(
+                "SELECT id, name, team, consent FROM volunteer WHERE TRUE\(within("community", 1))", args([]))
+            {
                 let (id, name, team, consent) = try row.decode((String, String, String?, Int64).self)
                 sums.volunteers[id] = ReportSums.VolunteerInfo(name: name, team: team, consent: consent != 0)
             }
-            for row in try session.rows("SELECT id, name FROM merchant") {
+            for row in try session.rows("SELECT id, name FROM merchant WHERE TRUE\(within("community", 1))", args([])) {
                 let (id, name) = try row.decode((String, String).self)
                 sums.merchantNames[id] = name
             }
-            for row in try session.rows("SELECT id, name FROM team") {
+            for row in try session.rows("SELECT id, name FROM team WHERE TRUE\(within("community", 1))", args([])) {
                 let (id, name) = try row.decode((String, String).self)
                 sums.teamNames[id] = name
             }
 
+            // A service record's community is its volunteer's.
+            func served(_ n: Int) -> String {
+                communities == nil ? "" : " AND volunteer IN (SELECT id FROM volunteer WHERE community = ANY($\(n)))"
+            }
             sums.minutesServed =
                 try session.scalar(
                     Int64.self,
                     """
-                    SELECT COALESCE(SUM(minutes), 0)::BIGINT FROM service_record WHERE status = 'approved' AND service_day BETWEEN $1 AND $2
-                    """, [firstDay, lastDay]) ?? 0
+                    SELECT COALESCE(SUM(minutes), 0)::BIGINT FROM service_record WHERE status = 'approved' AND service_day BETWEEN $1 AND $2\(served(3))
+                    """, args([firstDay, lastDay])) ?? 0
             sums.servedToDate = try session.rows(
                 """
-                SELECT volunteer, SUM(minutes)::BIGINT FROM service_record WHERE status = 'approved' AND service_day <= $1 GROUP BY volunteer
-                """, [lastDay]
+                SELECT volunteer, SUM(minutes)::BIGINT FROM service_record WHERE status = 'approved' AND service_day <= $1\(served(2)) GROUP BY volunteer
+                """, args([lastDay])
             ).map {
                 let (volunteer, minutes) = try $0.decode((String, Int64).self)
                 return ReportSums.ServedMinutes(volunteer: volunteer, minutes: minutes)
@@ -84,8 +100,8 @@ extension PostgresStore {
             sums.lateRecords = try session.rows(
                 """
                 SELECT id, volunteer, activity, service_day, entered_at FROM service_record
-                WHERE late = 1 AND status <> 'rejected' AND service_day BETWEEN $1 AND $2 ORDER BY id COLLATE "C"
-                """, [firstDay, lastDay]
+                WHERE late = 1 AND status <> 'rejected' AND service_day BETWEEN $1 AND $2\(served(3)) ORDER BY id COLLATE "C"
+                """, args([firstDay, lastDay])
             ).map {
                 let (id, volunteer, activity, day, entered) = try $0.decode(
                     (String, String, String, String, Int64).self)
@@ -95,8 +111,8 @@ extension PostgresStore {
                 """
                 SELECT a.category, SUM(t.amount)::BIGINT FROM transfer t
                 JOIN service_record r ON r.id = t.reference JOIN activity a ON a.id = r.activity
-                WHERE t.kind = 'earn' AND t.at >= $1 AND t.at < $2 GROUP BY a.category
-                """, [start, end])
+                WHERE t.kind = 'earn' AND t.at >= $1 AND t.at < $2\(within("a.community", 3)) GROUP BY a.category
+                """, args([start, end]))
             {
                 let (category, points) = try row.decode((String, Int64).self)
                 sums.earnedByCategory[category] = points

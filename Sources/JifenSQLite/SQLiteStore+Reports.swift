@@ -9,19 +9,34 @@ public import JifenCore
 extension SQLiteStore {
     public func reportSums(
         startMillis start: Int64, endMillis end: Int64, firstDay: String, lastDay: String,
-        sinceMillis: Int64?
+        sinceMillis: Int64?, communities: [String]?
     ) throws -> ReportSums {
-        try readTransaction { db in
+        // Only these communities' rows, when given: a JSON array the queries read with json_each.
+        let list = try communities.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let accountIn = "(SELECT id FROM account WHERE community IN (SELECT value FROM json_each(?)))"
+        /// The condition on a transfer (its alias's columns) or on a row's community column, and their arguments.
+        func moved(_ t: String = "") -> String {
+            list == nil ? "" : " AND (\(t)debit IN \(accountIn) OR \(t)credit IN \(accountIn))"
+        }
+        func within(_ column: String) -> String {
+            list == nil ? "" : " AND \(column) IN (SELECT value FROM json_each(?))"
+        }
+        func movedArgs(_ a: StatementArguments) -> StatementArguments { list.map { a + [$0, $0] } ?? a }
+        func withinArgs(_ a: StatementArguments) -> StatementArguments { list.map { a + [$0] } ?? a }
+        return try readTransaction { db in
             var sums = ReportSums()
             for row in try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT kind, SUM(amount), COUNT(*) FROM transfer INDEXED BY transfer_at WHERE at >= ? AND at < ? GROUP BY kind
-                    """, arguments: [start, end])
+                    SELECT kind, SUM(amount), COUNT(*) FROM transfer INDEXED BY transfer_at WHERE at >= ? AND at < ?\(moved()) GROUP BY kind
+                    """, arguments: movedArgs([start, end]))
             {
                 sums.byKind.append(ReportSums.KindSum(kind: row[0], points: row[1], count: row[2]))
             }
-            for row in try Row.fetchAll(db, sql: "SELECT id, kind, balance FROM account") {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, kind, balance FROM account WHERE 1 = 1\(within("community"))",
+                arguments: withinArgs([]))
+            {
                 sums.accounts[row[0]] = (kind: AccountKind(rawValue: row[1]) ?? .volunteer, balance: row[2])
             }
             if let since = sinceMillis {
@@ -29,8 +44,8 @@ extension SQLiteStore {
                     for row in try Row.fetchAll(
                         db,
                         sql:
-                            "SELECT \(side), SUM(amount) FROM transfer INDEXED BY transfer_at WHERE at >= ? GROUP BY \(side)",
-                        arguments: [since])
+                            "SELECT \(side), SUM(amount) FROM transfer INDEXED BY transfer_at WHERE at >= ?\(moved()) GROUP BY \(side)",
+                        arguments: movedArgs([since]))
                     {
                         sums.movedSince[row[0], default: 0] += sign * (row[1] as Int64)
                     }
@@ -40,8 +55,8 @@ extension SQLiteStore {
                 for row in try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT \(side), kind, SUM(amount) FROM transfer INDEXED BY transfer_at WHERE at >= ? AND at < ? GROUP BY \(side), kind
-                        """, arguments: [start, end])
+                        SELECT \(side), kind, SUM(amount) FROM transfer INDEXED BY transfer_at WHERE at >= ? AND at < ?\(moved()) GROUP BY \(side), kind
+                        """, arguments: movedArgs([start, end]))
                 {
                     sums.byAccount.append(
                         ReportSums.AccountSum(account: row[0], kind: row[1], points: row[2], credited: side == "credit")
@@ -52,46 +67,60 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT t.debit, o.kind, SUM(t.amount) FROM transfer t INDEXED BY transfer_at JOIN transfer o ON o.id = t.reverses
-                    WHERE t.at >= ? AND t.at < ? AND t.kind = 'reverse' GROUP BY t.debit, o.kind
-                    """, arguments: [start, end])
+                    WHERE t.at >= ? AND t.at < ? AND t.kind = 'reverse'\(moved("t.")) GROUP BY t.debit, o.kind
+                    """, arguments: movedArgs([start, end]))
             {
                 sums.reversedByKind.append(
                     ReportSums.AccountSum(account: row[0], kind: row[1], points: row[2], credited: false))
             }
-            for row in try Row.fetchAll(db, sql: "SELECT id, name, team, consent FROM volunteer") {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, name, team, consent FROM volunteer WHERE 1 = 1\(within("community"))",
+                arguments: withinArgs([]))
+            {
                 sums.volunteers[row[0]] = ReportSums.VolunteerInfo(name: row[1], team: row[2], consent: row[3])
             }
-            for row in try Row.fetchAll(db, sql: "SELECT id, name FROM merchant") {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, name FROM merchant WHERE 1 = 1\(within("community"))", arguments: withinArgs([]))
+            {
                 sums.merchantNames[row[0]] = row[1]
             }
-            for row in try Row.fetchAll(db, sql: "SELECT id, name FROM team") { sums.teamNames[row[0]] = row[1] }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, name FROM team WHERE 1 = 1\(within("community"))", arguments: withinArgs([]))
+            {
+                sums.teamNames[row[0]] = row[1]
+            }
+            // A service record's community is its volunteer's.
+            let served =
+                list == nil
+                ? ""
+                : " AND volunteer IN (SELECT id FROM volunteer WHERE community IN (SELECT value FROM json_each(?)))"
 
             sums.minutesServed =
                 try Int64.fetchOne(
                     db,
                     sql: """
-                        SELECT COALESCE(SUM(minutes), 0) FROM service_record WHERE status = 'approved' AND service_day BETWEEN ? AND ?
-                        """, arguments: [firstDay, lastDay]) ?? 0
+                        SELECT COALESCE(SUM(minutes), 0) FROM service_record WHERE status = 'approved' AND service_day BETWEEN ? AND ?\(served)
+                        """, arguments: withinArgs([firstDay, lastDay])) ?? 0
             sums.servedToDate = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT volunteer, SUM(minutes) FROM service_record WHERE status = 'approved' AND service_day <= ? GROUP BY volunteer
-                    """, arguments: [lastDay]
+                    SELECT volunteer, SUM(minutes) FROM service_record WHERE status = 'approved' AND service_day <= ?\(served) GROUP BY volunteer
+                    """, arguments: withinArgs([lastDay])
             ).map { ReportSums.ServedMinutes(volunteer: $0[0], minutes: $0[1]) }
             sums.lateRecords = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT id, volunteer, activity, service_day, entered_at FROM service_record
-                    WHERE late = 1 AND status <> 'rejected' AND service_day BETWEEN ? AND ? ORDER BY id
-                    """, arguments: [firstDay, lastDay]
+                    WHERE late = 1 AND status <> 'rejected' AND service_day BETWEEN ? AND ?\(served) ORDER BY id
+                    """, arguments: withinArgs([firstDay, lastDay])
             ).map { (record: $0[0], volunteer: $0[1], activity: $0[2], servedOn: $0[3], enteredAtMillis: $0[4]) }
             for row in try Row.fetchAll(
                 db,
                 sql: """
                     SELECT a.category, SUM(t.amount) FROM transfer t INDEXED BY transfer_at
                     JOIN service_record r ON r.id = t.reference JOIN activity a ON a.id = r.activity
-                    WHERE t.kind = 'earn' AND t.at >= ? AND t.at < ? GROUP BY a.category
-                    """, arguments: [start, end])
+                    WHERE t.kind = 'earn' AND t.at >= ? AND t.at < ?\(within("a.community")) GROUP BY a.category
+                    """, arguments: withinArgs([start, end]))
             {
                 sums.earnedByCategory[row[0]] = row[1]
             }

@@ -143,4 +143,34 @@ import Testing
         #expect(refusal { try app.addTeam(Principal("街一"), .init(name: "巡逻队")) }?.code == .notAllowed)
         #expect(try app.report(Principal("admin"), .init(month: "2026-11")).report.totals.granted >= 0)
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func anOfficesMonthReportSumsItsCommunitiesAndAStreetAdminReadsOnlyItsOwn(kind: StoreKind) throws {
+        let f = try Fixture.make(kind)
+        let app = try tree(f)
+        let owner = Principal("admin", isOwner: true)
+        let far = try app.addVolunteer(Principal("admin"), .init(name: "刘强", phone: "13800003333", community: "C03"))
+        _ = try f.ledger.grant(to: f.volunteers[0], amount: 20, reason: "结转", key: "g1", actor: "admin")
+        _ = try f.ledger.grant(to: far.id, amount: 7, reason: "结转", key: "g2", actor: "admin")
+        // The whole database, as before; one community; a district: the sum and each community.
+        let whole = try app.report(owner, .init())
+        #expect(whole.sections == nil && whole.report.totals.granted == 27)
+        let one = try app.report(owner, .init(community: "C03"))
+        #expect(one.sections == nil && one.report.totals.granted == 7 && one.publication.community == "三社区")
+        let district = try app.report(owner, .init(office: "D1"))
+        #expect(district.sections?.map(\.community) == ["C01", "C02", "C03"])
+        #expect(district.report.totals.granted == 27 && district.publication.community == "一区")
+        #expect(district.sections?.map(\.report.totals.granted) == [20, 0, 7])
+        #expect(district.report.outstanding == district.sections?.map(\.report.outstanding).reduce(0, +))
+        // A street office's admin reads its own communities, and is refused another street's.
+        let street = try app.report(Principal("街一"), .init())
+        #expect(street.sections?.map(\.community) == ["C01", "C02"] && street.report.totals.granted == 20)
+        #expect(try app.report(Principal("街一"), .init(community: "C01")).report.totals.granted == 20)
+        #expect(refusal { try app.report(Principal("街一"), .init(community: "C03")) }?.code == .notAllowed)
+        #expect(refusal { try app.report(Principal("街一"), .init(office: "S2")) }?.code == .notAllowed)
+        #expect(refusal { try app.report(Principal("街一"), .init(office: "D1")) }?.code == .notAllowed)
+        // Bad input: a community not below the office named, an unknown office.
+        #expect(refusal { try app.report(owner, .init(community: "C04", office: "D1")) }?.code == .officeMismatch)
+        #expect(refusal { try app.report(owner, .init(office: "Q9")) }?.code == .unknownOffice)
+    }
 }

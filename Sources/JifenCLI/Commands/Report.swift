@@ -15,14 +15,18 @@ extension Jifen {
                 Names of volunteers appear only with their consent (volunteer add --consent); otherwise their id.
                 Example: jifen report --month 2026-11 --by team
                 Example: jifen report --month 2026-11 --by merchant --csv > 2026-11-merchants.csv
+                Example: jifen report --month 2026-11 --community C01   # one community; --office ID: all below an office, and each
                 """)
         @OptionGroup var global: GlobalOptions
         @Option(help: "Month as YYYY-MM (default: this month).") var month: String?
         @Option(help: "Rows by team, volunteer, merchant or category.") var by: ReportGrouping?
         @Flag(help: "Print CSV (the rows, or the totals without --by).") var csv = false
+        @Option(help: "Only this community.") var community: String?
+        @Option(help: "Every community below this street office or district: their sum, then each.") var office: String?
 
         func execute(_ context: Context) throws {
-            let result = try context.perform(API.report, JifenApp.ReportInput(month: month, grouping: by))
+            let result = try context.perform(
+                API.report, JifenApp.ReportInput(month: month, grouping: by, community: community, office: office))
             let chosen = result.month, report = result.report
             let header = [
                 "key", "name", "earned", "granted", "redeemed", "refunded", "expired", "settled", "reversed",
@@ -40,7 +44,15 @@ extension Jifen {
                 let body = by == nil ? [cells("total", chosen, report.totals)] : rows
                 return context.printRaw(([header] + body).map(CSV.line).joined(separator: "\n"))
             }
-            if context.options.json { return context.printJSON(ReportJSON(report)) }
+            if context.options.json {
+                guard let sections = result.sections else { return context.printJSON(ReportJSON(report)) }
+                return context.printJSON(
+                    OfficeReportJSON(
+                        sum: ReportJSON(report),
+                        communities: sections.map {
+                            .init(community: $0.community, name: $0.name, report: ReportJSON($0.report))
+                        }))
+            }
             let t = report.totals
             context.print(
                 context.t(
@@ -128,6 +140,26 @@ extension Jifen {
             if let w = report.wishes { printWishes(w, context) }
             if let e = report.elsewhere { printSpentElsewhere(e, context) }
             printRequests(report.requests, context)
+            if let sections = result.sections { printSections(sections, context) }
+        }
+
+        /// An office's report: each community's line below the sum.
+        private func printSections(_ sections: [JifenApp.CommunitySection], _ context: Context) {
+            context.print("")
+            context.print(context.t("各社区", "By community"))
+            context.printTable(
+                [
+                    context.t("社区", "community"), context.t("名称", "name"), context.t("转账", "transfers"),
+                    context.t("服务获得", "earned"), context.t("发放", "granted"), context.t("兑换", "redeemed"),
+                    context.t("志愿者持有（月末）", "outstanding"),
+                ],
+                sections.map {
+                    let r = $0.report
+                    return [
+                        $0.community, $0.name, String(r.transfers), String(r.totals.earned), String(r.totals.granted),
+                        String(r.totals.redeemed), String(r.outstanding),
+                    ]
+                }, right: [2, 3, 4, 5, 6])
         }
 
         /// The micro-wishes part: the donation account's month, and the roll of honour of wishes realized.
@@ -208,6 +240,13 @@ extension Jifen {
             }
         }
     }
+}
+
+/// An office's report under `--json`: the sum, and each community's report.
+struct OfficeReportJSON: Encodable {
+    struct Section: Encodable { var community: String; var name: String; var report: ReportJSON }
+    var sum: ReportJSON
+    var communities: [Section]
 }
 
 struct ReportJSON: Encodable {

@@ -131,6 +131,65 @@ public struct Offices: Sendable {
         }
     }
 
+    /// What a report covers: some communities, and whether it has a section for each.
+    public struct ReportScope: Sendable, Equatable {
+        public var communities: [PlacedCommunity]
+        public var sections: Bool
+        /// The name the notice is headed with: the community's or the office's.
+        public var name: String
+    }
+
+    /// The communities a month report covers: `community`, or those below `office` (both: the
+    /// community, which must lie below the office), or for an office admin who names neither,
+    /// everything below its offices; nil: the whole database (anyone else naming neither).
+    /// - Throws: refused `unknown-id` / `unknown-office`; `office-mismatch` for a community not
+    ///   below `office`; `not-allowed` for an office admin asking for a community or office beside.
+    public func reportScope(actor: String?, community: String?, office: String?) throws -> ReportScope? {
+        try store.read { tx in
+            let officeScope = try actor.flatMap { try Permissions.officeScope($0, in: tx) }
+            let action = Bilingual(zh: "查看这份积分公示", en: "read this report")
+            var chosen: [PlacedCommunity]
+            var name: String
+            var sections = false
+            if let office {
+                guard let found = try tx.office(office) else { throw Offices.unknownOffice(office) }
+                if let officeScope, !officeScope.offices.contains(office) {
+                    throw JifenError.forbidden(actor: actor ?? "", action: action)
+                }
+                chosen = try tx.placedCommunities().filter {
+                    try Offices.chain(above: $0.office, in: tx.office).contains { $0.id == office }
+                }
+                name = found.name
+                sections = true
+            } else if let officeScope, community == nil {
+                chosen = try tx.placedCommunities().filter { officeScope.communities.contains($0.id) }
+                name = ""
+                sections = true
+            } else {
+                guard community != nil else { return nil }
+                chosen = try tx.placedCommunities()
+                name = ""
+            }
+            if let community {
+                guard let one = try tx.placedCommunity(community) else {
+                    throw JifenError.unknown(Bilingual(zh: "社区", en: "community"), community)
+                }
+                if let officeScope, !officeScope.communities.contains(community) {
+                    throw JifenError.forbidden(actor: actor ?? "", action: action)
+                }
+                guard chosen.contains(one) else {
+                    throw JifenError.refused(
+                        .officeMismatch, zh: "社区 \(community) 不在 \(office ?? "") 之下；请核对 --office。",
+                        en: "Community \(community) is not below \(office ?? ""); check --office.")
+                }
+                chosen = [one]
+                name = one.name
+                sections = false
+            }
+            return ReportScope(communities: chosen, sections: sections, name: name)
+        }
+    }
+
     // MARK: The tree, for other areas
 
     /// The top office of a community (its district, or its street office when that has no

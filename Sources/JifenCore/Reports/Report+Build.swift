@@ -77,9 +77,10 @@ extension MonthReport {
     /// - Parameters:
     ///   - month: `yyyy-MM` in the community's time zone.
     ///   - grouping: rows by team, volunteer, merchant or service category; nil for totals only.
+    ///   - communities: only these communities (their sum); nil: the whole database.
     public static func make(
         month: String, grouping: ReportGrouping?, top: Int = 10, nowMillis: Int64,
-        from store: any Store
+        communities: [String]? = nil, from store: any Store
     ) throws -> MonthReport {
         let rules = try Settings(store: store).rules()
         let zone = rules.timeZone
@@ -88,10 +89,11 @@ extension MonthReport {
         let lastDay = DayFormat.string(Date(millis: end - 1), in: zone)
         let sums = try store.reportSums(
             startMillis: start, endMillis: end, firstDay: firstDay, lastDay: lastDay,
-            sinceMillis: end <= nowMillis ? end : nil)
+            sinceMillis: end <= nowMillis ? end : nil, communities: communities)
         var report = build(
             month: month, startMillis: start, endMillis: end, grouping: grouping, top: top, sums: sums, rules: rules)
-        let wishes = try store.read { try $0.wishes() }
+        // A community's wishes are its teams' (the sums hold only those teams when communities are given).
+        let wishes = try store.read { try $0.wishes() }.filter { communities == nil || sums.teamNames[$0.team] != nil }
         var notice = try wishNotice(sums: sums, wishes: wishes, startMillis: start, endMillis: end, zone: zone)
         if notice != nil {
             // The roll shows the points paid, not the transfer's id.
