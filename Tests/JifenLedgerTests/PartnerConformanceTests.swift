@@ -126,6 +126,34 @@ import Testing
     }
 
     @Test(arguments: PartnerConformanceTests.stores)
+    func partnersLieUnderOneStreetOfficeOrDistrict(kind: StoreKind) throws {
+        let s = try setup(kind)
+        let f = s.f
+        let offices = Offices(store: f.store)
+        let at = f.clock.now.millis
+        _ = try offices.addOffice(id: "D01", kind: .district, parent: nil, name: "东区", actor: "admin", nowMillis: at)
+        _ = try offices.addOffice(id: "D01-S01", kind: .street, parent: "D01", name: "东街", actor: "admin", nowMillis: at)
+        _ = try offices.addOffice(id: "D02", kind: .district, parent: nil, name: "西区", actor: "admin", nowMillis: at)
+        // Only the merchant's home placed: C02, under no office, shares none with it.
+        _ = try offices.place(community: "C01", under: "D01-S01", actor: "admin")
+        #expect(
+            refusal { try s.merchants.addPartner(merchant: f.merchant, community: "C02", actor: "admin") }?.code
+                == .partnerOutside)
+        // A community of another district is refused and nothing is written.
+        _ = try offices.place(community: "C03", under: "D02", actor: "admin")
+        #expect(
+            refusal { try s.merchants.addPartner(merchant: f.merchant, community: "C03", actor: "admin") }?.code
+                == .partnerOutside)
+        #expect(try s.merchants.partners(merchant: f.merchant).partners.isEmpty)
+        // Under the same district (the street's parent) it partners.
+        _ = try offices.place(community: "C02", under: "D01", actor: "admin")
+        let list = try s.merchants.addPartner(merchant: f.merchant, community: "C02", actor: "admin")
+        #expect(list.partners.map(\.community) == ["C02"])
+        _ = try redeem(s, s.partner, 40, key: "tree-1")
+        try expectBooksBalancePerCommunity(f)
+    }
+
+    @Test(arguments: PartnerConformanceTests.stores)
     func removingAPartnerStopsSpendingButWhatWasSpentStillSettles(kind: StoreKind) throws {
         let s = try setup(kind)
         let f = s.f

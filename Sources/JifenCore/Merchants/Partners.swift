@@ -113,10 +113,11 @@ extension Merchants {
         try store.read { tx in try Self.accounts(merchant: try Self.merchantAccount(merchant, in: tx), in: tx) }
     }
 
-    /// The one check of whether `community` may partner with `merchant`: today that the
-    /// community exists and is not the merchant's home. Rules on which communities may partner
-    /// (of one street office or district) belong here.
-    /// - Throws: unknown community, refused `partner-home`.
+    /// The one check of whether `community` may partner with `merchant`: the community exists, is
+    /// not the merchant's home, and lies under one street office or district with the merchant's
+    /// home (`Offices.shareOffice`). An installation that has placed neither community under any
+    /// office has no tree yet and counts as one place, as before there were offices.
+    /// - Throws: unknown community, refused `partner-home`, `partner-outside`.
     public static func requirePartnerable(merchant: Account, community: String, in tx: any ReadTransaction) throws {
         guard try tx.account(Account.issuance(community)) != nil else {
             throw JifenError.unknown(Bilingual(zh: "社区", en: "community"), community)
@@ -126,6 +127,17 @@ extension Merchants {
                 .partnerHome,
                 zh: "\(community) 是 \(merchant.id) 所在的社区，本来就接受它的积分，无需添加。",
                 en: "\(community) is the home community of \(merchant.id); its points are accepted already.")
+        }
+        let home = try tx.placedCommunity(merchant.community)?.office
+        let other = try tx.placedCommunity(community)?.office
+        if home == nil && other == nil { return }
+        guard try Offices.shareOffice(merchant.community, community, in: tx) else {
+            throw JifenError.refused(
+                .partnerOutside,
+                zh: "\(community) 与 \(merchant.id) 所在的社区 \(merchant.community) 不属于同一个街道或区，不能通存通兑。"
+                    + "请用 jifen community list 查看各社区的归属。",
+                en: "\(community) and \(merchant.id)'s home community \(merchant.community) are not under one street office"
+                    + " or district, so they cannot share points. See where each lies with jifen community list.")
         }
     }
 

@@ -350,6 +350,9 @@ extension JifenError {
         case notPartner = "not-partner"
         /// refused: … is the home community of …; its points are accepted already.
         case partnerHome = "partner-home"
+        /// refused: … and …'s home community … are not under one street office or district, so they cannot share
+        /// points. See where each lies with jifen community list.
+        case partnerOutside = "partner-outside"
         // privacy
         /// refused: … was already erased (at …); a person is erased once.
         case alreadyErased = "already-erased"
