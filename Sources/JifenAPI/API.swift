@@ -31,6 +31,10 @@ public enum Ref {
         }
     }
     public struct Nothing: Codable, Sendable { public init() {} }
+    // chain
+    public struct VerifyScope: Codable, Sendable {
+        public var full: Bool; public init(full: Bool = false) { self.full = full }
+    }
     public struct Offer: Codable, Sendable {
         public var offer: String; public init(offer: String) { self.offer = offer }
     }
@@ -101,5 +105,6 @@ public enum API {
         deskEndpoints,
         wishEndpoints,
         counterEndpoints,
+        chainEndpoints,
     ].flatMap { $0 }
 }

@@ -46,6 +46,7 @@ extension Jifen {
                 context.t(
                     "积分公示 \(chosen)（\(report.transfers) 笔转账）", "Public notice \(chosen) (\(report.transfers) transfers)"
                 ))
+            context.print(report.checkpointLine(context.language))
             if report.transfers == 0 {
                 context.print(context.t("该月没有积分变动。", "No points moved in that month."))
             }
@@ -226,6 +227,7 @@ struct ReportJSON: Encodable {
     var service: Service
     var wishes: WishNotice?
     var requests: Requests
+    var checkpoints: [CheckpointStamp]
     struct Requests: Encodable {
         struct Team: Encodable {
             var team: String; var team_name: String; var assigned: Int; var taken: Int
@@ -241,6 +243,7 @@ struct ReportJSON: Encodable {
 
     init(_ r: MonthReport) {
         wishes = r.wishes
+        checkpoints = r.checkpoints
         month = r.month; transfers = r.transfers; totals = r.totals; outstanding = r.outstanding;
         opening_outstanding = r.openingOutstanding
         reconciles = r.reconciles; merchants_unsettled = r.merchantsUnsettled

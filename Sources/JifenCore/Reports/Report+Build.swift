@@ -104,6 +104,7 @@ extension MonthReport {
             for i in notice!.realized.indices { notice!.realized[i].points = byWish[notice!.realized[i].id] ?? 0 }
         }
         report.wishes = notice
+        report.checkpoints = try checkpointStamps(month: month, from: store)
         return report
     }
 

@@ -144,6 +144,8 @@ public struct MonthReport: Sendable, Equatable, Codable {
     public var wishes: WishNotice?
     /// Service requests of the month per team: the three rates and the overdue list.
     public var requests = RequestNotice()
+    /// The month's checkpoints (one per community sealed), for residents to compare (Report+Checkpoint).
+    public var checkpoints: [CheckpointStamp] = []
 
     public init(
         month: String, startMillis: Int64, endMillis: Int64, transfers: Int, totals: ReportFigures, outstanding: Int64,

@@ -333,5 +333,10 @@ extension JifenError {
         case duplicateResident = "duplicate-resident"
         /// refused: There is no such pay code. Show a new pay code.
         case payCodeUnknown = "pay-code-unknown"
+        // chain
+        /// refused: The old hash chain is broken or changed at transfer #…; it was not migrated to per-community
+        /// chains and the database is unchanged. Find why with the old version's jifen verify, restore from a backup,
+        /// then upgrade.
+        case legacyChainBroken = "legacy-chain-broken"
     }
 }
