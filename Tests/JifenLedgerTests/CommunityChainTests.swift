@@ -336,7 +336,8 @@ import Testing
                 target: try PostgresTarget(url: scratch.location), logger: PostgresStore.quietLogger())
             let count = try Self.strings(
                 store,
-                "SELECT count(*)::TEXT FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'transfer' AND column_name = 'community'"
+                "SELECT count(*)::TEXT FROM information_schema.columns WHERE table_schema = current_schema() "
+                    + "AND table_name = 'transfer' AND column_name = 'community'"
             )
             #expect(count == ["0"])
         }

@@ -87,11 +87,12 @@ extension Jifen {
                     report.full
                         ? context.t(
                             "已逐笔核对 \(report.chains) 条社区哈希链与 \(report.checkpoints) 个月度封账。",
-                            "Checked all \(report.chains) community hash chains and \(report.checkpoints) checkpoints transfer by transfer."
-                        )
+                            "Checked all \(report.chains) community hash chains and \(report.checkpoints) checkpoints "
+                                + "transfer by transfer.")
                         : context.t(
                             "已从各社区最近的月度封账起核对（重新计算 \(report.checked) 笔）；逐笔核对全部历史请用 --full。",
-                            "Checked from each community's last checkpoint (\(report.checked) transfers hashed again); --full checks the whole history."
+                            "Checked from each community's last checkpoint (\(report.checked) transfers hashed again); "
+                                + "--full checks the whole history."
                         ))
             } else {
                 context.print(context.t("发现 \(report.faults.count) 处问题：", "Found \(report.faults.count) faults:"))
@@ -143,8 +144,10 @@ extension Jifen {
             for c in outcome.sealed {
                 context.print(
                     context.t(
-                        "\(c.community) \(c.month) 已封账：哈希链第 \(c.seq) 笔，\(c.transfers) 笔转账，\(c.accounts) 个账户，封账哈希 \(c.shortHash)",
-                        "\(c.community) \(c.month) sealed: chain place \(c.seq), \(c.transfers) transfers, \(c.accounts) accounts, checkpoint \(c.shortHash)"
+                        "\(c.community) \(c.month) 已封账：哈希链第 \(c.seq) 笔，\(c.transfers) 笔转账，"
+                            + "\(c.accounts) 个账户，封账哈希 \(c.shortHash)",
+                        "\(c.community) \(c.month) sealed: chain place \(c.seq), \(c.transfers) transfers, "
+                            + "\(c.accounts) accounts, checkpoint \(c.shortHash)"
                     ))
             }
         }

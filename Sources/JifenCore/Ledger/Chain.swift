@@ -51,9 +51,11 @@ public enum ChainUpgrade {
             guard t.prevHash == head.hash, hash == t.hash, t.seq == head.seq + 1 else {
                 throw JifenError.refused(
                     .legacyChainBroken,
-                    zh: "旧哈希链在转账 #\(t.id) 处断开或内容被改动，不迁移到按社区的哈希链，数据库未做任何更改。请用旧版本的 jifen verify 查明原因，从备份恢复后再升级。",
-                    en:
-                        "The old hash chain is broken or changed at transfer #\(t.id); it was not migrated to per-community chains and the database is unchanged. Find why with the old version's jifen verify, restore from a backup, then upgrade."
+                    zh: "旧哈希链在转账 #\(t.id) 处断开或内容被改动，不迁移到按社区的哈希链，数据库未做任何更改。"
+                        + "请用旧版本的 jifen verify 查明原因，从备份恢复后再升级。",
+                    en: "The old hash chain is broken or changed at transfer #\(t.id); it was not migrated to "
+                        + "per-community chains and the database is unchanged. Find why with the old version's "
+                        + "jifen verify, restore from a backup, then upgrade."
                 )
             }
             head = ChainLink(seq: t.seq, hash: t.hash)
