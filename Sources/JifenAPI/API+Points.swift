@@ -48,9 +48,11 @@ extension API {
     ) { app, p, input in
         try app.refund(p, input)
     }
-    public static let verify = Endpoint<Ref.Nothing, VerifyReport>(
-        .get, "/v1/verify", "verify", "Check the whole ledger (admin)", sample: .init()
-    ) { app, p, _ in try app.verify(p) }
+    public static let verify = Endpoint<Ref.VerifyScope, VerifyReport>(
+        .get, "/v1/verify", "verify",
+        "Check the ledger from each chain's last checkpoint, or all of it with full (admin)",
+        types: ["full": .boolean], sample: .init(full: false)
+    ) { app, p, input in try app.verify(p, full: input.full) }
     public static let reverse = Endpoint<App.ReverseInput, App.PostedResult>(
         .post, "/v1/transfers/{transfer}/reversal", "reverse", "Reverse a transfer by a linked reversal (admin)",
         types: ["transfer": .integer], sample: .init(transfer: 1, reason: "entered twice")

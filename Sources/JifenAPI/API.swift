@@ -31,6 +31,10 @@ public enum Ref {
         }
     }
     public struct Nothing: Codable, Sendable { public init() {} }
+    // chain
+    public struct VerifyScope: Codable, Sendable {
+        public var full: Bool; public init(full: Bool = false) { self.full = full }
+    }
     public struct Offer: Codable, Sendable {
         public var offer: String; public init(offer: String) { self.offer = offer }
     }
@@ -104,5 +108,6 @@ public enum API {
         officeEndpoints,
         personEndpoints,
         consentEndpoints,
+        chainEndpoints,
     ].flatMap { $0 }
 }

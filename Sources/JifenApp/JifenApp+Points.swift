@@ -375,8 +375,11 @@ extension JifenApp {
             lapsedHolds: report.lapsedHolds, expiringNotices: report.expiringNotices)
     }
 
-    /// Proves the ledger: hash chain, balances, zero sum, lots, holds.
-    public func verify(_ principal: Principal) throws -> VerifyReport {
+    /// Proves the ledger: hash chains, balances, zero sum, lots, holds.
+    /// - Parameter full: every transfer of every chain and every checkpoint, and the service
+    ///   requests' points; false (the default) checks each community's chain from its last
+    ///   checkpoint on, which costs what happened since, not the whole history.
+    public func verify(_ principal: Principal, full: Bool = false) throws -> VerifyReport {
         // The ledger's checkers: an admin or a team's organizer.
         guard try principal.isOwner || Permissions.reader(principal.id, in: store).readsAllRecords else {
             throw JifenError.forbidden(
@@ -385,7 +388,7 @@ extension JifenApp {
         // On PostgreSQL a transfer is chained right after its commit; seal any that a crash
         // left waiting, so verify checks the whole chain.
         _ = try store.sealPending()
-        return try Verifier.verify(store, nowMillis: nowMillis)
+        return try Verifier.verify(store, nowMillis: nowMillis, full: full)
     }
 
     public struct ExportResult: Codable, Sendable, Equatable {

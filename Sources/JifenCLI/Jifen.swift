@@ -21,6 +21,7 @@ public struct Jifen: ParsableCommand {
             Init.self, Config.self, TeamCommand.self, VolunteerCommand.self, MerchantCommand.self,
             ActivityCommand.self, Checkin.self, Checkout.self, Hours.self, Records.self, CertificateCommand.self,
             Grant.self, TransferCommand.self, Reverse.self, Balance.self, Statement.self, Expire.self, Verify.self,
+            CheckpointCommand.self,
             WebhookCommand.self, Notify.self, Migrate.self, Backup.self,
             OfferCommand.self, Code.self, Redeem.self, Pickup.self, Release.self, Refund.self, Settle.self, Report.self,
             Export.self, Seed.self,

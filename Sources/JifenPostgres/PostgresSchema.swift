@@ -1,4 +1,6 @@
 import Foundation
+import JifenCore
+import PostgresNIO
 
 /// The PostgreSQL schema. Migrations are append-only: once one has landed it is never edited;
 /// a change is a new migration with a new name, applied in order and recorded in
@@ -8,6 +10,8 @@ enum PostgresSchema {
     struct Migration {
         var name: String
         var statements: [String]
+        /// Work that SQL alone cannot do (e.g. hashing), run after the statements in the same transaction.
+        var then: (@Sendable (PostgresSession) throws -> Void)? = nil
     }
 
     /// A key for `pg_advisory_xact_lock`: two processes opening a new database migrate it once.
@@ -769,7 +773,146 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX consent_person ON consent(person, id)",
             ]),
+        // As on SQLite (v9-chain-community there): one hash chain per community, memos out of the
+        // hash (their salted digest in), checkpoints; the old chain is checked first (a broken one
+        // is refused and nothing changes), then every transfer is re-chained.
+        Migration(
+            name: "v9-chain-community",
+            statements: [
+                "ALTER TABLE transfer ADD COLUMN community TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE transfer ADD COLUMN memo_digest TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE transfer ADD COLUMN memo_salt TEXT",
+                """
+                CREATE TABLE checkpoint (
+                    community TEXT NOT NULL,
+                    month TEXT NOT NULL,
+                    seq BIGINT NOT NULL,
+                    head TEXT NOT NULL,
+                    transfers BIGINT NOT NULL,
+                    accounts BIGINT NOT NULL,
+                    balances TEXT NOT NULL,
+                    previous TEXT NOT NULL,
+                    hash TEXT NOT NULL,
+                    sealed_at BIGINT NOT NULL,
+                    PRIMARY KEY (community, month)
+                )
+                """,
+                """
+                CREATE FUNCTION jifen_checkpoint_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION 'checkpoints are immutable';
+                END $$
+                """,
+                "CREATE TRIGGER checkpoint_immutable BEFORE UPDATE OR DELETE ON checkpoint FOR EACH ROW EXECUTE FUNCTION jifen_checkpoint_guard()",
+            ],
+            then: { try PostgresSchema.migrateToCommunityChains($0) }),
     ]
+
+    /// The work of `v9-chain-community` after its statements.
+    static func migrateToCommunityChains(_ session: PostgresSession) throws {
+        let oldColumns =
+            "id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prev_hash, hash, seq"
+        func transfer(_ row: PostgresRow) throws -> Transfer {
+            let (
+                id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prevHash, hash, seq
+            ) =
+                try row.decode(
+                    (
+                        Int64, String, String, String, Int64, String, String, String, String, Int64?, Int64?, Int64,
+                        String, String, Int64?
+                    ).self)
+            return Transfer(
+                id: id, kind: TransferKind(rawValue: kind) ?? .adjust, debit: debit, credit: credit, amount: amount,
+                key: key, reference: reference, actor: actor, memo: memo, reverses: reverses, hold: hold,
+                atMillis: at, prevHash: prevHash, hash: hash, seq: seq ?? 0)
+        }
+        // The old chain, in its order.
+        var legacy = ChainUpgrade.LegacyCheck()
+        var after: Int64 = 0
+        while true {
+            let page = try session.rows(
+                "SELECT \(oldColumns) FROM transfer WHERE seq > $1 ORDER BY seq LIMIT 5000", [after])
+            for row in page {
+                let t = try transfer(row)
+                try legacy.check(t)
+                after = t.seq
+            }
+            if page.count < 5000 { break }
+        }
+        _ = try session.execute("DROP TRIGGER transfer_immutable ON transfer")
+        _ = try session.execute("DROP INDEX transfer_seq")
+        _ = try session.execute(
+            "UPDATE transfer SET community = COALESCE((SELECT community FROM account a WHERE a.id = transfer.debit), '')"
+        )
+        // Re-chained in id order, 500 rows a statement; unsealed transfers only get their memo's digest.
+        var rechain = ChainUpgrade.Rechain()
+        after = 0
+        while true {
+            let page = try session.rows(
+                "SELECT \(oldColumns), community FROM transfer WHERE id > $1 ORDER BY id LIMIT 500", [after])
+            var tuples: [String] = []
+            var values: [any PostgresBindable] = []
+            for row in page {
+                var t = try transfer(row)
+                t.community = try row.makeRandomAccess()[15].decode(String.self)
+                t = rechain.next(t)
+                let n = values.count
+                tuples.append(
+                    "($\(n + 1)::BIGINT, $\(n + 2)::BIGINT, $\(n + 3), $\(n + 4), $\(n + 5), $\(n + 6)::TEXT)")
+                values +=
+                    [t.id, t.seq > 0 ? t.seq : nil, t.prevHash, t.hash, t.memoDigest, t.memoSalt]
+                    as [any PostgresBindable]
+                after = t.id
+            }
+            if !tuples.isEmpty {
+                _ = try session.execute(
+                    """
+                    UPDATE transfer t SET seq = v.seq, prev_hash = v.prev, hash = v.hash, memo_digest = v.digest, memo_salt = v.salt
+                    FROM (VALUES \(tuples.joined(separator: ", "))) AS v(id, seq, prev, hash, digest, salt) WHERE t.id = v.id
+                    """, values)
+            }
+            if page.count < 500 { break }
+        }
+        _ = try session.execute("CREATE UNIQUE INDEX transfer_chain ON transfer(community, seq)")
+        _ = try session.execute(
+            """
+            UPDATE chain_head SET last_seq = t.seq, last_hash = t.hash
+            FROM (SELECT seq, hash FROM transfer WHERE seq IS NOT NULL ORDER BY id DESC LIMIT 1) t
+            """)
+        // A transfer may change twice: from unsealed to sealed, its content untouched; and its
+        // memo erased (text replaced, salt dropped), everything the hash covers untouched.
+        _ = try session.execute(
+            """
+            CREATE OR REPLACE FUNCTION jifen_transfer_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'UPDATE' AND OLD.seq IS NULL AND NEW.seq IS NOT NULL
+                   AND (to_jsonb(NEW) - 'seq' - 'prev_hash' - 'hash') = (to_jsonb(OLD) - 'seq' - 'prev_hash' - 'hash') THEN
+                    RETURN NEW;
+                END IF;
+                IF TG_OP = 'UPDATE' AND OLD.memo_salt IS NOT NULL AND NEW.memo_salt IS NULL
+                   AND (to_jsonb(NEW) - 'memo' - 'memo_salt') = (to_jsonb(OLD) - 'memo' - 'memo_salt') THEN
+                    RETURN NEW;
+                END IF;
+                RAISE EXCEPTION 'transfer rows are immutable once sealed: correct with jifen reverse';
+            END $$
+            """)
+        _ = try session.execute(
+            "CREATE TRIGGER transfer_immutable BEFORE UPDATE OR DELETE ON transfer FOR EACH ROW EXECUTE FUNCTION jifen_transfer_guard()"
+        )
+        let at = Date().millis
+        for community in rechain.heads.keys.sorted() {
+            let g = Checkpoint.genesis(community: community, legacyHead: legacy.head, atMillis: at)
+            _ = try session.execute(
+                """
+                INSERT INTO checkpoint (community, month, seq, head, transfers, accounts, balances, previous, hash, sealed_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                """,
+                [
+                    g.community, g.month, g.seq, g.head, g.transfers, g.accounts, g.balancesText, g.previous, g.hash,
+                    g.sealedAtMillis,
+                ])
+        }
+    }
 
     /// The advisory lock key that makes one transaction at a time the chain's sealer.
     static let sealLock: Int64 = 0x4A49_4645_4E53_4C00

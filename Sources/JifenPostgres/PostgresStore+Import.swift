@@ -84,13 +84,13 @@ extension PostgresStore {
                     SELECT setval(pg_get_serial_sequence('\(table)', 'id'), COALESCE((SELECT MAX(id) FROM \(table)), 0) + 1, false)
                     """)
             }
-            // The copied transfers were chained in id order on SQLite: their place is their id.
-            try session.execute("UPDATE transfer SET seq = id")
+            // The copied transfers carry their places in their communities' chains; the head the
+            // sealer keeps is the last transfer posted.
             try session.execute(
                 "SELECT setval('transfer_id_seq', COALESCE((SELECT MAX(id) FROM transfer), 0) + 1, false)")
             try session.execute(
                 """
-                UPDATE chain_head SET last_seq = t.seq, last_hash = t.hash FROM (SELECT seq, hash FROM transfer ORDER BY seq DESC LIMIT 1) t
+                UPDATE chain_head SET last_seq = t.seq, last_hash = t.hash FROM (SELECT seq, hash FROM transfer ORDER BY id DESC LIMIT 1) t
                 """)
             try check(PostgresTransaction(session: session, writing: false))
             return sink.counts

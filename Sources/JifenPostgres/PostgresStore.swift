@@ -34,6 +34,12 @@ public struct PostgresStore: Store {
     /// Creates the Jifen tables in an empty database (or schema, created when missing).
     /// - Throws: `JifenError` (refused) when it already holds Jifen or other tables.
     public static func create(url: String, logger: Logger = quietLogger()) throws -> PostgresStore {
+        try create(url: url, logger: logger, through: nil)
+    }
+
+    /// `create`, applying the migrations only up to and including `last` (tests that build a
+    /// database as an older Jifen left it, then open it to migrate it forward).
+    static func create(url: String, logger: Logger = quietLogger(), through last: String?) throws -> PostgresStore {
         let store = PostgresStore(target: try PostgresTarget(url: url), logger: logger)
         try store.session { session in
             if let schema = store.target.schema {
@@ -59,7 +65,7 @@ public struct PostgresStore: Store {
                 )
             }
         }
-        try store.migrate()
+        try store.migrate(through: last)
         return store
     }
 
@@ -83,7 +89,7 @@ public struct PostgresStore: Store {
 
     /// Applies the migrations not yet recorded, in order, in one transaction under an advisory
     /// lock, so processes starting together migrate once.
-    func migrate() throws {
+    func migrate(through last: String? = nil) throws {
         try transaction(readOnly: false) { session in
             try session.execute("SELECT pg_advisory_xact_lock($1)", [PostgresSchema.migrationLock])
             try session.execute(
@@ -91,8 +97,10 @@ public struct PostgresStore: Store {
             let done = Set(try session.rows("SELECT name FROM jifen_migration").map { try $0.decode(String.self) })
             for migration in PostgresSchema.migrations where !done.contains(migration.name) {
                 for statement in migration.statements { try session.execute(statement) }
+                try migration.then?(session)
                 try session.execute(
                     "INSERT INTO jifen_migration (name, applied_at) VALUES ($1, $2)", [migration.name, Date().millis])
+                if migration.name == last { break }
             }
         }
     }

@@ -8,7 +8,7 @@ import PostgresNIO
 /// without another round trip.
 extension PostgresTransaction {
     static let transferColumns =
-        "id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prev_hash, hash, seq"
+        "id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prev_hash, hash, seq, community, memo_digest, memo_salt"
 
     static let holdColumns =
         "id, kind, debit, credit, amount, key, reference, actor, memo, status, created_at, expires_at, transfer"
@@ -25,11 +25,14 @@ extension PostgresTransaction {
                     Int64, String, String, String, Int64, String, String, String, String, Int64?, Int64?, Int64, String,
                     String, Int64?
                 ).self)
+        // The columns after the first 15, by position (one tuple decode stays within its size).
+        let cells = row.makeRandomAccess()
         return Transfer(
             id: id, kind: TransferKind(rawValue: kind) ?? .adjust, debit: debit, credit: credit, amount: amount,
             key: key,
             reference: reference, actor: actor, memo: memo, reverses: reverses, hold: hold, atMillis: at,
-            prevHash: prevHash, hash: hash, seq: seq ?? 0)
+            prevHash: prevHash, hash: hash, seq: seq ?? 0, community: try cells[15].decode(String.self),
+            memoDigest: try cells[16].decode(String.self), memoSalt: try cells[17].decode(String?.self))
     }
 
     static func lot(_ row: PostgresRow) throws -> Lot {
@@ -107,6 +110,15 @@ extension PostgresTransaction {
     func chainHead() throws -> ChainLink? {
         let row = try session.rows("SELECT last_seq, last_hash FROM chain_head").first
         guard let (seq, hash) = try row?.decode((Int64, String).self), seq > 0 else { return nil }
+        return ChainLink(seq: seq, hash: hash)
+    }
+
+    func chainHead(community: String) throws -> ChainLink? {
+        let row = try session.rows(
+            "SELECT seq, hash FROM transfer WHERE community = $1 AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1",
+            [community]
+        ).first
+        guard let (seq, hash) = try row?.decode((Int64, String).self) else { return nil }
         return ChainLink(seq: seq, hash: hash)
     }
 
@@ -274,11 +286,13 @@ extension PostgresTransaction {
     func insert(transfer t: Transfer) throws -> Int64 {
         session.batch(
             """
-            INSERT INTO transfer (\(Self.transferColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            INSERT INTO transfer (\(Self.transferColumns))
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
             """,
             [
                 t.id, t.kind.rawValue, t.debit, t.credit, t.amount, t.key, t.reference, t.actor, t.memo, t.reverses,
-                t.hold, t.atMillis, t.prevHash, t.hash, t.isSealed ? t.seq : nil,
+                t.hold, t.atMillis, t.prevHash, t.hash, t.isSealed ? t.seq : nil, t.community, t.memoDigest,
+                t.memoSalt,
             ])
         session.postedTransfer = max(session.postedTransfer ?? 0, t.id)
         return t.id
@@ -355,18 +369,23 @@ extension PostgresTransaction {
     func forEachTransfer(_ body: (Transfer) throws -> Bool) throws {
         // Pages, so verify's memory does not grow with the ledger: the chain by place, then the
         // transfers still awaiting their seal by id.
-        var after: Int64 = 0
+        // chain by chain (the index transfer_chain), each in its order.
+        var afterCommunity = "", afterSeq: Int64 = 0
         while true {
             let page = try session.rows(
-                "SELECT \(Self.transferColumns) FROM transfer WHERE seq > $1 ORDER BY seq LIMIT 5000", [after])
+                """
+                SELECT \(Self.transferColumns) FROM transfer
+                WHERE seq IS NOT NULL AND (community, seq) > ($1, $2) ORDER BY community, seq LIMIT 5000
+                """, [afterCommunity, afterSeq])
             for row in page {
                 let transfer = try Self.transfer(row)
                 if try !body(transfer) { return }
-                after = transfer.seq
+                afterCommunity = transfer.community
+                afterSeq = transfer.seq
             }
             if page.count < 5000 { break }
         }
-        after = 0
+        var after: Int64 = 0
         while true {
             let page = try session.rows(
                 "SELECT \(Self.transferColumns) FROM transfer WHERE seq IS NULL AND id > $1 ORDER BY id LIMIT 5000",
@@ -378,6 +397,80 @@ extension PostgresTransaction {
             }
             if page.count < 5000 { return }
         }
+    }
+
+    func eraseTransferMemos(account: String, replacement: String) throws -> Int {
+        try session.execute(
+            """
+            UPDATE transfer SET memo = $1, memo_salt = NULL
+            WHERE id IN (SELECT id FROM transfer WHERE debit = $2 UNION SELECT id FROM transfer WHERE credit = $2)
+              AND memo_salt IS NOT NULL
+            """, [replacement, account])
+    }
+
+    func forEachUnsealedTransfer(_ body: (Transfer) throws -> Bool) throws {
+        var after: Int64 = 0
+        while true {
+            let page = try session.rows(
+                "SELECT \(Self.transferColumns) FROM transfer WHERE seq IS NULL AND id > $1 ORDER BY id LIMIT 5000",
+                [after])
+            for row in page {
+                let transfer = try Self.transfer(row)
+                if try !body(transfer) { return }
+                after = transfer.id
+            }
+            if page.count < 5000 { return }
+        }
+    }
+
+    static let checkpointColumns =
+        "community, month, seq, head, transfers, accounts, balances, previous, hash, sealed_at"
+
+    func checkpoints(community: String) throws -> [Checkpoint] {
+        try session.rows(
+            """
+            SELECT \(Self.checkpointColumns) FROM checkpoint WHERE community = $1
+            ORDER BY seq, month = 'genesis' DESC, month
+            """, [community]
+        ).map { row in
+            let (community, month, seq, head, transfers, accounts, balances, previous, hash, at) = try row.decode(
+                (String, String, Int64, String, Int64, Int64, String, String, String, Int64).self)
+            return Checkpoint.stored(
+                community: community, month: month, seq: seq, head: head, transfers: transfers, accounts: accounts,
+                balancesText: balances, previous: previous, hash: hash, sealedAtMillis: at)
+        }
+    }
+
+    func chainCommunities() throws -> [String] {
+        try session.rows("SELECT id FROM community ORDER BY id").map { try $0.decode(String.self) }
+    }
+
+    func forEachChainTransfer(community: String, afterSeq: Int64, _ body: (Transfer) throws -> Bool) throws {
+        var after = afterSeq
+        while true {
+            let page = try session.rows(
+                """
+                SELECT \(Self.transferColumns) FROM transfer WHERE community = $1 AND seq > $2 ORDER BY seq LIMIT 5000
+                """, [community, after])
+            for row in page {
+                let transfer = try Self.transfer(row)
+                if try !body(transfer) { return }
+                after = transfer.seq
+            }
+            if page.count < 5000 { return }
+        }
+    }
+
+    func insert(checkpoint c: Checkpoint) throws {
+        _ = try session.execute(
+            """
+            INSERT INTO checkpoint (\(Self.checkpointColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            ON CONFLICT (community, month) DO NOTHING
+            """,
+            [
+                c.community, c.month, c.seq, c.head, c.transfers, c.accounts, c.balancesText, c.previous, c.hash,
+                c.sealedAtMillis,
+            ])
     }
 
     func allAccounts() throws -> [Account] {

@@ -6,7 +6,7 @@ import JifenCore
 /// reads `verify` makes (`LedgerAuditing`). What they mean is decided in `JifenCore.Ledger`.
 extension SQLiteTransaction {
     static let transferColumns =
-        "id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prev_hash, hash"
+        "id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prev_hash, hash, seq, community, memo_digest, memo_salt"
 
     static let holdColumns =
         "id, kind, debit, credit, amount, key, reference, actor, memo, status, created_at, expires_at, transfer"
@@ -21,7 +21,8 @@ extension SQLiteTransaction {
         Transfer(
             id: row[0], kind: TransferKind(rawValue: row[1]) ?? .adjust, debit: row[2], credit: row[3],
             amount: row[4], key: row[5], reference: row[6], actor: row[7], memo: row[8],
-            reverses: row[9], hold: row[10], atMillis: row[11], prevHash: row[12], hash: row[13], seq: row[0])
+            reverses: row[9], hold: row[10], atMillis: row[11], prevHash: row[12], hash: row[13], seq: row[14],
+            community: row[15], memoDigest: row[16], memoSalt: row[17])
     }
 
     static func lot(_ row: Row) -> Lot {
@@ -88,7 +89,13 @@ extension SQLiteTransaction {
     }
 
     func chainHead() throws -> ChainLink? {
-        try one("SELECT id, hash FROM transfer ORDER BY id DESC LIMIT 1").map { ChainLink(seq: $0[0], hash: $0[1]) }
+        try one("SELECT seq, hash FROM transfer ORDER BY id DESC LIMIT 1").map { ChainLink(seq: $0[0], hash: $0[1]) }
+    }
+
+    func chainHead(community: String) throws -> ChainLink? {
+        try one("SELECT seq, hash FROM transfer WHERE community = ? ORDER BY seq DESC LIMIT 1", [community]).map {
+            ChainLink(seq: $0[0], hash: $0[1])
+        }
     }
 
     func openLots(account: String, limit: Int) throws -> [Lot] {
@@ -177,10 +184,12 @@ extension SQLiteTransaction {
     /// Nothing to lock: every write transaction is `BEGIN IMMEDIATE`, so it runs alone.
     func lock(accounts: [String], posting: Bool) throws {}
 
-    /// SQLite serialises writers, so each transfer is chained as it is posted: id and place are one number.
+    /// SQLite serialises writers, so each transfer is chained as it is posted.
     var chaining: Chaining { .inline }
 
-    func newTransferID() throws -> Int64 { (try chainHead()?.seq ?? 0) + 1 }
+    func newTransferID() throws -> Int64 {
+        (try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM transfer")) ?? 0) + 1
+    }
 
     func createAccount(_ account: Account) throws {
         try run(
@@ -191,11 +200,11 @@ extension SQLiteTransaction {
     func insert(transfer t: Transfer) throws -> Int64 {
         try run(
             """
-            INSERT INTO transfer (\(Self.transferColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO transfer (\(Self.transferColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 t.id, t.kind.rawValue, t.debit, t.credit, t.amount, t.key, t.reference, t.actor, t.memo, t.reverses,
-                t.hold, t.atMillis, t.prevHash, t.hash,
+                t.hold, t.atMillis, t.prevHash, t.hash, t.seq, t.community, t.memoDigest, t.memoSalt,
             ])
         return t.id
     }
@@ -274,10 +283,69 @@ extension SQLiteTransaction {
     }
 
     func forEachTransfer(_ body: (Transfer) throws -> Bool) throws {
-        let cursor = try Row.fetchCursor(db, sql: "SELECT \(Self.transferColumns) FROM transfer ORDER BY id")
+        // Chain by chain, each in its order (the index transfer_chain): memory stays flat.
+        let cursor = try Row.fetchCursor(
+            db, sql: "SELECT \(Self.transferColumns) FROM transfer ORDER BY community, seq")
         while let row = try cursor.next() {
             if try !body(Self.transfer(row)) { break }
         }
+    }
+
+    func eraseTransferMemos(account: String, replacement: String) throws -> Int {
+        try db.execute(
+            sql: """
+                UPDATE transfer SET memo = ?, memo_salt = NULL
+                WHERE id IN (SELECT id FROM transfer WHERE debit = ?2 UNION SELECT id FROM transfer WHERE credit = ?2)
+                  AND memo_salt IS NOT NULL
+                """, arguments: [replacement, account])
+        return db.changesCount
+    }
+
+    func forEachUnsealedTransfer(_ body: (Transfer) throws -> Bool) throws {
+        // SQLite seals each transfer as it posts: none waits.
+    }
+
+    static let checkpointColumns =
+        "community, month, seq, head, transfers, accounts, balances, previous, hash, sealed_at"
+
+    static func checkpoint(_ row: Row) -> Checkpoint {
+        Checkpoint.stored(
+            community: row[0], month: row[1], seq: row[2], head: row[3], transfers: row[4], accounts: row[5],
+            balancesText: row[6], previous: row[7], hash: row[8], sealedAtMillis: row[9])
+    }
+
+    func checkpoints(community: String) throws -> [Checkpoint] {
+        try all(
+            """
+            SELECT \(Self.checkpointColumns) FROM checkpoint WHERE community = ?
+            ORDER BY seq, month = 'genesis' DESC, month
+            """, [community]
+        ).map(Self.checkpoint)
+    }
+
+    func chainCommunities() throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT id FROM community ORDER BY id")
+    }
+
+    func forEachChainTransfer(community: String, afterSeq: Int64, _ body: (Transfer) throws -> Bool) throws {
+        let cursor = try Row.fetchCursor(
+            db, sql: "SELECT \(Self.transferColumns) FROM transfer WHERE community = ? AND seq > ? ORDER BY seq",
+            arguments: [community, afterSeq])
+        while let row = try cursor.next() {
+            if try !body(Self.transfer(row)) { break }
+        }
+    }
+
+    func insert(checkpoint c: Checkpoint) throws {
+        try run(
+            """
+            INSERT INTO checkpoint (\(Self.checkpointColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (community, month) DO NOTHING
+            """,
+            [
+                c.community, c.month, c.seq, c.head, c.transfers, c.accounts, c.balancesText, c.previous, c.hash,
+                c.sealedAtMillis,
+            ])
     }
 
     func allAccounts() throws -> [Account] {

@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import JifenCore
 
 /// Migrations are append-only: once a migration has landed it is never edited; a change to the
 /// schema is a new migration with a new name. Table and column names are written literally.
@@ -657,6 +659,101 @@ enum Schema {
                     CREATE INDEX consent_person ON consent(person, id);
                     """)
         }
+        // One hash chain per community instead of one across the database, and memos out of the
+        // hash: each transfer gets its community, its place `seq` in that community's chain and
+        // its memo's salted digest (`jifen-transfer-v2` covers the digest, not the text, so the
+        // text can be erased). The old chain is checked first and a broken one is refused (the
+        // migration rolls back), then every transfer is re-chained in the old order. Each
+        // community's genesis checkpoint keeps the old chain's head, so the old proof stays linked.
+        migrator.registerMigration("v9-chain-community") { db in
+            try migrateToCommunityChains(db)
+        }
         return migrator
+    }
+
+    /// The work of `v9-chain-community` (see there).
+    static func migrateToCommunityChains(_ db: Database) throws {
+        let oldColumns =
+            "id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, at, prev_hash, hash"
+        func transfer(_ row: Row, community: String = "") -> Transfer {
+            Transfer(
+                id: row[0], kind: TransferKind(rawValue: row[1]) ?? .adjust, debit: row[2], credit: row[3],
+                amount: row[4], key: row[5], reference: row[6], actor: row[7], memo: row[8],
+                reverses: row[9], hold: row[10], atMillis: row[11], prevHash: row[12], hash: row[13], seq: row[0],
+                community: community)
+        }
+        var legacy = ChainUpgrade.LegacyCheck()
+        let cursor = try Row.fetchCursor(db, sql: "SELECT \(oldColumns) FROM transfer ORDER BY id")
+        while let row = try cursor.next() { try legacy.check(transfer(row)) }
+        try db.execute(
+            sql: """
+                DROP TRIGGER transfer_immutable_update;
+                ALTER TABLE transfer ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE transfer ADD COLUMN community TEXT NOT NULL DEFAULT '';
+                ALTER TABLE transfer ADD COLUMN memo_digest TEXT NOT NULL DEFAULT '';
+                ALTER TABLE transfer ADD COLUMN memo_salt TEXT;
+                UPDATE transfer SET community = COALESCE((SELECT community FROM account a WHERE a.id = transfer.debit), '');
+                CREATE TABLE checkpoint (
+                    community TEXT NOT NULL,
+                    month TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    head TEXT NOT NULL,
+                    transfers INTEGER NOT NULL,
+                    accounts INTEGER NOT NULL,
+                    balances TEXT NOT NULL,
+                    previous TEXT NOT NULL,
+                    hash TEXT NOT NULL,
+                    sealed_at INTEGER NOT NULL,
+                    PRIMARY KEY (community, month)
+                );
+                CREATE TRIGGER checkpoint_immutable_update BEFORE UPDATE ON checkpoint
+                    BEGIN SELECT RAISE(ABORT, 'checkpoints are immutable'); END;
+                CREATE TRIGGER checkpoint_immutable_delete BEFORE DELETE ON checkpoint
+                    BEGIN SELECT RAISE(ABORT, 'checkpoints are immutable'); END;
+                """)
+        var rechain = ChainUpgrade.Rechain()
+        var after: Int64 = 0
+        while true {
+            let page = try Row.fetchAll(
+                db, sql: "SELECT \(oldColumns), community FROM transfer WHERE id > ? ORDER BY id LIMIT 5000",
+                arguments: [after])
+            for row in page {
+                let t = rechain.next(transfer(row, community: row[14]))
+                try db.execute(
+                    sql:
+                        "UPDATE transfer SET seq = ?, prev_hash = ?, hash = ?, memo_digest = ?, memo_salt = ? WHERE id = ?",
+                    arguments: [t.seq, t.prevHash, t.hash, t.memoDigest, t.memoSalt, t.id])
+                after = t.id
+            }
+            if page.count < 5000 { break }
+        }
+        let at = Int64(Date().timeIntervalSince1970 * 1000)
+        for community in rechain.heads.keys.sorted() {
+            let genesis = Checkpoint.genesis(community: community, legacyHead: legacy.head, atMillis: at)
+            try db.execute(
+                sql: """
+                    INSERT INTO checkpoint (community, month, seq, head, transfers, accounts, balances, previous, hash, sealed_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    genesis.community, genesis.month, genesis.seq, genesis.head, genesis.transfers, genesis.accounts,
+                    genesis.balancesText, genesis.previous, genesis.hash, genesis.sealedAtMillis,
+                ])
+        }
+        // Transfers stay immutable; the one change allowed is erasing a memo's text: the text
+        // replaced and the salt dropped, everything the hash covers untouched.
+        try db.execute(
+            sql: """
+                CREATE UNIQUE INDEX transfer_chain ON transfer(community, seq);
+                CREATE TRIGGER transfer_immutable_update BEFORE UPDATE ON transfer
+                    WHEN NOT (NEW.memo_salt IS NULL AND OLD.memo_salt IS NOT NULL
+                        AND NEW.id IS OLD.id AND NEW.kind IS OLD.kind AND NEW.debit IS OLD.debit
+                        AND NEW.credit IS OLD.credit AND NEW.amount IS OLD.amount AND NEW.key IS OLD.key
+                        AND NEW.reference IS OLD.reference AND NEW.actor IS OLD.actor AND NEW.reverses IS OLD.reverses
+                        AND NEW.hold IS OLD.hold AND NEW.at IS OLD.at AND NEW.prev_hash IS OLD.prev_hash
+                        AND NEW.hash IS OLD.hash AND NEW.seq IS OLD.seq AND NEW.community IS OLD.community
+                        AND NEW.memo_digest IS OLD.memo_digest)
+                    BEGIN SELECT RAISE(ABORT, 'transfers are immutable: correct with jifen reverse'); END;
+                """)
     }
 }

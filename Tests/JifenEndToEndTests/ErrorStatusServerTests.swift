@@ -105,6 +105,7 @@ import Testing
         "hold-without-transfer": [400, 422, 503, 503],
         "insufficient-points": [400, 422, 503, 503],
         "key-reused": [400, 409, 503, 503],
+        "legacy-chain-broken": [400, 422, 503, 503],
         "locked-out": [400, 429, 503, 503],
         "lots-out-of-step": [400, 422, 503, 503],
         "merchant-locked": [400, 422, 503, 503],

@@ -296,6 +296,7 @@ import Testing
             "reopenRequest": only("organizer", "other-organizer", "admin"),
             "cancelRequest": only("organizer", "other-organizer", "admin"),
             "sweepRequests": only("admin"),
+            "sealCheckpoints": only("admin"),
             // A0001 is closed by then (closeActivity runs first): the organizers pass the role check and meet the closure (422).
             "rotateCheckinCode": only("organizer", "admin"),
             // The sample names no such credential: 404 for everyone (SecurityTests.Credentials covers the rules).

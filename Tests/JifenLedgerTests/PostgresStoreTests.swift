@@ -185,8 +185,8 @@ import Testing
         let store = try #require(f.store as? PostgresStore)
         try store.execute(
             unsafeSQL:
-                "INSERT INTO transfer (id, kind, debit, credit, amount, key, actor, at, prev_hash, hash) "
-                + "SELECT nextval('transfer_id_seq'), 'grant', 'C01.issuance', 'V0002', 5, 'crashed-1', 'admin', 1, '', ''"
+                "INSERT INTO transfer (id, kind, debit, credit, amount, key, actor, at, prev_hash, hash, community) "
+                + "SELECT nextval('transfer_id_seq'), 'grant', 'C01.issuance', 'V0002', 5, 'crashed-1', 'admin', 1, '', '', 'C01'"
         )
         try store.execute(unsafeSQL: "UPDATE account SET balance = balance + 5 WHERE id = 'V0002'")
         try store.execute(unsafeSQL: "UPDATE account SET balance = balance - 5 WHERE id = 'C01.issuance'")
@@ -235,8 +235,8 @@ import Testing
         let store = try #require(f.store as? PostgresStore)
         // An operator who disables the guard and edits a row is caught by verify.
         try store.execute(unsafeSQL: "ALTER TABLE transfer DISABLE TRIGGER transfer_immutable")
-        try store.execute(unsafeSQL: "UPDATE transfer SET memo = 'edited' WHERE seq = 2")
+        try store.execute(unsafeSQL: "UPDATE transfer SET amount = 11 WHERE seq = 2")
         let report = try f.verify()
-        #expect(report.faults.contains { $0.check == "content-hash" })
+        #expect(report.faults.contains { $0.check == "content-hash" && $0.community == "C01" })
     }
 }

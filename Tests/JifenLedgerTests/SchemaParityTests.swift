@@ -28,9 +28,6 @@ import Testing
         "chain_head.last_seq":
             "PostgreSQL chains transfers after commit: the head holds the last sealed place in the chain",
         "chain_head.last_hash": "PostgreSQL chains transfers after commit: the head holds the last sealed hash",
-        "transfer.seq":
-            "PostgreSQL chains transfers after commit: a transfer's place in the hash chain, null until sealed "
-            + "(SQLite chains in id order as it posts)",
     ]
 
     /// Every column of every table of a fresh SQLite store (`sqlite_master` and `PRAGMA

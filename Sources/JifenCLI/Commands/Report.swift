@@ -58,6 +58,7 @@ extension Jifen {
                 context.t(
                     "积分公示 \(chosen)（\(report.transfers) 笔转账）", "Public notice \(chosen) (\(report.transfers) transfers)"
                 ))
+            context.print(report.checkpointLine(context.language))
             if report.transfers == 0 {
                 context.print(context.t("该月没有积分变动。", "No points moved in that month."))
             }
@@ -267,6 +268,7 @@ struct ReportJSON: Encodable {
     var wishes: WishNotice?
     var spent_elsewhere: [SpentElsewhere]?
     var requests: Requests
+    var checkpoints: [CheckpointStamp]
     struct Requests: Encodable {
         struct Team: Encodable {
             var team: String; var team_name: String; var assigned: Int; var taken: Int
@@ -283,6 +285,7 @@ struct ReportJSON: Encodable {
     init(_ r: MonthReport) {
         wishes = r.wishes
         spent_elsewhere = r.elsewhere
+        checkpoints = r.checkpoints
         month = r.month; transfers = r.transfers; totals = r.totals; outstanding = r.outstanding;
         opening_outstanding = r.openingOutstanding
         reconciles = r.reconciles; merchants_unsettled = r.merchantsUnsettled

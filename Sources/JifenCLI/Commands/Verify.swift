@@ -50,21 +50,30 @@ extension Jifen {
 
     struct Verify: JifenCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Prove the ledger: hash chain, every balance from its transfers, zero sum, every lot, holds.",
-            discussion: "Example: jifen verify   # exit 0 when all holds, 1 with each fault named")
+            abstract:
+                "Prove the ledger: each community's hash chain, every balance from its transfers, zero sum, every lot, holds.",
+            discussion: """
+                By default each community's chain is checked from its last month checkpoint on (jifen checkpoint): \
+                the checkpoint's own hash, then the transfers after it. --full checks every transfer and checkpoint.
+                Example: jifen verify --full   # exit 0 when all holds, 1 with each fault named
+                """)
         @OptionGroup var global: GlobalOptions
+        @Flag(help: "Check the whole history: every transfer, every checkpoint, the service requests' points.")
+        var full = false
 
         func execute(_ context: Context) throws {
-            let report = try context.perform(API.verify, .init())
+            let report = try context.perform(API.verify, .init(full: full))
             if context.options.json {
                 struct Out: Encodable {
                     var ok: Bool; var transfers: Int; var accounts: Int; var lots: Int; var unsealed: Int;
+                    var chains: Int; var checkpoints: Int; var full: Bool; var checked: Int
                     var faults: [VerifyFault]
                 }
                 context.printJSON(
                     Out(
                         ok: report.ok, transfers: report.transfers, accounts: report.accounts, lots: report.lots,
-                        unsealed: report.unsealed, faults: report.faults))
+                        unsealed: report.unsealed, chains: report.chains, checkpoints: report.checkpoints,
+                        full: report.full, checked: report.checked, faults: report.faults))
             } else if report.ok {
                 context.print(
                     context.t(
@@ -74,6 +83,17 @@ extension Jifen {
                         balances sum to zero.
                         """
                     ))
+                context.print(
+                    report.full
+                        ? context.t(
+                            "已逐笔核对 \(report.chains) 条社区哈希链与 \(report.checkpoints) 个月度封账。",
+                            "Checked all \(report.chains) community hash chains and \(report.checkpoints) checkpoints "
+                                + "transfer by transfer.")
+                        : context.t(
+                            "已从各社区最近的月度封账起核对（重新计算 \(report.checked) 笔）；逐笔核对全部历史请用 --full。",
+                            "Checked from each community's last checkpoint (\(report.checked) transfers hashed again); "
+                                + "--full checks the whole history."
+                        ))
             } else {
                 context.print(context.t("发现 \(report.faults.count) 处问题：", "Found \(report.faults.count) faults:"))
                 for fault in report.faults { context.print("  - " + fault.message(context.language)) }
@@ -86,6 +106,50 @@ extension Jifen {
                     ))
             }
             if !report.ok { throw ExitCode(ExitStatus.verifyFailed) }
+        }
+    }
+
+    struct CheckpointCommand: JifenCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "checkpoint",
+            abstract: "Seal each closed month (月度封账): per community, the chain's head, every balance and the counts.",
+            discussion: """
+                Seals every month that has ended (by the clock, JIFEN_NOW in tests) and has no checkpoint yet; \
+                running it again seals nothing twice. Run it monthly, e.g. from cron on the 1st.
+                Example: jifen checkpoint
+                """)
+        @OptionGroup var global: GlobalOptions
+
+        func execute(_ context: Context) throws {
+            let outcome = try context.perform(API.sealCheckpoints, .init())
+            if context.options.json {
+                struct Row: Encodable {
+                    var community: String; var month: String; var seq: Int64; var head: String; var transfers: Int64
+                    var accounts: Int64; var hash: String; var short_hash: String
+                }
+                struct Out: Encodable { var sealed: [Row] }
+                return context.printJSON(
+                    Out(
+                        sealed: outcome.sealed.map {
+                            Row(
+                                community: $0.community, month: $0.month, seq: $0.seq, head: $0.head,
+                                transfers: $0.transfers, accounts: $0.accounts, hash: $0.hash, short_hash: $0.shortHash)
+                        }))
+            }
+            if outcome.sealed.isEmpty {
+                context.print(
+                    context.t("没有需要封账的月份：已结束的月份都已封账。", "Nothing to seal: every closed month has its checkpoint."))
+                return
+            }
+            for c in outcome.sealed {
+                context.print(
+                    context.t(
+                        "\(c.community) \(c.month) 已封账：哈希链第 \(c.seq) 笔，\(c.transfers) 笔转账，"
+                            + "\(c.accounts) 个账户，封账哈希 \(c.shortHash)",
+                        "\(c.community) \(c.month) sealed: chain place \(c.seq), \(c.transfers) transfers, "
+                            + "\(c.accounts) accounts, checkpoint \(c.shortHash)"
+                    ))
+            }
         }
     }
 }

@@ -50,7 +50,7 @@ public struct Posted: Sendable, Equatable {
 /// - an idempotency key names one content, forever;
 /// - volunteer, merchant and sink accounts never go below zero, counting pending holds;
 /// - a volunteer's lots add up to their balance; spending takes the oldest lots first;
-/// - each transfer's hash covers its content and the previous hash.
+/// - each transfer's hash covers its content (its memo by digest) and the previous hash of its community's chain.
 public struct Ledger: Sendable {
     public let store: any Store
     public let now: @Sendable () -> Date
@@ -227,11 +227,14 @@ public struct Ledger: Sendable {
             kind: request.kind, debit: debit.id, credit: credit.id,
             amount: request.amount, key: request.key, reference: request.reference, actor: actor,
             memo: request.memo, reverses: request.reverses, hold: hold?.id, atMillis: atMillis)
+        // Transfers never cross communities: the debit's community is the chain that holds it.
+        transfer.community = debit.community
+        TransferHash.saltMemo(&transfer)
         switch tx.chaining {
         case .inline:
-            let head = try tx.chainHead()
-            transfer.id = (head?.seq ?? 0) + 1
-            transfer.seq = transfer.id
+            let head = try tx.chainHead(community: transfer.community)
+            transfer.id = try tx.newTransferID()
+            transfer.seq = (head?.seq ?? 0) + 1
             transfer.prevHash = head?.hash ?? TransferHash.genesis
             transfer.hash = TransferHash.compute(transfer)
         case .afterCommit:

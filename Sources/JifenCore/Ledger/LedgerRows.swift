@@ -3,7 +3,7 @@ import Foundation
 /// The ledger's rows read inside a transaction: accounts, transfers, lots and holds. A store
 /// (SQLite, PostgreSQL) answers these with plain queries; every rule about what they mean lives
 /// in `Ledger`, written once.
-public protocol LedgerRowReading {
+public protocol LedgerRowReading: CheckpointReading {
     func account(_ id: String) throws -> Account?
     /// The name of the volunteer or merchant an account belongs to (for the outbox's events,
     /// which group chats read); nil for a community's system accounts.
@@ -16,8 +16,10 @@ public protocol LedgerRowReading {
     func transfer(key: String) throws -> Transfer?
     /// The reversals of a transfer (at most one by the ledger's rules).
     func reversals(of id: Int64) throws -> [Transfer]
-    /// Place and hash of the last sealed transfer (the end of the hash chain), or nil when there is none.
+    /// Place and hash of the transfer sealed last of all (highest id on SQLite), or nil when there is none.
     func chainHead() throws -> ChainLink?
+    /// Place and hash of the end of a community's hash chain, or nil when it has no sealed transfer.
+    func chainHead(community: String) throws -> ChainLink?
     /// Open lots of an account, oldest expiry first, then oldest lot.
     func openLots(account: String, limit: Int) throws -> [Lot]
     func lot(account: String, expiresOn: String) throws -> Lot?
@@ -67,6 +69,12 @@ public protocol LedgerRowWriting: LedgerRowReading {
     /// Moves a hold out of `pending`; returns false when it was no longer pending.
     func resolve(hold id: Int64, to status: HoldStatus, transfer: Int64?) throws -> Bool
     func insert(event: OutboxEvent) throws
+    /// Replaces the memo of every transfer debiting or crediting `account` that still has its
+    /// text (a salt) with `replacement`, and drops the salt; the digest stays, so the chain still
+    /// proves the transfer. Returns how many transfers changed.
+    func eraseTransferMemos(account: String, replacement: String) throws -> Int
+    /// Stores a sealed month's checkpoint; one that is already there (same community and month) is left as it is.
+    func insert(checkpoint: Checkpoint) throws
 }
 
 extension LedgerRowWriting {
@@ -107,7 +115,7 @@ public enum Chaining: Sendable {
 
 /// What sealing reads and writes, inside a transaction that the store has made the only sealer.
 public protocol ChainSealing {
-    func chainHead() throws -> ChainLink?
+    func chainHead(community: String) throws -> ChainLink?
     /// Committed transfers that have no place in the chain yet, lowest id first.
     func unsealedTransfers(limit: Int) throws -> [Transfer]
     /// Records a transfer's place, previous hash and hash, and moves the chain's head to it.
@@ -116,7 +124,10 @@ public protocol ChainSealing {
 
 /// Everything `verify` needs to read, in bulk.
 public protocol LedgerAuditing {
-    /// Calls `body` for every sealed transfer in chain order, then every unsealed one in id order;
+    /// Calls `body` for every transfer not yet sealed, in id order; stops early when it returns false.
+    func forEachUnsealedTransfer(_ body: (Transfer) throws -> Bool) throws
+    /// Calls `body` for every sealed transfer, chain by chain (community by community, in the
+    /// order of their ids) and in each chain's order, then every unsealed one in id order;
     /// stops early when it returns false.
     func forEachTransfer(_ body: (Transfer) throws -> Bool) throws
     func allAccounts() throws -> [Account]

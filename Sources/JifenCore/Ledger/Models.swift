@@ -81,9 +81,17 @@ public struct Transfer: Codable, Sendable, Equatable {
     public var atMillis: Int64
     public var prevHash: String
     public var hash: String
-    /// The transfer's place in the hash chain, from 1 without gaps; 0 while it awaits its seal
-    /// (see `Chain`). On SQLite it always equals the id.
+    /// The transfer's place in its community's hash chain, from 1 without gaps; 0 while it awaits
+    /// its seal (see `Chain`).
     public var seq: Int64
+    /// The community whose chain holds the transfer: its accounts' community.
+    public var community: String
+    /// Hex SHA-256 of `memoSalt` followed by the memo, or "" for no memo: the hash covers this
+    /// digest, not the memo's text, so the text can be erased without breaking the chain.
+    public var memoDigest: String
+    /// The random salt of the memo's digest (so a short memo cannot be guessed from it); nil
+    /// once the memo was erased. Never shown.
+    public var memoSalt: String?
 
     /// True once the transfer has its place in the hash chain.
     public var isSealed: Bool { seq > 0 }
@@ -91,7 +99,8 @@ public struct Transfer: Codable, Sendable, Equatable {
     public init(
         id: Int64 = 0, kind: TransferKind, debit: String, credit: String, amount: Int64, key: String,
         reference: String = "", actor: String, memo: String = "", reverses: Int64? = nil, hold: Int64? = nil,
-        atMillis: Int64, prevHash: String = "", hash: String = "", seq: Int64 = 0
+        atMillis: Int64, prevHash: String = "", hash: String = "", seq: Int64 = 0, community: String = "",
+        memoDigest: String = "", memoSalt: String? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -108,9 +117,58 @@ public struct Transfer: Codable, Sendable, Equatable {
         self.prevHash = prevHash
         self.hash = hash
         self.seq = seq
+        self.community = community
+        self.memoDigest = memoDigest
+        self.memoSalt = memoSalt
     }
 
     public var at: Date { Date(timeIntervalSince1970: Double(atMillis) / 1000) }
+}
+
+extension Transfer {
+    enum CodingKeys: String, CodingKey {
+        case id, kind, debit, credit, amount, key, reference, actor, memo, reverses, hold, atMillis, prevHash, hash,
+            seq, community, memoDigest
+    }
+
+    // The salt is never encoded; fields added later decode as empty when absent (older answers).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(Int64.self, forKey: .id), kind: try c.decode(TransferKind.self, forKey: .kind),
+            debit: try c.decode(String.self, forKey: .debit), credit: try c.decode(String.self, forKey: .credit),
+            amount: try c.decode(Int64.self, forKey: .amount), key: try c.decode(String.self, forKey: .key),
+            reference: try c.decode(String.self, forKey: .reference), actor: try c.decode(String.self, forKey: .actor),
+            memo: try c.decode(String.self, forKey: .memo),
+            reverses: try c.decodeIfPresent(Int64.self, forKey: .reverses),
+            hold: try c.decodeIfPresent(Int64.self, forKey: .hold),
+            atMillis: try c.decode(Int64.self, forKey: .atMillis),
+            prevHash: try c.decode(String.self, forKey: .prevHash), hash: try c.decode(String.self, forKey: .hash),
+            seq: try c.decode(Int64.self, forKey: .seq),
+            community: try c.decodeIfPresent(String.self, forKey: .community) ?? "",
+            memoDigest: try c.decodeIfPresent(String.self, forKey: .memoDigest) ?? "")
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(debit, forKey: .debit)
+        try c.encode(credit, forKey: .credit)
+        try c.encode(amount, forKey: .amount)
+        try c.encode(key, forKey: .key)
+        try c.encode(reference, forKey: .reference)
+        try c.encode(actor, forKey: .actor)
+        try c.encode(memo, forKey: .memo)
+        try c.encodeIfPresent(reverses, forKey: .reverses)
+        try c.encodeIfPresent(hold, forKey: .hold)
+        try c.encode(atMillis, forKey: .atMillis)
+        try c.encode(prevHash, forKey: .prevHash)
+        try c.encode(hash, forKey: .hash)
+        try c.encode(seq, forKey: .seq)
+        try c.encode(community, forKey: .community)
+        try c.encode(memoDigest, forKey: .memoDigest)
+    }
 }
 
 /// The points of one volunteer that expire on the same day. Earnings of one day share a lot;

@@ -107,6 +107,7 @@ extension MonthReport {
         }
         report.wishes = notice
         report.elsewhere = try spentElsewhere(startMillis: start, endMillis: end, from: store)
+        report.checkpoints = try checkpointStamps(month: month, from: store)
         return report
     }
 

@@ -146,6 +146,8 @@ public struct MonthReport: Sendable, Equatable, Codable {
     public var requests = RequestNotice()
     /// What the community's volunteers spent at merchants of other communities (`Report+Elsewhere.swift`); nil: nothing.
     public var elsewhere: [SpentElsewhere]?
+    /// The month's checkpoints (one per community sealed), for residents to compare (Report+Checkpoint).
+    public var checkpoints: [CheckpointStamp] = []
 
     public init(
         month: String, startMillis: Int64, endMillis: Int64, transfers: Int, totals: ReportFigures, outstanding: Int64,

@@ -371,5 +371,10 @@ extension JifenError {
         case duplicateIDNumber = "duplicate-id-number"
         /// usage: The consent text's version (--version) must be 1 to 50 characters, e.g. 2026-01.
         case badConsent = "bad-consent"
+        // chain
+        /// refused: The old hash chain is broken or changed at transfer #…; it was not migrated to per-community
+        /// chains and the database is unchanged. Find why with the old version's jifen verify, restore from a backup,
+        /// then upgrade.
+        case legacyChainBroken = "legacy-chain-broken"
     }
 }
