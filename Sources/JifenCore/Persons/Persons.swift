@@ -330,17 +330,14 @@ public struct Persons: Sendable {
         return record
     }
 
-    /// The ledger's free text about her: transfer memos. They sit inside the hashed transfer
-    /// rows today, so nothing is changed here and 0 is returned; once memos live in their own
-    /// erasable table (digest in the row), this calls the ledger's
-    /// `eraseMemos(involving: account, replacement: replacement)` and returns its count.
-    // LEAD: wire `tx.eraseMemos(involving: account, replacement: replacement)` here at merge.
+    /// The ledger's free text about her: the memos of transfers to or from her account. The
+    /// chain covers each memo's salted digest, not its text, so the text is replaced and the salt
+    /// dropped while `verify --full` stays green (`Ledger.eraseMemos`).
+    /// - Returns: how many memos were erased.
     static func erasePersonalLedgerText(
         account: String, replacement: String, in tx: any WriteTransaction
-    ) throws
-        -> Int
-    {
-        0
+    ) throws -> Int {
+        try tx.eraseTransferMemos(account: account, replacement: replacement)
     }
 
     /// When she was last active: the latest of every time `PersonInventory` counts (registration,
