@@ -163,6 +163,12 @@ import Testing
         // The erasure is in her copy; the other volunteer keeps his name.
         #expect(section(after, "erasures")?.rows.count == 2)  // her volunteer id and her resident id
         #expect(try f.store.read { try $0.volunteer(w.other) }?.name == Self.otherName)
+        // The memos of her transfers are erased (the chain holds their digests): the whole history
+        // still proves, and neither note she exchanged is left.
+        let memos = try f.strings("SELECT memo FROM transfer WHERE memo <> ''")
+        #expect(!memos.contains("谢谢") && !memos.contains("回礼") && memos.contains(Persons.erased), "\(memos)")
+        let full = try Verifier.verify(f.store, nowMillis: f.clock.now.millis, full: true)
+        #expect(full.ok, "\(full.faults)")
 
         // Twice: its own code, by either of her ids.
         #expect(
