@@ -87,11 +87,13 @@ extension PostgresStore {
                 try session.scalar(
                     Int64.self,
                     """
-                    SELECT COALESCE(SUM(minutes), 0)::BIGINT FROM service_record WHERE status = 'approved' AND service_day BETWEEN $1 AND $2\(served(3))
+                    SELECT COALESCE(SUM(minutes), 0)::BIGINT FROM service_record
+                    WHERE status = 'approved' AND service_day BETWEEN $1 AND $2\(served(3))
                     """, args([firstDay, lastDay])) ?? 0
             sums.servedToDate = try session.rows(
                 """
-                SELECT volunteer, SUM(minutes)::BIGINT FROM service_record WHERE status = 'approved' AND service_day <= $1\(served(2)) GROUP BY volunteer
+                SELECT volunteer, SUM(minutes)::BIGINT FROM service_record
+                WHERE status = 'approved' AND service_day <= $1\(served(2)) GROUP BY volunteer
                 """, args([lastDay])
             ).map {
                 let (volunteer, minutes) = try $0.decode((String, Int64).self)

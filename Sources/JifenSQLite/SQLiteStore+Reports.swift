@@ -55,7 +55,8 @@ extension SQLiteStore {
                 for row in try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT \(side), kind, SUM(amount) FROM transfer INDEXED BY transfer_at WHERE at >= ? AND at < ?\(moved()) GROUP BY \(side), kind
+                        SELECT \(side), kind, SUM(amount) FROM transfer INDEXED BY transfer_at
+                        WHERE at >= ? AND at < ?\(moved()) GROUP BY \(side), kind
                         """, arguments: movedArgs([start, end]))
                 {
                     sums.byAccount.append(

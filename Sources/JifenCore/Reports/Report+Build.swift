@@ -106,8 +106,11 @@ extension MonthReport {
             for i in notice!.realized.indices { notice!.realized[i].points = byWish[notice!.realized[i].id] ?? 0 }
         }
         report.wishes = notice
-        report.elsewhere = try spentElsewhere(startMillis: start, endMillis: end, from: store)
-        report.checkpoints = try checkpointStamps(month: month, from: store)
+        // Scoped to communities: only theirs (what their volunteers spent elsewhere, their checkpoints).
+        let within = { (community: String) in communities?.contains(community) ?? true }
+        let elsewhere = try spentElsewhere(startMillis: start, endMillis: end, from: store)?.filter { within($0.community) }
+        report.elsewhere = elsewhere?.isEmpty == false ? elsewhere : nil
+        report.checkpoints = try checkpointStamps(month: month, from: store).filter { within($0.community) }
         return report
     }
 
