@@ -422,8 +422,9 @@ extension Session {
                         "志愿者",
                         "Volunteer") + "</th><th scope=\"col\">\(w("获得", "Earned"))</th></tr></thead><tbody>"
                 for v in r.topVolunteers {
-                    body +=
-                        "<tr><td>\(w("\(v.name)（\(ReportNames.number(v.id))号）", "\(v.name) (No. \(ReportNames.number(v.id)))"))</td><td class=\"n\">\(v.earned)</td></tr>"
+                    let number = ReportNames.number(v.id)
+                    let shown = w("\(v.name)（\(number)号）", "\(v.name) (No. \(number))")
+                    body += "<tr><td>\(shown)</td><td class=\"n\">\(v.earned)</td></tr>"
                 }
                 body += "</tbody></table>"
             }
