@@ -422,8 +422,9 @@ extension Session {
                         "志愿者",
                         "Volunteer") + "</th><th scope=\"col\">\(w("获得", "Earned"))</th></tr></thead><tbody>"
                 for v in r.topVolunteers {
-                    body +=
-                        "<tr><td>\(v.name.isEmpty ? v.id : "\(v.name) \(v.id)")</td><td class=\"n\">\(v.earned)</td></tr>"
+                    let number = ReportNames.number(v.id)
+                    let shown = w("\(v.name)（\(number)号）", "\(v.name) (No. \(number))")
+                    body += "<tr><td>\(shown)</td><td class=\"n\">\(v.earned)</td></tr>"
                 }
                 body += "</tbody></table>"
             }
@@ -458,8 +459,9 @@ extension Session {
                 body += "</tbody></table>"
             }
             let unnamed = w(
-                "未同意公示姓名的志愿者只显示姓氏、末字和编号（如 张*兰 V0001）。",
-                "A volunteer who has not consented to publication shows as her initials and number (e.g. 张*兰 V0001).")
+                "未同意公示姓名的志愿者只显示姓名首尾两字和编号（如 张*兰（0001号））。",
+                "A volunteer who has not consented to publication shows as her name's first and last characters and her number (e.g. 张*兰 (No. 0001))."
+            )
             body += "<p class=\"muted\">\(unnamed)</p>"
             body +=
                 "<div class=\"sign keep\"><p>\(w("公示单位（盖章）：", "Posted by (stamp): "))\(p.community)</p>"

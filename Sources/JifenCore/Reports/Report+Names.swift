@@ -20,6 +20,10 @@ public enum ReportNames {
     /// name (the notice prints her volunteer number beside it, so she can find her line).
     public static func inNotice(_ name: String, published: Bool) -> String { published ? name : masked(name) }
 
+    /// The number a printed page shows beside the name: the volunteer id's digits (`V0001` → `0001`),
+    /// since pages name no internal ids.
+    public static func number(_ id: String) -> String { String(id.filter(\.isNumber)) }
+
     /// The name a merchant sees at the counter: her name when she consented to sharing with
     /// merchants, else the masked name (the counter shows her volunteer number beside it).
     public static func atCounter(_ name: String, shared: Bool) -> String { shared ? name : masked(name) }
