@@ -26,7 +26,7 @@ extension JifenApp {
     /// Everything Jifen holds about a person: for an admin over her community, or the person
     /// herself. Anyone else is answered as if nobody had the id, so ids cannot be probed.
     public func exportPerson(_ principal: Principal, _ input: PersonInput) throws -> PersonExport {
-        try Persons(store: try store).export(input.person, nowMillis: nowMillis) { ids, community, tx in
+        var export = try Persons(store: try store).export(input.person, nowMillis: nowMillis) { ids, community, tx in
             if principal.isOwner { return }
             if ids.all.contains(principal.id), principal.role != .merchant, principal.role != .staff { return }
             do {
@@ -37,6 +37,11 @@ extension JifenApp {
                 throw JifenError.unknown(Bilingual(zh: "人员", en: "person"), input.person)
             }
         }
+        // Her ID number as she gave it, opened with the key file's key when it is at hand (sealed otherwise).
+        let key = idKeyIfAtHand
+        export.volunteer = export.volunteer.map { opened($0, key: key) }
+        export.resident = export.resident.map { opened($0, key: key) }
+        return export
     }
 
     /// The signed-in person's own data (下载我的数据).
