@@ -211,6 +211,7 @@ import Testing
             ("wish take-down", monthEnd),
             ("settle", monthEnd), ("expire", monthEnd), ("report", monthEnd), ("export", monthEnd),
             ("certificate issue", monthEnd), ("certificate verify", monthEnd), ("verify", monthEnd),
+            ("checkpoint", monthEnd),
             ("webhook add", monthEnd), ("webhook", monthEnd), ("webhook list", monthEnd), ("webhook pause", monthEnd),
             ("webhook resume", monthEnd), ("webhook rotate-secret", monthEnd), ("webhook test", monthEnd),
             ("webhook deliveries", monthEnd), ("webhook replay", monthEnd), ("notify", monthEnd),

@@ -67,9 +67,16 @@ import Testing
         ]
     }
 
+    /// A memo's digest takes a random salt, so the same memo hashes differently in two ledgers:
+    /// answers are compared with every hex digest and salt (and the hashes over them) blanked.
+    /// Each ledger's own chain is proven by `verify` at the end of each test.
+    static func blankingDigests(_ text: String) -> String {
+        text.replacingOccurrences(of: "[0-9a-f]{32,64}", with: "#", options: .regularExpression)
+    }
+
     static func answer(_ result: Result<String, any Error>) -> String {
         switch result {
-        case .success(let text): text
+        case .success(let text): blankingDigests(text)
         case .failure(let error as JifenError): "refused \(error.code.rawValue)"
         case .failure(let error): "error \(error)"
         }
@@ -79,7 +86,8 @@ import Testing
     func state(_ f: Fixture) throws -> [String] {
         try f.strings("SELECT id || ':' || CAST(balance AS TEXT) FROM account ORDER BY id")
             + f.strings(
-                "SELECT CAST(id AS TEXT) || ':' || hash || ':' || CAST(amount AS TEXT) FROM transfer ORDER BY id")
+                "SELECT CAST(id AS TEXT) || ':' || CAST(seq AS TEXT) || ':' || community || ':' || memo || ':' "
+                    + "|| CAST(amount AS TEXT) FROM transfer ORDER BY id")
             + f.strings("SELECT type || ':' || payload FROM event ORDER BY id")
     }
 
