@@ -78,23 +78,32 @@ struct DistrictGenerator {
         var volunteers: [[String]] = Array(repeating: [], count: communities.count)
         var merchants: [[String]] = Array(repeating: [], count: communities.count)
         var number = 0
+        var shop = 0
+        // Volunteers and merchants as `seed` loads them: checked rows, numbered here, one
+        // transaction per community (registering one at a time scans for the next number each time).
         for (c, community) in communities.enumerated() {
             let count = shape.volunteers / communities.count + (c < shape.volunteers % communities.count ? 1 : 0)
-            try store.atomically {
+            let shops = shape.merchants / communities.count + (c < shape.merchants % communities.count ? 1 : 0)
+            try store.write { tx in
                 for _ in 0..<count {
                     number += 1
-                    let v = try registry.addVolunteer(
-                        Volunteer(
-                            community: community, name: "志愿者\(number)", phone: "13" + pad(number, 9),
-                            consent: number % 3 != 0),
-                        actor: "admin", nowMillis: opened)
+                    var v = try Volunteer(
+                        community: community, name: "志愿者\(number)", phone: "13" + pad(number, 9),
+                        consent: number % 3 != 0
+                    ).checked()
+                    v.id = Registry.id(prefix: "V", number: number)
+                    v.createdAtMillis = opened
+                    try tx.insert(volunteer: v, actor: "admin", nowMillis: opened)
+                    try tx.createAccount(Account(id: v.id, kind: .volunteer, community: community))
                     volunteers[c].append(v.id)
                 }
-                let shops = shape.merchants / communities.count + (c < shape.merchants % communities.count ? 1 : 0)
-                for s in 0..<shops {
-                    let m = try registry.addMerchant(
-                        Merchant(community: community, name: "商户\(community)-\(s + 1)"), actor: "admin",
-                        nowMillis: opened)
+                for _ in 0..<shops {
+                    shop += 1
+                    var m = try Merchant(community: community, name: "商户\(shop)").checked()
+                    m.id = Registry.id(prefix: "M", number: shop)
+                    m.createdAtMillis = opened
+                    try tx.insert(merchant: m, actor: "admin", nowMillis: opened)
+                    try tx.createAccount(Account(id: m.id, kind: .merchant, community: community))
                     merchants[c].append(m.id)
                 }
             }
