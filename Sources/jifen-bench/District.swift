@@ -117,7 +117,8 @@ struct DistrictGenerator {
         // Recent redemptions per community that may still be refunded (id, volunteer, merchant, amount).
         var recent: [[(Int64, String, String, Int64)]] = Array(repeating: [], count: communities.count)
         // Expiry transfers count toward the total: the month's quota is what is left, spread evenly.
-        let hotEvery = shape.eraseTarget > 0 ? max(1, shape.transfers / shape.eraseTarget) : Int.max
+        // Twice her share, until she has them: expiry transfers take part of each month's quota.
+        let hotEvery = shape.eraseTarget > 0 ? max(1, shape.transfers / (2 * shape.eraseTarget)) : Int.max
         var written = 0
         var key = 0
         let started = Date()
@@ -136,7 +137,7 @@ struct DistrictGenerator {
                         let c = Int(rng.next() % UInt64(communities.count))
                         var cv = c
                         var v = volunteers[c][Int(rng.next() % UInt64(volunteers[c].count))]
-                        if key % hotEvery == 0 {
+                        if key % hotEvery == 0, counts.eraseTargetTransfers < shape.eraseTarget {
                             cv = 0
                             v = counts.eraseTarget
                         }

@@ -16,7 +16,8 @@ import Synchronization
 let arguments = CommandLine.arguments
 if arguments.count >= 3, arguments[1] == "balance-read" {
     // `jifen-pg-bench balance-read URL [NOW_MILLIS]` (scripts/bench district): µs per `balance` of
-    // 20,000 random volunteers of an existing database, one read transaction each, after 1,000 to warm up.
+    // 2,000 random volunteers of an existing database, one read transaction each, after 200 to warm up
+    // (each is a round trip to the server).
     let store = try PostgresStore.open(url: arguments[2])
     let now = arguments.count > 3 ? Int64(arguments[3]) ?? Date().millis : Date().millis
     let ids = try store.read { try $0.allAccounts() }.filter { $0.kind == .volunteer }.map(\.id)
@@ -26,8 +27,8 @@ if arguments.count >= 3, arguments[1] == "balance-read" {
         return ids[Int((state >> 33) % UInt64(ids.count))]
     }
     let ledger = Ledger(store: store)
-    for _ in 0..<1000 { _ = try ledger.balance(pick(), nowMillis: now) }
-    let reads = 20_000
+    for _ in 0..<200 { _ = try ledger.balance(pick(), nowMillis: now) }
+    let reads = 2000
     let start = DispatchTime.now().uptimeNanoseconds
     for _ in 0..<reads { _ = try ledger.balance(pick(), nowMillis: now) }
     let micros = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(reads)
