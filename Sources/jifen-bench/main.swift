@@ -9,8 +9,15 @@ import JifenSQLite
 //   jifen-bench balance DB TRANSFERS                builds a ledger of TRANSFERS, then times `balance`
 //   jifen-bench report DB TRANSFERS                 builds a year of TRANSFERS (earn, redeem, refund, gifts)
 //                                                   at 59 merchants, for scripts/bench-report.sh to time
+//   jifen-bench district DB TRANSFERS [VOLUNTEERS MERCHANTS COMMUNITIES ERASE_TARGET]
+//                                                   ten years of a district (scripts/bench district)
+//   jifen-bench balance-read DB NOW_MILLIS          times `balance` of random volunteers of an existing DB
 
 let arguments = CommandLine.arguments
+if arguments.count >= 3, arguments[1] == "district" || arguments[1] == "balance-read" {
+    try districtMain(arguments)
+    exit(0)
+}
 guard arguments.count >= 4, let count = Int(arguments[3]) else {
     FileHandle.standardError.write(Data("usage: jifen-bench ledger|balance|report DB TRANSFERS [full|normal]\n".utf8))
     exit(64)

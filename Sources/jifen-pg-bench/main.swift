@@ -8,11 +8,33 @@ import Synchronization
 // `jifen transfer`, for SECONDS; prints transfers_per_second=….
 //
 //   jifen-pg-bench URL ACCOUNTS CLIENTS SECONDS
+//   jifen-pg-bench balance-read URL [NOW_MILLIS]   (scripts/bench district)
 //
 // URL names an empty database or a new ?schema=; ACCOUNTS volunteers are opened with a grant each
 // (set-up, not measured). 10 accounts make the hot case: most transfers then wait on row locks.
 
 let arguments = CommandLine.arguments
+if arguments.count >= 3, arguments[1] == "balance-read" {
+    // `jifen-pg-bench balance-read URL [NOW_MILLIS]` (scripts/bench district): µs per `balance` of
+    // 2,000 random volunteers of an existing database, one read transaction each, after 200 to warm up
+    // (each is a round trip to the server).
+    let store = try PostgresStore.open(url: arguments[2])
+    let now = arguments.count > 3 ? Int64(arguments[3]) ?? Date().millis : Date().millis
+    let ids = try store.read { try $0.allAccounts() }.filter { $0.kind == .volunteer }.map(\.id)
+    var state: UInt64 = 7
+    func pick() -> String {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return ids[Int((state >> 33) % UInt64(ids.count))]
+    }
+    let ledger = Ledger(store: store)
+    for _ in 0..<200 { _ = try ledger.balance(pick(), nowMillis: now) }
+    let reads = 2000
+    let start = DispatchTime.now().uptimeNanoseconds
+    for _ in 0..<reads { _ = try ledger.balance(pick(), nowMillis: now) }
+    let micros = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(reads)
+    print(String(format: "balance_read_us=%.2f", micros))
+    exit(0)
+}
 guard arguments.count == 5, let accountCount = Int(arguments[2]), accountCount >= 2,
     let clients = Int(arguments[3]), clients >= 1, let seconds = Double(arguments[4])
 else {
