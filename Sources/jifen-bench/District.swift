@@ -70,9 +70,22 @@ struct DistrictGenerator {
     func generate() throws -> DistrictCounts {
         let opened = monthStart(0).millis - 86_400_000
         let registry = Registry(store: store)
+        // One district (D01) with five street offices; the communities spread over the streets.
+        let offices = Offices(store: store)
+        _ = try offices.addOffice(
+            id: "D01", kind: .district, parent: nil, name: "第1区", actor: "admin", nowMillis: opened)
+        let streets = (1...5).map { "D01-S0\($0)" }
+        for (n, street) in streets.enumerated() {
+            _ = try offices.addOffice(
+                id: street, kind: .street, parent: "D01", name: "第\(n + 1)街道", actor: "admin", nowMillis: opened)
+        }
+        _ = try offices.place(community: "C01", under: streets[0], actor: "admin")
         var communities = ["C01"]
         for n in 2...max(2, shape.communities) where n <= shape.communities {
-            communities.append(try registry.addCommunity(name: "第\(n)社区", actor: "admin", nowMillis: opened).id)
+            communities.append(
+                try offices.addCommunity(
+                    name: "第\(n)社区", office: streets[(n - 1) % streets.count], actor: "admin", nowMillis: opened
+                ).id)
         }
 
         var volunteers: [[String]] = Array(repeating: [], count: communities.count)
@@ -267,7 +280,12 @@ func districtMain(_ arguments: [String]) throws {
     try DistrictGenerator(store: try SQLiteStore.create(path: path, busyTimeout: 30), shape: shape).prepare()
     let store = try SQLiteStore.open(path: path, busyTimeout: 30)
     let started = Date()
-    let generator = DistrictGenerator(store: store, shape: shape)
+    var generator = DistrictGenerator(store: store, shape: shape)
+    // Each month's checkpoint is sealed once the month has closed, as an admin's monthly run would.
+    let zone = generator.zone
+    generator.monthClosed = { store, _, _, next in
+        _ = try Ledger(store: store, now: { next }).sealCheckpoints(nowMillis: next.millis, timeZone: zone)
+    }
     let counts = try generator.generate()
     let seconds = Date().timeIntervalSince(started)
     print("transfers=\(counts.total)")

@@ -132,7 +132,8 @@ import Testing
         let offices = Offices(store: f.store)
         let at = f.clock.now.millis
         _ = try offices.addOffice(id: "D01", kind: .district, parent: nil, name: "东区", actor: "admin", nowMillis: at)
-        _ = try offices.addOffice(id: "D01-S01", kind: .street, parent: "D01", name: "东街", actor: "admin", nowMillis: at)
+        _ = try offices.addOffice(
+            id: "D01-S01", kind: .street, parent: "D01", name: "东街", actor: "admin", nowMillis: at)
         _ = try offices.addOffice(id: "D02", kind: .district, parent: nil, name: "西区", actor: "admin", nowMillis: at)
         // Only the merchant's home placed: C02, under no office, shares none with it.
         _ = try offices.place(community: "C01", under: "D01-S01", actor: "admin")

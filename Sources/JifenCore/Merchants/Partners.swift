@@ -136,7 +136,8 @@ extension Merchants {
                 .partnerOutside,
                 zh: "\(community) 与 \(merchant.id) 所在的社区 \(merchant.community) 不属于同一个街道或区，不能通存通兑。"
                     + "请用 jifen community list 查看各社区的归属。",
-                en: "\(community) and \(merchant.id)'s home community \(merchant.community) are not under one street office"
+                en:
+                    "\(community) and \(merchant.id)'s home community \(merchant.community) are not under one street office"
                     + " or district, so they cannot share points. See where each lies with jifen community list.")
         }
     }

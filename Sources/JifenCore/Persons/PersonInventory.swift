@@ -76,11 +76,13 @@ public enum PersonInventory {
         // erasure keeps the ids, community, team and gender (the counts in reports), not the rest.
         PersonSource(
             kind: "volunteer", table: "volunteer", matches: [hers("id")], columns: [], order: "id",
-            erasedText: ["name", "phone", "area", "skills"], erasedNull: ["id_number", "id_number_digest", "birth_date"],
+            erasedText: ["name", "phone", "area", "skills"],
+            erasedNull: ["id_number", "id_number_digest", "birth_date"],
             activity: ["created_at"]),
         PersonSource(
             kind: "resident", table: "resident", matches: [hers("id")], columns: [], order: "id",
-            erasedText: ["name", "phone", "address", "area"], erasedNull: ["id_number", "id_number_digest"], activity: ["created_at"]),
+            erasedText: ["name", "phone", "address", "area"], erasedNull: ["id_number", "id_number_digest"],
+            activity: ["created_at"]),
         PersonSource(
             kind: "roles", table: "actor_role", matches: [hers("actor")],
             columns: ["actor", "role", "team", "granted_at", "granted_by"], order: "granted_at", others: ["granted_by"]),

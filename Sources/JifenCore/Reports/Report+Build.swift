@@ -108,7 +108,9 @@ extension MonthReport {
         report.wishes = notice
         // Scoped to communities: only theirs (what their volunteers spent elsewhere, their checkpoints).
         let within = { (community: String) in communities?.contains(community) ?? true }
-        let elsewhere = try spentElsewhere(startMillis: start, endMillis: end, from: store)?.filter { within($0.community) }
+        let elsewhere = try spentElsewhere(startMillis: start, endMillis: end, from: store)?.filter {
+            within($0.community)
+        }
         report.elsewhere = elsewhere?.isEmpty == false ? elsewhere : nil
         report.checkpoints = try checkpointStamps(month: month, from: store).filter { within($0.community) }
         return report
