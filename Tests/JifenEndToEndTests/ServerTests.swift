@@ -296,7 +296,7 @@ import Testing
             "reopenRequest": only("organizer", "other-organizer", "admin"),
             "cancelRequest": only("organizer", "other-organizer", "admin"),
             "sweepRequests": only("admin"),
-            "sealCheckpoints": only("admin"),
+            "sealCheckpoints": only(["admin"] + offices),
             // A0001 is closed by then (closeActivity runs first): the organizers pass the role check and meet the closure (422).
             "rotateCheckinCode": only("organizer", "admin"),
             // The sample names no such credential: 404 for everyone (SecurityTests.Credentials covers the rules).
@@ -316,13 +316,14 @@ import Testing
             "addOfficeAdmin": only(["admin"] + offices), "addCommunity": only(["admin"] + offices),
             "communities": all, "placeCommunity": only("admin"),
             // A person's data: her own copy for anyone signed in (a merchant or an organizer by name is
-            // no person: 404); V0001's for herself and an admin, anyone else answered as if V0001 did not
+            // no person: 404); V0001's for herself and an admin (or an office admin above C01), anyone else answered as if V0001 did not
             // exist; the sweep, then erasing V0002 (sorted roles: the admin first, the rest 403).
-            "exportMine": all, "exportPerson": only("volunteer", "admin"),
-            "sweepPersons": only("admin"), "erasePerson": only("admin"),
+            "exportMine": all, "exportPerson": only(["volunteer", "admin"] + offices),
+            "sweepPersons": only("admin"), "erasePerson": only(["admin"] + offices),
             // consent: V0001's own, or an admin over her community (her paper form); a resident's credential is
             // refused as anyone else's.
-            "recordConsent": only("volunteer", "admin"), "consents": only("volunteer", "admin"),
+            "recordConsent": only(["volunteer", "admin"] + offices),
+            "consents": only(["volunteer", "admin"] + offices),
         ]
     }()
 
