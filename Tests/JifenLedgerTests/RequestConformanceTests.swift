@@ -6,6 +6,9 @@ import Testing
 /// Service requests through `Requests` on every store: the journeys, who may do what and see
 /// what, bad input, the clock's sweep, and random sequences of transitions.
 @Suite struct RequestConformanceTests {
+    /// The ID-number key of these tests (a fixed material: the tests are about requests, not keys).
+    static let idKey = try! IDNumberKey(material: Data(repeating: 7, count: 32))
+
     /// Two teams with organizers, volunteers in each, a resident who is no volunteer (R001) and
     /// one who is (R002 = the fixture's first volunteer, with 100 points).
     struct World {
@@ -37,10 +40,12 @@ import Testing
                 ).id
             }
             let (a, b, c) = (try volunteer("张师傅", t1), try volunteer("李师傅", t1), try volunteer("王师傅", t2))
+            // An ID number is sealed with the key file's key, as every front end passes it.
             _ = try Registry(store: f.store).addResident(
                 Resident(
                     name: "王秀英", phone: "13812345678", idNumber: "11010519491231002X",
-                    address: "幸福里3号楼2单元501", area: "幸福里3号楼"), actor: "杨建军", nowMillis: at)
+                    address: "幸福里3号楼2单元501", area: "幸福里3号楼"), actor: "杨建军", nowMillis: at,
+                idKey: { RequestConformanceTests.idKey })
             _ = try Registry(store: f.store).addResident(
                 Resident(
                     name: "志愿者甲", phone: "13800000000", address: "幸福里5号楼101", area: "幸福里5号楼",
@@ -276,7 +281,12 @@ import Testing
         #expect(desk.address == "" && desk.phone == "138****5678")
         #expect(try w.requests.show(pooled.id, actor: w.elder, everything: false).address == "")
         #expect(try w.requests.list(actor: w.b, everything: false).isEmpty, "taken: no longer b's to claim")
-        let listed = try w.f.store.read { try $0.residents(community: nil) }.map(\.masked)
+        let stored = try w.f.store.read { try $0.residents(community: nil) }
+        // Stored sealed, never in plain; opened with the key, then masked as every listing shows it.
+        #expect(stored[0].idNumber.map(IDNumberKey.isSealed) == true)
+        var opened = stored[0]
+        opened.idNumber = try stored[0].idNumber.map { try Self.idKey.open($0) }
+        let listed = [opened.masked]
         #expect(
             listed[0].phone == "138****5678" && listed[0].idNumber == "110***********002X"
                 && listed[0].address == "幸福里3***")
