@@ -13,8 +13,8 @@ public enum CellValue: Sendable, Equatable {
 /// leases, and are set up again on the new store.
 public enum LedgerTables {
     public static let ordered = [
-        "community", "team", "volunteer", "merchant", "actor_role", "account",
-        "transfer", "lot", "lot_entry", "hold", "event", "setting", "setting_change",
+        "office", "community", "team", "volunteer", "merchant", "merchant_partner", "actor_role", "account",
+        "transfer", "checkpoint", "lot", "lot_entry", "hold", "event", "setting", "setting_change",
         "activity", "participation", "service_record", "service_record_version", "certificate",
         "offer", "redemption_code", "code_guard", "redemption", "settlement", "expiry_notice", "credential",
         "wish", "wish_history",
