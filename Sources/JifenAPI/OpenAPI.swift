@@ -383,7 +383,9 @@ struct SingleProbe: SingleValueDecodingContainer {
     let node: SchemaNode
     let depth: Int
     var codingPath: [any CodingKey] { [] }
-    func decodeNil() -> Bool { false }
+    /// A value that asks whether it is null first may be of any type (a person's export cell:
+    /// null, a number or text): answering yes leaves its schema open, rather than the first type it tries.
+    func decodeNil() -> Bool { true }
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try SchemaProbe.value(type, node: node, depth: depth) }
     func decode(_ type: Bool.Type) throws -> Bool { try SchemaProbe.value(type, node: node, depth: depth) }
     func decode(_ type: String.Type) throws -> String { try SchemaProbe.value(type, node: node, depth: depth) }

@@ -139,12 +139,16 @@ PY
   fi
 }
 
-fuzz admin "$admin_token" --exclude-operation-id enrol --exclude-operation-id revokeCredential --exclude-operation-id confirmCredential
-fuzz volunteer "$volunteer_token" --exclude-operation-id enrol --exclude-operation-id revokeCredential --exclude-operation-id confirmCredential
+# Erasing a person revokes her credentials: fuzzed before the volunteer's run it would lock her out
+# and hide everything behind her sign-in, so erasure and the retention sweep run last, on their own.
+erasing=(--exclude-operation-id erasePerson --exclude-operation-id sweepPersons)
+fuzz admin "$admin_token" --exclude-operation-id enrol --exclude-operation-id revokeCredential --exclude-operation-id confirmCredential "${erasing[@]}"
+fuzz volunteer "$volunteer_token" --exclude-operation-id enrol --exclude-operation-id revokeCredential --exclude-operation-id confirmCredential "${erasing[@]}"
 fuzz revoke "$revoker_token" --include-operation-id revokeCredential
 # Confirming with an enrolment code counts wrong codes toward the address's lockout, as enrolment does.
 fuzz enrol "" --include-operation-id enrol
 fuzz confirm "$volunteer_token" --include-operation-id confirmCredential
+fuzz erase "$admin_token" --include-operation-id erasePerson --include-operation-id sweepPersons
 
 stop_server
 if grep -q '^jifen serve: stopped' "$work/serve.out"; then :; else
