@@ -36,7 +36,16 @@ extension JifenApp {
 
     /// Lists service records: an admin or organizer sees what they ask for, a volunteer only their own.
     /// - Throws: forbidden for a volunteer asking for another's records, or for someone who is nobody here.
+    /// An office admin lists the records of the teams below its offices, or one volunteer's below them.
     public func listRecords(_ principal: Principal, _ query: RecordQuery) throws -> [RecordView] {
+        if !principal.isOwner, query.volunteer == nil,
+            case .officeAdmin = try Permissions.reader(principal.id, role: principal.role, in: store)
+        {
+            let teams = try Permissions.recordTeams(actor: principal.id, role: principal.role, in: store) ?? []
+            return try service.records(
+                activity: query.activity, volunteer: nil, pendingOnly: query.pending, from: nil, to: nil
+            ).filter { teams.contains($0.team) }
+        }
         let who = try recordFilter(principal, requested: query.volunteer)
         return try service.records(
             activity: query.activity, volunteer: who, pendingOnly: query.pending, from: nil, to: nil)

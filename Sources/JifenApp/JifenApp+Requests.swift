@@ -48,8 +48,14 @@ extension JifenApp {
         public init(community: String? = nil) { self.community = community }
     }
 
-    /// Residents, masked: the owner, an admin or an organizer.
+    /// Residents, masked: the owner, an admin or an organizer; an office admin those of the
+    /// communities below its offices.
     public func residents(_ principal: Principal, _ query: ResidentsQuery) throws -> [Resident] {
+        if !principal.isOwner, case .officeAdmin(let communities) = try Permissions.reader(principal.id, in: store) {
+            let key = idKeyIfAtHand
+            return try store.read { try $0.residents(community: query.community) }
+                .filter { communities.contains($0.community) }.map { opened($0, key: key).masked }
+        }
         guard try principal.isOwner || Permissions.reader(principal.id, in: store).readsAllRecords else {
             throw JifenError.forbidden(actor: principal.id, action: Bilingual(zh: "查看居民名单", en: "list the residents"))
         }
@@ -69,6 +75,7 @@ extension JifenApp {
         guard let found = try store.read({ try $0.resident(input.resident) }),
             try principal.isOwner || found.isActor(principal.id)
                 || Permissions.reader(principal.id, in: store).readsAllRecords
+                || Permissions.reader(principal.id, in: store).seesCommunity(found.community)
         else {
             throw JifenError.unknown(Bilingual(zh: "居民", en: "resident"), input.resident)
         }

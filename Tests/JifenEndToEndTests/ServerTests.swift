@@ -229,8 +229,9 @@ import Testing
         func only(_ roles: String...) -> [String: Bool] { only(roles) }
         return [
             "enrol": all, "whoami": all, "listCredentials": all, "revokeCredential": all,
-            // An admin for anyone, an organizer of V0001's team; the volunteer for themself is not an issuer.
-            "issueCredential": only("organizer", "admin"),
+            // An admin for anyone, an office admin above C01 and an organizer of V0001's team; the volunteer
+            // for themself is not an issuer.
+            "issueCredential": only(["organizer", "admin"] + offices),
             "balance": only(["volunteer", "organizer", "admin"] + offices),
             "statement": only(["volunteer", "organizer", "admin"] + offices),
             "grant": only(["admin"] + offices),
@@ -245,7 +246,7 @@ import Testing
             "leave": only("volunteer", "organizer", "admin"),
             "checkin": only("volunteer", "organizer", "admin"),
             "checkout": only("volunteer", "organizer", "admin"),
-            "records": only("volunteer", "organizer", "other-organizer", "admin"),
+            "records": only(["volunteer", "organizer", "other-organizer", "admin"] + offices),
             "addHours": only("organizer", "admin"),
             "approve": only("organizer", "admin"),
             "reject": only("organizer", "admin"), "dispute": only("volunteer"), "correct": only("organizer", "admin"),
@@ -253,10 +254,10 @@ import Testing
             "verify": only("organizer", "other-organizer", "admin"),
             "webhooks": only("admin"),
             "cancelActivity": only("organizer", "admin"), "closeActivity": only("organizer", "admin"),
-            "recordHistory": only("volunteer", "organizer", "other-organizer", "admin"),
-            "volunteerRecords": only("volunteer", "organizer", "other-organizer", "admin"),
+            "recordHistory": only(["volunteer", "organizer", "other-organizer", "admin"] + offices),
+            "volunteerRecords": only(["volunteer", "organizer", "other-organizer", "admin"] + offices),
             "importHours": only("organizer", "admin"),
-            "issueCertificate": only("volunteer", "organizer", "other-organizer", "admin"),
+            "issueCertificate": only(["volunteer", "organizer", "other-organizer", "admin"] + offices),
             "verifyCertificate": all,
             "addOffer": only("merchant", "admin"), "retireOffer": only("merchant", "admin"),
             "reverse": only(["admin"] + offices), "settle": only(["admin"] + offices), "expire": only("admin"),
@@ -280,13 +281,14 @@ import Testing
             "revokeWishClaim": only("organizer", "admin"), "realizeWish": only("organizer", "admin"),
             "takeDownWish": only("organizer", "admin"), "donateToWish": only("volunteer", "other-volunteer"),
             "withdrawDonation": all.merging(["staff": false]) { $1 },
-            // Residents and service requests: the desk is an admin or any organizer. Q0001 is in T01's pool (V0001 may
+            // Residents and service requests: the desk is an admin or any organizer; an office admin above C01
+            // reads R001 and her requests, and acts on none. Q0001 is in T01's pool (V0001 may
             // claim it), Q0002 and Q0003 were taken by V0001, Q0004 is only posted (`requestFixtures`).
             "addResident": only("organizer", "other-organizer", "admin"),
-            "residents": only("organizer", "other-organizer", "admin"),
-            "resident": only("organizer", "other-organizer", "admin"),
+            "residents": only(["organizer", "other-organizer", "admin"] + offices),
+            "resident": only(["organizer", "other-organizer", "admin"] + offices),
             "requests": all, "postRequest": only("organizer", "other-organizer", "admin"),
-            "request": only("volunteer", "organizer", "other-organizer", "admin"),
+            "request": only(["volunteer", "organizer", "other-organizer", "admin"] + offices),
             "acceptRequest": only("organizer", "other-organizer", "admin"),
             "rejectRequest": only("organizer", "other-organizer", "admin"),
             "dispatchRequest": only("organizer", "other-organizer", "admin"), "claimRequest": only("volunteer"),
@@ -303,7 +305,7 @@ import Testing
             "confirmCredential": all,
             // The organizer's desk: her own teams (the other organizer gets hers); the latest certificate of V0001 as records are read.
             "teamDesk": only(["organizer", "other-organizer", "admin"] + offices),
-            "latestCertificate": only("volunteer", "organizer", "other-organizer", "admin"),
+            "latestCertificate": only(["volunteer", "organizer", "other-organizer", "admin"] + offices),
             // Her own pay code's state (the sample's secret names no code: 422 past the role check), and where she is checked in.
             "codeState": only("volunteer", "admin"), "onDuty": only("volunteer", "organizer", "admin"),
             // Anyone signed in: the categories and times (and a resident's own address).

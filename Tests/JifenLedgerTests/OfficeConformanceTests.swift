@@ -173,4 +173,66 @@ import Testing
         #expect(refusal { try app.report(owner, .init(community: "C04", office: "D1")) }?.code == .officeMismatch)
         #expect(refusal { try app.report(owner, .init(office: "Q9")) }?.code == .unknownOffice)
     }
+
+    /// An office admin reads the people, records and requests below its offices, and issues their
+    /// credentials; beside them it reads nothing (an id there answers as a missing one).
+    @Test(arguments: StoreKind.allCases)
+    func anOfficeAdminReadsAndIssuesBelowAndNothingBeside(kind: StoreKind) throws {
+        let f = try Fixture.make(kind)
+        let app = try tree(f)
+        let admin = Principal("admin"), street = Principal("街一")
+        // A team with its organizer, a volunteer with approved hours and a resident with a request,
+        // in C01 (below 街一's S1) and in C03 (beside it).
+        var people: [String: (volunteer: String, resident: String, request: String)] = [:]
+        for (community, organizer) in [("C01", "组一"), ("C03", "组三")] {
+            let team = try app.addTeam(
+                admin, .init(name: "助老队\(community)", community: community, organizer: organizer))
+            let v = try app.addVolunteer(
+                admin, .init(name: "志愿者\(community)", phone: "1380000\(community.suffix(2))11", community: community))
+            let start = f.clock.now.addingTimeInterval(-5 * 3600)
+            let activity = try app.postActivity(
+                Principal(organizer),
+                .init(
+                    team: team.id, title: "探访\(community)", start: DayFormat.minute(start, in: zone),
+                    end: DayFormat.minute(start.addingTimeInterval(2 * 3600), in: zone))
+            ).activity.id
+            _ = try app.joinActivity(Principal(v.id), .init(activity: activity, volunteer: v.id))
+            let record = try app.addHours(Principal(organizer), .init(activity: activity, volunteer: v.id, minutes: 60))
+            _ = try app.approveRecords(Principal(organizer), .records([record.id]))
+            let resident = try app.addResident(
+                admin,
+                .init(
+                    name: "居民\(community)", phone: "1390000\(community.suffix(2))22", address: "幸福里1号",
+                    area: "幸福里", community: community)
+            ).id
+            let request = try app.postRequest(admin, .init(resident: resident, content: "换灯泡")).id
+            people[community] = (v.id, resident, request)
+        }
+        let (near, far) = (try #require(people["C01"]), try #require(people["C03"]))
+        // Records: everyone's below, one volunteer's below; another street's volunteer is refused.
+        #expect(try app.listRecords(street, .init()).map(\.record.volunteer) == [near.volunteer])
+        #expect(try app.listRecords(street, .init(volunteer: near.volunteer)).count == 1)
+        #expect(refusal { try app.listRecords(street, .init(volunteer: far.volunteer)) }?.code == .notAllowed)
+        #expect(
+            Set(try app.listRecords(Principal("区一"), .init()).map(\.record.volunteer)) == [
+                near.volunteer, far.volunteer,
+            ])
+        #expect(try app.listRecords(Principal("区二"), .init()).isEmpty)
+        // Residents and requests: below, and beside as missing ones.
+        #expect(try app.residents(street, .init()).map(\.id) == [near.resident])
+        #expect(try app.resident(street, .init(resident: near.resident)).id == near.resident)
+        #expect(refusal { try app.resident(street, .init(resident: far.resident)) }?.code == .unknownID)
+        #expect(try app.requestList(street, .init()).map(\.request.id) == [near.request])
+        #expect(try app.requestShow(street, .init(request: near.request)).request.id == near.request)
+        #expect(refusal { try app.requestShow(street, .init(request: far.request)) }?.code == .unknownID)
+        // Reading is not acting: the community's desk still accepts or rejects a request.
+        #expect(refusal { try app.acceptRequest(street, .init(request: near.request)) } != nil)
+        // Credentials: for the people below, not beside, never an admin's.
+        #expect(
+            try app.issueCredential(street, .init(person: near.volunteer, label: "手机")).credential.person
+                == near.volunteer)
+        #expect(try app.issueCredential(street, .init(person: "组一", enrolment: true)).credential.role == .organizer)
+        #expect(refusal { try app.issueCredential(street, .init(person: far.volunteer)) }?.code == .notAllowed)
+        #expect(refusal { try app.issueCredential(street, .init(person: "区一")) }?.code == .notAllowed)
+    }
 }

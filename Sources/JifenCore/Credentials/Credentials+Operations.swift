@@ -18,7 +18,8 @@ public struct Credentials: Sendable {
     }
 
     /// Makes a device credential or an enrolment code for `person`.
-    /// - Rules: an admin issues for anyone; a team's organizer for that team's volunteers; a
+    /// - Rules: an admin issues for anyone; an office admin for anyone but an admin in the
+    ///   communities below its offices; a team's organizer for that team's volunteers; a
     ///   merchant for its own counter staff. The role is the person's own (a `staff` credential
     ///   acts for a merchant); it cannot be one the person does not hold.
     /// - Returns: the stored credential (its hash is of `secretHash`).
@@ -47,6 +48,11 @@ public struct Credentials: Sendable {
         let allowed: Bool
         if try store.actsAsAdmin(actor) {
             allowed = true
+        } else if role != .admin, let scope = try store.read({ try Permissions.officeScope(actor, in: $0) }),
+            try !communities(of: person, role: role).isDisjoint(with: scope.communities)
+        {
+            // An office admin issues for the people of the communities below its offices.
+            allowed = true
         } else if role == .staff {
             allowed = actor == person
         } else if role == .volunteer, let team = try store.read({ try $0.volunteer(person) })?.team {
@@ -65,6 +71,20 @@ public struct Credentials: Sendable {
             createdAtMillis: nowMillis, expiresAtMillis: nowMillis + validMillis, secretHash: secretHash)
         try store.write { tx in try tx.insert(credential: credential) }
         return credential
+    }
+
+    /// The communities `person` acts in under `role`: a volunteer's, a resident's, an
+    /// organizer's teams', a merchant's (its home and its partners').
+    func communities(of person: String, role: CredentialRole) throws -> Set<String> {
+        switch role {
+        case .volunteer: return Set([try store.read { try $0.volunteer(person) }?.community].compactMap { $0 })
+        case .resident: return Set([try store.read { try $0.resident(person) }?.community].compactMap { $0 })
+        case .organizer:
+            let teams = Set(try store.organizedTeams(person))
+            return Set(try store.teams().filter { teams.contains($0.id) }.map(\.community))
+        case .merchant, .staff: return Set([try store.read { try $0.merchant(person) }?.community].compactMap { $0 })
+        case .admin: return []
+        }
     }
 
     /// Uses an enrolment code once: marks it used and stores a device credential for the same

@@ -146,12 +146,34 @@ extension Permissions {
     ) throws -> String? {
         switch try reader(actor, role: role, in: directory) {
         case .admin, .organizer: return requested
-        case .officeAdmin: throw forbiddenRecords(actor, of: requested ?? Bilingual(zh: "任何人", en: "anyone").en)
+        case .officeAdmin(let communities):
+            // One volunteer below its offices; every record below them goes through `recordTeams`.
+            guard let requested, let volunteer = try directory.read({ try $0.volunteer(requested) }),
+                communities.contains(volunteer.community)
+            else { throw forbiddenRecords(actor, of: requested ?? Bilingual(zh: "任何人", en: "anyone").en) }
+            return requested
         case .volunteer(let own):
             if let requested, requested != own { throw forbiddenRecords(actor, of: requested) }
             return own
         case .nobody:
             throw forbiddenRecords(actor, of: requested ?? Bilingual(zh: "任何人", en: "anyone").en)
+        }
+    }
+
+    /// The teams whose records a listing of everyone's may show: nil for whoever reads every record
+    /// (an admin, an organizer), the teams of the communities below its offices for an office admin.
+    /// - Throws: forbidden for anyone else (a volunteer lists her own with `recordFilter`).
+    public static func recordTeams(
+        actor: String, role: CredentialRole? = nil, in directory: any Store
+    ) throws -> Set<
+        String
+    >? {
+        switch try reader(actor, role: role, in: directory) {
+        case .admin, .organizer: return nil
+        case .officeAdmin(let communities):
+            return Set(try directory.teams().filter { communities.contains($0.community) }.map(\.id))
+        case .volunteer, .nobody:
+            throw forbiddenRecords(actor, of: Bilingual(zh: "任何人", en: "anyone").en)
         }
     }
 

@@ -19,10 +19,12 @@ extension Requests {
         return try store.read { tx in
             let desk = try everything || Self.isDesk(actor, in: tx)
             let states = filter.state.map { [$0] }
+            let office = desk ? nil : try Permissions.officeScope(actor, in: tx)
             var shown: [RequestView] = []
             for r in try tx.serviceRequests(states: states) {
                 if let team = filter.team, r.team != team { continue }
-                let roles = desk ? [.desk] : try Self.roles(of: actor, for: r, in: tx)
+                let roles =
+                    try desk || Self.readsAsOffice(r, office, in: tx) ? [.desk] : Self.roles(of: actor, for: r, in: tx)
                 guard Self.mayRead(r, roles: roles) else { continue }
                 shown.append(try Self.view(r, actor: actor, at: at, history: false, teams: teams, in: tx))
             }
@@ -42,11 +44,24 @@ extension Requests {
         return try store.read { tx in
             guard let r = try tx.serviceRequest(id, forUpdate: false) else { throw Self.unknown(id) }
             let roles: Set<RequestRole> =
-                try everything || Self.isDesk(actor, in: tx) ? [.desk] : Self.roles(of: actor, for: r, in: tx)
+                try everything || Self.isDesk(actor, in: tx)
+                || Self.readsAsOffice(r, Permissions.officeScope(actor, in: tx), in: tx)
+                ? [.desk] : Self.roles(of: actor, for: r, in: tx)
             // Someone else's request answers as a missing one: ids cannot be probed.
             guard Self.mayRead(r, roles: roles) else { throw Self.unknown(id) }
             return try Self.view(r, actor: actor, at: at, history: true, teams: teams, in: tx)
         }
+    }
+
+    /// An office admin reads, as the desk does, the requests of residents below its offices
+    /// (reading only: acting on a request stays with the community's desk).
+    static func readsAsOffice(
+        _ r: ServiceRequest, _ office: Permissions.OfficeScope?, in tx: any ReadTransaction
+    )
+        throws -> Bool
+    {
+        guard let office, let resident = try tx.resident(r.resident) else { return false }
+        return office.communities.contains(resident.community)
     }
 
     func teamNames() throws -> [String: String] {
