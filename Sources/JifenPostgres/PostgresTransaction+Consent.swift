@@ -37,9 +37,10 @@ extension PostgresTransaction {
             [c.person, c.kind.rawValue, c.version, c.granted ? Int64(1) : Int64(0), c.atMillis, c.recordedBy])
     }
 
-    func setPublication(volunteer: String, granted: Bool) throws {
+    func setPublication(person: String, table: RegistryTable, granted: Bool) throws {
+        let name = table == .resident ? "resident" : "volunteer"
         _ = try session.execute(
-            "UPDATE volunteer SET consent = $1 WHERE id = $2", [granted ? Int64(1) : Int64(0), volunteer])
+            "UPDATE \(name) SET consent = $1 WHERE id = $2", [granted ? Int64(1) : Int64(0), person])
     }
 
     func recordIDKey(fingerprint: String, nowMillis: Int64) throws {

@@ -80,14 +80,53 @@ extension PostgresTransaction {
         return PersonErasure(person: person, community: community, erasedAtMillis: at, erasedBy: by, reason: reason)
     }
 
-    func personCandidates(registeredBeforeMillis millis: Int64) throws -> [String] {
-        try session.rows(
+    func personsInactive(sinceMillis millis: Int64, sources: [PersonSource]) throws -> [String] {
+        let active = Self.activeIDs(sources, since: "$1")
+        guard !active.isEmpty else { return [] }
+        return try session.rows(
             """
-            SELECT id FROM volunteer WHERE created_at < $1 AND id NOT IN (SELECT person FROM person_erasure)
-            UNION SELECT id FROM resident WHERE created_at < $1 AND id NOT IN (SELECT person FROM person_erasure)
-            ORDER BY 1
+            WITH active(id) AS (\(active.joined(separator: " UNION ")))
+            SELECT id FROM (
+            SELECT v.id FROM volunteer AS v
+            WHERE v.id NOT IN (SELECT id FROM active) AND v.id NOT IN (SELECT person FROM person_erasure)
+              AND NOT EXISTS (SELECT 1 FROM resident AS r WHERE r.volunteer = v.id AND r.id IN (SELECT id FROM active))
+            UNION
+            SELECT r.id FROM resident AS r
+            WHERE r.id NOT IN (SELECT id FROM active) AND r.id NOT IN (SELECT person FROM person_erasure)
+              AND (r.volunteer IS NULL OR r.volunteer NOT IN (SELECT id FROM active))
+            ) AS inactive ORDER BY id COLLATE "C"
             """, [millis]
         ).map { try $0.decode(String.self) }
+    }
+
+    /// One SELECT per activity column and match of each source: the ids with a time at or after
+    /// `since` (a parameter), as on SQLite.
+    static func activeIDs(_ sources: [PersonSource], since: String) -> [String] {
+        var selects: [String] = []
+        for source in sources {
+            for time in source.activity {
+                for match in source.matches {
+                    var joins = "", alias = 0
+                    func id(_ match: PersonMatch, in table: String) -> String? {
+                        switch match {
+                        case .column(let column): return "\(table).\(quoted(column))"
+                        case .within(let column, let other, let key, let inner):
+                            alias += 1
+                            let next = "a\(alias)"
+                            joins +=
+                                " JOIN \(quoted(other)) AS \(next) ON \(next).\(quoted(key)) = \(table).\(quoted(column))"
+                            return id(inner, in: next)
+                        case .mentions, .mentionsRow: return nil
+                        }
+                    }
+                    guard let column = id(match, in: "a0") else { continue }
+                    selects.append(
+                        "SELECT \(column) FROM \(quoted(source.table)) AS a0\(joins) "
+                            + "WHERE a0.\(quoted(time)) >= \(since) AND \(column) IS NOT NULL")
+                }
+            }
+        }
+        return selects
     }
 
     func eraseText(_ source: PersonSource, ids: [String], text: String) throws -> Int {
@@ -113,6 +152,19 @@ extension PostgresTransaction {
         let (clause, args) = Self.personWhere(source.matches, ids: ids, first: setArgs.count + 1)
         return try session.execute(
             "UPDATE \(Self.quoted(source.table)) SET \(sets.joined(separator: ", ")) WHERE \(clause)", setArgs + args)
+    }
+
+    func scrubTeamLeaders(community: String, terms: [String], text: String) throws -> Int {
+        guard !terms.isEmpty else { return 0 }
+        var args: [String] = [text, community]
+        var expression = "leader"
+        for term in terms {
+            args.append(term)
+            expression = "replace(\(expression), $\(args.count), $1)"
+        }
+        let any = (3..<(3 + terms.count)).map { "strpos(leader, $\($0)) > 0" }.joined(separator: " OR ")
+        return try session.execute(
+            "UPDATE team SET leader = \(expression) WHERE community = $2 AND (\(any))", args)
     }
 
     func insert(personErasure e: PersonErasure) throws {

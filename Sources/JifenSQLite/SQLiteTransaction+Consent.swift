@@ -35,8 +35,9 @@ extension SQLiteTransaction {
             arguments: [c.person, c.kind.rawValue, c.version, c.granted, c.atMillis, c.recordedBy])
     }
 
-    func setPublication(volunteer: String, granted: Bool) throws {
-        try db.execute(sql: "UPDATE volunteer SET consent = ? WHERE id = ?", arguments: [granted, volunteer])
+    func setPublication(person: String, table: RegistryTable, granted: Bool) throws {
+        let name = table == .resident ? "resident" : "volunteer"
+        try db.execute(sql: "UPDATE \(name) SET consent = ? WHERE id = ?", arguments: [granted, person])
     }
 
     func recordIDKey(fingerprint: String, nowMillis: Int64) throws {

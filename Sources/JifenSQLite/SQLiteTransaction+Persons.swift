@@ -75,14 +75,52 @@ extension SQLiteTransaction {
         }
     }
 
-    func personCandidates(registeredBeforeMillis millis: Int64) throws -> [String] {
-        try all(
+    func personsInactive(sinceMillis millis: Int64, sources: [PersonSource]) throws -> [String] {
+        let active = Self.activeIDs(sources, since: "?1")
+        guard !active.isEmpty else { return [] }
+        return try all(
             """
-            SELECT id FROM volunteer WHERE created_at < ? AND id NOT IN (SELECT person FROM person_erasure)
-            UNION SELECT id FROM resident WHERE created_at < ? AND id NOT IN (SELECT person FROM person_erasure)
+            WITH active(id) AS (\(active.joined(separator: " UNION ")))
+            SELECT v.id FROM volunteer AS v
+            WHERE v.id NOT IN (SELECT id FROM active) AND v.id NOT IN (SELECT person FROM person_erasure)
+              AND NOT EXISTS (SELECT 1 FROM resident AS r WHERE r.volunteer = v.id AND r.id IN (SELECT id FROM active))
+            UNION
+            SELECT r.id FROM resident AS r
+            WHERE r.id NOT IN (SELECT id FROM active) AND r.id NOT IN (SELECT person FROM person_erasure)
+              AND (r.volunteer IS NULL OR r.volunteer NOT IN (SELECT id FROM active))
             ORDER BY 1
-            """, [millis, millis]
+            """, [millis]
         ).map { $0["id"] }
+    }
+
+    /// One SELECT per activity column and match of each source: the ids with a time at or after
+    /// `since` (a parameter's name).
+    static func activeIDs(_ sources: [PersonSource], since: String) -> [String] {
+        var selects: [String] = []
+        for source in sources {
+            for time in source.activity {
+                for match in source.matches {
+                    var joins = "", alias = 0
+                    func id(_ match: PersonMatch, in table: String) -> String? {
+                        switch match {
+                        case .column(let column): return "\(table).\(quoted(column))"
+                        case .within(let column, let other, let key, let inner):
+                            alias += 1
+                            let next = "a\(alias)"
+                            joins +=
+                                " JOIN \(quoted(other)) AS \(next) ON \(next).\(quoted(key)) = \(table).\(quoted(column))"
+                            return id(inner, in: next)
+                        case .mentions, .mentionsRow: return nil
+                        }
+                    }
+                    guard let column = id(match, in: "a0") else { continue }
+                    selects.append(
+                        "SELECT \(column) FROM \(quoted(source.table)) AS a0\(joins) "
+                            + "WHERE a0.\(quoted(time)) >= \(since) AND \(column) IS NOT NULL")
+                }
+            }
+        }
+        return selects
     }
 
     func eraseText(_ source: PersonSource, ids: [String], text: String) throws -> Int {
@@ -111,6 +149,21 @@ extension SQLiteTransaction {
         try run(
             "UPDATE \(Self.quoted(source.table)) SET \(sets.joined(separator: ", ")) WHERE \(clause)",
             StatementArguments(setArgs + args))
+        return db.changesCount
+    }
+
+    func scrubTeamLeaders(community: String, terms: [String], text: String) throws -> Int {
+        guard !terms.isEmpty else { return 0 }
+        var expression = "leader"
+        var args: [String] = []
+        for term in terms {
+            expression = "replace(\(expression), ?, ?)"
+            args += [term, text]
+        }
+        let any = terms.map { _ in "instr(leader, ?) > 0" }.joined(separator: " OR ")
+        try run(
+            "UPDATE team SET leader = \(expression) WHERE community = ? AND (\(any))",
+            StatementArguments(args + [community] + terms))
         return db.changesCount
     }
 

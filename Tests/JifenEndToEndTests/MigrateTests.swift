@@ -1,4 +1,5 @@
 import Foundation
+import JifenCore
 import JifenTestSupport
 import Testing
 
@@ -67,6 +68,67 @@ import Testing
         let verify = try box.jifen(["--db", target, "verify", "--json"])
         #expect(verify.object["ok"] as? Bool == true, "\(verify)")
         #expect(verify.object["transfers"] as? Int == 7, "\(verify)")
+    }
+
+    /// The personal data `migrate` carries arrives as it left: sealed ID numbers and their digests
+    /// byte for byte (never opened on the way), the key's fingerprint, every consent record and
+    /// every erasure. The copy opens the numbers with the same key file, finds the same number
+    /// twice, keeps the consents in force and refuses a second erasure.
+    @Test func sealedIDNumbersConsentsAndErasuresArriveIntact() throws {
+        let idNumber = "110101199003071233", otherIDNumber = "440304198506154024"
+        let box = try Sandbox()
+        let env = ["JIFEN_KEY_FILE": box.directory.appendingPathComponent("id.key").path]
+        try expectOK(box.jifen(["init", "--community", "玫瑰园社区"], env: env))
+        try expectOK(
+            box.jifen(
+                ["volunteer", "add", "--name", "张秀兰", "--phone", "13900001111", "--id-number", idNumber], env: env))
+        try expectOK(box.jifen(["volunteer", "add", "--name", "李志强", "--phone", "13900003333"], env: env))
+        try expectOK(
+            box.jifen(
+                ["resident", "add", "--name", "赵大爷", "--phone", "13900002222", "--id-number", otherIDNumber],
+                env: env))
+        try expectOK(
+            box.jifen(["consent", "V0001", "--publish", "yes", "--share", "yes", "--version", "2026-01"], env: env))
+        try expectOK(box.jifen(["consent", "V0001", "--share", "no", "--version", "2026-02"], env: env))
+        try expectOK(box.jifen(["person", "erase", "V0002", "--reason", "本人申请注销"], env: env))
+
+        let target = try Sandbox(.postgres)
+        try expectOK(box.jifen(["migrate", "--from", box.db, "--to", target.db, "--json"], env: env))
+        for sql in [
+            "SELECT id, id_number, id_number_digest, name FROM volunteer ORDER BY id",
+            "SELECT id, id_number, id_number_digest FROM resident ORDER BY id",
+            "SELECT fingerprint, created_at FROM id_key ORDER BY fingerprint",
+            "SELECT id, person, kind, version, granted, at, recorded_by FROM consent ORDER BY id",
+            "SELECT person, community, erased_at, erased_by, reason FROM person_erasure ORDER BY person",
+        ] {
+            let copied = try target.query(sql), original = try box.query(sql)
+            #expect(!copied.isEmpty && copied == original, "\(sql)")
+        }
+        let sealed = try target.query("SELECT id_number FROM volunteer WHERE id = 'V0001'")
+        #expect(sealed.count == 1 && sealed[0].hasPrefix(IDNumberKey.sealedPrefix) && !sealed[0].contains(idNumber))
+        #expect(
+            try target.query("SELECT name FROM volunteer WHERE id = 'V0002' AND id_number IS NULL") == [Persons.erased])
+
+        // The same key opens them on the copy: masked in listings, whole in her own export.
+        let shown = try box.jifen(["--db", target.db, "--json", "volunteer", "show", "V0001"], env: env)
+        #expect(shown.status == 0 && shown.stdout.contains("110***********1233"), "\(shown)")
+        let exported = try box.jifen(["--db", target.db, "person", "export", "V0001"], env: env)
+        #expect(exported.status == 0 && exported.stdout.contains(idNumber), "\(exported)")
+        // The digests still find the same number twice.
+        let twice = try box.jifen(
+            [
+                "--db", target.db, "--json", "resident", "add", "--name", "张三", "--phone", "13900005555",
+                "--id-number", otherIDNumber,
+            ], env: env)
+        #expect(twice.status == 65 && twice.stderr.contains("duplicate-id-number"), "\(twice)")
+        // Consents in force as recorded; her erasure stays done.
+        let consents = try box.jifen(["--db", target.db, "--json", "consent", "V0001"], env: env)
+        #expect(
+            consents.object["publish"] as? Bool == true && consents.object["share"] as? Bool == false, "\(consents)")
+        let again = try box.jifen(
+            ["--db", target.db, "--json", "person", "erase", "V0002", "--reason", "再次注销"], env: env)
+        #expect(again.stderr.contains("already-erased"), "\(again)")
+        #expect(try box.jifen(["--db", target.db, "verify", "--json"], env: env).object["ok"] as? Bool == true)
     }
 
     /// Every listing, the month's report and the exported journal say the same from the copy as

@@ -165,6 +165,34 @@ import Testing
         #expect(refusal { _ = try app.sealIDNumbers(Principal(f.volunteers[1])) }?.code != nil)
     }
 
+    /// A resident's publication consent is one thing: the column her listing shows
+    /// (`resident.consent`) is what her registration said until she records otherwise, and
+    /// follows every record after, in the same transaction.
+    @Test(arguments: StoreKind.allCases)
+    func aResidentsPublicationConsentAndHerColumnAgree(kind: StoreKind) throws {
+        let f = try Fixture.make(kind)
+        let app = self.app(f)
+        let admin = Principal("admin")
+        let column = { (id: String) in try f.strings("SELECT CAST(consent AS TEXT) FROM resident WHERE id = '\(id)'") }
+        let said = try app.addResident(admin, .init(name: "赵大爷", phone: "13900002222", consent: true)).id
+        let unsaid = try app.addResident(admin, .init(name: "钱大妈", phone: "13900003333")).id
+        // Before any record: what her registration said.
+        #expect(try app.consents(admin, .init(person: said)).publish)
+        #expect(try !app.consents(admin, .init(person: unsaid)).publish)
+        // Withdrawn on her paper form: the record and the column say no.
+        let withdrawn = try app.recordConsent(admin, .init(person: said, publish: false, version: "2026-02"))
+        #expect(!withdrawn.publish && withdrawn.history.count == 1)
+        #expect(try column(said) == ["0"])
+        #expect(try app.residents(admin, .init()).first { $0.id == said }?.consent == false)
+        // Given: both say yes; the other resident is untouched.
+        let given = try app.recordConsent(admin, .init(person: unsaid, publish: true, version: "2026-02"))
+        #expect(given.publish)
+        #expect(try column(unsaid) == ["1"] && column(said) == ["0"])
+        // Sharing alone leaves publication as it was.
+        _ = try app.recordConsent(admin, .init(person: unsaid, share: true, version: "2026-02"))
+        #expect(try column(unsaid) == ["1"] && app.consents(admin, .init(person: unsaid)).publish)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func consentKeepsItsHistoryWithVersions(kind: StoreKind) throws {
         let f = try Fixture.make(kind)

@@ -179,6 +179,86 @@ import Testing
         #expect(refusal { try w.app.erasePerson(admin, .init(person: "V9999", reason: "本人申请注销")) }?.code == .unknownID)
     }
 
+    /// The memos of her transfers are quoted in the outbox's events (`"memo":"谢谢"`): erasure
+    /// replaces them there too, while the same words in a transfer between two others stay. A
+    /// team's leader is free text: where it names her, her name goes; another leader stays.
+    @Test(arguments: StoreKind.allCases)
+    func erasureScrubsHerMemosFromEventsAndHerNameFromTeamLeaders(kind: StoreKind) throws {
+        let f = try Fixture.make(kind)
+        let w = try world(f)
+        let third = f.volunteers[0]
+        _ = try f.grant(w.other, 10)
+        _ = try f.ledger.transfer(from: w.other, to: third, amount: 1, memo: "谢谢", key: "gift-3", actor: w.other)
+        let at = f.clock.now.millis
+        let registry = Registry(store: f.store)
+        let led = try registry.addTeam(
+            name: "助老服务队", leader: "\(Self.herName)（\(Self.herPhone)）", community: nil, actor: "admin", nowMillis: at)
+        let others = try registry.addTeam(
+            name: "环保服务队", leader: Self.otherName, community: nil, actor: "admin", nowMillis: at)
+        let memoEvents = {
+            try f.strings("SELECT payload FROM event WHERE payload LIKE '%\"memo\":\"谢谢\"%' OR payload LIKE '%回礼%'")
+        }
+        #expect(try memoEvents().count == 3)
+
+        _ = try w.app.erasePerson(admin, .init(person: w.her, reason: "本人申请注销"))
+        // Only the event of the gift between the two others still quotes 谢谢.
+        let left = try memoEvents()
+        #expect(left.count == 1 && left[0].contains("\"to\":\"\(third)\""), "\(left)")
+        let hers = try f.strings("SELECT payload FROM event").filter {
+            $0.contains("\"from\":\"\(w.her)\"") || $0.contains("\"to\":\"\(w.her)\"")
+        }
+        #expect(!hers.isEmpty && hers.allSatisfy { !$0.contains("谢谢") && !$0.contains("回礼") }, "\(hers)")
+        #expect(hers.contains { $0.contains("\"memo\":\"\(Persons.erased)\"") }, "\(hers)")
+        // Team leaders: hers scrubbed (name and phone), the other's kept.
+        let leaders = { (id: String) in try f.store.read { try $0.team(id) }?.leader }
+        #expect(try leaders(led.id) == "\(Persons.erased)（\(Persons.erased)）")
+        #expect(try leaders(others.id) == Self.otherName)
+        // Every point and the whole chain still prove.
+        let full = try Verifier.verify(f.store, nowMillis: f.clock.now.millis, full: true)
+        #expect(full.ok, "\(full.faults)")
+    }
+
+    /// The sweep's one query agrees with the core's rule person by person: whoever it lists has no
+    /// activity at or after the cutoff (`Persons.lastActive`), and whoever it leaves out has some,
+    /// or is erased; a volunteer and the resident who is her go together.
+    @Test(arguments: StoreKind.allCases)
+    func theSweepsOneQueryAgreesWithEachPersonsLastActivity(kind: StoreKind) throws {
+        let f = try Fixture.make(kind)
+        let w = try world(f)
+        let start = f.clock.now.millis
+        f.clock.advance(days: 10)
+        _ = try f.grant(f.volunteers[1], 5)
+        f.clock.advance(days: 10)
+        // She (a volunteer) is active through her resident id only: a request asked later.
+        _ = try w.app.postRequest(admin, .init(resident: w.resident, content: "请帮我取药"))
+        let lone = try w.app.addResident(admin, .init(name: "赵大爷", phone: "13900002222")).id
+        f.clock.advance(days: 10)
+        let people = try f.strings("SELECT id FROM volunteer UNION SELECT id FROM resident ORDER BY 1")
+        for cutoff in [start, start + 1, start + 10 * 86_400_000, start + 15 * 86_400_000, f.clock.now.millis + 1] {
+            let listed = try f.store.read {
+                try $0.personsInactive(sinceMillis: cutoff, sources: PersonInventory.activitySources)
+            }
+            let byRule = try f.store.read { tx in
+                try people.filter { id in
+                    guard let ids = try tx.personIDs(id) else { return false }
+                    return Retention.isInactive(
+                        lastActiveMillis: try Persons.lastActive(ids, in: tx), cutoffMillis: cutoff)
+                }
+            }
+            #expect(listed == byRule, "cutoff \(cutoff)")
+        }
+        let mid = try f.store.read {
+            try $0.personsInactive(sinceMillis: start + 15 * 86_400_000, sources: PersonInventory.activitySources)
+        }
+        #expect(!mid.contains(w.her) && !mid.contains(w.resident) && !mid.contains(lone) && mid.contains(w.other))
+        // Erased people are not listed again.
+        _ = try w.app.erasePerson(admin, .init(person: w.other, reason: "本人申请注销"))
+        let after = try f.store.read {
+            try $0.personsInactive(sinceMillis: f.clock.now.millis + 1, sources: PersonInventory.activitySources)
+        }
+        #expect(!after.contains(w.other) && after.contains(w.her) && after.contains(lone))
+    }
+
     @Test(arguments: StoreKind.allCases)
     func retentionErasesOnlyThoseInactiveBeforeTheCutoff(kind: StoreKind) throws {
         let f = try Fixture.make(kind)

@@ -62,18 +62,19 @@ extension Merchants {
                         SettledLine(redemption: r, atMillis: t.atMillis, redeemed: t.amount, refunded: refunded))
                 }
             }
-            // Micro-wishes the merchant fulfilled were paid from the donation account: settled alike.
-            var wishes: [Wish] = []
+            // Micro-wishes the merchant fulfilled were paid from the donation account of the wish's
+            // community, into the account that takes that community's points: settled alike.
+            var wishes: [String: [(wish: Wish, points: Int64)]] = [:]
             for w in try tx.wishes() where w.claimant == merchant && w.settlement == nil {
                 guard let id = w.payment, let t = try tx.transfer(id: id), t.atMillis < end else { continue }
-                wishes.append(w)
+                wishes[t.credit, default: []].append((w, t.amount))
             }
-            let wishPoints = try wishes.reduce(Int64(0)) { $0 + (try tx.transfer(id: $1.payment ?? 0)?.amount ?? 0) }
             var results: [SettlementResult] = []
             for takings in try Self.accounts(merchant: account, in: tx) {
                 let own = takings.id == account.id
                 let covered = lines[takings.id] ?? []
-                let extra = own ? wishPoints : 0
+                let paidWishes = wishes[takings.id] ?? []
+                let extra = paidWishes.reduce(Int64(0)) { $0 + $1.points }
                 let total = covered.reduce(0) { $0 + $1.net } + extra
                 guard total > 0 else { continue }
                 if !own {
@@ -90,16 +91,15 @@ extension Merchants {
                     kind: .settle, debit: takings.id, credit: Account.settlement(takings.community), amount: total,
                     key: "settle:\(merchant):\(settlement.id)", reference: settlement.label,
                     memo: Self.settlementMemo(
-                        redemptions: covered.count, wishes: own ? wishes.count : 0, through: day))
+                        redemptions: covered.count, wishes: paidWishes.count, through: day))
                 let posted = try Ledger.post(request, actor: actor, atMillis: at, in: tx)
                 settlement.transfer = posted.transfer.id
                 try tx.setSettlementTransfer(id: settlement.id, transfer: posted.transfer.id)
                 try tx.markSettled(redemptions: covered.map(\.redemption.id), settlement: settlement.id)
-                if own {
-                    for var w in wishes {
-                        w.settlement = settlement.id
-                        try tx.update(wish: w)
-                    }
+                for (paid, _) in paidWishes {
+                    var w = paid
+                    w.settlement = settlement.id
+                    try tx.update(wish: w)
                 }
                 results.append(
                     SettlementResult(

@@ -206,6 +206,9 @@ public enum PersonInventory {
             others: ["recorded_by"], activity: ["at"]),
     ]
 
+    /// The sources whose times count as activity (`activity` not empty), for the sweep's query.
+    public static var activitySources: [PersonSource] { sources.filter { !$0.activity.isEmpty } }
+
     /// The kinds an export writes, in order (the profile first).
     public static var exported: [PersonSource] { sources.filter { !$0.columns.isEmpty } }
 

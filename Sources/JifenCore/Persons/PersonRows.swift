@@ -13,9 +13,12 @@ public protocol PersonRowReading {
     func personLatest(_ source: PersonSource, column: String, ids: [String]) throws -> Int64?
     /// Her erasure, when one of these ids was erased.
     func personErasure(ids: [String]) throws -> PersonErasure?
-    /// Volunteers and residents registered before `millis` and not erased, by id: the ones a
-    /// retention sweep looks at.
-    func personCandidates(registeredBeforeMillis millis: Int64) throws -> [String]
+    /// Volunteers and residents not erased who have no activity at or after `millis`, by id, in
+    /// one query: no `activity` column of `sources` holds such a time in a row of theirs (rows
+    /// matched as each source's `matches` say; an activity source matches by `.column` or
+    /// `.within`). A volunteer and the resident who is her are one person: while either id was
+    /// active, neither is listed. What counts as activity is the core's (`PersonInventory`).
+    func personsInactive(sinceMillis millis: Int64, sources: [PersonSource]) throws -> [String]
 }
 
 /// A person's rows, rewritten inside a write transaction (erasure).
@@ -26,6 +29,10 @@ public protocol PersonRowWriting: PersonRowReading {
     /// Replaces every occurrence of each of `terms` in her rows' `scrubbed` columns of `source` with `text`.
     /// - Returns: the rows changed.
     func scrubText(_ source: PersonSource, ids: [String], terms: [String], text: String) throws -> Int
+    /// Replaces each of `terms` in the `leader` text of the teams of `community` whose leader
+    /// contains one of them (a leader is free text, usually a name).
+    /// - Returns: the teams changed.
+    func scrubTeamLeaders(community: String, terms: [String], text: String) throws -> Int
     func insert(personErasure: PersonErasure) throws
 }
 

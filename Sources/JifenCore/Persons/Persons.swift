@@ -112,7 +112,8 @@ public struct PersonSweep: Codable, Sendable, Equatable {
     public var inactiveBeforeMillis: Int64
     public var years: Int
     public var erased: [PersonErasure]
-    /// People looked at (registered before the cutoff and not erased yet).
+    /// People the store found with no activity since the cutoff (not erased yet), each then
+    /// checked again by the core before her erasure.
     public var examined: Int
 }
 
@@ -303,13 +304,28 @@ public struct Persons: Sendable {
             request.reason = request.reason.isEmpty ? "" : erased; request.area = erased
             try tx.update(request: request)
         }
+        // The memos of her transfers and holds, as the events and stored answers quote them
+        // (`"memo":"谢谢"`): read before the ledger erases them.
+        let memos = try Self.memoFields(own, in: tx)
         for source in PersonInventory.sources {
+            if !source.scrubbed.isEmpty, !memos.isEmpty {
+                _ = try tx.scrubText(source, ids: own, terms: memos, text: Self.memoField(erased))
+            }
             if !source.erasedText.isEmpty || !source.erasedNull.isEmpty {
                 _ = try tx.eraseText(source, ids: own, text: erased)
             }
             if !source.scrubbed.isEmpty, !terms.isEmpty {
                 _ = try tx.scrubText(source, ids: own, terms: terms, text: erased)
             }
+        }
+        // A team's leader is free text: where it names her in her community, her name goes.
+        let names = Array(
+            Set(
+                [volunteer?.name, resident?.name, volunteer?.phone, resident?.phone].compactMap { $0 }
+                    .filter { $0.count >= 2 && $0 != erased })
+        ).sorted { $0.count > $1.count }
+        if !names.isEmpty {
+            _ = try tx.scrubTeamLeaders(community: community, terms: names, text: erased)
         }
         for person in own {
             for credential in try tx.credentials(person: person) where credential.revokedAtMillis == nil {
@@ -328,6 +344,34 @@ public struct Persons: Sendable {
         }
         record.person = person
         return record
+    }
+
+    /// A memo as a payload quotes it: the key and the value, as `JSONText` writes events and as
+    /// `JSONEncoder` writes stored answers (they differ only in how a slash is written).
+    static func memoFields(_ memo: String) -> [String] {
+        var quoted = ""
+        JSONText.quote(memo, into: &quoted)
+        var forms = ["\"memo\":" + quoted]
+        if let data = try? JSONEncoder().encode(memo) {
+            forms.append("\"memo\":" + String(decoding: data, as: UTF8.self))
+        }
+        return Array(Set(forms))
+    }
+
+    static func memoField(_ memo: String) -> String { memoFields(memo)[0] }
+
+    /// Every memo of her transfers and holds as a payload quotes it, the longest first (so a memo
+    /// is replaced before one it contains); empty and already erased memos are left out.
+    static func memoFields(_ own: [String], in tx: any WriteTransaction) throws -> [String] {
+        var memos = Set<String>()
+        for source in PersonInventory.sources where source.kind == "transfers" || source.kind == "holds" {
+            for json in try tx.personRows(source, ids: own) {
+                if case .text(let memo)? = try decode(json)["memo"], !memo.isEmpty, memo != erased {
+                    memos.insert(memo)
+                }
+            }
+        }
+        return memos.flatMap { memoFields($0) }.sorted { $0.count > $1.count }
     }
 
     /// The ledger's free text about her: the memos of transfers to or from her account. The
@@ -384,7 +428,11 @@ extension Persons {
     ) throws -> PersonSweep {
         let cutoff = Retention.cutoff(now: now, years: years, zone: zone)
         guard years > 0 else { return PersonSweep(inactiveBeforeMillis: cutoff, years: years, erased: [], examined: 0) }
-        let candidates = try store.read { try $0.personCandidates(registeredBeforeMillis: cutoff) }
+        // One query finds who had no activity since the cutoff; each is checked again, by the
+        // core's rule, in the transaction that erases her.
+        let candidates = try store.read {
+            try $0.personsInactive(sinceMillis: cutoff, sources: PersonInventory.activitySources)
+        }
         var erasedIDs = Set<String>()
         var done: [PersonErasure] = []
         for id in candidates where !erasedIDs.contains(id) {

@@ -81,8 +81,9 @@ public protocol ConsentRowReading {
 
 public protocol ConsentRowWriting: ConsentRowReading {
     func insert(consent: ConsentRecord) throws
-    /// Keeps `volunteer.consent` equal to the publication consent in force.
-    func setPublication(volunteer: String, granted: Bool) throws
+    /// Keeps the person's `consent` column (`volunteer.consent` or `resident.consent`) equal to
+    /// the publication consent in force (`table` is volunteer or resident).
+    func setPublication(person: String, table: RegistryTable, granted: Bool) throws
     func recordIDKey(fingerprint: String, nowMillis: Int64) throws
     /// Stores a person's sealed ID number and its digest (`table` is volunteer or resident).
     func setIDNumber(sealed: String, digest: String, person: String, table: RegistryTable) throws
@@ -100,7 +101,9 @@ extension Registry {
 
     /// Records consents given or withdrawn (each a new row; history is kept) and answers the state.
     /// - Rules: the person herself, or an admin over her community (recording her paper form).
-    ///   Publication also sets `volunteer.consent`, which the notice reads.
+    ///   Publication also sets the person's `consent` column (`volunteer.consent`, which the
+    ///   notice reads, or `resident.consent`), in the same transaction: the column is the
+    ///   publication consent in force, the records its history.
     /// - Throws: usage `bad-consent` for an empty version; refused for an unknown person or anyone else.
     public func recordConsent(
         person: String, changes: [ConsentChange], version: String, actor: String, nowMillis: Int64
@@ -112,7 +115,7 @@ extension Registry {
                 en: "The consent text's version (--version) must be 1 to 50 characters, e.g. 2026-01.")
         }
         return try store.write { tx in
-            let (community, published) = try Self.consentHolder(person, in: tx)
+            let (community, published, table) = try Self.consentHolder(person, in: tx)
             if actor != person {
                 try Permissions.requireAdmin(
                     actor, over: community,
@@ -123,35 +126,36 @@ extension Registry {
                     consent: ConsentRecord(
                         person: person, kind: change.kind, version: version, granted: change.granted,
                         atMillis: nowMillis, recordedBy: actor))
-                if change.kind == .publish, published != nil {
-                    try tx.setPublication(volunteer: person, granted: change.granted)
+                if change.kind == .publish {
+                    try tx.setPublication(person: person, table: table, granted: change.granted)
                 }
             }
             return ConsentState(
-                person: person, records: try tx.consents(person: person),
-                publishedAtRegistration: published ?? false)
+                person: person, records: try tx.consents(person: person), publishedAtRegistration: published)
         }
     }
 
     /// A person's consents (the same readers as `recordConsent`'s writers).
     public func consents(person: String, actor: String, isOwner: Bool) throws -> ConsentState {
         try store.read { tx in
-            let (community, published) = try Self.consentHolder(person, in: tx)
+            let (community, published, _) = try Self.consentHolder(person, in: tx)
             if actor != person && !isOwner {
                 try Permissions.requireAdmin(
                     actor, over: community,
                     action: Bilingual(zh: "查看 \(person) 的同意记录", en: "see the consents of \(person)"), in: tx)
             }
-            // Before any record, a volunteer's publication is her registration's (`volunteer.consent`).
+            // Before any record, publication is her registration's (`volunteer.consent`, `resident.consent`).
             let records = try tx.consents(person: person)
-            return ConsentState(person: person, records: records, publishedAtRegistration: published ?? false)
+            return ConsentState(person: person, records: records, publishedAtRegistration: published)
         }
     }
 
-    /// The person's community, and for a volunteer her publication column (nil for a resident).
-    static func consentHolder(_ person: String, in tx: any ReadTransaction) throws -> (String, Bool?) {
-        if let v = try tx.volunteer(person) { return (v.community, v.consent) }
-        if let r = try tx.resident(person) { return (r.community, nil) }
+    /// The person's community, her publication column (`consent`) and the table that holds her.
+    static func consentHolder(
+        _ person: String, in tx: any ReadTransaction
+    ) throws -> (String, Bool, RegistryTable) {
+        if let v = try tx.volunteer(person) { return (v.community, v.consent, .volunteer) }
+        if let r = try tx.resident(person) { return (r.community, r.consent, .resident) }
         throw JifenError.unknown(Bilingual(zh: "志愿者或居民", en: "volunteer or resident"), person)
     }
 

@@ -123,8 +123,11 @@ public struct Wishes: Sendable {
                 wish.note = text
                 wish.realizedAtMillis = at
                 if wish.donated > 0, let claimant = wish.claimant {
+                    // A partner merchant of another community is paid into its receivable account
+                    // in the wish's community (`M001@C02`), as a redemption pays it.
+                    let credit = try Self.payee(claimant, community: wish.community, in: tx)
                     let request = TransferRequest(
-                        kind: .fulfil, debit: Account.donation(wish.community), credit: claimant, amount: wish.donated,
+                        kind: .fulfil, debit: Account.donation(wish.community), credit: credit, amount: wish.donated,
                         key: "wish-pay:\(wish.id)", reference: wish.label, memo: wish.title)
                     let posted = try Ledger.post(request, actor: actor, atMillis: at, in: tx)
                     wish.payment = posted.transfer.id
@@ -258,13 +261,30 @@ public struct Wishes: Sendable {
         let kind: WishActor.Kind
         if let v = try tx.volunteer(actor), v.community == wish.community {
             kind = .volunteer
-        } else if let m = try tx.merchant(actor), m.community == wish.community {
+        } else if let m = try tx.merchant(actor), try Self.accepts(m, community: wish.community, in: tx) {
             kind = .merchant
         } else {
             kind = .none
         }
         let organizer = try tx.actsAsAdmin(actor) || tx.actsAsOrganizer(actor, team: wish.team)
         return WishActor(kind: kind, isOrganizer: organizer, isClaimant: wish.claimant == actor)
+    }
+
+    /// The wish's own merchants, and those that accept its community's points (通存通兑).
+    static func accepts(_ merchant: Merchant, community: String, in tx: any ReadTransaction) throws -> Bool {
+        if merchant.community == community { return true }
+        return try tx.partnerships(merchant: merchant.id, community: community).first?.isActive ?? false
+    }
+
+    /// The account a wish's payment goes to: the claimant's own when it lives in the wish's
+    /// community, else a merchant's receivable account there (`Account.receivable`), which exists
+    /// from the day the community became its partner and stays when the partnership ends.
+    static func payee(_ claimant: String, community: String, in tx: any ReadTransaction) throws -> String {
+        guard let account = try tx.account(claimant), account.community != community,
+            try tx.merchant(claimant) != nil
+        else { return claimant }
+        let receivable = Account.receivable(merchant: claimant, community: community)
+        return try tx.account(receivable) == nil ? claimant : receivable
     }
 
     /// The wish's donations (transfers of kind `donate`), oldest first.
