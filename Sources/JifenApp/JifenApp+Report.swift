@@ -64,12 +64,12 @@ extension JifenApp {
             from: store)
         var sections: [CommunitySection]?
         if let scope, scope.sections {
-            sections = try scope.communities.map {
-                CommunitySection(
-                    community: $0.id, name: $0.name,
-                    report: try MonthReport.make(
-                        month: chosen, grouping: input.grouping, nowMillis: nowMillis, communities: [$0.id],
-                        from: store))
+            // Every community's section from one grouped read, not one report per community.
+            let each = try MonthReport.makeSections(
+                month: chosen, grouping: input.grouping, nowMillis: nowMillis, communities: scope.communities.map(\.id),
+                from: store)
+            sections = scope.communities.map {
+                CommunitySection(community: $0.id, name: $0.name, report: each[$0.id]!)
             }
         }
         // The service requests' rates are the whole database's: shown only on its report.

@@ -806,6 +806,14 @@ enum PostgresSchema {
                 "CREATE TRIGGER checkpoint_immutable BEFORE UPDATE OR DELETE ON checkpoint FOR EACH ROW EXECUTE FUNCTION jifen_checkpoint_guard()",
             ],
             then: { try PostgresSchema.migrateToCommunityChains($0) }),
+        // As on SQLite (v10-report-indexes there): the month report's reads by community and month.
+        Migration(
+            name: "v10-report-indexes",
+            statements: [
+                "CREATE INDEX checkpoint_month ON checkpoint(month, community, hash)",
+                "CREATE INDEX account_community ON account(community)",
+                "CREATE INDEX volunteer_community ON volunteer(community)",
+            ]),
     ]
 
     /// The work of `v9-chain-community` after its statements.

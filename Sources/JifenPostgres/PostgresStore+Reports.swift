@@ -122,4 +122,125 @@ extension PostgresStore {
             return sums
         }
     }
+
+    public func reportCheckpoints(month: String) throws -> [CheckpointStamp] {
+        try transaction(readOnly: true) { session in
+            try session.rows(
+                """
+                SELECT c.community, c.hash FROM checkpoint c
+                WHERE c.month = $1 AND c.community IN (SELECT id FROM community) ORDER BY c.community
+                """, [month]
+            ).map {
+                let (community, hash) = try $0.decode((String, String).self)
+                return CheckpointStamp(community: community, hash: hash)
+            }
+        }
+    }
+
+    public func reportSectionSums(
+        startMillis start: Int64, endMillis end: Int64, firstDay: String, lastDay: String,
+        sinceMillis: Int64?, communities: [String]
+    ) throws -> [String: ReportSums] {
+        try transaction(readOnly: true) { session in
+            var tally = ReportSectionTally(communities: communities)
+            // The month's transfers touching the communities, grouped by kind and the two accounts:
+            // the communities each group touches are its accounts'.
+            func groups(_ range: String, _ values: [any PostgresBindable]) throws -> [ReportTransferGroup] {
+                let n = values.count + 1
+                return try session.rows(
+                    """
+                    SELECT t.kind, t.debit, t.credit, o.kind, d.community, k.community, SUM(t.amount)::BIGINT, COUNT(*)::BIGINT
+                    FROM transfer t
+                    LEFT JOIN account d ON d.id = t.debit LEFT JOIN account k ON k.id = t.credit
+                    LEFT JOIN transfer o ON o.id = t.reverses
+                    WHERE \(range) AND (d.community = ANY($\(n)) OR k.community = ANY($\(n)))
+                    GROUP BY t.kind, t.debit, t.credit, o.kind, d.community, k.community
+                    """, values + [communities]
+                ).map {
+                    let (kind, debit, credit, reversedKind, dc, kc, points, count) = try $0.decode(
+                        (String, String, String, String?, String?, String?, Int64, Int64).self)
+                    return ReportTransferGroup(
+                        kind: kind, debit: debit, credit: credit, reversedKind: reversedKind, debitCommunity: dc,
+                        creditCommunity: kc, points: points, count: Int(count))
+                }
+            }
+            for g in try groups("t.at >= $1 AND t.at < $2", [start, end]) { tally.addMonth(g) }
+            if let since = sinceMillis {
+                for g in try groups("t.at >= $1", [since]) { tally.addSince(g) }
+            }
+            for row in try session.rows(
+                "SELECT community, id, kind, balance FROM account WHERE community = ANY($1)", [communities])
+            {
+                let (community, id, kind, balance) = try row.decode((String, String, String, Int64).self)
+                tally.sums[community]?.accounts[id] = (
+                    kind: AccountKind(rawValue: kind) ?? .volunteer, balance: balance
+                )
+            }
+            for row in try session.rows(
+                "SELECT community, id, name, team, consent FROM volunteer WHERE community = ANY($1)", [communities])
+            {
+                let (community, id, name, team, consent) = try row.decode((String, String, String, String?, Int64).self)
+                tally.sums[community]?.volunteers[id] = ReportSums.VolunteerInfo(
+                    name: name, team: team, consent: consent != 0)
+            }
+            for row in try session.rows(
+                "SELECT community, id, name FROM merchant WHERE community = ANY($1)", [communities])
+            {
+                let (community, id, name) = try row.decode((String, String, String).self)
+                tally.sums[community]?.merchantNames[id] = name
+            }
+            for row in try session.rows("SELECT community, id, name FROM team WHERE community = ANY($1)", [communities])
+            {
+                let (community, id, name) = try row.decode((String, String, String).self)
+                tally.sums[community]?.teamNames[id] = name
+            }
+            // A service record's community is its volunteer's.
+            for row in try session.rows(
+                """
+                SELECT v.community, COALESCE(SUM(r.minutes), 0)::BIGINT FROM service_record r JOIN volunteer v ON v.id = r.volunteer
+                WHERE r.status = 'approved' AND r.service_day BETWEEN $1 AND $2 AND v.community = ANY($3)
+                GROUP BY v.community
+                """, [firstDay, lastDay, communities])
+            {
+                let (community, minutes) = try row.decode((String, Int64).self)
+                tally.sums[community]?.minutesServed = minutes
+            }
+            for row in try session.rows(
+                """
+                SELECT v.community, r.volunteer, SUM(r.minutes)::BIGINT FROM service_record r JOIN volunteer v ON v.id = r.volunteer
+                WHERE r.status = 'approved' AND r.service_day <= $1 AND v.community = ANY($2)
+                GROUP BY v.community, r.volunteer
+                """, [lastDay, communities])
+            {
+                let (community, volunteer, minutes) = try row.decode((String, String, Int64).self)
+                tally.sums[community]?.servedToDate.append(
+                    ReportSums.ServedMinutes(volunteer: volunteer, minutes: minutes))
+            }
+            for row in try session.rows(
+                """
+                SELECT v.community, r.id, r.volunteer, r.activity, r.service_day, r.entered_at
+                FROM service_record r JOIN volunteer v ON v.id = r.volunteer
+                WHERE r.late = 1 AND r.status <> 'rejected' AND r.service_day BETWEEN $1 AND $2 AND v.community = ANY($3)
+                ORDER BY r.id COLLATE "C"
+                """, [firstDay, lastDay, communities])
+            {
+                let (community, id, volunteer, activity, day, entered) = try row.decode(
+                    (String, String, String, String, String, Int64).self)
+                tally.sums[community]?.lateRecords.append(
+                    (record: id, volunteer: volunteer, activity: activity, servedOn: day, enteredAtMillis: entered))
+            }
+            for row in try session.rows(
+                """
+                SELECT a.community, a.category, SUM(t.amount)::BIGINT FROM transfer t
+                JOIN service_record r ON r.id = t.reference JOIN activity a ON a.id = r.activity
+                WHERE t.kind = 'earn' AND t.at >= $1 AND t.at < $2 AND a.community = ANY($3)
+                GROUP BY a.community, a.category
+                """, [start, end, communities])
+            {
+                let (community, category, points) = try row.decode((String, String, Int64).self)
+                tally.sums[community]?.earnedByCategory[category] = points
+            }
+            return tally.finished()
+        }
+    }
 }

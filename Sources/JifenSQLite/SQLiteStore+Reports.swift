@@ -128,4 +128,119 @@ extension SQLiteStore {
             return sums
         }
     }
+
+    public func reportCheckpoints(month: String) throws -> [CheckpointStamp] {
+        try readTransaction { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.community, c.hash FROM checkpoint c INDEXED BY checkpoint_month
+                    WHERE c.month = ? AND c.community IN (SELECT id FROM community) ORDER BY c.community
+                    """, arguments: [month]
+            ).map { CheckpointStamp(community: $0[0], hash: $0[1]) }
+        }
+    }
+
+    public func reportSectionSums(
+        startMillis start: Int64, endMillis end: Int64, firstDay: String, lastDay: String,
+        sinceMillis: Int64?, communities: [String]
+    ) throws -> [String: ReportSums] {
+        let list = String(decoding: try JSONEncoder().encode(communities), as: UTF8.self)
+        let inList = "IN (SELECT value FROM json_each(?))"
+        return try readTransaction { db in
+            var tally = ReportSectionTally(communities: communities)
+            // The month's transfers (by the `transfer_at` index) touching the communities, grouped
+            // by kind and the two accounts: the communities each group touches are its accounts'.
+            func groups(_ range: String, _ arguments: StatementArguments) throws -> [ReportTransferGroup] {
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT t.kind, t.debit, t.credit, o.kind, d.community, k.community, SUM(t.amount), COUNT(*)
+                        FROM transfer t INDEXED BY transfer_at
+                        LEFT JOIN account d ON d.id = t.debit LEFT JOIN account k ON k.id = t.credit
+                        LEFT JOIN transfer o ON o.id = t.reverses
+                        WHERE \(range) AND (d.community \(inList) OR k.community \(inList))
+                        GROUP BY t.kind, t.debit, t.credit, o.kind
+                        """, arguments: arguments + [list, list]
+                ).map {
+                    ReportTransferGroup(
+                        kind: $0[0], debit: $0[1], credit: $0[2], reversedKind: $0[3], debitCommunity: $0[4],
+                        creditCommunity: $0[5], points: $0[6], count: $0[7])
+                }
+            }
+            for g in try groups("t.at >= ? AND t.at < ?", [start, end]) { tally.addMonth(g) }
+            if let since = sinceMillis {
+                for g in try groups("t.at >= ?", [since]) { tally.addSince(g) }
+            }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT community, id, kind, balance FROM account WHERE community \(inList)", arguments: [list]
+            ) {
+                tally.sums[row[0]]?.accounts[row[1]] = (
+                    kind: AccountKind(rawValue: row[2]) ?? .volunteer, balance: row[3]
+                )
+            }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT community, id, name, team, consent FROM volunteer WHERE community \(inList)",
+                arguments: [list])
+            {
+                tally.sums[row[0]]?.volunteers[row[1]] = ReportSums.VolunteerInfo(
+                    name: row[2], team: row[3], consent: row[4])
+            }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT community, id, name FROM merchant WHERE community \(inList)", arguments: [list])
+            {
+                tally.sums[row[0]]?.merchantNames[row[1]] = row[2]
+            }
+            for row in try Row.fetchAll(
+                db, sql: "SELECT community, id, name FROM team WHERE community \(inList)", arguments: [list])
+            {
+                tally.sums[row[0]]?.teamNames[row[1]] = row[2]
+            }
+            // A service record's community is its volunteer's.
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT v.community, SUM(r.minutes) FROM service_record r JOIN volunteer v ON v.id = r.volunteer
+                    WHERE r.status = 'approved' AND r.service_day BETWEEN ? AND ? AND v.community \(inList)
+                    GROUP BY v.community
+                    """, arguments: [firstDay, lastDay, list])
+            {
+                tally.sums[row[0]]?.minutesServed = row[1]
+            }
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT v.community, r.volunteer, SUM(r.minutes) FROM service_record r JOIN volunteer v ON v.id = r.volunteer
+                    WHERE r.status = 'approved' AND r.service_day <= ? AND v.community \(inList)
+                    GROUP BY v.community, r.volunteer
+                    """, arguments: [lastDay, list])
+            {
+                tally.sums[row[0]]?.servedToDate.append(ReportSums.ServedMinutes(volunteer: row[1], minutes: row[2]))
+            }
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT v.community, r.id, r.volunteer, r.activity, r.service_day, r.entered_at
+                    FROM service_record r JOIN volunteer v ON v.id = r.volunteer
+                    WHERE r.late = 1 AND r.status <> 'rejected' AND r.service_day BETWEEN ? AND ? AND v.community \(inList)
+                    ORDER BY r.id
+                    """, arguments: [firstDay, lastDay, list])
+            {
+                tally.sums[row[0]]?.lateRecords.append(
+                    (record: row[1], volunteer: row[2], activity: row[3], servedOn: row[4], enteredAtMillis: row[5]))
+            }
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.community, a.category, SUM(t.amount) FROM transfer t INDEXED BY transfer_at
+                    JOIN service_record r ON r.id = t.reference JOIN activity a ON a.id = r.activity
+                    WHERE t.kind = 'earn' AND t.at >= ? AND t.at < ? AND a.community \(inList)
+                    GROUP BY a.community, a.category
+                    """, arguments: [start, end, list])
+            {
+                tally.sums[row[0]]?.earnedByCategory[row[1]] = row[2]
+            }
+            return tally.finished()
+        }
+    }
 }

@@ -668,6 +668,18 @@ enum Schema {
         migrator.registerMigration("v9-chain-community") { db in
             try migrateToCommunityChains(db)
         }
+        // The month report's reads by community and month: its checkpoint stamps by month (the
+        // index holds the hash, so no checkpoint's balances, every account's at every month's
+        // close, are read for the notice), and one community's accounts and volunteers by its id
+        // instead of a scan of every community's.
+        migrator.registerMigration("v10-report-indexes") { db in
+            try db.execute(
+                sql: """
+                    CREATE INDEX checkpoint_month ON checkpoint(month, community, hash);
+                    CREATE INDEX account_community ON account(community);
+                    CREATE INDEX volunteer_community ON volunteer(community);
+                    """)
+        }
         return migrator
     }
 

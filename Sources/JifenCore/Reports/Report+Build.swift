@@ -82,38 +82,99 @@ extension MonthReport {
         month: String, grouping: ReportGrouping?, top: Int = 10, nowMillis: Int64,
         communities: [String]? = nil, from store: any Store
     ) throws -> MonthReport {
-        let rules = try Settings(store: store).rules()
-        let zone = rules.timeZone
-        let (start, end) = try DayFormat.monthRange(month, in: zone)
-        let firstDay = DayFormat.string(Date(millis: start), in: zone)
-        let lastDay = DayFormat.string(Date(millis: end - 1), in: zone)
+        let context = try Context(month: month, nowMillis: nowMillis, communities: communities, from: store)
         let sums = try store.reportSums(
-            startMillis: start, endMillis: end, firstDay: firstDay, lastDay: lastDay,
-            sinceMillis: end <= nowMillis ? end : nil, communities: communities)
-        var report = build(
-            month: month, startMillis: start, endMillis: end, grouping: grouping, top: top, sums: sums, rules: rules)
-        // A community's wishes are its teams' (the sums hold only those teams when communities are given).
-        let wishes = try store.read { try $0.wishes() }.filter { communities == nil || sums.teamNames[$0.team] != nil }
-        var notice = try wishNotice(sums: sums, wishes: wishes, startMillis: start, endMillis: end, zone: zone)
-        if notice != nil {
-            // The roll shows the points paid, not the transfer's id.
-            let paid = try store.read { r in
-                try wishes.compactMap { w in
-                    try w.payment.flatMap { try r.transfer(id: $0) }.map { (w.label, $0.amount) }
+            startMillis: context.start, endMillis: context.end, firstDay: context.firstDay, lastDay: context.lastDay,
+            sinceMillis: context.since, communities: communities)
+        return try context.report(grouping: grouping, top: top, sums: sums, communities: communities)
+    }
+
+    /// Builds each community's report of a month, as `make(…, communities: [community])` would,
+    /// from sums read for all of them at once (`reportSectionSums`) and the month's wishes,
+    /// spending elsewhere and checkpoints read once: an office's sections cost one pass over the
+    /// month, not one report per community.
+    public static func makeSections(
+        month: String, grouping: ReportGrouping?, top: Int = 10, nowMillis: Int64, communities: [String],
+        from store: any Store
+    ) throws -> [String: MonthReport] {
+        let context = try Context(month: month, nowMillis: nowMillis, communities: communities, from: store)
+        let all = try store.reportSectionSums(
+            startMillis: context.start, endMillis: context.end, firstDay: context.firstDay, lastDay: context.lastDay,
+            sinceMillis: context.since, communities: communities)
+        var reports: [String: MonthReport] = [:]
+        for community in communities where reports[community] == nil {
+            reports[community] = try context.report(
+                grouping: grouping, top: top, sums: all[community] ?? ReportSums(), communities: [community])
+        }
+        return reports
+    }
+
+    /// What every report of a month reads besides its sums, read once.
+    struct Context {
+        let month: String
+        let rules: Rules
+        let zone: TimeZone
+        let start: Int64
+        let end: Int64
+        let firstDay: String
+        let lastDay: String
+        let since: Int64?
+        let store: any Store
+        let wishes: [Wish]
+        /// The points of each wish payment (by transfer id).
+        let payments: [Int64: Int64]
+        /// The communities' spending elsewhere in the month (nil: none).
+        let elsewhere: [SpentElsewhere]?
+        let checkpoints: [CheckpointStamp]
+
+        /// - Parameter communities: the communities reported on (nil: the whole database).
+        init(month: String, nowMillis: Int64, communities: [String]?, from store: any Store) throws {
+            self.month = month
+            self.store = store
+            rules = try Settings(store: store).rules()
+            zone = rules.timeZone
+            (start, end) = try DayFormat.monthRange(month, in: zone)
+            firstDay = DayFormat.string(Date(millis: start), in: zone)
+            lastDay = DayFormat.string(Date(millis: end - 1), in: zone)
+            since = end <= nowMillis ? end : nil
+            let wishes = try store.read { try $0.wishes() }
+            self.wishes = wishes
+            payments = try store.read { r in
+                var paid: [Int64: Int64] = [:]
+                for id in wishes.compactMap(\.payment) where paid[id] == nil {
+                    if let t = try r.transfer(id: id) { paid[id] = t.amount }
                 }
+                return paid
             }
-            let byWish = Dictionary(paid, uniquingKeysWith: { a, _ in a })
-            for i in notice!.realized.indices { notice!.realized[i].points = byWish[notice!.realized[i].id] ?? 0 }
+            elsewhere = try spentElsewhere(startMillis: start, endMillis: end, communities: communities, from: store)
+            checkpoints = try checkpointStamps(month: month, from: store)
         }
-        report.wishes = notice
-        // Scoped to communities: only theirs (what their volunteers spent elsewhere, their checkpoints).
-        let within = { (community: String) in communities?.contains(community) ?? true }
-        let elsewhere = try spentElsewhere(startMillis: start, endMillis: end, from: store)?.filter {
-            within($0.community)
+
+        func report(
+            grouping: ReportGrouping?, top: Int, sums: ReportSums, communities: [String]?
+        ) throws
+            -> MonthReport
+        {
+            var report = build(
+                month: month, startMillis: start, endMillis: end, grouping: grouping, top: top, sums: sums,
+                rules: rules)
+            // A community's wishes are its teams' (the sums hold only those teams when communities are given).
+            let wishes = self.wishes.filter { communities == nil || sums.teamNames[$0.team] != nil }
+            var notice = try wishNotice(sums: sums, wishes: wishes, startMillis: start, endMillis: end, zone: zone)
+            if notice != nil {
+                // The roll shows the points paid, not the transfer's id.
+                let paid = wishes.compactMap { w in w.payment.flatMap { payments[$0] }.map { (w.label, $0) } }
+                let byWish = Dictionary(paid, uniquingKeysWith: { a, _ in a })
+                for i in notice!.realized.indices { notice!.realized[i].points = byWish[notice!.realized[i].id] ?? 0 }
+            }
+            report.wishes = notice
+            // Scoped to communities: only theirs (what their volunteers spent elsewhere, their checkpoints).
+            let within = { (community: String) in communities?.contains(community) ?? true }
+            let elsewhere = self.elsewhere?.filter { within($0.community) }
+            report.elsewhere = elsewhere?.isEmpty == false ? elsewhere : nil
+            report.checkpoints = checkpoints.filter { within($0.community) }
+            return report
         }
-        report.elsewhere = elsewhere?.isEmpty == false ? elsewhere : nil
-        report.checkpoints = try checkpointStamps(month: month, from: store).filter { within($0.community) }
-        return report
     }
 
     static func build(

@@ -8,18 +8,18 @@ public struct CheckpointStamp: Sendable, Equatable, Codable {
     public var community: String
     public var shortHash: String
     public var hash: String
+
+    /// A checkpoint's stamp: its short hash is the first 12 hex digits, as `Checkpoint.shortHash`.
+    public init(community: String, hash: String) {
+        self.community = community; self.shortHash = String(hash.prefix(12)); self.hash = hash
+    }
 }
 
 extension MonthReport {
-    /// The checkpoints of `month`, one per community that has one.
+    /// The checkpoints of `month`, one per community that has one (by month: no other
+    /// checkpoint, nor any balances, is read).
     static func checkpointStamps(month: String, from store: any Store) throws -> [CheckpointStamp] {
-        try store.read { tx in
-            try tx.chainCommunities().compactMap { community in
-                try tx.checkpoints(community: community).last { $0.month == month }.map {
-                    CheckpointStamp(community: community, shortHash: $0.shortHash, hash: $0.hash)
-                }
-            }
-        }
+        try store.reportCheckpoints(month: month)
     }
 
     /// The notice's line for its checkpoints.

@@ -28,13 +28,18 @@ extension MonthReport {
     /// community then merchant; nil when nobody did (the notice then shows nothing). Read from the
     /// merchants' receivable accounts in each partner community, so its cost grows with the
     /// partnerships and the month's transfers on them, not with the ledger.
-    /// - Parameter community: only this community's volunteers; nil for every community.
+    /// - Parameters:
+    ///   - community: only this community's volunteers; nil for every community.
+    ///   - communities: only these communities' volunteers (their partnerships alone are read); nil: all.
     public static func spentElsewhere(
-        startMillis start: Int64, endMillis end: Int64, community: String? = nil, from store: any Store
+        startMillis start: Int64, endMillis end: Int64, community: String? = nil, communities: [String]? = nil,
+        from store: any Store
     ) throws -> [SpentElsewhere]? {
+        let only = communities.map(Set.init)
         let lines: [SpentElsewhere] = try store.read { tx in
             var lines: [SpentElsewhere] = []
-            for p in try tx.partnerships(merchant: nil, community: community) {
+            for p in try tx.partnerships(merchant: nil, community: community)
+            where only?.contains(p.community) ?? true {
                 let account = Account.receivable(merchant: p.merchant, community: p.community)
                 var points: Int64 = 0
                 var count = 0
