@@ -2,7 +2,8 @@
 # A district on one installation: 50 communities, 100,000 volunteers, 1,000 merchants and ten years
 # of transfers, 1,000,000 on SQLite and 10,000,000 on PostgreSQL, generated through the ledger's
 # write path in large transactions (jifen-bench district: earned for service hours, redeemed at
-# merchants, refunds, gifts, settlements, a monthly expiry run, on the generator's own clock) and,
+# merchants, refunds, gifts, settlements, a monthly expiry run in one transaction, each month's
+# checkpoints sealed as it closes, on the generator's own clock) and,
 # for PostgreSQL, copied in by `jifen migrate` (the bulk import path). Then, for each store, every
 # line beside its anchor of the same size from the same run:
 #   one community's month report     vs a plain SQL GROUP BY over that community's month
@@ -244,7 +245,7 @@ if [ "${BENCH_SQLITE:-1}" != 0 ] && [ "$sqlite_n" != 0 ]; then
   generate "$out/sqlite-small.sqlite" 1000 1000 50 "$communities" 0 >"$out/sqlite-small.txt"
   echo "generating $sqlite_n transfers on SQLite…" >&2
   generate "$out/sqlite.sqlite" "$sqlite_n" "$volunteers" "$merchants" "$communities" 1000 >"$out/sqlite.txt"
-  line "sqlite generate ($(value transfers "$out/sqlite.txt") transfers):" "$(value generate_seconds "$out/sqlite.txt") s, $(value generate_transfers_per_second "$out/sqlite.txt") transfers/s (Ledger.post, 10,000 a transaction)"
+  line "sqlite generate ($(value transfers "$out/sqlite.txt") transfers):" "$(value generate_seconds "$out/sqlite.txt") s, $(value generate_transfers_per_second "$out/sqlite.txt") transfers/s (Ledger.post, 10,000 a transaction, a month's expiry in one; $(value generate_phases "$out/sqlite.txt"))"
   if [ "$pg_n" = "$sqlite_n" ]; then
     # The same district for PostgreSQL: copy it before anything here changes it.
     sqlite3 "$out/sqlite.sqlite" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
@@ -266,7 +267,7 @@ if [ "$pg_n" != 0 ]; then
     generate "$out/pg-source.sqlite" "$pg_n" "$volunteers" "$merchants" "$communities" 1000 >"$out/pg.txt"
   fi
   "$J" migrate --from "$out/pg-small.sqlite" --to "$url&schema=small" >/dev/null
-  line "postgres generate ($(value transfers "$out/pg.txt") transfers):" "$(value generate_seconds "$out/pg.txt") s, $(value generate_transfers_per_second "$out/pg.txt") transfers/s (Ledger.post on SQLite, 10,000 a transaction)"
+  line "postgres generate ($(value transfers "$out/pg.txt") transfers):" "$(value generate_seconds "$out/pg.txt") s, $(value generate_transfers_per_second "$out/pg.txt") transfers/s (Ledger.post on SQLite, 10,000 a transaction; $(value generate_phases "$out/pg.txt"))"
   read -r t _ < <(timed 1 "$J" migrate --from "$out/pg-source.sqlite" --to "$url")
   line "postgres import (jifen migrate):" "$(fmt "$t") s, $(python3 -c "print(int($(value transfers "$out/pg.txt") / $t))") transfers/s (verify before, copy, verify the copy, verify again)"
   measure postgres "$url" "$out/pg.txt" "$url&schema=small"
