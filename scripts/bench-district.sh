@@ -2,7 +2,8 @@
 # A district on one installation: 50 communities, 100,000 volunteers, 1,000 merchants and ten years
 # of transfers, 1,000,000 on SQLite and 10,000,000 on PostgreSQL, generated through the ledger's
 # write path in large transactions (jifen-bench district: earned for service hours, redeemed at
-# merchants, refunds, gifts, settlements, a monthly expiry run, on the generator's own clock) and,
+# merchants, refunds, gifts, settlements, a monthly expiry run in one transaction, each month's
+# checkpoints sealed as it closes, on the generator's own clock) and,
 # for PostgreSQL, copied in by `jifen migrate` (the bulk import path). Then, for each store, every
 # line beside its anchor of the same size from the same run:
 #   one community's month report     vs a plain SQL GROUP BY over that community's month
@@ -17,7 +18,10 @@
 # Environment: BENCH_SQLITE_TRANSFERS (default 1000000), BENCH_PG_TRANSFERS (default 10000000; 0 skips
 # PostgreSQL), BENCH_SQLITE=0 skips SQLite, BENCH_VOLUNTEERS (100000), BENCH_MERCHANTS (1000),
 # BENCH_COMMUNITIES (50), BENCH_ROUNDS (best of, default 3; verify --full runs once), BENCH_CONFIG
-# (release, or debug to skip a release build), BENCH_KEEP=1 keeps the databases in .build/bench-district.
+# (release, or debug to skip a release build), BENCH_KEEP=1 keeps the databases in .build/bench-district,
+# BENCH_GENERATE=0 measures the databases kept there (a copy of each, made on the first such run, so
+# the erase measured does not change them) instead of generating, BENCH_BIN=DIR runs the jifen,
+# jifen-bench and jifen-pg-bench found there without building.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,10 +50,21 @@ config="${BENCH_CONFIG:-release}"
 out=.build/bench-district
 mkdir -p "$out"
 
-swift build -c "$config" --product jifen >&2
-swift build -c "$config" --product jifen-bench >&2
-swift build -c "$config" --product jifen-pg-bench >&2
-bin=$(swift build -c "$config" --show-bin-path)
+if [ -n "${BENCH_BIN:-}" ]; then
+  bin=$BENCH_BIN
+else
+  swift build -c "$config" --product jifen >&2
+  swift build -c "$config" --product jifen-bench >&2
+  swift build -c "$config" --product jifen-pg-bench >&2
+  bin=$(swift build -c "$config" --show-bin-path)
+fi
+generating="${BENCH_GENERATE:-1}"
+# kept NAME: with BENCH_GENERATE=0, the kept database NAME restored from its first copy.
+kept() {
+  [ -f "$out/$1.kept" ] || cp "$out/$1" "$out/$1.kept"
+  rm -f "$out/$1-wal" "$out/$1-shm"
+  cp "$out/$1.kept" "$out/$1"
+}
 J="$bin/jifen"
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
@@ -240,12 +255,16 @@ psql_q() { "${PG_AS[@]}" "$PG_BIN/psql" -X -q -At -h "$PG_DIR" -p "$PG_PORT" -U 
 last_full=0; last_scan=1
 
 if [ "${BENCH_SQLITE:-1}" != 0 ] && [ "$sqlite_n" != 0 ]; then
+  if [ "$generating" = 0 ]; then
+    kept sqlite.sqlite
+  else
   rm -f "$out"/sqlite*.sqlite* "$out"/pg-*.sqlite*
   generate "$out/sqlite-small.sqlite" 1000 1000 50 "$communities" 0 >"$out/sqlite-small.txt"
   echo "generating $sqlite_n transfers on SQLite…" >&2
   generate "$out/sqlite.sqlite" "$sqlite_n" "$volunteers" "$merchants" "$communities" 1000 >"$out/sqlite.txt"
-  line "sqlite generate ($(value transfers "$out/sqlite.txt") transfers):" "$(value generate_seconds "$out/sqlite.txt") s, $(value generate_transfers_per_second "$out/sqlite.txt") transfers/s (Ledger.post, 10,000 a transaction)"
-  if [ "$pg_n" = "$sqlite_n" ]; then
+  fi
+  line "sqlite generate ($(value transfers "$out/sqlite.txt") transfers):" "$(value generate_seconds "$out/sqlite.txt") s, $(value generate_transfers_per_second "$out/sqlite.txt") transfers/s (Ledger.post, 10,000 a transaction, a month's expiry in one; $(value generate_phases "$out/sqlite.txt"))"
+  if [ "$pg_n" = "$sqlite_n" ] && [ "$generating" != 0 ]; then
     # The same district for PostgreSQL: copy it before anything here changes it.
     sqlite3 "$out/sqlite.sqlite" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
     cp "$out/sqlite.sqlite" "$out/pg-source.sqlite"; cp "$out/sqlite.txt" "$out/pg.txt"
@@ -256,17 +275,17 @@ fi
 
 if [ "$pg_n" != 0 ]; then
   source scripts/lib/postgres.sh
-  trap 'pg_throwaway_stop; [ "${BENCH_KEEP:-0}" = 1 ] || rm -f "$out"/pg-*.sqlite*' EXIT
+  trap 'pg_throwaway_stop; [ "${BENCH_KEEP:-0}" = 1 ] || [ "$generating" = 0 ] || rm -f "$out"/pg-*.sqlite*' EXIT
   pg_throwaway_start
   url="postgres://postgres@localhost:$PG_PORT/jifen_test?host=$PG_DIR"
-  if [ ! -f "$out/pg-source.sqlite" ] || [ "$pg_n" != "$sqlite_n" ]; then
+  if [ "$generating" != 0 ] && { [ ! -f "$out/pg-source.sqlite" ] || [ "$pg_n" != "$sqlite_n" ]; }; then
     rm -f "$out"/pg-*.sqlite*
     generate "$out/pg-small.sqlite" 1000 1000 50 "$communities" 0 >"$out/pg-small.txt"
     echo "generating $pg_n transfers for PostgreSQL…" >&2
     generate "$out/pg-source.sqlite" "$pg_n" "$volunteers" "$merchants" "$communities" 1000 >"$out/pg.txt"
   fi
   "$J" migrate --from "$out/pg-small.sqlite" --to "$url&schema=small" >/dev/null
-  line "postgres generate ($(value transfers "$out/pg.txt") transfers):" "$(value generate_seconds "$out/pg.txt") s, $(value generate_transfers_per_second "$out/pg.txt") transfers/s (Ledger.post on SQLite, 10,000 a transaction)"
+  line "postgres generate ($(value transfers "$out/pg.txt") transfers):" "$(value generate_seconds "$out/pg.txt") s, $(value generate_transfers_per_second "$out/pg.txt") transfers/s (Ledger.post on SQLite, 10,000 a transaction; $(value generate_phases "$out/pg.txt"))"
   read -r t _ < <(timed 1 "$J" migrate --from "$out/pg-source.sqlite" --to "$url")
   line "postgres import (jifen migrate):" "$(fmt "$t") s, $(python3 -c "print(int($(value transfers "$out/pg.txt") / $t))") transfers/s (verify before, copy, verify the copy, verify again)"
   measure postgres "$url" "$out/pg.txt" "$url&schema=small"

@@ -24,6 +24,9 @@ struct DistrictCounts {
     var eraseTarget = ""
     var eraseTargetTransfers = 0
     var fallbacks = 0
+    var postSeconds = 0.0
+    var expireSeconds = 0.0
+    var sealSeconds = 0.0
 }
 
 /// Builds a district through the ledger's one write path (`Ledger.post`, `Ledger.expire`,
@@ -135,9 +138,13 @@ struct DistrictGenerator {
         var written = 0
         var key = 0
         let started = Date()
+        var postSeconds = 0.0
+        var expireSeconds = 0.0
+        var sealSeconds = 0.0
         for month in 0..<shape.months {
             let from = monthStart(month).millis
             let to = monthStart(month + 1).millis
+            var phase = Date()
             let quota = (shape.transfers - written) / (shape.months - month)
             let step = max(1, (to - from) / Int64(max(1, quota)))
             var done = 0
@@ -216,28 +223,61 @@ struct DistrictGenerator {
                 done += batch
                 written += batch
             }
+            postSeconds += Date().timeIntervalSince(phase)
+            phase = Date()
             // The month's expiry run, as a cron job would start it on the first of the next month.
             let next = monthStart(month + 1).addingTimeInterval(1800)
-            let expired = try Ledger(store: store, now: { next }).expire(asOf: nil, actor: "admin")
-            for t in expired.transfers {
+            let expired = try expireMonth(asOfDay: DayFormat.string(next, in: zone), atMillis: next.millis)
+            expireSeconds += Date().timeIntervalSince(phase)
+            phase = Date()
+            for t in expired {
                 balance[t.debit, default: 0] -= t.amount
                 balance[t.credit, default: 0] += t.amount
                 counts.byKind[t.kind, default: 0] += 1
                 if t.debit == counts.eraseTarget { counts.eraseTargetTransfers += 1 }
             }
-            written += expired.transfers.count
+            written += expired.count
             let components = calendar.dateComponents([.year, .month], from: monthStart(month))
             try monthClosed(store, components.year!, components.month!, next)
+            sealSeconds += Date().timeIntervalSince(phase)
             if month % 12 == 11 || month == shape.months - 1 {
                 let seconds = Date().timeIntervalSince(started)
                 log(
                     "\(components.year!)-\(pad(components.month!, 2)): \(written) transfers, "
-                        + "\(Int(Double(written) / max(seconds, 0.001)))/s")
+                        + "\(Int(Double(written) / max(seconds, 0.001)))/s (posting \(Int(postSeconds)) s, "
+                        + "expiry \(Int(expireSeconds)) s, checkpoints \(Int(sealSeconds)) s)")
             }
         }
+        counts.postSeconds = postSeconds
+        counts.expireSeconds = expireSeconds
+        counts.sealSeconds = sealSeconds
         _ = try Settings(store: store).setSetting(
             key: "durability", value: "full", actor: "admin", nowMillis: monthStart(shape.months).millis)
         return counts
+    }
+
+    /// The month's expiry run in ONE transaction (what `Ledger.expire` does in one short
+    /// transaction per volunteer): for each account with lapsed lots, what is left of the lots
+    /// lapsed on or before `day` moves to the community's expiry account through `Ledger.post`,
+    /// with the key `Ledger.expire` uses. The district has no holds, so nothing is reserved under
+    /// a lot. The `points.expiring` notice events (outbox messages, not ledger rows) are not written.
+    func expireMonth(asOfDay day: String, atMillis at: Int64) throws -> [Transfer] {
+        try store.write { tx in
+            var posted: [Transfer] = []
+            for account in try tx.accountsWithLapsedLots(onOrBefore: day) {
+                guard let volunteer = try tx.account(account) else { continue }
+                let lapsed = try tx.openLots(account: account, limit: 100_000)
+                    .filter { $0.expiresOn <= day }.reduce(Int64(0)) { $0 + $1.remaining }
+                let amount = min(lapsed, volunteer.balance)
+                guard amount > 0 else { continue }
+                let last = try tx.chainHead()?.seq ?? 0
+                let request = TransferRequest(
+                    kind: .expire, debit: account, credit: Account.expiry(volunteer.community),
+                    amount: amount, key: "expire:\(account):\(day):\(last)", reference: day)
+                posted.append(try Ledger.post(request, actor: "admin", atMillis: at, in: tx).transfer)
+            }
+            return posted
+        }
     }
 
     private func earn(_ volunteer: String, _ community: String, _ key: Int, _ random: UInt64) -> TransferRequest {
@@ -283,9 +323,8 @@ func districtMain(_ arguments: [String]) throws {
     var generator = DistrictGenerator(store: store, shape: shape)
     // Each month's checkpoint is sealed once the month has closed, as an admin's monthly run would.
     let zone = generator.zone
-    generator.monthClosed = { store, _, _, next in
-        _ = try Ledger(store: store, now: { next }).sealCheckpoints(nowMillis: next.millis, timeZone: zone)
-    }
+    let sealer = CheckpointSealer(zone: zone)
+    generator.monthClosed = { store, _, _, next in try sealer.seal(store, nowMillis: next.millis) }
     let counts = try generator.generate()
     let seconds = Date().timeIntervalSince(started)
     print("transfers=\(counts.total)")
@@ -297,6 +336,10 @@ func districtMain(_ arguments: [String]) throws {
     print("erase_target_transfers=\(counts.eraseTargetTransfers)")
     print(String(format: "generate_seconds=%.1f", seconds))
     print(String(format: "generate_transfers_per_second=%.0f", Double(counts.total) / seconds))
+    print(
+        String(
+            format: "generate_phases=posting %.0f s, expiry %.0f s, checkpoints %.0f s", counts.postSeconds,
+            counts.expireSeconds, counts.sealSeconds))
     print("now_millis=\(generator.monthStart(shape.months).millis + 36_000_000)")
     let last = Calendar(identifier: .gregorian).dateComponents(
         in: generator.zone, from: generator.monthStart(shape.months - 1))
@@ -321,4 +364,67 @@ func timeBalanceReads(_ store: any Store, nowMillis: Int64) throws -> Double {
     FileHandle.standardError.write(
         Data("balance reads: \(reads) of \(ids.count) volunteers (checksum \(total))\n".utf8))
     return micros
+}
+
+/// `Ledger.sealCheckpoints` for one writer that seals every month as it closes: the same loop and
+/// the same checkpoints (every balance of the community as of the month's last place, chained to
+/// the previous checkpoint), but each community's last checkpoint is kept here instead of reading
+/// all of its checkpoints, with every balance, again at each month's end (which grows with the
+/// months sealed: the generator's time went there). Only for a database nothing else seals.
+final class CheckpointSealer {
+    let zone: TimeZone
+    private var last: [String: Checkpoint?] = [:]
+
+    init(zone: TimeZone) { self.zone = zone }
+
+    func seal(_ store: any Store, nowMillis: Int64) throws {
+        let currentMonth = String(DayFormat.string(Date(millis: nowMillis), in: zone).prefix(7))
+        try store.write { tx in
+            for community in try tx.chainCommunities() {
+                if last[community] == nil { last[community] = .some(try tx.checkpoints(community: community).last) }
+                var previous = last[community]!
+                var month: String
+                if let previous, previous.month != Checkpoint.genesisMonth {
+                    month = try monthAfter(previous.month)
+                } else {
+                    var first: Transfer?
+                    try tx.forEachChainTransfer(community: community, afterSeq: previous?.seq ?? 0) {
+                        first = $0
+                        return false
+                    }
+                    guard let first else { continue }
+                    month = String(DayFormat.string(first.at, in: zone).prefix(7))
+                }
+                var balances = previous?.balances ?? [:]
+                var seq = previous?.seq ?? 0
+                var head = previous?.head ?? TransferHash.genesis
+                var count = previous?.transfers ?? 0
+                while month < currentMonth {
+                    let end = try DayFormat.monthRange(month, in: zone).end
+                    try tx.forEachChainTransfer(community: community, afterSeq: seq) { t in
+                        guard t.atMillis < end else { return false }
+                        balances[t.debit, default: 0] -= t.amount
+                        balances[t.credit, default: 0] += t.amount
+                        seq = t.seq
+                        head = t.hash
+                        count += 1
+                        return true
+                    }
+                    let checkpoint = Checkpoint(
+                        community: community, month: month, seq: seq, head: head, transfers: count,
+                        balances: balances, previous: previous?.hash ?? TransferHash.genesis,
+                        sealedAtMillis: nowMillis)
+                    try tx.insert(checkpoint: checkpoint)
+                    previous = checkpoint
+                    month = try monthAfter(month)
+                }
+                last[community] = .some(previous)
+            }
+        }
+    }
+
+    private func monthAfter(_ month: String) throws -> String {
+        let end = try DayFormat.monthRange(month, in: zone).end
+        return String(DayFormat.string(Date(millis: end), in: zone).prefix(7))
+    }
 }
