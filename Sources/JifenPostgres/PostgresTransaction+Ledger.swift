@@ -441,6 +441,30 @@ extension PostgresTransaction {
         }
     }
 
+    static func checkpoint(_ row: PostgresRow) throws -> Checkpoint {
+        let (community, month, seq, head, transfers, accounts, balances, previous, hash, at) = try row.decode(
+            (String, String, Int64, String, Int64, Int64, String, String, String, Int64).self)
+        return Checkpoint.stored(
+            community: community, month: month, seq: seq, head: head, transfers: transfers, accounts: accounts,
+            balancesText: balances, previous: previous, hash: hash, sealedAtMillis: at)
+    }
+
+    func checkpointMarks(community: String) throws -> [CheckpointMark] {
+        try session.rows(
+            "SELECT month, seq FROM checkpoint WHERE community = $1 ORDER BY seq, month = 'genesis' DESC, month",
+            [community]
+        ).map { row in
+            let (month, seq) = try row.decode((String, Int64).self)
+            return CheckpointMark(month: month, seq: seq)
+        }
+    }
+
+    func checkpoint(community: String, month: String) throws -> Checkpoint? {
+        try session.rows(
+            "SELECT \(Self.checkpointColumns) FROM checkpoint WHERE community = $1 AND month = $2", [community, month]
+        ).first.map(Self.checkpoint)
+    }
+
     func chainCommunities() throws -> [String] {
         try session.rows("SELECT id FROM community ORDER BY id").map { try $0.decode(String.self) }
     }
@@ -479,6 +503,12 @@ extension PostgresTransaction {
 
     func allLots() throws -> [Lot] {
         try session.rows("SELECT id, account, expires_on, remaining FROM lot ORDER BY id").map(Self.lot)
+    }
+
+    func lots(accounts: [String]) throws -> [Lot] {
+        try session.rows(
+            "SELECT id, account, expires_on, remaining FROM lot WHERE account = ANY($1) ORDER BY id", [accounts]
+        ).map(Self.lot)
     }
 
     func lotEntrySums() throws -> [Int64: Int64] {

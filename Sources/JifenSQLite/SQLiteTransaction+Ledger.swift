@@ -323,6 +323,19 @@ extension SQLiteTransaction {
         ).map(Self.checkpoint)
     }
 
+    func checkpointMarks(community: String) throws -> [CheckpointMark] {
+        try all(
+            "SELECT month, seq FROM checkpoint WHERE community = ? ORDER BY seq, month = 'genesis' DESC, month",
+            [community]
+        ).map { CheckpointMark(month: $0[0], seq: $0[1]) }
+    }
+
+    func checkpoint(community: String, month: String) throws -> Checkpoint? {
+        try one(
+            "SELECT \(Self.checkpointColumns) FROM checkpoint WHERE community = ? AND month = ?", [community, month]
+        ).map(Self.checkpoint)
+    }
+
     func chainCommunities() throws -> [String] {
         try String.fetchAll(db, sql: "SELECT id FROM community ORDER BY id")
     }
@@ -354,6 +367,20 @@ extension SQLiteTransaction {
 
     func allLots() throws -> [Lot] {
         try all("SELECT id, account, expires_on, remaining FROM lot ORDER BY id").map(Self.lot)
+    }
+
+    func lots(accounts: [String]) throws -> [Lot] {
+        var lots: [Lot] = []
+        // By the index of (account, expires_on), a few hundred accounts a statement.
+        for start in stride(from: 0, to: accounts.count, by: 500) {
+            let chunk = Array(accounts[start..<min(start + 500, accounts.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            lots += try Row.fetchAll(
+                db, sql: "SELECT id, account, expires_on, remaining FROM lot WHERE account IN (\(marks))",
+                arguments: StatementArguments(chunk)
+            ).map(Self.lot)
+        }
+        return lots.sorted { $0.id < $1.id }
     }
 
     func lotEntrySums() throws -> [Int64: Int64] {

@@ -132,6 +132,9 @@ public protocol LedgerAuditing {
     func forEachTransfer(_ body: (Transfer) throws -> Bool) throws
     func allAccounts() throws -> [Account]
     func allLots() throws -> [Lot]
+    /// Every lot (open or spent) of these accounts, by id: `verify` from the checkpoints checks the
+    /// lots of the accounts that moved since.
+    func lots(accounts: [String]) throws -> [Lot]
     /// Sum of entries per lot id.
     func lotEntrySums() throws -> [Int64: Int64]
     /// Pending holds not past their timeout at `nowMillis`.
