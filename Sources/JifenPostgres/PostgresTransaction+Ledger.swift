@@ -520,6 +520,27 @@ extension PostgresTransaction {
         return sums
     }
 
+    func lotAudit() throws -> LotAudit {
+        let count = try session.scalar(Int64.self, "SELECT count(*) FROM lot") ?? 0
+        var totals: [String: Int64] = [:]
+        for row in try session.rows("SELECT account, SUM(remaining)::BIGINT FROM lot GROUP BY account") {
+            let (account, total) = try row.decode((String, Int64).self)
+            totals[account] = total
+        }
+        let mismatched = try session.rows(
+            """
+            SELECT l.id, l.account, l.expires_on, l.remaining, COALESCE(s.total, 0)::BIGINT FROM lot l
+            LEFT JOIN (SELECT lot, SUM(delta) AS total FROM lot_entry GROUP BY lot) s ON s.lot = l.id
+            WHERE l.remaining <> COALESCE(s.total, 0) OR l.remaining < 0 ORDER BY l.id
+            """
+        ).map { row in
+            let (id, account, expiresOn, remaining, entries) = try row.decode(
+                (Int64, String, String, Int64, Int64).self)
+            return (lot: Lot(id: id, account: account, expiresOn: expiresOn, remaining: remaining), entries: entries)
+        }
+        return LotAudit(count: Int(count), totals: totals, mismatched: mismatched)
+    }
+
     func pendingHolds(nowMillis: Int64) throws -> [Hold] {
         try session.rows(
             "SELECT \(Self.holdColumns) FROM hold WHERE status = 'pending' AND expires_at > $1 ORDER BY id", [nowMillis]

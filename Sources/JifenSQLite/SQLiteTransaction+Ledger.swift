@@ -391,6 +391,20 @@ extension SQLiteTransaction {
         return sums
     }
 
+    func lotAudit() throws -> LotAudit {
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM lot") ?? 0
+        var totals: [String: Int64] = [:]
+        for row in try all("SELECT account, SUM(remaining) FROM lot GROUP BY account") { totals[row[0]] = row[1] }
+        let mismatched = try all(
+            """
+            SELECT l.id, l.account, l.expires_on, l.remaining, COALESCE(s.total, 0) FROM lot l
+            LEFT JOIN (SELECT lot, SUM(delta) AS total FROM lot_entry GROUP BY lot) s ON s.lot = l.id
+            WHERE l.remaining <> COALESCE(s.total, 0) OR l.remaining < 0 ORDER BY l.id
+            """
+        ).map { (lot: Self.lot($0), entries: $0[4] as Int64) }
+        return LotAudit(count: count, totals: totals, mismatched: mismatched)
+    }
+
     func pendingHolds(nowMillis: Int64) throws -> [Hold] {
         try all(
             "SELECT \(Self.holdColumns) FROM hold WHERE status = 'pending' AND expires_at > ? ORDER BY id", [nowMillis]

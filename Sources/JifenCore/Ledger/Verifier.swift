@@ -460,19 +460,27 @@ public enum Verifier {
             if storedSum != 0 {
                 report.faults.append(VerifyFault(check: "zero-sum", expected: "0", found: "\(storedSum)"))
             }
-            let lots = try scope.map { try reader.lots(accounts: $0.sorted()) } ?? reader.allLots()
-            report.lots = lots.count
-            let entrySums = scope == nil ? try reader.lotEntrySums() : nil
             var lotTotals: [String: Int64] = [:]
-            for lot in lots {
-                let fromEntries = entrySums.map { $0[lot.id] ?? 0 } ?? lot.remaining
-                if fromEntries != lot.remaining || lot.remaining < 0 {
-                    report.faults.append(
-                        VerifyFault(
-                            check: "lot", account: lot.account, lot: lot.id,
-                            expected: "\(fromEntries)", found: "\(lot.remaining)"))
+            var lotFaults: [(lot: Lot, entries: Int64)] = []
+            if let scope {
+                // The lots of the accounts that moved: against their balances (their entries: --full).
+                let lots = try reader.lots(accounts: scope.sorted())
+                report.lots = lots.count
+                for lot in lots {
+                    if lot.remaining < 0 { lotFaults.append((lot, lot.remaining)) }
+                    lotTotals[lot.account, default: 0] += lot.remaining
                 }
-                lotTotals[lot.account, default: 0] += lot.remaining
+            } else {
+                let audit = try reader.lotAudit()
+                report.lots = audit.count
+                lotTotals = audit.totals
+                lotFaults = audit.mismatched
+            }
+            for (lot, fromEntries) in lotFaults {
+                report.faults.append(
+                    VerifyFault(
+                        check: "lot", account: lot.account, lot: lot.id,
+                        expected: "\(fromEntries)", found: "\(lot.remaining)"))
             }
             for account in accounts where account.kind.keepsLots && scope?.contains(account.id) != false {
                 let total = lotTotals[account.id] ?? 0
