@@ -441,6 +441,30 @@ extension PostgresTransaction {
         }
     }
 
+    static func checkpoint(_ row: PostgresRow) throws -> Checkpoint {
+        let (community, month, seq, head, transfers, accounts, balances, previous, hash, at) = try row.decode(
+            (String, String, Int64, String, Int64, Int64, String, String, String, Int64).self)
+        return Checkpoint.stored(
+            community: community, month: month, seq: seq, head: head, transfers: transfers, accounts: accounts,
+            balancesText: balances, previous: previous, hash: hash, sealedAtMillis: at)
+    }
+
+    func checkpointMarks(community: String) throws -> [CheckpointMark] {
+        try session.rows(
+            "SELECT month, seq FROM checkpoint WHERE community = $1 ORDER BY seq, month = 'genesis' DESC, month",
+            [community]
+        ).map { row in
+            let (month, seq) = try row.decode((String, Int64).self)
+            return CheckpointMark(month: month, seq: seq)
+        }
+    }
+
+    func checkpoint(community: String, month: String) throws -> Checkpoint? {
+        try session.rows(
+            "SELECT \(Self.checkpointColumns) FROM checkpoint WHERE community = $1 AND month = $2", [community, month]
+        ).first.map(Self.checkpoint)
+    }
+
     func chainCommunities() throws -> [String] {
         try session.rows("SELECT id FROM community ORDER BY id").map { try $0.decode(String.self) }
     }
@@ -481,6 +505,12 @@ extension PostgresTransaction {
         try session.rows("SELECT id, account, expires_on, remaining FROM lot ORDER BY id").map(Self.lot)
     }
 
+    func lots(accounts: [String]) throws -> [Lot] {
+        try session.rows(
+            "SELECT id, account, expires_on, remaining FROM lot WHERE account = ANY($1) ORDER BY id", [accounts]
+        ).map(Self.lot)
+    }
+
     func lotEntrySums() throws -> [Int64: Int64] {
         var sums: [Int64: Int64] = [:]
         for row in try session.rows("SELECT lot, SUM(delta)::BIGINT FROM lot_entry GROUP BY lot") {
@@ -488,6 +518,27 @@ extension PostgresTransaction {
             sums[lot] = total
         }
         return sums
+    }
+
+    func lotAudit() throws -> LotAudit {
+        let count = try session.scalar(Int64.self, "SELECT count(*) FROM lot") ?? 0
+        var totals: [String: Int64] = [:]
+        for row in try session.rows("SELECT account, SUM(remaining)::BIGINT FROM lot GROUP BY account") {
+            let (account, total) = try row.decode((String, Int64).self)
+            totals[account] = total
+        }
+        let mismatched = try session.rows(
+            """
+            SELECT l.id, l.account, l.expires_on, l.remaining, COALESCE(s.total, 0)::BIGINT FROM lot l
+            LEFT JOIN (SELECT lot, SUM(delta) AS total FROM lot_entry GROUP BY lot) s ON s.lot = l.id
+            WHERE l.remaining <> COALESCE(s.total, 0) OR l.remaining < 0 ORDER BY l.id
+            """
+        ).map { row in
+            let (id, account, expiresOn, remaining, entries) = try row.decode(
+                (Int64, String, String, Int64, Int64).self)
+            return (lot: Lot(id: id, account: account, expiresOn: expiresOn, remaining: remaining), entries: entries)
+        }
+        return LotAudit(count: Int(count), totals: totals, mismatched: mismatched)
     }
 
     func pendingHolds(nowMillis: Int64) throws -> [Hold] {

@@ -88,6 +88,18 @@ public struct SQLiteStore: Sendable {
     }
 
     private init(path: String, busyTimeout: TimeInterval) throws {
+        let config = Self.configuration(busyTimeout: busyTimeout)
+        self.path = path
+        self.busyTimeout = busyTimeout
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+        } catch {
+            throw Self.translate(error, path: path, busyTimeout: busyTimeout)
+        }
+    }
+
+    /// How every connection to the file is set up.
+    static func configuration(busyTimeout: TimeInterval) -> Configuration {
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.label = "jifen"
@@ -102,13 +114,7 @@ public struct SQLiteStore: Sendable {
             // page's free space: FAST zeroes it on the b-tree pages being written anyway, at no extra I/O.
             try db.execute(sql: "PRAGMA secure_delete = FAST")
         }
-        self.path = path
-        self.busyTimeout = busyTimeout
-        do {
-            queue = try DatabaseQueue(path: path, configuration: config)
-        } catch {
-            throw Self.translate(error, path: path, busyTimeout: busyTimeout)
-        }
+        return config
     }
 
     struct Header {

@@ -323,6 +323,19 @@ extension SQLiteTransaction {
         ).map(Self.checkpoint)
     }
 
+    func checkpointMarks(community: String) throws -> [CheckpointMark] {
+        try all(
+            "SELECT month, seq FROM checkpoint WHERE community = ? ORDER BY seq, month = 'genesis' DESC, month",
+            [community]
+        ).map { CheckpointMark(month: $0[0], seq: $0[1]) }
+    }
+
+    func checkpoint(community: String, month: String) throws -> Checkpoint? {
+        try one(
+            "SELECT \(Self.checkpointColumns) FROM checkpoint WHERE community = ? AND month = ?", [community, month]
+        ).map(Self.checkpoint)
+    }
+
     func chainCommunities() throws -> [String] {
         try String.fetchAll(db, sql: "SELECT id FROM community ORDER BY id")
     }
@@ -356,12 +369,40 @@ extension SQLiteTransaction {
         try all("SELECT id, account, expires_on, remaining FROM lot ORDER BY id").map(Self.lot)
     }
 
+    func lots(accounts: [String]) throws -> [Lot] {
+        var lots: [Lot] = []
+        // By the index of (account, expires_on), a few hundred accounts a statement.
+        for start in stride(from: 0, to: accounts.count, by: 500) {
+            let chunk = Array(accounts[start..<min(start + 500, accounts.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            lots += try Row.fetchAll(
+                db, sql: "SELECT id, account, expires_on, remaining FROM lot WHERE account IN (\(marks))",
+                arguments: StatementArguments(chunk)
+            ).map(Self.lot)
+        }
+        return lots.sorted { $0.id < $1.id }
+    }
+
     func lotEntrySums() throws -> [Int64: Int64] {
         var sums: [Int64: Int64] = [:]
         for row in try all("SELECT lot, SUM(delta) AS total FROM lot_entry GROUP BY lot") {
             sums[row["lot"]] = row["total"]
         }
         return sums
+    }
+
+    func lotAudit() throws -> LotAudit {
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM lot") ?? 0
+        var totals: [String: Int64] = [:]
+        for row in try all("SELECT account, SUM(remaining) FROM lot GROUP BY account") { totals[row[0]] = row[1] }
+        let mismatched = try all(
+            """
+            SELECT l.id, l.account, l.expires_on, l.remaining, COALESCE(s.total, 0) FROM lot l
+            LEFT JOIN (SELECT lot, SUM(delta) AS total FROM lot_entry GROUP BY lot) s ON s.lot = l.id
+            WHERE l.remaining <> COALESCE(s.total, 0) OR l.remaining < 0 ORDER BY l.id
+            """
+        ).map { (lot: Self.lot($0), entries: $0[4] as Int64) }
+        return LotAudit(count: count, totals: totals, mismatched: mismatched)
     }
 
     func pendingHolds(nowMillis: Int64) throws -> [Hold] {

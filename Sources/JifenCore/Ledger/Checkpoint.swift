@@ -86,11 +86,26 @@ public struct Checkpoint: Codable, Sendable, Equatable {
         community: String, month: String, seq: Int64, head: String, transfers: Int64, accounts: Int64,
         balancesText: String, previous: String, hash: String, sealedAtMillis: Int64
     ) -> Checkpoint {
-        var c = Checkpoint(
-            community: community, month: month, seq: seq, head: head, transfers: transfers,
-            balances: balances(fromText: balancesText), previous: previous, sealedAtMillis: sealedAtMillis)
-        c.accounts = accounts
-        c.hash = hash
-        return c
+        // Built field by field: the initialiser would hash it again, which `verify` does only when asked.
+        Checkpoint(
+            community: community, month: month, seq: seq, head: head, transfers: transfers, accounts: accounts,
+            balances: balances(fromText: balancesText).filter { $0.value != 0 }, previous: previous, hash: hash,
+            sealedAtMillis: sealedAtMillis)
+    }
+
+    private init(
+        community: String, month: String, seq: Int64, head: String, transfers: Int64, accounts: Int64,
+        balances: [String: Int64], previous: String, hash: String, sealedAtMillis: Int64
+    ) {
+        self.community = community
+        self.month = month
+        self.seq = seq
+        self.head = head
+        self.transfers = transfers
+        self.accounts = accounts
+        self.balances = balances
+        self.previous = previous
+        self.hash = hash
+        self.sealedAtMillis = sealedAtMillis
     }
 }

@@ -4,11 +4,25 @@ public import Foundation
 public protocol CheckpointReading {
     /// Every checkpoint of a community, in chain order (place, then month; genesis first).
     func checkpoints(community: String) throws -> [Checkpoint]
+    /// Where each checkpoint of a community stands, in chain order, without its balances: `verify
+    /// --full` then reads one checkpoint at a time (`checkpoint(community:month:)`) as the chain reaches it.
+    func checkpointMarks(community: String) throws -> [CheckpointMark]
+    func checkpoint(community: String, month: String) throws -> Checkpoint?
     /// Every community's id, in order.
     func chainCommunities() throws -> [String]
     /// A community's sealed transfers with a place after `afterSeq`, in chain order; stops when
     /// `body` returns false.
     func forEachChainTransfer(community: String, afterSeq: Int64, _ body: (Transfer) throws -> Bool) throws
+}
+
+/// A checkpoint's month and place in its chain.
+public struct CheckpointMark: Sendable, Equatable {
+    public var month: String
+    public var seq: Int64
+    public init(month: String, seq: Int64) {
+        self.month = month
+        self.seq = seq
+    }
 }
 
 /// Sealing months (月度封账).

@@ -132,8 +132,30 @@ public protocol LedgerAuditing {
     func forEachTransfer(_ body: (Transfer) throws -> Bool) throws
     func allAccounts() throws -> [Account]
     func allLots() throws -> [Lot]
+    /// Every lot (open or spent) of these accounts, by id: `verify` from the checkpoints checks the
+    /// lots of the accounts that moved since.
+    func lots(accounts: [String]) throws -> [Lot]
     /// Sum of entries per lot id.
     func lotEntrySums() throws -> [Int64: Int64]
+    /// Every lot against its entries, summed by the store: how many lots there are, each account's
+    /// points left in its lots, and only the lots whose entries do not add up to what they hold (or
+    /// that hold less than nothing), so `verify --full`'s memory does not grow with the lots.
+    func lotAudit() throws -> LotAudit
     /// Pending holds not past their timeout at `nowMillis`.
     func pendingHolds(nowMillis: Int64) throws -> [Hold]
+}
+
+/// What the store sums for `verify` about lots (`LedgerAuditing.lotAudit`).
+public struct LotAudit: Sendable {
+    public var count: Int
+    /// Points left in each account's lots.
+    public var totals: [String: Int64]
+    /// Lots whose entries sum to something else than they hold (or that hold less than nothing),
+    /// by id, each with its entries' sum.
+    public var mismatched: [(lot: Lot, entries: Int64)]
+    public init(count: Int, totals: [String: Int64], mismatched: [(lot: Lot, entries: Int64)]) {
+        self.count = count
+        self.totals = totals
+        self.mismatched = mismatched
+    }
 }

@@ -72,29 +72,120 @@ public struct VerifyReport: Sendable, Equatable, Codable {
 /// Recomputes everything the ledger stores and compares: the hash chain, every balance from its
 /// transfers, the zero sum, every lot from its entries, lots against balances, holds against balances.
 public enum Verifier {
-    /// - Parameter full: hash every transfer again and check every checkpoint against the chain;
-    ///   false checks each community's chain from its last checkpoint on (fast: the cost grows
-    ///   with the transfers since, not with the history).
+    /// How many communities `verify --full` checks at once (each on its own connection).
+    public static let defaultWorkers = max(2, min(4, ProcessInfo.processInfo.activeProcessorCount))
+
+    /// - Parameter full: hash every transfer again and check every checkpoint against the chain,
+    ///   communities in parallel on `workers` connections that read one snapshot; false checks each
+    ///   community's chain from its last checkpoint on (fast: the cost grows with the transfers
+    ///   since, not with the history).
     public static func verify(
-        _ store: any Store, nowMillis: Int64 = Date().millis, full: Bool = true
+        _ store: any Store, nowMillis: Int64 = Date().millis, full: Bool = true, workers: Int = defaultWorkers
     ) throws
         -> VerifyReport
     {
-        try store.read { try verify(reader: $0, nowMillis: nowMillis, full: full) }
+        guard full else { return try store.read { try verify(reader: $0, nowMillis: nowMillis, full: false) } }
+        let communities = try store.read { try $0.chainCommunities() }
+        let queue = WorkQueue(count: communities.count)
+        return try store.readConcurrently(workers: max(1, min(workers, communities.count))) { reader in
+            try chainParts(communities, queue: queue, reader: reader)
+        } finish: { parts, reader in
+            try finishFull(parts: parts.flatMap { $0 }, communities: communities, reader: reader, nowMillis: nowMillis)
+        }
     }
 
     /// Verifies what `reader` sees inside a transaction the caller holds (e.g. a copy before it commits).
     public static func verify(
         reader: any ReadTransaction & LedgerAuditing, nowMillis: Int64, full: Bool = true
     ) throws -> VerifyReport {
-        var report = VerifyReport()
-        report.full = full
-        var computed: [String: Int64] = [:]
         if full {
-            try verifyChains(reader: reader, nowMillis: nowMillis, report: &report, computed: &computed)
-        } else {
-            try verifySinceCheckpoints(reader: reader, report: &report, computed: &computed)
+            let communities = try reader.chainCommunities()
+            let parts = try chainParts(communities, queue: WorkQueue(count: communities.count), reader: reader)
+            return try finishFull(parts: parts, communities: communities, reader: reader, nowMillis: nowMillis)
         }
+        var report = VerifyReport()
+        report.full = false
+        var computed: [String: Int64] = [:]
+        let moved = try verifySinceCheckpoints(reader: reader, report: &report, computed: &computed)
+        return try verifyState(
+            reader: reader, nowMillis: nowMillis, report: report, computed: computed, lotsOf: moved)
+    }
+
+    /// Hands out work items (communities) to the workers of `verify --full`, each item once.
+    final class WorkQueue: @unchecked Sendable {
+        private let lock = NSLock()
+        private var next = 0
+        let count: Int
+        init(count: Int) { self.count = count }
+        func take() -> Int? {
+            lock.withLock {
+                guard next < count else { return nil }
+                defer { next += 1 }
+                return next
+            }
+        }
+    }
+
+    /// What checking one community's chain found.
+    struct ChainPart: Sendable {
+        var index = 0
+        var faults: [VerifyFault] = []
+        var transfers = 0
+        var checked = 0
+        var checkpoints = 0
+        var hasChain = false
+        /// The community's balances from its transfers.
+        var balances: [String: Int64] = [:]
+        /// Points per service request, from the chain's transfers (`RequestAudit`).
+        var requests: [String: Int64] = [:]
+    }
+
+    /// Checks the communities `queue` hands out, one after another, on `reader`.
+    static func chainParts(
+        _ communities: [String], queue: WorkQueue, reader: any ReadTransaction & LedgerAuditing
+    ) throws -> [ChainPart] {
+        var parts: [ChainPart] = []
+        var audit: RequestAudit?
+        while let index = queue.take() {
+            if audit == nil { audit = try RequestAudit(reader: reader) }
+            audit?.net = [:]
+            var part = try verifyChain(communities[index], reader: reader, audit: &audit!)
+            part.index = index
+            part.requests = audit!.net
+            parts.append(part)
+        }
+        return parts
+    }
+
+    /// Puts the communities' findings together in the communities' order (so the report reads as a
+    /// run one community after another would), adds the transfers still awaiting their seal, and
+    /// checks the requests and the stored state, all on `reader`.
+    static func finishFull(
+        parts: [ChainPart], communities: [String], reader: any ReadTransaction & LedgerAuditing, nowMillis: Int64
+    ) throws -> VerifyReport {
+        var report = VerifyReport()
+        report.full = true
+        var computed: [String: Int64] = [:]
+        var audit = try RequestAudit(reader: reader)
+        for part in parts.sorted(by: { $0.index < $1.index }) {
+            report.faults += part.faults
+            report.transfers += part.transfers
+            report.checked += part.checked
+            report.checkpoints += part.checkpoints
+            if part.hasChain { report.chains += 1 }
+            for (account, balance) in part.balances { computed[account, default: 0] += balance }
+            audit.merge(part.requests)
+        }
+        try reader.forEachUnsealedTransfer { t in
+            report.transfers += 1
+            report.unsealed += 1
+            audit.add(t)
+            checkContent(t, into: &report)
+            computed[t.debit, default: 0] -= t.amount
+            computed[t.credit, default: 0] += t.amount
+            return true
+        }
+        report.faults += try audit.faults(reader: reader, nowMillis: nowMillis)
         return try verifyState(reader: reader, nowMillis: nowMillis, report: report, computed: computed)
     }
 
@@ -146,79 +237,90 @@ public enum Verifier {
         }
     }
 
-    /// A community's checkpoints on their own: each one's hash, and each one's link to the one before.
-    static func checkCheckpoints(_ checkpoints: [Checkpoint], into report: inout VerifyReport) {
-        var previous: Checkpoint?
-        for c in checkpoints {
-            report.checkpoints += 1
-            let hash = c.computeHash()
-            if hash != c.hash {
-                report.faults.append(
-                    VerifyFault(
-                        check: "checkpoint-hash", community: c.community, checkpoint: c.month, expected: hash,
-                        found: c.hash))
-            }
-            if let previous, c.previous != previous.hash {
-                report.faults.append(
-                    VerifyFault(
-                        check: "checkpoint-link", community: c.community, checkpoint: c.month, expected: previous.hash,
-                        found: c.previous))
-            }
-            if let previous, c.seq < previous.seq {
-                report.faults.append(
-                    VerifyFault(
-                        check: "checkpoint-head", community: c.community, checkpoint: c.month,
-                        expected: "≥ \(previous.seq)",
-                        found: "\(c.seq)"))
-            }
-            previous = c
+    /// One checkpoint on its own: its hash, and its link to the one before it (when given: the
+    /// previous checkpoint's stored hash and place).
+    static func checkCheckpoint(
+        _ c: Checkpoint, previous: (hash: String, seq: Int64)?, into faults: inout [VerifyFault]
+    ) {
+        let hash = c.computeHash()
+        if hash != c.hash {
+            faults.append(
+                VerifyFault(
+                    check: "checkpoint-hash", community: c.community, checkpoint: c.month, expected: hash,
+                    found: c.hash))
+        }
+        if let previous, c.previous != previous.hash {
+            faults.append(
+                VerifyFault(
+                    check: "checkpoint-link", community: c.community, checkpoint: c.month, expected: previous.hash,
+                    found: c.previous))
+        }
+        if let previous, c.seq < previous.seq {
+            faults.append(
+                VerifyFault(
+                    check: "checkpoint-head", community: c.community, checkpoint: c.month,
+                    expected: "≥ \(previous.seq)",
+                    found: "\(c.seq)"))
         }
     }
 
-    /// `verify` from each chain's last checkpoint: the checkpoint's own hash (and the links of
-    /// all checkpoints), the transfer at its place against its head, then every later transfer
-    /// of the chain; balances are the checkpoint's plus what moved after it.
+    /// `verify` from each chain's last checkpoint: that checkpoint's own hash and its link to the one
+    /// before, the transfer at its place against its head, then every later transfer of the chain;
+    /// balances are the checkpoint's plus what moved after it (the stored balances of the accounts
+    /// that did not move must then equal their checkpoint's). Older checkpoints and transfers are
+    /// not read: `verify --full` proves them.
+    /// - Returns: the accounts that moved since their community's last checkpoint (their lots are checked).
     static func verifySinceCheckpoints(
         reader: any ReadTransaction & LedgerAuditing, report: inout VerifyReport, computed: inout [String: Int64]
-    ) throws {
+    ) throws -> Set<String> {
+        var moved = Set<String>()
         for community in try reader.chainCommunities() {
-            let checkpoints = try reader.checkpoints(community: community)
-            checkCheckpoints(checkpoints, into: &report)
+            // The marks (month, place) only: the checkpoints' balances are read for the last two.
+            let lastTwo = try reader.checkpointMarks(community: community).suffix(2).compactMap {
+                try reader.checkpoint(community: community, month: $0.month)
+            }
             var head = ChainLink(seq: 0, hash: TransferHash.genesis)
             var count: Int64 = 0
             var started = false
-            if let last = checkpoints.last, last.seq > 0 {
-                for (account, balance) in last.balances { computed[account, default: 0] += balance }
-                count = last.transfers
-                // The transfer at the checkpoint's place must still carry the hash it sealed.
-                var found: Transfer?
-                try reader.forEachChainTransfer(community: community, afterSeq: last.seq - 1) {
-                    found = $0
-                    return false
-                }
-                if let found, found.seq == last.seq {
-                    checkContent(found, into: &report)
-                    if found.hash != last.head {
+            if let last = lastTwo.last {
+                report.checkpoints += 1
+                let before = lastTwo.count == 2 ? lastTwo[0] : nil
+                checkCheckpoint(last, previous: before.map { ($0.hash, $0.seq) }, into: &report.faults)
+                if last.seq > 0 {
+                    for (account, balance) in last.balances { computed[account, default: 0] += balance }
+                    count = last.transfers
+                    // The transfer at the checkpoint's place must still carry the hash it sealed.
+                    var found: Transfer?
+                    try reader.forEachChainTransfer(community: community, afterSeq: last.seq - 1) {
+                        found = $0
+                        return false
+                    }
+                    if let found, found.seq == last.seq {
+                        checkContent(found, into: &report)
+                        if found.hash != last.head {
+                            report.faults.append(
+                                VerifyFault(
+                                    check: "checkpoint-head", community: community, transfer: found.id,
+                                    checkpoint: last.month,
+                                    expected: last.head, found: found.hash))
+                        }
+                    } else {
                         report.faults.append(
                             VerifyFault(
-                                check: "checkpoint-head", community: community, transfer: found.id,
-                                checkpoint: last.month,
-                                expected: last.head, found: found.hash))
+                                check: "checkpoint-head", community: community, checkpoint: last.month,
+                                expected: "transfer at place \(last.seq)", found: "none"))
                     }
-                } else {
-                    report.faults.append(
-                        VerifyFault(
-                            check: "checkpoint-head", community: community, checkpoint: last.month,
-                            expected: "transfer at place \(last.seq)", found: "none"))
+                    head = ChainLink(seq: last.seq, hash: last.head)
+                    started = true
                 }
-                head = ChainLink(seq: last.seq, hash: last.head)
-                started = true
             }
             try reader.forEachChainTransfer(community: community, afterSeq: head.seq) { t in
                 checkLink(t, head: head, into: &report)
                 head = ChainLink(seq: t.seq, hash: t.hash)
                 computed[t.debit, default: 0] -= t.amount
                 computed[t.credit, default: 0] += t.amount
+                moved.insert(t.debit)
+                moved.insert(t.credit)
                 count += 1
                 started = true
                 return true
@@ -232,101 +334,102 @@ public enum Verifier {
             checkContent(t, into: &report)
             computed[t.debit, default: 0] -= t.amount
             computed[t.credit, default: 0] += t.amount
+            moved.insert(t.debit)
+            moved.insert(t.credit)
             return true
         }
+        return moved
     }
 
-    /// `verify --full`: every transfer of every chain, and every checkpoint against the chain
-    /// (its place's hash, the balances and count up to it).
-    static func verifyChains(
-        reader: any ReadTransaction & LedgerAuditing, nowMillis: Int64, report: inout VerifyReport,
-        computed: inout [String: Int64]
-    ) throws {
-        do {
-            // One chain per community: its head so far, as the chain's transfers arrive in order;
-            // its checkpoints not yet reached, and its balances and count so far.
-            var heads: [String: ChainLink] = [:]
-            var waiting: [String: ArraySlice<Checkpoint>] = [:]
-            var running: [String: [String: Int64]] = [:]
-            var counts: [String: Int64] = [:]
-            func reach(_ community: String, seq: Int64, hash: String, transferID: Int64?) {
-                while let c = waiting[community]?.first, c.seq <= seq {
-                    waiting[community] = waiting[community]?.dropFirst()
-                    guard c.seq == seq else {
-                        report.faults.append(
-                            VerifyFault(
-                                check: "checkpoint-head", community: community, checkpoint: c.month,
-                                expected: "transfer at place \(c.seq)", found: "none"))
-                        continue
-                    }
-                    if c.head != hash {
-                        report.faults.append(
-                            VerifyFault(
-                                check: "checkpoint-head", community: community, transfer: transferID,
-                                checkpoint: c.month,
-                                expected: hash, found: c.head))
-                    }
-                    if c.transfers != counts[community, default: 0] {
-                        report.faults.append(
-                            VerifyFault(
-                                check: "checkpoint-count", community: community, checkpoint: c.month,
-                                expected: "\(counts[community, default: 0])", found: "\(c.transfers)"))
-                    }
-                    let balances = (running[community] ?? [:]).filter { $0.value != 0 }
-                    for account in Set(balances.keys).union(c.balances.keys).sorted()
-                    where balances[account, default: 0] != c.balances[account, default: 0] {
-                        report.faults.append(
-                            VerifyFault(
-                                check: "checkpoint-balance", community: community, account: account,
-                                checkpoint: c.month,
-                                expected: "\(balances[account, default: 0])",
-                                found: "\(c.balances[account, default: 0])"))
-                    }
+    /// `verify --full` of one community: every transfer of its chain in order, and every checkpoint
+    /// (its hash, its link, and against the chain: its place's hash, the balances and count up to
+    /// it). Memory holds the community's running balances and one checkpoint at a time, read when
+    /// the chain reaches its place.
+    static func verifyChain(
+        _ community: String, reader: any ReadTransaction & LedgerAuditing, audit: inout RequestAudit
+    ) throws -> ChainPart {
+        var part = ChainPart()
+        var report = VerifyReport()
+        let marks = try reader.checkpointMarks(community: community)
+        var next = 0
+        var previous: (hash: String, seq: Int64)?
+        var head = ChainLink(seq: 0, hash: TransferHash.genesis)
+        var running: [String: Int64] = [:]
+        var count: Int64 = 0
+        func reach(seq: Int64, hash: String, transferID: Int64?) throws {
+            while next < marks.count, marks[next].seq <= seq {
+                let mark = marks[next]
+                next += 1
+                guard let c = try reader.checkpoint(community: community, month: mark.month) else { continue }
+                part.checkpoints += 1
+                checkCheckpoint(c, previous: previous, into: &report.faults)
+                previous = (c.hash, c.seq)
+                guard c.seq == seq else {
+                    report.faults.append(
+                        VerifyFault(
+                            check: "checkpoint-head", community: community, checkpoint: c.month,
+                            expected: "transfer at place \(c.seq)", found: "none"))
+                    continue
+                }
+                if c.head != hash {
+                    report.faults.append(
+                        VerifyFault(
+                            check: "checkpoint-head", community: community, transfer: transferID,
+                            checkpoint: c.month,
+                            expected: hash, found: c.head))
+                }
+                if c.transfers != count {
+                    report.faults.append(
+                        VerifyFault(
+                            check: "checkpoint-count", community: community, checkpoint: c.month,
+                            expected: "\(count)", found: "\(c.transfers)"))
+                }
+                // Only the accounts that differ are sorted (for the report's order).
+                var differing: [String] = []
+                for (account, balance) in c.balances where running[account, default: 0] != balance {
+                    differing.append(account)
+                }
+                for (account, balance) in running where balance != 0 && c.balances[account] == nil {
+                    differing.append(account)
+                }
+                for account in differing.sorted() {
+                    report.faults.append(
+                        VerifyFault(
+                            check: "checkpoint-balance", community: community, account: account,
+                            checkpoint: c.month,
+                            expected: "\(running[account, default: 0])",
+                            found: "\(c.balances[account, default: 0])"))
                 }
             }
-            func open(_ community: String) throws {
-                guard waiting[community] == nil else { return }
-                let checkpoints = try reader.checkpoints(community: community)
-                checkCheckpoints(checkpoints, into: &report)
-                waiting[community] = checkpoints[...]
-                reach(community, seq: 0, hash: TransferHash.genesis, transferID: nil)
-            }
-            var requestAudit = try RequestAudit(reader: reader)
-            try reader.forEachTransfer { t in
-                report.transfers += 1
-                requestAudit.add(t)
-                if !t.isSealed {
-                    report.unsealed += 1
-                    checkContent(t, into: &report)
-                } else {
-                    try open(t.community)
-                    checkLink(
-                        t, head: heads[t.community] ?? ChainLink(seq: 0, hash: TransferHash.genesis), into: &report)
-                    heads[t.community] = ChainLink(seq: t.seq, hash: t.hash)
-                    running[t.community, default: [:]][t.debit, default: 0] -= t.amount
-                    running[t.community, default: [:]][t.credit, default: 0] += t.amount
-                    counts[t.community, default: 0] += 1
-                    reach(t.community, seq: t.seq, hash: t.hash, transferID: t.id)
-                }
-                computed[t.debit, default: 0] -= t.amount
-                computed[t.credit, default: 0] += t.amount
-                return true
-            }
-            // Checkpoints past the end of their chain (or of a chain with no transfer left).
-            for community in try reader.chainCommunities() {
-                try open(community)
-                reach(community, seq: Int64.max, hash: "", transferID: nil)
-            }
-            report.chains = heads.count
-            report.faults += try requestAudit.faults(reader: reader, nowMillis: nowMillis)
         }
+        try reach(seq: 0, hash: TransferHash.genesis, transferID: nil)
+        try reader.forEachChainTransfer(community: community, afterSeq: 0) { t in
+            part.hasChain = true
+            audit.add(t)
+            checkLink(t, head: head, into: &report)
+            head = ChainLink(seq: t.seq, hash: t.hash)
+            running[t.debit, default: 0] -= t.amount
+            running[t.credit, default: 0] += t.amount
+            count += 1
+            try reach(seq: t.seq, hash: t.hash, transferID: t.id)
+            return true
+        }
+        // Checkpoints past the end of the chain (or of a chain with no transfer left).
+        try reach(seq: Int64.max, hash: "", transferID: nil)
+        part.faults = report.faults
+        part.checked = report.checked
+        part.transfers = Int(count)
+        part.balances = running
+        return part
     }
 
     /// The checks of the stored state against the balances computed from the transfers: every
     /// balance, the zero sum, overdrafts, every lot, lots against balances, holds against balances.
+    /// - Parameter lotsOf: check only these accounts' lots against their balances (`verify` from the
+    ///   checkpoints: the accounts that moved since); nil checks every lot against its entries too.
     static func verifyState(
         reader: any ReadTransaction & LedgerAuditing, nowMillis: Int64, report input: VerifyReport,
-        computed: [String: Int64]
+        computed: [String: Int64], lotsOf scope: Set<String>? = nil
     ) throws -> VerifyReport {
         var report = input
         do {
@@ -357,21 +460,29 @@ public enum Verifier {
             if storedSum != 0 {
                 report.faults.append(VerifyFault(check: "zero-sum", expected: "0", found: "\(storedSum)"))
             }
-            let lots = try reader.allLots()
-            report.lots = lots.count
-            let entrySums = try reader.lotEntrySums()
             var lotTotals: [String: Int64] = [:]
-            for lot in lots {
-                let fromEntries = entrySums[lot.id] ?? 0
-                if fromEntries != lot.remaining || lot.remaining < 0 {
-                    report.faults.append(
-                        VerifyFault(
-                            check: "lot", account: lot.account, lot: lot.id,
-                            expected: "\(fromEntries)", found: "\(lot.remaining)"))
+            var lotFaults: [(lot: Lot, entries: Int64)] = []
+            if let scope {
+                // The lots of the accounts that moved: against their balances (their entries: --full).
+                let lots = try reader.lots(accounts: scope.sorted())
+                report.lots = lots.count
+                for lot in lots {
+                    if lot.remaining < 0 { lotFaults.append((lot, lot.remaining)) }
+                    lotTotals[lot.account, default: 0] += lot.remaining
                 }
-                lotTotals[lot.account, default: 0] += lot.remaining
+            } else {
+                let audit = try reader.lotAudit()
+                report.lots = audit.count
+                lotTotals = audit.totals
+                lotFaults = audit.mismatched
             }
-            for account in accounts where account.kind.keepsLots {
+            for (lot, fromEntries) in lotFaults {
+                report.faults.append(
+                    VerifyFault(
+                        check: "lot", account: lot.account, lot: lot.id,
+                        expected: "\(fromEntries)", found: "\(lot.remaining)"))
+            }
+            for account in accounts where account.kind.keepsLots && scope?.contains(account.id) != false {
                 let total = lotTotals[account.id] ?? 0
                 if total != account.balance {
                     report.faults.append(

@@ -31,6 +31,11 @@ struct RequestAudit {
         }
     }
 
+    /// Adds what another pass over other transfers (another community's chain) counted.
+    mutating func merge(_ other: [String: Int64]) {
+        for (request, amount) in other { net[request, default: 0] += amount }
+    }
+
     func faults(reader: any ReadTransaction & LedgerAuditing, nowMillis: Int64) throws -> [VerifyFault] {
         guard !requests.isEmpty else { return [] }
         var faults: [VerifyFault] = []

@@ -16,6 +16,15 @@ public protocol Store:
     /// IMMEDIATE; PostgreSQL: row locks in a fixed order), so the rules checked inside hold at commit.
     func write<T>(_ body: (any WriteTransaction) throws -> T) throws -> T
     func read<T>(_ body: (any ReadTransaction & LedgerAuditing) throws -> T) throws -> T
+    /// Runs `body` on `workers` read transactions at once, each on its own connection and thread,
+    /// all reading ONE snapshot of the store; then `finish` with their results (in no set order) on
+    /// a transaction of that same snapshot. The bodies share out their work themselves (`verify
+    /// --full` hands communities out from a queue). A store that cannot read in parallel (or a call
+    /// inside a group commit) runs `body` once and `finish` in one read transaction.
+    func readConcurrently<T: Sendable, U: Sendable>(
+        workers: Int, _ body: @escaping @Sendable (any ReadTransaction & LedgerAuditing) throws -> T,
+        finish: @escaping @Sendable ([T], any ReadTransaction & LedgerAuditing) throws -> U
+    ) throws -> U
     /// Seals transfers committed but not yet chained (PostgreSQL; SQLite chains as it posts).
     func sealPending() throws -> Int
     /// Runs `operations` in order inside ONE write transaction made durable by one commit (group
@@ -36,6 +45,14 @@ public protocol Store:
 }
 
 extension Store {
+    /// One read transaction: `body` once, then `finish`.
+    public func readConcurrently<T: Sendable, U: Sendable>(
+        workers: Int, _ body: @escaping @Sendable (any ReadTransaction & LedgerAuditing) throws -> T,
+        finish: @escaping @Sendable ([T], any ReadTransaction & LedgerAuditing) throws -> U
+    ) throws -> U {
+        try read { tx in try finish([try body(tx)], tx) }
+    }
+
     /// One transaction per operation: for a store that does not group commits.
     public func writeBatch<T>(_ operations: [() throws -> T]) -> [Result<T, any Error>] {
         operations.map { operation in Result { try operation() } }
