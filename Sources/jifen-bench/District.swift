@@ -323,8 +323,9 @@ func districtMain(_ arguments: [String]) throws {
     var generator = DistrictGenerator(store: store, shape: shape)
     // Each month's checkpoint is sealed once the month has closed, as an admin's monthly run would.
     let zone = generator.zone
-    let sealer = CheckpointSealer(zone: zone)
-    generator.monthClosed = { store, _, _, next in try sealer.seal(store, nowMillis: next.millis) }
+    generator.monthClosed = { store, _, _, next in
+        try Ledger(store: store).sealCheckpoints(nowMillis: next.millis, timeZone: zone)
+    }
     let counts = try generator.generate()
     let seconds = Date().timeIntervalSince(started)
     print("transfers=\(counts.total)")
@@ -364,67 +365,4 @@ func timeBalanceReads(_ store: any Store, nowMillis: Int64) throws -> Double {
     FileHandle.standardError.write(
         Data("balance reads: \(reads) of \(ids.count) volunteers (checksum \(total))\n".utf8))
     return micros
-}
-
-/// `Ledger.sealCheckpoints` for one writer that seals every month as it closes: the same loop and
-/// the same checkpoints (every balance of the community as of the month's last place, chained to
-/// the previous checkpoint), but each community's last checkpoint is kept here instead of reading
-/// all of its checkpoints, with every balance, again at each month's end (which grows with the
-/// months sealed: the generator's time went there). Only for a database nothing else seals.
-final class CheckpointSealer {
-    let zone: TimeZone
-    private var last: [String: Checkpoint?] = [:]
-
-    init(zone: TimeZone) { self.zone = zone }
-
-    func seal(_ store: any Store, nowMillis: Int64) throws {
-        let currentMonth = String(DayFormat.string(Date(millis: nowMillis), in: zone).prefix(7))
-        try store.write { tx in
-            for community in try tx.chainCommunities() {
-                if last[community] == nil { last[community] = .some(try tx.checkpoints(community: community).last) }
-                var previous = last[community]!
-                var month: String
-                if let previous, previous.month != Checkpoint.genesisMonth {
-                    month = try monthAfter(previous.month)
-                } else {
-                    var first: Transfer?
-                    try tx.forEachChainTransfer(community: community, afterSeq: previous?.seq ?? 0) {
-                        first = $0
-                        return false
-                    }
-                    guard let first else { continue }
-                    month = String(DayFormat.string(first.at, in: zone).prefix(7))
-                }
-                var balances = previous?.balances ?? [:]
-                var seq = previous?.seq ?? 0
-                var head = previous?.head ?? TransferHash.genesis
-                var count = previous?.transfers ?? 0
-                while month < currentMonth {
-                    let end = try DayFormat.monthRange(month, in: zone).end
-                    try tx.forEachChainTransfer(community: community, afterSeq: seq) { t in
-                        guard t.atMillis < end else { return false }
-                        balances[t.debit, default: 0] -= t.amount
-                        balances[t.credit, default: 0] += t.amount
-                        seq = t.seq
-                        head = t.hash
-                        count += 1
-                        return true
-                    }
-                    let checkpoint = Checkpoint(
-                        community: community, month: month, seq: seq, head: head, transfers: count,
-                        balances: balances, previous: previous?.hash ?? TransferHash.genesis,
-                        sealedAtMillis: nowMillis)
-                    try tx.insert(checkpoint: checkpoint)
-                    previous = checkpoint
-                    month = try monthAfter(month)
-                }
-                last[community] = .some(previous)
-            }
-        }
-    }
-
-    private func monthAfter(_ month: String) throws -> String {
-        let end = try DayFormat.monthRange(month, in: zone).end
-        return String(DayFormat.string(Date(millis: end), in: zone).prefix(7))
-    }
 }

@@ -36,58 +36,77 @@ extension Ledger {
     /// - Returns: the checkpoints sealed now.
     @discardableResult
     public func sealCheckpoints(nowMillis: Int64, timeZone: TimeZone) throws -> [Checkpoint] {
-        let currentMonth = String(DayFormat.string(Date(millis: nowMillis), in: timeZone).prefix(7))
-        return try store.write { tx in
+        try store.write { tx in
             var sealed: [Checkpoint] = []
             for community in try tx.chainCommunities() {
-                let existing = try tx.checkpoints(community: community)
-                var last = existing.last
-                var month: String
-                if let last, last.month != Checkpoint.genesisMonth {
-                    month = try Self.month(after: last.month, in: timeZone)
-                } else {
-                    var first: Transfer?
-                    try tx.forEachChainTransfer(community: community, afterSeq: last?.seq ?? 0) {
-                        first = $0
-                        return false
-                    }
-                    guard let first else { continue }
-                    month = String(DayFormat.string(first.at, in: timeZone).prefix(7))
-                }
-                var balances = last?.balances ?? [:]
-                var seq = last?.seq ?? 0
-                var head = last?.head ?? TransferHash.genesis
-                var count = last?.transfers ?? 0
-                while month < currentMonth {
-                    let end = try DayFormat.monthRange(month, in: timeZone).end
-                    try tx.forEachChainTransfer(community: community, afterSeq: seq) { t in
-                        guard t.atMillis < end else { return false }
-                        balances[t.debit, default: 0] -= t.amount
-                        balances[t.credit, default: 0] += t.amount
-                        seq = t.seq
-                        head = t.hash
-                        count += 1
-                        return true
-                    }
-                    let checkpoint = Checkpoint(
-                        community: community, month: month, seq: seq, head: head, transfers: count,
-                        balances: balances, previous: last?.hash ?? TransferHash.genesis, sealedAtMillis: nowMillis)
-                    try tx.insert(checkpoint: checkpoint)
-                    sealed.append(checkpoint)
-                    last = checkpoint
-                    month = try Self.month(after: month, in: timeZone)
-                }
+                sealed += try Self.sealMonths(
+                    community: community, after: Self.lastCheckpoint(community, in: tx), nowMillis: nowMillis,
+                    timeZone: timeZone, in: tx)
             }
             return sealed
         }
     }
 
+    /// A community's last checkpoint, with its balances: found by its place among the marks, so
+    /// sealing a month reads one checkpoint, not every one sealed before.
+    static func lastCheckpoint(_ community: String, in tx: any ReadTransaction) throws -> Checkpoint? {
+        guard let mark = try tx.checkpointMarks(community: community).last else { return nil }
+        return try tx.checkpoint(community: community, month: mark.month)
+    }
+
+    /// Seals one community's months closed at `nowMillis` after `last` (its last checkpoint, nil
+    /// before the first), oldest first, as `sealCheckpoints` does; a caller that keeps the last
+    /// checkpoint itself (a generator sealing month after month) passes it in.
+    /// - Returns: the checkpoints sealed now, the community's new last one last.
+    public static func sealMonths(
+        community: String, after last: Checkpoint?, nowMillis: Int64, timeZone: TimeZone, in tx: any WriteTransaction
+    ) throws -> [Checkpoint] {
+        let currentMonth = String(DayFormat.string(Date(millis: nowMillis), in: timeZone).prefix(7))
+        var last = last
+        var month: String
+        if let last, last.month != Checkpoint.genesisMonth {
+            month = try Self.month(after: last.month, in: timeZone)
+        } else {
+            var first: Transfer?
+            try tx.forEachChainTransfer(community: community, afterSeq: last?.seq ?? 0) {
+                first = $0
+                return false
+            }
+            guard let first else { return [] }
+            month = String(DayFormat.string(first.at, in: timeZone).prefix(7))
+        }
+        var sealed: [Checkpoint] = []
+        var balances = last?.balances ?? [:]
+        var seq = last?.seq ?? 0
+        var head = last?.head ?? TransferHash.genesis
+        var count = last?.transfers ?? 0
+        while month < currentMonth {
+            let end = try DayFormat.monthRange(month, in: timeZone).end
+            try tx.forEachChainTransfer(community: community, afterSeq: seq) { t in
+                guard t.atMillis < end else { return false }
+                balances[t.debit, default: 0] -= t.amount
+                balances[t.credit, default: 0] += t.amount
+                seq = t.seq
+                head = t.hash
+                count += 1
+                return true
+            }
+            let checkpoint = Checkpoint(
+                community: community, month: month, seq: seq, head: head, transfers: count,
+                balances: balances, previous: last?.hash ?? TransferHash.genesis, sealedAtMillis: nowMillis)
+            try tx.insert(checkpoint: checkpoint)
+            sealed.append(checkpoint)
+            last = checkpoint
+            month = try Self.month(after: month, in: timeZone)
+        }
+        return sealed
+    }
+
     /// The last checkpoint of a community (the notice prints its short hash), or nil.
     public func lastCheckpoint(community: String, month: String? = nil) throws -> Checkpoint? {
         try store.read { tx in
-            let all = try tx.checkpoints(community: community)
-            guard let month else { return all.last }
-            return all.last { $0.month == month }
+            guard let month else { return try Self.lastCheckpoint(community, in: tx) }
+            return try tx.checkpoint(community: community, month: month)
         }
     }
 
