@@ -26,6 +26,9 @@ struct RequestLog<Context: RequestContext>: RouterMiddleware {
                 route = request.uri.path
             }
             log(String(format: "%@ %@ %d %.1fms principal=%@", request.method.rawValue, route, status, ms, principal))
+            ServerMetrics.request(
+                route: route, method: request.method.rawValue, status: status,
+                nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
         }
         do {
             var response = try await next(request, context)
