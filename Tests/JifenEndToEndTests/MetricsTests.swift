@@ -63,9 +63,12 @@ import Testing
         #expect(try http("GET", server.base + "/v1/accounts/V0001/balance", token: wrong).status == 401)
         // One wrong enrolment code five times (its limit), then once more: refused unchecked.
         for _ in 0..<5 {
-            #expect(try http("POST", server.base + "/v1/enrolments", json: ["code": "4F7K-9Q2M"]).status == 401)
+            #expect(
+                try http("POST", server.base + "/v1/enrolments", json: ["code": "4F7K-9Q2M", "label": ""]).status == 401
+            )
         }
-        #expect(try http("POST", server.base + "/v1/enrolments", json: ["code": "4F7K-9Q2M"]).status == 429)
+        #expect(
+            try http("POST", server.base + "/v1/enrolments", json: ["code": "4F7K-9Q2M", "label": ""]).status == 429)
 
         let (text, after) = try Self.scrape(metrics)
         func moved(_ key: String) -> Double { (after[key] ?? 0) - (before[key] ?? 0) }
