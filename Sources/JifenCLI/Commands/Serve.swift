@@ -18,7 +18,6 @@ extension Jifen {
                 The poster's QR code links to --public-url (set it to the address people reach).
                 --metrics-listen serves Prometheus metrics at /metrics on an address of its own (loopback unless --metrics-allow-remote).
                 Example: jifen serve --listen 127.0.0.1:8080 --db jifen.sqlite
-                Example: jifen serve --listen 127.0.0.1:8080 --metrics-listen 127.0.0.1:9464
                 """)
         @OptionGroup var global: GlobalOptions
         @Option(help: "Address and port to listen on (port 0: any free port, printed).") var listen = "127.0.0.1:8080"
