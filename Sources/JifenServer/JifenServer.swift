@@ -106,7 +106,7 @@ public struct JifenServer: Sendable {
         pool.start()
         defer { pool.shutdownGracefully { _ in } }
         let router = Router(context: JifenRequestContext.self)
-        router.add(middleware: RequestLog(log: log))
+        router.add(middleware: RequestLog(log: log, counts: metrics != nil))
         router.add(
             middleware: NoRoute(
                 routes: API.all.map { ($0.verb.rawValue, $0.path) }

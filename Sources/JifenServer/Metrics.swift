@@ -159,18 +159,39 @@ public final class ServerMetrics: Sendable {
         return registry.emitToString()
     }
 
+    /// The methods a label names; any other is `other` (a client chooses the method: no new series for it).
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+
     /// One answered HTTP request, by route template (never the path itself), method and status.
     static func request(route: String, method: String, status: Int, nanoseconds: UInt64) {
-        let known = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
-        let method = known.contains(method) ? method : "other"
-        Counter(
-            label: "jifen_http_requests_total",
-            dimensions: [("route", route), ("method", method), ("status", String(status))]
-        ).increment()
-        CoreMetrics.Timer(
-            label: "jifen_http_request_duration_seconds", dimensions: [("route", route), ("method", method)]
-        ).recordNanoseconds(Int64(clamping: nanoseconds))
+        let key = SeriesKey(route: route, method: knownMethods.contains(method) ? method : "other", status: status)
+        let series = requestSeries.withLock { made in
+            if let found = made[key] { return found }
+            let new = RequestSeries(
+                count: Counter(
+                    label: "jifen_http_requests_total",
+                    dimensions: [("route", key.route), ("method", key.method), ("status", String(status))]),
+                duration: CoreMetrics.Timer(
+                    label: "jifen_http_request_duration_seconds",
+                    dimensions: [("route", key.route), ("method", key.method)]))
+            made[key] = new
+            return new
+        }
+        series.count.increment()
+        series.duration.recordNanoseconds(Int64(clamping: nanoseconds))
     }
+
+    /// A request's series, made once (a lookup per request instead of a registration through the facade).
+    struct SeriesKey: Hashable, Sendable {
+        var route: String
+        var method: String
+        var status: Int
+    }
+    struct RequestSeries: Sendable {
+        let count: CoreMetrics.Counter
+        let duration: CoreMetrics.Timer
+    }
+    private static let requestSeries = Mutex<[SeriesKey: RequestSeries]>([:])
 }
 
 extension JifenServer {
