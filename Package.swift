@@ -33,6 +33,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
+        // Metrics: the swift-metrics facade (CoreMetrics, already built for Hummingbird) where they are
+        // emitted; the Prometheus registry and text format only in JifenServer (`jifen serve --metrics-listen`).
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Domain types, rules and the ledger's semantics. Knows no SQL, no terminal.
@@ -70,6 +74,7 @@ let package = Package(
                 "JifenCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings),
         // A loopback HTTP receiver for the notifier's tests and benchmark; not shipped.
@@ -80,6 +85,7 @@ let package = Package(
             dependencies: [
                 "JifenCore", "JifenSQLite", "JifenPostgres", "JifenNotify",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings),
         // The HTTP API's contract (endpoints: method, path, input, operation), shared by server and client.
@@ -104,6 +110,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings),
         // Debian's libqrencode (apt-get install libqrencode-dev; scripts/setup installs it).

@@ -1,3 +1,4 @@
+import CoreMetrics
 public import Foundation
 public import JifenCore
 
@@ -67,8 +68,10 @@ public final class SignInGuard: @unchecked Sendable {
             let now = clock()
             lock.lock(); defer { lock.unlock() }
             if let seconds = record(["token-address:" + address], limit: limits.credentialsPerAddress, now: now) {
+                Self.countRefusal(kind: "credential", reason: "wait")
                 throw Wait(seconds: seconds)
             }
+            Self.countRefusal(kind: "credential", reason: "wrong")
             throw error
         }
     }
@@ -91,11 +94,15 @@ public final class SignInGuard: @unchecked Sendable {
             let wait = waitBeforeEnrolment(
                 codeKey: codeKey, deviceKey: deviceKey, device: device, addressKey: addressKey, now: now)
             lock.unlock()
-            if let wait { throw Wait(seconds: wait) }
+            if let wait {
+                Self.countRefusal(kind: "enrolment_code", reason: "wait")
+                throw Wait(seconds: wait)
+            }
         }
         do {
             return try enrol()
         } catch let error as JifenError where error.code == .badEnrolmentCode {
+            Self.countRefusal(kind: "enrolment_code", reason: "wrong")
             lock.lock(); defer { lock.unlock() }
             _ = record([codeKey], limit: limits.perCode, now: now)
             if let deviceKey { _ = record([deviceKey], limit: limits.perDevice, now: now) }
@@ -121,6 +128,29 @@ public final class SignInGuard: @unchecked Sendable {
     public func knows(device: String) -> Bool {
         lock.lock(); defer { lock.unlock() }
         return devices[device] != nil
+    }
+
+    // MARK: Metrics (the facade: a no-op unless the process bootstrapped one, as `jifen serve` does)
+
+    /// A refused sign-in: `kind` credential or enrolment_code; `reason` wrong (checked and wrong) or
+    /// wait (refused unchecked, 429). Labels are fixed words: never the address, code or credential.
+    static func countRefusal(kind: String, reason: String) {
+        Counter(label: "jifen_signin_refusals_total", dimensions: [("kind", kind), ("reason", reason)]).increment()
+    }
+
+    /// A limit reached: from now its key is answered "wait" until the window moves on. The label
+    /// names the limit (the key's prefix), never the key's value.
+    static func countLockout(key: String) {
+        let limit: String
+        switch key.prefix(while: { $0 != ":" }) {
+        case "token-address": limit = "credentials_per_address"
+        case "code": limit = "per_code"
+        case "device": limit = "per_device"
+        case "address": limit = "per_address"
+        case "devices": limit = "devices_per_address"
+        default: limit = "other"
+        }
+        Counter(label: "jifen_signin_lockouts_total", dimensions: [("limit", limit)]).increment()
     }
 
     // MARK: Counting (under the lock)
@@ -158,9 +188,11 @@ public final class SignInGuard: @unchecked Sendable {
                 if !countingSpent { continue }
             }
             var times = recent(key, now: now)
+            let wasOpen = times.count < limit
             times.append(now)
             if times.count > limit { times.removeFirst(times.count - limit) }
             failures[key] = times
+            if wasOpen && times.count >= limit { Self.countLockout(key: key) }
         }
         if failures.count > 200_000 { failures = failures.filter { !recent($0.key, now: now).isEmpty } }
         return wait

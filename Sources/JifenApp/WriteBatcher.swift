@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import JifenCore
 
@@ -67,11 +68,16 @@ public final class WriteBatcher: @unchecked Sendable {
             waiting.removeFirst(batch.count)
             condition.unlock()
             let results: [Result<Any, any Error>]
+            let started = DispatchTime.now().uptimeNanoseconds
             do {
                 results = try store().writeBatch(batch.map(\.run))
             } catch {
                 results = batch.map { _ in .failure(error) }
             }
+            // To the metrics facade (a no-op unless the process bootstrapped one: `jifen serve`).
+            Recorder(label: "jifen_write_batch_size").record(batch.count)
+            CoreMetrics.Timer(label: "jifen_write_batch_duration_seconds").recordNanoseconds(
+                Int64(DispatchTime.now().uptimeNanoseconds - started))
             for (job, result) in zip(batch, results) { job.answer(result) }
         }
     }

@@ -1,3 +1,4 @@
+import CoreMetrics
 public import Foundation
 public import JifenCore
 public import Logging
@@ -146,6 +147,16 @@ public struct Notifier: Sendable {
         let (result, status) = await send(delivery, nowMillis: started)
         let finished = nowMillis()
         let decision = policy.decide(attempt: delivery.attempt, result: result, nowMillis: finished, random: random())
+        let outcome: String
+        switch decision {
+        case .delivered: outcome = "delivered"
+        case .retry: outcome = "retry"
+        case .dead: outcome = "dead"
+        case .disableEndpoint: outcome = "endpoint_disabled"
+        }
+        // To the metrics facade (a no-op unless the process bootstrapped one).
+        Counter(label: "jifen_webhook_attempts_total", dimensions: [("result", outcome)]).increment()
+        CoreMetrics.Timer(label: "jifen_webhook_attempt_duration_seconds").recordMilliseconds(finished - started)
         var error = ""
         if case .failure(_, let reason, _) = result { error = reason }
         if case .gone = result { error = "410 Gone: endpoint disabled" }

@@ -123,6 +123,12 @@ extension PostgresStore {
         }
     }
 
+    public func transferCount() throws -> Int {
+        try transaction(readOnly: true) { session in
+            Int(try session.scalar(Int64.self, "SELECT COUNT(*)::BIGINT FROM transfer") ?? 0)
+        }
+    }
+
     public func reportCheckpoints(month: String) throws -> [CheckpointStamp] {
         try transaction(readOnly: true) { session in
             try session.rows(

@@ -122,6 +122,17 @@ extension PostgresStore {
         }
     }
 
+    public func deliveryCounts() throws -> [String: Int] {
+        try transaction(readOnly: true) { session in
+            var counts: [String: Int] = [:]
+            for row in try session.rows("SELECT status, COUNT(*)::BIGINT FROM webhook_delivery GROUP BY status") {
+                let (status, count) = try row.decode((String, Int64).self)
+                counts[status] = Int(count)
+            }
+            return counts
+        }
+    }
+
     public func deliveries(endpoint: Int64?, deadOnly: Bool, limit: Int) throws -> [DeliveryView] {
         try transaction(readOnly: true) { session in
             try session.rows(

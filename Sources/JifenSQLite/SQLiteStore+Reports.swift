@@ -129,6 +129,10 @@ extension SQLiteStore {
         }
     }
 
+    public func transferCount() throws -> Int {
+        try readTransaction { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transfer") ?? 0 }
+    }
+
     public func reportCheckpoints(month: String) throws -> [CheckpointStamp] {
         try readTransaction { db in
             try Row.fetchAll(

@@ -131,6 +131,16 @@ extension SQLiteStore {
     /// - Parameters:
     ///   - endpoint: only this subscription's, when given.
     ///   - deadOnly: only those that ran out of attempts.
+    public func deliveryCounts() throws -> [String: Int] {
+        try readTransaction { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM webhook_delivery GROUP BY status") {
+                counts[row[0]] = row[1]
+            }
+            return counts
+        }
+    }
+
     public func deliveries(endpoint: Int64?, deadOnly: Bool, limit: Int) throws -> [DeliveryView] {
         try readTransaction { db in
             var conditions: [String] = []

@@ -44,6 +44,9 @@ public struct ServerOptions: Sendable {
     /// Group commit: the most write operations one commit carries (1: each its own transaction).
     /// nil: the store's own default (`JifenApp.defaultWriteBatch`).
     public var batchMax: Int?
+    /// Where `GET /metrics` is served, on an address of its own (`--metrics-listen`); nil: not served.
+    public var metricsHost: String?
+    public var metricsPort = 9464
     public init() {}
 }
 
@@ -77,13 +80,15 @@ public struct JifenServer: Sendable {
     let batcher: WriteBatcher?
     /// Writes one log line (a request, a refusal, the start): never a credential, code or phone.
     let log: @Sendable (String) -> Void
+    /// The process's metrics (`ServerMetrics.bootstrap()`), served at `options.metricsHost`; nil: none.
+    let metrics: ServerMetrics?
 
     public init(
-        app: JifenApp, options: ServerOptions, guardian: SignInGuard? = nil,
+        app: JifenApp, options: ServerOptions, guardian: SignInGuard? = nil, metrics: ServerMetrics? = nil,
         log: @escaping @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
     ) {
         self.app = app; self.options = options; self.guardian = guardian ?? SignInGuard(clock: app.clock);
-        self.log = log
+        self.log = log; self.metrics = metrics
         publicBase = PublicBase(options.publicURL)
         pool = NIOThreadPool(numberOfThreads: max(1, options.workers))
         let batchMax = options.batchMax ?? app.defaultWriteBatch
@@ -91,12 +96,17 @@ public struct JifenServer: Sendable {
     }
 
     /// Serves until SIGTERM or SIGINT: then stops accepting, finishes requests in flight, and returns.
-    /// - Parameter onListening: called with the bound port (0 in the options picks a free one).
-    public func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+    /// - Parameters:
+    ///   - onListening: called with the bound port (0 in the options picks a free one).
+    ///   - onMetricsListening: called with the metrics address's bound port, when it is served.
+    public func run(
+        onListening: @escaping @Sendable (Int) -> Void = { _ in },
+        onMetricsListening: @escaping @Sendable (Int) -> Void = { _ in }
+    ) async throws {
         pool.start()
         defer { pool.shutdownGracefully { _ in } }
         let router = Router(context: JifenRequestContext.self)
-        router.add(middleware: RequestLog(log: log))
+        router.add(middleware: RequestLog(log: log, counts: metrics != nil))
         router.add(
             middleware: NoRoute(
                 routes: API.all.map { ($0.verb.rawValue, $0.path) }
@@ -157,7 +167,15 @@ public struct JifenServer: Sendable {
                 onListening(port)
             },
             logger: logger)
-        try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        guard let metrics, options.metricsHost != nil else {
+            return try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        }
+        // Both listeners in one service group: SIGTERM stops both, each finishing what is in flight.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [application, metricsApplication(metrics, onListening: onMetricsListening)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 
     // MARK: Requests

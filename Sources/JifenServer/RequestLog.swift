@@ -10,6 +10,8 @@ struct RequestLog<Context: RequestContext>: RouterMiddleware {
     /// The handler names the principal to the log in this response header; it is removed before sending.
     static var principalField: HTTPField.Name { HTTPField.Name("X-Jifen-Principal")! }
     let log: @Sendable (String) -> Void
+    /// Also count the request in the metrics (`ServerMetrics.request`): when they are served.
+    var counts = false
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -26,6 +28,11 @@ struct RequestLog<Context: RequestContext>: RouterMiddleware {
                 route = request.uri.path
             }
             log(String(format: "%@ %@ %d %.1fms principal=%@", request.method.rawValue, route, status, ms, principal))
+            if counts {
+                ServerMetrics.request(
+                    route: route, method: request.method.rawValue, status: status,
+                    nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
+            }
         }
         do {
             var response = try await next(request, context)

@@ -11,12 +11,20 @@ final class ServerProcess: @unchecked Sendable {
     let process: Process
     let port: Int
     let log: URL
+    /// What the server printed (the addresses it listens on).
+    let out: URL
     var base: String { "http://127.0.0.1:\(port)" }
+    /// The port of `--metrics-listen`, from the line the server printed; nil when it serves no metrics.
+    var metricsPort: Int? {
+        let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+        guard let line = text.split(separator: "\n").first(where: { $0.contains("metrics at") }) else { return nil }
+        return Int(line.split(separator: ":").last?.split(separator: "/").first ?? "")
+    }
 
     /// - Parameter trustProxy: `--trust-proxy` (the client's address from `X-Real-IP`, so tests can play several).
     init(_ box: Sandbox, now: String = Sandbox.defaultNow, trustProxy: Bool = true, extra: [String] = []) throws {
         log = box.directory.appendingPathComponent("serve-\(UUID().uuidString).log")
-        let out = box.directory.appendingPathComponent("serve-\(UUID().uuidString).out")
+        out = box.directory.appendingPathComponent("serve-\(UUID().uuidString).out")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         process = try jifenProcess(

@@ -16,6 +16,7 @@ extension Jifen {
                 Stops on SIGTERM or Ctrl-C after finishing the requests in flight.
                 Slow clients are cut off (--header-timeout, --body-timeout); one address holds at most --max-connections-per-address.
                 The poster's QR code links to --public-url (set it to the address people reach).
+                --metrics-listen serves Prometheus metrics at /metrics on an address of its own (loopback unless --metrics-allow-remote).
                 Example: jifen serve --listen 127.0.0.1:8080 --db jifen.sqlite
                 """)
         @OptionGroup var global: GlobalOptions
@@ -48,6 +49,16 @@ extension Jifen {
                 "Group commit: most writes carried by one commit (1: each write its own transaction; default 64 on SQLite, 1 on PostgreSQL)."
         )
         var batchMax: Int?
+        @Option(
+            help:
+                "Serve Prometheus metrics at http://ADDRESS:PORT/metrics, e.g. 127.0.0.1:9464 (default: not served; port 0: any free port, printed)."
+        )
+        var metricsListen: String?
+        @Flag(
+            help:
+                "Allow --metrics-listen on an address other than loopback (metrics carry no secret, but no credential guards them)."
+        )
+        var metricsAllowRemote = false
 
         func execute(_ context: Context) throws {
             let parts = listen.split(separator: ":", omittingEmptySubsequences: false)
@@ -86,6 +97,29 @@ extension Jifen {
                 }
                 base = given.hasSuffix("/") ? String(given.dropLast()) : given
             }
+            var metricsAddress: (host: String, port: Int)?
+            if let metricsListen {
+                let metricsParts = metricsListen.split(separator: ":", omittingEmptySubsequences: false)
+                guard metricsParts.count >= 2, let metricsPort = Int(metricsParts.last!),
+                    (0...65535).contains(metricsPort)
+                else {
+                    throw JifenError.usage(
+                        .badValue, zh: "--metrics-listen 应写成 地址:端口，如 127.0.0.1:9464。",
+                        en: "--metrics-listen is host:port, e.g. 127.0.0.1:9464.")
+                }
+                let metricsHost = metricsParts.dropLast().joined(separator: ":").trimmingCharacters(
+                    in: CharacterSet(charactersIn: "[]"))
+                guard metricsAllowRemote || Self.isLoopback(metricsHost) else {
+                    throw JifenError.usage(
+                        .badValue,
+                        zh:
+                            "--metrics-listen \(metricsListen) 不是本机回环地址：指标不需要凭证就能读。请用 127.0.0.1，或确认后加 --metrics-allow-remote。",
+                        en:
+                            "--metrics-listen \(metricsListen) is not a loopback address, and metrics are read without a credential. "
+                            + "Use 127.0.0.1, or add --metrics-allow-remote if a firewall keeps it private.")
+                }
+                metricsAddress = (metricsHost, metricsPort)
+            }
             let app = try context.app()
             try app.checkStore()
             var options = ServerOptions()
@@ -103,16 +137,32 @@ extension Jifen {
             options.publicURL = base
             options.trustProxy = trustProxy
             options.batchMax = batchMax
-            let server = JifenServer(app: app, options: options)
+            options.metricsHost = metricsAddress?.host
+            options.metricsPort = metricsAddress?.port ?? options.metricsPort
+            // The metrics facade is bootstrapped here only: by the process that serves /metrics.
+            let server = JifenServer(
+                app: app, options: options, metrics: metricsAddress == nil ? nil : ServerMetrics.bootstrap())
             let scheme = tlsCert == nil ? "http" : "https"
             let host = options.host
+            let metricsHost =
+                (options.metricsHost ?? "").contains(":") ? "[\(options.metricsHost ?? "")]" : options.metricsHost ?? ""
             try runBlocking {
                 try await server.run { bound in
                     FileHandle.standardOutput.write(
                         Data("jifen serve: listening on \(scheme)://\(host):\(bound)\n".utf8))
+                } onMetricsListening: { bound in
+                    FileHandle.standardOutput.write(
+                        Data("jifen serve: metrics at http://\(metricsHost):\(bound)/metrics\n".utf8))
                 }
             }
             print("jifen serve: stopped")
+        }
+
+        /// 127.0.0.0/8, ::1 or localhost.
+        static func isLoopback(_ host: String) -> Bool {
+            let parts = host.split(separator: ".")
+            if parts.count == 4, parts[0] == "127", parts.allSatisfy({ UInt8($0) != nil }) { return true }
+            return host == "::1" || host.lowercased() == "localhost"
         }
     }
 

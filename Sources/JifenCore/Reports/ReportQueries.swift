@@ -26,6 +26,8 @@ public protocol ReportQueries {
     /// order of the communities' ids: read by month (an index), not by decoding every checkpoint's
     /// balances.
     func reportCheckpoints(month: String) throws -> [CheckpointStamp]
+    /// How many transfers the ledger holds, sealed or not, for a monitor.
+    func transferCount() throws -> Int
 }
 
 extension ReportQueries {

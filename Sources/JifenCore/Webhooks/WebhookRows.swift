@@ -32,6 +32,8 @@ public protocol WebhookQueries {
     func webhooks() throws -> [WebhookEndpoint]
     /// Deliveries, newest first; of one subscription, or only the dead ones, when asked.
     func deliveries(endpoint: Int64?, deadOnly: Bool, limit: Int) throws -> [DeliveryView]
+    /// How many deliveries are in each status (`pending`, `delivered`, `dead`), for a monitor.
+    func deliveryCounts() throws -> [String: Int]
     /// Records finished attempts, then leases up to `limit` due deliveries to `owner`.
     /// - Parameters:
     ///   - records: attempts finished since the last call; recorded only under the owner's lease.
