@@ -1,5 +1,6 @@
 import Foundation
 import JifenCore
+import NIOCore
 import PostgresNIO
 
 /// What PostgreSQL's errors mean to Jifen: which ones a rerun of the transaction resolves, and
@@ -21,8 +22,10 @@ enum PostgresFailure {
     /// The connection to the primary is lost, or the server refused a write as read-only (it is
     /// a standby now): the pool must look for the primary again (`PostgresPool.primaryLost`).
     static func losesPrimary(_ error: any Error) -> Bool {
-        if error is JifenError { return false }
-        guard let psql = error as? PSQLError else { return true }
+        // Only the connection's own failures: a body's other errors (a row that cannot be decoded,
+        // a refusal) are the body's, and are never rerun or reported as a lost primary.
+        if error is PostgresSession.Stalled || error is ChannelError || error is IOError { return true }
+        guard let psql = error as? PSQLError else { return false }
         switch psql.code {
         case .server:
             guard let state = state(psql) else { return false }

@@ -73,6 +73,7 @@ final class PostgresSession: @unchecked Sendable {
             on: loop, configuration: try target.configuration(host), id: id, logger: logger
         ).wait()
         let session = PostgresSession(connection: connection, logger: logger)
+        session.deadline = target.answerDeadline.map(TimeInterval.init)
         do {
             if let schema = target.schema {
                 try session.execute("SET search_path TO \(PostgresTarget.quoted(schema))")

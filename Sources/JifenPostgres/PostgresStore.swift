@@ -321,7 +321,6 @@ final class PostgresPool: @unchecked Sendable {
         if let reused { return reused }
         let session = try connect(id: id)
         session.generation = generation
-        session.deadline = target.answerDeadline.map(TimeInterval.init)
         return session
     }
 
