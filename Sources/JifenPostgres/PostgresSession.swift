@@ -265,6 +265,8 @@ final class PostgresSession: @unchecked Sendable {
     /// not a worker thread for good.
     private func wait<T: Sendable>(_ future: EventLoopFuture<T>) throws -> T {
         guard let deadline else { return try future.wait() }
+        // A stalled connection was closed: its other statements are not waited for again.
+        guard !closing else { throw Stalled(seconds: deadline) }
         let done = DispatchSemaphore(value: 0)
         let box = ResultBox<T>()
         future.whenComplete { result in
