@@ -17,7 +17,7 @@
 #   sync:  synchronous_standby_names = 'ANY 1 (s1, s2)', synchronous_commit = on. Fails on any loss.
 #   async: the control run, synchronous_standby_names = '': prints how many acknowledged transfers
 #          were lost and the replication lag seen just before the kill; does not fail on a loss.
-# It takes about a minute per run on the 2-core development machine (debug build).
+# It takes 30–60 s per run on the 2-core development machine (debug build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 jifen=$(realpath "${1:?usage: scripts/lib/failover-test.sh path/to/jifen [sync|async|both]}")
