@@ -19,9 +19,13 @@ public enum ExitStatus {
     /// The ID-number key file is missing or is not this database's key (a fault of its own, so a
     /// script can tell "restore the key" from "the database is broken").
     public static let idKey: Int32 = 78
+    /// No PostgreSQL server of the list accepts writes (a failover is under way), or the connection
+    /// broke during the commit: run the command again with the same `--key` (it acts at most once).
+    public static let failover: Int32 = 76
 
     static func code(for error: JifenError) -> Int32 {
-        [.idKeyMissing, .idKeyWrong].contains(error.code) ? idKey : code(for: error.category)
+        if [.noPrimary, .commitUnknown].contains(error.code) { return failover }
+        return [.idKeyMissing, .idKeyWrong].contains(error.code) ? idKey : code(for: error.category)
     }
 
     static func code(for category: JifenError.Category) -> Int32 {

@@ -85,7 +85,14 @@ struct RemoteClient {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.httpBody = body ?? Data("{}".utf8)
         }
-        let (data, status) = try send(request)
+        var (data, status) = try send(request)
+        // The server's database is failing over: the same request, with the same Idempotency-Key
+        // (acting at most once), is sent again each second until it is answered or the wait is over.
+        let started = Date()
+        while status == 503, Self.isFailover(data), Date().timeIntervalSince(started) < Self.failoverWait {
+            Thread.sleep(forTimeInterval: 1)
+            (data, status) = try send(request)
+        }
         guard status == 200 else { throw Self.failure(from: data, status: status) }
         do {
             return try APIJSON.decoder().decode(Output.self, from: data)
@@ -116,6 +123,15 @@ struct RemoteClient {
             )
         }
         return (data ?? Data(), status)
+    }
+
+    /// How long a call waits out a failover of the server's database (`no-primary`, `commit-unknown`).
+    static let failoverWait: TimeInterval = 30
+
+    static func isFailover(_ data: Data) -> Bool {
+        struct Body: Decodable { var code: String }
+        guard let code = (try? JSONDecoder().decode(Body.self, from: data)).map(\.code) else { return false }
+        return [JifenError.Code.noPrimary.rawValue, JifenError.Code.commitUnknown.rawValue].contains(code)
     }
 
     static func error(from data: Data, status: Int) -> JifenError {

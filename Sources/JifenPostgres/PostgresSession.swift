@@ -56,23 +56,44 @@ final class PostgresSession: @unchecked Sendable {
     var reservedTransferID: Int64?
     /// Rows the write transaction in progress holds locked, as it has changed them.
     let locked = LockedRows()
+    /// The pool's generation when this connection was opened (`PostgresPool.primaryLost`).
+    var generation = 0
 
     init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
         self.logger = logger
     }
 
-    /// Opens a connection and points its `search_path` at `schema` when one is given.
-    static func connect(_ target: PostgresTarget, id: Int, logger: Logger) throws -> PostgresSession {
+    /// Opens a connection to `host` and points its `search_path` at `schema` when one is given.
+    static func connect(
+        _ target: PostgresTarget, host: PostgresTarget.Host, id: Int, logger: Logger
+    ) throws -> PostgresSession {
         let loop = PostgresConnection.defaultEventLoopGroup.next()
         let connection = try PostgresConnection.connect(
-            on: loop, configuration: try target.configuration(), id: id, logger: logger
+            on: loop, configuration: try target.configuration(host), id: id, logger: logger
         ).wait()
         let session = PostgresSession(connection: connection, logger: logger)
-        if let schema = target.schema {
-            try session.execute("SET search_path TO \(PostgresTarget.quoted(schema))")
+        session.deadline = target.answerDeadline.map(TimeInterval.init)
+        do {
+            if let schema = target.schema {
+                try session.execute("SET search_path TO \(PostgresTarget.quoted(schema))")
+            }
+        } catch {
+            session.close()
+            throw error
         }
         return session
+    }
+
+    /// True when the server takes writes: it is not a standby in recovery, and its transactions
+    /// are not read-only (as libpq's `target_session_attrs=read-write` checks).
+    func acceptsWrites() throws -> Bool {
+        guard
+            let (recovering, readOnly) = try rows(
+                "SELECT pg_is_in_recovery(), current_setting('transaction_read_only')"
+            ).first?.decode((Bool, String).self)
+        else { return false }
+        return !recovering && readOnly == "off"
     }
 
     /// Runs a statement and returns its rows.
@@ -190,7 +211,7 @@ final class PostgresSession: @unchecked Sendable {
         pending.removeAll(keepingCapacity: true)
         var first: (any Error)?
         for future in sent {
-            do { _ = try future.wait() } catch { if first == nil { first = error } }
+            do { _ = try wait(future) } catch { if first == nil { first = error } }
         }
         if let first { throw first }
     }
@@ -206,17 +227,17 @@ final class PostgresSession: @unchecked Sendable {
         do {
             try drain()
         } catch {
-            _ = try? after?.wait()
+            _ = try? after.map { try wait($0) }
             throw error
         }
-        return try? after?.wait().rows
+        return try? after.map { try wait($0).rows }
     }
 
     /// Waits for every statement sent, ignoring their errors: before a rollback.
     /// Commits; false when PostgreSQL rolled back instead (the transaction had been aborted).
     func commitReportingSuccess() throws -> Bool {
         try drain()
-        return try connection.query(query("COMMIT", []), logger: logger).wait().metadata.command == "COMMIT"
+        return try wait(connection.query(query("COMMIT", []), logger: logger)).metadata.command == "COMMIT"
     }
 
     func settle() {
@@ -226,7 +247,44 @@ final class PostgresSession: @unchecked Sendable {
 
     private func result(_ sql: String, _ values: [any PostgresBindable]) throws -> PostgresQueryResult {
         try drain()
-        return try connection.query(query(sql, values), logger: logger).wait()
+        return try wait(connection.query(query(sql, values), logger: logger))
+    }
+
+    /// The longest one statement's answer is waited for (`PostgresTarget.answerDeadline`); nil: no limit.
+    var deadline: TimeInterval?
+
+    /// A statement's answer did not come within the deadline: the connection was closed.
+    struct Stalled: Error, CustomStringConvertible {
+        var seconds: TimeInterval
+        var description: String { "no answer within \(Int(seconds)) s" }
+    }
+
+    /// Waits for `future`; past the deadline, closes the connection and throws `Stalled`, which
+    /// counts as a lost primary (the outcome of a COMMIT waited for is then unknown). A server that
+    /// dies without closing its sockets, or an answer that never arrives, then costs a deadline,
+    /// not a worker thread for good.
+    private func wait<T: Sendable>(_ future: EventLoopFuture<T>) throws -> T {
+        guard let deadline else { return try future.wait() }
+        // A stalled connection was closed: its other statements are not waited for again.
+        guard !closing else { throw Stalled(seconds: deadline) }
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox<T>()
+        future.whenComplete { result in
+            box.set(result)
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + deadline) == .success, let result = box.get() else {
+            close()
+            throw Stalled(seconds: deadline)
+        }
+        return try result.get()
+    }
+
+    private final class ResultBox<T: Sendable>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: Result<T, any Error>?
+        func set(_ result: Result<T, any Error>) { lock.withLock { value = result } }
+        func get() -> Result<T, any Error>? { lock.withLock { value } }
     }
 
     private func query(_ sql: String, _ values: [any PostgresBindable]) -> PostgresQuery {

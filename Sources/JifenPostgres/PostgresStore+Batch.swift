@@ -72,6 +72,7 @@ extension PostgresStore {
     /// resolves (a deadlock with a one-at-a-time writer, a race on a unique key), the batch is
     /// rolled back and its operations run again one at a time, each with the usual retries.
     public func writeBatch<T>(_ operations: [() throws -> T]) -> [Result<T, any Error>] {
+        var committing = false
         do {
             return try session { session in
                 session.locked.reset()
@@ -100,6 +101,7 @@ extension PostgresStore {
                     }
                     // An aborted transaction's COMMIT answers ROLLBACK without an error: then
                     // nothing of the batch is in, and no operation may be told otherwise.
+                    committing = true
                     guard try session.commitReportingSuccess() else {
                         throw JifenError.fault(
                             .database, zh: "PostgreSQL 回滚了这一批操作，均未写入。",
@@ -113,6 +115,14 @@ extension PostgresStore {
                 }
             }
         } catch let error as PSQLError where PostgresFailure.isRetryable(error) {
+            return operations.map { operation in Result { try operation() } }
+        } catch  where PostgresFailure.losesPrimary(error) {
+            pool.primaryLost()
+            if committing && PostgresFailure.mayHaveCommitted(error) {
+                let unknown = PostgresFailure.commitUnknown(target)
+                return operations.map { _ in .failure(unknown) }
+            }
+            // Nothing of the batch was committed: each runs again alone, on the new primary if any.
             return operations.map { operation in Result { try operation() } }
         } catch {
             let failure = PostgresFailure.translate(error, target: target)

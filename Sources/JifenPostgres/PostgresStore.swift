@@ -221,8 +221,10 @@ public struct PostgresStore: Store {
         sealing: (PostgresSession, [PostgresRow]) -> Void
     ) throws -> T {
         var attempt = 0
+        var reconnected = false
         while true {
             attempt += 1
+            var committing = false
             do {
                 return try session { session in
                     // Sent without waiting: the body's first query carries its error, if any.
@@ -231,6 +233,7 @@ public struct PostgresStore: Store {
                     session.send(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
                     do {
                         let result = try body(session)
+                        committing = true
                         if let posted = session.postedTransfer {
                             let look = try session.commit(then: Self.sealLook(posted))
                             if let look { sealing(session, look) }
@@ -247,6 +250,17 @@ public struct PostgresStore: Store {
             } catch let error as PSQLError where PostgresFailure.isRetryable(error) && attempt < maxAttempts {
                 // Back off a little, more each time, with jitter, so the rerun meets fewer rivals.
                 usleep(UInt32.random(in: 100...(500 * UInt32(min(attempt, 20)))))
+            } catch  where PostgresFailure.losesPrimary(error) {
+                // The primary is gone (or is a standby now): the next connection looks for it again.
+                pool.primaryLost()
+                if committing && !readOnly && PostgresFailure.mayHaveCommitted(error) {
+                    // Never reported as done, never rerun here: a retry with the same key finds it
+                    // on the new primary if it was written, and writes it once if it was not.
+                    throw PostgresFailure.commitUnknown(target)
+                }
+                // Nothing was committed: one rerun, on the new primary if there is one by now.
+                if reconnected { throw PostgresFailure.noPrimary(target, reasons: [PostgresFailure.brief(error)]) }
+                reconnected = true
             } catch {
                 throw PostgresFailure.translate(error, target: target)
             }
@@ -291,20 +305,90 @@ final class PostgresPool: @unchecked Sendable {
         self.logger = logger
     }
 
+    /// The host that last took a connection: tried first.
+    private var preferred = 0
+    /// Bumped when the primary is lost: connections opened before go back to no pool.
+    private var generation = 0
+
     func take() throws -> PostgresSession {
-        let (reused, id): (PostgresSession?, Int) = lock.withLock {
+        let (reused, id, generation): (PostgresSession?, Int, Int) = lock.withLock {
             while let session = idle.popLast() {
-                if !session.isClosed { return (session, 0) }
+                if !session.isClosed { return (session, 0, self.generation) }
             }
             opened += 1
-            return (nil, opened)
+            return (nil, opened, self.generation)
         }
         if let reused { return reused }
-        return try PostgresSession.connect(target, id: id, logger: logger)
+        let session = try connect(id: id)
+        session.generation = generation
+        return session
+    }
+
+    /// A connection to the first host, in order from the one that last answered, that accepts
+    /// writes (when the target asks for one: several hosts, or `target_session_attrs=read-write`).
+    /// - Throws: the connection's error with one host; with several, a configuration fault
+    ///   (login refused, no such database) as it is, else `PostgresFailure.noPrimary`.
+    private func connect(id: Int) throws -> PostgresSession {
+        let hosts = target.hosts
+        let start = lock.withLock { preferred }
+        var reasons: [String] = []
+        var lastError: (any Error)?
+        for offset in 0..<hosts.count {
+            let index = (start + offset) % hosts.count
+            let host = hosts[index]
+            do {
+                let session = try PostgresSession.connect(target, host: host, id: id, logger: logger)
+                if !target.requiresWritable {
+                    lock.withLock { preferred = index }
+                    return session
+                }
+                let writable: Bool
+                do {
+                    writable = try session.acceptsWrites()
+                } catch {
+                    session.close()
+                    throw error
+                }
+                if writable {
+                    lock.withLock { preferred = index }
+                    return session
+                }
+                session.close()
+                reasons.append("\(host) read-only")
+            } catch {
+                if hosts.count == 1 { throw error }
+                if let psql = error as? PSQLError, let state = PostgresFailure.state(psql),
+                    state.hasPrefix("28") || state == "3D000"
+                {
+                    throw error
+                }
+                lastError = error
+                reasons.append("\(host) \(PostgresFailure.brief(error))")
+            }
+        }
+        if hosts.count == 1, let lastError { throw lastError }
+        throw PostgresFailure.noPrimary(target, reasons: reasons)
     }
 
     func give(_ session: PostgresSession) {
-        lock.withLock { idle.append(session) }
+        let kept = lock.withLock {
+            if session.generation == generation { idle.append(session) }
+            return session.generation == generation
+        }
+        if !kept { session.close() }
+    }
+
+    /// The primary was lost (its connection failed, or it refused a write as read-only): every
+    /// connection opened so far is closed, idle now or when given back, and the next `take`
+    /// looks for the primary again, host by host.
+    func primaryLost() {
+        let dropped: [PostgresSession] = lock.withLock {
+            generation += 1
+            let all = idle
+            idle.removeAll()
+            return all
+        }
+        for session in dropped { session.close() }
     }
 
     deinit {

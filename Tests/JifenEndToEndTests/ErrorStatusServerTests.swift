@@ -106,6 +106,7 @@ import Testing
         "insufficient-points": [400, 422, 503, 503],
         "key-reused": [400, 409, 503, 503],
         "legacy-chain-broken": [400, 422, 503, 503],
+        "no-primary": [400, 422, 503, 503], "commit-unknown": [400, 422, 503, 503],
         "locked-out": [400, 429, 503, 503],
         "lots-out-of-step": [400, 422, 503, 503],
         "merchant-locked": [400, 422, 503, 503],

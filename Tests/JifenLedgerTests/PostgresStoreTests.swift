@@ -126,9 +126,36 @@ import Testing
 
 /// What a PostgreSQL URL may say, read without a server.
 @Suite struct PostgresURLTests {
-    @Test(arguments: ["mysql://x@h/db", "postgres://u@h:0/db", "postgres://u@h/", "postgres://u@h/db?schema=Bad-Name"])
+    @Test(arguments: [
+        "mysql://x@h/db", "postgres://u@h:0/db", "postgres://u@h/", "postgres://u@h/db?schema=Bad-Name",
+        "postgres://u@h1,h2:0/db", "postgres://u@h1,,h3/db", "postgres://u@h1,h2:x/db",
+        "postgres://u@h1,h2/db?target_session_attrs=primary", "postgres://u@h/db?host=a,b&port=1,2,3",
+        "postgres://u@h/db?connect_timeout=0",
+    ])
     func badURLsAreUsageErrors(url: String) {
         #expect(refusal { try PostgresTarget(url: url) }?.category == .usage)
+    }
+
+    /// Several hosts, as libpq takes them: each its own port (5432 when none), tried for one that
+    /// accepts writes; the URL shown keeps the list and drops the password.
+    @Test func severalHostsAreReadInOrder() throws {
+        let target = try PostgresTarget(
+            url: "postgres://jifen:secret@db1:5433,db2,[::1]:5434/jifen?schema=rose&connect_timeout=3")
+        #expect(target.hosts.map(\.description) == ["db1:5433", "db2:5432", "[::1]:5434"])
+        #expect(target.requiresWritable)
+        #expect(target.connectTimeout == 3)
+        #expect(target.user == "jifen" && target.password == "secret" && target.database == "jifen")
+        #expect(target.schema == "rose")
+        #expect(target.display == "postgres://jifen@db1:5433,db2,[::1]:5434/jifen?schema=rose&connect_timeout=3")
+
+        let query = try PostgresTarget(url: "postgres://u@x/db?host=a,b&port=5433,5434")
+        #expect(query.hosts.map(\.description) == ["a:5433", "b:5434"])
+        let one = try PostgresTarget(url: "postgres://u@db:6000/db")
+        #expect(one.hosts.map(\.description) == ["db:6000"] && !one.requiresWritable)
+        #expect(try PostgresTarget(url: "postgres://u@db/db?target_session_attrs=read-write").requiresWritable)
+        #expect(try !PostgresTarget(url: "postgres://u@a,b/db?target_session_attrs=any").requiresWritable)
+        let socket = try PostgresTarget(url: "postgres://u@x:5439/db?host=/run/postgresql")
+        #expect(socket.host == "/run/postgresql" && socket.port == 5439)
     }
 }
 
@@ -238,5 +265,31 @@ import Testing
         try store.execute(unsafeSQL: "UPDATE transfer SET amount = 11 WHERE seq = 2")
         let report = try f.verify()
         #expect(report.faults.contains { $0.check == "content-hash" && $0.community == "C01" })
+    }
+}
+
+/// Several hosts in the URL: the store connects to the first that accepts writes.
+@Suite(.needsPostgres) struct PostgresHostListTests {
+    /// The test server's URL with `before` listed in front of its own host, and a fresh schema.
+    func url(before: String) throws -> String {
+        let base = try testPostgresURL()
+        let listed = base.replacingOccurrences(of: "@127.0.0.1:", with: "@\(before),127.0.0.1:")
+        #expect(listed != base)
+        return TestPostgres.url(listed, schema: TestPostgres.freshSchema(prefix: "hosts_"))
+    }
+
+    @Test func aHostThatIsDownIsPassedOver() throws {
+        // Port 1 on loopback: nothing listens, the connection is refused.
+        let url = try url(before: "127.0.0.1:1")
+        let store = try PostgresStore.create(url: url)
+        defer { try? store.execute(unsafeSQL: "DROP SCHEMA \(store.target.schema!) CASCADE") }
+        #expect(store.target.hosts.count == 2 && store.target.requiresWritable)
+        #expect(try PostgresStore.open(url: url).communities() == [])
+    }
+
+    @Test func noHostAcceptingWritesIsNoPrimaryAndBusy() throws {
+        let error = refusal { try PostgresStore.open(url: "postgres://postgres@127.0.0.1:1,127.0.0.1:2/jifen_test") }
+        #expect(error?.code == .noPrimary)
+        #expect(error?.category == .busy)
     }
 }

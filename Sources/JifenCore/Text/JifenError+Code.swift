@@ -376,5 +376,12 @@ extension JifenError {
         /// chains and the database is unchanged. Find why with the old version's jifen verify, restore from a backup,
         /// then upgrade.
         case legacyChainBroken = "legacy-chain-broken"
+        // failover
+        /// busy: None of the PostgreSQL servers of … accepts writes now (…): a failover may be under way. Nothing was
+        /// changed; try again in a few seconds (a write with the same idempotency key).
+        case noPrimary = "no-primary"
+        /// busy: The connection to PostgreSQL at … broke during the commit, so whether the change was written is
+        /// unknown. Retry with the same idempotency key (--key or Idempotency-Key): it takes effect at most once.
+        case commitUnknown = "commit-unknown"
     }
 }
