@@ -92,7 +92,11 @@ extension PostgresStore {
                                 throw error
                             } catch {
                                 if batch.broken { throw error }
-                                results.append(.failure(PostgresFailure.translate(error, target: target)))
+                                // A database error is translated; the operation's own refusal (a rule's
+                                // JifenError, the sign-in limit's wait) is its answer, unchanged.
+                                results.append(
+                                    .failure(
+                                        error is PSQLError ? PostgresFailure.translate(error, target: target) : error))
                             }
                         }
                         if session.postedTransfer != nil {

@@ -118,6 +118,21 @@ import Testing
         #expect(try single.verify().ok)
     }
 
+    /// An operation's own error that is no database error (the sign-in limit's wait is one) is its
+    /// answer in a batch, unchanged: not taken for a lost connection to the database.
+    @Test(arguments: StoreKind.allCases)
+    func anOperationsOwnErrorIsItsAnswerUnchanged(kind: StoreKind) throws {
+        struct Refusal: Error, Equatable { let n: Int }
+        let f = try Fixture.make(kind)
+        let results = f.store.writeBatch([{ () throws -> Int in throw Refusal(n: 7) }, { 1 }])
+        guard case .failure(let error) = results[0] else {
+            Issue.record("the throwing operation answered \(results[0])")
+            return
+        }
+        #expect(error as? Refusal == Refusal(n: 7), "answered \(error)")
+        #expect(try results[1].get() == 1)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func concurrentWritersThroughTheBatcherStayExact(kind: StoreKind) async throws {
         let f = try Fixture.make(kind)
