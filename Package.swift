@@ -134,7 +134,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
-        .executableTarget(name: "jifen", dependencies: ["JifenCLI"], swiftSettings: swiftSettings),
+        // `jifen --version`'s commit: BuildCommit writes it (git rev-parse) into the executable's
+        // module before every build, so only main.swift's module recompiles when it changes.
+        .executableTarget(
+            name: "jifen", dependencies: ["JifenCLI"], swiftSettings: swiftSettings, plugins: ["BuildCommit"]),
+        .plugin(name: "BuildCommit", capability: .buildTool()),
         .executableTarget(
             name: "jifen-bench", dependencies: ["JifenCore", "JifenSQLite"], swiftSettings: swiftSettings),
         .executableTarget(

@@ -15,6 +15,8 @@ public struct Jifen: ParsableCommand {
             Example: jifen balance V0001
             The examples of `jifen <command> --help` run as written on the database
             the README's commands make (init --admin 李主任, export JIFEN_ACTOR=李主任).
+            `jifen --version` (or `--json --version`) prints the release and the commit it was built from.
+            Example: jifen --version
             Exit status: 0 ok, 1 verify found faults, 64 usage, 65 refused, 74 database fault, 75 busy.
             """,
         subcommands: [
@@ -37,12 +39,34 @@ public struct Jifen: ParsableCommand {
 }
 
 extension Jifen {
+    /// The global options that take a value, and those that do not.
+    static let takesValue: Set<String> = ["--db", "--as", "--lang", "--busy-timeout", "--server", "--key-file"]
+    static let flags: Set<String> = ["--json"]
+
+    /// Whether the arguments ask for the version: `--version` alone, with global options around it
+    /// (`jifen --json --version`), before any subcommand.
+    public static func asksForVersion(_ arguments: [String]) -> Bool {
+        var rest: [String] = []
+        var index = 0
+        while index < arguments.count, arguments[index] != "--" {
+            let argument = arguments[index]
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            if flags.contains(argument) || (takesValue.contains(name) && argument.contains("=")) {
+                index += 1
+            } else if takesValue.contains(name) {
+                index += 2
+            } else {
+                rest.append(argument)
+                index += 1
+            }
+        }
+        return rest == ["--version"]
+    }
+
     /// Global options may come before the subcommand (`jifen --as V0001 balance V0001`), as
     /// people expect; ArgumentParser reads options only on the command that declares them, so
     /// leading global options are moved to the end, where the subcommand's `GlobalOptions` reads them.
     public static func reorderGlobalOptions(_ arguments: [String]) -> [String] {
-        let takesValue: Set<String> = ["--db", "--as", "--lang", "--busy-timeout", "--server", "--key-file"]
-        let flags: Set<String> = ["--json"]
         var leading: [String] = []
         var index = 0
         while index < arguments.count {
@@ -72,8 +96,14 @@ extension Jifen {
     }
 
     /// The executable's entry point.
-    public static func runFromCommandLine() {
+    /// - Parameter commit: the commit the binary was built from (the BuildCommit plugin's `buildCommit`).
+    public static func runFromCommandLine(commit: String = "unknown") {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        if asksForVersion(arguments) {
+            let version = BuildVersion(commit: commit)
+            print(ArgumentErrors.preferences(arguments).json ? version.json : version.line)
+            exit()
+        }
         let command: any ParsableCommand
         do {
             command = try parseAsRoot(reorderGlobalOptions(arguments))

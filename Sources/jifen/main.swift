@@ -1,3 +1,4 @@
 import JifenCLI
 
-Jifen.runFromCommandLine()
+// `buildCommit` is written before each build by the BuildCommit plugin (Plugins/BuildCommit).
+Jifen.runFromCommandLine(commit: buildCommit)
