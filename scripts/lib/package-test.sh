@@ -39,6 +39,22 @@ serve=
 cleanup() {
   local status=$?
   if [ -n "$serve" ]; then kill "$serve" 2>/dev/null || true; wait "$serve" 2>/dev/null || true; fi
+  # $serve is the background subshell, not the chrooted jifen under it: stop every process whose
+  # root is the copy, so no server outlives the test (or keeps the deleted root alive).
+  local proc pids=()
+  for proc in /proc/[0-9]*; do
+    [ "$(readlink "$proc/root" 2>/dev/null)" = "$root" ] && pids+=("${proc#/proc/}")
+  done
+  if [ ${#pids[@]} -gt 0 ]; then
+    kill "${pids[@]}" 2>/dev/null || true
+    for _ in $(seq 50); do
+      local alive=0 pid
+      for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+      [ "$alive" = 0 ] && break
+      sleep 0.1
+    done
+    kill -9 "${pids[@]}" 2>/dev/null || true
+  fi
   local index
   for ((index = ${#mounts[@]} - 1; index >= 0; index--)); do
     umount -R "${mounts[index]}" 2>/dev/null || umount -R -l "${mounts[index]}" || true
