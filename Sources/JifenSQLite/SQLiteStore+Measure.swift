@@ -23,8 +23,11 @@ extension SQLiteStore {
         try queue.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            let echo = ProcessInfo.processInfo.environment["JIFEN_TRACE_SQL"] != nil
             db.trace(options: .statement) { event in
                 if case .statement(let statement) = event {
+                    // JIFEN_TRACE_SQL=1 prints each statement to stderr: which ones a transfer runs.
+                    if echo { FileHandle.standardError.write(Data((statement.sql + "\n").utf8)) }
                     if statement.sql.hasPrefix("--") { counter.triggers += 1 } else { counter.statements += 1 }
                 }
             }

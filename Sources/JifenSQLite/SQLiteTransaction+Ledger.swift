@@ -40,6 +40,7 @@ extension SQLiteTransaction {
     /// The account with the name of the volunteer or merchant behind it, in one statement: a
     /// transfer's event names both sides, and names never change.
     func account(_ id: String) throws -> Account? {
+        if let p = prefetch, let known = p.accounts.removeValue(forKey: id) { return known }
         guard
             let row = try one(
                 """
@@ -62,7 +63,8 @@ extension SQLiteTransaction {
     }
 
     func heldAmount(account: String, nowMillis: Int64) throws -> Int64 {
-        try Int64.fetchOne(
+        if let holds = takeHolds(account: account, nowMillis: nowMillis) { return holds.reduce(0) { $0 + $1.amount } }
+        return try Int64.fetchOne(
             db.cachedStatement(
                 sql: """
                     SELECT COALESCE(SUM(amount), 0) FROM hold WHERE debit = ? AND status = 'pending' AND expires_at > ?
@@ -70,7 +72,8 @@ extension SQLiteTransaction {
     }
 
     func pendingHolds(account: String, nowMillis: Int64) throws -> [PendingHold] {
-        try all(
+        if let holds = takeHolds(account: account, nowMillis: nowMillis) { return holds }
+        return try all(
             "SELECT id, amount, created_at, expires_at FROM hold WHERE debit = ? AND status = 'pending' AND expires_at > ? ORDER BY id",
             [account, nowMillis]
         ).map { PendingHold(id: $0[0], amount: $0[1], createdAtMillis: $0[2], expiresAtMillis: $0[3]) }
@@ -81,7 +84,11 @@ extension SQLiteTransaction {
     }
 
     func transfer(key: String) throws -> Transfer? {
-        try one("SELECT \(Self.transferColumns) FROM transfer WHERE key = ?", [key]).map(Self.transfer)
+        if let p = prefetch, p.reads.key == key, let known = p.keyTransfer {
+            p.keyTransfer = nil
+            return known
+        }
+        return try one("SELECT \(Self.transferColumns) FROM transfer WHERE key = ?", [key]).map(Self.transfer)
     }
 
     func reversals(of id: Int64) throws -> [Transfer] {
@@ -93,13 +100,22 @@ extension SQLiteTransaction {
     }
 
     func chainHead(community: String) throws -> ChainLink? {
-        try one("SELECT seq, hash FROM transfer WHERE community = ? ORDER BY seq DESC LIMIT 1", [community]).map {
+        if let p = prefetch, p.community == community, let known = p.head {
+            p.head = nil
+            return known
+        }
+        return try one("SELECT seq, hash FROM transfer WHERE community = ? ORDER BY seq DESC LIMIT 1", [community]).map
+        {
             ChainLink(seq: $0[0], hash: $0[1])
         }
     }
 
     func openLots(account: String, limit: Int) throws -> [Lot] {
-        try all(
+        if let p = prefetch, p.reads.debit == account, let lots = p.lots {
+            p.lots = nil
+            return Array(lots.prefix(limit))
+        }
+        return try all(
             """
             SELECT id, account, expires_on, remaining FROM lot
             WHERE account = ? AND remaining > 0 ORDER BY expires_on, id LIMIT ?
@@ -188,7 +204,11 @@ extension SQLiteTransaction {
     var chaining: Chaining { .inline }
 
     func newTransferID() throws -> Int64 {
-        (try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM transfer")) ?? 0) + 1
+        if let p = prefetch, let id = p.nextID {
+            p.nextID = nil
+            return id
+        }
+        return (try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(id) FROM transfer")) ?? 0) + 1
     }
 
     func createAccount(_ account: Account) throws {
@@ -242,6 +262,81 @@ extension SQLiteTransaction {
             throw JifenError.fault(.database, zh: "数据库没有返回批次编号。", en: "The database returned no lot id.")
         }
         return id
+    }
+
+    /// A transfer's lot changes as one statement: an upsert of `(id, account, day)` a change.
+    /// A taken lot exists, so its row conflicts on its id and its delta (chosen by id) is added; a
+    /// day's lot is inserted, or conflicts on `(account, expires_on)` and adds its points. A new
+    /// row's id is above every existing one, so it never matches a taken lot's id. (The inserted
+    /// `remaining` of a taken lot is 0 so the row passes `remaining >= 0` before it conflicts.)
+    func apply(lotChanges: [LotChange]) throws -> [Int64] {
+        guard lotChanges.count > 1 else {
+            switch lotChanges.first {
+            case .lot(let id, let delta):
+                try addToLot(id: id, delta: delta)
+                return [id]
+            case .day(let account, let day, let amount):
+                return [try addToLot(account: account, expiresOn: day, amount: amount)]
+            case nil: return []
+            }
+        }
+        var values: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        var deltas: [String] = []
+        var deltaArguments: [(any DatabaseValueConvertible)?] = []
+        for change in lotChanges {
+            switch change {
+            case .lot(let id, let delta):
+                values.append(
+                    "(?, (SELECT account FROM lot WHERE id = ?), (SELECT expires_on FROM lot WHERE id = ?), 0)")
+                arguments += [id, id, id]
+                deltas.append("WHEN ? THEN ?")
+                deltaArguments += [id, delta]
+            case .day(let account, let day, let amount):
+                values.append("(NULL, ?, ?, ?)")
+                arguments += [account, day, amount]
+            }
+        }
+        memo.prefetched = nil
+        let cases =
+            deltas.isEmpty
+            ? "excluded.remaining" : "CASE id \(deltas.joined(separator: " ")) ELSE excluded.remaining END"
+        let rows = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    INSERT INTO lot (id, account, expires_on, remaining) VALUES \(values.joined(separator: ", "))
+                    ON CONFLICT DO UPDATE SET remaining = remaining + \(cases)
+                    RETURNING id, account, expires_on
+                    """), arguments: StatementArguments(arguments + deltaArguments))
+        var ids: [String: Int64] = [:]
+        for row in rows { ids["\(row[1] as String)\u{0}\(row[2] as String)"] = row[0] }
+        return try lotChanges.map { change in
+            switch change {
+            case .lot(let id, _): return id
+            case .day(let account, let day, _):
+                guard let id = ids["\(account)\u{0}\(day)"] else {
+                    throw JifenError.fault(.database, zh: "数据库没有返回批次编号。", en: "The database returned no lot id.")
+                }
+                return id
+            }
+        }
+    }
+
+    /// A transfer's lot entries as one statement.
+    func insert(lotEntries: [LotEntry]) throws {
+        guard lotEntries.count > 1 else {
+            if let entry = lotEntries.first { try insert(lotEntry: entry) }
+            return
+        }
+        memo.prefetched = nil
+        try db.cachedStatement(
+            sql: "INSERT INTO lot_entry (lot, account, transfer, delta, expires_on) VALUES "
+                + Array(repeating: "(?, ?, ?, ?, ?)", count: lotEntries.count).joined(separator: ", ")
+        ).execute(
+            arguments: StatementArguments(
+                lotEntries.flatMap { e -> [(any DatabaseValueConvertible)?] in
+                    [e.lot, e.account, e.transfer, e.delta, e.expiresOn]
+                }))
     }
 
     func insert(lotEntry e: LotEntry) throws {
@@ -409,5 +504,12 @@ extension SQLiteTransaction {
         try all(
             "SELECT \(Self.holdColumns) FROM hold WHERE status = 'pending' AND expires_at > ? ORDER BY id", [nowMillis]
         ).map(Self.hold)
+    }
+
+    private func takeHolds(account: String, nowMillis: Int64) -> [PendingHold]? {
+        guard let p = prefetch, p.reads.debit == account, p.reads.nowMillis == nowMillis, let holds = p.holds
+        else { return nil }
+        p.holds = nil
+        return holds
     }
 }

@@ -43,7 +43,11 @@ extension SQLiteTransaction {
     }
 
     func isAdmin(_ actor: String) throws -> Bool {
-        try one("SELECT 1 FROM actor_role WHERE actor = ? AND role = 'admin'", [actor]) != nil
+        if let p = prefetch, p.reads.admin == actor, let known = p.isAdmin {
+            p.isAdmin = nil
+            return known
+        }
+        return try one("SELECT 1 FROM actor_role WHERE actor = ? AND role = 'admin'", [actor]) != nil
     }
 
     func isOrganizer(_ actor: String, team: String) throws -> Bool {

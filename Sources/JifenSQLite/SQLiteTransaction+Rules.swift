@@ -5,6 +5,10 @@ import JifenCore
 /// The stored settings and their history, as SQL; what they mean is in `JifenCore.Rules`.
 extension SQLiteTransaction {
     func settings() throws -> [String: String] {
+        if let p = prefetch, let known = p.settings {
+            p.settings = nil
+            return known
+        }
         var result: [String: String] = [:]
         for row in try all("SELECT key, value FROM setting") { result[row["key"]] = row["value"] }
         return result

@@ -17,6 +17,8 @@ struct SQLiteTransaction: WriteTransaction, LedgerAuditing {
         var names: [String: String?] = [:]
         /// The service record INSERT an import binds a row at a time.
         var recordInsert: Statement?
+        /// What `prefetchPosting` read, until the next write.
+        var prefetched: Prefetched?
     }
 
     func one(_ sql: String, _ arguments: StatementArguments = []) throws -> Row? {
@@ -28,6 +30,7 @@ struct SQLiteTransaction: WriteTransaction, LedgerAuditing {
     }
 
     func run(_ sql: String, _ arguments: StatementArguments) throws {
+        memo.prefetched = nil
         try db.cachedStatement(sql: sql).execute(arguments: arguments)
     }
 }

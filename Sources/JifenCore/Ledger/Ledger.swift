@@ -95,6 +95,9 @@ public struct Ledger: Sendable {
     ) throws -> Posted {
         let at = now().millis
         return try store.write { tx in
+            // Everything this posting reads, the actor's role included, in one round trip where the store can.
+            try tx.prefetchPosting(
+                PostingReads(debit: from, credit: to, key: key, nowMillis: at, admin: actor == from ? nil : actor))
             // A volunteer giving their own points needs no role: ask the store only otherwise.
             let admin = actor == from ? false : try tx.actsAsAdmin(actor)
             guard admin || actor == from else {
@@ -173,6 +176,8 @@ public struct Ledger: Sendable {
         excludingHold hold: Hold? = nil, in tx: any WriteTransaction
     ) throws -> Posted {
         try validate(request)
+        try tx.prefetchPosting(
+            PostingReads(debit: request.debit, credit: request.credit, key: request.key, nowMillis: atMillis))
         if let existing = try tx.transfer(key: request.key) {
             guard request.sameContent(as: existing) else {
                 throw JifenError.refused(

@@ -75,6 +75,43 @@ public protocol LedgerRowWriting: LedgerRowReading {
     func eraseTransferMemos(account: String, replacement: String) throws -> Int
     /// Stores a sealed month's checkpoint; one that is already there (same community and month) is left as it is.
     func insert(checkpoint: Checkpoint) throws
+    /// Tells the store what posting a transfer is about to read (the key's transfer, both
+    /// accounts, the settings, the debit's pending holds and open lots, the chain's head, and
+    /// whether `reads.admin` is an admin), so it may read them all in one round trip. The reads
+    /// that follow, before the next write, return what it read. A store that gains nothing by it
+    /// does nothing.
+    func prefetchPosting(_ reads: PostingReads) throws
+    /// Applies lot changes in order and returns the id of each changed lot: a store may run
+    /// them as one statement.
+    func apply(lotChanges: [LotChange]) throws -> [Int64]
+    /// Stores lot entries in order: a store may run them as one statement.
+    func insert(lotEntries: [LotEntry]) throws
+}
+
+/// What posting a transfer reads before it writes (`LedgerRowWriting.prefetchPosting`).
+public struct PostingReads: Sendable, Equatable {
+    public var debit: String
+    public var credit: String
+    public var key: String
+    public var nowMillis: Int64
+    /// An actor whose admin role the operation asks about, if any.
+    public var admin: String?
+
+    public init(debit: String, credit: String, key: String, nowMillis: Int64, admin: String? = nil) {
+        self.debit = debit
+        self.credit = credit
+        self.key = key
+        self.nowMillis = nowMillis
+        self.admin = admin
+    }
+}
+
+/// One change of a lot's points (`LedgerRowWriting.apply(lotChanges:)`).
+public enum LotChange: Sendable, Equatable {
+    /// Takes points from (or gives back to) a lot that exists.
+    case lot(id: Int64, delta: Int64)
+    /// Adds points to an account's lot of a day, making the lot when there is none.
+    case day(account: String, expiresOn: String, amount: Int64)
 }
 
 extension LedgerRowWriting {
@@ -84,6 +121,24 @@ extension LedgerRowWriting {
     public func moveBalance(amount: Int64, from debit: String, to credit: String) throws {
         try addToBalance(account: debit, delta: -amount)
         try addToBalance(account: credit, delta: amount)
+    }
+
+    public func prefetchPosting(_ reads: PostingReads) throws {}
+
+    public func apply(lotChanges: [LotChange]) throws -> [Int64] {
+        try lotChanges.map { change in
+            switch change {
+            case .lot(let id, let delta):
+                try addToLot(id: id, delta: delta)
+                return id
+            case .day(let account, let day, let amount):
+                return try addToLot(account: account, expiresOn: day, amount: amount)
+            }
+        }
+    }
+
+    public func insert(lotEntries: [LotEntry]) throws {
+        for entry in lotEntries { try insert(lotEntry: entry) }
     }
 
     public func addToLot(account: String, expiresOn day: String, amount: Int64) throws -> Int64 {

@@ -7,12 +7,15 @@ enum Lots {
         _ t: Transfer, from debit: Account, to credit: Account, standing: LotStanding? = nil,
         in tx: any WriteTransaction
     ) throws {
+        // Every lot change and entry is gathered first and written at the end, so a store may
+        // write them as one statement each.
+        var book = Book()
         var consumed: [(day: String, amount: Int64)] = []
         if debit.kind.keepsLots {
             let standing = try standing ?? Self.standing(account: debit.id, nowMillis: t.atMillis, in: tx)
-            consumed = try consume(t, account: debit.id, standing: standing, in: tx)
+            consumed = try consume(t, account: debit.id, standing: standing, into: &book, in: tx)
         }
-        guard credit.kind.keepsLots else { return }
+        guard credit.kind.keepsLots else { return try book.write(in: tx) }
         var portions: [(day: String, amount: Int64)]
         if let originalID = t.reverses, let original = try tx.transfer(id: originalID), original.debit == credit.id {
             portions = try returning(t, original: original, to: credit.id, in: tx)
@@ -27,7 +30,35 @@ enum Lots {
             portions.append((rules.expiryDay(forEarningAt: Date(millis: t.atMillis)), t.amount - placed))
         }
         for portion in portions where portion.amount > 0 {
-            try add(portion.amount, to: credit.id, expiresOn: portion.day, transfer: t.id, in: tx)
+            book.add(portion.amount, to: credit.id, expiresOn: portion.day, transfer: t.id)
+        }
+        try book.write(in: tx)
+    }
+
+    /// The lot changes and entries of one transfer, in the order they happen.
+    struct Book {
+        private(set) var changes: [LotChange] = []
+        private(set) var entries: [LotEntry] = []
+
+        /// Takes points from (or gives back to) a lot whose id is known.
+        mutating func change(lot: Lot, by delta: Int64, account: String, transfer: Int64) {
+            changes.append(.lot(id: lot.id, delta: delta))
+            entries.append(
+                LotEntry(lot: lot.id, account: account, transfer: transfer, delta: delta, expiresOn: lot.expiresOn))
+        }
+
+        /// Adds points to an account's lot of a day (its id is known once written).
+        mutating func add(_ amount: Int64, to account: String, expiresOn day: String, transfer: Int64) {
+            changes.append(.day(account: account, expiresOn: day, amount: amount))
+            entries.append(LotEntry(lot: 0, account: account, transfer: transfer, delta: amount, expiresOn: day))
+        }
+
+        /// Writes the changes, then the entries with their lots' ids (one entry a change).
+        mutating func write(in tx: any WriteTransaction) throws {
+            guard !changes.isEmpty else { return }
+            let ids = try tx.apply(lotChanges: changes)
+            for (index, id) in ids.enumerated() { entries[index].lot = id }
+            try tx.insert(lotEntries: entries)
         }
     }
 
@@ -37,7 +68,7 @@ enum Lots {
     /// - a reversal takes back the very points the reversed transfer created first, then the oldest;
     /// - anything else spends valid lots only, oldest first.
     private static func consume(
-        _ t: Transfer, account: String, standing: LotStanding,
+        _ t: Transfer, account: String, standing: LotStanding, into book: inout Book,
         in tx: any WriteTransaction
     ) throws -> [(day: String, amount: Int64)] {
         var left = t.amount
@@ -54,12 +85,9 @@ enum Lots {
             guard left > 0, let lot = try known[lotID] ?? tx.lot(id: lotID) else { return }
             let amount = min(left, cap, lot.remaining)
             guard amount > 0 else { return }
-            try tx.addToLot(id: lot.id, delta: -amount)
+            book.change(lot: lot, by: -amount, account: account, transfer: t.id)
             known[lot.id] = Lot(
                 id: lot.id, account: lot.account, expiresOn: lot.expiresOn, remaining: lot.remaining - amount)
-            try tx.insert(
-                lotEntry: LotEntry(
-                    lot: lot.id, account: account, transfer: t.id, delta: -amount, expiresOn: lot.expiresOn))
             taken.append((lot.expiresOn, amount))
             if !ownReservation { free[lot.id] = max(0, (free[lot.id] ?? 0) - amount) }
             left -= amount
@@ -118,13 +146,5 @@ enum Lots {
             }
         }
         return portions
-    }
-
-    private static func add(
-        _ amount: Int64, to account: String, expiresOn day: String, transfer: Int64,
-        in tx: any WriteTransaction
-    ) throws {
-        let id = try tx.addToLot(account: account, expiresOn: day, amount: amount)
-        try tx.insert(lotEntry: LotEntry(lot: id, account: account, transfer: transfer, delta: amount, expiresOn: day))
     }
 }
