@@ -74,4 +74,29 @@ extension PostgresTransaction {
             WHERE status = 'dead' AND ($2::BIGINT IS NULL OR endpoint = $2)
             """, [nowMillis, endpoint])
     }
+
+    func outboxEvents(afterID: Int64, limit: Int) throws -> [OutboxEventState] {
+        try session.rows(
+            """
+            SELECT e.id, e.created_at, EXISTS (
+                SELECT 1 FROM webhook_delivery d WHERE d.event = e.id AND d.status <> 'delivered')
+            FROM event e WHERE e.id > $1 ORDER BY e.id LIMIT $2
+            """, [afterID, Int64(limit)]
+        ).map { row in
+            let (id, at, undelivered) = try row.decode((Int64, Int64, Bool).self)
+            return OutboxEventState(id: id, createdAtMillis: at, undelivered: undelivered)
+        }
+    }
+
+    func deleteEvents(_ ids: [Int64]) throws {
+        // Whole numbers written into the statement: nothing a person typed.
+        for start in stride(from: 0, to: ids.count, by: 1000) {
+            let list = ids[start..<min(start + 1000, ids.count)].map(String.init).joined(separator: ", ")
+            _ = try session.execute(
+                "DELETE FROM webhook_attempt WHERE delivery IN (SELECT id FROM webhook_delivery WHERE event IN (\(list)))"
+            )
+            _ = try session.execute("DELETE FROM webhook_delivery WHERE event IN (\(list))")
+            _ = try session.execute("DELETE FROM event WHERE id IN (\(list))")
+        }
+    }
 }

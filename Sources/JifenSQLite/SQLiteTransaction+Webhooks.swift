@@ -71,4 +71,29 @@ extension SQLiteTransaction {
                 """, arguments: [nowMillis, endpoint, endpoint])
         return db.changesCount
     }
+
+    func outboxEvents(afterID: Int64, limit: Int) throws -> [OutboxEventState] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT e.id, e.created_at, EXISTS (
+                    SELECT 1 FROM webhook_delivery d WHERE d.event = e.id AND d.status <> 'delivered')
+                FROM event e WHERE e.id > ? ORDER BY e.id LIMIT ?
+                """, arguments: [afterID, limit]
+        ).map { OutboxEventState(id: $0[0], createdAtMillis: $0[1], undelivered: $0[2]) }
+    }
+
+    func deleteEvents(_ ids: [Int64]) throws {
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            let arguments = StatementArguments(chunk)
+            try db.execute(
+                sql: """
+                    DELETE FROM webhook_attempt WHERE delivery IN (SELECT id FROM webhook_delivery WHERE event IN (\(marks)));
+                    DELETE FROM webhook_delivery WHERE event IN (\(marks));
+                    DELETE FROM event WHERE id IN (\(marks));
+                    """, arguments: arguments + arguments + arguments)
+        }
+    }
 }

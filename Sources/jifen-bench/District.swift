@@ -228,6 +228,8 @@ struct DistrictGenerator {
             // The month's expiry run, as a cron job would start it on the first of the next month.
             let next = monthStart(month + 1).addingTimeInterval(1800)
             let expired = try expireMonth(asOfDay: DayFormat.string(next, in: zone), atMillis: next.millis)
+            // As `jifen expire` does: delivered events past `events.retention_days` are pruned.
+            try EventRetention.prune(store: store, nowMillis: next.millis)
             expireSeconds += Date().timeIntervalSince(phase)
             phase = Date()
             for t in expired {

@@ -51,6 +51,9 @@ extension Ledger {
             if let posted { report.transfers.append(posted.transfer) }
         }
         report.expiringNotices = try announceExpiring(asOf: day, rules: rules)
+        // The daily expiry run is also when delivered outbox events older than
+        // `events.retention_days` go (EventRetention): the ledger itself is not touched.
+        try EventRetention.prune(store: store, nowMillis: now().millis)
         return report
     }
 

@@ -50,6 +50,8 @@ public struct Rules: Sendable, Equatable {
     public static let codeMaxPointsLimit: Int64 = 1_000_000
     /// Days ahead `expire` announces points about to lapse (`points.expiring`), and `balance` shows them.
     public var expiringNoticeDays: Int = 30
+    /// Days a delivered outbox event is kept (`events.retention_days`, EventRetention.swift); 0: forever.
+    public var eventRetentionDays: Int = 90
     /// Service requests' deadlines and windows (`requests.*`, Requests.swift).
     public var requests = RequestRules()
     /// The printed monthly notice's publicity period and objection contact (`notice.*`, Rules+Notice.swift).
@@ -275,6 +277,7 @@ extension Rules {
                 rules.expiringNoticeDays = Int(try int(value, key: "points.expiring_notice_days", in: 0...3650))
             },
         ] + webhookDefinitions + requestDefinitions + noticeDefinitions + retentionDefinitions
+        + eventDefinitions
 
     /// Builds the rules from stored settings, defaults for what is not stored.
     /// - Throws: `JifenError` (usage) for an unknown key or a value out of range.

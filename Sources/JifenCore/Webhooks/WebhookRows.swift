@@ -24,6 +24,10 @@ public protocol WebhookRowWriting: WebhookRowReading {
     func queueDeliveries(event: Int64, type: String, nowMillis: Int64) throws -> Int
     /// Makes every dead delivery (of one subscription, when given) pending afresh. - Returns: how many.
     func requeueDead(endpoint: Int64?, nowMillis: Int64) throws -> Int
+    /// Outbox events after `afterID`, by id, at most `limit` (`EventRetention`).
+    func outboxEvents(afterID: Int64, limit: Int) throws -> [OutboxEventState]
+    /// Deletes these events with their deliveries and the deliveries' attempts.
+    func deleteEvents(_ ids: [Int64]) throws
 }
 
 /// Subscriptions, deliveries and the notifier's claims, outside a transaction.
