@@ -161,7 +161,8 @@ public struct PostgresStore: Store {
 
     /// Gives the sealer's lock back, sent right behind the sealing turn's COMMIT.
     static let sealUnlock: (sql: String, values: [any PostgresBindable]) = (
-        "SELECT pg_advisory_unlock($1) AND set_config('jifen.sealer', 'false', false) = 'false'", [PostgresSchema.sealLock]
+        "SELECT pg_advisory_unlock($1) AND set_config('jifen.sealer', 'false', false) = 'false'",
+        [PostgresSchema.sealLock]
     )
 
     /// Acts on a `sealLook` answer: true when the transfer is sealed (already, or now by this

@@ -215,13 +215,13 @@ extension PostgresTransaction {
     func transfers(touching id: String, fromMillis: Int64, toMillis: Int64, limit: Int) throws -> [Transfer] {
         try sealedRead {
             try session.rows(
-            """
-            SELECT \(Self.transferColumns) FROM (
-                SELECT * FROM transfer WHERE debit = $1 AND at >= $2 AND at < $3
-                UNION ALL SELECT * FROM transfer WHERE credit = $1 AND at >= $2 AND at < $3) touching
-            ORDER BY id LIMIT $4
-            """, [id, fromMillis, toMillis, limit]
-        ).map(Self.transfer)
+                """
+                SELECT \(Self.transferColumns) FROM (
+                    SELECT * FROM transfer WHERE debit = $1 AND at >= $2 AND at < $3
+                    UNION ALL SELECT * FROM transfer WHERE credit = $1 AND at >= $2 AND at < $3) touching
+                ORDER BY id LIMIT $4
+                """, [id, fromMillis, toMillis, limit]
+            ).map(Self.transfer)
         }
     }
 
