@@ -15,6 +15,12 @@ final class LockedRows {
     /// Lots of locked accounts known to this transaction, in the ledger's spending order
     /// (expiry day, then id); it includes lots spent to zero while the transaction ran.
     private var lots: [String: [Lot]] = [:]
+    /// The stored settings, read with a posting's account locks (one statement fewer); nil until
+    /// then, and again once the transaction changes a setting.
+    var settings: [String: String]?
+    /// Each chain's head (nil: no sealed transfer yet) as read with the transfers awaiting their
+    /// seal (`unsealedTransfers`), moved on as each is sealed: `Chain.seal` asks for no head again.
+    var chainHeads: [String: ChainLink?] = [:]
 
     /// What it holds, to go back to when a savepoint of a group commit is rolled back.
     struct Snapshot {
@@ -22,15 +28,22 @@ final class LockedRows {
         var names: [String: String]
         var holds: [String: [PendingHold]]
         var lots: [String: [Lot]]
+        var settings: [String: String]?
+        var chainHeads: [String: ChainLink?]
     }
 
-    func snapshot() -> Snapshot { Snapshot(accounts: accounts, names: names, holds: holds, lots: lots) }
+    func snapshot() -> Snapshot {
+        Snapshot(
+            accounts: accounts, names: names, holds: holds, lots: lots, settings: settings, chainHeads: chainHeads)
+    }
 
     func restore(_ snapshot: Snapshot) {
         accounts = snapshot.accounts
         names = snapshot.names
         holds = snapshot.holds
         lots = snapshot.lots
+        settings = snapshot.settings
+        chainHeads = snapshot.chainHeads
     }
 
     func reset() {
@@ -38,6 +51,8 @@ final class LockedRows {
         names.removeAll(keepingCapacity: true)
         holds.removeAll(keepingCapacity: true)
         lots.removeAll(keepingCapacity: true)
+        settings = nil
+        chainHeads.removeAll(keepingCapacity: true)
     }
 
     /// Records an account just locked, with its pending holds and open lots as read after the lock.

@@ -3,6 +3,7 @@ import JifenCore
 import Logging
 import NIOCore
 import PostgresNIO
+import Synchronization
 
 /// A value bound to a `$n` placeholder. Integers travel as `int8`, text as `text`; a nil is an
 /// untyped NULL, so a query that only compares it (`$1 IS NULL`) casts the placeholder.
@@ -39,6 +40,18 @@ extension Optional: PostgresBindable where Wrapped: PostgresBindable {
     }
 }
 
+/// What a store's connections sent the server: statements, and round trips (the times a calling
+/// thread waited for answers; statements sent together and waited for once make one).
+public final class PostgresWireCounts: Sendable {
+    private let sent = Atomic<Int>(0)
+    private let waited = Atomic<Int>(0)
+    public init() {}
+    public var statements: Int { sent.load(ordering: .relaxed) }
+    public var roundTrips: Int { waited.load(ordering: .relaxed) }
+    func statement() { sent.add(1, ordering: .relaxed) }
+    func roundTrip() { waited.add(1, ordering: .relaxed) }
+}
+
 /// One PostgreSQL connection used from one thread at a time, synchronously.
 ///
 /// The ledger's seam is synchronous (a CLI does one thing at a time), so each query is sent on
@@ -58,6 +71,10 @@ final class PostgresSession: @unchecked Sendable {
     let locked = LockedRows()
     /// The pool's generation when this connection was opened (`PostgresPool.primaryLost`).
     var generation = 0
+    /// Transfers awaiting their seal, read right behind the seal look (`PostgresStore.sealTurn`).
+    var waitingToSeal: (limit: Int, rows: [PostgresRow])?
+    /// The pool's count of statements and round trips.
+    var counts = PostgresWireCounts()
 
     init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -125,7 +142,13 @@ final class PostgresSession: @unchecked Sendable {
     }
 
     private func sendNow(_ sql: String, _ values: [any PostgresBindable]) {
-        pending.append(connection.query(query(sql, values), logger: logger))
+        pending.append(submit(sql, values))
+    }
+
+    /// Sends one statement (counted).
+    private func submit(_ sql: String, _ values: [any PostgresBindable]) -> EventLoopFuture<PostgresQueryResult> {
+        counts.statement()
+        return connection.query(query(sql, values), logger: logger)
     }
 
     /// Writes held back to go to the server as one statement (see `batch`).
@@ -207,6 +230,14 @@ final class PostgresSession: @unchecked Sendable {
     func drain() throws {
         sendBatch()
         guard !pending.isEmpty else { return }
+        counts.roundTrip()
+        try drainSent()
+    }
+
+    /// Waits for every statement sent (a round trip the caller counts); throws the first error.
+    private func drainSent() throws {
+        sendBatch()
+        guard !pending.isEmpty else { return }
         let sent = pending
         pending.removeAll(keepingCapacity: true)
         var first: (any Error)?
@@ -216,28 +247,60 @@ final class PostgresSession: @unchecked Sendable {
         if let first { throw first }
     }
 
-    /// Commits, with `follow` sent right behind the COMMIT (outside the transaction) so that both
+    /// Commits, with `follows` sent right behind the COMMIT (outside the transaction) so that all
     /// are answered in one wake-up of the calling thread.
-    /// - Returns: the rows of `follow`, or nil when there is none or it failed.
+    /// - Returns: the rows of each of `follows`, or nil when there are none or one failed.
     /// - Throws: the first error of the transaction's statements or of the COMMIT.
-    func commit(then follow: (sql: String, values: [any PostgresBindable])? = nil) throws -> [PostgresRow]? {
+    @discardableResult
+    func commit(then follows: [(sql: String, values: [any PostgresBindable])] = []) throws -> [[PostgresRow]]? {
         sendBatch()
         sendNow("COMMIT", [])
-        let after = follow.map { connection.query(query($0.sql, $0.values), logger: logger) }
+        let after = follows.map { submit($0.sql, $0.values) }
+        counts.roundTrip()
         do {
-            try drain()
+            try drainSent()
         } catch {
-            _ = try? after.map { try wait($0) }
+            for answer in after { _ = try? wait(answer) }
             throw error
         }
-        return try? after.map { try wait($0).rows }
+        guard !after.isEmpty else { return nil }
+        var answers: [[PostgresRow]] = []
+        var failed = false
+        for answer in after {
+            if let rows = try? wait(answer).rows { answers.append(rows) } else { failed = true }
+        }
+        return failed ? nil : answers
+    }
+
+    /// Waits for the statements `sql` (several, sent together: one round trip); each one's rows.
+    func rows(together statements: [(sql: String, values: [any PostgresBindable])]) throws -> [[PostgresRow]] {
+        sendBatch()
+        let answers = statements.map { submit($0.sql, $0.values) }
+        counts.roundTrip()
+        var first: (any Error)?
+        do { try drainSent() } catch { first = error }
+        var rows: [[PostgresRow]] = []
+        for answer in answers {
+            do { rows.append(try wait(answer).rows) } catch { if first == nil { first = error } }
+        }
+        if let first { throw first }
+        return rows
     }
 
     /// Waits for every statement sent, ignoring their errors: before a rollback.
     /// Commits; false when PostgreSQL rolled back instead (the transaction had been aborted).
     func commitReportingSuccess() throws -> Bool {
-        try drain()
-        return try wait(connection.query(query("COMMIT", []), logger: logger)).metadata.command == "COMMIT"
+        // Sent behind the transaction's statements and waited for with them (one round trip); the
+        // first error of theirs is thrown, and the COMMIT then answers ROLLBACK.
+        let commit = submit("COMMIT", [])
+        counts.roundTrip()
+        do {
+            try drainSent()
+        } catch {
+            _ = try? wait(commit)
+            throw error
+        }
+        return try wait(commit).metadata.command == "COMMIT"
     }
 
     func settle() {
@@ -246,8 +309,16 @@ final class PostgresSession: @unchecked Sendable {
     }
 
     private func result(_ sql: String, _ values: [any PostgresBindable]) throws -> PostgresQueryResult {
-        try drain()
-        return try wait(connection.query(query(sql, values), logger: logger))
+        sendBatch()
+        let answer = submit(sql, values)
+        counts.roundTrip()
+        do {
+            try drainSent()
+        } catch {
+            _ = try? wait(answer)
+            throw error
+        }
+        return try wait(answer)
     }
 
     /// The longest one statement's answer is waited for (`PostgresTarget.answerDeadline`); nil: no limit.

@@ -11,6 +11,9 @@ final class PostgresBatch: @unchecked Sendable {
     let pool: ObjectIdentifier
     /// A savepoint could not be rolled back: the transaction is lost and must not commit.
     var broken = false
+    /// Earlier operations posted transfers not sealed yet: the batch seals them before an
+    /// operation reads one back unsealed (`sealedRead`), else once at its end.
+    var unsealed = false
 
     init(session: PostgresSession, pool: ObjectIdentifier) {
         self.session = session
@@ -24,6 +27,7 @@ final class PostgresBatch: @unchecked Sendable {
         let before = session.locked.snapshot()
         let reserved = session.reservedTransferID
         let posted = session.postedTransfer
+        let unsealedBefore = unsealed
         session.postedTransfer = nil
         session.send("SAVEPOINT jifen_op")
         do {
@@ -31,12 +35,11 @@ final class PostgresBatch: @unchecked Sendable {
             if readOnly {
                 session.send("RELEASE SAVEPOINT jifen_op")
             } else {
-                // Transfers it posted take their place in the chain at once (the batch is the
-                // sealer): a later operation of the batch reads them sealed, as it would after
-                // their own commit and seal one at a time (a replay answers with the chain's hash).
-                if session.postedTransfer != nil {
-                    try Chain.seal(in: PostgresTransaction(session: session, writing: true))
-                }
+                // Transfers it posted take their place in the chain before a later operation of
+                // the batch reads a transfer back (the batch is the sealer: a replay answers with
+                // the chain's hash, as after their own commit and seal one at a time), else with
+                // the others' at the batch's end: one sealing for many operations.
+                if session.postedTransfer != nil { unsealed = true }
                 // Waits for the writes sent without waiting: an error of theirs is this body's.
                 try session.execute("RELEASE SAVEPOINT jifen_op")
             }
@@ -44,6 +47,7 @@ final class PostgresBatch: @unchecked Sendable {
             return result
         } catch {
             session.postedTransfer = posted
+            unsealed = unsealedBefore
             session.settle()
             do {
                 try session.execute("ROLLBACK TO SAVEPOINT jifen_op")
@@ -56,6 +60,21 @@ final class PostgresBatch: @unchecked Sendable {
             session.reservedTransferID = reserved
             throw error
         }
+    }
+}
+
+extension PostgresTransaction {
+    /// Reads transfers with `read`; inside a group commit, when one came back unsealed while
+    /// earlier operations' transfers await their seal (`PostgresBatch.unsealed`), seals them and
+    /// reads again, so what is read back is in the chain, as one at a time.
+    func sealedRead(_ read: () throws -> [Transfer]) throws -> [Transfer] {
+        let transfers = try read()
+        guard transfers.contains(where: { !$0.isSealed }), let batch = PostgresBatch.current,
+            batch.session === session, batch.unsealed
+        else { return transfers }
+        batch.unsealed = false
+        try Chain.seal(in: PostgresTransaction(session: session, writing: true))
+        return try read()
     }
 }
 

@@ -112,6 +112,10 @@ public struct PostgresStore: Store {
         _ = try transaction(readOnly: false) { try $0.execute(sql) }
     }
 
+    /// Statements sent and round trips made by this store's connections so far (tests and
+    /// `jifen-pg-bench` divide their growth by the transfers written).
+    public var wireCounts: PostgresWireCounts { pool.counts }
+
     // MARK: Store
 
     /// Returns once transfer `id` (committed) is sealed: by this caller when no one else is
@@ -124,7 +128,7 @@ public struct PostgresStore: Store {
         let deadline = Date().addingTimeInterval(patience)
         while Date() < deadline {
             let done: Bool = try session { session in
-                try sealTurn(session, look: try session.rows(Self.sealLook(id).sql, Self.sealLook(id).values))
+                try sealTurn(session, look: try session.rows(together: Self.sealLook(id)))
             }
             if done { return }
             usleep(pause)
@@ -132,35 +136,58 @@ public struct PostgresStore: Store {
         }
     }
 
-    /// One query outside any transaction: is transfer `id` sealed already, and if not, may this
-    /// connection seal (a session advisory lock, taken only when no one else holds it)?
-    static func sealLook(_ id: Int64) -> (sql: String, values: [any PostgresBindable]) {
-        (
-            "SELECT seq IS NOT NULL, seq IS NULL AND pg_try_advisory_lock($2) FROM transfer WHERE id = $1",
-            [id, PostgresSchema.sealLock]
-        )
+    /// How many transfers one sealing turn reads at a time (`Chain.seal`'s batch).
+    static let sealBatch = 1000
+
+    /// Two statements outside any transaction, sent together: is transfer `id` sealed already, and
+    /// if not, may this connection seal (a session advisory lock, taken only when no one else holds
+    /// it; `jifen.sealer` says whether it was)? Then, when it may, the transfers awaiting their
+    /// seal with their chains' heads: read once the lock is held (a statement of their own, so its
+    /// snapshot is taken after the lock), and outside a transaction, as only the lock's holder
+    /// changes what they read.
+    static func sealLook(_ id: Int64) -> [(sql: String, values: [any PostgresBindable])] {
+        [
+            (
+                """
+                SELECT COALESCE((SELECT seq IS NOT NULL FROM transfer WHERE id = $1), true),
+                    set_config('jifen.sealer', COALESCE((SELECT CASE WHEN seq IS NULL THEN pg_try_advisory_lock($2)
+                        ELSE false END FROM transfer WHERE id = $1), false)::TEXT, false) = 'true'
+                """,
+                [id, PostgresSchema.sealLock]
+            ),
+            PostgresTransaction.unsealedQuery(limit: sealBatch, onlySealer: true),
+        ]
     }
+
+    /// Gives the sealer's lock back, sent right behind the sealing turn's COMMIT.
+    static let sealUnlock: (sql: String, values: [any PostgresBindable]) = (
+        "SELECT pg_advisory_unlock($1) AND set_config('jifen.sealer', 'false', false) = 'false'",
+        [PostgresSchema.sealLock]
+    )
 
     /// Acts on a `sealLook` answer: true when the transfer is sealed (already, or now by this
     /// connection, which then held the lock and releases it), false when another is sealing.
-    func sealTurn(_ session: PostgresSession, look rows: [PostgresRow]) throws -> Bool {
-        guard let (sealed, sealer) = try rows.first?.decode((Bool, Bool).self) else { return true }
+    func sealTurn(_ session: PostgresSession, look answers: [[PostgresRow]]) throws -> Bool {
+        guard answers.count == 2, let (sealed, sealer) = try answers[0].first?.decode((Bool, Bool).self) else {
+            return true
+        }
         if sealed { return true }
         guard sealer else { return false }
-        defer {
-            // A connection that cannot give the lock back is closed, which gives it back: a
-            // pooled connection must never keep every other writer from sealing.
-            if (try? session.scalar(Bool.self, "SELECT pg_advisory_unlock($1)", [PostgresSchema.sealLock])) != true {
-                session.close()
-            }
-        }
+        // A connection that cannot give the lock back is closed, which gives it back: a pooled
+        // connection must never keep every other writer from sealing.
+        session.locked.reset()
+        session.waitingToSeal = (Self.sealBatch, answers[1])
         session.send("BEGIN")
         do {
             try Chain.seal(in: PostgresTransaction(session: session, writing: true))
-            _ = try session.commit()
+            session.waitingToSeal = nil
+            let unlocked = try session.commit(then: [Self.sealUnlock])
+            if (try? unlocked?.first?.first?.decode(Bool.self)) != true { session.close() }
         } catch {
+            session.waitingToSeal = nil
             session.settle()
             _ = try? session.execute("ROLLBACK")
+            if (try? session.scalar(Bool.self, Self.sealUnlock.sql, Self.sealUnlock.values)) != true { session.close() }
             throw error
         }
         return true
@@ -218,7 +245,7 @@ public struct PostgresStore: Store {
 
     private func attempts<T>(
         readOnly: Bool, _ body: (PostgresSession) throws -> T,
-        sealing: (PostgresSession, [PostgresRow]) -> Void
+        sealing: (PostgresSession, [[PostgresRow]]) -> Void
     ) throws -> T {
         var attempt = 0
         var reconnected = false
@@ -238,7 +265,7 @@ public struct PostgresStore: Store {
                             let look = try session.commit(then: Self.sealLook(posted))
                             if let look { sealing(session, look) }
                         } else {
-                            _ = try session.commit()
+                            try session.commit()
                         }
                         return result
                     } catch {
@@ -296,6 +323,8 @@ public struct PostgresStore: Store {
 final class PostgresPool: @unchecked Sendable {
     let target: PostgresTarget
     let logger: Logger
+    /// What every connection of this pool sent and waited for.
+    let counts = PostgresWireCounts()
     private let lock = NSLock()
     private var idle: [PostgresSession] = []
     private var opened = 0
@@ -321,6 +350,7 @@ final class PostgresPool: @unchecked Sendable {
         if let reused { return reused }
         let session = try connect(id: id)
         session.generation = generation
+        session.counts = counts
         return session
     }
 

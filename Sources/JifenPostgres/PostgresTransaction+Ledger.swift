@@ -90,11 +90,15 @@ extension PostgresTransaction {
     }
 
     func transfer(id: Int64) throws -> Transfer? {
-        try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE id = $1", [id]).first.map(Self.transfer)
+        try sealedRead {
+            try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE id = $1", [id]).map(Self.transfer)
+        }.first
     }
 
     func transfer(key: String) throws -> Transfer? {
-        try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE key = $1", [key]).first.map(Self.transfer)
+        try sealedRead {
+            try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE key = $1", [key]).map(Self.transfer)
+        }.first
     }
 
     func reversals(of id: Int64) throws -> [Transfer] {
@@ -103,8 +107,10 @@ extension PostgresTransaction {
             // the original's row lock makes the second wait until the first has committed.
             try session.execute("SELECT 1 FROM transfer WHERE id = $1 FOR UPDATE", [id])
         }
-        return try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE reverses = $1 ORDER BY id", [id])
-            .map(Self.transfer)
+        return try sealedRead {
+            try session.rows("SELECT \(Self.transferColumns) FROM transfer WHERE reverses = $1 ORDER BY id", [id])
+                .map(Self.transfer)
+        }
     }
 
     func chainHead() throws -> ChainLink? {
@@ -114,6 +120,7 @@ extension PostgresTransaction {
     }
 
     func chainHead(community: String) throws -> ChainLink? {
+        if let head = session.locked.chainHeads[community] { return head }
         let row = try session.rows(
             "SELECT seq, hash FROM transfer WHERE community = $1 AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1",
             [community]
@@ -206,14 +213,16 @@ extension PostgresTransaction {
     }
 
     func transfers(touching id: String, fromMillis: Int64, toMillis: Int64, limit: Int) throws -> [Transfer] {
-        try session.rows(
-            """
-            SELECT \(Self.transferColumns) FROM (
-                SELECT * FROM transfer WHERE debit = $1 AND at >= $2 AND at < $3
-                UNION ALL SELECT * FROM transfer WHERE credit = $1 AND at >= $2 AND at < $3) touching
-            ORDER BY id LIMIT $4
-            """, [id, fromMillis, toMillis, limit]
-        ).map(Self.transfer)
+        try sealedRead {
+            try session.rows(
+                """
+                SELECT \(Self.transferColumns) FROM (
+                    SELECT * FROM transfer WHERE debit = $1 AND at >= $2 AND at < $3
+                    UNION ALL SELECT * FROM transfer WHERE credit = $1 AND at >= $2 AND at < $3) touching
+                ORDER BY id LIMIT $4
+                """, [id, fromMillis, toMillis, limit]
+            ).map(Self.transfer)
+        }
     }
 
     func lock(accounts ids: [String], posting: Bool) throws {
@@ -222,7 +231,8 @@ extension PostgresTransaction {
         // cannot change under us, so it is kept and answers `account(_:)` without another query.
         // The rows, their pending holds and open lots are read by a second statement, whose
         // snapshot is taken once the locks are held (the first statement's snapshot predates any
-        // wait for them); the two are sent together and answered in one wake-up.
+        // wait for them); the two are sent together and answered in one wake-up. A posting's
+        // statement also reads the stored settings (its rules), and reserves its transfer's id.
         session.send("SELECT 1 FROM account WHERE id = ANY($1) ORDER BY id COLLATE \"C\" FOR UPDATE", [ids])
         let rows = try session.rows(
             """
@@ -230,7 +240,9 @@ extension PostgresTransaction {
                 COALESCE(h.ids, '{}'), COALESCE(h.amounts, '{}'), COALESCE(h.expiries, '{}'), COALESCE(h.created, '{}'),
                 COALESCE(l.ids, '{}'), COALESCE(l.days, '{}'), COALESCE(l.remaining, '{}'),
                 CASE WHEN $2 AND a.id = $1[1] THEN nextval('transfer_id_seq') END,
-                COALESCE((SELECT name FROM volunteer WHERE id = a.id), (SELECT name FROM merchant WHERE id = a.id), '')
+                COALESCE((SELECT name FROM volunteer WHERE id = a.id), (SELECT name FROM merchant WHERE id = a.id), ''),
+                CASE WHEN $2 AND a.id = $1[1] THEN
+                    (SELECT COALESCE(array_agg(key || chr(1) || value), '{}') FROM setting) END
             FROM account a
             CROSS JOIN LATERAL (
                 SELECT array_agg(id ORDER BY id) AS ids, array_agg(amount ORDER BY id) AS amounts,
@@ -245,14 +257,23 @@ extension PostgresTransaction {
         for row in rows {
             let (
                 id, kind, community, balance, holdIDs, holdAmounts, holdExpiries, holdCreated, lotIDs, lotDays,
-                lotRemaining, reserved, name
+                lotRemaining, reserved, name, settings
             ) =
                 try row.decode(
                     (
                         String, String, String, Int64, [Int64], [Int64], [Int64], [Int64], [Int64], [String], [Int64],
-                        Int64?, String
+                        Int64?, String, [String]?
                     ).self)
             if let reserved { session.reservedTransferID = reserved }
+            if let settings {
+                // The posting's rules are read with its locks: `settings()` asks no more.
+                var stored: [String: String] = [:]
+                for pair in settings {
+                    guard let cut = pair.firstIndex(of: "\u{1}") else { continue }
+                    stored[String(pair[..<cut])] = String(pair[pair.index(after: cut)...])
+                }
+                session.locked.settings = stored
+            }
             let account = Account(
                 id: id, kind: AccountKind(rawValue: kind) ?? .volunteer, community: community, balance: balance)
             let holds = holdIDs.indices.map {

@@ -5,6 +5,7 @@ import PostgresNIO
 /// The stored settings and their history, as SQL; what they mean is in `JifenCore.Rules`.
 extension PostgresTransaction {
     func settings() throws -> [String: String] {
+        if let settings = session.locked.settings { return settings }
         var result: [String: String] = [:]
         for row in try session.rows("SELECT key, value FROM setting") {
             let (key, value) = try row.decode((String, String).self)
@@ -21,6 +22,7 @@ extension PostgresTransaction {
     }
 
     func put(setting key: String, value: String, actor: String, nowMillis: Int64) throws {
+        session.locked.settings = nil
         try session.execute(
             """
             INSERT INTO setting (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4)

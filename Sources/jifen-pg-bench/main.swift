@@ -66,6 +66,7 @@ func cpuSeconds() -> Double {
 
 let ledger = Ledger(store: store)
 let cpuBefore = cpuSeconds()
+let wireBefore = (statements: store.wireCounts.statements, roundTrips: store.wireCounts.roundTrips)
 let done = Atomic<Int>(0)
 let failures = Mutex<[String]>([])
 let deadline = Date().addingTimeInterval(seconds)
@@ -94,6 +95,8 @@ for client in 0..<clients {
 group.wait()
 let elapsed = Date().timeIntervalSince(start)
 let cpu = cpuSeconds() - cpuBefore
+let statements = store.wireCounts.statements - wireBefore.statements
+let roundTrips = store.wireCounts.roundTrips - wireBefore.roundTrips
 let errors = failures.withLock { $0 }
 if !errors.isEmpty {
     FileHandle.standardError.write(Data("\(errors.count) transfers failed, e.g. \(errors[0])\n".utf8))
@@ -106,5 +109,8 @@ guard report.ok else {
 }
 let count = done.load(ordering: .relaxed)
 print("transfers=\(count) seconds=\(String(format: "%.1f", elapsed)) verified=\(report.transfers)")
+// Statements sent and round trips waited for, sealing included, per transfer.
+print("statements_per_transfer=\(String(format: "%.2f", Double(statements) / Double(max(count, 1))))")
+print("round_trips_per_transfer=\(String(format: "%.2f", Double(roundTrips) / Double(max(count, 1))))")
 print("client_cpu_ms_per_transfer=\(String(format: "%.2f", cpu * 1000 / Double(max(count, 1))))")
 print("transfers_per_second=\(String(format: "%.0f", Double(count) / elapsed))")
