@@ -378,11 +378,14 @@ extension SQLiteTransaction {
     }
 
     func forEachTransfer(_ body: (Transfer) throws -> Bool) throws {
-        // Chain by chain, each in its order (the index transfer_chain): memory stays flat.
-        let cursor = try Row.fetchCursor(
-            db, sql: "SELECT \(Self.transferColumns) FROM transfer ORDER BY community, seq")
-        while let row = try cursor.next() {
-            if try !body(Self.transfer(row)) { break }
+        // Chain by chain, each in its order (the index transfer_chain), on a cursor and a small
+        // page cache: memory stays flat however long the history.
+        try scanning {
+            let cursor = try Row.fetchCursor(
+                db, sql: "SELECT \(Self.transferColumns) FROM transfer ORDER BY community, seq")
+            while let row = try cursor.next() {
+                if try !body(Self.transfer(row)) { break }
+            }
         }
     }
 
@@ -436,11 +439,13 @@ extension SQLiteTransaction {
     }
 
     func forEachChainTransfer(community: String, afterSeq: Int64, _ body: (Transfer) throws -> Bool) throws {
-        let cursor = try Row.fetchCursor(
-            db, sql: "SELECT \(Self.transferColumns) FROM transfer WHERE community = ? AND seq > ? ORDER BY seq",
-            arguments: [community, afterSeq])
-        while let row = try cursor.next() {
-            if try !body(Self.transfer(row)) { break }
+        try scanning {
+            let cursor = try Row.fetchCursor(
+                db, sql: "SELECT \(Self.transferColumns) FROM transfer WHERE community = ? AND seq > ? ORDER BY seq",
+                arguments: [community, afterSeq])
+            while let row = try cursor.next() {
+                if try !body(Self.transfer(row)) { break }
+            }
         }
     }
 
@@ -487,6 +492,12 @@ extension SQLiteTransaction {
     }
 
     func lotAudit() throws -> LotAudit {
+        // The GROUP BY over every lot entry sorts them: on the small cache, the sort spills to a
+        // temporary file instead of holding the history in memory.
+        try scanning { try lotAuditScan() }
+    }
+
+    private func lotAuditScan() throws -> LotAudit {
         let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM lot") ?? 0
         var totals: [String: Int64] = [:]
         for row in try all("SELECT account, SUM(remaining) FROM lot GROUP BY account") { totals[row[0]] = row[1] }

@@ -464,12 +464,18 @@ public enum Verifier {
             var lotFaults: [(lot: Lot, entries: Int64)] = []
             if let scope {
                 // The lots of the accounts that moved: against their balances (their entries: --full).
-                let lots = try reader.lots(accounts: scope.sorted())
-                report.lots = lots.count
-                for lot in lots {
-                    if lot.remaining < 0 { lotFaults.append((lot, lot.remaining)) }
-                    lotTotals[lot.account, default: 0] += lot.remaining
+                // A few hundred accounts at a time: their spent lots stay in the store, so all of
+                // them at once would grow with the history.
+                let accounts = scope.sorted()
+                for start in stride(from: 0, to: accounts.count, by: 500) {
+                    let lots = try reader.lots(accounts: Array(accounts[start..<min(start + 500, accounts.count)]))
+                    report.lots += lots.count
+                    for lot in lots {
+                        if lot.remaining < 0 { lotFaults.append((lot, lot.remaining)) }
+                        lotTotals[lot.account, default: 0] += lot.remaining
+                    }
                 }
+                lotFaults.sort { $0.lot.id < $1.lot.id }
             } else {
                 let audit = try reader.lotAudit()
                 report.lots = audit.count
