@@ -14,12 +14,15 @@
 # group commit, 32 connections, uniform ÷ sqlite_limit transfers/s).
 # Environment: BENCH_SECONDS (each run, default 10), BENCH_VOLUNTEERS (default 100),
 #              BENCH_TRANSFERS (sqlite_limit transfers per round, default 3000),
-#              BENCH_CLIENTS (default "1 8 32 128"), BENCH_SHORT=1 (5 s runs).
+#              BENCH_CLIENTS (default "1 8 32 128"), BENCH_SHORT=1 (5 s runs),
+#              BENCH_CONFIG=debug (the debug build: direction only), BENCH_READERS (jifen serve --readers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup wrk
-swift build -c release --product jifen >&2
-J="$(swift build -c release --show-bin-path)/jifen"
+# BENCH_CONFIG=debug: the debug build, for direction only (counts and profiles; never a figure to report).
+config="${BENCH_CONFIG:-release}"
+swift build -c "$config" --product jifen >&2
+J="$(swift build -c "$config" --show-bin-path)/jifen"
 out=.build/bench
 mkdir -p "$out"
 anchor_src=../shared/bench/sqlite_limit.c

@@ -91,6 +91,10 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
             operationID + "|" + String(decoding: try APIJSON.encoder().encode(input), as: UTF8.self))
     }
 
+    /// Whether `perform` keeps the answer with the write under `key` (`JifenApp.once`): then the
+    /// answer is encoded inside the write's transaction.
+    func keepsAnswer(key: String?) -> Bool { key != nil && verb == .post && !takesKey && !answersWithSecret }
+
     /// Calls the operation. A write given `key` whose input takes no ledger key runs once per key
     /// (`JifenApp.once`: kept in the store, so a retry, concurrent or after a restart, gets the
     /// first answer); one that takes the ledger's key is keyed by the ledger itself (the caller
@@ -99,12 +103,17 @@ public struct Endpoint<Input: Codable & Sendable, Output: Codable & Sendable>: S
     public func perform(
         _ app: JifenApp, _ principal: Principal, _ input: Input, key: String?
     ) throws -> (json: Data, replayed: Bool) {
-        guard let key, verb == .post, !takesKey, !answersWithSecret else {
+        guard let key, keepsAnswer(key: key) else {
             return (try APIJSON.encoder().encode(call(app, principal, input)), false)
         }
-        let (answer, replayed) = try app.once(
-            principal, operation: operationID, key: key, fingerprint: try fingerprint(input)
-        ) {
+        return try performOnce(app, principal, input, key: key, fingerprint: try fingerprint(input))
+    }
+
+    /// `perform` with a key it keeps the answer under, its fingerprint hashed beforehand.
+    func performOnce(
+        _ app: JifenApp, _ principal: Principal, _ input: Input, key: String, fingerprint: String
+    ) throws -> (json: Data, replayed: Bool) {
+        let (answer, replayed) = try app.once(principal, operation: operationID, key: key, fingerprint: fingerprint) {
             String(decoding: try APIJSON.encoder().encode(call(app, principal, input)), as: UTF8.self)
         }
         return (Data(answer.utf8), replayed)
@@ -320,7 +329,33 @@ public struct AnyEndpoint: Sendable {
                 throw DetailedError(error: refusal.error, detail: try APIJSON.encoder().encode(refusal.outcome))
             }
         }
+        prepare = { app, principal, path, query, body, key in
+            let input = try endpoint.input(path: path, query: query, body: body)
+            if let key, endpoint.keepsAnswer(key: key) {
+                let fingerprint = try endpoint.fingerprint(input)
+                return PreparedCall(
+                    run: {
+                        PreparedCall.Answer(
+                            try endpoint.performOnce(app, principal, input, key: key, fingerprint: fingerprint))
+                    },
+                    render: { ($0 as! PreparedCall.Answer).value })
+            }
+            return PreparedCall(
+                run: { try endpoint.call(app, principal, input) },
+                render: { output in (try APIJSON.encoder().encode(output as! O), false) })
+        }
     }
+
+    /// `handle` in three steps, for a write that runs on the group commit's writer: `prepare`
+    /// decodes and checks the input (and hashes an idempotency key's fingerprint) before, the
+    /// returned call's `run` calls the operation on the writer (its SQL and commit), and `render`
+    /// encodes the result as JSON after. Only an answer kept under a key (`Endpoint.perform`) is
+    /// encoded inside `run`: it is stored with the write.
+    public let prepare:
+        @Sendable (
+            JifenApp, Principal, _ path: [String: String], _ query: [String: String], _ body: Data?,
+            _ key: String?
+        ) throws -> PreparedCall
 
     /// The result is a list (a JSON array).
     public let listResult: Bool
@@ -330,4 +365,24 @@ public struct AnyEndpoint: Sendable {
 
     /// Whether the operation writes (every POST does).
     public var writes: Bool { verb == .post }
+}
+
+/// One request's operation with its input decoded (`AnyEndpoint.prepare`): `run` calls it (on the
+/// writer, for a write in a group commit), `render` turns what it returned into the JSON answer.
+/// An import's refusal thrown by `run` becomes a `DetailedError` in `render`'s caller (`failure`).
+public struct PreparedCall: Sendable {
+    /// An answer already encoded (kept with the write under its key).
+    public struct Answer: Sendable {
+        public let value: (json: Data, replayed: Bool)
+        init(_ value: (json: Data, replayed: Bool)) { self.value = value }
+    }
+    public let run: @Sendable () throws -> any Sendable
+    public let render: @Sendable (any Sendable) throws -> (json: Data, replayed: Bool)
+
+    /// The error `run` threw, as the API answers it: an import's refusal carries its outcome.
+    public static func failure(_ error: any Error) -> any Error {
+        guard let refusal = error as? JifenApp.ImportRejected else { return error }
+        guard let detail = try? APIJSON.encoder().encode(refusal.outcome) else { return refusal.error }
+        return DetailedError(error: refusal.error, detail: detail)
+    }
 }

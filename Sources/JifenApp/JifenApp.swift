@@ -80,12 +80,26 @@ public struct JifenApp: Sendable {
         self.idKeyFile = idKeyFile
     }
 
+    /// The same application for a server: its store reads on `readers` connections of their own
+    /// (SQLite; nil: `Defaults.readers`), beside the writer and each other (`Stores.serving`).
+    /// The CLI keeps one connection: a command does one thing at a time.
+    public func serving(readers: Int? = nil) -> JifenApp {
+        let base = opener
+        let count = max(1, readers ?? Defaults.readers)
+        return JifenApp(
+            opener: StoreOpener { try Stores.serving(try base.store(), readers: count) }, clock: clock, zone: zone,
+            idKeyFile: idKeyFile)
+    }
+
     /// What a front end uses when its user says nothing.
     public enum Defaults {
         /// The store when none is named: a SQLite file in the current folder.
         public static let location = "jifen.sqlite"
         /// The local owner's name for themself (`init --admin`, and the actor when `--as` is not given).
         public static let owner = "admin"
+        /// Read connections a server's SQLite store reads on besides the writer's (`serving`):
+        /// as many as `jifen serve` has threads for store operations, so no read waits for another.
+        public static let readers = 8
         /// Seconds to wait for another process's write lock.
         public static let busyTimeout: TimeInterval = 5
         /// The community's zone when the environment names none.

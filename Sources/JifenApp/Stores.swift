@@ -22,4 +22,12 @@ public enum Stores {
         isServer(location)
             ? try PostgresStore.create(url: location) : try SQLiteStore.create(path: location, busyTimeout: busyTimeout)
     }
+
+    /// The store as a server reads it: a SQLite store with `readers` read connections of its own
+    /// besides the writer's (`SQLiteStore.withReaders`), so reads run beside the writer and each
+    /// other; a PostgreSQL store as it is (its sessions already read in parallel).
+    public static func serving(_ store: any Store, readers: Int) throws -> any Store {
+        guard let sqlite = store as? SQLiteStore, sqlite.readerCount == 0 else { return store }
+        return try sqlite.withReaders(readers)
+    }
 }

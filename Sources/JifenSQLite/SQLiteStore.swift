@@ -9,8 +9,15 @@ public import JifenCore
 /// which would change the file on every read-only command. WAL and the synchronous level are
 /// set here; every write is a `BEGIN IMMEDIATE` transaction, waiting up to the busy timeout for
 /// other processes.
+///
+/// A server adds read connections of its own (`withReaders`, `SQLiteReaders`): then `queue` is
+/// the writer's connection and every read outside a write runs on one of the readers, beside the
+/// writer and beside the other reads.
 public struct SQLiteStore: Sendable {
+    /// The writer's connection (and, without `readers`, the readers' too).
     let queue: DatabaseQueue
+    /// Read connections of their own (`jifen serve`); nil: reads on `queue`.
+    let readers: SQLiteReaders?
     public let path: String
     public let busyTimeout: TimeInterval
 
@@ -91,12 +98,34 @@ public struct SQLiteStore: Sendable {
         let config = Self.configuration(busyTimeout: busyTimeout)
         self.path = path
         self.busyTimeout = busyTimeout
+        readers = nil
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
         } catch {
             throw Self.translate(error, path: path, busyTimeout: busyTimeout)
         }
     }
+
+    private init(_ store: SQLiteStore, readers: SQLiteReaders) {
+        queue = store.queue; path = store.path; busyTimeout = store.busyTimeout
+        self.readers = readers
+    }
+
+    /// The same store, its reads on `count` read connections of their own (WAL lets them read
+    /// beside the writer and each other): for a server, whose reads would otherwise queue on
+    /// the writer's connection. Opening them writes nothing.
+    /// - Throws: `JifenError` when a connection cannot be opened.
+    public func withReaders(_ count: Int) throws -> SQLiteStore {
+        guard count >= 1 else { return self }
+        let readers = try mapErrors {
+            try SQLiteReaders(
+                path: path, count: count, configuration: Self.configuration(busyTimeout: busyTimeout))
+        }
+        return SQLiteStore(self, readers: readers)
+    }
+
+    /// How many read connections the store reads on besides the writer's (0: none, reads on its one connection).
+    public var readerCount: Int { readers?.count ?? 0 }
 
     /// How every connection to the file is set up.
     static func configuration(busyTimeout: TimeInterval) -> Configuration {
@@ -164,10 +193,12 @@ public struct SQLiteStore: Sendable {
 
     /// Inside a group commit (`writeBatch`), reads in the batch's transaction: what the
     /// operations before have written, as one-at-a-time execution would have committed it.
+    /// Otherwise one read transaction (one snapshot), on a reader when the store has them.
     public func readTransaction<T>(_ body: (Database) throws -> T) throws -> T {
         if let batch = SQLiteBatch.current, batch.queue == ObjectIdentifier(queue) {
             return try mapErrors { try body(batch.db) }
         }
+        if let readers { return try mapErrors { try readers.read(body) } }
         return try mapErrors { try queue.read(body) }
     }
 

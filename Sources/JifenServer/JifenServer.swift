@@ -41,6 +41,9 @@ public struct ServerOptions: Sendable {
     public var trustProxy = false
     /// Threads that run store operations (they block on SQLite and PostgreSQL).
     public var workers = 8
+    /// Read connections of a SQLite store besides the writer's (`JifenApp.serving`); nil: the
+    /// application's default (`JifenApp.Defaults.readers`).
+    public var readers: Int?
     /// Group commit: the most write operations one commit carries (1: each its own transaction).
     /// nil: the store's own default (`JifenApp.defaultWriteBatch`).
     public var batchMax: Int?
@@ -87,7 +90,8 @@ public struct JifenServer: Sendable {
         app: JifenApp, options: ServerOptions, guardian: SignInGuard? = nil, metrics: ServerMetrics? = nil,
         log: @escaping @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
     ) {
-        self.app = app; self.options = options; self.guardian = guardian ?? SignInGuard(clock: app.clock);
+        self.app = app.serving(readers: options.readers); self.options = options;
+        self.guardian = guardian ?? SignInGuard(clock: app.clock);
         self.log = log; self.metrics = metrics
         publicBase = PublicBase(options.publicURL)
         pool = NIOThreadPool(numberOfThreads: max(1, options.workers))
@@ -231,16 +235,41 @@ public struct JifenServer: Sendable {
         _ context: JifenRequestContext
     ) async throws -> (json: Data, replayed: Bool) {
         let (who, body, key) = (context.principal ?? Principal("anonymous"), context.body, context.idempotencyKey)
+        // An enrolment code: tried only when the sign-in limits allow it (the API has no device cookie).
+        let enrolment: (code: String, address: String)? =
+            endpoint.operationID == API.enrol.operationID
+            ? (
+                body.flatMap { try? JSONDecoder().decode(JifenApp.EnrolInput.self, from: $0) }?.code ?? "",
+                clientAddress(request, context)
+            ) : nil
+        if endpoint.writes, let batcher {
+            // The writer only runs the operation (its SQL and commit): the input is decoded and
+            // checked before, on this task, and the answer encoded after.
+            let prepared = try endpoint.prepare(app, who, path, query, body, key)
+            var run = prepared.run
+            if let enrolment {
+                let plain = run
+                run = {
+                    try self.guardian.enrolment(code: enrolment.code, device: nil, address: enrolment.address, plain)
+                }
+            }
+            let output: any Sendable
+            do {
+                output = try await batcher.perform(run)
+            } catch {
+                throw PreparedCall.failure(error)
+            }
+            return try prepared.render(output)
+        }
         var operation: @Sendable () throws -> (json: Data, replayed: Bool) = {
             try endpoint.handle(self.app, who, path, query, body, key)
         }
-        if endpoint.operationID == API.enrol.operationID {
-            // An enrolment code: tried only when the sign-in limits allow it (the API has no device cookie).
-            let code = body.flatMap { try? JSONDecoder().decode(JifenApp.EnrolInput.self, from: $0) }?.code ?? ""
-            let (address, plain) = (clientAddress(request, context), operation)
-            operation = { try self.guardian.enrolment(code: code, device: nil, address: address, plain) }
+        if let enrolment {
+            let plain = operation
+            operation = {
+                try self.guardian.enrolment(code: enrolment.code, device: nil, address: enrolment.address, plain)
+            }
         }
-        if endpoint.writes, let batcher { return try await batcher.perform(operation) }
         return try await pool.runIfActive(operation)
     }
 

@@ -80,9 +80,9 @@ struct Answer: CustomStringConvertible {
 /// number's spelling matters); `json` one serialized from an object.
 func http(
     _ method: String, _ url: String, token: String? = nil, json: Any? = nil, rawJSON: String? = nil,
-    headers: [String: String] = [:]
+    headers: [String: String] = [:], timeout: TimeInterval = 30
 ) throws -> Answer {
-    var request = URLRequest(url: URL(string: url)!, timeoutInterval: 30)
+    var request = URLRequest(url: URL(string: url)!, timeoutInterval: timeout)
     request.httpMethod = method
     if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
     for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }

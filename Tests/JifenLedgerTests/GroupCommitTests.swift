@@ -118,6 +118,63 @@ import Testing
         #expect(try single.verify().ok)
     }
 
+    /// A server's store (`JifenApp.serving`: SQLite with read connections of its own): the batch's
+    /// operations still read inside the batch's transaction, so they answer as one at a time.
+    @Test(arguments: StoreKind.allCases)
+    func withReadersABatchStillReadsItsOwnTransaction(kind: StoreKind) throws {
+        let batched = try Fixture.make(kind), single = try Fixture.make(kind)
+        let (plainApp, batchedCodes) = try prepare(batched)
+        let batchedApp = plainApp.serving(readers: 2)
+        let (singleApp, singleCodes) = try prepare(single)
+        let batchAnswers = try batchedApp.store.writeBatch(operations(batched, batchedApp, codes: batchedCodes)).map(
+            Self.answer)
+        let singleAnswers = operations(single, singleApp, codes: singleCodes).map { operation in
+            Self.answer(Result { try operation() })
+        }
+        #expect(batchAnswers == singleAnswers)
+        #expect(try state(batched) == state(single))
+        #expect(try batched.verify().ok)
+    }
+
+    /// With readers, a balance read is answered while a group commit's transaction is held open
+    /// (its operation blocked inside the batch), and shows the last commit; after the batch
+    /// commits, the next read shows its write. On one connection, the read waited for the batch.
+    @Test func aReadDoesNotWaitForABatchHeldOpen() throws {
+        let f = try Fixture.make(.sqlite)
+        let app = app(f).serving(readers: 2)
+        let store = try app.store
+        let (admin, v1) = (Principal("admin"), f.volunteers[0])
+        _ = try app.grant(admin, .init(account: v1, points: 100, reason: "开账", key: "open"))
+        let (inside, release, finished) = (
+            DispatchSemaphore(value: 0), DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)
+        )
+        Thread.detachNewThread {
+            _ = store.writeBatch([
+                {
+                    _ = try app.grant(admin, .init(account: v1, points: 5, reason: "批内", key: "inside"))
+                    inside.signal()
+                    release.wait()
+                    return 0
+                }
+            ])
+            finished.signal()
+        }
+        inside.wait()
+        final class Box: @unchecked Sendable { var balance: Int64? }
+        let box = Box(), read = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            box.balance = try? app.balance(admin, v1).view.balance
+            read.signal()
+        }
+        let answered = read.wait(timeout: .now() + 30)
+        release.signal()
+        finished.wait()
+        if answered == .timedOut { read.wait() }
+        #expect(answered == .success, "the read waited for the batch")
+        #expect(box.balance == 100, "a read beside the open batch sees the last commit, not the batch's write")
+        #expect(try app.balance(admin, v1).view.balance == 105)
+    }
+
     /// An operation's own error that is no database error (the sign-in limit's wait is one) is its
     /// answer in a batch, unchanged: not taken for a lost connection to the database.
     @Test(arguments: StoreKind.allCases)

@@ -81,7 +81,7 @@ LUA
 serve_start() {
   local J=$1 db=$2 batch=$3 work=$4
   # wrk's up to 128 connections all come from 127.0.0.1: above the default per-address limit (64).
-  "$J" serve --listen 127.0.0.1:0 --db "$db" --batch-max "$batch" --max-connections-per-address 512 > "$work/serve.out" 2> "$work/serve-$batch.log" &
+  "$J" serve --listen 127.0.0.1:0 --db "$db" --batch-max "$batch" --max-connections-per-address 512 ${BENCH_READERS:+--readers "$BENCH_READERS"} > "$work/serve.out" 2> "$work/serve-$batch.log" &
   SERVE_PID=$!
   for _ in $(seq 200); do grep -q 'listening on' "$work/serve.out" && break; sleep 0.1; done
   SERVE_URL=$(sed -n 's/^jifen serve: listening on //p' "$work/serve.out")

@@ -51,6 +51,11 @@ extension Jifen {
         var batchMax: Int?
         @Option(
             help:
+                "SQLite: read connections beside the writer's, so reads never wait for writes or each other (default 8)."
+        )
+        var readers: Int?
+        @Option(
+            help:
                 "Serve Prometheus metrics at http://ADDRESS:PORT/metrics, e.g. 127.0.0.1:9464 (default: not served; port 0: any free port, printed)."
         )
         var metricsListen: String?
@@ -70,6 +75,9 @@ extension Jifen {
             guard (tlsCert == nil) == (tlsKey == nil) else {
                 throw JifenError.usage(
                     .badTLS, zh: "--tls-cert 和 --tls-key 要一起给。", en: "Give --tls-cert and --tls-key together.")
+            }
+            guard (readers ?? 1) >= 1 else {
+                throw JifenError.usage(.badValue, zh: "--readers 至少是 1。", en: "--readers is at least 1.")
             }
             guard (batchMax ?? 1) >= 1 else {
                 throw JifenError.usage(.badValue, zh: "--batch-max 至少是 1。", en: "--batch-max is at least 1.")
@@ -137,6 +145,7 @@ extension Jifen {
             options.publicURL = base
             options.trustProxy = trustProxy
             options.batchMax = batchMax
+            options.readers = readers
             options.metricsHost = metricsAddress?.host
             options.metricsPort = metricsAddress?.port ?? options.metricsPort
             // The metrics facade is bootstrapped here only: by the process that serves /metrics.
